@@ -1,0 +1,74 @@
+import * as cloudflare from "@pulumi/cloudflare";
+import * as pulumi from "@pulumi/pulumi";
+import type { PlannedRedirectRule } from "./site-plan";
+import { applyTransform, type Transform } from "./transform";
+
+/** Cloudflare's phase for Single Redirects. A zone has one entrypoint ruleset per phase. */
+export const REDIRECT_PHASE = "http_request_dynamic_redirect";
+
+export interface CanonicalRedirectArgs {
+  /** Cloudflare zone ID. */
+  zoneId: pulumi.Input<string>;
+  /**
+   * Zone name, used in the ruleset's name and description.
+   * @example "example.com"
+   */
+  zoneName: string;
+  /**
+   * The rules, usually `planRedirectRules(config)`: extra redirects first, the canonical-host rule last.
+   */
+  rules: PlannedRedirectRule[];
+  /**
+   * Protect the ruleset from deletion (OPS-PROTECT).
+   * @default false
+   */
+  protect?: boolean;
+  /** Adjust the ruleset the component creates. */
+  transform?: { ruleset?: Transform<cloudflare.RulesetArgs> };
+}
+
+/**
+ * The zone's one `http_request_dynamic_redirect` entrypoint ruleset: the non-canonical host goes to
+ * the canonical one in one hop (DNS-CANONICAL), together with any extra redirects. Cloudflare
+ * allows one entrypoint ruleset per phase and zone, so every redirect lives here.
+ */
+export class CanonicalRedirect extends pulumi.ComponentResource {
+  public readonly ruleset: cloudflare.Ruleset;
+
+  constructor(name: string, args: CanonicalRedirectArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("launch-ready:cloudflare:CanonicalRedirect", name, {}, opts);
+    this.ruleset = new cloudflare.Ruleset(
+      ...applyTransform(
+        args.transform?.ruleset,
+        `${args.zoneName}-${REDIRECT_PHASE}`,
+        {
+          zoneId: args.zoneId,
+          kind: "zone",
+          phase: REDIRECT_PHASE,
+          name: `launch-ready redirects for ${args.zoneName}`,
+          description: "Canonical host and extra redirects, managed by launch-ready",
+          rules: args.rules.map(toRulesetRule),
+        },
+        { parent: this, protect: args.protect ?? false },
+      ),
+    );
+    this.registerOutputs({ ruleset: this.ruleset });
+  }
+}
+
+function toRulesetRule(rule: PlannedRedirectRule): cloudflare.types.input.RulesetRule {
+  return {
+    ref: rule.ref,
+    description: rule.description,
+    expression: rule.expression,
+    action: "redirect",
+    enabled: true,
+    actionParameters: {
+      fromValue: {
+        statusCode: rule.statusCode,
+        targetUrl: rule.target,
+        preserveQueryString: rule.preserveQueryString,
+      },
+    },
+  };
+}

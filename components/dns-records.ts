@@ -1,0 +1,56 @@
+import * as cloudflare from "@pulumi/cloudflare";
+import * as pulumi from "@pulumi/pulumi";
+import type { PlannedRecord } from "./site-plan";
+import { applyTransform, type Transform } from "./transform";
+
+export interface DnsRecordsArgs {
+  /**
+   * Cloudflare zone ID the records belong to.
+   * @example "023e105f4ecef8ad9ca31a8372d0c353"
+   */
+  zoneId: pulumi.Input<string>;
+  /**
+   * The records, usually `planDnsRecords(config)`. Each becomes one `cloudflare.DnsRecord` named
+   * after what it is (`www.example.com-CNAME`), so reordering never replaces a record.
+   */
+  records: PlannedRecord[];
+  /**
+   * Protect every record from deletion (OPS-PROTECT): `pulumi up` refuses to delete it until the
+   * protection is lifted on purpose.
+   * @default false
+   */
+  protect?: boolean;
+  /** Adjust the records the component creates. */
+  transform?: { record?: Transform<cloudflare.DnsRecordArgs> };
+}
+
+/** The DNS records of one zone: exactly the declared hosts, nothing else (DNS-SUBDOMAINS). */
+export class DnsRecords extends pulumi.ComponentResource {
+  /** The created records, by logical name. */
+  public readonly records: Record<string, cloudflare.DnsRecord>;
+
+  constructor(name: string, args: DnsRecordsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("launch-ready:cloudflare:DnsRecords", name, {}, opts);
+    this.records = Object.fromEntries(args.records.map((record) => [record.logicalName, this.createRecord(record, args)]));
+    this.registerOutputs({ records: this.records });
+  }
+
+  private createRecord(record: PlannedRecord, args: DnsRecordsArgs): cloudflare.DnsRecord {
+    return new cloudflare.DnsRecord(
+      ...applyTransform(
+        args.transform?.record,
+        record.logicalName,
+        {
+          zoneId: args.zoneId,
+          name: record.name,
+          type: record.type,
+          content: record.content,
+          proxied: record.proxied,
+          ttl: record.ttl,
+          comment: record.comment,
+        },
+        { parent: this, protect: args.protect ?? false },
+      ),
+    );
+  }
+}

@@ -1,0 +1,137 @@
+/**
+ * What a stack declares, as plain data: the DNS records, redirect rules and zone settings the
+ * components create. No Pulumi here, so the components, the policies and live verification all
+ * derive "what should exist" from the same functions.
+ */
+import type { DeclaredHost, LaunchReadyConfig } from "../stacks/stack-config";
+import type { HostPurpose, TlsSettings } from "../stacks/schema";
+import { allOf, hostIn, hostIs, OVER_HTTPS, pathIs, urlWithRequestPath } from "./rules-expression";
+
+export interface PlannedRecord {
+  /** Logical name: the record's name and type (and address for A/AAAA), never a list position. */
+  logicalName: string;
+  /** Fully qualified name, as Cloudflare stores and returns it. */
+  name: string;
+  type: "A" | "AAAA" | "CNAME";
+  content: string;
+  proxied: boolean;
+  ttl: number;
+  comment: string;
+  purpose: HostPurpose;
+}
+
+export interface PlannedRedirectRule {
+  /** Stable rule reference, so Cloudflare keeps the rule's identity across updates. */
+  ref: string;
+  description: string;
+  expression: string;
+  statusCode: number;
+  /** Either a fixed URL or an expression that builds one from the request. */
+  target: { value: string } | { expression: string };
+  preserveQueryString: boolean;
+}
+
+export interface PlannedZoneSetting {
+  logicalName: string;
+  /** Cloudflare API setting ID (snake_case, as the API and the provider store it). */
+  settingId: string;
+  value: unknown;
+}
+
+/**
+ * A record comment says who owns the record, so nobody "fixes" it by hand in the dashboard.
+ * At most 37 + 3 + 60 characters: within the Free plan's 100-character comment limit.
+ */
+export function recordComment(environment: string, userComment?: string): string {
+  const own = `Managed by launch-ready (${environment})`;
+  return userComment ? `${own} | ${userComment}` : own;
+}
+
+/** URN-safe: IPv6 "::" would read as a URN separator. */
+function nameSafe(text: string): string {
+  return text.replace(/:/g, "_");
+}
+
+export function planHostRecords(host: DeclaredHost, environment: string): PlannedRecord[] {
+  return host.records.map((record) => ({
+    logicalName: record.type === "CNAME" ? `${host.fqdn}-CNAME` : `${host.fqdn}-${record.type}-${nameSafe(record.content)}`,
+    name: host.fqdn,
+    type: record.type,
+    content: record.content,
+    proxied: host.proxied,
+    ttl: host.ttl,
+    comment: recordComment(environment, host.comment),
+    purpose: host.purpose,
+  }));
+}
+
+/** Every DNS record the stack declares, sorted by name so output never depends on list order. */
+export function planDnsRecords(config: LaunchReadyConfig): PlannedRecord[] {
+  return config.hosts
+    .flatMap((host) => planHostRecords(host, config.environment))
+    .sort((a, b) => (a.logicalName < b.logicalName ? -1 : a.logicalName > b.logicalName ? 1 : 0));
+}
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
+}
+
+/**
+ * The zone's dynamic redirect rules: the extra redirects first (they are more specific), then one
+ * rule sending the non-canonical host to the canonical one in a single hop, path and query kept.
+ * With Always Use HTTPS on, rules match only https requests, so `http://` first upgrades on the
+ * same host (what HSTS preload requires) and is then redirected once.
+ */
+export function planRedirectRules(config: LaunchReadyConfig): PlannedRedirectRule[] {
+  const httpsFirst = (condition: string) => (config.tls.alwaysUseHttps ? allOf(condition, OVER_HTTPS) : condition);
+  const extra = [...config.redirects]
+    .sort((a, b) => (`${a.host}${a.path ?? ""}` < `${b.host}${b.path ?? ""}` ? -1 : 1))
+    .map((redirect): PlannedRedirectRule => ({
+      ref: `redirect-${slug(`${redirect.host}${redirect.path ?? ""}`)}`,
+      description: `Redirect ${redirect.host}${redirect.path ?? "/*"} to ${redirect.to}`,
+      expression: httpsFirst(redirect.path ? allOf(hostIs(redirect.host), pathIs(redirect.path)) : hostIs(redirect.host)),
+      statusCode: redirect.status,
+      target: { value: redirect.to },
+      preserveQueryString: redirect.preserveQueryString,
+    }));
+  const canonical: PlannedRedirectRule = {
+    ref: "canonical-host",
+    description: `Canonical host: ${config.canonical.alternateFqdn} to ${config.canonical.fqdn} (DNS-CANONICAL)`,
+    expression: httpsFirst(hostIn([config.canonical.alternateFqdn])),
+    statusCode: config.canonical.status,
+    target: { expression: urlWithRequestPath(`https://${config.canonical.fqdn}`) },
+    preserveQueryString: true,
+  };
+  return [...extra, canonical];
+}
+
+const onOff = (on: boolean) => (on ? "on" : "off");
+
+/** The zone's TLS settings (TLS-STRICT, TLS-HTTPS-ONLY, TLS-VERSION, TLS-HSTS). */
+export function planZoneSettings(zone: string, tls: TlsSettings): PlannedZoneSetting[] {
+  const settings: Array<[string, unknown]> = [
+    ["ssl", tls.ssl],
+    ["always_use_https", onOff(tls.alwaysUseHttps)],
+    ["automatic_https_rewrites", onOff(tls.automaticHttpsRewrites)],
+    ["min_tls_version", tls.minTlsVersion],
+    ["tls_1_3", tls.tls13],
+    [
+      "security_header",
+      {
+        strict_transport_security: {
+          enabled: tls.hsts.enabled,
+          max_age: tls.hsts.maxAge,
+          include_subdomains: tls.hsts.includeSubdomains,
+          preload: tls.hsts.preload,
+          nosniff: tls.hsts.nosniff,
+        },
+      },
+    ],
+  ];
+  return settings.map(([settingId, value]) => ({ logicalName: `${zone}-${settingId}`, settingId, value }));
+}
+
+/** The canonical site URL, e.g. `https://www.example.com`. */
+export function canonicalUrl(config: LaunchReadyConfig): string {
+  return `https://${config.canonical.fqdn}`;
+}

@@ -1,0 +1,62 @@
+import type * as cloudflare from "@pulumi/cloudflare";
+import * as pulumi from "@pulumi/pulumi";
+import type { LaunchReadyConfig } from "../stacks/stack-config";
+import { CanonicalRedirect } from "./canonical-redirect";
+import { DnsRecords } from "./dns-records";
+import { canonicalUrl, planDnsRecords, planRedirectRules } from "./site-plan";
+import type { Transform } from "./transform";
+import { ZoneTls } from "./zone-tls";
+
+export interface LaunchReadySiteArgs {
+  /** The validated stack config, from `parseStackConfig`. */
+  config: LaunchReadyConfig;
+  /** Adjust what the site's components create. */
+  transform?: {
+    record?: Transform<cloudflare.DnsRecordArgs>;
+    redirectRuleset?: Transform<cloudflare.RulesetArgs>;
+    zoneSetting?: Transform<cloudflare.ZoneSettingArgs>;
+  };
+}
+
+/** One entry of the site's host map output. */
+export interface HostSummary {
+  purpose: string;
+  proxied: boolean;
+  records: Array<{ type: string; content: string }>;
+}
+
+/**
+ * A product's public face on one Cloudflare zone: its DNS records, the canonical redirect and the
+ * zone's TLS settings, held to the minimum bar. Production resources are protected.
+ */
+export class LaunchReadySite extends pulumi.ComponentResource {
+  /** @example "https://www.example.com" */
+  public readonly canonicalUrl: pulumi.Output<string>;
+  /** Every declared host by fully qualified name. */
+  public readonly hosts: pulumi.Output<Record<string, HostSummary>>;
+  public readonly dns: DnsRecords;
+  public readonly redirects: CanonicalRedirect;
+  public readonly tls: ZoneTls;
+
+  constructor(name: string, args: LaunchReadySiteArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("launch-ready:index:Site", name, {}, opts);
+    const { config } = args;
+    const zone = { zoneId: config.zone.zoneId, zoneName: config.zone.domain, protect: config.protect };
+    const children = { parent: this };
+
+    this.dns = new DnsRecords(`${name}-dns`, { zoneId: zone.zoneId, protect: zone.protect, records: planDnsRecords(config), transform: { record: args.transform?.record } }, children);
+    this.redirects = new CanonicalRedirect(`${name}-redirects`, { ...zone, rules: planRedirectRules(config), transform: { ruleset: args.transform?.redirectRuleset } }, children);
+    this.tls = new ZoneTls(`${name}-tls`, { ...zone, tls: config.tls, transform: { setting: args.transform?.zoneSetting } }, children);
+
+    this.canonicalUrl = pulumi.output(canonicalUrl(config));
+    this.hosts = pulumi.output(hostMap(config));
+    this.registerOutputs({ canonicalUrl: this.canonicalUrl, hosts: this.hosts });
+  }
+}
+
+function hostMap(config: LaunchReadyConfig): Record<string, HostSummary> {
+  const sorted = [...config.hosts].sort((a, b) => (a.fqdn < b.fqdn ? -1 : 1));
+  return Object.fromEntries(
+    sorted.map((host) => [host.fqdn, { purpose: host.purpose, proxied: host.proxied, records: host.records.map(({ type, content }) => ({ type, content })) }]),
+  );
+}

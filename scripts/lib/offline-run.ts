@@ -1,0 +1,128 @@
+/**
+ * Runs a Pulumi program in this process under Pulumi's own mocks (`pulumi.runtime.setMocks`):
+ * no CLI, no credentials, no network, nothing created. It records every resource registration
+ * exactly as the engine would receive it (type, name, parent, protect, inputs with secrets still
+ * marked), which is what the offline plan prints and the tests assert on.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import type { Struct } from "google-protobuf/google/protobuf/struct_pb";
+
+/** A resource as the engine would be asked to register it. */
+export interface RegisteredResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** URN of the parent resource; the stack itself for top-level components. */
+  parent?: string;
+  protect: boolean;
+  /** True for provider-managed resources, false for components. */
+  custom: boolean;
+  /** Inputs with secret values replaced by "[secret]" and unknowns by "[unknown]". */
+  inputs: Record<string, unknown>;
+}
+
+export interface OfflineRunOptions {
+  project: string;
+  stack: string;
+  /** Config as the CLI hands it to a program: `namespace:key` to JSON text or a plain string. */
+  config: Record<string, string>;
+  secretKeys: string[];
+  program: () => Promise<unknown> | unknown;
+}
+
+export interface OfflineRun {
+  resources: RegisteredResource[];
+  outputs: Record<string, unknown>;
+}
+
+/** Markers of Pulumi's wire format (sdk/nodejs/runtime/rpc.ts). */
+const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
+const SPECIAL_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const SECRET_SHOWN_AS = "[secret]";
+
+/** Replaces every secret-wrapped value with "[secret]", so no secret can reach output. */
+export function redactWireValue(value: unknown): unknown {
+  if (value === UNKNOWN_VALUE) return "[unknown]";
+  if (Array.isArray(value)) return value.map(redactWireValue);
+  if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    if (record[SPECIAL_SIG_KEY] === SPECIAL_SECRET_SIG) return SECRET_SHOWN_AS;
+    return Object.fromEntries(Object.entries(record).map(([key, inner]) => [key, redactWireValue(inner)]));
+  }
+  return value;
+}
+
+interface RegisterResourceRequest {
+  getType(): string;
+  getName(): string;
+  getParent(): string;
+  getProtect(): boolean | undefined;
+  getCustom(): boolean;
+  getObject(): Struct | undefined;
+}
+
+interface RegisterResourceOutputsRequest {
+  getUrn(): string;
+  getOutputs(): Struct | undefined;
+}
+
+interface RecordableMonitor {
+  newUrn(parent: string, type: string, name: string): string;
+  registerResource(request: RegisterResourceRequest, callback: (...args: unknown[]) => void): Promise<void>;
+  registerResourceOutputs(request: RegisterResourceOutputsRequest, callback: (...args: unknown[]) => void): void;
+}
+
+const mocks: pulumi.runtime.Mocks = {
+  newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+  call: () => ({}),
+};
+
+/**
+ * Runs `program` as the root of a stack under mocks and returns every registration in order.
+ * Only one run may be in flight per process: the Pulumi runtime keeps its state in globals.
+ */
+export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun> {
+  pulumi.runtime.setAllConfig(options.config, options.secretKeys);
+  await pulumi.runtime.setMocks(mocks, options.project, options.stack, true);
+
+  const resources: RegisteredResource[] = [];
+  // The mock monitor shortens a child's URN to its parent's last type; the engine qualifies it with
+  // the whole chain of parent types. The plan reports the engine's URNs, as `pulumi preview` shows them.
+  const engineUrnOf = new Map<string, string>();
+  const monitor = pulumi.runtime.getMonitor() as unknown as RecordableMonitor;
+  const registerWithMock = monitor.registerResource.bind(monitor);
+  monitor.registerResource = (request, callback) => {
+    const type = request.getType();
+    const name = request.getName();
+    const parent = engineUrnOf.get(request.getParent());
+    const qualifiedType = parent ? `${parent.split("::")[2]}$${type}` : type;
+    const urn = `urn:pulumi:${options.stack}::${options.project}::${qualifiedType}::${name}`;
+    engineUrnOf.set(monitor.newUrn(request.getParent(), type, name), urn);
+    resources.push({
+      urn,
+      type,
+      name,
+      parent,
+      protect: request.getProtect() ?? false,
+      custom: request.getCustom(),
+      inputs: redactWireValue(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+    });
+    return registerWithMock(request, callback);
+  };
+  // Stack outputs are read off the wire, where secrets are still marked, not from the program's
+  // resolved values, where they are plain.
+  let outputs: Record<string, unknown> = {};
+  const registerOutputsWithMock = monitor.registerResourceOutputs.bind(monitor);
+  monitor.registerResourceOutputs = (request, callback) => {
+    if (request.getUrn() === resources[0]?.urn) {
+      outputs = redactWireValue(request.getOutputs()?.toJavaScript() ?? {}) as Record<string, unknown>;
+    }
+    return registerOutputsWithMock(request, callback);
+  };
+
+  await pulumi.runtime.runInPulumiStack(async () => options.program());
+  // Registrations still in flight when the program returns finish here, as the CLI's runner waits for them.
+  await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  return { resources, outputs };
+}

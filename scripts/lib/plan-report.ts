@@ -1,0 +1,114 @@
+/**
+ * Turns an offline run into the plan report: the JSON document machines read, and the human
+ * view grouped by component.
+ */
+import Table from "cli-table3";
+import type { LaunchReadyConfig } from "../../stacks/stack-config";
+import type { OfflineRun, RegisteredResource } from "./offline-run";
+
+/** One bar item's verdict; filled by the policy pack (issue: the minimum bar as code). */
+export interface BarResult {
+  id: string;
+  status: "pass" | "fail" | "waived" | "not-applicable";
+  level: "mandatory" | "advisory";
+  resource?: string;
+  message: string;
+}
+
+export interface PlanReport {
+  stack: string;
+  environment: string;
+  /** Every registration, components included (`custom: false`), in the order the program made them. */
+  resources: Array<Pick<RegisteredResource, "urn" | "type" | "name" | "parent" | "protect" | "custom" | "inputs">>;
+  bar: BarResult[];
+  summary: {
+    zone: string;
+    canonicalUrl: string;
+    resources: number;
+    components: number;
+    /** Provider resources `pulumi up` would create, by type token. */
+    byType: Record<string, number>;
+    protected: number;
+  };
+}
+
+const STACK_TYPE = "pulumi:pulumi:Stack";
+
+export function buildPlanReport(stack: string, config: LaunchReadyConfig, run: OfflineRun): PlanReport {
+  const custom = run.resources.filter((r) => r.custom);
+  const byType: Record<string, number> = {};
+  for (const resource of custom) byType[resource.type] = (byType[resource.type] ?? 0) + 1;
+  return {
+    stack,
+    environment: config.environment,
+    resources: run.resources.map(({ urn, type, name, parent, protect, custom, inputs }) => ({ urn, type, name, parent, protect, custom, inputs })),
+    bar: [],
+    summary: {
+      zone: config.zone.domain,
+      canonicalUrl: String(run.outputs.canonicalUrl ?? ""),
+      resources: custom.length,
+      components: run.resources.filter((r) => !r.custom && r.type !== STACK_TYPE).length,
+      byType,
+      protected: custom.filter((r) => r.protect).length,
+    },
+  };
+}
+
+/** Objects on one line with spaces between members, so a narrow column can wrap them. */
+function compact(value: unknown): string {
+  return typeof value === "string" ? value : JSON.stringify(value, null, 1).replace(/\n\s*/g, " ");
+}
+
+/** The inputs a reviewer looks at first, per resource type; anything else as compact JSON. */
+export function keyInputs(resource: Pick<RegisteredResource, "type" | "inputs">): string {
+  const inputs = resource.inputs;
+  switch (resource.type) {
+    case "cloudflare:index/dnsRecord:DnsRecord":
+      return `${inputs.type} ${inputs.name} → ${inputs.content}\n${inputs.proxied ? "proxied" : "DNS only"}, ttl ${inputs.ttl === 1 ? "auto" : inputs.ttl}`;
+    case "cloudflare:index/ruleset:Ruleset": {
+      const rules = (inputs.rules as Array<Record<string, any>> | undefined) ?? [];
+      const lines = rules.map((rule) => {
+        const from = rule.actionParameters?.fromValue;
+        const target = from ? ` → ${from.statusCode} ${from.targetUrl?.value ?? from.targetUrl?.expression}` : "";
+        return `• ${rule.ref}: ${rule.expression}${target}`;
+      });
+      return [`${inputs.phase}, ${rules.length} rule${rules.length === 1 ? "" : "s"}`, ...lines].join("\n");
+    }
+    case "cloudflare:index/zoneSetting:ZoneSetting":
+      return `${inputs.settingId} = ${compact(inputs.value)}`;
+    default: {
+      const text = JSON.stringify(inputs);
+      return text.length > 120 ? `${text.slice(0, 117)}...` : text;
+    }
+  }
+}
+
+function shortType(type: string): string {
+  // "cloudflare:index/dnsRecord:DnsRecord" → "cloudflare.DnsRecord"
+  const [pkg, , name] = type.split(":");
+  return `${pkg}.${name ?? type}`;
+}
+
+export function renderPlanText(report: PlanReport, source: string): string {
+  const out: string[] = [];
+  out.push(`Offline plan of stack ${report.stack} (${report.environment}) for ${report.summary.zone}, from ${source}`);
+  out.push("Run under Pulumi's in-process mocks: no credentials, no network, nothing was created or changed.");
+  const components = report.resources.filter((r) => !r.custom);
+  for (const component of components) {
+    const children = report.resources.filter((r) => r.parent === component.urn && r.custom);
+    if (children.length === 0) continue;
+    out.push("", `${component.name} (${component.type})`);
+    const table = new Table({ head: ["Resource", "Name", "Key inputs", "Protect"], style: { head: [], border: [] }, wordWrap: true, colWidths: [null, null, 72, null] });
+    for (const child of children) table.push([shortType(child.type), child.name, keyInputs(child), child.protect ? "yes" : "no"]);
+    out.push(table.toString());
+  }
+  const s = report.summary;
+  const types = Object.entries(s.byType)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([type, count]) => `${count} ${shortType(type)}`).join(", ");
+  out.push("");
+  out.push(`Summary: ${s.resources} resources to create (${types}) in ${s.components} components; ${s.protected} protected from deletion.`);
+  out.push(`Canonical URL: ${s.canonicalUrl}`);
+  out.push(`Next: \`pulumi preview --stack ${report.stack}\` compares this with what exists (needs the Pulumi CLI and a Cloudflare API token).`);
+  return out.join("\n");
+}

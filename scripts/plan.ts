@@ -1,0 +1,69 @@
+/**
+ * `npm run plan -- --stack <name>` / `--config <file>` [--json]
+ *
+ * Runs the real Pulumi program against a stack file under Pulumi's in-process mocks and prints
+ * every resource `pulumi up` would create. Exit 0 on success, 2 on invalid config or usage
+ * (errors on stderr), 1 if the program itself fails.
+ */
+import { relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { formatProblems, parseStackConfig, type ConfigProblem } from "../stacks/stack-config";
+import { readStackFile, stackFilePath, StackFileError } from "../stacks/stack-file";
+import { planStack } from "./lib/plan-stack";
+import { renderPlanText } from "./lib/plan-report";
+
+const USAGE = `Usage: npm run plan -- --stack <name> [--json]
+       npm run plan -- --config <path to Pulumi.<stack>.yaml> [--json]
+
+  --stack NAME   plan stacks/Pulumi.NAME.yaml (dev, staging, prod in this repository)
+  --config FILE  plan any stack file
+  --json         print only the JSON report on stdout (use \`npm run -s plan\` so npm adds no banner)
+  --help         show this help`;
+
+function fail(code: number, json: boolean, message: string, problems: ConfigProblem[] = []): never {
+  process.stderr.write(json ? `${JSON.stringify({ error: message, problems }, null, 2)}\n` : `${message}\n`);
+  process.exit(code);
+}
+
+async function main(argv: string[]): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: { stack: { type: "string" }, config: { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean", default: false } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    fail(2, argv.includes("--json"), `${(error as Error).message}\n\n${USAGE}`);
+  }
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const json = args.json ?? false;
+  if (Boolean(args.stack) === Boolean(args.config)) fail(2, json, `Give exactly one of --stack or --config.\n\n${USAGE}`);
+  if (args.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(args.stack)) {
+    fail(2, json, `--stack "${args.stack}" is not a stack name; use letters, digits, "-", "_" or "." (e.g. --stack prod)`);
+  }
+
+  const path = args.config ? resolve(args.config) : stackFilePath(args.stack!);
+  let file;
+  try {
+    file = readStackFile(path);
+  } catch (error) {
+    if (error instanceof StackFileError) fail(2, json, error.message);
+    throw error;
+  }
+
+  const parsed = parseStackConfig(file.config);
+  if (!parsed.ok) fail(2, json, formatProblems(parsed.problems, path), parsed.problems);
+
+  const report = await planStack(file, parsed.config);
+  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderPlanText(report, relative(process.cwd(), path) || path)}\n`);
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  process.stderr.write(`The program failed while planning: ${error.message}\n`);
+  process.exit(1);
+});

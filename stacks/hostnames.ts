@@ -1,0 +1,102 @@
+/**
+ * Hostname rules shared by the stack config, the components, the policies and live checks.
+ * Plain functions, no Pulumi: a name is judged the same way wherever it is judged.
+ */
+import { isIPv4, isIPv6 } from "node:net";
+import { domainToASCII } from "node:url";
+
+/** RFC 1035 2.3.4: a label is at most 63 octets, a name at most 253 characters in text form. */
+export const MAX_LABEL_LENGTH = 63;
+export const MAX_NAME_LENGTH = 253;
+
+export type NameResult = { ok: true; value: string } | { ok: false; problem: string };
+
+const LDH_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
+
+/**
+ * Converts a host or domain name to the lower-case ASCII (punycode) form DNS and Cloudflare use,
+ * and checks every label: letters, digits and inner hyphens only, 1 to 63 octets, 253 in all.
+ * A trailing dot (absolute name) is accepted and dropped.
+ */
+export function toAsciiHostname(input: string): NameResult {
+  const trimmed = input.trim().replace(/\.$/, "");
+  if (trimmed === "") return { ok: false, problem: "is empty" };
+  if (/\s/.test(trimmed)) return { ok: false, problem: "contains white space" };
+  const ascii = domainToASCII(trimmed);
+  if (ascii === "") return { ok: false, problem: "is not a valid internationalised domain name" };
+  if (ascii.length > MAX_NAME_LENGTH) {
+    return { ok: false, problem: `is ${ascii.length} characters long in ASCII form (${ascii}); a DNS name is at most ${MAX_NAME_LENGTH}` };
+  }
+  for (const label of ascii.split(".")) {
+    if (label === "") return { ok: false, problem: "has an empty label (two dots in a row)" };
+    if (label.length > MAX_LABEL_LENGTH) {
+      return { ok: false, problem: `has the label "${label}" of ${label.length} characters; a label is at most ${MAX_LABEL_LENGTH}` };
+    }
+    if (label === "*") return { ok: false, problem: "is a wildcard" };
+    if (!LDH_LABEL.test(label)) {
+      return {
+        ok: false,
+        problem: `has the label "${label}": a host name label holds only letters, digits and hyphens, and does not start or end with a hyphen`,
+      };
+    }
+  }
+  return { ok: true, value: ascii };
+}
+
+/** A zone's own name: at least two labels, so that a typo like "example" is caught early. */
+export function toAsciiZoneName(input: string): NameResult {
+  const result = toAsciiHostname(input);
+  if (!result.ok) return result;
+  if (!result.value.includes(".")) return { ok: false, problem: `is a single label; a zone is a registered domain such as example.com` };
+  return result;
+}
+
+/**
+ * Resolves a declared host name against its zone and returns the fully qualified ASCII name.
+ * Accepted forms: "@" (the apex), a single relative label ("www"), or a fully qualified name inside
+ * the zone ("api.example.com", IDN allowed). A dotted name that does not end in the zone is refused
+ * rather than guessed at: "api.v2" could mean api.v2.example.com or a typo of another domain.
+ */
+export function resolveHostInZone(name: string, zone: string): NameResult {
+  const raw = name.trim();
+  if (raw === "@") return { ok: true, value: zone };
+  if (raw.split(".")[0] === "*") {
+    return { ok: false, problem: "is a wildcard; every subdomain must be declared on its own (DNS-SUBDOMAINS)" };
+  }
+  const ascii = toAsciiHostname(raw);
+  if (!ascii.ok) return ascii;
+  const host = ascii.value;
+  if (host === zone || host.endsWith(`.${zone}`)) return { ok: true, value: host };
+  if (!host.includes(".")) {
+    const fqdn = `${host}.${zone}`;
+    return fqdn.length > MAX_NAME_LENGTH
+      ? { ok: false, problem: `makes ${fqdn}, ${fqdn.length} characters long; a DNS name is at most ${MAX_NAME_LENGTH}` }
+      : { ok: true, value: fqdn };
+  }
+  return {
+    ok: false,
+    problem: `is outside the zone ${zone}; write a single label ("www"), "@" for the apex, or a full name ending in .${zone}`,
+  };
+}
+
+export type RecordTarget = { type: "A" | "AAAA" | "CNAME"; content: string };
+
+/** Classifies a record target: an IPv4 address (A), an IPv6 address (AAAA) or a host name (CNAME). */
+export function classifyTarget(target: string): { ok: true; value: RecordTarget } | { ok: false; problem: string } {
+  const raw = target.trim();
+  if (isIPv4(raw)) return { ok: true, value: { type: "A", content: raw } };
+  if (isIPv6(raw)) return { ok: true, value: { type: "AAAA", content: canonicalIPv6(raw) } };
+  if (/^[\d.]+$/.test(raw)) return { ok: false, problem: "looks like an IPv4 address but is not a valid one" };
+  if (raw.includes("://") || raw.includes("/")) {
+    return { ok: false, problem: "is a URL; a DNS target is a host name or an IP address, without scheme or path" };
+  }
+  const host = toAsciiHostname(raw);
+  if (!host.ok) return { ok: false, problem: `is neither an IP address nor a valid host name: it ${host.problem}` };
+  if (!host.value.includes(".")) return { ok: false, problem: "is a single label; a CNAME target is a full host name such as app.fly.dev" };
+  return { ok: true, value: { type: "CNAME", content: host.value } };
+}
+
+/** The lower-case compressed text form, so "2001:DB8::0:1" and "2001:db8::1" are one record. */
+function canonicalIPv6(address: string): string {
+  return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+}

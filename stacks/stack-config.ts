@@ -1,0 +1,380 @@
+/**
+ * Reads a stack's `launch-ready:*` config into one validated, resolved value, or reports every
+ * problem at once. This is the single source of truth for provisioning (the program), the offline
+ * plan, and later live verification. No Pulumi here: callers hand in the raw key/value map.
+ */
+import type { z } from "zod";
+import { MAXIMUM_RECORD_TTL, PLAN_LIMITS, type CloudflarePlan } from "./cloudflare-plans";
+import { classifyTarget, resolveHostInZone, toAsciiZoneName, type RecordTarget } from "./hostnames";
+import {
+  CONFIG_NAMESPACE,
+  PROXIED_BY_DEFAULT,
+  stackConfigSchema,
+  type Environment,
+  type HostPurpose,
+  type StackConfigFields,
+  type TlsSettings,
+} from "./schema";
+
+/** One thing wrong with a stack file: where (as the user wrote it), what, and what to write instead. */
+export interface ConfigProblem {
+  /** Config key path, e.g. `launch-ready:hosts[2].target`. List indexes count from 0. */
+  path: string;
+  message: string;
+  example: string;
+}
+
+export interface DeclaredHost {
+  /** Position in `launch-ready:hosts`, for error messages only; never used to name resources. */
+  index: number;
+  /** The name as written in the stack file. */
+  name: string;
+  /** Fully qualified, lower-case ASCII (punycode) name: what Cloudflare stores and returns. */
+  fqdn: string;
+  purpose: HostPurpose;
+  proxied: boolean;
+  /** Seconds; 1 means Cloudflare's automatic TTL (always the case for proxied records). */
+  ttl: number;
+  records: RecordTarget[];
+  comment?: string;
+}
+
+export interface DeclaredRedirect {
+  index: number;
+  /** Fully qualified host the redirect answers on. */
+  host: string;
+  path?: string;
+  to: string;
+  status: number;
+  preserveQueryString: boolean;
+}
+
+export interface LaunchReadyConfig {
+  environment: Environment;
+  zone: { domain: string; zoneId: string; accountId: string; plan: CloudflarePlan };
+  canonical: {
+    host: "apex" | "www";
+    /** The canonical host's fully qualified name. */
+    fqdn: string;
+    /** The other member of the apex/www pair, which redirects to the canonical host. */
+    alternateFqdn: string;
+    status: 301 | 308;
+  };
+  hosts: DeclaredHost[];
+  redirects: DeclaredRedirect[];
+  tls: TlsSettings;
+  protect: boolean;
+}
+
+export type ParseResult = { ok: true; config: LaunchReadyConfig } | { ok: false; problems: ConfigProblem[] };
+
+/** TTL for DNS-only records when the stack file gives none. */
+export const DEFAULT_DNS_ONLY_TTL = 300;
+export const AUTOMATIC_TTL = 1;
+
+type PathSegment = string | number | symbol;
+
+const EXAMPLES: Record<string, string> = {
+  "": "launch-ready:environment: production",
+  environment: "launch-ready:environment: production   # development | staging | production",
+  zone: "launch-ready:zone: { domain: example.com, zoneId: 023e105f4ecef8ad9ca31a8372d0c353, accountId: 372e67954025e0ba6aaa6d586b9e0b59, plan: pro }",
+  "zone.domain": "domain: example.com",
+  "zone.zoneId": "zoneId: 023e105f4ecef8ad9ca31a8372d0c353",
+  "zone.accountId": "accountId: 372e67954025e0ba6aaa6d586b9e0b59",
+  "zone.plan": "plan: pro   # free | pro | business | enterprise",
+  canonical: "launch-ready:canonical: { host: www, status: 301 }",
+  "canonical.host": "host: www   # apex | www",
+  "canonical.status": "status: 301   # 301 | 308",
+  hosts: "launch-ready:hosts:\n  - { name: \"@\", target: 203.0.113.10, purpose: web }\n  - { name: www, target: example.com, purpose: web }",
+  "hosts[]": "- { name: api, target: api-origin.fly.dev, purpose: api }",
+  "hosts[].name": 'name: api   # "@", a single label, or a full name inside the zone',
+  "hosts[].target": "target: api-origin.fly.dev   # or an address list: [203.0.113.10, 2001:db8::10]",
+  "hosts[].target[]": "- 203.0.113.10",
+  "hosts[].purpose": "purpose: api   # web | api | admin | docs | status | mail | other",
+  "hosts[].proxied": "proxied: true",
+  "hosts[].ttl": "ttl: 300   # DNS-only records only; remove it for proxied records",
+  "hosts[].comment": "comment: Fly.io origin, owned by the app team",
+  redirects: "launch-ready:redirects:\n  - { host: www, path: /pricing-old, to: https://www.example.com/pricing, status: 301 }",
+  "redirects[]": "- { host: www, path: /pricing-old, to: https://www.example.com/pricing }",
+  "redirects[].host": "host: www",
+  "redirects[].path": "path: /pricing-old",
+  "redirects[].to": "to: https://www.example.com/pricing",
+  "redirects[].status": "status: 301   # 301 | 302 | 307 | 308",
+  "redirects[].preserveQueryString": "preserveQueryString: true",
+  tls: "launch-ready:tls: { ssl: strict, minTlsVersion: \"1.2\" }",
+  "tls.ssl": "ssl: strict   # the bar's TLS-STRICT; off | flexible | full | strict",
+  "tls.minTlsVersion": 'minTlsVersion: "1.2"',
+  "tls.tls13": "tls13: on   # on | off | zrt",
+  "tls.alwaysUseHttps": "alwaysUseHttps: true",
+  "tls.automaticHttpsRewrites": "automaticHttpsRewrites: true",
+  "tls.hsts": "hsts: { maxAge: 31536000, includeSubdomains: true }",
+  "tls.hsts.enabled": "enabled: true",
+  "tls.hsts.maxAge": "maxAge: 31536000",
+  "tls.hsts.includeSubdomains": "includeSubdomains: true",
+  "tls.hsts.preload": "preload: false",
+  "tls.hsts.nosniff": "nosniff: true",
+  protect: "launch-ready:protect: true",
+};
+
+/** `["hosts", 2, "target"]` → `launch-ready:hosts[2].target`. */
+export function formatConfigPath(path: readonly PathSegment[]): string {
+  let text = "";
+  for (const segment of path) {
+    text += typeof segment === "number" ? `[${segment}]` : text === "" ? String(segment) : `.${String(segment)}`;
+  }
+  return `${CONFIG_NAMESPACE}:${text}`;
+}
+
+function exampleFor(path: readonly PathSegment[]): string {
+  const generic = path.map((segment) => (typeof segment === "number" ? "[]" : `.${String(segment)}`)).join("").replace(/^\./, "");
+  return EXAMPLES[generic] ?? EXAMPLES[generic.replace(/\.[^.[]+$/, "")] ?? EXAMPLES[""];
+}
+
+function problem(path: readonly PathSegment[], message: string): ConfigProblem {
+  return { path: formatConfigPath(path), message, example: exampleFor(path) };
+}
+
+function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
+  let value = root;
+  for (const segment of path) {
+    if (value === null || typeof value !== "object") return undefined;
+    value = (value as Record<PropertyKey, unknown>)[segment as PropertyKey];
+  }
+  return value;
+}
+
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a map";
+  return `${typeof value} ${JSON.stringify(value)}`;
+}
+
+function knownKeysAt(path: readonly PathSegment[]): string[] {
+  let schema: z.ZodType = stackConfigSchema;
+  for (const segment of path) {
+    const def = unwrap(schema);
+    if (typeof segment === "number" && "element" in def) schema = def.element as z.ZodType;
+    else if ("shape" in def) schema = (def.shape as Record<string, z.ZodType>)[String(segment)];
+    if (!schema) return [];
+  }
+  const def = unwrap(schema);
+  return "shape" in def ? Object.keys(def.shape as object) : [];
+}
+
+function unwrap(schema: z.ZodType): Record<string, unknown> {
+  let current = schema as unknown as { def: Record<string, unknown> };
+  while (current.def.innerType) current = current.def.innerType as typeof current;
+  return current.def;
+}
+
+function problemsFromIssues(issues: readonly z.core.$ZodIssue[], input: unknown): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  for (const issue of issues) {
+    const path = issue.path;
+    switch (issue.code) {
+      case "unrecognized_keys":
+        for (const key of issue.keys) {
+          problems.push(problem([...path, key], `is not a known key; the keys here are: ${knownKeysAt(path).join(", ")}`));
+        }
+        break;
+      case "invalid_type": {
+        const actual = valueAt(input, path);
+        problems.push(
+          problem(path, actual === undefined ? "is missing" : `must be ${issue.expected === "int" ? "a whole number" : `a ${issue.expected}`}, not ${describeValue(actual)}`),
+        );
+        break;
+      }
+      case "invalid_value":
+        problems.push(problem(path, `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, not ${describeValue(valueAt(input, path))}`));
+        break;
+      case "too_small":
+        problems.push(problem(path, issue.origin === "array" ? issue.message.replace(/^Too small.*/, "must not be empty") : `must be at least ${issue.minimum}`));
+        break;
+      case "too_big":
+        problems.push(problem(path, `must be at most ${issue.maximum}${issue.origin === "string" ? " characters" : ""}`));
+        break;
+      default:
+        problems.push(problem(path, issue.message));
+    }
+  }
+  return problems;
+}
+
+/**
+ * Strips the `launch-ready:` namespace from a stack's config map; keys of other namespaces
+ * (`cloudflare:apiToken`, `aws:region`) belong to providers and are left alone.
+ */
+export function ownConfigKeys(config: Record<string, unknown>): Record<string, unknown> {
+  const own: Record<string, unknown> = {};
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  for (const [key, value] of Object.entries(config)) {
+    if (key.startsWith(prefix)) own[key.slice(prefix.length)] = value;
+  }
+  return own;
+}
+
+/**
+ * Validates and resolves a stack's config. `config` holds the stack file's keys
+ * (`launch-ready:hosts`, ...) with their values already decoded from YAML or JSON.
+ */
+export function parseStackConfig(config: Record<string, unknown>): ParseResult {
+  const input = ownConfigKeys(config);
+  const parsed = stackConfigSchema.safeParse(input);
+  if (!parsed.success) return { ok: false, problems: problemsFromIssues(parsed.error.issues, input) };
+  return resolve(parsed.data);
+}
+
+function resolve(fields: StackConfigFields): ParseResult {
+  const problems: ConfigProblem[] = [];
+  const zoneName = toAsciiZoneName(fields.zone.domain);
+  if (!zoneName.ok) return { ok: false, problems: [problem(["zone", "domain"], zoneName.problem)] };
+  const zone = zoneName.value;
+  const limits = PLAN_LIMITS[fields.zone.plan];
+
+  const hosts: DeclaredHost[] = [];
+  const hostByFqdn = new Map<string, DeclaredHost>();
+  fields.hosts.forEach((host, index) => {
+    const at = (...rest: PathSegment[]) => ["hosts", index, ...rest];
+    const name = resolveHostInZone(host.name, zone);
+    if (!name.ok) return void problems.push(problem(at("name"), `"${host.name}" ${name.problem}`));
+    const earlier = hostByFqdn.get(name.value);
+    if (earlier) {
+      return void problems.push(problem(at("name"), `${name.value} is already declared at ${formatConfigPath(["hosts", earlier.index])}; declare each host once, with a list of targets if it has several addresses`));
+    }
+    const records = resolveTargets(host.target, name.value, at("target"), problems);
+    if (!records) return;
+    const proxied = host.proxied ?? PROXIED_BY_DEFAULT.has(host.purpose);
+    const ttl = resolveTtl(host.ttl, proxied, limits.minimumRecordTtl, fields.zone.plan, at("ttl"), problems);
+    const declared: DeclaredHost = { index, name: host.name, fqdn: name.value, purpose: host.purpose, proxied, ttl, records, comment: host.comment };
+    hosts.push(declared);
+    hostByFqdn.set(declared.fqdn, declared);
+  });
+
+  const canonical = resolveCanonical(fields, zone, hostByFqdn, problems);
+  const redirects = resolveRedirects(fields, zone, hostByFqdn, problems);
+  const redirectRules = redirects.length + 1;
+  if (redirectRules > limits.singleRedirectRules) {
+    problems.push(
+      problem(["redirects"], `needs ${redirectRules} redirect rules (${redirects.length} here plus the canonical redirect), but the ${fields.zone.plan} plan allows ${limits.singleRedirectRules} Single Redirects per zone; remove ${redirectRules - limits.singleRedirectRules} or move the zone to a larger plan`),
+    );
+  }
+
+  if (problems.length > 0 || !canonical) return { ok: false, problems };
+  return {
+    ok: true,
+    config: {
+      environment: fields.environment,
+      zone: { domain: zone, zoneId: fields.zone.zoneId, accountId: fields.zone.accountId, plan: fields.zone.plan },
+      canonical,
+      hosts,
+      redirects,
+      tls: fields.tls,
+      protect: fields.protect ?? fields.environment === "production",
+    },
+  };
+}
+
+function resolveTargets(target: string | string[], fqdn: string, at: PathSegment[], problems: ConfigProblem[]): RecordTarget[] | undefined {
+  const list = Array.isArray(target) ? target : [target];
+  const records: RecordTarget[] = [];
+  let valid = true;
+  list.forEach((entry, position) => {
+    const path = Array.isArray(target) ? [...at, position] : at;
+    const classified = classifyTarget(entry);
+    if (!classified.ok) {
+      valid = false;
+      return void problems.push(problem(path, `"${entry}" ${classified.problem}`));
+    }
+    const record = classified.value;
+    if (record.type === "CNAME" && record.content === fqdn) {
+      valid = false;
+      return void problems.push(problem(path, `points ${fqdn} at itself; a CNAME must name another host`));
+    }
+    if (records.some((r) => r.type === record.type && r.content === record.content)) {
+      valid = false;
+      return void problems.push(problem(path, `lists ${record.content} twice; each address makes one record`));
+    }
+    records.push(record);
+  });
+  if (valid && records.some((r) => r.type === "CNAME") && records.length > 1) {
+    problems.push(problem(at, "mixes a host name with other targets; a CNAME cannot stand beside other data at one name (RFC 1034 3.6.2), so give one host name or only IP addresses"));
+    return undefined;
+  }
+  return valid ? records : undefined;
+}
+
+function resolveTtl(ttl: number | undefined, proxied: boolean, minimum: number, plan: CloudflarePlan, at: PathSegment[], problems: ConfigProblem[]): number {
+  if (ttl === undefined) return proxied ? AUTOMATIC_TTL : DEFAULT_DNS_ONLY_TTL;
+  if (proxied && ttl !== AUTOMATIC_TTL) {
+    problems.push(problem(at, `is ${ttl}, but the host is proxied and Cloudflare answers proxied names with its own TTL; remove ttl (or set proxied: false)`));
+  } else if (ttl !== AUTOMATIC_TTL && (ttl < minimum || ttl > MAXIMUM_RECORD_TTL)) {
+    problems.push(problem(at, `is ${ttl}; on the ${plan} plan a TTL is ${minimum} to ${MAXIMUM_RECORD_TTL} seconds, or 1 for automatic`));
+  }
+  return ttl;
+}
+
+function resolveCanonical(fields: StackConfigFields, zone: string, hostByFqdn: Map<string, DeclaredHost>, problems: ConfigProblem[]): LaunchReadyConfig["canonical"] | undefined {
+  const apex = zone;
+  const www = `www.${zone}`;
+  const [fqdn, alternateFqdn] = fields.canonical.host === "apex" ? [apex, www] : [www, apex];
+  let valid = true;
+  for (const [host, role] of [[fqdn, "canonical host"], [alternateFqdn, "host that redirects to it"]] as const) {
+    const declared = hostByFqdn.get(host);
+    const label = host === apex ? '"@"' : "www";
+    if (!declared) {
+      // Only report a missing host when the hosts list itself was readable, so one typo gives one error.
+      if (!problems.some((p) => p.path.startsWith(formatConfigPath(["hosts"])))) {
+        problems.push({
+          path: formatConfigPath(["hosts"]),
+          message: `does not declare ${host}, the ${role} (canonical.host is ${fields.canonical.host}); both the apex and www need a record so one can redirect to the other (DNS-CANONICAL)`,
+          example: `- { name: ${label}, target: ${host === apex ? "203.0.113.10" : zone}, purpose: web }`,
+        });
+      }
+      valid = false;
+    } else if (declared.purpose !== "web") {
+      problems.push(problem(["hosts", declared.index, "purpose"], `is ${declared.purpose}, but ${host} is the ${role}; the apex and www are web hosts`));
+      valid = false;
+    } else if (host === alternateFqdn && !declared.proxied) {
+      problems.push(problem(["hosts", declared.index, "proxied"], `is false, but ${host} redirects to ${fqdn} and Cloudflare only answers redirects for proxied hosts; remove proxied: false`));
+      valid = false;
+    }
+  }
+  return valid ? { host: fields.canonical.host, fqdn, alternateFqdn, status: fields.canonical.status } : undefined;
+}
+
+function resolveRedirects(fields: StackConfigFields, zone: string, hostByFqdn: Map<string, DeclaredHost>, problems: ConfigProblem[]): DeclaredRedirect[] {
+  const redirects: DeclaredRedirect[] = [];
+  const seen = new Map<string, number>();
+  fields.redirects.forEach((redirect, index) => {
+    const at = (...rest: PathSegment[]) => ["redirects", index, ...rest];
+    const host = resolveHostInZone(redirect.host, zone);
+    if (!host.ok) return void problems.push(problem(at("host"), `"${redirect.host}" ${host.problem}`));
+    const declared = hostByFqdn.get(host.value);
+    if (!declared) {
+      return void problems.push(problem(at("host"), `${host.value} is not a declared host; add it to launch-ready:hosts first so it resolves and reaches Cloudflare`));
+    }
+    if (!declared.proxied) {
+      return void problems.push(problem(at("host"), `${host.value} is DNS-only (proxied: false); Cloudflare only answers redirects for proxied hosts`));
+    }
+    const key = `${host.value}${redirect.path ?? ""}`;
+    const earlier = seen.get(key);
+    if (earlier !== undefined) {
+      return void problems.push(problem(at(), `redirects ${key} again; ${formatConfigPath(["redirects", earlier])} already does, and only the first would ever answer`));
+    }
+    const target = new URL(redirect.to);
+    if (target.hostname === host.value && (redirect.path === undefined || target.pathname === redirect.path)) {
+      return void problems.push(problem(at("to"), `sends ${key} back to itself, a redirect loop`));
+    }
+    seen.set(key, index);
+    redirects.push({ index, host: host.value, path: redirect.path, to: redirect.to, status: redirect.status, preserveQueryString: redirect.preserveQueryString });
+  });
+  return redirects;
+}
+
+/** Problems as the CLI prints them: one block per problem, path first. */
+export function formatProblems(problems: readonly ConfigProblem[], source?: string): string {
+  const heading = `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${source ?? "the stack config"}; nothing was planned or changed:`;
+  const blocks = problems.map((p) => `  ${p.path}: ${p.message}\n    for example: ${p.example.replace(/\n/g, "\n      ")}`);
+  return [heading, ...blocks].join("\n");
+}
