@@ -7,8 +7,8 @@
  */
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { formatProblems, parseStackConfig, type ConfigProblem } from "../stacks/stack-config";
-import { readStackFile, stackFilePath, StackFileError } from "../stacks/stack-file";
+import { formatProblems, parseStackConfig, problemsHeading, type ConfigProblem } from "../stacks/stack-config";
+import { availableStacks, readStackFile, stackFilePath, StackFileError } from "../stacks/stack-file";
 import { planStack } from "./lib/plan-stack";
 import { renderPlanText } from "./lib/plan-report";
 
@@ -20,8 +20,9 @@ const USAGE = `Usage: npm run plan -- --stack <name> [--json]
   --json         print only the JSON report on stdout (use \`npm run -s plan\` so npm adds no banner)
   --help         show this help`;
 
-function fail(code: number, json: boolean, message: string, problems: ConfigProblem[] = []): never {
-  process.stderr.write(json ? `${JSON.stringify({ error: message, problems }, null, 2)}\n` : `${message}\n`);
+/** Errors go to stderr: as text, or with --json as `{"error", "problems"}`. Nothing reaches stdout. */
+function fail(code: number, json: boolean, message: string, problems: ConfigProblem[] = [], text = message): never {
+  process.stderr.write(json ? `${JSON.stringify({ error: message, problems }, null, 2)}\n` : `${text}\n`);
   process.exit(code);
 }
 
@@ -52,12 +53,15 @@ async function main(argv: string[]): Promise<void> {
   try {
     file = readStackFile(path);
   } catch (error) {
-    if (error instanceof StackFileError) fail(2, json, error.message);
+    if (error instanceof StackFileError) {
+      const known = args.stack ? ` Stacks in stacks/: ${availableStacks().join(", ")}.` : "";
+      fail(2, json, `${error.message}.${known}`);
+    }
     throw error;
   }
 
   const parsed = parseStackConfig(file.config);
-  if (!parsed.ok) fail(2, json, formatProblems(parsed.problems, path), parsed.problems);
+  if (!parsed.ok) fail(2, json, problemsHeading(parsed.problems, path), parsed.problems, formatProblems(parsed.problems, path));
 
   const report = await planStack(file, parsed.config);
   process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderPlanText(report, relative(process.cwd(), path) || path)}\n`);

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { CLOUDFLARE_PLANS } from "./cloudflare-plans";
+import { classifyTarget, toAsciiHostname } from "./hostnames";
 
 export const CONFIG_NAMESPACE = "launch-ready";
 
@@ -34,6 +35,22 @@ const tlsVersion = z.preprocess(
   z.enum(TLS_VERSIONS),
 );
 
+/**
+ * Syntax checks that need no other field run here, so they are reported together with every
+ * other field problem; whether a name lies inside the zone is checked once the zone is known.
+ */
+const hostName = z.string().superRefine((name, ctx) => {
+  const label = name.trim();
+  if (label === "@" || label.split(".")[0] === "*") return;
+  const ascii = toAsciiHostname(label);
+  if (!ascii.ok) ctx.addIssue({ code: "custom", message: `"${name}" ${ascii.problem}` });
+});
+
+const recordTarget = z.string().superRefine((target, ctx) => {
+  const classified = classifyTarget(target);
+  if (!classified.ok) ctx.addIssue({ code: "custom", message: `"${target}" ${classified.problem}` });
+});
+
 export const zoneSchema = z
   .strictObject({
     domain: z.string().meta({ description: "The registered domain the Cloudflare zone serves (IDN allowed).", examples: ["example.com"] }),
@@ -50,11 +67,11 @@ export const zoneSchema = z
   .meta({ description: "The Cloudflare zone this stack manages." });
 
 export const hostSchema = z.strictObject({
-  name: z.string().meta({
+  name: hostName.meta({
     description: 'Host name: "@" for the apex, a single label ("www"), or a full name inside the zone. IDN names are converted to punycode.',
     examples: ["@", "www", "api", "status.example.com"],
   }),
-  target: z.union([z.string(), z.array(z.string()).min(1)], { error: "must be a host name, an IP address, or a list of IP addresses" }).meta({
+  target: z.union([recordTarget, z.array(recordTarget).min(1)], { error: "must be a host name, an IP address, or a list of IP addresses" }).meta({
     description: "Where the host points: a host name (CNAME), or one or more IPv4/IPv6 addresses (A/AAAA).",
     examples: ["app-origin.fly.dev", ["203.0.113.10", "2001:db8::10"]],
   }),
@@ -67,7 +84,7 @@ export const hostSchema = z.strictObject({
 });
 
 export const redirectSchema = z.strictObject({
-  host: z.string().meta({ description: "Declared host the redirect answers on.", examples: ["docs", "example.com"] }),
+  host: hostName.meta({ description: "Declared host the redirect answers on.", examples: ["docs", "example.com"] }),
   path: z
     .string()
     .regex(/^\/\S*$/, 'must start with "/" and contain no spaces')

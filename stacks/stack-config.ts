@@ -168,23 +168,51 @@ function unwrap(schema: z.ZodType): Record<string, unknown> {
   return current.def;
 }
 
+/** The known key within edit distance 2 of a typo (`hostz` → `hosts`, `proxy` → `proxied` is 2 away). */
+function closestKey(typo: string, known: readonly string[]): string | undefined {
+  let best: { key: string; distance: number } | undefined;
+  for (const key of known) {
+    const distance = editDistance(typo.toLowerCase(), key.toLowerCase());
+    if (distance <= 2 && (!best || distance < best.distance)) best = { key, distance };
+  }
+  return best?.key;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
 function problemsFromIssues(issues: readonly z.core.$ZodIssue[], input: unknown): ConfigProblem[] {
   const problems: ConfigProblem[] = [];
   for (const issue of issues) {
     const path = issue.path;
+    if (issue.code !== "unrecognized_keys" && valueAt(input, path) === undefined) {
+      problems.push(problem(path, "is missing"));
+      continue;
+    }
     switch (issue.code) {
       case "unrecognized_keys":
         for (const key of issue.keys) {
-          problems.push(problem([...path, key], `is not a known key; the keys here are: ${knownKeysAt(path).join(", ")}`));
+          const known = knownKeysAt(path);
+          const suggestion = closestKey(key, known);
+          problems.push({
+            path: formatConfigPath([...path, key]),
+            message: `is not a known key${suggestion ? `; did you mean ${suggestion}?` : ""} The keys here are: ${known.join(", ")}`,
+            example: exampleFor(suggestion ? [...path, suggestion] : path),
+          });
         }
         break;
-      case "invalid_type": {
-        const actual = valueAt(input, path);
-        problems.push(
-          problem(path, actual === undefined ? "is missing" : `must be ${issue.expected === "int" ? "a whole number" : `a ${issue.expected}`}, not ${describeValue(actual)}`),
-        );
+      case "invalid_type":
+        problems.push(problem(path, `must be ${issue.expected === "int" ? "a whole number" : `a ${issue.expected}`}, not ${describeValue(valueAt(input, path))}`));
         break;
-      }
       case "invalid_value":
         problems.push(problem(path, `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, not ${describeValue(valueAt(input, path))}`));
         break;
@@ -372,9 +400,13 @@ function resolveRedirects(fields: StackConfigFields, zone: string, hostByFqdn: M
   return redirects;
 }
 
+export function problemsHeading(problems: readonly ConfigProblem[], source: string): string {
+  return `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${source}; nothing was planned or changed`;
+}
+
 /** Problems as the CLI prints them: one block per problem, path first. */
-export function formatProblems(problems: readonly ConfigProblem[], source?: string): string {
-  const heading = `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${source ?? "the stack config"}; nothing was planned or changed:`;
+export function formatProblems(problems: readonly ConfigProblem[], source: string): string {
+  const heading = `${problemsHeading(problems, source)}:`;
   const blocks = problems.map((p) => `  ${p.path}: ${p.message}\n    for example: ${p.example.replace(/\n/g, "\n      ")}`);
   return [heading, ...blocks].join("\n");
 }

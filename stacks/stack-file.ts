@@ -2,7 +2,7 @@
  * Reads a Pulumi stack file (`stacks/Pulumi.<stack>.yaml`) the way the Pulumi CLI would hand its
  * config to the program, without decrypting anything: `secure:` values stay opaque.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
 import { parseDocument } from "yaml";
 
@@ -25,6 +25,14 @@ export const STACKS_DIR = resolve(__dirname);
 
 export function stackFilePath(stack: string): string {
   return join(STACKS_DIR, `Pulumi.${stack}.yaml`);
+}
+
+/** Stack names with a file in stacks/, e.g. ["dev", "prod", "staging"]. */
+export function availableStacks(): string[] {
+  return readdirSync(STACKS_DIR)
+    .filter((file) => /^Pulumi\.(.+)\.ya?ml$/.test(file))
+    .map(stackNameFromPath)
+    .sort();
 }
 
 export function stackNameFromPath(path: string): string {

@@ -73,6 +73,16 @@ interface RecordableMonitor {
   registerResourceOutputs(request: RegisterResourceOutputsRequest, callback: (...args: unknown[]) => void): void;
 }
 
+/** The program threw; `cause` is what it threw, `resources` what it had registered by then. */
+export class OfflineRunFailure extends Error {
+  constructor(
+    public readonly cause: unknown,
+    public readonly resources: RegisteredResource[],
+  ) {
+    super(cause instanceof Error ? cause.message : String(cause));
+  }
+}
+
 const mocks: pulumi.runtime.Mocks = {
   newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
   call: () => ({}),
@@ -121,8 +131,19 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
     return registerOutputsWithMock(request, callback);
   };
 
-  await pulumi.runtime.runInPulumiStack(async () => options.program());
+  // The program's own failure is caught inside the stack, so no promise of the runtime is left
+  // rejected with nobody listening, and is raised once everything in flight has settled.
+  let failure: { error: unknown } | undefined;
+  await pulumi.runtime.runInPulumiStack(async () => {
+    try {
+      return await options.program();
+    } catch (error) {
+      failure = { error };
+      return undefined;
+    }
+  });
   // Registrations still in flight when the program returns finish here, as the CLI's runner waits for them.
   await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+  if (failure) throw new OfflineRunFailure(failure.error, resources);
   return { resources, outputs };
 }

@@ -1,0 +1,176 @@
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, test } from "vitest";
+import { CanonicalRedirect, REDIRECT_PHASE } from "../components/canonical-redirect";
+import { DnsRecords } from "../components/dns-records";
+import { allOf, hostIn, pathIs, quote } from "../components/rules-expression";
+import { LaunchReadySite } from "../components/site";
+import { planDnsRecords, planRedirectRules } from "../components/site-plan";
+import { ZoneTls } from "../components/zone-tls";
+import { runOffline, type RegisteredResource } from "../scripts/lib/offline-run";
+import { parsedExample } from "./helpers";
+
+const ZONE_ID = "023e105f4ecef8ad9ca31a8372d0c353";
+
+async function register(program: () => unknown): Promise<RegisteredResource[]> {
+  const run = await runOffline({ project: "launch-ready", stack: "test", config: {}, secretKeys: [], program });
+  return run.resources;
+}
+
+const ofType = (resources: RegisteredResource[], type: string) => resources.filter((r) => r.type === type);
+
+describe("DnsRecords", () => {
+  test("one record per declared target, fully qualified, named after what it is", async () => {
+    const config = parsedExample("prod");
+    const resources = await register(() => new DnsRecords("dns", { zoneId: ZONE_ID, records: planDnsRecords(config), protect: true }));
+    const records = ofType(resources, "cloudflare:index/dnsRecord:DnsRecord");
+    expect(records.map((r) => r.name).sort()).toEqual([
+      "admin.example.com-CNAME",
+      "api.example.com-CNAME",
+      "app.example.com-CNAME",
+      "docs.example.com-CNAME",
+      "example.com-A-76.76.21.21",
+      "status.example.com-CNAME",
+      "www.example.com-CNAME",
+    ]);
+    const www = records.find((r) => r.name === "www.example.com-CNAME")!;
+    expect(www.inputs).toEqual({
+      zoneId: ZONE_ID,
+      name: "www.example.com",
+      type: "CNAME",
+      content: "cname.vercel-dns.com",
+      proxied: true,
+      ttl: 1,
+      comment: "Managed by launch-ready (production)",
+    });
+    expect(records.every((r) => r.protect)).toBe(true);
+    const component = resources.find((r) => r.type === "launch-ready:cloudflare:DnsRecords")!;
+    expect(records.every((r) => r.parent === component.urn)).toBe(true);
+  });
+
+  test("IPv6 addresses make URN-safe names", async () => {
+    const records = planDnsRecords({ ...parsedExample("prod"), hosts: [{ ...parsedExample("prod").hosts[0], records: [{ type: "AAAA", content: "2001:db8::10" }] }] });
+    expect(records[0].logicalName).toBe("example.com-AAAA-2001_db8__10");
+  });
+
+  test("a transform edits what is created, as fields or as a function", async () => {
+    const config = parsedExample("prod");
+    const resources = await register(() => {
+      new DnsRecords("fields", { zoneId: ZONE_ID, records: planDnsRecords(config).slice(0, 1), transform: { record: { tags: ["team:web"] } } });
+      new DnsRecords("function", {
+        zoneId: ZONE_ID,
+        records: planDnsRecords(config).slice(1, 2),
+        transform: {
+          record: (args, opts, name) => {
+            args.comment = `${name} owned by the app team`;
+            opts.protect = true;
+          },
+        },
+      });
+    });
+    const byName = Object.fromEntries(ofType(resources, "cloudflare:index/dnsRecord:DnsRecord").map((r) => [r.name, r]));
+    const first = byName["admin.example.com-CNAME"];
+    const second = byName["api.example.com-CNAME"];
+    expect(first.inputs.tags).toEqual(["team:web"]);
+    expect(second.inputs.comment).toBe("api.example.com-CNAME owned by the app team");
+    expect(second.protect).toBe(true);
+  });
+
+  test("secret inputs reach the plan as [secret], never in plain text", async () => {
+    const resources = await register(
+      () => new DnsRecords("secret", { zoneId: ZONE_ID, records: planDnsRecords(parsedExample("prod")).slice(0, 1), transform: { record: { comment: pulumi.secret("hunter2-do-not-print") } } }),
+    );
+    const record = ofType(resources, "cloudflare:index/dnsRecord:DnsRecord")[0];
+    expect(record.inputs.comment).toBe("[secret]");
+    expect(JSON.stringify(resources)).not.toContain("hunter2");
+  });
+});
+
+describe("CanonicalRedirect", () => {
+  test("one ruleset in the dynamic redirect phase: extra redirects first, then the canonical host in one hop", async () => {
+    const config = parsedExample("prod");
+    const resources = await register(() => new CanonicalRedirect("redirects", { zoneId: ZONE_ID, zoneName: "example.com", rules: planRedirectRules(config) }));
+    const rulesets = ofType(resources, "cloudflare:index/ruleset:Ruleset");
+    expect(rulesets).toHaveLength(1);
+    const { inputs } = rulesets[0];
+    expect(inputs).toMatchObject({ zoneId: ZONE_ID, kind: "zone", phase: REDIRECT_PHASE });
+    const rules = inputs.rules as any[];
+    expect(rules.map((r) => r.ref)).toEqual(["redirect-www-example-com-pricing-2025", "canonical-host"]);
+    expect(rules[1]).toMatchObject({
+      action: "redirect",
+      expression: '(http.host eq "example.com") and (ssl)',
+      actionParameters: {
+        fromValue: { statusCode: 301, preserveQueryString: true, targetUrl: { expression: 'concat("https://www.example.com", http.request.uri.path)' } },
+      },
+    });
+    expect(rules[0].actionParameters.fromValue).toEqual({ statusCode: 301, preserveQueryString: true, targetUrl: { value: "https://www.example.com/pricing" } });
+  });
+
+  test("an apex-canonical stack redirects www to the apex with 308 when asked", () => {
+    const config = parsedExample("dev");
+    const rules = planRedirectRules({ ...config, canonical: { ...config.canonical, status: 308 } });
+    expect(rules).toHaveLength(1);
+    expect(rules[0]).toMatchObject({ expression: '(http.host eq "www.example.net") and (ssl)', statusCode: 308, target: { expression: 'concat("https://example.net", http.request.uri.path)' } });
+  });
+
+  test("without Always Use HTTPS the redirect answers plain http too", () => {
+    const config = parsedExample("prod");
+    const rules = planRedirectRules({ ...config, tls: { ...config.tls, alwaysUseHttps: false } });
+    expect(rules.at(-1)!.expression).toBe('http.host eq "example.com"');
+  });
+});
+
+describe("rule expressions", () => {
+  test("quotes, backslashes and injected operators stay inside the string literal", () => {
+    expect(quote('a"b\\c')).toBe('"a\\"b\\\\c"');
+    const expression = allOf(hostIn(["example.com"]), pathIs('/x" or true or "'));
+    expect(expression).toBe('(http.host eq "example.com") and (http.request.uri.path eq "/x\\" or true or \\"")');
+    // Outside string literals, only the one "and" the builder wrote remains.
+    const outsideStrings = expression.replace(/"(?:\\.|[^"\\])*"/g, '""');
+    expect(outsideStrings).toBe('(http.host eq "") and (http.request.uri.path eq "")');
+  });
+
+  test("several hosts use one set", () => {
+    expect(hostIn(["a.example.com", "b.example.com"])).toBe('http.host in {"a.example.com" "b.example.com"}');
+  });
+});
+
+describe("ZoneTls", () => {
+  test("one zone setting per TLS concern, with the API's setting IDs and value shapes", async () => {
+    const config = parsedExample("prod");
+    const resources = await register(() => new ZoneTls("tls", { zoneId: ZONE_ID, zoneName: "example.com", tls: config.tls, protect: true }));
+    const settings: Record<string, RegisteredResource> = Object.fromEntries(
+      ofType(resources, "cloudflare:index/zoneSetting:ZoneSetting").map((r) => [String(r.inputs.settingId), r]),
+    );
+    expect(Object.fromEntries(Object.entries(settings).map(([id, r]) => [id, r.inputs.value]))).toEqual({
+      ssl: "strict",
+      always_use_https: "on",
+      automatic_https_rewrites: "on",
+      min_tls_version: "1.2",
+      tls_1_3: "on",
+      security_header: { strict_transport_security: { enabled: true, max_age: 31536000, include_subdomains: true, preload: false, nosniff: true } },
+    });
+    expect(settings.ssl.name).toBe("example.com-ssl");
+    expect(Object.values(settings).every((r) => r.protect && r.inputs.zoneId === ZONE_ID)).toBe(true);
+  });
+});
+
+describe("LaunchReadySite", () => {
+  test("composes the three components and exports the canonical URL and host map", async () => {
+    const config = parsedExample("prod");
+    let site: LaunchReadySite | undefined;
+    const resources = await register(() => {
+      site = new LaunchReadySite("site", { config });
+    });
+    const siteUrn = resources.find((r) => r.type === "launch-ready:index:Site")!.urn;
+    expect(resources.filter((r) => r.parent === siteUrn).map((r) => r.type)).toEqual([
+      "launch-ready:cloudflare:DnsRecords",
+      "launch-ready:cloudflare:CanonicalRedirect",
+      "launch-ready:cloudflare:ZoneTls",
+    ]);
+    const canonicalUrl = await new Promise((resolve) => site!.canonicalUrl.apply(resolve));
+    expect(canonicalUrl).toBe("https://www.example.com");
+    const hosts = await new Promise<any>((resolve) => site!.hosts.apply(resolve));
+    expect(Object.keys(hosts)).toHaveLength(7);
+    expect(hosts["api.example.com"]).toEqual({ purpose: "api", proxied: true, records: [{ type: "CNAME", content: "example-api.fly.dev" }] });
+  });
+});

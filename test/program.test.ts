@@ -1,0 +1,94 @@
+import { describe, expect, test } from "vitest";
+import launchReady from "../index";
+import * as pulumi from "@pulumi/pulumi";
+import { OfflineRunFailure, runOffline } from "../scripts/lib/offline-run";
+import { cliConfig, planStack } from "../scripts/lib/plan-stack";
+import { EXAMPLE_STACKS, exampleConfig, exampleStack, parsedExample, shuffleEveryList } from "./helpers";
+
+const DNS = "cloudflare:index/dnsRecord:DnsRecord";
+const RULESET = "cloudflare:index/ruleset:Ruleset";
+const SETTING = "cloudflare:index/zoneSetting:ZoneSetting";
+
+async function runProgram(config: Record<string, unknown>, stack = "prod") {
+  return runOffline({ project: "launch-ready", stack, config: cliConfig(config), secretKeys: [], program: launchReady });
+}
+
+describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
+  test("plans every declared host, exactly one redirect ruleset and the TLS settings", async () => {
+    const config = parsedExample(stack);
+    const report = await planStack(exampleStack(stack), config);
+    const records = report.resources.filter((r) => r.type === DNS);
+    expect(records.map((r) => r.inputs.name).sort()).toEqual(config.hosts.flatMap((h) => h.records.map(() => h.fqdn)).sort());
+    expect(records.every((r) => String(r.inputs.name).endsWith(config.zone.domain))).toBe(true);
+
+    const rulesets = report.resources.filter((r) => r.type === RULESET);
+    expect(rulesets.map((r) => r.inputs.phase)).toEqual(["http_request_dynamic_redirect"]);
+
+    expect(report.resources.filter((r) => r.type === SETTING).map((r) => r.inputs.settingId).sort()).toEqual(
+      ["always_use_https", "automatic_https_rewrites", "min_tls_version", "security_header", "ssl", "tls_1_3"],
+    );
+    expect(report.summary).toMatchObject({ zone: config.zone.domain, canonicalUrl: `https://${config.canonical.fqdn}`, components: 4 });
+    expect(report.bar).toEqual([]);
+  });
+
+  test("every provider resource sits inside a kit component", async () => {
+    const report = await planStack(exampleStack(stack), parsedExample(stack));
+    const componentUrns = new Set(report.resources.filter((r) => r.type.startsWith("launch-ready:cloudflare:")).map((r) => r.urn));
+    for (const resource of report.resources.filter((r) => r.custom)) expect(componentUrns.has(resource.parent!)).toBe(true);
+  });
+
+  test("reordering every list in the stack file changes no URN and no input", async () => {
+    const baseline = await runProgram(exampleConfig(stack), stack);
+    const byUrn = (resources: typeof baseline.resources) => Object.fromEntries(resources.map((r) => [r.urn, r.inputs]));
+    for (const seed of [1, 2, 3]) {
+      const reordered = shuffleEveryList(exampleConfig(stack), seed) as Record<string, unknown>;
+      const run = await runProgram(reordered, stack);
+      expect(byUrn(run.resources)).toEqual(byUrn(baseline.resources));
+    }
+  });
+});
+
+describe("production protection (OPS-PROTECT)", () => {
+  test("every DNS record, ruleset and zone setting of production is protected", async () => {
+    const run = await runProgram(exampleConfig("prod"));
+    const custom = run.resources.filter((r) => r.custom);
+    expect(custom.length).toBe(14);
+    expect(custom.filter((r) => !r.protect)).toEqual([]);
+  });
+
+  test("staging is not protected unless it asks", async () => {
+    const staging = await runProgram(exampleConfig("staging"), "staging");
+    expect(staging.resources.filter((r) => r.custom && r.protect)).toEqual([]);
+    const config = exampleConfig("staging");
+    config["launch-ready:protect"] = true;
+    const asked = await runProgram(config, "staging");
+    expect(asked.resources.filter((r) => r.custom).every((r) => r.protect)).toBe(true);
+  });
+
+  test("production protection can be lifted on purpose", async () => {
+    const config = exampleConfig("prod");
+    config["launch-ready:protect"] = false;
+    const run = await runProgram(config);
+    expect(run.resources.filter((r) => r.custom && r.protect)).toEqual([]);
+  });
+});
+
+describe("invalid config in the real program", () => {
+  test("stops before any resource is registered, naming each bad key without a stack trace", async () => {
+    const config = exampleConfig("prod");
+    config["launch-ready:hosts"][3].target = "not a host";
+    config["launch-ready:tls"].ssl = "sometimes";
+    delete config["launch-ready:zone"];
+    const failure = await runProgram(config).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(OfflineRunFailure);
+    const { cause, resources } = failure as OfflineRunFailure;
+    expect(pulumi.RunError.isInstance(cause)).toBe(true);
+    const message = (cause as Error).message;
+    for (const path of ["launch-ready:zone", "launch-ready:hosts[3].target", "launch-ready:tls.ssl"]) expect(message).toContain(`${path}:`);
+    expect(message).not.toMatch(/\n\s+at /);
+    expect(resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
+  });
+});
