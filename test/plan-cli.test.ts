@@ -1,0 +1,126 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { stringify } from "yaml";
+import type { PlanReport } from "../scripts/lib/plan-report";
+import { EXAMPLE_STACKS, exampleConfig } from "./helpers";
+
+const ROOT = join(__dirname, "..");
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+
+/** Runs the plan exactly as `npm run plan -- ...` does, as a child process. */
+function plan(...args: string[]) {
+  const result = spawnSync(TSX, ["scripts/plan.ts", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function writeStackFile(name: string, config: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), "launch-ready-plan-"));
+  const path = join(dir, `Pulumi.${name}.yaml`);
+  writeFileSync(path, stringify({ config }));
+  return path;
+}
+
+describe.each(EXAMPLE_STACKS)("plan --stack %s --json", (stack) => {
+  test("prints only the JSON report and exits 0", () => {
+    const { code, stdout, stderr } = plan("--stack", stack, "--json");
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as PlanReport;
+    expect(report.stack).toBe(stack);
+    expect(report.bar).toEqual([]);
+    expect(report.summary.byType).toEqual({
+      "cloudflare:index/dnsRecord:DnsRecord": 7,
+      "cloudflare:index/ruleset:Ruleset": 1,
+      "cloudflare:index/zoneSetting:ZoneSetting": 6,
+    });
+    for (const resource of report.resources) {
+      expect(Object.keys(resource).sort()).toEqual(expect.arrayContaining(["inputs", "name", "protect", "type", "urn"]));
+      expect(resource.urn).toMatch(new RegExp(`^urn:pulumi:${stack}::launch-ready::`));
+    }
+  });
+});
+
+describe("plan, human output", () => {
+  test("groups the prod resources by component and summarises them", () => {
+    const { code, stdout } = plan("--stack", "prod");
+    expect(code).toBe(0);
+    expect(stdout).toContain("Offline plan of stack prod (production) for example.com");
+    for (const group of ["site-dns (launch-ready:cloudflare:DnsRecords)", "site-redirects (launch-ready:cloudflare:CanonicalRedirect)", "site-tls (launch-ready:cloudflare:ZoneTls)"]) {
+      expect(stdout).toContain(group);
+    }
+    expect(stdout).toContain("CNAME www.example.com → cname.vercel-dns.com");
+    expect(stdout).toContain("http_request_dynamic_redirect, 2 rules");
+    expect(stdout).toContain("ssl = strict");
+    expect(stdout).toContain("min_tls_version = 1.2");
+    expect(stdout).toMatch(/Summary: 14 resources to create \(7 cloudflare\.DnsRecord, 1 cloudflare\.Ruleset, 6 cloudflare\.ZoneSetting\) in 4 components; 14 protected/);
+  });
+
+  test("a stack file anywhere can be planned with --config", () => {
+    const path = writeStackFile("founder-test", exampleConfig("staging"));
+    const { code, stdout } = plan("--config", path, "--json");
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ stack: "founder-test", environment: "staging" });
+  });
+
+  test("secure values never reach the output", () => {
+    const config = exampleConfig("prod");
+    config["cloudflare:apiToken"] = { secure: "v1:AAAAbm90LWEtcmVhbC1jaXBoZXJ0ZXh0" };
+    const path = writeStackFile("prod", config);
+    for (const format of [[], ["--json"]]) {
+      const { code, stdout, stderr } = plan("--config", path, ...format);
+      expect(code).toBe(0);
+      expect(stdout + stderr).not.toContain("AAAAbm90");
+    }
+  });
+});
+
+describe("plan refuses bad input with exit 2", () => {
+  test("a broken stack file names each bad key on stderr and plans nothing", () => {
+    const config = exampleConfig("prod");
+    config["launch-ready:environment"] = "prodution";
+    config["launch-ready:hosts"][2].target = "not a host";
+    config["launch-ready:tls"].minTlsVersion = "1.5";
+    const { code, stdout, stderr } = plan("--config", writeStackFile("broken", config));
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("3 problems in");
+    for (const path of ["launch-ready:environment:", "launch-ready:hosts[2].target:", "launch-ready:tls.minTlsVersion:"]) expect(stderr).toContain(path);
+    expect(stderr).toContain("for example:");
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test("with --json the problems come as JSON on stderr", () => {
+    const config = exampleConfig("prod");
+    delete config["launch-ready:canonical"];
+    const { code, stdout, stderr } = plan("--config", writeStackFile("broken", config), "--json");
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(JSON.parse(stderr).problems).toEqual([{ path: "launch-ready:canonical", message: "is missing", example: expect.stringContaining("host: www") }]);
+  });
+
+  test("invalid YAML is refused with the parser's position", () => {
+    const dir = mkdtempSync(join(tmpdir(), "launch-ready-plan-"));
+    const path = join(dir, "Pulumi.bad.yaml");
+    writeFileSync(path, "config:\n  launch-ready:environment: [production\n");
+    const { code, stderr } = plan("--config", path);
+    expect(code).toBe(2);
+    expect(stderr).toContain("is not valid YAML");
+    expect(stderr).toMatch(/line \d+/);
+  });
+
+  test.each([
+    [[], "Give exactly one of --stack or --config"],
+    [["--stack", "prod", "--config", "x.yaml"], "Give exactly one of --stack or --config"],
+    [["--stak", "prod"], "Unknown option '--stak'"],
+    [["--stack", "nope"], "Stacks in stacks/: dev, prod, staging"],
+    [["--stack", "../etc/passwd"], "is not a stack name"],
+  ])("usage %j", (args, message) => {
+    const { code, stdout, stderr } = plan(...args);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain(message);
+  });
+});
