@@ -22,11 +22,13 @@ function decodedStackConfig(): Record<string, unknown> {
 export = async function launchReady() {
   const parsed = parseStackConfig(decodedStackConfig());
   // RunError ends the program with the message alone: no stack trace, no resource registered.
-  if (!parsed.ok) throw new pulumi.RunError(formatProblems(parsed.problems, `stack ${pulumi.getStack()}`));
+  // The problems ride along so the offline plan can report them as data (`--json`).
+  if (!parsed.ok) throw Object.assign(new pulumi.RunError(formatProblems(parsed.problems, `stack ${pulumi.getStack()}`)), { problems: parsed.problems });
 
   const site = new LaunchReadySite("site", { config: parsed.config });
   return {
     environment: parsed.config.environment,
+    zone: parsed.config.zone.domain,
     canonicalUrl: site.canonicalUrl,
     hosts: site.hosts,
   };

@@ -30,10 +30,14 @@ export interface HostSummary {
  * zone's TLS settings, held to the minimum bar. Production resources are protected.
  */
 export class LaunchReadySite extends pulumi.ComponentResource {
-  /** @example "https://www.example.com" */
-  public readonly canonicalUrl: pulumi.Output<string>;
+  /**
+   * Known from the config alone, so plain values rather than Outputs: wrapping a nested map in
+   * an Output wraps every member too, which cost a plan run as much as three resources.
+   * @example "https://www.example.com"
+   */
+  public readonly canonicalUrl: string;
   /** Every declared host by fully qualified name. */
-  public readonly hosts: pulumi.Output<Record<string, HostSummary>>;
+  public readonly hosts: Record<string, HostSummary>;
   public readonly dns: DnsRecords;
   public readonly redirects: CanonicalRedirect;
   public readonly tls: ZoneTls;
@@ -48,8 +52,8 @@ export class LaunchReadySite extends pulumi.ComponentResource {
     this.redirects = new CanonicalRedirect(`${name}-redirects`, { ...zone, rules: planRedirectRules(config), transform: { ruleset: args.transform?.redirectRuleset } }, children);
     this.tls = new ZoneTls(`${name}-tls`, { ...zone, tls: config.tls, transform: { setting: args.transform?.zoneSetting } }, children);
 
-    this.canonicalUrl = pulumi.output(canonicalUrl(config));
-    this.hosts = pulumi.output(hostMap(config));
+    this.canonicalUrl = canonicalUrl(config);
+    this.hosts = hostMap(config);
     this.registerOutputs({ canonicalUrl: this.canonicalUrl, hosts: this.hosts });
   }
 }

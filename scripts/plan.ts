@@ -7,9 +7,9 @@
  */
 import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { formatProblems, parseStackConfig, problemsHeading, type ConfigProblem } from "../stacks/stack-config";
+import { formatProblems, problemsHeading, type ConfigProblem } from "../stacks/stack-config";
 import { availableStacks, readStackFile, stackFilePath, StackFileError } from "../stacks/stack-file";
-import { planStack } from "./lib/plan-stack";
+import { ConfigRefused, planStack } from "./lib/plan-stack";
 import { renderPlanText } from "./lib/plan-report";
 
 const USAGE = `Usage: npm run plan -- --stack <name> [--json]
@@ -60,10 +60,13 @@ async function main(argv: string[]): Promise<void> {
     throw error;
   }
 
-  const parsed = parseStackConfig(file.config);
-  if (!parsed.ok) fail(2, json, problemsHeading(parsed.problems, path), parsed.problems, formatProblems(parsed.problems, path));
-
-  const report = await planStack(file, parsed.config);
+  let report;
+  try {
+    report = await planStack(file);
+  } catch (error) {
+    if (!(error instanceof ConfigRefused)) throw error;
+    fail(2, json, problemsHeading(error.problems, path), error.problems, formatProblems(error.problems, path));
+  }
   process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderPlanText(report, relative(process.cwd(), path) || path)}\n`);
 }
 

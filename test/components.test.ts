@@ -155,7 +155,7 @@ describe("ZoneTls", () => {
 });
 
 describe("LaunchReadySite", () => {
-  test("composes the three components and exports the canonical URL and host map", async () => {
+  test("composes the three components and exposes the canonical URL and host map", async () => {
     const config = parsedExample("prod");
     let site: LaunchReadySite | undefined;
     const resources = await register(() => {
@@ -167,10 +167,8 @@ describe("LaunchReadySite", () => {
       "launch-ready:cloudflare:CanonicalRedirect",
       "launch-ready:cloudflare:ZoneTls",
     ]);
-    const canonicalUrl = await new Promise((resolve) => site!.canonicalUrl.apply(resolve));
-    expect(canonicalUrl).toBe("https://www.example.com");
-    const hosts = await new Promise<any>((resolve) => site!.hosts.apply(resolve));
-    expect(Object.keys(hosts)).toHaveLength(7);
-    expect(hosts["api.example.com"]).toEqual({ purpose: "api", proxied: true, records: [{ type: "CNAME", content: "example-api.fly.dev" }] });
+    expect(site!.canonicalUrl).toBe("https://www.example.com");
+    expect(Object.keys(site!.hosts)).toHaveLength(7);
+    expect(site!.hosts["api.example.com"]).toEqual({ purpose: "api", proxied: true, records: [{ type: "CNAME", content: "example-api.fly.dev" }] });
   });
 });

@@ -2,7 +2,7 @@ import { describe, expect, test } from "vitest";
 import launchReady from "../index";
 import * as pulumi from "@pulumi/pulumi";
 import { OfflineRunFailure, runOffline } from "../scripts/lib/offline-run";
-import { cliConfig, planStack } from "../scripts/lib/plan-stack";
+import { cliConfig, ConfigRefused, planStack } from "../scripts/lib/plan-stack";
 import { EXAMPLE_STACKS, exampleConfig, exampleStack, parsedExample, shuffleEveryList } from "./helpers";
 
 const DNS = "cloudflare:index/dnsRecord:DnsRecord";
@@ -16,7 +16,7 @@ async function runProgram(config: Record<string, unknown>, stack = "prod") {
 describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
   test("plans every declared host, exactly one redirect ruleset and the TLS settings", async () => {
     const config = parsedExample(stack);
-    const report = await planStack(exampleStack(stack), config);
+    const report = await planStack(exampleStack(stack));
     const records = report.resources.filter((r) => r.type === DNS);
     expect(records.map((r) => r.inputs.name).sort()).toEqual(config.hosts.flatMap((h) => h.records.map(() => h.fqdn)).sort());
     expect(records.every((r) => String(r.inputs.name).endsWith(config.zone.domain))).toBe(true);
@@ -31,8 +31,16 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
     expect(report.bar).toEqual([]);
   });
 
+  test("a refused config comes back from the plan as data, with nothing planned", async () => {
+    const file = exampleStack(stack);
+    const broken = { ...file, config: { ...file.config, "launch-ready:canonical": { host: "both" } } };
+    const refusal = await planStack(broken).then(() => undefined, (error: unknown) => error);
+    expect(refusal).toBeInstanceOf(ConfigRefused);
+    expect((refusal as ConfigRefused).problems).toEqual([{ path: "launch-ready:canonical.host", message: 'must be one of "apex", "www", not string "both"', example: "host: www   # apex | www" }]);
+  });
+
   test("every provider resource sits inside a kit component", async () => {
-    const report = await planStack(exampleStack(stack), parsedExample(stack));
+    const report = await planStack(exampleStack(stack));
     const componentUrns = new Set(report.resources.filter((r) => r.type.startsWith("launch-ready:cloudflare:")).map((r) => r.urn));
     for (const resource of report.resources.filter((r) => r.custom)) expect(componentUrns.has(resource.parent!)).toBe(true);
   });

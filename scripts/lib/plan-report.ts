@@ -3,7 +3,6 @@
  * view grouped by component.
  */
 import Table from "cli-table3";
-import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import type { OfflineRun, RegisteredResource } from "./offline-run";
 
 /** One bar item's verdict; filled by the policy pack (issue: the minimum bar as code). */
@@ -34,17 +33,18 @@ export interface PlanReport {
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
-export function buildPlanReport(stack: string, config: LaunchReadyConfig, run: OfflineRun): PlanReport {
+/** Built from what the program registered and its stack outputs (environment, zone, canonicalUrl). */
+export function buildPlanReport(stack: string, run: OfflineRun): PlanReport {
   const custom = run.resources.filter((r) => r.custom);
   const byType: Record<string, number> = {};
   for (const resource of custom) byType[resource.type] = (byType[resource.type] ?? 0) + 1;
   return {
     stack,
-    environment: config.environment,
+    environment: String(run.outputs.environment),
     resources: run.resources.map(({ urn, type, name, parent, protect, custom, inputs }) => ({ urn, type, name, parent, protect, custom, inputs })),
     bar: [],
     summary: {
-      zone: config.zone.domain,
+      zone: String(run.outputs.zone),
       canonicalUrl: String(run.outputs.canonicalUrl ?? ""),
       resources: custom.length,
       components: run.resources.filter((r) => !r.custom && r.type !== STACK_TYPE).length,

@@ -3,9 +3,9 @@
  * file's config, turned into the plan report. Shared by the CLI, the tests and the benchmark.
  */
 import launchReady from "../../index";
-import type { LaunchReadyConfig } from "../../stacks/stack-config";
+import type { ConfigProblem } from "../../stacks/stack-config";
 import type { StackFile } from "../../stacks/stack-file";
-import { runOffline } from "./offline-run";
+import { OfflineRunFailure, runOffline } from "./offline-run";
 import { buildPlanReport, type PlanReport } from "./plan-report";
 
 export const PROJECT = "launch-ready";
@@ -15,7 +15,23 @@ export function cliConfig(config: Record<string, unknown>): Record<string, strin
   return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
 }
 
-export async function planStack(file: StackFile, config: LaunchReadyConfig): Promise<PlanReport> {
-  const run = await runOffline({ project: PROJECT, stack: file.stack, config: cliConfig(file.config), secretKeys: file.secretKeys, program: launchReady });
-  return buildPlanReport(file.stack, config, run);
+/** The program refused the stack's config; nothing but the stack itself was registered. */
+export class ConfigRefused extends Error {
+  constructor(public readonly problems: ConfigProblem[]) {
+    super(`${problems.length} config problem${problems.length === 1 ? "" : "s"}`);
+  }
+}
+
+/**
+ * Plans one stack file. The program validates the config itself, as it does under `pulumi up`,
+ * so the plan and the real run refuse exactly the same files.
+ */
+export async function planStack(file: StackFile): Promise<PlanReport> {
+  try {
+    const run = await runOffline({ project: PROJECT, stack: file.stack, config: cliConfig(file.config), secretKeys: file.secretKeys, program: launchReady });
+    return buildPlanReport(file.stack, run);
+  } catch (error) {
+    const problems = error instanceof OfflineRunFailure ? (error.cause as { problems?: ConfigProblem[] }).problems : undefined;
+    throw problems ? new ConfigRefused(problems) : error;
+  }
 }
