@@ -1,10 +1,13 @@
 import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
 import { readFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { SCHEMA_PATH, stackFileJsonSchema } from "../scripts/generate-schema";
 import { EXAMPLE_STACKS, exampleConfig } from "./helpers";
 
-const validate = new Ajv2020({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(SCHEMA_PATH, "utf8")));
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+addFormats(ajv);
+const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, "utf8")));
 
 describe("stacks/schema.json", () => {
   test("is what the zod schema generates today (run `npm run schema` when this fails)", () => {
@@ -20,6 +23,12 @@ describe("stacks/schema.json", () => {
     config["cloudflare:apiToken"] = { secure: "v1:x" };
     expect(validate({ config })).toBe(true);
     config["launch-ready:hostz"] = [];
+    expect(validate({ config })).toBe(false);
+  });
+
+  test("catches a redirect target that is not a URL", () => {
+    const config = exampleConfig("prod");
+    config["launch-ready:redirects"][0].to = "not a url";
     expect(validate({ config })).toBe(false);
   });
 
