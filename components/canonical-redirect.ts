@@ -2,6 +2,7 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlannedRedirectRule } from "./site-plan";
 import { applyTransform, type Transform } from "./transform";
+import { claimZoneEntrypoint } from "./zone-entrypoints";
 
 /** Cloudflare's phase for Single Redirects. A zone has one entrypoint ruleset per phase. */
 export const REDIRECT_PHASE = "http_request_dynamic_redirect";
@@ -37,6 +38,7 @@ export class CanonicalRedirect extends pulumi.ComponentResource {
 
   constructor(name: string, args: CanonicalRedirectArgs, opts?: pulumi.ComponentResourceOptions) {
     super("launch-ready:cloudflare:CanonicalRedirect", name, {}, opts);
+    claimZoneEntrypoint(args.zoneName, REDIRECT_PHASE, `CanonicalRedirect "${name}"`);
     this.ruleset = new cloudflare.Ruleset(
       ...applyTransform(
         args.transform?.ruleset,

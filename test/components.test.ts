@@ -105,6 +105,20 @@ describe("CanonicalRedirect", () => {
     expect(rules[0].actionParameters.fromValue).toEqual({ statusCode: 301, preserveQueryString: true, targetUrl: { value: "https://www.example.com/pricing" } });
   });
 
+  test("a second redirect ruleset for the same zone is refused; another zone, or the next run, is fine", async () => {
+    const rules = planRedirectRules(parsedExample("prod"));
+    const second = await register(() => {
+      new CanonicalRedirect("first", { zoneId: ZONE_ID, zoneName: "example.com", rules });
+      new CanonicalRedirect("second", { zoneId: ZONE_ID, zoneName: "example.com", rules });
+    }).then(() => undefined, (error: Error) => error);
+    expect(second?.message).toContain('CanonicalRedirect "second" would create a second http_request_dynamic_redirect ruleset for example.com, which CanonicalRedirect "first" already owns');
+    const resources = await register(() => {
+      new CanonicalRedirect("com", { zoneId: ZONE_ID, zoneName: "example.com", rules });
+      new CanonicalRedirect("org", { zoneId: ZONE_ID, zoneName: "example.org", rules });
+    });
+    expect(ofType(resources, "cloudflare:index/ruleset:Ruleset")).toHaveLength(2);
+  });
+
   test("an apex-canonical stack redirects www to the apex with 308 when asked", () => {
     const config = parsedExample("dev");
     const rules = planRedirectRules({ ...config, canonical: { ...config.canonical, status: 308 } });
