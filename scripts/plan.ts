@@ -60,6 +60,8 @@ async function main(argv: string[]): Promise<void> {
     throw error;
   }
 
+  // A large stack takes seconds; say what is happening where a person is watching.
+  if (!json && process.stderr.isTTY) process.stderr.write(`Planning ${path} offline under Pulumi's mocks...\n`);
   let report;
   try {
     report = await planStack(file);
