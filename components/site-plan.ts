@@ -4,7 +4,7 @@
  * derive "what should exist" from the same functions.
  */
 import type { DeclaredHost, LaunchReadyConfig } from "../stacks/stack-config";
-import type { HostPurpose, TlsSettings } from "../stacks/schema";
+import type { HostPurpose, TlsSettings } from "../stacks/config-schema";
 import { allOf, hostIn, hostIs, OVER_HTTPS, pathIs, urlWithRequestPath } from "./rules-expression";
 
 export interface PlannedRecord {

@@ -1,24 +1,30 @@
 /**
  * `npm run plan -- --stack <name>` / `--config <file>` [--json]
  *
- * Runs the real Pulumi program against a stack file under Pulumi's in-process mocks and prints
- * every resource `pulumi up` would create. Exit 0 on success, 2 on invalid config or usage
- * (errors on stderr), 1 if the program itself fails.
+ * Runs the real Pulumi program against a stack file under Pulumi's in-process mocks, prints every
+ * resource `pulumi up` would create and judges it against the minimum bar. Exit 0 when it clears
+ * the bar, 1 on a mandatory bar failure (or if the program itself fails), 2 on invalid config or
+ * usage (errors on stderr).
  */
-import { relative, resolve } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { formatProblems, problemsHeading, type ConfigProblem } from "../stacks/stack-config";
 import { availableStacks, readStackFile, stackFilePath, StackFileError } from "../stacks/stack-file";
 import { ConfigRefused, planStack } from "./lib/plan-stack";
-import { renderPlanText } from "./lib/plan-report";
+import { renderMarkdown, renderSarif } from "./lib/bar-report";
+import { blocksDeployment, renderPlanText } from "./lib/plan-report";
 
-const USAGE = `Usage: npm run plan -- --stack <name> [--json]
-       npm run plan -- --config <path to Pulumi.<stack>.yaml> [--json]
+const USAGE = `Usage: npm run plan -- --stack <name> [--json | --markdown | --sarif]
+       npm run plan -- --config <path to Pulumi.<stack>.yaml> [--json | --markdown | --sarif]
 
   --stack NAME   plan stacks/Pulumi.NAME.yaml (dev, staging, prod in this repository)
   --config FILE  plan any stack file
   --json         print only the JSON report on stdout (use \`npm run -s plan\` so npm adds no banner)
-  --help         show this help`;
+  --markdown     print the bar as Markdown, for a pull-request comment or a CI step summary
+  --sarif        print SARIF 2.1.0 for code scanning, each finding located in the stack file
+  --help         show this help
+
+Exit: 0 clears the bar, 1 a mandatory bar failure, 2 invalid stack file or usage.`;
 
 /** Errors go to stderr: as text, or with --json as `{"error", "problems"}`. Nothing reaches stdout. */
 function fail(code: number, json: boolean, message: string, problems: ConfigProblem[] = [], text = message): never {
@@ -31,7 +37,14 @@ async function main(argv: string[]): Promise<void> {
   try {
     args = parseArgs({
       args: argv,
-      options: { stack: { type: "string" }, config: { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean", default: false } },
+      options: {
+        stack: { type: "string" },
+        config: { type: "string" },
+        json: { type: "boolean", default: false },
+        markdown: { type: "boolean", default: false },
+        sarif: { type: "boolean", default: false },
+        help: { type: "boolean", default: false },
+      },
       strict: true,
       allowPositionals: false,
     }).values;
@@ -44,6 +57,7 @@ async function main(argv: string[]): Promise<void> {
   }
   const json = args.json ?? false;
   if (Boolean(args.stack) === Boolean(args.config)) fail(2, json, `Give exactly one of --stack or --config.\n\n${USAGE}`);
+  if ([args.json, args.markdown, args.sarif].filter(Boolean).length > 1) fail(2, json, `Give at most one of --json, --markdown and --sarif.\n\n${USAGE}`);
   if (args.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(args.stack)) {
     fail(2, json, `--stack "${args.stack}" is not a stack name; use letters, digits, "-", "_" or "." (e.g. --stack prod)`);
   }
@@ -61,7 +75,8 @@ async function main(argv: string[]): Promise<void> {
   }
 
   // A large stack takes seconds; say what is happening where a person is watching.
-  if (!json && process.stderr.isTTY) process.stderr.write(`Planning ${path} offline under Pulumi's mocks...\n`);
+  const human = !json && !args.markdown && !args.sarif;
+  if (human && process.stderr.isTTY) process.stderr.write(`Planning ${path} offline under Pulumi's mocks...\n`);
   let report;
   try {
     report = await planStack(file);
@@ -69,7 +84,12 @@ async function main(argv: string[]): Promise<void> {
     if (!(error instanceof ConfigRefused)) throw error;
     fail(2, json, problemsHeading(error.problems, path), error.problems, formatProblems(error.problems, path));
   }
-  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderPlanText(report, relative(process.cwd(), path) || path)}\n`);
+  const shown = relative(process.cwd(), path) || path;
+  if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
+  else if (args.markdown) process.stdout.write(renderMarkdown(report));
+  else if (args.sarif) process.stdout.write(renderSarif(report, { path, uri: shown.split(sep).join("/") }));
+  else process.stdout.write(`${renderPlanText(report, shown)}\n`);
+  if (blocksDeployment(report)) process.exitCode = 1;
 }
 
 main(process.argv.slice(2)).catch((error: Error) => {

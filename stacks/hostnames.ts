@@ -2,7 +2,7 @@
  * Hostname rules shared by the stack config, the components, the policies and live checks.
  * Plain functions, no Pulumi: a name is judged the same way wherever it is judged.
  */
-import { isIPv4, isIPv6 } from "node:net";
+import { BlockList, isIPv4, isIPv6 } from "node:net";
 import { domainToASCII } from "node:url";
 
 /** RFC 1035 2.3.4: a label is at most 63 octets, a name at most 253 characters in text form. */
@@ -61,7 +61,7 @@ export function resolveHostInZone(name: string, zone: string): NameResult {
   const raw = name.trim();
   if (raw === "@") return { ok: true, value: zone };
   if (raw.split(".")[0] === "*") {
-    return { ok: false, problem: "is a wildcard; every subdomain must be declared on its own (DNS-SUBDOMAINS)" };
+    return { ok: false, problem: "is a wildcard; declare each subdomain on its own (DNS-SUBDOMAINS), or waive DNS-SUBDOMAINS in launch-ready:waivers with a reason, an owner and an expiry date" };
   }
   const ascii = toAsciiHostname(raw);
   if (!ascii.ok) return ascii;
@@ -99,4 +99,30 @@ export function classifyTarget(target: string): { ok: true; value: RecordTarget 
 /** The lower-case compressed text form, so "2001:DB8::0:1" and "2001:db8::1" are one record. */
 function canonicalIPv6(address: string): string {
   return new URL(`http://[${address}]/`).hostname.slice(1, -1);
+}
+
+/**
+ * Addresses no public DNS record should point at: private, loopback, link-local, shared (CGNAT),
+ * documentation, benchmarking, multicast and other special-purpose ranges (RFC 6890 and the IANA
+ * special-purpose registries). Node's BlockList does the prefix matching.
+ */
+const NON_PUBLIC = new BlockList();
+for (const [network, prefix] of [
+  ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12],
+  ["192.0.0.0", 24], ["192.0.2.0", 24], ["192.88.99.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["198.51.100.0", 24],
+  ["203.0.113.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4],
+] as const) NON_PUBLIC.addSubnet(network, prefix, "ipv4");
+for (const [network, prefix] of [
+  ["::", 128], ["::1", 128], ["64:ff9b:1::", 48], ["100::", 64], ["2001::", 23], ["2001:db8::", 32],
+  ["2002::", 16], ["3fff::", 20], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8],
+] as const) NON_PUBLIC.addSubnet(network, prefix, "ipv6");
+
+/** True for an address a public A/AAAA record may hold (DNS-SANE). */
+export function isPublicAddress(address: string): boolean {
+  if (isIPv4(address)) return !NON_PUBLIC.check(address, "ipv4");
+  if (!isIPv6(address)) return false;
+  // IPv4-mapped (::ffff:a.b.c.d) is judged by its IPv4 part; BlockList would match it against the
+  // IPv4 rules anyway, which is also why no ::ffff:0:0/96 rule is listed (it would catch all IPv4).
+  const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
+  return mapped ? isPublicAddress(mapped) : !NON_PUBLIC.check(address, "ipv6");
 }

@@ -6,6 +6,7 @@
 import type { z } from "zod";
 import { MAXIMUM_RECORD_TTL, PLAN_LIMITS, type CloudflarePlan } from "./cloudflare-plans";
 import { classifyTarget, resolveHostInZone, toAsciiZoneName, type RecordTarget } from "./hostnames";
+import { BAR_IDS, isBarId } from "./minimum-bar";
 import {
   CONFIG_NAMESPACE,
   PROXIED_BY_DEFAULT,
@@ -14,7 +15,8 @@ import {
   type HostPurpose,
   type StackConfigFields,
   type TlsSettings,
-} from "./schema";
+  type Waiver,
+} from "./config-schema";
 
 /** One thing wrong with a stack file: where (as the user wrote it), what, and what to write instead. */
 export interface ConfigProblem {
@@ -64,6 +66,7 @@ export interface LaunchReadyConfig {
   redirects: DeclaredRedirect[];
   tls: TlsSettings;
   protect: boolean;
+  waivers: Waiver[];
 }
 
 export type ParseResult = { ok: true; config: LaunchReadyConfig } | { ok: false; problems: ConfigProblem[] };
@@ -114,6 +117,12 @@ const EXAMPLES: Record<string, string> = {
   "tls.hsts.preload": "preload: false",
   "tls.hsts.nosniff": "nosniff: true",
   protect: "launch-ready:protect: true",
+  waivers: "launch-ready:waivers:\n  - { id: DNS-SUBDOMAINS, reason: Preview deployments need *.example.com until March, owner: cto@example.com, expires: 2027-03-31 }",
+  "waivers[]": "- { id: DNS-SUBDOMAINS, reason: Preview deployments need *.example.com until March, owner: cto@example.com, expires: 2027-03-31 }",
+  "waivers[].id": "id: DNS-SUBDOMAINS   # an ID from minimum-bar.md",
+  "waivers[].reason": "reason: Preview deployments need *.example.com until the March release",
+  "waivers[].owner": "owner: cto@example.com",
+  "waivers[].expires": "expires: 2027-03-31",
 };
 
 /** `["hosts", 2, "target"]` → `launch-ready:hosts[2].target`. */
@@ -260,11 +269,14 @@ function resolve(fields: StackConfigFields): ParseResult {
   const zone = zoneName.value;
   const limits = PLAN_LIMITS[fields.zone.plan];
 
+  const waivers = resolveWaivers(fields, problems);
+  const wildcardWaived = waivers.some((waiver) => waiver.id === "DNS-SUBDOMAINS");
+
   const hosts: DeclaredHost[] = [];
   const hostByFqdn = new Map<string, DeclaredHost>();
   fields.hosts.forEach((host, index) => {
     const at = (...rest: PathSegment[]) => ["hosts", index, ...rest];
-    const name = resolveHostInZone(host.name, zone);
+    const name = wildcardWaived ? resolveWildcardInZone(host.name, zone) ?? resolveHostInZone(host.name, zone) : resolveHostInZone(host.name, zone);
     if (!name.ok) return void problems.push(problem(at("name"), `"${host.name}" ${name.problem}`));
     const earlier = hostByFqdn.get(name.value);
     if (earlier) {
@@ -299,8 +311,38 @@ function resolve(fields: StackConfigFields): ParseResult {
       redirects,
       tls: fields.tls,
       protect: fields.protect ?? fields.environment === "production",
+      waivers,
     },
   };
+}
+
+/**
+ * A wildcard (`*` or `*.staging`) is refused by DNS-SUBDOMAINS; with a written waiver for that ID
+ * it is accepted here and reported as waived by the bar.
+ */
+function resolveWildcardInZone(name: string, zone: string): { ok: true; value: string } | undefined {
+  const labels = name.trim().replace(/\.$/, "").split(".");
+  if (labels[0] !== "*") return undefined;
+  const rest = labels.slice(1).join(".");
+  if (rest === "" || rest === zone) return { ok: true, value: `*.${zone}` };
+  const inner = resolveHostInZone(rest, zone);
+  return inner.ok ? { ok: true, value: `*.${inner.value}` } : undefined;
+}
+
+function resolveWaivers(fields: StackConfigFields, problems: ConfigProblem[]): Waiver[] {
+  const seen = new Map<string, number>();
+  fields.waivers.forEach((waiver, index) => {
+    if (!isBarId(waiver.id)) {
+      const upper = waiver.id.trim().toUpperCase();
+      const hint = isBarId(upper) ? `; write it as ${upper}` : `; the IDs are: ${BAR_IDS.join(", ")}`;
+      problems.push(problem(["waivers", index, "id"], `"${waiver.id}" is not an ID of the minimum bar${hint}`));
+      return;
+    }
+    const earlier = seen.get(waiver.id);
+    if (earlier !== undefined) problems.push(problem(["waivers", index, "id"], `waives ${waiver.id} again; ${formatConfigPath(["waivers", earlier])} already does, so keep one`));
+    seen.set(waiver.id, index);
+  });
+  return fields.waivers;
 }
 
 function resolveTargets(target: string | string[], fqdn: string, at: PathSegment[], problems: ConfigProblem[]): RecordTarget[] | undefined {

@@ -30,7 +30,8 @@ describe.each(EXAMPLE_STACKS)("plan --stack %s --json", (stack) => {
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as PlanReport;
     expect(report.stack).toBe(stack);
-    expect(report.bar).toEqual([]);
+    expect(report.bar.filter((r) => r.status === "fail")).toEqual([]);
+    expect(report.summary.barFailures).toBe(0);
     expect(report.summary.byType).toEqual({
       "cloudflare:index/dnsRecord:DnsRecord": 7,
       "cloudflare:index/ruleset:Ruleset": 1,

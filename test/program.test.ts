@@ -28,7 +28,12 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
       ["always_use_https", "automatic_https_rewrites", "min_tls_version", "security_header", "ssl", "tls_1_3"],
     );
     expect(report.summary).toMatchObject({ zone: config.zone.domain, canonicalUrl: `https://${config.canonical.fqdn}`, components: 4 });
-    expect(report.bar).toEqual([]);
+    expect(report.bar.map((r) => [r.id, r.status])).toEqual(
+      ["DNS-CANONICAL", "DNS-SUBDOMAINS", "DNS-PROXIED", "DNS-SANE", "TLS-STRICT", "TLS-HTTPS-ONLY", "TLS-VERSION", "TLS-HSTS", "OPS-PROTECT"].map((id) => [
+        id,
+        id === "OPS-PROTECT" && config.environment !== "production" ? "not-applicable" : "pass",
+      ]),
+    );
   });
 
   test("a refused config comes back from the plan as data, with nothing planned", async () => {

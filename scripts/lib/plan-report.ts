@@ -5,14 +5,8 @@
 import Table from "cli-table3";
 import type { OfflineRun, RegisteredResource } from "./offline-run";
 
-/** One bar item's verdict; filled by the policy pack (issue: the minimum bar as code). */
-export interface BarResult {
-  id: string;
-  status: "pass" | "fail" | "waived" | "not-applicable";
-  level: "mandatory" | "advisory";
-  resource?: string;
-  message: string;
-}
+import type { BarResult } from "../../policies/bar";
+import { renderBarText } from "./bar-report";
 
 export interface PlanReport {
   stack: string;
@@ -28,13 +22,15 @@ export interface PlanReport {
     /** Provider resources `pulumi up` would create, by type token. */
     byType: Record<string, number>;
     protected: number;
+    /** Mandatory bar failures: the plan exits 1 when there are any. */
+    barFailures: number;
   };
 }
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** Built from what the program registered and its stack outputs (environment, zone, canonicalUrl). */
-export function buildPlanReport(stack: string, run: OfflineRun): PlanReport {
+export function buildPlanReport(stack: string, run: OfflineRun, bar: BarResult[]): PlanReport {
   const custom = run.resources.filter((r) => r.custom);
   const byType: Record<string, number> = {};
   for (const resource of custom) byType[resource.type] = (byType[resource.type] ?? 0) + 1;
@@ -42,7 +38,7 @@ export function buildPlanReport(stack: string, run: OfflineRun): PlanReport {
     stack,
     environment: String(run.outputs.environment),
     resources: run.resources.map(({ urn, type, name, parent, protect, custom, inputs }) => ({ urn, type, name, parent, protect, custom, inputs })),
-    bar: [],
+    bar,
     summary: {
       zone: String(run.outputs.zone),
       canonicalUrl: String(run.outputs.canonicalUrl ?? ""),
@@ -50,8 +46,14 @@ export function buildPlanReport(stack: string, run: OfflineRun): PlanReport {
       components: run.resources.filter((r) => !r.custom && r.type !== STACK_TYPE).length,
       byType,
       protected: custom.filter((r) => r.protect).length,
+      barFailures: bar.filter((r) => r.status === "fail" && r.level === "mandatory").length,
     },
   };
+}
+
+/** Exit 1 when the stack is below the bar where it must not be. */
+export function blocksDeployment(report: PlanReport): boolean {
+  return report.summary.barFailures > 0;
 }
 
 /** Objects on one line with spaces between members, so a narrow column can wrap them. */
@@ -109,6 +111,11 @@ export function renderPlanText(report: PlanReport, source: string): string {
   out.push("");
   out.push(`Summary: ${s.resources} resources to create (${types}) in ${s.components} components; ${s.protected} protected from deletion.`);
   out.push(`Canonical URL: ${s.canonicalUrl}`);
-  out.push(`Next: \`pulumi preview --stack ${report.stack}\` compares this with what exists (needs the Pulumi CLI and a Cloudflare API token).`);
+  out.push("", renderBarText(report.bar));
+  out.push(
+    s.barFailures > 0
+      ? `Below the bar: fix the ${s.barFailures} mandatory failure${s.barFailures === 1 ? "" : "s"} above before \`pulumi up --stack ${report.stack}\`.`
+      : `Next: \`pulumi preview --stack ${report.stack} --policy-pack policies\` compares this with what exists (needs the Pulumi CLI and a Cloudflare API token).`,
+  );
   return out.join("\n");
 }

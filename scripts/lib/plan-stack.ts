@@ -3,7 +3,9 @@
  * file's config, turned into the plan report. Shared by the CLI, the tests and the benchmark.
  */
 import launchReady from "../../index";
-import type { ConfigProblem } from "../../stacks/stack-config";
+import { evaluateBar, today } from "../../policies/bar";
+import { BAR_RULES } from "../../policies/rules";
+import { parseStackConfig, type ConfigProblem } from "../../stacks/stack-config";
 import type { StackFile } from "../../stacks/stack-file";
 import { OfflineRunFailure, runOffline } from "./offline-run";
 import { buildPlanReport, type PlanReport } from "./plan-report";
@@ -26,10 +28,14 @@ export class ConfigRefused extends Error {
  * Plans one stack file. The program validates the config itself, as it does under `pulumi up`,
  * so the plan and the real run refuse exactly the same files.
  */
-export async function planStack(file: StackFile): Promise<PlanReport> {
+export async function planStack(file: StackFile, on = today()): Promise<PlanReport> {
   try {
     const run = await runOffline({ project: PROJECT, stack: file.stack, config: cliConfig(file.config), secretKeys: file.secretKeys, program: launchReady });
-    return buildPlanReport(file.stack, run);
+    // The program accepted this config, so it parses; the bar needs its resolved form.
+    const parsed = parseStackConfig(file.config);
+    if (!parsed.ok) throw new ConfigRefused(parsed.problems);
+    const declared = run.resources.filter((r) => r.custom).map(({ urn, type, name, inputs, protect }) => ({ urn, type, name, props: inputs, protect }));
+    return buildPlanReport(file.stack, run, evaluateBar(BAR_RULES, declared, parsed.config, on));
   } catch (error) {
     const problems = error instanceof OfflineRunFailure ? (error.cause as { problems?: ConfigProblem[] }).problems : undefined;
     throw problems ? new ConfigRefused(problems) : error;

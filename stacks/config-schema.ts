@@ -41,8 +41,9 @@ const tlsVersion = z.preprocess(
  */
 const hostName = z.string().superRefine((name, ctx) => {
   const label = name.trim();
-  if (label === "@" || label.split(".")[0] === "*") return;
-  const ascii = toAsciiHostname(label);
+  if (label === "@") return;
+  // A wildcard's legitimacy depends on a waiver, judged once the whole config is read.
+  const ascii = toAsciiHostname(label.split(".")[0] === "*" ? label.split(".").slice(1).join(".") || "wildcard" : label);
   if (!ascii.ok) ctx.addIssue({ code: "custom", message: `"${name}" ${ascii.problem}` });
 });
 
@@ -117,6 +118,13 @@ export const canonicalSchema = z.strictObject({
   status: z.literal(CANONICAL_REDIRECT_STATUSES).default(301).meta({ description: "Status of the canonical redirect. @default 301" }),
 });
 
+export const waiverSchema = z.strictObject({
+  id: z.string().meta({ description: "The bar ID waived, as in minimum-bar.md.", examples: ["DNS-SUBDOMAINS"] }),
+  reason: z.string().trim().min(10, "must say why, in at least 10 characters").meta({ description: "Why the bar does not apply or cannot be met yet." }),
+  owner: z.string().trim().min(2).meta({ description: "Who answers for it.", examples: ["cto@example.com"] }),
+  expires: z.iso.date({ error: "must be a date written YYYY-MM-DD" }).meta({ description: "The day the waiver ends; after it, the item fails again.", examples: ["2027-03-31"] }),
+});
+
 /** Every `launch-ready:*` key, without the namespace. */
 export const stackConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS).meta({ description: "Which environment this stack is; production gets the strictest defaults and protection." }),
@@ -126,6 +134,7 @@ export const stackConfigSchema = z.strictObject({
   redirects: z.array(redirectSchema).default([]).meta({ description: "Extra redirects (old paths, retired hosts), in the same ruleset as the canonical redirect." }),
   tls: tlsSchema.prefault({}),
   protect: z.boolean().optional().meta({ description: "Protect DNS and zone resources from deletion (OPS-PROTECT). @default true in production" }),
+  waivers: z.array(waiverSchema).default([]).meta({ description: "Written exceptions to the minimum bar, each with a reason, an owner and an expiry date. Listed in the plan and the handover." }),
 });
 
 export type StackConfigInput = z.input<typeof stackConfigSchema>;
@@ -133,3 +142,4 @@ export type StackConfigFields = z.output<typeof stackConfigSchema>;
 export type HostFields = z.output<typeof hostSchema>;
 export type RedirectFields = z.output<typeof redirectSchema>;
 export type TlsSettings = z.output<typeof tlsSchema>;
+export type Waiver = z.output<typeof waiverSchema>;

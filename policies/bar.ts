@@ -1,0 +1,143 @@
+/**
+ * The minimum bar as plain functions: a rule judges declared resources and answers pass, fail
+ * (with what to change in the stack file) or not applicable. No Pulumi here: the policy pack
+ * (policies/index.ts) and the offline plan call the same rules, and add only how they report.
+ */
+import { MINIMUM_BAR, type BarId } from "../stacks/minimum-bar";
+import type { Environment, Waiver } from "../stacks/config-schema";
+import type { LaunchReadyConfig } from "../stacks/stack-config";
+
+/** A resource as declared: what the engine sends a policy, or what the offline plan recorded. */
+export interface DeclaredResource {
+  urn: string;
+  type: string;
+  name: string;
+  /** Inputs; a value the engine does not know yet (preview) is `undefined`. */
+  props: Record<string, unknown>;
+  protect?: boolean;
+}
+
+export type Verdict =
+  | { status: "pass"; urn?: string }
+  | {
+      status: "fail";
+      /** What is wrong and what to write in the stack file instead. */
+      message: string;
+      urn?: string;
+      /** The stack-file key to change, e.g. `launch-ready:tls.ssl`, for SARIF locations. */
+      configPath?: string;
+      /** The bar lets staging relax this part (e.g. HSTS max-age); production never. */
+      relaxedOutsideProduction?: boolean;
+    }
+  | { status: "not-applicable"; message: string; urn?: string };
+
+export interface BarContext {
+  /** The stack's validated config; absent when the pack cannot find the stack file. */
+  config?: LaunchReadyConfig;
+}
+
+export interface BarRule {
+  id: BarId;
+  /** Resource types the per-resource check applies to (Pulumi type tokens). */
+  resourceTypes?: readonly string[];
+  /** Judges one resource of `resourceTypes`, as the engine sends it before an update. */
+  checkResource?(resource: DeclaredResource, context: BarContext): Verdict;
+  /** Judges the whole stack: presence and cross-resource rules. */
+  checkStack?(resources: readonly DeclaredResource[], context: BarContext): Verdict[];
+}
+
+export const pass = (urn?: string): Verdict => ({ status: "pass", urn });
+export const notApplicable = (message: string, urn?: string): Verdict => ({ status: "not-applicable", message, urn });
+export const fail = (message: string, extra: { urn?: string; configPath?: string; relaxedOutsideProduction?: boolean } = {}): Verdict => ({
+  status: "fail",
+  message,
+  ...extra,
+});
+
+/** A preview may not know a value yet; such a value is never a violation. */
+export const NOT_KNOWN_YET = "not known until the resource is created";
+
+export type Level = "mandatory" | "advisory";
+
+/**
+ * How much a failure weighs: production is mandatory; staging too, except what the bar lets it
+ * relax; development is advisory, so a dev stack can try things without being blocked.
+ */
+export function levelFor(environment: Environment | undefined, relaxedOutsideProduction = false): Level {
+  if (environment === "development") return "advisory";
+  if (environment === "staging" && relaxedOutsideProduction) return "advisory";
+  return "mandatory";
+}
+
+/** A waiver in force on `today` (YYYY-MM-DD): it runs through its expiry day. */
+export function activeWaiver(waivers: readonly Waiver[], id: BarId, today: string): Waiver | undefined {
+  return waivers.find((waiver) => waiver.id === id && waiver.expires >= today);
+}
+
+export function expiredWaivers(waivers: readonly Waiver[], today: string): Waiver[] {
+  return waivers.filter((waiver) => waiver.expires < today);
+}
+
+export function waivedMessage(waiver: Waiver, message: string): string {
+  return `waived until ${waiver.expires} by ${waiver.owner}: ${waiver.reason} (the finding: ${message})`;
+}
+
+export function expiredWaiverMessage(waiver: Waiver): string {
+  return `the waiver for ${waiver.id} (${waiver.owner}: ${waiver.reason}) expired on ${waiver.expires}; meet the bar, or renew the waiver in launch-ready:waivers with a new date and reason`;
+}
+
+export function today(now = new Date()): string {
+  return now.toISOString().slice(0, 10);
+}
+
+/** One entry of the plan's `bar` list. */
+export interface BarResult {
+  id: BarId;
+  status: "pass" | "fail" | "waived" | "not-applicable";
+  level: Level;
+  resource?: string;
+  message: string;
+  configPath?: string;
+}
+
+/** Runs every rule over the declared resources, the way the pack would, and applies waivers. */
+export function evaluateBar(rules: readonly BarRule[], resources: readonly DeclaredResource[], config: LaunchReadyConfig, on: string): BarResult[] {
+  const context: BarContext = { config };
+  const results: BarResult[] = [];
+  for (const rule of rules) {
+    const verdicts: Verdict[] = [];
+    if (rule.checkResource) {
+      for (const resource of resources) {
+        if (rule.resourceTypes?.includes(resource.type)) verdicts.push(rule.checkResource(resource, context));
+      }
+    }
+    if (rule.checkStack) verdicts.push(...rule.checkStack(resources, context));
+
+    const waiver = activeWaiver(config.waivers, rule.id, on);
+    const failures = verdicts.filter((v): v is Extract<Verdict, { status: "fail" }> => v.status === "fail");
+    for (const failure of failures) {
+      results.push({
+        id: rule.id,
+        status: waiver ? "waived" : "fail",
+        level: waiver ? "advisory" : levelFor(config.environment, failure.relaxedOutsideProduction),
+        resource: failure.urn,
+        message: waiver ? waivedMessage(waiver, failure.message) : failure.message,
+        configPath: failure.configPath,
+      });
+    }
+    if (failures.length === 0) {
+      const passed = verdicts.filter((v) => v.status === "pass").length;
+      const reasons = verdicts.filter((v): v is Extract<Verdict, { status: "not-applicable" }> => v.status === "not-applicable");
+      results.push(
+        passed > 0
+          ? { id: rule.id, status: "pass", level: levelFor(config.environment), message: `${MINIMUM_BAR[rule.id].declared} (${passed} check${passed === 1 ? "" : "s"} passed)` }
+          : { id: rule.id, status: "not-applicable", level: levelFor(config.environment), message: reasons[0]?.message ?? "nothing in this stack to judge" },
+      );
+    }
+  }
+  for (const waiver of expiredWaivers(config.waivers, on)) {
+    const at = `launch-ready:waivers[${config.waivers.indexOf(waiver)}]`;
+    results.push({ id: waiver.id as BarId, status: "fail", level: levelFor(config.environment), message: expiredWaiverMessage(waiver), configPath: at });
+  }
+  return results;
+}

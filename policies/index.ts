@@ -1,0 +1,94 @@
+/**
+ * The launch-ready minimum bar as a Pulumi CrossGuard policy pack, run by
+ * `pulumi preview --policy-pack policies`. One policy per bar ID (name = the ID in lower case);
+ * the judging is done by the plain rules in ./rules, the same ones the offline plan runs.
+ *
+ * Every policy is mandatory by default; each violation carries the level the stack's environment
+ * gives it (development advisory, staging advisory only where the bar lets it relax), and a
+ * waived item is reported as advisory with its reason, owner and expiry.
+ */
+import * as cloudflare from "@pulumi/cloudflare";
+import {
+  PolicyPack,
+  validateResourceOfType,
+  type PolicyResource,
+  type ReportViolation,
+  type ResourceValidation,
+  type ResourceValidationPolicy,
+  type StackValidationArgs,
+} from "@pulumi/policy";
+import { MINIMUM_BAR } from "../stacks/minimum-bar";
+import { activeWaiver, expiredWaiverMessage, expiredWaivers, levelFor, today, waivedMessage, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "./bar";
+import { DNS_RECORD, RULESET, ZONE_SETTING } from "./resource-types";
+import { BAR_RULES } from "./rules";
+import { stackContext } from "./stack-context";
+
+export const PACK_NAME = "launch-ready-minimum-bar";
+
+/** validateResourceOfType per type token the rules name, so each check runs only on its class. */
+const OF_TYPE: Record<string, (validate: ResourceValidation) => ResourceValidation> = {
+  [DNS_RECORD]: (validate) => validateResourceOfType(cloudflare.DnsRecord, (_props, args, reportViolation) => validate(args, reportViolation)),
+  [RULESET]: (validate) => validateResourceOfType(cloudflare.Ruleset, (_props, args, reportViolation) => validate(args, reportViolation)),
+  [ZONE_SETTING]: (validate) => validateResourceOfType(cloudflare.ZoneSetting, (_props, args, reportViolation) => validate(args, reportViolation)),
+};
+
+function declared(resource: { urn: string; type: string; name: string; props: Record<string, any>; opts?: { protect?: boolean } }): DeclaredResource {
+  return { urn: resource.urn, type: resource.type, name: resource.name, props: resource.props, protect: resource.opts?.protect };
+}
+
+/**
+ * @pulumi/policy (pinned at 1.21.0) also accepts a violation as an object with its own
+ * enforcement level, which is how one policy reports mandatory in production and advisory in
+ * development. Its published type lists only (message, urn); the analyzer-protocol test proves
+ * the levels arrive, so an upgrade that drops this fails the suite, not a deployment.
+ */
+type LeveledViolation = { message: string; urn?: string; enforcementLevel: "mandatory" | "advisory" };
+
+function leveled(reportViolation: ReportViolation): (violation: LeveledViolation) => void {
+  return reportViolation as unknown as (violation: LeveledViolation) => void;
+}
+
+function report(rule: BarRule, verdicts: Verdict[], context: BarContext, reportViolation: ReportViolation): void {
+  const waiver = context.config ? activeWaiver(context.config.waivers, rule.id, today()) : undefined;
+  for (const verdict of verdicts) {
+    if (verdict.status !== "fail") continue;
+    leveled(reportViolation)({
+      message: waiver ? waivedMessage(waiver, verdict.message) : verdict.message,
+      urn: verdict.urn,
+      enforcementLevel: waiver ? "advisory" : levelFor(context.config?.environment, verdict.relaxedOutsideProduction),
+    });
+  }
+}
+
+function validateStack(rule: BarRule) {
+  return (args: StackValidationArgs, reportViolation: ReportViolation) => {
+    const context = stackContext(args.resources[0]?.urn);
+    if (rule.checkStack) report(rule, rule.checkStack(args.resources.map((r: PolicyResource) => declared(r)), context), context, reportViolation);
+    for (const waiver of expiredWaivers(context.config?.waivers ?? [], today())) {
+      if (waiver.id === rule.id) leveled(reportViolation)({ message: expiredWaiverMessage(waiver), enforcementLevel: levelFor(context.config?.environment) });
+    }
+  };
+}
+
+function toPolicy(rule: BarRule): ResourceValidationPolicy {
+  const checkResource = rule.checkResource;
+  const validateResource = (rule.resourceTypes ?? []).map((type) =>
+    OF_TYPE[type]((args, reportViolation) => {
+      const context = stackContext(args.urn);
+      report(rule, [checkResource!(declared(args), context)], context, reportViolation);
+    }),
+  );
+  // One policy per bar ID judges both single resources (before each update) and the whole stack
+  // (presence, cross-resource rules, expired waivers); the pack runs each part in its phase.
+  return Object.assign(
+    {
+      name: rule.id.toLowerCase(),
+      description: `${MINIMUM_BAR[rule.id].bar}. Declared: ${MINIMUM_BAR[rule.id].declared}.`,
+      enforcementLevel: "mandatory" as const,
+      validateResource: checkResource ? validateResource : [],
+    },
+    { validateStack: validateStack(rule) },
+  );
+}
+
+new PolicyPack(PACK_NAME, { enforcementLevel: "mandatory", policies: BAR_RULES.map(toPolicy) });

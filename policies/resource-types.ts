@@ -1,0 +1,4 @@
+/** Pulumi type tokens of the resources the bar judges, so rules need no provider SDK. */
+export const DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";
+export const RULESET = "cloudflare:index/ruleset:Ruleset";
+export const ZONE_SETTING = "cloudflare:index/zoneSetting:ZoneSetting";

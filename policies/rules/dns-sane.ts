@@ -1,0 +1,52 @@
+import { MAXIMUM_RECORD_TTL, PLAN_LIMITS } from "../../stacks/cloudflare-plans";
+import { isPublicAddress } from "../../stacks/hostnames";
+import { fail, notApplicable, NOT_KNOWN_YET, pass, type BarRule, type DeclaredResource, type Verdict } from "../bar";
+import { DNS_RECORD } from "../resource-types";
+
+function hostPath(resource: DeclaredResource, hosts: { fqdn: string; index: number }[] | undefined, key: string): string | undefined {
+  const host = hosts?.find((h) => h.fqdn === resource.props.name);
+  return host ? `launch-ready:hosts[${host.index}].${key}` : undefined;
+}
+
+/**
+ * DNS-SANE: no record points at a private or reserved address, no CNAME shares its name with
+ * other data (RFC 1034 3.6.2), no record is declared twice, and every TTL is one Cloudflare takes.
+ */
+export const dnsSane: BarRule = {
+  id: "DNS-SANE",
+  resourceTypes: [DNS_RECORD],
+  checkResource(resource, context) {
+    const { type, content, ttl } = resource.props;
+    const hosts = context.config?.hosts;
+    if ((type === "A" || type === "AAAA") && content !== undefined && !isPublicAddress(String(content))) {
+      return fail(`${String(resource.props.name)} points at ${String(content)}, a private or reserved address nobody on the internet can reach; use the origin's public address`, {
+        urn: resource.urn,
+        configPath: hostPath(resource, hosts, "target"),
+      });
+    }
+    if (ttl === undefined) return notApplicable(`ttl: ${NOT_KNOWN_YET}`, resource.urn);
+    const minimum = PLAN_LIMITS[context.config?.zone.plan ?? "free"].minimumRecordTtl;
+    if (ttl !== 1 && (typeof ttl !== "number" || ttl < minimum || ttl > MAXIMUM_RECORD_TTL)) {
+      return fail(`${String(resource.props.name)} has TTL ${String(ttl)}; use 1 (automatic) or ${minimum} to ${MAXIMUM_RECORD_TTL} seconds`, { urn: resource.urn, configPath: hostPath(resource, hosts, "ttl") });
+    }
+    return pass(resource.urn);
+  },
+  checkStack(resources) {
+    const records = resources.filter((r) => r.type === DNS_RECORD && r.props.name !== undefined && r.props.type !== undefined);
+    const byName = new Map<string, DeclaredResource[]>();
+    for (const record of records) byName.set(String(record.props.name), [...(byName.get(String(record.props.name)) ?? []), record]);
+    const verdicts: Verdict[] = [];
+    for (const [name, atName] of byName) {
+      const seen = new Set<string>();
+      for (const record of atName) {
+        const key = `${String(record.props.type)} ${String(record.props.content)}`;
+        if (seen.has(key)) verdicts.push(fail(`${name} declares the record ${key} twice; keep one`, { urn: record.urn, configPath: "launch-ready:hosts" }));
+        seen.add(key);
+      }
+      if (atName.some((r) => r.props.type === "CNAME") && atName.length > 1) {
+        verdicts.push(fail(`${name} has a CNAME beside other records (${atName.map((r) => r.props.type).join(", ")}); a CNAME must stand alone at its name (RFC 1034 3.6.2)`, { urn: atName[0].urn, configPath: "launch-ready:hosts" }));
+      }
+    }
+    return verdicts.length > 0 ? verdicts : [pass()];
+  },
+};

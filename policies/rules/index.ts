@@ -1,0 +1,16 @@
+import { BAR_IDS } from "../../stacks/minimum-bar";
+import type { BarRule } from "../bar";
+import { dnsCanonical } from "./dns-canonical";
+import { dnsProxied } from "./dns-proxied";
+import { dnsSane } from "./dns-sane";
+import { dnsSubdomains } from "./dns-subdomains";
+import { opsProtect } from "./ops-protect";
+import { tlsHsts } from "./tls-hsts";
+import { tlsHttpsOnly } from "./tls-https-only";
+import { tlsStrict } from "./tls-strict";
+import { tlsVersion } from "./tls-version";
+
+/** Every bar item with a declared check, in minimum-bar.md's order. */
+export const BAR_RULES: readonly BarRule[] = [dnsCanonical, dnsSubdomains, dnsProxied, dnsSane, tlsStrict, tlsHttpsOnly, tlsVersion, tlsHsts, opsProtect].sort(
+  (a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id),
+);

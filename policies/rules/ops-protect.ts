@@ -1,0 +1,20 @@
+import { fail, notApplicable, pass, type BarRule } from "../bar";
+import { DNS_RECORD, RULESET, ZONE_SETTING } from "../resource-types";
+
+/**
+ * OPS-PROTECT: in production, a refactor or a typo in the stack file cannot delete a DNS record,
+ * ruleset or zone setting: `pulumi up` refuses until protection is lifted on purpose.
+ * (Names staying stable when the config is reordered is proven by the test suite.)
+ */
+export const opsProtect: BarRule = {
+  id: "OPS-PROTECT",
+  resourceTypes: [DNS_RECORD, RULESET, ZONE_SETTING],
+  checkResource(resource, context) {
+    const environment = context.config?.environment;
+    if (!environment) return notApplicable("the stack's environment is unknown (no stack file found for it)", resource.urn);
+    if (environment !== "production") return notApplicable(`protection is a production bar; this is ${environment}`, resource.urn);
+    return resource.protect
+      ? pass(resource.urn)
+      : fail(`${resource.name} is not protected, so a config change could delete it; remove launch-ready:protect: false`, { urn: resource.urn, configPath: "launch-ready:protect" });
+  },
+};

@@ -1,0 +1,127 @@
+/**
+ * The plan's minimum-bar verdicts for people (a table), pull requests (Markdown) and code
+ * scanning (SARIF 2.1.0, each finding located at the stack-file key to change).
+ */
+import Table from "cli-table3";
+import { readFileSync } from "node:fs";
+import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
+import type { BarResult } from "../../policies/bar";
+import { MINIMUM_BAR, type BarId } from "../../stacks/minimum-bar";
+import type { PlanReport } from "./plan-report";
+
+const STATUS_MARK: Record<BarResult["status"], string> = { pass: "pass", fail: "FAIL", waived: "waived", "not-applicable": "n/a" };
+
+function resourceName(urn?: string): string {
+  return urn ? urn.split("::").pop()! : "";
+}
+
+export function barCounts(bar: readonly BarResult[]) {
+  const count = (status: BarResult["status"]) => bar.filter((r) => r.status === status).length;
+  return {
+    pass: count("pass"),
+    fail: count("fail"),
+    mandatoryFail: bar.filter((r) => r.status === "fail" && r.level === "mandatory").length,
+    waived: count("waived"),
+    notApplicable: count("not-applicable"),
+  };
+}
+
+export function barSummaryLine(bar: readonly BarResult[]): string {
+  const c = barCounts(bar);
+  const ids = new Set(bar.map((r) => r.id)).size;
+  return `Minimum bar (${ids} IDs checked): ${c.pass} pass, ${c.fail} fail (${c.mandatoryFail} mandatory), ${c.waived} waived, ${c.notApplicable} not applicable.`;
+}
+
+export function renderBarText(bar: readonly BarResult[]): string {
+  const table = new Table({ head: ["Status", "Bar ID", "Level", "Resource", "Detail"], style: { head: [], border: [] }, wordWrap: true, colWidths: [null, null, null, 30, 70] });
+  for (const r of bar) table.push([STATUS_MARK[r.status], r.id, r.level, resourceName(r.resource), r.message]);
+  return `${table.toString()}\n${barSummaryLine(bar)}`;
+}
+
+function escapeCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+export function renderMarkdown(report: PlanReport): string {
+  const c = barCounts(report.bar);
+  const verdict = c.mandatoryFail > 0 ? `**${c.mandatoryFail} mandatory failure${c.mandatoryFail === 1 ? "" : "s"}**: \`pulumi up\` should not run` : "**Clears the bar**";
+  const lines = [
+    `### launch-ready plan: \`${report.stack}\` (${report.environment}, ${report.summary.zone})`,
+    "",
+    `${verdict}. ${barSummaryLine(report.bar)}`,
+    "",
+    `${report.summary.resources} resources in ${report.summary.components} components, ${report.summary.protected} protected. Planned offline under Pulumi's mocks; nothing was created.`,
+    "",
+    "| Status | Bar ID | Level | Resource | Detail |",
+    "|---|---|---|---|---|",
+    ...report.bar.map((r) => `| ${STATUS_MARK[r.status]} | ${r.id} | ${r.level} | ${escapeCell(resourceName(r.resource))} | ${escapeCell(r.message)} |`),
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+/** `launch-ready:hosts[2].proxied` → ["config", "launch-ready:hosts", 2, "proxied"]. */
+function yamlPath(configPath: string): (string | number)[] {
+  const [, key, rest] = /^([^.[]+)(.*)$/.exec(configPath) ?? [];
+  const segments: (string | number)[] = ["config", key];
+  for (const [, name, index] of rest.matchAll(/\.([^.[]+)|\[(\d+)\]/g)) segments.push(index !== undefined ? Number(index) : name);
+  return segments;
+}
+
+/** Line and column of the deepest existing node on the path (a default has no line of its own). */
+export function locateConfigPath(text: string, configPath: string): { startLine: number; startColumn: number } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter });
+  let node: Node | undefined = document.contents ?? undefined;
+  let offset = node?.range?.[0] ?? 0;
+  for (const segment of yamlPath(configPath)) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === segment);
+      if (!pair) break;
+      offset = (pair.key as Node).range?.[0] ?? offset;
+      node = pair.value as Node | undefined;
+    } else if (isSeq(node) && typeof segment === "number" && node.items[segment]) {
+      node = node.items[segment] as Node;
+      offset = node.range?.[0] ?? offset;
+    } else {
+      break;
+    }
+  }
+  const { line, col } = lineCounter.linePos(offset);
+  return { startLine: line, startColumn: col };
+}
+
+const SARIF_LEVEL = { mandatory: "error", advisory: "warning" } as const;
+
+export function renderSarif(report: PlanReport, stackFile: { path: string; uri: string }): string {
+  const text = readFileSync(stackFile.path, "utf8");
+  const ruleIds = [...new Set(report.bar.map((r) => r.id))];
+  const findings = report.bar.filter((r) => r.status === "fail" || r.status === "waived");
+  const sarif = {
+    $schema: "https://json.schemastore.org/sarif-2.1.0.json",
+    version: "2.1.0",
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: "launch-ready",
+            rules: ruleIds.map((id) => ({
+              id,
+              name: id.toLowerCase(),
+              shortDescription: { text: MINIMUM_BAR[id as BarId].bar },
+              fullDescription: { text: `Declared: ${MINIMUM_BAR[id as BarId].declared}` },
+            })),
+          },
+        },
+        results: findings.map((r) => ({
+          ruleId: r.id,
+          ruleIndex: ruleIds.indexOf(r.id),
+          level: r.status === "waived" ? "note" : SARIF_LEVEL[r.level],
+          message: { text: r.resource ? `${r.message} (${resourceName(r.resource)})` : r.message },
+          locations: [{ physicalLocation: { artifactLocation: { uri: stackFile.uri }, region: locateConfigPath(text, r.configPath ?? "launch-ready:environment") } }],
+          ...(r.status === "waived" ? { suppressions: [{ kind: "external", justification: r.message }] } : {}),
+        })),
+      },
+    ],
+  };
+  return `${JSON.stringify(sarif, null, 2)}\n`;
+}

@@ -1,0 +1,19 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+
+/**
+ * `pulumi up` compiles index.ts with the ts-node that @pulumi/pulumi vendors, which resolves
+ * modules differently from tsx (a `./x` import finds `x.json` before `x.ts`). This loads the kit
+ * that way and plans the prod example, so a program only tsx can run fails here, not in a deploy.
+ */
+test("the program loads and plans under Pulumi's own TypeScript loader", () => {
+  const result = spawnSync(process.execPath, [join(__dirname, "..", "scripts", "lib", "pulumi-ts-loader-check.js"), join(__dirname, "..", "stacks", "Pulumi.prod.yaml")], {
+    encoding: "utf8",
+  });
+  expect(result.stderr).toBe("");
+  expect(result.status).toBe(0);
+  const planned = JSON.parse(result.stdout);
+  expect(planned.resources).toBe(14);
+  expect(planned.bar.every((entry: string) => entry.endsWith(":pass"))).toBe(true);
+});
