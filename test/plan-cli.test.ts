@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -78,6 +78,68 @@ describe("plan, human output", () => {
   });
 });
 
+describe("plan judges the minimum bar", () => {
+  function flexible(): string {
+    const config = exampleConfig("prod");
+    config["launch-ready:tls"].ssl = "flexible";
+    return writeStackFile("flexible", config);
+  }
+
+  test("ssl: flexible exits 1 naming TLS-STRICT and what to write", () => {
+    const { code, stdout } = plan("--config", flexible());
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/FAIL\s+│ TLS-STRICT\s+│ mandatory/);
+    expect(stdout).toContain("write launch-ready:tls.ssl: strict");
+    expect(stdout).toContain("fix the 1 mandatory failure above");
+    const json = JSON.parse(plan("--config", flexible(), "--json").stdout) as PlanReport;
+    expect(json.bar.filter((r) => r.status === "fail")).toEqual([expect.objectContaining({ id: "TLS-STRICT", level: "mandatory", configPath: "launch-ready:tls.ssl" })]);
+  });
+
+  test("--markdown gives a pull-request summary", () => {
+    const { code, stdout } = plan("--config", flexible(), "--markdown");
+    expect(code).toBe(1);
+    expect(stdout).toContain("### launch-ready plan: `flexible` (production, example.com)");
+    expect(stdout).toContain("**1 mandatory failure**");
+    expect(stdout).toMatch(/\| FAIL \| TLS-STRICT \| mandatory \| example\.com-ssl \|/);
+  });
+
+  test("--sarif points each finding at the stack-file line to change", () => {
+    const path = flexible();
+    const { code, stdout } = plan("--config", path, "--sarif");
+    expect(code).toBe(1);
+    const sarif = JSON.parse(stdout);
+    expect(sarif.version).toBe("2.1.0");
+    const [result] = sarif.runs[0].results;
+    expect(result).toMatchObject({ ruleId: "TLS-STRICT", level: "error" });
+    const line = readFileSync(path, "utf8").split("\n")[result.locations[0].physicalLocation.region.startLine - 1];
+    expect(line.trim()).toBe("ssl: flexible");
+    expect(sarif.runs[0].tool.driver.rules.map((r: { name: string }) => r.name)).toContain("tls-strict");
+  });
+
+  test("a wildcard host is accepted only with a DNS-SUBDOMAINS waiver, and then reported as waived", () => {
+    const config = exampleConfig("prod");
+    config["launch-ready:hosts"].push({ name: "*", target: "previews.vercel-dns.com", purpose: "web" });
+    const refused = plan("--config", writeStackFile("wild", config));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("is a wildcard");
+    config["launch-ready:waivers"] = [{ id: "DNS-SUBDOMAINS", reason: "Preview deployments need *.example.com until March", owner: "cto@example.com", expires: "2999-03-31" }];
+    const { code, stdout } = plan("--config", writeStackFile("wild", config), "--json");
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as PlanReport;
+    expect(report.bar.filter((r) => r.id === "DNS-SUBDOMAINS" && r.status === "waived")).toEqual([
+      expect.objectContaining({ level: "advisory", message: expect.stringContaining("Preview deployments need *.example.com") }),
+    ]);
+  });
+
+  test("a waiver for an unknown bar ID is a config error", () => {
+    const config = exampleConfig("prod");
+    config["launch-ready:waivers"] = [{ id: "tls-strict", reason: "lower case on purpose", owner: "cto@example.com", expires: "2999-01-01" }];
+    const { code, stderr } = plan("--config", writeStackFile("waiver", config));
+    expect(code).toBe(2);
+    expect(stderr).toContain('launch-ready:waivers[0].id: "tls-strict" is not an ID of the minimum bar; write it as TLS-STRICT');
+  });
+});
+
 describe("plan refuses bad input with exit 2", () => {
   test("a broken stack file names each bad key on stderr and plans nothing", () => {
     const config = exampleConfig("prod");
@@ -118,6 +180,7 @@ describe("plan refuses bad input with exit 2", () => {
     [["--stak", "prod"], "Unknown option '--stak'"],
     [["--stack", "nope"], "Stacks in stacks/: dev, prod, staging"],
     [["--stack", "../etc/passwd"], "is not a stack name"],
+    [["--stack", "prod", "--json", "--sarif"], "Give at most one of --json, --markdown and --sarif"],
   ])("usage %j", (args, message) => {
     const { code, stdout, stderr } = plan(...args);
     expect(code).toBe(2);

@@ -1,0 +1,140 @@
+import { beforeAll, describe, expect, test } from "vitest";
+import { evaluateBar, levelFor, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "../policies/bar";
+import { BAR_RULES } from "../policies/rules";
+import { dnsCanonical } from "../policies/rules/dns-canonical";
+import { dnsProxied } from "../policies/rules/dns-proxied";
+import { dnsSane } from "../policies/rules/dns-sane";
+import { dnsSubdomains } from "../policies/rules/dns-subdomains";
+import { opsProtect } from "../policies/rules/ops-protect";
+import { tlsHsts } from "../policies/rules/tls-hsts";
+import { tlsHttpsOnly } from "../policies/rules/tls-https-only";
+import { tlsStrict } from "../policies/rules/tls-strict";
+import { tlsVersion } from "../policies/rules/tls-version";
+import { planStack } from "../scripts/lib/plan-stack";
+import { exampleStack, parsedExample } from "./helpers";
+
+let prod: DeclaredResource[];
+const context: BarContext = {};
+
+beforeAll(async () => {
+  const report = await planStack(exampleStack("prod"));
+  prod = report.resources.filter((r) => r.custom).map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, protect: r.protect }));
+  context.config = parsedExample("prod");
+});
+
+const byName = (name: string) => structuredClone(prod.find((r) => r.name === name)!);
+const failures = (verdicts: Verdict[]) => verdicts.filter((v) => v.status === "fail");
+
+/** Every verdict a rule gives over a set of resources, resource checks and stack checks alike. */
+function judge(rule: BarRule, resources: DeclaredResource[], ctx: BarContext = context): Verdict[] {
+  const perResource = rule.checkResource ? resources.filter((r) => rule.resourceTypes?.includes(r.type)).map((r) => rule.checkResource!(r, ctx)) : [];
+  return [...perResource, ...(rule.checkStack?.(resources, ctx) ?? [])];
+}
+
+function withSetting(settingId: string, value: unknown): DeclaredResource[] {
+  return prod.map((r) => (r.props.settingId === settingId ? { ...r, props: { ...r.props, value } } : r));
+}
+
+describe("every rule passes the prod example and fails a broken one", () => {
+  test("the prod example has no failure under any rule", () => {
+    for (const rule of BAR_RULES) expect(failures(judge(rule, prod)), rule.id).toEqual([]);
+  });
+
+  test("TLS-STRICT", () => {
+    for (const mode of ["off", "flexible", "full"]) {
+      expect(failures(judge(tlsStrict, withSetting("ssl", mode)))).toEqual([expect.objectContaining({ configPath: "launch-ready:tls.ssl", message: expect.stringContaining(`is ${mode}`) })]);
+    }
+    expect(failures(judge(tlsStrict, prod.filter((r) => r.props.settingId !== "ssl")))[0]).toMatchObject({ message: expect.stringContaining("no ssl zone setting is declared") });
+  });
+
+  test("TLS-HTTPS-ONLY", () => {
+    expect(failures(judge(tlsHttpsOnly, withSetting("always_use_https", "off")))).toHaveLength(1);
+    expect(failures(judge(tlsHttpsOnly, withSetting("automatic_https_rewrites", "off")))[0]).toMatchObject({ configPath: "launch-ready:tls.automaticHttpsRewrites" });
+  });
+
+  test("TLS-VERSION", () => {
+    expect(failures(judge(tlsVersion, withSetting("min_tls_version", "1.1")))[0]).toMatchObject({ message: expect.stringContaining("RFC 8996") });
+    expect(failures(judge(tlsVersion, withSetting("tls_1_3", "off")))).toHaveLength(1);
+    expect(failures(judge(tlsVersion, withSetting("tls_1_3", "zrt")))).toEqual([]);
+  });
+
+  test("TLS-HSTS: off, subdomains left out, or a short max-age (relaxable outside production)", () => {
+    const hsts = (h: Record<string, unknown>) => withSetting("security_header", { strict_transport_security: { enabled: true, include_subdomains: true, max_age: 31536000, ...h } });
+    expect(failures(judge(tlsHsts, hsts({ enabled: false })))[0]).toMatchObject({ configPath: "launch-ready:tls.hsts.enabled" });
+    expect(failures(judge(tlsHsts, hsts({ include_subdomains: false })))).toHaveLength(1);
+    const short = failures(judge(tlsHsts, hsts({ max_age: 86400 })));
+    expect(short[0]).toMatchObject({ relaxedOutsideProduction: true, configPath: "launch-ready:tls.hsts.maxAge" });
+  });
+
+  test("OPS-PROTECT: production resources must be protected; elsewhere it does not apply", () => {
+    const unprotected = prod.map((r) => ({ ...r, protect: false }));
+    expect(failures(judge(opsProtect, unprotected))).toHaveLength(14);
+    const staging = { config: { ...context.config!, environment: "staging" as const } };
+    expect(judge(opsProtect, unprotected, staging).every((v) => v.status === "not-applicable")).toBe(true);
+  });
+
+  test("DNS-PROXIED: an API host DNS-only, a mail host proxied", () => {
+    const api = { ...byName("api.example.com-CNAME"), props: { ...byName("api.example.com-CNAME").props, proxied: false } };
+    expect(dnsProxied.checkResource!(api, context)).toMatchObject({ status: "fail", configPath: "launch-ready:hosts[3].proxied" });
+    const mailContext = { config: { ...context.config!, hosts: context.config!.hosts.map((h) => (h.fqdn === "docs.example.com" ? { ...h, purpose: "mail" as const } : h)) } };
+    const docs = byName("docs.example.com-CNAME");
+    expect(dnsProxied.checkResource!({ ...docs, props: { ...docs.props, proxied: true } }, mailContext)).toMatchObject({ status: "fail", message: expect.stringContaining("mail host") });
+  });
+
+  test("DNS-SUBDOMAINS: a record nobody declared, and a wildcard", () => {
+    const stray = { ...byName("app.example.com-CNAME"), name: "old.example.com-CNAME", props: { ...byName("app.example.com-CNAME").props, name: "old.example.com" } };
+    expect(failures(judge(dnsSubdomains, [...prod, stray]))).toEqual([expect.objectContaining({ message: expect.stringContaining("old.example.com has a record but is not a declared host") })]);
+  });
+
+  test("DNS-SANE: private address, bad TTL, duplicate, CNAME beside other data", () => {
+    const apex = byName("example.com-A-76.76.21.21");
+    expect(dnsSane.checkResource!({ ...apex, props: { ...apex.props, content: "192.168.1.10" } }, context)).toMatchObject({ status: "fail", configPath: "launch-ready:hosts[0].target" });
+    const docs = byName("docs.example.com-CNAME");
+    expect(dnsSane.checkResource!({ ...docs, props: { ...docs.props, ttl: 30 } }, context)).toMatchObject({ status: "fail", message: expect.stringContaining("TTL 30") });
+    const sane = failures(dnsSane.checkStack!([...prod, { ...apex, urn: `${apex.urn}-copy` }, { ...apex, props: { ...apex.props, name: "www.example.com" } }], context));
+    expect(sane.map((v) => (v as { message: string }).message.split(";")[0])).toEqual([
+      "example.com declares the record A 76.76.21.21 twice",
+      "www.example.com has a CNAME beside other records (CNAME, A)",
+    ]);
+  });
+
+  test("DNS-CANONICAL: no redirect, a wrong target, a temporary status", () => {
+    expect(failures(judge(dnsCanonical, prod.filter((r) => r.type !== "cloudflare:index/ruleset:Ruleset")))[0]).toMatchObject({ message: expect.stringContaining("no redirect rule sends example.com") });
+    const ruleset = byName("example.com-http_request_dynamic_redirect");
+    const canonicalRule = (ruleset.props.rules as any[]).find((r) => r.ref === "canonical-host");
+    canonicalRule.actionParameters.fromValue.statusCode = 302;
+    expect(failures(judge(dnsCanonical, [...prod.filter((r) => r.name !== ruleset.name), ruleset]))[0]).toMatchObject({ configPath: "launch-ready:canonical.status" });
+    canonicalRule.actionParameters.fromValue.statusCode = 301;
+    canonicalRule.actionParameters.fromValue.targetUrl = { value: "https://www.example.com/" };
+    expect(failures(judge(dnsCanonical, [...prod.filter((r) => r.name !== ruleset.name), ruleset]))[0]).toMatchObject({ message: expect.stringContaining("not concat(") });
+  });
+
+  test("a value not known yet is never a failure", () => {
+    const ssl = prod.find((r) => r.props.settingId === "ssl")!;
+    expect(tlsStrict.checkResource!({ ...ssl, props: { ...ssl.props, value: undefined } }, context).status).toBe("not-applicable");
+    const api = byName("api.example.com-CNAME");
+    expect(dnsProxied.checkResource!({ ...api, props: { ...api.props, proxied: undefined } }, context).status).toBe("not-applicable");
+  });
+});
+
+describe("levels and waivers", () => {
+  test("production is mandatory, staging relaxes only what the bar allows, development is advisory", () => {
+    expect([levelFor("production", true), levelFor("staging", false), levelFor("staging", true), levelFor("development")]).toEqual(["mandatory", "mandatory", "advisory", "advisory"]);
+  });
+
+  test("a waived failure is reported as waived and advisory; after its expiry it fails, and so does the waiver", () => {
+    const config = { ...context.config!, waivers: [{ id: "TLS-STRICT", reason: "Origin certificate is being reissued", owner: "cto@example.com", expires: "2026-12-31" }] };
+    const broken = withSetting("ssl", "flexible");
+    const before = evaluateBar(BAR_RULES, broken, config, "2026-12-31").filter((r) => r.id === "TLS-STRICT");
+    expect(before).toEqual([expect.objectContaining({ status: "waived", level: "advisory", message: expect.stringContaining("waived until 2026-12-31 by cto@example.com") })]);
+    const after = evaluateBar(BAR_RULES, broken, config, "2027-01-01").filter((r) => r.id === "TLS-STRICT");
+    expect(after.map((r) => [r.status, r.level])).toEqual([["fail", "mandatory"], ["fail", "mandatory"]]);
+    expect(after[1]).toMatchObject({ message: expect.stringContaining("expired on 2026-12-31"), configPath: "launch-ready:waivers[0]" });
+  });
+
+  test("the plan's bar has one entry per passing ID and one per failure", () => {
+    const results = evaluateBar(BAR_RULES, withSetting("ssl", "flexible"), context.config!, "2026-11-25");
+    expect(results.map((r) => `${r.id}:${r.status}`)).toContain("TLS-STRICT:fail");
+    expect(results.filter((r) => r.status === "pass")).toHaveLength(BAR_RULES.length - 1);
+  });
+});

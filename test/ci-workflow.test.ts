@@ -1,0 +1,25 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { expect, test } from "vitest";
+import { parse } from "yaml";
+
+/** The workflow cannot run here; this keeps it well-formed and wired to the commands the suite proves. */
+test("the GitHub workflow plans every stack on pull requests and deploys main through the policy pack", () => {
+  const workflow = parse(readFileSync(join(__dirname, "..", ".github", "workflows", "launch-ready.yml"), "utf8"));
+  const planSteps = workflow.jobs.plan.steps.map((step: { run?: string; uses?: string }) => step.run ?? step.uses).join("\n");
+  expect(planSteps).toContain("npm run -s plan -- --stack \"$stack\" --markdown >> \"$GITHUB_STEP_SUMMARY\"");
+  expect(planSteps).toContain("--sarif");
+  expect(planSteps).toContain("github/codeql-action/upload-sarif");
+  expect(workflow.jobs.plan.permissions["security-events"]).toBe("write");
+  const deploy = workflow.jobs.deploy;
+  expect(deploy.needs).toBe("plan");
+  expect(deploy.strategy.matrix.include).toEqual([
+    { stack: "staging", environment: "staging" },
+    { stack: "prod", environment: "production" },
+  ]);
+  const pulumiSteps = deploy.steps.filter((step: { uses?: string }) => step.uses?.startsWith("pulumi/actions"));
+  expect(pulumiSteps.map((step: { with: Record<string, string> }) => [step.with.command, step.with.policyPacks])).toEqual([
+    ["preview", "policies"],
+    ["up", "policies"],
+  ]);
+});
