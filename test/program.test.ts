@@ -105,3 +105,49 @@ describe("invalid config in the real program", () => {
     expect(resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
   });
 });
+
+describe("mutated example stacks fail the bar with the right ID", () => {
+  type Mutation = [string, (config: Record<string, any>) => void, string];
+  const mutations: Mutation[] = [
+    ["ssl flexible", (c) => (c["launch-ready:tls"].ssl = "flexible"), "TLS-STRICT"],
+    ["ssl full", (c) => (c["launch-ready:tls"].ssl = "full"), "TLS-STRICT"],
+    ["TLS 1.0 allowed", (c) => (c["launch-ready:tls"].minTlsVersion = "1.0"), "TLS-VERSION"],
+    ["TLS 1.3 off", (c) => (c["launch-ready:tls"].tls13 = "off"), "TLS-VERSION"],
+    ["http allowed", (c) => (c["launch-ready:tls"].alwaysUseHttps = false), "TLS-HTTPS-ONLY"],
+    ["no HTTPS rewrites", (c) => (c["launch-ready:tls"].automaticHttpsRewrites = false), "TLS-HTTPS-ONLY"],
+    ["HSTS for a day", (c) => (c["launch-ready:tls"].hsts.maxAge = 86400), "TLS-HSTS"],
+    ["HSTS without subdomains", (c) => (c["launch-ready:tls"].hsts.includeSubdomains = false), "TLS-HSTS"],
+    ["production unprotected", (c) => (c["launch-ready:protect"] = false), "OPS-PROTECT"],
+    ["API not proxied", (c) => (c["launch-ready:hosts"][3].proxied = false), "DNS-PROXIED"],
+    ["private origin address", (c) => (c["launch-ready:hosts"][0].target = "10.0.0.8"), "DNS-SANE"],
+  ];
+
+  test.each(mutations)("%s fails %s and nothing else", async (_label, mutate, id) => {
+    const file = exampleStack("prod");
+    const config = structuredClone(file.config) as Record<string, any>;
+    mutate(config);
+    const report = await planStack({ ...file, config });
+    const failing = report.bar.filter((r) => r.status === "fail");
+    expect([...new Set(failing.map((r) => r.id))]).toEqual([id]);
+    expect(failing.every((r) => r.level === "mandatory")).toBe(true);
+    expect(report.summary.barFailures).toBeGreaterThan(0);
+  });
+
+  test("staging may run a shorter HSTS max-age, reported as advisory", async () => {
+    const file = exampleStack("staging");
+    const config = structuredClone(file.config) as Record<string, any>;
+    config["launch-ready:tls"] = { hsts: { maxAge: 86400 } };
+    const report = await planStack({ ...file, config });
+    expect(report.bar.filter((r) => r.status === "fail")).toEqual([expect.objectContaining({ id: "TLS-HSTS", level: "advisory" })]);
+    expect(report.summary.barFailures).toBe(0);
+  });
+
+  test("development never blocks: the same failure is advisory", async () => {
+    const file = exampleStack("dev");
+    const config = structuredClone(file.config) as Record<string, any>;
+    config["launch-ready:tls"] = { ssl: "off" };
+    const report = await planStack({ ...file, config });
+    expect(report.bar.filter((r) => r.status === "fail")).toEqual([expect.objectContaining({ id: "TLS-STRICT", level: "advisory" })]);
+    expect(report.summary.barFailures).toBe(0);
+  });
+});
