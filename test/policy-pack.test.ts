@@ -38,35 +38,26 @@ function call<T>(method: string, request: unknown): Promise<T> {
   return new Promise((resolve, reject) => client[method](request, (error: Error | null, response: T) => (error ? reject(error) : resolve(response))));
 }
 
-function options(protect?: boolean) {
-  const opts = new analyzerProto.AnalyzerResourceOptions();
-  opts.setProtect(protect ?? false);
-  return opts;
+/** AnalyzeRequest and AnalyzerResource carry a resource the same way; fill either. */
+function describeResource<T>(message: T, resource: Resource): T {
+  const proto = message as any;
+  const options = new analyzerProto.AnalyzerResourceOptions();
+  options.setProtect(resource.protect ?? false);
+  proto.setType(resource.type);
+  proto.setUrn(resource.urn);
+  proto.setName(resource.name);
+  proto.setProperties(Struct.fromJavaScript(resource.props));
+  proto.setOptions(options);
+  return message;
 }
 
 async function analyze(resource: Resource) {
-  const request = new analyzerProto.AnalyzeRequest();
-  request.setType(resource.type);
-  request.setUrn(resource.urn);
-  request.setName(resource.name);
-  request.setProperties(Struct.fromJavaScript(resource.props));
-  request.setOptions(options(resource.protect));
-  return diagnostics(await call("analyze", request));
+  return diagnostics(await call("analyze", describeResource(new analyzerProto.AnalyzeRequest(), resource)));
 }
 
 async function analyzeStack(resources: Resource[]) {
   const request = new analyzerProto.AnalyzeStackRequest();
-  request.setResourcesList(
-    resources.map((resource) => {
-      const proto = new analyzerProto.AnalyzerResource();
-      proto.setType(resource.type);
-      proto.setUrn(resource.urn);
-      proto.setName(resource.name);
-      proto.setProperties(Struct.fromJavaScript(resource.props));
-      proto.setOptions(options(resource.protect));
-      return proto;
-    }),
-  );
+  request.setResourcesList(resources.map((resource) => describeResource(new analyzerProto.AnalyzerResource(), resource)));
   return diagnostics(await call("analyzeStack", request));
 }
 
