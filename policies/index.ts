@@ -23,7 +23,7 @@ import { DNS_RECORD, RULESET, ZONE_SETTING } from "./resource-types";
 import { BAR_RULES } from "./rules";
 import { stackContext } from "./stack-context";
 
-export const PACK_NAME = "launch-ready-minimum-bar";
+const PACK_NAME = "launch-ready-minimum-bar";
 
 /** validateResourceOfType per type token the rules name, so each check runs only on its class. */
 const OF_TYPE: Record<string, (validate: ResourceValidation) => ResourceValidation> = {

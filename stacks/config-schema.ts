@@ -137,9 +137,6 @@ export const stackConfigSchema = z.strictObject({
   waivers: z.array(waiverSchema).default([]).meta({ description: "Written exceptions to the minimum bar, each with a reason, an owner and an expiry date. Listed in the plan and the handover." }),
 });
 
-export type StackConfigInput = z.input<typeof stackConfigSchema>;
 export type StackConfigFields = z.output<typeof stackConfigSchema>;
-export type HostFields = z.output<typeof hostSchema>;
-export type RedirectFields = z.output<typeof redirectSchema>;
 export type TlsSettings = z.output<typeof tlsSchema>;
 export type Waiver = z.output<typeof waiverSchema>;

@@ -15,7 +15,7 @@ function resourceName(urn?: string): string {
   return urn ? urn.split("::").pop()! : "";
 }
 
-export function barCounts(bar: readonly BarResult[]) {
+function barCounts(bar: readonly BarResult[]) {
   const count = (status: BarResult["status"]) => bar.filter((r) => r.status === status).length;
   return {
     pass: count("pass"),
@@ -68,7 +68,7 @@ function yamlPath(configPath: string): (string | number)[] {
 }
 
 /** Line and column of the deepest existing node on the path (a default has no line of its own). */
-export function locateConfigPath(text: string, configPath: string): { startLine: number; startColumn: number } {
+function locateConfigPath(text: string, configPath: string): { startLine: number; startColumn: number } {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter });
   let node: Node | undefined = document.contents ?? undefined;

@@ -39,7 +39,7 @@ export interface OfflineRun {
 const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SPECIAL_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-export const SECRET_SHOWN_AS = "[secret]";
+const SECRET_SHOWN_AS = "[secret]";
 
 /** Replaces every secret-wrapped value with "[secret]", so no secret can reach output. */
 export function redactWireValue(value: unknown): unknown {

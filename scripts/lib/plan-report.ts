@@ -62,7 +62,7 @@ function compact(value: unknown): string {
 }
 
 /** The inputs a reviewer looks at first, per resource type; anything else as compact JSON. */
-export function keyInputs(resource: Pick<RegisteredResource, "type" | "inputs">): string {
+function keyInputs(resource: Pick<RegisteredResource, "type" | "inputs">): string {
   const inputs = resource.inputs;
   switch (resource.type) {
     case "cloudflare:index/dnsRecord:DnsRecord":

@@ -10,7 +10,7 @@ import type { StackFile } from "../../stacks/stack-file";
 import { OfflineRunFailure, runOffline } from "./offline-run";
 import { buildPlanReport, type PlanReport } from "./plan-report";
 
-export const PROJECT = "launch-ready";
+const PROJECT = "launch-ready";
 
 /** The config as the Pulumi CLI hands it to a program: structured values as JSON text. */
 export function cliConfig(config: Record<string, unknown>): Record<string, string> {
