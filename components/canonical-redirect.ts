@@ -58,7 +58,8 @@ export class CanonicalRedirect extends pulumi.ComponentResource {
   }
 }
 
-function toRulesetRule(rule: PlannedRedirectRule): cloudflare.types.input.RulesetRule {
+/** A planned redirect as the provider's ruleset rule. */
+export function toRulesetRule(rule: PlannedRedirectRule): cloudflare.types.input.RulesetRule {
   return {
     ref: rule.ref,
     description: rule.description,

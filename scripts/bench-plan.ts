@@ -14,6 +14,7 @@ import { spawnSync } from "node:child_process";
 import { parseArgs } from "node:util";
 import { parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config";
 import { readStackFile, stackFilePath, type StackFile } from "../stacks/stack-file";
+import { toRulesetRule } from "../components/canonical-redirect";
 import { planDnsRecords, planRedirectRules, planZoneSettings } from "../components/site-plan";
 import { runOffline } from "./lib/offline-run";
 import { planStack } from "./lib/plan-stack";
@@ -43,14 +44,7 @@ function flatProgram(file: StackFile): { program: () => Promise<void>; resources
   const config = parsed(file);
   const zoneId = config.zone.zoneId;
   const protect = config.protect;
-  const rules = planRedirectRules(config).map((rule) => ({
-    ref: rule.ref,
-    description: rule.description,
-    expression: rule.expression,
-    action: "redirect",
-    enabled: true,
-    actionParameters: { fromValue: { statusCode: rule.statusCode, targetUrl: rule.target, preserveQueryString: rule.preserveQueryString } },
-  }));
+  const rules = planRedirectRules(config).map(toRulesetRule);
   const records = planDnsRecords(config);
   const settings = planZoneSettings(config.zone.domain, config.tls);
   const program = async () => {

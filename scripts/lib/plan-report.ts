@@ -6,6 +6,7 @@ import Table from "cli-table3";
 import type { OfflineRun, RegisteredResource } from "./offline-run";
 
 import type { BarResult } from "../../policies/bar";
+import { DNS_RECORD, RULESET, ZONE_SETTING } from "../../policies/resource-types";
 import { renderBarText } from "./bar-report";
 
 export interface PlanReport {
@@ -65,9 +66,9 @@ function compact(value: unknown): string {
 function keyInputs(resource: Pick<RegisteredResource, "type" | "inputs">): string {
   const inputs = resource.inputs;
   switch (resource.type) {
-    case "cloudflare:index/dnsRecord:DnsRecord":
+    case DNS_RECORD:
       return `${inputs.type} ${inputs.name} → ${inputs.content}\n${inputs.proxied ? "proxied" : "DNS only"}, ttl ${inputs.ttl === 1 ? "auto" : inputs.ttl}`;
-    case "cloudflare:index/ruleset:Ruleset": {
+    case RULESET: {
       const rules = (inputs.rules as Array<Record<string, any>> | undefined) ?? [];
       const lines = rules.map((rule) => {
         const from = rule.actionParameters?.fromValue;
@@ -76,7 +77,7 @@ function keyInputs(resource: Pick<RegisteredResource, "type" | "inputs">): strin
       });
       return [`${inputs.phase}, ${rules.length} rule${rules.length === 1 ? "" : "s"}`, ...lines].join("\n");
     }
-    case "cloudflare:index/zoneSetting:ZoneSetting":
+    case ZONE_SETTING:
       return `${inputs.settingId} = ${compact(inputs.value)}`;
     default: {
       const text = JSON.stringify(inputs);
