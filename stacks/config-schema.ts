@@ -125,6 +125,74 @@ export const waiverSchema = z.strictObject({
   expires: z.iso.date({ error: "must be a date written YYYY-MM-DD" }).meta({ description: "The day the waiver ends; after it, the item fails again.", examples: ["2027-03-31"] }),
 });
 
+/** Cloudflare's rate-limit counting and mitigation periods, in seconds; each plan allows some. */
+export const RATE_LIMIT_PERIODS = [10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600, 65535, 86400] as const;
+export const ENDPOINT_KINDS = ["login", "signup", "password-reset", "webhook"] as const;
+export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
+
+const pathPrefix = z.string().regex(/^\/\S*$/, 'must start with "/" and contain no spaces');
+
+const ipOrCidr = z.string().refine((value) => {
+  const [address, bits, extra] = value.split("/");
+  if (extra !== undefined) return false;
+  const v4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(address) && address.split(".").every((octet) => Number(octet) <= 255);
+  const v6 = address.includes(":") && /^[0-9a-f:]+$/i.test(address);
+  if (!v4 && !v6) return false;
+  return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (v4 ? 32 : 128));
+}, "must be an IP address or CIDR range, such as 203.0.113.7 or 198.51.100.0/24");
+
+export const endpointSchema = z.strictObject({
+  kind: z.enum(ENDPOINT_KINDS).meta({ description: "What the endpoint does; EDGE-RATE-LIMIT wants each kind covered." }),
+  host: hostName.meta({ description: "Declared host serving it.", examples: ["api"] }),
+  path: pathPrefix.meta({ description: "Exact request path.", examples: ["/auth/login"] }),
+  requests: z.number().int().min(1).meta({ description: "Requests per period from one IP before the action applies." }),
+  period: z.literal(RATE_LIMIT_PERIODS).meta({ description: "Counting period in seconds (the zone's plan limits the choice; Free: 10)." }),
+  timeout: z.literal(RATE_LIMIT_PERIODS).optional().meta({ description: "How long the action lasts, in seconds. @default the period (Free: 10)" }),
+  action: z.enum(["block", "managed_challenge"]).default("block").meta({ description: "block answers 429; managed_challenge asks a browser to prove itself. @default block" }),
+});
+
+export const adminProtectionSchema = z.strictObject({
+  host: hostName.meta({ description: "Declared host to protect.", examples: ["admin"] }),
+  path: pathPrefix.optional().meta({ description: "Only this path prefix (e.g. /admin/ on the web host); omit for the whole host." }),
+  protection: z.enum(["challenge", "allowlist"]).default("challenge").meta({ description: "challenge: a managed challenge for everyone; allowlist: block all but allowIps. @default challenge" }),
+  allowIps: z.array(ipOrCidr).default([]).meta({ description: "Addresses or ranges let through (allowlist only)." }),
+});
+
+export const edgeSchema = z.strictObject({
+  cache: z
+    .strictObject({
+      staticExtensions: z.array(z.string().regex(/^[a-z0-9]+$/, "must be a lower-case file extension without the dot")).default(
+        ["css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "woff", "woff2", "ttf", "otf"],
+      ),
+      staticPathPrefixes: z.array(pathPrefix).default(["/assets/", "/static/", "/_next/static/"]),
+      edgeTtl: z.number().int().min(60).max(31536000).default(2592000).meta({ description: "Seconds Cloudflare keeps a static asset. @default 2592000 (30 days)" }),
+      browserTtl: z.number().int().min(0).max(31536000).default(86400).meta({ description: "Seconds a browser keeps it. @default 86400 (1 day)" }),
+      privatePathPrefixes: z.array(pathPrefix).default(["/api/", "/auth/", "/admin/", "/account/"]).meta({ description: "Paths never cached on any host (EDGE-CACHE-PRIVATE)." }),
+      sessionCookies: z.array(z.string().regex(/^[A-Za-z0-9_.\-]+$/, "must be a cookie name")).default(["session"]).meta({ description: "Cookies that mark a signed-in request; such requests bypass the cache." }),
+    })
+    .prefault({}),
+  endpoints: z.array(endpointSchema).default([]).meta({ description: "Abuse-prone endpoints (login, signup, password reset, webhooks), each rate limited per IP." }),
+  admin: z.array(adminProtectionSchema).default([]).meta({ description: "How admin surfaces are protected. Hosts of purpose admin not listed get a managed challenge." }),
+  cors: z
+    .array(z.strictObject({ host: hostName, origins: z.array(z.url({ protocol: /^https?$/ })).min(1) }))
+    .default([])
+    .meta({ description: "Origins each API host answers (EDGE-CORS); the app enforces them, live verification checks them." }),
+  headers: z
+    .strictObject({
+      frameOptions: z.enum(["DENY", "SAMEORIGIN"]).default("DENY"),
+      referrerPolicy: z.enum(["strict-origin-when-cross-origin", "strict-origin", "same-origin", "no-referrer"]).default("strict-origin-when-cross-origin"),
+    })
+    .prefault({})
+    .meta({ description: "Security headers set on HTML answers where the app does not (EDGE-HEADERS)." }),
+  waf: z.strictObject({ managed: z.boolean().default(true).meta({ description: "Deploy Cloudflare's managed WAF rulesets the plan includes. @default true" }) }).prefault({}),
+  ddos: z
+    .strictObject({
+      sensitivity: z.enum(["default", "medium", "low", "eoff"]).meta({ description: "HTTP DDoS sensitivity; production may not lower it below default." }),
+    })
+    .optional()
+    .meta({ description: "Override Cloudflare's HTTP DDoS protection; omit to keep Cloudflare's defaults (recommended)." }),
+});
+
 /** Every `launch-ready:*` key, without the namespace. */
 export const stackConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS).meta({ description: "Which environment this stack is; production gets the strictest defaults and protection." }),
@@ -134,9 +202,11 @@ export const stackConfigSchema = z.strictObject({
   redirects: z.array(redirectSchema).default([]).meta({ description: "Extra redirects (old paths, retired hosts), in the same ruleset as the canonical redirect." }),
   tls: tlsSchema.prefault({}),
   protect: z.boolean().optional().meta({ description: "Protect DNS and zone resources from deletion (OPS-PROTECT). @default true in production" }),
+  edge: edgeSchema.prefault({}).meta({ description: "Cache, WAF, rate limits, admin protection, security headers and CORS at the Cloudflare edge." }),
   waivers: z.array(waiverSchema).default([]).meta({ description: "Written exceptions to the minimum bar, each with a reason, an owner and an expiry date. Listed in the plan and the handover." }),
 });
 
 export type StackConfigFields = z.output<typeof stackConfigSchema>;
 export type TlsSettings = z.output<typeof tlsSchema>;
 export type Waiver = z.output<typeof waiverSchema>;
+export type EdgeFields = z.output<typeof edgeSchema>;

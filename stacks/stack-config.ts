@@ -3,7 +3,7 @@
  * problem at once. This is the single source of truth for provisioning (the program), the offline
  * plan, and later live verification. No Pulumi here: callers hand in the raw key/value map.
  */
-import type { z } from "zod";
+import { formatConfigPath, problem, problemsFromIssues, type ConfigProblem, type PathSegment } from "./config-problems";
 import { MAXIMUM_RECORD_TTL, PLAN_LIMITS, type CloudflarePlan } from "./cloudflare-plans";
 import { classifyTarget, resolveHostInZone, toAsciiZoneName, type RecordTarget } from "./hostnames";
 import { BAR_IDS, isBarId } from "./minimum-bar";
@@ -18,13 +18,8 @@ import {
   type Waiver,
 } from "./config-schema";
 
-/** One thing wrong with a stack file: where (as the user wrote it), what, and what to write instead. */
-export interface ConfigProblem {
-  /** Config key path, e.g. `launch-ready:hosts[2].target`. List indexes count from 0. */
-  path: string;
-  message: string;
-  example: string;
-}
+export type { ConfigProblem } from "./config-problems";
+export { formatProblems, problemsHeading } from "./config-problems";
 
 export interface DeclaredHost {
   /** Position in `launch-ready:hosts`, for error messages only; never used to name resources. */
@@ -74,169 +69,6 @@ export type ParseResult = { ok: true; config: LaunchReadyConfig } | { ok: false;
 /** TTL for DNS-only records when the stack file gives none. */
 export const DEFAULT_DNS_ONLY_TTL = 300;
 export const AUTOMATIC_TTL = 1;
-
-type PathSegment = string | number | symbol;
-
-const EXAMPLES: Record<string, string> = {
-  "": "launch-ready:environment: production",
-  environment: "launch-ready:environment: production   # development | staging | production",
-  zone: "launch-ready:zone: { domain: example.com, zoneId: 023e105f4ecef8ad9ca31a8372d0c353, accountId: 372e67954025e0ba6aaa6d586b9e0b59, plan: pro }",
-  "zone.domain": "domain: example.com",
-  "zone.zoneId": "zoneId: 023e105f4ecef8ad9ca31a8372d0c353",
-  "zone.accountId": "accountId: 372e67954025e0ba6aaa6d586b9e0b59",
-  "zone.plan": "plan: pro   # free | pro | business | enterprise",
-  canonical: "launch-ready:canonical: { host: www, status: 301 }",
-  "canonical.host": "host: www   # apex | www",
-  "canonical.status": "status: 301   # 301 | 308",
-  hosts: "launch-ready:hosts:\n  - { name: \"@\", target: 203.0.113.10, purpose: web }\n  - { name: www, target: example.com, purpose: web }",
-  "hosts[]": "- { name: api, target: api-origin.fly.dev, purpose: api }",
-  "hosts[].name": 'name: api   # "@", a single label, or a full name inside the zone',
-  "hosts[].target": "target: api-origin.fly.dev   # or an address list: [203.0.113.10, 2001:db8::10]",
-  "hosts[].target[]": "- 203.0.113.10",
-  "hosts[].purpose": "purpose: api   # web | api | admin | docs | status | mail | other",
-  "hosts[].proxied": "proxied: true",
-  "hosts[].ttl": "ttl: 300   # DNS-only records only; remove it for proxied records",
-  "hosts[].comment": "comment: Fly.io origin, owned by the app team",
-  redirects: "launch-ready:redirects:\n  - { host: www, path: /pricing-old, to: https://www.example.com/pricing, status: 301 }",
-  "redirects[]": "- { host: www, path: /pricing-old, to: https://www.example.com/pricing }",
-  "redirects[].host": "host: www",
-  "redirects[].path": "path: /pricing-old",
-  "redirects[].to": "to: https://www.example.com/pricing",
-  "redirects[].status": "status: 301   # 301 | 302 | 307 | 308",
-  "redirects[].preserveQueryString": "preserveQueryString: true",
-  tls: "launch-ready:tls: { ssl: strict, minTlsVersion: \"1.2\" }",
-  "tls.ssl": "ssl: strict   # the bar's TLS-STRICT; off | flexible | full | strict",
-  "tls.minTlsVersion": 'minTlsVersion: "1.2"',
-  "tls.tls13": "tls13: on   # on | off | zrt",
-  "tls.alwaysUseHttps": "alwaysUseHttps: true",
-  "tls.automaticHttpsRewrites": "automaticHttpsRewrites: true",
-  "tls.hsts": "hsts: { maxAge: 31536000, includeSubdomains: true }",
-  "tls.hsts.enabled": "enabled: true",
-  "tls.hsts.maxAge": "maxAge: 31536000",
-  "tls.hsts.includeSubdomains": "includeSubdomains: true",
-  "tls.hsts.preload": "preload: false",
-  "tls.hsts.nosniff": "nosniff: true",
-  protect: "launch-ready:protect: true",
-  waivers: "launch-ready:waivers:\n  - { id: DNS-SUBDOMAINS, reason: Preview deployments need *.example.com until March, owner: cto@example.com, expires: 2027-03-31 }",
-  "waivers[]": "- { id: DNS-SUBDOMAINS, reason: Preview deployments need *.example.com until March, owner: cto@example.com, expires: 2027-03-31 }",
-  "waivers[].id": "id: DNS-SUBDOMAINS   # an ID from minimum-bar.md",
-  "waivers[].reason": "reason: Preview deployments need *.example.com until the March release",
-  "waivers[].owner": "owner: cto@example.com",
-  "waivers[].expires": "expires: 2027-03-31",
-};
-
-/** `["hosts", 2, "target"]` → `launch-ready:hosts[2].target`. */
-export function formatConfigPath(path: readonly PathSegment[]): string {
-  let text = "";
-  for (const segment of path) {
-    text += typeof segment === "number" ? `[${segment}]` : text === "" ? String(segment) : `.${String(segment)}`;
-  }
-  return `${CONFIG_NAMESPACE}:${text}`;
-}
-
-function exampleFor(path: readonly PathSegment[]): string {
-  const generic = path.map((segment) => (typeof segment === "number" ? "[]" : `.${String(segment)}`)).join("").replace(/^\./, "");
-  return EXAMPLES[generic] ?? EXAMPLES[generic.replace(/\.[^.[]+$/, "")] ?? EXAMPLES[""];
-}
-
-function problem(path: readonly PathSegment[], message: string): ConfigProblem {
-  return { path: formatConfigPath(path), message, example: exampleFor(path) };
-}
-
-function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
-  let value = root;
-  for (const segment of path) {
-    if (value === null || typeof value !== "object") return undefined;
-    value = (value as Record<PropertyKey, unknown>)[segment as PropertyKey];
-  }
-  return value;
-}
-
-function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a map";
-  return `${typeof value} ${JSON.stringify(value)}`;
-}
-
-function knownKeysAt(path: readonly PathSegment[]): string[] {
-  let schema: z.ZodType = stackConfigSchema;
-  for (const segment of path) {
-    const def = unwrap(schema);
-    if (typeof segment === "number" && "element" in def) schema = def.element as z.ZodType;
-    else if ("shape" in def) schema = (def.shape as Record<string, z.ZodType>)[String(segment)];
-    if (!schema) return [];
-  }
-  const def = unwrap(schema);
-  return "shape" in def ? Object.keys(def.shape as object) : [];
-}
-
-function unwrap(schema: z.ZodType): Record<string, unknown> {
-  let current = schema as unknown as { def: Record<string, unknown> };
-  while (current.def.innerType) current = current.def.innerType as typeof current;
-  return current.def;
-}
-
-/** The known key within edit distance 2 of a typo (`hostz` → `hosts`, `proxy` → `proxied` is 2 away). */
-function closestKey(typo: string, known: readonly string[]): string | undefined {
-  let best: { key: string; distance: number } | undefined;
-  for (const key of known) {
-    const distance = editDistance(typo.toLowerCase(), key.toLowerCase());
-    if (distance <= 2 && (!best || distance < best.distance)) best = { key, distance };
-  }
-  return best?.key;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length];
-}
-
-function problemsFromIssues(issues: readonly z.core.$ZodIssue[], input: unknown): ConfigProblem[] {
-  const problems: ConfigProblem[] = [];
-  for (const issue of issues) {
-    const path = issue.path;
-    if (issue.code !== "unrecognized_keys" && valueAt(input, path) === undefined) {
-      problems.push(problem(path, "is missing"));
-      continue;
-    }
-    switch (issue.code) {
-      case "unrecognized_keys":
-        for (const key of issue.keys) {
-          const known = knownKeysAt(path);
-          const suggestion = closestKey(key, known);
-          problems.push({
-            path: formatConfigPath([...path, key]),
-            message: `is not a known key${suggestion ? `; did you mean ${suggestion}?` : ""} The keys here are: ${known.join(", ")}`,
-            example: exampleFor(suggestion ? [...path, suggestion] : path),
-          });
-        }
-        break;
-      case "invalid_type":
-        problems.push(problem(path, `must be ${issue.expected === "int" ? "a whole number" : `a ${issue.expected}`}, not ${describeValue(valueAt(input, path))}`));
-        break;
-      case "invalid_value":
-        problems.push(problem(path, `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, not ${describeValue(valueAt(input, path))}`));
-        break;
-      case "too_small":
-        problems.push(problem(path, issue.origin === "array" ? issue.message.replace(/^Too small.*/, "must not be empty") : `must be at least ${issue.minimum}`));
-        break;
-      case "too_big":
-        problems.push(problem(path, `must be at most ${issue.maximum}${issue.origin === "string" ? " characters" : ""}`));
-        break;
-      default:
-        problems.push(problem(path, issue.message));
-    }
-  }
-  return problems;
-}
 
 /**
  * Strips the `launch-ready:` namespace from a stack's config map; keys of other namespaces
@@ -440,15 +272,4 @@ function resolveRedirects(fields: StackConfigFields, zone: string, hostByFqdn: M
     redirects.push({ index, host: host.value, path: redirect.path, to: redirect.to, status: redirect.status, preserveQueryString: redirect.preserveQueryString });
   });
   return redirects;
-}
-
-export function problemsHeading(problems: readonly ConfigProblem[], source: string): string {
-  return `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${source}; nothing was planned or changed`;
-}
-
-/** Problems as the CLI prints them: one block per problem, path first. */
-export function formatProblems(problems: readonly ConfigProblem[], source: string): string {
-  const heading = `${problemsHeading(problems, source)}:`;
-  const blocks = problems.map((p) => `  ${p.path}: ${p.message}\n    for example: ${p.example.replace(/\n/g, "\n      ")}`);
-  return [heading, ...blocks].join("\n");
 }
