@@ -1,8 +1,9 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import type { PlannedRedirectRule } from "./site-plan";
-import { applyTransform, type Transform } from "./transform";
-import { claimZoneEntrypoint } from "./zone-entrypoints";
+import type { PlannedRule } from "./edge-plan";
+import type { Transform } from "./transform";
+import { createZoneRuleset } from "./zone-ruleset";
 
 /** Cloudflare's phase for Single Redirects. A zone has one entrypoint ruleset per phase. */
 export const REDIRECT_PHASE = "http_request_dynamic_redirect";
@@ -38,28 +39,18 @@ export class CanonicalRedirect extends pulumi.ComponentResource {
 
   constructor(name: string, args: CanonicalRedirectArgs, opts?: pulumi.ComponentResourceOptions) {
     super("launch-ready:cloudflare:CanonicalRedirect", name, {}, opts);
-    claimZoneEntrypoint(args.zoneName, REDIRECT_PHASE, `CanonicalRedirect "${name}"`);
-    this.ruleset = new cloudflare.Ruleset(
-      ...applyTransform(
-        args.transform?.ruleset,
-        `${args.zoneName}-${REDIRECT_PHASE}`,
-        {
-          zoneId: args.zoneId,
-          kind: "zone",
-          phase: REDIRECT_PHASE,
-          name: `launch-ready redirects for ${args.zoneName}`,
-          description: "Canonical host and extra redirects, managed by launch-ready",
-          rules: args.rules.map(toRulesetRule),
-        },
-        { parent: this, protect: args.protect ?? false },
-      ),
+    this.ruleset = createZoneRuleset(
+      this,
+      `CanonicalRedirect "${name}"`,
+      { phase: REDIRECT_PHASE, purpose: "redirects", description: "Canonical host and extra redirects, managed by launch-ready", rules: args.rules.map(toRulesetRule) },
+      { zoneId: args.zoneId, zoneName: args.zoneName, protect: args.protect ?? false, transform: args.transform?.ruleset },
     );
     this.registerOutputs({ ruleset: this.ruleset });
   }
 }
 
-/** A planned redirect as the provider's ruleset rule. */
-export function toRulesetRule(rule: PlannedRedirectRule): cloudflare.types.input.RulesetRule {
+/** A planned redirect as a ruleset rule. */
+export function toRulesetRule(rule: PlannedRedirectRule): PlannedRule {
   return {
     ref: rule.ref,
     description: rule.description,

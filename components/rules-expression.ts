@@ -35,3 +35,46 @@ export function allOf(...conditions: string[]): string {
 export function urlWithRequestPath(origin: string): string {
   return `concat(${quote(origin)}, http.request.uri.path)`;
 }
+
+/** `starts_with(http.request.uri.path, "/api/")` for each prefix, any of them. */
+export function pathStartsWithAny(prefixes: readonly string[]): string {
+  return anyOf(...prefixes.map((prefix) => `starts_with(http.request.uri.path, ${quote(prefix)})`));
+}
+
+export function pathIn(paths: readonly string[]): string {
+  return paths.length === 1 ? pathIs(paths[0]) : `http.request.uri.path in {${paths.map(quote).join(" ")}}`;
+}
+
+export function extensionIn(extensions: readonly string[]): string {
+  return `http.request.uri.path.extension in {${extensions.map(quote).join(" ")}}`;
+}
+
+/** The request carries the header (Cloudflare lower-cases header names). */
+export function hasHeader(name: string): string {
+  return `len(http.request.headers[${quote(name.toLowerCase())}]) > 0`;
+}
+
+/** The request carries a cookie of that name. */
+export function hasCookie(name: string): string {
+  return `http.cookie contains ${quote(`${name}=`)}`;
+}
+
+/** The response does not already carry the header: the app's own value wins. */
+export function responseLacksHeader(name: string): string {
+  return `not (len(http.response.headers[${quote(name.toLowerCase())}]) > 0)`;
+}
+
+export const HTML_RESPONSE = `http.response.content_type.media_type eq "text/html"`;
+
+export function sourceIpIn(addresses: readonly string[]): string {
+  // IP addresses and CIDR ranges are bare values in a set, not strings; they were validated as such.
+  return `ip.src in {${addresses.join(" ")}}`;
+}
+
+export function anyOf(...conditions: string[]): string {
+  return conditions.length === 1 ? conditions[0] : conditions.map((c) => `(${c})`).join(" or ");
+}
+
+export function not(condition: string): string {
+  return `not (${condition})`;
+}

@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import type { LaunchReadyConfig } from "../stacks/stack-config";
 import { CanonicalRedirect } from "./canonical-redirect";
 import { DnsRecords } from "./dns-records";
+import { EdgeCache, EdgeFirewall, SecurityHeaders } from "./edge-protection";
+import { PHASES, planEdgeRulesets } from "./edge-plan";
 import { canonicalUrl, planDnsRecords, planRedirectRules } from "./site-plan";
 import type { Transform } from "./transform";
 import { ZoneTls } from "./zone-tls";
@@ -14,6 +16,8 @@ export interface LaunchReadySiteArgs {
   transform?: {
     record?: Transform<cloudflare.DnsRecordArgs>;
     redirectRuleset?: Transform<cloudflare.RulesetArgs>;
+    /** Applied to the cache, firewall, rate-limit, header and DDoS rulesets. */
+    edgeRuleset?: Transform<cloudflare.RulesetArgs>;
     zoneSetting?: Transform<cloudflare.ZoneSettingArgs>;
   };
 }
@@ -41,6 +45,9 @@ export class LaunchReadySite extends pulumi.ComponentResource {
   public readonly dns: DnsRecords;
   public readonly redirects: CanonicalRedirect;
   public readonly tls: ZoneTls;
+  public readonly cache: EdgeCache;
+  public readonly firewall: EdgeFirewall;
+  public readonly securityHeaders: SecurityHeaders;
 
   constructor(name: string, args: LaunchReadySiteArgs, opts?: pulumi.ComponentResourceOptions) {
     super("launch-ready:index:Site", name, {}, opts);
@@ -51,6 +58,12 @@ export class LaunchReadySite extends pulumi.ComponentResource {
     this.dns = new DnsRecords(`${name}-dns`, { zoneId: zone.zoneId, protect: zone.protect, records: planDnsRecords(config), transform: { record: args.transform?.record } }, children);
     this.redirects = new CanonicalRedirect(`${name}-redirects`, { ...zone, rules: planRedirectRules(config), transform: { ruleset: args.transform?.redirectRuleset } }, children);
     this.tls = new ZoneTls(`${name}-tls`, { ...zone, tls: config.tls, transform: { setting: args.transform?.zoneSetting } }, children);
+
+    const edge = planEdgeRulesets(config);
+    const edgeArgs = (phases: readonly string[]) => ({ ...zone, rulesets: edge.filter((r) => phases.includes(r.phase)), transform: { ruleset: args.transform?.edgeRuleset } });
+    this.cache = new EdgeCache(`${name}-cache`, edgeArgs([PHASES.cache]), children);
+    this.firewall = new EdgeFirewall(`${name}-firewall`, edgeArgs([PHASES.managedWaf, PHASES.customWaf, PHASES.rateLimit, PHASES.ddos]), children);
+    this.securityHeaders = new SecurityHeaders(`${name}-headers`, edgeArgs([PHASES.responseHeaders]), children);
 
     this.canonicalUrl = canonicalUrl(config);
     this.hosts = hostMap(config);

@@ -5,24 +5,97 @@
 export const CLOUDFLARE_PLANS = ["free", "pro", "business", "enterprise"] as const;
 export type CloudflarePlan = (typeof CLOUDFLARE_PLANS)[number];
 
+export interface RateLimitLimits {
+  /** Rules in the zone's `http_ratelimit` entrypoint. */
+  rules: number;
+  /** Longest counting period, seconds. */
+  maxPeriod: number;
+  /** Longest mitigation timeout, seconds. */
+  maxTimeout: number;
+  /** Whether a rule's expression may test the host (Free: path and verified bot only). */
+  hostField: boolean;
+}
+
 export interface PlanLimits {
   /** Rules in the zone's `http_request_dynamic_redirect` entrypoint (Single Redirects). */
   singleRedirectRules: number;
   /** Lowest TTL a DNS-only record may have, in seconds (1 stays "automatic"). */
   minimumRecordTtl: number;
+  /** Rules in `http_request_firewall_custom` (WAF custom rules). */
+  customRules: number;
+  /** Rules in `http_request_cache_settings` (cache rules). */
+  cacheRules: number;
+  /** Rules in `http_response_headers_transform` (response header transform rules). */
+  responseHeaderRules: number;
+  rateLimit: RateLimitLimits;
+  /**
+   * The managed WAF ruleset the kit deploys in `http_request_firewall_managed` (EDGE-WAF). The OWASP
+   * Core Ruleset (Pro and up) is left to the user: Cloudflare warns it needs tuning against false
+   * positives, and a launch should not start by blocking real users.
+   */
+  managedRulesets: readonly ManagedRuleset[];
 }
 
+export interface ManagedRuleset {
+  name: string;
+  id: string;
+}
+
+/** Cloudflare's managed rulesets; their IDs are the same for every zone. */
+export const MANAGED_RULESETS = {
+  cloudflareManaged: { name: "Cloudflare Managed Ruleset", id: "efb7b8c949ac4650a09736fc376e9aee" },
+  freeManaged: { name: "Cloudflare Free Managed Ruleset", id: "77454fe2d30c4220b5701f6fdfb893ba" },
+  httpDdos: { name: "HTTP DDoS Attack Protection", id: "4d21379b4f9f4bb088e0729962c8b3cf" },
+} as const satisfies Record<string, ManagedRuleset>;
+
 /**
- * Sources, as read on 2026-11-25 from the kit's knowledge of Cloudflare's published tables
- * (the figures are not fetched at run time; re-check them when Cloudflare changes its plans):
- * - Single Redirects availability: https://developers.cloudflare.com/rules/url-forwarding/single-redirects/#availability
+ * Sources (figures written down on 2026-11-25; Cloudflare changes plans, so re-check them):
+ * - Rate limiting by plan: cloudflare/cloudflare-docs src/content/partials/waf/rate-limiting-availability-by-plan.mdx
+ *   (https://developers.cloudflare.com/waf/rate-limiting-rules/#availability)
+ * - Single Redirects: https://developers.cloudflare.com/rules/url-forwarding/single-redirects/#availability
+ * - WAF custom rules: https://developers.cloudflare.com/waf/custom-rules/#availability
+ * - Cache rules: https://developers.cloudflare.com/cache/how-to/cache-rules/#availability
+ * - Response header transform rules: https://developers.cloudflare.com/rules/transform/#availability
+ * - Managed rulesets: https://developers.cloudflare.com/waf/managed-rules/#availability
  * - DNS record TTL: https://developers.cloudflare.com/dns/manage-dns-records/reference/ttl/
  */
 export const PLAN_LIMITS: Record<CloudflarePlan, PlanLimits> = {
-  free: { singleRedirectRules: 10, minimumRecordTtl: 60 },
-  pro: { singleRedirectRules: 25, minimumRecordTtl: 60 },
-  business: { singleRedirectRules: 50, minimumRecordTtl: 60 },
-  enterprise: { singleRedirectRules: 300, minimumRecordTtl: 30 },
+  free: {
+    singleRedirectRules: 10,
+    minimumRecordTtl: 60,
+    customRules: 5,
+    cacheRules: 10,
+    responseHeaderRules: 10,
+    rateLimit: { rules: 1, maxPeriod: 10, maxTimeout: 10, hostField: false },
+    managedRulesets: [MANAGED_RULESETS.freeManaged],
+  },
+  pro: {
+    singleRedirectRules: 25,
+    minimumRecordTtl: 60,
+    customRules: 20,
+    cacheRules: 25,
+    responseHeaderRules: 25,
+    rateLimit: { rules: 2, maxPeriod: 60, maxTimeout: 3600, hostField: true },
+    managedRulesets: [MANAGED_RULESETS.cloudflareManaged],
+  },
+  business: {
+    singleRedirectRules: 50,
+    minimumRecordTtl: 60,
+    customRules: 100,
+    cacheRules: 50,
+    responseHeaderRules: 50,
+    rateLimit: { rules: 5, maxPeriod: 600, maxTimeout: 86400, hostField: true },
+    managedRulesets: [MANAGED_RULESETS.cloudflareManaged],
+  },
+  enterprise: {
+    singleRedirectRules: 300,
+    minimumRecordTtl: 30,
+    customRules: 1000,
+    cacheRules: 300,
+    responseHeaderRules: 300,
+    rateLimit: { rules: 100, maxPeriod: 65535, maxTimeout: 86400, hostField: true },
+    managedRulesets: [MANAGED_RULESETS.cloudflareManaged],
+  },
 };
 
 /** Cloudflare's upper bound for a DNS record TTL, in seconds, on every plan. */

@@ -14,6 +14,8 @@ import {
   type Environment,
   type HostPurpose,
   type StackConfigFields,
+  type EdgeFields,
+  type EndpointKind,
   type TlsSettings,
   type Waiver,
 } from "./config-schema";
@@ -46,6 +48,42 @@ export interface DeclaredRedirect {
   preserveQueryString: boolean;
 }
 
+export interface DeclaredEndpoint {
+  index: number;
+  kind: EndpointKind;
+  /** Fully qualified host. */
+  host: string;
+  path: string;
+  requests: number;
+  period: number;
+  timeout: number;
+  action: "block" | "managed_challenge";
+}
+
+export interface DeclaredAdminProtection {
+  /** Position in `launch-ready:edge.admin`; absent for an admin host the kit protects by default. */
+  index?: number;
+  host: string;
+  path?: string;
+  protection: "challenge" | "allowlist";
+  allowIps: string[];
+}
+
+export interface EdgeConfig {
+  cache: EdgeFields["cache"];
+  endpoints: DeclaredEndpoint[];
+  admin: DeclaredAdminProtection[];
+  cors: Array<{ host: string; origins: string[] }>;
+  headers: EdgeFields["headers"];
+  waf: EdgeFields["waf"];
+  ddos?: EdgeFields["ddos"];
+}
+
+/** Endpoints with the same limit share one rate-limit rule; the plan caps the number of rules. */
+export function rateLimitGroupKey(endpoint: Pick<DeclaredEndpoint, "requests" | "period" | "timeout" | "action">): string {
+  return `${endpoint.requests}/${endpoint.period}s ${endpoint.action} ${endpoint.timeout}s`;
+}
+
 export interface LaunchReadyConfig {
   environment: Environment;
   zone: { domain: string; zoneId: string; accountId: string; plan: CloudflarePlan };
@@ -61,6 +99,7 @@ export interface LaunchReadyConfig {
   redirects: DeclaredRedirect[];
   tls: TlsSettings;
   protect: boolean;
+  edge: EdgeConfig;
   waivers: Waiver[];
 }
 
@@ -132,6 +171,8 @@ function resolve(fields: StackConfigFields): ParseResult {
     );
   }
 
+  const edge = resolveEdge(fields.edge, zone, fields.zone.plan, hostByFqdn, problems);
+
   if (problems.length > 0 || !canonical) return { ok: false, problems };
   return {
     ok: true,
@@ -143,9 +184,71 @@ function resolve(fields: StackConfigFields): ParseResult {
       redirects,
       tls: fields.tls,
       protect: fields.protect ?? fields.environment === "production",
+      edge,
       waivers,
     },
   };
+}
+
+/** A declared, proxied host: only proxied traffic meets Cloudflare's rules. */
+function proxiedHost(name: string, zone: string, hostByFqdn: Map<string, DeclaredHost>, at: PathSegment[], what: string, problems: ConfigProblem[]): DeclaredHost | undefined {
+  const resolved = resolveHostInZone(name, zone);
+  if (!resolved.ok) return void problems.push(problem(at, `"${name}" ${resolved.problem}`));
+  const host = hostByFqdn.get(resolved.value);
+  if (!host) return void problems.push(problem(at, `${resolved.value} is not a declared host; add it to launch-ready:hosts first`));
+  if (!host.proxied) return void problems.push(problem(at, `${resolved.value} is DNS-only (proxied: false), so Cloudflare never sees its requests to ${what}`));
+  return host;
+}
+
+function resolveEdge(fields: EdgeFields, zone: string, plan: CloudflarePlan, hostByFqdn: Map<string, DeclaredHost>, problems: ConfigProblem[]): EdgeConfig {
+  const limits = PLAN_LIMITS[plan];
+  const endpoints: DeclaredEndpoint[] = [];
+  fields.endpoints.forEach((endpoint, index) => {
+    const at = (...rest: PathSegment[]) => ["edge", "endpoints", index, ...rest];
+    const host = proxiedHost(endpoint.host, zone, hostByFqdn, at("host"), "rate limit them", problems);
+    if (endpoint.period > limits.rateLimit.maxPeriod) {
+      problems.push(problem(at("period"), `is ${endpoint.period} s; the ${plan} plan counts over at most ${limits.rateLimit.maxPeriod} s`));
+    }
+    const timeout = endpoint.timeout ?? Math.min(endpoint.period, limits.rateLimit.maxTimeout);
+    if (timeout > limits.rateLimit.maxTimeout) {
+      problems.push(problem(at("timeout"), `is ${timeout} s; the ${plan} plan mitigates for at most ${limits.rateLimit.maxTimeout} s`));
+    }
+    if (host) endpoints.push({ index, kind: endpoint.kind, host: host.fqdn, path: endpoint.path, requests: endpoint.requests, period: endpoint.period, timeout, action: endpoint.action });
+  });
+  const groups = new Set(endpoints.map(rateLimitGroupKey));
+  if (groups.size > limits.rateLimit.rules) {
+    problems.push(
+      problem(["edge", "endpoints"], `needs ${groups.size} rate-limit rules (one per distinct limit: ${[...groups].join("; ")}), but the ${plan} plan allows ${limits.rateLimit.rules}; give endpoints the same requests, period, timeout and action so they share a rule, or move the zone to a larger plan`),
+    );
+  }
+
+  const admin: DeclaredAdminProtection[] = [];
+  fields.admin.forEach((entry, index) => {
+    const at = (...rest: PathSegment[]) => ["edge", "admin", index, ...rest];
+    const host = proxiedHost(entry.host, zone, hostByFqdn, at("host"), "protect them", problems);
+    if (entry.protection === "allowlist" && entry.allowIps.length === 0) problems.push(problem(at("allowIps"), "is empty, so the allowlist would let nobody in; list the office or VPN addresses"));
+    if (entry.protection === "challenge" && entry.allowIps.length > 0) problems.push(problem(at("allowIps"), "only applies to protection: allowlist; remove it or switch the protection"));
+    if (host) admin.push({ index, host: host.fqdn, path: entry.path, protection: entry.protection, allowIps: entry.allowIps });
+  });
+  for (const host of hostByFqdn.values()) {
+    if (host.purpose === "admin" && host.proxied && !admin.some((a) => a.host === host.fqdn && a.path === undefined)) {
+      admin.push({ host: host.fqdn, protection: "challenge", allowIps: [] });
+    }
+  }
+  if (admin.length > limits.customRules) {
+    problems.push(problem(["edge", "admin"], `needs ${admin.length} WAF custom rules, but the ${plan} plan allows ${limits.customRules}`));
+  }
+
+  const cors: EdgeConfig["cors"] = [];
+  fields.cors.forEach((entry, index) => {
+    const resolved = resolveHostInZone(entry.host, zone);
+    const host = resolved.ok ? hostByFqdn.get(resolved.value) : undefined;
+    if (!host) problems.push(problem(["edge", "cors", index, "host"], `${entry.host} is not a declared host; add it to launch-ready:hosts first`));
+    else if (host.purpose !== "api") problems.push(problem(["edge", "cors", index, "host"], `${host.fqdn} is a ${host.purpose} host; CORS origins are declared for api hosts`));
+    else cors.push({ host: host.fqdn, origins: entry.origins });
+  });
+
+  return { cache: fields.cache, endpoints, admin, cors, headers: fields.headers, waf: fields.waf, ddos: fields.ddos };
 }
 
 /**

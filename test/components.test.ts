@@ -169,7 +169,7 @@ describe("ZoneTls", () => {
 });
 
 describe("LaunchReadySite", () => {
-  test("composes the three components and exposes the canonical URL and host map", async () => {
+  test("composes its components and exposes the canonical URL and host map", async () => {
     const config = parsedExample("prod");
     let site: LaunchReadySite | undefined;
     const resources = await register(() => {
@@ -180,6 +180,9 @@ describe("LaunchReadySite", () => {
       "launch-ready:cloudflare:DnsRecords",
       "launch-ready:cloudflare:CanonicalRedirect",
       "launch-ready:cloudflare:ZoneTls",
+      "launch-ready:cloudflare:EdgeCache",
+      "launch-ready:cloudflare:EdgeFirewall",
+      "launch-ready:cloudflare:SecurityHeaders",
     ]);
     expect(site!.canonicalUrl).toBe("https://www.example.com");
     expect(Object.keys(site!.hosts)).toHaveLength(7);

@@ -10,6 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stringify } from "yaml";
+import { BAR_RULES } from "../policies/rules";
 import { planStack } from "../scripts/lib/plan-stack";
 import { stackFilePath } from "../stacks/stack-file";
 import { exampleConfig, exampleStack } from "./helpers";
@@ -118,7 +119,7 @@ describe("the policy pack over the analyzer protocol", () => {
     expect(info.getName()).toBe("launch-ready-minimum-bar");
     const policies = info.getPoliciesList().map((p: any) => [p.getName(), LEVEL[p.getEnforcementlevel()]]);
     expect(policies).toEqual(
-      ["dns-canonical", "dns-subdomains", "dns-proxied", "dns-sane", "tls-strict", "tls-https-only", "tls-version", "tls-hsts", "ops-protect"].map((name) => [name, "MANDATORY"]),
+      BAR_RULES.map((rule) => [rule.id.toLowerCase(), "MANDATORY"]),
     );
     expect(info.getPoliciesList()[4].getDescription()).toContain("SSL valid everywhere");
   });
@@ -159,7 +160,7 @@ describe("the policy pack over the analyzer protocol", () => {
     const resources = (await planned("prod")).filter((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord");
     const found = await analyzeStack(resources);
     const policies = [...new Set(found.map((d: any) => d.policy))].sort();
-    expect(policies).toEqual(["dns-canonical", "tls-hsts", "tls-https-only", "tls-strict", "tls-version"]);
+    expect(policies).toEqual(["dns-canonical", "edge-admin", "edge-cache-static", "edge-headers", "edge-rate-limit", "edge-waf", "tls-hsts", "tls-https-only", "tls-strict", "tls-version"]);
     expect(found.every((d: any) => d.level === "MANDATORY")).toBe(true);
     expect(found.find((d: any) => d.policy === "dns-canonical").message).toContain("no redirect rule sends example.com to www.example.com");
   });

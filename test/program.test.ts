@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import launchReady from "../index";
 import * as pulumi from "@pulumi/pulumi";
+import { BAR_RULES } from "../policies/rules";
 import { OfflineRunFailure, runOffline } from "../scripts/lib/offline-run";
 import { cliConfig, ConfigRefused, planStack } from "../scripts/lib/plan-stack";
 import { EXAMPLE_STACKS, exampleConfig, exampleStack, parsedExample, shuffleEveryList } from "./helpers";
@@ -21,18 +22,18 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
     expect(records.map((r) => r.inputs.name).sort()).toEqual(config.hosts.flatMap((h) => h.records.map(() => h.fqdn)).sort());
     expect(records.every((r) => String(r.inputs.name).endsWith(config.zone.domain))).toBe(true);
 
-    const rulesets = report.resources.filter((r) => r.type === RULESET);
-    expect(rulesets.map((r) => r.inputs.phase)).toEqual(["http_request_dynamic_redirect"]);
+    // One entrypoint ruleset per phase, never two.
+    const phases = report.resources.filter((r) => r.type === RULESET).map((r) => r.inputs.phase);
+    expect(phases.sort()).toEqual(
+      ["http_ratelimit", "http_request_cache_settings", "http_request_dynamic_redirect", "http_request_firewall_custom", "http_request_firewall_managed", "http_response_headers_transform"],
+    );
 
     expect(report.resources.filter((r) => r.type === SETTING).map((r) => r.inputs.settingId).sort()).toEqual(
       ["always_use_https", "automatic_https_rewrites", "min_tls_version", "security_header", "ssl", "tls_1_3"],
     );
-    expect(report.summary).toMatchObject({ zone: config.zone.domain, canonicalUrl: `https://${config.canonical.fqdn}`, components: 4 });
+    expect(report.summary).toMatchObject({ zone: config.zone.domain, canonicalUrl: `https://${config.canonical.fqdn}`, components: 7 });
     expect(report.bar.map((r) => [r.id, r.status])).toEqual(
-      ["DNS-CANONICAL", "DNS-SUBDOMAINS", "DNS-PROXIED", "DNS-SANE", "TLS-STRICT", "TLS-HTTPS-ONLY", "TLS-VERSION", "TLS-HSTS", "OPS-PROTECT"].map((id) => [
-        id,
-        id === "OPS-PROTECT" && config.environment !== "production" ? "not-applicable" : "pass",
-      ]),
+      BAR_RULES.map((rule) => [rule.id, rule.id === "OPS-PROTECT" && config.environment !== "production" ? "not-applicable" : "pass"]),
     );
   });
 
@@ -65,7 +66,7 @@ describe("production protection (OPS-PROTECT)", () => {
   test("every DNS record, ruleset and zone setting of production is protected", async () => {
     const run = await runProgram(exampleConfig("prod"));
     const custom = run.resources.filter((r) => r.custom);
-    expect(custom.length).toBe(14);
+    expect(custom.length).toBe(19);
     expect(custom.filter((r) => !r.protect)).toEqual([]);
   });
 
@@ -118,7 +119,7 @@ describe("mutated example stacks fail the bar with the right ID", () => {
     ["HSTS for a day", (c) => (c["launch-ready:tls"].hsts.maxAge = 86400), "TLS-HSTS"],
     ["HSTS without subdomains", (c) => (c["launch-ready:tls"].hsts.includeSubdomains = false), "TLS-HSTS"],
     ["production unprotected", (c) => (c["launch-ready:protect"] = false), "OPS-PROTECT"],
-    ["API not proxied", (c) => (c["launch-ready:hosts"][3].proxied = false), "DNS-PROXIED"],
+    ["web app not proxied", (c) => (c["launch-ready:hosts"][2].proxied = false), "DNS-PROXIED"],
     ["private origin address", (c) => (c["launch-ready:hosts"][0].target = "10.0.0.8"), "DNS-SANE"],
   ];
 

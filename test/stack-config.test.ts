@@ -256,9 +256,9 @@ describe("invalid stack config", () => {
   });
 
   test("more redirect rules than the plan allows are refused with the limit", () => {
-    const config = exampleConfig();
-    config["launch-ready:zone"].plan = "free";
-    config["launch-ready:redirects"] = Array.from({ length: 10 }, (_, i) => ({ host: "www", path: `/old-${i}`, to: "https://www.example.com/" }));
+    const config = exampleConfig("staging");
+    expect(config["launch-ready:zone"].plan).toBe("free");
+    config["launch-ready:redirects"] = Array.from({ length: 10 }, (_, i) => ({ host: "www", path: `/old-${i}`, to: "https://www.example.org/" }));
     const found = onlyProblem(config);
     expect(found.path).toBe("launch-ready:redirects");
     expect(found.message).toContain("needs 11 redirect rules");

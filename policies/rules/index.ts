@@ -4,6 +4,13 @@ import { dnsCanonical } from "./dns-canonical";
 import { dnsProxied } from "./dns-proxied";
 import { dnsSane } from "./dns-sane";
 import { dnsSubdomains } from "./dns-subdomains";
+import { edgeAdmin } from "./edge-admin";
+import { edgeCachePrivate, edgeCacheStatic } from "./edge-cache";
+import { edgeCors } from "./edge-cors";
+import { edgeDdos } from "./edge-ddos";
+import { edgeHeaders } from "./edge-headers";
+import { edgeRateLimit } from "./edge-rate-limit";
+import { edgeWaf } from "./edge-waf";
 import { opsProtect } from "./ops-protect";
 import { tlsHsts } from "./tls-hsts";
 import { tlsHttpsOnly } from "./tls-https-only";
@@ -11,6 +18,24 @@ import { tlsStrict } from "./tls-strict";
 import { tlsVersion } from "./tls-version";
 
 /** Every bar item with a declared check, in minimum-bar.md's order. */
-export const BAR_RULES: readonly BarRule[] = [dnsCanonical, dnsSubdomains, dnsProxied, dnsSane, tlsStrict, tlsHttpsOnly, tlsVersion, tlsHsts, opsProtect].sort(
+export const BAR_RULES: readonly BarRule[] = [
+  dnsCanonical,
+  dnsSubdomains,
+  dnsProxied,
+  dnsSane,
+  tlsStrict,
+  tlsHttpsOnly,
+  tlsVersion,
+  tlsHsts,
+  edgeHeaders,
+  edgeCacheStatic,
+  edgeCachePrivate,
+  edgeWaf,
+  edgeRateLimit,
+  edgeDdos,
+  edgeAdmin,
+  edgeCors,
+  opsProtect,
+].sort(
   (a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id),
 );

@@ -72,8 +72,13 @@ function keyInputs(resource: Pick<RegisteredResource, "type" | "inputs">): strin
       const rules = (inputs.rules as Array<Record<string, any>> | undefined) ?? [];
       const lines = rules.map((rule) => {
         const from = rule.actionParameters?.fromValue;
-        const target = from ? ` → ${from.statusCode} ${from.targetUrl?.value ?? from.targetUrl?.expression}` : "";
-        return `• ${rule.ref}: ${rule.expression}${target}`;
+        const limit = rule.ratelimit;
+        const detail = from
+          ? ` → ${from.statusCode} ${from.targetUrl?.value ?? from.targetUrl?.expression}`
+          : limit
+            ? ` → ${rule.action} over ${limit.requestsPerPeriod} requests / ${limit.period} s per IP, for ${limit.mitigationTimeout} s`
+            : ` → ${rule.action}${rule.actionParameters ? ` ${compact(rule.actionParameters)}` : ""}`;
+        return `• ${rule.ref}: ${rule.expression}${detail}`;
       });
       return [`${inputs.phase}, ${rules.length} rule${rules.length === 1 ? "" : "s"}`, ...lines].join("\n");
     }

@@ -1,0 +1,216 @@
+/**
+ * The zone's edge rules as plain data: cache, managed WAF, WAF custom rules, rate limits,
+ * security headers and DDoS overrides, one entrypoint ruleset per phase. No Pulumi here: the
+ * components create exactly these, and the policies judge what is declared.
+ */
+import { MANAGED_RULESETS, PLAN_LIMITS } from "../stacks/cloudflare-plans";
+import { rateLimitGroupKey, type DeclaredEndpoint, type LaunchReadyConfig } from "../stacks/stack-config";
+import {
+  allOf,
+  anyOf,
+  extensionIn,
+  hasCookie,
+  hasHeader,
+  hostIn,
+  hostIs,
+  HTML_RESPONSE,
+  not,
+  pathIn,
+  pathStartsWithAny,
+  responseLacksHeader,
+  sourceIpIn,
+} from "./rules-expression";
+
+/** A ruleset rule in the provider's input shape (camelCase), without Pulumi types. */
+export interface PlannedRule {
+  ref: string;
+  description: string;
+  expression: string;
+  action: string;
+  enabled: true;
+  actionParameters?: Record<string, unknown>;
+  ratelimit?: { characteristics: string[]; period: number; requestsPerPeriod: number; mitigationTimeout: number };
+}
+
+export interface PlannedRuleset {
+  phase: string;
+  /** Short name for the logical resource name and the ruleset's name. */
+  purpose: string;
+  description: string;
+  rules: PlannedRule[];
+}
+
+export const PHASES = {
+  cache: "http_request_cache_settings",
+  managedWaf: "http_request_firewall_managed",
+  customWaf: "http_request_firewall_custom",
+  rateLimit: "http_ratelimit",
+  responseHeaders: "http_response_headers_transform",
+  ddos: "ddos_l7",
+} as const;
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 50);
+}
+
+function hostsOfPurpose(config: LaunchReadyConfig, purposes: readonly string[]): string[] {
+  return config.hosts.filter((h) => purposes.includes(h.purpose)).map((h) => h.fqdn).sort();
+}
+
+/**
+ * Static assets are cached at the edge (EDGE-CACHE-STATIC); API, auth and admin traffic and any
+ * signed-in request never are (EDGE-CACHE-PRIVATE). Cache rules all apply in order and a later
+ * rule's setting wins, so the bypass comes last and always wins.
+ */
+export function planCacheRuleset(config: LaunchReadyConfig): PlannedRuleset {
+  const { cache } = config.edge;
+  const privateHosts = hostsOfPurpose(config, ["api", "admin"]);
+  const staticAsset = anyOf(extensionIn(cache.staticExtensions), pathStartsWithAny(cache.staticPathPrefixes));
+  const signedIn = [hasHeader("authorization"), ...cache.sessionCookies.map(hasCookie)];
+  const privateTraffic = anyOf(...(privateHosts.length > 0 ? [hostIn(privateHosts)] : []), pathStartsWithAny(cache.privatePathPrefixes), ...signedIn);
+  return {
+    phase: PHASES.cache,
+    purpose: "cache",
+    description: "Static assets cached at the edge; API, auth, admin and signed-in requests never (launch-ready)",
+    rules: [
+      {
+        ref: "cache-static-assets",
+        description: "Cache static assets (EDGE-CACHE-STATIC)",
+        expression: privateHosts.length > 0 ? allOf(not(hostIn(privateHosts)), staticAsset) : staticAsset,
+        action: "set_cache_settings",
+        enabled: true,
+        actionParameters: {
+          cache: true,
+          edgeTtl: { mode: "override_origin", default: cache.edgeTtl },
+          browserTtl: { mode: "override_origin", default: cache.browserTtl },
+        },
+      },
+      {
+        ref: "cache-bypass-private",
+        description: "Never cache API, auth, admin or signed-in requests (EDGE-CACHE-PRIVATE); last, so it wins",
+        expression: privateTraffic,
+        action: "set_cache_settings",
+        enabled: true,
+        actionParameters: { cache: false },
+      },
+    ],
+  };
+}
+
+/** Cloudflare's managed WAF rulesets the zone's plan includes (EDGE-WAF). */
+export function planManagedWafRuleset(config: LaunchReadyConfig): PlannedRuleset | undefined {
+  if (!config.edge.waf.managed) return undefined;
+  return {
+    phase: PHASES.managedWaf,
+    purpose: "managed-waf",
+    description: "Cloudflare managed WAF rulesets (launch-ready)",
+    rules: PLAN_LIMITS[config.zone.plan].managedRulesets.map((ruleset) => ({
+      ref: `execute-${slug(ruleset.name)}`,
+      description: `Execute ${ruleset.name} (EDGE-WAF)`,
+      expression: "true",
+      action: "execute",
+      enabled: true,
+      actionParameters: { id: ruleset.id },
+    })),
+  };
+}
+
+/** Admin surfaces behind a managed challenge or an IP allowlist (EDGE-ADMIN). */
+export function planCustomWafRuleset(config: LaunchReadyConfig): PlannedRuleset | undefined {
+  if (config.edge.admin.length === 0) return undefined;
+  const rules = [...config.edge.admin]
+    .sort((a, b) => (`${a.host}${a.path ?? ""}` < `${b.host}${b.path ?? ""}` ? -1 : 1))
+    .map((entry): PlannedRule => {
+      const surface = entry.path ? allOf(hostIs(entry.host), pathStartsWithAny([entry.path])) : hostIs(entry.host);
+      const where = `${entry.host}${entry.path ?? ""}`;
+      return entry.protection === "allowlist"
+        ? { ref: `admin-allowlist-${slug(where)}`, description: `Only listed addresses reach ${where} (EDGE-ADMIN)`, expression: allOf(surface, not(sourceIpIn(entry.allowIps))), action: "block", enabled: true }
+        : { ref: `admin-challenge-${slug(where)}`, description: `Challenge every visitor to ${where} (EDGE-ADMIN)`, expression: surface, action: "managed_challenge", enabled: true };
+    });
+  return { phase: PHASES.customWaf, purpose: "custom-waf", description: "Admin protection (launch-ready)", rules };
+}
+
+/**
+ * Per-IP rate limits on login, signup, password reset and webhooks (EDGE-RATE-LIMIT). Endpoints
+ * with the same limit share one rule, since plans allow few. The Free plan's rules may test only
+ * the path, so there the rule matches that path on every host of the zone.
+ */
+export function planRateLimitRuleset(config: LaunchReadyConfig): PlannedRuleset | undefined {
+  if (config.edge.endpoints.length === 0) return undefined;
+  const hostField = PLAN_LIMITS[config.zone.plan].rateLimit.hostField;
+  const groups = new Map<string, DeclaredEndpoint[]>();
+  for (const endpoint of config.edge.endpoints) groups.set(rateLimitGroupKey(endpoint), [...(groups.get(rateLimitGroupKey(endpoint)) ?? []), endpoint]);
+  const rules = [...groups.entries()]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([key, endpoints]): PlannedRule => {
+      const paths = [...new Set(endpoints.map((e) => e.path))].sort();
+      const hosts = [...new Set(endpoints.map((e) => e.host))].sort();
+      const [first] = endpoints;
+      return {
+        ref: `rate-limit-${slug(key)}`,
+        description: `${first.requests} requests per ${first.period} s per IP on ${[...new Set(endpoints.map((e) => e.kind))].sort().join(", ")} (EDGE-RATE-LIMIT)`,
+        expression: hostField ? allOf(hostIn(hosts), pathIn(paths)) : pathIn(paths),
+        action: first.action,
+        enabled: true,
+        ratelimit: { characteristics: ["cf.colo.id", "ip.src"], period: first.period, requestsPerPeriod: first.requests, mitigationTimeout: first.timeout },
+      };
+    });
+  return { phase: PHASES.rateLimit, purpose: "rate-limit", description: "Rate limits on abuse-prone endpoints (launch-ready)", rules };
+}
+
+export const SECURITY_HEADERS = ["X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"] as const;
+
+/** Security headers on HTML answers, each only where the app did not set its own (EDGE-HEADERS). */
+export function planSecurityHeadersRuleset(config: LaunchReadyConfig): PlannedRuleset {
+  const values: Record<(typeof SECURITY_HEADERS)[number], string> = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": config.edge.headers.frameOptions,
+    "Referrer-Policy": config.edge.headers.referrerPolicy,
+  };
+  return {
+    phase: PHASES.responseHeaders,
+    purpose: "security-headers",
+    description: "Security headers on HTML answers (launch-ready)",
+    rules: SECURITY_HEADERS.map((header) => ({
+      ref: `set-${slug(header)}`,
+      description: `Set ${header}: ${values[header]} where the app does not (EDGE-HEADERS)`,
+      expression: allOf(HTML_RESPONSE, responseLacksHeader(header)),
+      action: "rewrite",
+      enabled: true,
+      actionParameters: { headers: { [header]: { operation: "set", value: values[header] } } },
+    })),
+  };
+}
+
+/** An HTTP DDoS override, only when the stack asks for one (EDGE-DDOS judges it). */
+export function planDdosRuleset(config: LaunchReadyConfig): PlannedRuleset | undefined {
+  const ddos = config.edge.ddos;
+  if (!ddos) return undefined;
+  return {
+    phase: PHASES.ddos,
+    purpose: "ddos",
+    description: "HTTP DDoS protection override (launch-ready)",
+    rules: [
+      {
+        ref: "http-ddos-sensitivity",
+        description: `HTTP DDoS sensitivity ${ddos.sensitivity} (EDGE-DDOS)`,
+        expression: "true",
+        action: "execute",
+        enabled: true,
+        actionParameters: { id: MANAGED_RULESETS.httpDdos.id, overrides: { sensitivityLevel: ddos.sensitivity } },
+      },
+    ],
+  };
+}
+
+/** Every edge ruleset the stack declares, one per phase. */
+export function planEdgeRulesets(config: LaunchReadyConfig): PlannedRuleset[] {
+  return [
+    planCacheRuleset(config),
+    planManagedWafRuleset(config),
+    planCustomWafRuleset(config),
+    planRateLimitRuleset(config),
+    planSecurityHeadersRuleset(config),
+    planDdosRuleset(config),
+  ].filter((ruleset): ruleset is PlannedRuleset => ruleset !== undefined);
+}

@@ -1,0 +1,34 @@
+import { PHASES } from "../../components/edge-plan";
+import { fail, pass, type BarRule } from "../bar";
+import { ruleMatches, rulesetsOfPhase } from "./edge-rules";
+
+const ACCEPTED: Record<string, (value: string) => boolean> = {
+  "x-content-type-options": (v) => v.toLowerCase() === "nosniff",
+  "x-frame-options": (v) => ["deny", "sameorigin"].includes(v.toLowerCase()),
+  "referrer-policy": (v) => ["strict-origin-when-cross-origin", "strict-origin", "same-origin", "no-referrer"].includes(v.toLowerCase()),
+};
+
+/**
+ * EDGE-HEADERS: an HTML answer the app sent without security headers leaves the edge with
+ * X-Content-Type-Options, X-Frame-Options and a strict Referrer-Policy.
+ */
+export const edgeHeaders: BarRule = {
+  id: "EDGE-HEADERS",
+  checkStack(resources) {
+    const sample = { host: "any", path: "/", response: { contentType: "text/html", headers: {} } };
+    const set = new Map<string, string>();
+    for (const { rules } of rulesetsOfPhase(resources, PHASES.responseHeaders)) {
+      for (const rule of rules.filter((r) => r.action === "rewrite")) {
+        const match = ruleMatches(rule, sample);
+        if (!("matched" in match) || !match.matched) continue;
+        for (const [name, header] of Object.entries((rule.actionParameters?.headers ?? {}) as Record<string, { operation?: string; value?: string }>)) {
+          if (header.operation === "set" && header.value) set.set(name.toLowerCase(), header.value);
+        }
+      }
+    }
+    const missing = Object.entries(ACCEPTED).filter(([name, accept]) => !set.has(name) || !accept(set.get(name)!)).map(([name]) => name);
+    return missing.length === 0
+      ? [pass()]
+      : [fail(`an HTML answer without its own ${missing.join(", ")} leaves the edge without ${missing.length === 1 ? "it" : "them"}; the kit's SecurityHeaders component sets them from launch-ready:edge.headers`, { configPath: "launch-ready:edge.headers" })];
+  },
+};

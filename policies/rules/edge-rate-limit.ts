@@ -1,0 +1,40 @@
+import { PHASES } from "../../components/edge-plan";
+import { PLAN_LIMITS } from "../../stacks/cloudflare-plans";
+import { ENDPOINT_KINDS } from "../../stacks/config-schema";
+import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
+import { describeRequest, ruleMatches, rulesetsOfPhase } from "./edge-rules";
+
+/**
+ * EDGE-RATE-LIMIT: login, signup, password reset and webhooks each have a declared endpoint, each
+ * endpoint meets a rate-limit rule, and the rules fit the zone's plan.
+ */
+export const edgeRateLimit: BarRule = {
+  id: "EDGE-RATE-LIMIT",
+  checkStack(resources, context) {
+    const config = context.config;
+    if (!config) return [notApplicable("the stack's endpoints are unknown (no stack file found for it)")];
+    const verdicts: Verdict[] = [];
+    for (const kind of ENDPOINT_KINDS) {
+      if (!config.edge.endpoints.some((e) => e.kind === kind)) {
+        verdicts.push(fail(`no ${kind} endpoint is declared, so nothing limits how fast it can be hammered; add it to launch-ready:edge.endpoints (or waive EDGE-RATE-LIMIT if the product has none)`, { configPath: "launch-ready:edge.endpoints" }));
+      }
+    }
+    const declared = rulesetsOfPhase(resources, PHASES.rateLimit);
+    const rules = declared.flatMap(({ ruleset, rules }) => rules.filter((rule) => rule.ratelimit).map((rule) => ({ rule, urn: ruleset.urn })));
+    const limits = PLAN_LIMITS[config.zone.plan].rateLimit;
+    if (rules.length > limits.rules) verdicts.push(fail(`${rules.length} rate-limit rules; the ${config.zone.plan} plan allows ${limits.rules}`, { urn: rules[0].urn, configPath: "launch-ready:edge.endpoints" }));
+    for (const { rule, urn } of rules) {
+      const period = rule.ratelimit?.period;
+      if (period !== undefined && period > limits.maxPeriod) verdicts.push(fail(`rule ${rule.ref} counts over ${period} s; the ${config.zone.plan} plan allows at most ${limits.maxPeriod} s`, { urn, configPath: "launch-ready:edge.endpoints" }));
+    }
+    for (const endpoint of config.edge.endpoints) {
+      const sample = { host: endpoint.host, path: endpoint.path };
+      const covering = rules.find(({ rule }) => {
+        const match = ruleMatches(rule, sample);
+        return "matched" in match && match.matched;
+      });
+      if (!covering) verdicts.push(fail(`${describeRequest(sample)} (${endpoint.kind}) meets no rate-limit rule`, { configPath: `launch-ready:edge.endpoints[${endpoint.index}]` }));
+    }
+    return verdicts.length > 0 ? verdicts : [pass()];
+  },
+};
