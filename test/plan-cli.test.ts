@@ -131,6 +131,15 @@ describe("plan judges the minimum bar", () => {
     ]);
   });
 
+  test("a Free zone asking for more rate-limit rules than the plan allows exits 2 naming the limit", () => {
+    const config = exampleConfig("staging");
+    config["launch-ready:edge"].endpoints[3].requests = 100;
+    const { code, stderr } = plan("--config", writeStackFile("free", config));
+    expect(code).toBe(2);
+    expect(stderr).toContain("launch-ready:edge.endpoints: needs 2 rate-limit rules");
+    expect(stderr).toContain("the free plan allows 1");
+  });
+
   test("a waiver for an unknown bar ID is a config error", () => {
     const config = exampleConfig("prod");
     config["launch-ready:waivers"] = [{ id: "tls-strict", reason: "lower case on purpose", owner: "cto@example.com", expires: "2999-01-01" }];

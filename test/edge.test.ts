@@ -1,0 +1,214 @@
+import { beforeAll, describe, expect, test } from "vitest";
+import { PHASES, planCacheRuleset, planEdgeRulesets, planRateLimitRuleset } from "../components/edge-plan";
+import { hostIs, pathIn, pathStartsWithAny } from "../components/rules-expression";
+import type { BarContext, BarRule, DeclaredResource, Verdict } from "../policies/bar";
+import { edgeAdmin } from "../policies/rules/edge-admin";
+import { edgeCachePrivate, edgeCacheStatic } from "../policies/rules/edge-cache";
+import { edgeCors } from "../policies/rules/edge-cors";
+import { edgeDdos } from "../policies/rules/edge-ddos";
+import { edgeHeaders } from "../policies/rules/edge-headers";
+import { edgeRateLimit } from "../policies/rules/edge-rate-limit";
+import { edgeWaf } from "../policies/rules/edge-waf";
+import { matches, UnsupportedExpression } from "../policies/rules-language";
+import { planStack } from "../scripts/lib/plan-stack";
+import { PLAN_LIMITS, type CloudflarePlan } from "../stacks/cloudflare-plans";
+import { parseStackConfig, type ConfigProblem, type LaunchReadyConfig } from "../stacks/stack-config";
+import { exampleConfig, exampleStack, parsedExample } from "./helpers";
+
+let prod: DeclaredResource[];
+let config: LaunchReadyConfig;
+
+beforeAll(async () => {
+  const report = await planStack(exampleStack("prod"));
+  prod = report.resources.filter((r) => r.custom).map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, protect: r.protect }));
+  config = parsedExample("prod");
+});
+
+const failures = (verdicts: Verdict[]) => verdicts.filter((v): v is Extract<Verdict, { status: "fail" }> => v.status === "fail");
+const judge = (rule: BarRule, resources: DeclaredResource[], context: BarContext = { config }) => failures(rule.checkStack!(resources, context));
+
+/** The prod resources with one phase's rules edited. */
+function editPhase(phase: string, edit: (rules: any[]) => any[]): DeclaredResource[] {
+  return prod.map((r) => (r.props.phase === phase ? { ...r, props: { ...r.props, rules: edit(structuredClone(r.props.rules as any[])) } } : r));
+}
+
+function problemsOf(raw: Record<string, any>): ConfigProblem[] {
+  const parsed = parseStackConfig(raw);
+  if (parsed.ok) throw new Error("expected the config to be refused");
+  return parsed.problems;
+}
+
+describe("the edge rulesets of the prod example", () => {
+  test("one ruleset per phase, with cache, WAF and rate-limit rules", () => {
+    const rulesets = planEdgeRulesets(config);
+    expect(rulesets.map((r) => r.phase)).toEqual([PHASES.cache, PHASES.managedWaf, PHASES.customWaf, PHASES.rateLimit, PHASES.responseHeaders]);
+    expect(new Set(rulesets.map((r) => r.phase)).size).toBe(rulesets.length);
+  });
+
+  test("cache rules: static assets cached, private traffic bypassed, and the bypass comes last", () => {
+    const cache = planCacheRuleset(config);
+    expect(cache.rules.map((r) => [r.ref, r.actionParameters?.cache])).toEqual([
+      ["cache-static-assets", true],
+      ["cache-bypass-private", false],
+    ]);
+    expect(cache.rules[0].actionParameters?.edgeTtl).toEqual({ mode: "override_origin", default: 2592000 });
+  });
+
+  test("rate limits: endpoints with the same limit share a rule; per IP; the plan's host field only where allowed", () => {
+    const prodRules = planRateLimitRuleset(config)!.rules;
+    expect(prodRules.map((r) => [r.ratelimit?.requestsPerPeriod, r.ratelimit?.period, r.ratelimit?.mitigationTimeout])).toEqual([
+      [10, 60, 600],
+      [100, 60, 60],
+    ]);
+    expect(prodRules[0].ratelimit?.characteristics).toEqual(["cf.colo.id", "ip.src"]);
+    expect(prodRules[0].expression).toContain('http.host eq "api.example.com"');
+    const free = planRateLimitRuleset(parsedExample("staging"))!.rules;
+    expect(free).toHaveLength(1);
+    expect(free[0].expression).toBe('http.request.uri.path in {"/auth/login" "/auth/password-reset" "/auth/signup" "/webhooks/stripe"}');
+  });
+
+  test("every EDGE rule passes the prod example", () => {
+    for (const rule of [edgeHeaders, edgeCacheStatic, edgeCachePrivate, edgeWaf, edgeRateLimit, edgeDdos, edgeAdmin, edgeCors]) expect(judge(rule, prod), rule.id).toEqual([]);
+  });
+});
+
+describe("each EDGE rule fails what it should", () => {
+  test("EDGE-CACHE-PRIVATE: a cache rule matching /api/* fails, naming the request it would cache", () => {
+    const broken = editPhase(PHASES.cache, (rules) => [
+      ...rules,
+      { ref: "cache-api", expression: 'starts_with(http.request.uri.path, "/api/")', action: "set_cache_settings", actionParameters: { cache: true, edgeTtl: { mode: "override_origin", default: 60 } } },
+    ]);
+    const found = judge(edgeCachePrivate, broken);
+    expect(found.length).toBeGreaterThan(0);
+    expect(found[0].message).toMatch(/^https:\/\/([a-z]+\.)?example\.com\/api\/session\.js would be cached \(rule cache-api\)/);
+  });
+
+  test("EDGE-CACHE-PRIVATE: a static rule that outranks the bypass caches signed-in requests", () => {
+    const reordered = editPhase(PHASES.cache, (rules) => [...rules].reverse());
+    expect(judge(edgeCachePrivate, reordered).map((f) => f.message)).toContainEqual(expect.stringContaining("with authorization header would be cached"));
+  });
+
+  test("EDGE-CACHE-PRIVATE: an expression the evaluator cannot read is not trusted", () => {
+    const raw = editPhase(PHASES.cache, (rules) => [{ ...rules[0], expression: 'http.request.uri.path matches "^/img/"' }, rules[1]]);
+    expect(judge(edgeCachePrivate, raw)[0].message).toContain("cannot prove");
+  });
+
+  test("EDGE-CACHE-STATIC: no cache rule, or one with no edge TTL", () => {
+    expect(judge(edgeCacheStatic, prod.filter((r) => r.props.phase !== PHASES.cache))[0].message).toContain("no cache rules");
+    const noTtl = editPhase(PHASES.cache, (rules) => [{ ...rules[0], actionParameters: { cache: true } }, rules[1]]);
+    expect(judge(edgeCacheStatic, noTtl)[0].message).toContain("is not cached at the edge with a TTL");
+  });
+
+  test("EDGE-WAF: managed rules off, or a ruleset the plan does not include", () => {
+    expect(judge(edgeWaf, prod.filter((r) => r.props.phase !== PHASES.managedWaf))[0].message).toContain("launch-ready:edge.waf.managed: true");
+    const freeContext = { config: { ...config, zone: { ...config.zone, plan: "free" as CloudflarePlan } } };
+    expect(judge(edgeWaf, prod, freeContext)[0].message).toContain("not available on the free plan");
+  });
+
+  test("EDGE-RATE-LIMIT: a kind not declared, an endpoint no rule covers, more rules than the plan allows", () => {
+    const withoutWebhook = { ...config, edge: { ...config.edge, endpoints: config.edge.endpoints.filter((e) => e.kind !== "webhook") } };
+    expect(judge(edgeRateLimit, prod, { config: withoutWebhook })[0].message).toContain("no webhook endpoint is declared");
+    const uncovered = editPhase(PHASES.rateLimit, (rules) => rules.slice(0, 1));
+    expect(judge(edgeRateLimit, uncovered)[0].message).toContain("/webhooks/stripe (webhook) meets no rate-limit rule");
+    const freeContext = { config: { ...config, zone: { ...config.zone, plan: "free" as CloudflarePlan } } };
+    expect(judge(edgeRateLimit, prod, freeContext).map((f) => f.message)).toContainEqual("2 rate-limit rules; the free plan allows 1");
+  });
+
+  test("EDGE-DDOS: lowering sensitivity fails, relaxable outside production", () => {
+    const ddos: DeclaredResource = {
+      urn: "urn:pulumi:prod::launch-ready::x::ddos",
+      type: "cloudflare:index/ruleset:Ruleset",
+      name: "ddos",
+      props: { phase: PHASES.ddos, rules: [{ ref: "http-ddos-sensitivity", expression: "true", action: "execute", actionParameters: { overrides: { sensitivityLevel: "low" } } }] },
+    };
+    expect(judge(edgeDdos, [...prod, ddos])).toEqual([expect.objectContaining({ relaxedOutsideProduction: true, configPath: "launch-ready:edge.ddos.sensitivity" })]);
+    const off = { ...ddos, props: { ...ddos.props, rules: [{ expression: "true", action: "execute", actionParameters: { overrides: { enabled: false } } }] } };
+    expect(judge(edgeDdos, [...prod, off])[0].relaxedOutsideProduction).toBeUndefined();
+  });
+
+  test("EDGE-ADMIN: an admin host without its challenge rule", () => {
+    const open = editPhase(PHASES.customWaf, () => []);
+    expect(judge(edgeAdmin, open)[0].message).toContain("https://admin.example.com/ reaches the app without a challenge");
+  });
+
+  test("EDGE-ADMIN: an allowlist lets listed addresses through and blocks the rest", async () => {
+    const raw = exampleConfig("prod");
+    raw["launch-ready:edge"].admin = [{ host: "admin", protection: "allowlist", allowIps: ["198.51.100.0/24"] }];
+    const file = exampleStack("prod");
+    const report = await planStack({ ...file, config: raw });
+    const rule = (report.resources.find((r) => r.inputs.phase === PHASES.customWaf)!.inputs.rules as any[])[0];
+    expect(rule.action).toBe("block");
+    expect(matches(rule.expression, { host: "admin.example.com", path: "/", ip: "198.51.100.20" })).toBe(false);
+    expect(matches(rule.expression, { host: "admin.example.com", path: "/", ip: "203.0.113.9" })).toBe(true);
+    expect(report.bar.filter((r) => r.id === "EDGE-ADMIN")).toEqual([expect.objectContaining({ status: "pass" })]);
+  });
+
+  test("EDGE-HEADERS: a missing header, or a weak value", () => {
+    const noFrame = editPhase(PHASES.responseHeaders, (rules) => rules.filter((r) => r.ref !== "set-x-frame-options"));
+    expect(judge(edgeHeaders, noFrame)[0].message).toContain("x-frame-options");
+    const weak = editPhase(PHASES.responseHeaders, (rules) =>
+      rules.map((r) => (r.ref === "set-referrer-policy" ? { ...r, actionParameters: { headers: { "Referrer-Policy": { operation: "set", value: "unsafe-url" } } } } : r)),
+    );
+    expect(judge(edgeHeaders, weak)[0].message).toContain("referrer-policy");
+  });
+
+  test("EDGE-CORS: an API host without its origins", () => {
+    expect(judge(edgeCors, prod, { config: { ...config, edge: { ...config.edge, cors: [] } } })[0].message).toContain("api.example.com lists no allowed origins");
+  });
+});
+
+describe("config a plan cannot hold is refused when the stack file is read", () => {
+  const tiers: Array<[CloudflarePlan, number]> = (["free", "pro", "business", "enterprise"] as const).map((plan) => [plan, PLAN_LIMITS[plan].rateLimit.rules]);
+
+  test.each(tiers)("%s: one more distinct rate limit than its %i rules", (plan, rules) => {
+    const raw = exampleConfig("prod");
+    raw["launch-ready:zone"].plan = plan;
+    raw["launch-ready:edge"].endpoints = Array.from({ length: rules + 1 }, (_, i) => ({ kind: "login", host: "api", path: `/auth/login-${i}`, requests: i + 1, period: 10, timeout: 10 }));
+    const [found] = problemsOf(raw);
+    expect(found.path).toBe("launch-ready:edge.endpoints");
+    expect(found.message).toContain(`needs ${rules + 1} rate-limit rules`);
+    expect(found.message).toContain(`the ${plan} plan allows ${rules}`);
+  });
+
+  test("Free counts over 10 s only, Pro over a minute at most", () => {
+    const raw = exampleConfig("staging");
+    raw["launch-ready:edge"].endpoints[0].period = 60;
+    expect(problemsOf(raw).map((p) => [p.path, p.message])).toContainEqual(["launch-ready:edge.endpoints[0].period", "is 60 s; the free plan counts over at most 10 s"]);
+    const pro = exampleConfig("prod");
+    pro["launch-ready:edge"].endpoints[0].period = 600;
+    expect(problemsOf(pro)[0]).toMatchObject({ path: "launch-ready:edge.endpoints[0].period", message: "is 600 s; the pro plan counts over at most 60 s" });
+  });
+
+  test("Free holds five WAF custom rules", () => {
+    const raw = exampleConfig("staging");
+    raw["launch-ready:edge"].admin = Array.from({ length: 6 }, (_, i) => ({ host: "www", path: `/admin-${i}/` }));
+    expect(problemsOf(raw).map((p) => p.message)).toContainEqual("needs 7 WAF custom rules, but the free plan allows 5");
+  });
+
+  test("an allowlist needs addresses, and edge entries need declared, proxied hosts", () => {
+    const raw = exampleConfig("prod");
+    raw["launch-ready:edge"].admin = [{ host: "admin", protection: "allowlist" }];
+    raw["launch-ready:edge"].endpoints.push({ kind: "login", host: "docs", path: "/login", requests: 10, period: 60 });
+    expect(problemsOf(raw).map((p) => p.path)).toEqual(["launch-ready:edge.endpoints[4].host", "launch-ready:edge.admin[0].allowIps"]);
+  });
+});
+
+describe("rule expressions keep values literal", () => {
+  const hostile = ['/x" or true or "', "/a\\\\", '/b\\" or http.host ne "', "/c) or (true"];
+
+  test.each(hostile)("a path %j matches only itself", (path) => {
+    const expression = pathIn([path, "/other"]);
+    expect(matches(expression, { host: "www.example.com", path })).toBe(true);
+    expect(matches(expression, { host: "www.example.com", path: "/unrelated" })).toBe(false);
+    expect(matches(pathStartsWithAny([path]), { host: "www.example.com", path: "/unrelated" })).toBe(false);
+  });
+
+  test("a host with a quote stays one literal", () => {
+    expect(matches(hostIs('evil" or true or "'), { host: "www.example.com", path: "/" })).toBe(false);
+  });
+
+  test("the evaluator refuses what it does not know rather than guessing", () => {
+    expect(() => matches('http.request.uri.path matches "^/x"', { host: "a", path: "/x" })).toThrow(UnsupportedExpression);
+    expect(() => matches("cf.bot_management.score lt 30", { host: "a", path: "/" })).toThrow(UnsupportedExpression);
+  });
+});
