@@ -115,9 +115,12 @@ export function planManagedWafRuleset(config: LaunchReadyConfig): PlannedRuleset
   };
 }
 
-/** Admin surfaces behind a managed challenge or an IP allowlist (EDGE-ADMIN). */
+/**
+ * Admin surfaces behind a managed challenge or an IP allowlist (EDGE-ADMIN), then the stack's
+ * hand-written rules (the documented escape hatch), which come after the kit's own.
+ */
 export function planCustomWafRuleset(config: LaunchReadyConfig): PlannedRuleset | undefined {
-  if (config.edge.admin.length === 0) return undefined;
+  if (config.edge.admin.length === 0 && config.edge.firewallRules.length === 0) return undefined;
   const rules = [...config.edge.admin]
     .sort((a, b) => (`${a.host}${a.path ?? ""}` < `${b.host}${b.path ?? ""}` ? -1 : 1))
     .map((entry): PlannedRule => {
@@ -127,7 +130,10 @@ export function planCustomWafRuleset(config: LaunchReadyConfig): PlannedRuleset 
         ? { ref: `admin-allowlist-${slug(where)}`, description: `Only listed addresses reach ${where} (EDGE-ADMIN)`, expression: allOf(surface, not(sourceIpIn(entry.allowIps))), action: "block", enabled: true }
         : { ref: `admin-challenge-${slug(where)}`, description: `Challenge every visitor to ${where} (EDGE-ADMIN)`, expression: surface, action: "managed_challenge", enabled: true };
     });
-  return { phase: PHASES.customWaf, purpose: "custom-waf", description: "Admin protection (launch-ready)", rules };
+  const raw = config.edge.firewallRules.map(
+    (rule): PlannedRule => ({ ref: `raw-${slug(rule.description)}`, description: `${rule.description} (hand-written expression: ${rule.reason})`, expression: rule.expression, action: rule.action, enabled: true }),
+  );
+  return { phase: PHASES.customWaf, purpose: "custom-waf", description: "Admin protection and hand-written rules (launch-ready)", rules: [...rules, ...raw] };
 }
 
 /**

@@ -173,6 +173,20 @@ export const edgeSchema = z.strictObject({
     .prefault({}),
   endpoints: z.array(endpointSchema).default([]).meta({ description: "Abuse-prone endpoints (login, signup, password reset, webhooks), each rate limited per IP." }),
   admin: z.array(adminProtectionSchema).default([]).meta({ description: "How admin surfaces are protected. Hosts of purpose admin not listed get a managed challenge." }),
+  firewallRules: z
+    .array(
+      z.strictObject({
+        description: z.string().trim().min(3).max(500),
+        expression: z.string().trim().min(1).max(4096).meta({ description: "A Cloudflare Rules language expression, used as written." }),
+        action: z.enum(["block", "managed_challenge", "js_challenge", "challenge", "log"]),
+        reason: z.string().trim().min(10, "must say why the typed settings cannot express this, in at least 10 characters"),
+      }),
+    )
+    .default([])
+    .meta({
+      description:
+        "Escape hatch: WAF custom rules with hand-written expressions, after the kit's own. Nothing quotes or checks them for you; prefer edge.admin and edge.endpoints, which build expressions safely.",
+    }),
   cors: z
     .array(z.strictObject({ host: hostName, origins: z.array(z.url({ protocol: /^https?$/ })).min(1) }))
     .default([])

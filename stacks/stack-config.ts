@@ -73,6 +73,7 @@ export interface EdgeConfig {
   cache: EdgeFields["cache"];
   endpoints: DeclaredEndpoint[];
   admin: DeclaredAdminProtection[];
+  firewallRules: EdgeFields["firewallRules"];
   cors: Array<{ host: string; origins: string[] }>;
   headers: EdgeFields["headers"];
   waf: EdgeFields["waf"];
@@ -235,8 +236,10 @@ function resolveEdge(fields: EdgeFields, zone: string, plan: CloudflarePlan, hos
       admin.push({ host: host.fqdn, protection: "challenge", allowIps: [] });
     }
   }
-  if (admin.length > limits.customRules) {
-    problems.push(problem(["edge", "admin"], `needs ${admin.length} WAF custom rules, but the ${plan} plan allows ${limits.customRules}`));
+  const customRules = admin.length + fields.firewallRules.length;
+  if (customRules > limits.customRules) {
+    const parts = fields.firewallRules.length > 0 ? ` (${admin.length} for admin protection, ${fields.firewallRules.length} in edge.firewallRules)` : "";
+    problems.push(problem(["edge", "admin"], `needs ${customRules} WAF custom rules${parts}, but the ${plan} plan allows ${limits.customRules}`));
   }
 
   const cors: EdgeConfig["cors"] = [];
@@ -248,7 +251,7 @@ function resolveEdge(fields: EdgeFields, zone: string, plan: CloudflarePlan, hos
     else cors.push({ host: host.fqdn, origins: entry.origins });
   });
 
-  return { cache: fields.cache, endpoints, admin, cors, headers: fields.headers, waf: fields.waf, ddos: fields.ddos };
+  return { cache: fields.cache, endpoints, admin, firewallRules: fields.firewallRules, cors, headers: fields.headers, waf: fields.waf, ddos: fields.ddos };
 }
 
 /**

@@ -212,3 +212,20 @@ describe("rule expressions keep values literal", () => {
     expect(() => matches("cf.bot_management.score lt 30", { host: "a", path: "/" })).toThrow(UnsupportedExpression);
   });
 });
+
+describe("the escape hatch for hand-written firewall rules", () => {
+  test("rules go in as written, after the kit's own, and count toward the plan's limit", async () => {
+    const raw = exampleConfig("prod");
+    raw["launch-ready:edge"].firewallRules = [{ description: "Block an abusive network", expression: "ip.src.asnum eq 64496", action: "block", reason: "Scraper traffic from one network since May" }];
+    const report = await planStack({ ...exampleStack("prod"), config: raw });
+    const rules = report.resources.find((r) => r.inputs.phase === PHASES.customWaf)!.inputs.rules as any[];
+    expect(rules.map((r) => [r.ref, r.expression])).toEqual([
+      ["admin-challenge-admin-example-com", 'http.host eq "admin.example.com"'],
+      ["raw-block-an-abusive-network", "ip.src.asnum eq 64496"],
+    ]);
+    expect(rules[1].description).toContain("hand-written expression: Scraper traffic");
+    const free = exampleConfig("staging");
+    free["launch-ready:edge"].firewallRules = Array.from({ length: 5 }, (_, i) => ({ description: `Rule ${i}`, expression: "true", action: "log", reason: "Watching traffic before launch" }));
+    expect(problemsOf(free).map((p) => p.message)).toContainEqual("needs 6 WAF custom rules (1 for admin protection, 5 in edge.firewallRules), but the free plan allows 5");
+  });
+});
