@@ -120,8 +120,9 @@ export function planManagedWafRuleset(config: LaunchReadyConfig): PlannedRuleset
  * hand-written rules (the documented escape hatch), which come after the kit's own.
  */
 export function planCustomWafRuleset(config: LaunchReadyConfig): PlannedRuleset | undefined {
-  if (config.edge.admin.length === 0 && config.edge.firewallRules.length === 0) return undefined;
-  const rules = [...config.edge.admin]
+  if (!config.edge.admin.some((entry) => entry.protection !== "access") && config.edge.firewallRules.length === 0) return undefined;
+  const rules = config.edge.admin
+    .filter((entry) => entry.protection !== "access")
     .sort((a, b) => (`${a.host}${a.path ?? ""}` < `${b.host}${b.path ?? ""}` ? -1 : 1))
     .map((entry): PlannedRule => {
       const surface = entry.path ? allOf(hostIs(entry.host), pathStartsWithAny([entry.path])) : hostIs(entry.host);
@@ -219,4 +220,24 @@ export function planEdgeRulesets(config: LaunchReadyConfig): PlannedRuleset[] {
     planSecurityHeadersRuleset(config),
     planDdosRuleset(config),
   ].filter((ruleset): ruleset is PlannedRuleset => ruleset !== undefined);
+}
+
+/** An admin surface behind Cloudflare Access: a self-hosted application and who may sign in. */
+export interface PlannedAccessApplication {
+  /** Logical name: what the application protects. */
+  logicalName: string;
+  /** `admin.example.com` or `www.example.com/admin/`, as Access writes an application's domain. */
+  domain: string;
+  allowEmails: string[];
+  allowEmailDomains: string[];
+}
+
+export function planAccessApplications(config: LaunchReadyConfig): PlannedAccessApplication[] {
+  return config.edge.admin
+    .filter((entry) => entry.protection === "access")
+    .map((entry) => {
+      const domain = `${entry.host}${entry.path ?? ""}`;
+      return { logicalName: `access-${slug(domain)}`, domain, allowEmails: entry.allowEmails, allowEmailDomains: entry.allowEmailDomains };
+    })
+    .sort((a, b) => (a.logicalName < b.logicalName ? -1 : 1));
 }

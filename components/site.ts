@@ -1,10 +1,11 @@
 import type * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import type { LaunchReadyConfig } from "../stacks/stack-config";
+import { AdminAccess } from "./admin-access";
 import { CanonicalRedirect } from "./canonical-redirect";
 import { DnsRecords } from "./dns-records";
 import { EdgeCache, EdgeFirewall, SecurityHeaders } from "./edge-protection";
-import { PHASES, planEdgeRulesets } from "./edge-plan";
+import { PHASES, planAccessApplications, planEdgeRulesets } from "./edge-plan";
 import { canonicalUrl, planDnsRecords, planRedirectRules } from "./site-plan";
 import type { Transform } from "./transform";
 import { ZoneTls } from "./zone-tls";
@@ -48,6 +49,8 @@ export class LaunchReadySite extends pulumi.ComponentResource {
   public readonly cache: EdgeCache;
   public readonly firewall: EdgeFirewall;
   public readonly securityHeaders: SecurityHeaders;
+  /** Present when an admin surface is protected by Cloudflare Access. */
+  public readonly access?: AdminAccess;
 
   constructor(name: string, args: LaunchReadySiteArgs, opts?: pulumi.ComponentResourceOptions) {
     super("launch-ready:index:Site", name, {}, opts);
@@ -64,6 +67,10 @@ export class LaunchReadySite extends pulumi.ComponentResource {
     this.cache = new EdgeCache(`${name}-cache`, edgeArgs([PHASES.cache]), children);
     this.firewall = new EdgeFirewall(`${name}-firewall`, edgeArgs([PHASES.managedWaf, PHASES.customWaf, PHASES.rateLimit, PHASES.ddos]), children);
     this.securityHeaders = new SecurityHeaders(`${name}-headers`, edgeArgs([PHASES.responseHeaders]), children);
+    const applications = planAccessApplications(config);
+    if (applications.length > 0) {
+      this.access = new AdminAccess(`${name}-access`, { accountId: config.zone.accountId, zoneId: zone.zoneId, applications, protect: zone.protect }, children);
+    }
 
     this.canonicalUrl = canonicalUrl(config);
     this.hosts = hostMap(config);

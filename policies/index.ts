@@ -19,7 +19,7 @@ import {
 } from "@pulumi/policy";
 import { MINIMUM_BAR } from "../stacks/minimum-bar";
 import { activeWaiver, expiredWaiverMessage, expiredWaivers, levelFor, today, waivedMessage, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "./bar";
-import { DNS_RECORD, RULESET, ZONE_SETTING } from "./resource-types";
+import { ACCESS_APPLICATION, ACCESS_POLICY, DNS_RECORD, RULESET, ZONE_SETTING } from "./resource-types";
 import { BAR_RULES } from "./rules";
 import { stackContext } from "./stack-context";
 
@@ -30,6 +30,8 @@ const OF_TYPE: Record<string, (validate: ResourceValidation) => ResourceValidati
   [DNS_RECORD]: (validate) => validateResourceOfType(cloudflare.DnsRecord, (_props, args, reportViolation) => validate(args, reportViolation)),
   [RULESET]: (validate) => validateResourceOfType(cloudflare.Ruleset, (_props, args, reportViolation) => validate(args, reportViolation)),
   [ZONE_SETTING]: (validate) => validateResourceOfType(cloudflare.ZoneSetting, (_props, args, reportViolation) => validate(args, reportViolation)),
+  [ACCESS_APPLICATION]: (validate) => validateResourceOfType(cloudflare.ZeroTrustAccessApplication, (_props, args, reportViolation) => validate(args, reportViolation)),
+  [ACCESS_POLICY]: (validate) => validateResourceOfType(cloudflare.ZeroTrustAccessPolicy, (_props, args, reportViolation) => validate(args, reportViolation)),
 };
 
 function declared(resource: { urn: string; type: string; name: string; props: Record<string, any>; opts?: { protect?: boolean } }): DeclaredResource {

@@ -154,8 +154,12 @@ export const endpointSchema = z.strictObject({
 export const adminProtectionSchema = z.strictObject({
   host: hostName.meta({ description: "Declared host to protect.", examples: ["admin"] }),
   path: pathPrefix.optional().meta({ description: "Only this path prefix (e.g. /admin/ on the web host); omit for the whole host." }),
-  protection: z.enum(["challenge", "allowlist"]).default("challenge").meta({ description: "challenge: a managed challenge for everyone; allowlist: block all but allowIps. @default challenge" }),
+  protection: z.enum(["challenge", "allowlist", "access"]).default("challenge").meta({
+    description: "challenge: a managed challenge for everyone; allowlist: block all but allowIps; access: Cloudflare Access sign-in for allowEmails / allowEmailDomains. @default challenge",
+  }),
   allowIps: z.array(ipOrCidr).default([]).meta({ description: "Addresses or ranges let through (allowlist only)." }),
+  allowEmails: z.array(z.email()).default([]).meta({ description: "People who may sign in (access only)." }),
+  allowEmailDomains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, "must be a domain such as example.com")).default([]).meta({ description: "Email domains whose people may sign in (access only)." }),
 });
 
 export const edgeSchema = z.strictObject({

@@ -65,8 +65,10 @@ export interface DeclaredAdminProtection {
   index?: number;
   host: string;
   path?: string;
-  protection: "challenge" | "allowlist";
+  protection: "challenge" | "allowlist" | "access";
   allowIps: string[];
+  allowEmails: string[];
+  allowEmailDomains: string[];
 }
 
 export interface EdgeConfig {
@@ -228,17 +230,20 @@ function resolveEdge(fields: EdgeFields, zone: string, plan: CloudflarePlan, hos
     const at = (...rest: PathSegment[]) => ["edge", "admin", index, ...rest];
     const host = proxiedHost(entry.host, zone, hostByFqdn, at("host"), "protect them", problems);
     if (entry.protection === "allowlist" && entry.allowIps.length === 0) problems.push(problem(at("allowIps"), "is empty, so the allowlist would let nobody in; list the office or VPN addresses"));
-    if (entry.protection === "challenge" && entry.allowIps.length > 0) problems.push(problem(at("allowIps"), "only applies to protection: allowlist; remove it or switch the protection"));
-    if (host) admin.push({ index, host: host.fqdn, path: entry.path, protection: entry.protection, allowIps: entry.allowIps });
+    if (entry.protection !== "allowlist" && entry.allowIps.length > 0) problems.push(problem(at("allowIps"), "only applies to protection: allowlist; remove it or switch the protection"));
+    const people = entry.allowEmails.length + entry.allowEmailDomains.length;
+    if (entry.protection === "access" && people === 0) problems.push(problem(at("allowEmails"), "is empty and so is allowEmailDomains, so Access would let nobody sign in; list who may"));
+    if (entry.protection !== "access" && people > 0) problems.push(problem(at("allowEmails"), "and allowEmailDomains only apply to protection: access; remove them or switch the protection"));
+    if (host) admin.push({ index, host: host.fqdn, path: entry.path, protection: entry.protection, allowIps: entry.allowIps, allowEmails: entry.allowEmails, allowEmailDomains: entry.allowEmailDomains });
   });
   for (const host of hostByFqdn.values()) {
     if (host.purpose === "admin" && host.proxied && !admin.some((a) => a.host === host.fqdn && a.path === undefined)) {
-      admin.push({ host: host.fqdn, protection: "challenge", allowIps: [] });
+      admin.push({ host: host.fqdn, protection: "challenge", allowIps: [], allowEmails: [], allowEmailDomains: [] });
     }
   }
-  const customRules = admin.length + fields.firewallRules.length;
+  const customRules = admin.filter((a) => a.protection !== "access").length + fields.firewallRules.length;
   if (customRules > limits.customRules) {
-    const parts = fields.firewallRules.length > 0 ? ` (${admin.length} for admin protection, ${fields.firewallRules.length} in edge.firewallRules)` : "";
+    const parts = fields.firewallRules.length > 0 ? ` (${customRules - fields.firewallRules.length} for admin protection, ${fields.firewallRules.length} in edge.firewallRules)` : "";
     problems.push(problem(["edge", "admin"], `needs ${customRules} WAF custom rules${parts}, but the ${plan} plan allows ${limits.customRules}`));
   }
 

@@ -229,3 +229,27 @@ describe("the escape hatch for hand-written firewall rules", () => {
     expect(problemsOf(free).map((p) => p.message)).toContainEqual("needs 6 WAF custom rules (1 for admin protection, 5 in edge.firewallRules), but the free plan allows 5");
   });
 });
+
+describe("admin surfaces behind Cloudflare Access", () => {
+  test("an Access application and policy replace the challenge rule, and satisfy EDGE-ADMIN", async () => {
+    const raw = exampleConfig("prod");
+    raw["launch-ready:edge"].admin = [{ host: "admin", protection: "access", allowEmailDomains: ["example.com"], allowEmails: ["contractor@agency.example"] }];
+    const report = await planStack({ ...exampleStack("prod"), config: raw });
+    const app = report.resources.find((r) => r.type === "cloudflare:index/zeroTrustAccessApplication:ZeroTrustAccessApplication")!;
+    expect(app.inputs).toMatchObject({ type: "self_hosted", domain: "admin.example.com", zoneId: "023e105f4ecef8ad9ca31a8372d0c353" });
+    const policy = report.resources.find((r) => r.type === "cloudflare:index/zeroTrustAccessPolicy:ZeroTrustAccessPolicy")!;
+    expect(policy.inputs).toMatchObject({ decision: "allow", accountId: "372e67954025e0ba6aaa6d586b9e0b59", includes: [{ email: { email: "contractor@agency.example" } }, { emailDomain: { domain: "example.com" } }] });
+    expect(report.resources.some((r) => r.inputs.phase === PHASES.customWaf)).toBe(false);
+    expect(report.bar.filter((r) => r.id === "EDGE-ADMIN" || r.id === "OPS-PROTECT").map((r) => r.status)).toEqual(["pass", "pass"]);
+    const withoutApp = report.resources
+      .filter((r) => r.custom && r.type !== app.type)
+      .map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, protect: r.protect }));
+    expect(judge(edgeAdmin, withoutApp)[0].message).toContain("https://admin.example.com/ reaches the app without a challenge");
+  });
+
+  test("Access with nobody allowed is refused", () => {
+    const raw = exampleConfig("prod");
+    raw["launch-ready:edge"].admin = [{ host: "admin", protection: "access" }];
+    expect(problemsOf(raw)).toEqual([expect.objectContaining({ path: "launch-ready:edge.admin[0].allowEmails", message: expect.stringContaining("nobody sign in") })]);
+  });
+});

@@ -1,5 +1,5 @@
 import { fail, notApplicable, pass, type BarRule } from "../bar";
-import { DNS_RECORD, RULESET, ZONE_SETTING } from "../resource-types";
+import { ACCESS_APPLICATION, ACCESS_POLICY, DNS_RECORD, RULESET, ZONE_SETTING } from "../resource-types";
 
 /**
  * OPS-PROTECT: in production, a refactor or a typo in the stack file cannot delete a DNS record,
@@ -8,7 +8,7 @@ import { DNS_RECORD, RULESET, ZONE_SETTING } from "../resource-types";
  */
 export const opsProtect: BarRule = {
   id: "OPS-PROTECT",
-  resourceTypes: [DNS_RECORD, RULESET, ZONE_SETTING],
+  resourceTypes: [DNS_RECORD, RULESET, ZONE_SETTING, ACCESS_APPLICATION, ACCESS_POLICY],
   checkResource(resource, context) {
     const environment = context.config?.environment;
     if (!environment) return notApplicable("the stack's environment is unknown (no stack file found for it)", resource.urn);
