@@ -148,8 +148,11 @@ function compare(op: string, left: Value, right: Value): boolean {
 
 const COMPARISONS = new Set(["eq", "ne", "==", "!=", "contains", "in", ">", ">=", "<", "<=", "gt", "ge", "lt", "le"]);
 
-/** Whether the expression matches the sample request. Throws UnsupportedExpression outside the subset. */
-export function matches(expression: string, request: SampleRequest): boolean {
+type Condition = (request: SampleRequest) => boolean;
+type Operand = (request: SampleRequest) => Value;
+
+/** Parses an expression once into a function of the request. Throws UnsupportedExpression outside the subset. */
+export function compile(expression: string): Condition {
   const tokens = tokenize(expression);
   let position = 0;
   const peek = () => tokens[position];
@@ -158,77 +161,97 @@ export function matches(expression: string, request: SampleRequest): boolean {
     if (next()?.text !== text) throw new UnsupportedExpression(`expected ${text}`);
   };
 
-  const orExpr = (): boolean => {
-    let value = andExpr();
+  const orExpr = (): Condition => {
+    const terms = [andExpr()];
     while (peek()?.text === "or" || peek()?.text === "||") {
       next();
-      const right = andExpr();
-      value = value || right;
+      terms.push(andExpr());
     }
-    return value;
+    return terms.length === 1 ? terms[0] : (request) => terms.some((term) => term(request));
   };
-  const andExpr = (): boolean => {
-    let value = unary();
+  const andExpr = (): Condition => {
+    const terms = [unary()];
     while (peek()?.text === "and" || peek()?.text === "&&") {
       next();
-      const right = unary();
-      value = value && right;
+      terms.push(unary());
     }
-    return value;
+    return terms.length === 1 ? terms[0] : (request) => terms.every((term) => term(request));
   };
-  const unary = (): boolean => {
+  const unary = (): Condition => {
     if (peek()?.text === "not" || peek()?.text === "!") {
       next();
-      return !unary();
+      const inner = unary();
+      return (request) => !inner(request);
     }
     if (peek()?.text === "(") {
       next();
-      const value = orExpr();
+      const inner = orExpr();
       expect(")");
-      return value;
+      return inner;
     }
     const left = operand();
     if (peek() && COMPARISONS.has(peek().text)) {
       const op = next().text;
-      return compare(op, left, operand());
+      const right = operand();
+      return (request) => compare(op, left(request), right(request));
     }
-    return left === true;
+    return (request) => left(request) === true;
   };
-  const operand = (): Value => {
+  const operand = (): Operand => {
     const token = next();
     if (!token) throw new UnsupportedExpression("unexpected end");
-    if (token.kind === "string") return token.text;
-    if (token.kind === "number") return Number(token.text);
+    if (token.kind === "string") return () => token.text;
+    if (token.kind === "number") return () => Number(token.text);
     if (token.text === "{") {
       const set: string[] = [];
       while (peek() && peek().text !== "}") set.push(next().text);
       expect("}");
-      return { set };
+      return () => ({ set });
     }
     if (token.kind !== "word") throw new UnsupportedExpression(`unexpected ${token.text}`);
-    if (token.text === "true" || token.text === "false") return token.text === "true";
+    if (token.text === "true" || token.text === "false") return () => token.text === "true";
     if (peek()?.text === "(") {
       const fn = FUNCTIONS[token.text];
       if (!fn) throw new UnsupportedExpression(`function ${token.text}`);
       next();
-      const args: Value[] = [];
+      const args: Operand[] = [];
       while (peek() && peek().text !== ")") {
         args.push(operand());
         if (peek()?.text === ",") next();
       }
       expect(")");
-      return fn(args);
+      return (request) => fn(args.map((arg) => arg(request)));
     }
     if (peek()?.text === "[") {
       next();
       const index = next();
       expect("]");
-      return field(token.text, request, index?.text);
+      return (request) => field(token.text, request, index?.text);
     }
-    return field(token.text, request);
+    // Resolve the field name now, so an unknown one is refused when compiling, not per request.
+    field(token.text, { host: "", path: "" });
+    return (request) => field(token.text, request);
   };
 
-  const result = orExpr();
+  const condition = orExpr();
   if (position !== tokens.length) throw new UnsupportedExpression(`unexpected ${tokens[position].text}`);
-  return result;
+  return condition;
+}
+
+const compiled = new Map<string, Condition | UnsupportedExpression>();
+
+/** Whether the expression matches the sample request; each expression is compiled once. */
+export function matches(expression: string, request: SampleRequest): boolean {
+  let condition = compiled.get(expression);
+  if (!condition) {
+    try {
+      condition = compile(expression);
+    } catch (error) {
+      if (!(error instanceof UnsupportedExpression)) throw error;
+      condition = error;
+    }
+    compiled.set(expression, condition);
+  }
+  if (condition instanceof UnsupportedExpression) throw condition;
+  return condition(request);
 }

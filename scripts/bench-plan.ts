@@ -15,6 +15,7 @@ import { parseArgs } from "node:util";
 import { parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config";
 import { readStackFile, stackFilePath, type StackFile } from "../stacks/stack-file";
 import { toRulesetRule } from "../components/canonical-redirect";
+import { planEdgeRulesets } from "../components/edge-plan";
 import { planDnsRecords, planRedirectRules, planZoneSettings } from "../components/site-plan";
 import { runOffline } from "./lib/offline-run";
 import { planStack } from "./lib/plan-stack";
@@ -47,14 +48,18 @@ function flatProgram(file: StackFile): { program: () => Promise<void>; resources
   const rules = planRedirectRules(config).map(toRulesetRule);
   const records = planDnsRecords(config);
   const settings = planZoneSettings(config.zone.domain, config.tls);
+  const edgeRulesets = planEdgeRulesets(config);
   const program = async () => {
     for (const r of records) {
       new cloudflare.DnsRecord(r.logicalName, { zoneId, name: r.name, type: r.type, content: r.content, proxied: r.proxied, ttl: r.ttl, comment: r.comment }, { protect });
     }
     new cloudflare.Ruleset(`${config.zone.domain}-redirects`, { zoneId, kind: "zone", phase: "http_request_dynamic_redirect", name: "redirects", rules }, { protect });
+    for (const edge of edgeRulesets) {
+      new cloudflare.Ruleset(`${config.zone.domain}-${edge.phase}`, { zoneId, kind: "zone", phase: edge.phase, name: edge.purpose, rules: edge.rules }, { protect });
+    }
     for (const s of settings) new cloudflare.ZoneSetting(s.logicalName, { zoneId, settingId: s.settingId, value: s.value }, { protect });
   };
-  return { program, resources: records.length + 1 + settings.length };
+  return { program, resources: records.length + 1 + settings.length + edgeRulesets.length };
 }
 
 async function bareRun(file: StackFile, runner: "offline" | "sdk-default"): Promise<void> {
