@@ -31,6 +31,19 @@ export type Verdict =
     }
   | { status: "not-applicable"; message: string; urn?: string };
 
+const hostIndexes = new WeakMap<LaunchReadyConfig, Map<string, LaunchReadyConfig["hosts"][number]>>();
+
+/** The declared hosts by fully qualified name, built once per config: rules look hosts up per record. */
+export function declaredHost(config: LaunchReadyConfig | undefined, fqdn: unknown): LaunchReadyConfig["hosts"][number] | undefined {
+  if (!config) return undefined;
+  let index = hostIndexes.get(config);
+  if (!index) {
+    index = new Map(config.hosts.map((host) => [host.fqdn, host]));
+    hostIndexes.set(config, index);
+  }
+  return index.get(String(fqdn));
+}
+
 export interface BarContext {
   /** The stack's validated config; absent when the pack cannot find the stack file. */
   config?: LaunchReadyConfig;

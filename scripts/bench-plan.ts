@@ -28,11 +28,11 @@ function parsed(file: StackFile): LaunchReadyConfig {
   return result.config;
 }
 
-/** A stack of `records` proxied CNAME hosts on top of the prod example. */
+/** A stack of `records` proxied CNAME web hosts on top of the prod example. */
 function generatedStack(records: number): StackFile {
   const file = readStackFile(stackFilePath("prod"));
   const hosts = file.config["launch-ready:hosts"] as unknown[];
-  const extra = Array.from({ length: records - hosts.length }, (_, i) => ({ name: `svc-${i}`, target: `svc-${i}.origin.example.net`, purpose: "api" }));
+  const extra = Array.from({ length: records - hosts.length }, (_, i) => ({ name: `svc-${i}`, target: `svc-${i}.origin.example.net`, purpose: "web" }));
   return { ...file, stack: `generated-${records}`, config: { ...file.config, "launch-ready:hosts": [...hosts, ...extra] } };
 }
 

@@ -98,5 +98,8 @@ export const PLAN_LIMITS: Record<CloudflarePlan, PlanLimits> = {
   },
 };
 
+/** Longest rule expression Cloudflare accepts, in characters (Rules language reference). */
+export const MAX_EXPRESSION_LENGTH = 4096;
+
 /** Cloudflare's upper bound for a DNS record TTL, in seconds, on every plan. */
 export const MAXIMUM_RECORD_TTL = 86400;

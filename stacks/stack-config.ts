@@ -4,7 +4,7 @@
  * plan, and later live verification. No Pulumi here: callers hand in the raw key/value map.
  */
 import { formatConfigPath, problem, problemsFromIssues, type ConfigProblem, type PathSegment } from "./config-problems";
-import { MAXIMUM_RECORD_TTL, PLAN_LIMITS, type CloudflarePlan } from "./cloudflare-plans";
+import { MAX_EXPRESSION_LENGTH, MAXIMUM_RECORD_TTL, PLAN_LIMITS, type CloudflarePlan } from "./cloudflare-plans";
 import { classifyTarget, resolveHostInZone, toAsciiZoneName, type RecordTarget } from "./hostnames";
 import { BAR_IDS, isBarId } from "./minimum-bar";
 import {
@@ -205,6 +205,14 @@ function proxiedHost(name: string, zone: string, hostByFqdn: Map<string, Declare
 
 function resolveEdge(fields: EdgeFields, zone: string, plan: CloudflarePlan, hostByFqdn: Map<string, DeclaredHost>, problems: ConfigProblem[]): EdgeConfig {
   const limits = PLAN_LIMITS[plan];
+  // The cache rules name every API and admin host in one set; keep well inside one expression.
+  const privateHosts = [...hostByFqdn.values()].filter((h) => h.purpose === "api" || h.purpose === "admin");
+  const hostListLength = privateHosts.reduce((length, host) => length + host.fqdn.length + 3, 0);
+  if (hostListLength > MAX_EXPRESSION_LENGTH / 2) {
+    problems.push(
+      problem(["hosts"], `declares ${privateHosts.length} api and admin hosts, whose names fill ${hostListLength} characters of the cache rules' host list; Cloudflare allows ${MAX_EXPRESSION_LENGTH} per expression. Serve APIs from fewer hosts (paths on one api host), or use purpose other for hosts the edge need not know`),
+    );
+  }
   const endpoints: DeclaredEndpoint[] = [];
   fields.endpoints.forEach((endpoint, index) => {
     const at = (...rest: PathSegment[]) => ["edge", "endpoints", index, ...rest];

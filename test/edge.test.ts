@@ -253,3 +253,11 @@ describe("admin surfaces behind Cloudflare Access", () => {
     expect(problemsOf(raw)).toEqual([expect.objectContaining({ path: "launch-ready:edge.admin[0].allowEmails", message: expect.stringContaining("nobody sign in") })]);
   });
 });
+
+describe("a stack whose API and admin hosts would overflow one expression", () => {
+  test("is refused when read, before Cloudflare would refuse the cache rule", () => {
+    const raw = exampleConfig("prod");
+    raw["launch-ready:hosts"].push(...Array.from({ length: 120 }, (_, i) => ({ name: `tenant-api-${i}`, target: `tenant-${i}.fly.dev`, purpose: "api" })));
+    expect(problemsOf(raw)).toEqual([expect.objectContaining({ path: "launch-ready:hosts", message: expect.stringContaining("Cloudflare allows 4096 per expression") })]);
+  });
+});

@@ -1,5 +1,5 @@
 import { PROXIED_BY_DEFAULT } from "../../stacks/config-schema";
-import { fail, notApplicable, NOT_KNOWN_YET, pass, type BarRule } from "../bar";
+import { declaredHost, fail, notApplicable, NOT_KNOWN_YET, pass, type BarRule } from "../bar";
 import { DNS_RECORD } from "../resource-types";
 
 /** DNS-PROXIED: web, api and admin traffic passes Cloudflare (cache, WAF, DDoS); mail hosts never do. */
@@ -10,7 +10,7 @@ export const dnsProxied: BarRule = {
     const { name, proxied, type } = resource.props;
     if (!["A", "AAAA", "CNAME"].includes(String(type))) return notApplicable(`${String(type)} records are never proxied`, resource.urn);
     if (proxied === undefined || name === undefined) return notApplicable(`proxied: ${NOT_KNOWN_YET}`, resource.urn);
-    const host = context.config?.hosts.find((h) => h.fqdn === name);
+    const host = declaredHost(context.config, name);
     if (!host) return notApplicable(`${String(name)} is not a declared host (DNS-SUBDOMAINS judges that)`, resource.urn);
     const at = `launch-ready:hosts[${host.index}].proxied`;
     if (PROXIED_BY_DEFAULT.has(host.purpose) && proxied !== true) {

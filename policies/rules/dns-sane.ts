@@ -1,10 +1,10 @@
 import { MAXIMUM_RECORD_TTL, PLAN_LIMITS } from "../../stacks/cloudflare-plans";
 import { isPublicAddress } from "../../stacks/hostnames";
-import { fail, notApplicable, NOT_KNOWN_YET, pass, type BarRule, type DeclaredResource, type Verdict } from "../bar";
+import { declaredHost, fail, notApplicable, NOT_KNOWN_YET, pass, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "../bar";
 import { DNS_RECORD } from "../resource-types";
 
-function hostPath(resource: DeclaredResource, hosts: { fqdn: string; index: number }[] | undefined, key: string): string | undefined {
-  const host = hosts?.find((h) => h.fqdn === resource.props.name);
+function hostPath(resource: DeclaredResource, context: BarContext, key: string): string | undefined {
+  const host = declaredHost(context.config, resource.props.name);
   return host ? `launch-ready:hosts[${host.index}].${key}` : undefined;
 }
 
@@ -17,17 +17,16 @@ export const dnsSane: BarRule = {
   resourceTypes: [DNS_RECORD],
   checkResource(resource, context) {
     const { type, content, ttl } = resource.props;
-    const hosts = context.config?.hosts;
     if ((type === "A" || type === "AAAA") && content !== undefined && !isPublicAddress(String(content))) {
       return fail(`${String(resource.props.name)} points at ${String(content)}, a private or reserved address nobody on the internet can reach; use the origin's public address`, {
         urn: resource.urn,
-        configPath: hostPath(resource, hosts, "target"),
+        configPath: hostPath(resource, context, "target"),
       });
     }
     if (ttl === undefined) return notApplicable(`ttl: ${NOT_KNOWN_YET}`, resource.urn);
     const minimum = PLAN_LIMITS[context.config?.zone.plan ?? "free"].minimumRecordTtl;
     if (ttl !== 1 && (typeof ttl !== "number" || ttl < minimum || ttl > MAXIMUM_RECORD_TTL)) {
-      return fail(`${String(resource.props.name)} has TTL ${String(ttl)}; use 1 (automatic) or ${minimum} to ${MAXIMUM_RECORD_TTL} seconds`, { urn: resource.urn, configPath: hostPath(resource, hosts, "ttl") });
+      return fail(`${String(resource.props.name)} has TTL ${String(ttl)}; use 1 (automatic) or ${minimum} to ${MAXIMUM_RECORD_TTL} seconds`, { urn: resource.urn, configPath: hostPath(resource, context, "ttl") });
     }
     return pass(resource.urn);
   },
