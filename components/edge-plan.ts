@@ -167,13 +167,17 @@ export function planRateLimitRuleset(config: LaunchReadyConfig): PlannedRuleset 
 
 export const SECURITY_HEADERS = ["X-Content-Type-Options", "X-Frame-Options", "Referrer-Policy"] as const;
 
-/** Security headers on HTML answers, each only where the app did not set its own (EDGE-HEADERS). */
+/**
+ * Security headers on HTML answers, each only where the app did not set its own (EDGE-HEADERS),
+ * on every proxied host or only the listed ones.
+ */
 export function planSecurityHeadersRuleset(config: LaunchReadyConfig): PlannedRuleset {
   const values: Record<(typeof SECURITY_HEADERS)[number], string> = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": config.edge.headers.frameOptions,
     "Referrer-Policy": config.edge.headers.referrerPolicy,
   };
+  const hosts = config.edge.headers.hosts;
   return {
     phase: PHASES.responseHeaders,
     purpose: "security-headers",
@@ -181,7 +185,7 @@ export function planSecurityHeadersRuleset(config: LaunchReadyConfig): PlannedRu
     rules: SECURITY_HEADERS.map((header) => ({
       ref: `set-${slug(header)}`,
       description: `Set ${header}: ${values[header]} where the app does not (EDGE-HEADERS)`,
-      expression: allOf(HTML_RESPONSE, responseLacksHeader(header)),
+      expression: hosts ? allOf(hostIn(hosts), HTML_RESPONSE, responseLacksHeader(header)) : allOf(HTML_RESPONSE, responseLacksHeader(header)),
       action: "rewrite",
       enabled: true,
       actionParameters: { headers: { [header]: { operation: "set", value: values[header] } } },

@@ -93,6 +93,7 @@ const EXAMPLES: Record<string, string> = {
   "edge.headers": "headers: { frameOptions: DENY, referrerPolicy: strict-origin-when-cross-origin }",
   "edge.headers.frameOptions": "frameOptions: DENY   # DENY | SAMEORIGIN",
   "edge.headers.referrerPolicy": "referrerPolicy: strict-origin-when-cross-origin",
+  "edge.headers.hosts": "hosts: [www, app]",
   "edge.waf": "waf: { managed: true }",
   "edge.ddos": "ddos: { sensitivity: default }   # or omit to keep Cloudflare's defaults",
 };

@@ -199,6 +199,7 @@ export const edgeSchema = z.strictObject({
     .strictObject({
       frameOptions: z.enum(["DENY", "SAMEORIGIN"]).default("DENY"),
       referrerPolicy: z.enum(["strict-origin-when-cross-origin", "strict-origin", "same-origin", "no-referrer"]).default("strict-origin-when-cross-origin"),
+      hosts: z.array(hostName).optional().meta({ description: "Only these declared hosts get the headers. @default every proxied host" }),
     })
     .prefault({})
     .meta({ description: "Security headers set on HTML answers where the app does not (EDGE-HEADERS)." }),

@@ -77,7 +77,7 @@ export interface EdgeConfig {
   admin: DeclaredAdminProtection[];
   firewallRules: EdgeFields["firewallRules"];
   cors: Array<{ host: string; origins: string[] }>;
-  headers: EdgeFields["headers"];
+  headers: Omit<EdgeFields["headers"], "hosts"> & { hosts?: string[] };
   waf: EdgeFields["waf"];
   ddos?: EdgeFields["ddos"];
 }
@@ -264,7 +264,13 @@ function resolveEdge(fields: EdgeFields, zone: string, plan: CloudflarePlan, hos
     else cors.push({ host: host.fqdn, origins: entry.origins });
   });
 
-  return { cache: fields.cache, endpoints, admin, firewallRules: fields.firewallRules, cors, headers: fields.headers, waf: fields.waf, ddos: fields.ddos };
+  const headerHosts = fields.headers.hosts?.flatMap((name, index) => {
+    const host = proxiedHost(name, zone, hostByFqdn, ["edge", "headers", "hosts", index], "add headers to their answers", problems);
+    return host ? [host.fqdn] : [];
+  });
+  const headers = { ...fields.headers, hosts: headerHosts?.sort() };
+
+  return { cache: fields.cache, endpoints, admin, firewallRules: fields.firewallRules, cors, headers, waf: fields.waf, ddos: fields.ddos };
 }
 
 /**

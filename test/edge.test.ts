@@ -261,3 +261,17 @@ describe("a stack whose API and admin hosts would overflow one expression", () =
     expect(problemsOf(raw)).toEqual([expect.objectContaining({ path: "launch-ready:hosts", message: expect.stringContaining("Cloudflare allows 4096 per expression") })]);
   });
 });
+
+describe("security headers per host", () => {
+  test("listed hosts only; leaving out the canonical host fails EDGE-HEADERS", async () => {
+    const raw = exampleConfig("prod");
+    raw["launch-ready:edge"].headers = { hosts: ["app"] };
+    const report = await planStack({ ...exampleStack("prod"), config: raw });
+    const rules = report.resources.find((r) => r.inputs.phase === PHASES.responseHeaders)!.inputs.rules as any[];
+    expect(rules.every((r) => r.expression.startsWith('(http.host eq "app.example.com")'))).toBe(true);
+    expect(report.bar.filter((r) => r.id === "EDGE-HEADERS")).toEqual([expect.objectContaining({ status: "fail", message: expect.stringContaining("from www.example.com") })]);
+    raw["launch-ready:edge"].headers = { hosts: ["www", "app"] };
+    const fixed = await planStack({ ...exampleStack("prod"), config: raw });
+    expect(fixed.bar.filter((r) => r.id === "EDGE-HEADERS").map((r) => r.status)).toEqual(["pass"]);
+  });
+});

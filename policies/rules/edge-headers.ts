@@ -1,5 +1,5 @@
 import { PHASES } from "../../components/edge-plan";
-import { fail, pass, type BarRule } from "../bar";
+import { fail, notApplicable, pass, type BarRule } from "../bar";
 import { ruleMatches, rulesetsOfPhase } from "./edge-rules";
 
 const ACCEPTED: Record<string, (value: string) => boolean> = {
@@ -9,13 +9,15 @@ const ACCEPTED: Record<string, (value: string) => boolean> = {
 };
 
 /**
- * EDGE-HEADERS: an HTML answer the app sent without security headers leaves the edge with
- * X-Content-Type-Options, X-Frame-Options and a strict Referrer-Policy.
+ * EDGE-HEADERS: an HTML answer the app sent from the canonical host without security headers
+ * leaves the edge with X-Content-Type-Options, X-Frame-Options and a strict Referrer-Policy.
  */
 export const edgeHeaders: BarRule = {
   id: "EDGE-HEADERS",
-  checkStack(resources) {
-    const sample = { host: "any", path: "/", response: { contentType: "text/html", headers: {} } };
+  checkStack(resources, context) {
+    const config = context.config;
+    if (!config) return [notApplicable("the stack's canonical host is unknown (no stack file found for it)")];
+    const sample = { host: config.canonical.fqdn, path: "/", response: { contentType: "text/html", headers: {} } };
     const set = new Map<string, string>();
     for (const { rules } of rulesetsOfPhase(resources, PHASES.responseHeaders)) {
       for (const rule of rules.filter((r) => r.action === "rewrite")) {
@@ -29,6 +31,6 @@ export const edgeHeaders: BarRule = {
     const missing = Object.entries(ACCEPTED).filter(([name, accept]) => !set.has(name) || !accept(set.get(name)!)).map(([name]) => name);
     return missing.length === 0
       ? [pass()]
-      : [fail(`an HTML answer without its own ${missing.join(", ")} leaves the edge without ${missing.length === 1 ? "it" : "them"}; the kit's SecurityHeaders component sets them from launch-ready:edge.headers`, { configPath: "launch-ready:edge.headers" })];
+      : [fail(`an HTML answer without its own ${missing.join(", ")} from ${config.canonical.fqdn} leaves the edge without ${missing.length === 1 ? "it" : "them"}; the kit's SecurityHeaders component sets them from launch-ready:edge.headers`, { configPath: "launch-ready:edge.headers" })];
   },
 };
