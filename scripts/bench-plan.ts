@@ -152,7 +152,7 @@ function main(): void {
   log(`\nprod example, ${resources} resources (medians):`);
   log(`  warm, ${warm.kit.length} alternating blocks of 25 runs in one process: kit ${prod.warm.kitMs.toFixed(1)} ms, floor ${prod.warm.floorMs.toFixed(1)} ms, kit/floor ${prod.warm.ratio.toFixed(2)} (target <= 1.30)`);
   log(`  cold, a fresh process each: kit ${prod.cold.kitMs.toFixed(1)} ms, floor ${prod.cold.floorMs.toFixed(1)} ms, kit/floor ${prod.cold.ratio.toFixed(2)}`);
-  log(`    (cold includes one-time start-up the floor never pays: the first zod parse and ICU's first IDN conversion, about 13 ms here)`);
+  log("    (cold includes one-time start-up the floor never pays: the first zod parse, ICU's first IDN conversion, the first runs of the kit's code)");
   log(`  untuned SDK, cold: ${prod.cold.untunedMs.toFixed(1)} ms, kit/untuned ${(prod.cold.kitMs / prod.cold.untunedMs).toFixed(2)}`);
 
   log("\ngenerated stacks (median of kit runs; one floor run each):");
