@@ -2,6 +2,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, test } from "vitest";
 import { CanonicalRedirect, REDIRECT_PHASE } from "../components/canonical-redirect";
 import { DnsRecords } from "../components/dns-records";
+import { PHASES, planEdgeRulesets } from "../components/edge-plan";
+import { EdgeCache, EdgeFirewall, SecurityHeaders } from "../components/edge-protection";
 import { allOf, hostIn, pathIs, quote } from "../components/rules-expression";
 import { LaunchReadySite } from "../components/site";
 import { planDnsRecords, planRedirectRules } from "../components/site-plan";
@@ -145,6 +147,35 @@ describe("rule expressions", () => {
 
   test("several hosts use one set", () => {
     expect(hostIn(["a.example.com", "b.example.com"])).toBe('http.host in {"a.example.com" "b.example.com"}');
+  });
+});
+
+describe("edge components", () => {
+  test("each creates its phases' entrypoint rulesets, protected, and takes a transform", async () => {
+    const config = parsedExample("prod");
+    const rulesets = planEdgeRulesets(config);
+    const resources = await register(() => {
+      new EdgeCache("cache", { zoneId: ZONE_ID, zoneName: "example.com", rulesets: rulesets.filter((r) => r.phase === PHASES.cache), protect: true });
+      new EdgeFirewall("firewall", {
+        zoneId: ZONE_ID,
+        zoneName: "example.com",
+        rulesets: rulesets.filter((r) => r.phase === PHASES.rateLimit),
+        transform: { ruleset: (args) => void (args.description = "tuned by the team") },
+      });
+    });
+    const byPhase = Object.fromEntries(ofType(resources, "cloudflare:index/ruleset:Ruleset").map((r) => [r.inputs.phase, r]));
+    expect(byPhase[PHASES.cache]).toMatchObject({ name: "example.com-http_request_cache_settings", protect: true, inputs: { kind: "zone", zoneId: ZONE_ID } });
+    expect(byPhase[PHASES.rateLimit].inputs.description).toBe("tuned by the team");
+    expect((byPhase[PHASES.rateLimit].inputs.rules as any[])[0].ratelimit).toEqual({ characteristics: ["cf.colo.id", "ip.src"], period: 60, requestsPerPeriod: 10, mitigationTimeout: 600 });
+  });
+
+  test("two components claiming one phase of one zone fail by name", async () => {
+    const cache = planEdgeRulesets(parsedExample("prod")).filter((r) => r.phase === PHASES.cache);
+    const failure = await register(() => {
+      new EdgeCache("cache", { zoneId: ZONE_ID, zoneName: "example.com", rulesets: cache });
+      new SecurityHeaders("headers", { zoneId: ZONE_ID, zoneName: "example.com", rulesets: cache });
+    }).then(() => undefined, (error: Error) => error);
+    expect(failure?.message).toContain('SecurityHeaders "headers" would create a second http_request_cache_settings ruleset for example.com, which EdgeCache "cache" already owns');
   });
 });
 
