@@ -34,6 +34,10 @@ export interface PlanLimits {
    * positives, and a launch should not start by blocking real users.
    */
   managedRulesets: readonly ManagedRuleset[];
+  /** Every managed WAF ruleset the plan may deploy (a zone deploys each at most once). */
+  availableManagedRulesets: readonly ManagedRuleset[];
+  /** Whether rule expressions may use the regex operator `matches` (Business and Enterprise). */
+  regex: boolean;
 }
 
 export interface ManagedRuleset {
@@ -44,19 +48,20 @@ export interface ManagedRuleset {
 /** Cloudflare's managed rulesets; their IDs are the same for every zone. */
 export const MANAGED_RULESETS = {
   cloudflareManaged: { name: "Cloudflare Managed Ruleset", id: "efb7b8c949ac4650a09736fc376e9aee" },
+  owaspCore: { name: "Cloudflare OWASP Core Ruleset", id: "4814384a9e5d4991b9815dcfc25d2f1f" },
   freeManaged: { name: "Cloudflare Free Managed Ruleset", id: "77454fe2d30c4220b5701f6fdfb893ba" },
   httpDdos: { name: "HTTP DDoS Attack Protection", id: "4d21379b4f9f4bb088e0729962c8b3cf" },
 } as const satisfies Record<string, ManagedRuleset>;
 
 /**
- * Sources (figures written down on 2026-11-25; Cloudflare changes plans, so re-check them):
- * - Rate limiting by plan: cloudflare/cloudflare-docs src/content/partials/waf/rate-limiting-availability-by-plan.mdx
+ * Checked on 2026-11-25 against Cloudflare's own documentation sources (cloudflare/cloudflare-docs;
+ * Cloudflare changes plans, so re-check them when upgrading):
+ * - Rule counts per plan (custom rules, cache rules, transform rules, Single Redirects, regex, managed
+ *   rulesets): src/content/plans/index.json @0188ca2f50e3f50c3cc67cbc095989ebabe9e062
+ * - Rate limiting by plan: src/content/partials/waf/rate-limiting-availability-by-plan.mdx @8bce8c0d
  *   (https://developers.cloudflare.com/waf/rate-limiting-rules/#availability)
- * - Single Redirects: https://developers.cloudflare.com/rules/url-forwarding/single-redirects/#availability
- * - WAF custom rules: https://developers.cloudflare.com/waf/custom-rules/#availability
- * - Cache rules: https://developers.cloudflare.com/cache/how-to/cache-rules/#availability
- * - Response header transform rules: https://developers.cloudflare.com/rules/transform/#availability
- * - Managed rulesets: https://developers.cloudflare.com/waf/managed-rules/#availability
+ * - Managed ruleset IDs: src/content/docs/waf/managed-rules/index.mdx @07acbb66; HTTP DDoS ruleset ID:
+ *   src/content/docs/terraform/additional-configurations/ddos-managed-rulesets.mdx @0d09680d
  * - DNS record TTL: https://developers.cloudflare.com/dns/manage-dns-records/reference/ttl/
  */
 export const PLAN_LIMITS: Record<CloudflarePlan, PlanLimits> = {
@@ -68,6 +73,8 @@ export const PLAN_LIMITS: Record<CloudflarePlan, PlanLimits> = {
     responseHeaderRules: 10,
     rateLimit: { rules: 1, maxPeriod: 10, maxTimeout: 10, hostField: false },
     managedRulesets: [MANAGED_RULESETS.freeManaged],
+    availableManagedRulesets: [MANAGED_RULESETS.freeManaged],
+    regex: false,
   },
   pro: {
     singleRedirectRules: 25,
@@ -77,6 +84,8 @@ export const PLAN_LIMITS: Record<CloudflarePlan, PlanLimits> = {
     responseHeaderRules: 25,
     rateLimit: { rules: 2, maxPeriod: 60, maxTimeout: 3600, hostField: true },
     managedRulesets: [MANAGED_RULESETS.cloudflareManaged],
+    availableManagedRulesets: [MANAGED_RULESETS.freeManaged, MANAGED_RULESETS.cloudflareManaged, MANAGED_RULESETS.owaspCore],
+    regex: false,
   },
   business: {
     singleRedirectRules: 50,
@@ -86,6 +95,8 @@ export const PLAN_LIMITS: Record<CloudflarePlan, PlanLimits> = {
     responseHeaderRules: 50,
     rateLimit: { rules: 5, maxPeriod: 600, maxTimeout: 86400, hostField: true },
     managedRulesets: [MANAGED_RULESETS.cloudflareManaged],
+    availableManagedRulesets: [MANAGED_RULESETS.freeManaged, MANAGED_RULESETS.cloudflareManaged, MANAGED_RULESETS.owaspCore],
+    regex: true,
   },
   enterprise: {
     singleRedirectRules: 300,
@@ -95,6 +106,8 @@ export const PLAN_LIMITS: Record<CloudflarePlan, PlanLimits> = {
     responseHeaderRules: 300,
     rateLimit: { rules: 100, maxPeriod: 65535, maxTimeout: 86400, hostField: true },
     managedRulesets: [MANAGED_RULESETS.cloudflareManaged],
+    availableManagedRulesets: [MANAGED_RULESETS.freeManaged, MANAGED_RULESETS.cloudflareManaged, MANAGED_RULESETS.owaspCore],
+    regex: true,
   },
 };
 

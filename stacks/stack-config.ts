@@ -249,6 +249,11 @@ function resolveEdge(fields: EdgeFields, zone: string, plan: CloudflarePlan, hos
       admin.push({ host: host.fqdn, protection: "challenge", allowIps: [], allowEmails: [], allowEmailDomains: [] });
     }
   }
+  fields.firewallRules.forEach((rule, index) => {
+    if (!limits.regex && /\smatches\s|\s~\s/.test(rule.expression)) {
+      problems.push(problem(["edge", "firewallRules", index, "expression"], `uses the regex operator, which the ${plan} plan does not have (Business and Enterprise do); use starts_with, ends_with, contains or in`));
+    }
+  });
   const customRules = admin.filter((a) => a.protection !== "access").length + fields.firewallRules.length;
   if (customRules > limits.customRules) {
     const parts = fields.firewallRules.length > 0 ? ` (${customRules - fields.firewallRules.length} for admin protection, ${fields.firewallRules.length} in edge.firewallRules)` : "";

@@ -103,6 +103,9 @@ describe("each EDGE rule fails what it should", () => {
     expect(judge(edgeWaf, prod.filter((r) => r.props.phase !== PHASES.managedWaf))[0].message).toContain("launch-ready:edge.waf.managed: true");
     const freeContext = { config: { ...config, zone: { ...config.zone, plan: "free" as CloudflarePlan } } };
     expect(judge(edgeWaf, prod, freeContext)[0].message).toContain("not available on the free plan");
+    // The Free Managed Ruleset exists on every plan; deploying it beside the kit's is allowed.
+    const withFree = editPhase(PHASES.managedWaf, (rules) => [...rules, { ref: "free", expression: "true", action: "execute", actionParameters: { id: "77454fe2d30c4220b5701f6fdfb893ba" } }]);
+    expect(judge(edgeWaf, withFree)).toEqual([]);
   });
 
   test("EDGE-RATE-LIMIT: a kind not declared, an endpoint no rule covers, more rules than the plan allows", () => {
@@ -227,6 +230,9 @@ describe("the escape hatch for hand-written firewall rules", () => {
     const free = exampleConfig("staging");
     free["launch-ready:edge"].firewallRules = Array.from({ length: 5 }, (_, i) => ({ description: `Rule ${i}`, expression: "true", action: "log", reason: "Watching traffic before launch" }));
     expect(problemsOf(free).map((p) => p.message)).toContainEqual("needs 6 WAF custom rules (1 for admin protection, 5 in edge.firewallRules), but the free plan allows 5");
+    const regex = exampleConfig("prod");
+    regex["launch-ready:edge"].firewallRules = [{ description: "Old paths", expression: 'http.request.uri.path matches "^/wp-"', action: "block", reason: "Scanners probing WordPress paths" }];
+    expect(problemsOf(regex)).toEqual([expect.objectContaining({ path: "launch-ready:edge.firewallRules[0].expression", message: expect.stringContaining("the pro plan does not have") })]);
   });
 });
 
