@@ -64,6 +64,12 @@ export const MANAGED_RULESETS = {
  *   src/content/docs/terraform/additional-configurations/ddos-managed-rulesets.mdx @0d09680d
  * - DNS record TTL: https://developers.cloudflare.com/dns/manage-dns-records/reference/ttl/
  */
+/** Pro and up may run every managed ruleset; the kit deploys the Cloudflare Managed Ruleset. */
+const PAID_PLAN_WAF = {
+  managedRulesets: [MANAGED_RULESETS.cloudflareManaged],
+  availableManagedRulesets: [MANAGED_RULESETS.freeManaged, MANAGED_RULESETS.cloudflareManaged, MANAGED_RULESETS.owaspCore],
+};
+
 export const PLAN_LIMITS: Record<CloudflarePlan, PlanLimits> = {
   free: {
     singleRedirectRules: 10,
@@ -83,8 +89,7 @@ export const PLAN_LIMITS: Record<CloudflarePlan, PlanLimits> = {
     cacheRules: 25,
     responseHeaderRules: 25,
     rateLimit: { rules: 2, maxPeriod: 60, maxTimeout: 3600, hostField: true },
-    managedRulesets: [MANAGED_RULESETS.cloudflareManaged],
-    availableManagedRulesets: [MANAGED_RULESETS.freeManaged, MANAGED_RULESETS.cloudflareManaged, MANAGED_RULESETS.owaspCore],
+    ...PAID_PLAN_WAF,
     regex: false,
   },
   business: {
@@ -94,8 +99,7 @@ export const PLAN_LIMITS: Record<CloudflarePlan, PlanLimits> = {
     cacheRules: 50,
     responseHeaderRules: 50,
     rateLimit: { rules: 5, maxPeriod: 600, maxTimeout: 86400, hostField: true },
-    managedRulesets: [MANAGED_RULESETS.cloudflareManaged],
-    availableManagedRulesets: [MANAGED_RULESETS.freeManaged, MANAGED_RULESETS.cloudflareManaged, MANAGED_RULESETS.owaspCore],
+    ...PAID_PLAN_WAF,
     regex: true,
   },
   enterprise: {
@@ -105,8 +109,7 @@ export const PLAN_LIMITS: Record<CloudflarePlan, PlanLimits> = {
     cacheRules: 300,
     responseHeaderRules: 300,
     rateLimit: { rules: 100, maxPeriod: 65535, maxTimeout: 86400, hostField: true },
-    managedRulesets: [MANAGED_RULESETS.cloudflareManaged],
-    availableManagedRulesets: [MANAGED_RULESETS.freeManaged, MANAGED_RULESETS.cloudflareManaged, MANAGED_RULESETS.owaspCore],
+    ...PAID_PLAN_WAF,
     regex: true,
   },
 };
