@@ -46,6 +46,7 @@ export class DnsRecords extends pulumi.ComponentResource {
           type: record.type,
           content: record.content,
           proxied: record.proxied,
+          ...(record.priority === undefined ? {} : { priority: record.priority }),
           ttl: record.ttl,
           comment: record.comment,
         },

@@ -12,8 +12,10 @@ export interface PlannedRecord {
   logicalName: string;
   /** Fully qualified name, as Cloudflare stores and returns it. */
   name: string;
-  type: "A" | "AAAA" | "CNAME";
+  type: "A" | "AAAA" | "CNAME" | "TXT" | "MX";
   content: string;
+  /** MX preference; only MX records have one. */
+  priority?: number;
   proxied: boolean;
   ttl: number;
   comment: string;

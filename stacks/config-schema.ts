@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { CLOUDFLARE_PLANS } from "./cloudflare-plans";
+import { MAIL_PROVIDERS } from "../components/mail-auth/providers";
 import { classifyTarget, toAsciiHostname } from "./hostnames";
 
 export const CONFIG_NAMESPACE = "launch-ready";
@@ -212,6 +213,52 @@ export const edgeSchema = z.strictObject({
     .meta({ description: "Override Cloudflare's HTTP DDoS protection; omit to keep Cloudflare's defaults (recommended)." }),
 });
 
+const dmarcPolicy = z.enum(["none", "quarantine", "reject"]);
+
+export const emailSchema = z.strictObject({
+  senders: z
+    .array(
+      z.strictObject({
+        provider: z.enum(MAIL_PROVIDERS).meta({ description: "Who sends the mail; the preset knows its SPF include and DKIM shape." }),
+        domain: hostName.default("@").meta({ description: 'The sending name: "@" for the apex, or a subdomain such as send. @default "@"' }),
+        dkim: z
+          .array(
+            z.strictObject({
+              selector: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, "must be a DKIM selector such as google or s1"),
+              value: z.string().trim().min(1).meta({ description: "The TXT key (v=DKIM1; k=rsa; p=...) or, for CNAME providers, the target host the provider gives." }),
+            }),
+          )
+          .default([])
+          .meta({ description: "DKIM records from the provider's console (MAIL-DKIM wants at least one per sender)." }),
+        include: z.string().optional().meta({ description: "SPF include for a custom sender." }),
+        addresses: z.array(z.string()).default([]).meta({ description: "ip4/ip6 addresses for a custom sender's SPF." }),
+      }),
+    )
+    .default([]),
+  inbound: z
+    .strictObject({
+      provider: z.enum(MAIL_PROVIDERS),
+      mx: z.array(z.strictObject({ host: z.string(), priority: z.number().int().min(0).max(65535) })).optional().meta({ description: "MX hosts for a custom provider." }),
+    })
+    .optional()
+    .meta({ description: "Who receives mail for the apex; omit if nobody does (the apex then gets a null MX)." }),
+  dmarc: z
+    .strictObject({
+      policy: dmarcPolicy.default("reject").meta({ description: "p= for mail failing SPF and DKIM alignment. @default reject" }),
+      subdomainPolicy: dmarcPolicy.optional(),
+      rua: z.array(z.email()).min(1, "needs a report address, or nobody learns who sends as the domain"),
+      ruf: z.array(z.email()).default([]),
+      adkim: z.enum(["r", "s"]).default("r"),
+      aspf: z.enum(["r", "s"]).default("r"),
+      ramp: z
+        .array(z.strictObject({ from: z.iso.date(), policy: dmarcPolicy }))
+        .default([])
+        .meta({ description: "Dated steps that tighten the policy, e.g. quarantine from one date, reject from a later one; applied at each pulumi up." }),
+    })
+    .optional(),
+  parked: z.array(hostName).default([]).meta({ description: "Names that send no mail: each gets v=spf1 -all, DMARC p=reject and a null MX (MAIL-PARKED)." }),
+});
+
 /** Every `launch-ready:*` key, without the namespace. */
 export const stackConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS).meta({ description: "Which environment this stack is; production gets the strictest defaults and protection." }),
@@ -221,6 +268,7 @@ export const stackConfigSchema = z.strictObject({
   redirects: z.array(redirectSchema).default([]).meta({ description: "Extra redirects (old paths, retired hosts), in the same ruleset as the canonical redirect." }),
   tls: tlsSchema.prefault({}),
   protect: z.boolean().optional().meta({ description: "Protect DNS and zone resources from deletion (OPS-PROTECT). @default true in production" }),
+  email: emailSchema.prefault({}).meta({ description: "SPF, DKIM, DMARC and MX from provider presets." }),
   edge: edgeSchema.prefault({}).meta({ description: "Cache, WAF, rate limits, admin protection, security headers and CORS at the Cloudflare edge." }),
   waivers: z.array(waiverSchema).default([]).meta({ description: "Written exceptions to the minimum bar, each with a reason, an owner and an expiry date. Listed in the plan and the handover." }),
 });
@@ -229,3 +277,4 @@ export type StackConfigFields = z.output<typeof stackConfigSchema>;
 export type TlsSettings = z.output<typeof tlsSchema>;
 export type Waiver = z.output<typeof waiverSchema>;
 export type EdgeFields = z.output<typeof edgeSchema>;
+export type EmailFields = z.output<typeof emailSchema>;

@@ -33,7 +33,7 @@ describe.each(EXAMPLE_STACKS)("plan --stack %s --json", (stack) => {
     expect(report.bar.filter((r) => r.status === "fail")).toEqual([]);
     expect(report.summary.barFailures).toBe(0);
     expect(report.summary.byType).toEqual({
-      "cloudflare:index/dnsRecord:DnsRecord": 7,
+      "cloudflare:index/dnsRecord:DnsRecord": stack === "prod" ? 11 : 10,
       "cloudflare:index/ruleset:Ruleset": 6,
       "cloudflare:index/zoneSetting:ZoneSetting": 6,
     });
@@ -56,7 +56,7 @@ describe("plan, human output", () => {
     expect(stdout).toContain("http_request_dynamic_redirect, 2 rules");
     expect(stdout).toContain("ssl = strict");
     expect(stdout).toContain("min_tls_version = 1.2");
-    expect(stdout).toMatch(/Summary: 19 resources to create \(7 cloudflare\.DnsRecord, 6 cloudflare\.Ruleset, 6 cloudflare\.ZoneSetting\) in 7 components; 19 protected/);
+    expect(stdout).toMatch(/Summary: 23 resources to create \(11 cloudflare\.DnsRecord, 6 cloudflare\.Ruleset, 6 cloudflare\.ZoneSetting\) in 7 components; 23 protected/);
   });
 
   test("a stack file anywhere can be planned with --config", () => {

@@ -19,7 +19,9 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
     const config = parsedExample(stack);
     const report = await planStack(exampleStack(stack));
     const records = report.resources.filter((r) => r.type === DNS);
-    expect(records.map((r) => r.inputs.name).sort()).toEqual(config.hosts.flatMap((h) => h.records.map(() => h.fqdn)).sort());
+    const web = records.filter((r) => ["A", "AAAA", "CNAME"].includes(String(r.inputs.type)) && !String(r.inputs.name).includes("._domainkey."));
+    expect(web.map((r) => r.inputs.name).sort()).toEqual(config.hosts.flatMap((h) => h.records.map(() => h.fqdn)).sort());
+    expect(records.filter((r) => r.inputs.name === `_dmarc.${config.zone.domain}`)).toHaveLength(1);
     expect(records.every((r) => String(r.inputs.name).endsWith(config.zone.domain))).toBe(true);
 
     // One entrypoint ruleset per phase, never two.
@@ -33,7 +35,12 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
     );
     expect(report.summary).toMatchObject({ zone: config.zone.domain, canonicalUrl: `https://${config.canonical.fqdn}`, components: 7 });
     expect(report.bar.map((r) => [r.id, r.status])).toEqual(
-      BAR_RULES.map((rule) => [rule.id, rule.id === "OPS-PROTECT" && config.environment !== "production" ? "not-applicable" : "pass"]),
+      BAR_RULES.map((rule) => {
+        // Production protects and sends mail; the other examples only park their apex.
+        const production = config.environment === "production";
+        const notApplicable = production ? rule.id === "MAIL-PARKED" : rule.id === "OPS-PROTECT" || rule.id === "MAIL-DKIM";
+        return [rule.id, notApplicable ? "not-applicable" : "pass"];
+      }),
     );
   });
 
@@ -66,7 +73,7 @@ describe("production protection (OPS-PROTECT)", () => {
   test("every DNS record, ruleset and zone setting of production is protected", async () => {
     const run = await runProgram(exampleConfig("prod"));
     const custom = run.resources.filter((r) => r.custom);
-    expect(custom.length).toBe(19);
+    expect(custom.length).toBe(23);
     expect(custom.filter((r) => !r.protect)).toEqual([]);
   });
 

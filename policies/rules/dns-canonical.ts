@@ -25,7 +25,7 @@ export const dnsCanonical: BarRule = {
     const canonical = context.config?.canonical;
     if (!canonical) return [notApplicable("the stack's canonical host is unknown (no stack file found for it)")];
     const alternate = canonical.alternateFqdn;
-    const records = resources.filter((r) => r.type === DNS_RECORD && r.props.name === alternate);
+    const records = resources.filter((r) => r.type === DNS_RECORD && r.props.name === alternate && ["A", "AAAA", "CNAME"].includes(String(r.props.type)));
     if (records.length === 0) {
       return [fail(`${alternate} has no DNS record, so it cannot redirect to ${canonical.fqdn}; declare it in launch-ready:hosts (purpose web)`, { configPath: "launch-ready:hosts" })];
     }

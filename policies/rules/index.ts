@@ -11,6 +11,10 @@ import { edgeDdos } from "./edge-ddos";
 import { edgeHeaders } from "./edge-headers";
 import { edgeRateLimit } from "./edge-rate-limit";
 import { edgeWaf } from "./edge-waf";
+import { mailDkim } from "./mail-dkim";
+import { mailDmarc } from "./mail-dmarc";
+import { mailParked } from "./mail-parked";
+import { mailSpf } from "./mail-spf";
 import { opsProtect } from "./ops-protect";
 import { tlsHsts } from "./tls-hsts";
 import { tlsHttpsOnly } from "./tls-https-only";
@@ -35,6 +39,10 @@ export const BAR_RULES: readonly BarRule[] = [
   edgeDdos,
   edgeAdmin,
   edgeCors,
+  mailSpf,
+  mailDkim,
+  mailDmarc,
+  mailParked,
   opsProtect,
 ].sort(
   (a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id),

@@ -67,7 +67,7 @@ function keyInputs(resource: Pick<RegisteredResource, "type" | "inputs">): strin
   const inputs = resource.inputs;
   switch (resource.type) {
     case DNS_RECORD:
-      return `${inputs.type} ${inputs.name} → ${inputs.content}\n${inputs.proxied ? "proxied" : "DNS only"}, ttl ${inputs.ttl === 1 ? "auto" : inputs.ttl}`;
+      return `${inputs.type} ${inputs.name} → ${inputs.priority === undefined ? "" : `${inputs.priority} `}${inputs.content}\n${inputs.proxied ? "proxied" : "DNS only"}, ttl ${inputs.ttl === 1 ? "auto" : inputs.ttl}`;
     case RULESET: {
       const rules = (inputs.rules as Array<Record<string, any>> | undefined) ?? [];
       const lines = rules.map((rule) => {

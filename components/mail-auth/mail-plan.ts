@@ -1,0 +1,65 @@
+/**
+ * The zone's mail records as plain data: MX, one merged SPF record per sending name, DKIM, DMARC
+ * (with its dated ramp) and the records that keep parked names from being spoofed.
+ */
+import { DEFAULT_DNS_ONLY_TTL, type LaunchReadyConfig } from "../../stacks/stack-config";
+import { recordComment, type PlannedRecord } from "../site-plan";
+
+type DmarcPolicy = "none" | "quarantine" | "reject";
+
+/** The DMARC policy in force on `day` (YYYY-MM-DD): the last ramp step that has started, else the base policy. */
+export function effectiveDmarcPolicy(dmarc: NonNullable<LaunchReadyConfig["email"]["dmarc"]>, day: string): DmarcPolicy {
+  const started = dmarc.ramp.filter((step) => step.from <= day);
+  return started.length > 0 ? started[started.length - 1].policy : dmarc.policy;
+}
+
+export function spfRecord(includes: readonly string[], addresses: readonly string[], all: "-all" | "~all"): string {
+  const addressTerms = addresses.map((address) => `${address.includes(":") ? "ip6" : "ip4"}:${address}`);
+  return ["v=spf1", ...addressTerms, ...includes.map((include) => `include:${include}`), all].join(" ");
+}
+
+function mailRecord(config: LaunchReadyConfig, name: string, type: PlannedRecord["type"], content: string, label: string, priority?: number): PlannedRecord {
+  return {
+    logicalName: `${name}-${type}-${label}`,
+    name,
+    type,
+    content,
+    ...(priority === undefined ? {} : { priority }),
+    proxied: false,
+    ttl: DEFAULT_DNS_ONLY_TTL,
+    comment: recordComment(config.environment),
+    purpose: "mail",
+  };
+}
+
+export function planMailRecords(config: LaunchReadyConfig, day: string): PlannedRecord[] {
+  const { email, zone } = config;
+  const records: PlannedRecord[] = [];
+  for (const mx of email.inboundMx) records.push(mailRecord(config, zone.domain, "MX", mx.host, mx.host, mx.priority));
+  for (const sending of email.sending) {
+    records.push(mailRecord(config, sending.domain, "TXT", spfRecord(sending.includes, sending.addresses, "~all"), "spf"));
+    for (const sender of sending.senders) {
+      for (const key of sender.dkim) records.push(mailRecord(config, `${key.selector}._domainkey.${sending.domain}`, key.type, key.value, "dkim"));
+    }
+  }
+  if (email.dmarc) {
+    const dmarc = email.dmarc;
+    const tags = [
+      "v=DMARC1",
+      `p=${effectiveDmarcPolicy(dmarc, day)}`,
+      ...(dmarc.subdomainPolicy ? [`sp=${dmarc.subdomainPolicy}`] : []),
+      `rua=${dmarc.rua.map((address) => `mailto:${address}`).join(",")}`,
+      ...(dmarc.ruf.length > 0 ? [`ruf=${dmarc.ruf.map((address) => `mailto:${address}`).join(",")}`] : []),
+      `adkim=${dmarc.adkim}`,
+      `aspf=${dmarc.aspf}`,
+    ];
+    records.push(mailRecord(config, `_dmarc.${zone.domain}`, "TXT", tags.join("; "), "dmarc"));
+  }
+  for (const name of email.parked) {
+    records.push(mailRecord(config, name, "TXT", "v=spf1 -all", "spf"));
+    // RFC 7505: a null MX says the name accepts no mail.
+    records.push(mailRecord(config, name, "MX", ".", "null", 0));
+    if (!(name === zone.domain && email.dmarc)) records.push(mailRecord(config, `_dmarc.${name}`, "TXT", "v=DMARC1; p=reject", "dmarc"));
+  }
+  return records.sort((a, b) => (a.logicalName < b.logicalName ? -1 : a.logicalName > b.logicalName ? 1 : 0));
+}

@@ -1,0 +1,33 @@
+import { parseDkimKey } from "../../components/mail-auth/dkim";
+import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
+import { recordsAt } from "./mail-records";
+
+/** MAIL-DKIM: every declared sender publishes a DKIM record, and every DKIM key is one receivers accept. */
+export const mailDkim: BarRule = {
+  id: "MAIL-DKIM",
+  checkStack(resources, context) {
+    const sending = context.config?.email.sending ?? [];
+    if (sending.length === 0) return [notApplicable("the stack declares no sender")];
+    const verdicts: Verdict[] = [];
+    for (const name of sending) {
+      for (const sender of name.senders) {
+        const at = `launch-ready:email.senders[${sender.index}].dkim`;
+        if (sender.dkim.length === 0) {
+          verdicts.push(fail(`the ${sender.provider} sender of ${name.domain} has no DKIM record; copy the selector and key (or CNAME target) from the provider's console`, { configPath: at }));
+          continue;
+        }
+        for (const key of sender.dkim) {
+          const host = `${key.selector}._domainkey.${name.domain}`;
+          const [record] = recordsAt(resources, host, key.type);
+          if (!record) {
+            verdicts.push(fail(`${host} is declared but no ${key.type} record is planned for it`, { configPath: at }));
+          } else if (key.type === "TXT") {
+            const parsed = parseDkimKey(String(record.props.content ?? ""));
+            if (parsed.errors.length > 0) verdicts.push(fail(`${host}: ${parsed.errors.join("; ")}`, { urn: record.urn, configPath: at }));
+          }
+        }
+      }
+    }
+    return verdicts.length > 0 ? verdicts : [pass()];
+  },
+};
