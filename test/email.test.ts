@@ -1,0 +1,123 @@
+import { generateKeyPairSync } from "node:crypto";
+import { describe, expect, test } from "vitest";
+import { effectiveDmarcPolicy, planMailRecords } from "../components/mail-auth/mail-plan";
+import { MAIL_PROVIDER_PRESETS, MAIL_PROVIDERS } from "../components/mail-auth/providers";
+import { planStack } from "../scripts/lib/plan-stack";
+import { parseStackConfig, type ConfigProblem } from "../stacks/stack-config";
+import { exampleConfig, exampleStack, parsedExample } from "./helpers";
+
+const dkimKey = (bits = 2048) => `v=DKIM1; k=rsa; p=${generateKeyPairSync("rsa", { modulusLength: bits }).publicKey.export({ type: "spki", format: "der" }).toString("base64")}`;
+
+function problemsOf(raw: Record<string, any>): ConfigProblem[] {
+  const parsed = parseStackConfig(raw);
+  if (parsed.ok) throw new Error("expected the config to be refused");
+  return parsed.problems;
+}
+
+function withEmail(email: Record<string, unknown>, stack = "prod"): Record<string, any> {
+  const raw = exampleConfig(stack);
+  raw["launch-ready:email"] = email;
+  return raw;
+}
+
+async function barOf(raw: Record<string, any>, stack = "prod") {
+  const report = await planStack({ ...exampleStack(stack), config: raw });
+  return { report, failing: report.bar.filter((r) => r.status === "fail") };
+}
+
+describe("the prod example's mail", () => {
+  test("plans MX, one SPF, DKIM and DMARC records that pass", async () => {
+    const records = planMailRecords(parsedExample("prod"), "2026-11-25");
+    expect(records.map((r) => `${r.type} ${r.name} ${r.priority ?? ""} ${r.content.slice(0, 40)}`.replace(/\s+/g, " ").trim())).toEqual([
+      "TXT _dmarc.example.com v=DMARC1; p=reject; rua=mailto:dmarc-rep",
+      "MX example.com 1 smtp.google.com",
+      "TXT example.com v=spf1 include:_spf.google.com ~all",
+      "TXT google._domainkey.example.com v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQ",
+    ]);
+    expect(records.every((r) => !r.proxied)).toBe(true);
+    const { report } = await barOf(exampleConfig("prod"));
+    expect(report.bar.filter((r) => r.id.startsWith("MAIL-")).map((r) => `${r.id}:${r.status}`)).toEqual(["MAIL-SPF:pass", "MAIL-DKIM:pass", "MAIL-DMARC:pass", "MAIL-PARKED:not-applicable"]);
+  });
+});
+
+describe("each preset plans its records", () => {
+  test.each(MAIL_PROVIDERS.filter((p) => p !== "custom"))("%s", (provider) => {
+    const preset = MAIL_PROVIDER_PRESETS[provider];
+    const dkim = preset.dkim === "txt" ? [{ selector: "s1", value: dkimKey() }] : [{ selector: "s1", value: "s1.dkim.provider.example.net" }];
+    const raw = withEmail({ senders: [{ provider, domain: "@", dkim }], dmarc: { rua: ["dmarc@example.com"] }, ...(preset.inboundMx ? { inbound: { provider } } : {}) });
+    const parsed = parseStackConfig(raw);
+    expect(parsed.ok, JSON.stringify(!parsed.ok && parsed.problems)).toBe(true);
+    const records = planMailRecords(parsed.ok ? parsed.config : (undefined as never), "2026-11-25");
+    expect(records.find((r) => r.name === "example.com" && r.type === "TXT")?.content).toBe(`v=spf1 include:${preset.spfInclude} ~all`);
+    expect(records.find((r) => r.name === "s1._domainkey.example.com")?.type).toBe(preset.dkim.toUpperCase());
+    // A sending apex gets no null MX: receivers refuse mail from a domain that says it takes none (RFC 7505 4.2).
+    expect(records.filter((r) => r.type === "MX").length).toBe(preset.inboundMx ? preset.inboundMx("example.com").length : 0);
+  });
+});
+
+describe("bad mail config is refused when read", () => {
+  test("an SPF record needing 11 lookups names the count", () => {
+    const senders = ["google-workspace", "custom", "custom", "custom", "custom", "custom", "custom", "custom"].map((provider, i) =>
+      provider === "custom" ? { provider, include: `spf${i}.mailer.example.net` } : { provider },
+    );
+    const [found] = problemsOf(withEmail({ senders }));
+    expect(found).toMatchObject({ path: "launch-ready:email.senders", message: expect.stringContaining("needs 11 DNS lookups") });
+  });
+
+  test("a truncated DKIM key, and mail records beside a CNAME", () => {
+    const truncated = problemsOf(withEmail({ senders: [{ provider: "postmark", dkim: [{ selector: "pm", value: dkimKey().slice(0, 120) }] }] }));
+    expect(truncated[0]).toMatchObject({ path: "launch-ready:email.senders[0].dkim[0].value", message: expect.stringContaining("truncated") });
+    const beside = problemsOf(withEmail({ senders: [{ provider: "postmark", domain: "docs" }], parked: ["status"] }));
+    expect(beside.map((p) => p.path)).toEqual(["launch-ready:email.senders[0].domain", "launch-ready:email.parked[0]"]);
+    expect(beside[0].message).toContain("cannot stand beside a CNAME");
+  });
+
+  test("DMARC needs a report address", () => {
+    expect(problemsOf(withEmail({ dmarc: { policy: "reject", rua: [] } }))[0]).toMatchObject({ path: "launch-ready:email.dmarc.rua" });
+  });
+});
+
+describe("MAIL-* on planned records", () => {
+  test("v=spf1 +all fails MAIL-SPF, and so do two SPF records at one name", async () => {
+    const raw = exampleConfig("prod");
+    raw["launch-ready:email"].senders.push({ provider: "custom", domain: "mailer", addresses: ["198.51.100.7"] });
+    const { report } = await barOf(raw);
+    const spf = report.resources.find((r) => r.inputs.name === "mailer.example.com" && r.inputs.type === "TXT")!;
+    expect(spf.inputs.content).toBe("v=spf1 ip4:198.51.100.7 ~all");
+    // The rule judges what is declared: edit the declared record as a hand-written one would read.
+    const { mailSpf } = await import("../policies/rules/mail-spf");
+    const declared = report.resources.filter((r) => r.custom).map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs }));
+    const plusAll = declared.map((r) => (r.urn === spf.urn ? { ...r, props: { ...r.props, content: "v=spf1 +all" } } : r));
+    const config = parseStackConfig(raw);
+    expect(mailSpf.checkStack!(plusAll, { config: config.ok ? config.config : undefined }).filter((v) => v.status === "fail")).toEqual([expect.objectContaining({ message: expect.stringContaining('"+all" lets anyone send') })]);
+    const twice = [...declared, { ...declared.find((r) => r.urn === spf.urn)!, urn: `${spf.urn}-2`, props: { ...spf.inputs, content: "v=spf1 -all" } }];
+    expect(mailSpf.checkStack!(twice, { config: config.ok ? config.config : undefined }).filter((v) => v.status === "fail")[0]).toMatchObject({ message: expect.stringContaining("publishes 2 SPF records") });
+  });
+
+  test("p=none fails MAIL-DMARC in production, is advisory in staging, and a dated ramp tightens it", async () => {
+    const prod = exampleConfig("prod");
+    prod["launch-ready:email"].dmarc.policy = "none";
+    expect((await barOf(prod)).failing).toEqual([expect.objectContaining({ id: "MAIL-DMARC", level: "mandatory", message: expect.stringContaining("p=none") })]);
+    const staging = exampleConfig("staging");
+    staging["launch-ready:email"].dmarc.policy = "none";
+    // The staging apex is parked too, and a parked name must reject: that part is not relaxed.
+    expect((await barOf(staging, "staging")).failing.map((r) => [r.id, r.level])).toEqual([
+      ["MAIL-DMARC", "advisory"],
+      ["MAIL-PARKED", "mandatory"],
+    ]);
+    const ramp = { policy: "none" as const, rua: ["d@example.com"], ruf: [], adkim: "r" as const, aspf: "r" as const, ramp: [{ from: "2027-01-01", policy: "quarantine" as const }, { from: "2027-02-01", policy: "reject" as const }] };
+    expect(["2026-12-31", "2027-01-01", "2027-02-01"].map((day) => effectiveDmarcPolicy(ramp, day))).toEqual(["none", "quarantine", "reject"]);
+  });
+
+  test("a parked apex publishes -all, a null MX and DMARC reject; a sender without DKIM fails MAIL-DKIM", async () => {
+    const records = planMailRecords(parsedExample("staging"), "2026-11-25");
+    expect(records.map((r) => `${r.type} ${r.name} ${r.priority ?? ""} ${r.content.slice(0, 24)}`.replace(/\s+/g, " ").trim())).toEqual([
+      "TXT _dmarc.example.org v=DMARC1; p=reject; rua=",
+      "MX example.org 0 .",
+      "TXT example.org v=spf1 -all",
+    ]);
+    const raw = exampleConfig("prod");
+    raw["launch-ready:email"].senders[0].dkim = [];
+    expect((await barOf(raw)).failing).toEqual([expect.objectContaining({ id: "MAIL-DKIM", message: expect.stringContaining("has no DKIM record") })]);
+  });
+});
