@@ -9,6 +9,7 @@ import { PHASES, planAccessApplications, planEdgeRulesets } from "./edge-plan";
 import { planMailRecords } from "./mail-auth/mail-plan";
 import { canonicalUrl, planDnsRecords, planRedirectRules } from "./site-plan";
 import type { Transform } from "./transform";
+import { SesSender } from "./ses-sender";
 import { ZoneTls } from "./zone-tls";
 
 export interface LaunchReadySiteArgs {
@@ -71,6 +72,12 @@ export class LaunchReadySite extends pulumi.ComponentResource {
     this.cache = new EdgeCache(`${name}-cache`, edgeArgs([PHASES.cache]), children);
     this.firewall = new EdgeFirewall(`${name}-firewall`, edgeArgs([PHASES.managedWaf, PHASES.customWaf, PHASES.rateLimit, PHASES.ddos]), children);
     this.securityHeaders = new SecurityHeaders(`${name}-headers`, edgeArgs([PHASES.responseHeaders]), children);
+    for (const sending of config.email.sending) {
+      for (const sender of sending.senders) {
+        if (!sender.ses) continue;
+        new SesSender(`${name}-ses-${sending.domain}`, { zoneId: zone.zoneId, domain: sending.domain, ...sender.ses, environment: config.environment, protect: zone.protect }, children);
+      }
+    }
     const applications = planAccessApplications(config);
     if (applications.length > 0) {
       this.access = new AdminAccess(`${name}-access`, { accountId: config.zone.accountId, zoneId: zone.zoneId, applications, protect: zone.protect }, children);

@@ -232,6 +232,13 @@ export const emailSchema = z.strictObject({
           .meta({ description: "DKIM records from the provider's console (MAIL-DKIM wants at least one per sender)." }),
         include: z.string().optional().meta({ description: "SPF include for a custom sender." }),
         addresses: z.array(z.string()).default([]).meta({ description: "ip4/ip6 addresses for a custom sender's SPF." }),
+        ses: z
+          .strictObject({
+            region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1"),
+            mailFrom: z.string().regex(/^[a-z0-9-]+$/, "must be one label such as mail").default("mail").meta({ description: "Custom MAIL FROM subdomain label. @default mail" }),
+          })
+          .optional()
+          .meta({ description: "Amazon SES only: the kit creates the SES domain identity (Easy DKIM) and a custom MAIL FROM domain in this region." }),
       }),
     )
     .default([]),

@@ -94,7 +94,13 @@ export function rateLimitGroupKey(endpoint: Pick<DeclaredEndpoint, "requests" | 
 export interface SendingName {
   /** Fully qualified sending name (the apex or a subdomain such as send.example.com). */
   domain: string;
-  senders: Array<{ index: number; provider: MailProvider; dkim: Array<{ selector: string; value: string; type: "TXT" | "CNAME" }> }>;
+  senders: Array<{
+    index: number;
+    provider: MailProvider;
+    dkim: Array<{ selector: string; value: string; type: "TXT" | "CNAME" }>;
+    /** Amazon SES managed by the kit: Easy DKIM and a custom MAIL FROM domain. */
+    ses?: { region: string; mailFromDomain: string };
+  }>;
   /** SPF includes, in the order the senders were declared, without repeats. */
   includes: string[];
   addresses: string[];
@@ -342,8 +348,10 @@ function resolveEmail(fields: EmailFields, zone: string, hostByFqdn: Map<string,
       }
       dkim.push({ selector: entry.selector.toLowerCase(), value: entry.value, type });
     });
+    if (sender.ses && sender.provider !== "amazon-ses") problems.push(problem(at("ses"), "only applies to provider: amazon-ses"));
+    const ses = sender.ses && sender.provider === "amazon-ses" ? { region: sender.ses.region, mailFromDomain: `${sender.ses.mailFrom}.${name.value}` } : undefined;
     const sending = byDomain.get(name.value) ?? { domain: name.value, senders: [], includes: [], addresses: [], lookups: 0 };
-    sending.senders.push({ index, provider: sender.provider, dkim });
+    sending.senders.push({ index, provider: sender.provider, dkim, ...(ses ? { ses } : {}) });
     const include = sender.include ?? preset.spfInclude;
     if (include && !sending.includes.includes(include)) sending.includes.push(include);
     sending.addresses.push(...sender.addresses.filter((a) => !sending.addresses.includes(a)));

@@ -121,3 +121,29 @@ describe("MAIL-* on planned records", () => {
     expect((await barOf(raw)).failing).toEqual([expect.objectContaining({ id: "MAIL-DKIM", message: expect.stringContaining("has no DKIM record") })]);
   });
 });
+
+describe("Amazon SES through @pulumi/aws", () => {
+  test("a domain identity with Easy DKIM, its three CNAMEs, and a custom MAIL FROM with MX and SPF", async () => {
+    const raw = exampleConfig("prod");
+    raw["launch-ready:email"].senders.push({ provider: "amazon-ses", domain: "notify", ses: { region: "eu-west-1" } });
+    const { report } = await barOf(raw);
+    const identity = report.resources.find((r) => r.type === "aws:sesv2/emailIdentity:EmailIdentity")!;
+    expect(identity.inputs).toMatchObject({ emailIdentity: "notify.example.com", region: "eu-west-1", dkimSigningAttributes: { nextSigningKeyLength: "RSA_2048_BIT" } });
+    const dkim = report.resources.filter((r) => r.name.startsWith("notify.example.com-ses-dkim-"));
+    expect(dkim.map((r) => [r.inputs.type, r.inputs.name, r.inputs.content])).toEqual([1, 2, 3].map(() => ["CNAME", "[unknown]", "[unknown]"]));
+    expect(report.resources.find((r) => r.type === "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes")!.inputs).toMatchObject({
+      mailFromDomain: "mail.notify.example.com",
+      behaviorOnMxFailure: "REJECT_MESSAGE",
+    });
+    const mailFrom = report.resources
+      .filter((r) => r.inputs.name === "mail.notify.example.com")
+      .map((r) => [r.inputs.type, r.inputs.content, r.inputs.priority])
+      .sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+    expect(mailFrom).toEqual([
+      ["MX", "feedback-smtp.eu-west-1.amazonses.com", 10],
+      ["TXT", "v=spf1 include:amazonses.com ~all", undefined],
+    ]);
+    expect(report.bar.filter((r) => r.status === "fail")).toEqual([]);
+    expect(report.bar.find((r) => r.id === "MAIL-DKIM")!.status).toBe("pass");
+  });
+});

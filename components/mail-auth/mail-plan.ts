@@ -63,3 +63,10 @@ export function planMailRecords(config: LaunchReadyConfig, day: string): Planned
   }
   return records.sort((a, b) => (a.logicalName < b.logicalName ? -1 : a.logicalName > b.logicalName ? 1 : 0));
 }
+
+/** Every name the mail config puts records at, including SES MAIL FROM domains the SesSender creates. */
+export function mailNames(config: LaunchReadyConfig): Set<string> {
+  const names = new Set(planMailRecords(config, "0000-01-01").map((record) => record.name));
+  for (const sending of config.email.sending) for (const sender of sending.senders) if (sender.ses) names.add(sender.ses.mailFromDomain);
+  return names;
+}

@@ -1,5 +1,5 @@
-import { planMailRecords } from "../../components/mail-auth/mail-plan";
-import { fail, notApplicable, pass, today, type BarRule, type Verdict } from "../bar";
+import { mailNames } from "../../components/mail-auth/mail-plan";
+import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import { DNS_RECORD } from "../resource-types";
 
 /** DNS-SUBDOMAINS: every record comes from a declared host or the mail config; a wildcard answers for names nobody chose. */
@@ -10,13 +10,13 @@ export const dnsSubdomains: BarRule = {
     if (!config) return [notApplicable("the stack's declared hosts are unknown (no stack file found for it)")];
     const declared = new Map(config.hosts.map((host) => [host.fqdn, host]));
     // Mail names (sending subdomains, DKIM selectors, _dmarc, parked names) are declared in launch-ready:email.
-    const mailNames = new Set(planMailRecords(config, today()).map((record) => record.name));
+    const mail = mailNames(config);
     return resources
       .filter((r) => r.type === DNS_RECORD && r.props.name !== undefined)
       .map((record): Verdict => {
         const name = String(record.props.name);
         const host = declared.get(name);
-        if (!host && mailNames.has(name)) return pass(record.urn);
+        if (!host && mail.has(name)) return pass(record.urn);
         if (!host) return fail(`${name} has a record but is not a declared host; declare it in launch-ready:hosts with its purpose, or remove the record`, { urn: record.urn, configPath: "launch-ready:hosts" });
         if (name.startsWith("*.")) {
           return fail(`${name} is a wildcard: every name under it resolves, including ones nobody meant to publish; declare each subdomain on its own`, { urn: record.urn, configPath: `launch-ready:hosts[${host.index}].name` });

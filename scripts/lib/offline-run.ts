@@ -40,10 +40,12 @@ const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
 const SPECIAL_SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const UNKNOWN_VALUE = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 const SECRET_SHOWN_AS = "[secret]";
+/** How a value not known until `pulumi up` appears in recorded inputs. */
+export const UNKNOWN_SHOWN_AS = "[unknown]";
 
 /** Replaces every secret-wrapped value with "[secret]", so no secret can reach output. */
 export function redactWireValue(value: unknown): unknown {
-  if (value === UNKNOWN_VALUE) return "[unknown]";
+  if (value === UNKNOWN_VALUE) return UNKNOWN_SHOWN_AS;
   if (Array.isArray(value)) return value.map(redactWireValue);
   if (value !== null && typeof value === "object") {
     const record = value as Record<string, unknown>;
@@ -83,8 +85,13 @@ export class OfflineRunFailure extends Error {
   }
 }
 
+/**
+ * The mocks answer no output: in a preview every property a provider computes (IDs, SES DKIM
+ * tokens, Access policy IDs) is unknown, so the plan shows them as "[unknown]" instead of
+ * inventing values. The plan records inputs, which are known.
+ */
 const mocks: pulumi.runtime.Mocks = {
-  newResource: (args) => ({ id: `${args.name}-id`, state: args.inputs }),
+  newResource: () => ({ id: undefined, state: {} }),
   call: () => ({}),
 };
 

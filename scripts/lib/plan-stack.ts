@@ -7,7 +7,7 @@ import { evaluateBar, today } from "../../policies/bar";
 import { BAR_RULES } from "../../policies/rules";
 import { parseStackConfig, type ConfigProblem } from "../../stacks/stack-config";
 import type { StackFile } from "../../stacks/stack-file";
-import { OfflineRunFailure, runOffline } from "./offline-run";
+import { OfflineRunFailure, runOffline, UNKNOWN_SHOWN_AS } from "./offline-run";
 import { buildPlanReport, type PlanReport } from "./plan-report";
 
 const PROJECT = "launch-ready";
@@ -15,6 +15,14 @@ const PROJECT = "launch-ready";
 /** The config as the Pulumi CLI hands it to a program: structured values as JSON text. */
 export function cliConfig(config: Record<string, unknown>): Record<string, string> {
   return Object.fromEntries(Object.entries(config).map(([key, value]) => [key, typeof value === "string" ? value : JSON.stringify(value)]));
+}
+
+/** The bar judges unknown values as the engine sends them: absent, never as the text "[unknown]". */
+function knownOnly(value: unknown): unknown {
+  if (value === UNKNOWN_SHOWN_AS) return undefined;
+  if (Array.isArray(value)) return value.map(knownOnly);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, knownOnly(inner)]));
+  return value;
 }
 
 /** The program refused the stack's config; nothing but the stack itself was registered. */
@@ -34,7 +42,7 @@ export async function planStack(file: StackFile, on = today()): Promise<PlanRepo
     // The program accepted this config, so it parses; the bar needs its resolved form.
     const parsed = parseStackConfig(file.config);
     if (!parsed.ok) throw new ConfigRefused(parsed.problems);
-    const declared = run.resources.filter((r) => r.custom).map(({ urn, type, name, inputs, protect }) => ({ urn, type, name, props: inputs, protect }));
+    const declared = run.resources.filter((r) => r.custom).map(({ urn, type, name, inputs, protect }) => ({ urn, type, name, props: knownOnly(inputs) as Record<string, unknown>, protect }));
     return buildPlanReport(file.stack, run, evaluateBar(BAR_RULES, declared, parsed.config, on));
   } catch (error) {
     const problems = error instanceof OfflineRunFailure ? (error.cause as { problems?: ConfigProblem[] }).problems : undefined;
