@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,10 +10,16 @@ import { EXAMPLE_STACKS, exampleConfig } from "./helpers";
 const ROOT = join(__dirname, "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 
-/** Runs the plan exactly as `npm run plan -- ...` does, as a child process. */
-function plan(...args: string[]) {
-  const result = spawnSync(TSX, ["scripts/plan.ts", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" } });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+/**
+ * Runs the plan exactly as `npm run plan -- ...` does, as a child process. Asynchronously, so the
+ * test worker stays responsive to vitest while a plan runs.
+ */
+function plan(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(TSX, ["scripts/plan.ts", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" }, maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
+    });
+  });
 }
 
 function writeStackFile(name: string, config: Record<string, unknown>): string {
@@ -24,8 +30,8 @@ function writeStackFile(name: string, config: Record<string, unknown>): string {
 }
 
 describe.each(EXAMPLE_STACKS)("plan --stack %s --json", (stack) => {
-  test("prints only the JSON report and exits 0", () => {
-    const { code, stdout, stderr } = plan("--stack", stack, "--json");
+  test("prints only the JSON report and exits 0", async () => {
+    const { code, stdout, stderr } = await plan("--stack", stack, "--json");
     expect(stderr).toBe("");
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as PlanReport;
@@ -45,8 +51,8 @@ describe.each(EXAMPLE_STACKS)("plan --stack %s --json", (stack) => {
 });
 
 describe("plan, human output", () => {
-  test("groups the prod resources by component and summarises them", () => {
-    const { code, stdout } = plan("--stack", "prod");
+  test("groups the prod resources by component and summarises them", async () => {
+    const { code, stdout } = await plan("--stack", "prod");
     expect(code).toBe(0);
     expect(stdout).toContain("Offline plan of stack prod (production) for example.com");
     for (const group of ["site-dns (launch-ready:cloudflare:DnsRecords)", "site-redirects (launch-ready:cloudflare:CanonicalRedirect)", "site-tls (launch-ready:cloudflare:ZoneTls)"]) {
@@ -59,19 +65,19 @@ describe("plan, human output", () => {
     expect(stdout).toMatch(/Summary: 23 resources to create \(11 cloudflare\.DnsRecord, 6 cloudflare\.Ruleset, 6 cloudflare\.ZoneSetting\) in 7 components; 23 protected/);
   });
 
-  test("a stack file anywhere can be planned with --config", () => {
+  test("a stack file anywhere can be planned with --config", async () => {
     const path = writeStackFile("founder-test", exampleConfig("staging"));
-    const { code, stdout } = plan("--config", path, "--json");
+    const { code, stdout } = await plan("--config", path, "--json");
     expect(code).toBe(0);
     expect(JSON.parse(stdout)).toMatchObject({ stack: "founder-test", environment: "staging" });
   });
 
-  test("secure values never reach the output", () => {
+  test("secure values never reach the output", async () => {
     const config = exampleConfig("prod");
     config["cloudflare:apiToken"] = { secure: "v1:AAAAbm90LWEtcmVhbC1jaXBoZXJ0ZXh0" };
     const path = writeStackFile("prod", config);
     for (const format of [[], ["--json"]]) {
-      const { code, stdout, stderr } = plan("--config", path, ...format);
+      const { code, stdout, stderr } = await plan("--config", path, ...format);
       expect(code).toBe(0);
       expect(stdout + stderr).not.toContain("AAAAbm90");
     }
@@ -85,27 +91,27 @@ describe("plan judges the minimum bar", () => {
     return writeStackFile("flexible", config);
   }
 
-  test("ssl: flexible exits 1 naming TLS-STRICT and what to write", () => {
-    const { code, stdout } = plan("--config", flexible());
+  test("ssl: flexible exits 1 naming TLS-STRICT and what to write", async () => {
+    const { code, stdout } = await plan("--config", flexible());
     expect(code).toBe(1);
     expect(stdout).toMatch(/FAIL\s+│ TLS-STRICT\s+│ mandatory/);
     expect(stdout).toContain("write launch-ready:tls.ssl: strict");
     expect(stdout).toContain("fix the 1 mandatory failure above");
-    const json = JSON.parse(plan("--config", flexible(), "--json").stdout) as PlanReport;
+    const json = JSON.parse((await plan("--config", flexible(), "--json")).stdout) as PlanReport;
     expect(json.bar.filter((r) => r.status === "fail")).toEqual([expect.objectContaining({ id: "TLS-STRICT", level: "mandatory", configPath: "launch-ready:tls.ssl" })]);
   });
 
-  test("--markdown gives a pull-request summary", () => {
-    const { code, stdout } = plan("--config", flexible(), "--markdown");
+  test("--markdown gives a pull-request summary", async () => {
+    const { code, stdout } = await plan("--config", flexible(), "--markdown");
     expect(code).toBe(1);
     expect(stdout).toContain("### launch-ready plan: `flexible` (production, example.com)");
     expect(stdout).toContain("**1 mandatory failure**");
     expect(stdout).toMatch(/\| FAIL \| TLS-STRICT \| mandatory \| example\.com-ssl \|/);
   });
 
-  test("--sarif points each finding at the stack-file line to change", () => {
+  test("--sarif points each finding at the stack-file line to change", async () => {
     const path = flexible();
-    const { code, stdout } = plan("--config", path, "--sarif");
+    const { code, stdout } = await plan("--config", path, "--sarif");
     expect(code).toBe(1);
     const sarif = JSON.parse(stdout);
     expect(sarif.version).toBe("2.1.0");
@@ -116,14 +122,14 @@ describe("plan judges the minimum bar", () => {
     expect(sarif.runs[0].tool.driver.rules.map((r: { name: string }) => r.name)).toContain("tls-strict");
   });
 
-  test("a wildcard host is accepted only with a DNS-SUBDOMAINS waiver, and then reported as waived", () => {
+  test("a wildcard host is accepted only with a DNS-SUBDOMAINS waiver, and then reported as waived", async () => {
     const config = exampleConfig("prod");
     config["launch-ready:hosts"].push({ name: "*", target: "previews.vercel-dns.com", purpose: "web" });
-    const refused = plan("--config", writeStackFile("wild", config));
+    const refused = await plan("--config", writeStackFile("wild", config));
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("is a wildcard");
     config["launch-ready:waivers"] = [{ id: "DNS-SUBDOMAINS", reason: "Preview deployments need *.example.com until March", owner: "cto@example.com", expires: "2999-03-31" }];
-    const { code, stdout } = plan("--config", writeStackFile("wild", config), "--json");
+    const { code, stdout } = await plan("--config", writeStackFile("wild", config), "--json");
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as PlanReport;
     expect(report.bar.filter((r) => r.id === "DNS-SUBDOMAINS" && r.status === "waived")).toEqual([
@@ -131,31 +137,31 @@ describe("plan judges the minimum bar", () => {
     ]);
   });
 
-  test("a Free zone asking for more rate-limit rules than the plan allows exits 2 naming the limit", () => {
+  test("a Free zone asking for more rate-limit rules than the plan allows exits 2 naming the limit", async () => {
     const config = exampleConfig("staging");
     config["launch-ready:edge"].endpoints[3].requests = 100;
-    const { code, stderr } = plan("--config", writeStackFile("free", config));
+    const { code, stderr } = await plan("--config", writeStackFile("free", config));
     expect(code).toBe(2);
     expect(stderr).toContain("launch-ready:edge.endpoints: needs 2 rate-limit rules");
     expect(stderr).toContain("the free plan allows 1");
   });
 
-  test("a waiver for an unknown bar ID is a config error", () => {
+  test("a waiver for an unknown bar ID is a config error", async () => {
     const config = exampleConfig("prod");
     config["launch-ready:waivers"] = [{ id: "tls-strict", reason: "lower case on purpose", owner: "cto@example.com", expires: "2999-01-01" }];
-    const { code, stderr } = plan("--config", writeStackFile("waiver", config));
+    const { code, stderr } = await plan("--config", writeStackFile("waiver", config));
     expect(code).toBe(2);
     expect(stderr).toContain('launch-ready:waivers[0].id: "tls-strict" is not an ID of the minimum bar; write it as TLS-STRICT');
   });
 });
 
 describe("plan refuses bad input with exit 2", () => {
-  test("a broken stack file names each bad key on stderr and plans nothing", () => {
+  test("a broken stack file names each bad key on stderr and plans nothing", async () => {
     const config = exampleConfig("prod");
     config["launch-ready:environment"] = "prodution";
     config["launch-ready:hosts"][2].target = "not a host";
     config["launch-ready:tls"].minTlsVersion = "1.5";
-    const { code, stdout, stderr } = plan("--config", writeStackFile("broken", config));
+    const { code, stdout, stderr } = await plan("--config", writeStackFile("broken", config));
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toContain("3 problems in");
@@ -164,20 +170,20 @@ describe("plan refuses bad input with exit 2", () => {
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
-  test("with --json the problems come as JSON on stderr", () => {
+  test("with --json the problems come as JSON on stderr", async () => {
     const config = exampleConfig("prod");
     delete config["launch-ready:canonical"];
-    const { code, stdout, stderr } = plan("--config", writeStackFile("broken", config), "--json");
+    const { code, stdout, stderr } = await plan("--config", writeStackFile("broken", config), "--json");
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(JSON.parse(stderr).problems).toEqual([{ path: "launch-ready:canonical", message: "is missing", example: expect.stringContaining("host: www") }]);
   });
 
-  test("invalid YAML is refused with the parser's position", () => {
+  test("invalid YAML is refused with the parser's position", async () => {
     const dir = mkdtempSync(join(tmpdir(), "launch-ready-plan-"));
     const path = join(dir, "Pulumi.bad.yaml");
     writeFileSync(path, "config:\n  launch-ready:environment: [production\n");
-    const { code, stderr } = plan("--config", path);
+    const { code, stderr } = await plan("--config", path);
     expect(code).toBe(2);
     expect(stderr).toContain("is not valid YAML");
     expect(stderr).toMatch(/line \d+/);
@@ -190,8 +196,8 @@ describe("plan refuses bad input with exit 2", () => {
     [["--stack", "nope"], "Stacks in stacks/: dev, prod, staging"],
     [["--stack", "../etc/passwd"], "is not a stack name"],
     [["--stack", "prod", "--json", "--sarif"], "Give at most one of --json, --markdown and --sarif"],
-  ])("usage %j", (args, message) => {
-    const { code, stdout, stderr } = plan(...args);
+  ])("usage %j", async (args, message) => {
+    const { code, stdout, stderr } = await plan(...args);
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toContain(message);

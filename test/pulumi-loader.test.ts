@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { expect, test } from "vitest";
 
@@ -7,9 +7,12 @@ import { expect, test } from "vitest";
  * modules differently from tsx (a `./x` import finds `x.json` before `x.ts`). This loads the kit
  * that way and plans the prod example, so a program only tsx can run fails here, not in a deploy.
  */
-test("the program loads and plans under Pulumi's own TypeScript loader", () => {
-  const result = spawnSync(process.execPath, [join(__dirname, "..", "scripts", "lib", "pulumi-ts-loader-check.js"), join(__dirname, "..", "stacks", "Pulumi.prod.yaml")], {
-    encoding: "utf8",
+test("the program loads and plans under Pulumi's own TypeScript loader", async () => {
+  // Asynchronously: type-checking takes seconds, and the test worker must stay responsive meanwhile.
+  const result = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(process.execPath, [join(__dirname, "..", "scripts", "lib", "pulumi-ts-loader-check.js"), join(__dirname, "..", "stacks", "Pulumi.prod.yaml")], { encoding: "utf8" }, (error, stdout, stderr) =>
+      resolve({ status: error ? 1 : 0, stdout, stderr }),
+    );
   });
   expect(result.stderr).toBe("");
   expect(result.status).toBe(0);
