@@ -16,6 +16,8 @@ import { parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config
 import { readStackFile, stackFilePath, type StackFile } from "../stacks/stack-file";
 import { toRulesetRule } from "../components/canonical-redirect";
 import { planEdgeRulesets } from "../components/edge-plan";
+import { planMailRecords } from "../components/mail-auth/mail-plan";
+import { today } from "../policies/bar";
 import { planDnsRecords, planRedirectRules, planZoneSettings } from "../components/site-plan";
 import { runOffline } from "./lib/offline-run";
 import { planStack } from "./lib/plan-stack";
@@ -46,12 +48,12 @@ function flatProgram(file: StackFile): { program: () => Promise<void>; resources
   const zoneId = config.zone.zoneId;
   const protect = config.protect;
   const rules = planRedirectRules(config).map(toRulesetRule);
-  const records = planDnsRecords(config);
+  const records = [...planDnsRecords(config), ...planMailRecords(config, today())];
   const settings = planZoneSettings(config.zone.domain, config.tls);
   const edgeRulesets = planEdgeRulesets(config);
   const program = async () => {
     for (const r of records) {
-      new cloudflare.DnsRecord(r.logicalName, { zoneId, name: r.name, type: r.type, content: r.content, proxied: r.proxied, ttl: r.ttl, comment: r.comment }, { protect });
+      new cloudflare.DnsRecord(r.logicalName, { zoneId, name: r.name, type: r.type, content: r.content, priority: r.priority, proxied: r.proxied, ttl: r.ttl, comment: r.comment }, { protect });
     }
     new cloudflare.Ruleset(`${config.zone.domain}-redirects`, { zoneId, kind: "zone", phase: "http_request_dynamic_redirect", name: "redirects", rules }, { protect });
     for (const edge of edgeRulesets) {
