@@ -1,0 +1,134 @@
+/**
+ * The stack's `launch-ready:edge` section resolved against its hosts and its zone's plan: what the
+ * edge components create, refused here when the plan cannot hold it.
+ */
+import { problem, type ConfigProblem, type PathSegment } from "./config-problems";
+import { MAX_EXPRESSION_LENGTH, PLAN_LIMITS, type CloudflarePlan } from "./cloudflare-plans";
+import type { EdgeFields, EndpointKind } from "./config-schema";
+import { resolveHostInZone } from "./hostnames";
+import type { DeclaredHost } from "./stack-config";
+
+export interface DeclaredEndpoint {
+  index: number;
+  kind: EndpointKind;
+  /** Fully qualified host. */
+  host: string;
+  path: string;
+  requests: number;
+  period: number;
+  timeout: number;
+  action: "block" | "managed_challenge";
+}
+
+export interface DeclaredAdminProtection {
+  /** Position in `launch-ready:edge.admin`; absent for an admin host the kit protects by default. */
+  index?: number;
+  host: string;
+  path?: string;
+  protection: "challenge" | "allowlist" | "access";
+  allowIps: string[];
+  allowEmails: string[];
+  allowEmailDomains: string[];
+}
+
+export interface EdgeConfig {
+  cache: EdgeFields["cache"];
+  endpoints: DeclaredEndpoint[];
+  admin: DeclaredAdminProtection[];
+  firewallRules: EdgeFields["firewallRules"];
+  cors: Array<{ host: string; origins: string[] }>;
+  headers: Omit<EdgeFields["headers"], "hosts"> & { hosts?: string[] };
+  waf: EdgeFields["waf"];
+  ddos?: EdgeFields["ddos"];
+}
+
+/** Endpoints with the same limit share one rate-limit rule; the plan caps the number of rules. */
+export function rateLimitGroupKey(endpoint: Pick<DeclaredEndpoint, "requests" | "period" | "timeout" | "action">): string {
+  return `${endpoint.requests}/${endpoint.period}s ${endpoint.action} ${endpoint.timeout}s`;
+}
+
+
+/** A declared, proxied host: only proxied traffic meets Cloudflare's rules. */
+export function proxiedHost(name: string, zone: string, hostByFqdn: Map<string, DeclaredHost>, at: PathSegment[], what: string, problems: ConfigProblem[]): DeclaredHost | undefined {
+  const resolved = resolveHostInZone(name, zone);
+  if (!resolved.ok) return void problems.push(problem(at, `"${name}" ${resolved.problem}`));
+  const host = hostByFqdn.get(resolved.value);
+  if (!host) return void problems.push(problem(at, `${resolved.value} is not a declared host; add it to launch-ready:hosts first`));
+  if (!host.proxied) return void problems.push(problem(at, `${resolved.value} is DNS-only (proxied: false), so Cloudflare never sees its requests to ${what}`));
+  return host;
+}
+
+export function resolveEdge(fields: EdgeFields, zone: string, plan: CloudflarePlan, hostByFqdn: Map<string, DeclaredHost>, problems: ConfigProblem[]): EdgeConfig {
+  const limits = PLAN_LIMITS[plan];
+  // The cache rules name every API and admin host in one set; keep well inside one expression.
+  const privateHosts = [...hostByFqdn.values()].filter((h) => h.purpose === "api" || h.purpose === "admin");
+  const hostListLength = privateHosts.reduce((length, host) => length + host.fqdn.length + 3, 0);
+  if (hostListLength > MAX_EXPRESSION_LENGTH / 2) {
+    problems.push(
+      problem(["hosts"], `declares ${privateHosts.length} api and admin hosts, whose names fill ${hostListLength} characters of the cache rules' host list; Cloudflare allows ${MAX_EXPRESSION_LENGTH} per expression. Serve APIs from fewer hosts (paths on one api host), or use purpose other for hosts the edge need not know`),
+    );
+  }
+  const endpoints: DeclaredEndpoint[] = [];
+  fields.endpoints.forEach((endpoint, index) => {
+    const at = (...rest: PathSegment[]) => ["edge", "endpoints", index, ...rest];
+    const host = proxiedHost(endpoint.host, zone, hostByFqdn, at("host"), "rate limit them", problems);
+    if (endpoint.period > limits.rateLimit.maxPeriod) {
+      problems.push(problem(at("period"), `is ${endpoint.period} s; the ${plan} plan counts over at most ${limits.rateLimit.maxPeriod} s`));
+    }
+    const timeout = endpoint.timeout ?? Math.min(endpoint.period, limits.rateLimit.maxTimeout);
+    if (timeout > limits.rateLimit.maxTimeout) {
+      problems.push(problem(at("timeout"), `is ${timeout} s; the ${plan} plan mitigates for at most ${limits.rateLimit.maxTimeout} s`));
+    }
+    if (host) endpoints.push({ index, kind: endpoint.kind, host: host.fqdn, path: endpoint.path, requests: endpoint.requests, period: endpoint.period, timeout, action: endpoint.action });
+  });
+  const groups = new Set(endpoints.map(rateLimitGroupKey));
+  if (groups.size > limits.rateLimit.rules) {
+    problems.push(
+      problem(["edge", "endpoints"], `needs ${groups.size} rate-limit rules (one per distinct limit: ${[...groups].join("; ")}), but the ${plan} plan allows ${limits.rateLimit.rules}; give endpoints the same requests, period, timeout and action so they share a rule, or move the zone to a larger plan`),
+    );
+  }
+
+  const admin: DeclaredAdminProtection[] = [];
+  fields.admin.forEach((entry, index) => {
+    const at = (...rest: PathSegment[]) => ["edge", "admin", index, ...rest];
+    const host = proxiedHost(entry.host, zone, hostByFqdn, at("host"), "protect them", problems);
+    if (entry.protection === "allowlist" && entry.allowIps.length === 0) problems.push(problem(at("allowIps"), "is empty, so the allowlist would let nobody in; list the office or VPN addresses"));
+    if (entry.protection !== "allowlist" && entry.allowIps.length > 0) problems.push(problem(at("allowIps"), "only applies to protection: allowlist; remove it or switch the protection"));
+    const people = entry.allowEmails.length + entry.allowEmailDomains.length;
+    if (entry.protection === "access" && people === 0) problems.push(problem(at("allowEmails"), "is empty and so is allowEmailDomains, so Access would let nobody sign in; list who may"));
+    if (entry.protection !== "access" && people > 0) problems.push(problem(at("allowEmails"), "and allowEmailDomains only apply to protection: access; remove them or switch the protection"));
+    if (host) admin.push({ index, host: host.fqdn, path: entry.path, protection: entry.protection, allowIps: entry.allowIps, allowEmails: entry.allowEmails, allowEmailDomains: entry.allowEmailDomains });
+  });
+  for (const host of hostByFqdn.values()) {
+    if (host.purpose === "admin" && host.proxied && !admin.some((a) => a.host === host.fqdn && a.path === undefined)) {
+      admin.push({ host: host.fqdn, protection: "challenge", allowIps: [], allowEmails: [], allowEmailDomains: [] });
+    }
+  }
+  fields.firewallRules.forEach((rule, index) => {
+    if (!limits.regex && /\smatches\s|\s~\s/.test(rule.expression)) {
+      problems.push(problem(["edge", "firewallRules", index, "expression"], `uses the regex operator, which the ${plan} plan does not have (Business and Enterprise do); use starts_with, ends_with, contains or in`));
+    }
+  });
+  const customRules = admin.filter((a) => a.protection !== "access").length + fields.firewallRules.length;
+  if (customRules > limits.customRules) {
+    const parts = fields.firewallRules.length > 0 ? ` (${customRules - fields.firewallRules.length} for admin protection, ${fields.firewallRules.length} in edge.firewallRules)` : "";
+    problems.push(problem(["edge", "admin"], `needs ${customRules} WAF custom rules${parts}, but the ${plan} plan allows ${limits.customRules}`));
+  }
+
+  const cors: EdgeConfig["cors"] = [];
+  fields.cors.forEach((entry, index) => {
+    const resolved = resolveHostInZone(entry.host, zone);
+    const host = resolved.ok ? hostByFqdn.get(resolved.value) : undefined;
+    if (!host) problems.push(problem(["edge", "cors", index, "host"], `${entry.host} is not a declared host; add it to launch-ready:hosts first`));
+    else if (host.purpose !== "api") problems.push(problem(["edge", "cors", index, "host"], `${host.fqdn} is a ${host.purpose} host; CORS origins are declared for api hosts`));
+    else cors.push({ host: host.fqdn, origins: entry.origins });
+  });
+
+  const headerHosts = fields.headers.hosts?.flatMap((name, index) => {
+    const host = proxiedHost(name, zone, hostByFqdn, ["edge", "headers", "hosts", index], "add headers to their answers", problems);
+    return host ? [host.fqdn] : [];
+  });
+  const headers = { ...fields.headers, hosts: headerHosts?.sort() };
+
+  return { cache: fields.cache, endpoints, admin, firewallRules: fields.firewallRules, cors, headers, waf: fields.waf, ddos: fields.ddos };
+}
