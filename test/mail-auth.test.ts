@@ -64,6 +64,7 @@ describe("SPF lookup counting (RFC 7208 4.6.4)", () => {
     expect(report.lookups).toBe(10);
     const more = await countSpfLookups("example.com", `${record.replace(" -all", "")} exists:%{i}.x.example.net -all`, resolverOf(txt, { "s0.example.net": ["m"], "s1.example.net": ["m"] }));
     expect(more.lookups).toBe(11);
+    expect(more.problems).toContain("example.com: 11 DNS lookups; receivers stop at 10 (RFC 7208 4.6.4)");
   });
 
   test("loops, repeated includes, void lookups and ptr are reported", async () => {
@@ -76,6 +77,7 @@ describe("SPF lookup counting (RFC 7208 4.6.4)", () => {
     expect(report.problems.join("\n")).toContain("a.example.net is included more than once");
     expect(report.problems.join("\n")).toContain("uses ptr");
     expect(report.voidLookups).toBe(3);
+    expect(report.problems).toContain("example.com: 3 lookups found nothing; more than 2 is a permanent error (RFC 7208 4.6.4)");
   });
 
   test("redirect costs a lookup and is followed; an mx term with 11 hosts is flagged", async () => {

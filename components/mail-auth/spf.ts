@@ -108,9 +108,9 @@ export interface SpfLookupReport {
 
 /**
  * Counts the DNS lookups an evaluation of `domain`'s SPF record costs, expanding includes and
- * redirects through `resolver`. Loops and repeated includes are reported; the limits are judged by
- * the caller (`lookups <= 10`, `voidLookups <= 2`). An include the resolver cannot answer still
- * costs its own lookup and is reported void.
+ * redirects through `resolver`. Loops, repeated includes and the RFC's limits (10 lookups, 2 void
+ * lookups) are reported as problems. An include the resolver cannot answer still costs its own
+ * lookup and is reported void.
  */
 export async function countSpfLookups(domain: string, record: string, resolver: SpfResolver): Promise<SpfLookupReport> {
   const report: SpfLookupReport = { lookups: 0, voidLookups: 0, problems: [], visited: [] };
@@ -153,5 +153,7 @@ export async function countSpfLookups(domain: string, record: string, resolver: 
   };
 
   await walk(domain, record, [domain.toLowerCase()]);
+  if (report.lookups > MAX_DNS_LOOKUPS) report.problems.push(`${domain}: ${report.lookups} DNS lookups; receivers stop at ${MAX_DNS_LOOKUPS} (RFC 7208 4.6.4)`);
+  if (report.voidLookups > MAX_VOID_LOOKUPS) report.problems.push(`${domain}: ${report.voidLookups} lookups found nothing; more than ${MAX_VOID_LOOKUPS} is a permanent error (RFC 7208 4.6.4)`);
   return report;
 }
