@@ -4,6 +4,7 @@
  * components create exactly these, and the policies judge what is declared.
  */
 import { MANAGED_RULESETS, PLAN_LIMITS } from "../stacks/cloudflare-plans";
+import { PRIVATE_PURPOSES } from "../stacks/config-schema";
 import { rateLimitGroupKey, type DeclaredEndpoint, type LaunchReadyConfig } from "../stacks/stack-config";
 import {
   allOf,
@@ -53,8 +54,8 @@ function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 50);
 }
 
-function hostsOfPurpose(config: LaunchReadyConfig, purposes: readonly string[]): string[] {
-  return config.hosts.filter((h) => purposes.includes(h.purpose)).map((h) => h.fqdn).sort();
+function privateHosts(config: LaunchReadyConfig): string[] {
+  return config.hosts.filter((h) => PRIVATE_PURPOSES.has(h.purpose)).map((h) => h.fqdn).sort();
 }
 
 /**
@@ -64,10 +65,10 @@ function hostsOfPurpose(config: LaunchReadyConfig, purposes: readonly string[]):
  */
 export function planCacheRuleset(config: LaunchReadyConfig): PlannedRuleset {
   const { cache } = config.edge;
-  const privateHosts = hostsOfPurpose(config, ["api", "admin"]);
+  const privateHostNames = privateHosts(config);
   const staticAsset = anyOf(extensionIn(cache.staticExtensions), pathStartsWithAny(cache.staticPathPrefixes));
   const signedIn = [hasHeader("authorization"), ...cache.sessionCookies.map(hasCookie)];
-  const privateTraffic = anyOf(...(privateHosts.length > 0 ? [hostIn(privateHosts)] : []), pathStartsWithAny(cache.privatePathPrefixes), ...signedIn);
+  const privateTraffic = anyOf(...(privateHostNames.length > 0 ? [hostIn(privateHostNames)] : []), pathStartsWithAny(cache.privatePathPrefixes), ...signedIn);
   return {
     phase: PHASES.cache,
     purpose: "cache",
@@ -76,7 +77,7 @@ export function planCacheRuleset(config: LaunchReadyConfig): PlannedRuleset {
       {
         ref: "cache-static-assets",
         description: "Cache static assets (EDGE-CACHE-STATIC)",
-        expression: privateHosts.length > 0 ? allOf(not(hostIn(privateHosts)), staticAsset) : staticAsset,
+        expression: privateHostNames.length > 0 ? allOf(not(hostIn(privateHostNames)), staticAsset) : staticAsset,
         action: "set_cache_settings",
         enabled: true,
         actionParameters: {

@@ -23,6 +23,9 @@ export type HostPurpose = (typeof HOST_PURPOSES)[number];
  */
 export const PROXIED_BY_DEFAULT: ReadonlySet<HostPurpose> = new Set(["web", "api", "admin"]);
 
+/** Hosts whose every answer is private or personal: never cached at the edge (EDGE-CACHE-PRIVATE). */
+export const PRIVATE_PURPOSES: ReadonlySet<HostPurpose> = new Set(["api", "admin"]);
+
 export const SSL_MODES = ["off", "flexible", "full", "strict"] as const;
 export const TLS_VERSIONS = ["1.0", "1.1", "1.2", "1.3"] as const;
 export const REDIRECT_STATUSES = [301, 302, 307, 308] as const;

@@ -4,7 +4,7 @@
  */
 import { problem, type ConfigProblem, type PathSegment } from "./config-problems";
 import { MAX_EXPRESSION_LENGTH, PLAN_LIMITS, type CloudflarePlan } from "./cloudflare-plans";
-import type { EdgeFields, EndpointKind } from "./config-schema";
+import { PRIVATE_PURPOSES, type EdgeFields, type EndpointKind } from "./config-schema";
 import { resolveHostInZone } from "./hostnames";
 import type { DeclaredHost } from "./stack-config";
 
@@ -61,7 +61,7 @@ export function proxiedHost(name: string, zone: string, hostByFqdn: Map<string, 
 export function resolveEdge(fields: EdgeFields, zone: string, plan: CloudflarePlan, hostByFqdn: Map<string, DeclaredHost>, problems: ConfigProblem[]): EdgeConfig {
   const limits = PLAN_LIMITS[plan];
   // The cache rules name every API and admin host in one set; keep well inside one expression.
-  const privateHosts = [...hostByFqdn.values()].filter((h) => h.purpose === "api" || h.purpose === "admin");
+  const privateHosts = [...hostByFqdn.values()].filter((h) => PRIVATE_PURPOSES.has(h.purpose));
   const hostListLength = privateHosts.reduce((length, host) => length + host.fqdn.length + 3, 0);
   if (hostListLength > MAX_EXPRESSION_LENGTH / 2) {
     problems.push(

@@ -1,4 +1,5 @@
 import { PHASES } from "../../components/edge-plan";
+import { PRIVATE_PURPOSES } from "../../stacks/config-schema";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import type { SampleRequest } from "../rules-language";
@@ -24,7 +25,7 @@ export function privateSamples(config: LaunchReadyConfig): SampleRequest[] {
   const { cache } = config.edge;
   const samples: SampleRequest[] = [];
   for (const host of config.hosts.filter((h) => h.proxied)) {
-    if (host.purpose === "api" || host.purpose === "admin") {
+    if (PRIVATE_PURPOSES.has(host.purpose)) {
       samples.push({ host: host.fqdn, path: "/" }, { host: host.fqdn, path: "/v1/users/me" }, { host: host.fqdn, path: "/static/report.json" }, { host: host.fqdn, path: "/assets/export.js" });
     }
     if (host.purpose === "web") {
