@@ -3,8 +3,11 @@
  * declare the site. `pulumi up` runs this; so does the offline plan, under Pulumi's mocks.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { AppSecrets } from "./components/secrets/app-secrets";
+import { planSecrets } from "./components/secrets/secret-plan";
 import { LaunchReadySite } from "./components/site";
-import { formatProblems, parseStackConfig } from "./stacks/stack-config";
+import { CONFIG_NAMESPACE } from "./stacks/config-schema";
+import { formatProblems, parseStackConfig, type LaunchReadyConfig } from "./stacks/stack-config";
 
 /** Pulumi hands structured config to the program as JSON text; plain strings stay as written. */
 function decodedStackConfig(): Record<string, unknown> {
@@ -25,11 +28,27 @@ export = async function launchReady() {
   // The problems ride along so the offline plan can report them as data (`--json`).
   if (!parsed.ok) throw Object.assign(new pulumi.RunError(formatProblems(parsed.problems, `stack ${pulumi.getStack()}`)), { problems: parsed.problems });
 
-  const site = new LaunchReadySite("site", { config: parsed.config });
+  const { config } = parsed;
+  const site = new LaunchReadySite("site", { config });
+  const secrets = config.secrets.items.length > 0 ? declareSecrets(config) : undefined;
   return {
-    environment: parsed.config.environment,
-    zone: parsed.config.zone.domain,
+    environment: config.environment,
+    zone: config.zone.domain,
     canonicalUrl: site.canonicalUrl,
     hosts: site.hosts,
+    /** Where each secret lives (names and paths, never values). */
+    secrets: secrets?.paths ?? {},
   };
 };
+
+function declareSecrets(config: LaunchReadyConfig): AppSecrets {
+  const hasProvided = config.secrets.items.some((secret) => secret.source === "provided");
+  return new AppSecrets("secrets", {
+    secrets: planSecrets(config, pulumi.getProject()),
+    store: config.secrets.store,
+    environment: config.environment,
+    // Read as a secret whatever the stack file says, so the values never travel in plain text.
+    providedValues: hasProvided ? new pulumi.Config(CONFIG_NAMESPACE).requireSecretObject<Record<string, string>>("secretValues") : undefined,
+    protect: config.protect,
+  });
+}

@@ -269,6 +269,60 @@ export const emailSchema = z.strictObject({
   parked: z.array(hostName).default([]).meta({ description: "Names that send no mail: each gets v=spf1 -all, DMARC p=reject and a null MX (MAIL-PARKED)." }),
 });
 
+/** Names of secrets and environment variables: what an app reads from its environment. */
+export const VARIABLE_NAME = /^[A-Z][A-Z0-9_]*$/;
+const variableName = z.string().regex(VARIABLE_NAME, "must be an environment-variable name in upper case, such as STRIPE_SECRET_KEY");
+
+export const SECRET_STORES = ["secrets-manager", "ssm"] as const;
+export type SecretStoreKind = (typeof SECRET_STORES)[number];
+
+export const secretStoreSchema = z.strictObject({
+  kind: z.enum(SECRET_STORES).default("secrets-manager").meta({ description: "secrets-manager: AWS Secrets Manager; ssm: SSM Parameter Store SecureString. @default secrets-manager (SEC-STORE)" }),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as eu-west-1").optional().meta({ description: "AWS region of the store. @default the aws:region of the stack" }),
+  kmsKeyId: z
+    .string()
+    .regex(/^(arn:aws[a-z-]*:kms:\S+|alias\/[A-Za-z0-9/_-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, "must be a KMS key ID, key ARN, alias ARN or alias/name")
+    .optional()
+    .meta({ description: "Customer-managed KMS key that encrypts the secrets. @default the AWS-managed key of the service", examples: ["alias/launch-ready"] }),
+  pathPrefix: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9_.-]+)+$/, "must be a path such as /launch-ready/production, without a trailing slash")
+    .optional()
+    .meta({ description: "Where this stack's secrets live. @default /<project>/<environment> (SEC-ENV-SEPARATION wants one per environment)" }),
+});
+
+export const secretSchema = z.strictObject({
+  name: variableName.meta({ description: "The secret's name; also its last path segment.", examples: ["SESSION_SECRET", "STRIPE_SECRET_KEY"] }),
+  description: z.string().trim().min(3).max(200).optional().meta({ description: "What it is for; shown in the store and the handover." }),
+  generate: z
+    .strictObject({
+      length: z.number().int().min(16).max(256).default(40).meta({ description: "Characters. @default 40" }),
+      special: z.boolean().default(false).meta({ description: "Include punctuation. @default false (safe in URLs and shells)" }),
+      upper: z.boolean().default(true),
+      lower: z.boolean().default(true),
+      numeric: z.boolean().default(true),
+    })
+    .optional()
+    .meta({ description: "Generate the value (random.RandomPassword): for secrets the app makes up itself, such as session keys." }),
+  provided: z.literal(true).optional().meta({
+    description: "The value comes from someone else (Stripe, OpenAI): set it with pulumi config set --secret --path 'launch-ready:secretValues.NAME'.",
+  }),
+});
+
+export const ENV_FORMATS = ["url", "email", "secret", "number", "enum", "string"] as const;
+export type EnvFormat = (typeof ENV_FORMATS)[number];
+
+export const envVarSchema = z.strictObject({
+  name: variableName.meta({ examples: ["DATABASE_URL"] }),
+  format: z.enum(ENV_FORMATS).default("string").meta({ description: "What a well-formed value looks like. @default string" }),
+  required: z.boolean().default(true).meta({ description: "Missing is a failure (SEC-ENV-SEPARATION, live). @default true" }),
+  values: z.array(z.string().min(1)).min(1).optional().meta({ description: "The allowed values (format enum only)." }),
+  environments: z.array(z.enum(ENVIRONMENTS)).min(1).optional().meta({ description: "Where the app needs it. @default every environment" }),
+  description: z.string().trim().min(3).max(300).optional().meta({ description: "What it is for; written into .env.example and the handover." }),
+  secret: variableName.optional().meta({ description: "The entry of launch-ready:secrets that holds its value; the app reads it from the store." }),
+  example: z.string().max(200).optional().meta({ description: "A harmless example value for .env.example (never for format secret)." }),
+});
+
 /** Every `launch-ready:*` key, without the namespace. */
 export const stackConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS).meta({ description: "Which environment this stack is; production gets the strictest defaults and protection." }),
@@ -280,6 +334,13 @@ export const stackConfigSchema = z.strictObject({
   protect: z.boolean().optional().meta({ description: "Protect DNS and zone resources from deletion (OPS-PROTECT). @default true in production" }),
   email: emailSchema.prefault({}).meta({ description: "SPF, DKIM, DMARC and MX from provider presets." }),
   edge: edgeSchema.prefault({}).meta({ description: "Cache, WAF, rate limits, admin protection, security headers and CORS at the Cloudflare edge." }),
+  secretStore: secretStoreSchema.prefault({}).meta({ description: "Where the stack's secrets are stored (SEC-STORE)." }),
+  secrets: z.array(secretSchema).default([]).meta({ description: "Secrets the app needs, each generated or provided, stored encrypted under the stack's own path." }),
+  secretValues: z
+    .record(z.string(), z.unknown())
+    .optional()
+    .meta({ description: "Values of provided secrets, each set with pulumi config set --secret --path 'launch-ready:secretValues.NAME'. Never written in plain text." }),
+  env: z.array(envVarSchema).default([]).meta({ description: "The environment variables the app needs (the env manifest): npm run check:env checks them, .env.example lists them." }),
   waivers: z.array(waiverSchema).default([]).meta({ description: "Written exceptions to the minimum bar, each with a reason, an owner and an expiry date. Listed in the plan and the handover." }),
 });
 
@@ -288,3 +349,6 @@ export type TlsSettings = z.output<typeof tlsSchema>;
 export type Waiver = z.output<typeof waiverSchema>;
 export type EdgeFields = z.output<typeof edgeSchema>;
 export type EmailFields = z.output<typeof emailSchema>;
+export type SecretStoreFields = z.output<typeof secretStoreSchema>;
+export type SecretFields = z.output<typeof secretSchema>;
+export type EnvVarFields = z.output<typeof envVarSchema>;

@@ -7,6 +7,7 @@ import { formatConfigPath, problem, problemsFromIssues, type ConfigProblem, type
 import { MAXIMUM_RECORD_TTL, PLAN_LIMITS, type CloudflarePlan } from "./cloudflare-plans";
 import { resolveEdge, type EdgeConfig } from "./edge-config";
 import { resolveEmail, type EmailConfig } from "./email-config";
+import { resolveEnv, resolveSecrets, type DeclaredEnvVar, type SecretsConfig } from "./secrets-config";
 import { classifyTarget, resolveHostInZone, toAsciiZoneName, type RecordTarget } from "./hostnames";
 import { BAR_IDS, isBarId } from "./minimum-bar";
 import {
@@ -24,6 +25,7 @@ export type { ConfigProblem } from "./config-problems";
 export { formatProblems, problemsHeading } from "./config-problems";
 export { rateLimitGroupKey, type DeclaredAdminProtection, type DeclaredEndpoint, type EdgeConfig } from "./edge-config";
 export type { EmailConfig, SendingName } from "./email-config";
+export type { DeclaredEnvVar, DeclaredSecret, SecretsConfig } from "./secrets-config";
 
 export interface DeclaredHost {
   /** Position in `launch-ready:hosts`, for error messages only; never used to name resources. */
@@ -67,6 +69,9 @@ export interface LaunchReadyConfig {
   protect: boolean;
   edge: EdgeConfig;
   email: EmailConfig;
+  secrets: SecretsConfig;
+  /** The env manifest: every variable the app reads, in every environment. */
+  env: DeclaredEnvVar[];
   waivers: Waiver[];
 }
 
@@ -140,6 +145,8 @@ function resolve(fields: StackConfigFields): ParseResult {
 
   const edge = resolveEdge(fields.edge, zone, fields.zone.plan, hostByFqdn, problems);
   const email = resolveEmail(fields.email, zone, hostByFqdn, problems);
+  const secrets = resolveSecrets(fields.secrets, fields.secretStore, fields.secretValues, problems);
+  const env = resolveEnv(fields.env, secrets, problems);
 
   if (problems.length > 0 || !canonical) return { ok: false, problems };
   return {
@@ -154,6 +161,8 @@ function resolve(fields: StackConfigFields): ParseResult {
       protect: fields.protect ?? fields.environment === "production",
       edge,
       email,
+      secrets,
+      env,
       waivers,
     },
   };

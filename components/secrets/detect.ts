@@ -1,0 +1,91 @@
+/**
+ * Finds secret-looking text: secretlint's engine with its recommended preset (AWS, GCP, GitHub,
+ * Slack, OpenAI, Anthropic, private keys, database URLs with passwords, ...) plus rules of our own
+ * for the tokens a launch-ready stack handles that the preset does not know (Cloudflare, Pulumi,
+ * Stripe). One implementation for the repository scan (`npm run scan:secrets`) and SEC-NO-PLAINTEXT.
+ * No Pulumi here.
+ */
+import { createHash } from "node:crypto";
+import { lintSource } from "@secretlint/core";
+import { creator as recommendedPreset } from "@secretlint/secretlint-rule-preset-recommend";
+import type { SecretLintCoreConfig, SecretLintRuleCreator } from "@secretlint/types";
+import { TOKEN_RULES } from "./token-rules";
+
+export interface SecretFinding {
+  /** secretlint rule id, e.g. `@secretlint/secretlint-rule-aws` or `launch-ready/stripe`. */
+  ruleId: string;
+  /** What was found, with the secret masked. */
+  message: string;
+  /** 1-based line and column of the match in the scanned text. */
+  line: number;
+  column: number;
+  /** The match's first characters (a prefix such as `AKIA` or `sk_live_`), the rest masked. */
+  preview: string;
+  /** `sha256:` of the matched text, truncated: names the secret in an allowlist without revealing it. */
+  fingerprint: string;
+}
+
+const PRESET_ID = "@secretlint/secretlint-rule-preset-recommend";
+
+const CONFIG: SecretLintCoreConfig = {
+  rules: [
+    {
+      id: PRESET_ID,
+      rule: recommendedPreset,
+      // The preset reports AWS access key IDs only when asked; a committed key ID is half a credential.
+      rules: [{ id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } }],
+    },
+    ...TOKEN_RULES.map((rule: SecretLintRuleCreator) => ({ id: rule.meta.id, rule })),
+  ],
+};
+
+/**
+ * Prefixes that say what kind of secret it is without weakening it: shown in previews so a
+ * finding can be recognised. Anything else shows two characters.
+ */
+const KNOWN_PREFIX = /^(?:-----BEGIN [A-Z0-9 ]+-----|(?:sk|rk)_(?:live|test)_|whsec_|pul-|sk-ant-[a-z]+\d*-|sk-(?:proj|svcacct|admin)-|sk-|gh[pousr]_|github_pat_|xox[abposr]-|AKIA|ASIA|A3T[A-Z0-9]|v1\.0-|cf[a-z]{1,3}_)/;
+
+/** `sk_live_******** (107 chars)`: what kind of secret, never any of its random part. */
+export function redactedPreview(match: string): string {
+  const shown = KNOWN_PREFIX.exec(match)?.[0] ?? match.slice(0, 2);
+  return `${shown}******** (${match.length} chars)`;
+}
+
+export function fingerprint(match: string): string {
+  return `sha256:${createHash("sha256").update(match).digest("hex").slice(0, 24)}`;
+}
+
+/**
+ * Every secret-looking match in `content`. `filePath` helps rules that judge by file name (a
+ * committed `.env`, a private key file); it is never opened.
+ */
+export async function findSecrets(content: string, filePath = "input.txt"): Promise<SecretFinding[]> {
+  const result = await lintSource({
+    source: { filePath, content, ext: extensionOf(filePath), contentType: "text" },
+    options: { config: CONFIG, maskSecrets: true, noPhysicFilePath: true },
+  });
+  const findings: Array<SecretFinding & { range: readonly [number, number] }> = [];
+  for (const message of result.messages) {
+    if (message.type !== "message") continue;
+    // Two rules may see one secret (a private key, a token beside a keyword): report it once.
+    if (findings.some((f) => f.range[0] < message.range[1] && message.range[0] < f.range[1])) continue;
+    const match = content.slice(message.range[0], message.range[1]);
+    const preview = redactedPreview(match);
+    findings.push({
+      range: message.range,
+      ruleId: message.ruleId,
+      // secretlint masked the secret with one '*' per character; the preview says more, safely.
+      message: message.message.replace(/\*{4,}/g, preview),
+      line: message.loc.start.line,
+      column: message.loc.start.column + 1,
+      preview,
+      fingerprint: fingerprint(match),
+    });
+  }
+  return findings.map(({ range: _range, ...finding }) => finding);
+}
+
+function extensionOf(filePath: string): string {
+  const dot = filePath.lastIndexOf(".");
+  return dot > filePath.lastIndexOf("/") ? filePath.slice(dot) : "";
+}

@@ -1,0 +1,130 @@
+/**
+ * The stack's secrets (`launch-ready:secrets`, `secretStore`, `secretValues`) and its env manifest
+ * (`launch-ready:env`) resolved and cross-checked. Values of provided secrets are looked at only
+ * to see that they are there: they are never copied into the resolved config or into a message.
+ */
+import { problem, type ConfigProblem, type PathSegment } from "./config-problems";
+import type { Environment, EnvFormat, EnvVarFields, SecretFields, SecretStoreFields, SecretStoreKind } from "./config-schema";
+import { ENVIRONMENTS } from "./config-schema";
+
+export interface DeclaredSecret {
+  /** Position in `launch-ready:secrets`, for messages only. */
+  index: number;
+  name: string;
+  description?: string;
+  source: "generated" | "provided";
+  /** Character rules of a generated secret. */
+  generate?: NonNullable<SecretFields["generate"]>;
+}
+
+export interface SecretsConfig {
+  store: { kind: SecretStoreKind; region?: string; kmsKeyId?: string; pathPrefix?: string };
+  items: DeclaredSecret[];
+}
+
+export interface DeclaredEnvVar {
+  index: number;
+  name: string;
+  format: EnvFormat;
+  required: boolean;
+  /** Allowed values of an enum. */
+  values?: string[];
+  /** Where the app needs it; every environment unless the manifest narrows it. */
+  environments: Environment[];
+  description?: string;
+  /** The declared secret that holds its value. */
+  secret?: string;
+  example?: string;
+}
+
+/** The config key that holds provided secret values, and the command that sets one. */
+export const SECRET_VALUES_KEY = "launch-ready:secretValues";
+export function setSecretCommand(name: string, stack = "<stack>"): string {
+  return `pulumi config set --secret --path '${SECRET_VALUES_KEY}.${name}' --stack ${stack}   # then paste the value when asked`;
+}
+
+/** `/launch-ready/production`: where a stack's secrets live unless `secretStore.pathPrefix` says otherwise. */
+export function secretPathPrefix(store: SecretsConfig["store"], project: string, environment: Environment): string {
+  return store.pathPrefix ?? `/${project}/${environment}`;
+}
+
+/** `/launch-ready/production/STRIPE_SECRET_KEY`: the secret's name in Secrets Manager or Parameter Store. */
+export function secretPath(store: SecretsConfig["store"], project: string, environment: Environment, name: string): string {
+  return `${secretPathPrefix(store, project, environment)}/${name}`;
+}
+
+export function resolveSecrets(
+  secrets: readonly SecretFields[],
+  store: SecretStoreFields,
+  values: Record<string, unknown> | undefined,
+  problems: ConfigProblem[],
+): SecretsConfig {
+  const items: DeclaredSecret[] = [];
+  const byName = new Map<string, DeclaredSecret>();
+  secrets.forEach((secret, index) => {
+    const at = (...rest: PathSegment[]) => ["secrets", index, ...rest];
+    const earlier = byName.get(secret.name);
+    if (earlier) return void problems.push(problem(at("name"), `${secret.name} is already declared at launch-ready:secrets[${earlier.index}]; declare each secret once`));
+    if (Boolean(secret.generate) === Boolean(secret.provided)) {
+      return void problems.push(
+        problem(at(), `${secret.name} must be either generated (generate: { length: 40 }) or provided (provided: true), ${secret.generate ? "not both" : "and is neither"}`),
+      );
+    }
+    const declared: DeclaredSecret = {
+      index,
+      name: secret.name,
+      description: secret.description,
+      source: secret.generate ? "generated" : "provided",
+      ...(secret.generate ? { generate: secret.generate } : {}),
+    };
+    items.push(declared);
+    byName.set(declared.name, declared);
+  });
+
+  // Messages name keys only: a value typed into the wrong place must not be echoed back.
+  for (const [name, value] of Object.entries(values ?? {})) {
+    const at = ["secretValues", name];
+    const declared = byName.get(name);
+    if (!declared) problems.push(problem(at, `is not a provided secret in launch-ready:secrets; declare it there with provided: true, or remove the value`));
+    else if (declared.source === "generated") problems.push(problem(at, `belongs to ${name}, which is generated; remove the value, or declare the secret provided: true instead of generate`));
+    else if (typeof value !== "string" || value.trim() === "") problems.push(problem(at, `must be a non-empty text value; set it with ${setSecretCommand(name)}`));
+  }
+  for (const declared of items) {
+    if (declared.source === "provided" && !(values && declared.name in values)) {
+      problems.push({ path: `${SECRET_VALUES_KEY}.${declared.name}`, message: `is missing: ${declared.name} is provided (launch-ready:secrets[${declared.index}]), so its value must be set`, example: setSecretCommand(declared.name) });
+    }
+  }
+
+  return { store: { kind: store.kind, region: store.region, kmsKeyId: store.kmsKeyId, pathPrefix: store.pathPrefix }, items };
+}
+
+export function resolveEnv(manifest: readonly EnvVarFields[], secrets: SecretsConfig, problems: ConfigProblem[]): DeclaredEnvVar[] {
+  const variables: DeclaredEnvVar[] = [];
+  const seen = new Map<string, number>();
+  manifest.forEach((variable, index) => {
+    const at = (...rest: PathSegment[]) => ["env", index, ...rest];
+    const earlier = seen.get(variable.name);
+    if (earlier !== undefined) return void problems.push(problem(at("name"), `${variable.name} is already declared at launch-ready:env[${earlier}]; declare each variable once`));
+    seen.set(variable.name, index);
+    if (variable.format === "enum" && !variable.values) problems.push(problem(at("values"), "is missing; an enum lists the values it allows"));
+    if (variable.format !== "enum" && variable.values) problems.push(problem(at("values"), `only applies to format: enum (this is ${variable.format}); remove it`));
+    if (variable.format === "secret" && variable.example !== undefined) {
+      problems.push(problem(at("example"), "must not be given for a secret: .env.example is committed, so it carries the name only"));
+    }
+    if (variable.secret && !secrets.items.some((secret) => secret.name === variable.secret)) {
+      problems.push(problem(at("secret"), `names ${variable.secret}, which launch-ready:secrets does not declare`));
+    }
+    variables.push({
+      index,
+      name: variable.name,
+      format: variable.format,
+      required: variable.required,
+      ...(variable.values ? { values: variable.values } : {}),
+      environments: variable.environments ?? [...ENVIRONMENTS],
+      description: variable.description,
+      ...(variable.secret ? { secret: variable.secret } : {}),
+      ...(variable.example !== undefined ? { example: variable.example } : {}),
+    });
+  });
+  return variables;
+}
