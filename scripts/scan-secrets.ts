@@ -1,0 +1,88 @@
+/**
+ * `npm run scan:secrets -- [--repo DIR] [--allowlist FILE] [--json]`
+ *
+ * SEC-NO-PLAINTEXT for the repository: every line ever committed, on every branch and tag
+ * (files since deleted included), and the working tree. Exit 0 clean, 1 on findings, 2 on usage,
+ * allowlist or git errors. Secrets are never printed: a finding shows its rule, where it is, a
+ * redacted preview and a fingerprint to allowlist it by.
+ */
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import Table from "cli-table3";
+import { GitError } from "./lib/git-history";
+import { AllowlistError, DEFAULT_ALLOWLIST, scanRepository, type RepoFinding, type RepoScanReport } from "./lib/repo-scan";
+
+const USAGE = `Usage: npm run scan:secrets -- [--repo DIR] [--allowlist FILE] [--json]
+
+  --repo DIR        the repository to scan (default: the current directory)
+  --allowlist FILE  accepted findings, each with a reason (default: ${DEFAULT_ALLOWLIST} at the repository root, if present)
+  --json            print only the JSON report on stdout (use \`npm run -s scan:secrets\` so npm adds no banner)
+  --help            show this help
+
+Scans every commit on every branch and tag (lines added, including files deleted since) and the
+working tree (tracked files and untracked files git does not ignore).
+Exit: 0 clean, 1 secrets found, 2 usage, allowlist or git error.`;
+
+function fail(code: number, json: boolean, message: string): never {
+  process.stderr.write(json ? `${JSON.stringify({ error: message }, null, 2)}\n` : `${message}\n`);
+  process.exit(code);
+}
+
+function where(finding: RepoFinding): string {
+  return finding.commit ? `commit ${finding.commit.slice(0, 12)}` : "working tree";
+}
+
+function renderText(report: RepoScanReport): string {
+  const out: string[] = [];
+  out.push(`SEC-NO-PLAINTEXT: scanned ${report.commits} commit${report.commits === 1 ? "" : "s"} and ${report.workingTreeFiles} working-tree file${report.workingTreeFiles === 1 ? "" : "s"} of ${report.repository}`);
+  if (report.findings.length > 0) {
+    const table = new Table({ head: ["Rule", "File:line", "Where", "Preview", "Fingerprint"], wordWrap: true });
+    for (const f of report.findings) table.push([f.rule.replace(/^@secretlint\/secretlint-rule-/, "secretlint/"), `${f.file}:${f.line}`, where(f), f.preview, f.fingerprint]);
+    out.push(table.toString());
+    out.push(
+      `FAIL: ${report.findings.length} secret${report.findings.length === 1 ? "" : "s"} found. Revoke and rotate each one first (it is public to anyone with a clone), then remove it from the history (git filter-repo) and store it with pulumi config set --secret. A finding that is not a secret goes in ${DEFAULT_ALLOWLIST} with its fingerprint and a reason.`,
+    );
+  } else {
+    out.push("PASS: no secrets found.");
+  }
+  for (const f of report.allowed) out.push(`allowed: ${f.rule} in ${f.file}:${f.line} (${where(f)}), ${f.fingerprint}: ${f.reason}`);
+  for (const entry of report.unusedAllowlistEntries) out.push(`warning: allowlist entry [${entry.index}] (${entry.fingerprint ?? entry.path}) matched nothing; remove it`);
+  for (const s of report.skipped) out.push(`skipped: ${s.file} (${s.why})`);
+  return out.join("\n");
+}
+
+async function main(argv: string[]): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: { repo: { type: "string" }, allowlist: { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean", default: false } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    fail(2, argv.includes("--json"), `${(error as Error).message}\n\n${USAGE}`);
+  }
+  if (args.help) return void process.stdout.write(`${USAGE}\n`);
+  const json = args.json ?? false;
+  const progress = process.stderr.isTTY && !json;
+  let report: RepoScanReport;
+  try {
+    report = await scanRepository({
+      repo: resolve(args.repo ?? "."),
+      allowlist: args.allowlist ? resolve(args.allowlist) : undefined,
+      onProgress: progress ? (done, total) => process.stderr.write(`\rscanning history: ${done}/${total} commits`) : undefined,
+    });
+  } catch (error) {
+    if (error instanceof GitError || error instanceof AllowlistError) fail(2, json, error.message);
+    throw error;
+  }
+  if (progress) process.stderr.write("\n");
+  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderText(report)}\n`);
+  if (report.findings.length > 0) process.exitCode = 1;
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  process.stderr.write(`The scan failed: ${error.message}\n`);
+  process.exit(2);
+});

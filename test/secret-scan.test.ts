@@ -1,0 +1,227 @@
+/**
+ * The secret detector and the repository scan. Every secret here is made at test time (random
+ * bodies in the real formats), so this repository itself never holds one and scans clean.
+ */
+import { execFile } from "node:child_process";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { crc32 } from "node:zlib";
+import { describe, expect, test } from "vitest";
+import { findSecrets } from "../components/secrets/detect";
+import { PatchParser, type AddedLines } from "../scripts/lib/git-history";
+import type { RepoScanReport } from "../scripts/lib/repo-scan";
+
+const ROOT = join(__dirname, "..");
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+const exec = promisify(execFile);
+
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+const alnum = (n: number) => Array.from(randomBytes(n), (b) => ALNUM[b % 62]).join("");
+const hex = (n: number) => randomBytes(Math.ceil(n / 2)).toString("hex").slice(0, n);
+
+/** Real-format credentials with random bodies. */
+const make = {
+  awsKeyId: () => `AKIA${alnum(16).toUpperCase().replace(/[^A-Z0-9]/g, "Q")}`,
+  cloudflareToken: () => {
+    const body = alnum(40);
+    return `cfut_${body}${crc32(body).toString(16).padStart(8, "0")}`;
+  },
+  cloudflareSample: () => `cfat_${alnum(40)}00000000`,
+  cloudflareLegacy: () => alnum(40),
+  pulumi: () => `pul-${hex(40)}`,
+  stripe: () => `sk_live_${alnum(99)}`,
+  stripeWebhook: () => `whsec_${alnum(32)}`,
+  openai: () => `sk-proj-${alnum(74)}T3BlbkFJ${alnum(74)}`,
+  anthropic: () => `sk-ant-api03-${alnum(93)}AA`,
+  rsaKey: () => String(generateKeyPairSync("rsa", { modulusLength: 2048 }).privateKey.export({ type: "pkcs1", format: "pem" })),
+  ed25519Key: () => String(generateKeyPairSync("ed25519").privateKey.export({ type: "pkcs8", format: "pem" })),
+};
+
+describe("findSecrets", () => {
+  test.each([
+    ["AWS access key ID", `aws_access_key_id = ${make.awsKeyId()}`, "@secretlint/secretlint-rule-aws"],
+    ["Cloudflare scannable token", `CLOUDFLARE_API_TOKEN=${make.cloudflareToken()}`, "launch-ready/cloudflare"],
+    ["unprefixed Cloudflare token in a Pulumi stack file", `  cloudflare:apiToken: ${make.cloudflareLegacy()}`, "launch-ready/cloudflare"],
+    ["Pulumi access token", `PULUMI_ACCESS_TOKEN=${make.pulumi()}`, "launch-ready/pulumi"],
+    ["Stripe live secret key", `stripe.apiKey = "${make.stripe()}"`, "launch-ready/stripe"],
+    ["Stripe webhook secret", `STRIPE_WEBHOOK_SECRET=${make.stripeWebhook()}`, "launch-ready/stripe"],
+    ["OpenAI project key", `OPENAI_API_KEY=${make.openai()}`, "@secretlint/secretlint-rule-openai"],
+    ["Anthropic key", `ANTHROPIC_API_KEY=${make.anthropic()}`, "@secretlint/secretlint-rule-anthropic"],
+    ["RSA private key", make.rsaKey(), "@secretlint/secretlint-rule-privatekey"],
+    ["Ed25519 private key (too short for the preset)", make.ed25519Key(), "launch-ready/private-key"],
+  ])("finds a %s, once, without printing it", async (_kind, text, rule) => {
+    const findings = await findSecrets(`# config\n${text}\n`, "app.env");
+    expect(findings.map((f) => f.ruleId)).toEqual([rule]);
+    expect(findings[0].line).toBe(2);
+    // The random part of the secret (its longest base64-ish run) appears nowhere in the findings.
+    const randomPart = text.match(/[A-Za-z0-9+/]{16,}/g)!.sort((a, b) => b.length - a.length)[0];
+    expect(JSON.stringify(findings)).not.toContain(randomPart.slice(-12));
+    expect(findings[0].fingerprint).toMatch(/^sha256:[0-9a-f]{24}$/);
+  });
+
+  test("says whether a Cloudflare token's checksum verifies", async () => {
+    const [real] = await findSecrets(`t=${make.cloudflareToken()}`);
+    const [sample] = await findSecrets(`t=${make.cloudflareSample()}`);
+    expect(real.message).toContain("checksum verifies");
+    expect(sample.message).toContain("does not verify");
+  });
+
+  test("leaves alone what only looks random: a DKIM public key, commit hashes, UUIDs, publishable keys", async () => {
+    const text = [
+      `value: "v=DKIM1; k=rsa; p=${String(generateKeyPairSync("rsa", { modulusLength: 2048 }).publicKey.export({ type: "spki", format: "der" }).toString("base64"))}"`,
+      `commit ${hex(40)}`,
+      `zoneId: ${hex(32)}`,
+      `id: 0d9c4a5e-8f5b-4b8e-9a57-${hex(12)}`,
+      `STRIPE_PUBLISHABLE_KEY=pk_live_${alnum(99)}`,
+    ].join("\n");
+    expect(await findSecrets(text, "Pulumi.prod.yaml")).toEqual([]);
+  });
+});
+
+describe("PatchParser", () => {
+  function parse(patch: string): AddedLines[] {
+    const files: AddedLines[] = [];
+    const parser = new PatchParser((f) => files.push(f), () => {});
+    for (const line of patch.split("\n")) parser.line(line);
+    parser.end();
+    return files;
+  }
+
+  test("reads added lines with their new line numbers, skipping removed lines and deleted files", () => {
+    const files = parse(
+      [
+        "\0aaaa",
+        "",
+        "diff --git a/app.env b/app.env",
+        "--- a/app.env",
+        "+++ b/app.env",
+        "@@ -3 +3,2 @@",
+        "-OLD=1",
+        "+NEW=1",
+        "+NEXT=2",
+        "@@ -9,0 +10 @@",
+        "+TEN=10",
+        "diff --git a/gone.txt b/gone.txt",
+        "--- a/gone.txt",
+        "+++ /dev/null",
+        "@@ -1 +0,0 @@",
+        "-bye",
+        'diff --git "a/caf\\303\\251.env" "b/caf\\303\\251.env"',
+        '+++ "b/caf\\303\\251.env"',
+        "@@ -0,0 +1 @@",
+        "+X=1",
+      ].join("\n"),
+    );
+    expect(files).toEqual([
+      { commit: "aaaa", path: "app.env", lines: [{ number: 3, text: "NEW=1" }, { number: 4, text: "NEXT=2" }, { number: 10, text: "TEN=10" }] },
+      { commit: "aaaa", path: "café.env", lines: [{ number: 1, text: "X=1" }] },
+    ]);
+  });
+
+  test("reads what a merge commit's conflict resolution added (combined diff)", () => {
+    const files = parse(["\0merge", "diff --cc app.env", "+++ b/app.env", "@@@ -1,1 -1,1 +1,2 @@@", "- A=1", " -A=2", "++A=3", "+ B=4"].join("\n"));
+    expect(files).toEqual([{ commit: "merge", path: "app.env", lines: [{ number: 1, text: "A=3" }, { number: 2, text: "B=4" }] }]);
+  });
+});
+
+async function git(dir: string, ...args: string[]): Promise<string> {
+  const { stdout } = await exec("git", ["-C", dir, "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args]);
+  return stdout.trim();
+}
+
+async function newRepo(): Promise<string> {
+  const dir = mkdtempSync(join(tmpdir(), "launch-ready-scan-"));
+  await git(dir, "init", "-q", "-b", "main");
+  return dir;
+}
+
+function scan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(TSX, ["scripts/scan-secrets.ts", ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe("npm run scan:secrets", () => {
+  test("catches a key committed and later deleted, naming the commit that added it, redacted", async () => {
+    const repo = await newRepo();
+    const key = make.stripe();
+    mkdirSync(join(repo, "config"));
+    writeFileSync(join(repo, "README.md"), "# app\n");
+    writeFileSync(join(repo, "config", "app.env"), `# payments\nSTRIPE_SECRET_KEY=${key}\n`);
+    await git(repo, "add", ".");
+    await git(repo, "commit", "-qm", "add config");
+    const added = await git(repo, "rev-parse", "HEAD");
+    rmSync(join(repo, "config", "app.env"));
+    await git(repo, "commit", "-qam", "remove config");
+
+    const { code, stdout, stderr } = await scan("--repo", repo, "--json");
+    expect(stderr).toBe("");
+    expect(code).toBe(1);
+    expect(stdout).not.toContain(key.slice(8, 30));
+    const report = JSON.parse(stdout) as RepoScanReport;
+    expect(report.commits).toBe(2);
+    expect(report.findings).toEqual([expect.objectContaining({ rule: "launch-ready/stripe", file: "config/app.env", commit: added, where: "history", line: 2, preview: "sk_live_******** (107 chars)" })]);
+  });
+
+  test("finds secrets on other branches and in untracked files, and passes a clean repository", async () => {
+    const repo = await newRepo();
+    writeFileSync(join(repo, "README.md"), "# app\n");
+    await git(repo, "add", ".");
+    await git(repo, "commit", "-qm", "start");
+    expect((await scan("--repo", repo)).code).toBe(0);
+
+    await git(repo, "checkout", "-qb", "feature");
+    writeFileSync(join(repo, "deploy.sh"), `export PULUMI_ACCESS_TOKEN=${make.pulumi()}\n`);
+    await git(repo, "add", ".");
+    await git(repo, "commit", "-qm", "deploy script");
+    await git(repo, "checkout", "-q", "main");
+    writeFileSync(join(repo, "id_ed25519"), make.ed25519Key());
+
+    const { code, stdout } = await scan("--repo", repo);
+    expect(code).toBe(1);
+    expect(stdout).toMatch(/launch-ready\/pulumi.*deploy\.sh:1.*commit [0-9a-f]{12}/s);
+    expect(stdout).toMatch(/launch-ready\/private-key.*id_ed25519:1.*working tree/s);
+  });
+
+  test("an allowlist entry with a reason accepts a finding and reports it; one without a reason is refused", async () => {
+    const repo = await newRepo();
+    writeFileSync(join(repo, "fixture.env"), `STRIPE_SECRET_KEY=${make.stripe()}\n`);
+    await git(repo, "add", ".");
+    await git(repo, "commit", "-qm", "fixture");
+    const first = JSON.parse((await scan("--repo", repo, "--json")).stdout) as RepoScanReport;
+    const fingerprint = first.findings[0].fingerprint;
+    expect(first.findings).toHaveLength(2); // the commit and the working tree
+
+    writeFileSync(join(repo, ".secretscan-allow.yaml"), `allow:\n  - fingerprint: "${fingerprint}"\n    reason: Revoked sandbox key kept to test the webhook parser\n  - path: "docs/**"\n    reason: Nothing there yet, kept for the docs site\n`);
+    const allowed = await scan("--repo", repo, "--json");
+    expect(allowed.code).toBe(0);
+    const report = JSON.parse(allowed.stdout) as RepoScanReport;
+    expect(report.findings).toEqual([]);
+    expect(report.allowed.map((f) => f.reason)).toEqual(["Revoked sandbox key kept to test the webhook parser", "Revoked sandbox key kept to test the webhook parser"]);
+    expect(report.unusedAllowlistEntries).toEqual([expect.objectContaining({ index: 1, path: "docs/**" })]);
+
+    writeFileSync(join(repo, ".secretscan-allow.yaml"), `allow:\n  - fingerprint: "${fingerprint}"\n`);
+    const refused = await scan("--repo", repo);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("allow[0].reason");
+  });
+
+  test("a directory outside git is a usage error that says what to give instead", async () => {
+    const { code, stderr } = await scan("--repo", mkdtempSync(join(tmpdir(), "launch-ready-nogit-")));
+    expect(code).toBe(2);
+    expect(stderr).toContain("is not inside a git repository");
+  });
+
+  test("this repository is clean, history included", async () => {
+    const { code, stdout } = await scan("--json");
+    const report = JSON.parse(stdout) as RepoScanReport;
+    expect(report.findings).toEqual([]);
+    expect(report.commits).toBeGreaterThan(0);
+    expect(code).toBe(0);
+  });
+});
