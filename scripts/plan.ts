@@ -6,13 +6,13 @@
  * the bar, 1 on a mandatory bar failure (or if the program itself fails), 2 on invalid config or
  * usage (errors on stderr).
  */
-import { relative, resolve, sep } from "node:path";
+import { relative, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { formatProblems, problemsHeading, type ConfigProblem } from "../stacks/stack-config";
-import { availableStacks, readStackFile, stackFilePath, StackFileError } from "../stacks/stack-file";
 import { ConfigRefused, planStack } from "./lib/plan-stack";
 import { renderMarkdown, renderSarif } from "./lib/bar-report";
 import { blocksDeployment, renderPlanText } from "./lib/plan-report";
+import { STACK_OPTIONS, stackFileFromArgs, UsageError } from "./lib/stack-arg";
 
 const USAGE = `Usage: npm run plan -- --stack <name> [--json | --markdown | --sarif]
        npm run plan -- --config <path to Pulumi.<stack>.yaml> [--json | --markdown | --sarif]
@@ -38,8 +38,7 @@ async function main(argv: string[]): Promise<void> {
     args = parseArgs({
       args: argv,
       options: {
-        stack: { type: "string" },
-        config: { type: "string" },
+        ...STACK_OPTIONS,
         json: { type: "boolean", default: false },
         markdown: { type: "boolean", default: false },
         sarif: { type: "boolean", default: false },
@@ -56,22 +55,13 @@ async function main(argv: string[]): Promise<void> {
     return;
   }
   const json = args.json ?? false;
-  if (Boolean(args.stack) === Boolean(args.config)) fail(2, json, `Give exactly one of --stack or --config.\n\n${USAGE}`);
   if ([args.json, args.markdown, args.sarif].filter(Boolean).length > 1) fail(2, json, `Give at most one of --json, --markdown and --sarif.\n\n${USAGE}`);
-  if (args.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(args.stack)) {
-    fail(2, json, `--stack "${args.stack}" is not a stack name; use letters, digits, "-", "_" or "." (e.g. --stack prod)`);
-  }
-
-  const path = args.config ? resolve(args.config) : stackFilePath(args.stack!);
-  let file;
+  let path, file;
   try {
-    file = readStackFile(path);
+    ({ path, file } = stackFileFromArgs(args));
   } catch (error) {
-    if (error instanceof StackFileError) {
-      const known = args.stack ? ` Stacks in stacks/: ${availableStacks().join(", ")}.` : "";
-      fail(2, json, `${error.message}.${known}`);
-    }
-    throw error;
+    if (!(error instanceof UsageError)) throw error;
+    fail(2, json, error.message.startsWith("Give exactly") ? `${error.message}\n\n${USAGE}` : error.message);
   }
 
   // A large stack takes seconds; say what is happening where a person is watching.

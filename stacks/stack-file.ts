@@ -4,7 +4,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { parseDocument } from "yaml";
+import { parse, parseDocument } from "yaml";
 
 /** What a `secure:` value reads as offline. The ciphertext itself is never passed on. */
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -17,11 +17,18 @@ export interface StackFile {
   config: Record<string, unknown>;
   /** Config keys holding at least one `secure:` value. */
   secretKeys: string[];
+  /** Every `secure:` value with its key path (`launch-ready:secretValues.STRIPE_SECRET_KEY`): ciphertext, for decryption where a passphrase is at hand. */
+  secureValues: Array<{ path: string; ciphertext: string }>;
+  /** The passphrase provider's `encryptionsalt:`, when the stack uses it. */
+  encryptionSalt?: string;
 }
 
 export class StackFileError extends Error {}
 
 export const STACKS_DIR = resolve(__dirname);
+
+/** The Pulumi project's name (`name:` in Pulumi.yaml): the project part of URNs and of secret paths. */
+export const PROJECT_NAME: string = parse(readFileSync(join(STACKS_DIR, "..", "Pulumi.yaml"), "utf8")).name;
 
 export function stackFilePath(stack: string): string {
   return join(STACKS_DIR, `Pulumi.${stack}.yaml`);
@@ -59,34 +66,30 @@ export function readStackFile(path: string): StackFile {
 
   const decoded: Record<string, unknown> = {};
   const secretKeys: string[] = [];
+  const secureValues: StackFile["secureValues"] = [];
   for (const [key, value] of Object.entries(config)) {
-    const { value: plain, secret } = hideSecureValues(value);
-    decoded[key] = plain;
-    if (secret) secretKeys.push(key);
+    const before = secureValues.length;
+    decoded[key] = hideSecureValues(value, key, secureValues);
+    if (secureValues.length > before) secretKeys.push(key);
   }
-  return { stack: stackNameFromPath(path), path, config: decoded, secretKeys };
+  const salt = root.encryptionsalt;
+  return { stack: stackNameFromPath(path), path, config: decoded, secretKeys, secureValues, ...(typeof salt === "string" ? { encryptionSalt: salt } : {}) };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-function hideSecureValues(value: unknown): { value: unknown; secret: boolean } {
+/** The value with each `secure:` leaf replaced by the placeholder; the leaves go to `found` with their paths. */
+function hideSecureValues(value: unknown, path: string, found: StackFile["secureValues"]): unknown {
   if (isPlainObject(value)) {
     const keys = Object.keys(value);
-    if (keys.length === 1 && keys[0] === "secure") return { value: SECRET_PLACEHOLDER, secret: true };
-    let secret = false;
-    const out: Record<string, unknown> = {};
-    for (const [key, inner] of Object.entries(value)) {
-      const hidden = hideSecureValues(inner);
-      out[key] = hidden.value;
-      secret ||= hidden.secret;
+    if (keys.length === 1 && keys[0] === "secure") {
+      found.push({ path, ciphertext: String(value.secure) });
+      return SECRET_PLACEHOLDER;
     }
-    return { value: out, secret };
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, hideSecureValues(inner, `${path}.${key}`, found)]));
   }
-  if (Array.isArray(value)) {
-    const items = value.map(hideSecureValues);
-    return { value: items.map((item) => item.value), secret: items.some((item) => item.secret) };
-  }
-  return { value, secret: false };
+  if (Array.isArray(value)) return value.map((item, index) => hideSecureValues(item, `${path}[${index}]`, found));
+  return value;
 }

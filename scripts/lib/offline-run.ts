@@ -17,7 +17,11 @@ export interface RegisteredResource {
   protect: boolean;
   /** True for provider-managed resources, false for components. */
   custom: boolean;
-  /** Inputs with secret values replaced by "[secret]" and unknowns by "[unknown]". */
+  /**
+   * Inputs with secret values replaced by "[secret]" and unknowns by "[unknown]". An unknown
+   * input the provider always keeps secret (additionalSecretOutputs, e.g. a SecretVersion's
+   * secretString) reads "[secret]": once known, it will only ever be held as a secret.
+   */
   inputs: Record<string, unknown>;
 }
 
@@ -62,6 +66,7 @@ interface RegisterResourceRequest {
   getProtect(): boolean | undefined;
   getCustom(): boolean;
   getObject(): Struct | undefined;
+  getAdditionalsecretoutputsList(): string[];
 }
 
 interface RegisterResourceOutputsRequest {
@@ -147,15 +152,11 @@ export async function runOffline(options: OfflineRunOptions): Promise<OfflineRun
     const qualifiedType = parent ? `${parent.split("::")[2]}$${type}` : type;
     const urn = `urn:pulumi:${options.stack}::${options.project}::${qualifiedType}::${name}`;
     engineUrnOf.set(monitor.newUrn(request.getParent(), type, name), urn);
-    resources.push({
-      urn,
-      type,
-      name,
-      parent,
-      protect: request.getProtect() ?? false,
-      custom: request.getCustom(),
-      inputs: redactWireValue(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-    });
+    const inputs = redactWireValue(request.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>;
+    for (const key of request.getAdditionalsecretoutputsList()) {
+      if (inputs[key] === UNKNOWN_SHOWN_AS) inputs[key] = SECRET_SHOWN_AS;
+    }
+    resources.push({ urn, type, name, parent, protect: request.getProtect() ?? false, custom: request.getCustom(), inputs });
     return registerWithMock(request, callback);
   };
   // Stack outputs are read off the wire, where secrets are still marked, not from the program's

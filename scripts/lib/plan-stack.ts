@@ -6,11 +6,9 @@ import launchReady from "../../index";
 import { evaluateBar, today } from "../../policies/bar";
 import { BAR_RULES } from "../../policies/rules";
 import { parseStackConfig, type ConfigProblem } from "../../stacks/stack-config";
-import type { StackFile } from "../../stacks/stack-file";
+import { PROJECT_NAME, type StackFile } from "../../stacks/stack-file";
 import { OfflineRunFailure, runOffline, UNKNOWN_SHOWN_AS } from "./offline-run";
 import { buildPlanReport, type PlanReport } from "./plan-report";
-
-const PROJECT = "launch-ready";
 
 /** The config as the Pulumi CLI hands it to a program: structured values as JSON text. */
 export function cliConfig(config: Record<string, unknown>): Record<string, string> {
@@ -38,7 +36,7 @@ export class ConfigRefused extends Error {
  */
 export async function planStack(file: StackFile, on = today()): Promise<PlanReport> {
   try {
-    const run = await runOffline({ project: PROJECT, stack: file.stack, config: cliConfig(file.config), secretKeys: file.secretKeys, program: launchReady });
+    const run = await runOffline({ project: PROJECT_NAME, stack: file.stack, config: cliConfig(file.config), secretKeys: file.secretKeys, program: launchReady });
     // The program accepted this config, so it parses; the bar needs its resolved form.
     const parsed = parseStackConfig(file.config);
     if (!parsed.ok) throw new ConfigRefused(parsed.problems);

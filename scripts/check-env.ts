@@ -1,0 +1,107 @@
+/**
+ * `npm run check:env -- --stack <name> | --config FILE [--env-file FILE] [--json]`
+ * `npm run check:env -- --stack <name> --write-example .env.example`
+ *
+ * SEC-ENV-SEPARATION, live: every variable the stack's env manifest (`launch-ready:env`) says the
+ * app needs in this environment is present and well-formed, in the running process's environment
+ * or in a .env file. Reports names and what is wrong, never values. Exit 0 when all is well, 1 on
+ * a missing or malformed variable, 2 on usage or config errors.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { relative, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import Table from "cli-table3";
+import { parse as parseDotenv } from "dotenv";
+import { checkEnvironment, renderEnvExample, type EnvCheck } from "../components/secrets/env-manifest";
+import { planSecrets } from "../components/secrets/secret-plan";
+import { formatProblems, parseStackConfig, problemsHeading, type ConfigProblem, type LaunchReadyConfig } from "../stacks/stack-config";
+import { PROJECT_NAME } from "../stacks/stack-file";
+import { STACK_OPTIONS, stackFileFromArgs, UsageError } from "./lib/stack-arg";
+
+const USAGE = `Usage: npm run check:env -- --stack <name> | --config FILE [--env-file FILE] [--json]
+       npm run check:env -- --stack <name> | --config FILE --write-example FILE
+
+  --stack NAME          the stack whose env manifest (launch-ready:env) applies
+  --config FILE         any stack file instead
+  --env-file FILE       check this .env file instead of the current process environment
+  --write-example FILE  write the manifest as a .env.example (names, comments, harmless examples) and check nothing
+  --json                print {"stack","environment","source","checks":[{"id","target","status","detail"}]} on stdout
+  --help                show this help
+
+Values are never printed: only names and what is wrong with them.
+Exit: 0 every needed variable present and well-formed, 1 one missing or malformed, 2 usage or config error.`;
+
+function fail(code: number, json: boolean, message: string, problems: ConfigProblem[] = [], text = message): never {
+  process.stderr.write(json ? `${JSON.stringify({ error: message, problems }, null, 2)}\n` : `${text}\n`);
+  process.exit(code);
+}
+
+function secretLocations(config: LaunchReadyConfig): Record<string, string> {
+  const store = config.secrets.store.kind === "ssm" ? "SSM Parameter Store (SecureString)" : "AWS Secrets Manager";
+  return Object.fromEntries(planSecrets(config, PROJECT_NAME).map((secret) => [secret.name, `${store} at ${secret.path}`]));
+}
+
+function renderText(checks: EnvCheck[], heading: string): string {
+  const table = new Table({ head: ["Variable", "Status", "Detail"], wordWrap: true });
+  for (const check of checks) table.push([check.target, check.status.toUpperCase(), check.detail]);
+  const failed = checks.filter((check) => check.status === "fail").length;
+  const verdict = checks.length === 0 ? "nothing to check: launch-ready:env declares no variables" : failed > 0 ? `FAIL: ${failed} variable${failed === 1 ? "" : "s"} missing or malformed` : "PASS";
+  return `${heading}\n${checks.length > 0 ? `${table.toString()}\n` : ""}SEC-ENV-SEPARATION (live): ${verdict}`;
+}
+
+async function main(argv: string[]): Promise<void> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: { ...STACK_OPTIONS, "env-file": { type: "string" }, "write-example": { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean", default: false } },
+      strict: true,
+      allowPositionals: false,
+    }).values;
+  } catch (error) {
+    fail(2, argv.includes("--json"), `${(error as Error).message}\n\n${USAGE}`);
+  }
+  if (args.help) return void process.stdout.write(`${USAGE}\n`);
+  const json = args.json ?? false;
+  if (args["write-example"] && args["env-file"]) fail(2, json, `--write-example writes a file and checks nothing; drop --env-file, or run the two separately.\n\n${USAGE}`);
+
+  let path, file;
+  try {
+    ({ path, file } = stackFileFromArgs(args));
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    fail(2, json, error.message.startsWith("Give exactly") ? `${error.message}\n\n${USAGE}` : error.message);
+  }
+  const parsed = parseStackConfig(file.config);
+  if (!parsed.ok) fail(2, json, problemsHeading(parsed.problems, path), parsed.problems, formatProblems(parsed.problems, path));
+  const { config } = parsed;
+
+  if (args["write-example"]) {
+    const target = resolve(args["write-example"]);
+    writeFileSync(target, renderEnvExample(config.env, { stack: file.stack, environment: config.environment, secretLocations: secretLocations(config) }));
+    const written = config.env.filter((variable) => variable.environments.includes(config.environment)).length;
+    process.stdout.write(json ? `${JSON.stringify({ wrote: target, variables: written })}\n` : `Wrote ${relative(process.cwd(), target) || target}: ${written} variable${written === 1 ? "" : "s"} for ${file.stack} (${config.environment}).\n`);
+    return;
+  }
+
+  let values: Record<string, string | undefined> = process.env;
+  let source = "the current process environment";
+  if (args["env-file"]) {
+    const envFile = resolve(args["env-file"]);
+    try {
+      values = parseDotenv(readFileSync(envFile));
+    } catch (error) {
+      fail(2, json, `${envFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    }
+    source = relative(process.cwd(), envFile) || envFile;
+  }
+  const checks = checkEnvironment(config.env, config.environment, values);
+  if (json) process.stdout.write(`${JSON.stringify({ stack: file.stack, environment: config.environment, source, checks }, null, 2)}\n`);
+  else process.stdout.write(`${renderText(checks, `Env manifest of ${file.stack} (${config.environment}) against ${source}:`)}\n`);
+  if (checks.some((check) => check.status === "fail")) process.exitCode = 1;
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  process.stderr.write(`check:env failed: ${error.message}\n`);
+  process.exit(2);
+});
