@@ -6,6 +6,8 @@
 import { MINIMUM_BAR, type BarId } from "../stacks/minimum-bar";
 import type { Environment, Waiver } from "../stacks/config-schema";
 import type { LaunchReadyConfig } from "../stacks/stack-config";
+import type { StackFile } from "../stacks/stack-file";
+import type { SecureValueDigests } from "../stacks/stack-secrets";
 
 /** A resource as declared: what the engine sends a policy, or what the offline plan recorded. */
 export interface DeclaredResource {
@@ -47,6 +49,17 @@ export function declaredHost(config: LaunchReadyConfig | undefined, fqdn: unknow
 export interface BarContext {
   /** The stack's validated config; absent when the pack cannot find the stack file. */
   config?: LaunchReadyConfig;
+  /** The Pulumi project, from the URNs: the first segment of secret paths. */
+  project?: string;
+  /** The stack file as written, `secure:` values hidden: SEC-NO-PLAINTEXT reads its plain values. */
+  stackFile?: StackFile;
+  /** The project's other stack files (beside this one), for rules across environments. */
+  siblings?: StackFile[];
+  /**
+   * Keyed digests of every stack's `secure:` values, computed on first call when a passphrase
+   * opens them (PULUMI_CONFIG_PASSPHRASE); undefined when none is at hand.
+   */
+  secureDigests?: () => SecureValueDigests | undefined;
 }
 
 export interface BarRule {
@@ -57,6 +70,8 @@ export interface BarRule {
   checkResource?(resource: DeclaredResource, context: BarContext): Verdict;
   /** Judges the whole stack: presence and cross-resource rules. */
   checkStack?(resources: readonly DeclaredResource[], context: BarContext): Verdict[];
+  /** Judges the whole stack where judging needs to wait (the secret scanner's engine is async). */
+  checkStackAsync?(resources: readonly DeclaredResource[], context: BarContext): Promise<Verdict[]>;
 }
 
 export const pass = (urn?: string): Verdict => ({ status: "pass", urn });
@@ -114,8 +129,8 @@ export interface BarResult {
 }
 
 /** Runs every rule over the declared resources, the way the pack would, and applies waivers. */
-export function evaluateBar(rules: readonly BarRule[], resources: readonly DeclaredResource[], config: LaunchReadyConfig, on: string): BarResult[] {
-  const context: BarContext = { config };
+export async function evaluateBar(rules: readonly BarRule[], resources: readonly DeclaredResource[], context: BarContext & { config: LaunchReadyConfig }, on: string): Promise<BarResult[]> {
+  const { config } = context;
   const results: BarResult[] = [];
   for (const rule of rules) {
     const verdicts: Verdict[] = [];
@@ -125,6 +140,7 @@ export function evaluateBar(rules: readonly BarRule[], resources: readonly Decla
       }
     }
     if (rule.checkStack) verdicts.push(...rule.checkStack(resources, context));
+    if (rule.checkStackAsync) verdicts.push(...(await rule.checkStackAsync(resources, context)));
 
     const waiver = activeWaiver(config.waivers, rule.id, on);
     const failures = verdicts.filter((v): v is Extract<Verdict, { status: "fail" }> => v.status === "fail");

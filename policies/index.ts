@@ -7,6 +7,7 @@
  * gives it (development advisory, staging advisory only where the bar lets it relax), and a
  * waived item is reported as advisory with its reason, owner and expiry.
  */
+import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import {
   PolicyPack,
@@ -19,7 +20,7 @@ import {
 } from "@pulumi/policy";
 import { MINIMUM_BAR } from "../stacks/minimum-bar";
 import { activeWaiver, expiredWaiverMessage, expiredWaivers, levelFor, today, waivedMessage, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "./bar";
-import { ACCESS_APPLICATION, ACCESS_POLICY, DNS_RECORD, RULESET, ZONE_SETTING } from "./resource-types";
+import { ACCESS_APPLICATION, ACCESS_POLICY, DNS_RECORD, RULESET, SECRETS_MANAGER_SECRET, SSM_PARAMETER, ZONE_SETTING } from "./resource-types";
 import { BAR_RULES } from "./rules";
 import { stackContext } from "./stack-context";
 
@@ -32,6 +33,8 @@ const OF_TYPE: Record<string, (validate: ResourceValidation) => ResourceValidati
   [ZONE_SETTING]: (validate) => validateResourceOfType(cloudflare.ZoneSetting, (_props, args, reportViolation) => validate(args, reportViolation)),
   [ACCESS_APPLICATION]: (validate) => validateResourceOfType(cloudflare.ZeroTrustAccessApplication, (_props, args, reportViolation) => validate(args, reportViolation)),
   [ACCESS_POLICY]: (validate) => validateResourceOfType(cloudflare.ZeroTrustAccessPolicy, (_props, args, reportViolation) => validate(args, reportViolation)),
+  [SSM_PARAMETER]: (validate) => validateResourceOfType(aws.ssm.Parameter, (_props, args, reportViolation) => validate(args, reportViolation)),
+  [SECRETS_MANAGER_SECRET]: (validate) => validateResourceOfType(aws.secretsmanager.Secret, (_props, args, reportViolation) => validate(args, reportViolation)),
 };
 
 function declared(resource: { urn: string; type: string; name: string; props: Record<string, any>; opts?: { protect?: boolean } }): DeclaredResource {
@@ -63,9 +66,11 @@ function report(rule: BarRule, verdicts: Verdict[], context: BarContext, reportV
 }
 
 function validateStack(rule: BarRule) {
-  return (args: StackValidationArgs, reportViolation: ReportViolation) => {
+  return async (args: StackValidationArgs, reportViolation: ReportViolation) => {
     const context = stackContext(args.resources[0]?.urn);
-    if (rule.checkStack) report(rule, rule.checkStack(args.resources.map((r: PolicyResource) => declared(r)), context), context, reportViolation);
+    const resources = args.resources.map((r: PolicyResource) => declared(r));
+    if (rule.checkStack) report(rule, rule.checkStack(resources, context), context, reportViolation);
+    if (rule.checkStackAsync) report(rule, await rule.checkStackAsync(resources, context), context, reportViolation);
     for (const waiver of expiredWaivers(context.config?.waivers ?? [], today())) {
       if (waiver.id === rule.id) leveled(reportViolation)({ message: expiredWaiverMessage(waiver), enforcementLevel: levelFor(context.config?.environment) });
     }

@@ -4,3 +4,6 @@ export const RULESET = "cloudflare:index/ruleset:Ruleset";
 export const ZONE_SETTING = "cloudflare:index/zoneSetting:ZoneSetting";
 export const ACCESS_APPLICATION = "cloudflare:index/zeroTrustAccessApplication:ZeroTrustAccessApplication";
 export const ACCESS_POLICY = "cloudflare:index/zeroTrustAccessPolicy:ZeroTrustAccessPolicy";
+export const SECRETS_MANAGER_SECRET = "aws:secretsmanager/secret:Secret";
+export const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
+export const SSM_PARAMETER = "aws:ssm/parameter:Parameter";

@@ -1,12 +1,15 @@
 /**
- * What the pack knows of the stack under analysis. The engine sends resources, not the stack's
+ * What the bar knows of the stack under judgement. The engine sends resources, not the stack's
  * config; the pack reads the same stack file the Pulumi CLI read (stackConfigDir: stacks), found
  * by the stack name in the resources' URNs, so the rules see the environment, the declared hosts
- * and the waivers exactly as the program did.
+ * and the waivers exactly as the program did. The offline plan builds the same context from the
+ * file it plans.
  */
-import { join } from "node:path";
+import { readdirSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { parseStackConfig } from "../stacks/stack-config";
-import { readStackFile, STACKS_DIR } from "../stacks/stack-file";
+import { PROJECT_NAME, readStackFile, STACKS_DIR, stackNameFromPath, type StackFile } from "../stacks/stack-file";
+import { PassphraseError, passphraseFromEnvironment, secureValueDigests, type SecureValueDigests } from "../stacks/stack-secrets";
 import type { BarContext } from "./bar";
 
 const contexts = new Map<string, BarContext>();
@@ -21,6 +24,53 @@ export function stackNameFromUrn(urn: string): string | undefined {
   return /^urn:pulumi:([^:]+)::/.exec(urn)?.[1];
 }
 
+/** `urn:pulumi:prod::launch-ready::...` → `launch-ready`. */
+export function projectFromUrn(urn: string): string | undefined {
+  return /^urn:pulumi:[^:]+::([^:]+)::/.exec(urn)?.[1];
+}
+
+/** The other stack files in `directory`; one that cannot be read is left out, as it cannot share anything. */
+function siblingStackFiles(directory: string, stack: string): StackFile[] {
+  let names: string[];
+  try {
+    names = readdirSync(directory).filter((file) => /^Pulumi\.(.+)\.ya?ml$/.test(file) && stackNameFromPath(file) !== stack);
+  } catch {
+    return [];
+  }
+  return names.flatMap((name) => {
+    try {
+      return [readStackFile(join(directory, name))];
+    } catch {
+      return [];
+    }
+  });
+}
+
+/** The context of one stack file: its config, its siblings, and (lazily) digests of every secure value. */
+export function contextForStackFile(file: StackFile, project = PROJECT_NAME, directory = dirname(file.path)): BarContext {
+  const parsed = parseStackConfig(file.config);
+  const siblings = siblingStackFiles(directory, file.stack);
+  let digests: SecureValueDigests | undefined | null = null;
+  return {
+    ...(parsed.ok ? { config: parsed.config } : {}),
+    project,
+    stackFile: file,
+    siblings,
+    // Deriving a passphrase key takes half a second per stack file: only when a rule asks.
+    secureDigests: () => {
+      if (digests !== null) return digests;
+      try {
+        const passphrase = passphraseFromEnvironment();
+        digests = passphrase === undefined ? undefined : secureValueDigests([file, ...siblings], passphrase);
+      } catch (error) {
+        if (!(error instanceof PassphraseError)) throw error;
+        digests = { byStack: new Map(), unreadable: [{ stack: file.stack, why: error.message }] };
+      }
+      return digests;
+    },
+  };
+}
+
 export function stackContext(urn: string | undefined, directory = stacksDir()): BarContext {
   const stack = urn ? stackNameFromUrn(urn) : undefined;
   if (!stack) return {};
@@ -28,8 +78,7 @@ export function stackContext(urn: string | undefined, directory = stacksDir()): 
   if (cached) return cached;
   let context: BarContext = {};
   try {
-    const parsed = parseStackConfig(readStackFile(join(directory, `Pulumi.${stack}.yaml`)).config);
-    if (parsed.ok) context = { config: parsed.config };
+    context = contextForStackFile(readStackFile(join(directory, `Pulumi.${stack}.yaml`)), projectFromUrn(urn!), directory);
   } catch {
     // No stack file for this stack: rules that need its config say they could not judge.
   }

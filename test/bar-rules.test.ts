@@ -10,6 +10,7 @@ import { tlsHsts } from "../policies/rules/tls-hsts";
 import { tlsHttpsOnly } from "../policies/rules/tls-https-only";
 import { tlsStrict } from "../policies/rules/tls-strict";
 import { tlsVersion } from "../policies/rules/tls-version";
+import { contextForStackFile } from "../policies/stack-context";
 import { planStack } from "../scripts/lib/plan-stack";
 import { exampleStack, parsedExample } from "./helpers";
 
@@ -68,7 +69,7 @@ describe("every rule passes the prod example and fails a broken one", () => {
 
   test("OPS-PROTECT: production resources must be protected; elsewhere it does not apply", () => {
     const unprotected = prod.map((r) => ({ ...r, protect: false }));
-    expect(failures(judge(opsProtect, unprotected))).toHaveLength(prod.length);
+    expect(failures(judge(opsProtect, unprotected))).toHaveLength(prod.filter((r) => opsProtect.resourceTypes!.includes(r.type)).length);
     const staging = { config: { ...context.config!, environment: "staging" as const } };
     expect(judge(opsProtect, unprotected, staging).every((v) => v.status === "not-applicable")).toBe(true);
   });
@@ -122,18 +123,18 @@ describe("levels and waivers", () => {
     expect([levelFor("production", true), levelFor("staging", false), levelFor("staging", true), levelFor("development")]).toEqual(["mandatory", "mandatory", "advisory", "advisory"]);
   });
 
-  test("a waived failure is reported as waived and advisory; after its expiry it fails, and so does the waiver", () => {
+  test("a waived failure is reported as waived and advisory; after its expiry it fails, and so does the waiver", async () => {
     const config = { ...context.config!, waivers: [{ id: "TLS-STRICT", reason: "Origin certificate is being reissued", owner: "cto@example.com", expires: "2026-12-31" }] };
     const broken = withSetting("ssl", "flexible");
-    const before = evaluateBar(BAR_RULES, broken, config, "2026-12-31").filter((r) => r.id === "TLS-STRICT");
+    const before = (await evaluateBar(BAR_RULES, broken, { config }, "2026-12-31")).filter((r) => r.id === "TLS-STRICT");
     expect(before).toEqual([expect.objectContaining({ status: "waived", level: "advisory", message: expect.stringContaining("waived until 2026-12-31 by cto@example.com") })]);
-    const after = evaluateBar(BAR_RULES, broken, config, "2027-01-01").filter((r) => r.id === "TLS-STRICT");
+    const after = (await evaluateBar(BAR_RULES, broken, { config }, "2027-01-01")).filter((r) => r.id === "TLS-STRICT");
     expect(after.map((r) => [r.status, r.level])).toEqual([["fail", "mandatory"], ["fail", "mandatory"]]);
     expect(after[1]).toMatchObject({ message: expect.stringContaining("expired on 2026-12-31"), configPath: "launch-ready:waivers[0]" });
   });
 
-  test("the plan's bar has one entry per passing ID and one per failure", () => {
-    const results = evaluateBar(BAR_RULES, withSetting("ssl", "flexible"), context.config!, "2026-11-25");
+  test("the plan's bar has one entry per passing ID and one per failure", async () => {
+    const results = await evaluateBar(BAR_RULES, withSetting("ssl", "flexible"), { ...contextForStackFile(exampleStack("prod")), config: context.config! }, "2026-11-25");
     expect(results.map((r) => `${r.id}:${r.status}`)).toContain("TLS-STRICT:fail");
     // MAIL-PARKED does not apply to the prod example: every name there sends or receives mail.
     expect(results.filter((r) => r.status === "pass")).toHaveLength(BAR_RULES.length - 2);

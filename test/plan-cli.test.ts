@@ -38,10 +38,14 @@ describe.each(EXAMPLE_STACKS)("plan --stack %s --json", (stack) => {
     expect(report.stack).toBe(stack);
     expect(report.bar.filter((r) => r.status === "fail")).toEqual([]);
     expect(report.summary.barFailures).toBe(0);
+    // dev keeps its one generated secret in Parameter Store; staging and prod use Secrets Manager.
+    const secretStore = stack === "dev" ? { "aws:ssm/parameter:Parameter": 1 } : { "aws:secretsmanager/secret:Secret": 2, "aws:secretsmanager/secretVersion:SecretVersion": 2 };
     expect(report.summary.byType).toEqual({
       "cloudflare:index/dnsRecord:DnsRecord": stack === "prod" ? 11 : 10,
       "cloudflare:index/ruleset:Ruleset": 6,
       "cloudflare:index/zoneSetting:ZoneSetting": 6,
+      "random:index/randomPassword:RandomPassword": 1,
+      ...secretStore,
     });
     for (const resource of report.resources) {
       expect(Object.keys(resource).sort()).toEqual(expect.arrayContaining(["inputs", "name", "protect", "type", "urn"]));
@@ -62,7 +66,9 @@ describe("plan, human output", () => {
     expect(stdout).toContain("http_request_dynamic_redirect, 2 rules");
     expect(stdout).toContain("ssl = strict");
     expect(stdout).toContain("min_tls_version = 1.2");
-    expect(stdout).toMatch(/Summary: 23 resources to create \(11 cloudflare\.DnsRecord, 6 cloudflare\.Ruleset, 6 cloudflare\.ZoneSetting\) in 7 components; 23 protected/);
+    expect(stdout).toContain(
+      "Summary: 28 resources to create (2 aws.secretsmanager.Secret, 2 aws.secretsmanager.SecretVersion, 11 cloudflare.DnsRecord, 6 cloudflare.Ruleset, 6 cloudflare.ZoneSetting, 1 random.RandomPassword) in 8 components; 25 protected",
+    );
   });
 
   test("a stack file anywhere can be planned with --config", async () => {

@@ -77,11 +77,16 @@ function sslSetting(stack: string, value: unknown): Resource {
 }
 
 /** The prod example's resources as the plan records them, moved to another stack name. */
+/** The prod example's resources as stack `stack` would declare them: its URNs, and its secret paths for the variants. */
 async function planned(stack: string): Promise<Resource[]> {
   const report = await planStack(exampleStack("prod"));
+  const secretPrefix = stack === "prod" ? "/launch-ready/production/" : `/launch-ready/${stack}/`;
   return report.resources
     .filter((r) => r.custom)
-    .map((r) => ({ type: r.type, urn: r.urn.replace("urn:pulumi:prod::", `urn:pulumi:${stack}::`), name: r.name, props: r.inputs, protect: r.protect }));
+    .map((r) => {
+      const props = typeof r.inputs.name === "string" ? { ...r.inputs, name: r.inputs.name.replace("/launch-ready/production/", secretPrefix) } : r.inputs;
+      return { type: r.type, urn: r.urn.replace("urn:pulumi:prod::", `urn:pulumi:${stack}::`), name: r.name, props, protect: r.protect };
+    });
 }
 
 function addDays(days: number): string {
@@ -93,8 +98,14 @@ beforeAll(async () => {
   const stacks = mkdtempSync(join(tmpdir(), "launch-ready-pack-"));
   for (const stack of ["prod", "dev"]) copyFileSync(stackFilePath(stack), join(stacks, `Pulumi.${stack}.yaml`));
   const waiver = (expires: string) => ({ id: "TLS-STRICT", reason: "Origin certificate is being reissued by the host", owner: "cto@example.com", expires });
-  writeFileSync(join(stacks, "Pulumi.waived.yaml"), stringify({ config: { ...exampleConfig("prod"), "launch-ready:waivers": [waiver(addDays(30))] } }));
-  writeFileSync(join(stacks, "Pulumi.expired.yaml"), stringify({ config: { ...exampleConfig("prod"), "launch-ready:waivers": [waiver(addDays(-1))] } }));
+  // Each variant keeps its secrets under its own path, or SEC-ENV-SEPARATION rightly objects.
+  const variant = (name: string, expires: string) => {
+    const config = exampleConfig("prod");
+    config["launch-ready:secretStore"].pathPrefix = `/launch-ready/${name}`;
+    writeFileSync(join(stacks, `Pulumi.${name}.yaml`), stringify({ config: { ...config, "launch-ready:waivers": [waiver(expires)] } }));
+  };
+  variant("waived", addDays(30));
+  variant("expired", addDays(-1));
 
   const [command, ...args] = ["node", "node_modules/@pulumi/pulumi/cmd/run-policy-pack", "--pwd", "policies", "127.0.0.1:0", "."];
   server = spawn(command, args, { cwd: ROOT, env: { ...process.env, LAUNCH_READY_STACKS_DIR: stacks }, stdio: ["ignore", "pipe", "pipe"] });
@@ -160,7 +171,7 @@ describe("the policy pack over the analyzer protocol", () => {
     const resources = (await planned("prod")).filter((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord");
     const found = await analyzeStack(resources);
     const policies = [...new Set(found.map((d: any) => d.policy))].sort();
-    expect(policies).toEqual(["dns-canonical", "edge-admin", "edge-cache-static", "edge-headers", "edge-rate-limit", "edge-waf", "tls-hsts", "tls-https-only", "tls-strict", "tls-version"]);
+    expect(policies).toEqual(["dns-canonical", "edge-admin", "edge-cache-static", "edge-headers", "edge-rate-limit", "edge-waf", "sec-store", "tls-hsts", "tls-https-only", "tls-strict", "tls-version"]);
     expect(found.every((d: any) => d.level === "MANDATORY")).toBe(true);
     expect(found.find((d: any) => d.policy === "dns-canonical").message).toContain("no redirect rule sends example.com to www.example.com");
   });

@@ -33,7 +33,7 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
     expect(report.resources.filter((r) => r.type === SETTING).map((r) => r.inputs.settingId).sort()).toEqual(
       ["always_use_https", "automatic_https_rewrites", "min_tls_version", "security_header", "ssl", "tls_1_3"],
     );
-    expect(report.summary).toMatchObject({ zone: config.zone.domain, canonicalUrl: `https://${config.canonical.fqdn}`, components: 7 });
+    expect(report.summary).toMatchObject({ zone: config.zone.domain, canonicalUrl: `https://${config.canonical.fqdn}`, components: 8 });
     expect(report.bar.map((r) => [r.id, r.status])).toEqual(
       BAR_RULES.map((rule) => {
         // Production protects and sends mail; the other examples only park their apex.
@@ -54,7 +54,7 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
 
   test("every provider resource sits inside a kit component", async () => {
     const report = await planStack(exampleStack(stack));
-    const componentUrns = new Set(report.resources.filter((r) => r.type.startsWith("launch-ready:cloudflare:")).map((r) => r.urn));
+    const componentUrns = new Set(report.resources.filter((r) => r.type.startsWith("launch-ready:")).map((r) => r.urn));
     for (const resource of report.resources.filter((r) => r.custom)) expect(componentUrns.has(resource.parent!)).toBe(true);
   });
 
@@ -70,11 +70,12 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
 });
 
 describe("production protection (OPS-PROTECT)", () => {
-  test("every DNS record, ruleset and zone setting of production is protected", async () => {
+  test("every DNS record, ruleset, zone setting and stored secret of production is protected; generated values and secret versions are not", async () => {
     const run = await runProgram(exampleConfig("prod"));
     const custom = run.resources.filter((r) => r.custom);
-    expect(custom.length).toBe(23);
-    expect(custom.filter((r) => !r.protect)).toEqual([]);
+    expect(custom.length).toBe(28);
+    // Rotating a secret replaces its value and version: protecting them would block that.
+    expect(custom.filter((r) => !r.protect).map((r) => r.name).sort()).toEqual(["SESSION_SECRET-value", "SESSION_SECRET-version", "STRIPE_SECRET_KEY-version"]);
   });
 
   test("staging is not protected unless it asks", async () => {
@@ -83,7 +84,7 @@ describe("production protection (OPS-PROTECT)", () => {
     const config = exampleConfig("staging");
     config["launch-ready:protect"] = true;
     const asked = await runProgram(config, "staging");
-    expect(asked.resources.filter((r) => r.custom).every((r) => r.protect)).toBe(true);
+    expect(asked.resources.filter((r) => r.custom && !/-(value|version)$/.test(r.name)).every((r) => r.protect)).toBe(true);
   });
 
   test("production protection can be lifted on purpose", async () => {

@@ -4,7 +4,7 @@
  * SEC-ENV-SEPARATION, and the handover.
  */
 import type { Environment } from "../../stacks/config-schema";
-import { secretPath, type DeclaredSecret, type SecretsConfig } from "../../stacks/secrets-config";
+import { secretPath, type DeclaredSecret } from "../../stacks/secrets-config";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 
 export interface PlannedSecret {
@@ -15,12 +15,6 @@ export interface PlannedSecret {
   description: string;
   generate?: DeclaredSecret["generate"];
 }
-
-export const SECRET_STORE_TYPES = {
-  "secrets-manager": "aws:secretsmanager/secret:Secret",
-  ssm: "aws:ssm/parameter:Parameter",
-} as const;
-export const SECRET_VERSION_TYPE = "aws:secretsmanager/secretVersion:SecretVersion";
 
 /**
  * Days a deleted Secrets Manager secret can still be restored. Production keeps AWS's longest
@@ -38,5 +32,3 @@ export function planSecrets(config: Pick<LaunchReadyConfig, "secrets" | "environ
     ...(secret.generate ? { generate: secret.generate } : {}),
   }));
 }
-
-export type { SecretsConfig };

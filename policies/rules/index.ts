@@ -16,6 +16,9 @@ import { mailDmarc } from "./mail-dmarc";
 import { mailParked } from "./mail-parked";
 import { mailSpf } from "./mail-spf";
 import { opsProtect } from "./ops-protect";
+import { secEnvSeparation } from "./sec-env-separation";
+import { secNoPlaintext } from "./sec-no-plaintext";
+import { secStore } from "./sec-store";
 import { tlsHsts } from "./tls-hsts";
 import { tlsHttpsOnly } from "./tls-https-only";
 import { tlsStrict } from "./tls-strict";
@@ -43,6 +46,9 @@ export const BAR_RULES: readonly BarRule[] = [
   mailDkim,
   mailDmarc,
   mailParked,
+  secNoPlaintext,
+  secStore,
+  secEnvSeparation,
   opsProtect,
 ].sort(
   (a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id),

@@ -1,14 +1,15 @@
 import { fail, notApplicable, pass, type BarRule } from "../bar";
-import { ACCESS_APPLICATION, ACCESS_POLICY, DNS_RECORD, RULESET, ZONE_SETTING } from "../resource-types";
+import { ACCESS_APPLICATION, ACCESS_POLICY, DNS_RECORD, RULESET, SECRETS_MANAGER_SECRET, SSM_PARAMETER, ZONE_SETTING } from "../resource-types";
 
 /**
  * OPS-PROTECT: in production, a refactor or a typo in the stack file cannot delete a DNS record,
- * ruleset or zone setting: `pulumi up` refuses until protection is lifted on purpose.
+ * ruleset, zone setting or stored secret: `pulumi up` refuses until protection is lifted on purpose.
+ * Generated values and secret versions stay unprotected, so rotating a secret is one `--replace`.
  * (Names staying stable when the config is reordered is proven by the test suite.)
  */
 export const opsProtect: BarRule = {
   id: "OPS-PROTECT",
-  resourceTypes: [DNS_RECORD, RULESET, ZONE_SETTING, ACCESS_APPLICATION, ACCESS_POLICY],
+  resourceTypes: [DNS_RECORD, RULESET, ZONE_SETTING, ACCESS_APPLICATION, ACCESS_POLICY, SECRETS_MANAGER_SECRET, SSM_PARAMETER],
   checkResource(resource, context) {
     const environment = context.config?.environment;
     if (!environment) return notApplicable("the stack's environment is unknown (no stack file found for it)", resource.urn);

@@ -91,10 +91,12 @@ function keyInputs(resource: Pick<RegisteredResource, "type" | "inputs">): strin
   }
 }
 
+/** How the SDKs spell a type: "cloudflare:index/dnsRecord:DnsRecord" → "cloudflare.DnsRecord", "aws:ssm/parameter:Parameter" → "aws.ssm.Parameter". */
 function shortType(type: string): string {
-  // "cloudflare:index/dnsRecord:DnsRecord" → "cloudflare.DnsRecord"
-  const [pkg, , name] = type.split(":");
-  return `${pkg}.${name ?? type}`;
+  const [pkg, module, name] = type.split(":");
+  if (!name) return type;
+  const folder = module.split("/")[0];
+  return folder === "index" ? `${pkg}.${name}` : `${pkg}.${folder}.${name}`;
 }
 
 export function renderPlanText(report: PlanReport, source: string): string {

@@ -5,6 +5,7 @@
 import launchReady from "../../index";
 import { evaluateBar, today } from "../../policies/bar";
 import { BAR_RULES } from "../../policies/rules";
+import { contextForStackFile } from "../../policies/stack-context";
 import { parseStackConfig, type ConfigProblem } from "../../stacks/stack-config";
 import { PROJECT_NAME, type StackFile } from "../../stacks/stack-file";
 import { OfflineRunFailure, runOffline, UNKNOWN_SHOWN_AS } from "./offline-run";
@@ -41,7 +42,8 @@ export async function planStack(file: StackFile, on = today()): Promise<PlanRepo
     const parsed = parseStackConfig(file.config);
     if (!parsed.ok) throw new ConfigRefused(parsed.problems);
     const declared = run.resources.filter((r) => r.custom).map(({ urn, type, name, inputs, protect }) => ({ urn, type, name, props: knownOnly(inputs) as Record<string, unknown>, protect }));
-    return buildPlanReport(file.stack, run, evaluateBar(BAR_RULES, declared, parsed.config, on));
+    const context = { ...contextForStackFile(file), config: parsed.config };
+    return buildPlanReport(file.stack, run, await evaluateBar(BAR_RULES, declared, context, on));
   } catch (error) {
     const problems = error instanceof OfflineRunFailure ? (error.cause as { problems?: ConfigProblem[] }).problems : undefined;
     throw problems ? new ConfigRefused(problems) : error;
