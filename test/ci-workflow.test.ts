@@ -10,6 +10,9 @@ test("the GitHub workflow plans every stack on pull requests and deploys main th
   expect(planSteps).toContain("npm run -s plan -- --stack \"$stack\" --markdown >> \"$GITHUB_STEP_SUMMARY\"");
   expect(planSteps).toContain("--sarif");
   expect(planSteps).toContain("github/codeql-action/upload-sarif");
+  expect(planSteps).toContain("npm run scan:secrets");
+  // A shallow clone would hide the history the scan must read.
+  expect(workflow.jobs.plan.steps[0].with["fetch-depth"]).toBe(0);
   expect(workflow.jobs.plan.permissions["security-events"]).toBe("write");
   const deploy = workflow.jobs.deploy;
   expect(deploy.needs).toBe("plan");

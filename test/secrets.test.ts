@@ -297,6 +297,12 @@ describe("npm run check:env", () => {
     expect(text.match(/^[A-Z_]+=/gm)).toEqual(["DATABASE_URL=", "SESSION_SECRET=", "STRIPE_SECRET_KEY=", "PUBLIC_APP_URL=", "SUPPORT_EMAIL=", "LOG_LEVEL="]);
   });
 
+  test("the committed .env.example is what --write-example writes for the prod stack", async () => {
+    const target = join(mkdtempSync(join(tmpdir(), "launch-ready-example-")), ".env.example");
+    await checkEnv(["--stack", "prod", "--write-example", target]);
+    expect(readFileSync(join(ROOT, ".env.example"), "utf8"), "regenerate with: npm run check:env -- --stack prod --write-example .env.example").toBe(readFileSync(target, "utf8"));
+  });
+
   test("a stack that does not exist is a usage error naming the stacks there are", async () => {
     const { code, stderr } = await checkEnv(["--stack", "nope"]);
     expect(code).toBe(2);
