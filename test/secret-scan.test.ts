@@ -62,6 +62,11 @@ describe("findSecrets", () => {
     expect(findings[0].fingerprint).toMatch(/^sha256:[0-9a-f]{24}$/);
   });
 
+  test("an inline secretlint-disable comment silences nothing: exceptions go in the allowlist, with a reason", async () => {
+    const text = `# secretlint-disable-next-line\nSTRIPE_SECRET_KEY=${make.stripe()}\nPULUMI_ACCESS_TOKEN=${make.pulumi()} # secretlint-disable-line\n`;
+    expect((await findSecrets(text, "app.env")).map((f) => f.ruleId)).toEqual(["launch-ready/stripe", "launch-ready/pulumi"]);
+  });
+
   test("says whether a Cloudflare token's checksum verifies", async () => {
     const [real] = await findSecrets(`t=${make.cloudflareToken()}`);
     const [sample] = await findSecrets(`t=${make.cloudflareSample()}`);

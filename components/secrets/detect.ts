@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { lintSource } from "@secretlint/core";
-import { creator as recommendedPreset } from "@secretlint/secretlint-rule-preset-recommend";
+import { rules as recommendedRules } from "@secretlint/secretlint-rule-preset-recommend";
 import type { SecretLintCoreConfig, SecretLintRuleCreator } from "@secretlint/types";
 import { TOKEN_RULES } from "./token-rules";
 
@@ -25,18 +25,21 @@ export interface SecretFinding {
   fingerprint: string;
 }
 
-const PRESET_ID = "@secretlint/secretlint-rule-preset-recommend";
+/**
+ * The recommended preset's rules, registered one by one so one can be left out: its comment
+ * filter lets a `secretlint-disable` comment in a scanned file silence a finding, with no reason
+ * and no record. Here an exception goes in the allowlist, with a reason, and is still reported.
+ */
+const COMMENT_FILTER = "@secretlint/secretlint-rule-filter-comments";
+/** The preset reports AWS access key IDs only when asked; a committed key ID is half a credential. */
+const RULE_OPTIONS: Record<string, object> = { "@secretlint/secretlint-rule-aws": { enableIDScanRule: true } };
 
 const CONFIG: SecretLintCoreConfig = {
-  rules: [
-    {
-      id: PRESET_ID,
-      rule: recommendedPreset,
-      // The preset reports AWS access key IDs only when asked; a committed key ID is half a credential.
-      rules: [{ id: "@secretlint/secretlint-rule-aws", options: { enableIDScanRule: true } }],
-    },
-    ...TOKEN_RULES.map((rule: SecretLintRuleCreator) => ({ id: rule.meta.id, rule })),
-  ],
+  rules: [...(recommendedRules as SecretLintRuleCreator[]).filter((rule) => rule.meta.id !== COMMENT_FILTER), ...TOKEN_RULES].map((rule) => ({
+    id: rule.meta.id,
+    rule,
+    ...(RULE_OPTIONS[rule.meta.id] ? { options: RULE_OPTIONS[rule.meta.id] } : {}),
+  })),
 };
 
 /**
