@@ -53,8 +53,8 @@ export interface BarContext {
   project?: string;
   /** The stack file as written, `secure:` values hidden: SEC-NO-PLAINTEXT reads its plain values. */
   stackFile?: StackFile;
-  /** The project's other stack files (beside this one), for rules across environments. */
-  siblings?: StackFile[];
+  /** The project's other stack files (beside this one), for rules across environments; read on first call. */
+  siblings?: () => StackFile[];
   /**
    * Keyed digests of every stack's `secure:` values, computed on first call when a passphrase
    * opens them (PULUMI_CONFIG_PASSPHRASE); undefined when none is at hand.

@@ -7,7 +7,7 @@
  */
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { parseStackConfig } from "../stacks/stack-config";
+import { parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config";
 import { PROJECT_NAME, readStackFile, STACKS_DIR, stackNameFromPath, type StackFile } from "../stacks/stack-file";
 import { PassphraseError, passphraseFromEnvironment, secureValueDigests, type SecureValueDigests } from "../stacks/stack-secrets";
 import type { BarContext } from "./bar";
@@ -46,22 +46,27 @@ function siblingStackFiles(directory: string, stack: string): StackFile[] {
   });
 }
 
-/** The context of one stack file: its config, its siblings, and (lazily) digests of every secure value. */
-export function contextForStackFile(file: StackFile, project = PROJECT_NAME, directory = dirname(file.path)): BarContext {
-  const parsed = parseStackConfig(file.config);
-  const siblings = siblingStackFiles(directory, file.stack);
+/**
+ * The context of one stack file: its config (parsed here unless the caller has it), and, read
+ * only when a rule asks, its sibling stack files and the digests of every secure value.
+ */
+export function contextForStackFile(file: StackFile, options: { project?: string; directory?: string; config?: LaunchReadyConfig } = {}): BarContext {
+  const parsed = options.config ? undefined : parseStackConfig(file.config);
+  const config = options.config ?? (parsed?.ok ? parsed.config : undefined);
+  let siblings: StackFile[] | undefined;
+  const siblingFiles = () => (siblings ??= siblingStackFiles(options.directory ?? dirname(file.path), file.stack));
   let digests: SecureValueDigests | undefined | null = null;
   return {
-    ...(parsed.ok ? { config: parsed.config } : {}),
-    project,
+    ...(config ? { config } : {}),
+    project: options.project ?? PROJECT_NAME,
     stackFile: file,
-    siblings,
+    siblings: siblingFiles,
     // Deriving a passphrase key takes half a second per stack file: only when a rule asks.
     secureDigests: () => {
       if (digests !== null) return digests;
       try {
         const passphrase = passphraseFromEnvironment();
-        digests = passphrase === undefined ? undefined : secureValueDigests([file, ...siblings], passphrase);
+        digests = passphrase === undefined ? undefined : secureValueDigests([file, ...siblingFiles()], passphrase);
       } catch (error) {
         if (!(error instanceof PassphraseError)) throw error;
         digests = { byStack: new Map(), unreadable: [{ stack: file.stack, why: error.message }] };
@@ -78,7 +83,7 @@ export function stackContext(urn: string | undefined, directory = stacksDir()): 
   if (cached) return cached;
   let context: BarContext = {};
   try {
-    context = contextForStackFile(readStackFile(join(directory, `Pulumi.${stack}.yaml`)), projectFromUrn(urn!), directory);
+    context = contextForStackFile(readStackFile(join(directory, `Pulumi.${stack}.yaml`)), { project: projectFromUrn(urn!), directory });
   } catch {
     // No stack file for this stack: rules that need its config say they could not judge.
   }

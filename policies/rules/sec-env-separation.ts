@@ -16,7 +16,7 @@ export const secEnvSeparation: BarRule = {
     const verdicts: Verdict[] = [];
     const own = new Map(planSecrets(config, project).map((secret) => [secret.path, secret]));
     const environments = new Map<string, string>();
-    for (const sibling of context.siblings ?? []) {
+    for (const sibling of context.siblings?.() ?? []) {
       const parsed = parseStackConfig(sibling.config);
       if (!parsed.ok) continue;
       environments.set(sibling.stack, parsed.config.environment);

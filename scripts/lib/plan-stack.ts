@@ -42,7 +42,7 @@ export async function planStack(file: StackFile, on = today()): Promise<PlanRepo
     const parsed = parseStackConfig(file.config);
     if (!parsed.ok) throw new ConfigRefused(parsed.problems);
     const declared = run.resources.filter((r) => r.custom).map(({ urn, type, name, inputs, protect }) => ({ urn, type, name, props: knownOnly(inputs) as Record<string, unknown>, protect }));
-    const context = { ...contextForStackFile(file), config: parsed.config };
+    const context = { ...contextForStackFile(file, { config: parsed.config }), config: parsed.config };
     return buildPlanReport(file.stack, run, await evaluateBar(BAR_RULES, declared, context, on));
   } catch (error) {
     const problems = error instanceof OfflineRunFailure ? (error.cause as { problems?: ConfigProblem[] }).problems : undefined;
