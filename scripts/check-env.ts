@@ -14,9 +14,9 @@ import Table from "cli-table3";
 import { parse as parseDotenv } from "dotenv";
 import { checkEnvironment, renderEnvExample, type EnvCheck } from "../components/secrets/env-manifest";
 import { planSecrets } from "../components/secrets/secret-plan";
-import { formatProblems, parseStackConfig, problemsHeading, type ConfigProblem, type LaunchReadyConfig } from "../stacks/stack-config";
+import { formatProblems, parseStackConfig, problemsHeading, type LaunchReadyConfig } from "../stacks/stack-config";
 import { PROJECT_NAME } from "../stacks/stack-file";
-import { STACK_OPTIONS, stackFileFromArgs, UsageError } from "./lib/stack-arg";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackFileFromArgs } from "./lib/cli";
 
 const USAGE = `Usage: npm run check:env -- --stack <name> | --config FILE [--env-file FILE] [--json]
        npm run check:env -- --stack <name> | --config FILE --write-example FILE
@@ -30,11 +30,6 @@ const USAGE = `Usage: npm run check:env -- --stack <name> | --config FILE [--env
 
 Values are never printed: only names and what is wrong with them.
 Exit: 0 every needed variable present and well-formed, 1 one missing or malformed, 2 usage or config error.`;
-
-function fail(code: number, json: boolean, message: string, problems: ConfigProblem[] = [], text = message): never {
-  process.stderr.write(json ? `${JSON.stringify({ error: message, problems }, null, 2)}\n` : `${text}\n`);
-  process.exit(code);
-}
 
 function secretLocations(config: LaunchReadyConfig): Record<string, string> {
   const store = config.secrets.store.kind === "ssm" ? "SSM Parameter Store (SecureString)" : "AWS Secrets Manager";
@@ -50,30 +45,12 @@ function renderText(checks: EnvCheck[], heading: string): string {
 }
 
 async function main(argv: string[]): Promise<void> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      options: { ...STACK_OPTIONS, "env-file": { type: "string" }, "write-example": { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean", default: false } },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    fail(2, argv.includes("--json"), `${(error as Error).message}\n\n${USAGE}`);
-  }
-  if (args.help) return void process.stdout.write(`${USAGE}\n`);
-  const json = args.json ?? false;
-  if (args["write-example"] && args["env-file"]) fail(2, json, `--write-example writes a file and checks nothing; drop --env-file, or run the two separately.\n\n${USAGE}`);
-
-  let path, file;
-  try {
-    ({ path, file } = stackFileFromArgs(args));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    fail(2, json, error.message.startsWith("Give exactly") ? `${error.message}\n\n${USAGE}` : error.message);
-  }
+  const args = parseCommandLine(argv, USAGE, () => parseArgs({ args: argv, options: { ...STACK_OPTIONS, ...COMMON_OPTIONS, "env-file": { type: "string" }, "write-example": { type: "string" } }, strict: true, allowPositionals: false }).values);
+  const json = args.json;
+  if (args["write-example"] && args["env-file"]) exitWithError(2, json, `--write-example writes a file and checks nothing; drop --env-file, or run the two separately.\n\n${USAGE}`);
+  const { path, file } = stackFileFromArgs(args, json, USAGE);
   const parsed = parseStackConfig(file.config);
-  if (!parsed.ok) fail(2, json, problemsHeading(parsed.problems, path), parsed.problems, formatProblems(parsed.problems, path));
+  if (!parsed.ok) exitWithError(2, json, problemsHeading(parsed.problems, path), parsed.problems, formatProblems(parsed.problems, path));
   const { config } = parsed;
 
   if (args["write-example"]) {
@@ -91,7 +68,7 @@ async function main(argv: string[]): Promise<void> {
     try {
       values = parseDotenv(readFileSync(envFile));
     } catch (error) {
-      fail(2, json, `${envFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      exitWithError(2, json, `${envFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
     source = relative(process.cwd(), envFile) || envFile;
   }

@@ -8,11 +8,11 @@
  */
 import { relative, sep } from "node:path";
 import { parseArgs } from "node:util";
-import { formatProblems, problemsHeading, type ConfigProblem } from "../stacks/stack-config";
+import { formatProblems, problemsHeading } from "../stacks/stack-config";
 import { ConfigRefused, planStack } from "./lib/plan-stack";
 import { renderMarkdown, renderSarif } from "./lib/bar-report";
 import { blocksDeployment, renderPlanText } from "./lib/plan-report";
-import { STACK_OPTIONS, stackFileFromArgs, UsageError } from "./lib/stack-arg";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackFileFromArgs } from "./lib/cli";
 
 const USAGE = `Usage: npm run plan -- --stack <name> [--json | --markdown | --sarif]
        npm run plan -- --config <path to Pulumi.<stack>.yaml> [--json | --markdown | --sarif]
@@ -26,43 +26,11 @@ const USAGE = `Usage: npm run plan -- --stack <name> [--json | --markdown | --sa
 
 Exit: 0 clears the bar, 1 a mandatory bar failure, 2 invalid stack file or usage.`;
 
-/** Errors go to stderr: as text, or with --json as `{"error", "problems"}`. Nothing reaches stdout. */
-function fail(code: number, json: boolean, message: string, problems: ConfigProblem[] = [], text = message): never {
-  process.stderr.write(json ? `${JSON.stringify({ error: message, problems }, null, 2)}\n` : `${text}\n`);
-  process.exit(code);
-}
-
 async function main(argv: string[]): Promise<void> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      options: {
-        ...STACK_OPTIONS,
-        json: { type: "boolean", default: false },
-        markdown: { type: "boolean", default: false },
-        sarif: { type: "boolean", default: false },
-        help: { type: "boolean", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    fail(2, argv.includes("--json"), `${(error as Error).message}\n\n${USAGE}`);
-  }
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  const json = args.json ?? false;
-  if ([args.json, args.markdown, args.sarif].filter(Boolean).length > 1) fail(2, json, `Give at most one of --json, --markdown and --sarif.\n\n${USAGE}`);
-  let path, file;
-  try {
-    ({ path, file } = stackFileFromArgs(args));
-  } catch (error) {
-    if (!(error instanceof UsageError)) throw error;
-    fail(2, json, error.message.startsWith("Give exactly") ? `${error.message}\n\n${USAGE}` : error.message);
-  }
+  const args = parseCommandLine(argv, USAGE, () => parseArgs({ args: argv, options: { ...STACK_OPTIONS, ...COMMON_OPTIONS, markdown: { type: "boolean", default: false }, sarif: { type: "boolean", default: false } }, strict: true, allowPositionals: false }).values);
+  const json = args.json;
+  if ([args.json, args.markdown, args.sarif].filter(Boolean).length > 1) exitWithError(2, json, `Give at most one of --json, --markdown and --sarif.\n\n${USAGE}`);
+  const { path, file } = stackFileFromArgs(args, json, USAGE);
 
   // A large stack takes seconds; say what is happening where a person is watching.
   const human = !json && !args.markdown && !args.sarif;
@@ -72,7 +40,7 @@ async function main(argv: string[]): Promise<void> {
     report = await planStack(file);
   } catch (error) {
     if (!(error instanceof ConfigRefused)) throw error;
-    fail(2, json, problemsHeading(error.problems, path), error.problems, formatProblems(error.problems, path));
+    exitWithError(2, json, problemsHeading(error.problems, path), error.problems, formatProblems(error.problems, path));
   }
   const shown = relative(process.cwd(), path) || path;
   if (json) process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -9,6 +9,7 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import Table from "cli-table3";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine } from "./lib/cli";
 import { GitError } from "./lib/git-history";
 import { AllowlistError, DEFAULT_ALLOWLIST, scanRepository, type RepoFinding, type RepoScanReport } from "./lib/repo-scan";
 
@@ -22,11 +23,6 @@ const USAGE = `Usage: npm run scan:secrets -- [--repo DIR] [--allowlist FILE] [-
 Scans every commit on every branch and tag (lines added, including files deleted since) and the
 working tree (tracked files and untracked files git does not ignore).
 Exit: 0 clean, 1 secrets found, 2 usage, allowlist or git error.`;
-
-function fail(code: number, json: boolean, message: string): never {
-  process.stderr.write(json ? `${JSON.stringify({ error: message }, null, 2)}\n` : `${message}\n`);
-  process.exit(code);
-}
 
 function where(finding: RepoFinding): string {
   return finding.commit ? `commit ${finding.commit.slice(0, 12)}` : "working tree";
@@ -52,19 +48,8 @@ function renderText(report: RepoScanReport): string {
 }
 
 async function main(argv: string[]): Promise<void> {
-  let args;
-  try {
-    args = parseArgs({
-      args: argv,
-      options: { repo: { type: "string" }, allowlist: { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean", default: false } },
-      strict: true,
-      allowPositionals: false,
-    }).values;
-  } catch (error) {
-    fail(2, argv.includes("--json"), `${(error as Error).message}\n\n${USAGE}`);
-  }
-  if (args.help) return void process.stdout.write(`${USAGE}\n`);
-  const json = args.json ?? false;
+  const args = parseCommandLine(argv, USAGE, () => parseArgs({ args: argv, options: { ...COMMON_OPTIONS, repo: { type: "string" }, allowlist: { type: "string" } }, strict: true, allowPositionals: false }).values);
+  const json = args.json;
   const progress = process.stderr.isTTY && !json;
   let report: RepoScanReport;
   try {
@@ -74,7 +59,7 @@ async function main(argv: string[]): Promise<void> {
       onProgress: progress ? (done, total) => process.stderr.write(`\rscanning history: ${done}/${total} commits`) : undefined,
     });
   } catch (error) {
-    if (error instanceof GitError || error instanceof AllowlistError) fail(2, json, error.message);
+    if (error instanceof GitError || error instanceof AllowlistError) exitWithError(2, json, error.message);
     throw error;
   }
   if (progress) process.stderr.write("\n");

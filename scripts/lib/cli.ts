@@ -1,0 +1,53 @@
+/**
+ * What every script a person runs shares: its command line (`--help`, `--json`, strict flags),
+ * errors on stderr with the exit code (as `{"error", "problems"}` under `--json`), and
+ * `--stack NAME` / `--config FILE` read into a stack file.
+ */
+import { resolve } from "node:path";
+
+import type { ConfigProblem } from "../../stacks/config-problems";
+import { availableStacks, readStackFile, stackFilePath, StackFileError, type StackFile } from "../../stacks/stack-file";
+
+export const STACK_OPTIONS = { stack: { type: "string" }, config: { type: "string" } } as const;
+/** Flags every script takes; pass them to parseArgs with the script's own. */
+export const COMMON_OPTIONS = { json: { type: "boolean", default: false }, help: { type: "boolean", default: false } } as const;
+
+/** Errors go to stderr: as text, or with --json as `{"error", "problems"}`. Nothing reaches stdout. */
+export function exitWithError(code: number, json: boolean, message: string, problems: ConfigProblem[] = [], text = message): never {
+  process.stderr.write(json ? `${JSON.stringify({ error: message, problems }, null, 2)}\n` : `${text}\n`);
+  process.exit(code);
+}
+
+/**
+ * Runs the script's own strict `parseArgs` call: a bad flag exits 2 with the usage, `--help`
+ * prints the usage and exits 0.
+ */
+export function parseCommandLine<Values extends { help?: boolean }>(argv: string[], usage: string, parse: () => Values): Values {
+  let values: Values;
+  try {
+    values = parse();
+  } catch (error) {
+    exitWithError(2, argv.includes("--json"), `${(error as Error).message}\n\n${usage}`);
+  }
+  if (values.help) {
+    process.stdout.write(`${usage}\n`);
+    process.exit(0);
+  }
+  return values;
+}
+
+/** The stack file named by exactly one of --stack and --config, or exit 2 saying what to give instead. */
+export function stackFileFromArgs(args: { stack?: string; config?: string }, json: boolean, usage: string): { path: string; file: StackFile } {
+  if (Boolean(args.stack) === Boolean(args.config)) exitWithError(2, json, `Give exactly one of --stack or --config.\n\n${usage}`);
+  if (args.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(args.stack)) {
+    exitWithError(2, json, `--stack "${args.stack}" is not a stack name; use letters, digits, "-", "_" or "." (e.g. --stack prod)`);
+  }
+  const path = args.config ? resolve(args.config) : stackFilePath(args.stack!);
+  try {
+    return { path, file: readStackFile(path) };
+  } catch (error) {
+    if (!(error instanceof StackFileError)) throw error;
+    const known = args.stack ? ` Stacks in stacks/: ${availableStacks().join(", ")}.` : "";
+    exitWithError(2, json, `${error.message}.${known}`);
+  }
+}
