@@ -274,7 +274,6 @@ export const VARIABLE_NAME = /^[A-Z][A-Z0-9_]*$/;
 const variableName = z.string().regex(VARIABLE_NAME, "must be an environment-variable name in upper case, such as STRIPE_SECRET_KEY");
 
 export const SECRET_STORES = ["secrets-manager", "ssm"] as const;
-export type SecretStoreKind = (typeof SECRET_STORES)[number];
 
 export const secretStoreSchema = z.strictObject({
   kind: z.enum(SECRET_STORES).default("secrets-manager").meta({ description: "secrets-manager: AWS Secrets Manager; ssm: SSM Parameter Store SecureString. @default secrets-manager (SEC-STORE)" }),

@@ -4,7 +4,7 @@
  * to see that they are there: they are never copied into the resolved config or into a message.
  */
 import { problem, type ConfigProblem, type PathSegment } from "./config-problems";
-import type { Environment, EnvFormat, EnvVarFields, SecretFields, SecretStoreFields, SecretStoreKind } from "./config-schema";
+import type { Environment, EnvFormat, EnvVarFields, SecretFields, SecretStoreFields } from "./config-schema";
 import { ENVIRONMENTS } from "./config-schema";
 
 export interface DeclaredSecret {
@@ -18,7 +18,7 @@ export interface DeclaredSecret {
 }
 
 export interface SecretsConfig {
-  store: { kind: SecretStoreKind; region?: string; kmsKeyId?: string; pathPrefix?: string };
+  store: SecretStoreFields;
   items: DeclaredSecret[];
 }
 
@@ -91,11 +91,12 @@ export function resolveSecrets(
   }
   for (const declared of items) {
     if (declared.source === "provided" && !(values && declared.name in values)) {
-      problems.push({ path: `${SECRET_VALUES_KEY}.${declared.name}`, message: `is missing: ${declared.name} is provided (launch-ready:secrets[${declared.index}]), so its value must be set`, example: setSecretCommand(declared.name) });
+      const missing = problem(["secretValues", declared.name], `is missing: ${declared.name} is provided (launch-ready:secrets[${declared.index}]), so its value must be set`);
+      problems.push({ ...missing, example: setSecretCommand(declared.name) });
     }
   }
 
-  return { store: { kind: store.kind, region: store.region, kmsKeyId: store.kmsKeyId, pathPrefix: store.pathPrefix }, items };
+  return { store, items };
 }
 
 export function resolveEnv(manifest: readonly EnvVarFields[], secrets: SecretsConfig, problems: ConfigProblem[]): DeclaredEnvVar[] {

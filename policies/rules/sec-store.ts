@@ -23,8 +23,7 @@ export const secStore: BarRule = {
     const name = resource.props.name;
     if (typeof name !== "string") return notApplicable("the name is not known until the resource is created", resource.urn);
     const prefix = secretPathPrefix(config.secrets.store, context.project, config.environment);
-    const declared = stackSecrets(context).some((secret) => secret.path === name);
-    if (!declared && !name.startsWith(`${prefix}/`)) return notApplicable(`${name} is outside this stack's secret path ${prefix}`, resource.urn);
+    if (!name.startsWith(`${prefix}/`)) return notApplicable(`${name} is outside this stack's secret path ${prefix}`, resource.urn);
     if (resource.type === SSM_PARAMETER) {
       if (resource.props.type !== undefined && resource.props.type !== "SecureString") {
         return fail(`${name} is an SSM parameter of type ${String(resource.props.type)}, readable in plain text by anyone who can read parameters; a secret needs type SecureString`, { urn: resource.urn });

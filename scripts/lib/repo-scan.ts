@@ -124,9 +124,16 @@ async function scanWorkingFile(root: string, file: string, skipped: RepoScanRepo
   } catch {
     return []; // tracked but deleted in the working tree: nothing there to leak
   }
-  if (size > MAX_FILE_BYTES) return void skipped.push({ file, why: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` }), [];
+  if (size > MAX_FILE_BYTES) {
+    skipped.push({ file, why: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` });
+    return [];
+  }
   const content = await readFile(path);
-  if (content.subarray(0, 8000).includes(0)) return void skipped.push({ file, why: "binary" }), [];
+  // git's own test for binary content: a NUL byte in the first 8,000 bytes.
+  if (content.subarray(0, 8000).includes(0)) {
+    skipped.push({ file, why: "binary" });
+    return [];
+  }
   return (await findSecrets(content.toString("utf8"), file)).map((finding) => located(finding, file, "working-tree", finding.line));
 }
 
