@@ -3,6 +3,8 @@
  * declare the site. `pulumi up` runs this; so does the offline plan, under Pulumi's mocks.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { AwsUptimeMonitors } from "./components/monitoring/aws-uptime-monitors";
+import { CloudflareUptimeMonitors } from "./components/monitoring/cloudflare-uptime-monitors";
 import { AppSecrets } from "./components/secrets/app-secrets";
 import { planSecrets } from "./components/secrets/secret-plan";
 import { LaunchReadySite } from "./components/site";
@@ -31,6 +33,7 @@ export = async function launchReady() {
   const { config } = parsed;
   const site = new LaunchReadySite("site", { config });
   const secrets = config.secrets.items.length > 0 ? declareSecrets(config) : undefined;
+  if (config.monitoring.monitors.length > 0) declareMonitors(config, secrets);
   return {
     environment: config.environment,
     zone: config.zone.domain,
@@ -38,8 +41,28 @@ export = async function launchReady() {
     hosts: site.hosts,
     /** Where each secret lives (names and paths, never values). */
     secrets: secrets?.paths ?? {},
+    /** What is watched, by monitor id, and who is told. */
+    monitors: Object.fromEntries(config.monitoring.monitors.map((monitor) => [monitor.id, monitor.url])),
   };
 };
+
+function declareMonitors(config: LaunchReadyConfig, secrets: AppSecrets | undefined): void {
+  const { monitoring } = config;
+  const shared = {
+    monitors: monitoring.monitors,
+    emails: monitoring.emails,
+    chatWebhookUrl: monitoring.chatWebhookSecret ? secrets?.values[monitoring.chatWebhookSecret] : undefined,
+    intervalSeconds: monitoring.intervalSeconds,
+    failureThreshold: monitoring.failureThreshold,
+    regions: monitoring.regions,
+    environment: config.environment,
+  };
+  if (monitoring.provider === "cloudflare") {
+    new CloudflareUptimeMonitors("uptime", { ...shared, zoneId: config.zone.zoneId, accountId: config.zone.accountId });
+  } else {
+    new AwsUptimeMonitors("uptime", { ...shared, measureLatency: monitoring.measureLatency });
+  }
+}
 
 function declareSecrets(config: LaunchReadyConfig): AppSecrets {
   const hasProvided = config.secrets.items.some((secret) => secret.source === "provided");

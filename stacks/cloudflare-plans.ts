@@ -38,6 +38,8 @@ export interface PlanLimits {
   availableManagedRulesets: readonly ManagedRuleset[];
   /** Whether rule expressions may use the regex operator `matches` (Business and Enterprise). */
   regex: boolean;
+  /** Standalone Health Checks: how many per zone and the shortest interval, seconds; absent where the plan has none. */
+  healthChecks?: { checks: number; minimumInterval: number };
 }
 
 export interface ManagedRuleset {

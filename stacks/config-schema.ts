@@ -322,6 +322,34 @@ export const envVarSchema = z.strictObject({
   example: z.string().max(200).optional().meta({ description: "A harmless example value for .env.example (never for format secret)." }),
 });
 
+export const MONITOR_KINDS = ["homepage", "login", "api-health", "webhook", "status", "other"] as const;
+export type MonitorKind = (typeof MONITOR_KINDS)[number];
+export const MONITOR_PROVIDERS = ["aws", "cloudflare"] as const;
+
+export const monitorCheckSchema = z.strictObject({
+  kind: z.enum(MONITOR_KINDS).meta({ description: "What the check watches; checks of a kind replace the kit's default checks of that kind." }),
+  url: z.url({ protocol: /^https$/, error: "must be an absolute https:// URL" }).meta({ examples: ["https://app.example.com/login"] }),
+  search: z.string().min(1).max(255).optional().meta({ description: "Text the answer must contain (Route 53 reads the first 5,120 bytes)." }),
+});
+
+export const monitoringSchema = z.strictObject({
+  enabled: z.boolean().default(true).meta({ description: "Create monitors; false leaves MON-* failing (advisory in development, or waived). @default true" }),
+  provider: z.enum(MONITOR_PROVIDERS).default("aws").meta({ description: "aws: Route 53 health checks, CloudWatch alarms and SNS; cloudflare: Cloudflare Health Checks and Notifications (Pro plan and above). @default aws" }),
+  alerts: z
+    .strictObject({
+      emails: z.array(z.email()).default([]).meta({ description: "People alerted on ALARM and on recovery; each confirms the subscription email once (MON-HUMAN)." }),
+      chatWebhookSecret: variableName.optional().meta({ description: "A provided secret in launch-ready:secrets holding a chat webhook URL (Slack, Teams), also alerted." }),
+    })
+    .prefault({}),
+  intervalSeconds: z.number().int().min(10).default(30).meta({ description: "Seconds between checks: 10 or 30 on AWS; Cloudflare's plan sets the floor. @default 30" }),
+  failureThreshold: z.number().int().min(1).max(10).default(3).meta({ description: "Failed checks in a row before the monitor is down. @default 3" }),
+  regions: z.array(z.string()).optional().meta({ description: "Where checks run from: Route 53 regions (at least 3) or Cloudflare region codes. @default the provider's default set" }),
+  measureLatency: z.boolean().default(true).meta({ description: "Record latency graphs (AWS). @default true" }),
+  apiHealthPath: pathPrefix.default("/health").meta({ description: "Path of every API host's health endpoint. @default /health" }),
+  checks: z.array(monitorCheckSchema).default([]).meta({ description: "Checks that replace the defaults of their kind, or add others (kind other)." }),
+  skip: z.array(z.enum(MONITOR_KINDS)).default([]).meta({ description: "Default kinds not to monitor; MON-UPTIME fails for them unless waived." }),
+});
+
 /** Every `launch-ready:*` key, without the namespace. */
 export const stackConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS).meta({ description: "Which environment this stack is; production gets the strictest defaults and protection." }),
@@ -339,6 +367,7 @@ export const stackConfigSchema = z.strictObject({
     .record(z.string(), z.unknown())
     .optional()
     .meta({ description: "Values of provided secrets, each set with pulumi config set --secret --path 'launch-ready:secretValues.NAME'. Never written in plain text." }),
+  monitoring: monitoringSchema.prefault({}).meta({ description: "Uptime checks on what customers touch, alerting a person (MON-UPTIME, MON-DETECT-5MIN, MON-HUMAN)." }),
   env: z.array(envVarSchema).default([]).meta({ description: "The environment variables the app needs (the env manifest): npm run check:env checks them, .env.example lists them." }),
   waivers: z.array(waiverSchema).default([]).meta({ description: "Written exceptions to the minimum bar, each with a reason, an owner and an expiry date. Listed in the plan and the handover." }),
 });
@@ -351,3 +380,4 @@ export type EmailFields = z.output<typeof emailSchema>;
 export type SecretStoreFields = z.output<typeof secretStoreSchema>;
 export type SecretFields = z.output<typeof secretSchema>;
 export type EnvVarFields = z.output<typeof envVarSchema>;
+export type MonitoringFields = z.output<typeof monitoringSchema>;

@@ -7,6 +7,7 @@ import { formatConfigPath, problem, problemsFromIssues, type ConfigProblem, type
 import { MAXIMUM_RECORD_TTL, PLAN_LIMITS, type CloudflarePlan } from "./cloudflare-plans";
 import { resolveEdge, type EdgeConfig } from "./edge-config";
 import { resolveEmail, type EmailConfig } from "./email-config";
+import { resolveMonitoring, type MonitoringConfig } from "./monitoring-config";
 import { resolveEnv, resolveSecrets, type DeclaredEnvVar, type SecretsConfig } from "./secrets-config";
 import { classifyTarget, resolveHostInZone, toAsciiZoneName, type RecordTarget } from "./hostnames";
 import { BAR_IDS, isBarId } from "./minimum-bar";
@@ -26,6 +27,7 @@ export { formatProblems, problemsHeading } from "./config-problems";
 export { rateLimitGroupKey, type DeclaredAdminProtection, type DeclaredEndpoint, type EdgeConfig } from "./edge-config";
 export type { EmailConfig, SendingName } from "./email-config";
 export type { DeclaredEnvVar, DeclaredSecret, SecretsConfig } from "./secrets-config";
+export type { DeclaredMonitor, MonitoringConfig } from "./monitoring-config";
 
 export interface DeclaredHost {
   /** Position in `launch-ready:hosts`, for error messages only; never used to name resources. */
@@ -70,6 +72,7 @@ export interface LaunchReadyConfig {
   edge: EdgeConfig;
   email: EmailConfig;
   secrets: SecretsConfig;
+  monitoring: MonitoringConfig;
   /** The env manifest: every variable the app reads, in every environment. */
   env: DeclaredEnvVar[];
   waivers: Waiver[];
@@ -147,8 +150,11 @@ function resolve(fields: StackConfigFields): ParseResult {
   const email = resolveEmail(fields.email, zone, hostByFqdn, problems);
   const secrets = resolveSecrets(fields.secrets, fields.secretStore, fields.secretValues, problems);
   const env = resolveEnv(fields.env, secrets, problems);
+  const monitoring = canonical
+    ? resolveMonitoring(fields.monitoring, { canonicalFqdn: canonical.fqdn, hosts, endpoints: edge.endpoints, plan: fields.zone.plan, secrets }, problems)
+    : undefined;
 
-  if (problems.length > 0 || !canonical) return { ok: false, problems };
+  if (problems.length > 0 || !canonical || !monitoring) return { ok: false, problems };
   return {
     ok: true,
     config: {
@@ -162,6 +168,7 @@ function resolve(fields: StackConfigFields): ParseResult {
       edge,
       email,
       secrets,
+      monitoring,
       env,
       waivers,
     },

@@ -15,6 +15,9 @@ import { mailDkim } from "./mail-dkim";
 import { mailDmarc } from "./mail-dmarc";
 import { mailParked } from "./mail-parked";
 import { mailSpf } from "./mail-spf";
+import { monDetect5min } from "./mon-detect-5min";
+import { monHuman } from "./mon-human";
+import { monUptime } from "./mon-uptime";
 import { opsProtect } from "./ops-protect";
 import { secEnvSeparation } from "./sec-env-separation";
 import { secNoPlaintext } from "./sec-no-plaintext";
@@ -49,6 +52,9 @@ export const BAR_RULES: readonly BarRule[] = [
   secNoPlaintext,
   secStore,
   secEnvSeparation,
+  monUptime,
+  monDetect5min,
+  monHuman,
   opsProtect,
 ].sort(
   (a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id),

@@ -1,0 +1,115 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import type { Environment } from "../../stacks/config-schema";
+import type { DeclaredMonitor } from "../../stacks/monitoring-config";
+import { applyTransform, type Transform } from "../transform";
+import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, MONITOR_TAG, MONITORING_REGION } from "./monitor-plan";
+
+export interface AwsUptimeMonitorsArgs {
+  /** What to watch, usually `config.monitoring.monitors`. Resources are named after each monitor's id. */
+  monitors: DeclaredMonitor[];
+  /** People alerted by email; each confirms the subscription once. */
+  emails: string[];
+  /** A chat webhook URL (Slack, Teams), as a Pulumi secret; alerted over HTTPS too. */
+  chatWebhookUrl?: pulumi.Input<string>;
+  /** Seconds between checks: 10 or 30. @default 30 */
+  intervalSeconds: number;
+  /** Failed checks in a row before a monitor is down (1 to 10). @default 3 */
+  failureThreshold: number;
+  /** Route 53 regions the checks run from (at least 3). @default Route 53's default set */
+  regions?: string[];
+  /** Record latency graphs. @default true */
+  measureLatency: boolean;
+  environment: Environment;
+  /** Adjust what the component creates. */
+  transform?: {
+    healthCheck?: Transform<aws.route53.HealthCheckArgs>;
+    alarm?: Transform<aws.cloudwatch.MetricAlarmArgs>;
+    topic?: Transform<aws.sns.TopicArgs>;
+  };
+}
+
+/**
+ * Uptime monitoring on AWS: a Route 53 health check per monitor, a CloudWatch alarm on its
+ * HealthCheckStatus notifying an SNS topic on ALARM and on OK, and the people (email) and chat
+ * (HTTPS) subscribed to that topic. Alarms and topic are in us-east-1, where Route 53 publishes
+ * its metrics, whatever the stack's region (MON-UPTIME, MON-DETECT-5MIN, MON-HUMAN).
+ */
+export class AwsUptimeMonitors extends pulumi.ComponentResource {
+  public readonly topic: aws.sns.Topic;
+  /** Health check ID per monitor id, for dashboards and the handover. */
+  public readonly healthCheckIds: Record<string, pulumi.Output<string>>;
+
+  constructor(name: string, args: AwsUptimeMonitorsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("launch-ready:aws:UptimeMonitors", name, {}, opts);
+    const children = { parent: this };
+    const tags = { "launch-ready:environment": args.environment };
+
+    this.topic = new aws.sns.Topic(...applyTransform(args.transform?.topic, "uptime-alerts", { displayName: `Uptime alerts (${args.environment})`, region: MONITORING_REGION, tags }, children));
+    for (const email of args.emails) {
+      new aws.sns.TopicSubscription(`uptime-alerts-email-${email}`, { topic: this.topic.arn, protocol: "email", endpoint: email, region: MONITORING_REGION }, children);
+    }
+    if (args.chatWebhookUrl) {
+      new aws.sns.TopicSubscription("uptime-alerts-chat", { topic: this.topic.arn, protocol: "https", endpoint: pulumi.secret(args.chatWebhookUrl), region: MONITORING_REGION }, children);
+    }
+
+    this.healthCheckIds = {};
+    for (const monitor of args.monitors) {
+      const check = this.createHealthCheck(monitor, args, tags);
+      this.healthCheckIds[monitor.id] = check.id;
+      this.createAlarm(monitor, check, args, tags);
+    }
+    this.registerOutputs({ topic: this.topic.arn });
+  }
+
+  private createHealthCheck(monitor: DeclaredMonitor, args: AwsUptimeMonitorsArgs, tags: Record<string, string>): aws.route53.HealthCheck {
+    return new aws.route53.HealthCheck(
+      ...applyTransform(
+        args.transform?.healthCheck,
+        `${monitor.id}-check`,
+        {
+          type: monitor.search ? "HTTPS_STR_MATCH" : "HTTPS",
+          fqdn: monitor.host,
+          port: 443,
+          resourcePath: monitor.path,
+          ...(monitor.search ? { searchString: monitor.search } : {}),
+          enableSni: true,
+          requestInterval: args.intervalSeconds,
+          failureThreshold: args.failureThreshold,
+          measureLatency: args.measureLatency,
+          ...(args.regions ? { regions: args.regions } : {}),
+          tags: { ...tags, Name: monitor.id, [MONITOR_TAG]: monitor.id },
+        },
+        { parent: this },
+      ),
+    );
+  }
+
+  private createAlarm(monitor: DeclaredMonitor, check: aws.route53.HealthCheck, args: AwsUptimeMonitorsArgs, tags: Record<string, string>): aws.cloudwatch.MetricAlarm {
+    return new aws.cloudwatch.MetricAlarm(
+      ...applyTransform(
+        args.transform?.alarm,
+        `${monitor.id}-alarm`,
+        {
+          name: `${monitor.id} down (${args.environment})`,
+          alarmDescription: `${monitor.url} is failing its ${monitor.kind} check: Route 53 saw ${args.failureThreshold} failures in a row. Managed by launch-ready.`,
+          region: MONITORING_REGION,
+          namespace: "AWS/Route53",
+          metricName: "HealthCheckStatus",
+          dimensions: { HealthCheckId: check.id },
+          statistic: "Minimum",
+          period: ALARM_PERIOD_SECONDS,
+          evaluationPeriods: ALARM_EVALUATION_PERIODS,
+          threshold: 1,
+          comparisonOperator: "LessThanThreshold",
+          // No data means the check itself stopped reporting: treat it as down, not as fine.
+          treatMissingData: "breaching",
+          alarmActions: [this.topic.arn],
+          okActions: [this.topic.arn],
+          tags: { ...tags, [MONITOR_TAG]: monitor.id },
+        },
+        { parent: this },
+      ),
+    );
+  }
+}

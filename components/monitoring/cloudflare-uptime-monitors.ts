@@ -1,0 +1,97 @@
+import * as cloudflare from "@pulumi/cloudflare";
+import * as pulumi from "@pulumi/pulumi";
+import type { Environment } from "../../stacks/config-schema";
+import type { DeclaredMonitor } from "../../stacks/monitoring-config";
+import { applyTransform, type Transform } from "../transform";
+
+export interface CloudflareUptimeMonitorsArgs {
+  /** Cloudflare zone the checked hosts are in. */
+  zoneId: pulumi.Input<string>;
+  /** Account that owns the notification policy. */
+  accountId: pulumi.Input<string>;
+  /** What to watch, usually `config.monitoring.monitors`. */
+  monitors: DeclaredMonitor[];
+  /** People alerted by email. */
+  emails: string[];
+  /** A chat webhook URL (Slack, Teams), as a Pulumi secret. */
+  chatWebhookUrl?: pulumi.Input<string>;
+  /** Seconds between checks; the zone's plan sets the floor. */
+  intervalSeconds: number;
+  /** Failed checks in a row before a monitor is down. */
+  failureThreshold: number;
+  /** Cloudflare check regions (WNAM, WEU, ...). @default Cloudflare's choice */
+  regions?: string[];
+  environment: Environment;
+  /** Adjust what the component creates. */
+  transform?: { healthCheck?: Transform<cloudflare.HealthcheckArgs>; notificationPolicy?: Transform<cloudflare.NotificationPolicyArgs> };
+}
+
+/** The notification Cloudflare sends when a standalone health check changes state. */
+export const HEALTH_CHECK_ALERT_TYPE = "health_check_status_notification";
+
+/** Cloudflare names health checks with letters, digits, hyphens and underscores only. */
+export function cloudflareCheckName(monitorId: string): string {
+  return monitorId.replace(/[^A-Za-z0-9_-]/g, "-");
+}
+
+/**
+ * Uptime monitoring inside Cloudflare (Pro plan and above): a standalone Health Check per monitor
+ * and one notification policy alerting the same people on Unhealthy and Healthy.
+ */
+export class CloudflareUptimeMonitors extends pulumi.ComponentResource {
+  public readonly healthCheckIds: Record<string, pulumi.Output<string>>;
+
+  constructor(name: string, args: CloudflareUptimeMonitorsArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("launch-ready:cloudflare:UptimeMonitors", name, {}, opts);
+    const children = { parent: this };
+    this.healthCheckIds = {};
+    for (const monitor of args.monitors) {
+      const check = new cloudflare.Healthcheck(
+        ...applyTransform(
+          args.transform?.healthCheck,
+          `${monitor.id}-check`,
+          {
+            zoneId: args.zoneId,
+            name: cloudflareCheckName(monitor.id),
+            description: `${monitor.kind} check of ${monitor.url}. Managed by launch-ready (${args.environment}).`,
+            address: monitor.host,
+            type: "HTTPS",
+            httpConfig: {
+              method: "GET",
+              path: monitor.path,
+              port: 443,
+              expectedCodes: ["2xx", "3xx"],
+              followRedirects: false,
+              ...(monitor.search ? { expectedBody: monitor.search } : {}),
+            },
+            interval: args.intervalSeconds,
+            consecutiveFails: args.failureThreshold,
+            ...(args.regions ? { checkRegions: args.regions } : {}),
+          },
+          children,
+        ),
+      );
+      this.healthCheckIds[monitor.id] = check.id;
+    }
+
+    const webhook = args.chatWebhookUrl
+      ? new cloudflare.NotificationPolicyWebhooks("uptime-alerts-chat", { accountId: args.accountId, name: `Uptime alerts chat (${args.environment})`, url: pulumi.secret(args.chatWebhookUrl) }, children)
+      : undefined;
+    new cloudflare.NotificationPolicy(
+      ...applyTransform(
+        args.transform?.notificationPolicy,
+        "uptime-alerts",
+        {
+          accountId: args.accountId,
+          name: `Uptime alerts (${args.environment})`,
+          alertType: HEALTH_CHECK_ALERT_TYPE,
+          enabled: true,
+          filters: { healthCheckIds: Object.values(this.healthCheckIds), statuses: ["Unhealthy", "Healthy"] },
+          mechanisms: { emails: args.emails.map((id) => ({ id })), ...(webhook ? { webhooks: [{ id: webhook.id }] } : {}) },
+        },
+        children,
+      ),
+    );
+    this.registerOutputs({ healthCheckIds: this.healthCheckIds });
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * The stack's `launch-ready:monitoring` resolved against its hosts and endpoints: the default
+ * uptime checks (homepage, login, API health, webhooks, status page), replaced kind by kind by
+ * the checks the stack file lists, and refused here when the chosen provider cannot run them.
+ */
+import { problem, type ConfigProblem } from "./config-problems";
+import { PLAN_LIMITS, type CloudflarePlan } from "./cloudflare-plans";
+import type { MonitorKind, MonitoringFields } from "./config-schema";
+import type { DeclaredEndpoint } from "./edge-config";
+import type { SecretsConfig } from "./secrets-config";
+import type { DeclaredHost } from "./stack-config";
+
+export interface DeclaredMonitor {
+  /** Stable identity from what it watches (`api-health-api.example.com-health`); names its resources. */
+  id: string;
+  kind: MonitorKind;
+  url: string;
+  host: string;
+  /** Path and query the check requests. */
+  path: string;
+  search?: string;
+  /** A kit default, or a check the stack file lists. */
+  source: "default" | "config";
+}
+
+export interface MonitoringConfig {
+  enabled: boolean;
+  provider: MonitoringFields["provider"];
+  emails: string[];
+  /** Name of the provided secret holding a chat webhook URL. */
+  chatWebhookSecret?: string;
+  intervalSeconds: number;
+  failureThreshold: number;
+  regions?: string[];
+  measureLatency: boolean;
+  monitors: DeclaredMonitor[];
+  /** Kinds `monitoring.skip` left out on purpose; MON-UPTIME reports them. */
+  skipped: MonitorKind[];
+}
+
+/**
+ * Route 53 health checks: a check every 10 or 30 seconds, from at least 3 of these regions
+ * (Route 53 API reference, HealthCheckConfig: RequestInterval, Regions).
+ */
+export const ROUTE53_INTERVALS = [10, 30] as const;
+export const ROUTE53_REGIONS = ["us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1"] as const;
+export const ROUTE53_MIN_REGIONS = 3;
+
+/** `https://api.example.com/health` → `api-health-api.example.com-health`. */
+export function monitorId(kind: MonitorKind, host: string, path: string): string {
+  const rest = path.replace(/^\/+|\/+$/g, "").replace(/[^A-Za-z0-9.]+/g, "-");
+  return rest ? `${kind}-${host}-${rest}` : `${kind}-${host}`;
+}
+
+function monitorAt(kind: MonitorKind, url: string, source: DeclaredMonitor["source"], search?: string): DeclaredMonitor {
+  const parsed = new URL(url);
+  const path = `${parsed.pathname}${parsed.search}`;
+  return { id: monitorId(kind, parsed.hostname, path), kind, url: parsed.href, host: parsed.hostname, path, ...(search ? { search } : {}), source };
+}
+
+/** What the bar wants watched: the canonical homepage, login, each API host's health, each webhook, each status page. */
+function defaultMonitors(fields: MonitoringFields, canonicalFqdn: string, hosts: readonly DeclaredHost[], endpoints: readonly DeclaredEndpoint[]): DeclaredMonitor[] {
+  return [
+    monitorAt("homepage", `https://${canonicalFqdn}/`, "default"),
+    ...endpoints.filter((e) => e.kind === "login").map((e) => monitorAt("login", `https://${e.host}${e.path}`, "default")),
+    ...hosts.filter((h) => h.purpose === "api").map((h) => monitorAt("api-health", `https://${h.fqdn}${fields.apiHealthPath}`, "default")),
+    ...endpoints.filter((e) => e.kind === "webhook").map((e) => monitorAt("webhook", `https://${e.host}${e.path}`, "default")),
+    ...hosts.filter((h) => h.purpose === "status").map((h) => monitorAt("status", `https://${h.fqdn}/`, "default")),
+  ];
+}
+
+export function resolveMonitoring(
+  fields: MonitoringFields,
+  context: { canonicalFqdn: string; hosts: readonly DeclaredHost[]; endpoints: readonly DeclaredEndpoint[]; plan: CloudflarePlan; secrets: SecretsConfig },
+  problems: ConfigProblem[],
+): MonitoringConfig {
+  const replaced = new Set(fields.checks.map((check) => check.kind));
+  const monitors = [
+    ...defaultMonitors(fields, context.canonicalFqdn, context.hosts, context.endpoints).filter((m) => !replaced.has(m.kind) && !fields.skip.includes(m.kind)),
+    ...fields.checks.map((check) => monitorAt(check.kind, check.url, "config", check.search)),
+  ];
+  const seen = new Set<string>();
+  fields.checks.forEach((check, index) => {
+    const id = monitorAt(check.kind, check.url, "config").id;
+    if (seen.has(id)) problems.push(problem(["monitoring", "checks", index], `checks ${check.url} as ${check.kind} a second time; list each check once`));
+    seen.add(id);
+    if (fields.skip.includes(check.kind)) problems.push(problem(["monitoring", "checks", index, "kind"], `is ${check.kind}, which monitoring.skip leaves out; remove one of the two`));
+  });
+
+  const secret = fields.alerts.chatWebhookSecret;
+  if (secret && !context.secrets.items.some((item) => item.name === secret && item.source === "provided")) {
+    problems.push(problem(["monitoring", "alerts", "chatWebhookSecret"], `names ${secret}, which is not a provided secret in launch-ready:secrets; declare it with provided: true and set its value (a webhook URL is a credential)`));
+  }
+
+  if (fields.provider === "aws") {
+    if (!(ROUTE53_INTERVALS as readonly number[]).includes(fields.intervalSeconds)) {
+      problems.push(problem(["monitoring", "intervalSeconds"], `is ${fields.intervalSeconds}; Route 53 checks every ${ROUTE53_INTERVALS.join(" or ")} seconds`));
+    }
+    if (fields.regions) {
+      fields.regions.forEach((region, index) => {
+        if (!(ROUTE53_REGIONS as readonly string[]).includes(region)) problems.push(problem(["monitoring", "regions", index], `"${region}" is not a Route 53 health-check region; use ${ROUTE53_REGIONS.join(", ")}`));
+      });
+      if (fields.regions.length < ROUTE53_MIN_REGIONS) problems.push(problem(["monitoring", "regions"], `lists ${fields.regions.length}; Route 53 checks from at least ${ROUTE53_MIN_REGIONS} regions`));
+    }
+  } else if (fields.enabled) {
+    const limits = PLAN_LIMITS[context.plan].healthChecks;
+    if (!limits) {
+      problems.push(problem(["monitoring", "provider"], `is cloudflare, but the ${context.plan} plan has no Health Checks; use provider: aws, or move the zone to Pro or above`));
+    } else {
+      if (fields.intervalSeconds < limits.minimumInterval) {
+        problems.push(problem(["monitoring", "intervalSeconds"], `is ${fields.intervalSeconds}; on the ${context.plan} plan Cloudflare checks at most every ${limits.minimumInterval} seconds`));
+      }
+      if (monitors.length > limits.checks) {
+        problems.push(problem(["monitoring", "checks"], `needs ${monitors.length} health checks, but the ${context.plan} plan allows ${limits.checks}; skip or merge some, or use provider: aws`));
+      }
+    }
+  }
+
+  return {
+    enabled: fields.enabled,
+    provider: fields.provider,
+    emails: fields.alerts.emails,
+    ...(secret ? { chatWebhookSecret: secret } : {}),
+    intervalSeconds: fields.intervalSeconds,
+    failureThreshold: fields.failureThreshold,
+    ...(fields.regions ? { regions: fields.regions } : {}),
+    measureLatency: fields.measureLatency,
+    monitors: fields.enabled ? monitors : [],
+    skipped: fields.skip,
+  };
+}
