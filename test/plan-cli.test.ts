@@ -46,6 +46,11 @@ describe.each(EXAMPLE_STACKS)("plan --stack %s --json", (stack) => {
       "cloudflare:index/zoneSetting:ZoneSetting": 6,
       "random:index/randomPassword:RandomPassword": 1,
       ...secretStore,
+      // Homepage, login, API health, webhook and status page: a check and an alarm each, one topic, one email.
+      "aws:route53/healthCheck:HealthCheck": 5,
+      "aws:cloudwatch/metricAlarm:MetricAlarm": 5,
+      "aws:sns/topic:Topic": 1,
+      "aws:sns/topicSubscription:TopicSubscription": 1,
     });
     for (const resource of report.resources) {
       expect(Object.keys(resource).sort()).toEqual(expect.arrayContaining(["inputs", "name", "protect", "type", "urn"]));
@@ -67,7 +72,7 @@ describe("plan, human output", () => {
     expect(stdout).toContain("ssl = strict");
     expect(stdout).toContain("min_tls_version = 1.2");
     expect(stdout).toContain(
-      "Summary: 28 resources to create (2 aws.secretsmanager.Secret, 2 aws.secretsmanager.SecretVersion, 11 cloudflare.DnsRecord, 6 cloudflare.Ruleset, 6 cloudflare.ZoneSetting, 1 random.RandomPassword) in 8 components; 25 protected",
+      "Summary: 40 resources to create (5 aws.cloudwatch.MetricAlarm, 5 aws.route53.HealthCheck, 2 aws.secretsmanager.Secret, 2 aws.secretsmanager.SecretVersion, 1 aws.sns.Topic, 1 aws.sns.TopicSubscription, 11 cloudflare.DnsRecord, 6 cloudflare.Ruleset, 6 cloudflare.ZoneSetting, 1 random.RandomPassword) in 9 components; 25 protected",
     );
   });
 

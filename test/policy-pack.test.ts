@@ -171,7 +171,7 @@ describe("the policy pack over the analyzer protocol", () => {
     const resources = (await planned("prod")).filter((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord");
     const found = await analyzeStack(resources);
     const policies = [...new Set(found.map((d: any) => d.policy))].sort();
-    expect(policies).toEqual(["dns-canonical", "edge-admin", "edge-cache-static", "edge-headers", "edge-rate-limit", "edge-waf", "sec-store", "tls-hsts", "tls-https-only", "tls-strict", "tls-version"]);
+    expect(policies).toEqual(["dns-canonical", "edge-admin", "edge-cache-static", "edge-headers", "edge-rate-limit", "edge-waf", "mon-human", "mon-uptime", "sec-store", "tls-hsts", "tls-https-only", "tls-strict", "tls-version"]);
     expect(found.every((d: any) => d.level === "MANDATORY")).toBe(true);
     expect(found.find((d: any) => d.policy === "dns-canonical").message).toContain("no redirect rule sends example.com to www.example.com");
   });

@@ -2,6 +2,7 @@ import { describe, expect, test } from "vitest";
 import launchReady from "../index";
 import * as pulumi from "@pulumi/pulumi";
 import { BAR_RULES } from "../policies/rules";
+import { opsProtect } from "../policies/rules/ops-protect";
 import { OfflineRunFailure, runOffline } from "../scripts/lib/offline-run";
 import { cliConfig, ConfigRefused, planStack } from "../scripts/lib/plan-stack";
 import { EXAMPLE_STACKS, exampleConfig, exampleStack, parsedExample, shuffleEveryList } from "./helpers";
@@ -33,7 +34,7 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
     expect(report.resources.filter((r) => r.type === SETTING).map((r) => r.inputs.settingId).sort()).toEqual(
       ["always_use_https", "automatic_https_rewrites", "min_tls_version", "security_header", "ssl", "tls_1_3"],
     );
-    expect(report.summary).toMatchObject({ zone: config.zone.domain, canonicalUrl: `https://${config.canonical.fqdn}`, components: 8 });
+    expect(report.summary).toMatchObject({ zone: config.zone.domain, canonicalUrl: `https://${config.canonical.fqdn}`, components: 9 });
     expect(report.bar.map((r) => [r.id, r.status])).toEqual(
       BAR_RULES.map((rule) => {
         // Production protects and sends mail; the other examples only park their apex.
@@ -70,12 +71,20 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
 });
 
 describe("production protection (OPS-PROTECT)", () => {
-  test("every DNS record, ruleset, zone setting and stored secret of production is protected; generated values and secret versions are not", async () => {
+  test("every DNS record, ruleset, zone setting and stored secret of production is protected; generated values, secret versions and monitors are not", async () => {
     const run = await runProgram(exampleConfig("prod"));
     const custom = run.resources.filter((r) => r.custom);
-    expect(custom.length).toBe(28);
-    // Rotating a secret replaces its value and version: protecting them would block that.
-    expect(custom.filter((r) => !r.protect).map((r) => r.name).sort()).toEqual(["SESSION_SECRET-value", "SESSION_SECRET-version", "STRIPE_SECRET_KEY-version"]);
+    expect(custom.length).toBe(40);
+    // Rotating a secret replaces its value and version, and monitors hold no state worth keeping: protecting them would only get in the way.
+    expect(custom.filter((r) => opsProtect.resourceTypes!.includes(r.type)).every((r) => r.protect)).toBe(true);
+    expect([...new Set(custom.filter((r) => !r.protect).map((r) => r.type))].sort()).toEqual([
+      "aws:cloudwatch/metricAlarm:MetricAlarm",
+      "aws:route53/healthCheck:HealthCheck",
+      "aws:secretsmanager/secretVersion:SecretVersion",
+      "aws:sns/topic:Topic",
+      "aws:sns/topicSubscription:TopicSubscription",
+      "random:index/randomPassword:RandomPassword",
+    ]);
   });
 
   test("staging is not protected unless it asks", async () => {
@@ -84,7 +93,7 @@ describe("production protection (OPS-PROTECT)", () => {
     const config = exampleConfig("staging");
     config["launch-ready:protect"] = true;
     const asked = await runProgram(config, "staging");
-    expect(asked.resources.filter((r) => r.custom && !/-(value|version)$/.test(r.name)).every((r) => r.protect)).toBe(true);
+    expect(asked.resources.filter((r) => r.custom && opsProtect.resourceTypes!.includes(r.type)).every((r) => r.protect)).toBe(true);
   });
 
   test("production protection can be lifted on purpose", async () => {
