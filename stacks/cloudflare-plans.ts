@@ -65,6 +65,10 @@ export const MANAGED_RULESETS = {
  * - Managed ruleset IDs: src/content/docs/waf/managed-rules/index.mdx @07acbb66; HTTP DDoS ruleset ID:
  *   src/content/docs/terraform/additional-configurations/ddos-managed-rulesets.mdx @0d09680d
  * - DNS record TTL: https://developers.cloudflare.com/dns/manage-dns-records/reference/ttl/
+ * - Standalone Health Checks per plan (none on Free): src/content/plans/index.json @0188ca2f
+ *   (traffic.health_checks). Shortest interval: Cloudflare documents 60/15/10 s per plan for Load
+ *   Balancing monitors (src/content/partials/load-balancing/monitor-settings-advanced.mdx @398302a4),
+ *   the same checkers; it does not state them for standalone checks, so the kit holds them to it.
  */
 /** Pro and up may run every managed ruleset; the kit deploys the Cloudflare Managed Ruleset. */
 const PAID_PLAN_WAF = {
@@ -93,6 +97,7 @@ export const PLAN_LIMITS: Record<CloudflarePlan, PlanLimits> = {
     rateLimit: { rules: 2, maxPeriod: 60, maxTimeout: 3600, hostField: true },
     ...PAID_PLAN_WAF,
     regex: false,
+    healthChecks: { checks: 10, minimumInterval: 60 },
   },
   business: {
     singleRedirectRules: 50,
@@ -103,6 +108,7 @@ export const PLAN_LIMITS: Record<CloudflarePlan, PlanLimits> = {
     rateLimit: { rules: 5, maxPeriod: 600, maxTimeout: 86400, hostField: true },
     ...PAID_PLAN_WAF,
     regex: true,
+    healthChecks: { checks: 50, minimumInterval: 15 },
   },
   enterprise: {
     singleRedirectRules: 300,
@@ -113,6 +119,7 @@ export const PLAN_LIMITS: Record<CloudflarePlan, PlanLimits> = {
     rateLimit: { rules: 100, maxPeriod: 65535, maxTimeout: 86400, hostField: true },
     ...PAID_PLAN_WAF,
     regex: true,
+    healthChecks: { checks: 1000, minimumInterval: 10 },
   },
 };
 

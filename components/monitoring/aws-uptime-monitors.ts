@@ -39,6 +39,8 @@ export class AwsUptimeMonitors extends pulumi.ComponentResource {
   public readonly topic: aws.sns.Topic;
   /** Health check ID per monitor id, for dashboards and the handover. */
   public readonly healthCheckIds: Record<string, pulumi.Output<string>>;
+  /** The alarm per monitor id, to add actions (a pager) or build dashboards on. */
+  public readonly alarms: Record<string, aws.cloudwatch.MetricAlarm>;
 
   constructor(name: string, args: AwsUptimeMonitorsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("launch-ready:aws:UptimeMonitors", name, {}, opts);
@@ -54,10 +56,11 @@ export class AwsUptimeMonitors extends pulumi.ComponentResource {
     }
 
     this.healthCheckIds = {};
+    this.alarms = {};
     for (const monitor of args.monitors) {
       const check = this.createHealthCheck(monitor, args, tags);
       this.healthCheckIds[monitor.id] = check.id;
-      this.createAlarm(monitor, check, args, tags);
+      this.alarms[monitor.id] = this.createAlarm(monitor, check, args, tags);
     }
     this.registerOutputs({ topic: this.topic.arn });
   }

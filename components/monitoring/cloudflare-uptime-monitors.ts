@@ -26,8 +26,14 @@ export interface CloudflareUptimeMonitorsArgs {
   transform?: { healthCheck?: Transform<cloudflare.HealthcheckArgs>; notificationPolicy?: Transform<cloudflare.NotificationPolicyArgs> };
 }
 
-/** The notification Cloudflare sends when a standalone health check changes state. */
+/** The notification Cloudflare sends when a standalone health check changes state (Pro plan and above). */
 export const HEALTH_CHECK_ALERT_TYPE = "health_check_status_notification";
+/**
+ * The status filter Cloudflare documents for it ("Unhealthy", in its Terraform example). A
+ * recovery notice would need "Healthy", which its docs do not state; a filter value the API
+ * refuses would fail `pulumi up`, so only the documented one is used.
+ */
+export const ALERT_STATUSES = ["Unhealthy"];
 
 /** Cloudflare names health checks with letters, digits, hyphens and underscores only. */
 export function cloudflareCheckName(monitorId: string): string {
@@ -36,7 +42,7 @@ export function cloudflareCheckName(monitorId: string): string {
 
 /**
  * Uptime monitoring inside Cloudflare (Pro plan and above): a standalone Health Check per monitor
- * and one notification policy alerting the same people on Unhealthy and Healthy.
+ * and one notification policy alerting the same people when a check turns unhealthy.
  */
 export class CloudflareUptimeMonitors extends pulumi.ComponentResource {
   public readonly healthCheckIds: Record<string, pulumi.Output<string>>;
@@ -86,7 +92,7 @@ export class CloudflareUptimeMonitors extends pulumi.ComponentResource {
           name: `Uptime alerts (${args.environment})`,
           alertType: HEALTH_CHECK_ALERT_TYPE,
           enabled: true,
-          filters: { healthCheckIds: Object.values(this.healthCheckIds), statuses: ["Unhealthy", "Healthy"] },
+          filters: { healthCheckIds: Object.values(this.healthCheckIds), statuses: ALERT_STATUSES },
           mechanisms: { emails: args.emails.map((id) => ({ id })), ...(webhook ? { webhooks: [{ id: webhook.id }] } : {}) },
         },
         children,

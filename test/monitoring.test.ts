@@ -1,0 +1,256 @@
+/** Issue 7: uptime monitors that reach a person within five minutes. */
+import * as pulumi from "@pulumi/pulumi";
+import { describe, expect, test } from "vitest";
+import { AwsUptimeMonitors } from "../components/monitoring/aws-uptime-monitors";
+import { detectionSeconds, MONITOR_TAG } from "../components/monitoring/monitor-plan";
+import { evaluateBar, type DeclaredResource, type Verdict } from "../policies/bar";
+import { BAR_RULES } from "../policies/rules";
+import { monDetect5min } from "../policies/rules/mon-detect-5min";
+import { planStack } from "../scripts/lib/plan-stack";
+import { parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config";
+import type { PlanReport } from "../scripts/lib/plan-report";
+import { exampleConfig, exampleStack, parsedExample } from "./helpers";
+
+const HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck";
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+
+function parsed(config: Record<string, unknown>): LaunchReadyConfig {
+  const result = parseStackConfig(config);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems));
+  return result.config;
+}
+
+function problemsOf(config: Record<string, unknown>): Array<[string, string]> {
+  const result = parseStackConfig(config);
+  return result.ok ? [] : result.problems.map((p) => [p.path, p.message]);
+}
+
+async function planWith(config: Record<string, unknown>, stack = "prod"): Promise<PlanReport> {
+  return planStack({ ...exampleStack(stack), config });
+}
+
+const declared = (report: PlanReport): DeclaredResource[] =>
+  report.resources.filter((r) => r.custom).map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, protect: r.protect }));
+const failures = (verdicts: Verdict[]) => verdicts.filter((v): v is Extract<Verdict, { status: "fail" }> => v.status === "fail");
+
+describe("the monitors a stack gets", () => {
+  test("the prod example watches its homepage, login, API health, webhooks and status page", () => {
+    expect(parsedExample("prod").monitoring.monitors.map((m) => [m.id, m.url, m.source])).toEqual([
+      ["homepage-www.example.com", "https://www.example.com/", "default"],
+      ["api-health-api.example.com-health", "https://api.example.com/health", "default"],
+      ["status-status.example.com", "https://status.example.com/", "default"],
+      ["login-app.example.com-login", "https://app.example.com/login", "config"],
+      ["webhook-api.example.com-webhooks-health", "https://api.example.com/webhooks/health", "config"],
+    ]);
+  });
+
+  test("without checks of their own, login and webhooks are watched where the stack declares them", () => {
+    const config = exampleConfig("prod");
+    config["launch-ready:monitoring"].checks = [];
+    expect(parsed(config).monitoring.monitors.filter((m) => m.kind === "login" || m.kind === "webhook").map((m) => m.url)).toEqual([
+      "https://api.example.com/auth/login",
+      "https://api.example.com/webhooks/stripe",
+    ]);
+  });
+
+  test("what Route 53 or the zone's plan cannot run is refused when the file is read", () => {
+    const config = exampleConfig("prod");
+    config["launch-ready:monitoring"] = { ...config["launch-ready:monitoring"], intervalSeconds: 15, regions: ["us-east-1", "mars-1"], alerts: { chatWebhookSecret: "SLACK_WEBHOOK_URL" } };
+    expect(problemsOf(config)).toEqual([
+      ["launch-ready:monitoring.alerts.chatWebhookSecret", "names SLACK_WEBHOOK_URL, which is not a provided secret in launch-ready:secrets; declare it with provided: true and set its value (a webhook URL is a credential)"],
+      ["launch-ready:monitoring.intervalSeconds", "is 15; Route 53 checks every 10 or 30 seconds"],
+      ["launch-ready:monitoring.regions[1]", '"mars-1" is not a Route 53 health-check region; use us-east-1, us-west-1, us-west-2, eu-west-1, ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1'],
+      ["launch-ready:monitoring.regions", "lists 2; Route 53 checks from at least 3 regions"],
+    ]);
+    const free = exampleConfig("staging");
+    free["launch-ready:monitoring"].provider = "cloudflare";
+    expect(problemsOf(free)).toEqual([["launch-ready:monitoring.provider", "is cloudflare, but the free plan has no Health Checks; use provider: aws, or move the zone to Pro or above"]]);
+    const pro = exampleConfig("prod");
+    pro["launch-ready:monitoring"] = { ...pro["launch-ready:monitoring"], provider: "cloudflare", intervalSeconds: 30 };
+    expect(problemsOf(pro)).toEqual([["launch-ready:monitoring.intervalSeconds", "is 30; on the pro plan Cloudflare checks at most every 60 seconds"]]);
+  });
+});
+
+describe("the AWS monitors under mocks", () => {
+  test("each monitor gets a health check and an alarm in us-east-1, even when the stack's region is another", async () => {
+    const config = { ...exampleConfig("prod"), "aws:region": "eu-west-1" };
+    const report = await planWith(config);
+    const checks = report.resources.filter((r) => r.type === HEALTH_CHECK);
+    const alarms = report.resources.filter((r) => r.type === ALARM);
+    expect(checks.map((r) => [r.inputs.fqdn, r.inputs.resourcePath, r.inputs.type]).sort()).toEqual([
+      ["api.example.com", "/health", "HTTPS"],
+      ["api.example.com", "/webhooks/health", "HTTPS"],
+      ["app.example.com", "/login", "HTTPS_STR_MATCH"],
+      ["status.example.com", "/", "HTTPS"],
+      ["www.example.com", "/", "HTTPS"],
+    ]);
+    expect(alarms).toHaveLength(checks.length);
+    for (const alarm of alarms) {
+      expect(alarm.inputs).toMatchObject({ region: "us-east-1", namespace: "AWS/Route53", metricName: "HealthCheckStatus", comparisonOperator: "LessThanThreshold", treatMissingData: "breaching" });
+      const check = checks.find((c) => (c.inputs.tags as Record<string, string>)[MONITOR_TAG] === (alarm.inputs.tags as Record<string, string>)[MONITOR_TAG]);
+      expect(check, alarm.name).toBeDefined();
+    }
+    expect(report.resources.filter((r) => r.type.startsWith("aws:sns/")).map((r) => [r.type, r.inputs.region, r.inputs.protocol ?? null, r.inputs.endpoint ?? null])).toEqual([
+      ["aws:sns/topic:Topic", "us-east-1", null, null],
+      ["aws:sns/topicSubscription:TopicSubscription", "us-east-1", "email", "oncall@example.com"],
+    ]);
+  });
+
+  test("every alarm reads its own health check and notifies the topic on ALARM and on OK", async () => {
+    const created: Record<string, Record<string, unknown>> = {};
+    await pulumi.runtime.setMocks(
+      {
+        newResource: (args) => {
+          const id = `${args.name}-id`;
+          const state = { ...args.inputs, arn: `arn:aws:mock:${args.name}` };
+          created[args.name] = state;
+          return { id, state };
+        },
+        call: () => ({}),
+      },
+      "launch-ready",
+      "wiring",
+      false,
+    );
+    const config = parsedExample("prod");
+    const monitors = new AwsUptimeMonitors("uptime", {
+      monitors: config.monitoring.monitors,
+      emails: ["oncall@example.com"],
+      chatWebhookUrl: pulumi.secret("https://hooks.example.com/not-a-real-hook"),
+      intervalSeconds: 30,
+      failureThreshold: 3,
+      measureLatency: true,
+      environment: "production",
+    });
+    const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+    const topicArn = await value(monitors.topic.arn);
+    for (const monitor of config.monitoring.monitors) {
+      const alarm = monitors.alarms[monitor.id];
+      expect(await value(alarm.alarmActions)).toEqual([topicArn]);
+      expect(await value(alarm.okActions)).toEqual([topicArn]);
+      expect(await value(alarm.dimensions)).toEqual({ HealthCheckId: await value(monitors.healthCheckIds[monitor.id]) });
+    }
+    expect(created["uptime-alerts-chat"]).toMatchObject({ protocol: "https", region: "us-east-1" });
+  });
+
+  test("a chat webhook comes from a provided secret and stays [secret] in the plan", async () => {
+    const config = exampleConfig("prod");
+    config["launch-ready:secrets"].push({ name: "SLACK_WEBHOOK_URL", provided: true });
+    config["launch-ready:secretValues"].SLACK_WEBHOOK_URL = "[secret]";
+    config["launch-ready:monitoring"].alerts.chatWebhookSecret = "SLACK_WEBHOOK_URL";
+    const report = await planWith(config);
+    expect(report.resources.filter((r) => r.type === "aws:sns/topicSubscription:TopicSubscription").map((r) => [r.inputs.protocol, r.inputs.endpoint])).toEqual([
+      ["email", "oncall@example.com"],
+      ["https", "[secret]"],
+    ]);
+  });
+
+  test("detection time is computed per monitor: 30 s x 3 failures + the alarm's minute = 150 s", () => {
+    expect(detectionSeconds({ intervalSeconds: 30, failureThreshold: 3, alarmPeriodSeconds: 60, alarmEvaluationPeriods: 1 })).toBe(150);
+    expect(detectionSeconds({ intervalSeconds: 10, failureThreshold: 1 })).toBe(10);
+  });
+});
+
+describe("the MON-* bar", () => {
+  test("the prod example passes all three, one verdict per check", async () => {
+    const report = await planStack(exampleStack("prod"));
+    expect(report.bar.filter((r) => r.id.startsWith("MON-")).map((r) => [r.id, r.status, r.message.match(/\((\d+) checks? passed\)/)?.[1]])).toEqual([
+      ["MON-UPTIME", "pass", "4"],
+      ["MON-DETECT-5MIN", "pass", "5"],
+      ["MON-HUMAN", "pass", "1"],
+    ]);
+  });
+
+  test("a monitor checking every 30 s with 11 failures fails MON-DETECT-5MIN, with the time it would take", async () => {
+    const resources = declared(await planStack(exampleStack("prod")));
+    const check = resources.find((r) => r.type === HEALTH_CHECK && r.props.fqdn === "www.example.com")!;
+    check.props = { ...check.props, requestInterval: 30, failureThreshold: 11 };
+    expect(failures(monDetect5min.checkStack!(resources, {}))).toEqual([
+      expect.objectContaining({ urn: check.urn, message: expect.stringContaining("www.example.com/ takes up to 390 s to alert (every 30 s x 11 failures + the alarm's minute), over the 300 s budget") }),
+    ]);
+  });
+
+  test("a check without an alarm, or with its alarm outside us-east-1, alerts nobody", async () => {
+    const resources = declared(await planStack(exampleStack("prod")));
+    const alarms = resources.filter((r) => r.type === ALARM);
+    const movedAlarm = { ...alarms[0], props: { ...alarms[0].props, region: "eu-west-1" } };
+    const verdicts = failures(monDetect5min.checkStack!([...resources.filter((r) => r !== alarms[0] && r !== alarms[1]), movedAlarm], {}));
+    expect(verdicts.map((v) => v.message.replace(/^\S+ /, ""))).toEqual([
+      expect.stringContaining("is in eu-west-1, but Route 53 publishes health-check metrics only in us-east-1"),
+      "has no CloudWatch alarm on its HealthCheckStatus, so a failure alerts nobody; declare monitors through the kit",
+    ]);
+  });
+
+  test("production checks every minute; staging may check less often", async () => {
+    const report = await planStack(exampleStack("prod"));
+    const resources = declared(report);
+    const slow = resources.map((r) => (r.type === HEALTH_CHECK ? { ...r, type: "cloudflare:index/healthcheck:Healthcheck", props: { address: r.props.fqdn, httpConfig: { path: r.props.resourcePath }, interval: 120, consecutiveFails: 2 } } : r));
+    const production = await evaluateBar([monDetect5min], slow, { config: parsedExample("prod") }, "2026-11-25");
+    expect(production.map((r) => [r.status, r.level])).toEqual(Array(5).fill(["fail", "mandatory"]));
+    const staging = await evaluateBar([monDetect5min], slow, { config: { ...parsedExample("prod"), environment: "staging" } }, "2026-11-25");
+    expect(staging.map((r) => [r.status, r.level])).toEqual(Array(5).fill(["fail", "advisory"]));
+  });
+
+  test("leaving out a kind fails MON-UPTIME, naming it; a waiver makes it advisory", async () => {
+    const config = exampleConfig("prod");
+    config["launch-ready:monitoring"].checks = config["launch-ready:monitoring"].checks.filter((c: { kind: string }) => c.kind !== "login");
+    config["launch-ready:monitoring"].skip = ["login"];
+    const report = await planWith(config);
+    expect(report.bar.filter((r) => r.id === "MON-UPTIME")).toEqual([
+      expect.objectContaining({ status: "fail", level: "mandatory", message: "login is not monitored: monitoring.skip leaves login out; add a check of kind login" }),
+    ]);
+    config["launch-ready:waivers"] = [{ id: "MON-UPTIME", reason: "The login page moves to app.example.com next sprint", owner: "cto@example.com", expires: "2099-01-01" }];
+    const waived = await planWith(config);
+    expect(waived.bar.filter((r) => r.id === "MON-UPTIME").map((r) => [r.status, r.level])).toEqual([["waived", "advisory"]]);
+  });
+
+  test("no recipient fails MON-HUMAN; monitoring switched off fails MON-UPTIME and MON-HUMAN", async () => {
+    const config = exampleConfig("prod");
+    config["launch-ready:monitoring"].alerts = {};
+    const report = await planWith(config);
+    expect(report.bar.filter((r) => r.id === "MON-HUMAN")).toEqual([expect.objectContaining({ status: "fail", message: "no email or chat subscription receives the uptime alarms; add launch-ready:monitoring.alerts.emails" })]);
+
+    config["launch-ready:monitoring"] = { enabled: false };
+    const off = await planWith(config);
+    expect(off.resources.filter((r) => r.type === HEALTH_CHECK)).toEqual([]);
+    expect(off.bar.filter((r) => r.id.startsWith("MON-")).map((r) => [r.id, r.status])).toEqual([
+      ["MON-UPTIME", "fail"],
+      ["MON-DETECT-5MIN", "not-applicable"],
+      ["MON-HUMAN", "fail"],
+    ]);
+  });
+});
+
+describe("the Cloudflare alternative", () => {
+  test("a Pro zone gets a Health Check per monitor and one notification policy to the same people", async () => {
+    const config = exampleConfig("prod");
+    config["launch-ready:monitoring"] = { ...config["launch-ready:monitoring"], provider: "cloudflare", intervalSeconds: 60 };
+    const report = await planWith(config);
+    const checks = report.resources.filter((r) => r.type === "cloudflare:index/healthcheck:Healthcheck");
+    expect(checks.map((r) => [r.inputs.address, (r.inputs.httpConfig as Record<string, unknown>).path, r.inputs.interval, r.inputs.consecutiveFails]).sort()).toEqual([
+      ["api.example.com", "/health", 60, 3],
+      ["api.example.com", "/webhooks/health", 60, 3],
+      ["app.example.com", "/login", 60, 3],
+      ["status.example.com", "/", 60, 3],
+      ["www.example.com", "/", 60, 3],
+    ]);
+    expect(checks.every((r) => /^[A-Za-z0-9_-]+$/.test(String(r.inputs.name)))).toBe(true);
+    const policies = report.resources.filter((r) => r.type === "cloudflare:index/notificationPolicy:NotificationPolicy");
+    expect(policies.map((r) => [r.inputs.alertType, r.inputs.mechanisms, (r.inputs.filters as Record<string, unknown>).statuses])).toEqual([
+      ["health_check_status_notification", { emails: [{ id: "oncall@example.com" }] }, ["Unhealthy"]],
+    ]);
+    expect(report.resources.filter((r) => r.type.startsWith("aws:route53") || r.type.startsWith("aws:cloudwatch"))).toEqual([]);
+    expect(report.bar.filter((r) => r.id.startsWith("MON-")).map((r) => [r.id, r.status])).toEqual([
+      ["MON-UPTIME", "pass"],
+      ["MON-DETECT-5MIN", "pass"],
+      ["MON-HUMAN", "pass"],
+    ]);
+  });
+});
+
+describe("the bar's order", () => {
+  test("MON-* rules sit with the other IDs in minimum-bar.md's order", () => {
+    const ids = BAR_RULES.map((rule) => rule.id);
+    expect(ids.slice(ids.indexOf("SEC-ENV-SEPARATION"), ids.indexOf("OPS-PROTECT") + 1)).toEqual(["SEC-ENV-SEPARATION", "MON-UPTIME", "MON-DETECT-5MIN", "MON-HUMAN", "OPS-PROTECT"]);
+  });
+});
