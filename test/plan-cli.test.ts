@@ -71,6 +71,8 @@ describe("plan, human output", () => {
     expect(stdout).toContain("http_request_dynamic_redirect, 2 rules");
     expect(stdout).toContain("ssl = strict");
     expect(stdout).toContain("min_tls_version = 1.2");
+    expect(stdout).toContain("GET https://www.example.com/ every 30 s, down after 3 failures");
+    expect(stdout).toContain("HealthCheckStatus < 1 for 1 x 60 s in us-east-1");
     expect(stdout).toContain(
       "Summary: 40 resources to create (5 aws.cloudwatch.MetricAlarm, 5 aws.route53.HealthCheck, 2 aws.secretsmanager.Secret, 2 aws.secretsmanager.SecretVersion, 1 aws.sns.Topic, 1 aws.sns.TopicSubscription, 11 cloudflare.DnsRecord, 6 cloudflare.Ruleset, 6 cloudflare.ZoneSetting, 1 random.RandomPassword) in 9 components; 25 protected",
     );

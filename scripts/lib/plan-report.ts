@@ -6,7 +6,7 @@ import Table from "cli-table3";
 import type { OfflineRun, RegisteredResource } from "./offline-run";
 
 import type { BarResult } from "../../policies/bar";
-import { DNS_RECORD, RULESET, ZONE_SETTING } from "../../policies/resource-types";
+import { CLOUDFLARE_HEALTH_CHECK, DNS_RECORD, METRIC_ALARM, ROUTE53_HEALTH_CHECK, RULESET, ZONE_SETTING } from "../../policies/resource-types";
 import { renderBarText } from "./bar-report";
 
 export interface PlanReport {
@@ -84,6 +84,14 @@ function keyInputs(resource: Pick<RegisteredResource, "type" | "inputs">): strin
     }
     case ZONE_SETTING:
       return `${inputs.settingId} = ${compact(inputs.value)}`;
+    case ROUTE53_HEALTH_CHECK:
+      return `GET https://${inputs.fqdn}${inputs.resourcePath ?? "/"} every ${inputs.requestInterval} s, down after ${inputs.failureThreshold} failures${inputs.searchString ? `, must contain "${inputs.searchString}"` : ""}`;
+    case CLOUDFLARE_HEALTH_CHECK: {
+      const http = (inputs.httpConfig ?? {}) as Record<string, unknown>;
+      return `GET https://${inputs.address}${http.path ?? "/"} every ${inputs.interval} s, down after ${inputs.consecutiveFails} failures${http.expectedBody ? `, must contain "${http.expectedBody}"` : ""}`;
+    }
+    case METRIC_ALARM:
+      return `${inputs.metricName} ${inputs.comparisonOperator === "LessThanThreshold" ? "<" : String(inputs.comparisonOperator)} ${inputs.threshold} for ${inputs.evaluationPeriods} x ${inputs.period} s in ${inputs.region ?? "the stack's region"}\nnotifies the topic on ALARM and OK`;
     default: {
       const text = JSON.stringify(inputs);
       return text.length > 120 ? `${text.slice(0, 117)}...` : text;
