@@ -1,3 +1,4 @@
+import type { MonitorKind } from "../../stacks/config-schema";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import { declaredChecks } from "./monitor-resources";
 
@@ -17,11 +18,10 @@ export const monUptime: BarRule = {
     }
     const checks = declaredChecks(resources);
     const verdicts: Verdict[] = [];
-    const watched = (kind: string, host?: string) => monitoring.monitors.filter((m) => m.kind === kind && (host === undefined || m.host === host));
-    const require = (kind: string, what: string, host?: string) => {
-      const monitors = watched(kind, host);
+    const require = (kind: MonitorKind, what: string, host?: string) => {
+      const monitors = monitoring.monitors.filter((m) => m.kind === kind && (host === undefined || m.host === host));
       if (monitors.length === 0) {
-        const why = monitoring.skipped.includes(kind as never) ? `monitoring.skip leaves ${kind} out` : `no ${kind} check${host ? ` on ${host}` : ""}`;
+        const why = monitoring.skipped.includes(kind) ? `monitoring.skip leaves ${kind} out` : `no ${kind} check${host ? ` on ${host}` : ""}`;
         return void verdicts.push(fail(`${what} is not monitored: ${why}; add a check of kind ${kind}`, { configPath: "launch-ready:monitoring.checks" }));
       }
       for (const monitor of monitors) {
