@@ -1,0 +1,166 @@
+/**
+ * How `npm run verify` looks at the internet: DNS questions to chosen resolvers, TLS handshakes
+ * at chosen protocol versions, single HTTP requests that do not follow redirects. `--connect-to`
+ * (curl's meaning) and `--ca` point them at any server, which is how the tests aim them at real
+ * servers on loopback. What the answers mean is judged in policies/live/live-checks.ts.
+ */
+import { promises as dns } from "node:dns";
+import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import { request as httpsRequest } from "node:https";
+import { connect as tlsConnect, rootCertificates } from "node:tls";
+import type { HttpHop, ResolverAnswer, TlsHandshake, TlsVersion } from "../../policies/live/live-checks";
+
+/** curl's `--connect-to HOST1:PORT1:HOST2:PORT2`: requests for HOST1:PORT1 go to HOST2:PORT2; an empty HOST1 or PORT1 matches any. */
+export interface ConnectTo {
+  host?: string;
+  port?: number;
+  toHost: string;
+  toPort: number;
+}
+
+export class ProbeUsageError extends Error {}
+
+export function parseConnectTo(spec: string): ConnectTo {
+  // IPv6 addresses come in brackets, as curl writes them: ::[::1]:8443
+  const parts = /^([^:[\]]*|\[[^\]]+\]):(\d*):([^:[\]]+|\[[^\]]+\]):(\d+)$/.exec(spec);
+  if (!parts) throw new ProbeUsageError(`--connect-to "${spec}" is not HOST1:PORT1:HOST2:PORT2 (e.g. ::127.0.0.1:8443, or www.example.com:443:[::1]:8443)`);
+  const unbracket = (value: string) => value.replace(/^\[|\]$/g, "");
+  return { ...(parts[1] ? { host: unbracket(parts[1]).toLowerCase() } : {}), ...(parts[2] ? { port: Number(parts[2]) } : {}), toHost: unbracket(parts[3]), toPort: Number(parts[4]) };
+}
+
+export interface ProbeOptions {
+  connectTo: ConnectTo[];
+  /** Extra trusted CA certificates (PEM), on top of Node's bundled roots. */
+  ca?: string;
+  timeoutMs: number;
+}
+
+/** Where a connection for host:port really goes. */
+export function route(options: ProbeOptions, host: string, port: number): { host: string; port: number } {
+  const rule = options.connectTo.find((r) => (r.host === undefined || r.host === host.toLowerCase()) && (r.port === undefined || r.port === port));
+  return rule ? { host: rule.toHost, port: rule.toPort } : { host, port };
+}
+
+function trusted(options: ProbeOptions): string[] | undefined {
+  return options.ca ? [...rootCertificates, options.ca] : undefined;
+}
+
+/** A resolver to ask: the system's (getaddrinfo), or a server at IP[:PORT]. */
+export interface ResolverSpec {
+  label: string;
+  server?: string;
+}
+
+export function parseResolver(spec: string): ResolverSpec {
+  const match = /^(\d{1,3}(?:\.\d{1,3}){3})(?::(\d+))?$/.exec(spec) ?? /^\[([0-9a-f:]+)\](?::(\d+))?$/i.exec(spec);
+  if (!match) throw new ProbeUsageError(`--resolver "${spec}" is not IP[:PORT] (e.g. 1.1.1.1, 127.0.0.1:5353 or [::1]:5353)`);
+  const server = match[1].includes(":") ? `[${match[1]}]:${match[2] ?? 53}` : `${match[1]}:${match[2] ?? 53}`;
+  return { label: spec, server };
+}
+
+export const DEFAULT_RESOLVERS: ResolverSpec[] = [{ label: "system" }, ...["1.1.1.1", "8.8.8.8", "9.9.9.9"].map(parseResolver)];
+
+/** The host's addresses as one resolver sees them (A and AAAA, CNAMEs followed by the resolver). */
+export async function resolveOn(resolver: ResolverSpec, fqdn: string, timeoutMs: number): Promise<ResolverAnswer> {
+  try {
+    if (!resolver.server) {
+      const found = await dns.lookup(fqdn, { all: true });
+      return { resolver: resolver.label, addresses: [...new Set(found.map((entry) => entry.address))].sort() };
+    }
+    const client = new dns.Resolver({ timeout: timeoutMs, tries: 1 });
+    client.setServers([resolver.server]);
+    const settle = (family: Promise<string[]>) => family.then((addresses) => ({ addresses }), (error: NodeJS.ErrnoException) => ({ error: error.code ?? String(error) }));
+    const [v4, v6] = await Promise.all([settle(client.resolve4(fqdn)), settle(client.resolve6(fqdn))]);
+    const addresses = [...("addresses" in v4 ? v4.addresses : []), ...("addresses" in v6 ? v6.addresses : [])];
+    if (addresses.length > 0) return { resolver: resolver.label, addresses: addresses.sort() };
+    // No address in either family: the first real error says why (NXDOMAIN wins over "no data").
+    const errors = [v4, v6].map((r) => ("error" in r ? r.error : "ENODATA"));
+    return { resolver: resolver.label, error: errors.find((code) => code !== "ENODATA") ?? "ENODATA" };
+  } catch (error) {
+    return { resolver: resolver.label, error: (error as NodeJS.ErrnoException).code ?? String(error) };
+  }
+}
+
+/**
+ * A handshake with the host's name (SNI and certificate check), optionally pinned to one
+ * protocol version. Legacy versions are offered with OpenSSL's security level 0, or this
+ * client would refuse them itself and a server that accepts them would look safe.
+ */
+export function handshake(options: ProbeOptions, host: string, version?: TlsVersion): Promise<TlsHandshake & { accepted: boolean }> {
+  const target = route(options, host, 443);
+  const legacy = version === "TLSv1" || version === "TLSv1.1";
+  return new Promise((resolve) => {
+    const socket = tlsConnect({
+      host: target.host,
+      port: target.port,
+      servername: host,
+      ca: trusted(options),
+      rejectUnauthorized: false,
+      ...(version ? { minVersion: version, maxVersion: version } : {}),
+      ...(legacy ? { ciphers: "DEFAULT:@SECLEVEL=0" } : {}),
+    });
+    const done = (result: TlsHandshake & { accepted: boolean }) => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.setTimeout(options.timeoutMs, () => done({ accepted: false, authorized: false, error: `no handshake within ${options.timeoutMs} ms` }));
+    socket.once("secureConnect", () => {
+      const certificate = socket.getPeerCertificate();
+      done({
+        accepted: true,
+        authorized: socket.authorized,
+        ...(socket.authorizationError ? { error: String(socket.authorizationError) } : {}),
+        ...(certificate?.valid_to ? { validTo: new Date(certificate.valid_to) } : {}),
+        protocol: socket.getProtocol() ?? undefined,
+      });
+    });
+    socket.once("error", (error: NodeJS.ErrnoException) => done({ accepted: false, authorized: false, error: error.code ?? error.message }));
+  });
+}
+
+export interface HttpAnswer extends HttpHop {
+  headers: IncomingHttpHeaders;
+}
+
+/** One GET, not followed; the body is read and dropped. */
+export function get(options: ProbeOptions, url: string): Promise<HttpAnswer | { error: string }> {
+  const parsed = new URL(url);
+  const secure = parsed.protocol === "https:";
+  const target = route(options, parsed.hostname, Number(parsed.port) || (secure ? 443 : 80));
+  return new Promise((resolve) => {
+    const request = (secure ? httpsRequest : httpRequest)(
+      {
+        host: target.host,
+        port: target.port,
+        path: `${parsed.pathname}${parsed.search}`,
+        method: "GET",
+        headers: { host: parsed.host, "user-agent": "launch-ready-verify", accept: "text/html,*/*" },
+        timeout: options.timeoutMs,
+        ...(secure ? { servername: parsed.hostname, ca: trusted(options) } : {}),
+      },
+      (response) => {
+        response.resume();
+        response.once("end", () =>
+          resolve({ url: parsed.href, status: response.statusCode ?? 0, ...(response.headers.location ? { location: response.headers.location } : {}), headers: response.headers }),
+        );
+      },
+    );
+    request.once("timeout", () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
+    request.once("error", (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+    request.end();
+  });
+}
+
+/** Follows redirects by hand, up to `limit` hops, recording each: the canonical check counts them. */
+export async function follow(options: ProbeOptions, url: string, limit = 5): Promise<HttpAnswer[] | { error: string }> {
+  const hops: HttpAnswer[] = [];
+  let next = url;
+  for (let i = 0; i <= limit; i++) {
+    const answer = await get(options, next);
+    if ("error" in answer) return hops.length > 0 ? hops : answer;
+    hops.push(answer);
+    if (!answer.location || answer.status < 300 || answer.status >= 400) break;
+    next = new URL(answer.location, answer.url).href;
+  }
+  return hops;
+}

@@ -1,0 +1,95 @@
+/**
+ * `npm run verify -- --stack <name> | --config FILE [--resolver IP[:PORT]]... [--connect-to H:P:H:P]... [--ca FILE] [--json]`
+ *
+ * What the internet sees, against the bar's live column: DNS on several resolvers, TLS, the
+ * canonical redirect, http→https and security headers. Exit 0 when nothing mandatory fails,
+ * 1 when something does, 2 on usage or config errors.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import Table from "cli-table3";
+import type { LiveCheck } from "../policies/live/live-checks";
+import { formatProblems, parseStackConfig, problemsHeading } from "../stacks/stack-config";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackFileFromArgs } from "./lib/cli";
+import { DEFAULT_RESOLVERS, parseConnectTo, parseResolver, ProbeUsageError } from "./lib/probes";
+import { verifyStack } from "./lib/verify-stack";
+
+const USAGE = `Usage: npm run verify -- --stack <name> | --config FILE [options]
+
+  --resolver IP[:PORT]             ask this DNS server (repeatable); default: the system resolver, 1.1.1.1, 8.8.8.8, 9.9.9.9
+  --connect-to HOST1:PORT1:HOST2:PORT2
+                                   send connections for HOST1:PORT1 to HOST2:PORT2 (curl's meaning; empty HOST1/PORT1 match any; repeatable)
+  --ca FILE                        also trust this CA certificate (PEM)
+  --concurrency N                  probes at once (default 8)
+  --timeout MS                     per probe step (default 10000)
+  --json                           print {"stack","environment","checks":[{"id","target","status","detail"}]}
+  --help                           show this help
+
+Checks today: DNS-SUBDOMAINS, DNS-SANE, DNS-PROXIED, TLS-STRICT, TLS-VERSION, TLS-HTTPS-ONLY,
+DNS-CANONICAL, TLS-HSTS, EDGE-HEADERS.
+Exit: 0 nothing mandatory fails, 1 a mandatory check fails, 2 usage or config error.`;
+
+function positive(value: string | undefined, flag: string, fallback: number, json: boolean): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1) exitWithError(2, json, `${flag} "${value}" must be a whole number of at least 1`);
+  return number;
+}
+
+function renderText(checks: LiveCheck[], heading: string): string {
+  const table = new Table({ head: ["Status", "ID", "Target", "Detail"], wordWrap: true, colWidths: [8, 16, 40, 70] });
+  for (const check of checks) table.push([check.status === "fail" ? "FAIL" : check.status, check.id, check.target, check.detail]);
+  const count = (status: string) => checks.filter((c) => c.status === status).length;
+  return `${heading}\n${table.toString()}\nLive bar: ${count("pass")} pass, ${count("fail")} fail, ${count("warn")} warn, ${count("skip")} skip.`;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const args = parseCommandLine(argv, USAGE, () =>
+    parseArgs({
+      args: argv,
+      options: {
+        ...STACK_OPTIONS,
+        ...COMMON_OPTIONS,
+        resolver: { type: "string", multiple: true },
+        "connect-to": { type: "string", multiple: true },
+        ca: { type: "string" },
+        concurrency: { type: "string" },
+        timeout: { type: "string" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values,
+  );
+  const json = args.json;
+  const { path, file } = stackFileFromArgs(args, json, USAGE);
+  const parsed = parseStackConfig(file.config);
+  if (!parsed.ok) exitWithError(2, json, problemsHeading(parsed.problems, path), parsed.problems, formatProblems(parsed.problems, path));
+
+  let resolvers, connectTo, ca;
+  try {
+    resolvers = args.resolver ? args.resolver.map(parseResolver) : DEFAULT_RESOLVERS;
+    connectTo = (args["connect-to"] ?? []).map(parseConnectTo);
+    ca = args.ca ? readFileSync(args.ca, "utf8") : undefined;
+  } catch (error) {
+    if (error instanceof ProbeUsageError) exitWithError(2, json, error.message);
+    exitWithError(2, json, `--ca ${args.ca} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+  }
+  const progress = process.stderr.isTTY && !json;
+  const checks = await verifyStack(parsed.config, {
+    resolvers,
+    connectTo,
+    ...(ca ? { ca } : {}),
+    concurrency: positive(args.concurrency, "--concurrency", 8, json),
+    timeoutMs: positive(args.timeout, "--timeout", 10_000, json),
+    onProgress: progress ? (done, total) => process.stderr.write(`\rverifying: ${done}/${total} probes`) : undefined,
+  });
+  if (progress) process.stderr.write("\n");
+  if (json) process.stdout.write(`${JSON.stringify({ stack: file.stack, environment: parsed.config.environment, checks }, null, 2)}\n`);
+  else process.stdout.write(`${renderText(checks, `Live verification of ${file.stack} (${parsed.config.environment}), ${parsed.config.zone.domain}:`)}\n`);
+  if (checks.some((check) => check.status === "fail")) process.exitCode = 1;
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  process.stderr.write(`verify failed: ${error.message}\n`);
+  process.exit(2);
+});

@@ -1,0 +1,130 @@
+/**
+ * Real servers on loopback for live verification: a DNS server (dns2) answering for the example
+ * zone, and HTTPS/HTTP servers with certificates from a CA made at test time (@peculiar/x509 on
+ * node's WebCrypto). Nothing here listens beyond 127.0.0.1 or connects anywhere else.
+ */
+import { webcrypto } from "node:crypto";
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
+import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { createSecureContext, type SecureContext } from "node:tls";
+// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API loaded first.
+import "reflect-metadata";
+import * as x509 from "@peculiar/x509";
+import dns2 from "dns2";
+
+// @peculiar/x509's types name the DOM's WebCrypto classes, which node:crypto implements under other names.
+type Key = webcrypto.CryptoKey;
+type KeyPair = webcrypto.CryptoKeyPair;
+x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
+const ALGORITHM = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
+const DAY = 86_400_000;
+
+async function pem(key: Key): Promise<string> {
+  const der = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", key));
+  return `-----BEGIN PRIVATE KEY-----\n${der.toString("base64").match(/.{1,64}/g)!.join("\n")}\n-----END PRIVATE KEY-----\n`;
+}
+
+export interface TestCa {
+  certificate: string;
+  /** A leaf certificate and key for `names`, valid from `notBefore` to `notAfter`. */
+  issue(names: string[], validity?: { notBefore?: Date; notAfter?: Date }): Promise<{ cert: string; key: string }>;
+}
+
+export async function createTestCa(): Promise<TestCa> {
+  const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"])) as KeyPair;
+  const ca = await x509.X509CertificateGenerator.createSelfSigned({
+    name: "CN=launch-ready test CA",
+    notBefore: new Date(Date.now() - DAY),
+    notAfter: new Date(Date.now() + 30 * DAY),
+    keys: keys as never,
+    signingAlgorithm: ALGORITHM,
+    extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+  });
+  return {
+    certificate: ca.toString("pem"),
+    async issue(names, validity = {}) {
+      const leafKeys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"])) as KeyPair;
+      const leaf = await x509.X509CertificateGenerator.create({
+        subject: `CN=${names[0]}`,
+        issuer: ca.subject,
+        notBefore: validity.notBefore ?? new Date(Date.now() - DAY),
+        notAfter: validity.notAfter ?? new Date(Date.now() + 90 * DAY),
+        publicKey: leafKeys.publicKey as never,
+        signingKey: keys.privateKey as never,
+        signingAlgorithm: ALGORITHM,
+        extensions: [new x509.SubjectAlternativeNameExtension(names.map((value) => ({ type: "dns" as const, value }))), new x509.BasicConstraintsExtension(false)],
+      });
+      return { cert: leaf.toString("pem"), key: await pem(leafKeys.privateKey) };
+    },
+  };
+}
+
+/** A record the loopback DNS server answers: A/AAAA addresses for a name; absent names are NXDOMAIN. */
+export type Zone = Record<string, { a?: string[]; aaaa?: string[] }>;
+
+/** dns2's published types lag its code (RCODE, plain answer objects, the socket type); this is the part used here. */
+const Packet = dns2.Packet as unknown as {
+  TYPE: { A: number; AAAA: number };
+  CLASS: { IN: number };
+  RCODE: { NXDOMAIN: number };
+  createResponseFromRequest(request: unknown): { header: { rcode: number }; answers: object[] };
+};
+
+export async function startDnsServer(zone: Zone): Promise<{ port: number; close(): Promise<void> }> {
+  const server = dns2.createServer({
+    udp: true,
+    handle: (request, send) => {
+      const response = Packet.createResponseFromRequest(request) as ReturnType<typeof Packet.createResponseFromRequest> & Parameters<typeof send>[0];
+      const [question] = request.questions;
+      const records = zone[question.name.toLowerCase()];
+      if (!records) {
+        response.header.rcode = Packet.RCODE.NXDOMAIN;
+        return send(response);
+      }
+      const family = question.type === Packet.TYPE.AAAA ? records.aaaa : question.type === Packet.TYPE.A ? records.a : undefined;
+      for (const address of family ?? []) response.answers.push({ name: question.name, type: question.type, class: Packet.CLASS.IN, ttl: 300, address });
+      send(response);
+    },
+  });
+  await server.listen({ udp: { port: 0, address: "127.0.0.1" } });
+  const port = (server.addresses().udp as AddressInfo).port;
+  return { port, close: () => server.close() };
+}
+
+export type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+export interface WebServers {
+  httpsPort: number;
+  httpPort: number;
+  close(): Promise<void>;
+}
+
+/**
+ * An HTTPS server choosing its certificate by SNI (`certificates[host]`, else `fallback`) and
+ * an HTTP server, both answering with `handler`. `tls` sets the protocol range and ciphers.
+ */
+export async function startWebServers(options: {
+  certificates: Record<string, { cert: string; key: string }>;
+  fallback: { cert: string; key: string };
+  handler: Handler;
+  httpHandler: Handler;
+  tls?: { minVersion?: "TLSv1" | "TLSv1.2"; ciphers?: string };
+}): Promise<WebServers> {
+  const contexts = new Map<string, SecureContext>(Object.entries(options.certificates).map(([host, pair]) => [host, createSecureContext({ ...pair, ...options.tls })]));
+  const https: HttpsServer = createHttpsServer(
+    { ...options.fallback, ...options.tls, SNICallback: (name, callback) => callback(null, contexts.get(name) ?? createSecureContext({ ...options.fallback, ...options.tls })) },
+    options.handler,
+  );
+  const http: HttpServer = createHttpServer(options.httpHandler);
+  await Promise.all([new Promise<void>((resolve) => https.listen(0, "127.0.0.1", resolve)), new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve))]);
+  return {
+    httpsPort: (https.address() as AddressInfo).port,
+    httpPort: (http.address() as AddressInfo).port,
+    close: async () => {
+      https.closeAllConnections();
+      http.closeAllConnections();
+      await Promise.all([new Promise((resolve) => https.close(resolve)), new Promise((resolve) => http.close(resolve))]);
+    },
+  };
+}

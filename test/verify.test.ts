@@ -1,0 +1,198 @@
+/**
+ * Issue 8, first part: `npm run verify` against real servers on loopback (a DNS server, HTTPS
+ * and HTTP servers with a CA made at test time), a good setup and a broken one.
+ */
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { stringify } from "yaml";
+import { judgeCanonicalRedirect, judgeSecurityHeaders, type LiveCheck } from "../policies/live/live-checks";
+import { parseConnectTo, parseResolver, route } from "../scripts/lib/probes";
+import { verifyStack } from "../scripts/lib/verify-stack";
+import { exampleConfig, parsedExample } from "./helpers";
+import { createTestCa, startDnsServer, startWebServers, type TestCa, type WebServers, type Zone } from "./live-fixtures";
+
+const ROOT = join(__dirname, "..");
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+const DAY = 86_400_000;
+
+const PROXIED = ["example.com", "www.example.com", "app.example.com", "api.example.com", "admin.example.com"];
+const DNS_ONLY = ["status.example.com", "docs.example.com"];
+const CLOUDFLARE = { a: ["104.16.132.229"], aaaa: ["2606:4700::6810:84e5"] };
+const SECURITY_HEADERS = {
+  "strict-transport-security": "max-age=31536000; includeSubDomains",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "referrer-policy": "strict-origin-when-cross-origin",
+};
+
+let ca: TestCa;
+const closers: Array<() => Promise<unknown>> = [];
+
+beforeAll(async () => {
+  ca = await createTestCa();
+});
+afterAll(async () => {
+  await Promise.all(closers.map((close) => close()));
+});
+
+function goodZone(): Zone {
+  return Object.fromEntries([...PROXIED.map((host) => [host, CLOUDFLARE]), ...DNS_ONLY.map((host) => [host, { a: ["203.0.113.5"] }])]);
+}
+
+async function goodServers(): Promise<WebServers> {
+  const servers = await startWebServers({
+    certificates: {},
+    fallback: await ca.issue([...PROXIED, ...DNS_ONLY]),
+    tls: { minVersion: "TLSv1.2" },
+    handler: (request, response) => {
+      if (request.headers.host === "example.com") return void response.writeHead(301, { location: `https://www.example.com${request.url}` }).end();
+      response.writeHead(200, { "content-type": "text/html", ...(request.headers.host === "www.example.com" ? SECURITY_HEADERS : {}) }).end("<html></html>");
+    },
+    httpHandler: (request, response) => void response.writeHead(301, { location: `https://${request.headers.host}${request.url}` }).end(),
+  });
+  closers.push(servers.close);
+  return servers;
+}
+
+function probeArgs(dnsPort: number, servers: WebServers, caFile: string): string[] {
+  return ["--resolver", `127.0.0.1:${dnsPort}`, "--connect-to", `:443:127.0.0.1:${servers.httpsPort}`, "--connect-to", `:80:127.0.0.1:${servers.httpPort}`, "--ca", caFile];
+}
+
+function verifyCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(TSX, ["scripts/verify.ts", ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 24 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
+  });
+}
+
+const byId = (checks: LiveCheck[]) => {
+  const out: Record<string, Record<string, string>> = {};
+  for (const check of checks) (out[check.id] ??= {})[check.target] = check.status;
+  return out;
+};
+
+describe("npm run verify against a good setup on loopback", () => {
+  test("every live check of the prod example passes, as JSON, and exits 0", async () => {
+    const dns = await startDnsServer(goodZone());
+    closers.push(dns.close);
+    const servers = await goodServers();
+    const dir = mkdtempSync(join(tmpdir(), "launch-ready-verify-"));
+    writeFileSync(join(dir, "ca.pem"), ca.certificate);
+    writeFileSync(join(dir, "Pulumi.prod.yaml"), stringify({ config: exampleConfig("prod") }));
+
+    const { code, stdout, stderr } = await verifyCli(["--config", join(dir, "Pulumi.prod.yaml"), ...probeArgs(dns.port, servers, join(dir, "ca.pem")), "--json"]);
+    expect(stderr).toBe("");
+    const report = JSON.parse(stdout) as { checks: LiveCheck[] };
+    expect(report.checks.filter((c) => c.status === "fail")).toEqual([]);
+    expect(code).toBe(0);
+    const ids = byId(report.checks);
+    expect(Object.keys(ids)).toEqual(["DNS-CANONICAL", "DNS-SUBDOMAINS", "DNS-PROXIED", "DNS-SANE", "TLS-STRICT", "TLS-HTTPS-ONLY", "TLS-VERSION", "TLS-HSTS", "EDGE-HEADERS"]);
+    expect(Object.values(ids["DNS-SUBDOMAINS"])).toHaveLength(7);
+    expect(ids["DNS-PROXIED"]).toEqual({ ...Object.fromEntries(PROXIED.map((h) => [h, "pass"])), ...Object.fromEntries(DNS_ONLY.map((h) => [h, "skip"])) });
+    expect(ids["TLS-VERSION"]).toEqual(Object.fromEntries(PROXIED.map((h) => [h, "pass"])));
+    expect(ids["DNS-CANONICAL"]).toEqual({ "http://example.com/launch-ready-verify?check=canonical": "pass", "https://example.com/launch-ready-verify?check=canonical": "pass" });
+  });
+});
+
+describe("verify against a broken setup on loopback", () => {
+  let checks: LiveCheck[];
+
+  beforeAll(async () => {
+    const zone = goodZone();
+    delete zone["admin.example.com"];
+    zone["app.example.com"] = { a: ["198.51.100.7"] };
+    const stale = { ...zone, "api.example.com": { a: ["104.16.132.230"] } };
+    const [first, second] = await Promise.all([startDnsServer(zone), startDnsServer(stale)]);
+    closers.push(first.close, second.close);
+    const names = [...PROXIED, ...DNS_ONLY];
+    const servers = await startWebServers({
+      certificates: {
+        "app.example.com": await ca.issue(["app.example.com"], { notBefore: new Date(Date.now() - 100 * DAY), notAfter: new Date(Date.now() - DAY) }),
+        "api.example.com": await ca.issue(["api.example.net"]),
+        "status.example.com": await ca.issue(["status.example.com"], { notAfter: new Date(Date.now() + 5 * DAY) }),
+      },
+      fallback: await ca.issue(names),
+      // Accepts TLS 1.0 and 1.1, as an origin left on old defaults would.
+      tls: { minVersion: "TLSv1", ciphers: "DEFAULT:@SECLEVEL=0" },
+      handler: (request, response) => {
+        if (request.headers.host === "example.com") {
+          // Two hops: a language prefix on the same host first, then the canonical host.
+          const next = request.url!.startsWith("/en/") ? `https://www.example.com${request.url}` : `https://example.com/en${request.url}`;
+          return void response.writeHead(301, { location: next }).end();
+        }
+        response.writeHead(200, { "content-type": "text/html" }).end("<html></html>");
+      },
+      httpHandler: (request, response) => {
+        if (request.headers.host === "example.com") return void response.writeHead(301, { location: "http://www.example.com/" }).end();
+        if (request.headers.host === "www.example.com") return void response.writeHead(200).end("plain http");
+        response.writeHead(301, { location: `https://${request.headers.host}${request.url}` }).end();
+      },
+    });
+    closers.push(servers.close);
+    checks = await verifyStack(parsedExample("prod"), {
+      resolvers: [parseResolver(`127.0.0.1:${first.port}`), parseResolver(`127.0.0.1:${second.port}`)],
+      connectTo: [parseConnectTo(`:443:127.0.0.1:${servers.httpsPort}`), parseConnectTo(`:80:127.0.0.1:${servers.httpPort}`)],
+      ca: ca.certificate,
+      concurrency: 4,
+      timeoutMs: 5000,
+    });
+  });
+
+  const status = (id: string, target: string) => checks.find((c) => c.id === id && c.target === target);
+
+  test("DNS: an NXDOMAIN host, a proxied host answering outside Cloudflare, resolvers that disagree", () => {
+    expect(status("DNS-SUBDOMAINS", "admin.example.com")).toMatchObject({ status: "fail", detail: expect.stringContaining("NXDOMAIN on 127.0.0.1:") });
+    expect(status("DNS-PROXIED", "app.example.com")).toMatchObject({ status: "fail", detail: expect.stringContaining("198.51.100.7, outside Cloudflare's edge") });
+    expect(status("DNS-SANE", "api.example.com")).toMatchObject({ status: "fail", detail: expect.stringContaining("resolvers disagree") });
+    expect(status("DNS-SANE", "www.example.com")?.status).toBe("pass");
+  });
+
+  test("TLS: an expired certificate, a certificate for another name, one expiring in 5 days, TLS 1.0/1.1 accepted", () => {
+    expect(status("TLS-STRICT", "app.example.com")).toMatchObject({ status: "fail", detail: "certificate not accepted: CERT_HAS_EXPIRED" });
+    expect(status("TLS-STRICT", "api.example.com")).toMatchObject({ status: "fail", detail: expect.stringContaining("ERR_TLS_CERT_ALTNAME_INVALID") });
+    expect(status("TLS-STRICT", "status.example.com")).toMatchObject({ status: "fail", detail: expect.stringMatching(/^certificate expires in [45] days/) });
+    expect(status("TLS-STRICT", "docs.example.com")?.status).toBe("pass");
+    expect(status("TLS-VERSION", "www.example.com")).toMatchObject({ status: "fail", detail: "accepts TLSv1 and TLSv1.1; set the zone's minimum TLS version to 1.2" });
+  });
+
+  test("HTTP: plain http answered, a downgrade, a canonical redirect of two hops, no HSTS or security headers", () => {
+    expect(status("TLS-HTTPS-ONLY", "www.example.com")).toMatchObject({ status: "fail", detail: "http://www.example.com/ answers 200 instead of a redirect to https://" });
+    expect(status("TLS-HTTPS-ONLY", "example.com")).toMatchObject({ status: "fail", detail: expect.stringContaining("redirects to http://www.example.com/, not to https://") });
+    expect(status("DNS-CANONICAL", "https://example.com/launch-ready-verify?check=canonical")).toMatchObject({ status: "fail", detail: expect.stringContaining("2 hops") });
+    expect(status("DNS-CANONICAL", "http://example.com/launch-ready-verify?check=canonical")).toMatchObject({ status: "fail", detail: expect.stringContaining("downgrades to http://www.example.com/") });
+    expect(status("TLS-HSTS", "https://www.example.com/")).toMatchObject({ status: "fail", detail: "no Strict-Transport-Security header" });
+    expect(status("EDGE-HEADERS", "https://www.example.com/")?.status).toBe("fail");
+  });
+
+  test("in development the same failures are warnings, and nothing fails the run", async () => {
+    const development = { ...parsedExample("prod"), environment: "development" as const };
+    const relaxed = await verifyStack(development, { resolvers: [parseResolver("127.0.0.1:9")], connectTo: [parseConnectTo("::127.0.0.1:9")], concurrency: 8, timeoutMs: 300 });
+    expect(relaxed.filter((c) => c.status === "fail")).toEqual([]);
+    expect(relaxed.filter((c) => c.status === "warn").length).toBeGreaterThan(10);
+    expect(relaxed.find((c) => c.id === "TLS-STRICT")?.detail).toContain("(advisory in development)");
+  });
+});
+
+describe("the live judges on exact inputs", () => {
+  test("a temporary redirect, or one that drops the path, is not a canonical redirect", () => {
+    const start = "https://example.com/pricing?plan=pro";
+    expect(judgeCanonicalRedirect(start, [{ url: start, status: 302, location: "https://www.example.com/pricing?plan=pro" }, { url: "https://www.example.com/pricing?plan=pro", status: 200 }], "www.example.com")).toMatchObject({ status: "fail", detail: expect.stringContaining("permanent") });
+    expect(judgeCanonicalRedirect(start, [{ url: start, status: 301, location: "https://www.example.com/" }, { url: "https://www.example.com/", status: 200 }], "www.example.com")).toMatchObject({ status: "fail", detail: expect.stringContaining("expected https://www.example.com/pricing?plan=pro") });
+  });
+
+  test("a short HSTS max-age fails in production and warns where the bar relaxes it", () => {
+    const headers = { ...SECURITY_HEADERS, "strict-transport-security": "max-age=86400; includeSubDomains" };
+    expect(judgeSecurityHeaders("https://www.example.com/", headers, false)[0].status).toBe("fail");
+    expect(judgeSecurityHeaders("https://www.example.com/", headers, true)[0].status).toBe("warn");
+  });
+
+  test("--connect-to follows curl: empty host or port matches any, the first matching rule wins", () => {
+    const options = { connectTo: [parseConnectTo("www.example.com:443:[::1]:8443"), parseConnectTo(":443:127.0.0.1:9443")], timeoutMs: 1 };
+    expect(route(options, "www.example.com", 443)).toEqual({ host: "::1", port: 8443 });
+    expect(route(options, "api.example.com", 443)).toEqual({ host: "127.0.0.1", port: 9443 });
+    expect(route(options, "api.example.com", 80)).toEqual({ host: "api.example.com", port: 80 });
+    expect(() => parseConnectTo("127.0.0.1:8443")).toThrow("is not HOST1:PORT1:HOST2:PORT2");
+  });
+});
