@@ -25,8 +25,9 @@ const USAGE = `Usage: npm run verify -- --stack <name> | --config FILE [options]
   --json                           print {"stack","environment","checks":[{"id","target","status","detail"}]}
   --help                           show this help
 
-Checks today: DNS-SUBDOMAINS, DNS-SANE, DNS-PROXIED, TLS-STRICT, TLS-VERSION, TLS-HTTPS-ONLY,
-DNS-CANONICAL, TLS-HSTS, EDGE-HEADERS.
+Checks today: DNS-SUBDOMAINS, DNS-SANE, DNS-PROXIED, TLS-STRICT, TLS-VERSION, TLS-HTTPS-ONLY, DNS-CANONICAL,
+TLS-HSTS, EDGE-HEADERS, EDGE-CACHE-PRIVATE, EDGE-ADMIN, EDGE-CORS, MAIL-SPF, MAIL-DKIM, MAIL-DMARC,
+MAIL-PARKED and MON-UPTIME (each monitored URL answers now). Mail records are read through the first resolver.
 Exit: 0 nothing mandatory fails, 1 a mandatory check fails, 2 usage or config error.`;
 
 function positive(value: string | undefined, flag: string, fallback: number, json: boolean): number {

@@ -12,6 +12,7 @@ import { createSecureContext, type SecureContext } from "node:tls";
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import dns2 from "dns2";
+import { splitTxtStrings } from "../components/mail-auth/spf";
 
 // @peculiar/x509's types name the DOM's WebCrypto classes, which node:crypto implements under other names.
 type Key = webcrypto.CryptoKey;
@@ -60,12 +61,12 @@ export async function createTestCa(): Promise<TestCa> {
   };
 }
 
-/** A record the loopback DNS server answers: A/AAAA addresses for a name; absent names are NXDOMAIN. */
-export type Zone = Record<string, { a?: string[]; aaaa?: string[] }>;
+/** What the loopback DNS server answers per name; absent names are NXDOMAIN. TXT records are split into 255-byte strings. */
+export type Zone = Record<string, { a?: string[]; aaaa?: string[]; txt?: string[]; mx?: Array<{ exchange: string; priority: number }> }>;
 
 /** dns2's published types lag its code (RCODE, plain answer objects, the socket type); this is the part used here. */
 const Packet = dns2.Packet as unknown as {
-  TYPE: { A: number; AAAA: number };
+  TYPE: { A: number; AAAA: number; TXT: number; MX: number };
   CLASS: { IN: number };
   RCODE: { NXDOMAIN: number };
   createResponseFromRequest(request: unknown): { header: { rcode: number }; answers: object[] };
@@ -82,8 +83,11 @@ export async function startDnsServer(zone: Zone): Promise<{ port: number; close(
         response.header.rcode = Packet.RCODE.NXDOMAIN;
         return send(response);
       }
-      const family = question.type === Packet.TYPE.AAAA ? records.aaaa : question.type === Packet.TYPE.A ? records.a : undefined;
-      for (const address of family ?? []) response.answers.push({ name: question.name, type: question.type, class: Packet.CLASS.IN, ttl: 300, address });
+      const answer = { name: question.name, type: question.type, class: Packet.CLASS.IN, ttl: 300 };
+      if (question.type === Packet.TYPE.A) for (const address of records.a ?? []) response.answers.push({ ...answer, address });
+      if (question.type === Packet.TYPE.AAAA) for (const address of records.aaaa ?? []) response.answers.push({ ...answer, address });
+      if (question.type === Packet.TYPE.TXT) for (const text of records.txt ?? []) response.answers.push({ ...answer, data: splitTxtStrings(text) });
+      if (question.type === Packet.TYPE.MX) for (const mx of records.mx ?? []) response.answers.push({ ...answer, ...mx });
       send(response);
     },
   });

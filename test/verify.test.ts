@@ -12,7 +12,8 @@ import { judgeCanonicalRedirect, judgeSecurityHeaders, type LiveCheck } from "..
 import { parseConnectTo, parseResolver, route } from "../scripts/lib/probes";
 import { verifyStack } from "../scripts/lib/verify-stack";
 import { exampleConfig, parsedExample } from "./helpers";
-import { createTestCa, startDnsServer, startWebServers, type TestCa, type WebServers, type Zone } from "./live-fixtures";
+import { planMailRecords } from "../components/mail-auth/mail-plan";
+import { createTestCa, startDnsServer, startWebServers, type Handler, type TestCa, type WebServers, type Zone } from "./live-fixtures";
 
 const ROOT = join(__dirname, "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");
@@ -38,19 +39,35 @@ afterAll(async () => {
   await Promise.all(closers.map((close) => close()));
 });
 
+/** The prod example's hosts, and its mail records as the stack declares them today, with Google's SPF chain (4 lookups). */
 function goodZone(): Zone {
-  return Object.fromEntries([...PROXIED.map((host) => [host, CLOUDFLARE]), ...DNS_ONLY.map((host) => [host, { a: ["203.0.113.5"] }])]);
+  const zone: Zone = Object.fromEntries([...PROXIED.map((host) => [host, { ...CLOUDFLARE }]), ...DNS_ONLY.map((host) => [host, { a: ["203.0.113.5"] }])]);
+  for (const record of planMailRecords(parsedExample("prod"), new Date().toISOString().slice(0, 10))) {
+    const entry = (zone[record.name] ??= {});
+    if (record.type === "TXT") (entry.txt ??= []).push(record.content);
+    if (record.type === "MX") (entry.mx ??= []).push({ exchange: record.content, priority: record.priority ?? 0 });
+  }
+  zone["_spf.google.com"] = { txt: ["v=spf1 include:_netblocks.google.com include:_netblocks2.google.com include:_netblocks3.google.com ~all"] };
+  for (const name of ["_netblocks.google.com", "_netblocks2.google.com", "_netblocks3.google.com"]) zone[name] = { txt: ["v=spf1 ip4:192.0.2.0/24 ~all"] };
+  return zone;
 }
+
+/** What the app and Cloudflare answer in the good setup: each host as the bar wants it. */
+const goodAnswers: Handler = (request, response) => {
+  const host = request.headers.host;
+  if (host === "example.com") return void response.writeHead(301, { location: `https://www.example.com${request.url}` }).end();
+  if (host === "admin.example.com") return void response.writeHead(403, { "cf-mitigated": "challenge" }).end();
+  if (host === "api.example.com") return void response.writeHead(200, { "content-type": "application/json", "cf-cache-status": "DYNAMIC" }).end("{}");
+  const page = host === "app.example.com" ? "<html><body>Sign in</body></html>" : "<html></html>";
+  response.writeHead(200, { "content-type": "text/html", ...(host === "www.example.com" ? SECURITY_HEADERS : {}) }).end(page);
+};
 
 async function goodServers(): Promise<WebServers> {
   const servers = await startWebServers({
     certificates: {},
     fallback: await ca.issue([...PROXIED, ...DNS_ONLY]),
     tls: { minVersion: "TLSv1.2" },
-    handler: (request, response) => {
-      if (request.headers.host === "example.com") return void response.writeHead(301, { location: `https://www.example.com${request.url}` }).end();
-      response.writeHead(200, { "content-type": "text/html", ...(request.headers.host === "www.example.com" ? SECURITY_HEADERS : {}) }).end("<html></html>");
-    },
+    handler: goodAnswers,
     httpHandler: (request, response) => void response.writeHead(301, { location: `https://${request.headers.host}${request.url}` }).end(),
   });
   closers.push(servers.close);
@@ -88,7 +105,12 @@ describe("npm run verify against a good setup on loopback", () => {
     expect(report.checks.filter((c) => c.status === "fail")).toEqual([]);
     expect(code).toBe(0);
     const ids = byId(report.checks);
-    expect(Object.keys(ids)).toEqual(["DNS-CANONICAL", "DNS-SUBDOMAINS", "DNS-PROXIED", "DNS-SANE", "TLS-STRICT", "TLS-HTTPS-ONLY", "TLS-VERSION", "TLS-HSTS", "EDGE-HEADERS"]);
+    expect(Object.keys(ids)).toEqual([
+      "DNS-CANONICAL", "DNS-SUBDOMAINS", "DNS-PROXIED", "DNS-SANE", "TLS-STRICT", "TLS-HTTPS-ONLY", "TLS-VERSION", "TLS-HSTS", "EDGE-HEADERS",
+      "EDGE-CACHE-PRIVATE", "EDGE-ADMIN", "EDGE-CORS", "MAIL-SPF", "MAIL-DKIM", "MAIL-DMARC", "MON-UPTIME",
+    ]);
+    expect(report.checks.find((c) => c.id === "MAIL-SPF")).toMatchObject({ target: "example.com", detail: "4 DNS lookups (limit 10), 0 void (limit 2)" });
+    expect(Object.keys(ids["MON-UPTIME"])).toHaveLength(5);
     expect(Object.values(ids["DNS-SUBDOMAINS"])).toHaveLength(7);
     expect(ids["DNS-PROXIED"]).toEqual({ ...Object.fromEntries(PROXIED.map((h) => [h, "pass"])), ...Object.fromEntries(DNS_ONLY.map((h) => [h, "skip"])) });
     expect(ids["TLS-VERSION"]).toEqual(Object.fromEntries(PROXIED.map((h) => [h, "pass"])));
@@ -103,15 +125,19 @@ describe("verify against a broken setup on loopback", () => {
     const zone = goodZone();
     delete zone["admin.example.com"];
     zone["app.example.com"] = { a: ["198.51.100.7"] };
+    // Google's include now fans out to 11 more includes: 12 lookups in all.
+    zone["_spf.google.com"] = { txt: [`v=spf1 ${Array.from({ length: 11 }, (_, i) => `include:_n${i}.google.com`).join(" ")} ~all`] };
+    for (let i = 0; i < 11; i++) zone[`_n${i}.google.com`] = { txt: ["v=spf1 ip4:192.0.2.0/24 ~all"] };
+    zone["_dmarc.example.com"] = { txt: ["v=DMARC1; p=none; rua=mailto:dmarc-reports@example.com"] };
     const stale = { ...zone, "api.example.com": { a: ["104.16.132.230"] } };
     const [first, second] = await Promise.all([startDnsServer(zone), startDnsServer(stale)]);
     closers.push(first.close, second.close);
     const names = [...PROXIED, ...DNS_ONLY];
     const servers = await startWebServers({
       certificates: {
-        "app.example.com": await ca.issue(["app.example.com"], { notBefore: new Date(Date.now() - 100 * DAY), notAfter: new Date(Date.now() - DAY) }),
-        "api.example.com": await ca.issue(["api.example.net"]),
-        "status.example.com": await ca.issue(["status.example.com"], { notAfter: new Date(Date.now() + 5 * DAY) }),
+        "status.example.com": await ca.issue(["status.example.com"], { notBefore: new Date(Date.now() - 100 * DAY), notAfter: new Date(Date.now() - DAY) }),
+        "docs.example.com": await ca.issue(["docs.example.net"]),
+        "www.example.com": await ca.issue(["www.example.com"], { notAfter: new Date(Date.now() + 5 * DAY) }),
       },
       fallback: await ca.issue(names),
       // Accepts TLS 1.0 and 1.1, as an origin left on old defaults would.
@@ -122,7 +148,12 @@ describe("verify against a broken setup on loopback", () => {
           const next = request.url!.startsWith("/en/") ? `https://www.example.com${request.url}` : `https://example.com/en${request.url}`;
           return void response.writeHead(301, { location: next }).end();
         }
-        response.writeHead(200, { "content-type": "text/html" }).end("<html></html>");
+        if (request.headers.host === "api.example.com") {
+          // Reflects any Origin, and its cache keeps authenticated answers.
+          return void response.writeHead(200, { "access-control-allow-origin": String(request.headers.origin ?? "*"), "access-control-allow-credentials": "true", "cf-cache-status": "HIT" }).end("{}");
+        }
+        // The admin app answers anyone; the login page lost its "Sign in".
+        response.writeHead(200, { "content-type": "text/html" }).end("<html>Welcome</html>");
       },
       httpHandler: (request, response) => {
         if (request.headers.host === "example.com") return void response.writeHead(301, { location: "http://www.example.com/" }).end();
@@ -150,10 +181,10 @@ describe("verify against a broken setup on loopback", () => {
   });
 
   test("TLS: an expired certificate, a certificate for another name, one expiring in 5 days, TLS 1.0/1.1 accepted", () => {
-    expect(status("TLS-STRICT", "app.example.com")).toMatchObject({ status: "fail", detail: "certificate not accepted: CERT_HAS_EXPIRED" });
-    expect(status("TLS-STRICT", "api.example.com")).toMatchObject({ status: "fail", detail: expect.stringContaining("ERR_TLS_CERT_ALTNAME_INVALID") });
-    expect(status("TLS-STRICT", "status.example.com")).toMatchObject({ status: "fail", detail: expect.stringMatching(/^certificate expires in [45] days/) });
-    expect(status("TLS-STRICT", "docs.example.com")?.status).toBe("pass");
+    expect(status("TLS-STRICT", "status.example.com")).toMatchObject({ status: "fail", detail: "certificate not accepted: CERT_HAS_EXPIRED" });
+    expect(status("TLS-STRICT", "docs.example.com")).toMatchObject({ status: "fail", detail: expect.stringContaining("ERR_TLS_CERT_ALTNAME_INVALID") });
+    expect(status("TLS-STRICT", "www.example.com")).toMatchObject({ status: "fail", detail: expect.stringMatching(/^certificate expires in [45] days/) });
+    expect(status("TLS-STRICT", "admin.example.com")?.status).toBe("pass");
     expect(status("TLS-VERSION", "www.example.com")).toMatchObject({ status: "fail", detail: "accepts TLSv1 and TLSv1.1; set the zone's minimum TLS version to 1.2" });
   });
 
@@ -164,6 +195,20 @@ describe("verify against a broken setup on loopback", () => {
     expect(status("DNS-CANONICAL", "http://example.com/launch-ready-verify?check=canonical")).toMatchObject({ status: "fail", detail: expect.stringContaining("downgrades to http://www.example.com/") });
     expect(status("TLS-HSTS", "https://www.example.com/")).toMatchObject({ status: "fail", detail: "no Strict-Transport-Security header" });
     expect(status("EDGE-HEADERS", "https://www.example.com/")?.status).toBe("fail");
+  });
+
+  test("edge and monitors: an open admin host, a reflected Origin with credentials, a cache HIT on an authenticated call, a login page without its text", () => {
+    expect(status("EDGE-ADMIN", "https://admin.example.com/")).toMatchObject({ status: "fail", detail: expect.stringContaining("gets 200: the admin surface is open to the world") });
+    expect(status("EDGE-CORS", "https://api.example.com/")).toMatchObject({ status: "fail", detail: expect.stringContaining("reflects a foreign Origin (https://launch-ready-verify.invalid) with credentials") });
+    expect(status("EDGE-CACHE-PRIVATE", "https://api.example.com/api/launch-ready-verify")).toMatchObject({ status: "fail", detail: expect.stringContaining("came back HIT") });
+    expect(status("MON-UPTIME", "https://app.example.com/login")).toMatchObject({ status: "fail", detail: expect.stringContaining('without "Sign in"') });
+    expect(status("MON-UPTIME", "https://api.example.com/health")?.status).toBe("pass");
+  });
+
+  test("mail: an SPF chain of 12 lookups, and a DMARC policy weaker than the declared one", () => {
+    expect(status("MAIL-SPF", "example.com")).toMatchObject({ status: "fail", detail: expect.stringMatching(/^12 DNS lookups \(limit 10\)/) });
+    expect(status("MAIL-DMARC", "_dmarc.example.com")).toMatchObject({ status: "fail", detail: "p=none, the stack declares p=reject for today" });
+    expect(status("MAIL-DKIM", "google._domainkey.example.com")?.status).toBe("pass");
   });
 
   test("in development the same failures are warnings, and nothing fails the run", async () => {

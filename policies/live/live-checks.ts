@@ -193,3 +193,53 @@ export function judgeSecurityHeaders(url: string, headers: Readonly<Record<strin
   checks.push(missing.length === 0 ? check("EDGE-HEADERS", url, "pass", "nosniff, frame protection and a strict Referrer-Policy") : check("EDGE-HEADERS", url, "fail", `missing: ${missing.join("; ")}`));
   return checks;
 }
+
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+const headerValue = (headers: Headers, name: string) => {
+  const value = headers[name];
+  return Array.isArray(value) ? value.join(", ") : value;
+};
+
+/** An answer to an anonymous request, as EDGE-ADMIN judges it. */
+export interface AnonymousAnswer {
+  status: number;
+  location?: string;
+  headers: Headers;
+}
+
+/** EDGE-ADMIN: an anonymous request to an admin surface gets 401/403, a Cloudflare challenge, or the Access sign-in, never the app. */
+export function judgeAdminAnswer(url: string, answer: AnonymousAnswer): LiveCheck {
+  if (headerValue(answer.headers, "cf-mitigated") === "challenge") return check("EDGE-ADMIN", url, "pass", "anonymous requests get a Cloudflare challenge");
+  if (answer.status === 401 || answer.status === 403) return check("EDGE-ADMIN", url, "pass", `anonymous requests get ${answer.status}`);
+  if (answer.status >= 300 && answer.status < 400 && answer.location && /\.cloudflareaccess\.com$/i.test(new URL(answer.location, url).hostname)) {
+    return check("EDGE-ADMIN", url, "pass", "anonymous requests are sent to the Cloudflare Access sign-in");
+  }
+  return check("EDGE-ADMIN", url, "fail", `an anonymous request gets ${answer.status}${answer.location ? ` → ${answer.location}` : ""}: the admin surface is open to the world`);
+}
+
+/** An origin no stack may allow, sent by the CORS check. */
+export const FOREIGN_ORIGIN = "https://launch-ready-verify.invalid";
+
+/** EDGE-CORS: a foreign Origin gets no matching Access-Control-Allow-Origin, and `*` never comes with credentials. */
+export function judgeCors(url: string, headers: Headers): LiveCheck {
+  const allowed = headerValue(headers, "access-control-allow-origin");
+  const credentials = headerValue(headers, "access-control-allow-credentials") === "true";
+  if (allowed === FOREIGN_ORIGIN) return check("EDGE-CORS", url, "fail", `reflects a foreign Origin (${FOREIGN_ORIGIN})${credentials ? " with credentials" : ""}: any site can call this API from a browser`);
+  if (allowed === "*") return check("EDGE-CORS", url, "fail", `answers Access-Control-Allow-Origin: *${credentials ? " with credentials" : ""}; list the origins in launch-ready:edge.cors and answer only those`);
+  return check("EDGE-CORS", url, "pass", allowed ? `a foreign Origin gets ${allowed}, not itself` : "a foreign Origin gets no Access-Control-Allow-Origin");
+}
+
+/** EDGE-CACHE-PRIVATE: an authenticated API request, asked twice, is never served from the edge cache. */
+export function judgeCachePrivate(url: string, second: Headers): LiveCheck {
+  const status = headerValue(second, "cf-cache-status")?.toUpperCase();
+  if (status === "HIT" || status === "STALE" || status === "REVALIDATED") return check("EDGE-CACHE-PRIVATE", url, "fail", `an authenticated request came back ${status} from the edge cache: one user's answer can reach another`);
+  return check("EDGE-CACHE-PRIVATE", url, "pass", status ? `cf-cache-status ${status}` : "not served from the edge cache");
+}
+
+/** MON-UPTIME, live: each monitored URL answers 2xx/3xx now, with its search text where one is set (Route 53 reads 5,120 bytes). */
+export function judgeMonitorUrl(url: string, answer: { status: number; body?: string } | { error: string }, search?: string): LiveCheck {
+  if ("error" in answer) return check("MON-UPTIME", url, "fail", `does not answer: ${answer.error}`);
+  if (answer.status < 200 || answer.status >= 400) return check("MON-UPTIME", url, "fail", `answers ${answer.status}: its monitor would alert now`);
+  if (search && !(answer.body ?? "").includes(search)) return check("MON-UPTIME", url, "fail", `answers ${answer.status} without "${search}" in its first 5,120 bytes: its monitor would alert now`);
+  return check("MON-UPTIME", url, "pass", `answers ${answer.status}${search ? ` with "${search}"` : ""}`);
+}

@@ -9,6 +9,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { connect as tlsConnect, rootCertificates } from "node:tls";
 import type { HttpHop, ResolverAnswer, TlsHandshake, TlsVersion } from "../../policies/live/live-checks";
+import type { MailDnsView } from "../../policies/live/live-mail";
 
 /** curl's `--connect-to HOST1:PORT1:HOST2:PORT2`: requests for HOST1:PORT1 go to HOST2:PORT2; an empty HOST1 or PORT1 matches any. */
 export interface ConnectTo {
@@ -120,10 +121,12 @@ export function handshake(options: ProbeOptions, host: string, version?: TlsVers
 
 export interface HttpAnswer extends HttpHop {
   headers: IncomingHttpHeaders;
+  /** The first `bodyBytes` of the body, when asked for. */
+  body?: string;
 }
 
-/** One GET, not followed; the body is read and dropped. */
-export function get(options: ProbeOptions, url: string): Promise<HttpAnswer | { error: string }> {
+/** One GET, not followed. The body is dropped unless `bodyBytes` asks for its start. */
+export function get(options: ProbeOptions, url: string, extra: { headers?: Record<string, string>; bodyBytes?: number } = {}): Promise<HttpAnswer | { error: string }> {
   const parsed = new URL(url);
   const secure = parsed.protocol === "https:";
   const target = route(options, parsed.hostname, Number(parsed.port) || (secure ? 443 : 80));
@@ -134,14 +137,27 @@ export function get(options: ProbeOptions, url: string): Promise<HttpAnswer | { 
         port: target.port,
         path: `${parsed.pathname}${parsed.search}`,
         method: "GET",
-        headers: { host: parsed.host, "user-agent": "launch-ready-verify", accept: "text/html,*/*" },
+        headers: { host: parsed.host, "user-agent": "launch-ready-verify", accept: "text/html,*/*", ...extra.headers },
         timeout: options.timeoutMs,
         ...(secure ? { servername: parsed.hostname, ca: trusted(options) } : {}),
       },
       (response) => {
-        response.resume();
+        const chunks: Buffer[] = [];
+        let kept = 0;
+        response.on("data", (chunk: Buffer) => {
+          if (extra.bodyBytes && kept < extra.bodyBytes) {
+            chunks.push(chunk.subarray(0, extra.bodyBytes - kept));
+            kept += Math.min(chunk.length, extra.bodyBytes - kept);
+          }
+        });
         response.once("end", () =>
-          resolve({ url: parsed.href, status: response.statusCode ?? 0, ...(response.headers.location ? { location: response.headers.location } : {}), headers: response.headers }),
+          resolve({
+            url: parsed.href,
+            status: response.statusCode ?? 0,
+            ...(response.headers.location ? { location: response.headers.location } : {}),
+            headers: response.headers,
+            ...(extra.bodyBytes ? { body: Buffer.concat(chunks).toString("utf8") } : {}),
+          }),
         );
       },
     );
@@ -163,4 +179,19 @@ export async function follow(options: ProbeOptions, url: string, limit = 5): Pro
     next = new URL(answer.location, answer.url).href;
   }
   return hops;
+}
+
+/** DNS as the mail checks read it, through one resolver: TXT strings joined, MX hosts, CNAME targets; nothing found is empty. */
+export function mailView(resolver: ResolverSpec, timeoutMs: number): MailDnsView {
+  const client = new dns.Resolver({ timeout: timeoutMs, tries: 1 });
+  if (resolver.server) client.setServers([resolver.server]);
+  const empty = <T>(error: NodeJS.ErrnoException, none: T): T => {
+    if (error.code === "ENOTFOUND" || error.code === "ENODATA") return none;
+    throw error;
+  };
+  return {
+    txt: (name) => client.resolveTxt(name).then((records) => records.map((strings) => strings.join("")), (error) => empty(error, [])),
+    mx: (name) => client.resolveMx(name).then((records) => records.map((record) => record.exchange), (error) => empty(error, [])),
+    cname: (name) => client.resolveCname(name).then((targets) => targets[0], (error) => empty<string | undefined>(error, undefined)),
+  };
 }

@@ -5,10 +5,25 @@
  */
 import pLimit from "p-limit";
 import { activeWaiver, levelFor, waivedMessage } from "../../policies/bar";
-import { judgeCanonicalRedirect, judgeCertificate, judgeDns, judgeHttpsOnly, judgeSecurityHeaders, judgeTlsVersions, type LiveCheck, type TlsVersion } from "../../policies/live/live-checks";
+import {
+  FOREIGN_ORIGIN,
+  judgeAdminAnswer,
+  judgeCachePrivate,
+  judgeCanonicalRedirect,
+  judgeCertificate,
+  judgeCors,
+  judgeDns,
+  judgeHttpsOnly,
+  judgeMonitorUrl,
+  judgeSecurityHeaders,
+  judgeTlsVersions,
+  type LiveCheck,
+  type TlsVersion,
+} from "../../policies/live/live-checks";
+import { judgeMail } from "../../policies/live/live-mail";
 import { BAR_IDS } from "../../stacks/minimum-bar";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
-import { follow, get, handshake, resolveOn, type ProbeOptions, type ResolverSpec } from "./probes";
+import { follow, get, handshake, mailView, resolveOn, type ProbeOptions, type ResolverSpec } from "./probes";
 
 export interface VerifyOptions extends ProbeOptions {
   resolvers: ResolverSpec[];
@@ -22,6 +37,12 @@ export interface VerifyOptions extends ProbeOptions {
 export const CANONICAL_PROBE_PATH = "/launch-ready-verify?check=canonical";
 
 const TLS_VERSIONS: TlsVersion[] = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
+
+/** Route 53 reads this much of an answer when it looks for a search string. */
+const MONITOR_BODY_BYTES = 5120;
+
+/** A request that failed to answer is a failure of the item it was for. */
+const unanswered = (id: LiveCheck["id"], target: string, error: string): LiveCheck[] => [{ id, target, status: "fail", detail: `did not answer: ${error}` }];
 
 function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() => Promise<LiveCheck[]>> {
   const now = options.now ?? new Date();
@@ -50,9 +71,44 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
   probes.push(async () => {
     const url = `https://${config.canonical.fqdn}/`;
     const answer = await get(options, url);
-    if ("error" in answer) return [{ id: "EDGE-HEADERS", target: url, status: "fail", detail: `did not answer: ${answer.error}` }];
+    if ("error" in answer) return unanswered("EDGE-HEADERS", url, answer.error);
     return judgeSecurityHeaders(url, answer.headers, config.environment !== "production");
   });
+  for (const admin of config.edge.admin) {
+    const url = `https://${admin.host}${admin.path ?? "/"}`;
+    probes.push(async () => {
+      const answer = await get(options, url);
+      return "error" in answer ? unanswered("EDGE-ADMIN", url, answer.error) : [judgeAdminAnswer(url, answer)];
+    });
+  }
+  for (const cors of config.edge.cors) {
+    const url = `https://${cors.host}/`;
+    probes.push(async () => {
+      const answer = await get(options, url, { headers: { origin: FOREIGN_ORIGIN } });
+      return "error" in answer ? unanswered("EDGE-CORS", url, answer.error) : [judgeCors(url, answer.headers)];
+    });
+  }
+  const privatePrefix = config.edge.cache.privatePathPrefixes[0] ?? "/";
+  for (const host of config.hosts.filter((h) => h.purpose === "api" && h.proxied)) {
+    const url = `https://${host.fqdn}${privatePrefix}launch-ready-verify`;
+    // Asked twice with credentials: a cache that kept the first answer serves the second.
+    const authenticated = { headers: { authorization: "Bearer launch-ready-verify" } };
+    probes.push(async () => {
+      const first = await get(options, url, authenticated);
+      if ("error" in first) return unanswered("EDGE-CACHE-PRIVATE", url, first.error);
+      const second = await get(options, url, authenticated);
+      return "error" in second ? unanswered("EDGE-CACHE-PRIVATE", url, second.error) : [judgeCachePrivate(url, second.headers)];
+    });
+  }
+  for (const monitor of config.monitoring.monitors) {
+    probes.push(async () => [judgeMonitorUrl(monitor.url, await get(options, monitor.url, { bodyBytes: MONITOR_BODY_BYTES }), monitor.search)]);
+  }
+  // Mail records are read through the first resolver: the one the operator named first.
+  probes.push(() =>
+    judgeMail(config, now.toISOString().slice(0, 10), mailView(options.resolvers[0], options.timeoutMs)).catch((error: NodeJS.ErrnoException) =>
+      unanswered("MAIL-SPF", config.zone.domain, `${options.resolvers[0].label} could not read the mail records (${error.code ?? error.message})`),
+    ),
+  );
   return probes;
 }
 
