@@ -20,6 +20,8 @@ const USAGE = `Usage: npm run verify -- --stack <name> | --config FILE [options]
   --connect-to HOST1:PORT1:HOST2:PORT2
                                    send connections for HOST1:PORT1 to HOST2:PORT2 (curl's meaning; empty HOST1/PORT1 match any; repeatable)
   --ca FILE                        also trust this CA certificate (PEM)
+  --burst                          send each rate-limited endpoint a burst just over its limit (EDGE-RATE-LIMIT);
+                                   it trips the limit for this IP, so it is off unless asked
   --concurrency N                  probes at once (default 8)
   --timeout MS                     per probe step (default 10000)
   --json                           print {"stack","environment","checks":[{"id","target","status","detail"}]}
@@ -27,7 +29,8 @@ const USAGE = `Usage: npm run verify -- --stack <name> | --config FILE [options]
 
 Checks today: DNS-SUBDOMAINS, DNS-SANE, DNS-PROXIED, TLS-STRICT, TLS-VERSION, TLS-HTTPS-ONLY, DNS-CANONICAL,
 TLS-HSTS, EDGE-HEADERS, EDGE-CACHE-PRIVATE, EDGE-ADMIN, EDGE-CORS, MAIL-SPF, MAIL-DKIM, MAIL-DMARC,
-MAIL-PARKED and MON-UPTIME (each monitored URL answers now). Mail records are read through the first resolver.
+MAIL-PARKED, MON-UPTIME (each monitored URL answers now) and, with --burst, EDGE-RATE-LIMIT.
+Mail records are read through the first resolver.
 Exit: 0 nothing mandatory fails, 1 a mandatory check fails, 2 usage or config error.`;
 
 function positive(value: string | undefined, flag: string, fallback: number, json: boolean): number {
@@ -54,6 +57,7 @@ async function main(argv: string[]): Promise<void> {
         resolver: { type: "string", multiple: true },
         "connect-to": { type: "string", multiple: true },
         ca: { type: "string" },
+        burst: { type: "boolean", default: false },
         concurrency: { type: "string" },
         timeout: { type: "string" },
       },
@@ -80,6 +84,7 @@ async function main(argv: string[]): Promise<void> {
     resolvers,
     connectTo,
     ...(ca ? { ca } : {}),
+    burst: args.burst,
     concurrency: positive(args.concurrency, "--concurrency", 8, json),
     timeoutMs: positive(args.timeout, "--timeout", 10_000, json),
     onProgress: progress ? (done, total) => process.stderr.write(`\rverifying: ${done}/${total} probes`) : undefined,

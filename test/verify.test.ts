@@ -52,12 +52,22 @@ function goodZone(): Zone {
   return zone;
 }
 
+const posts = new Map<string, number>();
+
 /** What the app and Cloudflare answer in the good setup: each host as the bar wants it. */
 const goodAnswers: Handler = (request, response) => {
   const host = request.headers.host;
   if (host === "example.com") return void response.writeHead(301, { location: `https://www.example.com${request.url}` }).end();
   if (host === "admin.example.com") return void response.writeHead(403, { "cf-mitigated": "challenge" }).end();
-  if (host === "api.example.com") return void response.writeHead(200, { "content-type": "application/json", "cf-cache-status": "DYNAMIC" }).end("{}");
+  if (host === "api.example.com") {
+    // Cloudflare's rate limits as the prod example declares them: 10 per minute on auth paths, 100 on webhooks.
+    if (request.method === "POST") {
+      const seen = (posts.get(request.url!) ?? 0) + 1;
+      posts.set(request.url!, seen);
+      if (seen > (request.url!.startsWith("/webhooks/") ? 100 : 10)) return void response.writeHead(429).end();
+    }
+    return void response.writeHead(200, { "content-type": "application/json", "cf-cache-status": "DYNAMIC" }).end("{}");
+  }
   const page = host === "app.example.com" ? "<html><body>Sign in</body></html>" : "<html></html>";
   response.writeHead(200, { "content-type": "text/html", ...(host === "www.example.com" ? SECURITY_HEADERS : {}) }).end(page);
 };
@@ -99,7 +109,7 @@ describe("npm run verify against a good setup on loopback", () => {
     writeFileSync(join(dir, "ca.pem"), ca.certificate);
     writeFileSync(join(dir, "Pulumi.prod.yaml"), stringify({ config: exampleConfig("prod") }));
 
-    const { code, stdout, stderr } = await verifyCli(["--config", join(dir, "Pulumi.prod.yaml"), ...probeArgs(dns.port, servers, join(dir, "ca.pem")), "--json"]);
+    const { code, stdout, stderr } = await verifyCli(["--config", join(dir, "Pulumi.prod.yaml"), ...probeArgs(dns.port, servers, join(dir, "ca.pem")), "--burst", "--json"]);
     expect(stderr).toBe("");
     const report = JSON.parse(stdout) as { checks: LiveCheck[] };
     expect(report.checks.filter((c) => c.status === "fail")).toEqual([]);
@@ -107,8 +117,9 @@ describe("npm run verify against a good setup on loopback", () => {
     const ids = byId(report.checks);
     expect(Object.keys(ids)).toEqual([
       "DNS-CANONICAL", "DNS-SUBDOMAINS", "DNS-PROXIED", "DNS-SANE", "TLS-STRICT", "TLS-HTTPS-ONLY", "TLS-VERSION", "TLS-HSTS", "EDGE-HEADERS",
-      "EDGE-CACHE-PRIVATE", "EDGE-ADMIN", "EDGE-CORS", "MAIL-SPF", "MAIL-DKIM", "MAIL-DMARC", "MON-UPTIME",
+      "EDGE-CACHE-PRIVATE", "EDGE-RATE-LIMIT", "EDGE-ADMIN", "EDGE-CORS", "MAIL-SPF", "MAIL-DKIM", "MAIL-DMARC", "MON-UPTIME",
     ]);
+    expect(ids["EDGE-RATE-LIMIT"]).toEqual(Object.fromEntries(["/auth/login", "/auth/password-reset", "/auth/signup", "/webhooks/stripe"].map((path) => [`https://api.example.com${path}`, "pass"])));
     expect(report.checks.find((c) => c.id === "MAIL-SPF")).toMatchObject({ target: "example.com", detail: "4 DNS lookups (limit 10), 0 void (limit 2)" });
     expect(Object.keys(ids["MON-UPTIME"])).toHaveLength(5);
     expect(Object.values(ids["DNS-SUBDOMAINS"])).toHaveLength(7);
@@ -168,6 +179,7 @@ describe("verify against a broken setup on loopback", () => {
       ca: ca.certificate,
       concurrency: 4,
       timeoutMs: 5000,
+      burst: true,
     });
   });
 
@@ -203,6 +215,7 @@ describe("verify against a broken setup on loopback", () => {
     expect(status("EDGE-CACHE-PRIVATE", "https://api.example.com/api/launch-ready-verify")).toMatchObject({ status: "fail", detail: expect.stringContaining("came back HIT") });
     expect(status("MON-UPTIME", "https://app.example.com/login")).toMatchObject({ status: "fail", detail: expect.stringContaining('without "Sign in"') });
     expect(status("MON-UPTIME", "https://api.example.com/health")?.status).toBe("pass");
+    expect(status("EDGE-RATE-LIMIT", "https://api.example.com/auth/login")).toMatchObject({ status: "fail", detail: "12 requests against a limit of 10 per 60 s: none stopped; the rate-limit rule is missing or not matching this path" });
   });
 
   test("mail: an SPF chain of 12 lookups, and a DMARC policy weaker than the declared one", () => {
@@ -217,6 +230,8 @@ describe("verify against a broken setup on loopback", () => {
     expect(relaxed.filter((c) => c.status === "fail")).toEqual([]);
     expect(relaxed.filter((c) => c.status === "warn").length).toBeGreaterThan(10);
     expect(relaxed.find((c) => c.id === "TLS-STRICT")?.detail).toContain("(advisory in development)");
+    // No burst unless asked: it would trip the limit for this IP.
+    expect(relaxed.find((c) => c.id === "EDGE-RATE-LIMIT")).toMatchObject({ status: "skip", detail: expect.stringContaining("pass --burst to send 12 requests") });
   });
 });
 

@@ -243,3 +243,12 @@ export function judgeMonitorUrl(url: string, answer: { status: number; body?: st
   if (search && !(answer.body ?? "").includes(search)) return check("MON-UPTIME", url, "fail", `answers ${answer.status} without "${search}" in its first 5,120 bytes: its monitor would alert now`);
   return check("MON-UPTIME", url, "pass", `answers ${answer.status}${search ? ` with "${search}"` : ""}`);
 }
+
+/** EDGE-RATE-LIMIT, live: a burst just over the declared limit meets 429 (block) or a challenge (managed_challenge). */
+export function judgeRateLimit(url: string, answers: ReadonlyArray<{ status: number; headers: Headers } | { error: string }>, limit: { requests: number; period: number; action: string }): LiveCheck {
+  const stopped = answers.filter((a) => "status" in a && (a.status === 429 || headerValue(a.headers, "cf-mitigated") === "challenge" || (limit.action === "managed_challenge" && a.status === 403)));
+  const sent = `${answers.length} requests against a limit of ${limit.requests} per ${limit.period} s`;
+  if (stopped.length > 0) return check("EDGE-RATE-LIMIT", url, "pass", `${sent}: ${stopped.length} stopped`);
+  const errors = answers.filter((a) => "error" in a).length;
+  return check("EDGE-RATE-LIMIT", url, "fail", `${sent}: none stopped${errors ? ` (${errors} did not answer)` : ""}; the rate-limit rule is missing or not matching this path`);
+}

@@ -126,7 +126,7 @@ export interface HttpAnswer extends HttpHop {
 }
 
 /** One GET, not followed. The body is dropped unless `bodyBytes` asks for its start. */
-export function get(options: ProbeOptions, url: string, extra: { headers?: Record<string, string>; bodyBytes?: number } = {}): Promise<HttpAnswer | { error: string }> {
+export function get(options: ProbeOptions, url: string, extra: { headers?: Record<string, string>; bodyBytes?: number; method?: "GET" | "POST" } = {}): Promise<HttpAnswer | { error: string }> {
   const parsed = new URL(url);
   const secure = parsed.protocol === "https:";
   const target = route(options, parsed.hostname, Number(parsed.port) || (secure ? 443 : 80));
@@ -136,7 +136,7 @@ export function get(options: ProbeOptions, url: string, extra: { headers?: Recor
         host: target.host,
         port: target.port,
         path: `${parsed.pathname}${parsed.search}`,
-        method: "GET",
+        method: extra.method ?? "GET",
         headers: { host: parsed.host, "user-agent": "launch-ready-verify", accept: "text/html,*/*", ...extra.headers },
         timeout: options.timeoutMs,
         ...(secure ? { servername: parsed.hostname, ca: trusted(options) } : {}),

@@ -15,6 +15,7 @@ import {
   judgeDns,
   judgeHttpsOnly,
   judgeMonitorUrl,
+  judgeRateLimit,
   judgeSecurityHeaders,
   judgeTlsVersions,
   type LiveCheck,
@@ -28,6 +29,8 @@ import { follow, get, handshake, mailView, resolveOn, type ProbeOptions, type Re
 export interface VerifyOptions extends ProbeOptions {
   resolvers: ResolverSpec[];
   concurrency: number;
+  /** Send each rate-limited endpoint a burst over its limit (EDGE-RATE-LIMIT); off unless asked, as it trips the limit for this IP. */
+  burst?: boolean;
   /** Called after each probe finishes, for a progress line. */
   onProgress?: (done: number, total: number) => void;
   now?: Date;
@@ -37,6 +40,10 @@ export interface VerifyOptions extends ProbeOptions {
 export const CANONICAL_PROBE_PATH = "/launch-ready-verify?check=canonical";
 
 const TLS_VERSIONS: TlsVersion[] = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
+
+/** Most requests one rate-limit burst may send, and how many at once. */
+export const MAX_BURST = 200;
+const BURST_CONCURRENCY = 5;
 
 /** Route 53 reads this much of an answer when it looks for a search string. */
 const MONITOR_BODY_BYTES = 5120;
@@ -102,6 +109,21 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
   }
   for (const monitor of config.monitoring.monitors) {
     probes.push(async () => [judgeMonitorUrl(monitor.url, await get(options, monitor.url, { bodyBytes: MONITOR_BODY_BYTES }), monitor.search)]);
+  }
+  for (const endpoint of config.edge.endpoints) {
+    const url = `https://${endpoint.host}${endpoint.path}`;
+    const burst = endpoint.requests + Math.max(2, Math.ceil(endpoint.requests / 10));
+    if (!options.burst) {
+      probes.push(async () => [{ id: "EDGE-RATE-LIMIT", target: url, status: "skip", detail: `not sent: pass --burst to send ${burst} requests (it trips the limit for this IP for ${endpoint.timeout} s)` }]);
+    } else if (burst > MAX_BURST) {
+      probes.push(async () => [{ id: "EDGE-RATE-LIMIT", target: url, status: "skip", detail: `a burst over ${endpoint.requests} requests needs ${burst}, over the cap of ${MAX_BURST}` }]);
+    } else {
+      probes.push(async () => {
+        const burstLimit = pLimit(BURST_CONCURRENCY);
+        const answers = await Promise.all(Array.from({ length: burst }, () => burstLimit(() => get(options, url, { method: "POST", headers: { "content-type": "application/json" } }))));
+        return [judgeRateLimit(url, answers, endpoint)];
+      });
+    }
   }
   // Mail records are read through the first resolver: the one the operator named first.
   probes.push(() =>
