@@ -136,6 +136,18 @@ const EXAMPLES: Record<string, string> = {
   "monitoring.checks[].kind": "kind: login   # homepage | login | api-health | webhook | status | other",
   "monitoring.checks[].url": "url: https://app.example.com/login",
   "monitoring.checks[].search": "search: Sign in",
+  performance: "launch-ready:performance:\n  endpoints:\n    - { name: list-projects, url: https://api.example.com/v1/projects, kind: read }",
+  "performance.stage": "stage: launch   # prototype | launch",
+  "performance.errorBudgetPercent": "errorBudgetPercent: 1",
+  "performance.endpoints": "endpoints:\n  - { name: list-projects, url: https://api.example.com/v1/projects, kind: read }",
+  "performance.endpoints[]": "- { name: assistant, url: https://api.example.com/v1/assistant, method: POST, kind: ai, timeoutMs: 8000, fallback: The assistant is busy; try again in a minute }",
+  "performance.endpoints[].name": "name: list-projects",
+  "performance.endpoints[].url": "url: https://api.example.com/v1/projects",
+  "performance.endpoints[].method": "method: GET   # GET | POST | PUT | PATCH | DELETE",
+  "performance.endpoints[].kind": "kind: read   # read | write | ai",
+  "performance.endpoints[].p95Ms": "p95Ms: 250",
+  "performance.endpoints[].timeoutMs": "timeoutMs: 8000",
+  "performance.endpoints[].fallback": "fallback: The assistant is busy; try again in a minute",
   "monitoring.skip": "skip: [status]   # kinds not to monitor; MON-UPTIME fails for them unless waived",
 };
 

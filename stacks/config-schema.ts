@@ -350,6 +350,29 @@ export const monitoringSchema = z.strictObject({
   skip: z.array(z.enum(MONITOR_KINDS)).default([]).meta({ description: "Default kinds not to monitor; MON-UPTIME fails for them unless waived." }),
 });
 
+export const ENDPOINT_BUDGET_KINDS = ["read", "write", "ai"] as const;
+export type EndpointBudgetKind = (typeof ENDPOINT_BUDGET_KINDS)[number];
+
+export const performanceSchema = z.strictObject({
+  stage: z.enum(["prototype", "launch"]).default("launch").meta({ description: "prototype may hold non-AI endpoints to 500 ms; launch holds reads to 300 ms and writes to 800 ms. @default launch" }),
+  errorBudgetPercent: z.number().min(0).max(100).default(1).meta({ description: "Share of non-2xx/3xx answers a burst may see (PERF-ERRORS wants under 1). @default 1" }),
+  endpoints: z
+    .array(
+      z.strictObject({
+        name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be a short lower-case name such as list-projects").meta({ description: "Names the endpoint in reports." }),
+        url: z.url({ protocol: /^https$/, error: "must be an absolute https:// URL" }),
+        method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).default("GET"),
+        body: z.string().max(10_000).optional().meta({ description: "Request body for a write (JSON text); no secrets: it is committed." }),
+        kind: z.enum(ENDPOINT_BUDGET_KINDS).meta({ description: "read, write (or bulk) or ai: decides the bar's p95 budget." }),
+        p95Ms: z.number().int().min(1).optional().meta({ description: "The p95 budget in ms. @default the bar's for its kind and stage" }),
+        timeoutMs: z.number().int().min(1).optional().meta({ description: "AI endpoints: how long the app waits for the model before falling back (AI-TIMEOUT)." }),
+        fallback: z.string().trim().min(3).optional().meta({ description: "AI endpoints: what the app answers when the model is slow or down (AI-TIMEOUT)." }),
+      }),
+    )
+    .default([])
+    .meta({ description: "Core endpoints with p95 budgets (PERF-P95), measured by npm run loadtest." }),
+});
+
 /** Every `launch-ready:*` key, without the namespace. */
 export const stackConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS).meta({ description: "Which environment this stack is; production gets the strictest defaults and protection." }),
@@ -368,6 +391,7 @@ export const stackConfigSchema = z.strictObject({
     .optional()
     .meta({ description: "Values of provided secrets, each set with pulumi config set --secret --path 'launch-ready:secretValues.NAME'. Never written in plain text." }),
   monitoring: monitoringSchema.prefault({}).meta({ description: "Uptime checks on what customers touch, alerting a person (MON-UPTIME, MON-DETECT-5MIN, MON-HUMAN)." }),
+  performance: performanceSchema.prefault({}).meta({ description: "p95 budgets of core endpoints and the error budget (PERF-P95, PERF-ERRORS, AI-TIMEOUT)." }),
   env: z.array(envVarSchema).default([]).meta({ description: "The environment variables the app needs (the env manifest): npm run check:env checks them, .env.example lists them." }),
   waivers: z.array(waiverSchema).default([]).meta({ description: "Written exceptions to the minimum bar, each with a reason, an owner and an expiry date. Listed in the plan and the handover." }),
 });
@@ -381,3 +405,4 @@ export type SecretStoreFields = z.output<typeof secretStoreSchema>;
 export type SecretFields = z.output<typeof secretSchema>;
 export type EnvVarFields = z.output<typeof envVarSchema>;
 export type MonitoringFields = z.output<typeof monitoringSchema>;
+export type PerformanceFields = z.output<typeof performanceSchema>;

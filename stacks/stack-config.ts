@@ -8,6 +8,7 @@ import { MAXIMUM_RECORD_TTL, PLAN_LIMITS, type CloudflarePlan } from "./cloudfla
 import { resolveEdge, type EdgeConfig } from "./edge-config";
 import { resolveEmail, type EmailConfig } from "./email-config";
 import { resolveMonitoring, type MonitoringConfig } from "./monitoring-config";
+import { resolvePerformance, type PerformanceConfig } from "./performance-config";
 import { resolveEnv, resolveSecrets, type DeclaredEnvVar, type SecretsConfig } from "./secrets-config";
 import { classifyTarget, resolveHostInZone, toAsciiZoneName, type RecordTarget } from "./hostnames";
 import { BAR_IDS, isBarId } from "./minimum-bar";
@@ -28,6 +29,7 @@ export { rateLimitGroupKey, type DeclaredAdminProtection, type DeclaredEndpoint,
 export type { EmailConfig, SendingName } from "./email-config";
 export type { DeclaredEnvVar, DeclaredSecret, SecretsConfig } from "./secrets-config";
 export type { DeclaredMonitor, MonitoringConfig } from "./monitoring-config";
+export type { BudgetedEndpoint, PerformanceConfig } from "./performance-config";
 
 export interface DeclaredHost {
   /** Position in `launch-ready:hosts`, for error messages only; never used to name resources. */
@@ -73,6 +75,7 @@ export interface LaunchReadyConfig {
   email: EmailConfig;
   secrets: SecretsConfig;
   monitoring: MonitoringConfig;
+  performance: PerformanceConfig;
   /** The env manifest: every variable the app reads, in every environment. */
   env: DeclaredEnvVar[];
   waivers: Waiver[];
@@ -150,6 +153,7 @@ function resolve(fields: StackConfigFields): ParseResult {
   const email = resolveEmail(fields.email, zone, hostByFqdn, problems);
   const secrets = resolveSecrets(fields.secrets, fields.secretStore, fields.secretValues, problems);
   const env = resolveEnv(fields.env, secrets, problems);
+  const performance = resolvePerformance(fields.performance, problems);
   const monitoring = canonical
     ? resolveMonitoring(fields.monitoring, { canonicalFqdn: canonical.fqdn, hosts, endpoints: edge.endpoints, plan: fields.zone.plan, secrets }, problems)
     : undefined;
@@ -169,6 +173,7 @@ function resolve(fields: StackConfigFields): ParseResult {
       email,
       secrets,
       monitoring,
+      performance,
       env,
       waivers,
     },

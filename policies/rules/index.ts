@@ -19,6 +19,7 @@ import { monDetect5min } from "./mon-detect-5min";
 import { monHuman } from "./mon-human";
 import { monUptime } from "./mon-uptime";
 import { opsProtect } from "./ops-protect";
+import { aiTimeout, perfErrors, perfP95 } from "./perf-budgets";
 import { secEnvSeparation } from "./sec-env-separation";
 import { secNoPlaintext } from "./sec-no-plaintext";
 import { secStore } from "./sec-store";
@@ -56,6 +57,9 @@ export const BAR_RULES: readonly BarRule[] = [
   monDetect5min,
   monHuman,
   opsProtect,
+  perfP95,
+  perfErrors,
+  aiTimeout,
 ].sort(
   (a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id),
 );
