@@ -1,0 +1,55 @@
+/** PERF-P95 and PERF-ERRORS live: bursts against a real HTTPS server on loopback, p95 read off an HDR histogram. */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { judgeBurst } from "../policies/live/live-load";
+import { burst } from "../scripts/lib/load";
+import { parseConnectTo } from "../scripts/lib/probes";
+import { parsedExample } from "./helpers";
+import { createTestCa, startWebServers, type WebServers } from "./live-fixtures";
+
+let servers: WebServers;
+let caPem: string;
+let created = 0;
+
+beforeAll(async () => {
+  const ca = await createTestCa();
+  caPem = ca.certificate;
+  servers = await startWebServers({
+    certificates: {},
+    fallback: await ca.issue(["www.example.com", "api.example.com"]),
+    tls: { minVersion: "TLSv1.2" },
+    handler: (request, response) => {
+      if (request.url === "/v1/projects" && request.method === "GET") return void setTimeout(() => response.writeHead(200).end("[]"), 350);
+      if (request.url === "/v1/projects" && request.method === "POST") return void response.writeHead(++created % 20 === 0 ? 500 : 201).end("{}");
+      response.writeHead(200, { "content-type": "text/html" }).end("<html></html>");
+    },
+    httpHandler: (_request, response) => void response.writeHead(404).end(),
+  });
+});
+afterAll(() => servers.close());
+
+const options = () => ({ connectTo: [parseConnectTo(`:443:127.0.0.1:${servers.httpsPort}`)], ca: caPem, timeoutMs: 5000, connections: 10, durationSeconds: 1, maxRequests: 400 });
+const endpoint = (name: string) => parsedExample("prod").performance.endpoints.find((e) => e.name === name)!;
+
+describe("a burst against loopback", () => {
+  test("a fast endpoint is within its budget, with p50 <= p95 <= p99", async () => {
+    const stats = await burst(endpoint("home"), options());
+    expect(stats.requests).toBeGreaterThan(20);
+    expect(stats.p50Ms).toBeLessThanOrEqual(stats.p95Ms);
+    expect(stats.p95Ms).toBeLessThanOrEqual(stats.p99Ms);
+    expect(judgeBurst(endpoint("home"), stats, 1).map((c) => [c.id, c.status])).toEqual([["PERF-P95", "pass"], ["PERF-ERRORS", "pass"]]);
+  });
+
+  test("an endpoint slower than its budget fails PERF-P95, naming its p95", async () => {
+    const stats = await burst(endpoint("list-projects"), options());
+    expect(stats.p95Ms).toBeGreaterThanOrEqual(350);
+    const [p95] = judgeBurst(endpoint("list-projects"), stats, 1);
+    expect(p95).toMatchObject({ id: "PERF-P95", target: "list-projects @ 10 connections", status: "fail", detail: expect.stringContaining("budget 250 ms") });
+  });
+
+  test("an endpoint failing one request in twenty fails PERF-ERRORS", async () => {
+    const stats = await burst(endpoint("create-project"), options());
+    const [, errors] = judgeBurst(endpoint("create-project"), stats, 1);
+    expect(stats.errors / stats.requests).toBeGreaterThan(0.03);
+    expect(errors).toMatchObject({ id: "PERF-ERRORS", status: "fail" });
+  });
+});
