@@ -1,9 +1,14 @@
 /** PERF-P95 and PERF-ERRORS live: bursts against a real HTTPS server on loopback, p95 read off an HDR histogram. */
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { stringify } from "yaml";
 import { judgeBurst } from "../policies/live/live-load";
 import { burst } from "../scripts/lib/load";
 import { parseConnectTo } from "../scripts/lib/probes";
-import { parsedExample } from "./helpers";
+import { exampleConfig, parsedExample } from "./helpers";
 import { createTestCa, startWebServers, type WebServers } from "./live-fixtures";
 
 let servers: WebServers;
@@ -51,5 +56,45 @@ describe("a burst against loopback", () => {
     const [, errors] = judgeBurst(endpoint("create-project"), stats, 1);
     expect(stats.errors / stats.requests).toBeGreaterThan(0.03);
     expect(errors).toMatchObject({ id: "PERF-ERRORS", status: "fail" });
+  });
+});
+
+function loadtest(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const root = join(__dirname, "..");
+  return new Promise((resolve) => {
+    execFile(join(root, "node_modules", ".bin", "tsx"), ["scripts/loadtest.ts", ...args], { cwd: root, encoding: "utf8", maxBuffer: 1 << 24 }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe("npm run loadtest", () => {
+  test("bursts every declared endpoint at each level, reports by bar ID and exits 1 on a blown budget", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "launch-ready-load-"));
+    writeFileSync(join(dir, "ca.pem"), caPem);
+    writeFileSync(join(dir, "Pulumi.prod.yaml"), stringify({ config: exampleConfig("prod") }));
+    const { code, stdout } = await loadtest([
+      "--config", join(dir, "Pulumi.prod.yaml"), "--levels", "4,8", "--duration", "1", "--max-requests", "60",
+      "--connect-to", `:443:127.0.0.1:${servers.httpsPort}`, "--ca", join(dir, "ca.pem"), "--json",
+    ]);
+    const report = JSON.parse(stdout) as { checks: Array<{ id: string; target: string; status: string }>; bursts: unknown[] };
+    expect(report.bursts).toHaveLength(8);
+    const failed = report.checks.filter((c) => c.status === "fail").map((c) => `${c.id} ${c.target}`);
+    expect(failed).toEqual(expect.arrayContaining(["PERF-P95 list-projects @ 4 connections", "PERF-P95 list-projects @ 8 connections"]));
+    expect(report.checks.find((c) => c.id === "PERF-P95" && c.target === "home @ 8 connections")?.status).toBe("pass");
+    expect(code).toBe(1);
+  });
+
+  test("refuses an endpoint on a host the stack does not declare, and bounds the load", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "launch-ready-load-"));
+    const config = exampleConfig("prod");
+    config["launch-ready:performance"].endpoints[0].url = "https://someone-else.example.net/";
+    writeFileSync(join(dir, "Pulumi.prod.yaml"), stringify({ config }));
+    const refused = await loadtest(["--config", join(dir, "Pulumi.prod.yaml")]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("refusing to load hosts the stack does not declare: home (someone-else.example.net)");
+    const capped = await loadtest(["--stack", "prod", "--duration", "600"]);
+    expect(capped.code).toBe(2);
+    expect(capped.stderr).toContain('--duration "600" must be a whole number from 1 to 60');
   });
 });

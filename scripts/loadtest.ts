@@ -1,0 +1,116 @@
+/**
+ * `npm run loadtest -- --stack <name> | --config FILE [--levels 25,50,100] [--duration S] [--max-requests N] [--connect-to ...] [--ca FILE] [--json]`
+ *
+ * Each endpoint of `launch-ready:performance` under bursts of 25, 50 and 100 concurrent
+ * connections, against its p95 budget (PERF-P95) and the stack's error budget (PERF-ERRORS).
+ * Only hosts the stack declares are loaded; rate and duration are capped. Exit 1 on a blown
+ * budget, 2 on usage or config errors.
+ */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import Table from "cli-table3";
+import type { LiveCheck } from "../policies/live/live-checks";
+import { judgeBurst } from "../policies/live/live-load";
+import { formatProblems, parseStackConfig, problemsHeading } from "../stacks/stack-config";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackFileFromArgs } from "./lib/cli";
+import { burst } from "./lib/load";
+import { parseConnectTo, ProbeUsageError } from "./lib/probes";
+
+/** Bounds that keep a load test from becoming an attack on someone's production. */
+export const MAX_DURATION_SECONDS = 60;
+export const MAX_REQUESTS_PER_BURST = 20_000;
+export const MAX_CONNECTIONS = 500;
+
+const USAGE = `Usage: npm run loadtest -- --stack <name> | --config FILE [options]
+
+  --levels A,B,C          concurrent connections per burst (default 25,50,100; at most ${MAX_CONNECTIONS})
+  --duration S            seconds per burst (default 10, at most ${MAX_DURATION_SECONDS})
+  --max-requests N        requests per burst at most (default 5000, at most ${MAX_REQUESTS_PER_BURST})
+  --connect-to H1:P1:H2:P2  send connections for H1:P1 to H2:P2 (curl's meaning; repeatable)
+  --ca FILE               also trust this CA certificate (PEM)
+  --timeout MS            per request (default 10000)
+  --json                  print {"stack","checks":[{"id","target","status","detail"}],"bursts":[...]}
+  --help                  show this help
+
+Only endpoints on hosts the stack declares are loaded.
+Exit: 0 every budget holds, 1 a budget is blown, 2 usage or config error.`;
+
+function bounded(value: string | undefined, flag: string, fallback: number, max: number, json: boolean): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > max) exitWithError(2, json, `${flag} "${value}" must be a whole number from 1 to ${max}`);
+  return number;
+}
+
+async function main(argv: string[]): Promise<void> {
+  const args = parseCommandLine(argv, USAGE, () =>
+    parseArgs({
+      args: argv,
+      options: {
+        ...STACK_OPTIONS,
+        ...COMMON_OPTIONS,
+        levels: { type: "string" },
+        duration: { type: "string" },
+        "max-requests": { type: "string" },
+        "connect-to": { type: "string", multiple: true },
+        ca: { type: "string" },
+        timeout: { type: "string" },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values,
+  );
+  const json = args.json;
+  const { path, file } = stackFileFromArgs(args, json, USAGE);
+  const parsed = parseStackConfig(file.config);
+  if (!parsed.ok) exitWithError(2, json, problemsHeading(parsed.problems, path), parsed.problems, formatProblems(parsed.problems, path));
+  const { config } = parsed;
+  if (config.performance.endpoints.length === 0) exitWithError(2, json, `${path} declares no launch-ready:performance.endpoints; list the core endpoints and their budgets first`);
+  const declared = new Set(config.hosts.map((host) => host.fqdn));
+  const foreign = config.performance.endpoints.filter((endpoint) => !declared.has(new URL(endpoint.url).hostname));
+  if (foreign.length > 0) exitWithError(2, json, `refusing to load hosts the stack does not declare: ${foreign.map((e) => `${e.name} (${new URL(e.url).hostname})`).join(", ")}`);
+
+  const levels = (args.levels ?? "25,50,100").split(",").map((level) => bounded(level.trim(), "--levels", 0, MAX_CONNECTIONS, json));
+  let connectTo;
+  try {
+    connectTo = (args["connect-to"] ?? []).map(parseConnectTo);
+  } catch (error) {
+    if (!(error instanceof ProbeUsageError)) throw error;
+    exitWithError(2, json, error.message);
+  }
+  const base = {
+    connectTo,
+    ...(args.ca ? { ca: readFileSync(args.ca, "utf8") } : {}),
+    timeoutMs: bounded(args.timeout, "--timeout", 10_000, 120_000, json),
+    durationSeconds: bounded(args.duration, "--duration", 10, MAX_DURATION_SECONDS, json),
+    maxRequests: bounded(args["max-requests"], "--max-requests", 5000, MAX_REQUESTS_PER_BURST, json),
+  };
+
+  const checks: LiveCheck[] = [];
+  const bursts = [];
+  // One burst at a time: concurrent bursts would measure each other.
+  for (const endpoint of config.performance.endpoints) {
+    for (const connections of levels) {
+      if (!json && process.stderr.isTTY) process.stderr.write(`burst: ${endpoint.name} with ${connections} connections for up to ${base.durationSeconds} s\n`);
+      const stats = await burst(endpoint, { ...base, connections });
+      bursts.push({ endpoint: endpoint.name, ...stats });
+      checks.push(...judgeBurst(endpoint, stats, config.performance.errorBudgetPercent));
+    }
+  }
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ stack: file.stack, checks, bursts }, null, 2)}\n`);
+  } else {
+    const table = new Table({ head: ["Endpoint", "Conns", "Requests", "p50 ms", "p95 ms", "p99 ms", "Errors", "Budget", "PERF-P95", "PERF-ERRORS"] });
+    for (const [i, b] of bursts.entries()) {
+      const endpoint = config.performance.endpoints.find((e) => e.name === b.endpoint)!;
+      table.push([b.endpoint, b.connections, b.requests, b.p50Ms.toFixed(1), b.p95Ms.toFixed(1), b.p99Ms.toFixed(1), b.errors, `${endpoint.p95Ms} ms`, checks[2 * i].status, checks[2 * i + 1].status]);
+    }
+    process.stdout.write(`Load test of ${file.stack} (${config.environment}):\n${table.toString()}\n`);
+  }
+  if (checks.some((check) => check.status === "fail")) process.exitCode = 1;
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  process.stderr.write(`loadtest failed: ${error.message}\n`);
+  process.exit(2);
+});
