@@ -14,9 +14,9 @@ import Table from "cli-table3";
 import { parse as parseDotenv } from "dotenv";
 import { checkEnvironment, renderEnvExample, type EnvCheck } from "../components/secrets/env-manifest";
 import { planSecrets } from "../components/secrets/secret-plan";
-import { formatProblems, parseStackConfig, problemsHeading, type LaunchReadyConfig } from "../stacks/stack-config";
+import type { LaunchReadyConfig } from "../stacks/stack-config";
 import { PROJECT_NAME } from "../stacks/stack-file";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackFileFromArgs } from "./lib/cli";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "./lib/cli";
 
 const USAGE = `Usage: npm run check:env -- --stack <name> | --config FILE [--env-file FILE] [--json]
        npm run check:env -- --stack <name> | --config FILE --write-example FILE
@@ -48,10 +48,7 @@ async function main(argv: string[]): Promise<void> {
   const args = parseCommandLine(argv, USAGE, () => parseArgs({ args: argv, options: { ...STACK_OPTIONS, ...COMMON_OPTIONS, "env-file": { type: "string" }, "write-example": { type: "string" } }, strict: true, allowPositionals: false }).values);
   const json = args.json;
   if (args["write-example"] && args["env-file"]) exitWithError(2, json, `--write-example writes a file and checks nothing; drop --env-file, or run the two separately.\n\n${USAGE}`);
-  const { path, file } = stackFileFromArgs(args, json, USAGE);
-  const parsed = parseStackConfig(file.config);
-  if (!parsed.ok) exitWithError(2, json, problemsHeading(parsed.problems, path), parsed.problems, formatProblems(parsed.problems, path));
-  const { config } = parsed;
+  const { file, config } = stackConfigFromArgs(args, json, USAGE);
 
   if (args["write-example"]) {
     const target = resolve(args["write-example"]);

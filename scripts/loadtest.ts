@@ -6,15 +6,12 @@
  * Only hosts the stack declares are loaded; rate and duration are capped. Exit 1 on a blown
  * budget, 2 on usage or config errors.
  */
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import Table from "cli-table3";
 import type { LiveCheck } from "../policies/live/live-checks";
 import { judgeBurst } from "../policies/live/live-load";
-import { formatProblems, parseStackConfig, problemsHeading } from "../stacks/stack-config";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackFileFromArgs } from "./lib/cli";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs, TARGET_OPTIONS, targetFromArgs } from "./lib/cli";
 import { burst } from "./lib/load";
-import { parseConnectTo, ProbeUsageError } from "./lib/probes";
 
 /** Bounds that keep a load test from becoming an attack on someone's production. */
 export const MAX_DURATION_SECONDS = 60;
@@ -52,8 +49,7 @@ async function main(argv: string[]): Promise<void> {
         levels: { type: "string" },
         duration: { type: "string" },
         "max-requests": { type: "string" },
-        "connect-to": { type: "string", multiple: true },
-        ca: { type: "string" },
+        ...TARGET_OPTIONS,
         timeout: { type: "string" },
       },
       strict: true,
@@ -61,26 +57,15 @@ async function main(argv: string[]): Promise<void> {
     }).values,
   );
   const json = args.json;
-  const { path, file } = stackFileFromArgs(args, json, USAGE);
-  const parsed = parseStackConfig(file.config);
-  if (!parsed.ok) exitWithError(2, json, problemsHeading(parsed.problems, path), parsed.problems, formatProblems(parsed.problems, path));
-  const { config } = parsed;
+  const { path, file, config } = stackConfigFromArgs(args, json, USAGE);
   if (config.performance.endpoints.length === 0) exitWithError(2, json, `${path} declares no launch-ready:performance.endpoints; list the core endpoints and their budgets first`);
   const declared = new Set(config.hosts.map((host) => host.fqdn));
   const foreign = config.performance.endpoints.filter((endpoint) => !declared.has(new URL(endpoint.url).hostname));
   if (foreign.length > 0) exitWithError(2, json, `refusing to load hosts the stack does not declare: ${foreign.map((e) => `${e.name} (${new URL(e.url).hostname})`).join(", ")}`);
 
   const levels = (args.levels ?? "25,50,100").split(",").map((level) => bounded(level.trim(), "--levels", 0, MAX_CONNECTIONS, json));
-  let connectTo;
-  try {
-    connectTo = (args["connect-to"] ?? []).map(parseConnectTo);
-  } catch (error) {
-    if (!(error instanceof ProbeUsageError)) throw error;
-    exitWithError(2, json, error.message);
-  }
   const base = {
-    connectTo,
-    ...(args.ca ? { ca: readFileSync(args.ca, "utf8") } : {}),
+    ...targetFromArgs(args, json),
     timeoutMs: bounded(args.timeout, "--timeout", 10_000, 120_000, json),
     durationSeconds: bounded(args.duration, "--duration", 10, MAX_DURATION_SECONDS, json),
     maxRequests: bounded(args["max-requests"], "--max-requests", 5000, MAX_REQUESTS_PER_BURST, json),

@@ -5,13 +5,11 @@
  * canonical redirect, http→https and security headers. Exit 0 when nothing mandatory fails,
  * 1 when something does, 2 on usage or config errors.
  */
-import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import Table from "cli-table3";
 import type { LiveCheck } from "../policies/live/live-checks";
-import { formatProblems, parseStackConfig, problemsHeading } from "../stacks/stack-config";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackFileFromArgs } from "./lib/cli";
-import { DEFAULT_RESOLVERS, parseConnectTo, parseResolver, ProbeUsageError } from "./lib/probes";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs, TARGET_OPTIONS, targetFromArgs } from "./lib/cli";
+import { DEFAULT_RESOLVERS, parseResolver, ProbeUsageError } from "./lib/probes";
 import { verifyStack } from "./lib/verify-stack";
 
 const USAGE = `Usage: npm run verify -- --stack <name> | --config FILE [options]
@@ -54,9 +52,8 @@ async function main(argv: string[]): Promise<void> {
       options: {
         ...STACK_OPTIONS,
         ...COMMON_OPTIONS,
+        ...TARGET_OPTIONS,
         resolver: { type: "string", multiple: true },
-        "connect-to": { type: "string", multiple: true },
-        ca: { type: "string" },
         burst: { type: "boolean", default: false },
         concurrency: { type: "string" },
         timeout: { type: "string" },
@@ -66,32 +63,27 @@ async function main(argv: string[]): Promise<void> {
     }).values,
   );
   const json = args.json;
-  const { path, file } = stackFileFromArgs(args, json, USAGE);
-  const parsed = parseStackConfig(file.config);
-  if (!parsed.ok) exitWithError(2, json, problemsHeading(parsed.problems, path), parsed.problems, formatProblems(parsed.problems, path));
-
-  let resolvers, connectTo, ca;
+  const { file, config } = stackConfigFromArgs(args, json, USAGE);
+  const target = targetFromArgs(args, json);
+  let resolvers;
   try {
     resolvers = args.resolver ? args.resolver.map(parseResolver) : DEFAULT_RESOLVERS;
-    connectTo = (args["connect-to"] ?? []).map(parseConnectTo);
-    ca = args.ca ? readFileSync(args.ca, "utf8") : undefined;
   } catch (error) {
-    if (error instanceof ProbeUsageError) exitWithError(2, json, error.message);
-    exitWithError(2, json, `--ca ${args.ca} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+    if (!(error instanceof ProbeUsageError)) throw error;
+    exitWithError(2, json, error.message);
   }
   const progress = process.stderr.isTTY && !json;
-  const checks = await verifyStack(parsed.config, {
+  const checks = await verifyStack(config, {
     resolvers,
-    connectTo,
-    ...(ca ? { ca } : {}),
+    ...target,
     burst: args.burst,
     concurrency: positive(args.concurrency, "--concurrency", 8, json),
     timeoutMs: positive(args.timeout, "--timeout", 10_000, json),
     onProgress: progress ? (done, total) => process.stderr.write(`\rverifying: ${done}/${total} probes`) : undefined,
   });
   if (progress) process.stderr.write("\n");
-  if (json) process.stdout.write(`${JSON.stringify({ stack: file.stack, environment: parsed.config.environment, checks }, null, 2)}\n`);
-  else process.stdout.write(`${renderText(checks, `Live verification of ${file.stack} (${parsed.config.environment}), ${parsed.config.zone.domain}:`)}\n`);
+  if (json) process.stdout.write(`${JSON.stringify({ stack: file.stack, environment: config.environment, checks }, null, 2)}\n`);
+  else process.stdout.write(`${renderText(checks, `Live verification of ${file.stack} (${config.environment}), ${config.zone.domain}:`)}\n`);
   if (checks.some((check) => check.status === "fail")) process.exitCode = 1;
 }
 

@@ -1,26 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { Environment } from "../../stacks/config-schema";
 import type { DeclaredMonitor } from "../../stacks/monitoring-config";
 import { applyTransform, type Transform } from "../transform";
-import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, MONITOR_TAG, MONITORING_REGION } from "./monitor-plan";
+import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, MONITOR_TAG, MONITORING_REGION, type UptimeMonitorsArgsBase } from "./monitor-plan";
 
-export interface AwsUptimeMonitorsArgs {
-  /** What to watch, usually `config.monitoring.monitors`. Resources are named after each monitor's id. */
-  monitors: DeclaredMonitor[];
-  /** People alerted by email; each confirms the subscription once. */
-  emails: string[];
-  /** A chat webhook URL (Slack, Teams), as a Pulumi secret; alerted over HTTPS too. */
-  chatWebhookUrl?: pulumi.Input<string>;
-  /** Seconds between checks: 10 or 30. @default 30 */
-  intervalSeconds: number;
-  /** Failed checks in a row before a monitor is down (1 to 10). @default 3 */
-  failureThreshold: number;
-  /** Route 53 regions the checks run from (at least 3). @default Route 53's default set */
-  regions?: string[];
+export interface AwsUptimeMonitorsArgs extends UptimeMonitorsArgsBase {
   /** Record latency graphs. @default true */
   measureLatency: boolean;
-  environment: Environment;
   /** Adjust what the component creates. */
   transform?: {
     healthCheck?: Transform<aws.route53.HealthCheckArgs>;

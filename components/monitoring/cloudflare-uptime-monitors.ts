@@ -1,27 +1,13 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import type { Environment } from "../../stacks/config-schema";
-import type { DeclaredMonitor } from "../../stacks/monitoring-config";
 import { applyTransform, type Transform } from "../transform";
+import type { UptimeMonitorsArgsBase } from "./monitor-plan";
 
-export interface CloudflareUptimeMonitorsArgs {
+export interface CloudflareUptimeMonitorsArgs extends UptimeMonitorsArgsBase {
   /** Cloudflare zone the checked hosts are in. */
   zoneId: pulumi.Input<string>;
   /** Account that owns the notification policy. */
   accountId: pulumi.Input<string>;
-  /** What to watch, usually `config.monitoring.monitors`. */
-  monitors: DeclaredMonitor[];
-  /** People alerted by email. */
-  emails: string[];
-  /** A chat webhook URL (Slack, Teams), as a Pulumi secret. */
-  chatWebhookUrl?: pulumi.Input<string>;
-  /** Seconds between checks; the zone's plan sets the floor. */
-  intervalSeconds: number;
-  /** Failed checks in a row before a monitor is down. */
-  failureThreshold: number;
-  /** Cloudflare check regions (WNAM, WEU, ...). @default Cloudflare's choice */
-  regions?: string[];
-  environment: Environment;
   /** Adjust what the component creates. */
   transform?: { healthCheck?: Transform<cloudflare.HealthcheckArgs>; notificationPolicy?: Transform<cloudflare.NotificationPolicyArgs> };
 }

@@ -2,6 +2,26 @@
  * How long an outage takes to reach a person, and the fixed parts of the alarm that carries it.
  * Plain functions, shared by the monitor components, MON-DETECT-5MIN and the handover.
  */
+import type { Input } from "@pulumi/pulumi";
+import type { Environment } from "../../stacks/config-schema";
+import type { DeclaredMonitor } from "../../stacks/monitoring-config";
+
+/** What both monitor components take: what to watch, who to tell, how often to look. */
+export interface UptimeMonitorsArgsBase {
+  /** What to watch, usually `config.monitoring.monitors`. Resources are named after each monitor's id. */
+  monitors: DeclaredMonitor[];
+  /** People alerted by email. */
+  emails: string[];
+  /** A chat webhook URL (Slack, Teams), as a Pulumi secret; alerted too. */
+  chatWebhookUrl?: Input<string>;
+  /** Seconds between checks (AWS: 10 or 30; Cloudflare: the zone's plan sets the floor). @default 30 */
+  intervalSeconds: number;
+  /** Failed checks in a row before a monitor is down. @default 3 */
+  failureThreshold: number;
+  /** Where the checks run from: Route 53 regions (at least 3) or Cloudflare region codes. @default the provider's choice */
+  regions?: string[];
+  environment: Environment;
+}
 
 /**
  * Route 53 publishes health-check metrics only in us-east-1, and a CloudWatch alarm can only

@@ -5,7 +5,10 @@
  */
 import { resolve } from "node:path";
 
+import { readFileSync } from "node:fs";
 import type { ConfigProblem } from "../../stacks/config-problems";
+import { formatProblems, parseStackConfig, problemsHeading, type LaunchReadyConfig } from "../../stacks/stack-config";
+import { parseConnectTo, ProbeUsageError, type ConnectTo } from "./probes";
 import { availableStacks, readStackFile, stackFilePath, StackFileError, type StackFile } from "../../stacks/stack-file";
 
 export const STACK_OPTIONS = { stack: { type: "string" }, config: { type: "string" } } as const;
@@ -49,5 +52,25 @@ export function stackFileFromArgs(args: { stack?: string; config?: string }, jso
     if (!(error instanceof StackFileError)) throw error;
     const known = args.stack ? ` Stacks in stacks/: ${availableStacks().join(", ")}.` : "";
     exitWithError(2, json, `${error.message}.${known}`);
+  }
+}
+
+/** The stack file named by --stack/--config, validated; config problems exit 2, each named. */
+export function stackConfigFromArgs(args: { stack?: string; config?: string }, json: boolean, usage: string): { path: string; file: StackFile; config: LaunchReadyConfig } {
+  const { path, file } = stackFileFromArgs(args, json, usage);
+  const parsed = parseStackConfig(file.config);
+  if (!parsed.ok) exitWithError(2, json, problemsHeading(parsed.problems, path), parsed.problems, formatProblems(parsed.problems, path));
+  return { path, file, config: parsed.config };
+}
+
+/** Flags that aim live checks at a server: curl's --connect-to, and an extra CA to trust. */
+export const TARGET_OPTIONS = { "connect-to": { type: "string", multiple: true }, ca: { type: "string" } } as const;
+
+export function targetFromArgs(args: { "connect-to"?: string[]; ca?: string }, json: boolean): { connectTo: ConnectTo[]; ca?: string } {
+  try {
+    return { connectTo: (args["connect-to"] ?? []).map(parseConnectTo), ...(args.ca ? { ca: readFileSync(args.ca, "utf8") } : {}) };
+  } catch (error) {
+    if (error instanceof ProbeUsageError) exitWithError(2, json, error.message);
+    exitWithError(2, json, `--ca ${args.ca} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
 }
