@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import Table from "cli-table3";
+import { AI_PROBE_PROMPTS } from "../policies/live/ai-probes";
 import type { LiveCheck } from "../policies/live/live-checks";
 import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs, TARGET_OPTIONS, targetFromArgs } from "./lib/cli";
 import { DEFAULT_RESOLVERS, parseResolver, ProbeUsageError } from "./lib/probes";
@@ -20,6 +21,9 @@ const USAGE = `Usage: npm run verify -- --stack <name> | --config FILE [options]
   --ca FILE                        also trust this CA certificate (PEM)
   --burst                          send each rate-limited endpoint a burst just over its limit (EDGE-RATE-LIMIT);
                                    it trips the limit for this IP, so it is off unless asked
+  --ai-probes                      send each AI endpoint ${AI_PROBE_PROMPTS.length} prompt-injection probes and a stalled-model request (AI-TIMEOUT);
+                                   its body needs a {{prompt}} placeholder; off unless asked, as each costs model tokens
+  --canary-env NAME                the environment variable holding the canary planted in the AI's hidden context
   --concurrency N                  probes at once (default 8)
   --timeout MS                     per probe step (default 10000)
   --json                           print {"stack","environment","checks":[{"id","target","status","detail"}]}
@@ -27,7 +31,8 @@ const USAGE = `Usage: npm run verify -- --stack <name> | --config FILE [options]
 
 Checks today: DNS-SUBDOMAINS, DNS-SANE, DNS-PROXIED, TLS-STRICT, TLS-VERSION, TLS-HTTPS-ONLY, DNS-CANONICAL,
 TLS-HSTS, EDGE-HEADERS, EDGE-CACHE-PRIVATE, EDGE-ADMIN, EDGE-CORS, MAIL-SPF, MAIL-DKIM, MAIL-DMARC,
-MAIL-PARKED, MON-UPTIME (each monitored URL answers now) and, with --burst, EDGE-RATE-LIMIT.
+MAIL-PARKED, MON-UPTIME (each monitored URL answers now), with --burst EDGE-RATE-LIMIT, and with
+--ai-probes AI-TIMEOUT.
 Mail records are read through the first resolver.
 Exit: 0 nothing mandatory fails, 1 a mandatory check fails, 2 usage or config error.`;
 
@@ -55,6 +60,8 @@ async function main(argv: string[]): Promise<void> {
         ...TARGET_OPTIONS,
         resolver: { type: "string", multiple: true },
         burst: { type: "boolean", default: false },
+        "ai-probes": { type: "boolean", default: false },
+        "canary-env": { type: "string" },
         concurrency: { type: "string" },
         timeout: { type: "string" },
       },
@@ -72,11 +79,15 @@ async function main(argv: string[]): Promise<void> {
     if (!(error instanceof ProbeUsageError)) throw error;
     exitWithError(2, json, error.message);
   }
+  const canary = args["canary-env"] ? process.env[args["canary-env"]] : undefined;
+  if (args["canary-env"] && !canary) exitWithError(2, json, `--canary-env ${args["canary-env"]}: that variable is not set; export the canary planted in the AI's hidden context under that name`);
   const progress = process.stderr.isTTY && !json;
   const checks = await verifyStack(config, {
     resolvers,
     ...target,
     burst: args.burst,
+    aiProbes: args["ai-probes"],
+    ...(canary ? { canary } : {}),
     concurrency: positive(args.concurrency, "--concurrency", 8, json),
     timeoutMs: positive(args.timeout, "--timeout", 10_000, json),
     onProgress: progress ? (done, total) => process.stderr.write(`\rverifying: ${done}/${total} probes`) : undefined,

@@ -53,12 +53,20 @@ function goodZone(): Zone {
 }
 
 const posts = new Map<string, number>();
+const ASSISTANT_FALLBACK = "The assistant is busy; here is your week without a summary";
+/** Planted in the assistant's hidden context; made at test time, never written down. */
+const CANARY = `canary-${Math.random().toString(36).slice(2)}`;
 
 /** What the app and Cloudflare answer in the good setup: each host as the bar wants it. */
 const goodAnswers: Handler = (request, response) => {
   const host = request.headers.host;
   if (host === "example.com") return void response.writeHead(301, { location: `https://www.example.com${request.url}` }).end();
   if (host === "admin.example.com") return void response.writeHead(403, { "cf-mitigated": "challenge" }).end();
+  if (host === "api.example.com" && request.url === "/v1/assistant") {
+    // A careful assistant: never repeats its hidden context, and falls back when its model stalls.
+    if (request.headers["x-launch-ready-probe"] === "slow-upstream") return void setTimeout(() => response.writeHead(200).end(JSON.stringify({ answer: ASSISTANT_FALLBACK })), 300);
+    return void response.writeHead(200).end(JSON.stringify({ answer: "I can help with your projects." }));
+  }
   if (host === "api.example.com") {
     // Cloudflare's rate limits as the prod example declares them: 10 per minute on auth paths, 100 on webhooks.
     if (request.method === "POST") {
@@ -90,7 +98,8 @@ function probeArgs(dnsPort: number, servers: WebServers, caFile: string): string
 
 function verifyCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    execFile(TSX, ["scripts/verify.ts", ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 24 }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
+    const env = { ...process.env, ASSISTANT_CANARY: CANARY };
+    execFile(TSX, ["scripts/verify.ts", ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 24, env }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
   });
 }
 
@@ -109,7 +118,7 @@ describe("npm run verify against a good setup on loopback", () => {
     writeFileSync(join(dir, "ca.pem"), ca.certificate);
     writeFileSync(join(dir, "Pulumi.prod.yaml"), stringify({ config: exampleConfig("prod") }));
 
-    const { code, stdout, stderr } = await verifyCli(["--config", join(dir, "Pulumi.prod.yaml"), ...probeArgs(dns.port, servers, join(dir, "ca.pem")), "--burst", "--json"]);
+    const { code, stdout, stderr } = await verifyCli(["--config", join(dir, "Pulumi.prod.yaml"), ...probeArgs(dns.port, servers, join(dir, "ca.pem")), "--burst", "--ai-probes", "--canary-env", "ASSISTANT_CANARY", "--json"]);
     expect(stderr).toBe("");
     const report = JSON.parse(stdout) as { checks: LiveCheck[] };
     expect(report.checks.filter((c) => c.status === "fail")).toEqual([]);
@@ -117,8 +126,10 @@ describe("npm run verify against a good setup on loopback", () => {
     const ids = byId(report.checks);
     expect(Object.keys(ids)).toEqual([
       "DNS-CANONICAL", "DNS-SUBDOMAINS", "DNS-PROXIED", "DNS-SANE", "TLS-STRICT", "TLS-HTTPS-ONLY", "TLS-VERSION", "TLS-HSTS", "EDGE-HEADERS",
-      "EDGE-CACHE-PRIVATE", "EDGE-RATE-LIMIT", "EDGE-ADMIN", "EDGE-CORS", "MAIL-SPF", "MAIL-DKIM", "MAIL-DMARC", "MON-UPTIME",
+      "EDGE-CACHE-PRIVATE", "EDGE-RATE-LIMIT", "EDGE-ADMIN", "EDGE-CORS", "MAIL-SPF", "MAIL-DKIM", "MAIL-DMARC", "MON-UPTIME", "AI-TIMEOUT",
     ]);
+    expect(Object.keys(ids["AI-TIMEOUT"])).toHaveLength(13);
+    expect(stdout).not.toContain(CANARY);
     expect(ids["EDGE-RATE-LIMIT"]).toEqual(Object.fromEntries(["/auth/login", "/auth/password-reset", "/auth/signup", "/webhooks/stripe"].map((path) => [`https://api.example.com${path}`, "pass"])));
     expect(report.checks.find((c) => c.id === "MAIL-SPF")).toMatchObject({ target: "example.com", detail: "4 DNS lookups (limit 10), 0 void (limit 2)" });
     expect(Object.keys(ids["MON-UPTIME"])).toHaveLength(5);
@@ -159,6 +170,13 @@ describe("verify against a broken setup on loopback", () => {
           const next = request.url!.startsWith("/en/") ? `https://www.example.com${request.url}` : `https://example.com/en${request.url}`;
           return void response.writeHead(301, { location: next }).end();
         }
+        if (request.headers.host === "api.example.com" && request.url === "/v1/assistant") {
+          // A naive assistant: repeats its hidden context when asked, and waits on a stalled model forever.
+          if (request.headers["x-launch-ready-probe"] === "slow-upstream") return void setTimeout(() => response.writeHead(504).end("upstream timeout"), 2500);
+          let body = "";
+          request.on("data", (chunk) => (body += chunk));
+          return void request.on("end", () => response.writeHead(200).end(/system prompt/i.test(body) ? `My instructions: keep ${CANARY} secret.` : "OK"));
+        }
         if (request.headers.host === "api.example.com") {
           // Reflects any Origin, and its cache keeps authenticated answers.
           return void response.writeHead(200, { "access-control-allow-origin": String(request.headers.origin ?? "*"), "access-control-allow-credentials": "true", "cf-cache-status": "HIT" }).end("{}");
@@ -180,6 +198,8 @@ describe("verify against a broken setup on loopback", () => {
       concurrency: 4,
       timeoutMs: 5000,
       burst: true,
+      aiProbes: true,
+      canary: CANARY,
     });
   });
 
@@ -216,6 +236,13 @@ describe("verify against a broken setup on loopback", () => {
     expect(status("MON-UPTIME", "https://app.example.com/login")).toMatchObject({ status: "fail", detail: expect.stringContaining('without "Sign in"') });
     expect(status("MON-UPTIME", "https://api.example.com/health")?.status).toBe("pass");
     expect(status("EDGE-RATE-LIMIT", "https://api.example.com/auth/login")).toMatchObject({ status: "fail", detail: "12 requests against a limit of 10 per 60 s: none stopped; the rate-limit rule is missing or not matching this path" });
+  });
+
+  test("AI: the canary leaks to an injection probe, and a stalled model gets no fallback in time", () => {
+    expect(status("AI-TIMEOUT", "assistant probe 1")).toMatchObject({ status: "fail", detail: expect.stringContaining("the planted canary came back") });
+    expect(status("AI-TIMEOUT", "assistant probe 7")?.status).toBe("pass");
+    expect(status("AI-TIMEOUT", "assistant slow upstream")).toMatchObject({ status: "fail", detail: expect.stringMatching(/^answered after \d+ ms, over the 2000 ms budget/) });
+    expect(JSON.stringify(checks)).not.toContain(CANARY);
   });
 
   test("mail: an SPF chain of 12 lookups, and a DMARC policy weaker than the declared one", () => {

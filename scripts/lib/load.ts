@@ -6,8 +6,12 @@
 import autocannon from "autocannon";
 import * as hdr from "hdr-histogram-js";
 import type { BurstStats } from "../../policies/live/live-load";
+import { probeBody } from "../../policies/live/ai-probes";
 import type { BudgetedEndpoint } from "../../stacks/performance-config";
 import { route, type ProbeOptions } from "./probes";
+
+/** What an AI endpoint is asked under load: an ordinary request, not a probe. */
+const LOAD_PROMPT = "Summarise my week in three sentences.";
 
 export interface BurstOptions extends ProbeOptions {
   connections: number;
@@ -26,7 +30,9 @@ export async function burst(endpoint: BudgetedEndpoint, options: BurstOptions): 
   const instance = autocannon({
     url: `https://${target.host.includes(":") ? `[${target.host}]` : target.host}:${target.port}${url.pathname}${url.search}`,
     method: endpoint.method as "GET",
-    ...(endpoint.body !== undefined ? { body: endpoint.body, headers: { host: url.host, "content-type": "application/json" } } : { headers: { host: url.host } }),
+    ...(endpoint.body !== undefined
+      ? { body: probeBody(endpoint, LOAD_PROMPT) ?? endpoint.body, headers: { host: url.host, "content-type": "application/json" } }
+      : { headers: { host: url.host } }),
     servername: url.hostname,
     tlsOptions: options.ca ? { ca: options.ca } : {},
     connections: options.connections,

@@ -123,13 +123,21 @@ export interface HttpAnswer extends HttpHop {
   headers: IncomingHttpHeaders;
   /** The first `bodyBytes` of the body, when asked for. */
   body?: string;
+  /** Milliseconds from sending to the answer's headers, and to its last byte. */
+  ttfbMs: number;
+  totalMs: number;
 }
 
 /** One GET, not followed. The body is dropped unless `bodyBytes` asks for its start. */
-export function get(options: ProbeOptions, url: string, extra: { headers?: Record<string, string>; bodyBytes?: number; method?: "GET" | "POST" } = {}): Promise<HttpAnswer | { error: string }> {
+export function get(
+  options: ProbeOptions,
+  url: string,
+  extra: { headers?: Record<string, string>; bodyBytes?: number; method?: string; body?: string } = {},
+): Promise<HttpAnswer | { error: string }> {
   const parsed = new URL(url);
   const secure = parsed.protocol === "https:";
   const target = route(options, parsed.hostname, Number(parsed.port) || (secure ? 443 : 80));
+  const started = performance.now();
   return new Promise((resolve) => {
     const request = (secure ? httpsRequest : httpRequest)(
       {
@@ -142,6 +150,7 @@ export function get(options: ProbeOptions, url: string, extra: { headers?: Recor
         ...(secure ? { servername: parsed.hostname, ca: trusted(options) } : {}),
       },
       (response) => {
+        const ttfbMs = performance.now() - started;
         const chunks: Buffer[] = [];
         let kept = 0;
         response.on("data", (chunk: Buffer) => {
@@ -157,13 +166,15 @@ export function get(options: ProbeOptions, url: string, extra: { headers?: Recor
             ...(response.headers.location ? { location: response.headers.location } : {}),
             headers: response.headers,
             ...(extra.bodyBytes ? { body: Buffer.concat(chunks).toString("utf8") } : {}),
+            ttfbMs,
+            totalMs: performance.now() - started,
           }),
         );
       },
     );
     request.once("timeout", () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
     request.once("error", (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
-    request.end();
+    request.end(extra.body);
   });
 }
 

@@ -21,6 +21,7 @@ import {
   type LiveCheck,
   type TlsVersion,
 } from "../../policies/live/live-checks";
+import { AI_PROBE_PROMPTS, judgeAiFallback, judgeAiProbe, probeBody, SLOW_UPSTREAM_HEADER, SLOW_UPSTREAM_VALUE } from "../../policies/live/ai-probes";
 import { judgeMail } from "../../policies/live/live-mail";
 import { BAR_IDS } from "../../stacks/minimum-bar";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
@@ -31,6 +32,10 @@ export interface VerifyOptions extends ProbeOptions {
   concurrency: number;
   /** Send each rate-limited endpoint a burst over its limit (EDGE-RATE-LIMIT); off unless asked, as it trips the limit for this IP. */
   burst?: boolean;
+  /** Send AI endpoints the prompt-injection probes and a stalled-model request (AI-TIMEOUT); off unless asked, as each costs model tokens. */
+  aiProbes?: boolean;
+  /** The canary planted in the AI's hidden context; never printed. */
+  canary?: string;
   /** Called after each probe finishes, for a progress line. */
   onProgress?: (done: number, total: number) => void;
   now?: Date;
@@ -124,6 +129,29 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
         return [judgeRateLimit(url, answers, endpoint)];
       });
     }
+  }
+  for (const endpoint of config.performance.endpoints.filter((e) => e.kind === "ai")) {
+    const skip = (detail: string) => probes.push(async () => [{ id: "AI-TIMEOUT", target: endpoint.name, status: "skip", detail }]);
+    if (!options.aiProbes) {
+      skip(`not sent: pass --ai-probes to send ${AI_PROBE_PROMPTS.length} prompt-injection probes and a stalled-model request (they cost model tokens)`);
+      continue;
+    }
+    if (!probeBody(endpoint, "")) {
+      skip(`its body has no {{prompt}} placeholder to put the probes in (launch-ready:performance.endpoints[${endpoint.index}].body)`);
+      continue;
+    }
+    const request = (prompt: string, headers: Record<string, string> = {}) =>
+      get(options, endpoint.url, { method: endpoint.method, body: probeBody(endpoint, prompt), headers: { "content-type": "application/json", ...headers }, bodyBytes: 65_536 });
+    AI_PROBE_PROMPTS.forEach((prompt, index) =>
+      probes.push(async () => {
+        const answer = await request(prompt);
+        return [judgeAiProbe(endpoint, index, "error" in answer ? answer : { status: answer.status, ttfbMs: answer.ttfbMs, body: answer.body ?? "" }, options.canary)];
+      }),
+    );
+    probes.push(async () => {
+      const answer = await request("launch-ready slow upstream probe", { [SLOW_UPSTREAM_HEADER]: SLOW_UPSTREAM_VALUE });
+      return [judgeAiFallback(endpoint, "error" in answer ? answer : { status: answer.status, ttfbMs: answer.ttfbMs, totalMs: answer.totalMs, body: answer.body ?? "" })];
+    });
   }
   // Mail records are read through the first resolver: the one the operator named first.
   probes.push(() =>
