@@ -30,7 +30,7 @@ const USAGE = `Usage: npm run verify -- --stack <name> | --config FILE [options]
   --help                           show this help
 
 Checks today: DNS-SUBDOMAINS, DNS-SANE, DNS-PROXIED, TLS-STRICT, TLS-VERSION, TLS-HTTPS-ONLY, DNS-CANONICAL,
-TLS-HSTS, EDGE-HEADERS, EDGE-CACHE-PRIVATE, EDGE-ADMIN, EDGE-CORS, MAIL-SPF, MAIL-DKIM, MAIL-DMARC,
+TLS-HSTS, EDGE-HEADERS, EDGE-CACHE-STATIC (edge.cache.verifyAsset), EDGE-CACHE-PRIVATE, EDGE-ADMIN, EDGE-CORS, MAIL-SPF, MAIL-DKIM, MAIL-DMARC,
 MAIL-PARKED, MON-UPTIME (each monitored URL answers now), with --burst EDGE-RATE-LIMIT, and with
 --ai-probes AI-TIMEOUT.
 Mail records are read through the first resolver.

@@ -68,6 +68,7 @@ const EXAMPLES: Record<string, string> = {
   "edge.cache.edgeTtl": "edgeTtl: 2592000   # 30 days",
   "edge.cache.browserTtl": "browserTtl: 86400",
   "edge.cache.privatePathPrefixes": "privatePathPrefixes: [/api/, /auth/, /admin/]",
+  "edge.cache.verifyAsset": "verifyAsset: /assets/app.css",
   "edge.cache.sessionCookies": "sessionCookies: [session, __Secure-next-auth.session-token]",
   "edge.endpoints": "endpoints:\n  - { kind: login, host: api, path: /auth/login, requests: 10, period: 60 }",
   "edge.endpoints[]": "- { kind: login, host: api, path: /auth/login, requests: 10, period: 60 }",

@@ -177,6 +177,7 @@ export const edgeSchema = z.strictObject({
       browserTtl: z.number().int().min(0).max(31536000).default(86400).meta({ description: "Seconds a browser keeps it. @default 86400 (1 day)" }),
       privatePathPrefixes: z.array(pathPrefix).default(["/api/", "/auth/", "/admin/", "/account/"]).meta({ description: "Paths never cached on any host (EDGE-CACHE-PRIVATE)." }),
       sessionCookies: z.array(z.string().regex(/^[A-Za-z0-9_.\-]+$/, "must be a cookie name")).default(["session"]).meta({ description: "Cookies that mark a signed-in request; such requests bypass the cache." }),
+      verifyAsset: pathPrefix.optional().meta({ description: "A real static asset on the canonical host that npm run verify fetches to see it cached (EDGE-CACHE-STATIC).", examples: ["/assets/app.css"] }),
     })
     .prefault({}),
   endpoints: z.array(endpointSchema).default([]).meta({ description: "Abuse-prone endpoints (login, signup, password reset, webhooks), each rate limited per IP." }),

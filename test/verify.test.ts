@@ -76,6 +76,7 @@ const goodAnswers: Handler = (request, response) => {
     }
     return void response.writeHead(200, { "content-type": "application/json", "cf-cache-status": "DYNAMIC" }).end("{}");
   }
+  if (host === "www.example.com" && request.url === "/assets/app.css") return void response.writeHead(200, { "content-type": "text/css", "cf-cache-status": "HIT", "cache-control": "public, max-age=86400" }).end("body{}");
   const page = host === "app.example.com" ? "<html><body>Sign in</body></html>" : "<html></html>";
   response.writeHead(200, { "content-type": "text/html", ...(host === "www.example.com" ? SECURITY_HEADERS : {}) }).end(page);
 };
@@ -126,7 +127,7 @@ describe("npm run verify against a good setup on loopback", () => {
     const ids = byId(report.checks);
     expect(Object.keys(ids)).toEqual([
       "DNS-CANONICAL", "DNS-SUBDOMAINS", "DNS-PROXIED", "DNS-SANE", "TLS-STRICT", "TLS-HTTPS-ONLY", "TLS-VERSION", "TLS-HSTS", "EDGE-HEADERS",
-      "EDGE-CACHE-PRIVATE", "EDGE-RATE-LIMIT", "EDGE-ADMIN", "EDGE-CORS", "MAIL-SPF", "MAIL-DKIM", "MAIL-DMARC", "MON-UPTIME", "AI-TIMEOUT",
+      "EDGE-CACHE-STATIC", "EDGE-CACHE-PRIVATE", "EDGE-RATE-LIMIT", "EDGE-ADMIN", "EDGE-CORS", "MAIL-SPF", "MAIL-DKIM", "MAIL-DMARC", "MON-UPTIME", "AI-TIMEOUT",
     ]);
     expect(Object.keys(ids["AI-TIMEOUT"])).toHaveLength(13);
     expect(stdout).not.toContain(CANARY);
@@ -233,6 +234,7 @@ describe("verify against a broken setup on loopback", () => {
     expect(status("EDGE-ADMIN", "https://admin.example.com/")).toMatchObject({ status: "fail", detail: expect.stringContaining("gets 200: the admin surface is open to the world") });
     expect(status("EDGE-CORS", "https://api.example.com/")).toMatchObject({ status: "fail", detail: expect.stringContaining("reflects a foreign Origin (https://launch-ready-verify.invalid) with credentials") });
     expect(status("EDGE-CACHE-PRIVATE", "https://api.example.com/api/launch-ready-verify")).toMatchObject({ status: "fail", detail: expect.stringContaining("came back HIT") });
+    expect(status("EDGE-CACHE-STATIC", "https://www.example.com/assets/app.css")).toMatchObject({ status: "fail", detail: expect.stringContaining("cf-cache-status is absent") });
     expect(status("MON-UPTIME", "https://app.example.com/login")).toMatchObject({ status: "fail", detail: expect.stringContaining('without "Sign in"') });
     expect(status("MON-UPTIME", "https://api.example.com/health")?.status).toBe("pass");
     expect(status("EDGE-RATE-LIMIT", "https://api.example.com/auth/login")).toMatchObject({ status: "fail", detail: "12 requests against a limit of 10 per 60 s: none stopped; the rate-limit rule is missing or not matching this path" });

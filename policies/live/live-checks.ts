@@ -252,3 +252,14 @@ export function judgeRateLimit(url: string, answers: ReadonlyArray<{ status: num
   const errors = answers.filter((a) => "error" in a).length;
   return check("EDGE-RATE-LIMIT", url, "fail", `${sent}: none stopped${errors ? ` (${errors} did not answer)` : ""}; the rate-limit rule is missing or not matching this path`);
 }
+
+const CACHED_STATUSES = new Set(["HIT", "MISS", "EXPIRED", "REVALIDATED", "STALE", "UPDATING"]);
+
+/** EDGE-CACHE-STATIC: a static asset, asked twice, answers with an edge cache status and a Cache-Control that lets caches keep it. */
+export function judgeCacheStatic(url: string, second: Headers): LiveCheck {
+  const status = headerValue(second, "cf-cache-status")?.toUpperCase();
+  const control = headerValue(second, "cache-control")?.toLowerCase() ?? "";
+  if (!status || !CACHED_STATUSES.has(status)) return check("EDGE-CACHE-STATIC", url, "fail", `cf-cache-status is ${status ?? "absent"}: the edge does not cache this asset (is a cache rule covering it?)`);
+  if (/no-store|private|no-cache/.test(control) || !/(s-)?max-age=[1-9]/.test(control)) return check("EDGE-CACHE-STATIC", url, "fail", `Cache-Control "${control || "absent"}" does not let caches keep it`);
+  return check("EDGE-CACHE-STATIC", url, "pass", `cf-cache-status ${status}, Cache-Control ${control}`);
+}

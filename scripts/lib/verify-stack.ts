@@ -9,6 +9,7 @@ import {
   FOREIGN_ORIGIN,
   judgeAdminAnswer,
   judgeCachePrivate,
+  judgeCacheStatic,
   judgeCanonicalRedirect,
   judgeCertificate,
   judgeCors,
@@ -100,6 +101,16 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
       return "error" in answer ? unanswered("EDGE-CORS", url, answer.error) : [judgeCors(url, answer.headers)];
     });
   }
+  const asset = config.edge.cache.verifyAsset;
+  const assetUrl = `https://${config.canonical.fqdn}${asset ?? ""}`;
+  probes.push(async () => {
+    if (!asset) return [{ id: "EDGE-CACHE-STATIC", target: config.canonical.fqdn, status: "skip", detail: "no asset to fetch: set launch-ready:edge.cache.verifyAsset to a real static file, e.g. /assets/app.css" }];
+    // The first request may fill the cache; the second shows what the edge does with it.
+    const first = await get(options, assetUrl);
+    if ("error" in first) return unanswered("EDGE-CACHE-STATIC", assetUrl, first.error);
+    const second = await get(options, assetUrl);
+    return "error" in second ? unanswered("EDGE-CACHE-STATIC", assetUrl, second.error) : [judgeCacheStatic(assetUrl, second.headers)];
+  });
   const privatePrefix = config.edge.cache.privatePathPrefixes[0] ?? "/";
   for (const host of config.hosts.filter((h) => h.purpose === "api" && h.proxied)) {
     const url = `https://${host.fqdn}${privatePrefix}launch-ready-verify`;
