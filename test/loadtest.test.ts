@@ -9,7 +9,7 @@ import { judgeBurst } from "../policies/live/live-load";
 import { burst } from "../scripts/lib/load";
 import { parseConnectTo } from "../scripts/lib/probes";
 import { exampleConfig, parsedExample } from "./helpers";
-import { createTestCa, startWebServers, type WebServers } from "./live-fixtures";
+import { createTestCa, startWebServers, type WebServers } from "../scripts/lib/loopback";
 
 let servers: WebServers;
 let caPem: string;

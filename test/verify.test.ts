@@ -13,7 +13,7 @@ import { parseConnectTo, parseResolver, route } from "../scripts/lib/probes";
 import { verifyStack } from "../scripts/lib/verify-stack";
 import { exampleConfig, parsedExample } from "./helpers";
 import { planMailRecords } from "../components/mail-auth/mail-plan";
-import { createTestCa, startDnsServer, startWebServers, type Handler, type TestCa, type WebServers, type Zone } from "./live-fixtures";
+import { createTestCa, startDnsServer, startWebServers, type Handler, type TestCa, type WebServers, type Zone } from "../scripts/lib/loopback";
 
 const ROOT = join(__dirname, "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");

@@ -1,7 +1,8 @@
 /**
- * Real servers on loopback for live verification: a DNS server (dns2) answering for the example
- * zone, and HTTPS/HTTP servers with certificates from a CA made at test time (@peculiar/x509 on
- * node's WebCrypto). Nothing here listens beyond 127.0.0.1 or connects anywhere else.
+ * Real servers on loopback for the live checks' tests and benchmark: a DNS server (dns2)
+ * answering for a zone, and HTTPS/HTTP servers with certificates from a CA made on the spot
+ * (@peculiar/x509 on node's WebCrypto). Nothing here listens beyond 127.0.0.1 or connects
+ * anywhere else. Uses development dependencies: run it from a checkout after `npm ci`.
  */
 import { webcrypto } from "node:crypto";
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
@@ -12,7 +13,7 @@ import { createSecureContext, type SecureContext } from "node:tls";
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import dns2 from "dns2";
-import { splitTxtStrings } from "../components/mail-auth/spf";
+import { splitTxtStrings } from "../../components/mail-auth/spf";
 
 // @peculiar/x509's types name the DOM's WebCrypto classes, which node:crypto implements under other names.
 type Key = webcrypto.CryptoKey;
