@@ -37,7 +37,7 @@ function secretLocations(config: LaunchReadyConfig): Record<string, string> {
 }
 
 function renderText(checks: EnvCheck[], heading: string): string {
-  const table = new Table({ head: ["Variable", "Status", "Detail"], wordWrap: true });
+  const table = new Table({ head: ["Variable", "Status", "Detail"], style: { head: [], border: [] }, wordWrap: true });
   for (const check of checks) table.push([check.target, check.status.toUpperCase(), check.detail]);
   const failed = checks.filter((check) => check.status === "fail").length;
   const verdict = checks.length === 0 ? "nothing to check: launch-ready:env declares no variables" : failed > 0 ? `FAIL: ${failed} variable${failed === 1 ? "" : "s"} missing or malformed` : "PASS";

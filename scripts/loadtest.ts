@@ -10,6 +10,8 @@ import { parseArgs } from "node:util";
 import Table from "cli-table3";
 import type { LiveCheck } from "../policies/live/live-checks";
 import { judgeBurst } from "../policies/live/live-load";
+import { ENDPOINT_BUDGET_KINDS, type EndpointBudgetKind } from "../stacks/config-schema";
+import { P95_BUDGET_MS, type BudgetedEndpoint } from "../stacks/performance-config";
 import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs, TARGET_OPTIONS, targetFromArgs } from "./lib/cli";
 import { burst } from "./lib/load";
 
@@ -25,11 +27,13 @@ const USAGE = `Usage: npm run loadtest -- --stack <name> | --config FILE [option
   --max-requests N        requests per burst at most (default 5000, at most ${MAX_REQUESTS_PER_BURST})
   --connect-to H1:P1:H2:P2  send connections for H1:P1 to H2:P2 (curl's meaning; repeatable)
   --ca FILE               also trust this CA certificate (PEM)
+  --target URL            load this one URL instead of the declared endpoints, even on a host the stack does not declare
+  --kind read|write|ai    the budget the --target is held to (default read)
   --timeout MS            per request (default 10000)
   --json                  print {"stack","checks":[{"id","target","status","detail"}],"bursts":[...]}
   --help                  show this help
 
-Only endpoints on hosts the stack declares are loaded.
+Only endpoints on hosts the stack declares are loaded, unless --target names one on purpose.
 Exit: 0 every budget holds, 1 a budget is blown, 2 usage or config error.`;
 
 function bounded(value: string | undefined, flag: string, fallback: number, max: number, json: boolean): number {
@@ -37,6 +41,21 @@ function bounded(value: string | undefined, flag: string, fallback: number, max:
   const number = Number(value);
   if (!Number.isInteger(number) || number < 1 || number > max) exitWithError(2, json, `${flag} "${value}" must be a whole number from 1 to ${max}`);
   return number;
+}
+
+/** `--target URL --kind K`: one GET held to the bar's budget for its kind. */
+function targetEndpoint(url: string, kind: string | undefined, stage: "prototype" | "launch", json: boolean): BudgetedEndpoint {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(url);
+  } catch {
+    // reported below
+  }
+  if (parsed?.protocol !== "https:") exitWithError(2, json, `--target "${url}" must be an absolute https:// URL`);
+  const budgetKind = (kind ?? "read") as EndpointBudgetKind;
+  if (!ENDPOINT_BUDGET_KINDS.includes(budgetKind)) exitWithError(2, json, `--kind "${kind}" must be one of ${ENDPOINT_BUDGET_KINDS.join(", ")}`);
+  const budget = P95_BUDGET_MS[stage][budgetKind];
+  return { index: -1, name: "target", url: parsed.href, method: "GET", kind: budgetKind, p95Ms: budget, barP95Ms: budget };
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -50,6 +69,8 @@ async function main(argv: string[]): Promise<void> {
         duration: { type: "string" },
         "max-requests": { type: "string" },
         ...TARGET_OPTIONS,
+        target: { type: "string" },
+        kind: { type: "string" },
         timeout: { type: "string" },
       },
       strict: true,
@@ -58,10 +79,11 @@ async function main(argv: string[]): Promise<void> {
   );
   const json = args.json;
   const { path, file, config } = stackConfigFromArgs(args, json, USAGE);
-  if (config.performance.endpoints.length === 0) exitWithError(2, json, `${path} declares no launch-ready:performance.endpoints; list the core endpoints and their budgets first`);
+  const endpoints = args.target ? [targetEndpoint(args.target, args.kind, config.performance.stage, json)] : config.performance.endpoints;
+  if (endpoints.length === 0) exitWithError(2, json, `${path} declares no launch-ready:performance.endpoints; list the core endpoints and their budgets first`);
   const declared = new Set(config.hosts.map((host) => host.fqdn));
-  const foreign = config.performance.endpoints.filter((endpoint) => !declared.has(new URL(endpoint.url).hostname));
-  if (foreign.length > 0) exitWithError(2, json, `refusing to load hosts the stack does not declare: ${foreign.map((e) => `${e.name} (${new URL(e.url).hostname})`).join(", ")}`);
+  const foreign = args.target ? [] : endpoints.filter((endpoint) => !declared.has(new URL(endpoint.url).hostname));
+  if (foreign.length > 0) exitWithError(2, json, `refusing to load hosts the stack does not declare: ${foreign.map((e) => `${e.name} (${new URL(e.url).hostname})`).join(", ")}; give --target URL to load one on purpose`);
 
   const levels = (args.levels ?? "25,50,100").split(",").map((level) => bounded(level.trim(), "--levels", 0, MAX_CONNECTIONS, json));
   const base = {
@@ -74,7 +96,7 @@ async function main(argv: string[]): Promise<void> {
   const checks: LiveCheck[] = [];
   const bursts = [];
   // One burst at a time: concurrent bursts would measure each other.
-  for (const endpoint of config.performance.endpoints) {
+  for (const endpoint of endpoints) {
     for (const connections of levels) {
       if (!json && process.stderr.isTTY) process.stderr.write(`burst: ${endpoint.name} with ${connections} connections for up to ${base.durationSeconds} s\n`);
       const stats = await burst(endpoint, { ...base, connections });
@@ -85,9 +107,9 @@ async function main(argv: string[]): Promise<void> {
   if (json) {
     process.stdout.write(`${JSON.stringify({ stack: file.stack, checks, bursts }, null, 2)}\n`);
   } else {
-    const table = new Table({ head: ["Endpoint", "Conns", "Requests", "p50 ms", "p95 ms", "p99 ms", "Errors", "Budget", "PERF-P95", "PERF-ERRORS"] });
+    const table = new Table({ head: ["Endpoint", "Conns", "Requests", "p50 ms", "p95 ms", "p99 ms", "Errors", "Budget", "PERF-P95", "PERF-ERRORS"], style: { head: [], border: [] } });
     for (const [i, b] of bursts.entries()) {
-      const endpoint = config.performance.endpoints.find((e) => e.name === b.endpoint)!;
+      const endpoint = endpoints.find((e) => e.name === b.endpoint)!;
       table.push([b.endpoint, b.connections, b.requests, b.p50Ms.toFixed(1), b.p95Ms.toFixed(1), b.p99Ms.toFixed(1), b.errors, `${endpoint.p95Ms} ms`, checks[2 * i].status, checks[2 * i + 1].status]);
     }
     process.stdout.write(`Load test of ${file.stack} (${config.environment}):\n${table.toString()}\n`);

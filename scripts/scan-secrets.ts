@@ -32,7 +32,7 @@ function renderText(report: RepoScanReport): string {
   const out: string[] = [];
   out.push(`SEC-NO-PLAINTEXT: scanned ${report.commits} commit${report.commits === 1 ? "" : "s"} and ${report.workingTreeFiles} working-tree file${report.workingTreeFiles === 1 ? "" : "s"} of ${report.repository}`);
   if (report.findings.length > 0) {
-    const table = new Table({ head: ["Rule", "File:line", "Where", "Preview", "Fingerprint"], wordWrap: true });
+    const table = new Table({ head: ["Rule", "File:line", "Where", "Preview", "Fingerprint"], style: { head: [], border: [] }, wordWrap: true });
     for (const f of report.findings) table.push([f.rule.replace(/^@secretlint\/secretlint-rule-/, "secretlint/"), `${f.file}:${f.line}`, where(f), f.preview, f.fingerprint]);
     out.push(table.toString());
     out.push(

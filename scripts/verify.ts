@@ -44,7 +44,7 @@ function positive(value: string | undefined, flag: string, fallback: number, jso
 }
 
 function renderText(checks: LiveCheck[], heading: string): string {
-  const table = new Table({ head: ["Status", "ID", "Target", "Detail"], wordWrap: true, colWidths: [8, 16, 40, 70] });
+  const table = new Table({ head: ["Status", "ID", "Target", "Detail"], style: { head: [], border: [] }, wordWrap: true, colWidths: [8, 20, 40, 70] });
   for (const check of checks) table.push([check.status === "fail" ? "FAIL" : check.status, check.id, check.target, check.detail]);
   const count = (status: string) => checks.filter((c) => c.status === status).length;
   return `${heading}\n${table.toString()}\nLive bar: ${count("pass")} pass, ${count("fail")} fail, ${count("warn")} warn, ${count("skip")} skip.`;

@@ -20,7 +20,7 @@ beforeAll(async () => {
   caPem = ca.certificate;
   servers = await startWebServers({
     certificates: {},
-    fallback: await ca.issue(["www.example.com", "api.example.com"]),
+    fallback: await ca.issue(["www.example.com", "api.example.com", "someone-else.example.net"]),
     tls: { minVersion: "TLSv1.2" },
     handler: (request, response) => {
       if (request.url === "/v1/projects" && request.method === "GET") return void setTimeout(() => response.writeHead(200).end("[]"), 350);
@@ -93,6 +93,14 @@ describe("npm run loadtest", () => {
     const refused = await loadtest(["--config", join(dir, "Pulumi.prod.yaml")]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("refusing to load hosts the stack does not declare: home (someone-else.example.net)");
+    const dirCa = join(dir, "ca.pem");
+    writeFileSync(dirCa, caPem);
+    const target = await loadtest([
+      "--config", join(dir, "Pulumi.prod.yaml"), "--target", "https://someone-else.example.net/", "--levels", "2", "--duration", "1", "--max-requests", "20",
+      "--connect-to", `:443:127.0.0.1:${servers.httpsPort}`, "--ca", dirCa,
+    ]);
+    expect(target.stdout).toMatch(/target\s*│\s*2\s*│/);
+    expect(target.code).toBe(0);
     const capped = await loadtest(["--stack", "prod", "--duration", "600"]);
     expect(capped.code).toBe(2);
     expect(capped.stderr).toContain('--duration "600" must be a whole number from 1 to 60');

@@ -131,6 +131,13 @@ describe("npm run verify against a good setup on loopback", () => {
     ]);
     expect(Object.keys(ids["AI-TIMEOUT"])).toHaveLength(13);
     expect(stdout).not.toContain(CANARY);
+
+    // The same run for a person: a table by bar ID and a closing count.
+    const human = await verifyCli(["--config", join(dir, "Pulumi.prod.yaml"), ...probeArgs(dns.port, servers, join(dir, "ca.pem"))]);
+    expect(human.stdout).toContain("Live verification of prod (production), example.com:");
+    expect(human.stdout).toMatch(/│ pass\s+│ TLS-STRICT\s+│ www\.example\.com/);
+    expect(human.stdout).toMatch(/Live bar: \d+ pass, 0 fail, 0 warn, \d+ skip\./);
+    expect(human.code).toBe(0);
     expect(ids["EDGE-RATE-LIMIT"]).toEqual(Object.fromEntries(["/auth/login", "/auth/password-reset", "/auth/signup", "/webhooks/stripe"].map((path) => [`https://api.example.com${path}`, "pass"])));
     expect(report.checks.find((c) => c.id === "MAIL-SPF")).toMatchObject({ target: "example.com", detail: "4 DNS lookups (limit 10), 0 void (limit 2)" });
     expect(Object.keys(ids["MON-UPTIME"])).toHaveLength(5);
