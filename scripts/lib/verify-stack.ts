@@ -77,7 +77,7 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
     const start = `${scheme}://${config.canonical.alternateFqdn}${CANONICAL_PROBE_PATH}`;
     probes.push(async () => {
       const hops = await follow(options, start);
-      if ("error" in hops) return [{ id: "DNS-CANONICAL", target: start, status: "fail", detail: `did not answer: ${hops.error}` }];
+      if ("error" in hops) return unanswered("DNS-CANONICAL", start, hops.error);
       return [judgeCanonicalRedirect(start, hops, config.canonical.fqdn)];
     });
   }
