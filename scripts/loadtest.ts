@@ -12,7 +12,7 @@ import type { LiveCheck } from "../policies/live/live-checks";
 import { judgeBurst } from "../policies/live/live-load";
 import { ENDPOINT_BUDGET_KINDS, type EndpointBudgetKind } from "../stacks/config-schema";
 import { P95_BUDGET_MS, type BudgetedEndpoint } from "../stacks/performance-config";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs, TARGET_OPTIONS, targetFromArgs } from "./lib/cli";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs, TARGET_OPTIONS, targetFromArgs, wholeNumberFlag } from "./lib/cli";
 import { burst } from "./lib/load";
 
 /** Bounds that keep a load test from becoming an attack on someone's production. */
@@ -35,13 +35,6 @@ const USAGE = `Usage: npm run loadtest -- --stack <name> | --config FILE [option
 
 Only endpoints on hosts the stack declares are loaded, unless --target names one on purpose.
 Exit: 0 every budget holds, 1 a budget is blown, 2 usage or config error.`;
-
-function bounded(value: string | undefined, flag: string, fallback: number, max: number, json: boolean): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1 || number > max) exitWithError(2, json, `${flag} "${value}" must be a whole number from 1 to ${max}`);
-  return number;
-}
 
 /** `--target URL --kind K`: one GET held to the bar's budget for its kind. */
 function targetEndpoint(url: string, kind: string | undefined, stage: "prototype" | "launch", json: boolean): BudgetedEndpoint {
@@ -85,12 +78,12 @@ async function main(argv: string[]): Promise<void> {
   const foreign = args.target ? [] : endpoints.filter((endpoint) => !declared.has(new URL(endpoint.url).hostname));
   if (foreign.length > 0) exitWithError(2, json, `refusing to load hosts the stack does not declare: ${foreign.map((e) => `${e.name} (${new URL(e.url).hostname})`).join(", ")}; give --target URL to load one on purpose`);
 
-  const levels = (args.levels ?? "25,50,100").split(",").map((level) => bounded(level.trim(), "--levels", 0, MAX_CONNECTIONS, json));
+  const levels = (args.levels ?? "25,50,100").split(",").map((level) => wholeNumberFlag(level.trim(), "--levels", 0, json, MAX_CONNECTIONS));
   const base = {
     ...targetFromArgs(args, json),
-    timeoutMs: bounded(args.timeout, "--timeout", 10_000, 120_000, json),
-    durationSeconds: bounded(args.duration, "--duration", 10, MAX_DURATION_SECONDS, json),
-    maxRequests: bounded(args["max-requests"], "--max-requests", 5000, MAX_REQUESTS_PER_BURST, json),
+    timeoutMs: wholeNumberFlag(args.timeout, "--timeout", 10_000, json, 120_000),
+    durationSeconds: wholeNumberFlag(args.duration, "--duration", 10, json, MAX_DURATION_SECONDS),
+    maxRequests: wholeNumberFlag(args["max-requests"], "--max-requests", 5000, json, MAX_REQUESTS_PER_BURST),
   };
 
   const checks: LiveCheck[] = [];

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import Table from "cli-table3";
 import { AI_PROBE_PROMPTS } from "../policies/live/ai-probes";
 import type { LiveCheck } from "../policies/live/live-checks";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs, TARGET_OPTIONS, targetFromArgs } from "./lib/cli";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs, TARGET_OPTIONS, targetFromArgs, wholeNumberFlag } from "./lib/cli";
 import { DEFAULT_RESOLVERS, parseResolver, ProbeUsageError } from "./lib/probes";
 import { verifyStack } from "./lib/verify-stack";
 
@@ -35,13 +35,6 @@ MAIL-PARKED, MON-UPTIME (each monitored URL answers now), with --burst EDGE-RATE
 --ai-probes AI-TIMEOUT.
 Mail records are read through the first resolver.
 Exit: 0 nothing mandatory fails, 1 a mandatory check fails, 2 usage or config error.`;
-
-function positive(value: string | undefined, flag: string, fallback: number, json: boolean): number {
-  if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1) exitWithError(2, json, `${flag} "${value}" must be a whole number of at least 1`);
-  return number;
-}
 
 function renderText(checks: LiveCheck[], heading: string): string {
   const table = new Table({ head: ["Status", "ID", "Target", "Detail"], style: { head: [], border: [] }, wordWrap: true, colWidths: [8, 20, 40, 70] });
@@ -88,8 +81,8 @@ async function main(argv: string[]): Promise<void> {
     burst: args.burst,
     aiProbes: args["ai-probes"],
     ...(canary ? { canary } : {}),
-    concurrency: positive(args.concurrency, "--concurrency", 8, json),
-    timeoutMs: positive(args.timeout, "--timeout", 10_000, json),
+    concurrency: wholeNumberFlag(args.concurrency, "--concurrency", 8, json),
+    timeoutMs: wholeNumberFlag(args.timeout, "--timeout", 10_000, json),
     onProgress: progress ? (done, total) => process.stderr.write(`\rverifying: ${done}/${total} probes`) : undefined,
   });
   if (progress) process.stderr.write("\n");

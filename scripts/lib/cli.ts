@@ -74,3 +74,13 @@ export function targetFromArgs(args: { "connect-to"?: string[]; ca?: string }, j
     exitWithError(2, json, `--ca ${args.ca} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
 }
+
+/** A whole-number flag from 1 up to `max` (no ceiling when omitted); anything else exits 2 naming the flag. */
+export function wholeNumberFlag(value: string | undefined, flag: string, fallback: number, json: boolean, max = Infinity): number {
+  if (value === undefined) return fallback;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > max) {
+    exitWithError(2, json, `${flag} "${value}" must be a whole number ${max === Infinity ? "of at least 1" : `from 1 to ${max}`}`);
+  }
+  return number;
+}
