@@ -8,7 +8,7 @@ import * as hdr from "hdr-histogram-js";
 import type { BurstStats } from "../../policies/live/live-load";
 import { probeBody } from "../../policies/live/ai-probes";
 import type { BudgetedEndpoint } from "../../stacks/performance-config";
-import { route, type ProbeOptions } from "./probes";
+import { route, trusted, type ProbeOptions } from "./probes";
 
 /** What an AI endpoint is asked under load: an ordinary request, not a probe. */
 const LOAD_PROMPT = "Summarise my week in three sentences.";
@@ -34,7 +34,8 @@ export async function burst(endpoint: BudgetedEndpoint, options: BurstOptions): 
       ? { body: probeBody(endpoint, LOAD_PROMPT) ?? endpoint.body, headers: { host: url.host, "content-type": "application/json" } }
       : { headers: { host: url.host } }),
     servername: url.hostname,
-    tlsOptions: options.ca ? { ca: options.ca } : {},
+    // --ca adds to the bundled roots, as in verify; a bare `ca` would replace them.
+    tlsOptions: options.ca ? { ca: trusted(options) } : {},
     connections: options.connections,
     duration: options.durationSeconds,
     maxOverallRequests: Math.max(options.maxRequests, options.connections),

@@ -42,7 +42,8 @@ export function route(options: ProbeOptions, host: string, port: number): { host
   return rule ? { host: rule.toHost, port: rule.toPort } : { host, port };
 }
 
-function trusted(options: ProbeOptions): string[] | undefined {
+/** The CAs a connection trusts: Node's bundled roots plus --ca, never --ca alone. */
+export function trusted(options: ProbeOptions): string[] | undefined {
   return options.ca ? [...rootCertificates, options.ca] : undefined;
 }
 
