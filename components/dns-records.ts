@@ -44,7 +44,8 @@ export class DnsRecords extends pulumi.ComponentResource {
           zoneId: args.zoneId,
           name: record.name,
           type: record.type,
-          content: record.content,
+          // Cloudflare reads CAA and SRV values from data; their content is derived from it.
+          ...(record.data ? { data: record.data } : { content: record.content }),
           proxied: record.proxied,
           ...(record.priority === undefined ? {} : { priority: record.priority }),
           ttl: record.ttl,

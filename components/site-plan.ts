@@ -3,7 +3,8 @@
  * components create. No Pulumi here, so the components, the policies and live verification all
  * derive "what should exist" from the same functions.
  */
-import type { DeclaredHost, LaunchReadyConfig } from "../stacks/stack-config";
+import { createHash } from "node:crypto";
+import type { DeclaredHost, DeclaredRecord, LaunchReadyConfig } from "../stacks/stack-config";
 import type { HostPurpose, TlsSettings } from "../stacks/config-schema";
 import { allOf, hostIn, hostIs, OVER_HTTPS, pathIs, urlWithRequestPath } from "./rules-expression";
 
@@ -12,8 +13,10 @@ export interface PlannedRecord {
   logicalName: string;
   /** Fully qualified name, as Cloudflare stores and returns it. */
   name: string;
-  type: "A" | "AAAA" | "CNAME" | "TXT" | "MX";
+  type: "A" | "AAAA" | "CNAME" | "TXT" | "MX" | "CAA" | "SRV" | "NS";
+  /** The value in zone-file form; for CAA and SRV, Cloudflare takes `data` instead. */
   content: string;
+  data?: DeclaredRecord["data"];
   /** MX preference; only MX records have one. */
   priority?: number;
   proxied: boolean;
@@ -71,6 +74,43 @@ export function planHostRecords(host: DeclaredHost, environment: string): Planne
 export function planDnsRecords(config: LaunchReadyConfig): PlannedRecord[] {
   return config.hosts
     .flatMap((host) => planHostRecords(host, config.environment))
+    .sort((a, b) => (a.logicalName < b.logicalName ? -1 : a.logicalName > b.logicalName ? 1 : 0));
+}
+
+/** What names a declared record among others of its type at its name, from its value alone. */
+function extraRecordLabel(record: DeclaredRecord): string {
+  switch (record.type) {
+    case "TXT":
+      // Verification strings are long and opaque; a digest keeps the name short and stable.
+      return createHash("sha256").update(record.content).digest("hex").slice(0, 12);
+    case "CAA": {
+      const data = record.data as { tag: string; value: string };
+      return `${data.tag}-${data.value.replace(/[^A-Za-z0-9.@-]+/g, "_")}`;
+    }
+    case "SRV": {
+      const data = record.data as { port: number; target: string };
+      return `${data.target}-${data.port}`;
+    }
+    default:
+      return record.content;
+  }
+}
+
+/** The records of `launch-ready:records`, sorted by logical name. */
+export function planExtraRecords(config: LaunchReadyConfig): PlannedRecord[] {
+  return config.records
+    .map((record): PlannedRecord => ({
+      logicalName: record.type === "CNAME" ? `${record.name}-CNAME` : `${record.name}-${record.type}-${extraRecordLabel(record)}`,
+      name: record.name,
+      type: record.type,
+      content: record.content,
+      ...(record.data ? { data: record.data } : {}),
+      ...(record.priority === undefined ? {} : { priority: record.priority }),
+      proxied: false,
+      ttl: record.ttl,
+      comment: recordComment(config.environment, record.comment),
+      purpose: record.type === "MX" ? "mail" : "other",
+    }))
     .sort((a, b) => (a.logicalName < b.logicalName ? -1 : a.logicalName > b.logicalName ? 1 : 0));
 }
 

@@ -60,6 +60,8 @@ export interface BarContext {
    * opens them (PULUMI_CONFIG_PASSPHRASE); undefined when none is at hand.
    */
   secureDigests?: () => SecureValueDigests | undefined;
+  /** The day judged (YYYY-MM-DD), for dated facts such as a domain's renewal; today when absent. */
+  today?: string;
 }
 
 export interface BarRule {
@@ -131,16 +133,17 @@ export interface BarResult {
 /** Runs every rule over the declared resources, the way the pack would, and applies waivers. */
 export async function evaluateBar(rules: readonly BarRule[], resources: readonly DeclaredResource[], context: BarContext & { config: LaunchReadyConfig }, on: string): Promise<BarResult[]> {
   const { config } = context;
+  const judged = { ...context, today: on };
   const results: BarResult[] = [];
   for (const rule of rules) {
     const verdicts: Verdict[] = [];
     if (rule.checkResource) {
       for (const resource of resources) {
-        if (rule.resourceTypes?.includes(resource.type)) verdicts.push(rule.checkResource(resource, context));
+        if (rule.resourceTypes?.includes(resource.type)) verdicts.push(rule.checkResource(resource, judged));
       }
     }
-    if (rule.checkStack) verdicts.push(...rule.checkStack(resources, context));
-    if (rule.checkStackAsync) verdicts.push(...(await rule.checkStackAsync(resources, context)));
+    if (rule.checkStack) verdicts.push(...rule.checkStack(resources, judged));
+    if (rule.checkStackAsync) verdicts.push(...(await rule.checkStackAsync(resources, judged)));
 
     const waiver = activeWaiver(config.waivers, rule.id, on);
     const failures = verdicts.filter((v): v is Extract<Verdict, { status: "fail" }> => v.status === "fail");

@@ -128,3 +128,10 @@ export const MAX_EXPRESSION_LENGTH = 4096;
 
 /** Cloudflare's upper bound for a DNS record TTL, in seconds, on every plan. */
 export const MAXIMUM_RECORD_TTL = 86400;
+
+/** Why a DNS-only record's TTL is refused on a plan, or undefined when Cloudflare takes it (1 is automatic). */
+export function recordTtlProblem(ttl: number, plan: CloudflarePlan): string | undefined {
+  const minimum = PLAN_LIMITS[plan].minimumRecordTtl;
+  if (ttl === 1 || (ttl >= minimum && ttl <= MAXIMUM_RECORD_TTL)) return undefined;
+  return `is ${ttl}; on the ${plan} plan a TTL is ${minimum} to ${MAXIMUM_RECORD_TTL} seconds, or 1 for automatic`;
+}

@@ -268,6 +268,9 @@ export const emailSchema = z.strictObject({
     })
     .optional(),
   parked: z.array(hostName).default([]).meta({ description: "Names that send no mail: each gets v=spf1 -all, DMARC p=reject and a null MX (MAIL-PARKED)." }),
+  spfAll: z.enum(["~all", "-all"]).default("~all").meta({
+    description: "How SPF records end: ~all (soft fail; DMARC decides) or -all (receivers reject what SPF does not authorise). @default ~all",
+  }),
 });
 
 /** Names of secrets and environment variables: what an app reads from its environment. */
@@ -374,6 +377,103 @@ export const performanceSchema = z.strictObject({
     .meta({ description: "Core endpoints with p95 budgets (PERF-P95), measured by npm run loadtest." }),
 });
 
+/**
+ * A record name that may hold service labels (`_sip._tls`, `_acme-challenge`, `google._domainkey`):
+ * "@", one label, or a full name inside the zone. Whether it lies inside the zone is checked later.
+ */
+const recordName = z.string().trim().min(1).meta({
+  description: 'Record name: "@" for the apex, a name relative to the zone ("_acme-challenge", "_sip._tls", "*.preview"), or a full name inside the zone ("_sip._tls.example.com").',
+  examples: ["@", "_github-pages-challenge-example", "_sip._tls.example.com"],
+});
+const recordTtl = z.number().int().optional().meta({ description: "TTL in seconds (60 to 86400; 30 on Enterprise; 1 for automatic). @default 300" });
+const recordComment = z.string().max(60).optional().meta({ description: "Why the record exists; stored with it, after the kit's own note." });
+const recordHost = z.string().trim().min(1).meta({ description: "A host name (absolute; a trailing dot is optional).", examples: ["sipdir.online.lync.com"] });
+const port = z.number().int().min(0).max(65535);
+
+export const EXTRA_RECORD_TYPES = ["TXT", "MX", "CAA", "SRV", "NS", "CNAME"] as const;
+export const CAA_TAGS = ["issue", "issuewild", "iodef", "issuemail", "issuevmc"] as const;
+
+/**
+ * Records that are neither a host nor mail authentication: domain verification, CAA, SRV,
+ * subdomain delegation, mail for a subdomain. Each is declared on purpose (DNS-SUBDOMAINS).
+ */
+export const extraRecordSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("TXT"),
+    name: recordName,
+    content: z.string().min(1).max(2048).meta({ description: "The text, without quotes; long values are split into 255-character strings by Cloudflare.", examples: ["google-site-verification=abc123"] }),
+    ttl: recordTtl,
+    comment: recordComment,
+  }),
+  z.strictObject({ type: z.literal("MX"), name: recordName, content: recordHost, priority: port.meta({ description: "MX preference: lower is tried first." }), ttl: recordTtl, comment: recordComment }),
+  z.strictObject({
+    type: z.literal("CAA"),
+    name: recordName,
+    flags: z.union([z.literal(0), z.literal(128)]).default(0).meta({ description: "0, or 128 (critical). @default 0" }),
+    tag: z.enum(CAA_TAGS).meta({ description: "issue: who may issue certificates; issuewild: wildcard certificates; iodef: where to report violations." }),
+    value: z.string().min(1).max(255).meta({ examples: ["letsencrypt.org", "mailto:security@example.com"] }),
+    ttl: recordTtl,
+    comment: recordComment,
+  }),
+  z.strictObject({
+    type: z.literal("SRV"),
+    name: recordName.meta({ description: "_service._proto, or its full name inside the zone.", examples: ["_sip._tls.example.com"] }),
+    priority: port,
+    weight: port,
+    port,
+    target: recordHost,
+    ttl: recordTtl,
+    comment: recordComment,
+  }),
+  z.strictObject({ type: z.literal("NS"), name: recordName.meta({ description: "A subdomain delegated to other name servers (never the apex)." }), content: recordHost, ttl: recordTtl, comment: recordComment }),
+  z.strictObject({
+    type: z.literal("CNAME"),
+    name: recordName.meta({ description: "A service or verification name with an underscore label (_acme-challenge, s1._domainkey); web hosts belong in launch-ready:hosts." }),
+    content: recordHost,
+    ttl: recordTtl,
+    comment: recordComment,
+  }),
+]);
+
+export const ACCESS_SYSTEMS = ["cloudflare", "aws", "email", "pulumi", "hosting", "monitoring", "other"] as const;
+export type AccessSystem = (typeof ACCESS_SYSTEMS)[number];
+
+export const handoverSchema = z.strictObject({
+  contacts: z
+    .array(
+      z.strictObject({
+        role: z.string().trim().min(2).max(80).meta({ examples: ["Founder, account owner", "On-call engineer"] }),
+        name: z.string().trim().min(2).max(80),
+        email: z.email(),
+        phone: z.string().regex(/^\+?[0-9][0-9 ()-]{5,19}$/, "must be a phone number such as +44 20 7946 0000").optional(),
+      }),
+    )
+    .default([])
+    .meta({ description: "Who to call when something breaks, first contact first (OPS-HANDOVER)." }),
+  registrar: z
+    .strictObject({
+      name: z.string().trim().min(2).max(80).meta({ examples: ["Cloudflare Registrar", "Namecheap"] }),
+      account: z.string().trim().min(2).max(120).optional().meta({ description: "The login or account ID at the registrar." }),
+      owner: z.string().trim().min(2).max(120).meta({ description: "Who holds the registrar account.", examples: ["founder@example.com"] }),
+      renews: z.iso.date({ error: "must be a date written YYYY-MM-DD" }).meta({ description: "When the domain registration must be renewed.", examples: ["2027-06-01"] }),
+      autoRenew: z.boolean().default(false).meta({ description: "Auto-renew is on, with a card that will still be valid. @default false" }),
+    })
+    .optional()
+    .meta({ description: "Where the domain is registered and when it must be renewed (OPS-HANDOVER)." }),
+  access: z
+    .array(
+      z.strictObject({
+        system: z.enum(ACCESS_SYSTEMS).meta({ description: "cloudflare | aws | email (the mail provider) | pulumi (the state backend) | hosting | monitoring | other" }),
+        name: z.string().trim().min(2).max(80).meta({ examples: ["AWS production account", "Google Workspace", "Vercel team"] }),
+        account: z.string().trim().min(2).max(120).optional().meta({ description: "Account ID, URL or login: never a password or token.", examples: ["123456789012", "s3://example-com-pulumi-state"] }),
+        owner: z.string().trim().min(2).max(120).meta({ description: "Who holds the account and can grant access." }),
+        notes: z.string().trim().max(300).optional(),
+      }),
+    )
+    .default([])
+    .meta({ description: "The access inventory: every account the stack depends on and who owns it (OPS-HANDOVER)." }),
+});
+
 /** Every `launch-ready:*` key, without the namespace. */
 export const stackConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS).meta({ description: "Which environment this stack is; production gets the strictest defaults and protection." }),
@@ -394,6 +494,11 @@ export const stackConfigSchema = z.strictObject({
   monitoring: monitoringSchema.prefault({}).meta({ description: "Uptime checks on what customers touch, alerting a person (MON-UPTIME, MON-DETECT-5MIN, MON-HUMAN)." }),
   performance: performanceSchema.prefault({}).meta({ description: "p95 budgets of core endpoints and the error budget (PERF-P95, PERF-ERRORS, AI-TIMEOUT)." }),
   env: z.array(envVarSchema).default([]).meta({ description: "The environment variables the app needs (the env manifest): npm run check:env checks them, .env.example lists them." }),
+  records: z
+    .array(extraRecordSchema)
+    .default([])
+    .meta({ description: "Other records the zone needs (verification TXT, CAA, SRV, delegations, a subdomain's MX), each declared on purpose." }),
+  handover: handoverSchema.prefault({}).meta({ description: "Contacts, registrar and access inventory for the generated handover (npm run handover)." }),
   waivers: z.array(waiverSchema).default([]).meta({ description: "Written exceptions to the minimum bar, each with a reason, an owner and an expiry date. Listed in the plan and the handover." }),
 });
 
@@ -407,3 +512,5 @@ export type SecretFields = z.output<typeof secretSchema>;
 export type EnvVarFields = z.output<typeof envVarSchema>;
 export type MonitoringFields = z.output<typeof monitoringSchema>;
 export type PerformanceFields = z.output<typeof performanceSchema>;
+export type ExtraRecordFields = z.output<typeof extraRecordSchema>;
+export type HandoverFields = z.output<typeof handoverSchema>;

@@ -34,6 +34,8 @@ export interface EmailConfig {
   dmarc?: EmailFields["dmarc"];
   /** Fully qualified names that send no mail; the apex is one when it neither sends nor receives. */
   parked: string[];
+  /** How every sending name's SPF record ends. */
+  spfAll: "~all" | "-all";
 }
 
 
@@ -110,5 +112,5 @@ export function resolveEmail(fields: EmailFields, zone: string, hostByFqdn: Map<
     if (previous && step.from <= previous.from) problems.push(problem(["email", "dmarc", "ramp", index, "from"], `is ${step.from}, not after the step before it (${previous.from}); list the steps in date order`));
   });
 
-  return { sending: [...byDomain.values()].sort((a, b) => (a.domain < b.domain ? -1 : 1)), inboundMx, dmarc: fields.dmarc, parked: [...parked].sort() };
+  return { sending: [...byDomain.values()].sort((a, b) => (a.domain < b.domain ? -1 : 1)), inboundMx, dmarc: fields.dmarc, parked: [...parked].sort(), spfAll: fields.spfAll };
 }

@@ -126,3 +126,45 @@ export function isPublicAddress(address: string): boolean {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(address)?.[1];
   return mapped ? isPublicAddress(mapped) : !NON_PUBLIC.check(address, "ipv6");
 }
+
+/** A label of a record name: service labels (`_sip`, `_domainkey`) may use underscores. */
+const RECORD_LABEL = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/;
+
+/**
+ * Resolves the name of a record that is not a host (`_acme-challenge`, `_sip._tls.example.com`)
+ * the way hosts are resolved, but letting labels hold underscores. A leading `*` label is
+ * returned as is: whether a wildcard is allowed depends on a waiver, judged by the caller.
+ */
+export function resolveRecordNameInZone(name: string, zone: string): NameResult {
+  const absolute = name.trim().endsWith(".");
+  const raw = name.trim().replace(/\.$/, "");
+  if (raw === "@" || raw === "") return raw === "@" ? { ok: true, value: zone } : { ok: false, problem: "is empty" };
+  const ascii = /[^\x00-\x7f]/.test(raw) ? domainToASCII(raw) : raw.toLowerCase();
+  if (ascii === "") return { ok: false, problem: "is not a valid internationalised domain name" };
+  const labels = ascii.split(".");
+  for (const [position, label] of labels.entries()) {
+    if (label === "*" && position === 0) continue;
+    if (label === "") return { ok: false, problem: "has an empty label (two dots in a row)" };
+    if (label.length > MAX_LABEL_LENGTH) return { ok: false, problem: `has the label "${label}" of ${label.length} characters; a label is at most ${MAX_LABEL_LENGTH}` };
+    if (!RECORD_LABEL.test(label)) return { ok: false, problem: `has the label "${label}": a record name label holds letters, digits, hyphens and underscores` };
+  }
+  // Service and wildcard names (`_sip._tls`, `*.preview`) are written relative to the zone, as in
+  // zone files; another dotted name is taken as absolute, so `status.other.org` is refused, not
+  // silently made into status.other.org.example.com.
+  const relative = !absolute && (labels.length === 1 || labels[0] === "*" || labels.some((label) => label.startsWith("_")));
+  const fqdn = ascii === zone || ascii.endsWith(`.${zone}`) ? ascii : relative ? `${ascii}.${zone}` : undefined;
+  if (!fqdn) return { ok: false, problem: `is outside the zone ${zone}; write a name relative to the zone ("_acme-challenge", "_sip._tls"), "@" for the apex, or a full name ending in .${zone}` };
+  if (fqdn.length > MAX_NAME_LENGTH) return { ok: false, problem: `makes ${fqdn}, ${fqdn.length} characters long; a DNS name is at most ${MAX_NAME_LENGTH}` };
+  return { ok: true, value: fqdn };
+}
+
+/** A record's target host in the lower-case form Cloudflare returns, without the trailing dot; "." stays "." (no service). */
+export function normalizeTargetHost(target: string): NameResult {
+  const raw = target.trim();
+  if (raw === ".") return { ok: true, value: "." };
+  const resolved = toAsciiHostname(raw);
+  if (resolved.ok || !/_/.test(raw)) return resolved;
+  // Targets such as s1.domainkey.u123.wl.sendgrid.net are plain; a few providers use service labels.
+  const labels = raw.replace(/\.$/, "").toLowerCase().split(".");
+  return labels.every((label) => RECORD_LABEL.test(label)) ? { ok: true, value: labels.join(".") } : resolved;
+}

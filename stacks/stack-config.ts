@@ -4,12 +4,13 @@
  * plan, and later live verification. No Pulumi here: callers hand in the raw key/value map.
  */
 import { formatConfigPath, problem, problemsFromIssues, type ConfigProblem, type PathSegment } from "./config-problems";
-import { MAXIMUM_RECORD_TTL, PLAN_LIMITS, type CloudflarePlan } from "./cloudflare-plans";
+import { PLAN_LIMITS, recordTtlProblem, type CloudflarePlan } from "./cloudflare-plans";
 import { resolveEdge, type EdgeConfig } from "./edge-config";
 import { resolveEmail, type EmailConfig } from "./email-config";
 import { resolveMonitoring, type MonitoringConfig } from "./monitoring-config";
 import { resolvePerformance, type PerformanceConfig } from "./performance-config";
 import { resolveEnv, resolveSecrets, type DeclaredEnvVar, type SecretsConfig } from "./secrets-config";
+import { resolveRecords, type DeclaredRecord } from "./records-config";
 import { classifyTarget, resolveHostInZone, toAsciiZoneName, type RecordTarget } from "./hostnames";
 import { BAR_IDS, isBarId } from "./minimum-bar";
 import {
@@ -18,6 +19,7 @@ import {
   stackConfigSchema,
   type Environment,
   type HostPurpose,
+  type HandoverFields,
   type StackConfigFields,
   type TlsSettings,
   type Waiver,
@@ -30,6 +32,7 @@ export type { EmailConfig, SendingName } from "./email-config";
 export type { DeclaredEnvVar, DeclaredSecret, SecretsConfig } from "./secrets-config";
 export type { DeclaredMonitor, MonitoringConfig } from "./monitoring-config";
 export type { BudgetedEndpoint, PerformanceConfig } from "./performance-config";
+export type { DeclaredRecord } from "./records-config";
 
 export interface DeclaredHost {
   /** Position in `launch-ready:hosts`, for error messages only; never used to name resources. */
@@ -78,6 +81,10 @@ export interface LaunchReadyConfig {
   performance: PerformanceConfig;
   /** The env manifest: every variable the app reads, in every environment. */
   env: DeclaredEnvVar[];
+  /** Records that are neither hosts nor mail authentication: verification, CAA, SRV, delegations. */
+  records: DeclaredRecord[];
+  /** Contacts, registrar and access inventory, for the handover. */
+  handover: HandoverFields;
   waivers: Waiver[];
 }
 
@@ -134,7 +141,7 @@ function resolve(fields: StackConfigFields): ParseResult {
     const records = resolveTargets(host.target, name.value, at("target"), problems);
     if (!records) return;
     const proxied = host.proxied ?? PROXIED_BY_DEFAULT.has(host.purpose);
-    const ttl = resolveTtl(host.ttl, proxied, limits.minimumRecordTtl, fields.zone.plan, at("ttl"), problems);
+    const ttl = resolveTtl(host.ttl, proxied, fields.zone.plan, at("ttl"), problems);
     const declared: DeclaredHost = { index, name: host.name, fqdn: name.value, purpose: host.purpose, proxied, ttl, records, comment: host.comment };
     hosts.push(declared);
     hostByFqdn.set(declared.fqdn, declared);
@@ -149,6 +156,11 @@ function resolve(fields: StackConfigFields): ParseResult {
     );
   }
 
+  const records = resolveRecords(
+    fields.records,
+    { zone, plan: fields.zone.plan, hostIndexByName: new Map(hosts.map((host) => [host.fqdn, host.index])), wildcardWaived, defaultTtl: DEFAULT_DNS_ONLY_TTL },
+    problems,
+  );
   const edge = resolveEdge(fields.edge, zone, fields.zone.plan, hostByFqdn, problems);
   const email = resolveEmail(fields.email, zone, hostByFqdn, problems);
   const secrets = resolveSecrets(fields.secrets, fields.secretStore, fields.secretValues, problems);
@@ -175,6 +187,8 @@ function resolve(fields: StackConfigFields): ParseResult {
       monitoring,
       performance,
       env,
+      records,
+      handover: fields.handover,
       waivers,
     },
   };
@@ -238,13 +252,10 @@ function resolveTargets(target: string | string[], fqdn: string, at: PathSegment
   return valid ? records : undefined;
 }
 
-function resolveTtl(ttl: number | undefined, proxied: boolean, minimum: number, plan: CloudflarePlan, at: PathSegment[], problems: ConfigProblem[]): number {
+function resolveTtl(ttl: number | undefined, proxied: boolean, plan: CloudflarePlan, at: PathSegment[], problems: ConfigProblem[]): number {
   if (ttl === undefined) return proxied ? AUTOMATIC_TTL : DEFAULT_DNS_ONLY_TTL;
-  if (proxied && ttl !== AUTOMATIC_TTL) {
-    problems.push(problem(at, `is ${ttl}, but the host is proxied and Cloudflare answers proxied names with its own TTL; remove ttl (or set proxied: false)`));
-  } else if (ttl !== AUTOMATIC_TTL && (ttl < minimum || ttl > MAXIMUM_RECORD_TTL)) {
-    problems.push(problem(at, `is ${ttl}; on the ${plan} plan a TTL is ${minimum} to ${MAXIMUM_RECORD_TTL} seconds, or 1 for automatic`));
-  }
+  const refused = proxied && ttl !== AUTOMATIC_TTL ? `is ${ttl}, but the host is proxied and Cloudflare answers proxied names with its own TTL; remove ttl (or set proxied: false)` : recordTtlProblem(ttl, plan);
+  if (refused) problems.push(problem(at, refused));
   return ttl;
 }
 

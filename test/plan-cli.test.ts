@@ -41,7 +41,8 @@ describe.each(EXAMPLE_STACKS)("plan --stack %s --json", (stack) => {
     // dev keeps its one generated secret in Parameter Store; staging and prod use Secrets Manager.
     const secretStore = stack === "dev" ? { "aws:ssm/parameter:Parameter": 1 } : { "aws:secretsmanager/secret:Secret": 2, "aws:secretsmanager/secretVersion:SecretVersion": 2 };
     expect(report.summary.byType).toEqual({
-      "cloudflare:index/dnsRecord:DnsRecord": stack === "prod" ? 11 : 10,
+      // prod also declares a site-verification TXT and a CAA iodef record under launch-ready:records.
+      "cloudflare:index/dnsRecord:DnsRecord": stack === "prod" ? 13 : 10,
       "cloudflare:index/ruleset:Ruleset": 6,
       "cloudflare:index/zoneSetting:ZoneSetting": 6,
       "random:index/randomPassword:RandomPassword": 1,
@@ -74,7 +75,7 @@ describe("plan, human output", () => {
     expect(stdout).toContain("GET https://www.example.com/ every 30 s, down after 3 failures");
     expect(stdout).toContain("HealthCheckStatus < 1 for 1 x 60 s in us-east-1");
     expect(stdout).toContain(
-      "Summary: 40 resources to create (5 aws.cloudwatch.MetricAlarm, 5 aws.route53.HealthCheck, 2 aws.secretsmanager.Secret, 2 aws.secretsmanager.SecretVersion, 1 aws.sns.Topic, 1 aws.sns.TopicSubscription, 11 cloudflare.DnsRecord, 6 cloudflare.Ruleset, 6 cloudflare.ZoneSetting, 1 random.RandomPassword) in 9 components; 25 protected",
+      "Summary: 42 resources to create (5 aws.cloudwatch.MetricAlarm, 5 aws.route53.HealthCheck, 2 aws.secretsmanager.Secret, 2 aws.secretsmanager.SecretVersion, 1 aws.sns.Topic, 1 aws.sns.TopicSubscription, 13 cloudflare.DnsRecord, 6 cloudflare.Ruleset, 6 cloudflare.ZoneSetting, 1 random.RandomPassword) in 9 components; 27 protected",
     );
   });
 

@@ -74,7 +74,7 @@ describe("production protection (OPS-PROTECT)", () => {
   test("every DNS record, ruleset, zone setting and stored secret of production is protected; generated values, secret versions and monitors are not", async () => {
     const run = await runProgram(exampleConfig("prod"));
     const custom = run.resources.filter((r) => r.custom);
-    expect(custom.length).toBe(40);
+    expect(custom.length).toBe(42);
     // Rotating a secret replaces its value and version, and monitors hold no state worth keeping: protecting them would only get in the way.
     expect(custom.filter((r) => opsProtect.resourceTypes!.includes(r.type)).every((r) => r.protect)).toBe(true);
     expect([...new Set(custom.filter((r) => !r.protect).map((r) => r.type))].sort()).toEqual([

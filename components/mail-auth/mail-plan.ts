@@ -37,7 +37,7 @@ export function planMailRecords(config: LaunchReadyConfig, day: string): Planned
   const records: PlannedRecord[] = [];
   for (const mx of email.inboundMx) records.push(mailRecord(config, zone.domain, "MX", mx.host, mx.host, mx.priority));
   for (const sending of email.sending) {
-    records.push(mailRecord(config, sending.domain, "TXT", spfRecord(sending.includes, sending.addresses, "~all"), "spf"));
+    records.push(mailRecord(config, sending.domain, "TXT", spfRecord(sending.includes, sending.addresses, email.spfAll), "spf"));
     for (const sender of sending.senders) {
       for (const key of sender.dkim) records.push(mailRecord(config, `${key.selector}._domainkey.${sending.domain}`, key.type, key.value, "dkim"));
     }

@@ -38,7 +38,8 @@ export const dnsSane: BarRule = {
     for (const [name, atName] of byName) {
       const seen = new Set<string>();
       for (const record of atName) {
-        const key = `${String(record.props.type)} ${String(record.props.content)}`;
+        // CAA and SRV records carry their value in data, not content.
+        const key = `${String(record.props.type)} ${record.props.content === undefined ? JSON.stringify(record.props.data) : String(record.props.content)}`;
         if (seen.has(key)) verdicts.push(fail(`${name} declares the record ${key} twice; keep one`, { urn: record.urn, configPath: "launch-ready:hosts" }));
         seen.add(key);
       }

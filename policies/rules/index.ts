@@ -18,6 +18,7 @@ import { mailSpf } from "./mail-spf";
 import { monDetect5min } from "./mon-detect-5min";
 import { monHuman } from "./mon-human";
 import { monUptime } from "./mon-uptime";
+import { opsHandover } from "./ops-handover";
 import { opsProtect } from "./ops-protect";
 import { aiTimeout, perfErrors, perfP95 } from "./perf-budgets";
 import { secEnvSeparation } from "./sec-env-separation";
@@ -57,6 +58,7 @@ export const BAR_RULES: readonly BarRule[] = [
   monDetect5min,
   monHuman,
   opsProtect,
+  opsHandover,
   perfP95,
   perfErrors,
   aiTimeout,

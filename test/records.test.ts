@@ -1,0 +1,139 @@
+/** launch-ready:records (verification TXT, CAA, SRV, delegations) and launch-ready:handover with OPS-HANDOVER. */
+import { describe, expect, test } from "vitest";
+import { planExtraRecords } from "../components/site-plan";
+import type { BarContext } from "../policies/bar";
+import { dnsSubdomains } from "../policies/rules/dns-subdomains";
+import { opsHandover } from "../policies/rules/ops-handover";
+import { planStack } from "../scripts/lib/plan-stack";
+import { neededAccess } from "../stacks/access";
+import { parseStackConfig, type ConfigProblem, type LaunchReadyConfig } from "../stacks/stack-config";
+import { exampleConfig, exampleStack } from "./helpers";
+
+function parsed(config: Record<string, unknown>): LaunchReadyConfig {
+  const result = parseStackConfig(config);
+  if (!result.ok) throw new Error(JSON.stringify(result.problems, null, 2));
+  return result.config;
+}
+
+function problemsOf(config: Record<string, unknown>): ConfigProblem[] {
+  const result = parseStackConfig(config);
+  if (result.ok) throw new Error("expected the config to be refused");
+  return result.problems;
+}
+
+function withRecords(...records: Array<Record<string, unknown>>): Record<string, any> {
+  const config = exampleConfig("prod");
+  config["launch-ready:records"] = records;
+  return config;
+}
+
+const SRV = { name: "_sip._tls", type: "SRV", priority: 100, weight: 1, port: 443, target: "SIPDIR.online.lync.com." };
+
+describe("launch-ready:records", () => {
+  test("CAA and SRV records are planned with Cloudflare's structured data; the rest with content", async () => {
+    const file = { ...exampleStack("prod"), config: withRecords(
+      { name: "@", type: "CAA", tag: "issue", value: "letsencrypt.org" },
+      SRV,
+      { name: "_acme-challenge.example.com", type: "CNAME", content: "example.com.acme.example.net" },
+      { name: "eu", type: "NS", content: "ns1.dns-host.example.net", ttl: 3600 },
+      { name: "bounce", type: "MX", content: "feedback-smtp.eu-west-1.amazonses.com", priority: 10 },
+    ) };
+    const report = await planStack(file);
+    const byName = new Map(report.resources.filter((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord").map((r) => [r.name, r.inputs]));
+    expect(byName.get("example.com-CAA-issue-letsencrypt.org")).toMatchObject({ name: "example.com", type: "CAA", data: { flags: 0, tag: "issue", value: "letsencrypt.org" }, proxied: false, ttl: 300 });
+    expect(byName.get("example.com-CAA-issue-letsencrypt.org")).not.toHaveProperty("content");
+    expect(byName.get("_sip._tls.example.com-SRV-sipdir.online.lync.com-443")).toMatchObject({ type: "SRV", data: { priority: 100, weight: 1, port: 443, target: "sipdir.online.lync.com" } });
+    expect(byName.get("_acme-challenge.example.com-CNAME")).toMatchObject({ type: "CNAME", content: "example.com.acme.example.net", proxied: false });
+    expect(byName.get("eu.example.com-NS-ns1.dns-host.example.net")).toMatchObject({ type: "NS", ttl: 3600 });
+    expect(byName.get("bounce.example.com-MX-feedback-smtp.eu-west-1.amazonses.com")).toMatchObject({ type: "MX", priority: 10 });
+    // Declared on purpose, so DNS-SUBDOMAINS and DNS-SANE still pass.
+    expect(report.bar.filter((r) => r.status === "fail")).toEqual([]);
+  });
+
+  test("logical names depend on the record, not its place in the list", () => {
+    const records = [{ name: "@", type: "TXT", content: "a=1" }, { name: "@", type: "TXT", content: "b=2" }, SRV];
+    const names = (list: typeof records) => planExtraRecords(parsed(withRecords(...list))).map((r) => r.logicalName);
+    expect(names(records)).toEqual(names([...records].reverse()));
+    expect(new Set(names(records)).size).toBe(3);
+  });
+
+  test("records another key owns are refused, naming that key", () => {
+    const cases: Array<[Record<string, unknown>, string, RegExp]> = [
+      [{ name: "@", type: "TXT", content: "v=spf1 include:_spf.google.com ~all" }, "content", /launch-ready:email\.senders/],
+      [{ name: "_dmarc", type: "TXT", content: "v=DMARC1; p=none" }, "content", /launch-ready:email\.dmarc/],
+      [{ name: "@", type: "MX", content: "mx.example.net", priority: 10 }, "name", /launch-ready:email\.inbound/],
+      [{ name: "@", type: "NS", content: "ns1.example.net" }, "name", /only a subdomain/],
+      [{ name: "www", type: "CNAME", content: "elsewhere.example.net" }, "name", /launch-ready:hosts\[\d+\]/],
+      [{ name: "shop", type: "CNAME", content: "shops.myshopify.com" }, "name", /declare it in launch-ready:hosts/],
+      [{ name: "*", type: "TXT", content: "x" }, "name", /wildcard.*waive DNS-SUBDOMAINS/],
+      [{ name: "status.other.org", type: "TXT", content: "x" }, "name", /outside the zone example\.com/],
+      [{ name: "@", type: "TXT", content: "x", ttl: 30 }, "ttl", /60 to 86400/],
+      [{ ...SRV, target: "bad target" }, "target", /"bad target"/],
+    ];
+    for (const [record, key, message] of cases) {
+      const problems = problemsOf(withRecords(record));
+      expect(problems, JSON.stringify(record)).toHaveLength(1);
+      expect(problems[0].path).toBe(`launch-ready:records[0].${key}`);
+      expect(problems[0].message).toMatch(message);
+      expect(problems[0].example).not.toBe(problemsOf({}).find((p) => p.path === "launch-ready:environment")?.example);
+    }
+  });
+
+  test("the same record twice is refused at the second, pointing at the first", () => {
+    const problems = problemsOf(withRecords({ name: "@", type: "CAA", tag: "issue", value: "letsencrypt.org" }, { name: "example.com.", type: "CAA", tag: "issue", value: "letsencrypt.org" }));
+    expect(problems).toEqual([expect.objectContaining({ path: "launch-ready:records[1]", message: expect.stringContaining("launch-ready:records[0] already does") })]);
+  });
+
+  test("a wildcard record needs a DNS-SUBDOMAINS waiver, and even waived the rule still reports it", () => {
+    const config = withRecords({ name: "*.preview", type: "TXT", content: "owner=frontend" });
+    config["launch-ready:waivers"] = [{ id: "DNS-SUBDOMAINS", reason: "Preview deployments until the March release", owner: "cto@example.com", expires: "2099-03-31" }];
+    const declared = parsed(config);
+    const resources = planExtraRecords(declared).map((record) => ({ urn: `urn:${record.logicalName}`, type: "cloudflare:index/dnsRecord:DnsRecord", name: record.logicalName, props: { name: record.name, type: record.type, content: record.content }, protect: true }));
+    const verdicts = dnsSubdomains.checkStack!(resources, { config: declared });
+    expect(verdicts).toEqual([expect.objectContaining({ status: "fail", configPath: "launch-ready:records[0].name" })]);
+  });
+});
+
+describe("OPS-HANDOVER", () => {
+  const judge = (config: Record<string, any>, today = "2027-01-10") => opsHandover.checkStack!([], { config: parsed(config), today } satisfies BarContext);
+  const failures = (config: Record<string, any>, today?: string) => judge(config, today).filter((v) => v.status === "fail");
+
+  test("the prod example passes: contacts, registrar renewing in time, an owner for every account", () => {
+    expect(judge(exampleConfig("prod"))).toEqual([{ status: "pass" }]);
+  });
+
+  test("no contacts and no registrar each fail at their key", () => {
+    const config = exampleConfig("prod");
+    config["launch-ready:handover"] = { access: config["launch-ready:handover"].access };
+    expect(failures(config).map((v) => v.status === "fail" && v.configPath)).toEqual(["launch-ready:handover.contacts", "launch-ready:handover.registrar"]);
+  });
+
+  test("a renewal date passed fails; one close without auto-renew fails; auto-renew on is fine", () => {
+    const config = exampleConfig("prod");
+    const registrar = config["launch-ready:handover"].registrar;
+    expect(failures(config, "2027-09-15")).toEqual([expect.objectContaining({ message: expect.stringContaining("was due for renewal on 2027-09-14") })]);
+    expect(failures(config, "2027-09-01")).toEqual([]);
+    registrar.autoRenew = false;
+    expect(failures(config, "2027-09-01")).toEqual([expect.objectContaining({ message: expect.stringContaining("must be renewed by 2027-09-14 (13 days) and auto-renew is off") })]);
+    expect(failures(config, "2027-06-01")).toEqual([]);
+  });
+
+  test("every account the stack depends on needs a named owner", () => {
+    const config = exampleConfig("prod");
+    const systems = neededAccess(parsed(config)).map((need) => need.system);
+    expect(systems).toEqual(["cloudflare", "pulumi", "aws", "email"]);
+    config["launch-ready:handover"].access = config["launch-ready:handover"].access.filter((entry: { system: string }) => entry.system !== "aws");
+    const [failure] = failures(config);
+    expect(failure).toMatchObject({ configPath: "launch-ready:handover.access" });
+    expect(failure.status === "fail" && failure.message).toMatch(/owner of the aws account \(Secrets Manager secrets, Route 53 health checks and alarms\)/);
+  });
+
+  test("a stack without monitors or an env manifest has nothing to hand over for them", () => {
+    const config = exampleConfig("prod");
+    config["launch-ready:env"] = [];
+    config["launch-ready:monitoring"] = { ...config["launch-ready:monitoring"], enabled: false };
+    const paths = failures(config).map((v) => v.status === "fail" && v.configPath);
+    expect(paths).toContain("launch-ready:env");
+    expect(paths).toContain("launch-ready:monitoring");
+  });
+});
