@@ -111,11 +111,11 @@ describe("OPS-HANDOVER", () => {
   test("a renewal date passed fails; one close without auto-renew fails; auto-renew on is fine", () => {
     const config = exampleConfig("prod");
     const registrar = config["launch-ready:handover"].registrar;
-    expect(failures(config, "2027-09-15")).toEqual([expect.objectContaining({ message: expect.stringContaining("was due for renewal on 2027-09-14") })]);
-    expect(failures(config, "2027-09-01")).toEqual([]);
+    expect(failures(config, "2030-09-15")).toEqual([expect.objectContaining({ message: expect.stringContaining("was due for renewal on 2030-09-14") })]);
+    expect(failures(config, "2030-09-01")).toEqual([]);
     registrar.autoRenew = false;
-    expect(failures(config, "2027-09-01")).toEqual([expect.objectContaining({ message: expect.stringContaining("must be renewed by 2027-09-14 (13 days) and auto-renew is off") })]);
-    expect(failures(config, "2027-06-01")).toEqual([]);
+    expect(failures(config, "2030-09-01")).toEqual([expect.objectContaining({ message: expect.stringContaining("must be renewed by 2030-09-14 (13 days) and auto-renew is off") })]);
+    expect(failures(config, "2030-06-01")).toEqual([]);
   });
 
   test("every account the stack depends on needs a named owner", () => {

@@ -8,6 +8,7 @@ import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { BarResult } from "../../policies/bar";
 import { MINIMUM_BAR, type BarId } from "../../stacks/minimum-bar";
 import type { PlanReport } from "./plan-report";
+import { escapeCell } from "./markdown";
 
 const STATUS_MARK: Record<BarResult["status"], string> = { pass: "pass", fail: "FAIL", waived: "waived", "not-applicable": "n/a" };
 
@@ -36,10 +37,6 @@ export function renderBarText(bar: readonly BarResult[]): string {
   const table = new Table({ head: ["Status", "Bar ID", "Level", "Resource", "Detail"], style: { head: [], border: [] }, wordWrap: true, colWidths: [null, null, null, 30, 70] });
   for (const r of bar) table.push([STATUS_MARK[r.status], r.id, r.level, resourceName(r.resource), r.message]);
   return `${table.toString()}\n${barSummaryLine(bar)}`;
-}
-
-function escapeCell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
 }
 
 export function renderMarkdown(report: PlanReport): string {

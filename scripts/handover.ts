@@ -1,0 +1,116 @@
+/**
+ * `npm run handover -- --stack <name> [--outputs FILE] [--check] [--file HANDOVER.md] [--json]`
+ *
+ * Regenerates one stack's section of HANDOVER.md from its stack file (and the deployed stack's
+ * outputs when given), leaving the rest of the file as written. `--check` writes nothing and
+ * exits 1 when the section is stale or missing: CI runs it so the handover cannot drift.
+ */
+import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { parseArgs } from "node:util";
+import { PROJECT_NAME } from "../stacks/stack-file";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "./lib/cli";
+import { renderHandoverSection } from "./lib/handover";
+import { firstDifference, handoverSections, HandoverDocumentError, withSection } from "./lib/handover-document";
+import { parseStackOutputs, StackOutputsError } from "./lib/stack-outputs";
+
+const USAGE = `Usage: npm run handover -- --stack <name> | --config FILE [options]
+
+  --stack NAME      the stack whose section to write (stacks/Pulumi.NAME.yaml)
+  --config FILE     any stack file instead; its section is named after the file's stack name
+  --outputs FILE    the deployed stack's \`pulumi stack output --json\`: the section then says whether
+                    the deployed hosts, secrets and monitors match the stack file. The file is
+                    remembered in the section, so later runs and --check use it too
+  --drop-outputs    regenerate without the outputs file the section remembers
+  --file FILE       the handover document (default HANDOVER.md in the current directory)
+  --check           write nothing; exit 1 if the section is missing or differs from a fresh one
+  --json            print {"stack","file","status","outputs"} on stdout
+  --help            show this help
+
+Secret values are never read: secrets appear by name and location only.
+Exit: 0 written or current, 1 stale or missing under --check, 2 usage, stack file or document error.`;
+
+const posix = (path: string) => path.split(sep).join("/");
+
+function main(argv: string[]): void {
+  const args = parseCommandLine(argv, USAGE, () =>
+    parseArgs({
+      args: argv,
+      options: { ...STACK_OPTIONS, ...COMMON_OPTIONS, outputs: { type: "string" }, "drop-outputs": { type: "boolean", default: false }, file: { type: "string", default: "HANDOVER.md" }, check: { type: "boolean", default: false } },
+      strict: true,
+      allowPositionals: false,
+    }).values,
+  );
+  const json = args.json;
+  if (args.outputs && args["drop-outputs"]) exitWithError(2, json, `Give --outputs or --drop-outputs, not both.\n\n${USAGE}`);
+  const { path, file, config } = stackConfigFromArgs(args, json, USAGE);
+
+  const documentPath = resolve(args.file);
+  const documentDir = dirname(documentPath);
+  const document = existsSync(documentPath) ? readFileSync(documentPath, "utf8") : "";
+  if (!existsSync(documentPath) && args.check) exitWithError(1, json, `${args.file} does not exist; create it with npm run handover -- --stack ${file.stack}`);
+  let existing;
+  try {
+    existing = handoverSections(document).find((section) => section.stack === file.stack);
+  } catch (error) {
+    if (!(error instanceof HandoverDocumentError)) throw error;
+    exitWithError(2, json, `${args.file} ${error.message}; fix the markers by hand, or delete the broken section and regenerate it`);
+  }
+
+  // Outputs are remembered relative to the document, so the section regenerates the same on any machine.
+  const outputsRelative = args["drop-outputs"] ? undefined : args.outputs ? posix(relative(documentDir, resolve(args.outputs))) : existing?.outputs;
+  let outputs;
+  if (outputsRelative) {
+    const outputsPath = isAbsolute(outputsRelative) ? outputsRelative : resolve(documentDir, outputsRelative);
+    const given = args.outputs ? "--outputs" : `the outputs file the section of ${file.stack} remembers`;
+    if (!existsSync(outputsPath)) exitWithError(2, json, `${given} (${outputsRelative}) does not exist; write it with \`pulumi stack output --json --stack ${file.stack} > ${outputsRelative}\`, or pass --drop-outputs`);
+    try {
+      outputs = { file: outputsRelative, values: parseStackOutputs(readFileSync(outputsPath, "utf8"), outputsRelative) };
+    } catch (error) {
+      if (!(error instanceof StackOutputsError)) throw error;
+      exitWithError(2, json, error.message);
+    }
+  }
+
+  const stackFile = posix(relative(documentDir, path));
+  const command = `npm run handover -- ${args.stack ? `--stack ${args.stack}` : `--config ${stackFile}`}`;
+  const body = renderHandoverSection({ stack: file.stack, stackFile, command, project: PROJECT_NAME, config, ...(outputs ? { outputs } : {}) });
+  const report = (status: string) => (json ? process.stdout.write(`${JSON.stringify({ stack: file.stack, file: args.file, status, outputs: outputsRelative ?? null })}\n`) : undefined);
+
+  if (args.check) {
+    if (!existing) {
+      report("missing");
+      if (!json) process.stderr.write(`${args.file} has no section for stack ${file.stack}; run npm run handover -- --stack ${file.stack} and commit the file.\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const difference = firstDifference(existing.body, body);
+    if (difference || existing.outputs !== outputsRelative) {
+      report("stale");
+      if (!json) {
+        const where = difference ? `\n  line ${difference.line} of the section\n  in the file: ${difference.committed}\n  fresh:       ${difference.fresh}` : "";
+        process.stderr.write(`The ${file.stack} section of ${args.file} is stale: the stack file changed since it was generated.${where}\nRun npm run handover -- --stack ${file.stack} and commit the result.\n`);
+      }
+      process.exitCode = 1;
+      return;
+    }
+    report("current");
+    if (!json) process.stdout.write(`The ${file.stack} section of ${args.file} is current.\n`);
+    return;
+  }
+
+  const updated = withSection(document, file.stack, body, outputsRelative);
+  if (updated === document) {
+    report("unchanged");
+    if (!json) process.stdout.write(`The ${file.stack} section of ${args.file} was already current; nothing written.\n`);
+    return;
+  }
+  // Written beside the document and renamed over it, so an interrupted run leaves the old file whole.
+  const temporary = `${documentPath}.${process.pid}.tmp`;
+  writeFileSync(temporary, updated);
+  renameSync(temporary, documentPath);
+  report(existing ? "written" : "added");
+  if (!json) process.stdout.write(`${existing ? "Regenerated" : "Added"} the ${file.stack} section of ${args.file}. Review it with git diff and commit it.\n`);
+}
+
+main(process.argv.slice(2));

@@ -1,0 +1,237 @@
+/** npm run handover: the generated section of HANDOVER.md, its --check, and what it must never contain. */
+import { spawnSync } from "node:child_process";
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, test } from "vitest";
+import { stringify } from "yaml";
+import { planSecrets } from "../components/secrets/secret-plan";
+import { renderHandoverSection } from "../scripts/lib/handover";
+import { firstDifference, handoverSections, HandoverDocumentError, withSection } from "../scripts/lib/handover-document";
+import { outputDifferences, parseStackOutputs, StackOutputsError } from "../scripts/lib/stack-outputs";
+import { passphraseCrypter } from "../stacks/stack-secrets";
+import { parseStackConfig } from "../stacks/stack-config";
+import { PROJECT_NAME } from "../stacks/stack-file";
+import { EXAMPLE_STACKS, exampleConfig, exampleStack, parsedExample } from "./helpers";
+
+const ROOT = join(__dirname, "..");
+const EXAMPLE_PASSPHRASE = "launch-ready-example";
+
+function handover(...args: string[]) {
+  const result = spawnSync("npx", ["tsx", "scripts/handover.ts", ...args], { cwd: ROOT, encoding: "utf8" });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function render(stack = "prod", config = parsedExample(stack)) {
+  return renderHandoverSection({ stack, stackFile: `stacks/Pulumi.${stack}.yaml`, command: `npm run handover -- --stack ${stack}`, project: PROJECT_NAME, config });
+}
+
+function scratchDir(): string {
+  return mkdtempSync(join(tmpdir(), "launch-ready-handover-"));
+}
+
+describe("the prod section", () => {
+  const config = parsedExample("prod");
+  const text = render("prod", config);
+
+  test("names every declared host, record, secret, env variable and monitor, with who is alerted", () => {
+    for (const host of config.hosts) expect(text).toContain(`| ${host.fqdn} | ${host.purpose} |`);
+    for (const record of config.records) expect(text).toContain(record.content);
+    for (const secret of planSecrets(config, PROJECT_NAME)) expect(text).toContain(`| ${secret.name} | \`${secret.path}\` |`);
+    for (const variable of config.env.filter((v) => v.environments.includes("production"))) expect(text).toContain(`| ${variable.name} |`);
+    for (const monitor of config.monitoring.monitors) expect(text).toContain(`| ${monitor.id} | ${monitor.url} |`);
+    expect(text).toContain(`Alerts go to ${config.monitoring.emails.join(", ")}`);
+    // 30 s x 3 failures, plus the alarm's minute.
+    expect(text).toContain("Worst case from the first failed request to the alert: 150 s");
+  });
+
+  test("holds the access inventory, the renewal date and the least-privilege token", () => {
+    expect(text).toContain("| Registrar | Cloudflare Registrar |  | founder@example.com | example.com: renews 2030-09-14, auto-renew on |");
+    for (const system of ["Cloudflare", "AWS", "Pulumi state backend", "Email provider"]) expect(text).toMatch(new RegExp(`^\\| ${system} \\| .+ \\| founder@example\\.com \\|`, "m"));
+    expect(text).toContain("| Zone · DNS · Edit | DNS records |");
+    expect(text).not.toContain("Access: Apps and Policies");
+  });
+
+  test("carries the rollback steps with the longest DNS-only TTL, the checklist and the watch list", () => {
+    expect(text).toContain("`pulumi stack history --stack prod`");
+    expect(text).toContain("`npm run rollback -- --stack prod --to <commit> --apply`");
+    expect(text).toContain("cached by resolvers for up to 300 s");
+    expect(text).toContain("- [ ] `npm run handover -- --stack prod --check` passes");
+    expect(text).toContain("### First 72 hours after launch");
+  });
+
+  test("contains no secret value: not the decrypted provided secrets, not their ciphertext", () => {
+    const file = exampleStack("prod");
+    expect(file.secureValues.length).toBeGreaterThan(0);
+    const crypter = passphraseCrypter(file.encryptionSalt!, EXAMPLE_PASSPHRASE);
+    for (const { path, ciphertext } of file.secureValues) {
+      const plaintext = crypter.decrypt(ciphertext);
+      expect(plaintext.length, path).toBeGreaterThan(8);
+      expect(text).not.toContain(plaintext);
+      expect(text).not.toContain(ciphertext);
+    }
+    // The committed file too.
+    const committed = readFileSync(join(ROOT, "HANDOVER.md"), "utf8");
+    for (const { ciphertext } of file.secureValues) expect(committed).not.toContain(crypter.decrypt(ciphertext));
+  });
+
+  test("does not change with the date: a DMARC ramp is listed, not applied", () => {
+    const raw = exampleConfig("prod");
+    raw["launch-ready:email"].dmarc = { ...raw["launch-ready:email"].dmarc, policy: "none", ramp: [{ from: "2020-01-01", policy: "quarantine" }] };
+    const ramped = render("prod", parsedExampleFrom(raw));
+    expect(ramped).toContain("v=DMARC1; p=none;");
+    expect(ramped).toContain("applies its step: quarantine from 2020-01-01");
+  });
+
+  test("shows what is missing instead of leaving it out", () => {
+    const raw = exampleConfig("prod");
+    raw["launch-ready:handover"] = {};
+    const bare = render("prod", parsedExampleFrom(raw));
+    expect(bare).toContain("**Nobody is named.**");
+    expect(bare).toContain("| Registrar | **unknown** |");
+    expect(bare).toContain("| AWS | **not listed** |  | **nobody named** |");
+  });
+});
+
+function parsedExampleFrom(raw: Record<string, unknown>) {
+  const parsed = parseStackConfig(raw);
+  if (!parsed.ok) throw new Error(JSON.stringify(parsed.problems));
+  return parsed.config;
+}
+
+describe("the document", () => {
+  test("a section is replaced in place and everything around it is kept byte for byte", () => {
+    const before = "# Handover\n\nWritten by hand.\n";
+    const once = withSection(before, "prod", "generated 1\n");
+    const twice = withSection(`${once}\nMore hand-written text.\n`, "prod", "generated 2\n");
+    expect(twice).toBe(`${before}\n<!-- launch-ready:handover begin stack=prod -->\ngenerated 2\n<!-- launch-ready:handover end stack=prod -->\n\nMore hand-written text.\n`);
+    expect(handoverSections(twice)).toEqual([expect.objectContaining({ stack: "prod", body: "generated 2\n" })]);
+  });
+
+  test("the outputs file is remembered in the begin marker", () => {
+    const text = withSection("", "prod", "x\n", "deploy/prod.json");
+    expect(handoverSections(text)[0]).toMatchObject({ stack: "prod", outputs: "deploy/prod.json" });
+  });
+
+  test("broken markers are refused with the line", () => {
+    expect(() => handoverSections("a\n<!-- launch-ready:handover begin stack=prod -->\nb\n")).toThrow(new HandoverDocumentError("line 2: the section of stack prod has no end marker"));
+    expect(() => handoverSections("<!-- launch-ready:handover end stack=dev -->")).toThrow(/line 1: an end marker for stack dev without its begin marker/);
+    const duplicate = withSection(withSection("", "dev", "a\n"), "prod", "b\n").replace("stack=prod", "stack=dev").replace("end stack=prod", "end stack=dev");
+    expect(() => handoverSections(duplicate)).toThrow(/stack dev has a second section/);
+  });
+
+  test("firstDifference points at the first changed line", () => {
+    expect(firstDifference("a\nb\nc", "a\nB\nc")).toEqual({ line: 2, committed: "b", fresh: "B" });
+    expect(firstDifference("a\n", "a\n")).toBeUndefined();
+  });
+});
+
+describe("deployed outputs", () => {
+  const config = parsedExample("prod");
+  const matching = {
+    canonicalUrl: "https://www.example.com",
+    hosts: Object.fromEntries(config.hosts.map((h) => [h.fqdn, { purpose: h.purpose, proxied: h.proxied, records: [] }])),
+    secrets: Object.fromEntries(planSecrets(config, PROJECT_NAME).map((s) => [s.name, s.path])),
+    monitors: Object.fromEntries(config.monitoring.monitors.map((m) => [m.id, m.url])),
+  };
+
+  test("outputs that match the stack file raise nothing; each drift is named", () => {
+    expect(outputDifferences(config, PROJECT_NAME, matching)).toEqual([]);
+    const drifted = structuredClone(matching);
+    delete drifted.hosts["docs.example.com"];
+    drifted.hosts["old.example.com"] = { purpose: "web", proxied: true, records: [] };
+    drifted.hosts["api.example.com"].proxied = false;
+    delete drifted.secrets.STRIPE_SECRET_KEY;
+    expect(outputDifferences(config, PROJECT_NAME, drifted)).toEqual([
+      "api.example.com is deployed DNS only, declared proxied",
+      "old.example.com is deployed but no longer declared",
+      "docs.example.com is declared but not deployed yet",
+      "secret STRIPE_SECRET_KEY is declared but not deployed yet",
+    ]);
+  });
+
+  test("only known keys are read, so a value shown by mistake is never copied", () => {
+    const parsed = parseStackOutputs(JSON.stringify({ ...matching, databasePassword: "hunter2-not-real" }), "outputs.json");
+    expect(JSON.stringify(parsed)).not.toContain("hunter2-not-real");
+    expect(() => parseStackOutputs("{", "outputs.json")).toThrow(StackOutputsError);
+    expect(() => parseStackOutputs(JSON.stringify({ hosts: { "a.example.com": { proxied: "yes" } } }), "outputs.json")).toThrow(/hosts\.a\.example\.com\./);
+  });
+});
+
+describe("npm run handover", () => {
+  test.each(EXAMPLE_STACKS)("the committed HANDOVER.md is current for %s", (stack) => {
+    const { code, stdout } = handover("--stack", stack, "--check");
+    expect(code).toBe(0);
+    expect(stdout).toContain(`The ${stack} section of HANDOVER.md is current.`);
+  });
+
+  test("--check fails after a change to the stack file, and passes once regenerated", () => {
+    const dir = scratchDir();
+    const document = join(dir, "HANDOVER.md");
+    copyFileSync(join(ROOT, "HANDOVER.md"), document);
+    const stackFile = join(dir, "Pulumi.prod.yaml");
+    copyFileSync(join(ROOT, "stacks", "Pulumi.prod.yaml"), stackFile);
+    // Written against this copy of the stack file, so it is its own section.
+    expect(handover("--config", stackFile, "--file", document).code).toBe(0);
+    expect(handover("--config", stackFile, "--file", document, "--check").code).toBe(0);
+
+    const raw = readFileSync(stackFile, "utf8");
+    writeFileSync(stackFile, raw.replace("      target: hosting.gitbook.io", "      target: docs-new.gitbook.io"));
+    const stale = handover("--config", stackFile, "--file", document, "--check", "--json");
+    expect(stale.code).toBe(1);
+    expect(JSON.parse(stale.stdout)).toMatchObject({ stack: "prod", status: "stale" });
+    const human = handover("--config", stackFile, "--file", document, "--check");
+    expect(human.stderr).toContain("is stale");
+    expect(human.stderr).toContain("docs-new.gitbook.io");
+    const unchanged = readFileSync(document, "utf8");
+
+    expect(handover("--config", stackFile, "--file", document).code).toBe(0);
+    expect(readFileSync(document, "utf8")).not.toBe(unchanged);
+    expect(handover("--config", stackFile, "--file", document, "--check").code).toBe(0);
+    // The hand-written introduction survives regeneration.
+    expect(readFileSync(document, "utf8").startsWith(readFileSync(join(ROOT, "HANDOVER.md"), "utf8").split("\n---\n")[0])).toBe(true);
+  });
+
+  test("a missing section fails --check; a document without one gets it appended", () => {
+    const dir = scratchDir();
+    const document = join(dir, "HANDOVER.md");
+    writeFileSync(document, "# Our handover\n");
+    const missing = handover("--stack", "staging", "--file", document, "--check");
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain("has no section for stack staging");
+    expect(readFileSync(document, "utf8")).toBe("# Our handover\n");
+    expect(handover("--stack", "staging", "--file", document).code).toBe(0);
+    expect(readFileSync(document, "utf8")).toMatch(/^# Our handover\n\n<!-- launch-ready:handover begin stack=staging -->\n## Stack `staging`/);
+  });
+
+  test("--outputs is remembered and used by --check; a drifted deployment is reported in the section", () => {
+    const dir = scratchDir();
+    const document = join(dir, "HANDOVER.md");
+    const outputs = join(dir, "prod-outputs.json");
+    writeFileSync(outputs, JSON.stringify({ canonicalUrl: "https://www.example.com", hosts: { "www.example.com": { purpose: "web", proxied: true, records: [] } } }));
+    expect(handover("--stack", "prod", "--file", document, "--outputs", outputs).code).toBe(0);
+    const text = readFileSync(document, "utf8");
+    expect(text).toContain("<!-- launch-ready:handover begin stack=prod outputs=prod-outputs.json -->");
+    expect(text).toContain("**the deployed stack differs from the stack file**");
+    expect(text).toContain("- api.example.com is declared but not deployed yet");
+    expect(handover("--stack", "prod", "--file", document, "--check").code).toBe(0);
+    writeFileSync(outputs, JSON.stringify({ canonicalUrl: "https://www.example.com" }));
+    expect(handover("--stack", "prod", "--file", document, "--check").code).toBe(1);
+  });
+
+  test("bad input exits 2 and writes nothing", () => {
+    const dir = scratchDir();
+    const document = join(dir, "HANDOVER.md");
+    const noOutputs = handover("--stack", "prod", "--file", document, "--outputs", join(dir, "absent.json"));
+    expect(noOutputs.code).toBe(2);
+    expect(noOutputs.stderr).toContain("pulumi stack output --json --stack prod >");
+    expect(existsSync(document)).toBe(false);
+    expect(handover("--stack", "nope", "--file", document).code).toBe(2);
+    const invalid = join(dir, "Pulumi.bad.yaml");
+    writeFileSync(invalid, stringify({ config: { "launch-ready:environment": "production" } }));
+    const refused = handover("--config", invalid, "--file", document, "--json");
+    expect(refused.code).toBe(2);
+    expect(JSON.parse(refused.stderr).problems.length).toBeGreaterThan(0);
+    expect(existsSync(document)).toBe(false);
+  });
+});
