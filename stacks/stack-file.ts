@@ -55,14 +55,22 @@ export function readStackFile(path: string): StackFile {
     const code = (error as NodeJS.ErrnoException).code;
     throw new StackFileError(code === "ENOENT" ? `${path} does not exist` : `${path} cannot be read (${code ?? String(error)})`);
   }
+  return parseStackFileText(text, path);
+}
+
+/**
+ * A stack file's text read as if it were at `path`: an earlier version from git
+ * (`git show <commit>:stacks/Pulumi.prod.yaml`) is named `shownAs` in errors.
+ */
+export function parseStackFileText(text: string, path: string, shownAs = path): StackFile {
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
-    throw new StackFileError(`${path} is not valid YAML:\n${document.errors.map((e) => `  ${e.message}`).join("\n")}`);
+    throw new StackFileError(`${shownAs} is not valid YAML:\n${document.errors.map((e) => `  ${e.message}`).join("\n")}`);
   }
   const root: unknown = document.toJS() ?? {};
-  if (!isPlainObject(root)) throw new StackFileError(`${path} must be a map with a top-level "config:" key`);
+  if (!isPlainObject(root)) throw new StackFileError(`${shownAs} must be a map with a top-level "config:" key`);
   const config = root.config ?? {};
-  if (!isPlainObject(config)) throw new StackFileError(`${path}: "config:" must be a map of keys such as launch-ready:environment`);
+  if (!isPlainObject(config)) throw new StackFileError(`${shownAs}: "config:" must be a map of keys such as launch-ready:environment`);
 
   const decoded: Record<string, unknown> = {};
   const secretKeys: string[] = [];

@@ -1,0 +1,458 @@
+import { execFile, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import type { PlanReport } from "../scripts/lib/plan-report";
+import {
+  cacheNote,
+  cacheWindow,
+  diffDnsAnswers,
+  diffResources,
+  encryptionChanges,
+  humanDuration,
+  judgeVersion,
+  nextCommands,
+  plannedDnsAnswers,
+  shortUrn,
+  stableJson,
+  stackEncryption,
+  staleSeconds,
+  suggestTarget,
+  type DnsAnswer,
+  type HistoryEntry,
+  type HistoryReport,
+  type RollbackReport,
+} from "../scripts/lib/rollback";
+
+const ROOT = join(__dirname, "..");
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+const STACK_FILE = "stacks/Pulumi.test.yaml";
+
+function rollback(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return rollbackWith({}, ...args);
+}
+
+function rollbackWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const base = { ...process.env };
+  delete base.PULUMI_CONFIG_PASSPHRASE;
+  delete base.PULUMI_CONFIG_PASSPHRASE_FILE;
+  return new Promise((resolve) => {
+    execFile(TSX, ["scripts/rollback.ts", ...args], { cwd: ROOT, encoding: "utf8", env: { ...base, FORCE_COLOR: "0", ...env }, maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** git with no user or system config, so a developer's signing or hooks settings never interfere. */
+function git(dir: string, args: string[], date = "2026-01-01T10:00:00Z"): string {
+  return execFileSync("git", ["-C", dir, ...args], {
+    encoding: "utf8",
+    env: {
+      ...process.env,
+      GIT_CONFIG_GLOBAL: "/dev/null",
+      GIT_CONFIG_NOSYSTEM: "1",
+      GIT_AUTHOR_NAME: "Ada Founder",
+      GIT_AUTHOR_EMAIL: "founder@example.org",
+      GIT_COMMITTER_NAME: "Ada Founder",
+      GIT_COMMITTER_EMAIL: "founder@example.org",
+      GIT_AUTHOR_DATE: date,
+      GIT_COMMITTER_DATE: date,
+    },
+  }).trim();
+}
+
+function commitFile(dir: string, content: string, subject: string, date: string): string {
+  writeFileSync(join(dir, STACK_FILE), content);
+  git(dir, ["add", STACK_FILE]);
+  git(dir, ["commit", "-q", "-m", subject], date);
+  return git(dir, ["rev-parse", "HEAD"]);
+}
+
+function replaced(text: string, from: string, to: string): string {
+  expect(text).toContain(from);
+  return text.replace(from, to);
+}
+
+const staging = readFileSync(join(ROOT, "stacks", "Pulumi.staging.yaml"), "utf8");
+/** v1: the staging example as launched. */
+const launched = staging;
+/** v2: a typo in the environment: does not parse. */
+const typo = replaced(launched, "launch-ready:environment: staging", "launch-ready:environment: stagin");
+/** v3: typo fixed, TLS weakened: parses, below the bar (TLS-STRICT). */
+const flexible = replaced(launched, "  launch-ready:canonical:", "  launch-ready:tls: { ssl: flexible }\n  launch-ready:canonical:");
+/** v4 (HEAD): TLS strict again, a DNS-only blog host with a one-hour TTL, the status page moved. */
+const withBlog = replaced(
+  replaced(launched, "target: statuspage.betteruptime.com", "target: status.instatus.com"),
+  "      target: hosting.gitbook.io\n      purpose: docs\n",
+  "      target: hosting.gitbook.io\n      purpose: docs\n    - name: blog\n      target: blog-hosting.example.net\n      purpose: docs\n      ttl: 3600\n",
+);
+
+let repo: string;
+/** Every temporary directory a test made, removed at the end. */
+const temporary: string[] = [];
+
+function temporaryDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+
+afterAll(() => {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
+const commits: Record<"readme" | "launched" | "typo" | "flexible" | "withBlog", string> = { readme: "", launched: "", typo: "", flexible: "", withBlog: "" };
+
+/** A copy of the repository for a test that writes to its working tree. */
+function clone(): string {
+  const dir = join(temporaryDir("launch-ready-rollback-clone-"), "repo");
+  execFileSync("git", ["clone", "-q", repo, dir], { env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" } });
+  return dir;
+}
+
+beforeAll(() => {
+  repo = temporaryDir("launch-ready-rollback-");
+  git(repo, ["init", "-q"]);
+  writeFileSync(join(repo, "README.md"), "# a product\n");
+  git(repo, ["add", "README.md"]);
+  git(repo, ["commit", "-q", "-m", "Start"], "2026-01-01T10:00:00Z");
+  commits.readme = git(repo, ["rev-parse", "HEAD"]);
+  mkdirSync(join(repo, "stacks"));
+  commits.launched = commitFile(repo, launched, "Staging as launched", "2026-01-02T10:00:00Z");
+  commits.typo = commitFile(repo, typo, "Rename the environment", "2026-01-03T10:00:00Z");
+  commits.flexible = commitFile(repo, flexible, "Flexible TLS for the old origin", "2026-01-04T10:00:00Z");
+  commits.withBlog = commitFile(repo, withBlog, "Add the blog, move the status page", "2026-01-05T10:00:00Z");
+});
+
+describe("rollback --list", () => {
+  test("shows every version of the stack file newest first, each with its bar status", async () => {
+    const { code, stdout } = await rollback("--stack", "test", "--repo", repo, "--list");
+    expect(code).toBe(0);
+    const rows = [commits.withBlog, commits.flexible, commits.typo, commits.launched].map((c) => stdout.indexOf(c.slice(0, 7)));
+    expect(rows.every((at) => at > 0)).toBe(true);
+    expect([...rows].sort((a, b) => a - b)).toEqual(rows);
+    expect(stdout).not.toContain(commits.readme.slice(0, 7));
+    const line = (commit: string) => stdout.split("\n").find((l) => l.includes(commit.slice(0, 7)))!;
+    expect(line(commits.withBlog)).toContain("clears the bar");
+    expect(line(commits.flexible)).toContain("FAIL TLS-STRICT");
+    expect(line(commits.typo)).toContain("invalid: 1 problem");
+    expect(stdout).toContain("(launch-ready:environment)");
+    expect(line(commits.launched)).toContain("clears the bar");
+    expect(stdout).toContain("(= working tree)");
+    expect(stdout).toContain(`Last version that clears the bar and differs from the working tree: ${commits.launched.slice(0, 7)}`);
+    expect(stdout).toContain("pulumi stack history --stack test");
+    expect(stdout).toContain("pulumi stack export --stack test --version <N>");
+  });
+
+  test("--json prints only the report; --limit keeps the newest versions", async () => {
+    const { code, stdout, stderr } = await rollback("--stack", "test", "--repo", repo, "--limit", "3", "--json");
+    expect(code).toBe(0);
+    expect(stderr).toBe("");
+    const report = JSON.parse(stdout) as HistoryReport;
+    expect(report.total).toBe(4);
+    expect(report.file).toBe(STACK_FILE);
+    expect(report.entries.map((e) => [e.commit, e.check.status, e.current, e.author, e.subject])).toEqual([
+      [commits.withBlog, "clears", true, "Ada Founder", "Add the blog, move the status page"],
+      [commits.flexible, "below-bar", false, "Ada Founder", "Flexible TLS for the old origin"],
+      [commits.typo, "invalid", false, "Ada Founder", "Rename the environment"],
+    ]);
+    expect(report.entries[0].date).toMatch(/^2026-01-05T10:00:00/);
+    // The only version that clears the bar and differs is older than the limit.
+    expect(report.suggested).toBeUndefined();
+  });
+});
+
+describe("rollback --to", () => {
+  test("shows the DNS diff and the resolver caching window, and writes nothing", async () => {
+    const { code, stdout } = await rollback("--stack", "test", "--repo", repo, "--to", commits.launched.slice(0, 10));
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/│ removed │ CNAME │ blog\.example\.org +│ blog-hosting\.example\.net/);
+    expect(stdout).toMatch(/│ changed │ CNAME │ status\.example\.org +│ status\.instatus\.com +│ statuspage\.betteruptime\.com/);
+    expect(stdout).toContain("Resources by URN: 0 added, 1 removed, 1 changed.");
+    expect(stdout).toContain("Resolvers may keep the old answers for up to 3600 seconds (1 h) after `pulumi up` (the largest TTL among changed DNS-only records: blog.example.org CNAME); proxied records change at once.");
+    expect(stdout).toContain("Secrets: the restored file's secure: values are ciphertext under this stack's same key; restoring them is safe.");
+    expect(stdout).toContain("Nothing was written (add --apply to restore the file).");
+    expect(stdout).toContain("pulumi preview --stack test --policy-pack policies");
+    expect(stdout).toContain("pulumi up --stack test --policy-pack policies");
+    expect(stdout).toContain(`git diff -- ${STACK_FILE}`);
+    expect(readFileSync(join(repo, STACK_FILE), "utf8")).toBe(withBlog);
+    expect(git(repo, ["status", "--porcelain"])).toBe("");
+  });
+
+  test("--json carries the same findings", async () => {
+    const { code, stdout, stderr } = await rollback("--stack", "test", "--repo", repo, "--to", commits.launched, "--json");
+    expect(code).toBe(0);
+    expect(stderr).toBe("");
+    const report = JSON.parse(stdout) as RollbackReport;
+    expect(report.target.commit).toBe(commits.launched);
+    expect(report.check.status).toBe("clears");
+    expect(report.dns!.map((c) => [c.change, c.name, c.type, c.staleFor])).toEqual([
+      ["removed", "blog.example.org", "CNAME", 3600],
+      ["changed", "status.example.org", "CNAME", 300],
+    ]);
+    expect(report.cache).toEqual({ seconds: 3600, slowest: [{ name: "blog.example.org", type: "CNAME" }], added: [] });
+    expect(report.resources!.removed).toEqual([expect.stringMatching(/::blog\.example\.org-CNAME$/)]);
+    expect(report.resources!.changed).toEqual([expect.stringMatching(/::status\.example\.org-CNAME$/)]);
+    expect(report.encryptionChanged).toEqual([]);
+    expect(report.applied).toBe(false);
+    expect(readFileSync(join(repo, STACK_FILE), "utf8")).toBe(withBlog);
+  });
+
+  test("--apply restores the old content in the working tree and commits nothing", async () => {
+    const dir = clone();
+    const head = git(dir, ["rev-parse", "HEAD"]);
+    const { code, stdout } = await rollback("--stack", "test", "--repo", dir, "--to", commits.launched, "--apply");
+    expect(code).toBe(0);
+    expect(stdout).toContain(`Restored ${STACK_FILE} to its content at ${commits.launched.slice(0, 7)}`);
+    expect(readFileSync(join(dir, STACK_FILE), "utf8")).toBe(launched);
+    expect(git(dir, ["rev-parse", "HEAD"])).toBe(head);
+    expect(git(dir, ["status", "--porcelain"])).toBe(`M ${STACK_FILE}`);
+  });
+
+  test("--apply is refused when the stack file has uncommitted changes", async () => {
+    const dir = clone();
+    const edited = `${withBlog}# an edit in progress\n`;
+    writeFileSync(join(dir, STACK_FILE), edited);
+    const { code, stdout, stderr } = await rollback("--stack", "test", "--repo", dir, "--to", commits.launched, "--apply");
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("--apply");
+    expect(stderr).toContain("uncommitted changes");
+    expect(stderr).toContain("git stash");
+    expect(stderr).toContain(`git diff -- ${STACK_FILE}`);
+    expect(readFileSync(join(dir, STACK_FILE), "utf8")).toBe(edited);
+  });
+
+  test("a changed encryption salt is named, with whether the old secure: values open with the passphrase", async () => {
+    const dir = clone();
+    const resalted = withBlog.replace(/^encryptionsalt: .*$/m, "encryptionsalt: v1:AAAAAAAAAAA=:v1:AAAAAAAAAAAAAAAA:AAAA");
+    expect(resalted).not.toBe(withBlog);
+    commitFile(dir, resalted, "New passphrase", "2026-01-06T10:00:00Z");
+    const [right, wrong] = await Promise.all([
+      rollbackWith({ PULUMI_CONFIG_PASSPHRASE: "launch-ready-example" }, "--stack", "test", "--repo", dir, "--to", commits.launched, "--json"),
+      rollbackWith({ PULUMI_CONFIG_PASSPHRASE: "not-the-passphrase" }, "--stack", "test", "--repo", dir, "--to", commits.launched),
+    ]);
+    expect(right.code).toBe(0);
+    const report = JSON.parse(right.stdout) as RollbackReport;
+    expect(report.encryptionChanged).toEqual(["encryptionsalt"]);
+    expect(report.secretsOpen).toBe(true);
+    expect(report.secureKeys).toEqual(["launch-ready:secretValues.STRIPE_SECRET_KEY"]);
+    expect(wrong.code).toBe(0);
+    expect(wrong.stdout).toContain("They do NOT open with PULUMI_CONFIG_PASSPHRASE");
+    expect(wrong.stdout).toContain("pulumi config set --secret --path 'launch-ready:secretValues.STRIPE_SECRET_KEY' --stack test");
+    expect(wrong.stdout).not.toMatch(/v1:7mZz/);
+  });
+
+  test("a working-tree file that does not plan still lets a good version be shown", async () => {
+    const dir = clone();
+    writeFileSync(join(dir, STACK_FILE), typo);
+    const { code, stdout } = await rollback("--stack", "test", "--repo", dir, "--to", commits.launched, "--json");
+    expect(code).toBe(0);
+    const report = JSON.parse(stdout) as RollbackReport;
+    expect(report.check.status).toBe("clears");
+    expect(report.currentCheck!.status).toBe("invalid");
+    expect(report.dns).toBeUndefined();
+    expect(readFileSync(join(dir, STACK_FILE), "utf8")).toBe(typo);
+  });
+
+  test("a version below the bar or that does not parse exits 1, lists the problems and writes nothing, even with --apply", async () => {
+    const [below, invalid] = await Promise.all([
+      rollback("--stack", "test", "--repo", repo, "--to", commits.flexible, "--apply"),
+      rollback("--stack", "test", "--repo", repo, "--to", commits.typo, "--apply"),
+    ]);
+    expect(below.code).toBe(1);
+    expect(below.stdout).toContain(`The version at ${commits.flexible.slice(0, 7)} is below the bar; nothing was written:`);
+    expect(below.stdout).toContain("TLS-STRICT (mandatory)");
+    expect(invalid.code).toBe(1);
+    expect(invalid.stdout).toContain("does not parse; nothing was written:");
+    expect(invalid.stdout).toContain("launch-ready:environment:");
+    expect(readFileSync(join(repo, STACK_FILE), "utf8")).toBe(withBlog);
+    expect(git(repo, ["status", "--porcelain"])).toBe("");
+  });
+});
+
+describe("rollback, bad input", () => {
+  test("unknown commits, a commit without the file, unknown stacks and a directory outside git exit 2, naming the option", async () => {
+    const outside = temporaryDir("launch-ready-rollback-nogit-");
+    mkdirSync(join(outside, "stacks"));
+    writeFileSync(join(outside, STACK_FILE), launched);
+    const [unknown, unknownJson, noFile, noStack, notGit, usage] = await Promise.all([
+      rollback("--stack", "test", "--repo", repo, "--to", "0123456789abcdef"),
+      rollback("--stack", "test", "--repo", repo, "--to", "no-such-branch", "--json"),
+      rollback("--stack", "test", "--repo", repo, "--to", commits.readme),
+      rollback("--stack", "nosuch", "--repo", repo),
+      rollback("--stack", "test", "--repo", outside),
+      rollback("--stack", "test", "--repo", repo, "--apply"),
+    ]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("--to 0123456789abcdef: no such commit");
+    expect(unknownJson.code).toBe(2);
+    expect(unknownJson.stdout).toBe("");
+    expect(JSON.parse(unknownJson.stderr).error).toContain("--to no-such-branch: no such commit");
+    expect(noFile.code).toBe(2);
+    expect(noFile.stderr).toContain(`commit ${commits.readme.slice(0, 7)} has no ${STACK_FILE}`);
+    expect(noStack.code).toBe(2);
+    expect(noStack.stderr).toContain("--stack nosuch:");
+    expect(noStack.stderr).toMatch(/Stacks in .*: test\./);
+    expect(notGit.code).toBe(2);
+    expect(notGit.stderr).toContain("--repo");
+    expect(notGit.stderr).toContain("is not inside a git repository");
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("--apply needs --to");
+    for (const run of [unknown, noFile, noStack, notGit, usage]) expect(run.stdout).toBe("");
+    expect(git(repo, ["status", "--porcelain"])).toBe("");
+  });
+});
+
+// ---------------------------------------------------------------------------------------------
+// The pure parts.
+
+function answer(name: string, overrides: Partial<DnsAnswer> = {}): DnsAnswer {
+  return { urn: `urn:pulumi:s::launch-ready::x$cloudflare:index/dnsRecord:DnsRecord::${name}-CNAME`, name, type: "CNAME", value: `${name}.origin.example.net`, proxied: false, ttl: 300, ...overrides };
+}
+
+describe("staleSeconds", () => {
+  test("a DNS-only record whose answer changes or goes away stays cached for its TTL; automatic is 300 s", () => {
+    expect(staleSeconds(answer("a", { ttl: 3600 }), undefined)).toBe(3600);
+    expect(staleSeconds(answer("a", { ttl: 1800 }), answer("a", { value: "elsewhere.example.net" }))).toBe(1800);
+    expect(staleSeconds(answer("a", { ttl: 1 }), undefined)).toBe(300);
+    expect(staleSeconds(answer("a", { ttl: 900 }), answer("a", { proxied: true, ttl: 1 }))).toBe(900);
+  });
+
+  test("proxied records change at once, unless they become DNS-only; a TTL-only change leaves nothing stale", () => {
+    expect(staleSeconds(answer("a", { proxied: true, ttl: 1 }), answer("a", { proxied: true, ttl: 1, value: "new.example.net" }))).toBe(0);
+    expect(staleSeconds(answer("a", { proxied: true, ttl: 1 }), undefined)).toBe(0);
+    expect(staleSeconds(answer("a", { proxied: true, ttl: 1 }), answer("a", { ttl: 3600 }))).toBe(300);
+    expect(staleSeconds(answer("a", { ttl: 3600 }), answer("a", { ttl: 60 }))).toBe(0);
+    expect(staleSeconds(undefined, answer("a"))).toBe(0);
+  });
+});
+
+describe("diffDnsAnswers and cacheWindow", () => {
+  const current = [answer("blog", { ttl: 3600 }), answer("status", { ttl: 600 }), answer("www", { proxied: true, ttl: 1 }), answer("same")];
+  const target = [answer("status", { ttl: 600, value: "statuspage.example.net" }), answer("www", { proxied: true, ttl: 1, value: "old.example.net" }), answer("same"), answer("docs")];
+  const changes = diffDnsAnswers(current, target);
+
+  test("added, removed and changed records by URN, sorted by name; unchanged ones left out", () => {
+    expect(changes.map((c) => [c.change, c.name, c.staleFor])).toEqual([
+      ["removed", "blog", 3600],
+      ["added", "docs", 0],
+      ["changed", "status", 600],
+      ["changed", "www", 0],
+    ]);
+    expect(changes[2].before!.value).toBe("status.origin.example.net");
+    expect(changes[2].after!.value).toBe("statuspage.example.net");
+  });
+
+  test("the window is the largest TTL among changed DNS-only records, naming them; added names get the negative-caching note", () => {
+    const window = cacheWindow(changes);
+    expect(window).toEqual({ seconds: 3600, slowest: [{ name: "blog", type: "CNAME" }], added: ["docs"] });
+    const note = cacheNote(window, "example.org");
+    expect(note[0]).toContain("up to 3600 seconds (1 h)");
+    expect(note[1]).toContain("dig +short SOA example.org");
+    expect(cacheWindow(diffDnsAnswers([answer("www", { proxied: true, ttl: 1 })], [answer("www", { proxied: true, ttl: 1, value: "x" })])).seconds).toBe(0);
+    expect(cacheNote(cacheWindow([]), "example.org")).toEqual(["No DNS-only answer changes: proxied records change at once, so nothing waits on resolver caches."]);
+  });
+
+  test("humanDuration", () => {
+    expect(humanDuration(3600)).toBe("1 h");
+    expect(humanDuration(90)).toBe("1 min 30 s");
+    expect(humanDuration(86400)).toBe("24 h");
+  });
+});
+
+function report(resources: Array<{ urn: string; type?: string; inputs: Record<string, unknown>; custom?: boolean }>, bar: PlanReport["bar"] = []): PlanReport {
+  return {
+    stack: "s",
+    environment: "staging",
+    resources: resources.map((r) => ({ urn: r.urn, type: r.type ?? "cloudflare:index/dnsRecord:DnsRecord", name: r.urn.split("::").pop()!, protect: false, custom: r.custom ?? true, inputs: r.inputs })),
+    bar,
+    summary: { zone: "example.org", canonicalUrl: "", resources: 0, components: 0, byType: {}, protected: 0, barFailures: bar.filter((b) => b.status === "fail" && b.level === "mandatory").length },
+  };
+}
+
+describe("plannedDnsAnswers and diffResources", () => {
+  test("DNS answers come from the records' inputs: MX with its preference, CAA from data, automatic TTL as 1", () => {
+    const plan = report([
+      { urn: "urn:a::p::t::example.org-MX-mx", inputs: { name: "example.org", type: "MX", content: "mx.example.net", priority: 10, proxied: false, ttl: 300 } },
+      { urn: "urn:a::p::t::example.org-CAA", inputs: { name: "example.org", type: "CAA", data: { flags: 0, tag: "issue", value: "letsencrypt.org" }, proxied: false, ttl: 3600 } },
+      { urn: "urn:a::p::t::www", inputs: { name: "www.example.org", type: "CNAME", content: "x.example.net", proxied: true } },
+      { urn: "urn:a::p::t::ssl", type: "cloudflare:index/zoneSetting:ZoneSetting", inputs: { settingId: "ssl", value: "strict" } },
+    ]);
+    expect(plannedDnsAnswers(plan).map((a) => [a.type, a.value, a.proxied, a.ttl])).toEqual([
+      ["CAA", '0 issue "letsencrypt.org"', false, 3600],
+      ["MX", "10 mx.example.net", false, 300],
+      ["CNAME", "x.example.net", true, 1],
+    ]);
+  });
+
+  test("resources are compared by URN and inputs, key order ignored, components left out", () => {
+    const before = report([
+      { urn: "u::1", inputs: { a: 1, b: { c: 2, d: 3 } } },
+      { urn: "u::2", inputs: { a: 1 } },
+      { urn: "u::3", inputs: { a: 1 } },
+      { urn: "u::component", inputs: {}, custom: false },
+    ]);
+    const after = report([
+      { urn: "u::1", inputs: { b: { d: 3, c: 2 }, a: 1 } },
+      { urn: "u::2", inputs: { a: 2 } },
+      { urn: "u::4", inputs: {} },
+    ]);
+    expect(diffResources(before.resources, after.resources)).toEqual({ added: ["u::4"], removed: ["u::3"], changed: ["u::2"] });
+    expect(stableJson({ b: [1, { y: 1, x: 2 }], a: null })).toBe('{"a":null,"b":[1,{"x":2,"y":1}]}');
+  });
+
+  test("shortUrn names the provider type and logical name", () => {
+    expect(shortUrn("urn:pulumi:prod::launch-ready::pulumi:pulumi:Stack$launch-ready:index:Site$launch-ready:cloudflare:DnsRecords$cloudflare:index/dnsRecord:DnsRecord::www.example.com-CNAME")).toBe("cloudflare.DnsRecord www.example.com-CNAME");
+    expect(shortUrn("urn:pulumi:prod::launch-ready::x$aws:route53/healthCheck:HealthCheck::home")).toBe("aws.route53.HealthCheck home");
+  });
+});
+
+describe("judging versions and picking one", () => {
+  const fail = { id: "TLS-STRICT", status: "fail", level: "mandatory", message: "ssl is flexible" } as PlanReport["bar"][number];
+  const advisory = { id: "DNS-SANE", status: "fail", level: "advisory", message: "x" } as unknown as PlanReport["bar"][number];
+
+  test("a mandatory failure is below the bar, an advisory one is not, problems are invalid", () => {
+    expect(judgeVersion({ report: report([], [fail]) })).toEqual({ status: "below-bar", failures: [fail] });
+    expect(judgeVersion({ report: report([], [advisory]) })).toEqual({ status: "clears", waived: [] });
+    expect(judgeVersion({ problems: [{ path: "launch-ready:environment", message: "bad", example: "" }] }).status).toBe("invalid");
+  });
+
+  test("the suggested target is the newest version that clears the bar and is not the working tree's", () => {
+    const entry = (commit: string, status: "clears" | "below-bar", current = false): HistoryEntry => ({
+      commit,
+      date: "",
+      author: "",
+      subject: "",
+      current,
+      check: status === "clears" ? { status, waived: [] } : { status, failures: [fail] },
+    });
+    expect(suggestTarget([entry("d", "clears", true), entry("c", "below-bar"), entry("b", "clears"), entry("a", "clears")])).toBe("b");
+    expect(suggestTarget([entry("d", "clears", true)])).toBeUndefined();
+  });
+
+  test("next commands: restore unless done, then look, plan, preview, apply, commit", () => {
+    const next = nextCommands(
+      { stack: "prod", file: "stacks/Pulumi.prod.yaml", target: { commit: "abcdef0123", date: "", author: "", subject: "" }, applied: false, identical: false },
+      { rollback: "npm run rollback -- --stack prod", plan: "npm run plan -- --stack prod" },
+    );
+    expect(next).toEqual([
+      "npm run rollback -- --stack prod --to abcdef0 --apply",
+      "git diff -- stacks/Pulumi.prod.yaml",
+      "npm run plan -- --stack prod",
+      "pulumi preview --stack prod --policy-pack policies",
+      "pulumi up --stack prod --policy-pack policies",
+      'git commit -m "Roll back stack prod to abcdef0" -- stacks/Pulumi.prod.yaml',
+    ]);
+  });
+});
+
+describe("encryption of the stack file", () => {
+  test("a changed encryption salt or secrets provider is named; the same key is not", () => {
+    const now = stackEncryption("encryptionsalt: v1:new\nconfig: {}\n");
+    expect(encryptionChanges(now, stackEncryption("encryptionsalt: v1:old\nconfig: {}\n"))).toEqual(["encryptionsalt"]);
+    expect(encryptionChanges(now, stackEncryption("encryptionsalt: v1:new\nconfig:\n  a: 1\n"))).toEqual([]);
+    expect(encryptionChanges(now, stackEncryption("secretsprovider: awskms://alias/x\nencryptedkey: abc\nconfig: {}\n"))).toEqual(["encryptionsalt", "secretsprovider", "encryptedkey"]);
+    expect(stackEncryption("not: [valid")).toEqual({});
+  });
+});
