@@ -20,6 +20,8 @@ export interface MailProviderPreset {
   spfLookups?: number;
   /** How its DKIM records are published. */
   dkim: "txt" | "cname";
+  /** Matches `<selector> <value>` of the provider's DKIM records (its usual selector or CNAME target), to tell whose a found key is. */
+  dkimHint?: RegExp;
   /** Inbound MX hosts, for providers that receive mail. */
   inboundMx?: (domain: string) => Array<{ host: string; priority: number }>;
 }
@@ -32,6 +34,7 @@ export const MAIL_PROVIDER_PRESETS: Record<MailProvider, MailProviderPreset> = {
     // _spf.google.com includes _netblocks, _netblocks2 and _netblocks3: 1 + 3.
     spfLookups: 4,
     dkim: "txt",
+    dkimHint: /^google /,
     inboundMx: () => [{ host: "smtp.google.com", priority: 1 }],
   },
   "microsoft-365": {
@@ -39,6 +42,7 @@ export const MAIL_PROVIDER_PRESETS: Record<MailProvider, MailProviderPreset> = {
     source: "https://learn.microsoft.com/microsoft-365/enterprise/external-domain-name-system-records",
     spfInclude: "spf.protection.outlook.com",
     dkim: "cname",
+    dkimHint: /\.onmicrosoft\.com$/,
     inboundMx: (domain) => [{ host: `${domain.replace(/\./g, "-")}.mail.protection.outlook.com`, priority: 0 }],
   },
   "amazon-ses": {
@@ -48,6 +52,7 @@ export const MAIL_PROVIDER_PRESETS: Record<MailProvider, MailProviderPreset> = {
     // amazonses.com lists address ranges only.
     spfLookups: 1,
     dkim: "cname",
+    dkimHint: /\.dkim\.amazonses\.com$/,
   },
   postmark: {
     title: "Postmark",
@@ -60,6 +65,7 @@ export const MAIL_PROVIDER_PRESETS: Record<MailProvider, MailProviderPreset> = {
     source: "https://www.twilio.com/docs/sendgrid/ui/account-and-settings/how-to-set-up-domain-authentication",
     spfInclude: "sendgrid.net",
     dkim: "cname",
+    dkimHint: /\.sendgrid\.net$/,
   },
   resend: {
     title: "Resend",
@@ -68,12 +74,14 @@ export const MAIL_PROVIDER_PRESETS: Record<MailProvider, MailProviderPreset> = {
     spfInclude: "amazonses.com",
     spfLookups: 1,
     dkim: "txt",
+    dkimHint: /^resend /,
   },
   mailgun: {
     title: "Mailgun",
     source: "https://documentation.mailgun.com/docs/mailgun/user-manual/get-started/#verify-your-domain",
     spfInclude: "mailgun.org",
     dkim: "txt",
+    dkimHint: /\.mailgun\.org$/,
     inboundMx: () => [
       { host: "mxa.mailgun.org", priority: 10 },
       { host: "mxb.mailgun.org", priority: 10 },

@@ -1,0 +1,391 @@
+/**
+ * `npm run import:zone -- --zone-file F --domain D --stack NAME --out DIR --zone-id Z --account-id A [...]`
+ *
+ * Turns a BIND zone file (Cloudflare's or a registrar's export) into DIR/Pulumi.NAME.yaml, a stack
+ * file that plans, and with --record-ids into DIR/import.json, so `pulumi import` adopts the live
+ * records before the first `pulumi up`. Every record is declared, skipped (SOA, apex NS) or listed
+ * as not imported with the reason. The stack is planned offline and every imported record checked
+ * among the planned records before anything is written; both files are then written at once.
+ */
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { basename, dirname, join, relative, resolve } from "node:path";
+import { isDeepStrictEqual, parseArgs } from "node:util";
+import Table from "cli-table3";
+import { Document, isMap, isSeq, type Node } from "yaml";
+import { today, type BarResult } from "../policies/bar";
+import { CLOUDFLARE_PLANS } from "../stacks/cloudflare-plans";
+import { ENVIRONMENTS } from "../stacks/config-schema";
+import { toAsciiZoneName } from "../stacks/hostnames";
+import { formatProblems, problemsHeading } from "../stacks/stack-config";
+import { readStackFile, STACKS_DIR, type StackFile } from "../stacks/stack-file";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine } from "./lib/cli";
+import { ConfigRefused, planStack } from "./lib/plan-stack";
+import type { PlanReport } from "./lib/plan-report";
+import { buildImportPlan, checkCoverage, readRecordIds, type CloudflareRecord, type Coverage, type ImportPlan, type PlannedResource } from "./lib/zone-coverage";
+import { describeRecord, importZone, readZone, ZoneImportError, type ImportOptions, type ZoneImport, type ZoneRecord } from "./lib/zone-import";
+
+const USAGE = `Usage: npm run import:zone -- --zone-file FILE --domain DOMAIN --stack NAME --out DIR
+                              --zone-id ID --account-id ID [options]
+
+  --zone-file FILE    the zone as a BIND file (Cloudflare: DNS > Records > Import and Export > Export)
+  --domain DOMAIN     the zone's domain, e.g. example.com; must match the file's $ORIGIN and SOA
+  --stack NAME        writes DIR/Pulumi.NAME.yaml
+  --out DIR           where to write; stacks/ is where Pulumi.yaml reads stack files from
+  --zone-id ID        the zone's 32-character ID (zone Overview page, API section)
+  --account-id ID     the account's 32-character ID (same page)
+  --plan PLAN         the zone's Cloudflare plan: ${CLOUDFLARE_PLANS.join(" | ")} (default free)
+  --environment ENV   ${ENVIRONMENTS.join(" | ")} (default production)
+  --canonical HOST    apex | www: the host the other redirects to (default www)
+  --owner WHO         who answers for the DNS-SUBDOMAINS waiver a wildcard record needs (required then)
+  --record-ids FILE   Cloudflare's "List DNS Records" answer for the zone, to write DIR/import.json:
+                        curl -sS -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" \\
+                          "https://api.cloudflare.com/client/v4/zones/ZONE_ID/dns_records?per_page=5000000" > records.json
+  --force             overwrite DIR/Pulumi.NAME.yaml and DIR/import.json if they exist
+  --json              print only a JSON report on stdout
+  --help              show this help
+
+A BIND export holds no record IDs, and \`pulumi import\` needs one per record (<zone_id>/<record_id>).
+Without --record-ids only the stack file is written, with the command that fetches the IDs; no
+import.json with made-up IDs is ever written. With it, import.json adopts each planned record
+Cloudflare has, and the report lists those \`pulumi up\` would create.
+
+The stack is planned offline before anything is written; what it still lacks to clear the minimum
+bar (contacts, monitors, env, endpoints) is listed as next steps, not filled in with guesses.
+Exit: 0 written, 1 the import could not keep a record (nothing written), 2 bad input or usage (nothing written).`;
+
+const HEX32 = /^[0-9a-f]{32}$/;
+
+/** The command line: what the import itself takes, and where its input and output are. */
+interface Args extends Omit<ImportOptions, "today" | "source"> {
+  zoneFile: string;
+  stack: string;
+  out: string;
+  recordIds?: string;
+  force: boolean;
+  json: boolean;
+}
+
+function parseOptions(argv: string[]): Args {
+  const text = { type: "string" } as const;
+  const values = parseCommandLine(argv, USAGE, () =>
+    parseArgs({
+      args: argv,
+      options: {
+        ...COMMON_OPTIONS,
+        "zone-file": text, domain: text, stack: text, out: text, "zone-id": text, "account-id": text,
+        plan: text, environment: text, canonical: text, owner: text, "record-ids": text,
+        force: { type: "boolean", default: false },
+      },
+      strict: true,
+      allowPositionals: false,
+    }).values,
+  );
+  const json = values.json;
+  const bad = (message: string): never => exitWithError(2, json, message);
+  for (const option of ["zone-file", "domain", "stack", "out", "zone-id", "account-id"] as const) {
+    if (!values[option]) bad(`--${option} is required.\n\n${USAGE}`);
+  }
+  const domain = toAsciiZoneName(values.domain!);
+  if (!domain.ok) return bad(`--domain "${values.domain}" ${domain.problem}`);
+  if (!/^[A-Za-z0-9_.-]+$/.test(values.stack!)) bad(`--stack "${values.stack}" is not a stack name; use letters, digits, "-", "_" or "." (e.g. --stack prod)`);
+  for (const option of ["zone-id", "account-id"] as const) {
+    if (!HEX32.test(values[option]!.toLowerCase())) bad(`--${option} "${values[option]}" must be the 32-character hex ID from the zone's Overview page in the Cloudflare dashboard (API section)`);
+  }
+  const oneOf = <T extends string>(option: string, value: string | undefined, allowed: readonly T[], fallback: T): T =>
+    value === undefined ? fallback : allowed.includes(value as T) ? (value as T) : bad(`--${option} "${value}" must be one of ${allowed.join(", ")}`);
+  if (values.owner !== undefined && values.owner.trim().length < 2) bad(`--owner "${values.owner}" must name who answers for the waiver, e.g. --owner cto@${domain.value}`);
+  return {
+    zoneFile: values["zone-file"]!,
+    domain: domain.value,
+    stack: values.stack!,
+    out: resolve(values.out!),
+    zoneId: values["zone-id"]!.toLowerCase(),
+    accountId: values["account-id"]!.toLowerCase(),
+    plan: oneOf("plan", values.plan, CLOUDFLARE_PLANS, "free"),
+    environment: oneOf("environment", values.environment, ENVIRONMENTS, "production"),
+    canonical: oneOf("canonical", values.canonical, ["apex", "www"] as const, "www"),
+    ...(values.owner ? { owner: values.owner.trim() } : {}),
+    ...(values["record-ids"] ? { recordIds: values["record-ids"] } : {}),
+    force: values.force,
+    json,
+  };
+}
+
+function readInput(path: string, option: string, json: boolean): string {
+  try {
+    return readFileSync(path, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    exitWithError(2, json, `${option} ${path} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(error)})`}`);
+  }
+}
+
+function readLiveRecords(path: string, json: boolean): CloudflareRecord[] {
+  let body: unknown;
+  try {
+    body = JSON.parse(readInput(path, "--record-ids", json));
+  } catch (error) {
+    exitWithError(2, json, `--record-ids ${path} is not JSON (${(error as Error).message}); save the API's answer as it comes, e.g. curl ... > records.json`);
+  }
+  return readRecordIds(body);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The stack file as written: the config with its provenance on top.
+
+function headerComment(args: Args, imported: ZoneImport, day: string, schema: string): string {
+  const lines = [
+    ` yaml-language-server: $schema=${schema}`,
+    ` Stack ${args.stack} (${args.environment}) for ${args.domain}, imported by \`npm run import:zone\` from ${basename(args.zoneFile)} on ${day}.`,
+    " The live zone's records are declared below; `npm run plan -- --config <this file>` shows what the stack still",
+    " needs to clear the minimum bar. Hosts' purposes are guessed from their names: check them.",
+  ];
+  const whole = imported.unmapped.filter((entry) => entry.part === undefined);
+  const parts = imported.unmapped.filter((entry) => entry.part !== undefined);
+  if (whole.length > 0) lines.push(" Not imported (left in Cloudflare as they are):", ...whole.map((entry) => `   ${describeRecord(entry.record)}: ${entry.reason}`));
+  if (parts.length > 0) lines.push(" Imported without these parts:", ...parts.map((entry) => `   ${entry.record.name} ${entry.record.type} ${entry.part}: ${entry.reason}`));
+  return lines.join("\n");
+}
+
+const KEY_COMMENTS: Record<string, string> = {
+  "launch-ready:hosts": " From the zone's A, AAAA and CNAME records; proxied as the export's cf_tags say.",
+  "launch-ready:email": " From the zone's MX, SPF, DKIM and DMARC records; the kit writes their text from these.",
+  "launch-ready:records": " The zone's other records, each declared on purpose (DNS-SUBDOMAINS).",
+  "launch-ready:waivers": " The zone's wildcard is kept under a dated waiver: replace it with named subdomains (DNS-SUBDOMAINS).",
+};
+
+/** Short list items on one line, as the example stacks write hosts; long ones (DKIM keys) in block style. */
+function flowShortItems(node: Node | null | undefined): void {
+  if (!isSeq(node)) return;
+  for (const item of node.items) if (isMap(item) && JSON.stringify(item.toJSON()).length <= 110) item.flow = true;
+}
+
+function renderStackFile(args: Args, imported: ZoneImport, day: string): string {
+  const document = new Document({ config: imported.config });
+  const schema = relative(args.out, join(STACKS_DIR, "schema.json")).split("\\").join("/");
+  document.commentBefore = headerComment(args, imported, day, schema.startsWith(".") ? schema : `./${schema}`);
+  const config = document.get("config", true);
+  if (isMap(config)) {
+    for (const pair of config.items) {
+      const key = String((pair.key as { value?: unknown }).value);
+      if (KEY_COMMENTS[key]) (pair.key as Node).commentBefore = KEY_COMMENTS[key];
+      if (key !== "launch-ready:email") flowShortItems(pair.value as Node);
+    }
+  }
+  for (const added of imported.added) {
+    const [, key, index] = /^(launch-ready:[a-z]+)\[(\d+)\]$/.exec(added.to) ?? [];
+    const item = key ? document.getIn(["config", key, Number(index)], true) : undefined;
+    if (item) (item as Node).commentBefore = ` Not in the zone file: ${added.why}.`;
+  }
+  return document.toString({ lineWidth: 0 });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing: both files or neither.
+
+function outputPaths(args: Args): { stackFile: string; importFile: string } {
+  return { stackFile: join(args.out, `Pulumi.${args.stack}.yaml`), importFile: join(args.out, "import.json") };
+}
+
+function refuseOverwrite(args: Args, paths: string[]): void {
+  if (existsSync(args.out) && !statSync(args.out).isDirectory()) exitWithError(2, args.json, `--out ${args.out} is a file; give a directory`);
+  const existing = paths.filter((path) => existsSync(path));
+  if (existing.length > 0 && !args.force) exitWithError(2, args.json, `${existing.join(" and ")} already exist${existing.length === 1 ? "s" : ""}; nothing was written. Give --force to overwrite, or another --out / --stack.`);
+}
+
+/**
+ * Writes every file under a temporary name, reads the stack file back as the plan would, then
+ * renames them into place: an error before the renames leaves nothing behind.
+ */
+function writeAll(files: Array<{ path: string; text: string }>, expectedConfig: Record<string, unknown>, json: boolean): void {
+  const temporary = files.map((file) => ({ ...file, temp: join(dirname(file.path), `.${basename(file.path)}.${process.pid}.tmp`) }));
+  try {
+    for (const file of temporary) writeFileSync(file.temp, file.text);
+    const readBack = readStackFile(temporary[0].temp);
+    if (!isDeepStrictEqual(readBack.config, expectedConfig)) throw new Error(`${files[0].path} did not read back as the config that was planned`);
+    for (const file of temporary) renameSync(file.temp, file.path);
+  } catch (error) {
+    for (const file of temporary) rmSync(file.temp, { force: true });
+    exitWithError(1, json, `Nothing was written: ${(error as Error).message}`);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The report.
+
+function recordJson(record: ZoneRecord): Record<string, unknown> {
+  return { name: record.name, type: record.type, ttl: record.ttl, content: record.content };
+}
+
+function plannedText(resource: PlannedResource): string {
+  const inputs = resource.inputs as Record<string, unknown>;
+  const value = inputs.data ? Object.values(inputs.data as Record<string, unknown>).join(" ") : `${inputs.priority === undefined ? "" : `${String(inputs.priority)} `}${String(inputs.content)}`;
+  return `${String(inputs.name)} ${String(inputs.type)} ${value}`;
+}
+
+function barFailures(report: PlanReport): BarResult[] {
+  return report.bar.filter((result) => result.status === "fail");
+}
+
+function shellQuote(value: string): string {
+  return /^[A-Za-z0-9_./:@=-]+$/.test(value) ? value : `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+function rerunCommand(args: Args, recordIds: string): string {
+  const options: Array<[string, string | undefined]> = [
+    ["--zone-file", args.zoneFile], ["--domain", args.domain], ["--stack", args.stack], ["--out", relative(process.cwd(), args.out) || "."],
+    ["--zone-id", args.zoneId], ["--account-id", args.accountId], ["--plan", args.plan], ["--environment", args.environment],
+    ["--canonical", args.canonical], ["--owner", args.owner], ["--record-ids", recordIds],
+  ];
+  return `npm run import:zone -- ${options.filter(([, value]) => value !== undefined).map(([flag, value]) => `${flag} ${shellQuote(value!)}`).join(" ")} --force`;
+}
+
+function nextSteps(args: Args, report: PlanReport, stackPath: string, importPath: string | undefined): string[] {
+  const shown = relative(process.cwd(), stackPath) || stackPath;
+  const steps: string[] = [];
+  if (barFailures(report).length > 0) steps.push(`Fill in what the minimum bar still needs (listed above) in ${shown}, then check it: npm run plan -- --config ${shown}`);
+  steps.push("Check each host's purpose in launch-ready:hosts: it was guessed from the host's name");
+  if (resolve(args.out) !== STACKS_DIR) steps.push(`Copy ${shown} to stacks/Pulumi.${args.stack}.yaml: Pulumi.yaml reads stack files from stacks/`);
+  steps.push(`pulumi stack init ${args.stack}`);
+  steps.push(`pulumi config set --secret cloudflare:apiToken --stack ${args.stack}   # a token with DNS, Zone Settings and Rulesets edit on ${args.domain}`);
+  if (Object.keys(report.summary.byType).some((type) => type.startsWith("aws:"))) steps.push(`pulumi config set aws:region us-east-1 --stack ${args.stack}   # where the uptime monitors and alarms live`);
+  if (importPath) {
+    steps.push(`pulumi import --file ${relative(process.cwd(), importPath) || importPath} --stack ${args.stack} --generate-code=false   # Pulumi 3.94 or later; adopts the records, which the program already declares`);
+  } else {
+    const recordIds = join(relative(process.cwd(), args.out) || ".", "records.json");
+    steps.push(`curl -sS -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" "https://api.cloudflare.com/client/v4/zones/${args.zoneId}/dns_records?per_page=5000000" > ${recordIds}`);
+    steps.push(`${rerunCommand(args, recordIds)}   # writes import.json with each record's ID`);
+    steps.push(`pulumi import --file ${join(relative(process.cwd(), args.out) || ".", "import.json")} --stack ${args.stack} --generate-code=false   # Pulumi 3.94 or later`);
+  }
+  steps.push(`pulumi preview --stack ${args.stack}   # expect updates (the kit's record comments, TTLs) and only the creates listed above; no replaces or deletes of DNS records`);
+  return steps;
+}
+
+interface Outcome {
+  args: Args;
+  imported: ZoneImport;
+  report: PlanReport;
+  coverage: Coverage;
+  importPlan?: ImportPlan;
+  stackPath: string;
+  importPath?: string;
+}
+
+function jsonReport({ args, imported, report, coverage, importPlan, stackPath, importPath }: Outcome): unknown {
+  return {
+    stack: args.stack,
+    zone: args.domain,
+    environment: args.environment,
+    files: { stack: stackPath, importFile: importPath ?? null },
+    mapped: imported.mapped.map(({ record, to }) => ({ record: recordJson(record), to })),
+    skipped: imported.skipped.map(({ record, reason }) => ({ record: recordJson(record), reason })),
+    unmapped: imported.unmapped.map(({ record, part, reason }) => ({ record: recordJson(record), ...(part === undefined ? {} : { part }), reason })),
+    added: imported.added,
+    notes: imported.notes.map(({ record, note }) => ({ record: recordJson(record), note })),
+    plannedRecords: coverage.matched.length + coverage.unaccounted.length,
+    createdByPulumiUp: (importPlan?.created ?? coverage.unaccounted).map((resource) => ({ logicalName: resource.name, record: plannedText(resource) })),
+    ...(importPlan
+      ? {
+          adopted: importPlan.adopted.map(({ resource, id }) => ({ logicalName: resource.name, id })),
+          unmanaged: importPlan.unmanaged.map((record) => ({ id: record.id, name: record.name, type: record.type, content: record.content ?? null })),
+        }
+      : {}),
+    bar: {
+      failures: barFailures(report).map(({ id, level, message, configPath }) => ({ id, level, message, configPath: configPath ?? null })),
+      waived: report.bar.filter((result) => result.status === "waived").map(({ id, message }) => ({ id, message })),
+    },
+    nextSteps: nextSteps(args, report, stackPath, importPath),
+  };
+}
+
+function table(head: string[], colWidths: number[]): Table.Table {
+  return new Table({ head, style: { head: [], border: [] }, wordWrap: true, colWidths });
+}
+
+function textReport({ args, imported, report, coverage, importPlan, stackPath, importPath }: Outcome): string {
+  const out: string[] = [];
+  const shown = (path: string) => relative(process.cwd(), path) || path;
+  out.push(`Imported ${args.zoneFile} (${args.domain}) into ${shown(stackPath)}${importPath ? ` and ${shown(importPath)}` : ""}.`, "");
+  const mapped = table(["Zone record", "Declared at"], [70, 44]);
+  for (const { record, to } of imported.mapped) mapped.push([describeRecord(record), to]);
+  out.push(`${imported.mapped.length} records imported:`, mapped.toString());
+  if (imported.skipped.length > 0) out.push(`Skipped, Cloudflare serves them itself: ${imported.skipped.map(({ record }) => `${record.name} ${record.type}`).join(", ")}.`);
+  if (imported.unmapped.length > 0) {
+    const unmapped = table(["Zone record", "Not kept", "Why"], [40, 18, 62]);
+    for (const { record, part, reason } of imported.unmapped) unmapped.push([describeRecord(record), part ?? "the whole record", reason]);
+    out.push("", "Not imported: whole records stay in Cloudflare as they are, outside the stack; parts are dropped when the stack writes the record:", unmapped.toString());
+  }
+  if (imported.added.length > 0) out.push("", "Added, not in the zone file:", ...imported.added.map((added) => `  ${added.to}: ${added.what} (${added.why})`));
+  if (imported.notes.length > 0) out.push("", "Notes:", ...imported.notes.map(({ record, note }) => `  ${record.name} ${record.type}: ${note}`));
+  out.push("", `Planned offline: ${coverage.matched.length + coverage.unaccounted.length} DNS records; every imported record is among them.`);
+  const created = importPlan?.created ?? coverage.unaccounted;
+  if (created.length > 0) out.push(`pulumi up would create (${importPlan ? "not in Cloudflare's record list" : "not in the zone file"}):`, ...created.map((resource) => `  ${plannedText(resource)}`));
+  if (importPlan) {
+    out.push(`${shown(importPath!)}: ${importPlan.adopted.length} records to adopt with their Cloudflare IDs.`);
+    if (importPlan.unmanaged.length > 0) out.push("In Cloudflare but not in the stack (left as they are):", ...importPlan.unmanaged.map((record) => `  ${record.name} ${record.type} ${record.content ?? ""}`));
+  } else {
+    out.push("import.json was not written: a zone file holds no record IDs, and pulumi import needs them. The steps below fetch them.");
+  }
+  const failures = barFailures(report);
+  if (failures.length > 0) {
+    const bar = table(["Bar", "What the stack still needs", "Where"], [28, 64, 36]);
+    for (const failure of failures) bar.push([`${failure.id} (${failure.level})`, failure.message, failure.configPath ?? ""]);
+    out.push("", `The imported stack plans, but is below the minimum bar in ${failures.length} place${failures.length === 1 ? "" : "s"}:`, bar.toString());
+  }
+  const waived = report.bar.filter((result) => result.status === "waived");
+  if (waived.length > 0) out.push("Waived:", ...waived.map((result) => `  ${result.id}: ${result.message}`));
+  out.push("", "Next steps (nothing has been run against Cloudflare or Pulumi):", ...nextSteps(args, report, stackPath, importPath).map((step, index) => `  ${index + 1}. ${step}`));
+  return out.join("\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+
+async function main(argv: string[]): Promise<void> {
+  const args = parseOptions(argv);
+  const { json } = args;
+  const day = today();
+  const zoneText = readInput(args.zoneFile, "--zone-file", json);
+  const { stackFile: stackPath, importFile } = outputPaths(args);
+  const importPath = args.recordIds ? importFile : undefined;
+  refuseOverwrite(args, [stackPath, ...(importPath ? [importPath] : [])]);
+
+  let imported: ZoneImport;
+  let live: CloudflareRecord[] | undefined;
+  try {
+    live = args.recordIds ? readLiveRecords(args.recordIds, json) : undefined;
+    imported = importZone(readZone(zoneText, args.domain), { ...args, today: day, source: basename(args.zoneFile) });
+  } catch (error) {
+    if (error instanceof ZoneImportError) exitWithError(2, json, error.message);
+    throw error;
+  }
+
+  const stackFile: StackFile = { stack: args.stack, path: stackPath, config: imported.config, secretKeys: [], secureValues: [] };
+  let report: PlanReport;
+  try {
+    report = await planStack(stackFile, day);
+  } catch (error) {
+    if (!(error instanceof ConfigRefused)) throw error;
+    const heading = `The stack imported from ${args.zoneFile} does not plan; nothing was written. ${problemsHeading(error.problems, "the imported config")}`;
+    exitWithError(1, json, heading, error.problems, `The stack imported from ${args.zoneFile} does not plan; nothing was written.\n${formatProblems(error.problems, "the imported config")}`);
+  }
+  const coverage = checkCoverage(imported, report.resources);
+  if (coverage.gaps.length > 0) {
+    const lines = coverage.gaps.map((gap) => `  ${describeRecord(gap.record)} (${gap.to}): ${gap.problem}`);
+    exitWithError(1, json, `${coverage.gaps.length} imported record${coverage.gaps.length === 1 ? " is" : "s are"} not planned as the zone has ${coverage.gaps.length === 1 ? "it" : "them"}; nothing was written:\n${lines.join("\n")}`);
+  }
+  const importPlan = live ? buildImportPlan(report.resources, args.zoneId, live) : undefined;
+
+  mkdirSync(args.out, { recursive: true });
+  writeAll(
+    [{ path: stackPath, text: renderStackFile(args, imported, day) }, ...(importPath && importPlan ? [{ path: importPath, text: `${JSON.stringify(importPlan.file, null, 2)}\n` }] : [])],
+    imported.config,
+    json,
+  );
+  const outcome: Outcome = { args, imported, report, coverage, importPlan, stackPath, importPath };
+  process.stdout.write(json ? `${JSON.stringify(jsonReport(outcome), null, 2)}\n` : `${textReport(outcome)}\n`);
+}
+
+main(process.argv.slice(2)).catch((error: Error) => {
+  process.stderr.write(`import:zone failed: ${error.message}\n`);
+  process.exit(1);
+});

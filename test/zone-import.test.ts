@@ -1,0 +1,417 @@
+import { execFile } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isDeepStrictEqual } from "node:util";
+import { beforeAll, describe, expect, test } from "vitest";
+import { parseDmarc } from "../components/mail-auth/dmarc";
+import { parseSpf } from "../components/mail-auth/spf";
+import { planStack } from "../scripts/lib/plan-stack";
+import type { PlanReport } from "../scripts/lib/plan-report";
+import { buildImportPlan, checkCoverage, readRecordIds, type PlannedResource } from "../scripts/lib/zone-coverage";
+import { importZone, readZone, ZoneImportError, type ImportOptions, type ZoneImport } from "../scripts/lib/zone-import";
+import { parseStackConfig } from "../stacks/stack-config";
+import { readStackFile } from "../stacks/stack-file";
+
+const ROOT = join(__dirname, "..");
+const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+const FIXTURE = join(__dirname, "fixtures", "example-zone.txt");
+const RECORD_IDS = join(__dirname, "fixtures", "example-zone-records.json");
+const ZONE_ID = "0123456789abcdef0123456789abcdef";
+const ACCOUNT_ID = "fedcba9876543210fedcba9876543210";
+const DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";
+
+const OPTIONS: ImportOptions = {
+  domain: "example.org",
+  zoneId: ZONE_ID,
+  accountId: ACCOUNT_ID,
+  plan: "free",
+  environment: "production",
+  canonical: "www",
+  owner: "ops@example.org",
+  today: "2026-11-20",
+  source: "example-zone.txt",
+};
+
+/**
+ * The fixture's records as a person reads them, written out by hand, not by the importer: what a
+ * stack planned from it must hold. SPF and DMARC by meaning (the kit writes its own text), CAA and
+ * SRV by their data, proxied where the export's cf_tags say.
+ */
+const DKIM_KEY =
+  "v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAm27Fj8qbZkAMWrYZy7jy6u5HnmNxuLN7gDhC/13UH/bFoS2nx0Bedo1a1GeYJ0G+F6sE6j1cSGDNE44V6iASxN6jQmBE1sNJqmPz1yNoFY7x0jPvIKiNlf4SGEJcyxJoxB78iy2Iq6hNgZHvrpBfgXZ7n05lnsoj6cYxm2TCLrZdlfG5YonTzJZK36NpYinM0i6urGzI79wn60Daj2byuBe0gf//j1vpMpeNjsqhwB4TZmBkDF8+hxMBwhzd4Lxcd2QvE5d6COeuA1uWrnah4/HJOKWknypgtbGMy/Sb74FoOsKWBZ+cQNL2A6oa7YU5FsH4GJ4U3NqHdITQkAKkzQIDAQAB";
+type Expected = { name: string; type: string; matches: (inputs: Record<string, any>) => boolean; proxied?: boolean };
+const content = (value: string) => (inputs: Record<string, any>) => inputs.content === value;
+const EXPECTED_RECORDS: Expected[] = [
+  { name: "example.org", type: "A", matches: content("192.0.2.10"), proxied: true },
+  { name: "example.org", type: "AAAA", matches: content("2001:db8::10"), proxied: true },
+  { name: "www.example.org", type: "CNAME", matches: content("example.org"), proxied: true },
+  { name: "api.example.org", type: "CNAME", matches: (i) => i.content === "example-api.fly.dev" && i.ttl === 300, proxied: false },
+  { name: "status.example.org", type: "CNAME", matches: content("statuspage.betteruptime.com"), proxied: false },
+  { name: "*.preview.example.org", type: "CNAME", matches: content("example-previews.vercel.app"), proxied: false },
+  { name: "_acme-challenge.api.example.org", type: "CNAME", matches: (i) => i.content === "api.acme-dns.example.net" && i.ttl === 120 },
+  { name: "example.org", type: "MX", matches: (i) => i.content === "smtp.google.com" && i.priority === 1 },
+  {
+    name: "example.org",
+    type: "TXT",
+    matches: (i) => {
+      const spf = parseSpf(i.content);
+      return spf.ok && spf.record.terms.map((t) => (t.kind === "mechanism" ? `${t.qualifier}${t.name}:${t.value ?? ""}` : "")).sort().join(" ") === "+include:_spf.google.com +ip4:198.51.100.25 ~all:";
+    },
+  },
+  { name: "example.org", type: "TXT", matches: content("google-site-verification=example-only-token-4f1c") },
+  { name: "google._domainkey.example.org", type: "TXT", matches: content(DKIM_KEY) },
+  {
+    name: "_dmarc.example.org",
+    type: "TXT",
+    matches: (i) => {
+      const dmarc = parseDmarc(i.content).record;
+      return dmarc?.p === "quarantine" && dmarc.rua.join() === "dmarc-reports@example.org" && dmarc.adkim === "r" && dmarc.aspf === "r";
+    },
+  },
+  { name: "example.org", type: "CAA", matches: (i) => i.data?.tag === "issue" && i.data?.value === "letsencrypt.org" && i.data?.flags === 0 },
+  { name: "example.org", type: "CAA", matches: (i) => i.data?.tag === "iodef" && i.data?.value === "mailto:security@example.org" },
+  { name: "_sip._tls.example.org", type: "SRV", matches: (i) => isDeepStrictEqual(i.data, { priority: 100, weight: 1, port: 443, target: "sipdir.online.lync.com" }) },
+];
+
+function zoneText(body: string): string {
+  return `$TTL 300\n@ IN SOA ns.example.net. hostmaster.example.org. 1 7200 3600 1209600 300\n${body}\n`;
+}
+
+function imported(body: string, options: Partial<ImportOptions> = {}): ZoneImport {
+  return importZone(readZone(zoneText(body), "example.org"), { ...OPTIONS, ...options });
+}
+
+function plannedRecords(report: PlanReport): PlannedResource[] {
+  return report.resources.filter((resource) => resource.type === DNS_RECORD);
+}
+
+describe("the example zone file", () => {
+  let result: ZoneImport;
+  let report: PlanReport;
+  beforeAll(async () => {
+    result = importZone(readZone(readFileSync(FIXTURE, "utf8"), "example.org"), OPTIONS);
+    const dir = mkdtempSync(join(tmpdir(), "launch-ready-zone-"));
+    report = await planStack({ stack: "imported", path: join(dir, "Pulumi.imported.yaml"), config: result.config, secretKeys: [], secureValues: [] }, OPTIONS.today);
+  });
+
+  test("imports to a config the schema accepts and the program plans", () => {
+    const parsed = parseStackConfig(result.config);
+    expect(parsed.ok ? [] : parsed.problems).toEqual([]);
+    expect(report.summary.zone).toBe("example.org");
+    expect(report.summary.canonicalUrl).toBe("https://www.example.org");
+  });
+
+  test("every record of the zone but the SOA, the apex NS and the unsupported HTTPS record is planned, and nothing else", () => {
+    const planned = plannedRecords(report);
+    for (const expected of EXPECTED_RECORDS) {
+      const found = planned.filter((r) => r.inputs.name === expected.name && r.inputs.type === expected.type && expected.matches(r.inputs));
+      expect(found, `${expected.name} ${expected.type}`).toHaveLength(1);
+      if (expected.proxied !== undefined) expect(found[0].inputs.proxied, `${expected.name} proxied`).toBe(expected.proxied);
+    }
+    expect(planned).toHaveLength(EXPECTED_RECORDS.length);
+    // A record added to the fixture must be added above too: everything dnsz reads is accounted for.
+    const read = readZone(readFileSync(FIXTURE, "utf8"), "example.org");
+    expect(read).toHaveLength(EXPECTED_RECORDS.length + 3 + 1);
+  });
+
+  test("what is not imported is listed with the reason, never dropped", () => {
+    expect(result.skipped.map(({ record }) => record.type)).toEqual(["SOA", "NS", "NS"]);
+    const whole = result.unmapped.filter((entry) => entry.part === undefined);
+    expect(whole).toHaveLength(1);
+    expect(whole[0].record.type).toBe("HTTPS");
+    expect(whole[0].reason).toMatch(/not HTTPS; it stays in Cloudflare as it is/);
+    const parts = result.unmapped.filter((entry) => entry.part !== undefined);
+    expect(parts.map((entry) => entry.part)).toEqual(["pct=100", "fo=1"]);
+    expect(parts.every((entry) => entry.record.name === "_dmarc.example.org")).toBe(true);
+    expect(result.mapped.length + result.skipped.length + whole.length).toBe(readZone(readFileSync(FIXTURE, "utf8"), "example.org").length);
+  });
+
+  test("the wildcard is kept under a DNS-SUBDOMAINS waiver owned by --owner, for 90 days", () => {
+    expect(result.config["launch-ready:waivers"]).toEqual([
+      expect.objectContaining({ id: "DNS-SUBDOMAINS", owner: "ops@example.org", expires: "2027-02-18", reason: expect.stringContaining("*.preview.example.org") }),
+    ]);
+    expect(report.bar.find((r) => r.id === "DNS-SUBDOMAINS" && r.status === "waived")).toBeDefined();
+  });
+
+  test("the coverage check finds every imported record among the planned ones", () => {
+    const coverage = checkCoverage(result, report.resources);
+    expect(coverage.gaps).toEqual([]);
+    expect(coverage.unaccounted).toEqual([]);
+    expect(coverage.matched).toHaveLength(result.mapped.length);
+  });
+
+  test("the coverage check fails a record the plan lacks or writes differently", () => {
+    const withoutCaa = report.resources.filter((r) => !(r.type === DNS_RECORD && r.inputs.type === "CAA" && (r.inputs.data as any).tag === "iodef"));
+    expect(checkCoverage(result, withoutCaa).gaps.map((gap) => `${gap.record.type} ${gap.to}`)).toEqual(["CAA launch-ready:records[3]"]);
+    const otherSpf = report.resources.map((r) =>
+      r.type === DNS_RECORD && String(r.inputs.content).startsWith("v=spf1") ? { ...r, inputs: { ...r.inputs, content: "v=spf1 include:sendgrid.net ~all" } } : r,
+    );
+    expect(checkCoverage(result, otherSpf).gaps).toEqual([expect.objectContaining({ problem: expect.stringContaining("authorises other senders") })]);
+    const otherDmarc = report.resources.map((r) => (r.type === DNS_RECORD && r.inputs.name === "_dmarc.example.org" ? { ...r, inputs: { ...r.inputs, content: "v=DMARC1; p=none; rua=mailto:dmarc-reports@example.org" } } : r));
+    expect(checkCoverage(result, otherDmarc).gaps).toEqual([expect.objectContaining({ problem: expect.stringContaining("in p") })]);
+  });
+
+  test("the import file adopts each planned record under site > site-dns with Cloudflare's record ID", () => {
+    const live = readRecordIds(JSON.parse(readFileSync(RECORD_IDS, "utf8")));
+    const plan = buildImportPlan(report.resources, ZONE_ID, live);
+    expect(plan.created).toEqual([]);
+    expect(plan.unmanaged.map((record) => record.type)).toEqual(["HTTPS"]);
+    expect(plan.file.resources.slice(0, 2)).toEqual([
+      { type: "launch-ready:index:Site", name: "site", component: true },
+      { type: "launch-ready:cloudflare:DnsRecords", name: "site_dns", logicalName: "site-dns", parent: "site", component: true },
+    ]);
+    expect(plan.file.resources.slice(2)).toHaveLength(EXPECTED_RECORDS.length);
+  });
+});
+
+describe("mapping edge cases", () => {
+  test("SPF terms the senders cannot hold are listed as not kept, the rest becomes senders", () => {
+    const result = imported('@ IN A 203.0.113.5\n@ IN TXT "v=spf1 a mx include:_spf.google.com ip6:2001:db8::/48 ptr exists:%{i}.spf.example.net redirect=_spf.example.net -all"');
+    expect(result.config["launch-ready:email"]).toMatchObject({
+      senders: [{ provider: "google-workspace" }, { provider: "custom", addresses: ["2001:db8::/48"] }],
+      spfAll: "-all",
+    });
+    const parts = result.unmapped.map((entry) => entry.part);
+    expect(parts).toEqual(["a", "mx", "ptr", "exists:%{i}.spf.example.net", "redirect=_spf.example.net"]);
+    expect(result.unmapped[0].reason).toMatch(/addresses/);
+    expect(result.unmapped[2].reason).toMatch(/RFC 7208 5\.5/);
+  });
+
+  test("an SPF record with nothing the kit can write stays in Cloudflare, listed", () => {
+    const result = imported('@ IN A 203.0.113.5\nlegacy IN TXT "v=spf1 a mx ~all"');
+    expect(result.config["launch-ready:email"]).toBeUndefined();
+    expect(result.unmapped).toEqual([expect.objectContaining({ reason: expect.stringContaining("has no include or ip4/ip6 term") })]);
+  });
+
+  test("SPF endings differing between names follow the apex's, and the other is listed", () => {
+    const result = imported('@ IN A 203.0.113.5\n@ IN TXT "v=spf1 include:_spf.google.com -all"\nsend IN TXT "v=spf1 include:amazonses.com ~all"');
+    expect(result.config["launch-ready:email"]).toMatchObject({ spfAll: "-all", senders: [{ provider: "google-workspace" }, { provider: "amazon-ses", domain: "send" }] });
+    expect(result.unmapped).toEqual([expect.objectContaining({ part: "~all", reason: expect.stringContaining("will end -all") })]);
+  });
+
+  test("DMARC tags the schema holds are kept, the others listed with why", () => {
+    const result = imported(
+      '@ IN A 203.0.113.5\n_dmarc IN TXT "v=DMARC1; p=reject; sp=quarantine; rua=mailto:a@example.org,mailto:b@example.org; ruf=mailto:f@example.org; adkim=s; aspf=s; ri=3600; rf=afrf; np=reject"',
+    );
+    expect((result.config["launch-ready:email"] as any).dmarc).toEqual({ policy: "reject", subdomainPolicy: "quarantine", rua: ["a@example.org", "b@example.org"], ruf: ["f@example.org"], adkim: "s", aspf: "s" });
+    expect(result.unmapped.map((entry) => entry.part)).toEqual(["ri=3600", "rf=afrf", "np=reject"]);
+    expect(result.unmapped[0].reason).toMatch(/RFC 9989/);
+  });
+
+  test("a DMARC record without rua cannot be email.dmarc and is listed", () => {
+    const result = imported('@ IN A 203.0.113.5\n_dmarc IN TXT "v=DMARC1; p=none"');
+    expect((result.config["launch-ready:email"] as any)?.dmarc).toBeUndefined();
+    expect(result.unmapped).toEqual([expect.objectContaining({ reason: expect.stringContaining("no rua=") })]);
+  });
+
+  test("a wildcard needs --owner, named in the error", () => {
+    expect(() => imported("@ IN A 203.0.113.5\n*.preview IN CNAME previews.example.net.", { owner: undefined })).toThrow(ZoneImportError);
+    try {
+      imported("@ IN A 203.0.113.5\n*.preview IN CNAME previews.example.net.", { owner: undefined });
+    } catch (error) {
+      expect((error as ZoneImportError).option).toBe("--owner");
+      expect((error as Error).message).toMatch(/\*\.preview\.example\.org.*DNS-SUBDOMAINS.*--owner/);
+    }
+  });
+
+  test("A and AAAA records of one name become one host with an address list; the purpose comes from the name", () => {
+    const result = imported("@ IN A 203.0.113.5\napp IN A 203.0.113.5\napp IN AAAA 2001:db8::5\napp IN A 203.0.113.6\nmail IN A 203.0.113.9\nadmin IN CNAME admin.fly.dev.");
+    expect(result.config["launch-ready:hosts"]).toEqual([
+      { name: "@", target: "203.0.113.5", purpose: "web" },
+      { name: "www", target: "example.org", purpose: "web" },
+      { name: "app", target: ["203.0.113.5", "2001:db8::5", "203.0.113.6"], purpose: "web" },
+      { name: "mail", target: "203.0.113.9", purpose: "mail" },
+      { name: "admin", target: "admin.fly.dev", purpose: "admin" },
+    ]);
+    // Without Cloudflare's cf_tags the proxy status is the kit's default, and the report says so.
+    expect(result.notes.filter((note) => /no cf_tags/.test(note.note))).toHaveLength(4);
+  });
+
+  test("relative targets and @ resolve against the zone, as BIND reads them", () => {
+    const result = imported("@ IN A 203.0.113.5\nwww IN CNAME @\ndocs IN CNAME app\napp IN A 203.0.113.6\n@ IN MX 0 .");
+    expect(result.config["launch-ready:hosts"]).toEqual([
+      { name: "@", target: "203.0.113.5", purpose: "web" },
+      { name: "www", target: "example.org", purpose: "web" },
+      { name: "docs", target: "app.example.org", purpose: "docs" },
+      { name: "app", target: "203.0.113.6", purpose: "web" },
+    ]);
+    // A null MX at an apex that neither sends nor receives: the apex is parked, as the kit would park it anyway.
+    expect(result.config["launch-ready:email"]).toEqual({ parked: ["@"] });
+  });
+
+  test("a missing www is added as a CNAME to the apex and reported", () => {
+    const result = imported("@ IN A 203.0.113.5");
+    expect(result.added).toEqual([{ to: "launch-ready:hosts[1]", what: "www.example.org → example.org", why: expect.stringContaining("DNS-CANONICAL") }]);
+    expect(parseStackConfig(result.config).ok).toBe(true);
+  });
+
+  test("a missing apex takes www's addresses; the redirecting host is proxied whatever the zone said", () => {
+    const result = imported("www IN A 203.0.113.5 ; cf_tags=cf-proxied:false", { canonical: "apex" });
+    expect(result.config["launch-ready:hosts"]).toEqual([
+      { name: "@", target: "203.0.113.5", purpose: "web" },
+      { name: "www", target: "203.0.113.5", purpose: "web" },
+    ]);
+    expect(result.notes).toEqual([expect.objectContaining({ note: expect.stringContaining("it will be proxied") })]);
+  });
+
+  test("an apex MX set is a preset only when it is exactly the preset's", () => {
+    const preset = imported("@ IN A 203.0.113.5\n@ IN MX 1 smtp.google.com.");
+    expect((preset.config["launch-ready:email"] as any).inbound).toEqual({ provider: "google-workspace" });
+    const legacy = imported("@ IN A 203.0.113.5\n@ IN MX 1 aspmx.l.google.com.\n@ IN MX 5 alt1.aspmx.l.google.com.");
+    expect((legacy.config["launch-ready:email"] as any).inbound).toEqual({ provider: "custom", mx: [{ host: "aspmx.l.google.com", priority: 1 }, { host: "alt1.aspmx.l.google.com", priority: 5 }] });
+  });
+
+  test("v=spf1 -all on a name that neither sends nor receives parks it; its null MX and p=reject DMARC are the kit's", () => {
+    const result = imported('@ IN A 203.0.113.5\nnews IN TXT "v=spf1 -all"\nnews IN MX 0 .\n_dmarc.news IN TXT "v=DMARC1; p=reject"');
+    expect((result.config["launch-ready:email"] as any).parked).toEqual(["news"]);
+    expect(result.mapped.filter((entry) => entry.to === "launch-ready:email.parked[0]")).toHaveLength(3);
+  });
+
+  test("a DKIM key joins its sender; one without a sender at its name, and service records, go to launch-ready:records", () => {
+    const result = imported(
+      [
+        "@ IN A 203.0.113.5",
+        '@ IN TXT "v=spf1 include:spf.protection.outlook.com -all"',
+        "selector1._domainkey IN CNAME selector1-example-org._domainkey.example.onmicrosoft.com.",
+        "s1._domainkey IN CNAME s1.domainkey.u123.wl.sendgrid.net.",
+        "_sip._tls IN SRV 100 1 443 sipdir.online.lync.com.",
+        "@ IN CAA 128 issuewild \";\"",
+        "dev IN NS ns1.example.net.",
+      ].join("\n"),
+    );
+    expect((result.config["launch-ready:email"] as any).senders).toEqual([
+      { provider: "microsoft-365", dkim: [{ selector: "selector1", value: "selector1-example-org._domainkey.example.onmicrosoft.com" }] },
+    ]);
+    expect(result.config["launch-ready:records"]).toEqual([
+      { name: "s1._domainkey", type: "CNAME", content: "s1.domainkey.u123.wl.sendgrid.net" },
+      { name: "_sip._tls", type: "SRV", priority: 100, weight: 1, port: 443, target: "sipdir.online.lync.com" },
+      { name: "@", type: "CAA", flags: 128, tag: "issuewild", value: ";" },
+      { name: "dev", type: "NS", content: "ns1.example.net" },
+    ]);
+  });
+
+  test("unsupported types and records outside the domain are listed, never dropped", () => {
+    const result = imported("@ IN A 203.0.113.5\n@ IN LOC 52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m\nold.example.com. IN A 203.0.113.7\n_ldap._tcp IN A 203.0.113.8");
+    expect(result.unmapped.map((entry) => `${entry.record.type} ${entry.record.name}`)).toEqual(["LOC example.org", "A old.example.com", "A _ldap._tcp.example.org"]);
+    expect(result.unmapped.map((entry) => entry.reason)).toEqual([expect.stringContaining("not LOC"), expect.stringContaining("outside example.org"), expect.stringContaining("service name")]);
+  });
+
+  test("a zone file of another domain is refused naming --domain", () => {
+    expect(() => readZone("$ORIGIN example.com.\n@ IN A 203.0.113.5\n", "example.org")).toThrow(/--domain: is example.org, but the zone file's \$ORIGIN is example.com/);
+    expect(() => readZone("example.com. IN SOA ns.example.net. h.example.com. 1 2 3 4 5\n", "example.org")).toThrow(/SOA record is for example.com/);
+    expect(() => readZone("hello world\n", "example.org")).toThrow(ZoneImportError);
+  });
+});
+
+/** Runs the CLI as `npm run import:zone -- ...` does, as a child process. */
+function importCli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(TSX, ["scripts/import-zone.ts", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" }, maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+const REQUIRED = (out: string, zoneFile = FIXTURE) => ["--zone-file", zoneFile, "--domain", "example.org", "--stack", "imported", "--out", out, "--zone-id", ZONE_ID, "--account-id", ACCOUNT_ID];
+
+describe("npm run import:zone", () => {
+  test("writes a stack file that plans and an import file with Cloudflare's IDs; refuses to overwrite without --force", async () => {
+    const out = mkdtempSync(join(tmpdir(), "launch-ready-import-"));
+    const run = await importCli(...REQUIRED(out), "--owner", "ops@example.org", "--record-ids", RECORD_IDS, "--json");
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.files).toEqual({ stack: join(out, "Pulumi.imported.yaml"), importFile: join(out, "import.json") });
+    expect(report.unmapped.map((entry: any) => entry.part ?? entry.record.type)).toEqual(["HTTPS", "pct=100", "fo=1"]);
+    expect(report.createdByPulumiUp).toEqual([]);
+    expect(report.bar.failures.map((failure: any) => failure.id)).toContain("OPS-HANDOVER");
+    expect(report.nextSteps.join("\n")).toMatch(/pulumi import --file .*import\.json --stack imported/);
+
+    const text = readFileSync(join(out, "Pulumi.imported.yaml"), "utf8");
+    expect(text.split("\n")[0]).toMatch(/^# yaml-language-server: \$schema=.*stacks\/schema\.json$/);
+    expect(text).toContain("from example-zone.txt on");
+    const written = readStackFile(join(out, "Pulumi.imported.yaml"));
+    const planned = await planStack(written);
+    expect(plannedRecords(planned)).toHaveLength(EXPECTED_RECORDS.length);
+
+    const live = JSON.parse(readFileSync(RECORD_IDS, "utf8")).result as Array<Record<string, any>>;
+    const file = JSON.parse(readFileSync(join(out, "import.json"), "utf8"));
+    expect(file.nameTable).toEqual({});
+    const [site, dns, ...records] = file.resources;
+    expect(site).toEqual({ type: "launch-ready:index:Site", name: "site", component: true });
+    expect(dns).toMatchObject({ type: "launch-ready:cloudflare:DnsRecords", logicalName: "site-dns", parent: "site", component: true });
+    expect(records).toHaveLength(EXPECTED_RECORDS.length);
+    for (const entry of records) {
+      expect(entry.type).toBe(DNS_RECORD);
+      expect(entry.parent).toBe(dns.name);
+      const resource = plannedRecords(planned).find((r) => r.name === (entry.logicalName ?? entry.name))!;
+      expect(resource, entry.logicalName).toBeDefined();
+      // The ID is the one Cloudflare lists for that name, type and value.
+      const candidates = live.filter((record) => record.name === resource.inputs.name && record.type === resource.inputs.type);
+      const chosen = candidates.length === 1 ? candidates[0] : candidates.find((record) => sameLiveValue(record, resource.inputs));
+      expect(entry.id, entry.logicalName).toBe(`${ZONE_ID}/${chosen!.id}`);
+    }
+
+    const again = await importCli(...REQUIRED(out), "--owner", "ops@example.org", "--record-ids", RECORD_IDS);
+    expect(again.code).toBe(2);
+    expect(again.stderr).toMatch(/already exist.*--force/);
+    expect(readFileSync(join(out, "Pulumi.imported.yaml"), "utf8")).toBe(text);
+    const forced = await importCli(...REQUIRED(out), "--owner", "ops@example.org", "--canonical", "apex", "--force");
+    expect(forced.code).toBe(0);
+    expect(readStackFile(join(out, "Pulumi.imported.yaml")).config["launch-ready:canonical"]).toEqual({ host: "apex" });
+  });
+
+  test("without --record-ids it writes only the stack file and says how to fetch the IDs", async () => {
+    const out = mkdtempSync(join(tmpdir(), "launch-ready-import-"));
+    const run = await importCli(...REQUIRED(out), "--owner", "ops@example.org");
+    expect(run.code).toBe(0);
+    expect(readdirSync(out)).toEqual(["Pulumi.imported.yaml"]);
+    expect(run.stdout).toContain("import.json was not written");
+    expect(run.stdout).toContain(`https://api.cloudflare.com/client/v4/zones/${ZONE_ID}/dns_records`);
+    expect(run.stdout).toMatch(/--record-ids \S+records\.json --force/);
+    expect(run.stdout).toContain("below the minimum bar");
+    expect(run.stdout).toContain("Next steps (nothing has been run against Cloudflare or Pulumi)");
+  });
+
+  test("bad input exits 2 naming the option, and writes nothing", async () => {
+    const out = join(mkdtempSync(join(tmpdir(), "launch-ready-import-")), "out");
+    const wrongDomain = join(mkdtempSync(join(tmpdir(), "launch-ready-zone-")), "other.zone");
+    writeFileSync(wrongDomain, "$ORIGIN example.com.\n@ 300 IN A 203.0.113.5\n");
+    const cases: Array<[string[], RegExp]> = [
+      [[...REQUIRED(out, join(out, "missing.zone")), "--owner", "ops@example.org"], /--zone-file .*missing\.zone does not exist/],
+      [[...REQUIRED(out, wrongDomain)], /--domain: is example\.org, but the zone file's \$ORIGIN is example\.com/],
+      [REQUIRED(out), /--owner: is needed/],
+      [[...REQUIRED(out), "--owner", "ops@example.org", "--zone-id", "not-an-id"], /--zone-id "not-an-id" must be the 32-character hex ID/],
+      [[...REQUIRED(out), "--owner", "ops@example.org", "--plan", "gold"], /--plan "gold" must be one of free, pro, business, enterprise/],
+    ];
+    for (const [args, message] of cases) {
+      const run = await importCli(...args);
+      expect(run.code, args.join(" ")).toBe(2);
+      expect(run.stderr).toMatch(message);
+      expect(run.stdout).toBe("");
+      expect(existsSync(out)).toBe(false);
+    }
+    const json = await importCli(...REQUIRED(out), "--json");
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stderr).error).toMatch(/--owner/);
+  });
+
+  test("a zone the kit cannot plan as it is exits 1, names the problem and writes nothing", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "launch-ready-zone-"));
+    const includes = "abcdefghijk".split("").map((letter) => `include:${letter}.example.net`).join(" ");
+    writeFileSync(join(dir, "spf.zone"), `$ORIGIN example.org.\n@ 1 IN A 203.0.113.5\n@ 1 IN TXT "v=spf1 ${includes} ~all"\n`);
+    const out = join(dir, "out");
+    const run = await importCli(...REQUIRED(out, join(dir, "spf.zone")));
+    expect(run.code).toBe(1);
+    expect(run.stderr).toMatch(/does not plan; nothing was written[\s\S]*needs 11 DNS lookups/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
+
+/** An independent reading of Cloudflare's record list: TXT by its text, CAA by tag. */
+function sameLiveValue(record: Record<string, any>, inputs: Record<string, any>): boolean {
+  if (record.type === "CAA") return record.data.tag === inputs.data.tag;
+  const text = String(record.content).replace(/^"|"$/g, "");
+  return text.split(/[ ;]/)[0] === String(inputs.content).split(/[ ;]/)[0];
+}
