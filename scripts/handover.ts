@@ -74,7 +74,7 @@ function main(argv: string[]): void {
 
   const stackFile = posix(relative(documentDir, path));
   const command = `npm run handover -- ${args.stack ? `--stack ${args.stack}` : `--config ${stackFile}`}`;
-  const body = renderHandoverSection({ stack: file.stack, stackFile, command, project: PROJECT_NAME, config, ...(outputs ? { outputs } : {}) });
+  const body = renderHandoverSection({ stack: file.stack, stackFile, command, project: PROJECT_NAME, config, encryption: file.encryption, hasSecureValues: file.secureValues.length > 0, ...(outputs ? { outputs } : {}) });
   const report = (status: string) => (json ? process.stdout.write(`${JSON.stringify({ stack: file.stack, file: args.file, status, outputs: outputsRelative ?? null })}\n`) : undefined);
 
   if (args.check) {

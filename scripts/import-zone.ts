@@ -359,7 +359,7 @@ async function main(argv: string[]): Promise<void> {
     throw error;
   }
 
-  const stackFile: StackFile = { stack: args.stack, path: stackPath, config: imported.config, secretKeys: [], secureValues: [] };
+  const stackFile: StackFile = { stack: args.stack, path: stackPath, config: imported.config, secretKeys: [], secureValues: [], encryption: {} };
   let report: PlanReport;
   try {
     report = await planStack(stackFile, day);

@@ -32,7 +32,7 @@ import {
   renderRollbackText,
   restorable,
   shortCommit,
-  stackEncryption,
+  encryptionOfText,
   suggestTarget,
   type Commit,
   type CommandContext,
@@ -267,7 +267,7 @@ async function rollBack(subject: Subject, to: string, apply: boolean, json: bool
           return { dns, resources: diffResources(current.outcome.report.resources, planned.outcome.report.resources), cache: cacheWindow(dns) };
         })()
       : {};
-  const encryptionChanged = encryptionChanges(stackEncryption(working.toString("utf8")), stackEncryption(content.toString("utf8")));
+  const encryptionChanged = encryptionChanges(encryptionOfText(working.toString("utf8")), encryptionOfText(content.toString("utf8")));
   const opens = encryptionChanged.length > 0 ? secretsOpen(planned.file) : undefined;
   const codeChanged = (await gitText(subject.root, ["diff", "--name-only", sha, "--", ...DEPLOYED_CODE])).split("\n").filter(Boolean);
 

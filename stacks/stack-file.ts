@@ -21,6 +21,26 @@ export interface StackFile {
   secureValues: Array<{ path: string; ciphertext: string }>;
   /** The passphrase provider's `encryptionsalt:`, when the stack uses it. */
   encryptionSalt?: string;
+  /** How the file's `secure:` values are encrypted. */
+  encryption: StackEncryption;
+}
+
+/** The top-level keys of a stack file that say how its `secure:` values are encrypted. */
+export interface StackEncryption {
+  /** The passphrase provider's salt and check value. */
+  encryptionsalt?: string;
+  /** A cloud key, e.g. `awskms://alias/example-com-pulumi?region=eu-west-1`; absent for passphrase and Pulumi Cloud. */
+  secretsprovider?: string;
+  /** The stack's data key, encrypted by the cloud key. */
+  encryptedkey?: string;
+}
+
+/** The encryption keys of a stack file's parsed YAML; anything but a map has none. */
+export function stackEncryption(root: unknown): StackEncryption {
+  if (!isPlainObject(root)) return {};
+  const encryption: StackEncryption = {};
+  for (const key of ["encryptionsalt", "secretsprovider", "encryptedkey"] as const) if (typeof root[key] === "string") encryption[key] = root[key];
+  return encryption;
 }
 
 export class StackFileError extends Error {}
@@ -80,8 +100,8 @@ export function parseStackFileText(text: string, path: string, shownAs = path): 
     decoded[key] = hideSecureValues(value, key, secureValues);
     if (secureValues.length > before) secretKeys.push(key);
   }
-  const salt = root.encryptionsalt;
-  return { stack: stackNameFromPath(path), path, config: decoded, secretKeys, secureValues, ...(typeof salt === "string" ? { encryptionSalt: salt } : {}) };
+  const encryption = stackEncryption(root);
+  return { stack: stackNameFromPath(path), path, config: decoded, secretKeys, secureValues, encryption, ...(encryption.encryptionsalt ? { encryptionSalt: encryption.encryptionsalt } : {}) };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

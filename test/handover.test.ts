@@ -22,8 +22,16 @@ function handover(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-function render(stack = "prod", config = parsedExample(stack)) {
-  return renderHandoverSection({ stack, stackFile: `stacks/Pulumi.${stack}.yaml`, command: `npm run handover -- --stack ${stack}`, project: PROJECT_NAME, config });
+function render(stack = "prod", config = parsedExample(stack), file = exampleStack(stack)) {
+  return renderHandoverSection({
+    stack,
+    stackFile: `stacks/Pulumi.${stack}.yaml`,
+    command: `npm run handover -- --stack ${stack}`,
+    project: PROJECT_NAME,
+    config,
+    encryption: file.encryption,
+    hasSecureValues: file.secureValues.length > 0,
+  });
 }
 
 function scratchDir(): string {
@@ -50,6 +58,15 @@ describe("the prod section", () => {
     for (const system of ["Cloudflare", "AWS", "Pulumi state backend", "Email provider"]) expect(text).toMatch(new RegExp(`^\\| ${system} \\| .+ \\| founder@example\\.com \\|`, "m"));
     expect(text).toContain("| Zone · DNS · Edit | DNS records |");
     expect(text).not.toContain("Access: Apps and Policies");
+  });
+
+  test("says what opens the stack file's secrets: passphrase, KMS key or Pulumi Cloud", () => {
+    expect(text).toContain("are encrypted with a passphrase: whoever deploys needs it as `PULUMI_CONFIG_PASSPHRASE`");
+    const file = exampleStack("prod");
+    const kms = "awskms://alias/example-com-pulumi-state-pulumi?region=eu-west-1";
+    expect(render("prod", config, { ...file, encryption: { secretsprovider: kms, encryptedkey: "AQICAHh" } })).toContain(`encrypted with the AWS KMS key \`${kms}\``);
+    expect(render("prod", config, { ...file, encryption: {} })).toContain("are encrypted by Pulumi Cloud with the stack's own key");
+    expect(render("prod", config, { ...file, encryption: {}, secureValues: [] })).toContain("names no secrets provider yet");
   });
 
   test("carries the rollback steps with the longest DNS-only TTL, the checklist and the watch list", () => {

@@ -16,7 +16,7 @@ import {
   plannedDnsAnswers,
   shortUrn,
   stableJson,
-  stackEncryption,
+  encryptionOfText,
   staleSeconds,
   suggestTarget,
   type DnsAnswer,
@@ -449,10 +449,10 @@ describe("judging versions and picking one", () => {
 
 describe("encryption of the stack file", () => {
   test("a changed encryption salt or secrets provider is named; the same key is not", () => {
-    const now = stackEncryption("encryptionsalt: v1:new\nconfig: {}\n");
-    expect(encryptionChanges(now, stackEncryption("encryptionsalt: v1:old\nconfig: {}\n"))).toEqual(["encryptionsalt"]);
-    expect(encryptionChanges(now, stackEncryption("encryptionsalt: v1:new\nconfig:\n  a: 1\n"))).toEqual([]);
-    expect(encryptionChanges(now, stackEncryption("secretsprovider: awskms://alias/x\nencryptedkey: abc\nconfig: {}\n"))).toEqual(["encryptionsalt", "secretsprovider", "encryptedkey"]);
-    expect(stackEncryption("not: [valid")).toEqual({});
+    const now = encryptionOfText("encryptionsalt: v1:new\nconfig: {}\n");
+    expect(encryptionChanges(now, encryptionOfText("encryptionsalt: v1:old\nconfig: {}\n"))).toEqual(["encryptionsalt"]);
+    expect(encryptionChanges(now, encryptionOfText("encryptionsalt: v1:new\nconfig:\n  a: 1\n"))).toEqual([]);
+    expect(encryptionChanges(now, encryptionOfText("secretsprovider: awskms://alias/x\nencryptedkey: abc\nconfig: {}\n"))).toEqual(["encryptionsalt", "secretsprovider", "encryptedkey"]);
+    expect(encryptionOfText("not: [valid")).toEqual({});
   });
 });

@@ -92,7 +92,7 @@ describe("the example zone file", () => {
   beforeAll(async () => {
     result = importZone(readZone(readFileSync(FIXTURE, "utf8"), "example.org"), OPTIONS);
     const dir = mkdtempSync(join(tmpdir(), "launch-ready-zone-"));
-    report = await planStack({ stack: "imported", path: join(dir, "Pulumi.imported.yaml"), config: result.config, secretKeys: [], secureValues: [] }, OPTIONS.today);
+    report = await planStack({ stack: "imported", path: join(dir, "Pulumi.imported.yaml"), config: result.config, secretKeys: [], secureValues: [], encryption: {} }, OPTIONS.today);
   });
 
   test("imports to a config the schema accepts and the program plans", () => {

@@ -12,6 +12,7 @@ import { DNS_RECORD } from "../../policies/resource-types";
 import type { ConfigProblem } from "../../stacks/config-problems";
 import { recordDataText } from "../../stacks/records-config";
 import type { PlanReport } from "./plan-report";
+import { stackEncryption, type StackEncryption } from "../../stacks/stack-file";
 
 /** Cloudflare's automatic TTL, and the TTL it answers proxied names with. */
 export const AUTO_TTL_SECONDS = 300;
@@ -230,20 +231,10 @@ export function shortUrn(urn: string): string {
 // ---------------------------------------------------------------------------------------------
 // Secrets: restoring old ciphertext is safe only under the same key.
 
-/** The top-level keys of a stack file that say how its `secure:` values are encrypted. */
-export interface StackEncryption {
-  encryptionsalt?: string;
-  secretsprovider?: string;
-  encryptedkey?: string;
-}
-
-/** Read from the file's text; a file that is not YAML has none. */
-export function stackEncryption(text: string): StackEncryption {
+/** Read from a version's text; one that is not YAML has none. */
+export function encryptionOfText(text: string): StackEncryption {
   try {
-    const root: unknown = parse(text);
-    if (root === null || typeof root !== "object" || Array.isArray(root)) return {};
-    const pick = (key: keyof StackEncryption) => (typeof (root as Record<string, unknown>)[key] === "string" ? { [key]: (root as Record<string, string>)[key] } : {});
-    return { ...pick("encryptionsalt"), ...pick("secretsprovider"), ...pick("encryptedkey") };
+    return stackEncryption(parse(text));
   } catch {
     return {};
   }
