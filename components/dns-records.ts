@@ -30,6 +30,10 @@ export class DnsRecords extends pulumi.ComponentResource {
   public readonly records: Record<string, cloudflare.DnsRecord>;
 
   constructor(name: string, args: DnsRecordsArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Two records under one name would fail `pulumi up` halfway with a duplicate URN; refuse them
+    // before anything is registered, naming both.
+    const clashes = duplicateLogicalNames(args.records);
+    if (clashes.length > 0) throw new pulumi.RunError(`DnsRecords ${name}: records share a name, so Pulumi cannot tell them apart:\n${clashes.map((c) => `  ${c}`).join("\n")}`);
     super("launch-ready:cloudflare:DnsRecords", name, {}, opts);
     this.records = Object.fromEntries(args.records.map((record) => [record.logicalName, this.createRecord(record, args)]));
     this.registerOutputs({ records: this.records });
@@ -55,4 +59,12 @@ export class DnsRecords extends pulumi.ComponentResource {
       ),
     );
   }
+}
+
+/** `<logicalName>: <record> and <record>` for every logical name more than one record has. */
+export function duplicateLogicalNames(records: readonly PlannedRecord[]): string[] {
+  const byName = new Map<string, PlannedRecord[]>();
+  for (const record of records) byName.set(record.logicalName, [...(byName.get(record.logicalName) ?? []), record]);
+  const describe = (r: PlannedRecord) => `${r.type} ${r.name} ${r.priority === undefined ? "" : `${r.priority} `}${r.content}`;
+  return [...byName].filter(([, same]) => same.length > 1).map(([logicalName, same]) => `${logicalName}: ${same.map(describe).join(" and ")}`);
 }

@@ -83,14 +83,17 @@ function extraRecordLabel(record: DeclaredRecord): string {
     case "TXT":
       // Verification strings are long and opaque; a digest keeps the name short and stable.
       return createHash("sha256").update(record.content).digest("hex").slice(0, 12);
+    // Every field of the value is in the name: records differing in any one of them are distinct.
     case "CAA": {
-      const data = record.data as { tag: string; value: string };
-      return `${data.tag}-${data.value.replace(/[^A-Za-z0-9.@-]+/g, "_")}`;
+      const data = record.data as { flags: number; tag: string; value: string };
+      return `${data.flags}-${data.tag}-${data.value.replace(/[^A-Za-z0-9.@-]+/g, "_")}`;
     }
     case "SRV": {
-      const data = record.data as { port: number; target: string };
-      return `${data.target}-${data.port}`;
+      const data = record.data as { priority: number; weight: number; port: number; target: string };
+      return `${data.priority}-${data.weight}-${data.target}-${data.port}`;
     }
+    case "MX":
+      return `${record.priority}-${record.content}`;
     default:
       return record.content;
   }

@@ -390,7 +390,6 @@ const recordComment = z.string().max(60).optional().meta({ description: "Why the
 const recordHost = z.string().trim().min(1).meta({ description: "A host name (absolute; a trailing dot is optional).", examples: ["sipdir.online.lync.com"] });
 const port = z.number().int().min(0).max(65535);
 
-export const EXTRA_RECORD_TYPES = ["TXT", "MX", "CAA", "SRV", "NS", "CNAME"] as const;
 export const CAA_TAGS = ["issue", "issuewild", "iodef", "issuemail", "issuevmc"] as const;
 
 /**

@@ -44,7 +44,7 @@ export function resolveRecords(fields: readonly ExtraRecordFields[], context: Re
     if (refused) return void problems.push(problem(at(refused.key), refused.message));
     const value = recordValue(field);
     if (!value.ok) return void problems.push(problem(at(value.key), value.problem));
-    const key = `${name.value} ${field.type} ${value.content}`;
+    const key = `${name.value} ${field.type} ${value.record.priority === undefined ? "" : `${value.record.priority} `}${value.content}`;
     const earlier = seen.get(key);
     if (earlier !== undefined) return void problems.push(problem(at(), `declares ${key} again; ${formatConfigPath(["records", earlier])} already does, so keep one`));
     seen.set(key, index);

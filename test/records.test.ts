@@ -1,6 +1,8 @@
 /** launch-ready:records (verification TXT, CAA, SRV, delegations) and launch-ready:handover with OPS-HANDOVER. */
 import { describe, expect, test } from "vitest";
+import { DnsRecords, duplicateLogicalNames } from "../components/dns-records";
 import { planExtraRecords } from "../components/site-plan";
+import { OfflineRunFailure, runOffline } from "../scripts/lib/offline-run";
 import type { BarContext } from "../policies/bar";
 import { dnsSubdomains } from "../policies/rules/dns-subdomains";
 import { opsHandover } from "../policies/rules/ops-handover";
@@ -40,12 +42,12 @@ describe("launch-ready:records", () => {
     ) };
     const report = await planStack(file);
     const byName = new Map(report.resources.filter((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord").map((r) => [r.name, r.inputs]));
-    expect(byName.get("example.com-CAA-issue-letsencrypt.org")).toMatchObject({ name: "example.com", type: "CAA", data: { flags: 0, tag: "issue", value: "letsencrypt.org" }, proxied: false, ttl: 300 });
-    expect(byName.get("example.com-CAA-issue-letsencrypt.org")).not.toHaveProperty("content");
-    expect(byName.get("_sip._tls.example.com-SRV-sipdir.online.lync.com-443")).toMatchObject({ type: "SRV", data: { priority: 100, weight: 1, port: 443, target: "sipdir.online.lync.com" } });
+    expect(byName.get("example.com-CAA-0-issue-letsencrypt.org")).toMatchObject({ name: "example.com", type: "CAA", data: { flags: 0, tag: "issue", value: "letsencrypt.org" }, proxied: false, ttl: 300 });
+    expect(byName.get("example.com-CAA-0-issue-letsencrypt.org")).not.toHaveProperty("content");
+    expect(byName.get("_sip._tls.example.com-SRV-100-1-sipdir.online.lync.com-443")).toMatchObject({ type: "SRV", data: { priority: 100, weight: 1, port: 443, target: "sipdir.online.lync.com" } });
     expect(byName.get("_acme-challenge.example.com-CNAME")).toMatchObject({ type: "CNAME", content: "example.com.acme.example.net", proxied: false });
     expect(byName.get("eu.example.com-NS-ns1.dns-host.example.net")).toMatchObject({ type: "NS", ttl: 3600 });
-    expect(byName.get("bounce.example.com-MX-feedback-smtp.eu-west-1.amazonses.com")).toMatchObject({ type: "MX", priority: 10 });
+    expect(byName.get("bounce.example.com-MX-10-feedback-smtp.eu-west-1.amazonses.com")).toMatchObject({ type: "MX", priority: 10 });
     // Declared on purpose, so DNS-SUBDOMAINS and DNS-SANE still pass.
     expect(report.bar.filter((r) => r.status === "fail")).toEqual([]);
   });
@@ -55,6 +57,33 @@ describe("launch-ready:records", () => {
     const names = (list: typeof records) => planExtraRecords(parsed(withRecords(...list))).map((r) => r.logicalName);
     expect(names(records)).toEqual(names([...records].reverse()));
     expect(new Set(names(records)).size).toBe(3);
+  });
+
+  test("records differing in any field of their value get distinct names, so none clash in pulumi up", () => {
+    const records = planExtraRecords(parsed(withRecords(
+      { name: "@", type: "CAA", tag: "issue", value: "letsencrypt.org" },
+      { name: "@", type: "CAA", flags: 128, tag: "issue", value: "letsencrypt.org" },
+      SRV,
+      { ...SRV, priority: 200 },
+      { ...SRV, weight: 5 },
+      { name: "bounce", type: "MX", content: "mx.example.net", priority: 10 },
+      { name: "bounce", type: "MX", content: "mx.example.net", priority: 20 },
+    )));
+    expect(records).toHaveLength(7);
+    expect(duplicateLogicalNames(records)).toEqual([]);
+  });
+
+  test("DnsRecords refuses two records under one name before registering any", async () => {
+    const [first] = planExtraRecords(parsed(withRecords({ name: "@", type: "TXT", content: "a=1" })));
+    const twin = { ...first, content: "b=2" };
+    expect(duplicateLogicalNames([first, twin])).toEqual([`${first.logicalName}: TXT example.com a=1 and TXT example.com b=2`]);
+    const failure = await runOffline({ project: "launch-ready", stack: "test", config: {}, secretKeys: [], program: () => new DnsRecords("dns", { zoneId: "023e105f4ecef8ad9ca31a8372d0c353", records: [first, twin] }) }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(failure).toBeInstanceOf(OfflineRunFailure);
+    expect(((failure as OfflineRunFailure).cause as Error).message).toContain("records share a name");
+    expect((failure as OfflineRunFailure).resources.map((r) => r.type)).toEqual(["pulumi:pulumi:Stack"]);
   });
 
   test("records another key owns are refused, naming that key", () => {

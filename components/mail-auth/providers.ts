@@ -81,7 +81,6 @@ export const MAIL_PROVIDER_PRESETS: Record<MailProvider, MailProviderPreset> = {
     source: "https://documentation.mailgun.com/docs/mailgun/user-manual/get-started/#verify-your-domain",
     spfInclude: "mailgun.org",
     dkim: "txt",
-    dkimHint: /\.mailgun\.org$/,
     inboundMx: () => [
       { host: "mxa.mailgun.org", priority: 10 },
       { host: "mxb.mailgun.org", priority: 10 },
