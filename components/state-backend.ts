@@ -46,7 +46,8 @@ export interface StateBackendArgs {
 /**
  * A team's Pulumi state backend on AWS: a versioned, private, TLS-only S3 bucket for state and
  * the KMS key that encrypts it and every stack's secrets. It needs no provider of its own: each
- * resource names its region.
+ * resource names its region (the program's AWS provider must still be able to start, so the
+ * bootstrap stack sets aws:region).
  */
 export class StateBackend extends pulumi.ComponentResource {
   /** The state bucket's name. */

@@ -12,7 +12,7 @@ import bootstrap from "../stacks/bootstrap/index";
 const PROJECT = "launch-ready-bootstrap";
 const BUCKET = "example-com-pulumi-state";
 const REGION = "eu-west-1";
-const CONFIG = { [`${PROJECT}:bucketName`]: BUCKET, [`${PROJECT}:region`]: REGION };
+const CONFIG = { [`${PROJECT}:bucketName`]: BUCKET, "aws:region": REGION };
 
 const KEY = "aws:kms/key:Key";
 const ALIAS = "aws:kms/alias:Alias";
@@ -222,25 +222,26 @@ describe("the bootstrap program", () => {
   });
 
   it("refuses a stack without a bucket name, naming the key", async () => {
-    const { message, registered } = await refusal(bootstrap, { [`${PROJECT}:region`]: REGION });
+    const { message, registered } = await refusal(bootstrap, { "aws:region": REGION });
     expect(message).toContain(`'${PROJECT}:bucketName'`);
     expect(message).toContain(`pulumi config set ${PROJECT}:bucketName`);
     expect(registered).toEqual(["pulumi:pulumi:Stack"]);
   });
 
-  it("takes the region from aws:region when it has none of its own, and refuses a stack with neither", async () => {
-    const fallback = await runWired(bootstrap, { [`${PROJECT}:bucketName`]: BUCKET, "aws:region": "us-east-2" });
-    expect(fallback.outputs.region).toBe("us-east-2");
-    expect(fallback.one(BUCKET_TYPE).region).toBe("us-east-2");
+  it("takes its region from aws:region, which the AWS provider needs too, and refuses a stack without it", async () => {
+    const elsewhere = await runWired(bootstrap, { [`${PROJECT}:bucketName`]: BUCKET, "aws:region": "us-east-2" });
+    expect(elsewhere.outputs.region).toBe("us-east-2");
+    expect(elsewhere.one(BUCKET_TYPE).region).toBe("us-east-2");
     const { message, registered } = await refusal(bootstrap, { [`${PROJECT}:bucketName`]: BUCKET });
-    expect(message).toContain(`'${PROJECT}:region'`);
-    expect(message).toContain(`pulumi config set ${PROJECT}:region`);
+    expect(message).toContain("'aws:region'");
+    expect(message).toContain("pulumi config set aws:region");
     expect(registered).toEqual(["pulumi:pulumi:Stack"]);
   });
 
   it("names the config key of a value AWS would refuse", async () => {
-    const { message } = await refusal(bootstrap, { ...CONFIG, [`${PROJECT}:bucketName`]: "Example_State", [`${PROJECT}:noncurrentVersionDays`]: "-1" });
+    const { message } = await refusal(bootstrap, { ...CONFIG, "aws:region": "Ireland", [`${PROJECT}:bucketName`]: "Example_State", [`${PROJECT}:noncurrentVersionDays`]: "-1" });
     expect(message).toContain(`${PROJECT}:bucketName: "Example_State" is not an S3 bucket name`);
+    expect(message).toContain('aws:region: "Ireland" is not an AWS region code');
     expect(message).toContain(`${PROJECT}:noncurrentVersionDays: is -1`);
   });
 });

@@ -11,21 +11,17 @@ const NAMESPACE = "launch-ready-bootstrap";
 
 export = async function bootstrap() {
   const config = new pulumi.Config(NAMESPACE);
-  // Missing, it stops the run naming the key and the `pulumi config set` command that fixes it.
+  // Missing, each stops the run naming the key and the `pulumi config set` command that fixes it.
   const bucketName = config.require("bucketName");
-  const ownRegion = config.get("region");
-  const region = ownRegion ?? new pulumi.Config("aws").get("region");
-  if (region === undefined) {
-    throw new pulumi.RunError(
-      `Missing required configuration variable '${NAMESPACE}:region'\n\tplease set a value using the command \`pulumi config set ${NAMESPACE}:region <value>\` (e.g. eu-west-1), or set aws:region`,
-    );
-  }
+  // aws:region, not a key of our own: the AWS provider refuses to start without it, whatever
+  // region each resource names, so one key serves both and they cannot disagree.
+  const region = new pulumi.Config("aws").require("region");
   const noncurrentVersionDays = config.getNumber("noncurrentVersionDays");
 
   const args = { bucketName, region, noncurrentVersionDays };
   const problems = stateBackendProblems(args);
   if (problems.length > 0) {
-    const keyOf = (arg: string) => (arg === "region" && ownRegion === undefined ? "aws:region" : `${NAMESPACE}:${arg}`);
+    const keyOf = (arg: string) => (arg === "region" ? "aws:region" : `${NAMESPACE}:${arg}`);
     throw new pulumi.RunError(`stack ${pulumi.getStack()}:\n${problems.map((p) => `  ${keyOf(p.arg)}: ${p.message}`).join("\n")}`);
   }
 
