@@ -125,9 +125,12 @@ describe("the document", () => {
     expect(handoverSections(twice)).toEqual([expect.objectContaining({ stack: "prod", body: "generated 2\n" })]);
   });
 
-  test("the outputs file is remembered in the begin marker", () => {
+  test("the outputs file is remembered in the begin marker, whatever characters its path holds", () => {
     const text = withSection("", "prod", "x\n", "deploy/prod.json");
     expect(handoverSections(text)[0]).toMatchObject({ stack: "prod", outputs: "deploy/prod.json" });
+    const awkward = withSection("", "prod", "x\n", "my deploys/prod --> out.json");
+    expect(awkward).toContain("outputs=my%20deploys/prod%20--%3E%20out.json -->");
+    expect(handoverSections(awkward)[0]).toMatchObject({ stack: "prod", outputs: "my deploys/prod --> out.json" });
   });
 
   test("broken markers are refused with the line", () => {

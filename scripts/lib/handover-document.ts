@@ -25,8 +25,9 @@ export interface HandoverSection {
 
 const MARKER = /<!-- launch-ready:handover (begin|end) stack=(\S+)(?: outputs=(\S+))? -->/g;
 
+/** Percent-encoded, so a path with spaces or `-->` stays one token inside the comment. */
 function beginMarker(stack: string, outputs?: string): string {
-  return `<!-- launch-ready:handover begin stack=${stack}${outputs ? ` outputs=${outputs}` : ""} -->`;
+  return `<!-- launch-ready:handover begin stack=${stack}${outputs ? ` outputs=${outputs.split("/").map(encodeURIComponent).join("/")}` : ""} -->`;
 }
 
 function endMarker(stack: string): string {
@@ -44,7 +45,7 @@ export function handoverSections(text: string): HandoverSection[] {
     if (kind === "begin") {
       if (open) throw new HandoverDocumentError(`line ${line(at)}: the section of stack ${open.stack} (line ${line(open.start)}) has no end marker before this one begins`);
       if (sections.some((s) => s.stack === stack)) throw new HandoverDocumentError(`line ${line(at)}: stack ${stack} has a second section; keep one`);
-      open = { stack, ...(outputs ? { outputs } : {}), start: at, bodyStart: at + marker.length };
+      open = { stack, ...(outputs ? { outputs: decodeURIComponent(outputs) } : {}), start: at, bodyStart: at + marker.length };
     } else {
       if (!open || open.stack !== stack) throw new HandoverDocumentError(`line ${line(at)}: an end marker for stack ${stack} without its begin marker`);
       sections.push({ stack, ...(open.outputs ? { outputs: open.outputs } : {}), body: text.slice(open.bodyStart, at).replace(/^\n/, ""), start: open.start, end: at + marker.length });
