@@ -5,9 +5,9 @@
  * file that plans, and with --record-ids into DIR/import.json, so `pulumi import` adopts the live
  * records before the first `pulumi up`. Every record is declared, skipped (SOA, apex NS) or listed
  * as not imported with the reason. The stack is planned offline and every imported record checked
- * among the planned records before anything is written; both files are then written at once.
+ * among the planned records before anything is written; the files are then written all or nothing.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { isDeepStrictEqual, parseArgs } from "node:util";
 import Table from "cli-table3";
@@ -16,12 +16,23 @@ import { today, type BarResult } from "../policies/bar";
 import { CLOUDFLARE_PLANS } from "../stacks/cloudflare-plans";
 import { ENVIRONMENTS } from "../stacks/config-schema";
 import { toAsciiZoneName } from "../stacks/hostnames";
-import { formatProblems, problemsHeading } from "../stacks/stack-config";
+import { cloudflareTokenPermissions, type TokenPermission } from "../stacks/access";
+import { formatProblems, parseStackConfig, problemsHeading } from "../stacks/stack-config";
 import { readStackFile, STACKS_DIR, type StackFile } from "../stacks/stack-file";
 import { COMMON_OPTIONS, exitWithError, parseCommandLine } from "./lib/cli";
 import { ConfigRefused, planStack } from "./lib/plan-stack";
 import type { PlanReport } from "./lib/plan-report";
-import { buildImportPlan, checkCoverage, readRecordIds, type CloudflareRecord, type Coverage, type ImportPlan, type PlannedResource } from "./lib/zone-coverage";
+import {
+  buildImportPlan,
+  checkCoverage,
+  checkRecordListMatches,
+  checkRecordListZone,
+  readRecordIds,
+  type CloudflareRecord,
+  type Coverage,
+  type ImportPlan,
+  type PlannedResource,
+} from "./lib/zone-coverage";
 import { describeRecord, importZone, readZone, ZoneImportError, type ImportOptions, type ZoneImport, type ZoneRecord } from "./lib/zone-import";
 
 const USAGE = `Usage: npm run import:zone -- --zone-file FILE --domain DOMAIN --stack NAME --out DIR
@@ -40,7 +51,8 @@ const USAGE = `Usage: npm run import:zone -- --zone-file FILE --domain DOMAIN --
   --record-ids FILE   Cloudflare's "List DNS Records" answer for the zone, to write DIR/import.json:
                         curl -sS -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" \\
                           "https://api.cloudflare.com/client/v4/zones/ZONE_ID/dns_records?per_page=5000000" > records.json
-  --force             overwrite DIR/Pulumi.NAME.yaml and DIR/import.json if they exist
+  --force             overwrite DIR/Pulumi.NAME.yaml and DIR/import.json if they exist; without
+                        --record-ids, remove an earlier DIR/import.json (it would not match the new stack)
   --json              print only a JSON report on stdout
   --help              show this help
 
@@ -51,7 +63,8 @@ Cloudflare has, and the report lists those \`pulumi up\` would create.
 
 The stack is planned offline before anything is written; what it still lacks to clear the minimum
 bar (contacts, monitors, env, endpoints) is listed as next steps, not filled in with guesses.
-Exit: 0 written, 1 the import could not keep a record (nothing written), 2 bad input or usage (nothing written).`;
+Exit: 0 written, 1 the import could not keep a record or the files could not be written (nothing
+written), 2 bad input or usage (nothing written).`;
 
 const HEX32 = /^[0-9a-f]{32}$/;
 
@@ -130,6 +143,17 @@ function readLiveRecords(path: string, json: boolean): CloudflareRecord[] {
   return readRecordIds(body);
 }
 
+/** What fetches the zone's record list, for the steps and for a refused --record-ids. */
+function fetchRecordsCommand(args: Args, path: string): string {
+  return `curl -sS -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" "https://api.cloudflare.com/client/v4/zones/${args.zoneId}/dns_records?per_page=5000000" > ${path}`;
+}
+
+/** A refused --record-ids: exit 2 with the command that fetches the right list. */
+function refuseRecordList(args: Args, error: unknown): never {
+  if (!(error instanceof ZoneImportError)) throw error;
+  exitWithError(2, args.json, `${error.message}. Nothing was written; fetch the record list of ${args.domain} (zone ID ${args.zoneId}) with:\n  ${fetchRecordsCommand(args, args.recordIds!)}`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // The stack file as written: the config with its provenance on top.
 
@@ -181,33 +205,115 @@ function renderStackFile(args: Args, imported: ZoneImport, day: string): string 
 }
 
 // ---------------------------------------------------------------------------------------------
-// Writing: both files or neither.
+// Writing: every file or none.
 
 function outputPaths(args: Args): { stackFile: string; importFile: string } {
   return { stackFile: join(args.out, `Pulumi.${args.stack}.yaml`), importFile: join(args.out, "import.json") };
 }
 
-function refuseOverwrite(args: Args, paths: string[]): void {
+/**
+ * Refuses, before anything is read or planned, to replace what is there without --force. Without
+ * --record-ids no import.json is written, so one from an earlier run would sit beside a stack it
+ * does not match: it blocks too, and --force removes it.
+ */
+function refuseOverwrite(args: Args, stackPath: string, importPath: string): void {
   if (existsSync(args.out) && !statSync(args.out).isDirectory()) exitWithError(2, args.json, `--out ${args.out} is a file; give a directory`);
-  const existing = paths.filter((path) => existsSync(path));
-  if (existing.length > 0 && !args.force) exitWithError(2, args.json, `${existing.join(" and ")} already exist${existing.length === 1 ? "s" : ""}; nothing was written. Give --force to overwrite, or another --out / --stack.`);
+  const existing = [stackPath, importPath].filter((path) => existsSync(path));
+  const directory = existing.find((path) => statSync(path).isDirectory());
+  if (directory) exitWithError(2, args.json, `${directory} is a directory; nothing was written. Move it away, or give another --out / --stack.`);
+  if (existing.length === 0 || args.force) return;
+  const stale = args.recordIds === undefined && existing.includes(importPath);
+  exitWithError(
+    2,
+    args.json,
+    `${existing.join(" and ")} already exist${existing.length === 1 ? "s" : ""}; nothing was written. Give --force to overwrite${stale ? ` (without --record-ids, --force removes ${importPath}: written by an earlier run, it would not match the new stack; give --record-ids to write a new one)` : ""}, or another --out / --stack.`,
+  );
 }
 
+const sidePath = (path: string, kind: "tmp" | "bak") => join(dirname(path), `.${basename(path)}.${process.pid}.${kind}`);
+
 /**
- * Writes every file under a temporary name, reads the stack file back as the plan would, then
- * renames them into place: an error before the renames leaves nothing behind.
+ * Writes every file under a temporary name and reads the stack file back as the plan would; then
+ * moves what the targets hold aside, renames the new files in and drops what was moved aside.
+ * Any failure puts the targets back as they were: the files are written all or none. Returns the
+ * paths of `remove` that existed and are gone.
  */
-function writeAll(files: Array<{ path: string; text: string }>, expectedConfig: Record<string, unknown>, json: boolean): void {
-  const temporary = files.map((file) => ({ ...file, temp: join(dirname(file.path), `.${basename(file.path)}.${process.pid}.tmp`) }));
+function writeAll(
+  files: Array<{ path: string; text: string }>,
+  remove: string[],
+  expectedConfig: Record<string, unknown>,
+  { json, createdDirectory }: { json: boolean; createdDirectory?: string },
+): string[] {
+  const temporary = files.map((file) => ({ ...file, temp: sidePath(file.path, "tmp") }));
+  const movedAside: string[] = [];
+  const renamedIn: string[] = [];
   try {
     for (const file of temporary) writeFileSync(file.temp, file.text);
     const readBack = readStackFile(temporary[0].temp);
     if (!isDeepStrictEqual(readBack.config, expectedConfig)) throw new Error(`${files[0].path} did not read back as the config that was planned`);
-    for (const file of temporary) renameSync(file.temp, file.path);
+    for (const path of [...files.map((file) => file.path), ...remove]) {
+      if (!existsSync(path)) continue;
+      renameSync(path, sidePath(path, "bak"));
+      movedAside.push(path);
+    }
+    for (const file of temporary) {
+      renameSync(file.temp, file.path);
+      renamedIn.push(file.path);
+    }
   } catch (error) {
-    for (const file of temporary) rmSync(file.temp, { force: true });
-    exitWithError(1, json, `Nothing was written: ${(error as Error).message}`);
+    const stuck = undoWrite(temporary.map((file) => file.temp), renamedIn, movedAside);
+    if (createdDirectory) removeEmptyDirectories(dirname(files[0].path), createdDirectory);
+    const cause = (error as Error).message;
+    if (stuck.length === 0) exitWithError(1, json, `Nothing was written: ${cause}; ${dirname(files[0].path)} is as it was.`);
+    exitWithError(1, json, `Writing failed (${cause}), and putting the earlier files back failed too:\n${stuck.map((line) => `  ${line}`).join("\n")}`);
   }
+  for (const path of movedAside) {
+    try {
+      rmSync(sidePath(path, "bak"), { force: true });
+    } catch (error) {
+      process.stderr.write(`The files were written, but the earlier ${path}, moved to ${sidePath(path, "bak")}, could not be removed (${(error as Error).message}); delete it.\n`);
+    }
+  }
+  return remove.filter((path) => movedAside.includes(path));
+}
+
+/** The directories this run created for --out, innermost first, as long as they are empty. */
+function removeEmptyDirectories(out: string, createdDirectory: string): void {
+  for (let directory = out; ; directory = dirname(directory)) {
+    try {
+      rmdirSync(directory);
+    } catch {
+      return;
+    }
+    if (directory === createdDirectory || dirname(directory) === directory) return;
+  }
+}
+
+/** Removes what was renamed in and the temporary files, and moves the earlier files back; returns what could not be undone. */
+function undoWrite(temporary: string[], renamedIn: string[], movedAside: string[]): string[] {
+  const stuck: string[] = [];
+  for (const path of renamedIn) {
+    try {
+      rmSync(path, { force: true });
+    } catch (error) {
+      stuck.push(`${path} is the new file and could not be removed (${(error as Error).message})`);
+    }
+  }
+  for (const path of movedAside) {
+    try {
+      renameSync(sidePath(path, "bak"), path);
+    } catch (error) {
+      stuck.push(`the earlier ${path} is at ${sidePath(path, "bak")} and could not be moved back (${(error as Error).message})`);
+    }
+  }
+  for (const temp of temporary) {
+    try {
+      rmSync(temp, { force: true });
+    } catch (error) {
+      stuck.push(`${temp} could not be removed (${(error as Error).message})`);
+    }
+  }
+  return stuck;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -240,20 +346,20 @@ function rerunCommand(args: Args, recordIds: string): string {
   return `npm run import:zone -- ${options.filter(([, value]) => value !== undefined).map(([flag, value]) => `${flag} ${shellQuote(value!)}`).join(" ")} --force`;
 }
 
-function nextSteps(args: Args, report: PlanReport, stackPath: string, importPath: string | undefined): string[] {
+function nextSteps({ args, report, stackPath, importPath, tokenPermissions }: Outcome): string[] {
   const shown = relative(process.cwd(), stackPath) || stackPath;
   const steps: string[] = [];
   if (barFailures(report).length > 0) steps.push(`Fill in what the minimum bar still needs (listed above) in ${shown}, then check it: npm run plan -- --config ${shown}`);
   steps.push("Check each host's purpose in launch-ready:hosts: it was guessed from the host's name");
   if (resolve(args.out) !== STACKS_DIR) steps.push(`Copy ${shown} to stacks/Pulumi.${args.stack}.yaml: Pulumi.yaml reads stack files from stacks/`);
   steps.push(`pulumi stack init ${args.stack}`);
-  steps.push(`pulumi config set --secret cloudflare:apiToken --stack ${args.stack}   # a token with DNS, Zone Settings and Rulesets edit on ${args.domain}`);
+  steps.push(`pulumi config set --secret cloudflare:apiToken --stack ${args.stack}   # a token scoped to ${args.domain} only, with: ${tokenPermissions.map((entry) => entry.permission).join(", ")}`);
   if (Object.keys(report.summary.byType).some((type) => type.startsWith("aws:"))) steps.push(`pulumi config set aws:region us-east-1 --stack ${args.stack}   # where the uptime monitors and alarms live`);
   if (importPath) {
     steps.push(`pulumi import --file ${relative(process.cwd(), importPath) || importPath} --stack ${args.stack} --generate-code=false   # Pulumi 3.94 or later; adopts the records, which the program already declares`);
   } else {
     const recordIds = join(relative(process.cwd(), args.out) || ".", "records.json");
-    steps.push(`curl -sS -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" "https://api.cloudflare.com/client/v4/zones/${args.zoneId}/dns_records?per_page=5000000" > ${recordIds}`);
+    steps.push(fetchRecordsCommand(args, recordIds));
     steps.push(`${rerunCommand(args, recordIds)}   # writes import.json with each record's ID`);
     steps.push(`pulumi import --file ${join(relative(process.cwd(), args.out) || ".", "import.json")} --stack ${args.stack} --generate-code=false   # Pulumi 3.94 or later`);
   }
@@ -269,14 +375,19 @@ interface Outcome {
   importPlan?: ImportPlan;
   stackPath: string;
   importPath?: string;
+  /** An import.json of an earlier run, removed because this run wrote none. */
+  removed: string[];
+  /** The Cloudflare API token's permissions for this stack (stacks/access.ts). */
+  tokenPermissions: TokenPermission[];
 }
 
-function jsonReport({ args, imported, report, coverage, importPlan, stackPath, importPath }: Outcome): unknown {
+function jsonReport(outcome: Outcome): unknown {
+  const { args, imported, report, coverage, importPlan, stackPath, importPath, removed, tokenPermissions } = outcome;
   return {
     stack: args.stack,
     zone: args.domain,
     environment: args.environment,
-    files: { stack: stackPath, importFile: importPath ?? null },
+    files: { stack: stackPath, importFile: importPath ?? null, removed },
     mapped: imported.mapped.map(({ record, to }) => ({ record: recordJson(record), to })),
     skipped: imported.skipped.map(({ record, reason }) => ({ record: recordJson(record), reason })),
     unmapped: imported.unmapped.map(({ record, part, reason }) => ({ record: recordJson(record), ...(part === undefined ? {} : { part }), reason })),
@@ -294,7 +405,8 @@ function jsonReport({ args, imported, report, coverage, importPlan, stackPath, i
       failures: barFailures(report).map(({ id, level, message, configPath }) => ({ id, level, message, configPath: configPath ?? null })),
       waived: report.bar.filter((result) => result.status === "waived").map(({ id, message }) => ({ id, message })),
     },
-    nextSteps: nextSteps(args, report, stackPath, importPath),
+    cloudflareTokenPermissions: tokenPermissions,
+    nextSteps: nextSteps(outcome),
   };
 }
 
@@ -302,10 +414,13 @@ function table(head: string[], colWidths: number[]): Table.Table {
   return new Table({ head, style: { head: [], border: [] }, wordWrap: true, colWidths });
 }
 
-function textReport({ args, imported, report, coverage, importPlan, stackPath, importPath }: Outcome): string {
+function textReport(outcome: Outcome): string {
+  const { args, imported, report, coverage, importPlan, stackPath, importPath, removed } = outcome;
   const out: string[] = [];
   const shown = (path: string) => relative(process.cwd(), path) || path;
-  out.push(`Imported ${args.zoneFile} (${args.domain}) into ${shown(stackPath)}${importPath ? ` and ${shown(importPath)}` : ""}.`, "");
+  out.push(`Imported ${args.zoneFile} (${args.domain}) into ${shown(stackPath)}${importPath ? ` and ${shown(importPath)}` : ""}.`);
+  for (const path of removed) out.push(`Removed ${shown(path)}: an earlier run wrote it, and without --record-ids it would not match the new stack.`);
+  out.push("");
   const mapped = table(["Zone record", "Declared at"], [70, 44]);
   for (const { record, to } of imported.mapped) mapped.push([describeRecord(record), to]);
   out.push(`${imported.mapped.length} records imported:`, mapped.toString());
@@ -334,7 +449,7 @@ function textReport({ args, imported, report, coverage, importPlan, stackPath, i
   }
   const waived = report.bar.filter((result) => result.status === "waived");
   if (waived.length > 0) out.push("Waived:", ...waived.map((result) => `  ${result.id}: ${result.message}`));
-  out.push("", "Next steps (nothing has been run against Cloudflare or Pulumi):", ...nextSteps(args, report, stackPath, importPath).map((step, index) => `  ${index + 1}. ${step}`));
+  out.push("", "Next steps (nothing has been run against Cloudflare or Pulumi):", ...nextSteps(outcome).map((step, index) => `  ${index + 1}. ${step}`));
   return out.join("\n");
 }
 
@@ -347,7 +462,7 @@ async function main(argv: string[]): Promise<void> {
   const zoneText = readInput(args.zoneFile, "--zone-file", json);
   const { stackFile: stackPath, importFile } = outputPaths(args);
   const importPath = args.recordIds ? importFile : undefined;
-  refuseOverwrite(args, [stackPath, ...(importPath ? [importPath] : [])]);
+  refuseOverwrite(args, stackPath, importFile);
 
   let imported: ZoneImport;
   let live: CloudflareRecord[] | undefined;
@@ -357,6 +472,11 @@ async function main(argv: string[]): Promise<void> {
   } catch (error) {
     if (error instanceof ZoneImportError) exitWithError(2, json, error.message);
     throw error;
+  }
+  try {
+    if (live) checkRecordListZone(live, args.domain, args.zoneId);
+  } catch (error) {
+    refuseRecordList(args, error);
   }
 
   const stackFile: StackFile = { stack: args.stack, path: stackPath, config: imported.config, secretKeys: [], secureValues: [], encryption: {} };
@@ -374,14 +494,23 @@ async function main(argv: string[]): Promise<void> {
     exitWithError(1, json, `${coverage.gaps.length} imported record${coverage.gaps.length === 1 ? " is" : "s are"} not planned as the zone has ${coverage.gaps.length === 1 ? "it" : "them"}; nothing was written:\n${lines.join("\n")}`);
   }
   const importPlan = live ? buildImportPlan(report.resources, args.zoneId, live) : undefined;
+  try {
+    if (live && importPlan) checkRecordListMatches(importPlan, coverage, live, args.domain);
+  } catch (error) {
+    refuseRecordList(args, error);
+  }
+  // The stack planned, so its config parses; the token's permissions follow from it.
+  const parsed = parseStackConfig(imported.config);
+  if (!parsed.ok) throw new Error(`the imported config planned but does not parse: ${formatProblems(parsed.problems, "the imported config")}`);
 
-  mkdirSync(args.out, { recursive: true });
-  writeAll(
+  const createdDirectory = mkdirSync(args.out, { recursive: true });
+  const removed = writeAll(
     [{ path: stackPath, text: renderStackFile(args, imported, day) }, ...(importPath && importPlan ? [{ path: importPath, text: `${JSON.stringify(importPlan.file, null, 2)}\n` }] : [])],
+    importPath ? [] : [importFile],
     imported.config,
-    json,
+    { json, createdDirectory },
   );
-  const outcome: Outcome = { args, imported, report, coverage, importPlan, stackPath, importPath };
+  const outcome: Outcome = { args, imported, report, coverage, importPlan, stackPath, importPath, removed, tokenPermissions: cloudflareTokenPermissions(parsed.config) };
   process.stdout.write(json ? `${JSON.stringify(jsonReport(outcome), null, 2)}\n` : `${textReport(outcome)}\n`);
 }
 

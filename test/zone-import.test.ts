@@ -1,5 +1,5 @@
 import { execFile } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
@@ -8,8 +8,9 @@ import { parseDmarc } from "../components/mail-auth/dmarc";
 import { parseSpf } from "../components/mail-auth/spf";
 import { planStack } from "../scripts/lib/plan-stack";
 import type { PlanReport } from "../scripts/lib/plan-report";
-import { buildImportPlan, checkCoverage, readRecordIds, type PlannedResource } from "../scripts/lib/zone-coverage";
+import { buildImportPlan, checkCoverage, checkRecordListMatches, checkRecordListZone, readRecordIds, type PlannedResource } from "../scripts/lib/zone-coverage";
 import { importZone, readZone, ZoneImportError, type ImportOptions, type ZoneImport } from "../scripts/lib/zone-import";
+import { cloudflareTokenPermissions } from "../stacks/access";
 import { parseStackConfig } from "../stacks/stack-config";
 import { readStackFile } from "../stacks/stack-file";
 
@@ -84,6 +85,19 @@ function imported(body: string, options: Partial<ImportOptions> = {}): ZoneImpor
 
 function plannedRecords(report: PlanReport): PlannedResource[] {
   return report.resources.filter((resource) => resource.type === DNS_RECORD);
+}
+
+/** Plans an import's config offline, as the CLI does before writing. */
+function planImport(result: ZoneImport): Promise<PlanReport> {
+  const dir = mkdtempSync(join(tmpdir(), "launch-ready-zone-"));
+  return planStack({ stack: "imported", path: join(dir, "Pulumi.imported.yaml"), config: result.config, secretKeys: [], secureValues: [], encryption: {} }, OPTIONS.today);
+}
+
+/** The fixture's record list with every name moved to another domain: another zone's list. */
+function otherZoneRecords(domain: string): unknown {
+  const body = JSON.parse(readFileSync(RECORD_IDS, "utf8"));
+  for (const record of body.result) record.name = String(record.name).replace(/example\.org$/, domain);
+  return body;
 }
 
 describe("the example zone file", () => {
@@ -163,6 +177,29 @@ describe("the example zone file", () => {
     ]);
     expect(plan.file.resources.slice(2)).toHaveLength(EXPECTED_RECORDS.length);
   });
+
+  test("a record list of another zone, or one that matches no imported record, is refused naming --record-ids", () => {
+    const live = readRecordIds(JSON.parse(readFileSync(RECORD_IDS, "utf8")));
+    const coverage = checkCoverage(result, report.resources);
+    expect(() => checkRecordListZone(live, "example.org", ZONE_ID)).not.toThrow();
+    expect(() => checkRecordListMatches(buildImportPlan(report.resources, ZONE_ID, live), coverage, live, "example.org")).not.toThrow();
+
+    const other = readRecordIds(otherZoneRecords("example.com"));
+    expect(() => checkRecordListZone(other, "example.org", ZONE_ID)).toThrow(/^--record-ids: holds 16 records outside example\.org \(example\.com A, .*\); it looks like the record list of example\.com/);
+    const lookalike = readRecordIds(otherZoneRecords("notexample.org"));
+    expect(() => checkRecordListZone(lookalike, "example.org", ZONE_ID)).toThrow(/looks like the record list of notexample\.org/);
+    const otherId = readRecordIds({ result: live.map((record) => ({ ...record, zone_id: "ffffffffffffffffffffffffffffffff", zone_name: "example.org" })) });
+    expect(() => checkRecordListZone(otherId, "example.org", ZONE_ID)).toThrow(/--record-ids: holds records of the zone ID f{32} \(example\.org\), not of --zone-id/);
+
+    const empty = readRecordIds({ result: [] });
+    expect(() => checkRecordListMatches(buildImportPlan(report.resources, ZONE_ID, empty), coverage, empty, "example.org")).toThrow(/^--record-ids: holds no records, so import\.json would adopt none of the 15 records imported/);
+    // Names of the zone, but none of its records as imported: an old list.
+    const stale = live.filter((record) => record.type === "HTTPS" || record.type === "NS").concat({ id: "0".repeat(32), name: "old.example.org", type: "A", content: "192.0.2.99" });
+    expect(() => checkRecordListZone(stale, "example.org", ZONE_ID)).not.toThrow();
+    expect(() => checkRecordListMatches(buildImportPlan(report.resources, ZONE_ID, stale), coverage, stale, "example.org")).toThrow(
+      /^--record-ids: matches none of the 15 records imported from the zone file \(it holds example\.org HTTPS, old\.example\.org A\); it looks like an old list of example\.org/,
+    );
+  });
 });
 
 describe("mapping edge cases", () => {
@@ -188,6 +225,50 @@ describe("mapping edge cases", () => {
     const result = imported('@ IN A 203.0.113.5\n@ IN TXT "v=spf1 include:_spf.google.com -all"\nsend IN TXT "v=spf1 include:amazonses.com ~all"');
     expect(result.config["launch-ready:email"]).toMatchObject({ spfAll: "-all", senders: [{ provider: "google-workspace" }, { provider: "amazon-ses", domain: "send" }] });
     expect(result.unmapped).toEqual([expect.objectContaining({ part: "~all", reason: expect.stringContaining("will end -all") })]);
+  });
+
+  test("an apex SPF without all (ending in redirect=) leaves the kit's ~all for the zone; a subdomain's -all is listed as not kept", async () => {
+    const result = imported(
+      [
+        "@ IN A 203.0.113.5",
+        'send IN TXT "v=spf1 include:spf.mailer.example.net -all"',
+        '@ IN TXT "v=spf1 include:_spf.google.com redirect=_spf.example.net"',
+        'news IN TXT "v=spf1 include:spf.news.example.net ~all"',
+      ].join("\n"),
+    );
+    expect((result.config["launch-ready:email"] as any).spfAll).toBeUndefined();
+    const endings = result.unmapped.filter((entry) => /all$/.test(entry.part ?? ""));
+    expect(endings).toEqual([expect.objectContaining({ part: "-all", reason: expect.stringContaining("the apex has no SPF record ending -all or ~all, so the kit's default ~all applies; this record will end ~all") })]);
+    expect(endings[0].record.name).toBe("send.example.org");
+    expect(result.notes).toContainEqual(expect.objectContaining({ note: "has no all term; the kit ends every SPF record with ~all" }));
+
+    const report = await planImport(result);
+    const spfAt = (name: string) => plannedRecords(report).find((r) => r.inputs.name === name && String(r.inputs.content).startsWith("v=spf1"))!;
+    for (const name of ["example.org", "send.example.org", "news.example.org"]) expect(String(spfAt(name).inputs.content), name).toMatch(/ ~all$/);
+    expect(checkCoverage(result, report.resources).gaps).toEqual([]);
+    // The coverage check holds every SPF record to the ending the import reported, not only to its senders.
+    const send = spfAt("send.example.org");
+    const endingAsZone = report.resources.map((r) => (r === send ? { ...r, inputs: { ...r.inputs, content: String(r.inputs.content).replace(/~all$/, "-all") } } : r));
+    expect(checkCoverage(result, endingAsZone).gaps).toEqual([expect.objectContaining({ problem: expect.stringContaining("ends -all, but the import kept email.spfAll ~all") })]);
+  });
+
+  test("CAA records differing only in flags, and SRV records only in priority, plan as distinct DnsRecords, each covered", async () => {
+    const result = imported(
+      [
+        "@ IN A 203.0.113.5",
+        '@ IN CAA 0 issue "letsencrypt.org"',
+        '@ IN CAA 128 issue "letsencrypt.org"',
+        "_sip._tls IN SRV 10 1 443 sip.example.net.",
+        "_sip._tls IN SRV 20 1 443 sip.example.net.",
+      ].join("\n"),
+    );
+    expect(result.mapped.filter(({ record }) => record.type === "CAA" || record.type === "SRV")).toHaveLength(4);
+    const report = await planImport(result);
+    const names = plannedRecords(report).map((r) => r.name);
+    expect(names.filter((name, index) => names.indexOf(name) !== index), "logical names planned twice (pulumi up fails with a duplicate URN)").toEqual([]);
+    const coverage = checkCoverage(result, report.resources);
+    expect(coverage.gaps).toEqual([]);
+    expect(coverage.matched).toHaveLength(result.mapped.length);
   });
 
   test("DMARC tags the schema holds are kept, the others listed with why", () => {
@@ -304,10 +385,16 @@ describe("mapping edge cases", () => {
   });
 });
 
+type CliRun = { code: number | null; stdout: string; stderr: string };
+
 /** Runs the CLI as `npm run import:zone -- ...` does, as a child process. */
-function importCli(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function importCli(...args: string[]): Promise<CliRun> {
+  return importCliWith({}, ...args);
+}
+
+function importCliWith(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
   return new Promise((resolve) => {
-    execFile(TSX, ["scripts/import-zone.ts", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" }, maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
+    execFile(TSX, ["scripts/import-zone.ts", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", ...env }, maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
     });
   });
@@ -322,7 +409,7 @@ describe("npm run import:zone", () => {
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     const report = JSON.parse(run.stdout);
-    expect(report.files).toEqual({ stack: join(out, "Pulumi.imported.yaml"), importFile: join(out, "import.json") });
+    expect(report.files).toEqual({ stack: join(out, "Pulumi.imported.yaml"), importFile: join(out, "import.json"), removed: [] });
     expect(report.unmapped.map((entry: any) => entry.part ?? entry.record.type)).toEqual(["HTTPS", "pct=100", "fo=1"]);
     expect(report.createdByPulumiUp).toEqual([]);
     expect(report.bar.failures.map((failure: any) => failure.id)).toContain("OPS-HANDOVER");
@@ -334,6 +421,13 @@ describe("npm run import:zone", () => {
     const written = readStackFile(join(out, "Pulumi.imported.yaml"));
     const planned = await planStack(written);
     expect(plannedRecords(planned)).toHaveLength(EXPECTED_RECORDS.length);
+    // The token's permissions are the kit's own list for this stack (stacks/access.ts), not a guess.
+    const parsed = parseStackConfig(written.config);
+    const permissions = parsed.ok ? cloudflareTokenPermissions(parsed.config) : [];
+    expect(permissions.length).toBeGreaterThan(0);
+    expect(report.cloudflareTokenPermissions).toEqual(permissions);
+    const tokenStep: string = report.nextSteps.find((step: string) => step.includes("cloudflare:apiToken"));
+    expect(tokenStep).toContain(`# a token scoped to example.org only, with: ${permissions.map((p) => p.permission).join(", ")}`);
 
     const live = JSON.parse(readFileSync(RECORD_IDS, "utf8")).result as Array<Record<string, any>>;
     const file = JSON.parse(readFileSync(join(out, "import.json"), "utf8"));
@@ -357,9 +451,81 @@ describe("npm run import:zone", () => {
     expect(again.code).toBe(2);
     expect(again.stderr).toMatch(/already exist.*--force/);
     expect(readFileSync(join(out, "Pulumi.imported.yaml"), "utf8")).toBe(text);
-    const forced = await importCli(...REQUIRED(out), "--owner", "ops@example.org", "--canonical", "apex", "--force");
+    // Without --record-ids, --force also removes the import.json written for the stack it replaces.
+    const forced = await importCli(...REQUIRED(out), "--owner", "ops@example.org", "--canonical", "apex", "--force", "--json");
     expect(forced.code).toBe(0);
     expect(readStackFile(join(out, "Pulumi.imported.yaml")).config["launch-ready:canonical"]).toEqual({ host: "apex" });
+    expect(JSON.parse(forced.stdout).files).toEqual({ stack: join(out, "Pulumi.imported.yaml"), importFile: null, removed: [join(out, "import.json")] });
+    expect(readdirSync(out)).toEqual(["Pulumi.imported.yaml"]);
+  });
+
+  test("an import.json of an earlier run is refused without --record-ids, and removed with --force, saying so", async () => {
+    const out = mkdtempSync(join(tmpdir(), "launch-ready-import-"));
+    const earlier = '{"nameTable":{},"resources":[]}\n';
+    writeFileSync(join(out, "import.json"), earlier);
+    const refused = await importCli(...REQUIRED(out), "--owner", "ops@example.org");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/import\.json already exists; nothing was written\. Give --force to overwrite \(without --record-ids, --force removes .*import\.json: written by an earlier run, it would not match the new stack/);
+    expect(readdirSync(out)).toEqual(["import.json"]);
+    expect(readFileSync(join(out, "import.json"), "utf8")).toBe(earlier);
+
+    const forced = await importCli(...REQUIRED(out), "--owner", "ops@example.org", "--force");
+    expect(forced.code).toBe(0);
+    expect(readdirSync(out)).toEqual(["Pulumi.imported.yaml"]);
+    expect(forced.stdout).toMatch(/^Removed \S*import\.json: an earlier run wrote it, and without --record-ids it would not match the new stack\.$/m);
+    expect(forced.stdout).toContain("import.json was not written");
+  });
+
+  test("a write that fails halfway puts the earlier files back and writes nothing", async () => {
+    // Fails the second rename (the new import.json into place), after the stack file was renamed in.
+    const dir = mkdtempSync(join(tmpdir(), "launch-ready-import-"));
+    const inject = join(dir, "fail-import-json-rename.cjs");
+    writeFileSync(
+      inject,
+      `const fs = require("node:fs");
+const rename = fs.renameSync;
+fs.renameSync = function (from, to) {
+  if (String(from).endsWith(".tmp") && String(to).endsWith("import.json")) throw new Error("injected: the disk is full");
+  return rename.apply(this, arguments);
+};
+`,
+    );
+    const env = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${inject}`.trim() };
+    const out = join(dir, "out");
+    mkdirSync(out);
+    const earlierStack = "# the earlier stack\nconfig: {}\n";
+    const earlierImport = '{"nameTable":{},"resources":[]}\n';
+    writeFileSync(join(out, "Pulumi.imported.yaml"), earlierStack);
+    writeFileSync(join(out, "import.json"), earlierImport);
+    const run = await importCliWith(env, ...REQUIRED(out), "--owner", "ops@example.org", "--record-ids", RECORD_IDS, "--force");
+    expect(run.code).toBe(1);
+    expect(readdirSync(out).sort()).toEqual(["Pulumi.imported.yaml", "import.json"]);
+    expect(readFileSync(join(out, "Pulumi.imported.yaml"), "utf8")).toBe(earlierStack);
+    expect(readFileSync(join(out, "import.json"), "utf8")).toBe(earlierImport);
+    expect(run.stderr).toMatch(/^Nothing was written: injected: the disk is full; .*out is as it was\.$/m);
+    expect(run.stdout).toBe("");
+
+    // Into a directory that did not exist: nothing is left behind, not even the directory.
+    const fresh = join(dir, "fresh", "stacks");
+    const again = await importCliWith(env, ...REQUIRED(fresh), "--owner", "ops@example.org", "--record-ids", RECORD_IDS);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/Nothing was written: injected/);
+    expect(existsSync(join(dir, "fresh"))).toBe(false);
+  });
+
+  test("a record list that is empty or of another zone is refused naming --record-ids, and nothing is written", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "launch-ready-import-"));
+    const out = join(dir, "out");
+    writeFileSync(join(dir, "empty.json"), '{"result":[],"success":true}');
+    writeFileSync(join(dir, "other.json"), JSON.stringify(otherZoneRecords("example.com")));
+    const empty = await importCli(...REQUIRED(out), "--owner", "ops@example.org", "--record-ids", join(dir, "empty.json"));
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toMatch(/^--record-ids: holds no records, so import\.json would adopt none of the 15 records imported from the zone file/);
+    expect(empty.stderr).toContain(`https://api.cloudflare.com/client/v4/zones/${ZONE_ID}/dns_records`);
+    const other = await importCli(...REQUIRED(out), "--owner", "ops@example.org", "--record-ids", join(dir, "other.json"), "--json");
+    expect(other.code).toBe(2);
+    expect(JSON.parse(other.stderr).error).toMatch(/^--record-ids: holds 16 records outside example\.org .*; it looks like the record list of example\.com, not of example\.org\. Nothing was written; fetch the record list of example\.org/);
+    expect(existsSync(out)).toBe(false);
   });
 
   test("without --record-ids it writes only the stack file and says how to fetch the IDs", async () => {
@@ -372,6 +538,8 @@ describe("npm run import:zone", () => {
     expect(run.stdout).toMatch(/--record-ids \S+records\.json --force/);
     expect(run.stdout).toContain("below the minimum bar");
     expect(run.stdout).toContain("Next steps (nothing has been run against Cloudflare or Pulumi)");
+    expect(run.stdout).toMatch(/cloudflare:apiToken .*# a token scoped to example\.org only, with: Zone · DNS · Edit, Zone · Zone Settings · Edit, /);
+    expect(run.stdout).not.toContain("Rulesets edit");
   });
 
   test("bad input exits 2 naming the option, and writes nothing", async () => {

@@ -7,9 +7,10 @@
 import { parseDmarc } from "../../components/mail-auth/dmarc";
 import { isSpfRecord, parseSpf } from "../../components/mail-auth/spf";
 import { DNS_RECORD } from "../../policies/resource-types";
+import { domainToASCII } from "node:url";
 import { classifyTarget, normalizeTargetHost } from "../../stacks/hostnames";
 import type { PlanReport } from "./plan-report";
-import { spfTermText, txtText, zoneFields, ZoneImportError, type RecordFields, type ZoneImport, type ZoneRecord } from "./zone-import";
+import { importedSpfAll, spfTermText, txtText, zoneFields, ZoneImportError, type RecordFields, type ZoneImport, type ZoneRecord } from "./zone-import";
 
 export type PlannedResource = PlanReport["resources"][number];
 
@@ -108,11 +109,12 @@ export function checkCoverage(imported: ZoneImport, resources: readonly PlannedR
   const unused = byIdentity(planned, plannedFields);
   const used = new Set<PlannedResource>();
   const coverage: Coverage = { gaps: [], matched: [], unaccounted: [] };
+  const spfAll = importedSpfAll(imported);
   for (const { record, to } of imported.mapped) {
     const fields = zoneFields(record)!;
     const resource = unused.get(recordIdentity(fields))?.shift();
     const notKept = imported.unmapped.filter((entry) => entry.record === record && entry.part !== undefined).map((entry) => entry.part!);
-    const problem = resource ? semanticDifference(fields, plannedFields(resource), notKept) : `no planned ${record.type} record at ${record.name} has the value ${valueText(fields)}`;
+    const problem = resource ? semanticDifference(fields, plannedFields(resource), notKept, spfAll) : `no planned ${record.type} record at ${record.name} has the value ${valueText(fields)}`;
     if (problem) coverage.gaps.push({ record, to, problem });
     if (resource) {
       used.add(resource);
@@ -123,11 +125,15 @@ export function checkCoverage(imported: ZoneImport, resources: readonly PlannedR
   return coverage;
 }
 
-/** SPF and DMARC compared by meaning, leaving out the parts the import reported as not kept. */
-function semanticDifference(zone: RecordFields, planned: RecordFields, notKept: readonly string[]): string | undefined {
+/**
+ * SPF and DMARC compared by meaning, leaving out the parts the import reported as not kept. An SPF
+ * record whose own `all` is not kept (or that has none) must end as the import said it would:
+ * with the stack's email.spfAll.
+ */
+function semanticDifference(zone: RecordFields, planned: RecordFields, notKept: readonly string[], spfAll: string): string | undefined {
   const zoneText = valueText(zone);
   const plannedText = valueText(planned);
-  if (zone.type === "TXT" && isSpfRecord(zoneText)) return spfDifference(zoneText, plannedText, notKept);
+  if (zone.type === "TXT" && isSpfRecord(zoneText)) return spfDifference(zoneText, plannedText, notKept, spfAll);
   if (zone.type === "TXT" && /^v=DMARC1/i.test(zoneText.trim())) return dmarcDifference(zoneText, plannedText, notKept);
   return undefined;
 }
@@ -140,12 +146,15 @@ function spfTerms(text: string, notKept: readonly string[]): { terms: string[]; 
   return { terms: kept.filter((term) => !/^[+\-~?]?all$/.test(term)).sort(), all: kept.find((term) => /^[+\-~?]?all$/.test(term)) };
 }
 
-function spfDifference(zoneText: string, plannedText: string, notKept: readonly string[]): string | undefined {
+function spfDifference(zoneText: string, plannedText: string, notKept: readonly string[], spfAll: string): string | undefined {
   const zone = spfTerms(zoneText, notKept);
   const planned = spfTerms(plannedText, []);
   if (!zone || !planned) return `the planned SPF record "${plannedText}" does not parse`;
-  const same = zone.terms.join(" ") === planned.terms.join(" ") && (zone.all === undefined || zone.all === planned.all);
-  return same ? undefined : `the planned SPF record "${plannedText}" authorises other senders than the zone's "${zoneText}" (terms kept: ${[...zone.terms, zone.all ?? ""].join(" ").trim()})`;
+  if (zone.terms.join(" ") !== planned.terms.join(" ")) {
+    return `the planned SPF record "${plannedText}" authorises other senders than the zone's "${zoneText}" (terms kept: ${[...zone.terms, zone.all ?? ""].join(" ").trim()})`;
+  }
+  const ending = zone.all ?? spfAll;
+  return planned.all === ending ? undefined : `the planned SPF record "${plannedText}" ends ${planned.all ?? "without all"}, but the import kept ${zone.all ? `the zone's ${ending}` : `email.spfAll ${ending}`} for the zone's "${zoneText}"`;
 }
 
 function dmarcDifference(zoneText: string, plannedText: string, notKept: readonly string[]): string | undefined {
@@ -171,6 +180,15 @@ export interface CloudflareRecord {
   content?: string;
   priority?: number;
   data?: Record<string, unknown>;
+  /** The zone Cloudflare says the record is in, where the answer still carries it (zone_id, zone_name). */
+  zoneId?: string;
+  zoneName?: string;
+}
+
+/** A record name as DNS and the zone file write it: lower-case ASCII (punycode), without the trailing dot. */
+function asciiName(name: string): string {
+  const bare = name.replace(/\.$/, "");
+  return (/[^\x00-\x7f]/.test(bare) ? domainToASCII(bare) || bare : bare).toLowerCase();
 }
 
 /**
@@ -194,13 +212,73 @@ export function readRecordIds(body: unknown): CloudflareRecord[] {
     if (typeof record.id !== "string" || typeof record.name !== "string" || typeof record.type !== "string") return fail(`result[${index}] has no id, name or type`);
     return {
       id: record.id,
-      name: record.name.toLowerCase().replace(/\.$/, ""),
+      name: asciiName(record.name),
       type: record.type,
       ...(typeof record.content === "string" ? { content: record.content } : {}),
       ...(typeof record.priority === "number" ? { priority: record.priority } : {}),
       ...(typeof record.data === "object" && record.data !== null ? { data: record.data as Record<string, unknown> } : {}),
+      ...(typeof record.zone_id === "string" ? { zoneId: record.zone_id.toLowerCase() } : {}),
+      ...(typeof record.zone_name === "string" ? { zoneName: asciiName(record.zone_name) } : {}),
     };
   });
+}
+
+const shownRecords = (records: readonly CloudflareRecord[]) => `${records.slice(0, 3).map((record) => `${record.name} ${record.type}`).join(", ")}${records.length > 3 ? `, and ${records.length - 3} more` : ""}`;
+
+/** The zone a record list is of: the zone Cloudflare names in it, or the longest suffix of two or more labels all its names share. */
+export function likelyZone(live: readonly CloudflareRecord[]): string | undefined {
+  const named = [...new Set(live.map((record) => record.zoneName).filter((name) => name !== undefined))];
+  if (named.length === 1) return named[0];
+  if (live.length === 0) return undefined;
+  let common = live[0].name.split(".").reverse();
+  for (const record of live.slice(1)) {
+    const labels = record.name.split(".").reverse();
+    let same = 0;
+    while (same < common.length && common[same] === labels[same]) same++;
+    common = common.slice(0, same);
+  }
+  // The shared suffix of service and wildcard names is not a zone: `_domainkey.example.com` is in example.com.
+  while (common.length > 2 && (common.at(-1) === "*" || common.at(-1)!.startsWith("_"))) common.pop();
+  return common.length >= 2 ? common.reverse().join(".") : undefined;
+}
+
+/**
+ * Refuses a record list that is not the zone's before anything is planned: one with a record
+ * outside the domain, or of another zone ID, is another zone's, and its IDs would adopt the wrong
+ * records or none.
+ */
+export function checkRecordListZone(live: readonly CloudflareRecord[], domain: string, zoneId: string): void {
+  const outside = live.filter((record) => record.name !== domain && !record.name.endsWith(`.${domain}`));
+  if (outside.length > 0) {
+    const zone = likelyZone(outside);
+    throw new ZoneImportError(
+      "--record-ids",
+      `holds ${outside.length} record${outside.length === 1 ? "" : "s"} outside ${domain} (${shownRecords(outside)}); it looks like the record list of ${zone ?? "more than one zone"}, not of ${domain}`,
+    );
+  }
+  const otherZone = live.find((record) => record.zoneId !== undefined && record.zoneId !== zoneId);
+  if (otherZone) {
+    throw new ZoneImportError("--record-ids", `holds records of the zone ID ${otherZone.zoneId}${otherZone.zoneName ? ` (${otherZone.zoneName})` : ""}, not of --zone-id ${zoneId}`);
+  }
+}
+
+/**
+ * Refuses a record list that holds none of the records the import declares: an empty answer, a
+ * stale or wrong listing. Its import.json would adopt nothing, and `pulumi up` would create every
+ * record again beside the live ones.
+ */
+export function checkRecordListMatches(plan: ImportPlan, coverage: Coverage, live: readonly CloudflareRecord[], domain: string): void {
+  const imported = new Set(coverage.matched.map(({ resource }) => resource));
+  if (plan.adopted.some(({ resource }) => imported.has(resource))) return;
+  const count = `${coverage.matched.length} record${coverage.matched.length === 1 ? "" : "s"} imported from the zone file`;
+  if (live.length === 0) {
+    throw new ZoneImportError("--record-ids", `holds no records, so import.json would adopt none of the ${count}, and pulumi up would create them all beside the live ones`);
+  }
+  const zone = likelyZone(live);
+  throw new ZoneImportError(
+    "--record-ids",
+    `matches none of the ${count} (it holds ${shownRecords(live)}); it looks like ${zone === domain ? `an old list of ${domain}, or another account's zone of that name` : `the record list of ${zone ?? "another zone"}`}, and import.json would adopt nothing`,
+  );
 }
 
 export interface ImportFileEntry {

@@ -65,6 +65,15 @@ export class ZoneImportError extends Error {
 
 const WAIVER_DAYS = 90;
 
+/** The ending the kit writes on every sender's SPF record when email.spfAll is not set (config-schema's default). */
+export const KIT_SPF_ALL = "~all";
+
+/** The ending every sender's SPF record gets in the imported stack: email.spfAll, or the kit's default. */
+export function importedSpfAll(imported: Pick<ZoneImport, "config">): "-all" | "~all" {
+  const email = imported.config["launch-ready:email"] as { spfAll?: "-all" | "~all" } | undefined;
+  return email?.spfAll ?? KIT_SPF_ALL;
+}
+
 /** What a record looks like in a report: `www.example.org CNAME example.org.`, long values shortened. */
 export function describeRecord(record: ZoneRecord): string {
   const content = record.content.length > 90 ? `${record.content.slice(0, 87)}...` : record.content;
@@ -267,7 +276,10 @@ interface Draft {
   inbound?: { provider: MailProvider; mx?: Array<{ host: string; priority: number }> };
   dmarc?: Record<string, unknown>;
   parked: string[];
+  /** email.spfAll: the apex's ending, or undefined for the kit's default. */
   spfAll?: "-all" | "~all";
+  /** Why spfAll is what it is, for the parts of other records that end differently. */
+  spfAllWhy?: string;
   records: Array<Record<string, unknown>>;
   mapped: Array<{ record: ZoneRecord; target: Target }>;
   result: Omit<ZoneImport, "config" | "mapped">;
@@ -488,7 +500,8 @@ export function spfTermText(term: SpfMechanism): string {
 /**
  * SPF records: each include becomes a sender (a preset where the include is a provider's, custom
  * otherwise), ip4/ip6 terms a custom sender's addresses, `v=spf1 -all` on a name that neither sends
- * nor receives a parked name. The kit writes one `all` for every name (email.spfAll): the apex's.
+ * nor receives a parked name. The kit writes one `all` for every name (email.spfAll): the apex's,
+ * or the kit's default `~all` when the apex's record has none; every other ending is listed as not kept.
  */
 function mapSpf(draft: Draft, records: ZoneRecord[], receiving: ReadonlySet<string>): void {
   const parsed = records.flatMap((record) => {
@@ -506,9 +519,12 @@ function mapSpf(draft: Draft, records: ZoneRecord[], receiving: ReadonlySet<stri
     return entries[0];
   });
   const isParking = (entry: (typeof parsed)[number]) => entry.spf.all === "-" && entry.spf.terms.length === 1;
-  const votes = sending.filter((entry) => !isParking(entry) && (entry.spf.all === "-" || entry.spf.all === "~"));
-  const deciding = votes.find((entry) => entry.record.name === draft.zone) ?? votes[0];
-  draft.spfAll = deciding ? (`${deciding.spf.all}all` as "-all" | "~all") : undefined;
+  // Only the apex's own sending record decides: a subdomain's ending is not the zone's, and a parked
+  // apex's `v=spf1 -all` is the kit's parking record, not how senders' records end.
+  const apex = sending.find((entry) => entry.record.name === draft.zone && !isParking(entry));
+  const apexAll = apex?.spf.all === "-" || apex?.spf.all === "~" ? (`${apex.spf.all}all` as "-all" | "~all") : undefined;
+  draft.spfAll = apexAll;
+  draft.spfAllWhy = apexAll ? `the apex's SPF record ends ${apexAll}` : `the apex has no SPF record ending -all or ~all, so the kit's default ${KIT_SPF_ALL} applies`;
   for (const entry of sending) {
     if (isParking(entry)) mapParkedSpf(draft, entry.record, receiving);
     else mapSenderSpf(draft, entry.record, entry.spf.terms);
@@ -537,8 +553,8 @@ function mapSenderSpf(draft: Draft, record: ZoneRecord, terms: SpfTerm[]): void 
     if (term.kind === "modifier") {
       dropped.push({ part: `${term.name}=${term.value}`, reason: SPF_TERM_REASONS[term.name] ?? "an unknown modifier is not kept" });
     } else if (term.name === "all") {
-      const written = draft.spfAll ?? "~all";
-      if (spfTermText(term) !== written) dropped.push({ part: spfTermText(term), reason: `launch-ready:email.spfAll is one ending for every SPF record (-all or ~all, MAIL-SPF); this record will end ${written}` });
+      const written = draft.spfAll ?? KIT_SPF_ALL;
+      if (spfTermText(term) !== written) dropped.push({ part: spfTermText(term), reason: `launch-ready:email.spfAll is one ending for every SPF record (-all or ~all, MAIL-SPF) and ${draft.spfAllWhy}; this record will end ${written}` });
     } else if (term.qualifier !== "+") {
       dropped.push({ part: spfTermText(term), reason: "only passing (+) includes and addresses can be written in launch-ready:email.senders" });
     } else if (term.name === "include") {
@@ -555,7 +571,7 @@ function mapSenderSpf(draft: Draft, record: ZoneRecord, terms: SpfTerm[]): void 
   }
   if (senders.length === 0) return unmap(draft, record, `has no include or ip4/ip6 term the kit can write (${dropped.map((d) => d.part).join(", ")}); ${LEFT_AS_IS}`);
   draft.mapped.push({ record, target: { kind: "senders", senders } });
-  if (!terms.some((term) => term.name === "all")) draft.result.notes.push({ record, note: `has no all term; the kit ends every SPF record with ${draft.spfAll ?? "~all"}` });
+  if (!terms.some((term) => term.name === "all")) draft.result.notes.push({ record, note: `has no all term; the kit ends every SPF record with ${draft.spfAll ?? KIT_SPF_ALL}` });
   for (const { part, reason } of dropped) unmap(draft, record, reason, part);
   mailTtlNote(draft, record);
 }
