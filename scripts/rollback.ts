@@ -4,43 +4,51 @@
  * Rolls a stack back the way the kit can help: finds earlier versions of its stack file in git,
  * checks each one offline (does it parse, does it clear the bar), shows what going back to one
  * would change in DNS and in every other resource and how long resolvers may keep the old
- * answers, and with --apply restores that version in the working tree. It commits nothing and
- * never runs pulumi: `pulumi preview` and `pulumi up` are the person's to run.
- * Exit 0 done, 1 the chosen version does not parse or is below the bar (nothing written), 2 usage,
- * unknown stack or commit, not a git repository, or uncommitted changes in the way of --apply.
+ * answers, and with --apply restores that version in the working tree. Two parts of the file are
+ * not rolled back: `launch-ready:handover` (people, not what is deployed) is kept from the working
+ * tree, and a version encrypted under another key is not written back at all. It commits nothing
+ * and never runs pulumi: `pulumi preview` and `pulumi up` are the person's to run.
+ * Exit 0 done, 1 the chosen version does not parse or is below the bar, or --apply of a version
+ * under another encryption key (nothing written), 2 usage, unknown stack or commit, not a git
+ * repository, or uncommitted changes in the way of --apply.
  */
 import { execFile } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { parseStackConfig, type ConfigProblem } from "../stacks/stack-config";
 import { parseStackFileText, stackFilePath, stackNameFromPath, StackFileError, type StackFile } from "../stacks/stack-file";
-import { passphraseCrypter, passphraseFromEnvironment } from "../stacks/stack-secrets";
 import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, wholeNumberFlag } from "./lib/cli";
 import { GitError, gitRoot } from "./lib/git-history";
 import { ConfigRefused, planStack } from "./lib/plan-stack";
 import {
   cacheWindow,
+  carryHandover,
   diffDnsAnswers,
   diffResources,
   encryptionChanges,
+  encryptionOfText,
+  historyHandover,
   judgeVersion,
   nextCommands,
   plannedDnsAnswers,
   pulumiHistoryCommands,
+  readableEncryption,
   renderHistoryText,
   renderRollbackText,
   restorable,
   shortCommit,
-  encryptionOfText,
   suggestTarget,
+  workingHandover,
   type Commit,
   type CommandContext,
+  type HandoverCarry,
   type HistoryEntry,
   type HistoryReport,
   type PlanOutcome,
   type RollbackReport,
   type VersionCheck,
+  type WorkingHandover,
 } from "./lib/rollback";
 
 const USAGE = `Usage: npm run rollback -- --stack <name> [--list] [--limit N] [--repo DIR] [--json]
@@ -56,18 +64,26 @@ const USAGE = `Usage: npm run rollback -- --stack <name> [--list] [--limit N] [-
   --to COMMIT    what restoring the file as of COMMIT would change: DNS records, other resources by
                  URN, how long resolvers may keep the old answers; writes nothing
   --apply        with --to: write that version over the working-tree file (refused when the file has
-                 uncommitted changes); commits nothing
+                 uncommitted changes, or when the version is encrypted under another key than the
+                 file now: then edit the current file by hand, as the refusal says); commits nothing
   --json         print only JSON on stdout (use \`npm run -s rollback\` so npm adds no banner)
   --help         show this help
+
+launch-ready:handover is never rolled back: each version is checked and restored with the working
+tree's (it describes people, not what is deployed); the rest of the version's text is kept as it was.
 
 The kit never runs pulumi. After --apply: git diff, then pulumi preview --stack NAME --policy-pack
 policies, then pulumi up. Pulumi's own record of the stack is \`pulumi stack history --stack NAME\`;
 --list prints the state-only commands (pulumi stack export/import), which change no DNS record;
 \`pulumi stack export --version N\` is in recent Pulumi 3 CLIs only (\`pulumi stack export --help\` says).
-Exit: 0 done, 1 the chosen version does not parse or is below the bar (nothing written), 2 usage,
-unknown stack or commit, not a git repository, or uncommitted changes in the way of --apply.`;
+Exit: 0 done, 1 the chosen version does not parse or is below the bar, or --apply of a version under
+another encryption key (nothing written), 2 usage, unknown stack or commit, not a git repository,
+or uncommitted changes in the way of --apply.`;
 
 const run = promisify(execFile);
+
+/** This kit's checkout: where `npm run rollback` and `npm run plan` work. */
+const KIT_DIR = resolve(__dirname, "..");
 
 /** The stack file being rolled back and the repository that holds its history. */
 interface Subject {
@@ -123,11 +139,17 @@ async function resolveSubject(args: { stack?: string; config?: string; repo?: st
   }
   const file = relative(root, realpathSync(path)).split(sep).join("/");
   const shown = (p: string) => (/^[\w./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`);
+  // npm runs a script from the kit's directory, so a path in an npm command is relative to it.
+  const fromKit = (p: string) => {
+    const inside = relative(KIT_DIR, resolve(p));
+    return shown(inside === "" ? "." : inside.startsWith("..") || isAbsolute(inside) ? resolve(p) : inside.split(sep).join("/"));
+  };
+  const where = { kit: KIT_DIR, repository: root };
   const commands: CommandContext = args.config
-    ? { rollback: `npm run rollback -- --config ${shown(args.config)}`, plan: `npm run plan -- --config ${shown(args.config)}` }
+    ? { rollback: `npm run rollback -- --config ${fromKit(path)}`, plan: `npm run plan -- --config ${fromKit(path)}`, ...where }
     : args.repo
-      ? { rollback: `npm run rollback -- --stack ${stack} --repo ${shown(args.repo)}`, plan: `npm run plan -- --config ${shown(path)}` }
-      : { rollback: `npm run rollback -- --stack ${stack}`, plan: `npm run plan -- --stack ${stack}` };
+      ? { rollback: `npm run rollback -- --stack ${stack} --repo ${fromKit(args.repo)}`, plan: `npm run plan -- --config ${fromKit(path)}`, ...where }
+      : { rollback: `npm run rollback -- --stack ${stack}`, plan: `npm run plan -- --stack ${stack}`, ...where };
   return { stack, path, root, file, commands };
 }
 
@@ -155,11 +177,19 @@ async function fileAt(subject: Subject, commit: string): Promise<Buffer | undefi
 }
 
 /**
- * Reads a stack file's text as `readStackFile` reads a path, through a temporary copy; the result
- * carries the working-tree path, so the bar compares it with the stack files beside it now.
+ * Reads a version's text as `readStackFile` reads the file, with errors naming `label`
+ * (`abc1234:stacks/Pulumi.prod.yaml`); the result carries the working-tree path, so the bar
+ * compares it with the stack files beside it now.
  */
-function stackFileFromText(text: Buffer, subject: Subject, label: string): StackFile {
-  return { ...parseStackFileText(text.toString("utf8"), subject.path, label), stack: subject.stack };
+function stackFileFromText(text: string, subject: Subject, label: string): StackFile {
+  return { ...parseStackFileText(text, subject.path, label), stack: subject.stack };
+}
+
+/** A version as it would be restored: with the working tree's `launch-ready:handover`, bytes untouched otherwise. */
+function asRestored(content: Buffer, working: WorkingHandover): { content: Buffer; handover: HandoverCarry } {
+  const text = content.toString("utf8");
+  const carried = carryHandover(working, text);
+  return { content: carried.text === text ? content : Buffer.from(carried.text, "utf8"), handover: carried.handover };
 }
 
 interface Planned {
@@ -168,11 +198,11 @@ interface Planned {
 }
 
 /** One version planned offline with the kit's code in this checkout. */
-async function planVersion(text: Buffer, subject: Subject, label: string): Promise<Planned> {
+async function planVersion(content: Buffer, subject: Subject, label: string): Promise<Planned> {
   const problem = (message: string): ConfigProblem => ({ path: label, message, example: "" });
   let file: StackFile;
   try {
-    file = stackFileFromText(text, subject, label);
+    file = stackFileFromText(content.toString("utf8"), subject, label);
   } catch (error) {
     if (error instanceof StackFileError) return { outcome: { problems: [problem(error.message)] } };
     throw error;
@@ -192,43 +222,26 @@ async function listHistory(subject: Subject, limit: number, json: boolean): Prom
   if (total === 0) exitWithError(2, json, `${subject.file} has no commits in ${subject.root} (it was never committed), so there is no earlier version to roll back to`);
   const commits = parseLog(await gitText(subject.root, ["log", "-n", String(limit), LOG_FORMAT, "--", literal(subject.file)]));
   const working = readFileSync(subject.path);
+  const handover = workingHandover(working.toString("utf8"));
   const progress = process.stderr.isTTY && !json;
   const checked = new Map<string, VersionCheck>();
   const entries: HistoryEntry[] = [];
   for (const [index, commit] of commits.entries()) {
     if (progress) process.stderr.write(`\rchecking version ${index + 1}/${commits.length} (${shortCommit(commit.commit)}) offline...`);
-    const content = await fileAt(subject, commit.commit);
-    if (!content) {
+    const committed = await fileAt(subject, commit.commit);
+    if (!committed) {
       entries.push({ ...commit, check: { status: "absent" }, current: false });
       continue;
     }
+    const { content } = asRestored(committed, handover);
     const key = content.toString("base64");
     if (!checked.has(key)) checked.set(key, judgeVersion((await planVersion(content, subject, `${shortCommit(commit.commit)}:${subject.file}`)).outcome));
     entries.push({ ...commit, check: checked.get(key)!, current: content.equals(working) });
   }
   if (progress) process.stderr.write("\n");
   const suggested = suggestTarget(entries);
-  const report: HistoryReport = { stack: subject.stack, file: subject.file, repository: subject.root, total, entries, ...(suggested ? { suggested } : {}), pulumi: pulumiHistoryCommands(subject.stack) };
+  const report: HistoryReport = { stack: subject.stack, file: subject.file, repository: subject.root, total, entries, handover: historyHandover(handover), ...(suggested ? { suggested } : {}), pulumi: pulumiHistoryCommands(subject.stack) };
   process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderHistoryText(report, subject.commands.rollback)}\n`);
-}
-
-/** Whether the target's `secure:` values open with the passphrase in this environment; undefined when that cannot be tried. */
-function secretsOpen(file: StackFile | undefined): boolean | undefined {
-  if (!file?.encryptionSalt || file.secureValues.length === 0) return undefined;
-  let passphrase: string | undefined;
-  try {
-    passphrase = passphraseFromEnvironment();
-  } catch {
-    return undefined;
-  }
-  if (passphrase === undefined) return undefined;
-  try {
-    const crypter = passphraseCrypter(file.encryptionSalt, passphrase);
-    for (const value of file.secureValues) crypter.decrypt(value.ciphertext);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 async function rollBack(subject: Subject, to: string, apply: boolean, json: boolean): Promise<void> {
@@ -236,8 +249,8 @@ async function rollBack(subject: Subject, to: string, apply: boolean, json: bool
   const sha = (await gitText(subject.root, ["rev-parse", "--verify", "--quiet", `${to}^{commit}`]).catch(() => "")).trim();
   if (!sha) exitWithError(2, json, `--to ${to}: no such commit in ${subject.root}; --list shows the commits that changed ${subject.file}`);
   const [target] = parseLog(await gitText(subject.root, ["show", "-s", LOG_FORMAT, sha]));
-  const content = await fileAt(subject, sha);
-  if (!content) exitWithError(2, json, `--to ${to}: commit ${shortCommit(sha)} has no ${subject.file}; --list shows the commits that changed it`);
+  const committed = await fileAt(subject, sha);
+  if (!committed) exitWithError(2, json, `--to ${to}: commit ${shortCommit(sha)} has no ${subject.file}; --list shows the commits that changed it`);
   if (apply) {
     const status = (await gitText(subject.root, ["status", "--porcelain", "--", literal(subject.file)])).trim();
     if (status) {
@@ -246,14 +259,17 @@ async function rollBack(subject: Subject, to: string, apply: boolean, json: bool
   }
 
   if (process.stderr.isTTY && !json) process.stderr.write(`Planning ${shortCommit(sha)}:${subject.file} and the working-tree file offline...\n`);
+  const working = readFileSync(subject.path);
+  const { content, handover } = asRestored(committed, workingHandover(working.toString("utf8")));
+  const identical = content.equals(working);
   const planned = await planVersion(content, subject, `${shortCommit(sha)}:${subject.file}`);
   const check = judgeVersion(planned.outcome);
-  const working = readFileSync(subject.path);
+  const secureKeys = planned.file?.secureValues.map((v) => v.path) ?? [];
   const base = { stack: subject.stack, file: subject.file, repository: subject.root, ...("report" in planned.outcome ? { zone: planned.outcome.report.summary.zone } : {}), target, check };
 
   if (!restorable(check)) {
-    const report: RollbackReport = { ...base, identical: content.equals(working), encryptionChanged: [], secureKeys: planned.file?.secureValues.map((v) => v.path) ?? [], codeChanged: [], applied: false, next: [`${subject.commands.rollback} --list`] };
-    process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderRollbackText(report)}\n`);
+    const report: RollbackReport = { ...base, identical, handover, encryptionChanged: [], secureKeys, codeChanged: [], applied: false, next: [{ command: `${subject.commands.rollback} --list`, from: subject.commands.kit }] };
+    process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderRollbackText(report, apply)}\n`);
     process.exitCode = 1;
     return;
   }
@@ -267,27 +283,25 @@ async function rollBack(subject: Subject, to: string, apply: boolean, json: bool
           return { dns, resources: diffResources(current.outcome.report.resources, planned.outcome.report.resources), cache: cacheWindow(dns) };
         })()
       : {};
-  const encryptionChanged = encryptionChanges(encryptionOfText(working.toString("utf8")), encryptionOfText(content.toString("utf8")));
-  const opens = encryptionChanged.length > 0 ? secretsOpen(planned.file) : undefined;
+  // Old ciphertext is only good under the key it was made with: a version under another key is never written back.
+  // A working-tree file that is not YAML says nothing of the key: the file at HEAD does, when it can be read.
+  const targetEncryption = encryptionOfText(content.toString("utf8"));
+  let currentEncryption = readableEncryption(working.toString("utf8"));
+  let encryptionComparedWith: RollbackReport["encryptionComparedWith"];
+  if (!currentEncryption) {
+    const head = await fileAt(subject, "HEAD");
+    currentEncryption = head && readableEncryption(head.toString("utf8"));
+    encryptionComparedWith = currentEncryption ? "HEAD" : "nothing";
+  }
+  const encryptionChanged = encryptionChanges(currentEncryption ?? targetEncryption, targetEncryption);
   const codeChanged = (await gitText(subject.root, ["diff", "--name-only", sha, "--", ...DEPLOYED_CODE])).split("\n").filter(Boolean);
 
-  const identical = content.equals(working);
-  if (apply && !identical) writeFileSync(subject.path, content);
-  const applied = apply && !identical;
-  const report: RollbackReport = {
-    ...base,
-    currentCheck,
-    identical,
-    ...comparison,
-    encryptionChanged,
-    secureKeys: planned.file?.secureValues.map((v) => v.path) ?? [],
-    ...(opens === undefined ? {} : { secretsOpen: opens }),
-    codeChanged,
-    applied,
-    next: [],
-  };
+  const applied = apply && !identical && encryptionChanged.length === 0;
+  if (applied) writeFileSync(subject.path, content);
+  const report: RollbackReport = { ...base, currentCheck, identical, handover, ...comparison, encryptionChanged, ...(encryptionComparedWith ? { encryptionComparedWith } : {}), secureKeys, codeChanged, applied, next: [] };
   report.next = nextCommands(report, subject.commands);
-  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderRollbackText(report)}\n`);
+  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderRollbackText(report, apply)}\n`);
+  if (apply && !identical && !applied) process.exitCode = 1;
 }
 
 async function main(argv: string[]): Promise<void> {

@@ -7,18 +7,23 @@ import type { PlanReport } from "../scripts/lib/plan-report";
 import {
   cacheNote,
   cacheWindow,
+  carryHandover,
   diffDnsAnswers,
   diffResources,
   encryptionChanges,
+  encryptionLines,
+  handoverNote,
   humanDuration,
   judgeVersion,
   nextCommands,
+  nextLines,
   plannedDnsAnswers,
   shortUrn,
   stableJson,
   encryptionOfText,
   staleSeconds,
   suggestTarget,
+  workingHandover,
   type DnsAnswer,
   type HistoryEntry,
   type HistoryReport,
@@ -81,6 +86,13 @@ const launched = staging;
 const typo = replaced(launched, "launch-ready:environment: staging", "launch-ready:environment: stagin");
 /** v3: typo fixed, TLS weakened: parses, below the bar (TLS-STRICT). */
 const flexible = replaced(launched, "  launch-ready:canonical:", "  launch-ready:tls: { ssl: flexible }\n  launch-ready:canonical:");
+/** The handover entry and the comment above it: the last lines of the example file. */
+const handoverComment = launched.indexOf("  # Who runs this stack after launch");
+const handoverEntry = launched.indexOf("  launch-ready:handover:");
+/** A version from before OPS-HANDOVER: no launch-ready:handover at all. */
+const beforeHandover = launched.slice(0, handoverComment);
+/** A version whose registrar renewal date has passed (fails OPS-HANDOVER today). */
+const staleRenewal = replaced(launched, 'renews: "2030-09-14"', 'renews: "2020-01-01"');
 /** v4 (HEAD): TLS strict again, a DNS-only blog host with a one-hour TTL, the status page moved. */
 const withBlog = replaced(
   replaced(launched, "target: statuspage.betteruptime.com", "target: status.instatus.com"),
@@ -223,24 +235,43 @@ describe("rollback --to", () => {
     expect(readFileSync(join(dir, STACK_FILE), "utf8")).toBe(edited);
   });
 
-  test("a changed encryption salt is named, with whether the old secure: values open with the passphrase", async () => {
+  test("a version under another encryption key is never written back: --apply is refused, with the by-hand way that works", async () => {
     const dir = clone();
     const resalted = withBlog.replace(/^encryptionsalt: .*$/m, "encryptionsalt: v1:AAAAAAAAAAA=:v1:AAAAAAAAAAAAAAAA:AAAA");
     expect(resalted).not.toBe(withBlog);
     commitFile(dir, resalted, "New passphrase", "2026-01-06T10:00:00Z");
-    const [right, wrong] = await Promise.all([
-      rollbackWith({ PULUMI_CONFIG_PASSPHRASE: "launch-ready-example" }, "--stack", "test", "--repo", dir, "--to", commits.launched, "--json"),
-      rollbackWith({ PULUMI_CONFIG_PASSPHRASE: "not-the-passphrase" }, "--stack", "test", "--repo", dir, "--to", commits.launched),
+    const [applied, shown, json] = await Promise.all([
+      rollbackWith({ PULUMI_CONFIG_PASSPHRASE: "launch-ready-example" }, "--stack", "test", "--repo", dir, "--to", commits.launched, "--apply"),
+      rollback("--stack", "test", "--repo", dir, "--to", commits.launched),
+      rollback("--stack", "test", "--repo", dir, "--to", commits.launched, "--json"),
     ]);
-    expect(right.code).toBe(0);
-    const report = JSON.parse(right.stdout) as RollbackReport;
+    const short = commits.launched.slice(0, 7);
+    const setAgain = "pulumi config set --secret --path 'launch-ready:secretValues.STRIPE_SECRET_KEY' --stack test";
+    // Refused even though the old values would open with this passphrase: Pulumi would check it against the old salt.
+    expect(applied.code).toBe(1);
+    expect(readFileSync(join(dir, STACK_FILE), "utf8")).toBe(resalted);
+    expect(git(dir, ["status", "--porcelain"])).toBe("");
+    expect(applied.stdout).toContain(`Secrets: the file's encryption (encryptionsalt) changed since ${short}`);
+    expect(applied.stdout).toContain("--apply is refused for this version: nothing was written.");
+    expect(applied.stdout).toContain(`restore the non-secret config by hand from \`git show ${short}:${STACK_FILE}\``);
+    expect(applied.stdout).toContain(`       ${setAgain}`);
+    expect(applied.stdout).not.toContain("Restored");
+    expect(applied.stdout).not.toMatch(/v1:7mZz/);
+    // Next: edit the current file by hand, then set each value under today's key; never --apply.
+    const next = applied.stdout.slice(applied.stdout.indexOf("Next ("));
+    expect(next.indexOf(`git show ${short}:${STACK_FILE}`)).toBeGreaterThan(0);
+    expect(next.indexOf(setAgain)).toBeGreaterThan(next.indexOf(`git show ${short}`));
+    expect(next).not.toContain("--apply");
+
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toContain("--apply would be refused for this version.");
+    expect(shown.stdout).toContain(`       ${setAgain}`);
+    expect(shown.stdout).not.toContain("add --apply");
+    const report = JSON.parse(json.stdout) as RollbackReport;
     expect(report.encryptionChanged).toEqual(["encryptionsalt"]);
-    expect(report.secretsOpen).toBe(true);
     expect(report.secureKeys).toEqual(["launch-ready:secretValues.STRIPE_SECRET_KEY"]);
-    expect(wrong.code).toBe(0);
-    expect(wrong.stdout).toContain("They do NOT open with PULUMI_CONFIG_PASSPHRASE");
-    expect(wrong.stdout).toContain("pulumi config set --secret --path 'launch-ready:secretValues.STRIPE_SECRET_KEY' --stack test");
-    expect(wrong.stdout).not.toMatch(/v1:7mZz/);
+    expect(report.applied).toBe(false);
+    expect(report.next.map((c) => c.command)).not.toContainEqual(expect.stringContaining("--apply"));
   });
 
   test("a working-tree file that does not plan still lets a good version be shown", async () => {
@@ -253,6 +284,86 @@ describe("rollback --to", () => {
     expect(report.currentCheck!.status).toBe("invalid");
     expect(report.dns).toBeUndefined();
     expect(readFileSync(join(dir, STACK_FILE), "utf8")).toBe(typo);
+  });
+
+  test("the version the working tree already holds: says so and prints no next steps", async () => {
+    const [text, json] = await Promise.all([
+      rollback("--stack", "test", "--repo", repo, "--to", commits.withBlog, "--apply"),
+      rollback("--stack", "test", "--repo", repo, "--to", commits.withBlog, "--json"),
+    ]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toContain(`Nothing was written: ${STACK_FILE} already is this version, so there is nothing to restore.`);
+    expect(text.stdout).not.toContain("Next");
+    expect(text.stdout).not.toContain("git commit");
+    expect(text.stdout).not.toContain("pulumi up");
+    const report = JSON.parse(json.stdout) as RollbackReport;
+    expect(report.identical).toBe(true);
+    expect(report.next).toEqual([]);
+    expect(git(repo, ["status", "--porcelain"])).toBe("");
+  });
+
+  test("--config in another repository: npm commands from the kit's checkout, git and pulumi from that repository", async () => {
+    const { code, stdout } = await rollback("--config", join(repo, STACK_FILE), "--to", commits.launched);
+    expect(code).toBe(0);
+    const lines = stdout.slice(stdout.indexOf("Next (")).split("\n");
+    const under = (command: string) => {
+      const at = lines.findIndex((l) => l.trim() === command);
+      expect(at).toBeGreaterThan(0);
+      return lines.slice(0, at).reverse().find((l) => l.startsWith("  from "))!.trim();
+    };
+    const short = commits.launched.slice(0, 7);
+    expect(under(`npm run rollback -- --config ${join(repo, STACK_FILE)} --to ${short} --apply`)).toBe(`from ${ROOT}:`);
+    expect(under(`npm run plan -- --config ${join(repo, STACK_FILE)}`)).toBe(`from ${ROOT}:`);
+    expect(under(`git diff -- ${STACK_FILE}`)).toBe(`from ${repo}:`);
+    expect(under("pulumi up --stack test --policy-pack policies")).toBe(`from ${repo}:`);
+    expect(under(`git commit -m "Roll back stack test to ${short}" -- ${STACK_FILE}`)).toBe(`from ${repo}:`);
+    expect(stdout).not.toContain(`Next, from ${repo}`);
+  });
+
+  test("versions from before OPS-HANDOVER, or with a passed renewal date, are checked and restored with the working tree's launch-ready:handover", async () => {
+    const before = clone();
+    const stale = clone();
+    const old = { before: commitFile(before, beforeHandover, "Before the handover rule", "2026-01-06T10:00:00Z"), stale: commitFile(stale, staleRenewal, "Renewal date not updated", "2026-01-06T10:00:00Z") };
+    commitFile(before, withBlog, "Add the blog again", "2026-01-07T10:00:00Z");
+    commitFile(stale, withBlog, "Add the blog again", "2026-01-07T10:00:00Z");
+    const [restoredBefore, restoredStale, list] = await Promise.all([
+      rollback("--stack", "test", "--repo", before, "--to", old.before, "--apply"),
+      rollback("--stack", "test", "--repo", stale, "--to", old.stale, "--apply"),
+      rollback("--stack", "test", "--repo", stale, "--list", "--json"),
+    ]);
+    expect(restoredBefore.code).toBe(0);
+    expect(restoredBefore.stdout).toContain("parses and clears the bar");
+    expect(restoredBefore.stdout).toContain("launch-ready:handover is kept from the working tree (this version had none): it describes people, not what is deployed.");
+    // Added at the end of config:; every other byte of the old version as it was.
+    expect(readFileSync(join(before, STACK_FILE), "utf8")).toBe(beforeHandover + launched.slice(handoverEntry));
+    expect(restoredStale.code).toBe(0);
+    expect(restoredStale.stdout).toContain("launch-ready:handover is kept from the working tree (it replaces this version's): it describes people, not what is deployed.");
+    expect(restoredStale.stdout).not.toContain("OPS-HANDOVER");
+    expect(readFileSync(join(stale, STACK_FILE), "utf8")).toBe(launched);
+    const history = JSON.parse(list.stdout) as HistoryReport;
+    expect(history.handover).toEqual({ status: "kept" });
+    expect(history.entries.find((e) => e.commit === old.stale)!.check.status).toBe("clears");
+  });
+
+  test("a working-tree file that is not YAML: the version is restored unchanged, and the output says so; its key is judged by the file at HEAD", async () => {
+    const dir = clone();
+    commitFile(dir, "config: [\n", "Broken", "2026-01-06T10:00:00Z");
+    const resalted = clone();
+    commitFile(resalted, withBlog.replace(/^encryptionsalt: .*$/m, "encryptionsalt: v1:AAAAAAAAAAA=:v1:AAAAAAAAAAAAAAAA:AAAA"), "New passphrase", "2026-01-06T10:00:00Z");
+    writeFileSync(join(resalted, STACK_FILE), "config: [\n");
+    const [{ code, stdout }, json] = await Promise.all([
+      rollback("--stack", "test", "--repo", dir, "--to", commits.launched, "--apply"),
+      rollback("--stack", "test", "--repo", resalted, "--to", commits.launched, "--json"),
+    ]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("The working-tree file cannot be read as YAML (");
+    expect(stdout).toContain("launch-ready:handover cannot be kept from it: this version is used unchanged, with its own.");
+    expect(stdout).toContain("Secrets: neither the working-tree file nor the file at HEAD can be read");
+    expect(readFileSync(join(dir, STACK_FILE), "utf8")).toBe(launched);
+    const report = JSON.parse(json.stdout) as RollbackReport;
+    expect(report.handover.status).toBe("working-tree-unreadable");
+    expect(report.encryptionComparedWith).toBe("HEAD");
+    expect(report.encryptionChanged).toEqual(["encryptionsalt"]);
   });
 
   test("a version below the bar or that does not parse exits 1, lists the problems and writes nothing, even with --apply", async () => {
@@ -431,12 +542,13 @@ describe("judging versions and picking one", () => {
     expect(suggestTarget([entry("d", "clears", true)])).toBeUndefined();
   });
 
+  const target = { commit: "abcdef0123", date: "", author: "", subject: "" };
+  const here = { rollback: "npm run rollback -- --stack prod", plan: "npm run plan -- --stack prod", kit: "/kit", repository: "/kit" };
+  const plain = { stack: "prod", file: "stacks/Pulumi.prod.yaml", target, applied: false, identical: false, encryptionChanged: [], secureKeys: [] };
+
   test("next commands: restore unless done, then look, plan, preview, apply, commit", () => {
-    const next = nextCommands(
-      { stack: "prod", file: "stacks/Pulumi.prod.yaml", target: { commit: "abcdef0123", date: "", author: "", subject: "" }, applied: false, identical: false },
-      { rollback: "npm run rollback -- --stack prod", plan: "npm run plan -- --stack prod" },
-    );
-    expect(next).toEqual([
+    const next = nextCommands(plain, here);
+    expect(next.map((c) => c.command)).toEqual([
       "npm run rollback -- --stack prod --to abcdef0 --apply",
       "git diff -- stacks/Pulumi.prod.yaml",
       "npm run plan -- --stack prod",
@@ -444,6 +556,48 @@ describe("judging versions and picking one", () => {
       "pulumi up --stack prod --policy-pack policies",
       'git commit -m "Roll back stack prod to abcdef0" -- stacks/Pulumi.prod.yaml',
     ]);
+    expect(nextLines(next)[0]).toBe("Next, from /kit (the kit runs none of these):");
+    expect(nextCommands({ ...plain, applied: true }, here)[0].command).toBe("git diff -- stacks/Pulumi.prod.yaml");
+  });
+
+  test("next commands: none when the working tree already is the version", () => {
+    expect(nextCommands({ ...plain, identical: true }, here)).toEqual([]);
+    expect(nextLines([])).toEqual([]);
+  });
+
+  test("next commands for a stack file in another repository: npm from the kit, git and pulumi from the repository", () => {
+    const next = nextCommands(plain, { rollback: "npm run rollback -- --config /app/stacks/Pulumi.prod.yaml", plan: "npm run plan -- --config /app/stacks/Pulumi.prod.yaml", kit: "/kit", repository: "/app" });
+    expect(next.map((c) => [c.from, c.command.split(" ").slice(0, 3).join(" ")])).toEqual([
+      ["/kit", "npm run rollback"],
+      ["/app", "git diff --"],
+      ["/kit", "npm run plan"],
+      ["/app", "pulumi preview --stack"],
+      ["/app", "pulumi up --stack"],
+      ["/app", "git commit -m"],
+    ]);
+    expect(nextLines(next)).toEqual([
+      "Next (the kit runs none of these; npm commands from the kit's checkout, git and pulumi from the stack file's repository):",
+      "  from /kit:",
+      "    npm run rollback -- --config /app/stacks/Pulumi.prod.yaml --to abcdef0 --apply",
+      "  from /app:",
+      "    git diff -- stacks/Pulumi.prod.yaml",
+      "  from /kit:",
+      "    npm run plan -- --config /app/stacks/Pulumi.prod.yaml",
+      "  from /app:",
+      "    pulumi preview --stack prod --policy-pack policies",
+      "    pulumi up --stack prod --policy-pack policies",
+      '    git commit -m "Roll back stack prod to abcdef0" -- stacks/Pulumi.prod.yaml',
+    ]);
+  });
+
+  test("next commands under another encryption key: git show and each secure value set on the current file, never --apply", () => {
+    const next = nextCommands({ ...plain, encryptionChanged: ["secretsprovider", "encryptedkey"], secureKeys: ["launch-ready:secretValues.A", "launch-ready:secretValues.B"] }, here).map((c) => c.command);
+    expect(next.slice(0, 3)).toEqual([
+      "git show abcdef0:stacks/Pulumi.prod.yaml",
+      "pulumi config set --secret --path 'launch-ready:secretValues.A' --stack prod",
+      "pulumi config set --secret --path 'launch-ready:secretValues.B' --stack prod",
+    ]);
+    expect(next.some((c) => c.includes("--apply"))).toBe(false);
   });
 });
 
@@ -454,5 +608,73 @@ describe("encryption of the stack file", () => {
     expect(encryptionChanges(now, encryptionOfText("encryptionsalt: v1:new\nconfig:\n  a: 1\n"))).toEqual([]);
     expect(encryptionChanges(now, encryptionOfText("secretsprovider: awskms://alias/x\nencryptedkey: abc\nconfig: {}\n"))).toEqual(["encryptionsalt", "secretsprovider", "encryptedkey"]);
     expect(encryptionOfText("not: [valid")).toEqual({});
+  });
+});
+
+describe("a version under another encryption key", () => {
+  const report = { stack: "prod", file: "stacks/Pulumi.prod.yaml", target: { commit: "abcdef0123", date: "", author: "", subject: "" } };
+
+  test("going back from a cloud key to a passphrase is named and refused; each secure value is set again under today's key", () => {
+    const lines = encryptionLines({ ...report, encryptionChanged: ["encryptionsalt", "secretsprovider", "encryptedkey"], secureKeys: ["launch-ready:secretValues.STRIPE_SECRET_KEY"] }, true).join("\n");
+    expect(lines).toContain("the file's encryption (encryptionsalt, secretsprovider, encryptedkey) changed since abcdef0");
+    expect(lines).toContain("another secrets provider");
+    expect(lines).toContain("--apply is refused for this version: nothing was written.");
+    expect(lines).toContain("git show abcdef0:stacks/Pulumi.prod.yaml");
+    expect(lines).toContain("pulumi config set --secret --path 'launch-ready:secretValues.STRIPE_SECRET_KEY' --stack prod");
+  });
+
+  test("a version without secure: values needs only the by-hand restore", () => {
+    const lines = encryptionLines({ ...report, encryptionChanged: ["encryptionsalt"], secureKeys: [] }, false);
+    expect(lines).toContain("--apply would be refused for this version.");
+    expect(lines.join("\n")).toContain("that version has no secure: values");
+    expect(lines.join("\n")).not.toContain("pulumi config set");
+  });
+});
+
+describe("carryHandover", () => {
+  const working = workingHandover(launched);
+
+  test("replaces the version's handover in place; every other byte stays, comments and layout included", () => {
+    const old = `# an old header comment\n${staleRenewal.replace("  launch-ready:canonical:", "  # old comment, odd   spacing\n  launch-ready:canonical:")}`;
+    const carried = carryHandover(working, old);
+    expect(carried.handover).toEqual({ status: "kept", edit: "replaced" });
+    expect(carried.text).toBe(old.replace('renews: "2020-01-01"', 'renews: "2030-09-14"'));
+  });
+
+  test("adds it at the end of config: when the version has none, keeping the rest as it was", () => {
+    const carried = carryHandover(working, beforeHandover);
+    expect(carried.handover).toEqual({ status: "kept", edit: "added" });
+    expect(carried.text).toBe(beforeHandover + launched.slice(handoverEntry));
+  });
+
+  test("the same value leaves the version untouched", () => {
+    expect(carryHandover(working, withBlog)).toEqual({ text: withBlog, handover: { status: "kept", edit: "same" } });
+  });
+
+  test("re-indents for a version indented differently, and edits the document when config: is flow style", () => {
+    const deeper = "config:\n    launch-ready:environment: staging\n    launch-ready:handover:\n        contacts: []\n    launch-ready:canonical: { host: www }   # kept\n";
+    const carried = carryHandover(working, deeper);
+    expect(carried.handover).toEqual({ status: "kept", edit: "replaced" });
+    expect(carried.text.startsWith("config:\n    launch-ready:environment: staging\n    launch-ready:handover:\n      contacts:\n")).toBe(true);
+    expect(carried.text.endsWith("\n    launch-ready:canonical: { host: www }   # kept\n")).toBe(true);
+    const flow = carryHandover(working, "config: { launch-ready:environment: staging }\n");
+    expect(flow.handover).toEqual({ status: "kept", edit: "added" });
+    const value = (text: string) => {
+      const read = workingHandover(text);
+      return read.status === "found" ? stableJson(read.value) : read.status;
+    };
+    expect(value(carried.text)).toBe(value(launched));
+    expect(value(flow.text)).toBe(value(launched));
+  });
+
+  test("a working tree that is not YAML, or has no handover, leaves the version as committed, and says so", () => {
+    const unreadable = carryHandover(workingHandover("config: [\n"), beforeHandover);
+    expect(unreadable.text).toBe(beforeHandover);
+    expect(unreadable.handover.status).toBe("working-tree-unreadable");
+    expect(handoverNote(unreadable.handover)).toMatch(/^The working-tree file cannot be read as YAML \(.+\), so launch-ready:handover cannot be kept from it: this version is used unchanged, with its own\.$/);
+    const none = carryHandover(workingHandover(beforeHandover), staleRenewal);
+    expect(none).toEqual({ text: staleRenewal, handover: { status: "none-in-working-tree" } });
+    const broken = carryHandover(working, typo.replace("config:", "config: ["));
+    expect(broken.handover.status).toBe("not-carried");
   });
 });

@@ -1,12 +1,13 @@
 /**
  * Rolling a stack back to an earlier version of its stack file, as plain data: whether a version
  * may be deployed, what its plan changes against the current one (DNS records by name and type,
- * every other resource by URN), how long resolvers may keep the answers being undone, and the
- * reports a person reads. No git, no files, no Pulumi here: `scripts/rollback.ts` gathers the
- * versions and plans them, this module judges and compares them.
+ * every other resource by URN), how long resolvers may keep the answers being undone, which parts
+ * of the file are not rolled back (the handover, the encryption key), and the reports a person
+ * reads. No git, no files, no Pulumi here: `scripts/rollback.ts` gathers the versions and plans
+ * them, this module judges and compares them.
  */
 import Table from "cli-table3";
-import { parse } from "yaml";
+import { isMap, isScalar, parse, parseDocument, type Pair, type YAMLMap } from "yaml";
 import type { BarResult } from "../../policies/bar";
 import { DNS_RECORD } from "../../policies/resource-types";
 import type { ConfigProblem } from "../../stacks/config-problems";
@@ -233,10 +234,15 @@ export function shortUrn(urn: string): string {
 
 /** Read from a version's text; one that is not YAML has none. */
 export function encryptionOfText(text: string): StackEncryption {
+  return readableEncryption(text) ?? {};
+}
+
+/** Read from a version's text; undefined when it is not YAML, so its key is unknown rather than none. */
+export function readableEncryption(text: string): StackEncryption | undefined {
   try {
     return stackEncryption(parse(text));
   } catch {
-    return {};
+    return undefined;
   }
 }
 
@@ -245,13 +251,214 @@ export function encryptionChanges(current: StackEncryption, target: StackEncrypt
   return (["encryptionsalt", "secretsprovider", "encryptedkey"] as const).filter((key) => current[key] !== target[key]);
 }
 
+/**
+ * Why a version under another key cannot be written back, and the way that works instead. Its
+ * header would put the stack back on the old salt or data key (or from a cloud key back to a
+ * passphrase), and Pulumi checks the passphrase against the salt in the file, so no
+ * `pulumi config set --secret` could repair the restored file: the current file is edited instead.
+ */
+export function encryptionLines(report: Pick<RollbackReport, "stack" | "file" | "target" | "encryptionChanged" | "secureKeys">, apply: boolean): string[] {
+  const short = shortCommit(report.target.commit);
+  const changed = report.encryptionChanged;
+  const header = changed.join(", ");
+  const provider = changed.includes("secretsprovider") ? " (or move it to another secrets provider than the one it uses now)" : "";
+  const lines = [
+    `Secrets: the file's encryption (${header}) changed since ${short}. That version carries the old ${header} and its secure: values are encrypted under the key of that time. Written back, it would put the stack on a key it no longer uses${provider}, and Pulumi checks the passphrase against the salt in the file, so its secure: values could not be set again afterwards.`,
+    apply ? `--apply is refused for this version: nothing was written.` : `--apply would be refused for this version.`,
+    `To roll back, edit the current file, which keeps today's key (leave its encryptionsalt, secretsprovider and encryptedkey lines as they are):`,
+    `  1. restore the non-secret config by hand from \`git show ${short}:${report.file}\``,
+  ];
+  if (report.secureKeys.length === 0) lines.push(`  2. that version has no secure: values, so none needs setting again`);
+  else lines.push(`  2. set each secure: value it holds again, under the current key:`, ...report.secureKeys.map((key) => `       ${setSecretCommand(key, report.stack)}`));
+  return lines;
+}
+
+function setSecretCommand(key: string, stack: string): string {
+  return `pulumi config set --secret --path '${key.replace(/'/g, "'\\''")}' --stack ${stack}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The handover: who runs the stack is about people, not what is deployed, so it is never rolled back.
+
+export const HANDOVER_KEY = "launch-ready:handover";
+
+/** The working tree's `launch-ready:handover`, read once and carried into every version. */
+export type WorkingHandover =
+  | { status: "found"; text: string; pair: Pair; value: unknown }
+  /** The working-tree file has none: each version keeps its own. */
+  | { status: "none-in-working-tree" }
+  /** The working-tree file is not YAML: each version is used as committed. */
+  | { status: "working-tree-unreadable"; reason: string };
+
+/** What happened to a version's `launch-ready:handover`. */
+export type HandoverCarry =
+  /** The working tree's value replaced the version's, was added to it, or was the same already. */
+  | { status: "kept"; edit: "replaced" | "added" | "same" }
+  | { status: "none-in-working-tree" }
+  | { status: "working-tree-unreadable"; reason: string }
+  /** The version is not YAML, or its config cannot take the value: it is used as committed. */
+  | { status: "not-carried"; reason: string };
+
+export function workingHandover(text: string): WorkingHandover {
+  const doc = parseDocument(text, { uniqueKeys: true });
+  if (doc.errors.length > 0) return { status: "working-tree-unreadable", reason: firstLine(doc.errors[0].message) };
+  let root: unknown;
+  try {
+    root = doc.toJS();
+  } catch (error) {
+    return { status: "working-tree-unreadable", reason: firstLine((error as Error).message) };
+  }
+  const pair = handoverPair(doc.get("config", true));
+  if (!pair) return { status: "none-in-working-tree" };
+  return { status: "found", text, pair, value: configOf(root)?.[HANDOVER_KEY] ?? null };
+}
+
+/**
+ * The version's text with the working tree's `launch-ready:handover` in it, replacing its own or
+ * added at the end of `config:`. Only that entry's lines change: the rest of the version's text
+ * (comments, order, layout) stays byte for byte. Where the layout does not allow a line edit (a
+ * flow-style `config:`), the YAML document is edited and printed instead. Every result is parsed
+ * back and compared with what was meant; a version that cannot take the value is left unchanged.
+ */
+export function carryHandover(working: WorkingHandover, targetText: string): { text: string; handover: HandoverCarry } {
+  if (working.status !== "found") return { text: targetText, handover: working };
+  const unchanged = (reason: string) => ({ text: targetText, handover: { status: "not-carried" as const, reason } });
+  const doc = parseDocument(targetText, { uniqueKeys: true });
+  if (doc.errors.length > 0) return unchanged(`it is not valid YAML (${firstLine(doc.errors[0].message)})`);
+  let root: unknown;
+  try {
+    root = doc.toJS();
+  } catch (error) {
+    return unchanged(firstLine((error as Error).message));
+  }
+  if (!isRecord(root) || (root.config !== undefined && root.config !== null && !isRecord(root.config))) return unchanged('its "config:" is not a map');
+  const config = doc.get("config", true);
+  const own = handoverPair(config);
+  if (own && stableJson(configOf(root)?.[HANDOVER_KEY] ?? null) === stableJson(working.value)) return { text: targetText, handover: { status: "kept", edit: "same" } };
+
+  const edit = own ? "replaced" : "added";
+  const expected = stableJson({ ...root, config: { ...(configOf(root) ?? {}), [HANDOVER_KEY]: working.value } });
+  const means = (text: string | undefined): text is string => {
+    if (text === undefined) return false;
+    const back = parseDocument(text, { uniqueKeys: true });
+    if (back.errors.length > 0) return false;
+    try {
+      return stableJson(back.toJS()) === expected;
+    } catch {
+      return false;
+    }
+  };
+  const spliced = isMap(config) ? spliceHandover(working, targetText, config, own) : undefined;
+  if (means(spliced)) return { text: spliced, handover: { status: "kept", edit } };
+  try {
+    const node = working.pair.value;
+    doc.setIn(["config", HANDOVER_KEY], node !== null && typeof node === "object" && "clone" in node ? (node as { clone(): unknown }).clone() : node);
+    const printed = String(doc);
+    if (means(printed)) return { text: printed, handover: { status: "kept", edit } };
+  } catch {
+    // Falls through: the version is used as committed.
+  }
+  return unchanged("its config could not take the working tree's value");
+}
+
+/** What `--list` did with the handover: the same for every version. */
+export type HistoryHandover = { status: "kept" } | Exclude<WorkingHandover, { status: "found" }>;
+
+export function historyHandover(working: WorkingHandover): HistoryHandover {
+  return working.status === "found" ? { status: "kept" } : working;
+}
+
+function historyHandoverNote(handover: HistoryHandover): string {
+  switch (handover.status) {
+    case "kept":
+      return `${HANDOVER_KEY} is kept from the working tree: it describes people, not what is deployed, so each version is checked (and would be restored) with it.`;
+    case "none-in-working-tree":
+      return `The working-tree file has no ${HANDOVER_KEY}, so each version is checked with its own.`;
+    case "working-tree-unreadable":
+      return `The working-tree file cannot be read as YAML (${handover.reason}), so ${HANDOVER_KEY} cannot be kept from it: each version is checked as committed, with its own.`;
+  }
+}
+
+/** One line for the reports. */
+export function handoverNote(carry: HandoverCarry): string {
+  switch (carry.status) {
+    case "kept": {
+      const edit = carry.edit === "replaced" ? " (it replaces this version's)" : carry.edit === "added" ? " (this version had none)" : "";
+      return `${HANDOVER_KEY} is kept from the working tree${edit}: it describes people, not what is deployed.`;
+    }
+    case "none-in-working-tree":
+      return `The working-tree file has no ${HANDOVER_KEY}, so this version's own is used.`;
+    case "working-tree-unreadable":
+      return `The working-tree file cannot be read as YAML (${carry.reason}), so ${HANDOVER_KEY} cannot be kept from it: this version is used unchanged, with its own.`;
+    case "not-carried":
+      return `${HANDOVER_KEY} could not be carried from the working tree into this version (${carry.reason}): it is used unchanged.`;
+  }
+}
+
+function handoverPair(config: unknown): Pair | undefined {
+  if (!isMap(config)) return undefined;
+  return (config as YAMLMap).items.find((pair) => isScalar(pair.key) && pair.key.value === HANDOVER_KEY);
+}
+
+/** Where a block-style entry's lines are: from its key to the end of its value, trailing comment included. */
+function entryLines(text: string, pair: Pair): { start: number; end: number; column: number } | undefined {
+  const keyRange = isScalar(pair.key) ? pair.key.range : undefined;
+  if (!keyRange) return undefined;
+  const start = keyRange[0];
+  const lineStart = text.lastIndexOf("\n", start - 1) + 1;
+  if (!/^ *$/.test(text.slice(lineStart, start))) return undefined;
+  const valueRange = (pair.value as { range?: [number, number, number] | null } | null)?.range;
+  let end = valueRange ? valueRange[2] : keyRange[2];
+  while (end > start && /\s/.test(text[end - 1])) end--;
+  return { start, end, column: start - lineStart };
+}
+
+function spliceHandover(working: Extract<WorkingHandover, { status: "found" }>, targetText: string, config: YAMLMap, own: Pair | undefined): string | undefined {
+  const source = entryLines(working.text, working.pair);
+  if (!source) return undefined;
+  const newline = targetText.includes("\r\n") ? "\r\n" : "\n";
+  const moved = (column: number) =>
+    working.text
+      .slice(source.start, source.end)
+      .replace(/\r\n/g, "\n")
+      .split("\n")
+      .map((line, index) => (index === 0 || line === "" ? line : shift(line, column - source.column)))
+      .join(newline);
+  if (own) {
+    const place = entryLines(targetText, own);
+    return place && targetText.slice(0, place.start) + moved(place.column) + targetText.slice(place.end);
+  }
+  const first = config.items[0] && entryLines(targetText, config.items[0]);
+  const last = config.items.length > 0 ? entryLines(targetText, config.items[config.items.length - 1]) : undefined;
+  if (!first || !last) return undefined;
+  return targetText.slice(0, last.end) + newline + " ".repeat(first.column) + moved(first.column) + targetText.slice(last.end);
+}
+
+function shift(line: string, by: number): string {
+  if (by >= 0) return " ".repeat(by) + line;
+  const spaces = /^ */.exec(line)![0].length;
+  return line.slice(Math.min(spaces, -by));
+}
+
+function configOf(root: unknown): Record<string, unknown> | undefined {
+  return isRecord(root) && isRecord(root.config) ? root.config : undefined;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function firstLine(text: string): string {
+  return text.split("\n")[0].replace(/:$/, "");
+}
+
 // ---------------------------------------------------------------------------------------------
 // Reports.
 
 /** One row of `--list`. */
 export interface HistoryEntry extends Commit {
-  check: VersionCheck | { status: "not-checked" };
-  /** This version's content is the working tree's. */
+  check: VersionCheck;
+  /** Restoring this version (with the working tree's handover) would leave the working tree as it is. */
   current: boolean;
 }
 
@@ -263,6 +470,8 @@ export interface HistoryReport {
   /** Commits that changed the file, all told; `entries` holds the newest `limit` of them. */
   total: number;
   entries: HistoryEntry[];
+  /** Whether each version was checked with the working tree's `launch-ready:handover`. */
+  handover: HistoryHandover;
   /** The newest version that clears the bar and differs from the working tree: the usual rollback target. */
   suggested?: string;
   /** Commands for Pulumi's own record of the stack; the kit runs none of them. */
@@ -308,10 +517,10 @@ export function renderHistoryText(report: HistoryReport, rollbackCommand: string
   const shown = report.entries.length < report.total ? `the newest ${report.entries.length} of ${report.total} commits; --limit N for more` : `${report.total} commit${report.total === 1 ? "" : "s"}`;
   out.push(`History of ${report.file} in ${report.repository}, newest first (${shown}).`);
   out.push("Each version is checked offline with the kit's code in this checkout: does it parse, and does it clear the bar?");
+  out.push(historyHandoverNote(report.handover));
   const table = new Table({ head: ["Commit", "Date", "Author", "Subject", "This version"], style: TABLE_STYLE, wordWrap: true, colWidths: [null, null, null, 40, 44] });
   for (const entry of report.entries) {
-    const check = entry.check.status === "not-checked" ? "not checked" : describeCheck(entry.check);
-    table.push([shortCommit(entry.commit), entry.date.slice(0, 10), entry.author, entry.subject, `${check}${entry.current ? "\n(= working tree)" : ""}`]);
+    table.push([shortCommit(entry.commit), entry.date.slice(0, 10), entry.author, entry.subject, `${describeCheck(entry.check)}${entry.current ? "\n(= working tree)" : ""}`]);
   }
   out.push(table.toString());
   const suggested = report.entries.find((e) => e.commit === report.suggested);
@@ -342,43 +551,82 @@ export interface RollbackReport {
   check: VersionCheck;
   /** The working-tree file's own check (absent when the target was refused); the diff is only known when it plans. */
   currentCheck?: VersionCheck;
-  /** The target's content is the working tree's already. */
+  /** The target's content (with the working tree's handover) is the working tree's already. */
   identical: boolean;
+  /** What happened to the target's `launch-ready:handover`: it is kept from the working tree. */
+  handover: HandoverCarry;
   /** Present when both versions planned. */
   dns?: DnsChange[];
   resources?: ResourceDiff;
   cache?: CacheWindow;
-  /** Encryption keys of the file that differ between the versions. */
+  /** Encryption keys of the file that differ between the versions; when any does, the version is not written back (`--apply` is refused). */
   encryptionChanged: Array<keyof StackEncryption>;
-  /** Key paths of the restored file's `secure:` values (never the values). */
+  /** What the target's encryption was compared with when the working-tree file is not YAML: the file at HEAD, or nothing readable (then no key change can be seen). */
+  encryptionComparedWith?: "HEAD" | "nothing";
+  /** Key paths of the target's `secure:` values (never the values). */
   secureKeys: string[];
-  /** Whether the target's `secure:` values opened with PULUMI_CONFIG_PASSPHRASE; absent when not tried. */
-  secretsOpen?: boolean;
   /** Files outside the stack files that differ between the target commit and the working tree. */
   codeChanged: string[];
   /** The working-tree file was overwritten with the target's content. */
   applied: boolean;
-  next: string[];
+  /** What a person runs next, in order; empty when the working tree already holds the version. */
+  next: NextCommand[];
+}
+
+export interface NextCommand {
+  command: string;
+  /** The directory to run it from. */
+  from: string;
 }
 
 export interface CommandContext {
-  /** How a person runs this script for this stack, e.g. `npm run rollback -- --stack prod`. */
+  /** How a person runs this script for this stack from `kit`, e.g. `npm run rollback -- --stack prod`. */
   rollback: string;
-  /** How a person plans the working-tree file, e.g. `npm run plan -- --stack prod`. */
+  /** How a person plans the working-tree file from `kit`, e.g. `npm run plan -- --stack prod`. */
   plan: string;
+  /** The kit's checkout: where `npm run` commands work. */
+  kit: string;
+  /** The repository holding the stack file: where git and pulumi commands run. */
+  repository: string;
 }
 
-/** The commands a person runs next, in order; the kit runs none of them. */
-export function nextCommands(report: Pick<RollbackReport, "stack" | "file" | "target" | "applied" | "identical">, commands: CommandContext): string[] {
+/**
+ * The commands a person runs next, in order; the kit runs none of them. Nothing when the working
+ * tree already holds the version. Under another encryption key the version is not written back:
+ * the current file is edited by hand from `git show` and each secure value set again.
+ */
+export function nextCommands(report: Pick<RollbackReport, "stack" | "file" | "target" | "applied" | "identical" | "encryptionChanged" | "secureKeys">, commands: CommandContext): NextCommand[] {
+  if (report.identical) return [];
   const short = shortCommit(report.target.commit);
+  const kit = (command: string): NextCommand => ({ command, from: commands.kit });
+  const repo = (command: string): NextCommand => ({ command, from: commands.repository });
+  const restore =
+    report.encryptionChanged.length > 0
+      ? [repo(`git show ${short}:${report.file}`), ...report.secureKeys.map((key) => repo(setSecretCommand(key, report.stack)))]
+      : report.applied
+        ? []
+        : [kit(`${commands.rollback} --to ${short} --apply`)];
   return [
-    ...(report.applied || report.identical ? [] : [`${commands.rollback} --to ${short} --apply`]),
-    `git diff -- ${report.file}`,
-    commands.plan,
-    `pulumi preview --stack ${report.stack} --policy-pack policies`,
-    `pulumi up --stack ${report.stack} --policy-pack policies`,
-    `git commit -m "Roll back stack ${report.stack} to ${short}" -- ${report.file}`,
+    ...restore,
+    repo(`git diff -- ${report.file}`),
+    kit(commands.plan),
+    repo(`pulumi preview --stack ${report.stack} --policy-pack policies`),
+    repo(`pulumi up --stack ${report.stack} --policy-pack policies`),
+    repo(`git commit -m "Roll back stack ${report.stack} to ${short}" -- ${report.file}`),
   ];
+}
+
+/** "Next, from DIR:" with the commands; grouped by directory when they run in more than one. */
+export function nextLines(next: readonly NextCommand[]): string[] {
+  if (next.length === 0) return [];
+  const places = [...new Set(next.map((c) => c.from))];
+  if (places.length === 1) return [`Next, from ${places[0]} (the kit runs none of these):`, ...next.map((c) => `  ${c.command}`)];
+  const out = ["Next (the kit runs none of these; npm commands from the kit's checkout, git and pulumi from the stack file's repository):"];
+  next.forEach((c, index) => {
+    if (index === 0 || next[index - 1].from !== c.from) out.push(`  from ${c.from}:`);
+    out.push(`    ${c.command}`);
+  });
+  return out;
 }
 
 function answerText(answer: DnsAnswer | undefined): string {
@@ -401,7 +649,8 @@ function checkLines(check: VersionCheck): string[] {
   }
 }
 
-export function renderRollbackText(report: RollbackReport): string {
+/** `apply`: whether --apply was asked for (a refusal reads differently from a report). */
+export function renderRollbackText(report: RollbackReport, apply = report.applied): string {
   const out: string[] = [];
   const t = report.target;
   out.push(`Rollback of stack ${report.stack} to ${shortCommit(t.commit)} (${t.date.slice(0, 10)}, ${t.author}: ${t.subject})`);
@@ -409,13 +658,17 @@ export function renderRollbackText(report: RollbackReport): string {
   if (!restorable(report.check)) {
     const what = report.check.status === "invalid" ? "does not parse" : "is below the bar";
     out.push("", `The version at ${shortCommit(t.commit)} ${what}; nothing was written:`, ...checkLines(report.check));
-    out.push("", `Pick another version: ${report.next[0] ?? "--list"}`);
+    const list = report.next[0];
+    out.push("", `Pick another version: ${list ? `${list.command}${list.from === report.repository ? "" : ` (from ${list.from})`}` : "--list"}`);
+    out.push(handoverNote(report.handover));
     return out.join("\n");
   }
   out.push("", `The version at ${shortCommit(t.commit)} parses and ${describeCheck(report.check)}.`);
-  if (report.identical) out.push("The working tree already holds this version: there is nothing to restore.");
+  out.push(handoverNote(report.handover));
 
-  if (report.dns && report.resources && report.cache) {
+  if (report.identical) {
+    // Nothing to compare, restore or deploy from here.
+  } else if (report.dns && report.resources && report.cache) {
     out.push("", "DNS records that change (the working-tree file's plan → the rollback's):");
     if (report.dns.length === 0) out.push("  none");
     else {
@@ -434,14 +687,14 @@ export function renderRollbackText(report: RollbackReport): string {
     out.push("", "The working-tree file does not plan, so what changes cannot be computed offline; `pulumi preview` (below) compares the rollback with what is deployed:", ...(report.currentCheck ? checkLines(report.currentCheck) : []));
   }
 
-  if (report.encryptionChanged.length > 0 && report.secureKeys.length > 0) {
-    const since = `Secrets: ${report.encryptionChanged.join(", ")} changed since ${shortCommit(t.commit)}; the restored file's secure: values are encrypted under the key of that time.`;
-    const setAgain = report.secureKeys.map((key) => `  pulumi config set --secret --path '${key}' --stack ${report.stack}`);
-    if (report.secretsOpen === true) out.push("", `${since} They open with PULUMI_CONFIG_PASSPHRASE, so restoring them is safe.`);
-    else if (report.secretsOpen === false) out.push("", `${since} They do NOT open with PULUMI_CONFIG_PASSPHRASE: after restoring, set each again:`, ...setAgain);
-    else out.push("", `${since} They open only with the passphrase or key used then; if it changed since, set each again after restoring:`, ...setAgain);
+  if (report.identical) {
+    // The same file: the same key.
+  } else if (report.encryptionChanged.length > 0) {
+    out.push("", ...encryptionLines(report, apply));
+  } else if (report.encryptionComparedWith === "nothing") {
+    out.push("", `Secrets: neither the working-tree file nor the file at HEAD can be read, so whether the stack's key changed since ${shortCommit(t.commit)} cannot be told; \`git log -p -- ${report.file}\` shows every change to encryptionsalt, secretsprovider and encryptedkey.`);
   } else if (report.secureKeys.length > 0) {
-    out.push("", "Secrets: the restored file's secure: values are ciphertext under this stack's same key; restoring them is safe.");
+    out.push("", `Secrets: the restored file's secure: values are ciphertext under this stack's same key${report.encryptionComparedWith === "HEAD" ? " (as in the file at HEAD: the working-tree file cannot be read)" : ""}; restoring them is safe.`);
   }
   if (report.codeChanged.length > 0) {
     out.push(
@@ -449,8 +702,11 @@ export function renderRollbackText(report: RollbackReport): string {
       `The kit's code changed in ${report.codeChanged.length} file${report.codeChanged.length === 1 ? "" : "s"} since ${shortCommit(t.commit)} (${report.codeChanged.slice(0, 5).join(", ")}${report.codeChanged.length > 5 ? ", ..." : ""}). Restoring the stack file keeps today's code; to redeploy the old code as well, run pulumi from a checkout of that commit (\`git worktree add ../rollback-${shortCommit(t.commit)} ${shortCommit(t.commit)}\`, then \`npm ci\` there).`,
     );
   }
-  out.push("", report.applied ? `Restored ${report.file} to its content at ${shortCommit(t.commit)} in the working tree. Nothing was committed and no pulumi command was run.` : report.identical ? "Nothing was written." : "Nothing was written (add --apply to restore the file).");
-  out.push("", `Next, from ${report.repository} (the kit runs none of these):`, ...report.next.map((c) => `  ${c}`));
+  if (report.identical) out.push("", `Nothing was written: ${report.file} already is this version, so there is nothing to restore.`);
+  else if (report.applied) out.push("", `Restored ${report.file} to its content at ${shortCommit(t.commit)} in the working tree. Nothing was committed and no pulumi command was run.`);
+  else if (report.encryptionChanged.length === 0) out.push("", "Nothing was written (add --apply to restore the file).");
+  const next = nextLines(report.next);
+  if (next.length > 0) out.push("", ...next);
   return out.join("\n");
 }
 
