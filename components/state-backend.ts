@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { applyTransform, type Transform } from "./transform";
 import {
   backendUrl,
   DEFAULT_NONCURRENT_VERSION_DAYS,
@@ -41,6 +42,8 @@ export interface StateBackendArgs {
    * @default true
    */
   protect?: boolean;
+  /** Adjust the key or the bucket (tags, a key policy) without forking the component. */
+  transform?: { key?: Transform<aws.kms.KeyArgs>; bucket?: Transform<aws.s3.BucketArgs> };
 }
 
 /**
@@ -74,19 +77,22 @@ export class StateBackend extends pulumi.ComponentResource {
     const children = { parent: this, protect: args.protect ?? true };
 
     const key = new aws.kms.Key(
-      `${name}-key`,
-      {
-        region,
-        description: `Encrypts Pulumi state in ${backendUrl(bucketName)} and the secrets of the stacks there (${secretsProviderUrl(aliasName, region)})`,
-        enableKeyRotation: true,
-        // The longest window KMS allows: a scheduled deletion can still be cancelled for a month.
-        deletionWindowInDays: 30,
-      },
-      children,
+      ...applyTransform(
+        args.transform?.key,
+        `${name}-key`,
+        {
+          region,
+          description: `Encrypts Pulumi state in ${backendUrl(bucketName)} and the secrets of the stacks there (${secretsProviderUrl(aliasName, region)})`,
+          enableKeyRotation: true,
+          // The longest window KMS allows: a scheduled deletion can still be cancelled for a month.
+          deletionWindowInDays: 30,
+        },
+        { ...children },
+      ),
     );
     const alias = new aws.kms.Alias(`${name}-key-alias`, { region, name: aliasName, targetKeyId: key.keyId }, children);
 
-    const bucket = new aws.s3.Bucket(`${name}-bucket`, { region, bucket: bucketName, forceDestroy: false }, children);
+    const bucket = new aws.s3.Bucket(...applyTransform(args.transform?.bucket, `${name}-bucket`, { region, bucket: bucketName, forceDestroy: false }, { ...children }));
     const versioning = new aws.s3.BucketVersioning(
       `${name}-versioning`,
       { region, bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },

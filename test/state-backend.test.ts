@@ -173,6 +173,25 @@ describe("the component", () => {
     expect(custom.filter((r) => !r.protect || r.parent !== component.urn)).toEqual([]);
   });
 
+  it("takes a transform for the key and the bucket, as fields or as a function", async () => {
+    const { one } = await runWired(
+      backendOutputs({
+        transform: {
+          bucket: { tags: { team: "platform" } },
+          key: (args) => {
+            args.description = "Team state key";
+          },
+        },
+      }),
+    );
+    expect(one(BUCKET_TYPE)).toMatchObject({ bucket: BUCKET, tags: { team: "platform" }, forceDestroy: false });
+    expect(one(KEY)).toMatchObject({ description: "Team state key", enableKeyRotation: true });
+    // Options too: here, a key left unprotected on purpose while the bucket stays protected.
+    const { resources } = await offline(backendOutputs({ transform: { key: (_args, opts) => void (opts.protect = false) } }));
+    expect(resources.find((r) => r.name === "state-key")!.protect).toBe(false);
+    expect(resources.find((r) => r.name === "state-bucket")!.protect).toBe(true);
+  });
+
   it("protects nothing when told not to", async () => {
     const { resources } = await offline(backendOutputs({ protect: false }));
     expect(resources.filter((r) => r.custom)).toHaveLength(9);
