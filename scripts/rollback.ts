@@ -223,6 +223,9 @@ async function listHistory(subject: Subject, limit: number, json: boolean): Prom
   const commits = parseLog(await gitText(subject.root, ["log", "-n", String(limit), LOG_FORMAT, "--", literal(subject.file)]));
   const working = readFileSync(subject.path);
   const handover = workingHandover(working.toString("utf8"));
+  // As --to judges it: a working tree that is not YAML is compared through the file at HEAD.
+  const head = await fileAt(subject, "HEAD");
+  const currentEncryption = readableEncryption(working.toString("utf8")) ?? (head && readableEncryption(head.toString("utf8")));
   const progress = process.stderr.isTTY && !json;
   const checked = new Map<string, VersionCheck>();
   const entries: HistoryEntry[] = [];
@@ -230,13 +233,14 @@ async function listHistory(subject: Subject, limit: number, json: boolean): Prom
     if (progress) process.stderr.write(`\rchecking version ${index + 1}/${commits.length} (${shortCommit(commit.commit)}) offline...`);
     const committed = await fileAt(subject, commit.commit);
     if (!committed) {
-      entries.push({ ...commit, check: { status: "absent" }, current: false });
+      entries.push({ ...commit, check: { status: "absent" }, current: false, otherKey: false });
       continue;
     }
     const { content } = asRestored(committed, handover);
     const key = content.toString("base64");
     if (!checked.has(key)) checked.set(key, judgeVersion((await planVersion(content, subject, `${shortCommit(commit.commit)}:${subject.file}`)).outcome));
-    entries.push({ ...commit, check: checked.get(key)!, current: content.equals(working) });
+    const otherKey = currentEncryption !== undefined && encryptionChanges(currentEncryption, encryptionOfText(committed.toString("utf8"))).length > 0;
+    entries.push({ ...commit, check: checked.get(key)!, current: content.equals(working), otherKey });
   }
   if (progress) process.stderr.write("\n");
   const suggested = suggestTarget(entries);

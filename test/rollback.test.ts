@@ -151,7 +151,7 @@ describe("rollback --list", () => {
     expect(stdout).toContain("(launch-ready:environment)");
     expect(line(commits.launched)).toContain("clears the bar");
     expect(stdout).toContain("(= working tree)");
-    expect(stdout).toContain(`Last version that clears the bar and differs from the working tree: ${commits.launched.slice(0, 7)}`);
+    expect(stdout).toContain(`Last version that clears the bar, differs from the working tree and is under its secrets key: ${commits.launched.slice(0, 7)}`);
     expect(stdout).toContain("pulumi stack history --stack test");
     expect(stdout).toContain("pulumi stack export --stack test --version <N>");
   });
@@ -240,11 +240,16 @@ describe("rollback --to", () => {
     const resalted = withBlog.replace(/^encryptionsalt: .*$/m, "encryptionsalt: v1:AAAAAAAAAAA=:v1:AAAAAAAAAAAAAAAA:AAAA");
     expect(resalted).not.toBe(withBlog);
     commitFile(dir, resalted, "New passphrase", "2026-01-06T10:00:00Z");
-    const [applied, shown, json] = await Promise.all([
+    const [applied, shown, json, listed] = await Promise.all([
       rollbackWith({ PULUMI_CONFIG_PASSPHRASE: "launch-ready-example" }, "--stack", "test", "--repo", dir, "--to", commits.launched, "--apply"),
       rollback("--stack", "test", "--repo", dir, "--to", commits.launched),
       rollback("--stack", "test", "--repo", dir, "--to", commits.launched, "--json"),
+      rollback("--stack", "test", "--repo", dir, "--list", "--json"),
     ]);
+    // --list marks every earlier version as under another key and so suggests none of them.
+    const history = JSON.parse(listed.stdout) as HistoryReport;
+    expect(history.entries.filter((e) => e.check.status !== "absent").map((e) => e.otherKey)).toEqual([false, ...Array(history.entries.filter((e) => e.check.status !== "absent").length - 1).fill(true)]);
+    expect(history.suggested).toBeUndefined();
     const short = commits.launched.slice(0, 7);
     const setAgain = "pulumi config set --secret --path 'launch-ready:secretValues.STRIPE_SECRET_KEY' --stack test";
     // Refused even though the old values would open with this passphrase: Pulumi would check it against the old salt.
@@ -530,16 +535,19 @@ describe("judging versions and picking one", () => {
   });
 
   test("the suggested target is the newest version that clears the bar and is not the working tree's", () => {
-    const entry = (commit: string, status: "clears" | "below-bar", current = false): HistoryEntry => ({
+    const entry = (commit: string, status: "clears" | "below-bar", current = false, otherKey = false): HistoryEntry => ({
       commit,
       date: "",
       author: "",
       subject: "",
       current,
+      otherKey,
       check: status === "clears" ? { status, waived: [] } : { status, failures: [fail] },
     });
     expect(suggestTarget([entry("d", "clears", true), entry("c", "below-bar"), entry("b", "clears"), entry("a", "clears")])).toBe("b");
     expect(suggestTarget([entry("d", "clears", true)])).toBeUndefined();
+    // --apply refuses a version under another secrets key, so it is never the suggestion.
+    expect(suggestTarget([entry("d", "clears", true), entry("c", "clears", false, true), entry("b", "clears")])).toBe("b");
   });
 
   const target = { commit: "abcdef0123", date: "", author: "", subject: "" };

@@ -460,6 +460,8 @@ export interface HistoryEntry extends Commit {
   check: VersionCheck;
   /** Restoring this version (with the working tree's handover) would leave the working tree as it is. */
   current: boolean;
+  /** Its `secure:` values are under another secrets key than the working tree's, so `--apply` refuses it. */
+  otherKey: boolean;
 }
 
 export interface HistoryReport {
@@ -472,7 +474,7 @@ export interface HistoryReport {
   entries: HistoryEntry[];
   /** Whether each version was checked with the working tree's `launch-ready:handover`. */
   handover: HistoryHandover;
-  /** The newest version that clears the bar and differs from the working tree: the usual rollback target. */
+  /** The newest version that clears the bar, differs from the working tree and is under its secrets key: the usual rollback target. */
   suggested?: string;
   /** Commands for Pulumi's own record of the stack; the kit runs none of them. */
   pulumi: PulumiCommand[];
@@ -490,9 +492,9 @@ export function shortCommit(commit: string): string {
   return commit.slice(0, 7);
 }
 
-/** The newest entry that can be restored and is not what the working tree already holds. */
+/** The newest entry that `--apply` would restore and that is not what the working tree already holds. */
 export function suggestTarget(entries: readonly HistoryEntry[]): string | undefined {
-  return entries.find((e) => !e.current && e.check.status === "clears")?.commit;
+  return entries.find((e) => !e.current && !e.otherKey && e.check.status === "clears")?.commit;
 }
 
 /**
@@ -520,19 +522,19 @@ export function renderHistoryText(report: HistoryReport, rollbackCommand: string
   out.push(historyHandoverNote(report.handover));
   const table = new Table({ head: ["Commit", "Date", "Author", "Subject", "This version"], style: TABLE_STYLE, wordWrap: true, colWidths: [null, null, null, 40, 44] });
   for (const entry of report.entries) {
-    table.push([shortCommit(entry.commit), entry.date.slice(0, 10), entry.author, entry.subject, `${describeCheck(entry.check)}${entry.current ? "\n(= working tree)" : ""}`]);
+    table.push([shortCommit(entry.commit), entry.date.slice(0, 10), entry.author, entry.subject, `${describeCheck(entry.check)}${entry.current ? "\n(= working tree)" : ""}${entry.otherKey ? "\n(another secrets key: --apply refuses it)" : ""}`]);
   }
   out.push(table.toString());
   const suggested = report.entries.find((e) => e.commit === report.suggested);
   if (suggested) {
     out.push(
       "",
-      `Last version that clears the bar and differs from the working tree: ${shortCommit(suggested.commit)} (${suggested.date.slice(0, 10)}, ${suggested.subject}).`,
+      `Last version that clears the bar, differs from the working tree and is under its secrets key: ${shortCommit(suggested.commit)} (${suggested.date.slice(0, 10)}, ${suggested.subject}).`,
       `  ${rollbackCommand} --to ${shortCommit(suggested.commit)}           what would change`,
       `  ${rollbackCommand} --to ${shortCommit(suggested.commit)} --apply   restore it in the working tree (commits nothing)`,
     );
   } else {
-    out.push("", "No version listed both clears the bar and differs from the working tree.");
+    out.push("", "No version listed clears the bar, differs from the working tree and is under its secrets key.");
   }
   const commands = (kind: PulumiCommand["kind"]) => report.pulumi.filter((c) => c.kind === kind).flatMap((c) => [`  ${c.command}`, `      ${c.why}`]);
   out.push("", "Pulumi's own record (needs the Pulumi CLI and the stack's backend; the kit runs none of these):", ...commands("history"));
