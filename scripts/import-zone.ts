@@ -16,6 +16,7 @@ import { today, type BarResult } from "../policies/bar";
 import { CLOUDFLARE_PLANS } from "../stacks/cloudflare-plans";
 import { ENVIRONMENTS } from "../stacks/config-schema";
 import { toAsciiZoneName } from "../stacks/hostnames";
+import { recordValueText } from "../stacks/records-config";
 import { cloudflareTokenPermissions, type TokenPermission } from "../stacks/access";
 import { formatProblems, parseStackConfig, problemsHeading } from "../stacks/stack-config";
 import { readStackFile, STACKS_DIR, type StackFile } from "../stacks/stack-file";
@@ -325,8 +326,7 @@ function recordJson(record: ZoneRecord): Record<string, unknown> {
 
 function plannedText(resource: PlannedResource): string {
   const inputs = resource.inputs as Record<string, unknown>;
-  const value = inputs.data ? Object.values(inputs.data as Record<string, unknown>).join(" ") : `${inputs.priority === undefined ? "" : `${String(inputs.priority)} `}${String(inputs.content)}`;
-  return `${String(inputs.name)} ${String(inputs.type)} ${value}`;
+  return `${String(inputs.name)} ${String(inputs.type)} ${recordValueText(inputs)}`;
 }
 
 function barFailures(report: PlanReport): BarResult[] {

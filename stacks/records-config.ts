@@ -87,6 +87,15 @@ export function recordDataText(data: Record<string, unknown>): string {
   return `${String(data.priority)} ${String(data.weight)} ${String(data.port)} ${String(data.target)}`;
 }
 
+/**
+ * Any DNS record's value as `dig` prints it, from a planned record or a DnsRecord's inputs: the
+ * MX preference first, CAA and SRV from their data.
+ */
+export function recordValueText(record: { content?: unknown; priority?: unknown; data?: unknown }): string {
+  const value = record.data ? recordDataText(record.data as Record<string, unknown>) : String(record.content ?? "");
+  return record.priority === undefined ? value : `${String(record.priority)} ${value}`;
+}
+
 type RecordValue =
   | { ok: true; content: string; record: Pick<DeclaredRecord, "priority" | "data"> }
   | { ok: false; key: string; problem: string };

@@ -11,7 +11,7 @@ import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, detectionSeconds } from
 import { planSecrets } from "../../components/secrets/secret-plan";
 import { cloudflareTokenPermissions, neededAccess } from "../../stacks/access";
 import type { AccessSystem } from "../../stacks/config-schema";
-import { recordDataText } from "../../stacks/records-config";
+import { recordValueText } from "../../stacks/records-config";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import type { StackEncryption } from "../../stacks/stack-file";
 import { code, markdownTable } from "./markdown";
@@ -123,16 +123,11 @@ function secretsProviderText(encryption: StackEncryption, hasSecureValues: boole
     : "The stack file names no secrets provider yet: `pulumi stack init` adds one (a passphrase or a cloud key on a self-managed backend, Pulumi Cloud's key there).";
 }
 
-function recordValue(record: PlannedRecord): string {
-  const value = record.data ? recordDataText(record.data) : record.content;
-  return record.priority === undefined ? value : `${record.priority} ${value}`;
-}
-
 const ttlText = (record: PlannedRecord) => (record.proxied || record.ttl === 1 ? "auto" : `${record.ttl} s`);
 
 function dnsSection(config: LaunchReadyConfig): string {
   const purposes = new Map(config.hosts.map((host) => [host.fqdn, host.purpose]));
-  const hostRows = planDnsRecords(config).map((r) => [r.name, purposes.get(r.name) ?? "", `${r.type} ${recordValue(r)}`, r.proxied ? "yes" : "no (DNS only)", ttlText(r)]);
+  const hostRows = planDnsRecords(config).map((r) => [r.name, purposes.get(r.name) ?? "", `${r.type} ${recordValueText(r)}`, r.proxied ? "yes" : "no (DNS only)", ttlText(r)]);
   const parts = [
     "### Domain and DNS map",
     `Canonical URL: ${canonicalUrl(config)}. Zone ${code(config.zone.domain)} (zone ID ${code(config.zone.zoneId)}, ${config.zone.plan} plan). Every record below is created by the stack; a record made by hand in the dashboard is not, and ${code("npm run plan")} fails DNS-SUBDOMAINS if the stack declares one nobody chose.`,
@@ -143,7 +138,7 @@ function dnsSection(config: LaunchReadyConfig): string {
     const comments = new Map(config.records.map((record) => [`${record.name} ${record.type} ${record.content}`, record.comment ?? ""]));
     parts.push(
       "Other records, each declared in `launch-ready:records`:",
-      markdownTable(["Name", "Type", "Value", "TTL", "Why"], extra.map((r) => [r.name, r.type, recordValue(r), ttlText(r), comments.get(`${r.name} ${r.type} ${r.content}`) ?? ""])),
+      markdownTable(["Name", "Type", "Value", "TTL", "Why"], extra.map((r) => [r.name, r.type, recordValueText(r), ttlText(r), comments.get(`${r.name} ${r.type} ${r.content}`) ?? ""])),
     );
   }
   return parts.join("\n\n");
@@ -198,7 +193,7 @@ function emailSection(config: LaunchReadyConfig, stack: string): string {
   const { email } = config;
   const parts = [
     "### Email",
-    markdownTable(["Name", "Type", "Value"], records.map((r) => [r.name, r.type, recordValue(r)])),
+    markdownTable(["Name", "Type", "Value"], records.map((r) => [r.name, r.type, recordValueText(r)])),
   ];
   const notes: string[] = [];
   const senders = email.sending.flatMap((s) => s.senders.map((sender) => `${sender.provider} for ${s.domain}`));

@@ -8,7 +8,7 @@ import type { OfflineRun, RegisteredResource } from "./offline-run";
 import type { BarResult } from "../../policies/bar";
 import { CLOUDFLARE_HEALTH_CHECK, DNS_RECORD, METRIC_ALARM, ROUTE53_HEALTH_CHECK, RULESET, ZONE_SETTING } from "../../policies/resource-types";
 import { renderBarText } from "./bar-report";
-import { recordDataText } from "../../stacks/records-config";
+import { recordValueText } from "../../stacks/records-config";
 
 export interface PlanReport {
   stack: string;
@@ -68,7 +68,7 @@ function keyInputs(resource: Pick<RegisteredResource, "type" | "inputs">): strin
   const inputs = resource.inputs;
   switch (resource.type) {
     case DNS_RECORD:
-      return `${inputs.type} ${inputs.name} → ${inputs.priority === undefined ? "" : `${inputs.priority} `}${inputs.data ? recordDataText(inputs.data as Record<string, unknown>) : inputs.content}\n${inputs.proxied ? "proxied" : "DNS only"}, ttl ${inputs.ttl === 1 ? "auto" : inputs.ttl}`;
+      return `${inputs.type} ${inputs.name} → ${recordValueText(inputs)}\n${inputs.proxied ? "proxied" : "DNS only"}, ttl ${inputs.ttl === 1 ? "auto" : inputs.ttl}`;
     case RULESET: {
       const rules = (inputs.rules as Array<Record<string, any>> | undefined) ?? [];
       const lines = rules.map((rule) => {

@@ -11,7 +11,7 @@ import { isMap, isScalar, parse, parseDocument, type Pair, type YAMLMap } from "
 import type { BarResult } from "../../policies/bar";
 import { DNS_RECORD } from "../../policies/resource-types";
 import type { ConfigProblem } from "../../stacks/config-problems";
-import { recordDataText } from "../../stacks/records-config";
+import { recordValueText } from "../../stacks/records-config";
 import type { PlanReport } from "./plan-report";
 import { stackEncryption, type StackEncryption } from "../../stacks/stack-file";
 
@@ -102,13 +102,11 @@ export function plannedDnsAnswers(report: Pick<PlanReport, "resources">): DnsAns
     .filter((r) => r.custom && r.type === DNS_RECORD)
     .map((r) => {
       const inputs = r.inputs;
-      const data = inputs.data as Record<string, unknown> | undefined;
-      const value = data ? recordDataText(data) : String(inputs.content ?? "");
       return {
         urn: r.urn,
         name: String(inputs.name),
         type: String(inputs.type),
-        value: inputs.priority === undefined ? value : `${String(inputs.priority)} ${value}`,
+        value: recordValueText(inputs),
         proxied: inputs.proxied === true,
         ttl: typeof inputs.ttl === "number" ? inputs.ttl : 1,
       };
