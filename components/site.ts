@@ -6,11 +6,11 @@ import { CanonicalRedirect } from "./canonical-redirect";
 import { DnsRecords } from "./dns-records";
 import { EdgeCache, EdgeFirewall, SecurityHeaders } from "./edge-protection";
 import { PHASES, planAccessApplications, planEdgeRulesets } from "./edge-plan";
-import { planMailRecords } from "./mail-auth/mail-plan";
-import { canonicalUrl, planDnsRecords, planExtraRecords, planRedirectRules } from "./site-plan";
+import { canonicalUrl, planRedirectRules } from "./site-plan";
 import type { Transform } from "./transform";
 import { SesSender } from "./ses-sender";
 import { ZoneTls } from "./zone-tls";
+import { planZoneRecords } from "./zone-records-plan";
 
 export interface LaunchReadySiteArgs {
   /** The validated stack config, from `parseStackConfig`. */
@@ -63,7 +63,7 @@ export class LaunchReadySite extends pulumi.ComponentResource {
     const zone = { zoneId: config.zone.zoneId, zoneName: config.zone.domain, protect: config.protect };
     const children = { parent: this };
 
-    this.dns = new DnsRecords(`${name}-dns`, { zoneId: zone.zoneId, protect: zone.protect, records: [...planDnsRecords(config), ...planMailRecords(config, new Date().toISOString().slice(0, 10)), ...planExtraRecords(config)], transform: { record: args.transform?.record } }, children);
+    this.dns = new DnsRecords(`${name}-dns`, { zoneId: zone.zoneId, protect: zone.protect, records: planZoneRecords(config, new Date().toISOString().slice(0, 10)), transform: { record: args.transform?.record } }, children);
     this.redirects = new CanonicalRedirect(`${name}-redirects`, { ...zone, rules: planRedirectRules(config), transform: { ruleset: args.transform?.redirectRuleset } }, children);
     this.tls = new ZoneTls(`${name}-tls`, { ...zone, tls: config.tls, transform: { setting: args.transform?.zoneSetting } }, children);
 

@@ -7,6 +7,9 @@ import { recordComment, type PlannedRecord } from "../site-plan";
 
 type DmarcPolicy = "none" | "quarantine" | "reject";
 
+/** A day before any DMARC ramp step: records as declared, whatever today's date (names, the handover). */
+export const BEFORE_ANY_RAMP = "0000-01-01";
+
 /** The DMARC policy in force on `day` (YYYY-MM-DD): the last ramp step that has started, else the base policy. */
 export function effectiveDmarcPolicy(dmarc: NonNullable<LaunchReadyConfig["email"]["dmarc"]>, day: string): DmarcPolicy {
   const started = dmarc.ramp.filter((step) => step.from <= day);
@@ -66,7 +69,7 @@ export function planMailRecords(config: LaunchReadyConfig, day: string): Planned
 
 /** Every name the mail config puts records at, including SES MAIL FROM domains the SesSender creates. */
 export function mailNames(config: LaunchReadyConfig): Set<string> {
-  const names = new Set(planMailRecords(config, "0000-01-01").map((record) => record.name));
+  const names = new Set(planMailRecords(config, BEFORE_ANY_RAMP).map((record) => record.name));
   for (const sending of config.email.sending) for (const sender of sending.senders) if (sender.ses) names.add(sender.ses.mailFromDomain);
   return names;
 }

@@ -6,7 +6,8 @@
  * appear by name and location only.
  */
 import { planExtraRecords, planDnsRecords, canonicalUrl, type PlannedRecord } from "../../components/site-plan";
-import { planMailRecords } from "../../components/mail-auth/mail-plan";
+import { BEFORE_ANY_RAMP, planMailRecords } from "../../components/mail-auth/mail-plan";
+import { planZoneRecords } from "../../components/zone-records-plan";
 import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, detectionSeconds } from "../../components/monitoring/monitor-plan";
 import { planSecrets } from "../../components/secrets/secret-plan";
 import { cloudflareTokenPermissions, neededAccess } from "../../stacks/access";
@@ -32,11 +33,6 @@ export interface HandoverInput {
   outputs?: { file: string; values: StackOutputs };
 }
 
-/**
- * DMARC is shown at its base policy with the ramp listed beside it: rendering the policy in
- * force today would make the handover change on each ramp date without anyone editing the stack.
- */
-const BEFORE_ANY_RAMP = "0000-01-01";
 
 const SYSTEM_NAMES: Record<AccessSystem, string> = {
   cloudflare: "Cloudflare",
@@ -188,6 +184,8 @@ function cloudflareSection(config: LaunchReadyConfig): string {
 }
 
 function emailSection(config: LaunchReadyConfig, stack: string): string {
+  // DMARC at its base policy with the ramp listed beside it: the policy in force today would make
+  // the handover change on each ramp date without anyone editing the stack.
   const records = planMailRecords(config, BEFORE_ANY_RAMP);
   if (records.length === 0) return "### Email\n\nThe stack declares no mail records.";
   const { email } = config;
@@ -289,7 +287,7 @@ function deployedSection(input: HandoverInput): string {
 }
 
 function rollbackSection(config: LaunchReadyConfig, stack: string): string {
-  const dnsOnly = [...planDnsRecords(config), ...planMailRecords(config, BEFORE_ANY_RAMP), ...planExtraRecords(config)].filter((r) => !r.proxied && r.ttl !== 1);
+  const dnsOnly = planZoneRecords(config, BEFORE_ANY_RAMP).filter((r) => !r.proxied && r.ttl !== 1);
   const longestTtl = Math.max(0, ...dnsOnly.map((r) => r.ttl));
   const steps = [
     `See what ran when: ${code(`pulumi stack history --stack ${stack}`)}; and what changed in the stack file: ${code(`npm run rollback -- --stack ${stack} --list`)}.`,
