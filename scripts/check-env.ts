@@ -14,6 +14,7 @@ import Table from "cli-table3";
 import { parse as parseDotenv } from "dotenv";
 import { checkEnvironment, renderEnvExample, type EnvCheck } from "../components/secrets/env-manifest";
 import { planSecrets } from "../components/secrets/secret-plan";
+import { secretStoreName } from "../stacks/secrets-config";
 import type { LaunchReadyConfig } from "../stacks/stack-config";
 import { PROJECT_NAME } from "../stacks/stack-file";
 import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "./lib/cli";
@@ -32,7 +33,7 @@ Values are never printed: only names and what is wrong with them.
 Exit: 0 every needed variable present and well-formed, 1 one missing or malformed, 2 usage or config error.`;
 
 function secretLocations(config: LaunchReadyConfig): Record<string, string> {
-  const store = config.secrets.store.kind === "ssm" ? "SSM Parameter Store (SecureString)" : "AWS Secrets Manager";
+  const store = secretStoreName(config.secrets.store);
   return Object.fromEntries(planSecrets(config, PROJECT_NAME).map((secret) => [secret.name, `${store} at ${secret.path}`]));
 }
 

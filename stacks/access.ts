@@ -28,6 +28,11 @@ export function neededAccess(config: LaunchReadyConfig): NeededAccess[] {
   return needed;
 }
 
+/** The accounts the stack needs that `launch-ready:handover.access` names no owner for. */
+export function unownedAccess(config: LaunchReadyConfig): NeededAccess[] {
+  return neededAccess(config).filter((need) => !config.handover.access.some((entry) => entry.system === need.system));
+}
+
 export interface TokenPermission {
   /** As the dashboard's "Create Custom Token" page lists it. */
   permission: string;

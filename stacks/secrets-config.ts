@@ -43,6 +43,11 @@ export function setSecretCommand(name: string, stack = "<stack>"): string {
   return `pulumi config set --secret --path '${SECRET_VALUES_KEY}.${name}' --stack ${stack}   # then paste the value when asked`;
 }
 
+/** The AWS service a stack's secrets live in, as its console names it. */
+export function secretStoreName(store: SecretsConfig["store"]): string {
+  return store.kind === "ssm" ? "SSM Parameter Store (SecureString)" : "AWS Secrets Manager";
+}
+
 /** `/launch-ready/production`: where a stack's secrets live unless `secretStore.pathPrefix` says otherwise. */
 export function secretPathPrefix(store: SecretsConfig["store"], project: string, environment: Environment): string {
   return store.pathPrefix ?? `/${project}/${environment}`;

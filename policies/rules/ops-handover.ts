@@ -1,4 +1,4 @@
-import { neededAccess } from "../../stacks/access";
+import { unownedAccess } from "../../stacks/access";
 import { fail, notApplicable, pass, today, type BarRule, type Verdict } from "../bar";
 
 /** Days before a registration ends without auto-renew that the handover must already be acting on it. */
@@ -32,10 +32,8 @@ export const opsHandover: BarRule = {
         verdicts.push(fail(`${config.zone.domain} must be renewed by ${registrar.renews} (${daysLeft} days) and auto-renew is off; renew it now, or turn auto-renew on at ${registrar.name} and set autoRenew: true`, { configPath: "launch-ready:handover.registrar" }));
       }
     }
-    for (const need of neededAccess(config)) {
-      if (!handover.access.some((entry) => entry.system === need.system)) {
-        verdicts.push(fail(`nobody is named as owner of the ${need.system} account (${need.why}); add { system: ${need.system}, name, owner } to launch-ready:handover.access`, { configPath: "launch-ready:handover.access" }));
-      }
+    for (const need of unownedAccess(config)) {
+      verdicts.push(fail(`nobody is named as owner of the ${need.system} account (${need.why}); add { system: ${need.system}, name, owner } to launch-ready:handover.access`, { configPath: "launch-ready:handover.access" }));
     }
     if (config.env.length === 0) {
       verdicts.push(fail("the handover lists no environment variables; declare what the app reads in launch-ready:env", { configPath: "launch-ready:env" }));

@@ -10,9 +10,10 @@ import { BEFORE_ANY_RAMP, planMailRecords } from "../../components/mail-auth/mai
 import { planZoneRecords } from "../../components/zone-records-plan";
 import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, detectionSeconds } from "../../components/monitoring/monitor-plan";
 import { planSecrets } from "../../components/secrets/secret-plan";
-import { cloudflareTokenPermissions, neededAccess } from "../../stacks/access";
+import { cloudflareTokenPermissions, neededAccess, unownedAccess } from "../../stacks/access";
 import type { AccessSystem } from "../../stacks/config-schema";
 import { recordValueText } from "../../stacks/records-config";
+import { secretStoreName } from "../../stacks/secrets-config";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import type { StackEncryption } from "../../stacks/stack-file";
 import { code, markdownTable } from "./markdown";
@@ -89,7 +90,7 @@ function accessSection(input: HandoverInput): string {
     const why = needed.find((need) => need.system === entry.system)?.why ?? "";
     rows.push([SYSTEM_NAMES[entry.system], entry.name, entry.account ?? "", entry.owner, [why, entry.notes].filter(Boolean).join("; ")]);
   }
-  for (const need of needed.filter((n) => !access.some((entry) => entry.system === n.system))) {
+  for (const need of unownedAccess(config)) {
     rows.push([SYSTEM_NAMES[need.system], "**not listed**", "", "**nobody named**", need.why]);
   }
   const permissions = cloudflareTokenPermissions(config);
@@ -216,7 +217,7 @@ function secretsSection(input: HandoverInput): string {
   const secrets = planSecrets(config, project);
   if (secrets.length === 0) return "### Secrets\n\nThe stack keeps no secrets.";
   const store = config.secrets.store;
-  const where = `${store.kind === "ssm" ? "SSM Parameter Store (SecureString)" : "AWS Secrets Manager"} in ${store.region}${store.kmsKeyId ? `, encrypted with ${code(store.kmsKeyId)}` : ""}`;
+  const where = `${secretStoreName(store)} in ${store.region}${store.kmsKeyId ? `, encrypted with ${code(store.kmsKeyId)}` : ""}`;
   const usedBy = (name: string) => config.env.filter((v) => v.secret === name).map((v) => v.name);
   const rows = secrets.map((s) => [
     s.name,
