@@ -17,7 +17,7 @@ import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } fr
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { parseStackConfig, type ConfigProblem } from "../stacks/stack-config";
-import { parseStackFileText, stackFilePath, stackNameFromPath, StackFileError, type StackFile } from "../stacks/stack-file";
+import { parseStackFileText, stackFilePath, type StackEncryption, stackNameFromPath, StackFileError, type StackFile } from "../stacks/stack-file";
 import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, wholeNumberFlag } from "./lib/cli";
 import { GitError, gitRoot } from "./lib/git-history";
 import { ConfigRefused, planStack } from "./lib/plan-stack";
@@ -192,6 +192,18 @@ function asRestored(content: Buffer, working: WorkingHandover): { content: Buffe
   return { content: carried.text === text ? content : Buffer.from(carried.text, "utf8"), handover: carried.handover };
 }
 
+/**
+ * The secrets key the stack is under now: the working-tree file's, or, when that is not YAML, the
+ * file's at HEAD (read only then); undefined when neither says.
+ */
+async function currentKey(subject: Subject, working: Buffer): Promise<{ encryption?: StackEncryption; comparedWith?: RollbackReport["encryptionComparedWith"] }> {
+  const own = readableEncryption(working.toString("utf8"));
+  if (own) return { encryption: own };
+  const head = await fileAt(subject, "HEAD");
+  const atHead = head && readableEncryption(head.toString("utf8"));
+  return atHead ? { encryption: atHead, comparedWith: "HEAD" } : { comparedWith: "nothing" };
+}
+
 interface Planned {
   outcome: PlanOutcome;
   file?: StackFile;
@@ -224,8 +236,7 @@ async function listHistory(subject: Subject, limit: number, json: boolean): Prom
   const working = readFileSync(subject.path);
   const handover = workingHandover(working.toString("utf8"));
   // As --to judges it: a working tree that is not YAML is compared through the file at HEAD.
-  const head = await fileAt(subject, "HEAD");
-  const currentEncryption = readableEncryption(working.toString("utf8")) ?? (head && readableEncryption(head.toString("utf8")));
+  const { encryption: currentEncryption } = await currentKey(subject, working);
   const progress = process.stderr.isTTY && !json;
   const checked = new Map<string, VersionCheck>();
   const entries: HistoryEntry[] = [];
@@ -288,15 +299,8 @@ async function rollBack(subject: Subject, to: string, apply: boolean, json: bool
         })()
       : {};
   // Old ciphertext is only good under the key it was made with: a version under another key is never written back.
-  // A working-tree file that is not YAML says nothing of the key: the file at HEAD does, when it can be read.
   const targetEncryption = encryptionOfText(content.toString("utf8"));
-  let currentEncryption = readableEncryption(working.toString("utf8"));
-  let encryptionComparedWith: RollbackReport["encryptionComparedWith"];
-  if (!currentEncryption) {
-    const head = await fileAt(subject, "HEAD");
-    currentEncryption = head && readableEncryption(head.toString("utf8"));
-    encryptionComparedWith = currentEncryption ? "HEAD" : "nothing";
-  }
+  const { encryption: currentEncryption, comparedWith: encryptionComparedWith } = await currentKey(subject, working);
   const encryptionChanged = encryptionChanges(currentEncryption ?? targetEncryption, targetEncryption);
   const codeChanged = (await gitText(subject.root, ["diff", "--name-only", sha, "--", ...DEPLOYED_CODE])).split("\n").filter(Boolean);
 

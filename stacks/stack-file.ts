@@ -19,8 +19,6 @@ export interface StackFile {
   secretKeys: string[];
   /** Every `secure:` value with its key path (`launch-ready:secretValues.STRIPE_SECRET_KEY`): ciphertext, for decryption where a passphrase is at hand. */
   secureValues: Array<{ path: string; ciphertext: string }>;
-  /** The passphrase provider's `encryptionsalt:`, when the stack uses it. */
-  encryptionSalt?: string;
   /** How the file's `secure:` values are encrypted. */
   encryption: StackEncryption;
 }
@@ -101,7 +99,7 @@ export function parseStackFileText(text: string, path: string, shownAs = path): 
     if (secureValues.length > before) secretKeys.push(key);
   }
   const encryption = stackEncryption(root);
-  return { stack: stackNameFromPath(path), path, config: decoded, secretKeys, secureValues, encryption, ...(encryption.encryptionsalt ? { encryptionSalt: encryption.encryptionsalt } : {}) };
+  return { stack: stackNameFromPath(path), path, config: decoded, secretKeys, secureValues, encryption };
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -94,12 +94,13 @@ export function secureValueDigests(files: readonly StackFile[], passphrase: stri
   const result: SecureValueDigests = { byStack: new Map(), unreadable: [] };
   for (const file of files) {
     if (file.secureValues.length === 0) continue;
-    if (!file.encryptionSalt) {
+    const salt = file.encryption.encryptionsalt;
+    if (!salt) {
       result.unreadable.push({ stack: file.stack, why: "it does not use the passphrase secrets provider (no encryptionsalt)" });
       continue;
     }
     try {
-      const crypter = passphraseCrypter(file.encryptionSalt, passphrase);
+      const crypter = passphraseCrypter(salt, passphrase);
       result.byStack.set(
         file.stack,
         new Map(file.secureValues.map(({ path, ciphertext }) => [path, createHmac("sha256", DIGEST_KEY).update(crypter.decrypt(ciphertext)).digest("hex")])),

@@ -80,7 +80,7 @@ describe("the prod section", () => {
   test("contains no secret value: not the decrypted provided secrets, not their ciphertext", () => {
     const file = exampleStack("prod");
     expect(file.secureValues.length).toBeGreaterThan(0);
-    const crypter = passphraseCrypter(file.encryptionSalt!, EXAMPLE_PASSPHRASE);
+    const crypter = passphraseCrypter(file.encryption.encryptionsalt!, EXAMPLE_PASSPHRASE);
     for (const { path, ciphertext } of file.secureValues) {
       const plaintext = crypter.decrypt(ciphertext);
       expect(plaintext.length, path).toBeGreaterThan(8);
