@@ -14,13 +14,13 @@ import Table from "cli-table3";
 import { Document, isMap, isSeq, type Node } from "yaml";
 import { today, type BarResult } from "../policies/bar";
 import { CLOUDFLARE_PLANS } from "../stacks/cloudflare-plans";
-import { ENVIRONMENTS } from "../stacks/config-schema";
+import { ENVIRONMENTS, HEX32 } from "../stacks/config-schema";
 import { toAsciiZoneName } from "../stacks/hostnames";
 import { recordValueText } from "../stacks/records-config";
 import { cloudflareTokenPermissions, type TokenPermission } from "../stacks/access";
 import { formatProblems, parseStackConfig, problemsHeading } from "../stacks/stack-config";
 import { readStackFile, STACKS_DIR, type StackFile } from "../stacks/stack-file";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine } from "./lib/cli";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine, requireStackName } from "./lib/cli";
 import { ConfigRefused, planStack } from "./lib/plan-stack";
 import type { PlanReport } from "./lib/plan-report";
 import {
@@ -67,8 +67,6 @@ bar (contacts, monitors, env, endpoints) is listed as next steps, not filled in 
 Exit: 0 written, 1 the import could not keep a record or the files could not be written (nothing
 written), 2 bad input or usage (nothing written).`;
 
-const HEX32 = /^[0-9a-f]{32}$/;
-
 /** The command line: what the import itself takes, and where its input and output are. */
 interface Args extends Omit<ImportOptions, "today" | "source"> {
   zoneFile: string;
@@ -101,7 +99,7 @@ function parseOptions(argv: string[]): Args {
   }
   const domain = toAsciiZoneName(values.domain!);
   if (!domain.ok) return bad(`--domain "${values.domain}" ${domain.problem}`);
-  if (!/^[A-Za-z0-9_.-]+$/.test(values.stack!)) bad(`--stack "${values.stack}" is not a stack name; use letters, digits, "-", "_" or "." (e.g. --stack prod)`);
+  requireStackName(values.stack!, json);
   for (const option of ["zone-id", "account-id"] as const) {
     if (!HEX32.test(values[option]!.toLowerCase())) bad(`--${option} "${values[option]}" must be the 32-character hex ID from the zone's Overview page in the Cloudflare dashboard (API section)`);
   }

@@ -18,7 +18,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { parseStackConfig, type ConfigProblem } from "../stacks/stack-config";
 import { parseStackFileText, stackFilePath, type StackEncryption, stackNameFromPath, StackFileError, type StackFile } from "../stacks/stack-file";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, wholeNumberFlag } from "./lib/cli";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine, requireStackName, STACK_OPTIONS, wholeNumberFlag } from "./lib/cli";
 import { GitError, gitRoot } from "./lib/git-history";
 import { ConfigRefused, planStack } from "./lib/plan-stack";
 import {
@@ -118,9 +118,7 @@ function literal(file: string): string {
 async function resolveSubject(args: { stack?: string; config?: string; repo?: string }, json: boolean): Promise<Subject> {
   if (Boolean(args.stack) === Boolean(args.config)) exitWithError(2, json, `Give exactly one of --stack or --config.\n\n${USAGE}`);
   if (args.config && args.repo) exitWithError(2, json, "--repo goes with --stack; --config already names a file inside its repository");
-  if (args.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(args.stack)) {
-    exitWithError(2, json, `--stack "${args.stack}" is not a stack name; use letters, digits, "-", "_" or "." (e.g. --stack prod)`);
-  }
+  if (args.stack !== undefined) requireStackName(args.stack, json);
   const stack = args.stack ?? stackNameFromPath(args.config!);
   const path = args.config ? resolve(args.config) : args.repo ? join(resolve(args.repo), "stacks", `Pulumi.${stack}.yaml`) : stackFilePath(stack);
   if (args.repo && !existsSync(resolve(args.repo))) exitWithError(2, json, `--repo ${args.repo} does not exist`);

@@ -31,7 +31,8 @@ export const TLS_VERSIONS = ["1.0", "1.1", "1.2", "1.3"] as const;
 export const REDIRECT_STATUSES = [301, 302, 307, 308] as const;
 export const CANONICAL_REDIRECT_STATUSES = [301, 308] as const;
 
-const HEX32 = /^[0-9a-f]{32}$/;
+/** Cloudflare zone and account IDs. */
+export const HEX32 = /^[0-9a-f]{32}$/;
 
 /** YAML reads `1.2` as a number; a TLS version is a string to Cloudflare, so both spellings are accepted. */
 const tlsVersion = z.preprocess(

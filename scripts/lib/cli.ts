@@ -39,12 +39,15 @@ export function parseCommandLine<Values extends { help?: boolean }>(argv: string
   return values;
 }
 
+/** A `--stack` value that cannot name a stack file exits 2, saying what a stack name is. */
+export function requireStackName(stack: string, json: boolean): void {
+  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) exitWithError(2, json, `--stack "${stack}" is not a stack name; use letters, digits, "-", "_" or "." (e.g. --stack prod)`);
+}
+
 /** The stack file named by exactly one of --stack and --config, or exit 2 saying what to give instead. */
 export function stackFileFromArgs(args: { stack?: string; config?: string }, json: boolean, usage: string): { path: string; file: StackFile } {
   if (Boolean(args.stack) === Boolean(args.config)) exitWithError(2, json, `Give exactly one of --stack or --config.\n\n${usage}`);
-  if (args.stack !== undefined && !/^[A-Za-z0-9_.-]+$/.test(args.stack)) {
-    exitWithError(2, json, `--stack "${args.stack}" is not a stack name; use letters, digits, "-", "_" or "." (e.g. --stack prod)`);
-  }
+  if (args.stack !== undefined) requireStackName(args.stack, json);
   const path = args.config ? resolve(args.config) : stackFilePath(args.stack!);
   try {
     return { path, file: readStackFile(path) };
