@@ -47,8 +47,9 @@ function main(argv: string[]): void {
 
   const documentPath = resolve(args.file);
   const documentDir = dirname(documentPath);
-  const document = existsSync(documentPath) ? readFileSync(documentPath, "utf8") : "";
-  if (!existsSync(documentPath) && args.check) exitWithError(1, json, `${args.file} does not exist; create it with npm run handover -- --stack ${file.stack}`);
+  const documentExists = existsSync(documentPath);
+  if (!documentExists && args.check) exitWithError(1, json, `${args.file} does not exist; create it with npm run handover -- --stack ${file.stack}`);
+  const document = documentExists ? readFileSync(documentPath, "utf8") : "";
   let existing;
   try {
     existing = handoverSections(document).find((section) => section.stack === file.stack);
