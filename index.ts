@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsUptimeMonitors } from "./components/monitoring/aws-uptime-monitors";
 import { CloudflareUptimeMonitors } from "./components/monitoring/cloudflare-uptime-monitors";
 import { AppSecrets } from "./components/secrets/app-secrets";
-import { planSecrets } from "./components/secrets/secret-plan";
+import { planSecrets } from "./components/secrets/stored-secrets";
 import { LaunchReadySite } from "./components/site";
 import { CONFIG_NAMESPACE } from "./stacks/config-schema";
 import { formatProblems, parseStackConfig, type LaunchReadyConfig } from "./stacks/stack-config";

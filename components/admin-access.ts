@@ -1,6 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlannedAccessApplication } from "./edge-plan";
+import type { PlannedAccessApplication } from "./edge-rulesets";
 import { applyTransform, type Transform } from "./transform";
 
 export interface AdminAccessArgs {

@@ -1,7 +1,7 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlannedRedirectRule } from "./site-plan";
-import type { PlannedRule } from "./edge-plan";
+import type { PlannedRedirectRule } from "./site-records";
+import type { PlannedRule } from "./edge-rulesets";
 import type { Transform } from "./transform";
 import { createZoneRuleset } from "./zone-ruleset";
 

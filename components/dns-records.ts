@@ -1,6 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlannedRecord } from "./site-plan";
+import type { PlannedRecord } from "./site-records";
 import { applyTransform, type Transform } from "./transform";
 
 export interface DnsRecordsArgs {

@@ -1,6 +1,6 @@
 import type * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlannedRuleset } from "./edge-plan";
+import type { PlannedRuleset } from "./edge-rulesets";
 import type { Transform } from "./transform";
 import { createZoneRuleset } from "./zone-ruleset";
 

@@ -2,8 +2,8 @@ import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_DNS_ONLY_TTL } from "../stacks/stack-config";
-import { spfRecord } from "./mail-auth/mail-plan";
-import { recordComment } from "./site-plan";
+import { spfRecord } from "./mail-auth/mail-records";
+import { recordComment } from "./site-records";
 
 export interface SesSenderArgs {
   /** Cloudflare zone ID the sending domain is in. */

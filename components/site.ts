@@ -5,12 +5,12 @@ import { AdminAccess } from "./admin-access";
 import { CanonicalRedirect } from "./canonical-redirect";
 import { DnsRecords } from "./dns-records";
 import { EdgeCache, EdgeFirewall, SecurityHeaders } from "./edge-protection";
-import { PHASES, planAccessApplications, planEdgeRulesets } from "./edge-plan";
-import { canonicalUrl, planRedirectRules } from "./site-plan";
+import { PHASES, planAccessApplications, planEdgeRulesets } from "./edge-rulesets";
+import { canonicalUrl, planRedirectRules } from "./site-records";
 import type { Transform } from "./transform";
 import { SesSender } from "./ses-sender";
 import { ZoneTls } from "./zone-tls";
-import { planZoneRecords } from "./zone-records-plan";
+import { planZoneRecords } from "./zone-records";
 
 export interface LaunchReadySiteArgs {
   /** The validated stack config, from `parseStackConfig`. */

@@ -9,7 +9,7 @@ import {
   secretsProviderUrl,
   stateBackendProblems,
   tlsOnlyBucketPolicy,
-} from "./state-backend-plan";
+} from "./state-backend-settings";
 
 export interface StateBackendArgs {
   /**

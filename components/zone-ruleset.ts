@@ -1,6 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import type * as pulumi from "@pulumi/pulumi";
-import type { PlannedRuleset } from "./edge-plan";
+import type { PlannedRuleset } from "./edge-rulesets";
 import { applyTransform, type Transform } from "./transform";
 import { claimZoneEntrypoint } from "./zone-entrypoints";
 

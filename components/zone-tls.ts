@@ -1,7 +1,7 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import type { TlsSettings } from "../stacks/config-schema";
-import { planZoneSettings } from "./site-plan";
+import { planZoneSettings } from "./site-records";
 import { applyTransform, type Transform } from "./transform";
 
 export interface ZoneTlsArgs {

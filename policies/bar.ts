@@ -3,7 +3,7 @@
  * (with what to change in the stack file) or not applicable. No Pulumi here: the policy pack
  * (policies/index.ts) and the offline plan call the same rules, and add only how they report.
  */
-import { MINIMUM_BAR, type BarId } from "../stacks/minimum-bar";
+import { MINIMUM_BAR, type BarId } from "../domain/bar/catalog";
 import type { Environment, Waiver } from "../stacks/config-schema";
 import type { LaunchReadyConfig } from "../stacks/stack-config";
 import type { StackFile } from "../stacks/stack-file";

@@ -18,9 +18,9 @@ import {
   type ResourceValidationPolicy,
   type StackValidationArgs,
 } from "@pulumi/policy";
-import { MINIMUM_BAR } from "../stacks/minimum-bar";
+import { MINIMUM_BAR } from "../domain/bar/catalog";
 import { activeWaiver, expiredWaiverMessage, expiredWaivers, levelFor, today, waivedMessage, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "./bar";
-import { ACCESS_APPLICATION, ACCESS_POLICY, DNS_RECORD, RULESET, SECRETS_MANAGER_SECRET, SSM_PARAMETER, ZONE_SETTING } from "./resource-types";
+import { ACCESS_APPLICATION, ACCESS_POLICY, DNS_RECORD, RULESET, SECRETS_MANAGER_SECRET, SSM_PARAMETER, ZONE_SETTING } from "../domain/resource-types";
 import { BAR_RULES } from "./rules";
 import { stackContext } from "./stack-context";
 

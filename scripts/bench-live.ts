@@ -9,10 +9,10 @@
 import { request } from "node:https";
 import { parseStackConfig } from "../stacks/stack-config";
 import { readStackFile, stackFilePath } from "../stacks/stack-file";
-import { burst } from "./lib/load";
-import { createTestCa, startDnsServer, startWebServers, type Zone } from "./lib/loopback";
-import { parseConnectTo, parseResolver } from "./lib/probes";
-import { verifyStack } from "./lib/verify-stack";
+import { burst } from "../policies/live/load";
+import { createTestCa, startDnsServer, startWebServers, type Zone } from "./bench/loopback";
+import { parseConnectTo, parseResolver } from "../policies/live/probes";
+import { verifyStack } from "../policies/live/verify-stack";
 
 const ANSWER_DELAY_MS = 20;
 const RUNS = 3;

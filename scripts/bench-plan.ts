@@ -15,12 +15,12 @@ import { parseArgs } from "node:util";
 import { parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config";
 import { readStackFile, stackFilePath, type StackFile } from "../stacks/stack-file";
 import { toRulesetRule } from "../components/canonical-redirect";
-import { planEdgeRulesets } from "../components/edge-plan";
-import { planMailRecords } from "../components/mail-auth/mail-plan";
+import { planEdgeRulesets } from "../components/edge-rulesets";
+import { planMailRecords } from "../components/mail-auth/mail-records";
 import { today } from "../policies/bar";
-import { planDnsRecords, planRedirectRules, planZoneSettings } from "../components/site-plan";
-import { runOffline } from "./lib/offline-run";
-import { planStack } from "./lib/plan-stack";
+import { planDnsRecords, planRedirectRules, planZoneSettings } from "../components/site-records";
+import { runOffline } from "./plan/offline-run";
+import { planStack } from "./plan/plan-stack";
 
 const SIZES = [100, 1000, 5000];
 

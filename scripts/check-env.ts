@@ -13,11 +13,11 @@ import { parseArgs } from "node:util";
 import Table from "cli-table3";
 import { parse as parseDotenv } from "dotenv";
 import { checkEnvironment, renderEnvExample, type EnvCheck } from "../components/secrets/env-manifest";
-import { planSecrets } from "../components/secrets/secret-plan";
+import { planSecrets } from "../components/secrets/stored-secrets";
 import { secretStoreName } from "../stacks/secrets-config";
 import type { LaunchReadyConfig } from "../stacks/stack-config";
 import { PROJECT_NAME } from "../stacks/stack-file";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "./lib/cli";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "./cli/args";
 
 const USAGE = `Usage: npm run check:env -- --stack <name> | --config FILE [--env-file FILE] [--json]
        npm run check:env -- --stack <name> | --config FILE --write-example FILE

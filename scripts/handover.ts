@@ -9,10 +9,10 @@ import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
 import { PROJECT_NAME } from "../stacks/stack-file";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "./lib/cli";
-import { renderHandoverSection } from "./lib/handover";
-import { firstDifference, handoverSections, HandoverDocumentError, withSection } from "./lib/handover-document";
-import { parseStackOutputs, StackOutputsError } from "./lib/stack-outputs";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "./cli/args";
+import { renderHandoverSection } from "./handover/handover";
+import { firstDifference, handoverSections, HandoverDocumentError, withSection } from "./handover/handover-document";
+import { parseStackOutputs, StackOutputsError } from "./handover/stack-outputs";
 
 const USAGE = `Usage: npm run handover -- --stack <name> | --config FILE [options]
 

@@ -13,16 +13,16 @@ import { isDeepStrictEqual, parseArgs } from "node:util";
 import Table from "cli-table3";
 import { Document, isMap, isSeq, type Node } from "yaml";
 import { today, type BarResult } from "../policies/bar";
-import { CLOUDFLARE_PLANS } from "../stacks/cloudflare-plans";
+import { CLOUDFLARE_PLANS } from "../domain/cloudflare/zone-plans";
 import { ENVIRONMENTS, HEX32 } from "../stacks/config-schema";
-import { toAsciiZoneName } from "../stacks/hostnames";
+import { toAsciiZoneName } from "../domain/hostnames";
 import { recordValueText } from "../stacks/records-config";
 import { cloudflareTokenPermissions, type TokenPermission } from "../stacks/access";
 import { formatProblems, parseStackConfig, problemsHeading } from "../stacks/stack-config";
 import { readStackFile, STACKS_DIR, type StackFile } from "../stacks/stack-file";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine, requireStackName } from "./lib/cli";
-import { ConfigRefused, planStack } from "./lib/plan-stack";
-import type { PlanReport } from "./lib/plan-report";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine, requireStackName } from "./cli/args";
+import { ConfigRefused, planStack } from "./plan/plan-stack";
+import type { PlanReport } from "./plan/plan-report";
 import {
   buildImportPlan,
   checkCoverage,
@@ -33,8 +33,8 @@ import {
   type Coverage,
   type ImportPlan,
   type PlannedResource,
-} from "./lib/zone-coverage";
-import { describeRecord, importZone, readZone, ZoneImportError, type ImportOptions, type ZoneImport, type ZoneRecord } from "./lib/zone-import";
+} from "./zone-import/zone-coverage";
+import { describeRecord, importZone, readZone, ZoneImportError, type ImportOptions, type ZoneImport, type ZoneRecord } from "./zone-import/zone-import";
 
 const USAGE = `Usage: npm run import:zone -- --zone-file FILE --domain DOMAIN --stack NAME --out DIR
                               --zone-id ID --account-id ID [options]

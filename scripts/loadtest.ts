@@ -12,8 +12,8 @@ import type { LiveCheck } from "../policies/live/live-checks";
 import { judgeBurst } from "../policies/live/live-load";
 import { ENDPOINT_BUDGET_KINDS, type EndpointBudgetKind } from "../stacks/config-schema";
 import { P95_BUDGET_MS, type BudgetedEndpoint } from "../stacks/performance-config";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs, TARGET_OPTIONS, targetFromArgs, wholeNumberFlag } from "./lib/cli";
-import { burst } from "./lib/load";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs, TARGET_OPTIONS, targetFromArgs, wholeNumberFlag } from "./cli/args";
+import { burst } from "../policies/live/load";
 
 /** Bounds that keep a load test from becoming an attack on someone's production. */
 export const MAX_DURATION_SECONDS = 60;

@@ -18,9 +18,9 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parseArgs, promisify } from "node:util";
 import { parseStackConfig, type ConfigProblem } from "../stacks/stack-config";
 import { parseStackFileText, stackFilePath, type StackEncryption, stackNameFromPath, StackFileError, type StackFile } from "../stacks/stack-file";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine, requireStackName, STACK_OPTIONS, wholeNumberFlag } from "./lib/cli";
-import { GitError, gitRoot } from "./lib/git-history";
-import { ConfigRefused, planStack } from "./lib/plan-stack";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine, requireStackName, STACK_OPTIONS, wholeNumberFlag } from "./cli/args";
+import { GitError, gitRoot } from "./history/git";
+import { ConfigRefused, planStack } from "./plan/plan-stack";
 import {
   cacheWindow,
   carryHandover,
@@ -49,7 +49,7 @@ import {
   type RollbackReport,
   type VersionCheck,
   type WorkingHandover,
-} from "./lib/rollback";
+} from "./history/rollback";
 
 const USAGE = `Usage: npm run rollback -- --stack <name> [--list] [--limit N] [--repo DIR] [--json]
        npm run rollback -- --stack <name> --to <commit> [--apply] [--repo DIR] [--json]

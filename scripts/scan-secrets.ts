@@ -9,9 +9,9 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import Table from "cli-table3";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine } from "./lib/cli";
-import { GitError } from "./lib/git-history";
-import { AllowlistError, DEFAULT_ALLOWLIST, scanRepository, type RepoFinding, type RepoScanReport } from "./lib/repo-scan";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine } from "./cli/args";
+import { GitError } from "./history/git";
+import { AllowlistError, DEFAULT_ALLOWLIST, scanRepository, type RepoFinding, type RepoScanReport } from "./history/secret-scan";
 
 const USAGE = `Usage: npm run scan:secrets -- [--repo DIR] [--allowlist FILE] [--json]
 

@@ -9,9 +9,9 @@ import { parseArgs } from "node:util";
 import Table from "cli-table3";
 import { AI_PROBE_PROMPTS } from "../policies/live/ai-probes";
 import type { LiveCheck } from "../policies/live/live-checks";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs, TARGET_OPTIONS, targetFromArgs, wholeNumberFlag } from "./lib/cli";
-import { DEFAULT_RESOLVERS, parseResolver, ProbeUsageError } from "./lib/probes";
-import { verifyStack } from "./lib/verify-stack";
+import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs, TARGET_OPTIONS, targetFromArgs, wholeNumberFlag } from "./cli/args";
+import { DEFAULT_RESOLVERS, parseResolver, ProbeUsageError } from "../policies/live/probes";
+import { verifyStack } from "../policies/live/verify-stack";
 
 const USAGE = `Usage: npm run verify -- --stack <name> | --config FILE [options]
 

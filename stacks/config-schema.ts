@@ -4,9 +4,9 @@
  * the canonical pair, plan limits) live in ./stack-config.ts.
  */
 import { z } from "zod";
-import { CLOUDFLARE_PLANS } from "./cloudflare-plans";
-import { MAIL_PROVIDERS } from "../components/mail-auth/providers";
-import { classifyTarget, toAsciiHostname } from "./hostnames";
+import { CLOUDFLARE_PLANS } from "../domain/cloudflare/zone-plans";
+import { MAIL_PROVIDERS } from "../domain/mail/providers";
+import { classifyTarget, toAsciiHostname } from "../domain/hostnames";
 
 export const CONFIG_NAMESPACE = "launch-ready";
 

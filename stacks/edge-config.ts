@@ -3,9 +3,9 @@
  * edge components create, refused here when the plan cannot hold it.
  */
 import { problem, type ConfigProblem, type PathSegment } from "./config-problems";
-import { MAX_EXPRESSION_LENGTH, PLAN_LIMITS, type CloudflarePlan } from "./cloudflare-plans";
+import { MAX_EXPRESSION_LENGTH, PLAN_LIMITS, type CloudflarePlan } from "../domain/cloudflare/zone-plans";
 import { PRIVATE_PURPOSES, type EdgeFields, type EndpointKind } from "./config-schema";
-import { resolveHostInZone } from "./hostnames";
+import { resolveHostInZone } from "../domain/hostnames";
 import type { DeclaredHost } from "./stack-config";
 
 export interface DeclaredEndpoint {

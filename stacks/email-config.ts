@@ -2,12 +2,12 @@
  * The stack's `launch-ready:email` section resolved against its zone and hosts: sending names
  * with their merged SPF, inbound MX, DMARC and parked names, refused here when receivers would fail it.
  */
-import { parseDkimKey } from "../components/mail-auth/dkim";
-import { includeLookupCost, MAIL_PROVIDER_PRESETS, type MailProvider } from "../components/mail-auth/providers";
-import { MAX_DNS_LOOKUPS } from "../components/mail-auth/spf";
+import { parseDkimKey } from "../domain/mail/dkim";
+import { includeLookupCost, MAIL_PROVIDER_PRESETS, type MailProvider } from "../domain/mail/providers";
+import { MAX_DNS_LOOKUPS } from "../domain/mail/spf";
 import { problem, type ConfigProblem, type PathSegment } from "./config-problems";
 import type { EmailFields } from "./config-schema";
-import { classifyTarget, resolveHostInZone } from "./hostnames";
+import { classifyTarget, resolveHostInZone } from "../domain/hostnames";
 import type { DeclaredHost } from "./stack-config";
 
 export interface SendingName {

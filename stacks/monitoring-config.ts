@@ -4,7 +4,7 @@
  * the checks the stack file lists, and refused here when the chosen provider cannot run them.
  */
 import { problem, type ConfigProblem } from "./config-problems";
-import { PLAN_LIMITS, type CloudflarePlan } from "./cloudflare-plans";
+import { PLAN_LIMITS, type CloudflarePlan } from "../domain/cloudflare/zone-plans";
 import type { MonitorKind, MonitoringFields } from "./config-schema";
 import type { DeclaredEndpoint } from "./edge-config";
 import type { SecretsConfig } from "./secrets-config";

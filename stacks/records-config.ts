@@ -3,10 +3,10 @@
  * (verification TXT, CAA, SRV, delegations, a subdomain's MX), resolved and cross-checked against
  * the hosts and the mail config, which own the records this key must not duplicate.
  */
-import { recordTtlProblem, type CloudflarePlan } from "./cloudflare-plans";
+import { recordTtlProblem, type CloudflarePlan } from "../domain/cloudflare/zone-plans";
 import { formatConfigPath, problem, type ConfigProblem, type PathSegment } from "./config-problems";
 import type { ExtraRecordFields } from "./config-schema";
-import { normalizeTargetHost, resolveRecordNameInZone } from "./hostnames";
+import { normalizeTargetHost, resolveRecordNameInZone } from "../domain/hostnames";
 
 export interface DeclaredRecord {
   /** Position in `launch-ready:records`, for messages only. */

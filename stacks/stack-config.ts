@@ -4,15 +4,15 @@
  * plan, and later live verification. No Pulumi here: callers hand in the raw key/value map.
  */
 import { formatConfigPath, problem, problemsFromIssues, type ConfigProblem, type PathSegment } from "./config-problems";
-import { PLAN_LIMITS, recordTtlProblem, type CloudflarePlan } from "./cloudflare-plans";
+import { PLAN_LIMITS, recordTtlProblem, type CloudflarePlan } from "../domain/cloudflare/zone-plans";
 import { resolveEdge, type EdgeConfig } from "./edge-config";
 import { resolveEmail, type EmailConfig } from "./email-config";
 import { resolveMonitoring, type MonitoringConfig } from "./monitoring-config";
 import { resolvePerformance, type PerformanceConfig } from "./performance-config";
 import { resolveEnv, resolveSecrets, type DeclaredEnvVar, type SecretsConfig } from "./secrets-config";
 import { resolveRecords, type DeclaredRecord } from "./records-config";
-import { classifyTarget, resolveHostInZone, toAsciiZoneName, type RecordTarget } from "./hostnames";
-import { BAR_IDS, isBarId } from "./minimum-bar";
+import { classifyTarget, resolveHostInZone, toAsciiZoneName, type RecordTarget } from "../domain/hostnames";
+import { BAR_IDS, isBarId } from "../domain/bar/catalog";
 import {
   CONFIG_NAMESPACE,
   PROXIED_BY_DEFAULT,

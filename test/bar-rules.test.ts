@@ -11,7 +11,7 @@ import { tlsHttpsOnly } from "../policies/rules/tls-https-only";
 import { tlsStrict } from "../policies/rules/tls-strict";
 import { tlsVersion } from "../policies/rules/tls-version";
 import { contextForStackFile } from "../policies/stack-context";
-import { planStack } from "../scripts/lib/plan-stack";
+import { planStack } from "../scripts/plan/plan-stack";
 import { exampleStack, parsedExample } from "./helpers";
 
 let prod: DeclaredResource[];

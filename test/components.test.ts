@@ -2,13 +2,13 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, test } from "vitest";
 import { CanonicalRedirect, REDIRECT_PHASE } from "../components/canonical-redirect";
 import { DnsRecords } from "../components/dns-records";
-import { PHASES, planEdgeRulesets } from "../components/edge-plan";
+import { PHASES, planEdgeRulesets } from "../components/edge-rulesets";
 import { EdgeCache, EdgeFirewall, SecurityHeaders } from "../components/edge-protection";
-import { allOf, hostIn, pathIs, quote } from "../components/rules-expression";
+import { allOf, hostIn, pathIs, quote } from "../domain/cloudflare/rule-expressions";
 import { LaunchReadySite } from "../components/site";
-import { planDnsRecords, planRedirectRules } from "../components/site-plan";
+import { planDnsRecords, planRedirectRules } from "../components/site-records";
 import { ZoneTls } from "../components/zone-tls";
-import { runOffline, type RegisteredResource } from "../scripts/lib/offline-run";
+import { runOffline, type RegisteredResource } from "../scripts/plan/offline-run";
 import { parsedExample } from "./helpers";
 
 const ZONE_ID = "023e105f4ecef8ad9ca31a8372d0c353";

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { PHASES, planCacheRuleset, planEdgeRulesets, planRateLimitRuleset } from "../components/edge-plan";
-import { hostIs, pathIn, pathStartsWithAny } from "../components/rules-expression";
+import { PHASES, planCacheRuleset, planEdgeRulesets, planRateLimitRuleset } from "../components/edge-rulesets";
+import { hostIs, pathIn, pathStartsWithAny } from "../domain/cloudflare/rule-expressions";
 import type { BarContext, BarRule, DeclaredResource, Verdict } from "../policies/bar";
 import { edgeAdmin } from "../policies/rules/edge-admin";
 import { edgeCachePrivate, edgeCacheStatic } from "../policies/rules/edge-cache";
@@ -9,9 +9,9 @@ import { edgeDdos } from "../policies/rules/edge-ddos";
 import { edgeHeaders } from "../policies/rules/edge-headers";
 import { edgeRateLimit } from "../policies/rules/edge-rate-limit";
 import { edgeWaf } from "../policies/rules/edge-waf";
-import { matches, UnsupportedExpression } from "../policies/rules-language";
-import { planStack } from "../scripts/lib/plan-stack";
-import { PLAN_LIMITS, type CloudflarePlan } from "../stacks/cloudflare-plans";
+import { matches, UnsupportedExpression } from "../domain/cloudflare/rules-language";
+import { planStack } from "../scripts/plan/plan-stack";
+import { PLAN_LIMITS, type CloudflarePlan } from "../domain/cloudflare/zone-plans";
 import { parseStackConfig, type ConfigProblem, type LaunchReadyConfig } from "../stacks/stack-config";
 import { exampleConfig, exampleStack, parsedExample } from "./helpers";
 

@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, test } from "vitest";
-import { effectiveDmarcPolicy, planMailRecords } from "../components/mail-auth/mail-plan";
-import { MAIL_PROVIDER_PRESETS, MAIL_PROVIDERS } from "../components/mail-auth/providers";
-import { planStack } from "../scripts/lib/plan-stack";
+import { effectiveDmarcPolicy, planMailRecords } from "../components/mail-auth/mail-records";
+import { MAIL_PROVIDER_PRESETS, MAIL_PROVIDERS } from "../domain/mail/providers";
+import { planStack } from "../scripts/plan/plan-stack";
 import { parseStackConfig, type ConfigProblem } from "../stacks/stack-config";
 import { exampleConfig, exampleStack, parsedExample } from "./helpers";
 

@@ -1,5 +1,10 @@
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { runVerb, type Io, type Verb } from "../scripts/cli/io";
 import { parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config";
 import { readStackFile, stackFilePath, type StackFile } from "../stacks/stack-file";
+
+export const ROOT = join(__dirname, "..");
 
 export const EXAMPLE_STACKS = ["dev", "staging", "prod"] as const;
 
@@ -43,4 +48,37 @@ export function shuffleEveryList(value: unknown, seed: number): unknown {
     return Object.fromEntries(Object.entries(value).map(([key, inner], i) => [key, shuffleEveryList(inner, seed * 31 + i)]));
   }
   return value;
+}
+
+/** What a verb printed and the exit code it returned. */
+export interface VerbResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a verb in this process exactly as its entry file does (same error reporting and exit
+ * code), capturing what it prints. `env` replaces the process environment the verb sees.
+ */
+export async function runInProcess(verb: Verb, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; failedAs?: string; failureCode?: number; tty?: boolean } = {}): Promise<VerbResult> {
+  let stdout = "";
+  let stderr = "";
+  const io: Io = {
+    stdout: { write: (text: string) => (stdout += text), isTTY: options.tty ?? false },
+    stderr: { write: (text: string) => (stderr += text), isTTY: options.tty ?? false },
+    env: options.env ?? { ...process.env },
+    cwd: options.cwd ?? ROOT,
+  };
+  const code = await runVerb(verb, args, io, options.failedAs ?? "verb failed", options.failureCode ?? 1);
+  return { code, stdout, stderr };
+}
+
+/** Runs an entry file as `npm run` does, as a child process: only for testing the entry itself. */
+export function runEntryFile(script: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<VerbResult> {
+  return new Promise((resolve) => {
+    execFile(join(ROOT, "node_modules", ".bin", "tsx"), [script, ...args], { cwd: ROOT, encoding: "utf8", env: { ...env, FORCE_COLOR: "0" }, maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
+    });
+  });
 }

@@ -6,10 +6,10 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stringify } from "yaml";
 import { judgeBurst } from "../policies/live/live-load";
-import { burst } from "../scripts/lib/load";
-import { parseConnectTo } from "../scripts/lib/probes";
+import { burst } from "../policies/live/load";
+import { parseConnectTo } from "../policies/live/probes";
 import { exampleConfig, parsedExample } from "./helpers";
-import { createTestCa, startWebServers, type WebServers } from "../scripts/lib/loopback";
+import { createTestCa, startWebServers, type WebServers } from "../scripts/bench/loopback";
 
 let servers: WebServers;
 let caPem: string;

@@ -1,8 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, test } from "vitest";
-import { parseDkimKey } from "../components/mail-auth/dkim";
-import { externalReportAuthorizations, parseDmarc } from "../components/mail-auth/dmarc";
-import { countSpfLookups, parseSpf, splitTxtStrings, type SpfResolver } from "../components/mail-auth/spf";
+import { parseDkimKey } from "../domain/mail/dkim";
+import { externalReportAuthorizations, parseDmarc } from "../domain/mail/dmarc";
+import { countSpfLookups, parseSpf, splitTxtStrings, type SpfResolver } from "../domain/mail/spf";
 
 /** A zone of TXT and MX answers, as a DNS server would give them. */
 function resolverOf(txt: Record<string, string[]>, mx: Record<string, string[]> = {}): SpfResolver {

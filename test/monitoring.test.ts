@@ -2,13 +2,13 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, test } from "vitest";
 import { AwsUptimeMonitors } from "../components/monitoring/aws-uptime-monitors";
-import { detectionSeconds, MONITOR_TAG } from "../components/monitoring/monitor-plan";
+import { detectionSeconds, MONITOR_TAG } from "../components/monitoring/uptime-monitors";
 import { evaluateBar, type DeclaredResource, type Verdict } from "../policies/bar";
 import { BAR_RULES } from "../policies/rules";
 import { monDetect5min } from "../policies/rules/mon-detect-5min";
-import { planStack } from "../scripts/lib/plan-stack";
+import { planStack } from "../scripts/plan/plan-stack";
 import { parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config";
-import type { PlanReport } from "../scripts/lib/plan-report";
+import type { PlanReport } from "../scripts/plan/plan-report";
 import { exampleConfig, exampleStack, parsedExample } from "./helpers";
 
 const HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck";

@@ -1,29 +1,25 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { stringify } from "yaml";
-import type { PlanReport } from "../scripts/lib/plan-report";
-import { EXAMPLE_STACKS, exampleConfig } from "./helpers";
+import { plan as planVerb } from "../scripts/commands/plan";
+import type { PlanReport } from "../scripts/plan/plan-report";
+import { EXAMPLE_STACKS, exampleConfig, runEntryFile, runInProcess } from "./helpers";
 
-const ROOT = join(__dirname, "..");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
-
-/**
- * Runs the plan exactly as `npm run plan -- ...` does, as a child process. Asynchronously, so the
- * test worker stays responsive to vitest while a plan runs.
- */
-function plan(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(TSX, ["scripts/plan.ts", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0" }, maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
-    });
-  });
+/** The plan verb in this process, as `npm run plan -- ...` runs it through its entry file. */
+function plan(...args: string[]) {
+  return runInProcess(planVerb, args, { failedAs: "The program failed while planning" });
 }
+
+const temporary: string[] = [];
+afterAll(() => {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
 
 function writeStackFile(name: string, config: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), "launch-ready-plan-"));
+  temporary.push(dir);
   const path = join(dir, `Pulumi.${name}.yaml`);
   writeFileSync(path, stringify({ config }));
   return path;
@@ -195,6 +191,7 @@ describe("plan refuses bad input with exit 2", () => {
 
   test("invalid YAML is refused with the parser's position", async () => {
     const dir = mkdtempSync(join(tmpdir(), "launch-ready-plan-"));
+    temporary.push(dir);
     const path = join(dir, "Pulumi.bad.yaml");
     writeFileSync(path, "config:\n  launch-ready:environment: [production\n");
     const { code, stderr } = await plan("--config", path);
@@ -215,5 +212,17 @@ describe("plan refuses bad input with exit 2", () => {
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toContain(message);
+  });
+});
+
+describe("the plan's entry file", () => {
+  test("npm run plan runs the verb and exits with its code, output unchanged", async () => {
+    const [child, inProcess] = [await runEntryFile("scripts/plan.ts", ["--stack", "prod", "--json"]), await plan("--stack", "prod", "--json")];
+    expect(child.code).toBe(0);
+    expect(child.stderr).toBe("");
+    expect(JSON.parse(child.stdout)).toEqual(JSON.parse(inProcess.stdout));
+    const usage = await runEntryFile("scripts/plan.ts", ["--stak", "prod"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("Unknown option '--stak'");
   });
 });

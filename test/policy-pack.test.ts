@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stringify } from "yaml";
 import { BAR_RULES } from "../policies/rules";
-import { planStack } from "../scripts/lib/plan-stack";
+import { planStack } from "../scripts/plan/plan-stack";
 import { stackFilePath } from "../stacks/stack-file";
 import { exampleConfig, exampleStack } from "./helpers";
 

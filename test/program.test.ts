@@ -3,8 +3,8 @@ import launchReady from "../index";
 import * as pulumi from "@pulumi/pulumi";
 import { BAR_RULES } from "../policies/rules";
 import { opsProtect } from "../policies/rules/ops-protect";
-import { OfflineRunFailure, runOffline } from "../scripts/lib/offline-run";
-import { cliConfig, ConfigRefused, planStack } from "../scripts/lib/plan-stack";
+import { OfflineRunFailure, runOffline } from "../scripts/plan/offline-run";
+import { cliConfig, ConfigRefused, planStack } from "../scripts/plan/plan-stack";
 import { EXAMPLE_STACKS, exampleConfig, exampleStack, parsedExample, shuffleEveryList } from "./helpers";
 
 const DNS = "cloudflare:index/dnsRecord:DnsRecord";

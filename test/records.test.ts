@@ -1,12 +1,12 @@
 /** launch-ready:records (verification TXT, CAA, SRV, delegations) and launch-ready:handover with OPS-HANDOVER. */
 import { describe, expect, test } from "vitest";
 import { DnsRecords, duplicateLogicalNames } from "../components/dns-records";
-import { planExtraRecords } from "../components/site-plan";
-import { OfflineRunFailure, runOffline } from "../scripts/lib/offline-run";
+import { planExtraRecords } from "../components/site-records";
+import { OfflineRunFailure, runOffline } from "../scripts/plan/offline-run";
 import type { BarContext } from "../policies/bar";
 import { dnsSubdomains } from "../policies/rules/dns-subdomains";
 import { opsHandover } from "../policies/rules/ops-handover";
-import { planStack } from "../scripts/lib/plan-stack";
+import { planStack } from "../scripts/plan/plan-stack";
 import { neededAccess } from "../stacks/access";
 import { parseStackConfig, type ConfigProblem, type LaunchReadyConfig } from "../stacks/stack-config";
 import { exampleConfig, exampleStack } from "./helpers";

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
-import type { PlanReport } from "../scripts/lib/plan-report";
+import type { PlanReport } from "../scripts/plan/plan-report";
 import {
   cacheNote,
   cacheWindow,
@@ -28,7 +28,7 @@ import {
   type HistoryEntry,
   type HistoryReport,
   type RollbackReport,
-} from "../scripts/lib/rollback";
+} from "../scripts/history/rollback";
 
 const ROOT = join(__dirname, "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");

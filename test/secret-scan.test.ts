@@ -10,9 +10,9 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { crc32 } from "node:zlib";
 import { describe, expect, test } from "vitest";
-import { findSecrets } from "../components/secrets/detect";
-import { PatchParser, type AddedLines } from "../scripts/lib/git-history";
-import type { RepoScanReport } from "../scripts/lib/repo-scan";
+import { findSecrets } from "../domain/secrets/detect";
+import { PatchParser, type AddedLines } from "../scripts/history/git";
+import type { RepoScanReport } from "../scripts/history/secret-scan";
 
 const ROOT = join(__dirname, "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");

@@ -15,7 +15,7 @@ import { secEnvSeparation } from "../policies/rules/sec-env-separation";
 import { secNoPlaintext } from "../policies/rules/sec-no-plaintext";
 import { secStore } from "../policies/rules/sec-store";
 import type { BarContext, DeclaredResource } from "../policies/bar";
-import { planStack } from "../scripts/lib/plan-stack";
+import { planStack } from "../scripts/plan/plan-stack";
 import { parseStackConfig } from "../stacks/stack-config";
 import { readStackFile } from "../stacks/stack-file";
 import { passphraseCrypter } from "../stacks/stack-secrets";

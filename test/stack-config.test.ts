@@ -1,5 +1,5 @@
 import { describe, expect, test } from "vitest";
-import { classifyTarget, resolveHostInZone, toAsciiHostname } from "../stacks/hostnames";
+import { classifyTarget, resolveHostInZone, toAsciiHostname } from "../domain/hostnames";
 import { parseStackConfig, type ConfigProblem } from "../stacks/stack-config";
 import { EXAMPLE_STACKS, exampleConfig, parsedExample } from "./helpers";
 

@@ -4,9 +4,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { StateBackend, type StateBackendArgs } from "../components/state-backend";
-import { defaultKeyAliasName, stackInitCommand, stateBackendProblems } from "../components/state-backend-plan";
-import { OfflineRunFailure, runOffline } from "../scripts/lib/offline-run";
-import { cliConfig } from "../scripts/lib/plan-stack";
+import { defaultKeyAliasName, stackInitCommand, stateBackendProblems } from "../components/state-backend-settings";
+import { OfflineRunFailure, runOffline } from "../scripts/plan/offline-run";
+import { cliConfig } from "../scripts/plan/plan-stack";
 import bootstrap from "../stacks/bootstrap/index";
 
 const PROJECT = "launch-ready-bootstrap";

@@ -9,11 +9,11 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stringify } from "yaml";
 import { judgeCanonicalRedirect, judgeSecurityHeaders, type LiveCheck } from "../policies/live/live-checks";
-import { parseConnectTo, parseResolver, route } from "../scripts/lib/probes";
-import { verifyStack } from "../scripts/lib/verify-stack";
+import { parseConnectTo, parseResolver, route } from "../policies/live/probes";
+import { verifyStack } from "../policies/live/verify-stack";
 import { exampleConfig, parsedExample } from "./helpers";
-import { planMailRecords } from "../components/mail-auth/mail-plan";
-import { createTestCa, startDnsServer, startWebServers, type Handler, type TestCa, type WebServers, type Zone } from "../scripts/lib/loopback";
+import { planMailRecords } from "../components/mail-auth/mail-records";
+import { createTestCa, startDnsServer, startWebServers, type Handler, type TestCa, type WebServers, type Zone } from "../scripts/bench/loopback";
 
 const ROOT = join(__dirname, "..");
 const TSX = join(ROOT, "node_modules", ".bin", "tsx");

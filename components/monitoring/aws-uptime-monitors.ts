@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { DeclaredMonitor } from "../../stacks/monitoring-config";
 import { applyTransform, type Transform } from "../transform";
-import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, MONITOR_TAG, MONITORING_REGION, type UptimeMonitorsArgsBase } from "./monitor-plan";
+import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, MONITOR_TAG, MONITORING_REGION, type UptimeMonitorsArgsBase } from "./uptime-monitors";
 
 export interface AwsUptimeMonitorsArgs extends UptimeMonitorsArgsBase {
   /** Record latency graphs. @default true */

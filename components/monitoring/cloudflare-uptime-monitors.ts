@@ -1,7 +1,7 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { applyTransform, type Transform } from "../transform";
-import type { UptimeMonitorsArgsBase } from "./monitor-plan";
+import type { UptimeMonitorsArgsBase } from "./uptime-monitors";
 
 export interface CloudflareUptimeMonitorsArgs extends UptimeMonitorsArgsBase {
   /** Cloudflare zone the checked hosts are in. */

@@ -4,7 +4,7 @@ import * as random from "@pulumi/random";
 import type { Environment } from "../../stacks/config-schema";
 import type { SecretsConfig } from "../../stacks/secrets-config";
 import { applyTransform, type Transform } from "../transform";
-import { RECOVERY_WINDOW_DAYS, type PlannedSecret } from "./secret-plan";
+import { RECOVERY_WINDOW_DAYS, type PlannedSecret } from "./stored-secrets";
 
 export interface AppSecretsArgs {
   /** The secrets, usually `planSecrets(config, pulumi.getProject())`. Each is named after its own name, so reordering replaces nothing. */

@@ -1,11 +1,11 @@
 /**
  * The bar's live column: what the internet shows, judged against the same IDs the plan and the
  * pack use. Plain functions of what the probes saw (DNS answers, TLS handshakes, HTTP answers);
- * the probing itself lives in scripts/lib/probes.ts, so these are tested on exact inputs and the
+ * the probing itself lives in policies/live/probes.ts, so these are tested on exact inputs and the
  * whole chain against real servers on loopback.
  */
-import type { BarId } from "../../stacks/minimum-bar";
-import { isCloudflareAddress } from "../../stacks/cloudflare-ips";
+import type { BarId } from "../../domain/bar/catalog";
+import { isCloudflareAddress } from "../../domain/cloudflare/edge-ips";
 import type { DeclaredHost } from "../../stacks/stack-config";
 
 export type LiveStatus = "pass" | "fail" | "warn" | "skip";

@@ -3,10 +3,10 @@
  * read through a DNS view, judged with the same parsers and lookup counter the email component
  * and the policies use, against the records the stack declares today.
  */
-import { parseDkimKey } from "../../components/mail-auth/dkim";
-import { parseDmarc } from "../../components/mail-auth/dmarc";
-import { planMailRecords } from "../../components/mail-auth/mail-plan";
-import { countSpfLookups, isSpfRecord, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, type SpfResolver } from "../../components/mail-auth/spf";
+import { parseDkimKey } from "../../domain/mail/dkim";
+import { parseDmarc } from "../../domain/mail/dmarc";
+import { planMailRecords } from "../../components/mail-auth/mail-records";
+import { countSpfLookups, isSpfRecord, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, type SpfResolver } from "../../domain/mail/spf";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import type { LiveCheck } from "./live-checks";
 

@@ -1,6 +1,6 @@
-import { quote, urlWithRequestPath } from "../../components/rules-expression";
+import { quote, urlWithRequestPath } from "../../domain/cloudflare/rule-expressions";
 import { fail, notApplicable, pass, type BarRule, type DeclaredResource } from "../bar";
-import { DNS_RECORD, RULESET } from "../resource-types";
+import { DNS_RECORD, RULESET } from "../../domain/resource-types";
 
 interface RedirectRule {
   action?: string;

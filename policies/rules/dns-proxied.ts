@@ -1,6 +1,6 @@
 import { PROXIED_BY_DEFAULT } from "../../stacks/config-schema";
 import { declaredHost, fail, notApplicable, NOT_KNOWN_YET, pass, type BarRule } from "../bar";
-import { DNS_RECORD } from "../resource-types";
+import { DNS_RECORD } from "../../domain/resource-types";
 
 /** DNS-PROXIED: web, api and admin traffic passes Cloudflare (cache, WAF, DDoS); mail hosts never do. */
 export const dnsProxied: BarRule = {

@@ -1,7 +1,7 @@
-import { MAXIMUM_RECORD_TTL, PLAN_LIMITS } from "../../stacks/cloudflare-plans";
-import { isPublicAddress } from "../../stacks/hostnames";
+import { MAXIMUM_RECORD_TTL, PLAN_LIMITS } from "../../domain/cloudflare/zone-plans";
+import { isPublicAddress } from "../../domain/hostnames";
 import { declaredHost, fail, notApplicable, NOT_KNOWN_YET, pass, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "../bar";
-import { DNS_RECORD } from "../resource-types";
+import { DNS_RECORD } from "../../domain/resource-types";
 
 function hostPath(resource: DeclaredResource, context: BarContext, key: string): string | undefined {
   const host = declaredHost(context.config, resource.props.name);

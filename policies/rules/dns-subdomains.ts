@@ -1,6 +1,6 @@
-import { mailNames } from "../../components/mail-auth/mail-plan";
+import { mailNames } from "../../components/mail-auth/mail-records";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
-import { DNS_RECORD } from "../resource-types";
+import { DNS_RECORD } from "../../domain/resource-types";
 
 /** DNS-SUBDOMAINS: every record comes from a declared host, the mail config or launch-ready:records; a wildcard answers for names nobody chose. */
 export const dnsSubdomains: BarRule = {

@@ -1,6 +1,6 @@
-import { PHASES } from "../../components/edge-plan";
+import { PHASES } from "../../components/edge-rulesets";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
-import { ACCESS_APPLICATION } from "../resource-types";
+import { ACCESS_APPLICATION } from "../../domain/resource-types";
 import { describeRequest, ruleMatches, rulesetsOfPhase } from "./edge-rules";
 
 const PROTECTING = new Set(["managed_challenge", "challenge", "js_challenge", "block"]);

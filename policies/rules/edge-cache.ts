@@ -1,8 +1,8 @@
-import { PHASES } from "../../components/edge-plan";
+import { PHASES } from "../../components/edge-rulesets";
 import { PRIVATE_PURPOSES } from "../../stacks/config-schema";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
-import type { SampleRequest } from "../rules-language";
+import type { SampleRequest } from "../../domain/cloudflare/rules-language";
 import { describeRequest, ruleMatches, rulesetsOfPhase, type DeclaredRule } from "./edge-rules";
 
 type Outcome = { cached: boolean; by?: string; edgeTtl?: number } | { unknown: string };

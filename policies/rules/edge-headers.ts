@@ -1,4 +1,4 @@
-import { PHASES } from "../../components/edge-plan";
+import { PHASES } from "../../components/edge-rulesets";
 import { fail, notApplicable, pass, type BarRule } from "../bar";
 import { ruleMatches, rulesetsOfPhase } from "./edge-rules";
 

@@ -1,5 +1,5 @@
-import { PHASES } from "../../components/edge-plan";
-import { PLAN_LIMITS } from "../../stacks/cloudflare-plans";
+import { PHASES } from "../../components/edge-rulesets";
+import { PLAN_LIMITS } from "../../domain/cloudflare/zone-plans";
 import { ENDPOINT_KINDS } from "../../stacks/config-schema";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import { describeRequest, ruleMatches, rulesetsOfPhase } from "./edge-rules";

@@ -1,7 +1,7 @@
 /** Reading declared edge rulesets: shared by the EDGE-* rules. */
 import type { DeclaredResource } from "../bar";
-import { RULESET } from "../resource-types";
-import { matches, UnsupportedExpression, type SampleRequest } from "../rules-language";
+import { RULESET } from "../../domain/resource-types";
+import { matches, UnsupportedExpression, type SampleRequest } from "../../domain/cloudflare/rules-language";
 
 export interface DeclaredRule {
   ref?: string;

@@ -1,5 +1,5 @@
-import { PHASES } from "../../components/edge-plan";
-import { PLAN_LIMITS } from "../../stacks/cloudflare-plans";
+import { PHASES } from "../../components/edge-rulesets";
+import { PLAN_LIMITS } from "../../domain/cloudflare/zone-plans";
 import { fail, notApplicable, pass, type BarRule } from "../bar";
 import { rulesetsOfPhase } from "./edge-rules";
 

@@ -1,4 +1,4 @@
-import { BAR_IDS } from "../../stacks/minimum-bar";
+import { BAR_IDS } from "../../domain/bar/catalog";
 import type { BarRule } from "../bar";
 import { dnsCanonical } from "./dns-canonical";
 import { dnsProxied } from "./dns-proxied";

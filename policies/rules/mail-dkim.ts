@@ -1,7 +1,7 @@
-import { parseDkimKey } from "../../components/mail-auth/dkim";
+import { parseDkimKey } from "../../domain/mail/dkim";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import { EASY_DKIM_TOKENS, sesDkimRecordName } from "../../components/ses-sender";
-import { DNS_RECORD } from "../resource-types";
+import { DNS_RECORD } from "../../domain/resource-types";
 import { recordsAt } from "./mail-records";
 
 /** MAIL-DKIM: every declared sender publishes a DKIM record, and every DKIM key is one receivers accept. */

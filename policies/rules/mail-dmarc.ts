@@ -1,4 +1,4 @@
-import { parseDmarc } from "../../components/mail-auth/dmarc";
+import { parseDmarc } from "../../domain/mail/dmarc";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import { recordsAt } from "./mail-records";
 

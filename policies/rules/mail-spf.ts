@@ -1,7 +1,7 @@
-import { includeLookupCost } from "../../components/mail-auth/providers";
-import { isSpfRecord, MAX_DNS_LOOKUPS, MAX_SPF_RECORD, parseSpf } from "../../components/mail-auth/spf";
+import { includeLookupCost } from "../../domain/mail/providers";
+import { isSpfRecord, MAX_DNS_LOOKUPS, MAX_SPF_RECORD, parseSpf } from "../../domain/mail/spf";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
-import { DNS_RECORD } from "../resource-types";
+import { DNS_RECORD } from "../../domain/resource-types";
 
 /**
  * MAIL-SPF: one SPF record per name, ending in -all or ~all, no ptr, under 512 bytes, and at most

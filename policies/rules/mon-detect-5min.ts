@@ -1,4 +1,4 @@
-import { DETECTION_BUDGET_SECONDS, detectionSeconds, MONITORING_REGION, PRODUCTION_MAX_INTERVAL_SECONDS } from "../../components/monitoring/monitor-plan";
+import { DETECTION_BUDGET_SECONDS, detectionSeconds, MONITORING_REGION, PRODUCTION_MAX_INTERVAL_SECONDS } from "../../components/monitoring/uptime-monitors";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import { declaredChecks } from "./monitor-resources";
 

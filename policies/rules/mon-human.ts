@@ -1,6 +1,6 @@
 import { HEALTH_CHECK_ALERT_TYPE } from "../../components/monitoring/cloudflare-uptime-monitors";
 import { fail, pass, type BarRule, type Verdict } from "../bar";
-import { METRIC_ALARM, NOTIFICATION_POLICY, SNS_SUBSCRIPTION } from "../resource-types";
+import { METRIC_ALARM, NOTIFICATION_POLICY, SNS_SUBSCRIPTION } from "../../domain/resource-types";
 import { declaredChecks } from "./monitor-resources";
 
 /** Subscriptions that reach a person: an inbox, a phone, or a chat webhook. */

@@ -1,7 +1,7 @@
 /** Reading declared uptime checks and their alarms, on AWS or Cloudflare: shared by the MON-* rules. */
-import { MONITOR_TAG } from "../../components/monitoring/monitor-plan";
+import { MONITOR_TAG } from "../../components/monitoring/uptime-monitors";
 import type { DeclaredResource } from "../bar";
-import { CLOUDFLARE_HEALTH_CHECK, METRIC_ALARM, ROUTE53_HEALTH_CHECK } from "../resource-types";
+import { CLOUDFLARE_HEALTH_CHECK, METRIC_ALARM, ROUTE53_HEALTH_CHECK } from "../../domain/resource-types";
 
 export interface DeclaredCheck {
   resource: DeclaredResource;

@@ -1,5 +1,5 @@
 import { fail, notApplicable, pass, type BarRule } from "../bar";
-import { ACCESS_APPLICATION, ACCESS_POLICY, DNS_RECORD, RULESET, SECRETS_MANAGER_SECRET, SSM_PARAMETER, ZONE_SETTING } from "../resource-types";
+import { ACCESS_APPLICATION, ACCESS_POLICY, DNS_RECORD, RULESET, SECRETS_MANAGER_SECRET, SSM_PARAMETER, ZONE_SETTING } from "../../domain/resource-types";
 
 /**
  * OPS-PROTECT: in production, a refactor or a typo in the stack file cannot delete a DNS record,

@@ -1,4 +1,4 @@
-import { planSecrets } from "../../components/secrets/secret-plan";
+import { planSecrets } from "../../components/secrets/stored-secrets";
 import { parseStackConfig } from "../../stacks/stack-config";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 

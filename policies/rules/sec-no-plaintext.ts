@@ -1,8 +1,8 @@
-import { findSecrets, type SecretFinding } from "../../components/secrets/detect";
+import { findSecrets, type SecretFinding } from "../../domain/secrets/detect";
 import { SECRET_VALUES_KEY, setSecretCommand } from "../../stacks/secrets-config";
 import { SECRET_PLACEHOLDER } from "../../stacks/stack-file";
 import { fail, pass, type BarRule, type DeclaredResource, type Verdict } from "../bar";
-import { SECRET_VERSION, SSM_PARAMETER } from "../resource-types";
+import { SECRET_VERSION, SSM_PARAMETER } from "../../domain/resource-types";
 
 /** Provider settings that are credentials whatever their value looks like: never plain in a stack file. */
 export const CREDENTIAL_CONFIG_KEYS = ["cloudflare:apiToken", "cloudflare:apiKey", "cloudflare:apiUserServiceKey", "aws:secretKey", "aws:token"];

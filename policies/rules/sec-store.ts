@@ -1,7 +1,7 @@
-import { planSecrets } from "../../components/secrets/secret-plan";
+import { planSecrets } from "../../components/secrets/stored-secrets";
 import { secretPathPrefix } from "../../stacks/secrets-config";
 import { fail, notApplicable, pass, type BarContext, type BarRule, type Verdict } from "../bar";
-import { SECRET_VERSION, SECRETS_MANAGER_SECRET, SSM_PARAMETER } from "../resource-types";
+import { SECRET_VERSION, SECRETS_MANAGER_SECRET, SSM_PARAMETER } from "../../domain/resource-types";
 
 const STORE_TITLE = { "secrets-manager": "AWS Secrets Manager secret", ssm: "SSM SecureString parameter" } as const;
 

@@ -5,7 +5,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { StateBackend } from "../../components/state-backend";
-import { loginCommand, stackInitCommand, stateBackendProblems } from "../../components/state-backend-plan";
+import { loginCommand, stackInitCommand, stateBackendProblems } from "../../components/state-backend-settings";
 
 const NAMESPACE = "launch-ready-bootstrap";
 

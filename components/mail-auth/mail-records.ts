@@ -3,7 +3,7 @@
  * (with its dated ramp) and the records that keep parked names from being spoofed.
  */
 import { DEFAULT_DNS_ONLY_TTL, type LaunchReadyConfig } from "../../stacks/stack-config";
-import { recordComment, type PlannedRecord } from "../site-plan";
+import { recordComment, type PlannedRecord } from "../site-records";
 
 type DmarcPolicy = "none" | "quarantine" | "reject";
 

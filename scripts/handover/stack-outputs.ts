@@ -5,8 +5,8 @@
  * shown with `--show-secrets` by mistake is never copied anywhere.
  */
 import { z } from "zod";
-import { planSecrets } from "../../components/secrets/secret-plan";
-import { canonicalUrl } from "../../components/site-plan";
+import { planSecrets } from "../../components/secrets/stored-secrets";
+import { canonicalUrl } from "../../components/site-records";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 
 const stackOutputsSchema = z.object({

@@ -6,7 +6,7 @@ import Table from "cli-table3";
 import type { OfflineRun, RegisteredResource } from "./offline-run";
 
 import type { BarResult } from "../../policies/bar";
-import { CLOUDFLARE_HEALTH_CHECK, DNS_RECORD, METRIC_ALARM, ROUTE53_HEALTH_CHECK, RULESET, ZONE_SETTING } from "../../policies/resource-types";
+import { CLOUDFLARE_HEALTH_CHECK, DNS_RECORD, METRIC_ALARM, ROUTE53_HEALTH_CHECK, RULESET, ZONE_SETTING } from "../../domain/resource-types";
 import { renderBarText } from "./bar-report";
 import { recordValueText } from "../../stacks/records-config";
 

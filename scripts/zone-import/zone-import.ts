@@ -7,13 +7,13 @@
  * the schema cannot hold) is mapped and also listed as unmapped with that part.
  */
 import { parseZone } from "dnsz";
-import { parseDkimKey } from "../../components/mail-auth/dkim";
-import { parseDmarc } from "../../components/mail-auth/dmarc";
-import { MAIL_PROVIDER_PRESETS, MAIL_PROVIDERS, type MailProvider } from "../../components/mail-auth/providers";
-import { isSpfRecord, parseSpf, type SpfMechanism, type SpfTerm } from "../../components/mail-auth/spf";
-import { recordTtlProblem, type CloudflarePlan } from "../../stacks/cloudflare-plans";
+import { parseDkimKey } from "../../domain/mail/dkim";
+import { parseDmarc } from "../../domain/mail/dmarc";
+import { MAIL_PROVIDER_PRESETS, MAIL_PROVIDERS, type MailProvider } from "../../domain/mail/providers";
+import { isSpfRecord, parseSpf, type SpfMechanism, type SpfTerm } from "../../domain/mail/spf";
+import { recordTtlProblem, type CloudflarePlan } from "../../domain/cloudflare/zone-plans";
 import { CAA_TAGS, PROXIED_BY_DEFAULT, type Environment, type HostPurpose } from "../../stacks/config-schema";
-import { classifyTarget, normalizeTargetHost } from "../../stacks/hostnames";
+import { classifyTarget, normalizeTargetHost } from "../../domain/hostnames";
 import { DEFAULT_DNS_ONLY_TTL } from "../../stacks/stack-config";
 
 /** One record as dnsz reads it: lower-case absolute name without the trailing dot, content as written. */

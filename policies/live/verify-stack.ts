@@ -4,7 +4,7 @@
  * applied as the plan applies them.
  */
 import pLimit from "p-limit";
-import { activeWaiver, levelFor, waivedMessage } from "../../policies/bar";
+import { activeWaiver, levelFor, waivedMessage } from "../bar";
 import {
   FOREIGN_ORIGIN,
   judgeAdminAnswer,
@@ -21,10 +21,10 @@ import {
   judgeTlsVersions,
   type LiveCheck,
   type TlsVersion,
-} from "../../policies/live/live-checks";
-import { AI_PROBE_PROMPTS, judgeAiFallback, judgeAiProbe, probeBody, SLOW_UPSTREAM_HEADER, SLOW_UPSTREAM_VALUE } from "../../policies/live/ai-probes";
-import { judgeMail } from "../../policies/live/live-mail";
-import { BAR_IDS } from "../../stacks/minimum-bar";
+} from "./live-checks";
+import { AI_PROBE_PROMPTS, judgeAiFallback, judgeAiProbe, probeBody, SLOW_UPSTREAM_HEADER, SLOW_UPSTREAM_VALUE } from "./ai-probes";
+import { judgeMail } from "./live-mail";
+import { BAR_IDS } from "../../domain/bar/catalog";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import { follow, get, handshake, mailView, resolveOn, type ProbeOptions, type ResolverSpec } from "./probes";
 

@@ -5,18 +5,18 @@
  * changed and the handover was not regenerated. Secret values are never read here: secrets
  * appear by name and location only.
  */
-import { planExtraRecords, planDnsRecords, canonicalUrl, type PlannedRecord } from "../../components/site-plan";
-import { BEFORE_ANY_RAMP, planMailRecords } from "../../components/mail-auth/mail-plan";
-import { planZoneRecords } from "../../components/zone-records-plan";
-import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, detectionSeconds } from "../../components/monitoring/monitor-plan";
-import { planSecrets } from "../../components/secrets/secret-plan";
+import { planExtraRecords, planDnsRecords, canonicalUrl, type PlannedRecord } from "../../components/site-records";
+import { BEFORE_ANY_RAMP, planMailRecords } from "../../components/mail-auth/mail-records";
+import { planZoneRecords } from "../../components/zone-records";
+import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, detectionSeconds } from "../../components/monitoring/uptime-monitors";
+import { planSecrets } from "../../components/secrets/stored-secrets";
 import { cloudflareTokenPermissions, neededAccess, unownedAccess } from "../../stacks/access";
 import type { AccessSystem } from "../../stacks/config-schema";
 import { recordValueText } from "../../stacks/records-config";
 import { secretStoreName } from "../../stacks/secrets-config";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import type { StackEncryption } from "../../stacks/stack-file";
-import { code, markdownTable } from "./markdown";
+import { code, markdownTable } from "../cli/markdown";
 import { outputDifferences, type StackOutputs } from "./stack-outputs";
 
 export interface HandoverInput {

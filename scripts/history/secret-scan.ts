@@ -8,8 +8,8 @@ import { join } from "node:path";
 import picomatch from "picomatch";
 import { parseDocument } from "yaml";
 import { z } from "zod";
-import { findSecrets, type SecretFinding } from "../../components/secrets/detect";
-import { commitCount, gitRoot, walkHistory, workingTreeFiles, type AddedLines } from "./git-history";
+import { findSecrets, type SecretFinding } from "../../domain/secrets/detect";
+import { commitCount, gitRoot, walkHistory, workingTreeFiles, type AddedLines } from "./git";
 
 export const DEFAULT_ALLOWLIST = ".secretscan-allow.yaml";
 /** Larger working-tree files are listed as skipped, not read: generated bundles, datasets. */

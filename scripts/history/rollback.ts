@@ -9,10 +9,10 @@
 import Table from "cli-table3";
 import { isMap, isScalar, parse, parseDocument, type Pair, type YAMLMap } from "yaml";
 import type { BarResult } from "../../policies/bar";
-import { DNS_RECORD } from "../../policies/resource-types";
+import { DNS_RECORD } from "../../domain/resource-types";
 import type { ConfigProblem } from "../../stacks/config-problems";
 import { recordValueText } from "../../stacks/records-config";
-import type { PlanReport } from "./plan-report";
+import type { PlanReport } from "../plan/plan-report";
 import { stackEncryption, type StackEncryption } from "../../stacks/stack-file";
 
 /** Cloudflare's automatic TTL, and the TTL it answers proxied names with. */

@@ -13,7 +13,7 @@ import { createSecureContext, type SecureContext } from "node:tls";
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import dns2 from "dns2";
-import { splitTxtStrings } from "../../components/mail-auth/spf";
+import { splitTxtStrings } from "../../domain/mail/spf";
 
 // @peculiar/x509's types name the DOM's WebCrypto classes, which node:crypto implements under other names.
 type Key = webcrypto.CryptoKey;

@@ -6,7 +6,7 @@
 import { createHash } from "node:crypto";
 import type { DeclaredHost, DeclaredRecord, LaunchReadyConfig } from "../stacks/stack-config";
 import type { HostPurpose, TlsSettings } from "../stacks/config-schema";
-import { allOf, hostIn, hostIs, OVER_HTTPS, pathIs, urlWithRequestPath } from "./rules-expression";
+import { allOf, hostIn, hostIs, OVER_HTTPS, pathIs, urlWithRequestPath } from "../domain/cloudflare/rule-expressions";
 
 export interface PlannedRecord {
   /** Logical name: the record's name and type (and address for A/AAAA), never a list position. */

@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { lintSource } from "@secretlint/core";
 import { rules as recommendedRules } from "@secretlint/secretlint-rule-preset-recommend";
 import type { SecretLintCoreConfig, SecretLintRuleCreator } from "@secretlint/types";
-import { TOKEN_RULES } from "./token-rules";
+import { TOKEN_RULES } from "./token-patterns";
 
 export interface SecretFinding {
   /** secretlint rule id, e.g. `@secretlint/secretlint-rule-aws` or `launch-ready/stripe`. */

@@ -4,12 +4,12 @@
  * that already exists in Cloudflare gets its record ID in a `pulumi import` file, so `pulumi up`
  * adopts it instead of creating a duplicate. Pure functions over the plan report.
  */
-import { parseDmarc } from "../../components/mail-auth/dmarc";
-import { isSpfRecord, parseSpf } from "../../components/mail-auth/spf";
-import { DNS_RECORD } from "../../policies/resource-types";
+import { parseDmarc } from "../../domain/mail/dmarc";
+import { isSpfRecord, parseSpf } from "../../domain/mail/spf";
+import { DNS_RECORD } from "../../domain/resource-types";
 import { domainToASCII } from "node:url";
-import { classifyTarget, normalizeTargetHost } from "../../stacks/hostnames";
-import type { PlanReport } from "./plan-report";
+import { classifyTarget, normalizeTargetHost } from "../../domain/hostnames";
+import type { PlanReport } from "../plan/plan-report";
 import { importedSpfAll, spfTermText, txtText, zoneFields, ZoneImportError, type RecordFields, type ZoneImport, type ZoneRecord } from "./zone-import";
 
 export type PlannedResource = PlanReport["resources"][number];

@@ -8,8 +8,8 @@ import { promises as dns } from "node:dns";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { connect as tlsConnect, rootCertificates } from "node:tls";
-import type { HttpHop, ResolverAnswer, TlsHandshake, TlsVersion } from "../../policies/live/live-checks";
-import type { MailDnsView } from "../../policies/live/live-mail";
+import type { HttpHop, ResolverAnswer, TlsHandshake, TlsVersion } from "./live-checks";
+import type { MailDnsView } from "./live-mail";
 
 /** curl's `--connect-to HOST1:PORT1:HOST2:PORT2`: requests for HOST1:PORT1 go to HOST2:PORT2; an empty HOST1 or PORT1 matches any. */
 export interface ConnectTo {

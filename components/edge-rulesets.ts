@@ -3,7 +3,7 @@
  * security headers and DDoS overrides, one entrypoint ruleset per phase. No Pulumi here: the
  * components create exactly these, and the policies judge what is declared.
  */
-import { MANAGED_RULESETS, PLAN_LIMITS } from "../stacks/cloudflare-plans";
+import { MANAGED_RULESETS, PLAN_LIMITS } from "../domain/cloudflare/zone-plans";
 import { PRIVATE_PURPOSES } from "../stacks/config-schema";
 import { rateLimitGroupKey, type DeclaredEndpoint, type LaunchReadyConfig } from "../stacks/stack-config";
 import {
@@ -20,7 +20,7 @@ import {
   pathStartsWithAny,
   responseLacksHeader,
   sourceIpIn,
-} from "./rules-expression";
+} from "../domain/cloudflare/rule-expressions";
 
 /** A ruleset rule in the provider's input shape (camelCase), without Pulumi types. */
 export interface PlannedRule {

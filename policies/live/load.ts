@@ -5,8 +5,8 @@
  */
 import autocannon from "autocannon";
 import * as hdr from "hdr-histogram-js";
-import type { BurstStats } from "../../policies/live/live-load";
-import { probeBody } from "../../policies/live/ai-probes";
+import type { BurstStats } from "./live-load";
+import { probeBody } from "./ai-probes";
 import type { BudgetedEndpoint } from "../../stacks/performance-config";
 import { route, trusted, type ProbeOptions } from "./probes";
 

@@ -6,9 +6,9 @@ import Table from "cli-table3";
 import { readFileSync } from "node:fs";
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { BarResult } from "../../policies/bar";
-import { MINIMUM_BAR, type BarId } from "../../stacks/minimum-bar";
+import { MINIMUM_BAR, type BarId } from "../../domain/bar/catalog";
 import type { PlanReport } from "./plan-report";
-import { escapeCell } from "./markdown";
+import { escapeCell } from "../cli/markdown";
 
 const STATUS_MARK: Record<BarResult["status"], string> = { pass: "pass", fail: "FAIL", waived: "waived", "not-applicable": "n/a" };
 
