@@ -1,52 +1,41 @@
-import { execFile, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { rollback as rollbackVerb } from "../scripts/commands/rollback";
 import type { PlanReport } from "../scripts/plan/plan-report";
-import {
-  cacheNote,
-  cacheWindow,
-  carryHandover,
-  diffDnsAnswers,
-  diffResources,
-  encryptionChanges,
-  encryptionLines,
-  handoverNote,
-  humanDuration,
-  judgeVersion,
-  nextCommands,
-  nextLines,
-  plannedDnsAnswers,
-  shortUrn,
-  stableJson,
-  encryptionOfText,
-  staleSeconds,
-  suggestTarget,
-  workingHandover,
-  type DnsAnswer,
-  type HistoryEntry,
-  type HistoryReport,
-  type RollbackReport,
-} from "../scripts/history/rollback";
+import { judgeVersion, nextCommands, suggestTarget, type HistoryEntry, type HistoryReport, type RollbackReport } from "../scripts/history/rollback";
+import { cacheWindow, diffDnsAnswers, diffResources, encryptionChanges, encryptionOfText, plannedDnsAnswers, stableJson, staleSeconds, type DnsAnswer } from "../scripts/history/rollback-diff";
+import { carryHandover, workingHandover } from "../scripts/history/rollback-handover";
+import { cacheNote, encryptionLines, handoverNote, humanDuration, nextLines, shortUrn } from "../scripts/history/rollback-render";
+import { ROOT, runEntryFile, runInProcess, type VerbResult } from "./helpers";
 
-const ROOT = join(__dirname, "..");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const STACK_FILE = "stacks/Pulumi.test.yaml";
 
-function rollback(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * The environment the verb sees, a copy of this process's (never changed itself): no passphrase,
+ * and git without the developer's own config, so signing or hooks settings never interfere.
+ */
+function verbEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1", ...extra };
+  if (!("PULUMI_CONFIG_PASSPHRASE" in extra)) delete env.PULUMI_CONFIG_PASSPHRASE;
+  if (!("PULUMI_CONFIG_PASSPHRASE_FILE" in extra)) delete env.PULUMI_CONFIG_PASSPHRASE_FILE;
+  return env;
+}
+
+/** The verb in this process, as `npm run rollback -- ARGS` runs it from the kit's checkout. Plans run one at a time: await each. */
+function rollback(...args: string[]): Promise<VerbResult> {
   return rollbackWith({}, ...args);
 }
 
-function rollbackWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const base = { ...process.env };
-  delete base.PULUMI_CONFIG_PASSPHRASE;
-  delete base.PULUMI_CONFIG_PASSPHRASE_FILE;
-  return new Promise((resolve) => {
-    execFile(TSX, ["scripts/rollback.ts", ...args], { cwd: ROOT, encoding: "utf8", env: { ...base, FORCE_COLOR: "0", ...env }, maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
-    });
-  });
+function rollbackWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<VerbResult> {
+  return rollbackFrom(ROOT, env, ...args);
+}
+
+/** The verb run from `cwd`: relative --repo and --config paths start there. */
+function rollbackFrom(cwd: string, env: NodeJS.ProcessEnv, ...args: string[]): Promise<VerbResult> {
+  return runInProcess(rollbackVerb, args, { env: verbEnv(env), cwd, failedAs: "The rollback failed", failureCode: 1 });
 }
 
 /** git with no user or system config, so a developer's signing or hooks settings never interfere. */
@@ -240,12 +229,10 @@ describe("rollback --to", () => {
     const resalted = withBlog.replace(/^encryptionsalt: .*$/m, "encryptionsalt: v1:AAAAAAAAAAA=:v1:AAAAAAAAAAAAAAAA:AAAA");
     expect(resalted).not.toBe(withBlog);
     commitFile(dir, resalted, "New passphrase", "2026-01-06T10:00:00Z");
-    const [applied, shown, json, listed] = await Promise.all([
-      rollbackWith({ PULUMI_CONFIG_PASSPHRASE: "launch-ready-example" }, "--stack", "test", "--repo", dir, "--to", commits.launched, "--apply"),
-      rollback("--stack", "test", "--repo", dir, "--to", commits.launched),
-      rollback("--stack", "test", "--repo", dir, "--to", commits.launched, "--json"),
-      rollback("--stack", "test", "--repo", dir, "--list", "--json"),
-    ]);
+    const applied = await rollbackWith({ PULUMI_CONFIG_PASSPHRASE: "launch-ready-example" }, "--stack", "test", "--repo", dir, "--to", commits.launched, "--apply");
+    const shown = await rollback("--stack", "test", "--repo", dir, "--to", commits.launched);
+    const json = await rollback("--stack", "test", "--repo", dir, "--to", commits.launched, "--json");
+    const listed = await rollback("--stack", "test", "--repo", dir, "--list", "--json");
     // --list marks every earlier version as under another key and so suggests none of them.
     const history = JSON.parse(listed.stdout) as HistoryReport;
     expect(history.entries.filter((e) => e.check.status !== "absent").map((e) => e.otherKey)).toEqual([false, ...Array(history.entries.filter((e) => e.check.status !== "absent").length - 1).fill(true)]);
@@ -292,10 +279,8 @@ describe("rollback --to", () => {
   });
 
   test("the version the working tree already holds: says so and prints no next steps", async () => {
-    const [text, json] = await Promise.all([
-      rollback("--stack", "test", "--repo", repo, "--to", commits.withBlog, "--apply"),
-      rollback("--stack", "test", "--repo", repo, "--to", commits.withBlog, "--json"),
-    ]);
+    const text = await rollback("--stack", "test", "--repo", repo, "--to", commits.withBlog, "--apply");
+    const json = await rollback("--stack", "test", "--repo", repo, "--to", commits.withBlog, "--json");
     expect(text.code).toBe(0);
     expect(text.stdout).toContain(`Nothing was written: ${STACK_FILE} already is this version, so there is nothing to restore.`);
     expect(text.stdout).not.toContain("Next");
@@ -331,11 +316,10 @@ describe("rollback --to", () => {
     const old = { before: commitFile(before, beforeHandover, "Before the handover rule", "2026-01-06T10:00:00Z"), stale: commitFile(stale, staleRenewal, "Renewal date not updated", "2026-01-06T10:00:00Z") };
     commitFile(before, withBlog, "Add the blog again", "2026-01-07T10:00:00Z");
     commitFile(stale, withBlog, "Add the blog again", "2026-01-07T10:00:00Z");
-    const [restoredBefore, restoredStale, list] = await Promise.all([
-      rollback("--stack", "test", "--repo", before, "--to", old.before, "--apply"),
-      rollback("--stack", "test", "--repo", stale, "--to", old.stale, "--apply"),
-      rollback("--stack", "test", "--repo", stale, "--list", "--json"),
-    ]);
+    // The history as committed, before --apply changes the working tree.
+    const list = await rollback("--stack", "test", "--repo", stale, "--list", "--json");
+    const restoredBefore = await rollback("--stack", "test", "--repo", before, "--to", old.before, "--apply");
+    const restoredStale = await rollback("--stack", "test", "--repo", stale, "--to", old.stale, "--apply");
     expect(restoredBefore.code).toBe(0);
     expect(restoredBefore.stdout).toContain("parses and clears the bar");
     expect(restoredBefore.stdout).toContain("launch-ready:handover is kept from the working tree (this version had none): it describes people, not what is deployed.");
@@ -356,10 +340,8 @@ describe("rollback --to", () => {
     const resalted = clone();
     commitFile(resalted, withBlog.replace(/^encryptionsalt: .*$/m, "encryptionsalt: v1:AAAAAAAAAAA=:v1:AAAAAAAAAAAAAAAA:AAAA"), "New passphrase", "2026-01-06T10:00:00Z");
     writeFileSync(join(resalted, STACK_FILE), "config: [\n");
-    const [{ code, stdout }, json] = await Promise.all([
-      rollback("--stack", "test", "--repo", dir, "--to", commits.launched, "--apply"),
-      rollback("--stack", "test", "--repo", resalted, "--to", commits.launched, "--json"),
-    ]);
+    const { code, stdout } = await rollback("--stack", "test", "--repo", dir, "--to", commits.launched, "--apply");
+    const json = await rollback("--stack", "test", "--repo", resalted, "--to", commits.launched, "--json");
     expect(code).toBe(0);
     expect(stdout).toContain("The working-tree file cannot be read as YAML (");
     expect(stdout).toContain("launch-ready:handover cannot be kept from it: this version is used unchanged, with its own.");
@@ -372,10 +354,8 @@ describe("rollback --to", () => {
   });
 
   test("a version below the bar or that does not parse exits 1, lists the problems and writes nothing, even with --apply", async () => {
-    const [below, invalid] = await Promise.all([
-      rollback("--stack", "test", "--repo", repo, "--to", commits.flexible, "--apply"),
-      rollback("--stack", "test", "--repo", repo, "--to", commits.typo, "--apply"),
-    ]);
+    const below = await rollback("--stack", "test", "--repo", repo, "--to", commits.flexible, "--apply");
+    const invalid = await rollback("--stack", "test", "--repo", repo, "--to", commits.typo, "--apply");
     expect(below.code).toBe(1);
     expect(below.stdout).toContain(`The version at ${commits.flexible.slice(0, 7)} is below the bar; nothing was written:`);
     expect(below.stdout).toContain("TLS-STRICT (mandatory)");
@@ -392,14 +372,12 @@ describe("rollback, bad input", () => {
     const outside = temporaryDir("launch-ready-rollback-nogit-");
     mkdirSync(join(outside, "stacks"));
     writeFileSync(join(outside, STACK_FILE), launched);
-    const [unknown, unknownJson, noFile, noStack, notGit, usage] = await Promise.all([
-      rollback("--stack", "test", "--repo", repo, "--to", "0123456789abcdef"),
-      rollback("--stack", "test", "--repo", repo, "--to", "no-such-branch", "--json"),
-      rollback("--stack", "test", "--repo", repo, "--to", commits.readme),
-      rollback("--stack", "nosuch", "--repo", repo),
-      rollback("--stack", "test", "--repo", outside),
-      rollback("--stack", "test", "--repo", repo, "--apply"),
-    ]);
+    const unknown = await rollback("--stack", "test", "--repo", repo, "--to", "0123456789abcdef");
+    const unknownJson = await rollback("--stack", "test", "--repo", repo, "--to", "no-such-branch", "--json");
+    const noFile = await rollback("--stack", "test", "--repo", repo, "--to", commits.readme);
+    const noStack = await rollback("--stack", "nosuch", "--repo", repo);
+    const notGit = await rollback("--stack", "test", "--repo", outside);
+    const usage = await rollback("--stack", "test", "--repo", repo, "--apply");
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("--to 0123456789abcdef: no such commit");
     expect(unknownJson.code).toBe(2);
@@ -416,6 +394,53 @@ describe("rollback, bad input", () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("--apply needs --to");
     for (const run of [unknown, noFile, noStack, notGit, usage]) expect(run.stdout).toBe("");
+    expect(git(repo, ["status", "--porcelain"])).toBe("");
+  });
+});
+
+describe("rollback as a verb: its working directory, its environment, its entry file", () => {
+  test("relative --repo and --config paths start at the verb's working directory, not this process's", async () => {
+    const parent = join(repo, "..");
+    const fromRepo = await rollbackFrom(repo, {}, "--config", STACK_FILE, "--to", commits.typo, "--json");
+    const fromParent = await rollbackFrom(parent, {}, "--stack", "test", "--repo", relative(parent, repo), "--to", commits.typo, "--json");
+    for (const [run, rollbackCommand] of [
+      [fromRepo, `npm run rollback -- --config ${join(repo, STACK_FILE)}`],
+      [fromParent, `npm run rollback -- --stack test --repo ${repo}`],
+    ] as const) {
+      expect(run.code).toBe(1);
+      expect(run.stderr).toBe("");
+      const report = JSON.parse(run.stdout) as RollbackReport;
+      expect([report.repository, report.file, report.target.commit, report.check.status]).toEqual([repo, STACK_FILE, commits.typo, "invalid"]);
+      // npm runs from the kit's checkout, so the path it is given is absolute: where the verb found the file.
+      expect(report.next).toEqual([{ command: `${rollbackCommand} --list`, from: ROOT }]);
+    }
+  });
+
+  test("a git command that fails on the way exits 2 with what git said, as JSON under --json", async () => {
+    const dir = clone();
+    const blob = git(dir, ["rev-parse", `${commits.launched}:${STACK_FILE}`]);
+    rmSync(join(dir, ".git", "objects", blob.slice(0, 2), blob.slice(2)));
+    const broken = await rollback("--stack", "test", "--repo", dir, "--to", commits.launched, "--json");
+    expect(broken.code).toBe(2);
+    expect(broken.stdout).toBe("");
+    expect(JSON.parse(broken.stderr).error).toMatch(new RegExp(`^git show ${commits.launched}:${STACK_FILE} failed: fatal: `));
+    expect(readFileSync(join(dir, STACK_FILE), "utf8")).toBe(withBlog);
+  });
+
+  test("git runs with the verb's environment: a ceiling above the stack file hides the repository", async () => {
+    const hidden = await rollbackWith({ GIT_CEILING_DIRECTORIES: repo }, "--stack", "test", "--repo", repo, "--list");
+    expect(hidden.code).toBe(2);
+    expect(hidden.stdout).toBe("");
+    expect(hidden.stderr).toContain(`--repo: ${join(repo, "stacks")} is not inside a git repository`);
+  });
+
+  test("the entry file runs the verb with this process's arguments and exits with its code", async () => {
+    const { code, stdout, stderr } = await runEntryFile("scripts/rollback.ts", ["--stack", "test", "--repo", repo, "--to", commits.typo, "--apply"], verbEnv());
+    expect(code).toBe(1);
+    expect(stderr).toBe("");
+    expect(stdout).toContain(`The version at ${commits.typo.slice(0, 7)} does not parse; nothing was written:`);
+    expect(stdout).toContain("launch-ready:environment:");
+    expect(readFileSync(join(repo, STACK_FILE), "utf8")).toBe(withBlog);
     expect(git(repo, ["status", "--porcelain"])).toBe("");
   });
 });

@@ -1,13 +1,55 @@
 /**
- * Reads what a git repository has ever contained, for the secret scan: the lines each commit
- * added (files later deleted included), and the files of the working tree. git itself does the
- * walking; this module only runs it and reads its patch output.
+ * Every git command the kit runs goes through here: the history reads of the secret scan (the
+ * lines each commit added, files later deleted included, and the files of the working tree) and
+ * the rollback's reads of one stack file's versions. `git` is the one runner: it runs git in a
+ * repository with paths printed as UTF-8, returns what git printed and turns a failure into a
+ * GitError that names the command and says what git said. Only the history walk streams (a long
+ * history is never held in memory whole), and it starts git the same way.
  */
 import { execFile, spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
+
+/** A git command failed, or a directory is not inside a repository; `detail` is what git said. */
+export class GitError extends Error {
+  constructor(
+    message: string,
+    public readonly detail = message,
+  ) {
+    super(message);
+  }
+}
+
+export interface GitOptions {
+  /** The environment git runs with (the verb's); this process's when absent. */
+  env?: NodeJS.ProcessEnv;
+}
+
+/** The most output one git command may print: a whole repository's file list, a large blob. */
+const MAX_OUTPUT = 256 * 1024 * 1024;
+
+/** git run in `root`, paths printed as UTF-8 (not C-quoted), never reading `args` as its own options. */
+function gitArgv(root: string, args: readonly string[]): string[] {
+  return ["-C", root, "-c", "core.quotepath=false", ...args];
+}
+
+/** Runs `git <args>` in `root` and returns what it printed, byte for byte; a failure is a GitError saying what git said. */
+export async function git(root: string, args: readonly string[], options: GitOptions = {}): Promise<Buffer> {
+  try {
+    const { stdout } = await run("git", gitArgv(root, args), { encoding: "buffer", maxBuffer: MAX_OUTPUT, env: options.env });
+    return stdout;
+  } catch (error) {
+    const detail = (error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message;
+    throw new GitError(`git ${args.join(" ")} failed: ${detail}`, detail);
+  }
+}
+
+/** `git` with its output read as UTF-8 text. */
+export async function gitText(root: string, args: readonly string[], options: GitOptions = {}): Promise<string> {
+  return (await git(root, args, options)).toString("utf8");
+}
 
 /** The lines one commit added to one file, with their line numbers in that commit's version. */
 export interface AddedLines {
@@ -16,28 +58,25 @@ export interface AddedLines {
   lines: Array<{ number: number; text: string }>;
 }
 
-export class GitError extends Error {}
-
 /**
  * Patch output with only added lines: `-U0` drops context, `--cc` shows what a merge itself
  * changed (a conflict resolution), `--all` walks every branch and tag, and a NUL-marked header
  * line separates commits.
  */
-const LOG_ARGS = ["-c", "core.quotepath=false", "log", "--all", "-p", "-U0", "--cc", "--no-color", "--no-ext-diff", "--no-textconv", "--format=%x00%H"];
+const LOG_ARGS = ["log", "--all", "-p", "-U0", "--cc", "--no-color", "--no-ext-diff", "--no-textconv", "--format=%x00%H"];
 
-export async function gitRoot(directory: string): Promise<string> {
+/** The top of the repository holding `directory`; a GitError when there is none. */
+export async function gitRoot(directory: string, options: GitOptions = {}): Promise<string> {
   try {
-    const { stdout } = await run("git", ["-C", directory, "rev-parse", "--show-toplevel"]);
-    return stdout.trim();
+    return (await gitText(directory, ["rev-parse", "--show-toplevel"], options)).trim();
   } catch (error) {
-    const detail = (error as { stderr?: string }).stderr?.trim() || (error as Error).message;
-    throw new GitError(`${directory} is not inside a git repository (${detail}); give --repo the repository's directory`);
+    if (!(error instanceof GitError)) throw error;
+    throw new GitError(`${directory} is not inside a git repository (${error.detail}); give --repo the repository's directory`, error.detail);
   }
 }
 
-export async function commitCount(root: string): Promise<number> {
-  const { stdout } = await run("git", ["-C", root, "rev-list", "--all", "--count"]);
-  return Number(stdout.trim()) || 0;
+export async function commitCount(root: string, options: GitOptions = {}): Promise<number> {
+  return Number((await gitText(root, ["rev-list", "--all", "--count"], options)).trim()) || 0;
 }
 
 /**
@@ -45,20 +84,20 @@ export async function commitCount(root: string): Promise<number> {
  * commit starts (for progress). git's output is read no faster than `onFile` finishes, so a long
  * history is never held in memory whole. Resolves when git has finished.
  */
-export async function walkHistory(root: string, onFile: (added: AddedLines) => void | Promise<void>, onCommit: (commit: string) => void = () => {}): Promise<void> {
-  const git = spawn("git", ["-C", root, ...LOG_ARGS], { stdio: ["ignore", "pipe", "pipe"] });
+export async function walkHistory(root: string, onFile: (added: AddedLines) => void | Promise<void>, onCommit: (commit: string) => void = () => {}, options: GitOptions = {}): Promise<void> {
+  const child = spawn("git", gitArgv(root, LOG_ARGS), { stdio: ["ignore", "pipe", "pipe"], env: options.env });
   let stderr = "";
-  git.stderr.on("data", (chunk) => (stderr += chunk));
+  child.stderr.on("data", (chunk) => (stderr += chunk));
   const exited = new Promise<number>((resolve, reject) => {
-    git.on("error", reject);
-    git.on("close", (code) => resolve(code ?? 1));
+    child.on("error", reject);
+    child.on("close", (code) => resolve(code ?? 1));
   });
   const ready: AddedLines[] = [];
   const parser = new PatchParser((added) => ready.push(added), onCommit);
   const drain = async () => {
     while (ready.length > 0) await onFile(ready.shift()!);
   };
-  for await (const line of createInterface({ input: git.stdout, crlfDelay: Infinity })) {
+  for await (const line of createInterface({ input: child.stdout, crlfDelay: Infinity })) {
     parser.line(line);
     await drain();
   }
@@ -151,7 +190,7 @@ export function unquotePath(path: string): string {
 }
 
 /** Tracked files plus untracked ones git does not ignore: what a commit could pick up next. */
-export async function workingTreeFiles(root: string): Promise<string[]> {
-  const { stdout } = await run("git", ["-C", root, "ls-files", "-z", "--cached", "--others", "--exclude-standard"], { maxBuffer: 256 * 1024 * 1024 });
-  return [...new Set(stdout.split("\0").filter(Boolean))].sort();
+export async function workingTreeFiles(root: string, options: GitOptions = {}): Promise<string[]> {
+  const listed = await gitText(root, ["ls-files", "-z", "--cached", "--others", "--exclude-standard"], options);
+  return [...new Set(listed.split("\0").filter(Boolean))].sort();
 }
