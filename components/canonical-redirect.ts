@@ -1,12 +1,10 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
+import { PHASES } from "../domain/cloudflare/phases";
 import type { PlannedRedirectRule } from "./site-records";
 import type { PlannedRule } from "./edge-rulesets";
 import type { Transform } from "./transform";
 import { createZoneRuleset } from "./zone-ruleset";
-
-/** Cloudflare's phase for Single Redirects. A zone has one entrypoint ruleset per phase. */
-export const REDIRECT_PHASE = "http_request_dynamic_redirect";
 
 export interface CanonicalRedirectArgs {
   /** Cloudflare zone ID. */
@@ -42,7 +40,7 @@ export class CanonicalRedirect extends pulumi.ComponentResource {
     this.ruleset = createZoneRuleset(
       this,
       `CanonicalRedirect "${name}"`,
-      { phase: REDIRECT_PHASE, purpose: "redirects", description: "Canonical host and extra redirects, managed by launch-ready", rules: args.rules.map(toRulesetRule) },
+      { phase: PHASES.redirect, purpose: "redirects", description: "Canonical host and extra redirects, managed by launch-ready", rules: args.rules.map(toRulesetRule) },
       { zoneId: args.zoneId, zoneName: args.zoneName, protect: args.protect ?? false, transform: args.transform?.ruleset },
     );
     this.registerOutputs({ ruleset: this.ruleset });

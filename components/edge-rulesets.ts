@@ -3,6 +3,7 @@
  * security headers and DDoS overrides, one entrypoint ruleset per phase. No Pulumi here: the
  * components create exactly these, and the policies judge what is declared.
  */
+import { PHASES } from "../domain/cloudflare/phases";
 import { MANAGED_RULESETS, PLAN_LIMITS } from "../domain/cloudflare/zone-plans";
 import { PRIVATE_PURPOSES } from "../stacks/config-schema";
 import { rateLimitGroupKey, type DeclaredEndpoint, type LaunchReadyConfig } from "../stacks/stack-config";
@@ -40,15 +41,6 @@ export interface PlannedRuleset {
   description: string;
   rules: PlannedRule[];
 }
-
-export const PHASES = {
-  cache: "http_request_cache_settings",
-  managedWaf: "http_request_firewall_managed",
-  customWaf: "http_request_firewall_custom",
-  rateLimit: "http_ratelimit",
-  responseHeaders: "http_response_headers_transform",
-  ddos: "ddos_l7",
-} as const;
 
 function slug(text: string): string {
   return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 50);

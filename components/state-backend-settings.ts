@@ -3,7 +3,6 @@
  * policy, the retention rule and the checks on the arguments. Plain functions, shared by the
  * StateBackend component, the bootstrap program and the tests.
  */
-import type { StateBackendArgs } from "./state-backend";
 
 /** Old state versions are how a bad `pulumi up` is rolled back: three months covers a quarter's releases. */
 export const DEFAULT_NONCURRENT_VERSION_DAYS = 90;
@@ -70,13 +69,21 @@ export function noncurrentVersionRules(days: number) {
   ];
 }
 
+/** The arguments of StateBackend that AWS validates (see StateBackendArgs for what each means). */
+export interface StateBackendNames {
+  bucketName: string;
+  region: string;
+  aliasName?: string;
+  noncurrentVersionDays?: number;
+}
+
 export interface StateBackendProblem {
-  arg: "bucketName" | "region" | "aliasName" | "noncurrentVersionDays";
+  arg: keyof StateBackendNames;
   message: string;
 }
 
 /** What AWS would refuse halfway through `pulumi up`, found before anything is created. */
-export function stateBackendProblems(args: StateBackendArgs): StateBackendProblem[] {
+export function stateBackendProblems(args: StateBackendNames): StateBackendProblem[] {
   const problems: StateBackendProblem[] = [];
   if (!BUCKET_NAME.test(args.bucketName) || args.bucketName.includes(".."))
     problems.push({ arg: "bucketName", message: `"${args.bucketName}" is not an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit` });

@@ -4,7 +4,7 @@
  * (policies/index.ts) and the offline plan call the same rules, and add only how they report.
  */
 import { MINIMUM_BAR, type BarId } from "../domain/bar/catalog";
-import type { Environment, Waiver } from "../stacks/config-schema";
+import { expiredWaiverMessage, expiredWaivers, levelFor, weighFailure, type Level } from "../domain/bar/weighing";
 import type { LaunchReadyConfig } from "../stacks/stack-config";
 import type { StackFile } from "../stacks/stack-file";
 import type { SecureValueDigests } from "../stacks/stack-secrets";
@@ -87,38 +87,7 @@ export const fail = (message: string, extra: { urn?: string; configPath?: string
 /** A preview may not know a value yet; such a value is never a violation. */
 export const NOT_KNOWN_YET = "not known until the resource is created";
 
-export type Level = "mandatory" | "advisory";
-
-/**
- * How much a failure weighs: production is mandatory; staging too, except what the bar lets it
- * relax; development is advisory, so a dev stack can try things without being blocked.
- */
-export function levelFor(environment: Environment | undefined, relaxedOutsideProduction = false): Level {
-  if (environment === "development") return "advisory";
-  if (environment === "staging" && relaxedOutsideProduction) return "advisory";
-  return "mandatory";
-}
-
-/** A waiver in force on `today` (YYYY-MM-DD): it runs through its expiry day. */
-export function activeWaiver(waivers: readonly Waiver[], id: BarId, today: string): Waiver | undefined {
-  return waivers.find((waiver) => waiver.id === id && waiver.expires >= today);
-}
-
-export function expiredWaivers(waivers: readonly Waiver[], today: string): Waiver[] {
-  return waivers.filter((waiver) => waiver.expires < today);
-}
-
-export function waivedMessage(waiver: Waiver, message: string): string {
-  return `waived until ${waiver.expires} by ${waiver.owner}: ${waiver.reason} (the finding: ${message})`;
-}
-
-export function expiredWaiverMessage(waiver: Waiver): string {
-  return `the waiver for ${waiver.id} (${waiver.owner}: ${waiver.reason}) expired on ${waiver.expires}; meet the bar, or renew the waiver in launch-ready:waivers with a new date and reason`;
-}
-
-export function today(now = new Date()): string {
-  return now.toISOString().slice(0, 10);
-}
+export { activeWaiver, levelFor, today, weighFailure, type Level } from "../domain/bar/weighing";
 
 /** One entry of the plan's `bar` list. */
 export interface BarResult {
@@ -145,17 +114,10 @@ export async function evaluateBar(rules: readonly BarRule[], resources: readonly
     if (rule.checkStack) verdicts.push(...rule.checkStack(resources, judged));
     if (rule.checkStackAsync) verdicts.push(...(await rule.checkStackAsync(resources, judged)));
 
-    const waiver = activeWaiver(config.waivers, rule.id, on);
     const failures = verdicts.filter((v): v is Extract<Verdict, { status: "fail" }> => v.status === "fail");
     for (const failure of failures) {
-      results.push({
-        id: rule.id,
-        status: waiver ? "waived" : "fail",
-        level: waiver ? "advisory" : levelFor(config.environment, failure.relaxedOutsideProduction),
-        resource: failure.urn,
-        message: waiver ? waivedMessage(waiver, failure.message) : failure.message,
-        configPath: failure.configPath,
-      });
+      const weighed = weighFailure(config, rule.id, failure.message, on, failure.relaxedOutsideProduction);
+      results.push({ id: rule.id, status: weighed.waived ? "waived" : "fail", level: weighed.level, resource: failure.urn, message: weighed.message, configPath: failure.configPath });
     }
     if (failures.length === 0) {
       const passed = verdicts.filter((v) => v.status === "pass").length;

@@ -19,7 +19,8 @@ import {
   type StackValidationArgs,
 } from "@pulumi/policy";
 import { MINIMUM_BAR } from "../domain/bar/catalog";
-import { activeWaiver, expiredWaiverMessage, expiredWaivers, levelFor, today, waivedMessage, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "./bar";
+import { expiredWaiverMessage, expiredWaivers, levelFor, today, weighFailure } from "../domain/bar/weighing";
+import type { BarContext, BarRule, DeclaredResource, Verdict } from "./bar";
 import { ACCESS_APPLICATION, ACCESS_POLICY, DNS_RECORD, RULESET, SECRETS_MANAGER_SECRET, SSM_PARAMETER, ZONE_SETTING } from "../domain/resource-types";
 import { BAR_RULES } from "./rules";
 import { stackContext } from "./stack-context";
@@ -54,14 +55,11 @@ function leveled(reportViolation: ReportViolation): (violation: LeveledViolation
 }
 
 function report(rule: BarRule, verdicts: Verdict[], context: BarContext, reportViolation: ReportViolation): void {
-  const waiver = context.config ? activeWaiver(context.config.waivers, rule.id, today()) : undefined;
+  const stack = { environment: context.config?.environment, waivers: context.config?.waivers ?? [] };
   for (const verdict of verdicts) {
     if (verdict.status !== "fail") continue;
-    leveled(reportViolation)({
-      message: waiver ? waivedMessage(waiver, verdict.message) : verdict.message,
-      urn: verdict.urn,
-      enforcementLevel: waiver ? "advisory" : levelFor(context.config?.environment, verdict.relaxedOutsideProduction),
-    });
+    const weighed = weighFailure(stack, rule.id, verdict.message, today(), verdict.relaxedOutsideProduction);
+    leveled(reportViolation)({ message: weighed.message, urn: verdict.urn, enforcementLevel: weighed.level });
   }
 }
 

@@ -7,11 +7,13 @@ import { z } from "zod";
 import { CLOUDFLARE_PLANS } from "../domain/cloudflare/zone-plans";
 import { MAIL_PROVIDERS } from "../domain/mail/providers";
 import { classifyTarget, toAsciiHostname } from "../domain/hostnames";
+import { FRAME_OPTIONS, HSTS_MIN_MAX_AGE, STRICT_REFERRER_POLICIES } from "../domain/http-security";
 
 export const CONFIG_NAMESPACE = "launch-ready";
 
-export const ENVIRONMENTS = ["development", "staging", "production"] as const;
-export type Environment = (typeof ENVIRONMENTS)[number];
+import { ENVIRONMENTS, type Environment } from "../domain/bar/weighing";
+
+export { ENVIRONMENTS, type Environment };
 
 export const HOST_PURPOSES = ["web", "api", "admin", "docs", "status", "mail", "other"] as const;
 export type HostPurpose = (typeof HOST_PURPOSES)[number];
@@ -103,7 +105,7 @@ export const redirectSchema = z.strictObject({
 
 export const hstsSchema = z.strictObject({
   enabled: z.boolean().default(true),
-  maxAge: z.number().int().min(0).default(31536000).meta({ description: "Seconds browsers remember HTTPS-only. @default 31536000 (1 year, TLS-HSTS)" }),
+  maxAge: z.number().int().min(0).default(HSTS_MIN_MAX_AGE).meta({ description: "Seconds browsers remember HTTPS-only. @default 31536000 (1 year, TLS-HSTS)" }),
   includeSubdomains: z.boolean().default(true),
   preload: z.boolean().default(false),
   nosniff: z.boolean().default(true).meta({ description: "Also send X-Content-Type-Options: nosniff. @default true" }),
@@ -203,8 +205,8 @@ export const edgeSchema = z.strictObject({
     .meta({ description: "Origins each API host answers (EDGE-CORS); the app enforces them, live verification checks them." }),
   headers: z
     .strictObject({
-      frameOptions: z.enum(["DENY", "SAMEORIGIN"]).default("DENY"),
-      referrerPolicy: z.enum(["strict-origin-when-cross-origin", "strict-origin", "same-origin", "no-referrer"]).default("strict-origin-when-cross-origin"),
+      frameOptions: z.enum(FRAME_OPTIONS).default("DENY"),
+      referrerPolicy: z.enum(STRICT_REFERRER_POLICIES).default("strict-origin-when-cross-origin"),
       hosts: z.array(hostName).optional().meta({ description: "Only these declared hosts get the headers. @default every proxied host" }),
     })
     .prefault({})

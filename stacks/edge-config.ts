@@ -3,10 +3,10 @@
  * edge components create, refused here when the plan cannot hold it.
  */
 import { problem, type ConfigProblem, type PathSegment } from "./config-problems";
-import { MAX_EXPRESSION_LENGTH, PLAN_LIMITS, type CloudflarePlan } from "../domain/cloudflare/zone-plans";
+import { MAX_EXPRESSION_LENGTH, PLAN_LIMITS, rateLimitProblems, type CloudflarePlan } from "../domain/cloudflare/zone-plans";
 import { PRIVATE_PURPOSES, type EdgeFields, type EndpointKind } from "./config-schema";
 import { resolveHostInZone } from "../domain/hostnames";
-import type { DeclaredHost } from "./stack-config";
+import type { DeclaredHost } from "./declared-host";
 
 export interface DeclaredEndpoint {
   index: number;
@@ -72,19 +72,18 @@ export function resolveEdge(fields: EdgeFields, zone: string, plan: CloudflarePl
   fields.endpoints.forEach((endpoint, index) => {
     const at = (...rest: PathSegment[]) => ["edge", "endpoints", index, ...rest];
     const host = proxiedHost(endpoint.host, zone, hostByFqdn, at("host"), "rate limit them", problems);
-    if (endpoint.period > limits.rateLimit.maxPeriod) {
-      problems.push(problem(at("period"), `is ${endpoint.period} s; the ${plan} plan counts over at most ${limits.rateLimit.maxPeriod} s`));
-    }
+    const periodProblem = rateLimitProblems.period(endpoint.period, plan);
+    if (periodProblem) problems.push(problem(at("period"), `is ${endpoint.period} s; ${periodProblem}`));
     const timeout = endpoint.timeout ?? Math.min(endpoint.period, limits.rateLimit.maxTimeout);
-    if (timeout > limits.rateLimit.maxTimeout) {
-      problems.push(problem(at("timeout"), `is ${timeout} s; the ${plan} plan mitigates for at most ${limits.rateLimit.maxTimeout} s`));
-    }
+    const timeoutProblem = rateLimitProblems.timeout(timeout, plan);
+    if (timeoutProblem) problems.push(problem(at("timeout"), `is ${timeout} s; ${timeoutProblem}`));
     if (host) endpoints.push({ index, kind: endpoint.kind, host: host.fqdn, path: endpoint.path, requests: endpoint.requests, period: endpoint.period, timeout, action: endpoint.action });
   });
   const groups = new Set(endpoints.map(rateLimitGroupKey));
-  if (groups.size > limits.rateLimit.rules) {
+  const rulesProblem = rateLimitProblems.rules(groups.size, plan);
+  if (rulesProblem) {
     problems.push(
-      problem(["edge", "endpoints"], `needs ${groups.size} rate-limit rules (one per distinct limit: ${[...groups].join("; ")}), but the ${plan} plan allows ${limits.rateLimit.rules}; give endpoints the same requests, period, timeout and action so they share a rule, or move the zone to a larger plan`),
+      problem(["edge", "endpoints"], `needs ${groups.size} rate-limit rules (one per distinct limit: ${[...groups].join("; ")}), but ${rulesProblem}; give endpoints the same requests, period, timeout and action so they share a rule, or move the zone to a larger plan`),
     );
   }
 

@@ -3,12 +3,12 @@
  * with their merged SPF, inbound MX, DMARC and parked names, refused here when receivers would fail it.
  */
 import { parseDkimKey } from "../domain/mail/dkim";
-import { includeLookupCost, MAIL_PROVIDER_PRESETS, type MailProvider } from "../domain/mail/providers";
+import { MAIL_PROVIDER_PRESETS, offlineSpfLookups, type MailProvider } from "../domain/mail/providers";
 import { MAX_DNS_LOOKUPS } from "../domain/mail/spf";
 import { problem, type ConfigProblem, type PathSegment } from "./config-problems";
 import type { EmailFields } from "./config-schema";
 import { classifyTarget, resolveHostInZone } from "../domain/hostnames";
-import type { DeclaredHost } from "./stack-config";
+import type { DeclaredHost } from "./declared-host";
 
 export interface SendingName {
   /** Fully qualified sending name (the apex or a subdomain such as send.example.com). */
@@ -86,7 +86,7 @@ export function resolveEmail(fields: EmailFields, zone: string, hostByFqdn: Map<
     byDomain.set(name.value, sending);
   });
   for (const sending of byDomain.values()) {
-    sending.lookups = sending.includes.reduce((total, include) => total + includeLookupCost(include).lookups, 0);
+    sending.lookups = offlineSpfLookups(sending.includes.map((include) => ({ name: "include", value: include })));
     if (sending.lookups > MAX_DNS_LOOKUPS) {
       problems.push(problem(["email", "senders"], `the SPF record of ${sending.domain} needs ${sending.lookups} DNS lookups (${sending.includes.join(", ")}); SPF allows ${MAX_DNS_LOOKUPS} (RFC 7208 4.6.4), so receivers would fail it: drop a sender or move one to its own subdomain`));
     }

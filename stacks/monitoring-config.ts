@@ -8,7 +8,7 @@ import { PLAN_LIMITS, type CloudflarePlan } from "../domain/cloudflare/zone-plan
 import type { MonitorKind, MonitoringFields } from "./config-schema";
 import type { DeclaredEndpoint } from "./edge-config";
 import type { SecretsConfig } from "./secrets-config";
-import type { DeclaredHost } from "./stack-config";
+import type { DeclaredHost } from "./declared-host";
 
 export interface DeclaredMonitor {
   /** Stable identity from what it watches (`api-health-api.example.com-health`); names its resources. */

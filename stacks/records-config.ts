@@ -4,6 +4,7 @@
  * the hosts and the mail config, which own the records this key must not duplicate.
  */
 import { recordTtlProblem, type CloudflarePlan } from "../domain/cloudflare/zone-plans";
+import { isDmarcRecord } from "../domain/mail/dmarc";
 import { formatConfigPath, problem, type ConfigProblem, type PathSegment } from "./config-problems";
 import type { ExtraRecordFields } from "./config-schema";
 import { normalizeTargetHost, resolveRecordNameInZone } from "../domain/hostnames";
@@ -63,7 +64,7 @@ function refusal(field: ExtraRecordFields, fqdn: string, context: RecordContext)
   if (field.type === "TXT" && /^v=spf1(\s|$)/i.test(field.content.trim())) {
     return { key: "content", message: "is an SPF record; the kit writes SPF from launch-ready:email.senders (one record per name, MAIL-SPF), so declare the sender there" };
   }
-  if (field.type === "TXT" && /^v=DMARC1/i.test(field.content.trim())) {
+  if (field.type === "TXT" && isDmarcRecord(field.content)) {
     return { key: "content", message: "is a DMARC record; declare it in launch-ready:email.dmarc (MAIL-DMARC)" };
   }
   if (field.type === "MX" && fqdn === context.zone) return { key: "name", message: "is the apex; its MX comes from launch-ready:email.inbound (or a null MX when nobody receives mail)" };

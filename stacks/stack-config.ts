@@ -11,6 +11,7 @@ import { resolveMonitoring, type MonitoringConfig } from "./monitoring-config";
 import { resolvePerformance, type PerformanceConfig } from "./performance-config";
 import { resolveEnv, resolveSecrets, type DeclaredEnvVar, type SecretsConfig } from "./secrets-config";
 import { resolveRecords, type DeclaredRecord } from "./records-config";
+import type { DeclaredHost } from "./declared-host";
 import { classifyTarget, resolveHostInZone, toAsciiZoneName, type RecordTarget } from "../domain/hostnames";
 import { BAR_IDS, isBarId } from "../domain/bar/catalog";
 import {
@@ -18,7 +19,6 @@ import {
   PROXIED_BY_DEFAULT,
   stackConfigSchema,
   type Environment,
-  type HostPurpose,
   type HandoverFields,
   type StackConfigFields,
   type TlsSettings,
@@ -33,21 +33,7 @@ export type { DeclaredEnvVar, DeclaredSecret, SecretsConfig } from "./secrets-co
 export type { DeclaredMonitor, MonitoringConfig } from "./monitoring-config";
 export type { BudgetedEndpoint, PerformanceConfig } from "./performance-config";
 export type { DeclaredRecord } from "./records-config";
-
-export interface DeclaredHost {
-  /** Position in `launch-ready:hosts`, for error messages only; never used to name resources. */
-  index: number;
-  /** The name as written in the stack file. */
-  name: string;
-  /** Fully qualified, lower-case ASCII (punycode) name: what Cloudflare stores and returns. */
-  fqdn: string;
-  purpose: HostPurpose;
-  proxied: boolean;
-  /** Seconds; 1 means Cloudflare's automatic TTL (always the case for proxied records). */
-  ttl: number;
-  records: RecordTarget[];
-  comment?: string;
-}
+export type { DeclaredHost } from "./declared-host";
 
 export interface DeclaredRedirect {
   index: number;

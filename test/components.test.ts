@@ -1,8 +1,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, test } from "vitest";
-import { CanonicalRedirect, REDIRECT_PHASE } from "../components/canonical-redirect";
+import { CanonicalRedirect } from "../components/canonical-redirect";
 import { DnsRecords } from "../components/dns-records";
-import { PHASES, planEdgeRulesets } from "../components/edge-rulesets";
+import { PHASES } from "../domain/cloudflare/phases";
+import { planEdgeRulesets } from "../components/edge-rulesets";
 import { EdgeCache, EdgeFirewall, SecurityHeaders } from "../components/edge-protection";
 import { allOf, hostIn, pathIs, quote } from "../domain/cloudflare/rule-expressions";
 import { LaunchReadySite } from "../components/site";
@@ -94,7 +95,7 @@ describe("CanonicalRedirect", () => {
     const rulesets = ofType(resources, "cloudflare:index/ruleset:Ruleset");
     expect(rulesets).toHaveLength(1);
     const { inputs } = rulesets[0];
-    expect(inputs).toMatchObject({ zoneId: ZONE_ID, kind: "zone", phase: REDIRECT_PHASE });
+    expect(inputs).toMatchObject({ zoneId: ZONE_ID, kind: "zone", phase: PHASES.redirect });
     const rules = inputs.rules as any[];
     expect(rules.map((r) => r.ref)).toEqual(["redirect-www-example-com-pricing-2025", "canonical-host"]);
     expect(rules[1]).toMatchObject({

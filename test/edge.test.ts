@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { PHASES, planCacheRuleset, planEdgeRulesets, planRateLimitRuleset } from "../components/edge-rulesets";
+import { PHASES } from "../domain/cloudflare/phases";
+import { planCacheRuleset, planEdgeRulesets, planRateLimitRuleset } from "../components/edge-rulesets";
 import { hostIs, pathIn, pathStartsWithAny } from "../domain/cloudflare/rule-expressions";
 import type { BarContext, BarRule, DeclaredResource, Verdict } from "../policies/bar";
 import { edgeAdmin } from "../policies/rules/edge-admin";

@@ -1,5 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
+import { HEALTH_CHECK_ALERT_TYPE } from "../../domain/cloudflare/phases";
 import { applyTransform, type Transform } from "../transform";
 import type { UptimeMonitorsArgsBase } from "./uptime-monitors";
 
@@ -12,8 +13,6 @@ export interface CloudflareUptimeMonitorsArgs extends UptimeMonitorsArgsBase {
   transform?: { healthCheck?: Transform<cloudflare.HealthcheckArgs>; notificationPolicy?: Transform<cloudflare.NotificationPolicyArgs> };
 }
 
-/** The notification Cloudflare sends when a standalone health check changes state (Pro plan and above). */
-export const HEALTH_CHECK_ALERT_TYPE = "health_check_status_notification";
 /**
  * The status filter Cloudflare documents for it ("Unhealthy", in its Terraform example). A
  * recovery notice would need "Healthy", which its docs do not state; a filter value the API

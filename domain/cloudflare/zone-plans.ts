@@ -129,9 +129,38 @@ export const MAX_EXPRESSION_LENGTH = 4096;
 /** Cloudflare's upper bound for a DNS record TTL, in seconds, on every plan. */
 export const MAXIMUM_RECORD_TTL = 86400;
 
-/** Why a DNS-only record's TTL is refused on a plan, or undefined when Cloudflare takes it (1 is automatic). */
-export function recordTtlProblem(ttl: number, plan: CloudflarePlan): string | undefined {
+/** Whether Cloudflare takes this TTL for a DNS-only record on the plan (1 is automatic). */
+export function isRecordTtlAllowed(ttl: unknown, plan: CloudflarePlan): boolean {
   const minimum = PLAN_LIMITS[plan].minimumRecordTtl;
-  if (ttl === 1 || (ttl >= minimum && ttl <= MAXIMUM_RECORD_TTL)) return undefined;
-  return `is ${ttl}; on the ${plan} plan a TTL is ${minimum} to ${MAXIMUM_RECORD_TTL} seconds, or 1 for automatic`;
+  return ttl === 1 || (typeof ttl === "number" && Number.isInteger(ttl) && ttl >= minimum && ttl <= MAXIMUM_RECORD_TTL);
 }
+
+/** The TTLs a plan takes, as a clause for messages. */
+export function recordTtlRange(plan: CloudflarePlan): string {
+  return `on the ${plan} plan a TTL is ${PLAN_LIMITS[plan].minimumRecordTtl} to ${MAXIMUM_RECORD_TTL} seconds, or 1 for automatic`;
+}
+
+/** Why a DNS-only record's TTL is refused on a plan ("is 30; ..."), or undefined when Cloudflare takes it. */
+export function recordTtlProblem(ttl: unknown, plan: CloudflarePlan): string | undefined {
+  return isRecordTtlAllowed(ttl, plan) ? undefined : `is ${String(ttl)}; ${recordTtlRange(plan)}`;
+}
+
+/**
+ * What a plan's rate limiting cannot hold, each as the clause that follows the offending value
+ * ("is 60 s; <clause>"), or undefined. The stack file is refused with these when read, and the
+ * bar judges declared rulesets with the same ones, so the two can never disagree.
+ */
+export const rateLimitProblems = {
+  period(period: number, plan: CloudflarePlan): string | undefined {
+    const max = PLAN_LIMITS[plan].rateLimit.maxPeriod;
+    return period > max ? `the ${plan} plan counts over at most ${max} s` : undefined;
+  },
+  timeout(timeout: number, plan: CloudflarePlan): string | undefined {
+    const max = PLAN_LIMITS[plan].rateLimit.maxTimeout;
+    return timeout > max ? `the ${plan} plan mitigates for at most ${max} s` : undefined;
+  },
+  rules(count: number, plan: CloudflarePlan): string | undefined {
+    const max = PLAN_LIMITS[plan].rateLimit.rules;
+    return count > max ? `the ${plan} plan allows ${max}` : undefined;
+  },
+};

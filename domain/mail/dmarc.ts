@@ -36,6 +36,11 @@ function reportAddress(uri: string): string | undefined {
   return match?.[1];
 }
 
+/** Whether a TXT record is meant as a DMARC record at all (its version tag), valid or not. */
+export function isDmarcRecord(txt: string): boolean {
+  return /^v\s*=\s*DMARC1\b/i.test(txt.trim());
+}
+
 export function parseDmarc(txt: string): DmarcParse {
   const errors: string[] = [];
   const warnings: string[] = [];

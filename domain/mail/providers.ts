@@ -7,6 +7,7 @@
  * record read on 2026-11-25. Where a cost is not written here, the offline count takes 1 and says
  * it is a floor; live verification (`npm run verify`, planned) counts the real record.
  */
+import { LOOKUP_TERMS } from "./spf";
 export const MAIL_PROVIDERS = ["google-workspace", "microsoft-365", "amazon-ses", "postmark", "sendgrid", "resend", "mailgun", "zoho", "custom"] as const;
 export type MailProvider = (typeof MAIL_PROVIDERS)[number];
 
@@ -108,4 +109,17 @@ export const MAIL_PROVIDER_PRESETS: Record<MailProvider, MailProviderPreset> = {
 export function includeLookupCost(include: string): { lookups: number; known: boolean } {
   const preset = Object.values(MAIL_PROVIDER_PRESETS).find((p) => p.spfInclude === include.toLowerCase() && p.spfLookups !== undefined);
   return preset ? { lookups: preset.spfLookups!, known: true } : { lookups: 1, known: false };
+}
+
+/**
+ * The DNS lookups an SPF record's terms cost, counted offline (RFC 7208 4.6.4): each include at
+ * its provider's documented cost, every other lookup term (a, mx, ptr, exists, redirect) one.
+ * Config checks and the bar both count with this, so a record the file reader accepts is one
+ * the rule passes.
+ */
+export function offlineSpfLookups(terms: readonly { name: string; value?: string }[]): number {
+  return terms.reduce((total, term) => {
+    if (term.name === "include") return total + includeLookupCost(term.value ?? "").lookups;
+    return LOOKUP_TERMS.has(term.name) ? total + 1 : total;
+  }, 0);
 }

@@ -6,6 +6,7 @@
  */
 import type { BarId } from "../../domain/bar/catalog";
 import { isCloudflareAddress } from "../../domain/cloudflare/edge-ips";
+import { HSTS_MIN_MAX_AGE, isFrameOption, isStrictReferrerPolicy } from "../../domain/http-security";
 import type { DeclaredHost } from "../../stacks/stack-config";
 
 export type LiveStatus = "pass" | "fail" | "warn" | "skip";
@@ -154,11 +155,6 @@ export function judgeCanonicalRedirect(start: string, hops: readonly HttpHop[], 
   return check("DNS-CANONICAL", target, "pass", `→ ${last.status} ${arrived}`);
 }
 
-/** The HSTS max-age the bar wants in production: one year. */
-export const HSTS_MIN_MAX_AGE = 31_536_000;
-
-const STRICT_REFERRER_POLICIES = new Set(["strict-origin-when-cross-origin", "strict-origin", "same-origin", "no-referrer"]);
-
 /**
  * TLS-HSTS and EDGE-HEADERS on the canonical host's HTML answer. `relaxHstsMaxAge` lets staging
  * keep a shorter max-age (the bar allows it there): a short one is then a warning.
@@ -187,9 +183,9 @@ export function judgeSecurityHeaders(url: string, headers: Readonly<Record<strin
   if (header("x-content-type-options")?.toLowerCase() !== "nosniff") missing.push("X-Content-Type-Options: nosniff");
   const frameOptions = header("x-frame-options")?.toUpperCase();
   const frameAncestors = /frame-ancestors/i.test(header("content-security-policy") ?? "");
-  if (frameOptions !== "DENY" && frameOptions !== "SAMEORIGIN" && !frameAncestors) missing.push("X-Frame-Options (or CSP frame-ancestors)");
+  if (!(frameOptions && isFrameOption(frameOptions)) && !frameAncestors) missing.push("X-Frame-Options (or CSP frame-ancestors)");
   const referrer = header("referrer-policy")?.toLowerCase().split(",").pop()?.trim();
-  if (!referrer || !STRICT_REFERRER_POLICIES.has(referrer)) missing.push("Referrer-Policy strict-origin-when-cross-origin or stricter");
+  if (!referrer || !isStrictReferrerPolicy(referrer)) missing.push("Referrer-Policy strict-origin-when-cross-origin or stricter");
   checks.push(missing.length === 0 ? check("EDGE-HEADERS", url, "pass", "nosniff, frame protection and a strict Referrer-Policy") : check("EDGE-HEADERS", url, "fail", `missing: ${missing.join("; ")}`));
   return checks;
 }

@@ -4,7 +4,7 @@
  * and the policies use, against the records the stack declares today.
  */
 import { parseDkimKey } from "../../domain/mail/dkim";
-import { parseDmarc } from "../../domain/mail/dmarc";
+import { isDmarcRecord, parseDmarc } from "../../domain/mail/dmarc";
 import { planMailRecords } from "../../components/mail-auth/mail-records";
 import { countSpfLookups, isSpfRecord, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, type SpfResolver } from "../../domain/mail/spf";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
@@ -64,7 +64,7 @@ export async function judgeMail(config: LaunchReadyConfig, day: string, view: Ma
   for (const record of planned.filter((r) => r.name.startsWith("_dmarc."))) {
     const domain = record.name.slice("_dmarc.".length);
     const id = parked.has(domain) && !(domain === config.zone.domain && config.email.dmarc) ? "MAIL-PARKED" : "MAIL-DMARC";
-    const published = (await view.txt(record.name)).filter((txt) => /^v=DMARC1/i.test(txt.trim()));
+    const published = (await view.txt(record.name)).filter((txt) => isDmarcRecord(txt));
     if (published.length !== 1) {
       checks.push({ id, target: record.name, status: "fail", detail: published.length === 0 ? "publishes no DMARC record" : `publishes ${published.length} DMARC records; receivers ignore them all` });
       continue;

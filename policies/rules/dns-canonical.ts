@@ -1,3 +1,4 @@
+import { PHASES } from "../../domain/cloudflare/phases";
 import { quote, urlWithRequestPath } from "../../domain/cloudflare/rule-expressions";
 import { fail, notApplicable, pass, type BarRule, type DeclaredResource } from "../bar";
 import { DNS_RECORD, RULESET } from "../../domain/resource-types";
@@ -33,7 +34,7 @@ export const dnsCanonical: BarRule = {
       return [fail(`${alternate} is DNS-only, so Cloudflare never sees its requests to redirect them; remove proxied: false from it`, { urn: records[0].urn, configPath: "launch-ready:hosts" })];
     }
     const rules = resources
-      .filter((r): r is DeclaredResource => r.type === RULESET && r.props.phase === "http_request_dynamic_redirect")
+      .filter((r): r is DeclaredResource => r.type === RULESET && r.props.phase === PHASES.redirect)
       .flatMap((ruleset) => ((ruleset.props.rules as RedirectRule[] | undefined) ?? []).map((rule) => ({ rule, urn: ruleset.urn })));
     const target = urlWithRequestPath(`https://${canonical.fqdn}`);
     const found = rules.find(({ rule }) => rule.action === "redirect" && rule.expression !== undefined && matchesHost(rule.expression, alternate));

@@ -1,4 +1,4 @@
-import { MAXIMUM_RECORD_TTL, PLAN_LIMITS } from "../../domain/cloudflare/zone-plans";
+import { isRecordTtlAllowed, recordTtlRange } from "../../domain/cloudflare/zone-plans";
 import { isPublicAddress } from "../../domain/hostnames";
 import { declaredHost, fail, notApplicable, NOT_KNOWN_YET, pass, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "../bar";
 import { DNS_RECORD } from "../../domain/resource-types";
@@ -24,10 +24,8 @@ export const dnsSane: BarRule = {
       });
     }
     if (ttl === undefined) return notApplicable(`ttl: ${NOT_KNOWN_YET}`, resource.urn);
-    const minimum = PLAN_LIMITS[context.config?.zone.plan ?? "free"].minimumRecordTtl;
-    if (ttl !== 1 && (typeof ttl !== "number" || ttl < minimum || ttl > MAXIMUM_RECORD_TTL)) {
-      return fail(`${String(resource.props.name)} has TTL ${String(ttl)}; use 1 (automatic) or ${minimum} to ${MAXIMUM_RECORD_TTL} seconds`, { urn: resource.urn, configPath: hostPath(resource, context, "ttl") });
-    }
+    const plan = context.config?.zone.plan ?? "free";
+    if (!isRecordTtlAllowed(ttl, plan)) return fail(`${String(resource.props.name)} has TTL ${String(ttl)}; ${recordTtlRange(plan)}`, { urn: resource.urn, configPath: hostPath(resource, context, "ttl") });
     return pass(resource.urn);
   },
   checkStack(resources) {

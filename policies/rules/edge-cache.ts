@@ -1,4 +1,4 @@
-import { PHASES } from "../../components/edge-rulesets";
+import { PHASES } from "../../domain/cloudflare/phases";
 import { PRIVATE_PURPOSES } from "../../stacks/config-schema";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";

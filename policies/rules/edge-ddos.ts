@@ -1,4 +1,4 @@
-import { PHASES } from "../../components/edge-rulesets";
+import { PHASES } from "../../domain/cloudflare/phases";
 import { fail, pass, type BarRule, type Verdict } from "../bar";
 import { rulesetsOfPhase } from "./edge-rules";
 

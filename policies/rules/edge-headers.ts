@@ -1,11 +1,12 @@
-import { PHASES } from "../../components/edge-rulesets";
+import { isFrameOption, isStrictReferrerPolicy } from "../../domain/http-security";
+import { PHASES } from "../../domain/cloudflare/phases";
 import { fail, notApplicable, pass, type BarRule } from "../bar";
 import { ruleMatches, rulesetsOfPhase } from "./edge-rules";
 
 const ACCEPTED: Record<string, (value: string) => boolean> = {
   "x-content-type-options": (v) => v.toLowerCase() === "nosniff",
-  "x-frame-options": (v) => ["deny", "sameorigin"].includes(v.toLowerCase()),
-  "referrer-policy": (v) => ["strict-origin-when-cross-origin", "strict-origin", "same-origin", "no-referrer"].includes(v.toLowerCase()),
+  "x-frame-options": isFrameOption,
+  "referrer-policy": isStrictReferrerPolicy,
 };
 
 /**

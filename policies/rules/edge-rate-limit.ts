@@ -1,5 +1,5 @@
-import { PHASES } from "../../components/edge-rulesets";
-import { PLAN_LIMITS } from "../../domain/cloudflare/zone-plans";
+import { PHASES } from "../../domain/cloudflare/phases";
+import { rateLimitProblems } from "../../domain/cloudflare/zone-plans";
 import { ENDPOINT_KINDS } from "../../stacks/config-schema";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import { describeRequest, ruleMatches, rulesetsOfPhase } from "./edge-rules";
@@ -21,11 +21,16 @@ export const edgeRateLimit: BarRule = {
     }
     const declared = rulesetsOfPhase(resources, PHASES.rateLimit);
     const rules = declared.flatMap(({ ruleset, rules }) => rules.filter((rule) => rule.ratelimit).map((rule) => ({ rule, urn: ruleset.urn })));
-    const limits = PLAN_LIMITS[config.zone.plan].rateLimit;
-    if (rules.length > limits.rules) verdicts.push(fail(`${rules.length} rate-limit rules; the ${config.zone.plan} plan allows ${limits.rules}`, { urn: rules[0].urn, configPath: "launch-ready:edge.endpoints" }));
+    const plan = config.zone.plan;
+    const tooMany = rateLimitProblems.rules(rules.length, plan);
+    if (tooMany) verdicts.push(fail(`${rules.length} rate-limit rules; ${tooMany}`, { urn: rules[0].urn, configPath: "launch-ready:edge.endpoints" }));
     for (const { rule, urn } of rules) {
       const period = rule.ratelimit?.period;
-      if (period !== undefined && period > limits.maxPeriod) verdicts.push(fail(`rule ${rule.ref} counts over ${period} s; the ${config.zone.plan} plan allows at most ${limits.maxPeriod} s`, { urn, configPath: "launch-ready:edge.endpoints" }));
+      const periodProblem = period === undefined ? undefined : rateLimitProblems.period(period, plan);
+      if (periodProblem) verdicts.push(fail(`rule ${rule.ref} counts over ${period} s; ${periodProblem}`, { urn, configPath: "launch-ready:edge.endpoints" }));
+      const timeout = rule.ratelimit?.mitigationTimeout;
+      const timeoutProblem = timeout === undefined ? undefined : rateLimitProblems.timeout(timeout, plan);
+      if (timeoutProblem) verdicts.push(fail(`rule ${rule.ref} mitigates for ${timeout} s; ${timeoutProblem}`, { urn, configPath: "launch-ready:edge.endpoints" }));
     }
     for (const endpoint of config.edge.endpoints) {
       const sample = { host: endpoint.host, path: endpoint.path };

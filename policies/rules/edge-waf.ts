@@ -1,4 +1,4 @@
-import { PHASES } from "../../components/edge-rulesets";
+import { PHASES } from "../../domain/cloudflare/phases";
 import { PLAN_LIMITS } from "../../domain/cloudflare/zone-plans";
 import { fail, notApplicable, pass, type BarRule } from "../bar";
 import { rulesetsOfPhase } from "./edge-rules";

@@ -1,4 +1,4 @@
-import { includeLookupCost } from "../../domain/mail/providers";
+import { offlineSpfLookups } from "../../domain/mail/providers";
 import { isSpfRecord, MAX_DNS_LOOKUPS, MAX_SPF_RECORD, parseSpf } from "../../domain/mail/spf";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import { DNS_RECORD } from "../../domain/resource-types";
@@ -36,10 +36,7 @@ export const mailSpf: BarRule = {
       else if (!record.all && !record.redirect) verdicts.push(fail(`${name}: the SPF record has no all mechanism, so unlisted senders are neutral; end it with -all or ~all`, { urn, configPath: "launch-ready:email.senders" }));
       if (record.terms.some((t) => t.name === "ptr")) verdicts.push(fail(`${name}: ptr is deprecated (RFC 7208 5.5); list addresses or includes instead`, { urn, configPath: "launch-ready:email.senders" }));
       if (content.length >= MAX_SPF_RECORD) verdicts.push(fail(`${name}: the SPF record is ${content.length} bytes; keep it under ${MAX_SPF_RECORD}`, { urn, configPath: "launch-ready:email.senders" }));
-      const lookups = record.terms.reduce((total, term) => {
-        if (term.name === "include") return total + includeLookupCost(term.value ?? "").lookups;
-        return ["a", "mx", "ptr", "exists", "redirect"].includes(term.name) ? total + 1 : total;
-      }, 0);
+      const lookups = offlineSpfLookups(record.terms);
       if (lookups > MAX_DNS_LOOKUPS) verdicts.push(fail(`${name}: the SPF record needs ${lookups} DNS lookups; receivers stop at ${MAX_DNS_LOOKUPS} (RFC 7208 4.6.4)`, { urn, configPath: "launch-ready:email.senders" }));
     }
     if (byName.size === 0 && verdicts.length === 0) return [notApplicable("the stack publishes no SPF record and declares no sender")];

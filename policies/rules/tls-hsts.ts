@@ -1,7 +1,5 @@
+import { HSTS_MIN_MAX_AGE } from "../../domain/http-security";
 import { zoneSettingRule } from "./zone-setting-rule";
-
-/** One year: internet.nl's bar, and what HSTS preload lists require. */
-export const HSTS_MIN_MAX_AGE = 31536000;
 
 /**
  * TLS-HSTS: browsers remember HTTPS-only for the zone and its subdomains. The one-year max-age is

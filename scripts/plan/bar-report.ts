@@ -7,8 +7,15 @@ import { readFileSync } from "node:fs";
 import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { BarResult } from "../../policies/bar";
 import { MINIMUM_BAR, type BarId } from "../../domain/bar/catalog";
-import type { PlanReport } from "./plan-report";
 import { escapeCell } from "../cli/markdown";
+
+/** What the bar's renderings need of a plan report (PlanReport has it). */
+export interface JudgedStack {
+  stack: string;
+  environment: string;
+  bar: BarResult[];
+  summary: { zone: string; resources: number; components: number; protected: number };
+}
 
 const STATUS_MARK: Record<BarResult["status"], string> = { pass: "pass", fail: "FAIL", waived: "waived", "not-applicable": "n/a" };
 
@@ -39,7 +46,7 @@ export function renderBarText(bar: readonly BarResult[]): string {
   return `${table.toString()}\n${barSummaryLine(bar)}`;
 }
 
-export function renderMarkdown(report: PlanReport): string {
+export function renderMarkdown(report: JudgedStack): string {
   const c = barCounts(report.bar);
   const verdict = c.mandatoryFail > 0 ? `**${c.mandatoryFail} mandatory failure${c.mandatoryFail === 1 ? "" : "s"}**: \`pulumi up\` should not run` : "**Clears the bar**";
   const lines = [
@@ -89,7 +96,7 @@ function locateConfigPath(text: string, configPath: string): { startLine: number
 
 const SARIF_LEVEL = { mandatory: "error", advisory: "warning" } as const;
 
-export function renderSarif(report: PlanReport, stackFile: { path: string; uri: string }): string {
+export function renderSarif(report: JudgedStack, stackFile: { path: string; uri: string }): string {
   const text = readFileSync(stackFile.path, "utf8");
   const ruleIds = [...new Set(report.bar.map((r) => r.id))];
   const findings = report.bar.filter((r) => r.status === "fail" || r.status === "waived");

@@ -1,0 +1,17 @@
+/**
+ * Cloudflare's ruleset phases the kit writes to, and the alert it subscribes to: the provider's
+ * exact strings, named once for the components that create them and the bar that looks for them.
+ * Each zone has one entrypoint ruleset per phase.
+ */
+export const PHASES = {
+  redirect: "http_request_dynamic_redirect",
+  cache: "http_request_cache_settings",
+  managedWaf: "http_request_firewall_managed",
+  customWaf: "http_request_firewall_custom",
+  rateLimit: "http_ratelimit",
+  responseHeaders: "http_response_headers_transform",
+  ddos: "ddos_l7",
+} as const;
+
+/** The notification Cloudflare sends when a standalone health check changes state (Pro plan and above). */
+export const HEALTH_CHECK_ALERT_TYPE = "health_check_status_notification";

@@ -1,0 +1,22 @@
+/**
+ * A host of the stack as resolved from `launch-ready:hosts`: the shape every other part of the
+ * config (edge, email, monitoring) refers to, kept apart so none of them imports the whole
+ * config reader that imports them.
+ */
+import type { RecordTarget } from "../domain/hostnames";
+import type { HostPurpose } from "./config-schema";
+
+export interface DeclaredHost {
+  /** Position in `launch-ready:hosts`, for error messages only; never used to name resources. */
+  index: number;
+  /** The name as written in the stack file. */
+  name: string;
+  /** Fully qualified, lower-case ASCII (punycode) name: what Cloudflare stores and returns. */
+  fqdn: string;
+  purpose: HostPurpose;
+  proxied: boolean;
+  /** Seconds; 1 means Cloudflare's automatic TTL (always the case for proxied records). */
+  ttl: number;
+  records: RecordTarget[];
+  comment?: string;
+}
