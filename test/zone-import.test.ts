@@ -1,21 +1,51 @@
-import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, type PathLike } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { beforeAll, describe, expect, test } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { parseDmarc } from "../domain/mail/dmarc";
 import { parseSpf } from "../domain/mail/spf";
+import { importZone as importZoneVerb } from "../scripts/commands/import-zone";
 import { planStack } from "../scripts/plan/plan-stack";
 import type { PlanReport } from "../scripts/plan/plan-report";
+import type { ImportOptions, ZoneImport } from "../scripts/zone-import/draft";
 import { buildImportPlan, checkCoverage, checkRecordListMatches, checkRecordListZone, readRecordIds, type PlannedResource } from "../scripts/zone-import/zone-coverage";
-import { importZone, readZone, ZoneImportError, type ImportOptions, type ZoneImport } from "../scripts/zone-import/zone-import";
+import { readZone, ZoneImportError } from "../scripts/zone-import/zone-file";
+import { mapZone } from "../scripts/zone-import/zone-import";
 import { cloudflareTokenPermissions } from "../stacks/access";
 import { parseStackConfig } from "../stacks/stack-config";
 import { readStackFile } from "../stacks/stack-file";
+import { runEntryFile, runInProcess } from "./helpers";
 
-const ROOT = join(__dirname, "..");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+/**
+ * A rename made to fail, for the all-or-nothing write: every module of the kit this file loads
+ * reads node:fs through this mock, which passes every call through until a test sets `failing`.
+ */
+const renameFault = vi.hoisted(() => ({ failing: undefined as undefined | ((from: string, to: string) => boolean) }));
+vi.mock("node:fs", async (importOriginal) => {
+  const fs = await importOriginal<typeof import("node:fs")>();
+  const renameSync = (from: PathLike, to: PathLike): void => {
+    if (renameFault.failing?.(String(from), String(to))) throw new Error("injected: the disk is full");
+    fs.renameSync(from, to);
+  };
+  return { ...fs, renameSync, default: { ...fs, renameSync } };
+});
+afterEach(() => {
+  renameFault.failing = undefined;
+});
+
+const temporary: string[] = [];
+afterAll(() => {
+  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A temporary directory, removed after the file's tests. */
+function tempDir(prefix = "launch-ready-import-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  temporary.push(dir);
+  return dir;
+}
+
 const FIXTURE = join(__dirname, "fixtures", "example-zone.txt");
 const RECORD_IDS = join(__dirname, "fixtures", "example-zone-records.json");
 const ZONE_ID = "0123456789abcdef0123456789abcdef";
@@ -80,7 +110,7 @@ function zoneText(body: string): string {
 }
 
 function imported(body: string, options: Partial<ImportOptions> = {}): ZoneImport {
-  return importZone(readZone(zoneText(body), "example.org"), { ...OPTIONS, ...options });
+  return mapZone(readZone(zoneText(body), "example.org"), { ...OPTIONS, ...options });
 }
 
 function plannedRecords(report: PlanReport): PlannedResource[] {
@@ -89,7 +119,7 @@ function plannedRecords(report: PlanReport): PlannedResource[] {
 
 /** Plans an import's config offline, as the CLI does before writing. */
 function planImport(result: ZoneImport): Promise<PlanReport> {
-  const dir = mkdtempSync(join(tmpdir(), "launch-ready-zone-"));
+  const dir = tempDir("launch-ready-zone-");
   return planStack({ stack: "imported", path: join(dir, "Pulumi.imported.yaml"), config: result.config, secretKeys: [], secureValues: [], encryption: {} }, OPTIONS.today);
 }
 
@@ -104,8 +134,8 @@ describe("the example zone file", () => {
   let result: ZoneImport;
   let report: PlanReport;
   beforeAll(async () => {
-    result = importZone(readZone(readFileSync(FIXTURE, "utf8"), "example.org"), OPTIONS);
-    const dir = mkdtempSync(join(tmpdir(), "launch-ready-zone-"));
+    result = mapZone(readZone(readFileSync(FIXTURE, "utf8"), "example.org"), OPTIONS);
+    const dir = tempDir("launch-ready-zone-");
     report = await planStack({ stack: "imported", path: join(dir, "Pulumi.imported.yaml"), config: result.config, secretKeys: [], secureValues: [], encryption: {} }, OPTIONS.today);
   });
 
@@ -385,26 +415,21 @@ describe("mapping edge cases", () => {
   });
 });
 
-type CliRun = { code: number | null; stdout: string; stderr: string };
-
-/** Runs the CLI as `npm run import:zone -- ...` does, as a child process. */
-function importCli(...args: string[]): Promise<CliRun> {
-  return importCliWith({}, ...args);
+/** The import:zone verb in this process, as `npm run import:zone -- ...` runs it through its entry file. */
+function importCli(...args: string[]) {
+  return importCliIn(undefined, ...args);
 }
 
-function importCliWith(env: Record<string, string>, ...args: string[]): Promise<CliRun> {
-  return new Promise((resolve) => {
-    execFile(TSX, ["scripts/import-zone.ts", ...args], { cwd: ROOT, encoding: "utf8", env: { ...process.env, FORCE_COLOR: "0", ...env }, maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : null) : 0, stdout, stderr });
-    });
-  });
+/** The verb run from `cwd`, where relative --zone-file and --out paths start. */
+function importCliIn(cwd: string | undefined, ...args: string[]) {
+  return runInProcess(importZoneVerb, args, { failedAs: "import:zone failed", ...(cwd ? { cwd } : {}) });
 }
 
 const REQUIRED = (out: string, zoneFile = FIXTURE) => ["--zone-file", zoneFile, "--domain", "example.org", "--stack", "imported", "--out", out, "--zone-id", ZONE_ID, "--account-id", ACCOUNT_ID];
 
 describe("npm run import:zone", () => {
   test("writes a stack file that plans and an import file with Cloudflare's IDs; refuses to overwrite without --force", async () => {
-    const out = mkdtempSync(join(tmpdir(), "launch-ready-import-"));
+    const out = tempDir();
     const run = await importCli(...REQUIRED(out), "--owner", "ops@example.org", "--record-ids", RECORD_IDS, "--json");
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
@@ -460,7 +485,7 @@ describe("npm run import:zone", () => {
   });
 
   test("an import.json of an earlier run is refused without --record-ids, and removed with --force, saying so", async () => {
-    const out = mkdtempSync(join(tmpdir(), "launch-ready-import-"));
+    const out = tempDir();
     const earlier = '{"nameTable":{},"resources":[]}\n';
     writeFileSync(join(out, "import.json"), earlier);
     const refused = await importCli(...REQUIRED(out), "--owner", "ops@example.org");
@@ -478,26 +503,15 @@ describe("npm run import:zone", () => {
 
   test("a write that fails halfway puts the earlier files back and writes nothing", async () => {
     // Fails the second rename (the new import.json into place), after the stack file was renamed in.
-    const dir = mkdtempSync(join(tmpdir(), "launch-ready-import-"));
-    const inject = join(dir, "fail-import-json-rename.cjs");
-    writeFileSync(
-      inject,
-      `const fs = require("node:fs");
-const rename = fs.renameSync;
-fs.renameSync = function (from, to) {
-  if (String(from).endsWith(".tmp") && String(to).endsWith("import.json")) throw new Error("injected: the disk is full");
-  return rename.apply(this, arguments);
-};
-`,
-    );
-    const env = { NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --require ${inject}`.trim() };
+    const dir = tempDir();
+    renameFault.failing = (from, to) => from.endsWith(".tmp") && to.endsWith("import.json");
     const out = join(dir, "out");
     mkdirSync(out);
     const earlierStack = "# the earlier stack\nconfig: {}\n";
     const earlierImport = '{"nameTable":{},"resources":[]}\n';
     writeFileSync(join(out, "Pulumi.imported.yaml"), earlierStack);
     writeFileSync(join(out, "import.json"), earlierImport);
-    const run = await importCliWith(env, ...REQUIRED(out), "--owner", "ops@example.org", "--record-ids", RECORD_IDS, "--force");
+    const run = await importCli(...REQUIRED(out), "--owner", "ops@example.org", "--record-ids", RECORD_IDS, "--force");
     expect(run.code).toBe(1);
     expect(readdirSync(out).sort()).toEqual(["Pulumi.imported.yaml", "import.json"]);
     expect(readFileSync(join(out, "Pulumi.imported.yaml"), "utf8")).toBe(earlierStack);
@@ -507,14 +521,14 @@ fs.renameSync = function (from, to) {
 
     // Into a directory that did not exist: nothing is left behind, not even the directory.
     const fresh = join(dir, "fresh", "stacks");
-    const again = await importCliWith(env, ...REQUIRED(fresh), "--owner", "ops@example.org", "--record-ids", RECORD_IDS);
+    const again = await importCli(...REQUIRED(fresh), "--owner", "ops@example.org", "--record-ids", RECORD_IDS);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/Nothing was written: injected/);
     expect(existsSync(join(dir, "fresh"))).toBe(false);
   });
 
   test("a record list that is empty or of another zone is refused naming --record-ids, and nothing is written", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "launch-ready-import-"));
+    const dir = tempDir();
     const out = join(dir, "out");
     writeFileSync(join(dir, "empty.json"), '{"result":[],"success":true}');
     writeFileSync(join(dir, "other.json"), JSON.stringify(otherZoneRecords("example.com")));
@@ -529,10 +543,18 @@ fs.renameSync = function (from, to) {
   });
 
   test("without --record-ids it writes only the stack file and says how to fetch the IDs", async () => {
-    const out = mkdtempSync(join(tmpdir(), "launch-ready-import-"));
-    const run = await importCli(...REQUIRED(out), "--owner", "ops@example.org");
+    // Relative --zone-file and --out start where the command is run, and the steps name them from there.
+    const cwd = tempDir();
+    copyFileSync(FIXTURE, join(cwd, "zone.txt"));
+    const run = await importCliIn(cwd, ...REQUIRED("out", "zone.txt"), "--owner", "ops@example.org");
+    expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
+    const out = join(cwd, "out");
+    expect(readdirSync(cwd).sort()).toEqual(["out", "zone.txt"]);
     expect(readdirSync(out)).toEqual(["Pulumi.imported.yaml"]);
+    expect(run.stdout).toContain("Imported zone.txt (example.org) into out/Pulumi.imported.yaml.");
+    expect(run.stdout).toContain("npm run import:zone -- --zone-file zone.txt --domain example.org --stack imported --out out ");
+    expect(run.stdout).toContain("pulumi import --file out/import.json --stack imported");
     expect(run.stdout).toContain("import.json was not written");
     expect(run.stdout).toContain(`https://api.cloudflare.com/client/v4/zones/${ZONE_ID}/dns_records`);
     expect(run.stdout).toMatch(/--record-ids \S+records\.json --force/);
@@ -543,8 +565,8 @@ fs.renameSync = function (from, to) {
   });
 
   test("bad input exits 2 naming the option, and writes nothing", async () => {
-    const out = join(mkdtempSync(join(tmpdir(), "launch-ready-import-")), "out");
-    const wrongDomain = join(mkdtempSync(join(tmpdir(), "launch-ready-zone-")), "other.zone");
+    const out = join(tempDir(), "out");
+    const wrongDomain = join(tempDir("launch-ready-zone-"), "other.zone");
     writeFileSync(wrongDomain, "$ORIGIN example.com.\n@ 300 IN A 203.0.113.5\n");
     const cases: Array<[string[], RegExp]> = [
       [[...REQUIRED(out, join(out, "missing.zone")), "--owner", "ops@example.org"], /--zone-file .*missing\.zone does not exist/],
@@ -566,7 +588,7 @@ fs.renameSync = function (from, to) {
   });
 
   test("a zone the kit cannot plan as it is exits 1, names the problem and writes nothing", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "launch-ready-zone-"));
+    const dir = tempDir("launch-ready-zone-");
     const includes = "abcdefghijk".split("").map((letter) => `include:${letter}.example.net`).join(" ");
     writeFileSync(join(dir, "spf.zone"), `$ORIGIN example.org.\n@ 1 IN A 203.0.113.5\n@ 1 IN TXT "v=spf1 ${includes} ~all"\n`);
     const out = join(dir, "out");
@@ -574,6 +596,30 @@ fs.renameSync = function (from, to) {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/does not plan; nothing was written[\s\S]*needs 11 DNS lookups/);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+describe("scripts/import-zone.ts", () => {
+  test("runs the verb as npm run does: the report on stdout, the files written, and the verb's exit code", async () => {
+    const out = tempDir();
+    const child = await runEntryFile("scripts/import-zone.ts", [...REQUIRED(out), "--owner", "ops@example.org", "--record-ids", RECORD_IDS, "--json"]);
+    expect(child.stderr).toBe("");
+    expect(child.code).toBe(0);
+    const report = JSON.parse(child.stdout);
+    expect(report.files).toEqual({ stack: join(out, "Pulumi.imported.yaml"), importFile: join(out, "import.json"), removed: [] });
+    expect(readdirSync(out).sort()).toEqual(["Pulumi.imported.yaml", "import.json"]);
+    // The same import in this process writes the same stack file and the same import.json.
+    const inProcessOut = tempDir();
+    const inProcess = await importCli(...REQUIRED(inProcessOut), "--owner", "ops@example.org", "--record-ids", RECORD_IDS, "--json");
+    expect(inProcess.code).toBe(0);
+    expect(readStackFile(join(out, "Pulumi.imported.yaml")).config).toEqual(readStackFile(join(inProcessOut, "Pulumi.imported.yaml")).config);
+    expect(readFileSync(join(out, "import.json"), "utf8")).toBe(readFileSync(join(inProcessOut, "import.json"), "utf8"));
+    expect(report.mapped).toEqual(JSON.parse(inProcess.stdout).mapped);
+
+    const usage = await runEntryFile("scripts/import-zone.ts", ["--zone", "example.org"]);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("Unknown option '--zone'");
+    expect(usage.stdout).toBe("");
   });
 });
 

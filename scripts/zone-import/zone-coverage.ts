@@ -10,7 +10,10 @@ import { DNS_RECORD } from "../../domain/resource-types";
 import { domainToASCII } from "node:url";
 import { classifyTarget, normalizeTargetHost } from "../../domain/hostnames";
 import type { PlanReport } from "../plan/plan-report";
-import { importedSpfAll, spfTermText, txtText, zoneFields, ZoneImportError, type RecordFields, type ZoneImport, type ZoneRecord } from "./zone-import";
+import type { ZoneImport } from "./draft";
+import { importedSpfAll, spfTermText } from "./mail";
+import { txtText, zoneFields, type RecordFields } from "./record-fields";
+import { ZoneImportError, type ZoneRecord } from "./zone-file";
 
 export type PlannedResource = PlanReport["resources"][number];
 

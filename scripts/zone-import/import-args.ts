@@ -1,0 +1,18 @@
+/**
+ * What the import:zone command line gives, once checked: what the mapping takes, and where its
+ * input and output are. Its own file because the verb parses it and every later stage (the stack
+ * file, the write, the report) reads it, and none of them should import the verb.
+ */
+import type { ImportOptions } from "./draft";
+
+export interface ImportArgs extends Omit<ImportOptions, "today" | "source"> {
+  /** As given on the command line: reports and the rerun command show it so. */
+  zoneFile: string;
+  stack: string;
+  /** Absolute: resolved against the verb's working directory. */
+  out: string;
+  /** As given on the command line, like zoneFile. */
+  recordIds?: string;
+  force: boolean;
+  json: boolean;
+}

@@ -1,0 +1,255 @@
+/**
+ * Mail: the zone's MX, SPF, DKIM and DMARC records become `launch-ready:email` (inbound, senders,
+ * DKIM keys, dmarc, parked names, spfAll). The kit writes these records' text itself, so this
+ * stage maps meaning, not text, and lists every term or tag it cannot keep; the coverage check
+ * (zone-coverage.ts) compares by the same meaning.
+ */
+import { parseDkimKey } from "../../domain/mail/dkim";
+import { parseDmarc } from "../../domain/mail/dmarc";
+import { MAIL_PROVIDER_PRESETS, MAIL_PROVIDERS } from "../../domain/mail/providers";
+import { isSpfRecord, parseSpf, type SpfMechanism, type SpfTerm } from "../../domain/mail/spf";
+import { DEFAULT_DNS_ONLY_TTL } from "../../stacks/stack-config";
+import { isServiceName, isWildcard } from "./config-names";
+import { LEFT_AS_IS, take, unmap, type Draft, type SenderDraft, type ZoneImport } from "./draft";
+import { zoneFields } from "./record-fields";
+import type { ZoneRecord } from "./zone-file";
+
+/** The ending the kit writes on every sender's SPF record when email.spfAll is not set (config-schema's default). */
+export const KIT_SPF_ALL = "~all";
+
+/** The ending every sender's SPF record gets in the imported stack: email.spfAll, or the kit's default. */
+export function importedSpfAll(imported: Pick<ZoneImport, "config">): "-all" | "~all" {
+  const email = imported.config["launch-ready:email"] as { spfAll?: "-all" | "~all" } | undefined;
+  return email?.spfAll ?? KIT_SPF_ALL;
+}
+
+/** Inbound MX, SPF senders and parked names, then DKIM keys (which join the senders) and DMARC; what they cannot take stays pending. */
+export function mapMail(draft: Draft, pending: ZoneRecord[]): void {
+  const { zone } = draft;
+  const mx = take(pending, (r) => r.type === "MX");
+  const spf = take(pending, (r) => r.type === "TXT" && isSpfRecord(zoneFields(r)!.content!));
+  const apexMx = mx.filter((r) => r.name === zone && zoneFields(r)!.content !== ".");
+  if (apexMx.length > 0) mapInbound(draft, apexMx);
+  const nullMx = mx.filter((r) => zoneFields(r)!.content === ".");
+  const receiving = new Set(mx.filter((r) => zoneFields(r)!.content !== ".").map((r) => r.name));
+  mapSpf(draft, spf, receiving);
+  for (const record of nullMx) {
+    const sends = draft.senders.some((sender) => sender.domain === record.name);
+    // The kit parks the apex by itself when it neither sends nor receives; saying so keeps the file explicit.
+    if (record.name === zone && !sends && !receiving.has(zone) && !draft.parked.includes(zone)) draft.parked.push(zone);
+    if (draft.parked.includes(record.name)) draft.mapped.push({ record, target: { kind: "parked", fqdn: record.name } });
+    else if (record.name === zone) unmap(draft, record, `launch-ready publishes a null MX only at parked names (names that neither send nor receive), and ${zone} ${sends ? "sends" : "receives"} mail; ${LEFT_AS_IS}`);
+    else pending.push(record);
+  }
+  // Subdomain MX records (a sending subdomain's bounce handling, a subdomain's own mail) are plain records.
+  pending.push(...mx.filter((r) => r.name !== zone && zoneFields(r)!.content !== "."));
+  mapDkim(draft, take(pending, (r) => (r.type === "TXT" || r.type === "CNAME") && dkimName(r.name) !== undefined), pending);
+  mapDmarc(draft, take(pending, (r) => r.type === "TXT" && r.name.startsWith("_dmarc.") && /^v=DMARC1/i.test(zoneFields(r)!.content!)));
+}
+
+/** The apex MX set: a provider preset when it is exactly the preset's, otherwise the hosts as listed. */
+function mapInbound(draft: Draft, records: ZoneRecord[]): void {
+  const mx = records.map((record) => ({ host: zoneFields(record)!.content!, priority: zoneFields(record)!.priority! }));
+  const key = (list: Array<{ host: string; priority: number }>) => list.map((entry) => `${entry.priority} ${entry.host}`).sort().join(",");
+  const preset = MAIL_PROVIDERS.find((provider) => {
+    const hosts = MAIL_PROVIDER_PRESETS[provider].inboundMx?.(draft.zone);
+    return hosts !== undefined && key(hosts) === key(mx);
+  });
+  draft.inbound = preset ? { provider: preset } : { provider: "custom", mx };
+  for (const record of records) {
+    draft.mapped.push({ record, target: { kind: "inbound" } });
+    mailTtlNote(draft, record);
+  }
+}
+
+/** The kit writes every mail record with one TTL; a different one in the zone changes. */
+function mailTtlNote(draft: Draft, record: ZoneRecord): void {
+  if (record.ttl !== 1 && record.ttl !== DEFAULT_DNS_ONLY_TTL) draft.result.notes.push({ record, note: `its TTL ${record.ttl} becomes ${DEFAULT_DNS_ONLY_TTL}, the TTL of every mail record the kit writes` });
+}
+
+const SPF_TERM_REASONS: Record<string, string> = {
+  a: "launch-ready:email.senders holds includes and ip4/ip6 addresses; list the addresses this name's A/AAAA records hold as a custom sender's addresses instead",
+  mx: "launch-ready:email.senders holds includes and ip4/ip6 addresses; list the addresses of the MX hosts as a custom sender's addresses instead",
+  ptr: "ptr is deprecated (RFC 7208 5.5) and fails MAIL-SPF; list the senders' addresses instead",
+  exists: "exists: (usually with macros) cannot be written in launch-ready:email.senders",
+  redirect: "a redirect cannot be written in launch-ready:email.senders; declare the senders it names instead",
+  exp: "an explanation string is not kept; receivers use their own text",
+};
+
+/** An SPF mechanism as written, the qualifier only when not "+": how a term not kept is named in `unmapped`. */
+export function spfTermText(term: SpfMechanism): string {
+  return `${term.qualifier === "+" ? "" : term.qualifier}${term.name}${term.value ? `:${term.value}` : ""}${term.cidr ?? ""}`;
+}
+
+/**
+ * SPF records: each include becomes a sender (a preset where the include is a provider's, custom
+ * otherwise), ip4/ip6 terms a custom sender's addresses, `v=spf1 -all` on a name that neither sends
+ * nor receives a parked name. The kit writes one `all` for every name (email.spfAll): the apex's,
+ * or the kit's default `~all` when the apex's record has none; every other ending is listed as not kept.
+ */
+function mapSpf(draft: Draft, records: ZoneRecord[], receiving: ReadonlySet<string>): void {
+  const parsed = records.flatMap((record) => {
+    const spf = parseSpf(zoneFields(record)!.content!);
+    if (!spf.ok) {
+      unmap(draft, record, `the SPF record ${spf.problem}; ${LEFT_AS_IS}`);
+      return [];
+    }
+    return [{ record, spf: spf.record }];
+  });
+  const byName = new Map<string, typeof parsed>();
+  for (const entry of parsed) byName.set(entry.record.name, [...(byName.get(entry.record.name) ?? []), entry]);
+  const sending = [...byName.values()].map((entries) => {
+    for (const extra of entries.slice(1)) unmap(draft, extra.record, "is a second SPF record at its name; receivers fail a name with two (RFC 7208 3.2), so only the first is imported");
+    return entries[0];
+  });
+  const isParking = (entry: (typeof parsed)[number]) => entry.spf.all === "-" && entry.spf.terms.length === 1;
+  // Only the apex's own sending record decides: a subdomain's ending is not the zone's, and a parked
+  // apex's `v=spf1 -all` is the kit's parking record, not how senders' records end.
+  const apex = sending.find((entry) => entry.record.name === draft.zone && !isParking(entry));
+  const apexAll = apex?.spf.all === "-" || apex?.spf.all === "~" ? (`${apex.spf.all}all` as "-all" | "~all") : undefined;
+  draft.spfAll = apexAll;
+  draft.spfAllWhy = apexAll ? `the apex's SPF record ends ${apexAll}` : `the apex has no SPF record ending -all or ~all, so the kit's default ${KIT_SPF_ALL} applies`;
+  for (const entry of sending) {
+    if (isParking(entry)) mapParkedSpf(draft, entry.record, receiving);
+    else mapSenderSpf(draft, entry.record, entry.spf.terms);
+  }
+}
+
+function mapParkedSpf(draft: Draft, record: ZoneRecord, receiving: ReadonlySet<string>): void {
+  if (receiving.has(record.name) || isServiceName(record.name, draft.zone) || isWildcard(record.name)) {
+    const why = receiving.has(record.name) ? "it receives mail (MX)" : "it is not a host name";
+    return unmap(draft, record, `launch-ready publishes v=spf1 -all only at parked names (no mail sent or received), and ${why}; ${LEFT_AS_IS}`);
+  }
+  draft.parked.push(record.name);
+  draft.mapped.push({ record, target: { kind: "parked", fqdn: record.name } });
+  mailTtlNote(draft, record);
+}
+
+function mapSenderSpf(draft: Draft, record: ZoneRecord, terms: SpfTerm[]): void {
+  const domain = record.name;
+  if (isServiceName(domain, draft.zone) || isWildcard(domain)) {
+    return unmap(draft, record, `${domain} cannot be a sending name in launch-ready:email.senders (it takes host names), and launch-ready:records refuses SPF records; ${LEFT_AS_IS}, but anything that includes it keeps working only while it does`);
+  }
+  const senders: SenderDraft[] = [];
+  const addresses: string[] = [];
+  const dropped: Array<{ part: string; reason: string }> = [];
+  for (const term of terms) {
+    if (term.kind === "modifier") {
+      dropped.push({ part: `${term.name}=${term.value}`, reason: SPF_TERM_REASONS[term.name] ?? "an unknown modifier is not kept" });
+    } else if (term.name === "all") {
+      const written = draft.spfAll ?? KIT_SPF_ALL;
+      if (spfTermText(term) !== written) dropped.push({ part: spfTermText(term), reason: `launch-ready:email.spfAll is one ending for every SPF record (-all or ~all, MAIL-SPF) and ${draft.spfAllWhy}; this record will end ${written}` });
+    } else if (term.qualifier !== "+") {
+      dropped.push({ part: spfTermText(term), reason: "only passing (+) includes and addresses can be written in launch-ready:email.senders" });
+    } else if (term.name === "include") {
+      senderFor(draft, domain, term.value!, senders);
+    } else if (term.name === "ip4" || term.name === "ip6") {
+      addresses.push(`${term.value}${term.cidr ?? ""}`);
+    } else {
+      dropped.push({ part: spfTermText(term), reason: SPF_TERM_REASONS[term.name] });
+    }
+  }
+  if (addresses.length > 0) {
+    const custom = senders.find((sender) => sender.provider === "custom") ?? senderFor(draft, domain, undefined, senders);
+    custom.addresses.push(...addresses);
+  }
+  if (senders.length === 0) return unmap(draft, record, `has no include or ip4/ip6 term the kit can write (${dropped.map((d) => d.part).join(", ")}); ${LEFT_AS_IS}`);
+  draft.mapped.push({ record, target: { kind: "senders", senders } });
+  if (!terms.some((term) => term.name === "all")) draft.result.notes.push({ record, note: `has no all term; the kit ends every SPF record with ${draft.spfAll ?? KIT_SPF_ALL}` });
+  for (const { part, reason } of dropped) unmap(draft, record, reason, part);
+  mailTtlNote(draft, record);
+}
+
+/** The sender an include names: the provider whose preset uses it, or a custom sender. */
+function senderFor(draft: Draft, domain: string, include: string | undefined, already: SenderDraft[]): SenderDraft {
+  const provider = include === undefined ? undefined : MAIL_PROVIDERS.find((p) => MAIL_PROVIDER_PRESETS[p].spfInclude === include.toLowerCase());
+  const sender: SenderDraft = provider ? { provider, domain, addresses: [], dkim: [] } : { provider: "custom", domain, ...(include ? { include } : {}), addresses: [], dkim: [] };
+  const same = already.find((s) => s.provider === sender.provider && s.include === sender.include);
+  if (same) return same;
+  already.push(sender);
+  draft.senders.push(sender);
+  return sender;
+}
+
+function dkimName(fqdn: string): { selector: string; domain: string } | undefined {
+  const [, selector, domain] = /^(.+?)\._domainkey\.(.+)$/.exec(fqdn) ?? [];
+  return selector === undefined ? undefined : { selector, domain };
+}
+
+/** DKIM keys join their sender; a key with no sender of its kind at its name stays a plain record. */
+function mapDkim(draft: Draft, records: ZoneRecord[], pending: ZoneRecord[]): void {
+  for (const record of records) {
+    const { selector, domain } = dkimName(record.name)!;
+    const value = zoneFields(record)!.content!;
+    const kind = record.type === "CNAME" ? "cname" : "txt";
+    const usable = kind === "cname" || parseDkimKey(value).errors.length === 0;
+    const candidates = draft.senders.filter((s) => s.domain === domain && MAIL_PROVIDER_PRESETS[s.provider].dkim === kind);
+    // A key that names its provider belongs to that provider's sender only.
+    const named = MAIL_PROVIDERS.find((provider) => MAIL_PROVIDER_PRESETS[provider].dkimHint?.test(`${selector} ${value}`));
+    const sender = named ? candidates.find((s) => s.provider === named) : (candidates.find((s) => s.provider !== "custom") ?? candidates[0]);
+    if (!usable || !sender || !/^[a-z0-9][a-z0-9._-]*$/i.test(selector)) {
+      pending.push(record);
+      continue;
+    }
+    sender.dkim.push({ selector, value });
+    draft.mapped.push({ record, target: { kind: "dkim", sender, selector } });
+    mailTtlNote(draft, record);
+  }
+}
+
+const DMARC_TAG_REASONS: Record<string, string> = {
+  pct: "RFC 9989 removes pct and receivers ignore it (the kit writes none, the same as pct=100)",
+  ri: "RFC 9989 removes ri; receivers send aggregate reports daily",
+  rf: "RFC 9989 removes rf; failure reports use the only format there is",
+  fo: "launch-ready:email.dmarc has no fo; receivers use fo=0 (report when both SPF and DKIM fail)",
+  np: "launch-ready:email.dmarc has no np; names that do not exist follow sp (or p)",
+  psd: "launch-ready:email.dmarc has no psd; it is for public suffix operators",
+  t: "launch-ready:email.dmarc has no t (testing mode); use ramp to tighten the policy on dates",
+};
+
+const DMARC_KEPT_TAGS = new Set(["v", "p", "sp", "rua", "ruf", "adkim", "aspf"]);
+
+/** The apex's DMARC record becomes email.dmarc; a parked name's `p=reject` is the kit's own; others stay. */
+function mapDmarc(draft: Draft, records: ZoneRecord[]): void {
+  for (const record of records) {
+    const owner = record.name.slice("_dmarc.".length);
+    const parsed = parseDmarc(zoneFields(record)!.content!);
+    if (!parsed.record) {
+      unmap(draft, record, `the DMARC record is invalid (${parsed.errors.join("; ")}); ${LEFT_AS_IS}`);
+      continue;
+    }
+    const dmarc = parsed.record;
+    const dropped = Object.entries(dmarc.tags)
+      .filter(([tag]) => !DMARC_KEPT_TAGS.has(tag))
+      .map(([tag, value]) => ({ part: `${tag}=${value}`, reason: DMARC_TAG_REASONS[tag] ?? `launch-ready:email.dmarc has no ${tag}` }));
+    for (const tag of ["rua", "ruf"]) {
+      if (dmarc.tags[tag]?.includes("!")) dropped.push({ part: `${tag}=${dmarc.tags[tag]}`, reason: "report size limits (!10m) are not kept; receivers send reports of any size" });
+    }
+    if (owner === draft.zone && dmarc.rua.length > 0) {
+      draft.dmarc = {
+        policy: dmarc.p,
+        ...(dmarc.sp ? { subdomainPolicy: dmarc.sp } : {}),
+        rua: dmarc.rua,
+        ...(dmarc.ruf.length > 0 ? { ruf: dmarc.ruf } : {}),
+        ...(dmarc.adkim === "s" ? { adkim: "s" } : {}),
+        ...(dmarc.aspf === "s" ? { aspf: "s" } : {}),
+      };
+      draft.mapped.push({ record, target: { kind: "dmarc" } });
+    } else if (draft.parked.includes(owner)) {
+      if (dmarc.p !== "reject") {
+        unmap(draft, record, `${owner} is parked and the kit publishes p=reject at its _dmarc (MAIL-PARKED), but this record says p=${dmarc.p}; ${LEFT_AS_IS} until the stack replaces it`);
+        continue;
+      }
+      for (const tag of ["sp", "rua", "ruf", "adkim", "aspf"]) if (dmarc.tags[tag] !== undefined) dropped.push({ part: `${tag}=${dmarc.tags[tag]}`, reason: "a parked name's DMARC record is the kit's v=DMARC1; p=reject" });
+      draft.mapped.push({ record, target: { kind: "parked", fqdn: owner } });
+    } else if (owner === draft.zone) {
+      unmap(draft, record, `has no rua= report address, which launch-ready:email.dmarc requires (MAIL-DMARC); add email.dmarc with rua by hand; until then ${LEFT_AS_IS}`);
+      continue;
+    } else {
+      unmap(draft, record, `launch-ready:email.dmarc is the apex's policy; subdomains follow its sp= (or p=), so ${record.name} ${LEFT_AS_IS}`);
+      continue;
+    }
+    for (const { part, reason } of dropped) unmap(draft, record, reason, part);
+    mailTtlNote(draft, record);
+  }
+}
