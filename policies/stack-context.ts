@@ -48,9 +48,10 @@ function siblingStackFiles(directory: string, stack: string): StackFile[] {
 
 /**
  * The context of one stack file: its config (parsed here unless the caller has it), and, read
- * only when a rule asks, its sibling stack files and the digests of every secure value.
+ * only when a rule asks, its sibling stack files and the digests of every secure value (opened
+ * with the passphrase in `env`, the process environment unless a verb passes its own).
  */
-export function contextForStackFile(file: StackFile, options: { project?: string; directory?: string; config?: LaunchReadyConfig } = {}): BarContext {
+export function contextForStackFile(file: StackFile, options: { project?: string; directory?: string; config?: LaunchReadyConfig; env?: NodeJS.ProcessEnv } = {}): BarContext {
   const parsed = options.config ? undefined : parseStackConfig(file.config);
   const config = options.config ?? (parsed?.ok ? parsed.config : undefined);
   let siblings: StackFile[] | undefined;
@@ -65,7 +66,7 @@ export function contextForStackFile(file: StackFile, options: { project?: string
     secureDigests: () => {
       if (digests !== null) return digests;
       try {
-        const passphrase = passphraseFromEnvironment();
+        const passphrase = passphraseFromEnvironment(options.env);
         digests = passphrase === undefined ? undefined : secureValueDigests([file, ...siblingFiles()], passphrase);
       } catch (error) {
         if (!(error instanceof PassphraseError)) throw error;

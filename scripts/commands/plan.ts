@@ -38,7 +38,7 @@ export async function plan(argv: string[], io: Io): Promise<number> {
   if (human && io.stderr.isTTY) io.stderr.write(`Planning ${path} offline under Pulumi's mocks...\n`);
   let report;
   try {
-    report = await planStack(file);
+    report = await planStack(file, undefined, io.env);
   } catch (error) {
     if (!(error instanceof ConfigRefused)) throw error;
     fail(2, json, problemsHeading(error.problems, path), error.problems, formatProblems(error.problems, path));

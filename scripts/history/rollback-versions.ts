@@ -135,7 +135,7 @@ export async function planVersion(content: Buffer, subject: StackFileInGit, labe
   const parsed = parseStackConfig(file.config);
   if (!parsed.ok) return { outcome: { problems: parsed.problems }, file };
   try {
-    return { outcome: { report: await planStack(file) }, file };
+    return { outcome: { report: await planStack(file, undefined, subject.env) }, file };
   } catch (error) {
     if (error instanceof ConfigRefused) return { outcome: { problems: error.problems }, file };
     return { outcome: { problems: [problem(`the program failed while planning: ${(error as Error).message}`)] }, file };
