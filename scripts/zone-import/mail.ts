@@ -5,7 +5,7 @@
  * (zone-coverage.ts) compares by the same meaning.
  */
 import { parseDkimKey } from "../../domain/mail/dkim";
-import { parseDmarc } from "../../domain/mail/dmarc";
+import { isDmarcRecord, parseDmarc } from "../../domain/mail/dmarc";
 import { MAIL_PROVIDER_PRESETS, MAIL_PROVIDERS } from "../../domain/mail/providers";
 import { isSpfRecord, parseSpf, type SpfMechanism, type SpfTerm } from "../../domain/mail/spf";
 import { DEFAULT_DNS_ONLY_TTL } from "../../stacks/stack-config";
@@ -44,7 +44,7 @@ export function mapMail(draft: Draft, pending: ZoneRecord[]): void {
   // Subdomain MX records (a sending subdomain's bounce handling, a subdomain's own mail) are plain records.
   pending.push(...mx.filter((r) => r.name !== zone && zoneFields(r)!.content !== "."));
   mapDkim(draft, take(pending, (r) => (r.type === "TXT" || r.type === "CNAME") && dkimName(r.name) !== undefined), pending);
-  mapDmarc(draft, take(pending, (r) => r.type === "TXT" && r.name.startsWith("_dmarc.") && /^v=DMARC1/i.test(zoneFields(r)!.content!)));
+  mapDmarc(draft, take(pending, (r) => r.type === "TXT" && r.name.startsWith("_dmarc.") && isDmarcRecord(zoneFields(r)!.content!)));
 }
 
 /** The apex MX set: a provider preset when it is exactly the preset's, otherwise the hosts as listed. */

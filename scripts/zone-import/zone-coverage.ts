@@ -4,7 +4,7 @@
  * that already exists in Cloudflare gets its record ID in a `pulumi import` file, so `pulumi up`
  * adopts it instead of creating a duplicate. Pure functions over the plan report.
  */
-import { parseDmarc } from "../../domain/mail/dmarc";
+import { isDmarcRecord, parseDmarc } from "../../domain/mail/dmarc";
 import { isSpfRecord, parseSpf } from "../../domain/mail/spf";
 import { DNS_RECORD } from "../../domain/resource-types";
 import { domainToASCII } from "node:url";
@@ -73,7 +73,7 @@ function valueText(fields: RecordFields): string {
  */
 export function recordIdentity(fields: RecordFields): string {
   const value = valueText(fields);
-  const kind = fields.type === "TXT" && isSpfRecord(value) ? "(SPF)" : fields.type === "TXT" && /^v=DMARC1/i.test(value.trim()) ? "(DMARC)" : value;
+  const kind = fields.type === "TXT" && isSpfRecord(value) ? "(SPF)" : fields.type === "TXT" && isDmarcRecord(value) ? "(DMARC)" : value;
   return `${fields.name.toLowerCase()} ${fields.type} ${kind}`;
 }
 
@@ -137,7 +137,7 @@ function semanticDifference(zone: RecordFields, planned: RecordFields, notKept: 
   const zoneText = valueText(zone);
   const plannedText = valueText(planned);
   if (zone.type === "TXT" && isSpfRecord(zoneText)) return spfDifference(zoneText, plannedText, notKept, spfAll);
-  if (zone.type === "TXT" && /^v=DMARC1/i.test(zoneText.trim())) return dmarcDifference(zoneText, plannedText, notKept);
+  if (zone.type === "TXT" && isDmarcRecord(zoneText)) return dmarcDifference(zoneText, plannedText, notKept);
   return undefined;
 }
 
