@@ -18,7 +18,7 @@ export const monUptime: BarRule = {
     }
     const checks = declaredChecks(resources);
     const verdicts: Verdict[] = [];
-    const require = (kind: MonitorKind, what: string, host?: string) => {
+    const requireMonitor = (kind: MonitorKind, what: string, host?: string) => {
       const monitors = monitoring.monitors.filter((m) => m.kind === kind && (host === undefined || m.host === host));
       if (monitors.length === 0) {
         const why = monitoring.skipped.includes(kind) ? `monitoring.skip leaves ${kind} out` : `no ${kind} check${host ? ` on ${host}` : ""}`;
@@ -29,10 +29,10 @@ export const monUptime: BarRule = {
         verdicts.push(check ? pass(check.resource.urn) : fail(`${monitor.url} (${kind}) has no health check among the stack's resources; declare monitors through the kit (index.ts)`, { configPath: "launch-ready:monitoring" }));
       }
     };
-    require("homepage", `the homepage ${config.canonical.fqdn}`, config.canonical.fqdn);
-    if (config.edge.endpoints.some((e) => e.kind === "login")) require("login", "login");
-    for (const host of config.hosts.filter((h) => h.purpose === "api")) require("api-health", `the API ${host.fqdn}`, host.fqdn);
-    for (const host of new Set(config.edge.endpoints.filter((e) => e.kind === "webhook").map((e) => e.host))) require("webhook", `the webhooks on ${host}`, host);
+    requireMonitor("homepage", `the homepage ${config.canonical.fqdn}`, config.canonical.fqdn);
+    if (config.edge.endpoints.some((e) => e.kind === "login")) requireMonitor("login", "login");
+    for (const host of config.hosts.filter((h) => h.purpose === "api")) requireMonitor("api-health", `the API ${host.fqdn}`, host.fqdn);
+    for (const host of new Set(config.edge.endpoints.filter((e) => e.kind === "webhook").map((e) => e.host))) requireMonitor("webhook", `the webhooks on ${host}`, host);
     return verdicts;
   },
 };
