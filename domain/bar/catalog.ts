@@ -1,5 +1,5 @@
 /**
- * The minimum bar's stable IDs, as ../shared/minimum-bar.md states them. The IDs appear verbatim
+ * The minimum bar's stable IDs, as docs/minimum-bar.md states them (test/minimum-bar-doc.test.ts keeps the two equal). The IDs appear verbatim
  * in config (waivers), policy names (lower case), plan output and docs.
  */
 export const MINIMUM_BAR = {
