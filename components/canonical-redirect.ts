@@ -1,6 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { PHASES } from "../domain/cloudflare/phases";
+import { PHASES } from "../domain/cloudflare/identifiers";
 import type { PlannedRedirectRule } from "./site-records";
 import type { PlannedRule } from "./edge-rulesets";
 import type { Transform } from "./transform";

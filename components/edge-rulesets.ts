@@ -3,7 +3,7 @@
  * security headers and DDoS overrides, one entrypoint ruleset per phase. No Pulumi here: the
  * components create exactly these, and the policies judge what is declared.
  */
-import { PHASES } from "../domain/cloudflare/phases";
+import { PHASES } from "../domain/cloudflare/identifiers";
 import { MANAGED_RULESETS, PLAN_LIMITS } from "../domain/cloudflare/zone-plans";
 import { PRIVATE_PURPOSES } from "../stacks/config-schema";
 import { rateLimitGroupKey, type DeclaredEndpoint, type LaunchReadyConfig } from "../stacks/stack-config";

@@ -3,6 +3,7 @@
  * components create. No Pulumi here, so the components, the policies and live verification all
  * derive "what should exist" from the same functions.
  */
+import { ZONE_SETTINGS } from "../domain/cloudflare/identifiers";
 import { createHash } from "node:crypto";
 import type { DeclaredHost, DeclaredRecord, LaunchReadyConfig } from "../stacks/stack-config";
 import type { HostPurpose, TlsSettings } from "../stacks/config-schema";
@@ -155,13 +156,13 @@ const onOff = (on: boolean) => (on ? "on" : "off");
 /** The zone's TLS settings (TLS-STRICT, TLS-HTTPS-ONLY, TLS-VERSION, TLS-HSTS). */
 export function planZoneSettings(zone: string, tls: TlsSettings): PlannedZoneSetting[] {
   const settings: Array<[string, unknown]> = [
-    ["ssl", tls.ssl],
-    ["always_use_https", onOff(tls.alwaysUseHttps)],
-    ["automatic_https_rewrites", onOff(tls.automaticHttpsRewrites)],
-    ["min_tls_version", tls.minTlsVersion],
-    ["tls_1_3", tls.tls13],
+    [ZONE_SETTINGS.ssl, tls.ssl],
+    [ZONE_SETTINGS.alwaysUseHttps, onOff(tls.alwaysUseHttps)],
+    [ZONE_SETTINGS.automaticHttpsRewrites, onOff(tls.automaticHttpsRewrites)],
+    [ZONE_SETTINGS.minTlsVersion, tls.minTlsVersion],
+    [ZONE_SETTINGS.tls13, tls.tls13],
     [
-      "security_header",
+      ZONE_SETTINGS.securityHeader,
       {
         strict_transport_security: {
           enabled: tls.hsts.enabled,

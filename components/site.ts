@@ -5,7 +5,7 @@ import { AdminAccess } from "./admin-access";
 import { CanonicalRedirect } from "./canonical-redirect";
 import { DnsRecords } from "./dns-records";
 import { EdgeCache, EdgeFirewall, SecurityHeaders } from "./edge-protection";
-import { PHASES } from "../domain/cloudflare/phases";
+import { PHASES } from "../domain/cloudflare/identifiers";
 import { planAccessApplications, planEdgeRulesets } from "./edge-rulesets";
 import { canonicalUrl, planRedirectRules } from "./site-records";
 import type { Transform } from "./transform";

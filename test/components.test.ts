@@ -2,7 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, test } from "vitest";
 import { CanonicalRedirect } from "../components/canonical-redirect";
 import { DnsRecords } from "../components/dns-records";
-import { PHASES } from "../domain/cloudflare/phases";
+import { PHASES } from "../domain/cloudflare/identifiers";
 import { planEdgeRulesets } from "../components/edge-rulesets";
 import { EdgeCache, EdgeFirewall, SecurityHeaders } from "../components/edge-protection";
 import { allOf, hostIn, pathIs, quote } from "../domain/cloudflare/rule-expressions";

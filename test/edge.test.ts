@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { PHASES } from "../domain/cloudflare/phases";
+import { PHASES } from "../domain/cloudflare/identifiers";
 import { planCacheRuleset, planEdgeRulesets, planRateLimitRuleset } from "../components/edge-rulesets";
 import { hostIs, pathIn, pathStartsWithAny } from "../domain/cloudflare/rule-expressions";
 import type { BarContext, BarRule, DeclaredResource, Verdict } from "../policies/bar";

@@ -1,6 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import { HEALTH_CHECK_ALERT_TYPE } from "../../domain/cloudflare/phases";
+import { HEALTH_CHECK_ALERT_TYPE } from "../../domain/cloudflare/identifiers";
 import { applyTransform, type Transform } from "../transform";
 import type { UptimeMonitorsArgsBase } from "./uptime-monitors";
 

@@ -1,4 +1,4 @@
-import { PHASES } from "../../domain/cloudflare/phases";
+import { PHASES } from "../../domain/cloudflare/identifiers";
 import { quote, urlWithRequestPath } from "../../domain/cloudflare/rule-expressions";
 import { fail, notApplicable, pass, type BarRule, type DeclaredResource } from "../bar";
 import { DNS_RECORD, RULESET } from "../../domain/resource-types";

@@ -1,4 +1,4 @@
-import { PHASES } from "../../domain/cloudflare/phases";
+import { PHASES } from "../../domain/cloudflare/identifiers";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import { ACCESS_APPLICATION } from "../../domain/resource-types";
 import { describeRequest, ruleMatches, rulesetsOfPhase } from "./edge-rules";

@@ -1,4 +1,4 @@
-import { PHASES } from "../../domain/cloudflare/phases";
+import { PHASES } from "../../domain/cloudflare/identifiers";
 import { PRIVATE_PURPOSES } from "../../stacks/config-schema";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";

@@ -1,4 +1,4 @@
-import { PHASES } from "../../domain/cloudflare/phases";
+import { PHASES } from "../../domain/cloudflare/identifiers";
 import { fail, pass, type BarRule, type Verdict } from "../bar";
 import { rulesetsOfPhase } from "./edge-rules";
 

@@ -1,5 +1,5 @@
 import { isFrameOption, isStrictReferrerPolicy } from "../../domain/http-security";
-import { PHASES } from "../../domain/cloudflare/phases";
+import { PHASES } from "../../domain/cloudflare/identifiers";
 import { fail, notApplicable, pass, type BarRule } from "../bar";
 import { ruleMatches, rulesetsOfPhase } from "./edge-rules";
 

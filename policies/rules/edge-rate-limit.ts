@@ -1,4 +1,4 @@
-import { PHASES } from "../../domain/cloudflare/phases";
+import { PHASES } from "../../domain/cloudflare/identifiers";
 import { rateLimitProblems } from "../../domain/cloudflare/zone-plans";
 import { ENDPOINT_KINDS } from "../../stacks/config-schema";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";

@@ -1,4 +1,4 @@
-import { PHASES } from "../../domain/cloudflare/phases";
+import { PHASES } from "../../domain/cloudflare/identifiers";
 import { PLAN_LIMITS } from "../../domain/cloudflare/zone-plans";
 import { fail, notApplicable, pass, type BarRule } from "../bar";
 import { rulesetsOfPhase } from "./edge-rules";

@@ -1,4 +1,4 @@
-import { HEALTH_CHECK_ALERT_TYPE } from "../../domain/cloudflare/phases";
+import { HEALTH_CHECK_ALERT_TYPE } from "../../domain/cloudflare/identifiers";
 import { fail, pass, type BarRule, type Verdict } from "../bar";
 import { METRIC_ALARM, NOTIFICATION_POLICY, SNS_SUBSCRIPTION } from "../../domain/resource-types";
 import { declaredChecks } from "./monitor-resources";

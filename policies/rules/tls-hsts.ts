@@ -1,3 +1,4 @@
+import { ZONE_SETTINGS } from "../../domain/cloudflare/identifiers";
 import { HSTS_MIN_MAX_AGE } from "../../domain/http-security";
 import { zoneSettingRule } from "./zone-setting-rule";
 
@@ -7,7 +8,7 @@ import { zoneSettingRule } from "./zone-setting-rule";
  */
 export const tlsHsts = zoneSettingRule("TLS-HSTS", [
   {
-    settingId: "security_header",
+    settingId: ZONE_SETTINGS.securityHeader,
     configPath: "launch-ready:tls.hsts",
     judge: (value) => {
       const hsts = (value as { strict_transport_security?: Record<string, unknown> } | null)?.strict_transport_security;

@@ -1,14 +1,15 @@
+import { ZONE_SETTINGS } from "../../domain/cloudflare/identifiers";
 import { zoneSettingRule } from "./zone-setting-rule";
 
 /** TLS-HTTPS-ONLY: every http:// request is redirected, and http:// links in HTML are rewritten. */
 export const tlsHttpsOnly = zoneSettingRule("TLS-HTTPS-ONLY", [
   {
-    settingId: "always_use_https",
+    settingId: ZONE_SETTINGS.alwaysUseHttps,
     configPath: "launch-ready:tls.alwaysUseHttps",
     judge: (value) => (value === "on" ? undefined : { message: `is ${String(value)}; write launch-ready:tls.alwaysUseHttps: true` }),
   },
   {
-    settingId: "automatic_https_rewrites",
+    settingId: ZONE_SETTINGS.automaticHttpsRewrites,
     configPath: "launch-ready:tls.automaticHttpsRewrites",
     judge: (value) => (value === "on" ? undefined : { message: `is ${String(value)}; write launch-ready:tls.automaticHttpsRewrites: true (mixed content otherwise)` }),
   },

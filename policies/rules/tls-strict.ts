@@ -1,9 +1,10 @@
+import { ZONE_SETTINGS } from "../../domain/cloudflare/identifiers";
 import { zoneSettingRule } from "./zone-setting-rule";
 
 /** TLS-STRICT: Cloudflare verifies the origin's certificate; flexible sends visitors' data to the origin in plain HTTP. */
 export const tlsStrict = zoneSettingRule("TLS-STRICT", [
   {
-    settingId: "ssl",
+    settingId: ZONE_SETTINGS.ssl,
     configPath: "launch-ready:tls.ssl",
     judge: (value) =>
       value === "strict"

@@ -1,6 +1,6 @@
 /**
- * Cloudflare's ruleset phases the kit writes to, and the alert it subscribes to: the provider's
- * exact strings, named once for the components that create them and the bar that looks for them.
+ * Cloudflare's ruleset phases and zone settings the kit writes to, and the alert it subscribes
+ * to: the provider's exact strings, named once for the components that create them and the bar that looks for them.
  * Each zone has one entrypoint ruleset per phase.
  */
 export const PHASES = {
@@ -15,3 +15,13 @@ export const PHASES = {
 
 /** The notification Cloudflare sends when a standalone health check changes state (Pro plan and above). */
 export const HEALTH_CHECK_ALERT_TYPE = "health_check_status_notification";
+
+/** The zone settings the kit declares (ZoneSetting's settingId): one resource each. */
+export const ZONE_SETTINGS = {
+  ssl: "ssl",
+  alwaysUseHttps: "always_use_https",
+  automaticHttpsRewrites: "automatic_https_rewrites",
+  minTlsVersion: "min_tls_version",
+  tls13: "tls_1_3",
+  securityHeader: "security_header",
+} as const;
