@@ -1,25 +1,25 @@
 /** npm run handover: the generated section of HANDOVER.md, its --check, and what it must never contain. */
-import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { stringify } from "yaml";
 import { planSecrets } from "../components/secrets/stored-secrets";
+import { handover as handoverVerb } from "../scripts/commands/handover";
 import { renderHandoverSection } from "../scripts/handover/handover";
 import { firstDifference, handoverSections, HandoverDocumentError, withSection } from "../scripts/handover/handover-document";
 import { outputDifferences, parseStackOutputs, StackOutputsError } from "../scripts/handover/stack-outputs";
 import { passphraseCrypter } from "../stacks/stack-secrets";
 import { parseStackConfig } from "../stacks/stack-config";
 import { PROJECT_NAME } from "../stacks/stack-file";
-import { EXAMPLE_STACKS, exampleConfig, exampleStack, parsedExample } from "./helpers";
+import { EXAMPLE_STACKS, exampleConfig, exampleStack, parsedExample, runEntryFile, runInProcess } from "./helpers";
 
 const ROOT = join(__dirname, "..");
 const EXAMPLE_PASSPHRASE = "launch-ready-example";
 
+/** The handover verb in this process, as `npm run handover -- ...` runs it through its entry file. */
 function handover(...args: string[]) {
-  const result = spawnSync("npx", ["tsx", "scripts/handover.ts", ...args], { cwd: ROOT, encoding: "utf8" });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runInProcess(handoverVerb, args, { failedAs: "handover failed" });
 }
 
 function render(stack = "prod", config = parsedExample(stack), file = exampleStack(stack)) {
@@ -34,8 +34,15 @@ function render(stack = "prod", config = parsedExample(stack), file = exampleSta
   });
 }
 
+const scratchDirs: string[] = [];
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
 function scratchDir(): string {
-  return mkdtempSync(join(tmpdir(), "launch-ready-handover-"));
+  const dir = mkdtempSync(join(tmpdir(), "launch-ready-handover-"));
+  scratchDirs.push(dir);
+  return dir;
 }
 
 describe("the prod section", () => {
@@ -179,79 +186,119 @@ describe("deployed outputs", () => {
 });
 
 describe("npm run handover", () => {
-  test.each(EXAMPLE_STACKS)("the committed HANDOVER.md is current for %s", (stack) => {
-    const { code, stdout } = handover("--stack", stack, "--check");
+  test.each(EXAMPLE_STACKS)("the committed HANDOVER.md is current for %s", async (stack) => {
+    const { code, stdout } = await handover("--stack", stack, "--check");
     expect(code).toBe(0);
     expect(stdout).toContain(`The ${stack} section of HANDOVER.md is current.`);
   });
 
-  test("--check fails after a change to the stack file, and passes once regenerated", () => {
+  test("--check fails after a change to the stack file, and passes once regenerated", async () => {
     const dir = scratchDir();
     const document = join(dir, "HANDOVER.md");
     copyFileSync(join(ROOT, "HANDOVER.md"), document);
     const stackFile = join(dir, "Pulumi.prod.yaml");
     copyFileSync(join(ROOT, "stacks", "Pulumi.prod.yaml"), stackFile);
     // Written against this copy of the stack file, so it is its own section.
-    expect(handover("--config", stackFile, "--file", document).code).toBe(0);
-    expect(handover("--config", stackFile, "--file", document, "--check").code).toBe(0);
+    expect((await handover("--config", stackFile, "--file", document)).code).toBe(0);
+    expect((await handover("--config", stackFile, "--file", document, "--check")).code).toBe(0);
 
     const raw = readFileSync(stackFile, "utf8");
     writeFileSync(stackFile, raw.replace("      target: hosting.gitbook.io", "      target: docs-new.gitbook.io"));
-    const stale = handover("--config", stackFile, "--file", document, "--check", "--json");
+    const stale = await handover("--config", stackFile, "--file", document, "--check", "--json");
     expect(stale.code).toBe(1);
     expect(JSON.parse(stale.stdout)).toMatchObject({ stack: "prod", status: "stale" });
-    const human = handover("--config", stackFile, "--file", document, "--check");
+    const human = await handover("--config", stackFile, "--file", document, "--check");
     expect(human.stderr).toContain("is stale");
     expect(human.stderr).toContain("docs-new.gitbook.io");
     const unchanged = readFileSync(document, "utf8");
 
-    expect(handover("--config", stackFile, "--file", document).code).toBe(0);
+    expect((await handover("--config", stackFile, "--file", document)).code).toBe(0);
     expect(readFileSync(document, "utf8")).not.toBe(unchanged);
-    expect(handover("--config", stackFile, "--file", document, "--check").code).toBe(0);
+    expect((await handover("--config", stackFile, "--file", document, "--check")).code).toBe(0);
     // The hand-written introduction survives regeneration.
     expect(readFileSync(document, "utf8").startsWith(readFileSync(join(ROOT, "HANDOVER.md"), "utf8").split("\n---\n")[0])).toBe(true);
   });
 
-  test("a missing section fails --check; a document without one gets it appended", () => {
+  test("a missing section fails --check; a document without one gets it appended", async () => {
     const dir = scratchDir();
     const document = join(dir, "HANDOVER.md");
     writeFileSync(document, "# Our handover\n");
-    const missing = handover("--stack", "staging", "--file", document, "--check");
+    const missing = await handover("--stack", "staging", "--file", document, "--check");
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain("has no section for stack staging");
     expect(readFileSync(document, "utf8")).toBe("# Our handover\n");
-    expect(handover("--stack", "staging", "--file", document).code).toBe(0);
+    expect((await handover("--stack", "staging", "--file", document)).code).toBe(0);
     expect(readFileSync(document, "utf8")).toMatch(/^# Our handover\n\n<!-- launch-ready:handover begin stack=staging -->\n## Stack `staging`/);
   });
 
-  test("--outputs is remembered and used by --check; a drifted deployment is reported in the section", () => {
+  test("--outputs is remembered and used by --check; a drifted deployment is reported in the section", async () => {
     const dir = scratchDir();
     const document = join(dir, "HANDOVER.md");
     const outputs = join(dir, "prod-outputs.json");
     writeFileSync(outputs, JSON.stringify({ canonicalUrl: "https://www.example.com", hosts: { "www.example.com": { purpose: "web", proxied: true, records: [] } } }));
-    expect(handover("--stack", "prod", "--file", document, "--outputs", outputs).code).toBe(0);
+    expect((await handover("--stack", "prod", "--file", document, "--outputs", outputs)).code).toBe(0);
     const text = readFileSync(document, "utf8");
     expect(text).toContain("<!-- launch-ready:handover begin stack=prod outputs=prod-outputs.json -->");
     expect(text).toContain("**the deployed stack differs from the stack file**");
     expect(text).toContain("- api.example.com is declared but not deployed yet");
-    expect(handover("--stack", "prod", "--file", document, "--check").code).toBe(0);
+    expect((await handover("--stack", "prod", "--file", document, "--check")).code).toBe(0);
     writeFileSync(outputs, JSON.stringify({ canonicalUrl: "https://www.example.com" }));
-    expect(handover("--stack", "prod", "--file", document, "--check").code).toBe(1);
+    expect((await handover("--stack", "prod", "--file", document, "--check")).code).toBe(1);
   });
 
-  test("bad input exits 2 and writes nothing", () => {
+  test("bad input exits 2 and writes nothing", async () => {
     const dir = scratchDir();
     const document = join(dir, "HANDOVER.md");
-    const noOutputs = handover("--stack", "prod", "--file", document, "--outputs", join(dir, "absent.json"));
+    const noOutputs = await handover("--stack", "prod", "--file", document, "--outputs", join(dir, "absent.json"));
     expect(noOutputs.code).toBe(2);
     expect(noOutputs.stderr).toContain("pulumi stack output --json --stack prod >");
     expect(existsSync(document)).toBe(false);
-    expect(handover("--stack", "nope", "--file", document).code).toBe(2);
+    expect((await handover("--stack", "nope", "--file", document)).code).toBe(2);
     const invalid = join(dir, "Pulumi.bad.yaml");
     writeFileSync(invalid, stringify({ config: { "launch-ready:environment": "production" } }));
-    const refused = handover("--config", invalid, "--file", document, "--json");
+    const refused = await handover("--config", invalid, "--file", document, "--json");
     expect(refused.code).toBe(2);
     expect(JSON.parse(refused.stderr).problems.length).toBeGreaterThan(0);
     expect(existsSync(document)).toBe(false);
+  });
+
+  test("relative --file and --outputs start from the verb's working directory; a second run writes nothing", async () => {
+    const dir = scratchDir();
+    writeFileSync(join(dir, "prod-outputs.json"), JSON.stringify({ canonicalUrl: "https://www.example.com" }));
+    const run = (...args: string[]) => runInProcess(handoverVerb, args, { failedAs: "handover failed", cwd: dir });
+    const added = await run("--stack", "prod", "--file", "HANDOVER.md", "--outputs", "prod-outputs.json", "--json");
+    expect(added.code).toBe(0);
+    expect(JSON.parse(added.stdout)).toEqual({ stack: "prod", file: "HANDOVER.md", status: "added", outputs: "prod-outputs.json" });
+    expect(readFileSync(join(dir, "HANDOVER.md"), "utf8")).toContain("<!-- launch-ready:handover begin stack=prod outputs=prod-outputs.json -->");
+    const again = await run("--stack", "prod", "--file", "HANDOVER.md");
+    expect(again).toEqual({ code: 0, stdout: "The prod section of HANDOVER.md was already current; nothing written.\n", stderr: "" });
+    expect((await run("--stack", "prod", "--check")).code).toBe(0);
+    // The default --file is HANDOVER.md of the working directory: this one remembers its outputs.
+    rmSync(join(dir, "prod-outputs.json"));
+    const orphaned = await run("--stack", "prod", "--check");
+    expect(orphaned.code).toBe(2);
+    expect(orphaned.stderr).toContain("the outputs file the section of prod remembers (prod-outputs.json) does not exist");
+  });
+
+  test("an unexpected failure is reported as the handover failing, with exit 1", async () => {
+    const dir = scratchDir();
+    mkdirSync(join(dir, "HANDOVER.md"));
+    const { code, stdout, stderr } = await handover("--stack", "prod", "--file", join(dir, "HANDOVER.md"));
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/^handover failed: EISDIR\b/);
+  });
+});
+
+describe("the handover's entry file", () => {
+  test("npm run handover runs the verb and exits with its code, output unchanged", async () => {
+    const document = join(scratchDir(), "HANDOVER.md");
+    writeFileSync(document, "# Our handover\n");
+    const args = ["--stack", "prod", "--file", document, "--check", "--json"];
+    const child = await runEntryFile("scripts/handover.ts", args);
+    expect(child.stderr).toBe("");
+    expect(child.code).toBe(1);
+    expect(JSON.parse(child.stdout)).toEqual({ stack: "prod", file: document, status: "missing", outputs: null });
+    expect(child.stdout).toBe((await handover(...args)).stdout);
   });
 });

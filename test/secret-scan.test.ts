@@ -1,6 +1,8 @@
 /**
  * The secret detector and the repository scan. Every secret here is made at test time (random
- * bodies in the real formats), so this repository itself never holds one and scans clean.
+ * bodies in the real formats), so this repository itself never holds one and scans clean. The
+ * scan of this repository's own history is CI's (`npm run -s scan:secrets` in .ci/run); here the
+ * verb scans small repositories made for each test.
  */
 import { execFile } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
@@ -9,13 +11,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { crc32 } from "node:zlib";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { findSecrets } from "../domain/secrets/detect";
+import { scanSecrets } from "../scripts/commands/scan-secrets";
 import { PatchParser, type AddedLines } from "../scripts/history/git";
 import type { RepoScanReport } from "../scripts/history/secret-scan";
+import { runEntryFile, runInProcess } from "./helpers";
 
-const ROOT = join(__dirname, "..");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const exec = promisify(execFile);
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -137,33 +139,46 @@ async function git(dir: string, ...args: string[]): Promise<string> {
   return stdout.trim();
 }
 
+const scratchDirs: string[] = [];
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
+
 async function newRepo(): Promise<string> {
-  const dir = mkdtempSync(join(tmpdir(), "launch-ready-scan-"));
+  const dir = scratchDir("launch-ready-scan-");
   await git(dir, "init", "-q", "-b", "main");
   return dir;
 }
 
-function scan(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(TSX, ["scripts/scan-secrets.ts", ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-    );
-  });
+/** The scan verb in this process, as `npm run scan:secrets -- ...` runs it through its entry file. */
+function scan(...args: string[]) {
+  return runInProcess(scanSecrets, args, { failedAs: "The scan failed", failureCode: 2 });
+}
+
+/** A repository whose first commit added a live-format Stripe key that the second commit deleted. */
+async function repoWithDeletedKey(): Promise<{ repo: string; key: string; added: string }> {
+  const repo = await newRepo();
+  const key = make.stripe();
+  mkdirSync(join(repo, "config"));
+  writeFileSync(join(repo, "README.md"), "# app\n");
+  writeFileSync(join(repo, "config", "app.env"), `# payments\nSTRIPE_SECRET_KEY=${key}\n`);
+  await git(repo, "add", ".");
+  await git(repo, "commit", "-qm", "add config");
+  const added = await git(repo, "rev-parse", "HEAD");
+  rmSync(join(repo, "config", "app.env"));
+  await git(repo, "commit", "-qam", "remove config");
+  return { repo, key, added };
 }
 
 describe("npm run scan:secrets", () => {
   test("catches a key committed and later deleted, naming the commit that added it, redacted", async () => {
-    const repo = await newRepo();
-    const key = make.stripe();
-    mkdirSync(join(repo, "config"));
-    writeFileSync(join(repo, "README.md"), "# app\n");
-    writeFileSync(join(repo, "config", "app.env"), `# payments\nSTRIPE_SECRET_KEY=${key}\n`);
-    await git(repo, "add", ".");
-    await git(repo, "commit", "-qm", "add config");
-    const added = await git(repo, "rev-parse", "HEAD");
-    rmSync(join(repo, "config", "app.env"));
-    await git(repo, "commit", "-qam", "remove config");
-
+    const { repo, key, added } = await repoWithDeletedKey();
     const { code, stdout, stderr } = await scan("--repo", repo, "--json");
     expect(stderr).toBe("");
     expect(code).toBe(1);
@@ -171,6 +186,13 @@ describe("npm run scan:secrets", () => {
     const report = JSON.parse(stdout) as RepoScanReport;
     expect(report.commits).toBe(2);
     expect(report.findings).toEqual([expect.objectContaining({ rule: "launch-ready/stripe", file: "config/app.env", commit: added, where: "history", line: 2, preview: "sk_live_******** (107 chars)" })]);
+
+    // Where a person watches (stderr a terminal), the text report comes with a progress line.
+    const watched = await runInProcess(scanSecrets, ["--repo", repo], { failedAs: "The scan failed", failureCode: 2, tty: true });
+    expect(watched.code).toBe(1);
+    expect(watched.stderr).toBe("\rscanning history: 1/2 commits\rscanning history: 2/2 commits\n");
+    expect(watched.stdout).toMatch(/launch-ready\/stripe.*config\/app\.env:2.*commit [0-9a-f]{12}/s);
+    expect(watched.stdout).not.toContain(key.slice(8, 30));
   });
 
   test("finds secrets on other branches and in untracked files, and passes a clean repository", async () => {
@@ -178,7 +200,11 @@ describe("npm run scan:secrets", () => {
     writeFileSync(join(repo, "README.md"), "# app\n");
     await git(repo, "add", ".");
     await git(repo, "commit", "-qm", "start");
-    expect((await scan("--repo", repo)).code).toBe(0);
+    // Without --repo the scan reads the repository of its working directory.
+    const clean = await runInProcess(scanSecrets, [], { failedAs: "The scan failed", failureCode: 2, cwd: repo });
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain("SEC-NO-PLAINTEXT: scanned 1 commit and 1 working-tree file of");
+    expect(clean.stdout).toContain("PASS: no secrets found.");
 
     await git(repo, "checkout", "-qb", "feature");
     writeFileSync(join(repo, "deploy.sh"), `export PULUMI_ACCESS_TOKEN=${make.pulumi()}\n`);
@@ -217,16 +243,31 @@ describe("npm run scan:secrets", () => {
   });
 
   test("a directory outside git is a usage error that says what to give instead", async () => {
-    const { code, stderr } = await scan("--repo", mkdtempSync(join(tmpdir(), "launch-ready-nogit-")));
+    const { code, stderr } = await scan("--repo", scratchDir("launch-ready-nogit-"));
     expect(code).toBe(2);
     expect(stderr).toContain("is not inside a git repository");
   });
 
-  test("this repository is clean, history included", async () => {
-    const { code, stdout } = await scan("--json");
-    const report = JSON.parse(stdout) as RepoScanReport;
-    expect(report.findings).toEqual([]);
-    expect(report.commits).toBeGreaterThan(0);
-    expect(code).toBe(0);
+  test("git runs with the verb's environment, not this process's", async () => {
+    const repo = await newRepo();
+    writeFileSync(join(repo, "README.md"), "# app\n");
+    await git(repo, "add", ".");
+    await git(repo, "commit", "-qm", "start");
+    const elsewhere = join(scratchDir("launch-ready-nogit-"), "no-such.git");
+    const { code, stderr } = await runInProcess(scanSecrets, ["--repo", repo], { failedAs: "The scan failed", failureCode: 2, env: { ...process.env, GIT_DIR: elsewhere } });
+    expect(code).toBe(2);
+    expect(stderr).toContain("is not inside a git repository");
+  });
+});
+
+describe("the scan's entry file", () => {
+  test("npm run scan:secrets runs the verb and exits with its code, output unchanged", async () => {
+    const { repo, added } = await repoWithDeletedKey();
+    const child = await runEntryFile("scripts/scan-secrets.ts", ["--repo", repo, "--json"]);
+    expect(child.stderr).toBe("");
+    expect(child.code).toBe(1);
+    const report = JSON.parse(child.stdout) as RepoScanReport;
+    expect(report.findings).toEqual([expect.objectContaining({ rule: "launch-ready/stripe", commit: added, where: "history" })]);
+    expect(report).toEqual(JSON.parse((await scan("--repo", repo, "--json")).stdout));
   });
 });

@@ -2,12 +2,11 @@
  * Issue 6: secrets in a secret manager, the env manifest, and the SEC-* bar items. Secret-looking
  * values are made at test time; none is written into this repository.
  */
-import { execFile } from "node:child_process";
 import { createCipheriv, pbkdf2Sync, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, test } from "vitest";
+import { afterAll, describe, expect, test } from "vitest";
 import { stringify } from "yaml";
 import { checkEnvironment } from "../components/secrets/env-manifest";
 import { contextForStackFile } from "../policies/stack-context";
@@ -15,14 +14,25 @@ import { secEnvSeparation } from "../policies/rules/sec-env-separation";
 import { secNoPlaintext } from "../policies/rules/sec-no-plaintext";
 import { secStore } from "../policies/rules/sec-store";
 import type { BarContext, DeclaredResource } from "../policies/bar";
+import { checkEnv as checkEnvVerb } from "../scripts/commands/check-env";
 import { planStack } from "../scripts/plan/plan-stack";
 import { parseStackConfig } from "../stacks/stack-config";
 import { readStackFile } from "../stacks/stack-file";
 import { passphraseCrypter } from "../stacks/stack-secrets";
-import { exampleConfig, exampleStack, parsedExample } from "./helpers";
+import { exampleConfig, exampleStack, parsedExample, runEntryFile, runInProcess } from "./helpers";
 
 const ROOT = join(__dirname, "..");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
+
+const scratchDirs: string[] = [];
+afterAll(() => {
+  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function scratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
 const stripeKey = () => `sk_live_${randomBytes(48).toString("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, 40)}`;
 
 function problemsOf(config: Record<string, unknown>) {
@@ -117,7 +127,7 @@ describe("the secrets in the plan", () => {
 
 /** A stack directory with the given stack files, written as YAML. */
 function stackDir(files: Record<string, Record<string, unknown>>): string {
-  const dir = mkdtempSync(join(tmpdir(), "launch-ready-sec-"));
+  const dir = scratchDir("launch-ready-sec-");
   for (const [stack, document] of Object.entries(files)) writeFileSync(join(dir, `Pulumi.${stack}.yaml`), stringify(document));
   return dir;
 }
@@ -208,26 +218,22 @@ describe("SEC-ENV-SEPARATION", () => {
     const passphrase = randomBytes(9).toString("hex");
     const shared = stripeKey();
     const dir = stackDir({ prod: encryptedStack("prod", "production", shared, passphrase), staging: encryptedStack("staging", "staging", shared, passphrase) });
-    process.env.PULUMI_CONFIG_PASSPHRASE = passphrase;
-    try {
-      const verdicts = secEnvSeparation.checkStack!([], contextForStackFile(readStackFile(join(dir, "Pulumi.prod.yaml"))));
-      expect(verdicts.filter((v) => v.status === "fail")).toEqual([
-        expect.objectContaining({
-          configPath: "launch-ready:secretValues.STRIPE_SECRET_KEY",
-          message: expect.stringContaining("has the same value as launch-ready:secretValues.STRIPE_SECRET_KEY of stack staging (staging)"),
-        }),
-      ]);
-      expect(JSON.stringify(verdicts)).not.toContain(shared);
+    const env = { PULUMI_CONFIG_PASSPHRASE: passphrase };
+    const verdicts = secEnvSeparation.checkStack!([], contextForStackFile(readStackFile(join(dir, "Pulumi.prod.yaml")), { env }));
+    expect(verdicts.filter((v) => v.status === "fail")).toEqual([
+      expect.objectContaining({
+        configPath: "launch-ready:secretValues.STRIPE_SECRET_KEY",
+        message: expect.stringContaining("has the same value as launch-ready:secretValues.STRIPE_SECRET_KEY of stack staging (staging)"),
+      }),
+    ]);
+    expect(JSON.stringify(verdicts)).not.toContain(shared);
 
-      const apart = stackDir({ prod: encryptedStack("prod", "production", stripeKey(), passphrase), staging: encryptedStack("staging", "staging", stripeKey(), passphrase) });
-      expect(secEnvSeparation.checkStack!([], contextForStackFile(readStackFile(join(apart, "Pulumi.prod.yaml"))))).toEqual([{ status: "pass", urn: undefined }]);
-    } finally {
-      delete process.env.PULUMI_CONFIG_PASSPHRASE;
-    }
+    const apart = stackDir({ prod: encryptedStack("prod", "production", stripeKey(), passphrase), staging: encryptedStack("staging", "staging", stripeKey(), passphrase) });
+    expect(secEnvSeparation.checkStack!([], contextForStackFile(readStackFile(join(apart, "Pulumi.prod.yaml")), { env }))).toEqual([{ status: "pass", urn: undefined }]);
   });
 
   test("without a passphrase the values are not compared, and the rule says so", () => {
-    const verdicts = secEnvSeparation.checkStack!([], contextForStackFile(exampleStack("prod")));
+    const verdicts = secEnvSeparation.checkStack!([], contextForStackFile(exampleStack("prod"), { env: {} }));
     expect(verdicts).toEqual([{ status: "pass", urn: undefined }, { status: "not-applicable", message: "secret values were not compared across stacks: no PULUMI_CONFIG_PASSPHRASE (or _FILE) is set", urn: undefined }]);
   });
 
@@ -244,14 +250,12 @@ describe("SEC-ENV-SEPARATION", () => {
   });
 });
 
+/** The check:env verb in this process, as `npm run check:env -- ...` runs it; `env` is all the environment it sees. */
+function checkEnv(args: string[], env: Record<string, string> = {}, cwd?: string) {
+  return runInProcess(checkEnvVerb, args, { failedAs: "check:env failed", failureCode: 2, env: { ...env }, ...(cwd ? { cwd } : {}) });
+}
+
 describe("npm run check:env", () => {
-  function checkEnv(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      execFile(TSX, ["scripts/check-env.ts", ...args], { cwd: ROOT, encoding: "utf8", env: { PATH: process.env.PATH!, ...env } }, (error, stdout, stderr) =>
-        resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
-      );
-    });
-  }
 
   test("reports a missing required variable and a malformed one by name, and never prints a value", async () => {
     const session = randomBytes(24).toString("hex");
@@ -275,22 +279,26 @@ describe("npm run check:env", () => {
   });
 
   test("checks a .env file instead, in a table, and passes when all is well", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "launch-ready-env-"));
+    const dir = scratchDir("launch-ready-env-");
     const secret = randomBytes(24).toString("base64url");
     writeFileSync(
       join(dir, ".env"),
       `DATABASE_URL=postgres://app:${secret}@db.internal:5432/app\nSESSION_SECRET=${secret}\nSTRIPE_SECRET_KEY="${randomBytes(24).toString("hex")}"\nPUBLIC_APP_URL=https://www.example.com\nSUPPORT_EMAIL=support@example.com\nLOG_LEVEL=info\n`,
     );
-    const { code, stdout } = await checkEnv(["--stack", "prod", "--env-file", join(dir, ".env")]);
+    // A relative --env-file is read from the verb's working directory, and named as given.
+    const { code, stdout } = await checkEnv(["--stack", "prod", "--env-file", ".env"], {}, dir);
+    expect(stdout).toContain("Env manifest of prod (production) against .env:");
     expect(stdout).toContain("SEC-ENV-SEPARATION (live): PASS");
     expect(stdout).not.toContain(secret);
     expect(code).toBe(0);
   });
 
   test("writes .env.example with names, comments and where secrets live, and no secret value", async () => {
-    const target = join(mkdtempSync(join(tmpdir(), "launch-ready-example-")), ".env.example");
-    const { code } = await checkEnv(["--stack", "prod", "--write-example", target]);
+    const dir = scratchDir("launch-ready-example-");
+    const target = join(dir, ".env.example");
+    const { code, stdout } = await checkEnv(["--stack", "prod", "--write-example", ".env.example"], {}, dir);
     expect(code).toBe(0);
+    expect(stdout).toBe("Wrote .env.example: 6 variables for prod (production).\n");
     const text = readFileSync(target, "utf8");
     expect(text).toContain("# Signs session cookies. Format: secret. Required. Value: AWS Secrets Manager at /launch-ready/production/SESSION_SECRET.\nSESSION_SECRET=\n");
     expect(text).toContain("LOG_LEVEL=info\n");
@@ -298,7 +306,7 @@ describe("npm run check:env", () => {
   });
 
   test("the committed .env.example is what --write-example writes for the prod stack", async () => {
-    const target = join(mkdtempSync(join(tmpdir(), "launch-ready-example-")), ".env.example");
+    const target = join(scratchDir("launch-ready-example-"), ".env.example");
     await checkEnv(["--stack", "prod", "--write-example", target]);
     expect(readFileSync(join(ROOT, ".env.example"), "utf8"), "regenerate with: npm run check:env -- --stack prod --write-example .env.example").toBe(readFileSync(target, "utf8"));
   });
@@ -307,6 +315,25 @@ describe("npm run check:env", () => {
     const { code, stderr } = await checkEnv(["--stack", "nope"]);
     expect(code).toBe(2);
     expect(stderr).toContain("Stacks in stacks/: dev, prod, staging.");
+  });
+
+  test("an env file that cannot be read is a usage error naming it", async () => {
+    const { code, stdout, stderr } = await checkEnv(["--stack", "prod", "--env-file", "absent.env"], {}, scratchDir("launch-ready-env-"));
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toMatch(/absent\.env cannot be read \(ENOENT\)\n$/);
+  });
+});
+
+describe("the check:env entry file", () => {
+  test("npm run check:env checks the process environment it is started with, and exits with the verb's code", async () => {
+    const env = { SESSION_SECRET: randomBytes(24).toString("hex"), DATABASE_URL: `not-a-url-${randomBytes(6).toString("hex")}`, SUPPORT_EMAIL: "support@example.com", PUBLIC_APP_URL: "https://www.example.com" };
+    const child = await runEntryFile("scripts/check-env.ts", ["--stack", "prod", "--json"], { PATH: process.env.PATH!, ...env });
+    expect(child.stderr).toBe("");
+    expect(child.code).toBe(1);
+    const report = JSON.parse(child.stdout);
+    expect(report.checks.filter((c: any) => c.status === "pass").map((c: any) => c.target)).toEqual(["SESSION_SECRET", "PUBLIC_APP_URL", "SUPPORT_EMAIL"]);
+    expect(report).toEqual(JSON.parse((await checkEnv(["--stack", "prod", "--json"], env)).stdout));
   });
 });
 

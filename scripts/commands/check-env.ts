@@ -12,12 +12,13 @@ import { relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import Table from "cli-table3";
 import { parse as parseDotenv } from "dotenv";
-import { checkEnvironment, renderEnvExample, type EnvCheck } from "../components/secrets/env-manifest";
-import { planSecrets } from "../components/secrets/stored-secrets";
-import { secretStoreName } from "../stacks/secrets-config";
-import type { LaunchReadyConfig } from "../stacks/stack-config";
-import { PROJECT_NAME } from "../stacks/stack-file";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "./cli/args";
+import { checkEnvironment, renderEnvExample, type EnvCheck } from "../../components/secrets/env-manifest";
+import { planSecrets } from "../../components/secrets/stored-secrets";
+import { secretStoreName } from "../../stacks/secrets-config";
+import type { LaunchReadyConfig } from "../../stacks/stack-config";
+import { PROJECT_NAME } from "../../stacks/stack-file";
+import { COMMON_OPTIONS, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "../cli/args";
+import { fail, type Io } from "../cli/io";
 
 const USAGE = `Usage: npm run check:env -- --stack <name> | --config FILE [--env-file FILE] [--json]
        npm run check:env -- --stack <name> | --config FILE --write-example FILE
@@ -45,38 +46,33 @@ function renderText(checks: EnvCheck[], heading: string): string {
   return `${heading}\n${checks.length > 0 ? `${table.toString()}\n` : ""}SEC-ENV-SEPARATION (live): ${verdict}`;
 }
 
-async function main(argv: string[]): Promise<void> {
-  const args = parseCommandLine(argv, USAGE, () => parseArgs({ args: argv, options: { ...STACK_OPTIONS, ...COMMON_OPTIONS, "env-file": { type: "string" }, "write-example": { type: "string" } }, strict: true, allowPositionals: false }).values);
+export async function checkEnv(argv: string[], io: Io): Promise<number> {
+  const args = parseCommandLine(argv, USAGE, io, () => parseArgs({ args: argv, options: { ...STACK_OPTIONS, ...COMMON_OPTIONS, "env-file": { type: "string" }, "write-example": { type: "string" } }, strict: true, allowPositionals: false }).values);
   const json = args.json;
-  if (args["write-example"] && args["env-file"]) exitWithError(2, json, `--write-example writes a file and checks nothing; drop --env-file, or run the two separately.\n\n${USAGE}`);
-  const { file, config } = stackConfigFromArgs(args, json, USAGE);
+  if (args["write-example"] && args["env-file"]) fail(2, json, `--write-example writes a file and checks nothing; drop --env-file, or run the two separately.\n\n${USAGE}`);
+  const { file, config } = stackConfigFromArgs(args, json, USAGE, io);
 
   if (args["write-example"]) {
-    const target = resolve(args["write-example"]);
+    const target = resolve(io.cwd, args["write-example"]);
     writeFileSync(target, renderEnvExample(config.env, { stack: file.stack, environment: config.environment, secretLocations: secretLocations(config) }));
     const written = config.env.filter((variable) => variable.environments.includes(config.environment)).length;
-    process.stdout.write(json ? `${JSON.stringify({ wrote: target, variables: written })}\n` : `Wrote ${relative(process.cwd(), target) || target}: ${written} variable${written === 1 ? "" : "s"} for ${file.stack} (${config.environment}).\n`);
-    return;
+    io.stdout.write(json ? `${JSON.stringify({ wrote: target, variables: written })}\n` : `Wrote ${relative(io.cwd, target) || target}: ${written} variable${written === 1 ? "" : "s"} for ${file.stack} (${config.environment}).\n`);
+    return 0;
   }
 
-  let values: Record<string, string | undefined> = process.env;
+  let values: Record<string, string | undefined> = io.env;
   let source = "the current process environment";
   if (args["env-file"]) {
-    const envFile = resolve(args["env-file"]);
+    const envFile = resolve(io.cwd, args["env-file"]);
     try {
       values = parseDotenv(readFileSync(envFile));
     } catch (error) {
-      exitWithError(2, json, `${envFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
+      fail(2, json, `${envFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
-    source = relative(process.cwd(), envFile) || envFile;
+    source = relative(io.cwd, envFile) || envFile;
   }
   const checks = checkEnvironment(config.env, config.environment, values);
-  if (json) process.stdout.write(`${JSON.stringify({ stack: file.stack, environment: config.environment, source, checks }, null, 2)}\n`);
-  else process.stdout.write(`${renderText(checks, `Env manifest of ${file.stack} (${config.environment}) against ${source}:`)}\n`);
-  if (checks.some((check) => check.status === "fail")) process.exitCode = 1;
+  if (json) io.stdout.write(`${JSON.stringify({ stack: file.stack, environment: config.environment, source, checks }, null, 2)}\n`);
+  else io.stdout.write(`${renderText(checks, `Env manifest of ${file.stack} (${config.environment}) against ${source}:`)}\n`);
+  return checks.some((check) => check.status === "fail") ? 1 : 0;
 }
-
-main(process.argv.slice(2)).catch((error: Error) => {
-  process.stderr.write(`check:env failed: ${error.message}\n`);
-  process.exit(2);
-});

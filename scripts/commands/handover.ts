@@ -5,14 +5,16 @@
  * outputs when given), leaving the rest of the file as written. `--check` writes nothing and
  * exits 1 when the section is stale or missing: CI runs it so the handover cannot drift.
  */
+import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { parseArgs } from "node:util";
-import { PROJECT_NAME } from "../stacks/stack-file";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "./cli/args";
-import { renderHandoverSection } from "./handover/handover";
-import { firstDifference, handoverSections, HandoverDocumentError, withSection } from "./handover/handover-document";
-import { parseStackOutputs, StackOutputsError } from "./handover/stack-outputs";
+import { PROJECT_NAME } from "../../stacks/stack-file";
+import { COMMON_OPTIONS, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "../cli/args";
+import { fail, type Io } from "../cli/io";
+import { renderHandoverSection } from "../handover/handover";
+import { firstDifference, handoverSections, HandoverDocumentError, withSection } from "../handover/handover-document";
+import { parseStackOutputs, StackOutputsError } from "../handover/stack-outputs";
 
 const USAGE = `Usage: npm run handover -- --stack <name> | --config FILE [options]
 
@@ -32,8 +34,8 @@ Exit: 0 written or current, 1 stale or missing under --check, 2 usage, stack fil
 
 const posix = (path: string) => path.split(sep).join("/");
 
-function main(argv: string[]): void {
-  const args = parseCommandLine(argv, USAGE, () =>
+export async function handover(argv: string[], io: Io): Promise<number> {
+  const args = parseCommandLine(argv, USAGE, io, () =>
     parseArgs({
       args: argv,
       options: { ...STACK_OPTIONS, ...COMMON_OPTIONS, outputs: { type: "string" }, "drop-outputs": { type: "boolean", default: false }, file: { type: "string", default: "HANDOVER.md" }, check: { type: "boolean", default: false } },
@@ -42,76 +44,73 @@ function main(argv: string[]): void {
     }).values,
   );
   const json = args.json;
-  if (args.outputs && args["drop-outputs"]) exitWithError(2, json, `Give --outputs or --drop-outputs, not both.\n\n${USAGE}`);
-  const { path, file, config } = stackConfigFromArgs(args, json, USAGE);
+  if (args.outputs && args["drop-outputs"]) fail(2, json, `Give --outputs or --drop-outputs, not both.\n\n${USAGE}`);
+  const { path, file, config } = stackConfigFromArgs(args, json, USAGE, io);
 
-  const documentPath = resolve(args.file);
+  const documentPath = resolve(io.cwd, args.file);
   const documentDir = dirname(documentPath);
   const documentExists = existsSync(documentPath);
-  if (!documentExists && args.check) exitWithError(1, json, `${args.file} does not exist; create it with npm run handover -- --stack ${file.stack}`);
+  if (!documentExists && args.check) fail(1, json, `${args.file} does not exist; create it with npm run handover -- --stack ${file.stack}`);
   const document = documentExists ? readFileSync(documentPath, "utf8") : "";
   let existing;
   try {
     existing = handoverSections(document).find((section) => section.stack === file.stack);
   } catch (error) {
     if (!(error instanceof HandoverDocumentError)) throw error;
-    exitWithError(2, json, `${args.file} ${error.message}; fix the markers by hand, or delete the broken section and regenerate it`);
+    fail(2, json, `${args.file} ${error.message}; fix the markers by hand, or delete the broken section and regenerate it`);
   }
 
   // Outputs are remembered relative to the document, so the section regenerates the same on any machine.
-  const outputsRelative = args["drop-outputs"] ? undefined : args.outputs ? posix(relative(documentDir, resolve(args.outputs))) : existing?.outputs;
+  const outputsRelative = args["drop-outputs"] ? undefined : args.outputs ? posix(relative(documentDir, resolve(io.cwd, args.outputs))) : existing?.outputs;
   let outputs;
   if (outputsRelative) {
     const outputsPath = isAbsolute(outputsRelative) ? outputsRelative : resolve(documentDir, outputsRelative);
     const given = args.outputs ? "--outputs" : `the outputs file the section of ${file.stack} remembers`;
-    if (!existsSync(outputsPath)) exitWithError(2, json, `${given} (${outputsRelative}) does not exist; write it with \`pulumi stack output --json --stack ${file.stack} > ${outputsRelative}\`, or pass --drop-outputs`);
+    if (!existsSync(outputsPath)) fail(2, json, `${given} (${outputsRelative}) does not exist; write it with \`pulumi stack output --json --stack ${file.stack} > ${outputsRelative}\`, or pass --drop-outputs`);
     try {
       outputs = { file: outputsRelative, values: parseStackOutputs(readFileSync(outputsPath, "utf8"), outputsRelative) };
     } catch (error) {
       if (!(error instanceof StackOutputsError)) throw error;
-      exitWithError(2, json, error.message);
+      fail(2, json, error.message);
     }
   }
 
   const stackFile = posix(relative(documentDir, path));
   const command = `npm run handover -- ${args.stack ? `--stack ${args.stack}` : `--config ${stackFile}`}`;
   const body = renderHandoverSection({ stack: file.stack, stackFile, command, project: PROJECT_NAME, config, encryption: file.encryption, hasSecureValues: file.secureValues.length > 0, ...(outputs ? { outputs } : {}) });
-  const report = (status: string) => (json ? process.stdout.write(`${JSON.stringify({ stack: file.stack, file: args.file, status, outputs: outputsRelative ?? null })}\n`) : undefined);
+  const report = (status: string) => (json ? io.stdout.write(`${JSON.stringify({ stack: file.stack, file: args.file, status, outputs: outputsRelative ?? null })}\n`) : undefined);
 
   if (args.check) {
     if (!existing) {
       report("missing");
-      if (!json) process.stderr.write(`${args.file} has no section for stack ${file.stack}; run npm run handover -- --stack ${file.stack} and commit the file.\n`);
-      process.exitCode = 1;
-      return;
+      if (!json) io.stderr.write(`${args.file} has no section for stack ${file.stack}; run npm run handover -- --stack ${file.stack} and commit the file.\n`);
+      return 1;
     }
     const difference = firstDifference(existing.body, body);
     if (difference || existing.outputs !== outputsRelative) {
       report("stale");
       if (!json) {
         const where = difference ? `\n  line ${difference.line} of the section\n  in the file: ${difference.committed}\n  fresh:       ${difference.fresh}` : "";
-        process.stderr.write(`The ${file.stack} section of ${args.file} is stale: the stack file changed since it was generated.${where}\nRun npm run handover -- --stack ${file.stack} and commit the result.\n`);
+        io.stderr.write(`The ${file.stack} section of ${args.file} is stale: the stack file changed since it was generated.${where}\nRun npm run handover -- --stack ${file.stack} and commit the result.\n`);
       }
-      process.exitCode = 1;
-      return;
+      return 1;
     }
     report("current");
-    if (!json) process.stdout.write(`The ${file.stack} section of ${args.file} is current.\n`);
-    return;
+    if (!json) io.stdout.write(`The ${file.stack} section of ${args.file} is current.\n`);
+    return 0;
   }
 
   const updated = withSection(document, file.stack, body, outputsRelative);
   if (updated === document) {
     report("unchanged");
-    if (!json) process.stdout.write(`The ${file.stack} section of ${args.file} was already current; nothing written.\n`);
-    return;
+    if (!json) io.stdout.write(`The ${file.stack} section of ${args.file} was already current; nothing written.\n`);
+    return 0;
   }
   // Written beside the document and renamed over it, so an interrupted run leaves the old file whole.
-  const temporary = `${documentPath}.${process.pid}.tmp`;
+  const temporary = `${documentPath}.${randomBytes(6).toString("hex")}.tmp`;
   writeFileSync(temporary, updated);
   renameSync(temporary, documentPath);
   report(existing ? "written" : "added");
-  if (!json) process.stdout.write(`${existing ? "Regenerated" : "Added"} the ${file.stack} section of ${args.file}. Review it with git diff and commit it.\n`);
+  if (!json) io.stdout.write(`${existing ? "Regenerated" : "Added"} the ${file.stack} section of ${args.file}. Review it with git diff and commit it.\n`);
+  return 0;
 }
-
-main(process.argv.slice(2));

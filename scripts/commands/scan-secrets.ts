@@ -9,9 +9,10 @@
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import Table from "cli-table3";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine } from "./cli/args";
-import { GitError } from "./history/git";
-import { AllowlistError, DEFAULT_ALLOWLIST, scanRepository, type RepoFinding, type RepoScanReport } from "./history/secret-scan";
+import { COMMON_OPTIONS, parseCommandLine } from "../cli/args";
+import { fail, type Io } from "../cli/io";
+import { GitError } from "../history/git";
+import { AllowlistError, DEFAULT_ALLOWLIST, scanRepository, type RepoFinding, type RepoScanReport } from "../history/secret-scan";
 
 const USAGE = `Usage: npm run scan:secrets -- [--repo DIR] [--allowlist FILE] [--json]
 
@@ -47,27 +48,23 @@ function renderText(report: RepoScanReport): string {
   return out.join("\n");
 }
 
-async function main(argv: string[]): Promise<void> {
-  const args = parseCommandLine(argv, USAGE, () => parseArgs({ args: argv, options: { ...COMMON_OPTIONS, repo: { type: "string" }, allowlist: { type: "string" } }, strict: true, allowPositionals: false }).values);
+export async function scanSecrets(argv: string[], io: Io): Promise<number> {
+  const args = parseCommandLine(argv, USAGE, io, () => parseArgs({ args: argv, options: { ...COMMON_OPTIONS, repo: { type: "string" }, allowlist: { type: "string" } }, strict: true, allowPositionals: false }).values);
   const json = args.json;
-  const progress = process.stderr.isTTY && !json;
+  const progress = io.stderr.isTTY && !json;
   let report: RepoScanReport;
   try {
     report = await scanRepository({
-      repo: resolve(args.repo ?? "."),
-      allowlist: args.allowlist ? resolve(args.allowlist) : undefined,
-      onProgress: progress ? (done, total) => process.stderr.write(`\rscanning history: ${done}/${total} commits`) : undefined,
+      repo: resolve(io.cwd, args.repo ?? "."),
+      allowlist: args.allowlist ? resolve(io.cwd, args.allowlist) : undefined,
+      onProgress: progress ? (done, total) => io.stderr.write(`\rscanning history: ${done}/${total} commits`) : undefined,
+      env: io.env,
     });
   } catch (error) {
-    if (error instanceof GitError || error instanceof AllowlistError) exitWithError(2, json, error.message);
+    if (error instanceof GitError || error instanceof AllowlistError) fail(2, json, error.message);
     throw error;
   }
-  if (progress) process.stderr.write("\n");
-  process.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderText(report)}\n`);
-  if (report.findings.length > 0) process.exitCode = 1;
+  if (progress) io.stderr.write("\n");
+  io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderText(report)}\n`);
+  return report.findings.length > 0 ? 1 : 0;
 }
-
-main(process.argv.slice(2)).catch((error: Error) => {
-  process.stderr.write(`The scan failed: ${error.message}\n`);
-  process.exit(2);
-});

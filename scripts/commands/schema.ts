@@ -5,9 +5,12 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { parseArgs } from "node:util";
 import { z } from "zod";
-import { CONFIG_NAMESPACE, stackConfigSchema } from "../stacks/config-schema";
-import { STACKS_DIR } from "../stacks/stack-file";
+import { CONFIG_NAMESPACE, stackConfigSchema } from "../../stacks/config-schema";
+import { STACKS_DIR } from "../../stacks/stack-file";
+import { parseCommandLine } from "../cli/args";
+import type { Io, Verb } from "../cli/io";
 
 export const SCHEMA_PATH = join(STACKS_DIR, "schema.json");
 
@@ -39,24 +42,40 @@ export function stackFileJsonSchema(): Record<string, unknown> {
   };
 }
 
-function main(check: boolean): void {
-  const text = `${JSON.stringify(stackFileJsonSchema(), null, 2)}\n`;
-  if (!check) {
-    writeFileSync(SCHEMA_PATH, text);
-    process.stdout.write(`wrote ${SCHEMA_PATH}\n`);
-    return;
-  }
-  let current = "";
-  try {
-    current = readFileSync(SCHEMA_PATH, "utf8");
-  } catch {
-    // a missing file is drift like any other
-  }
-  if (current !== text) {
-    process.stderr.write("stacks/schema.json is out of date with stacks/config-schema.ts; run `npm run schema` and commit the result.\n");
-    process.exit(1);
-  }
-  process.stdout.write("stacks/schema.json is up to date.\n");
+const USAGE = `Usage: npm run schema [-- --check]
+
+  (no flag)  write stacks/schema.json from stacks/config-schema.ts
+  --check    write nothing; exit 1 if stacks/schema.json differs from what it would write (CI runs it)
+  --help     show this help
+
+Exit: 0 written or up to date, 1 out of date under --check, 2 usage.`;
+
+/**
+ * The schema verb writing (or, with --check, comparing) the file at `path`; `name` is how its
+ * messages call the file. `schema` is it for stacks/schema.json; tests aim it at a scratch file.
+ */
+export function schemaVerb(path: string, name = path): Verb {
+  return async (argv: string[], io: Io): Promise<number> => {
+    const args = parseCommandLine(argv, USAGE, io, () => parseArgs({ args: argv, options: { check: { type: "boolean", default: false }, help: { type: "boolean", default: false } }, strict: true, allowPositionals: false }).values);
+    const text = `${JSON.stringify(stackFileJsonSchema(), null, 2)}\n`;
+    if (!args.check) {
+      writeFileSync(path, text);
+      io.stdout.write(`wrote ${path}\n`);
+      return 0;
+    }
+    let current = "";
+    try {
+      current = readFileSync(path, "utf8");
+    } catch {
+      // a missing file is drift like any other
+    }
+    if (current !== text) {
+      io.stderr.write(`${name} is out of date with stacks/config-schema.ts; run \`npm run schema\` and commit the result.\n`);
+      return 1;
+    }
+    io.stdout.write(`${name} is up to date.\n`);
+    return 0;
+  };
 }
 
-if (require.main === module) main(process.argv.includes("--check"));
+export const schema: Verb = schemaVerb(SCHEMA_PATH, "stacks/schema.json");

@@ -101,6 +101,8 @@ export interface ScanOptions {
   allowlist?: string;
   /** Called as commits are read, for a progress line. */
   onProgress?: (done: number, total: number) => void;
+  /** The environment git runs with (the verb's); this process's when absent. */
+  env?: NodeJS.ProcessEnv;
 }
 
 function located(finding: SecretFinding, file: string, where: RepoFinding["where"], line: number, commit?: string): RepoFinding {
@@ -138,10 +140,11 @@ async function scanWorkingFile(root: string, file: string, skipped: RepoScanRepo
 }
 
 export async function scanRepository(options: ScanOptions): Promise<RepoScanReport> {
-  const root = await gitRoot(options.repo);
+  const git = { env: options.env };
+  const root = await gitRoot(options.repo, git);
   const allowlistPath = options.allowlist ?? join(root, DEFAULT_ALLOWLIST);
   const entries = await readAllowlist(allowlistPath, options.allowlist !== undefined);
-  const total = await commitCount(root);
+  const total = await commitCount(root, git);
 
   const found: RepoFinding[] = [];
   let commits = 0;
@@ -152,10 +155,11 @@ export async function scanRepository(options: ScanOptions): Promise<RepoScanRepo
       commits += 1;
       options.onProgress?.(commits, total);
     },
+    git,
   );
 
   const skipped: RepoScanReport["skipped"] = [];
-  const files = await workingTreeFiles(root);
+  const files = await workingTreeFiles(root, git);
   for (const file of files) found.push(...(await scanWorkingFile(root, file, skipped)));
 
   const allowedBy = matcherFor(entries);
