@@ -5,7 +5,7 @@
  */
 import { PHASES } from "../domain/cloudflare/identifiers";
 import { MANAGED_RULESETS, PLAN_LIMITS } from "../domain/cloudflare/zone-plans";
-import { PRIVATE_PURPOSES } from "../stacks/config-schema";
+import { PRIVATE_PURPOSES } from "../stacks/schema/site";
 import { rateLimitGroupKey, type DeclaredEndpoint, type LaunchReadyConfig } from "../stacks/stack-config";
 import {
   allOf,

@@ -6,7 +6,7 @@
 import { ZONE_SETTINGS } from "../domain/cloudflare/identifiers";
 import { createHash } from "node:crypto";
 import type { DeclaredHost, DeclaredRecord, LaunchReadyConfig } from "../stacks/stack-config";
-import type { HostPurpose, TlsSettings } from "../stacks/config-schema";
+import type { HostPurpose, TlsSettings } from "../stacks/schema/site";
 import { allOf, hostIn, hostIs, OVER_HTTPS, pathIs, urlWithRequestPath } from "../domain/cloudflare/rule-expressions";
 
 export interface PlannedRecord {

@@ -1,6 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import type { TlsSettings } from "../stacks/config-schema";
+import type { TlsSettings } from "../stacks/schema/site";
 import { planZoneSettings } from "./site-records";
 import { applyTransform, type Transform } from "./transform";
 

@@ -3,7 +3,7 @@
  * (OPS-HANDOVER, the handover's access inventory) and the least-privilege Cloudflare token that
  * can apply it. Plain functions, shared by the rule, the handover and the docs' tests.
  */
-import type { AccessSystem } from "./config-schema";
+import type { AccessSystem } from "./schema/operations";
 import type { LaunchReadyConfig } from "./stack-config";
 
 export interface NeededAccess {

@@ -4,7 +4,7 @@
  * config reader that imports them.
  */
 import type { RecordTarget } from "../domain/hostnames";
-import type { HostPurpose } from "./config-schema";
+import type { HostPurpose } from "./schema/site";
 
 export interface DeclaredHost {
   /** Position in `launch-ready:hosts`, for error messages only; never used to name resources. */

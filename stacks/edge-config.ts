@@ -4,7 +4,8 @@
  */
 import { problem, type ConfigProblem, type PathSegment } from "./config-problems";
 import { MAX_EXPRESSION_LENGTH, PLAN_LIMITS, rateLimitProblems, type CloudflarePlan } from "../domain/cloudflare/zone-plans";
-import { PRIVATE_PURPOSES, type EdgeFields, type EndpointKind } from "./config-schema";
+import { PRIVATE_PURPOSES } from "./schema/site";
+import type { EdgeFields, EndpointKind } from "./schema/edge";
 import { resolveHostInZone } from "../domain/hostnames";
 import type { DeclaredHost } from "./declared-host";
 

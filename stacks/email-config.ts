@@ -6,7 +6,7 @@ import { parseDkimKey } from "../domain/mail/dkim";
 import { MAIL_PROVIDER_PRESETS, offlineSpfLookups, type MailProvider } from "../domain/mail/providers";
 import { MAX_DNS_LOOKUPS } from "../domain/mail/spf";
 import { problem, type ConfigProblem, type PathSegment } from "./config-problems";
-import type { EmailFields } from "./config-schema";
+import type { EmailFields } from "./schema/email";
 import { classifyTarget, resolveHostInZone } from "../domain/hostnames";
 import type { DeclaredHost } from "./declared-host";
 

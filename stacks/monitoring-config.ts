@@ -5,7 +5,7 @@
  */
 import { problem, type ConfigProblem } from "./config-problems";
 import { PLAN_LIMITS, type CloudflarePlan } from "../domain/cloudflare/zone-plans";
-import type { MonitorKind, MonitoringFields } from "./config-schema";
+import type { MonitorKind, MonitoringFields } from "./schema/operations";
 import type { DeclaredEndpoint } from "./edge-config";
 import type { SecretsConfig } from "./secrets-config";
 import type { DeclaredHost } from "./declared-host";

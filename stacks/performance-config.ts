@@ -4,7 +4,7 @@
  * timeout and fallback (AI-TIMEOUT). The plan judges what is declared; the load test measures it.
  */
 import { problem, type ConfigProblem } from "./config-problems";
-import type { EndpointBudgetKind, PerformanceFields } from "./config-schema";
+import type { EndpointBudgetKind, PerformanceFields } from "./schema/operations";
 
 /** The bar's p95 budgets in ms (minimum-bar.md, PERF-P95). */
 export const P95_BUDGET_MS: Record<PerformanceFields["stage"], Record<EndpointBudgetKind, number>> = {

@@ -6,7 +6,7 @@
 import { recordTtlProblem, type CloudflarePlan } from "../domain/cloudflare/zone-plans";
 import { isDmarcRecord } from "../domain/mail/dmarc";
 import { formatConfigPath, problem, type ConfigProblem, type PathSegment } from "./config-problems";
-import type { ExtraRecordFields } from "./config-schema";
+import type { ExtraRecordFields } from "./schema/site";
 import { normalizeTargetHost, resolveRecordNameInZone } from "../domain/hostnames";
 
 export interface DeclaredRecord {

@@ -4,8 +4,9 @@
  * to see that they are there: they are never copied into the resolved config or into a message.
  */
 import { problem, type ConfigProblem, type PathSegment } from "./config-problems";
-import type { Environment, EnvFormat, EnvVarFields, SecretFields, SecretStoreFields } from "./config-schema";
-import { ENVIRONMENTS } from "./config-schema";
+import type { Environment } from "../domain/bar/weighing";
+import type { EnvFormat, EnvVarFields, SecretFields, SecretStoreFields } from "./schema/secrets";
+import { ENVIRONMENTS } from "../domain/bar/weighing";
 
 export interface DeclaredSecret {
   /** Position in `launch-ready:secrets`, for messages only. */

@@ -14,16 +14,10 @@ import { resolveRecords, type DeclaredRecord } from "./records-config";
 import type { DeclaredHost } from "./declared-host";
 import { classifyTarget, resolveHostInZone, toAsciiZoneName, type RecordTarget } from "../domain/hostnames";
 import { BAR_IDS, isBarId } from "../domain/bar/catalog";
-import {
-  CONFIG_NAMESPACE,
-  PROXIED_BY_DEFAULT,
-  stackConfigSchema,
-  type Environment,
-  type HandoverFields,
-  type StackConfigFields,
-  type TlsSettings,
-  type Waiver,
-} from "./config-schema";
+import { CONFIG_NAMESPACE, stackConfigSchema, type StackConfigFields } from "./config-schema";
+import { PROXIED_BY_DEFAULT, type TlsSettings, type Waiver } from "./schema/site";
+import type { Environment } from "../domain/bar/weighing";
+import type { HandoverFields } from "./schema/operations";
 
 export type { ConfigProblem } from "./config-problems";
 export { formatProblems, problemsHeading } from "./config-problems";

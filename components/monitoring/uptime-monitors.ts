@@ -3,7 +3,7 @@
  * Plain functions, shared by the monitor components, MON-DETECT-5MIN and the handover.
  */
 import type { Input } from "@pulumi/pulumi";
-import type { Environment } from "../../stacks/config-schema";
+import type { Environment } from "../../domain/bar/weighing";
 import type { DeclaredMonitor } from "../../stacks/monitoring-config";
 
 /** What both monitor components take: what to watch, who to tell, how often to look. */

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
-import type { Environment } from "../../stacks/config-schema";
+import type { Environment } from "../../domain/bar/weighing";
 import type { SecretsConfig } from "../../stacks/secrets-config";
 import { applyTransform, type Transform } from "../transform";
 import { RECOVERY_WINDOW_DAYS, type PlannedSecret } from "./stored-secrets";

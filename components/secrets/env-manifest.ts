@@ -3,7 +3,7 @@
  * needs here present and well-formed? Reports name the variable and what is wrong with it, never
  * any part of its value. Also renders `.env.example`. No Pulumi here.
  */
-import type { Environment } from "../../stacks/config-schema";
+import type { Environment } from "../../domain/bar/weighing";
 import type { DeclaredEnvVar } from "../../stacks/secrets-config";
 
 export interface EnvCheck {

@@ -3,7 +3,7 @@
  * secret and how its value comes about. Plain functions, shared by the component, SEC-STORE and
  * SEC-ENV-SEPARATION, and the handover.
  */
-import type { Environment } from "../../stacks/config-schema";
+import type { Environment } from "../../domain/bar/weighing";
 import { secretPath, type DeclaredSecret } from "../../stacks/secrets-config";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 

@@ -1,4 +1,4 @@
-import { PROXIED_BY_DEFAULT } from "../../stacks/config-schema";
+import { PROXIED_BY_DEFAULT } from "../../stacks/schema/site";
 import { declaredHost, fail, notApplicable, NOT_KNOWN_YET, pass, type BarRule } from "../bar";
 import { DNS_RECORD } from "../../domain/resource-types";
 

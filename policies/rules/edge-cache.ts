@@ -1,5 +1,5 @@
 import { PHASES } from "../../domain/cloudflare/identifiers";
-import { PRIVATE_PURPOSES } from "../../stacks/config-schema";
+import { PRIVATE_PURPOSES } from "../../stacks/schema/site";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import type { SampleRequest } from "../../domain/cloudflare/rules-language";

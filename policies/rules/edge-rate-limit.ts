@@ -1,6 +1,6 @@
 import { PHASES } from "../../domain/cloudflare/identifiers";
 import { rateLimitProblems } from "../../domain/cloudflare/zone-plans";
-import { ENDPOINT_KINDS } from "../../stacks/config-schema";
+import { ENDPOINT_KINDS } from "../../stacks/schema/edge";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import { describeRequest, ruleMatches, rulesetsOfPhase } from "./edge-rules";
 

@@ -1,4 +1,4 @@
-import type { MonitorKind } from "../../stacks/config-schema";
+import type { MonitorKind } from "../../stacks/schema/operations";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import { declaredChecks } from "./monitor-resources";
 

@@ -11,7 +11,7 @@ import { planZoneRecords } from "../../components/zone-records";
 import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, detectionSeconds } from "../../components/monitoring/uptime-monitors";
 import { planSecrets } from "../../components/secrets/stored-secrets";
 import { cloudflareTokenPermissions, neededAccess, unownedAccess } from "../../stacks/access";
-import type { AccessSystem } from "../../stacks/config-schema";
+import type { AccessSystem } from "../../stacks/schema/operations";
 import { recordValueText } from "../../stacks/records-config";
 import { secretStoreName } from "../../stacks/secrets-config";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";

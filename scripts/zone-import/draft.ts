@@ -6,7 +6,8 @@
  */
 import { recordTtlProblem, type CloudflarePlan } from "../../domain/cloudflare/zone-plans";
 import type { MailProvider } from "../../domain/mail/providers";
-import type { Environment, HostPurpose } from "../../stacks/config-schema";
+import type { Environment } from "../../domain/bar/weighing";
+import type { HostPurpose } from "../../stacks/schema/site";
 import { DEFAULT_DNS_ONLY_TTL } from "../../stacks/stack-config";
 import type { ZoneRecord } from "./zone-file";
 

@@ -4,7 +4,7 @@
  * pair (apex and www) is completed, since the stack cannot plan without it. One stage because the
  * pair is completed from the hosts just mapped, and every later stage only reads them.
  */
-import { PROXIED_BY_DEFAULT, type HostPurpose } from "../../stacks/config-schema";
+import { PROXIED_BY_DEFAULT, type HostPurpose } from "../../stacks/schema/site";
 import { isServiceName, relativeLabels } from "./config-names";
 import { keptTtl, LEFT_AS_IS, take, unmap, type Draft, type HostDraft } from "./draft";
 import { zoneFields } from "./record-fields";

@@ -4,7 +4,7 @@
  * only what the others left, and the one that knows the records schema's limits (TXT length, CAA
  * flags and tags).
  */
-import { CAA_TAGS } from "../../stacks/config-schema";
+import { CAA_TAGS } from "../../stacks/schema/site";
 import { recordName } from "./config-names";
 import { keptTtl, LEFT_AS_IS, unmap, type Draft } from "./draft";
 import { zoneFields } from "./record-fields";

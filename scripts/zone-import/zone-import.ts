@@ -10,7 +10,7 @@
  * other-records.ts map it, waiver.ts dates the waiver a wildcard needs; this file triages the
  * records before them and orders the config after them.
  */
-import { PROXIED_BY_DEFAULT } from "../../stacks/config-schema";
+import { PROXIED_BY_DEFAULT } from "../../stacks/schema/site";
 import { hostName, inZone } from "./config-names";
 import { LEFT_AS_IS, unmap, type Draft, type HostDraft, type ImportOptions, type SenderDraft, type Target, type ZoneImport } from "./draft";
 import { completeCanonicalPair, mapHosts } from "./hosts";

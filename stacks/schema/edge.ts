@@ -1,0 +1,83 @@
+/** The stack file's edge: rate-limited endpoints, cache, admin protection, CORS, headers, WAF and DDoS. */
+import { z } from "zod";
+import { FRAME_OPTIONS, STRICT_REFERRER_POLICIES } from "../../domain/http-security";
+import { hostName, ipOrCidr, pathPrefix } from "./common";
+
+/** Cloudflare's rate-limit counting and mitigation periods, in seconds; each plan allows some. */
+export const RATE_LIMIT_PERIODS = [10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600, 65535, 86400] as const;
+export const ENDPOINT_KINDS = ["login", "signup", "password-reset", "webhook"] as const;
+export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
+
+export const endpointSchema = z.strictObject({
+  kind: z.enum(ENDPOINT_KINDS).meta({ description: "What the endpoint does; EDGE-RATE-LIMIT wants each kind covered." }),
+  host: hostName.meta({ description: "Declared host serving it.", examples: ["api"] }),
+  path: pathPrefix.meta({ description: "Exact request path.", examples: ["/auth/login"] }),
+  requests: z.number().int().min(1).meta({ description: "Requests per period from one IP before the action applies." }),
+  period: z.literal(RATE_LIMIT_PERIODS).meta({ description: "Counting period in seconds (the zone's plan limits the choice; Free: 10)." }),
+  timeout: z.literal(RATE_LIMIT_PERIODS).optional().meta({ description: "How long the action lasts, in seconds. @default the period (Free: 10)" }),
+  action: z.enum(["block", "managed_challenge"]).default("block").meta({ description: "block answers 429; managed_challenge asks a browser to prove itself. @default block" }),
+});
+
+export const adminProtectionSchema = z.strictObject({
+  host: hostName.meta({ description: "Declared host to protect.", examples: ["admin"] }),
+  path: pathPrefix.optional().meta({ description: "Only this path prefix (e.g. /admin/ on the web host); omit for the whole host." }),
+  protection: z.enum(["challenge", "allowlist", "access"]).default("challenge").meta({
+    description: "challenge: a managed challenge for everyone; allowlist: block all but allowIps; access: Cloudflare Access sign-in for allowEmails / allowEmailDomains. @default challenge",
+  }),
+  allowIps: z.array(ipOrCidr).default([]).meta({ description: "Addresses or ranges let through (allowlist only)." }),
+  allowEmails: z.array(z.email()).default([]).meta({ description: "People who may sign in (access only)." }),
+  allowEmailDomains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, "must be a domain such as example.com")).default([]).meta({ description: "Email domains whose people may sign in (access only)." }),
+});
+
+export const edgeSchema = z.strictObject({
+  cache: z
+    .strictObject({
+      staticExtensions: z.array(z.string().regex(/^[a-z0-9]+$/, "must be a lower-case file extension without the dot")).default(
+        ["css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "woff", "woff2", "ttf", "otf"],
+      ),
+      staticPathPrefixes: z.array(pathPrefix).default(["/assets/", "/static/", "/_next/static/"]),
+      edgeTtl: z.number().int().min(60).max(31536000).default(2592000).meta({ description: "Seconds Cloudflare keeps a static asset. @default 2592000 (30 days)" }),
+      browserTtl: z.number().int().min(0).max(31536000).default(86400).meta({ description: "Seconds a browser keeps it. @default 86400 (1 day)" }),
+      privatePathPrefixes: z.array(pathPrefix).default(["/api/", "/auth/", "/admin/", "/account/"]).meta({ description: "Paths never cached on any host (EDGE-CACHE-PRIVATE)." }),
+      sessionCookies: z.array(z.string().regex(/^[A-Za-z0-9_.\-]+$/, "must be a cookie name")).default(["session"]).meta({ description: "Cookies that mark a signed-in request; such requests bypass the cache." }),
+      verifyAsset: pathPrefix.optional().meta({ description: "A real static asset on the canonical host that npm run verify fetches to see it cached (EDGE-CACHE-STATIC).", examples: ["/assets/app.css"] }),
+    })
+    .prefault({}),
+  endpoints: z.array(endpointSchema).default([]).meta({ description: "Abuse-prone endpoints (login, signup, password reset, webhooks), each rate limited per IP." }),
+  admin: z.array(adminProtectionSchema).default([]).meta({ description: "How admin surfaces are protected. Hosts of purpose admin not listed get a managed challenge." }),
+  firewallRules: z
+    .array(
+      z.strictObject({
+        description: z.string().trim().min(3).max(500),
+        expression: z.string().trim().min(1).max(4096).meta({ description: "A Cloudflare Rules language expression, used as written." }),
+        action: z.enum(["block", "managed_challenge", "js_challenge", "challenge", "log"]),
+        reason: z.string().trim().min(10, "must say why the typed settings cannot express this, in at least 10 characters"),
+      }),
+    )
+    .default([])
+    .meta({
+      description:
+        "Escape hatch: WAF custom rules with hand-written expressions, after the kit's own. Nothing quotes or checks them for you; prefer edge.admin and edge.endpoints, which build expressions safely.",
+    }),
+  cors: z
+    .array(z.strictObject({ host: hostName, origins: z.array(z.url({ protocol: /^https?$/ })).min(1) }))
+    .default([])
+    .meta({ description: "Origins each API host answers (EDGE-CORS); the app enforces them, live verification checks them." }),
+  headers: z
+    .strictObject({
+      frameOptions: z.enum(FRAME_OPTIONS).default("DENY"),
+      referrerPolicy: z.enum(STRICT_REFERRER_POLICIES).default("strict-origin-when-cross-origin"),
+      hosts: z.array(hostName).optional().meta({ description: "Only these declared hosts get the headers. @default every proxied host" }),
+    })
+    .prefault({})
+    .meta({ description: "Security headers set on HTML answers where the app does not (EDGE-HEADERS)." }),
+  waf: z.strictObject({ managed: z.boolean().default(true).meta({ description: "Deploy Cloudflare's managed WAF rulesets the plan includes. @default true" }) }).prefault({}),
+  ddos: z
+    .strictObject({
+      sensitivity: z.enum(["default", "medium", "low", "eoff"]).meta({ description: "HTTP DDoS sensitivity; production may not lower it below default." }),
+    })
+    .optional()
+    .meta({ description: "Override Cloudflare's HTTP DDoS protection; omit to keep Cloudflare's defaults (recommended)." }),
+});
+
+export type EdgeFields = z.output<typeof edgeSchema>;

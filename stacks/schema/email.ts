@@ -1,0 +1,62 @@
+/** The stack file's mail: senders, inbound, DMARC, parked names and how SPF ends. */
+import { z } from "zod";
+import { MAIL_PROVIDERS } from "../../domain/mail/providers";
+import { hostName } from "./common";
+
+const dmarcPolicy = z.enum(["none", "quarantine", "reject"]);
+
+export const emailSchema = z.strictObject({
+  senders: z
+    .array(
+      z.strictObject({
+        provider: z.enum(MAIL_PROVIDERS).meta({ description: "Who sends the mail; the preset knows its SPF include and DKIM shape." }),
+        domain: hostName.default("@").meta({ description: 'The sending name: "@" for the apex, or a subdomain such as send. @default "@"' }),
+        dkim: z
+          .array(
+            z.strictObject({
+              selector: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, "must be a DKIM selector such as google or s1"),
+              value: z.string().trim().min(1).meta({ description: "The TXT key (v=DKIM1; k=rsa; p=...) or, for CNAME providers, the target host the provider gives." }),
+            }),
+          )
+          .default([])
+          .meta({ description: "DKIM records from the provider's console (MAIL-DKIM wants at least one per sender)." }),
+        include: z.string().optional().meta({ description: "SPF include for a custom sender." }),
+        addresses: z.array(z.string()).default([]).meta({ description: "ip4/ip6 addresses for a custom sender's SPF." }),
+        ses: z
+          .strictObject({
+            region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1"),
+            mailFrom: z.string().regex(/^[a-z0-9-]+$/, "must be one label such as mail").default("mail").meta({ description: "Custom MAIL FROM subdomain label. @default mail" }),
+          })
+          .optional()
+          .meta({ description: "Amazon SES only: the kit creates the SES domain identity (Easy DKIM) and a custom MAIL FROM domain in this region." }),
+      }),
+    )
+    .default([]),
+  inbound: z
+    .strictObject({
+      provider: z.enum(MAIL_PROVIDERS),
+      mx: z.array(z.strictObject({ host: z.string(), priority: z.number().int().min(0).max(65535) })).optional().meta({ description: "MX hosts for a custom provider." }),
+    })
+    .optional()
+    .meta({ description: "Who receives mail for the apex; omit if nobody does (the apex then gets a null MX)." }),
+  dmarc: z
+    .strictObject({
+      policy: dmarcPolicy.default("reject").meta({ description: "p= for mail failing SPF and DKIM alignment. @default reject" }),
+      subdomainPolicy: dmarcPolicy.optional(),
+      rua: z.array(z.email()).min(1, "needs a report address, or nobody learns who sends as the domain"),
+      ruf: z.array(z.email()).default([]),
+      adkim: z.enum(["r", "s"]).default("r"),
+      aspf: z.enum(["r", "s"]).default("r"),
+      ramp: z
+        .array(z.strictObject({ from: z.iso.date(), policy: dmarcPolicy }))
+        .default([])
+        .meta({ description: "Dated steps that tighten the policy, e.g. quarantine from one date, reject from a later one; applied at each pulumi up." }),
+    })
+    .optional(),
+  parked: z.array(hostName).default([]).meta({ description: "Names that send no mail: each gets v=spf1 -all, DMARC p=reject and a null MX (MAIL-PARKED)." }),
+  spfAll: z.enum(["~all", "-all"]).default("~all").meta({
+    description: "How SPF records end: ~all (soft fail; DMARC decides) or -all (receivers reject what SPF does not authorise). @default ~all",
+  }),
+});
+
+export type EmailFields = z.output<typeof emailSchema>;

@@ -1,0 +1,56 @@
+/** The stack file's secrets, where they are stored, and the env manifest the app reads. */
+import { z } from "zod";
+import { ENVIRONMENTS } from "../../domain/bar/weighing";
+import { variableName } from "./common";
+
+export const SECRET_STORES = ["secrets-manager", "ssm"] as const;
+
+export const secretStoreSchema = z.strictObject({
+  kind: z.enum(SECRET_STORES).default("secrets-manager").meta({ description: "secrets-manager: AWS Secrets Manager; ssm: SSM Parameter Store SecureString. @default secrets-manager (SEC-STORE)" }),
+  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as eu-west-1").optional().meta({ description: "AWS region of the store. @default the aws:region of the stack" }),
+  kmsKeyId: z
+    .string()
+    .regex(/^(arn:aws[a-z-]*:kms:\S+|alias\/[A-Za-z0-9/_-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, "must be a KMS key ID, key ARN, alias ARN or alias/name")
+    .optional()
+    .meta({ description: "Customer-managed KMS key that encrypts the secrets. @default the AWS-managed key of the service", examples: ["alias/launch-ready"] }),
+  pathPrefix: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9_.-]+)+$/, "must be a path such as /launch-ready/production, without a trailing slash")
+    .optional()
+    .meta({ description: "Where this stack's secrets live. @default /<project>/<environment> (SEC-ENV-SEPARATION wants one per environment)" }),
+});
+
+export const secretSchema = z.strictObject({
+  name: variableName.meta({ description: "The secret's name; also its last path segment.", examples: ["SESSION_SECRET", "STRIPE_SECRET_KEY"] }),
+  description: z.string().trim().min(3).max(200).optional().meta({ description: "What it is for; shown in the store and the handover." }),
+  generate: z
+    .strictObject({
+      length: z.number().int().min(16).max(256).default(40).meta({ description: "Characters. @default 40" }),
+      special: z.boolean().default(false).meta({ description: "Include punctuation. @default false (safe in URLs and shells)" }),
+      upper: z.boolean().default(true),
+      lower: z.boolean().default(true),
+      numeric: z.boolean().default(true),
+    })
+    .optional()
+    .meta({ description: "Generate the value (random.RandomPassword): for secrets the app makes up itself, such as session keys." }),
+  provided: z.literal(true).optional().meta({
+    description: "The value comes from someone else (Stripe, OpenAI): set it with pulumi config set --secret --path 'launch-ready:secretValues.NAME'.",
+  }),
+});
+
+export const ENV_FORMATS = ["url", "email", "secret", "number", "enum", "string"] as const;
+export const envVarSchema = z.strictObject({
+  name: variableName.meta({ examples: ["DATABASE_URL"] }),
+  format: z.enum(ENV_FORMATS).default("string").meta({ description: "What a well-formed value looks like. @default string" }),
+  required: z.boolean().default(true).meta({ description: "Missing is a failure (SEC-ENV-SEPARATION, live). @default true" }),
+  values: z.array(z.string().min(1)).min(1).optional().meta({ description: "The allowed values (format enum only)." }),
+  environments: z.array(z.enum(ENVIRONMENTS)).min(1).optional().meta({ description: "Where the app needs it. @default every environment" }),
+  description: z.string().trim().min(3).max(300).optional().meta({ description: "What it is for; written into .env.example and the handover." }),
+  secret: variableName.optional().meta({ description: "The entry of launch-ready:secrets that holds its value; the app reads it from the store." }),
+  example: z.string().max(200).optional().meta({ description: "A harmless example value for .env.example (never for format secret)." }),
+});
+
+export type SecretStoreFields = z.output<typeof secretStoreSchema>;
+export type SecretFields = z.output<typeof secretSchema>;
+export type EnvVarFields = z.output<typeof envVarSchema>;
+export type EnvFormat = (typeof ENV_FORMATS)[number];
