@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, test } from "vitest";
-import { evaluateBar, levelFor, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "../policies/bar";
+import { levelFor } from "../domain/bar/weighing";
+import { evaluateBar, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "../policies/bar";
 import { BAR_RULES } from "../policies/rules";
 import { dnsCanonical } from "../policies/rules/dns-canonical";
 import { dnsProxied } from "../policies/rules/dns-proxied";

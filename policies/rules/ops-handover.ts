@@ -1,5 +1,6 @@
 import { unownedAccess } from "../../stacks/access";
-import { fail, notApplicable, pass, today, type BarRule, type Verdict } from "../bar";
+import { today } from "../../domain/bar/weighing";
+import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 
 /** Days before a registration ends without auto-renew that the handover must already be acting on it. */
 export const RENEWAL_WARNING_DAYS = 30;

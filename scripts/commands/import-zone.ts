@@ -12,7 +12,7 @@
 import { mkdirSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { today } from "../../policies/bar";
+import { today } from "../../domain/bar/weighing";
 import { CLOUDFLARE_PLANS } from "../../domain/cloudflare/zone-plans";
 import { toAsciiZoneName } from "../../domain/hostnames";
 import { cloudflareTokenPermissions } from "../../stacks/access";

@@ -3,7 +3,8 @@
  * file's config, turned into the plan report. Shared by the CLI, the tests and the benchmark.
  */
 import launchReady from "../../index";
-import { evaluateBar, today } from "../../policies/bar";
+import { today } from "../../domain/bar/weighing";
+import { evaluateBar } from "../../policies/bar";
 import { BAR_RULES } from "../../policies/rules";
 import { contextForStackFile } from "../../policies/stack-context";
 import { parseStackConfig, type ConfigProblem } from "../../stacks/stack-config";
