@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsUptimeMonitors } from "./components/monitoring/aws-uptime-monitors";
 import { CloudflareUptimeMonitors } from "./components/monitoring/cloudflare-uptime-monitors";
 import { AppSecrets } from "./components/secrets/app-secrets";
-import { planSecrets } from "./components/secrets/stored-secrets";
+import { secretSpecs } from "./components/secrets/stored-secrets";
 import { LaunchReadySite } from "./components/site";
 import { CONFIG_NAMESPACE } from "./stacks/config-schema";
 import { formatProblems, parseStackConfig, type LaunchReadyConfig } from "./stacks/stack-config";
@@ -67,7 +67,7 @@ function declareMonitors(config: LaunchReadyConfig, secrets: AppSecrets | undefi
 function declareSecrets(config: LaunchReadyConfig): AppSecrets {
   const hasProvided = config.secrets.items.some((secret) => secret.source === "provided");
   return new AppSecrets("secrets", {
-    secrets: planSecrets(config, pulumi.getProject()),
+    secrets: secretSpecs(config, pulumi.getProject()),
     store: config.secrets.store,
     environment: config.environment,
     // Read as a secret whatever the stack file says, so the values never travel in plain text.

@@ -1,6 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlannedAccessApplication } from "./edge-rulesets";
+import type { AccessApplicationSpec } from "./edge-rulesets";
 import { applyTransform, type Transform } from "./transform";
 
 export interface AdminAccessArgs {
@@ -8,8 +8,8 @@ export interface AdminAccessArgs {
   accountId: pulumi.Input<string>;
   /** Cloudflare zone ID the protected hosts are in. */
   zoneId: pulumi.Input<string>;
-  /** The protected surfaces, usually `planAccessApplications(config)`. */
-  applications: PlannedAccessApplication[];
+  /** The protected surfaces, usually `accessApplicationSpecs(config)`. */
+  applications: AccessApplicationSpec[];
   /**
    * Protect the applications and policies from deletion (OPS-PROTECT).
    * @default false

@@ -1,8 +1,8 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { PHASES } from "../domain/cloudflare/identifiers";
-import type { PlannedRedirectRule } from "./site-records";
-import type { PlannedRule } from "./edge-rulesets";
+import type { RedirectRuleSpec } from "./site-records";
+import type { RulesetRuleSpec } from "./edge-rulesets";
 import type { Transform } from "./transform";
 import { createZoneRuleset } from "./zone-ruleset";
 
@@ -15,9 +15,9 @@ export interface CanonicalRedirectArgs {
    */
   zoneName: string;
   /**
-   * The rules, usually `planRedirectRules(config)`: extra redirects first, the canonical-host rule last.
+   * The rules, usually `redirectRuleSpecs(config)`: extra redirects first, the canonical-host rule last.
    */
-  rules: PlannedRedirectRule[];
+  rules: RedirectRuleSpec[];
   /**
    * Protect the ruleset from deletion (OPS-PROTECT).
    * @default false
@@ -48,7 +48,7 @@ export class CanonicalRedirect extends pulumi.ComponentResource {
 }
 
 /** A planned redirect as a ruleset rule. */
-export function toRulesetRule(rule: PlannedRedirectRule): PlannedRule {
+export function toRulesetRule(rule: RedirectRuleSpec): RulesetRuleSpec {
   return {
     ref: rule.ref,
     description: rule.description,

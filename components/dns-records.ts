@@ -1,6 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlannedRecord } from "./site-records";
+import type { RecordSpec } from "./site-records";
 import { applyTransform, type Transform } from "./transform";
 
 export interface DnsRecordsArgs {
@@ -10,10 +10,10 @@ export interface DnsRecordsArgs {
    */
   zoneId: pulumi.Input<string>;
   /**
-   * The records, usually `planDnsRecords(config)`. Each becomes one `cloudflare.DnsRecord` named
+   * The records, usually `dnsRecordSpecs(config)`. Each becomes one `cloudflare.DnsRecord` named
    * after what it is (`www.example.com-CNAME`), so reordering never replaces a record.
    */
-  records: PlannedRecord[];
+  records: RecordSpec[];
   /**
    * Protect every record from deletion (OPS-PROTECT): `pulumi up` refuses to delete it until the
    * protection is lifted on purpose.
@@ -39,7 +39,7 @@ export class DnsRecords extends pulumi.ComponentResource {
     this.registerOutputs({ records: this.records });
   }
 
-  private createRecord(record: PlannedRecord, args: DnsRecordsArgs): cloudflare.DnsRecord {
+  private createRecord(record: RecordSpec, args: DnsRecordsArgs): cloudflare.DnsRecord {
     return new cloudflare.DnsRecord(
       ...applyTransform(
         args.transform?.record,
@@ -62,9 +62,9 @@ export class DnsRecords extends pulumi.ComponentResource {
 }
 
 /** `<logicalName>: <record> and <record>` for every logical name more than one record has. */
-export function duplicateLogicalNames(records: readonly PlannedRecord[]): string[] {
-  const byName = new Map<string, PlannedRecord[]>();
+export function duplicateLogicalNames(records: readonly RecordSpec[]): string[] {
+  const byName = new Map<string, RecordSpec[]>();
   for (const record of records) byName.set(record.logicalName, [...(byName.get(record.logicalName) ?? []), record]);
-  const describe = (r: PlannedRecord) => `${r.type} ${r.name} ${r.priority === undefined ? "" : `${r.priority} `}${r.content}`;
+  const describe = (r: RecordSpec) => `${r.type} ${r.name} ${r.priority === undefined ? "" : `${r.priority} `}${r.content}`;
   return [...byName].filter(([, same]) => same.length > 1).map(([logicalName, same]) => `${logicalName}: ${same.map(describe).join(" and ")}`);
 }

@@ -1,6 +1,6 @@
 import type * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import type { PlannedRuleset } from "./edge-rulesets";
+import type { RulesetSpec } from "./edge-rulesets";
 import type { Transform } from "./transform";
 import { createZoneRuleset } from "./zone-ruleset";
 
@@ -13,7 +13,7 @@ export interface EdgeRulesetsArgs {
    */
   zoneName: string;
   /** The planned rulesets, one per phase (see components/edge-plan.ts). */
-  rulesets: PlannedRuleset[];
+  rulesets: RulesetSpec[];
   /**
    * Protect the rulesets from deletion (OPS-PROTECT).
    * @default false

@@ -4,7 +4,7 @@
  * components create exactly these, and the policies judge what is declared.
  */
 import { PHASES } from "../domain/cloudflare/identifiers";
-import { MANAGED_RULESETS, PLAN_LIMITS } from "../domain/cloudflare/zone-plans";
+import { MANAGED_RULESETS, ZONE_PLAN_LIMITS } from "../domain/cloudflare/zone-plans";
 import { PRIVATE_PURPOSES } from "../stacks/schema/site";
 import { rateLimitGroupKey, type DeclaredEndpoint, type LaunchReadyConfig } from "../stacks/stack-config";
 import {
@@ -24,7 +24,7 @@ import {
 } from "../domain/cloudflare/rule-expressions";
 
 /** A ruleset rule in the provider's input shape (camelCase), without Pulumi types. */
-export interface PlannedRule {
+export interface RulesetRuleSpec {
   ref: string;
   description: string;
   expression: string;
@@ -34,12 +34,12 @@ export interface PlannedRule {
   ratelimit?: { characteristics: string[]; period: number; requestsPerPeriod: number; mitigationTimeout: number };
 }
 
-export interface PlannedRuleset {
+export interface RulesetSpec {
   phase: string;
   /** Short name for the logical resource name and the ruleset's name. */
   purpose: string;
   description: string;
-  rules: PlannedRule[];
+  rules: RulesetRuleSpec[];
 }
 
 function slug(text: string): string {
@@ -55,7 +55,7 @@ function privateHosts(config: LaunchReadyConfig): string[] {
  * signed-in request never are (EDGE-CACHE-PRIVATE). Cache rules all apply in order and a later
  * rule's setting wins, so the bypass comes last and always wins.
  */
-export function planCacheRuleset(config: LaunchReadyConfig): PlannedRuleset {
+export function cacheRulesetSpec(config: LaunchReadyConfig): RulesetSpec {
   const { cache } = config.edge;
   const privateHostNames = privateHosts(config);
   const staticAsset = anyOf(extensionIn(cache.staticExtensions), pathStartsWithAny(cache.staticPathPrefixes));
@@ -91,13 +91,13 @@ export function planCacheRuleset(config: LaunchReadyConfig): PlannedRuleset {
 }
 
 /** Cloudflare's managed WAF rulesets the zone's plan includes (EDGE-WAF). */
-export function planManagedWafRuleset(config: LaunchReadyConfig): PlannedRuleset | undefined {
+export function managedWafRulesetSpec(config: LaunchReadyConfig): RulesetSpec | undefined {
   if (!config.edge.waf.managed) return undefined;
   return {
     phase: PHASES.managedWaf,
     purpose: "managed-waf",
     description: "Cloudflare managed WAF rulesets (launch-ready)",
-    rules: PLAN_LIMITS[config.zone.plan].managedRulesets.map((ruleset) => ({
+    rules: ZONE_PLAN_LIMITS[config.zone.plan].managedRulesets.map((ruleset) => ({
       ref: `execute-${slug(ruleset.name)}`,
       description: `Execute ${ruleset.name} (EDGE-WAF)`,
       expression: "true",
@@ -112,12 +112,12 @@ export function planManagedWafRuleset(config: LaunchReadyConfig): PlannedRuleset
  * Admin surfaces behind a managed challenge or an IP allowlist (EDGE-ADMIN), then the stack's
  * hand-written rules (the documented escape hatch), which come after the kit's own.
  */
-export function planCustomWafRuleset(config: LaunchReadyConfig): PlannedRuleset | undefined {
+export function customWafRulesetSpec(config: LaunchReadyConfig): RulesetSpec | undefined {
   if (!config.edge.admin.some((entry) => entry.protection !== "access") && config.edge.firewallRules.length === 0) return undefined;
   const rules = config.edge.admin
     .filter((entry) => entry.protection !== "access")
     .sort((a, b) => (`${a.host}${a.path ?? ""}` < `${b.host}${b.path ?? ""}` ? -1 : 1))
-    .map((entry): PlannedRule => {
+    .map((entry): RulesetRuleSpec => {
       const surface = entry.path ? allOf(hostIs(entry.host), pathStartsWithAny([entry.path])) : hostIs(entry.host);
       const where = `${entry.host}${entry.path ?? ""}`;
       return entry.protection === "allowlist"
@@ -125,7 +125,7 @@ export function planCustomWafRuleset(config: LaunchReadyConfig): PlannedRuleset 
         : { ref: `admin-challenge-${slug(where)}`, description: `Challenge every visitor to ${where} (EDGE-ADMIN)`, expression: surface, action: "managed_challenge", enabled: true };
     });
   const raw = config.edge.firewallRules.map(
-    (rule): PlannedRule => ({ ref: `raw-${slug(rule.description)}`, description: `${rule.description} (hand-written expression: ${rule.reason})`, expression: rule.expression, action: rule.action, enabled: true }),
+    (rule): RulesetRuleSpec => ({ ref: `raw-${slug(rule.description)}`, description: `${rule.description} (hand-written expression: ${rule.reason})`, expression: rule.expression, action: rule.action, enabled: true }),
   );
   return { phase: PHASES.customWaf, purpose: "custom-waf", description: "Admin protection and hand-written rules (launch-ready)", rules: [...rules, ...raw] };
 }
@@ -135,14 +135,14 @@ export function planCustomWafRuleset(config: LaunchReadyConfig): PlannedRuleset 
  * with the same limit share one rule, since plans allow few. The Free plan's rules may test only
  * the path, so there the rule matches that path on every host of the zone.
  */
-export function planRateLimitRuleset(config: LaunchReadyConfig): PlannedRuleset | undefined {
+export function rateLimitRulesetSpec(config: LaunchReadyConfig): RulesetSpec | undefined {
   if (config.edge.endpoints.length === 0) return undefined;
-  const hostField = PLAN_LIMITS[config.zone.plan].rateLimit.hostField;
+  const hostField = ZONE_PLAN_LIMITS[config.zone.plan].rateLimit.hostField;
   const groups = new Map<string, DeclaredEndpoint[]>();
   for (const endpoint of config.edge.endpoints) groups.set(rateLimitGroupKey(endpoint), [...(groups.get(rateLimitGroupKey(endpoint)) ?? []), endpoint]);
   const rules = [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([key, endpoints]): PlannedRule => {
+    .map(([key, endpoints]): RulesetRuleSpec => {
       const paths = [...new Set(endpoints.map((e) => e.path))].sort();
       const hosts = [...new Set(endpoints.map((e) => e.host))].sort();
       const [first] = endpoints;
@@ -164,7 +164,7 @@ export const SECURITY_HEADERS = ["X-Content-Type-Options", "X-Frame-Options", "R
  * Security headers on HTML answers, each only where the app did not set its own (EDGE-HEADERS),
  * on every proxied host or only the listed ones.
  */
-export function planSecurityHeadersRuleset(config: LaunchReadyConfig): PlannedRuleset {
+export function securityHeadersRulesetSpec(config: LaunchReadyConfig): RulesetSpec {
   const values: Record<(typeof SECURITY_HEADERS)[number], string> = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": config.edge.headers.frameOptions,
@@ -187,7 +187,7 @@ export function planSecurityHeadersRuleset(config: LaunchReadyConfig): PlannedRu
 }
 
 /** An HTTP DDoS override, only when the stack asks for one (EDGE-DDOS judges it). */
-export function planDdosRuleset(config: LaunchReadyConfig): PlannedRuleset | undefined {
+export function ddosRulesetSpec(config: LaunchReadyConfig): RulesetSpec | undefined {
   const ddos = config.edge.ddos;
   if (!ddos) return undefined;
   return {
@@ -208,19 +208,19 @@ export function planDdosRuleset(config: LaunchReadyConfig): PlannedRuleset | und
 }
 
 /** Every edge ruleset the stack declares, one per phase. */
-export function planEdgeRulesets(config: LaunchReadyConfig): PlannedRuleset[] {
+export function edgeRulesetSpecs(config: LaunchReadyConfig): RulesetSpec[] {
   return [
-    planCacheRuleset(config),
-    planManagedWafRuleset(config),
-    planCustomWafRuleset(config),
-    planRateLimitRuleset(config),
-    planSecurityHeadersRuleset(config),
-    planDdosRuleset(config),
-  ].filter((ruleset): ruleset is PlannedRuleset => ruleset !== undefined);
+    cacheRulesetSpec(config),
+    managedWafRulesetSpec(config),
+    customWafRulesetSpec(config),
+    rateLimitRulesetSpec(config),
+    securityHeadersRulesetSpec(config),
+    ddosRulesetSpec(config),
+  ].filter((ruleset): ruleset is RulesetSpec => ruleset !== undefined);
 }
 
 /** An admin surface behind Cloudflare Access: a self-hosted application and who may sign in. */
-export interface PlannedAccessApplication {
+export interface AccessApplicationSpec {
   /** Logical name: what the application protects. */
   logicalName: string;
   /** `admin.example.com` or `www.example.com/admin/`, as Access writes an application's domain. */
@@ -229,7 +229,7 @@ export interface PlannedAccessApplication {
   allowEmailDomains: string[];
 }
 
-export function planAccessApplications(config: LaunchReadyConfig): PlannedAccessApplication[] {
+export function accessApplicationSpecs(config: LaunchReadyConfig): AccessApplicationSpec[] {
   return config.edge.admin
     .filter((entry) => entry.protection === "access")
     .map((entry) => {

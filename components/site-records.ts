@@ -9,7 +9,7 @@ import type { DeclaredHost, DeclaredRecord, LaunchReadyConfig } from "../stacks/
 import type { HostPurpose, TlsSettings } from "../stacks/schema/site";
 import { allOf, hostIn, hostIs, OVER_HTTPS, pathIs, urlWithRequestPath } from "../domain/cloudflare/rule-expressions";
 
-export interface PlannedRecord {
+export interface RecordSpec {
   /** Logical name: the record's name and type (and address for A/AAAA), never a list position. */
   logicalName: string;
   /** Fully qualified name, as Cloudflare stores and returns it. */
@@ -26,7 +26,7 @@ export interface PlannedRecord {
   purpose: HostPurpose;
 }
 
-export interface PlannedRedirectRule {
+export interface RedirectRuleSpec {
   /** Stable rule reference, so Cloudflare keeps the rule's identity across updates. */
   ref: string;
   description: string;
@@ -37,7 +37,7 @@ export interface PlannedRedirectRule {
   preserveQueryString: boolean;
 }
 
-export interface PlannedZoneSetting {
+export interface ZoneSettingSpec {
   logicalName: string;
   /** Cloudflare API setting ID (snake_case, as the API and the provider store it). */
   settingId: string;
@@ -58,7 +58,7 @@ function nameSafe(text: string): string {
   return text.replace(/:/g, "_");
 }
 
-export function planHostRecords(host: DeclaredHost, environment: string): PlannedRecord[] {
+export function hostRecordSpecs(host: DeclaredHost, environment: string): RecordSpec[] {
   return host.records.map((record) => ({
     logicalName: record.type === "CNAME" ? `${host.fqdn}-CNAME` : `${host.fqdn}-${record.type}-${nameSafe(record.content)}`,
     name: host.fqdn,
@@ -72,9 +72,9 @@ export function planHostRecords(host: DeclaredHost, environment: string): Planne
 }
 
 /** Every DNS record the stack declares, sorted by name so output never depends on list order. */
-export function planDnsRecords(config: LaunchReadyConfig): PlannedRecord[] {
+export function dnsRecordSpecs(config: LaunchReadyConfig): RecordSpec[] {
   return config.hosts
-    .flatMap((host) => planHostRecords(host, config.environment))
+    .flatMap((host) => hostRecordSpecs(host, config.environment))
     .sort((a, b) => (a.logicalName < b.logicalName ? -1 : a.logicalName > b.logicalName ? 1 : 0));
 }
 
@@ -101,9 +101,9 @@ function extraRecordLabel(record: DeclaredRecord): string {
 }
 
 /** The records of `launch-ready:records`, sorted by logical name. */
-export function planExtraRecords(config: LaunchReadyConfig): PlannedRecord[] {
+export function extraRecordSpecs(config: LaunchReadyConfig): RecordSpec[] {
   return config.records
-    .map((record): PlannedRecord => ({
+    .map((record): RecordSpec => ({
       logicalName: record.type === "CNAME" ? `${record.name}-CNAME` : `${record.name}-${record.type}-${extraRecordLabel(record)}`,
       name: record.name,
       type: record.type,
@@ -128,11 +128,11 @@ function slug(text: string): string {
  * With Always Use HTTPS on, rules match only https requests, so `http://` first upgrades on the
  * same host (what HSTS preload requires) and is then redirected once.
  */
-export function planRedirectRules(config: LaunchReadyConfig): PlannedRedirectRule[] {
+export function redirectRuleSpecs(config: LaunchReadyConfig): RedirectRuleSpec[] {
   const httpsFirst = (condition: string) => (config.tls.alwaysUseHttps ? allOf(condition, OVER_HTTPS) : condition);
   const extra = [...config.redirects]
     .sort((a, b) => (`${a.host}${a.path ?? ""}` < `${b.host}${b.path ?? ""}` ? -1 : 1))
-    .map((redirect): PlannedRedirectRule => ({
+    .map((redirect): RedirectRuleSpec => ({
       ref: `redirect-${slug(`${redirect.host}${redirect.path ?? ""}`)}`,
       description: `Redirect ${redirect.host}${redirect.path ?? "/*"} to ${redirect.to}`,
       expression: httpsFirst(redirect.path ? allOf(hostIs(redirect.host), pathIs(redirect.path)) : hostIs(redirect.host)),
@@ -140,7 +140,7 @@ export function planRedirectRules(config: LaunchReadyConfig): PlannedRedirectRul
       target: { value: redirect.to },
       preserveQueryString: redirect.preserveQueryString,
     }));
-  const canonical: PlannedRedirectRule = {
+  const canonical: RedirectRuleSpec = {
     ref: "canonical-host",
     description: `Canonical host: ${config.canonical.alternateFqdn} to ${config.canonical.fqdn} (DNS-CANONICAL)`,
     expression: httpsFirst(hostIn([config.canonical.alternateFqdn])),
@@ -154,7 +154,7 @@ export function planRedirectRules(config: LaunchReadyConfig): PlannedRedirectRul
 const onOff = (on: boolean) => (on ? "on" : "off");
 
 /** The zone's TLS settings (TLS-STRICT, TLS-HTTPS-ONLY, TLS-VERSION, TLS-HSTS). */
-export function planZoneSettings(zone: string, tls: TlsSettings): PlannedZoneSetting[] {
+export function zoneSettingSpecs(zone: string, tls: TlsSettings): ZoneSettingSpec[] {
   const settings: Array<[string, unknown]> = [
     [ZONE_SETTINGS.ssl, tls.ssl],
     [ZONE_SETTINGS.alwaysUseHttps, onOff(tls.alwaysUseHttps)],

@@ -6,12 +6,12 @@ import { CanonicalRedirect } from "./canonical-redirect";
 import { DnsRecords } from "./dns-records";
 import { EdgeCache, EdgeFirewall, SecurityHeaders } from "./edge-protection";
 import { PHASES } from "../domain/cloudflare/identifiers";
-import { planAccessApplications, planEdgeRulesets } from "./edge-rulesets";
-import { canonicalUrl, planRedirectRules } from "./site-records";
+import { accessApplicationSpecs, edgeRulesetSpecs } from "./edge-rulesets";
+import { canonicalUrl, redirectRuleSpecs } from "./site-records";
 import type { Transform } from "./transform";
 import { SesSender } from "./ses-sender";
 import { ZoneTls } from "./zone-tls";
-import { planZoneRecords } from "./zone-records";
+import { zoneRecordSpecs } from "./zone-records";
 
 export interface LaunchReadySiteArgs {
   /** The validated stack config, from `parseStackConfig`. */
@@ -64,11 +64,11 @@ export class LaunchReadySite extends pulumi.ComponentResource {
     const zone = { zoneId: config.zone.zoneId, zoneName: config.zone.domain, protect: config.protect };
     const children = { parent: this };
 
-    this.dns = new DnsRecords(`${name}-dns`, { zoneId: zone.zoneId, protect: zone.protect, records: planZoneRecords(config, new Date().toISOString().slice(0, 10)), transform: { record: args.transform?.record } }, children);
-    this.redirects = new CanonicalRedirect(`${name}-redirects`, { ...zone, rules: planRedirectRules(config), transform: { ruleset: args.transform?.redirectRuleset } }, children);
+    this.dns = new DnsRecords(`${name}-dns`, { zoneId: zone.zoneId, protect: zone.protect, records: zoneRecordSpecs(config, new Date().toISOString().slice(0, 10)), transform: { record: args.transform?.record } }, children);
+    this.redirects = new CanonicalRedirect(`${name}-redirects`, { ...zone, rules: redirectRuleSpecs(config), transform: { ruleset: args.transform?.redirectRuleset } }, children);
     this.tls = new ZoneTls(`${name}-tls`, { ...zone, tls: config.tls, transform: { setting: args.transform?.zoneSetting } }, children);
 
-    const edge = planEdgeRulesets(config);
+    const edge = edgeRulesetSpecs(config);
     const edgeArgs = (phases: readonly string[]) => ({ ...zone, rulesets: edge.filter((r) => phases.includes(r.phase)), transform: { ruleset: args.transform?.edgeRuleset } });
     this.cache = new EdgeCache(`${name}-cache`, edgeArgs([PHASES.cache]), children);
     this.firewall = new EdgeFirewall(`${name}-firewall`, edgeArgs([PHASES.managedWaf, PHASES.customWaf, PHASES.rateLimit, PHASES.ddos]), children);
@@ -79,7 +79,7 @@ export class LaunchReadySite extends pulumi.ComponentResource {
         new SesSender(`${name}-ses-${sending.domain}`, { zoneId: zone.zoneId, domain: sending.domain, ...sender.ses, environment: config.environment, protect: zone.protect }, children);
       }
     }
-    const applications = planAccessApplications(config);
+    const applications = accessApplicationSpecs(config);
     if (applications.length > 0) {
       this.access = new AdminAccess(`${name}-access`, { accountId: config.zone.accountId, zoneId: zone.zoneId, applications, protect: zone.protect }, children);
     }

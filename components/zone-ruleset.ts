@@ -1,6 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import type * as pulumi from "@pulumi/pulumi";
-import type { PlannedRuleset } from "./edge-rulesets";
+import type { RulesetSpec } from "./edge-rulesets";
 import { applyTransform, type Transform } from "./transform";
 import { claimZoneEntrypoint } from "./zone-entrypoints";
 
@@ -15,7 +15,7 @@ export interface ZoneRulesetOptions {
  * A zone entrypoint ruleset for one phase, claimed first so no other component can create a
  * second one for that phase. Named `<zone>-<phase>`: one per phase, stable across config edits.
  */
-export function createZoneRuleset(parent: pulumi.Resource, owner: string, planned: PlannedRuleset, options: ZoneRulesetOptions): cloudflare.Ruleset {
+export function createZoneRuleset(parent: pulumi.Resource, owner: string, planned: RulesetSpec, options: ZoneRulesetOptions): cloudflare.Ruleset {
   claimZoneEntrypoint(options.zoneName, planned.phase, owner);
   return new cloudflare.Ruleset(
     ...applyTransform(

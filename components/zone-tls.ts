@@ -1,7 +1,7 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import type { TlsSettings } from "../stacks/schema/site";
-import { planZoneSettings } from "./site-records";
+import { zoneSettingSpecs } from "./site-records";
 import { applyTransform, type Transform } from "./transform";
 
 export interface ZoneTlsArgs {
@@ -34,7 +34,7 @@ export class ZoneTls extends pulumi.ComponentResource {
   constructor(name: string, args: ZoneTlsArgs, opts?: pulumi.ComponentResourceOptions) {
     super("launch-ready:cloudflare:ZoneTls", name, {}, opts);
     this.settings = Object.fromEntries(
-      planZoneSettings(args.zoneName, args.tls).map((setting) => [
+      zoneSettingSpecs(args.zoneName, args.tls).map((setting) => [
         setting.settingId,
         new cloudflare.ZoneSetting(
           ...applyTransform(

@@ -3,7 +3,7 @@
  * edge components create, refused here when the plan cannot hold it.
  */
 import { problem, type ConfigProblem, type PathSegment } from "./config-problems";
-import { MAX_EXPRESSION_LENGTH, PLAN_LIMITS, rateLimitProblems, type CloudflarePlan } from "../domain/cloudflare/zone-plans";
+import { MAX_EXPRESSION_LENGTH, ZONE_PLAN_LIMITS, rateLimitProblems, type ZonePlan } from "../domain/cloudflare/zone-plans";
 import { PRIVATE_PURPOSES } from "./schema/site";
 import type { EdgeFields, EndpointKind } from "./schema/edge";
 import { resolveHostInZone } from "../domain/hostnames";
@@ -59,8 +59,8 @@ export function proxiedHost(name: string, zone: string, hostByFqdn: Map<string, 
   return host;
 }
 
-export function resolveEdge(fields: EdgeFields, zone: string, plan: CloudflarePlan, hostByFqdn: Map<string, DeclaredHost>, problems: ConfigProblem[]): EdgeConfig {
-  const limits = PLAN_LIMITS[plan];
+export function resolveEdge(fields: EdgeFields, zone: string, plan: ZonePlan, hostByFqdn: Map<string, DeclaredHost>, problems: ConfigProblem[]): EdgeConfig {
+  const limits = ZONE_PLAN_LIMITS[plan];
   // The cache rules name every API and admin host in one set; keep well inside one expression.
   const privateHosts = [...hostByFqdn.values()].filter((h) => PRIVATE_PURPOSES.has(h.purpose));
   const hostListLength = privateHosts.reduce((length, host) => length + host.fqdn.length + 3, 0);

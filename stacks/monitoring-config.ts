@@ -4,7 +4,7 @@
  * the checks the stack file lists, and refused here when the chosen provider cannot run them.
  */
 import { problem, type ConfigProblem } from "./config-problems";
-import { PLAN_LIMITS, type CloudflarePlan } from "../domain/cloudflare/zone-plans";
+import { ZONE_PLAN_LIMITS, type ZonePlan } from "../domain/cloudflare/zone-plans";
 import type { MonitorKind, MonitoringFields } from "./schema/operations";
 import type { DeclaredEndpoint } from "./edge-config";
 import type { SecretsConfig } from "./secrets-config";
@@ -71,7 +71,7 @@ function defaultMonitors(fields: MonitoringFields, canonicalFqdn: string, hosts:
 
 export function resolveMonitoring(
   fields: MonitoringFields,
-  context: { canonicalFqdn: string; hosts: readonly DeclaredHost[]; endpoints: readonly DeclaredEndpoint[]; plan: CloudflarePlan; secrets: SecretsConfig },
+  context: { canonicalFqdn: string; hosts: readonly DeclaredHost[]; endpoints: readonly DeclaredEndpoint[]; plan: ZonePlan; secrets: SecretsConfig },
   problems: ConfigProblem[],
 ): MonitoringConfig {
   const replaced = new Set(fields.checks.map((check) => check.kind));
@@ -103,7 +103,7 @@ export function resolveMonitoring(
       if (fields.regions.length < ROUTE53_MIN_REGIONS) problems.push(problem(["monitoring", "regions"], `lists ${fields.regions.length}; Route 53 checks from at least ${ROUTE53_MIN_REGIONS} regions`));
     }
   } else if (fields.enabled) {
-    const limits = PLAN_LIMITS[context.plan].healthChecks;
+    const limits = ZONE_PLAN_LIMITS[context.plan].healthChecks;
     if (!limits) {
       problems.push(problem(["monitoring", "provider"], `is cloudflare, but the ${context.plan} plan has no Health Checks; use provider: aws, or move the zone to Pro or above`));
     } else {

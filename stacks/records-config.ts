@@ -3,7 +3,7 @@
  * (verification TXT, CAA, SRV, delegations, a subdomain's MX), resolved and cross-checked against
  * the hosts and the mail config, which own the records this key must not duplicate.
  */
-import { recordTtlProblem, type CloudflarePlan } from "../domain/cloudflare/zone-plans";
+import { recordTtlProblem, type ZonePlan } from "../domain/cloudflare/zone-plans";
 import { isDmarcRecord } from "../domain/mail/dmarc";
 import { formatConfigPath, problem, type ConfigProblem, type PathSegment } from "./config-problems";
 import type { ExtraRecordFields } from "./schema/site";
@@ -27,7 +27,7 @@ export interface DeclaredRecord {
 
 export interface RecordContext {
   zone: string;
-  plan: CloudflarePlan;
+  plan: ZonePlan;
   /** Names of declared hosts, with the index of each in `launch-ready:hosts`. */
   hostIndexByName: ReadonlyMap<string, number>;
   wildcardWaived: boolean;

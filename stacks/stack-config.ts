@@ -4,7 +4,7 @@
  * plan, and later live verification. No Pulumi here: callers hand in the raw key/value map.
  */
 import { formatConfigPath, problem, problemsFromIssues, type ConfigProblem, type PathSegment } from "./config-problems";
-import { PLAN_LIMITS, recordTtlProblem, type CloudflarePlan } from "../domain/cloudflare/zone-plans";
+import { ZONE_PLAN_LIMITS, recordTtlProblem, type ZonePlan } from "../domain/cloudflare/zone-plans";
 import { resolveEdge, type EdgeConfig } from "./edge-config";
 import { resolveEmail, type EmailConfig } from "./email-config";
 import { resolveMonitoring, type MonitoringConfig } from "./monitoring-config";
@@ -41,7 +41,7 @@ export interface DeclaredRedirect {
 
 export interface LaunchReadyConfig {
   environment: Environment;
-  zone: { domain: string; zoneId: string; accountId: string; plan: CloudflarePlan };
+  zone: { domain: string; zoneId: string; accountId: string; plan: ZonePlan };
   canonical: {
     host: "apex" | "www";
     /** The canonical host's fully qualified name. */
@@ -103,7 +103,7 @@ function resolve(fields: StackConfigFields): ParseResult {
   const zoneName = toAsciiZoneName(fields.zone.domain);
   if (!zoneName.ok) return { ok: false, problems: [problem(["zone", "domain"], zoneName.problem)] };
   const zone = zoneName.value;
-  const limits = PLAN_LIMITS[fields.zone.plan];
+  const limits = ZONE_PLAN_LIMITS[fields.zone.plan];
 
   const waivers = resolveWaivers(fields, problems);
   const wildcardWaived = waivers.some((waiver) => waiver.id === "DNS-SUBDOMAINS");
@@ -232,7 +232,7 @@ function resolveTargets(target: string | string[], fqdn: string, at: PathSegment
   return valid ? records : undefined;
 }
 
-function resolveTtl(ttl: number | undefined, proxied: boolean, plan: CloudflarePlan, at: PathSegment[], problems: ConfigProblem[]): number {
+function resolveTtl(ttl: number | undefined, proxied: boolean, plan: ZonePlan, at: PathSegment[], problems: ConfigProblem[]): number {
   if (ttl === undefined) return proxied ? AUTOMATIC_TTL : DEFAULT_DNS_ONLY_TTL;
   const refused = proxied && ttl !== AUTOMATIC_TTL ? `is ${ttl}, but the host is proxied and Cloudflare answers proxied names with its own TTL; remove ttl (or set proxied: false)` : recordTtlProblem(ttl, plan);
   if (refused) problems.push(problem(at, refused));

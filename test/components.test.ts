@@ -3,11 +3,11 @@ import { describe, expect, test } from "vitest";
 import { CanonicalRedirect } from "../components/canonical-redirect";
 import { DnsRecords } from "../components/dns-records";
 import { PHASES } from "../domain/cloudflare/identifiers";
-import { planEdgeRulesets } from "../components/edge-rulesets";
+import { edgeRulesetSpecs } from "../components/edge-rulesets";
 import { EdgeCache, EdgeFirewall, SecurityHeaders } from "../components/edge-protection";
 import { allOf, hostIn, pathIs, quote } from "../domain/cloudflare/rule-expressions";
 import { LaunchReadySite } from "../components/site";
-import { planDnsRecords, planRedirectRules } from "../components/site-records";
+import { dnsRecordSpecs, redirectRuleSpecs } from "../components/site-records";
 import { ZoneTls } from "../components/zone-tls";
 import { runOffline, type RegisteredResource } from "../scripts/plan/offline-run";
 import { parsedExample } from "./helpers";
@@ -24,7 +24,7 @@ const ofType = (resources: RegisteredResource[], type: string) => resources.filt
 describe("DnsRecords", () => {
   test("one record per declared target, fully qualified, named after what it is", async () => {
     const config = parsedExample("prod");
-    const resources = await register(() => new DnsRecords("dns", { zoneId: ZONE_ID, records: planDnsRecords(config), protect: true }));
+    const resources = await register(() => new DnsRecords("dns", { zoneId: ZONE_ID, records: dnsRecordSpecs(config), protect: true }));
     const records = ofType(resources, "cloudflare:index/dnsRecord:DnsRecord");
     expect(records.map((r) => r.name).sort()).toEqual([
       "admin.example.com-CNAME",
@@ -51,17 +51,17 @@ describe("DnsRecords", () => {
   });
 
   test("IPv6 addresses make URN-safe names", async () => {
-    const records = planDnsRecords({ ...parsedExample("prod"), hosts: [{ ...parsedExample("prod").hosts[0], records: [{ type: "AAAA", content: "2001:db8::10" }] }] });
+    const records = dnsRecordSpecs({ ...parsedExample("prod"), hosts: [{ ...parsedExample("prod").hosts[0], records: [{ type: "AAAA", content: "2001:db8::10" }] }] });
     expect(records[0].logicalName).toBe("example.com-AAAA-2001_db8__10");
   });
 
   test("a transform edits what is created, as fields or as a function", async () => {
     const config = parsedExample("prod");
     const resources = await register(() => {
-      new DnsRecords("fields", { zoneId: ZONE_ID, records: planDnsRecords(config).slice(0, 1), transform: { record: { tags: ["team:web"] } } });
+      new DnsRecords("fields", { zoneId: ZONE_ID, records: dnsRecordSpecs(config).slice(0, 1), transform: { record: { tags: ["team:web"] } } });
       new DnsRecords("function", {
         zoneId: ZONE_ID,
-        records: planDnsRecords(config).slice(1, 2),
+        records: dnsRecordSpecs(config).slice(1, 2),
         transform: {
           record: (args, opts, name) => {
             args.comment = `${name} owned by the app team`;
@@ -80,7 +80,7 @@ describe("DnsRecords", () => {
 
   test("secret inputs reach the plan as [secret], never in plain text", async () => {
     const resources = await register(
-      () => new DnsRecords("secret", { zoneId: ZONE_ID, records: planDnsRecords(parsedExample("prod")).slice(0, 1), transform: { record: { comment: pulumi.secret("hunter2-do-not-print") } } }),
+      () => new DnsRecords("secret", { zoneId: ZONE_ID, records: dnsRecordSpecs(parsedExample("prod")).slice(0, 1), transform: { record: { comment: pulumi.secret("hunter2-do-not-print") } } }),
     );
     const record = ofType(resources, "cloudflare:index/dnsRecord:DnsRecord")[0];
     expect(record.inputs.comment).toBe("[secret]");
@@ -91,7 +91,7 @@ describe("DnsRecords", () => {
 describe("CanonicalRedirect", () => {
   test("one ruleset in the dynamic redirect phase: extra redirects first, then the canonical host in one hop", async () => {
     const config = parsedExample("prod");
-    const resources = await register(() => new CanonicalRedirect("redirects", { zoneId: ZONE_ID, zoneName: "example.com", rules: planRedirectRules(config) }));
+    const resources = await register(() => new CanonicalRedirect("redirects", { zoneId: ZONE_ID, zoneName: "example.com", rules: redirectRuleSpecs(config) }));
     const rulesets = ofType(resources, "cloudflare:index/ruleset:Ruleset");
     expect(rulesets).toHaveLength(1);
     const { inputs } = rulesets[0];
@@ -109,7 +109,7 @@ describe("CanonicalRedirect", () => {
   });
 
   test("a second redirect ruleset for the same zone is refused; another zone, or the next run, is fine", async () => {
-    const rules = planRedirectRules(parsedExample("prod"));
+    const rules = redirectRuleSpecs(parsedExample("prod"));
     const second = await register(() => {
       new CanonicalRedirect("first", { zoneId: ZONE_ID, zoneName: "example.com", rules });
       new CanonicalRedirect("second", { zoneId: ZONE_ID, zoneName: "example.com", rules });
@@ -124,14 +124,14 @@ describe("CanonicalRedirect", () => {
 
   test("an apex-canonical stack redirects www to the apex with 308 when asked", () => {
     const config = parsedExample("dev");
-    const rules = planRedirectRules({ ...config, canonical: { ...config.canonical, status: 308 } });
+    const rules = redirectRuleSpecs({ ...config, canonical: { ...config.canonical, status: 308 } });
     expect(rules).toHaveLength(1);
     expect(rules[0]).toMatchObject({ expression: '(http.host eq "www.example.net") and (ssl)', statusCode: 308, target: { expression: 'concat("https://example.net", http.request.uri.path)' } });
   });
 
   test("without Always Use HTTPS the redirect answers plain http too", () => {
     const config = parsedExample("prod");
-    const rules = planRedirectRules({ ...config, tls: { ...config.tls, alwaysUseHttps: false } });
+    const rules = redirectRuleSpecs({ ...config, tls: { ...config.tls, alwaysUseHttps: false } });
     expect(rules.at(-1)!.expression).toBe('http.host eq "example.com"');
   });
 });
@@ -154,7 +154,7 @@ describe("rule expressions", () => {
 describe("edge components", () => {
   test("each creates its phases' entrypoint rulesets, protected, and takes a transform", async () => {
     const config = parsedExample("prod");
-    const rulesets = planEdgeRulesets(config);
+    const rulesets = edgeRulesetSpecs(config);
     const resources = await register(() => {
       new EdgeCache("cache", { zoneId: ZONE_ID, zoneName: "example.com", rulesets: rulesets.filter((r) => r.phase === PHASES.cache), protect: true });
       new EdgeFirewall("firewall", {
@@ -171,7 +171,7 @@ describe("edge components", () => {
   });
 
   test("two components claiming one phase of one zone fail by name", async () => {
-    const cache = planEdgeRulesets(parsedExample("prod")).filter((r) => r.phase === PHASES.cache);
+    const cache = edgeRulesetSpecs(parsedExample("prod")).filter((r) => r.phase === PHASES.cache);
     const failure = await register(() => {
       new EdgeCache("cache", { zoneId: ZONE_ID, zoneName: "example.com", rulesets: cache });
       new SecurityHeaders("headers", { zoneId: ZONE_ID, zoneName: "example.com", rulesets: cache });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from "vitest";
 import { PHASES } from "../domain/cloudflare/identifiers";
-import { planCacheRuleset, planEdgeRulesets, planRateLimitRuleset } from "../components/edge-rulesets";
+import { cacheRulesetSpec, edgeRulesetSpecs, rateLimitRulesetSpec } from "../components/edge-rulesets";
 import { hostIs, pathIn, pathStartsWithAny } from "../domain/cloudflare/rule-expressions";
 import type { BarContext, BarRule, DeclaredResource, Verdict } from "../policies/bar";
 import { edgeAdmin } from "../policies/rules/edge-admin";
@@ -12,7 +12,7 @@ import { edgeRateLimit } from "../policies/rules/edge-rate-limit";
 import { edgeWaf } from "../policies/rules/edge-waf";
 import { matches, UnsupportedExpression } from "../domain/cloudflare/rules-language";
 import { planStack } from "../scripts/plan/plan-stack";
-import { PLAN_LIMITS, type CloudflarePlan } from "../domain/cloudflare/zone-plans";
+import { ZONE_PLAN_LIMITS, type ZonePlan } from "../domain/cloudflare/zone-plans";
 import { parseStackConfig, type ConfigProblem, type LaunchReadyConfig } from "../stacks/stack-config";
 import { exampleConfig, exampleStack, parsedExample } from "./helpers";
 
@@ -41,13 +41,13 @@ function problemsOf(raw: Record<string, any>): ConfigProblem[] {
 
 describe("the edge rulesets of the prod example", () => {
   test("one ruleset per phase, with cache, WAF and rate-limit rules", () => {
-    const rulesets = planEdgeRulesets(config);
+    const rulesets = edgeRulesetSpecs(config);
     expect(rulesets.map((r) => r.phase)).toEqual([PHASES.cache, PHASES.managedWaf, PHASES.customWaf, PHASES.rateLimit, PHASES.responseHeaders]);
     expect(new Set(rulesets.map((r) => r.phase)).size).toBe(rulesets.length);
   });
 
   test("cache rules: static assets cached, private traffic bypassed, and the bypass comes last", () => {
-    const cache = planCacheRuleset(config);
+    const cache = cacheRulesetSpec(config);
     expect(cache.rules.map((r) => [r.ref, r.actionParameters?.cache])).toEqual([
       ["cache-static-assets", true],
       ["cache-bypass-private", false],
@@ -56,14 +56,14 @@ describe("the edge rulesets of the prod example", () => {
   });
 
   test("rate limits: endpoints with the same limit share a rule; per IP; the plan's host field only where allowed", () => {
-    const prodRules = planRateLimitRuleset(config)!.rules;
+    const prodRules = rateLimitRulesetSpec(config)!.rules;
     expect(prodRules.map((r) => [r.ratelimit?.requestsPerPeriod, r.ratelimit?.period, r.ratelimit?.mitigationTimeout])).toEqual([
       [10, 60, 600],
       [100, 60, 60],
     ]);
     expect(prodRules[0].ratelimit?.characteristics).toEqual(["cf.colo.id", "ip.src"]);
     expect(prodRules[0].expression).toContain('http.host eq "api.example.com"');
-    const free = planRateLimitRuleset(parsedExample("staging"))!.rules;
+    const free = rateLimitRulesetSpec(parsedExample("staging"))!.rules;
     expect(free).toHaveLength(1);
     expect(free[0].expression).toBe('http.request.uri.path in {"/auth/login" "/auth/password-reset" "/auth/signup" "/webhooks/stripe"}');
   });
@@ -102,7 +102,7 @@ describe("each EDGE rule fails what it should", () => {
 
   test("EDGE-WAF: managed rules off, or a ruleset the plan does not include", () => {
     expect(judge(edgeWaf, prod.filter((r) => r.props.phase !== PHASES.managedWaf))[0].message).toContain("launch-ready:edge.waf.managed: true");
-    const freeContext = { config: { ...config, zone: { ...config.zone, plan: "free" as CloudflarePlan } } };
+    const freeContext = { config: { ...config, zone: { ...config.zone, plan: "free" as ZonePlan } } };
     expect(judge(edgeWaf, prod, freeContext)[0].message).toContain("not available on the free plan");
     // The Free Managed Ruleset exists on every plan; deploying it beside the kit's is allowed.
     const withFree = editPhase(PHASES.managedWaf, (rules) => [...rules, { ref: "free", expression: "true", action: "execute", actionParameters: { id: "77454fe2d30c4220b5701f6fdfb893ba" } }]);
@@ -114,7 +114,7 @@ describe("each EDGE rule fails what it should", () => {
     expect(judge(edgeRateLimit, prod, { config: withoutWebhook })[0].message).toContain("no webhook endpoint is declared");
     const uncovered = editPhase(PHASES.rateLimit, (rules) => rules.slice(0, 1));
     expect(judge(edgeRateLimit, uncovered)[0].message).toContain("/webhooks/stripe (webhook) meets no rate-limit rule");
-    const freeContext = { config: { ...config, zone: { ...config.zone, plan: "free" as CloudflarePlan } } };
+    const freeContext = { config: { ...config, zone: { ...config.zone, plan: "free" as ZonePlan } } };
     expect(judge(edgeRateLimit, prod, freeContext).map((f) => f.message)).toContainEqual("2 rate-limit rules; the free plan allows 1");
   });
 
@@ -162,7 +162,7 @@ describe("each EDGE rule fails what it should", () => {
 });
 
 describe("config a plan cannot hold is refused when the stack file is read", () => {
-  const tiers: Array<[CloudflarePlan, number]> = (["free", "pro", "business", "enterprise"] as const).map((plan) => [plan, PLAN_LIMITS[plan].rateLimit.rules]);
+  const tiers: Array<[ZonePlan, number]> = (["free", "pro", "business", "enterprise"] as const).map((plan) => [plan, ZONE_PLAN_LIMITS[plan].rateLimit.rules]);
 
   test.each(tiers)("%s: one more distinct rate limit than its %i rules", (plan, rules) => {
     const raw = exampleConfig("prod");

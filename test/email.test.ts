@@ -1,6 +1,6 @@
 import { generateKeyPairSync } from "node:crypto";
 import { describe, expect, test } from "vitest";
-import { effectiveDmarcPolicy, planMailRecords } from "../components/mail-auth/mail-records";
+import { effectiveDmarcPolicy, mailRecordSpecs } from "../components/mail-auth/mail-records";
 import { MAIL_PROVIDER_PRESETS, MAIL_PROVIDERS } from "../domain/mail/providers";
 import { planStack } from "../scripts/plan/plan-stack";
 import { parseStackConfig, type ConfigProblem } from "../stacks/stack-config";
@@ -27,7 +27,7 @@ async function barOf(raw: Record<string, any>, stack = "prod") {
 
 describe("the prod example's mail", () => {
   test("plans MX, one SPF, DKIM and DMARC records that pass", async () => {
-    const records = planMailRecords(parsedExample("prod"), "2026-11-25");
+    const records = mailRecordSpecs(parsedExample("prod"), "2026-11-25");
     expect(records.map((r) => `${r.type} ${r.name} ${r.priority ?? ""} ${r.content.slice(0, 40)}`.replace(/\s+/g, " ").trim())).toEqual([
       "TXT _dmarc.example.com v=DMARC1; p=reject; rua=mailto:dmarc-rep",
       "MX example.com 1 smtp.google.com",
@@ -47,7 +47,7 @@ describe("each preset plans its records", () => {
     const raw = withEmail({ senders: [{ provider, domain: "@", dkim }], dmarc: { rua: ["dmarc@example.com"] }, ...(preset.inboundMx ? { inbound: { provider } } : {}) });
     const parsed = parseStackConfig(raw);
     expect(parsed.ok, JSON.stringify(!parsed.ok && parsed.problems)).toBe(true);
-    const records = planMailRecords(parsed.ok ? parsed.config : (undefined as never), "2026-11-25");
+    const records = mailRecordSpecs(parsed.ok ? parsed.config : (undefined as never), "2026-11-25");
     expect(records.find((r) => r.name === "example.com" && r.type === "TXT")?.content).toBe(`v=spf1 include:${preset.spfInclude} ~all`);
     expect(records.find((r) => r.name === "s1._domainkey.example.com")?.type).toBe(preset.dkim.toUpperCase());
     // A sending apex gets no null MX: receivers refuse mail from a domain that says it takes none (RFC 7505 4.2).
@@ -110,7 +110,7 @@ describe("MAIL-* on planned records", () => {
   });
 
   test("a parked apex publishes -all, a null MX and DMARC reject; a sender without DKIM fails MAIL-DKIM", async () => {
-    const records = planMailRecords(parsedExample("staging"), "2026-11-25");
+    const records = mailRecordSpecs(parsedExample("staging"), "2026-11-25");
     expect(records.map((r) => `${r.type} ${r.name} ${r.priority ?? ""} ${r.content.slice(0, 24)}`.replace(/\s+/g, " ").trim())).toEqual([
       "TXT _dmarc.example.org v=DMARC1; p=reject; rua=",
       "MX example.org 0 .",

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { stringify } from "yaml";
-import { planSecrets } from "../components/secrets/stored-secrets";
+import { secretSpecs } from "../components/secrets/stored-secrets";
 import { handover as handoverVerb } from "../scripts/commands/handover";
 import { renderHandoverSection } from "../scripts/handover/handover";
 import { firstDifference, handoverSections, HandoverDocumentError, withSection } from "../scripts/handover/handover-document";
@@ -52,7 +52,7 @@ describe("the prod section", () => {
   test("names every declared host, record, secret, env variable and monitor, with who is alerted", () => {
     for (const host of config.hosts) expect(text).toContain(`| ${host.fqdn} | ${host.purpose} |`);
     for (const record of config.records) expect(text).toContain(record.content);
-    for (const secret of planSecrets(config, PROJECT_NAME)) expect(text).toContain(`| ${secret.name} | \`${secret.path}\` |`);
+    for (const secret of secretSpecs(config, PROJECT_NAME)) expect(text).toContain(`| ${secret.name} | \`${secret.path}\` |`);
     for (const variable of config.env.filter((v) => v.environments.includes("production"))) expect(text).toContain(`| ${variable.name} |`);
     for (const monitor of config.monitoring.monitors) expect(text).toContain(`| ${monitor.id} | ${monitor.url} |`);
     expect(text).toContain(`Alerts go to ${config.monitoring.emails.join(", ")}`);
@@ -158,7 +158,7 @@ describe("deployed outputs", () => {
   const matching = {
     canonicalUrl: "https://www.example.com",
     hosts: Object.fromEntries(config.hosts.map((h) => [h.fqdn, { purpose: h.purpose, proxied: h.proxied, records: [] }])),
-    secrets: Object.fromEntries(planSecrets(config, PROJECT_NAME).map((s) => [s.name, s.path])),
+    secrets: Object.fromEntries(secretSpecs(config, PROJECT_NAME).map((s) => [s.name, s.path])),
     monitors: Object.fromEntries(config.monitoring.monitors.map((m) => [m.id, m.url])),
   };
 

@@ -1,7 +1,7 @@
 /** launch-ready:records (verification TXT, CAA, SRV, delegations) and launch-ready:handover with OPS-HANDOVER. */
 import { describe, expect, test } from "vitest";
 import { DnsRecords, duplicateLogicalNames } from "../components/dns-records";
-import { planExtraRecords } from "../components/site-records";
+import { extraRecordSpecs } from "../components/site-records";
 import { OfflineRunFailure, runOffline } from "../scripts/plan/offline-run";
 import type { BarContext } from "../policies/bar";
 import { dnsSubdomains } from "../policies/rules/dns-subdomains";
@@ -54,13 +54,13 @@ describe("launch-ready:records", () => {
 
   test("logical names depend on the record, not its place in the list", () => {
     const records = [{ name: "@", type: "TXT", content: "a=1" }, { name: "@", type: "TXT", content: "b=2" }, SRV];
-    const names = (list: typeof records) => planExtraRecords(parsed(withRecords(...list))).map((r) => r.logicalName);
+    const names = (list: typeof records) => extraRecordSpecs(parsed(withRecords(...list))).map((r) => r.logicalName);
     expect(names(records)).toEqual(names([...records].reverse()));
     expect(new Set(names(records)).size).toBe(3);
   });
 
   test("records differing in any field of their value get distinct names, so none clash in pulumi up", () => {
-    const records = planExtraRecords(parsed(withRecords(
+    const records = extraRecordSpecs(parsed(withRecords(
       { name: "@", type: "CAA", tag: "issue", value: "letsencrypt.org" },
       { name: "@", type: "CAA", flags: 128, tag: "issue", value: "letsencrypt.org" },
       SRV,
@@ -74,7 +74,7 @@ describe("launch-ready:records", () => {
   });
 
   test("DnsRecords refuses two records under one name before registering any", async () => {
-    const [first] = planExtraRecords(parsed(withRecords({ name: "@", type: "TXT", content: "a=1" })));
+    const [first] = extraRecordSpecs(parsed(withRecords({ name: "@", type: "TXT", content: "a=1" })));
     const twin = { ...first, content: "b=2" };
     expect(duplicateLogicalNames([first, twin])).toEqual([`${first.logicalName}: TXT example.com a=1 and TXT example.com b=2`]);
     const failure = await runOffline({ project: "launch-ready", stack: "test", config: {}, secretKeys: [], program: () => new DnsRecords("dns", { zoneId: "023e105f4ecef8ad9ca31a8372d0c353", records: [first, twin] }) }).then(
@@ -117,7 +117,7 @@ describe("launch-ready:records", () => {
     const config = withRecords({ name: "*.preview", type: "TXT", content: "owner=frontend" });
     config["launch-ready:waivers"] = [{ id: "DNS-SUBDOMAINS", reason: "Preview deployments until the March release", owner: "cto@example.com", expires: "2099-03-31" }];
     const declared = parsed(config);
-    const resources = planExtraRecords(declared).map((record) => ({ urn: `urn:${record.logicalName}`, type: "cloudflare:index/dnsRecord:DnsRecord", name: record.logicalName, props: { name: record.name, type: record.type, content: record.content }, protect: true }));
+    const resources = extraRecordSpecs(declared).map((record) => ({ urn: `urn:${record.logicalName}`, type: "cloudflare:index/dnsRecord:DnsRecord", name: record.logicalName, props: { name: record.name, type: record.type, content: record.content }, protect: true }));
     const verdicts = dnsSubdomains.checkStack!(resources, { config: declared });
     expect(verdicts).toEqual([expect.objectContaining({ status: "fail", configPath: "launch-ready:records[0].name" })]);
   });

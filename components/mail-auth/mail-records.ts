@@ -3,7 +3,7 @@
  * (with its dated ramp) and the records that keep parked names from being spoofed.
  */
 import { DEFAULT_DNS_ONLY_TTL, type LaunchReadyConfig } from "../../stacks/stack-config";
-import { recordComment, type PlannedRecord } from "../site-records";
+import { recordComment, type RecordSpec } from "../site-records";
 
 type DmarcPolicy = "none" | "quarantine" | "reject";
 
@@ -21,7 +21,7 @@ export function spfRecord(includes: readonly string[], addresses: readonly strin
   return ["v=spf1", ...addressTerms, ...includes.map((include) => `include:${include}`), all].join(" ");
 }
 
-function mailRecord(config: LaunchReadyConfig, name: string, type: PlannedRecord["type"], content: string, label: string, priority?: number): PlannedRecord {
+function mailRecord(config: LaunchReadyConfig, name: string, type: RecordSpec["type"], content: string, label: string, priority?: number): RecordSpec {
   return {
     logicalName: `${name}-${type}-${label}`,
     name,
@@ -35,9 +35,9 @@ function mailRecord(config: LaunchReadyConfig, name: string, type: PlannedRecord
   };
 }
 
-export function planMailRecords(config: LaunchReadyConfig, day: string): PlannedRecord[] {
+export function mailRecordSpecs(config: LaunchReadyConfig, day: string): RecordSpec[] {
   const { email, zone } = config;
-  const records: PlannedRecord[] = [];
+  const records: RecordSpec[] = [];
   for (const mx of email.inboundMx) records.push(mailRecord(config, zone.domain, "MX", mx.host, mx.host, mx.priority));
   for (const sending of email.sending) {
     records.push(mailRecord(config, sending.domain, "TXT", spfRecord(sending.includes, sending.addresses, email.spfAll), "spf"));
@@ -69,7 +69,7 @@ export function planMailRecords(config: LaunchReadyConfig, day: string): Planned
 
 /** Every name the mail config puts records at, including SES MAIL FROM domains the SesSender creates. */
 export function mailNames(config: LaunchReadyConfig): Set<string> {
-  const names = new Set(planMailRecords(config, BEFORE_ANY_RAMP).map((record) => record.name));
+  const names = new Set(mailRecordSpecs(config, BEFORE_ANY_RAMP).map((record) => record.name));
   for (const sending of config.email.sending) for (const sender of sending.senders) if (sender.ses) names.add(sender.ses.mailFromDomain);
   return names;
 }

@@ -4,11 +4,11 @@ import * as random from "@pulumi/random";
 import type { Environment } from "../../domain/bar/weighing";
 import type { SecretsConfig } from "../../stacks/secrets-config";
 import { applyTransform, type Transform } from "../transform";
-import { RECOVERY_WINDOW_DAYS, type PlannedSecret } from "./stored-secrets";
+import { RECOVERY_WINDOW_DAYS, type SecretSpec } from "./stored-secrets";
 
 export interface AppSecretsArgs {
-  /** The secrets, usually `planSecrets(config, pulumi.getProject())`. Each is named after its own name, so reordering replaces nothing. */
-  secrets: PlannedSecret[];
+  /** The secrets, usually `secretSpecs(config, pulumi.getProject())`. Each is named after its own name, so reordering replaces nothing. */
+  secrets: SecretSpec[];
   /** Which store, region and KMS key (`launch-ready:secretStore`). */
   store: SecretsConfig["store"];
   environment: Environment;
@@ -59,7 +59,7 @@ export class AppSecrets extends pulumi.ComponentResource {
     this.registerOutputs({ paths: this.paths, arns: this.arns });
   }
 
-  private valueOf(secret: PlannedSecret, args: AppSecretsArgs): pulumi.Output<string> {
+  private valueOf(secret: SecretSpec, args: AppSecretsArgs): pulumi.Output<string> {
     if (secret.generate) {
       const { length, special, upper, lower, numeric } = secret.generate;
       const password = new random.RandomPassword(...applyTransform(args.transform?.password, `${secret.name}-value`, { length, special, upper, lower, numeric }, { parent: this }));
@@ -69,7 +69,7 @@ export class AppSecrets extends pulumi.ComponentResource {
     return pulumi.secret(pulumi.output(args.providedValues).apply((values) => values[secret.name]));
   }
 
-  private store(secret: PlannedSecret, value: pulumi.Output<string>, args: AppSecretsArgs): pulumi.Output<string> {
+  private store(secret: SecretSpec, value: pulumi.Output<string>, args: AppSecretsArgs): pulumi.Output<string> {
     const region = args.store.region ? { region: args.store.region } : {};
     const tags = { "launch-ready:environment": args.environment, "launch-ready:source": secret.source };
     const options = { parent: this, protect: args.protect ?? false };

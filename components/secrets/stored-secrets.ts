@@ -7,7 +7,7 @@ import type { Environment } from "../../domain/bar/weighing";
 import { secretPath, type DeclaredSecret } from "../../stacks/secrets-config";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 
-export interface PlannedSecret {
+export interface SecretSpec {
   name: string;
   /** Full name in the store, e.g. `/launch-ready/production/SESSION_SECRET`. */
   path: string;
@@ -23,7 +23,7 @@ export interface PlannedSecret {
  */
 export const RECOVERY_WINDOW_DAYS: Record<Environment, number> = { production: 30, staging: 7, development: 0 };
 
-export function planSecrets(config: Pick<LaunchReadyConfig, "secrets" | "environment">, project: string): PlannedSecret[] {
+export function secretSpecs(config: Pick<LaunchReadyConfig, "secrets" | "environment">, project: string): SecretSpec[] {
   return config.secrets.items.map((secret) => ({
     name: secret.name,
     path: secretPath(config.secrets.store, project, config.environment, secret.name),

@@ -2,8 +2,8 @@
  * What each Cloudflare plan allows, in one table, so config that a plan cannot hold is refused
  * when the stack file is read instead of failing halfway through `pulumi up`.
  */
-export const CLOUDFLARE_PLANS = ["free", "pro", "business", "enterprise"] as const;
-export type CloudflarePlan = (typeof CLOUDFLARE_PLANS)[number];
+export const ZONE_PLANS = ["free", "pro", "business", "enterprise"] as const;
+export type ZonePlan = (typeof ZONE_PLANS)[number];
 
 export interface RateLimitLimits {
   /** Rules in the zone's `http_ratelimit` entrypoint. */
@@ -16,7 +16,7 @@ export interface RateLimitLimits {
   hostField: boolean;
 }
 
-export interface PlanLimits {
+export interface ZonePlanLimits {
   /** Rules in the zone's `http_request_dynamic_redirect` entrypoint (Single Redirects). */
   singleRedirectRules: number;
   /** Lowest TTL a DNS-only record may have, in seconds (1 stays "automatic"). */
@@ -76,7 +76,7 @@ const PAID_PLAN_WAF = {
   availableManagedRulesets: [MANAGED_RULESETS.freeManaged, MANAGED_RULESETS.cloudflareManaged, MANAGED_RULESETS.owaspCore],
 };
 
-export const PLAN_LIMITS: Record<CloudflarePlan, PlanLimits> = {
+export const ZONE_PLAN_LIMITS: Record<ZonePlan, ZonePlanLimits> = {
   free: {
     singleRedirectRules: 10,
     minimumRecordTtl: 60,
@@ -130,18 +130,18 @@ export const MAX_EXPRESSION_LENGTH = 4096;
 export const MAXIMUM_RECORD_TTL = 86400;
 
 /** Whether Cloudflare takes this TTL for a DNS-only record on the plan (1 is automatic). */
-export function isRecordTtlAllowed(ttl: unknown, plan: CloudflarePlan): boolean {
-  const minimum = PLAN_LIMITS[plan].minimumRecordTtl;
+export function isRecordTtlAllowed(ttl: unknown, plan: ZonePlan): boolean {
+  const minimum = ZONE_PLAN_LIMITS[plan].minimumRecordTtl;
   return ttl === 1 || (typeof ttl === "number" && Number.isInteger(ttl) && ttl >= minimum && ttl <= MAXIMUM_RECORD_TTL);
 }
 
 /** The TTLs a plan takes, as a clause for messages. */
-export function recordTtlRange(plan: CloudflarePlan): string {
-  return `on the ${plan} plan a TTL is ${PLAN_LIMITS[plan].minimumRecordTtl} to ${MAXIMUM_RECORD_TTL} seconds, or 1 for automatic`;
+export function recordTtlRange(plan: ZonePlan): string {
+  return `on the ${plan} plan a TTL is ${ZONE_PLAN_LIMITS[plan].minimumRecordTtl} to ${MAXIMUM_RECORD_TTL} seconds, or 1 for automatic`;
 }
 
 /** Why a DNS-only record's TTL is refused on a plan ("is 30; ..."), or undefined when Cloudflare takes it. */
-export function recordTtlProblem(ttl: unknown, plan: CloudflarePlan): string | undefined {
+export function recordTtlProblem(ttl: unknown, plan: ZonePlan): string | undefined {
   return isRecordTtlAllowed(ttl, plan) ? undefined : `is ${String(ttl)}; ${recordTtlRange(plan)}`;
 }
 
@@ -151,16 +151,16 @@ export function recordTtlProblem(ttl: unknown, plan: CloudflarePlan): string | u
  * bar judges declared rulesets with the same ones, so the two can never disagree.
  */
 export const rateLimitProblems = {
-  period(period: number, plan: CloudflarePlan): string | undefined {
-    const max = PLAN_LIMITS[plan].rateLimit.maxPeriod;
+  period(period: number, plan: ZonePlan): string | undefined {
+    const max = ZONE_PLAN_LIMITS[plan].rateLimit.maxPeriod;
     return period > max ? `the ${plan} plan counts over at most ${max} s` : undefined;
   },
-  timeout(timeout: number, plan: CloudflarePlan): string | undefined {
-    const max = PLAN_LIMITS[plan].rateLimit.maxTimeout;
+  timeout(timeout: number, plan: ZonePlan): string | undefined {
+    const max = ZONE_PLAN_LIMITS[plan].rateLimit.maxTimeout;
     return timeout > max ? `the ${plan} plan mitigates for at most ${max} s` : undefined;
   },
-  rules(count: number, plan: CloudflarePlan): string | undefined {
-    const max = PLAN_LIMITS[plan].rateLimit.rules;
+  rules(count: number, plan: ZonePlan): string | undefined {
+    const max = ZONE_PLAN_LIMITS[plan].rateLimit.rules;
     return count > max ? `the ${plan} plan allows ${max}` : undefined;
   },
 };

@@ -5,7 +5,7 @@
  */
 import { parseDkimKey } from "../../domain/mail/dkim";
 import { isDmarcRecord, parseDmarc } from "../../domain/mail/dmarc";
-import { planMailRecords } from "../../components/mail-auth/mail-records";
+import { mailRecordSpecs } from "../../components/mail-auth/mail-records";
 import { countSpfLookups, isSpfRecord, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, type SpfResolver } from "../../domain/mail/spf";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import type { LiveCheck } from "./live-checks";
@@ -19,7 +19,7 @@ const normalized = (record: string) => record.trim().replace(/\s+/g, " ").replac
 
 export async function judgeMail(config: LaunchReadyConfig, day: string, view: MailDnsView): Promise<LiveCheck[]> {
   const checks: LiveCheck[] = [];
-  const planned = planMailRecords(config, day);
+  const planned = mailRecordSpecs(config, day);
   const parked = new Set(config.email.parked);
 
   for (const record of planned.filter((r) => r.type === "TXT" && r.content.startsWith("v=spf1"))) {

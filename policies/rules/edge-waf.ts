@@ -1,5 +1,5 @@
 import { PHASES } from "../../domain/cloudflare/identifiers";
-import { PLAN_LIMITS } from "../../domain/cloudflare/zone-plans";
+import { ZONE_PLAN_LIMITS } from "../../domain/cloudflare/zone-plans";
 import { fail, notApplicable, pass, type BarRule } from "../bar";
 import { rulesetsOfPhase } from "./edge-rules";
 
@@ -9,7 +9,7 @@ export const edgeWaf: BarRule = {
   checkStack(resources, context) {
     const config = context.config;
     if (!config) return [notApplicable("the zone's plan is unknown (no stack file found for it)")];
-    const { managedRulesets: expected, availableManagedRulesets: available } = PLAN_LIMITS[config.zone.plan];
+    const { managedRulesets: expected, availableManagedRulesets: available } = ZONE_PLAN_LIMITS[config.zone.plan];
     const executed = rulesetsOfPhase(resources, PHASES.managedWaf).flatMap(({ ruleset, rules }) =>
       rules.filter((rule) => rule.action === "execute").map((rule) => ({ id: String(rule.actionParameters?.id), urn: ruleset.urn })),
     );

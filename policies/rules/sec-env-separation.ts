@@ -1,4 +1,4 @@
-import { planSecrets } from "../../components/secrets/stored-secrets";
+import { secretSpecs } from "../../components/secrets/stored-secrets";
 import { parseStackConfig } from "../../stacks/stack-config";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 
@@ -14,13 +14,13 @@ export const secEnvSeparation: BarRule = {
     const { config, project, stackFile } = context;
     if (!config || !project || !stackFile) return [notApplicable("the stack's config is unknown (no stack file found for it)")];
     const verdicts: Verdict[] = [];
-    const own = new Map(planSecrets(config, project).map((secret) => [secret.path, secret]));
+    const own = new Map(secretSpecs(config, project).map((secret) => [secret.path, secret]));
     const environments = new Map<string, string>();
     for (const sibling of context.siblings?.() ?? []) {
       const parsed = parseStackConfig(sibling.config);
       if (!parsed.ok) continue;
       environments.set(sibling.stack, parsed.config.environment);
-      for (const theirs of planSecrets(parsed.config, project)) {
+      for (const theirs of secretSpecs(parsed.config, project)) {
         const mine = own.get(theirs.path);
         if (!mine) continue;
         verdicts.push(

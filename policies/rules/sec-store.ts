@@ -1,4 +1,4 @@
-import { planSecrets } from "../../components/secrets/stored-secrets";
+import { secretSpecs } from "../../components/secrets/stored-secrets";
 import { secretPathPrefix } from "../../stacks/secrets-config";
 import { fail, notApplicable, pass, type BarContext, type BarRule, type Verdict } from "../bar";
 import { SECRET_VERSION, SECRETS_MANAGER_SECRET, SSM_PARAMETER } from "../../domain/resource-types";
@@ -6,7 +6,7 @@ import { SECRET_VERSION, SECRETS_MANAGER_SECRET, SSM_PARAMETER } from "../../dom
 const STORE_TITLE = { "secrets-manager": "AWS Secrets Manager secret", ssm: "SSM SecureString parameter" } as const;
 
 function stackSecrets(context: BarContext) {
-  return context.config && context.project ? planSecrets(context.config, context.project) : [];
+  return context.config && context.project ? secretSpecs(context.config, context.project) : [];
 }
 
 /**

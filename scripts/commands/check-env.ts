@@ -13,7 +13,7 @@ import { parseArgs } from "node:util";
 import Table from "cli-table3";
 import { parse as parseDotenv } from "dotenv";
 import { checkEnvironment, renderEnvExample, type EnvCheck } from "../../components/secrets/env-manifest";
-import { planSecrets } from "../../components/secrets/stored-secrets";
+import { secretSpecs } from "../../components/secrets/stored-secrets";
 import { secretStoreName } from "../../stacks/secrets-config";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import { PROJECT_NAME } from "../../stacks/stack-file";
@@ -35,7 +35,7 @@ Exit: 0 every needed variable present and well-formed, 1 one missing or malforme
 
 function secretLocations(config: LaunchReadyConfig): Record<string, string> {
   const store = secretStoreName(config.secrets.store);
-  return Object.fromEntries(planSecrets(config, PROJECT_NAME).map((secret) => [secret.name, `${store} at ${secret.path}`]));
+  return Object.fromEntries(secretSpecs(config, PROJECT_NAME).map((secret) => [secret.name, `${store} at ${secret.path}`]));
 }
 
 function renderText(checks: EnvCheck[], heading: string): string {

@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { today } from "../../domain/bar/weighing";
-import { CLOUDFLARE_PLANS } from "../../domain/cloudflare/zone-plans";
+import { ZONE_PLANS } from "../../domain/cloudflare/zone-plans";
 import { toAsciiZoneName } from "../../domain/hostnames";
 import { cloudflareTokenPermissions } from "../../stacks/access";
 import { ENVIRONMENTS } from "../../domain/bar/weighing";
@@ -42,7 +42,7 @@ const USAGE = `Usage: npm run import:zone -- --zone-file FILE --domain DOMAIN --
   --out DIR           where to write; stacks/ is where Pulumi.yaml reads stack files from
   --zone-id ID        the zone's 32-character ID (zone Overview page, API section)
   --account-id ID     the account's 32-character ID (same page)
-  --plan PLAN         the zone's Cloudflare plan: ${CLOUDFLARE_PLANS.join(" | ")} (default free)
+  --plan PLAN         the zone's Cloudflare plan: ${ZONE_PLANS.join(" | ")} (default free)
   --environment ENV   ${ENVIRONMENTS.join(" | ")} (default production)
   --canonical HOST    apex | www: the host the other redirects to (default www)
   --owner WHO         who answers for the DNS-SUBDOMAINS waiver a wildcard record needs (required then)
@@ -100,7 +100,7 @@ function parseOptions(argv: string[], io: Io): ImportArgs {
     out: resolve(io.cwd, values.out!),
     zoneId: values["zone-id"]!.toLowerCase(),
     accountId: values["account-id"]!.toLowerCase(),
-    plan: oneOf("plan", values.plan, CLOUDFLARE_PLANS, "free"),
+    plan: oneOf("plan", values.plan, ZONE_PLANS, "free"),
     environment: oneOf("environment", values.environment, ENVIRONMENTS, "production"),
     canonical: oneOf("canonical", values.canonical, ["apex", "www"] as const, "www"),
     ...(values.owner ? { owner: values.owner.trim() } : {}),

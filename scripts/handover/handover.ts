@@ -5,11 +5,11 @@
  * changed and the handover was not regenerated. Secret values are never read here: secrets
  * appear by name and location only.
  */
-import { planExtraRecords, planDnsRecords, canonicalUrl, type PlannedRecord } from "../../components/site-records";
-import { BEFORE_ANY_RAMP, planMailRecords } from "../../components/mail-auth/mail-records";
-import { planZoneRecords } from "../../components/zone-records";
+import { extraRecordSpecs, dnsRecordSpecs, canonicalUrl, type RecordSpec } from "../../components/site-records";
+import { BEFORE_ANY_RAMP, mailRecordSpecs } from "../../components/mail-auth/mail-records";
+import { zoneRecordSpecs } from "../../components/zone-records";
 import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, detectionSeconds } from "../../components/monitoring/uptime-monitors";
-import { planSecrets } from "../../components/secrets/stored-secrets";
+import { secretSpecs } from "../../components/secrets/stored-secrets";
 import { cloudflareTokenPermissions, neededAccess, unownedAccess } from "../../stacks/access";
 import type { AccessSystem } from "../../stacks/schema/operations";
 import { recordValueText } from "../../stacks/records-config";
@@ -120,17 +120,17 @@ function secretsProviderText(encryption: StackEncryption, hasSecureValues: boole
     : "The stack file names no secrets provider yet: `pulumi stack init` adds one (a passphrase or a cloud key on a self-managed backend, Pulumi Cloud's key there).";
 }
 
-const ttlText = (record: PlannedRecord) => (record.proxied || record.ttl === 1 ? "auto" : `${record.ttl} s`);
+const ttlText = (record: RecordSpec) => (record.proxied || record.ttl === 1 ? "auto" : `${record.ttl} s`);
 
 function dnsSection(config: LaunchReadyConfig): string {
   const purposes = new Map(config.hosts.map((host) => [host.fqdn, host.purpose]));
-  const hostRows = planDnsRecords(config).map((r) => [r.name, purposes.get(r.name) ?? "", `${r.type} ${recordValueText(r)}`, r.proxied ? "yes" : "no (DNS only)", ttlText(r)]);
+  const hostRows = dnsRecordSpecs(config).map((r) => [r.name, purposes.get(r.name) ?? "", `${r.type} ${recordValueText(r)}`, r.proxied ? "yes" : "no (DNS only)", ttlText(r)]);
   const parts = [
     "### Domain and DNS map",
     `Canonical URL: ${canonicalUrl(config)}. Zone ${code(config.zone.domain)} (zone ID ${code(config.zone.zoneId)}, ${config.zone.plan} plan). Every record below is created by the stack; a record made by hand in the dashboard is not, and ${code("npm run plan")} fails DNS-SUBDOMAINS if the stack declares one nobody chose.`,
     markdownTable(["Host", "Purpose", "Record", "Proxied", "TTL"], hostRows),
   ];
-  const extra = planExtraRecords(config);
+  const extra = extraRecordSpecs(config);
   if (extra.length > 0) {
     const comments = new Map(config.records.map((record) => [`${record.name} ${record.type} ${record.content}`, record.comment ?? ""]));
     parts.push(
@@ -187,7 +187,7 @@ function cloudflareSection(config: LaunchReadyConfig): string {
 function emailSection(config: LaunchReadyConfig, stack: string): string {
   // DMARC at its base policy with the ramp listed beside it: the policy in force today would make
   // the handover change on each ramp date without anyone editing the stack.
-  const records = planMailRecords(config, BEFORE_ANY_RAMP);
+  const records = mailRecordSpecs(config, BEFORE_ANY_RAMP);
   if (records.length === 0) return "### Email\n\nThe stack declares no mail records.";
   const { email } = config;
   const parts = [
@@ -214,7 +214,7 @@ function emailSection(config: LaunchReadyConfig, stack: string): string {
 
 function secretsSection(input: HandoverInput): string {
   const { config, project } = input;
-  const secrets = planSecrets(config, project);
+  const secrets = secretSpecs(config, project);
   if (secrets.length === 0) return "### Secrets\n\nThe stack keeps no secrets.";
   const store = config.secrets.store;
   const where = `${secretStoreName(store)} in ${store.region}${store.kmsKeyId ? `, encrypted with ${code(store.kmsKeyId)}` : ""}`;
@@ -288,7 +288,7 @@ function deployedSection(input: HandoverInput): string {
 }
 
 function rollbackSection(config: LaunchReadyConfig, stack: string): string {
-  const dnsOnly = planZoneRecords(config, BEFORE_ANY_RAMP).filter((r) => !r.proxied && r.ttl !== 1);
+  const dnsOnly = zoneRecordSpecs(config, BEFORE_ANY_RAMP).filter((r) => !r.proxied && r.ttl !== 1);
   const longestTtl = Math.max(0, ...dnsOnly.map((r) => r.ttl));
   const steps = [
     `See what ran when: ${code(`pulumi stack history --stack ${stack}`)}; and what changed in the stack file: ${code(`npm run rollback -- --stack ${stack} --list`)}.`,

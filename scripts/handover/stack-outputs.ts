@@ -5,7 +5,7 @@
  * shown with `--show-secrets` by mistake is never copied anywhere.
  */
 import { z } from "zod";
-import { planSecrets } from "../../components/secrets/stored-secrets";
+import { secretSpecs } from "../../components/secrets/stored-secrets";
 import { canonicalUrl } from "../../components/site-records";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 
@@ -53,7 +53,7 @@ export function outputDifferences(config: LaunchReadyConfig, project: string, ou
   }
 
   if (outputs.secrets) {
-    const declared = new Map(planSecrets(config, project).map((secret) => [secret.name, secret.path]));
+    const declared = new Map(secretSpecs(config, project).map((secret) => [secret.name, secret.path]));
     for (const [name, path] of Object.entries(outputs.secrets)) {
       const expected = declared.get(name);
       if (expected === undefined) differences.push(`secret ${name} is deployed but no longer declared`);

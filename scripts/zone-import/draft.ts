@@ -4,7 +4,7 @@
  * as not imported. Config paths (`launch-ready:hosts[2]`) are known only once lists are ordered,
  * so stages record a target and zone-import.ts turns targets into paths at the end.
  */
-import { recordTtlProblem, type CloudflarePlan } from "../../domain/cloudflare/zone-plans";
+import { recordTtlProblem, type ZonePlan } from "../../domain/cloudflare/zone-plans";
 import type { MailProvider } from "../../domain/mail/providers";
 import type { Environment } from "../../domain/bar/weighing";
 import type { HostPurpose } from "../../stacks/schema/site";
@@ -16,7 +16,7 @@ export interface ImportOptions {
   domain: string;
   zoneId: string;
   accountId: string;
-  plan: CloudflarePlan;
+  plan: ZonePlan;
   environment: Environment;
   canonical: "apex" | "www";
   /** Who answers for the waiver a wildcard needs; required when the zone has one. */

@@ -3,7 +3,7 @@
  * waivers. Field-level rules only; what needs several fields is resolved in ../stack-config.ts.
  */
 import { z } from "zod";
-import { CLOUDFLARE_PLANS } from "../../domain/cloudflare/zone-plans";
+import { ZONE_PLANS } from "../../domain/cloudflare/zone-plans";
 import { HSTS_MIN_MAX_AGE } from "../../domain/http-security";
 import { HEX32, hostName, recordTarget } from "./common";
 
@@ -42,7 +42,7 @@ export const zoneSchema = z
       description: "Cloudflare account ID that owns the zone.",
       examples: ["372e67954025e0ba6aaa6d586b9e0b59"],
     }),
-    plan: z.enum(CLOUDFLARE_PLANS).meta({ description: "The zone's Cloudflare plan; rule counts are checked against it." }),
+    plan: z.enum(ZONE_PLANS).meta({ description: "The zone's Cloudflare plan; rule counts are checked against it." }),
   })
   .meta({ description: "The Cloudflare zone this stack manages." });
 
