@@ -1,7 +1,7 @@
 import { PHASES } from "../../domain/cloudflare/identifiers";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import { ACCESS_APPLICATION } from "../../domain/resource-types";
-import { describeRequest, ruleMatches, rulesetsOfPhase } from "./edge-rules";
+import { describeRequest, ruleMatches, rulesetsOfPhase } from "../declared/rulesets";
 
 const PROTECTING = new Set(["managed_challenge", "challenge", "js_challenge", "block"]);
 

@@ -3,7 +3,7 @@ import { PRIVATE_PURPOSES } from "../../stacks/schema/site";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import type { SampleRequest } from "../../domain/cloudflare/rules-language";
-import { describeRequest, ruleMatches, rulesetsOfPhase, type DeclaredRule } from "./edge-rules";
+import { describeRequest, ruleMatches, rulesetsOfPhase, type DeclaredRule } from "../declared/rulesets";
 
 type Outcome = { cached: boolean; by?: string; edgeTtl?: number } | { unknown: string };
 

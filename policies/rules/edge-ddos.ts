@@ -1,6 +1,6 @@
 import { PHASES } from "../../domain/cloudflare/identifiers";
 import { fail, pass, type BarRule, type Verdict } from "../bar";
-import { rulesetsOfPhase } from "./edge-rules";
+import { rulesetsOfPhase } from "../declared/rulesets";
 
 const LOWERED = new Set(["medium", "low", "eoff"]);
 

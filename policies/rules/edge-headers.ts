@@ -1,7 +1,7 @@
 import { isFrameOption, isStrictReferrerPolicy } from "../../domain/http-security";
 import { PHASES } from "../../domain/cloudflare/identifiers";
 import { fail, notApplicable, pass, type BarRule } from "../bar";
-import { ruleMatches, rulesetsOfPhase } from "./edge-rules";
+import { ruleMatches, rulesetsOfPhase } from "../declared/rulesets";
 
 const ACCEPTED: Record<string, (value: string) => boolean> = {
   "x-content-type-options": (v) => v.toLowerCase() === "nosniff",

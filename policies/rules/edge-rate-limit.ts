@@ -2,7 +2,7 @@ import { PHASES } from "../../domain/cloudflare/identifiers";
 import { rateLimitProblems } from "../../domain/cloudflare/zone-plans";
 import { ENDPOINT_KINDS } from "../../stacks/schema/edge";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
-import { describeRequest, ruleMatches, rulesetsOfPhase } from "./edge-rules";
+import { describeRequest, ruleMatches, rulesetsOfPhase } from "../declared/rulesets";
 
 /**
  * EDGE-RATE-LIMIT: login, signup, password reset and webhooks each have a declared endpoint, each

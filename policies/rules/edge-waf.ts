@@ -1,7 +1,7 @@
 import { PHASES } from "../../domain/cloudflare/identifiers";
 import { ZONE_PLAN_LIMITS } from "../../domain/cloudflare/zone-plans";
 import { fail, notApplicable, pass, type BarRule } from "../bar";
-import { rulesetsOfPhase } from "./edge-rules";
+import { rulesetsOfPhase } from "../declared/rulesets";
 
 /** EDGE-WAF: Cloudflare's managed WAF rulesets run where the zone's plan includes them. */
 export const edgeWaf: BarRule = {

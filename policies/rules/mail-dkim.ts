@@ -2,7 +2,7 @@ import { parseDkimKey } from "../../domain/mail/dkim";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import { EASY_DKIM_TOKENS, sesDkimRecordName } from "../../components/ses-sender";
 import { DNS_RECORD } from "../../domain/resource-types";
-import { recordsAt } from "./mail-records";
+import { recordsAt } from "../declared/mail-records";
 
 /** MAIL-DKIM: every declared sender publishes a DKIM record, and every DKIM key is one receivers accept. */
 export const mailDkim: BarRule = {

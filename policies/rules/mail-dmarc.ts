@@ -1,6 +1,6 @@
 import { parseDmarc } from "../../domain/mail/dmarc";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
-import { recordsAt } from "./mail-records";
+import { recordsAt } from "../declared/mail-records";
 
 /**
  * MAIL-DMARC: one valid `_dmarc` record with a report address, quarantining or rejecting in

@@ -1,6 +1,6 @@
 import { parseDmarc } from "../../domain/mail/dmarc";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
-import { recordsAt, txtValues } from "./mail-records";
+import { recordsAt, txtValues } from "../declared/mail-records";
 
 /** MAIL-PARKED: a name that sends no mail says so: v=spf1 -all, DMARC p=reject, and a null MX (RFC 7505). */
 export const mailParked: BarRule = {

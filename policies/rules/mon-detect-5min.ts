@@ -1,6 +1,6 @@
 import { DETECTION_BUDGET_SECONDS, detectionSeconds, MONITORING_REGION, PRODUCTION_MAX_INTERVAL_SECONDS } from "../../components/monitoring/uptime-monitors";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
-import { declaredChecks } from "./monitor-resources";
+import { declaredChecks } from "../declared/monitors";
 
 const number = (value: unknown): number | undefined => (typeof value === "number" ? value : undefined);
 

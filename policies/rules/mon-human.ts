@@ -1,7 +1,7 @@
 import { HEALTH_CHECK_ALERT_TYPE } from "../../domain/cloudflare/identifiers";
 import { fail, pass, type BarRule, type Verdict } from "../bar";
 import { METRIC_ALARM, NOTIFICATION_POLICY, SNS_SUBSCRIPTION } from "../../domain/resource-types";
-import { declaredChecks } from "./monitor-resources";
+import { declaredChecks } from "../declared/monitors";
 
 /** Subscriptions that reach a person: an inbox, a phone, or a chat webhook. */
 const HUMAN_PROTOCOLS = new Set(["email", "email-json", "sms", "https"]);

@@ -1,6 +1,6 @@
 import type { MonitorKind } from "../../stacks/schema/operations";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
-import { declaredChecks } from "./monitor-resources";
+import { declaredChecks } from "../declared/monitors";
 
 /**
  * MON-UPTIME: what customers touch is watched: the canonical homepage, login (where the stack

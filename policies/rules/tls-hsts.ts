@@ -1,6 +1,6 @@
 import { ZONE_SETTINGS } from "../../domain/cloudflare/identifiers";
 import { HSTS_MIN_MAX_AGE } from "../../domain/http-security";
-import { zoneSettingRule } from "./zone-setting-rule";
+import { zoneSettingRule } from "../zone-setting-rule";
 
 /**
  * TLS-HSTS: browsers remember HTTPS-only for the zone and its subdomains. The one-year max-age is

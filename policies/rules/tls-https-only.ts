@@ -1,5 +1,5 @@
 import { ZONE_SETTINGS } from "../../domain/cloudflare/identifiers";
-import { zoneSettingRule } from "./zone-setting-rule";
+import { zoneSettingRule } from "../zone-setting-rule";
 
 /** TLS-HTTPS-ONLY: every http:// request is redirected, and http:// links in HTML are rewritten. */
 export const tlsHttpsOnly = zoneSettingRule("TLS-HTTPS-ONLY", [

@@ -1,5 +1,5 @@
 import { ZONE_SETTINGS } from "../../domain/cloudflare/identifiers";
-import { zoneSettingRule } from "./zone-setting-rule";
+import { zoneSettingRule } from "../zone-setting-rule";
 
 /** TLS-STRICT: Cloudflare verifies the origin's certificate; flexible sends visitors' data to the origin in plain HTTP. */
 export const tlsStrict = zoneSettingRule("TLS-STRICT", [

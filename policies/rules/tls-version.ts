@@ -1,5 +1,5 @@
 import { ZONE_SETTINGS } from "../../domain/cloudflare/identifiers";
-import { zoneSettingRule } from "./zone-setting-rule";
+import { zoneSettingRule } from "../zone-setting-rule";
 
 /** TLS-VERSION: TLS 1.0 and 1.1 are refused; TLS 1.3 is offered. */
 export const tlsVersion = zoneSettingRule("TLS-VERSION", [

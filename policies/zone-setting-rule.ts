@@ -1,6 +1,6 @@
-import type { BarId } from "../../domain/bar/catalog";
-import { fail, notApplicable, NOT_KNOWN_YET, pass, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "../bar";
-import { ZONE_SETTING } from "../../domain/resource-types";
+import type { BarId } from "../domain/bar/catalog";
+import { fail, notApplicable, NOT_KNOWN_YET, pass, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "./bar";
+import { ZONE_SETTING } from "../domain/resource-types";
 
 export interface SettingCheck {
   settingId: string;
