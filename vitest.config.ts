@@ -5,7 +5,8 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // The Pulumi runtime keeps its state in process globals: each file gets its own process.
     pool: "forks",
-    // The CLI tests start tsx child processes, which take a few seconds each on a busy 2-core machine.
+    // A safety net, not a budget: verbs run in-process, and each entry file's one child-process
+    // test loads tsx and @pulumi/* afresh, a few seconds on a busy 2-core machine.
     testTimeout: 60_000,
   },
 });
