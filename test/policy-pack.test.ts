@@ -5,7 +5,7 @@
  */
 import * as grpc from "@grpc/grpc-js";
 import { type ChildProcess, spawn } from "node:child_process";
-import { copyFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
@@ -93,9 +93,11 @@ function addDays(days: number): string {
   return new Date(Date.now() + days * 86400000).toISOString().slice(0, 10);
 }
 
+let stacks: string | undefined;
+
 beforeAll(async () => {
   // Stack files the pack reads by the stack name in each URN: the examples plus waived variants.
-  const stacks = mkdtempSync(join(tmpdir(), "launch-ready-pack-"));
+  stacks = mkdtempSync(join(tmpdir(), "launch-ready-pack-"));
   for (const stack of ["prod", "dev"]) copyFileSync(stackFilePath(stack), join(stacks, `Pulumi.${stack}.yaml`));
   const waiver = (expires: string) => ({ id: "TLS-STRICT", reason: "Origin certificate is being reissued by the host", owner: "cto@example.com", expires });
   // Each variant keeps its secrets under its own path, or SEC-ENV-SEPARATION rightly objects.
@@ -122,6 +124,7 @@ beforeAll(async () => {
 afterAll(() => {
   client?.close();
   server?.kill();
+  if (stacks) rmSync(stacks, { recursive: true, force: true });
 });
 
 describe("the policy pack over the analyzer protocol", () => {
