@@ -117,6 +117,8 @@ export function handshake(options: ProbeOptions, host: string, version?: TlsVers
       });
     });
     socket.once("error", (error: NodeJS.ErrnoException) => done({ accepted: false, authorized: false, error: error.code ?? error.message }));
+    // A connection closed with no handshake and no error must still settle (a no-op after either).
+    socket.once("close", () => done({ accepted: false, authorized: false, error: "the connection closed before the handshake completed" }));
   });
 }
 
@@ -129,7 +131,17 @@ export interface HttpAnswer extends HttpHop {
   totalMs: number;
 }
 
-/** One GET, not followed. The body is dropped unless `bodyBytes` asks for its start. */
+/** What a probe reports when the server sent the headers but closed the connection before the whole body. */
+export const INCOMPLETE_BODY = "the response ended before its body was complete";
+
+/**
+ * One GET, not followed. The body is dropped unless `bodyBytes` asks for its start.
+ *
+ * Always settles, exactly once: with the answer once its body has ended, or with `{ error }` when
+ * the request fails, times out, or the response is cut short. A response whose connection closes
+ * mid-body emits neither 'end' nor (without a listener) 'error', only 'aborted' and 'close': left
+ * unwatched, the promise would never settle and the run would end with the event loop empty.
+ */
 export function get(
   options: ProbeOptions,
   url: string,
@@ -140,6 +152,15 @@ export function get(
   const target = route(options, parsed.hostname, Number(parsed.port) || (secure ? 443 : 80));
   const started = performance.now();
   return new Promise((resolve) => {
+    let settled = false;
+    const settle = (answer: HttpAnswer | { error: string }) => {
+      if (settled) return;
+      settled = true;
+      resolve(answer);
+    };
+    /** Why this side gave up, when it did (the timeout): that, not the cut-short body, is the story. */
+    let gaveUp: string | undefined;
+    let responded = false;
     const request = (secure ? httpsRequest : httpRequest)(
       {
         host: target.host,
@@ -151,17 +172,20 @@ export function get(
         ...(secure ? { servername: parsed.hostname, ca: trusted(options) } : {}),
       },
       (response) => {
+        responded = true;
         const ttfbMs = performance.now() - started;
         const chunks: Buffer[] = [];
         let kept = 0;
+        let received = 0;
         response.on("data", (chunk: Buffer) => {
+          received += chunk.length;
           if (extra.bodyBytes && kept < extra.bodyBytes) {
             chunks.push(chunk.subarray(0, extra.bodyBytes - kept));
             kept += Math.min(chunk.length, extra.bodyBytes - kept);
           }
         });
         response.once("end", () =>
-          resolve({
+          settle({
             url: parsed.href,
             status: response.statusCode ?? 0,
             ...(response.headers.location ? { location: response.headers.location } : {}),
@@ -171,10 +195,25 @@ export function get(
             totalMs: performance.now() - started,
           }),
         );
+        const cutShort = () => {
+          const length = response.headers["content-length"];
+          settle({ error: gaveUp ?? `${INCOMPLETE_BODY} (${received}${length !== undefined ? ` of ${length}` : ""} bytes arrived)` });
+        };
+        // 'close' follows 'end' on a whole answer (settle is then a no-op); alone, the body was cut short.
+        response.once("error", cutShort);
+        response.once("close", cutShort);
       },
     );
-    request.once("timeout", () => request.destroy(new Error(`no answer within ${options.timeoutMs} ms`)));
-    request.once("error", (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
+    request.once("timeout", () => {
+      gaveUp = `no answer within ${options.timeoutMs} ms`;
+      request.destroy(new Error(gaveUp));
+    });
+    request.once("error", (error: NodeJS.ErrnoException) => settle({ error: error.code ?? error.message }));
+    // Once an answer has begun, its own 'end' or 'close' settles it ('close' here may come first);
+    // before that, a connection that closes without an error would otherwise settle nothing.
+    request.once("close", () => {
+      if (!responded) settle({ error: gaveUp ?? "the connection closed before an answer arrived" });
+    });
     request.end(extra.body);
   });
 }

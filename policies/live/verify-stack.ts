@@ -4,7 +4,6 @@
  * applied as the plan applies them.
  */
 import pLimit from "p-limit";
-import { activeWaiver, levelFor, waivedMessage } from "../bar";
 import {
   FOREIGN_ORIGIN,
   judgeAdminAnswer,
@@ -25,6 +24,7 @@ import {
 import { AI_PROBE_PROMPTS, judgeAiFallback, judgeAiProbe, probeBody, SLOW_UPSTREAM_HEADER, SLOW_UPSTREAM_VALUE } from "./ai-probes";
 import { judgeMail } from "./live-mail";
 import { BAR_IDS } from "../../domain/bar/catalog";
+import { weighFailure } from "../../domain/bar/weighing";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import { follow, get, handshake, mailView, resolveOn, type ProbeOptions, type ResolverSpec } from "./probes";
 
@@ -176,9 +176,9 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
 /** A failure weighs as the plan weighs it: advisory in development, and under an active waiver. */
 function weighed(check: LiveCheck, config: LaunchReadyConfig, today: string): LiveCheck {
   if (check.status !== "fail") return check;
-  const waiver = activeWaiver(config.waivers, check.id, today);
-  if (waiver) return { ...check, status: "warn", detail: waivedMessage(waiver, check.detail) };
-  if (levelFor(config.environment) === "advisory") return { ...check, status: "warn", detail: `${check.detail} (advisory in ${config.environment})` };
+  const weight = weighFailure(config, check.id, check.detail, today);
+  if (weight.waived) return { ...check, status: "warn", detail: weight.message };
+  if (weight.level === "advisory") return { ...check, status: "warn", detail: `${check.detail} (advisory in ${config.environment})` };
   return check;
 }
 
@@ -186,15 +186,22 @@ export async function verifyStack(config: LaunchReadyConfig, options: VerifyOpti
   const probes = probesFor(config, options);
   const limit = pLimit(options.concurrency);
   let done = 0;
-  const results = await Promise.all(
+  // Every probe settles (each step has its own timeout) before anything is judged: a probe that
+  // throws fails the run only once the others are done, so nothing is left running behind it.
+  const settled = await Promise.allSettled(
     probes.map((probe) =>
       limit(async () => {
-        const checks = await probe();
-        options.onProgress?.(++done, probes.length);
-        return checks;
+        try {
+          return await probe();
+        } finally {
+          options.onProgress?.(++done, probes.length);
+        }
       }),
     ),
   );
+  const rejected = settled.find((result): result is PromiseRejectedResult => result.status === "rejected");
+  if (rejected) throw rejected.reason;
+  const results = settled.map((result) => (result as PromiseFulfilledResult<LiveCheck[]>).value);
   const today = (options.now ?? new Date()).toISOString().slice(0, 10);
   return results
     .flat()
