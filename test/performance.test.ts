@@ -1,8 +1,13 @@
-/** PERF-P95, PERF-ERRORS and AI-TIMEOUT as declared: the budgets the load test will hold endpoints to. */
+/**
+ * PERF-P95, PERF-ERRORS and AI-TIMEOUT as declared: the budgets the load test will hold endpoints
+ * to. And the plan benchmark's measuring child, which no other test starts.
+ */
 import { describe, expect, test } from "vitest";
 import { aiTimeout, perfErrors, perfP95 } from "../policies/rules/perf-budgets";
+import { measurePlanCase } from "../scripts/bench/plan-cases";
+import { planStack } from "../scripts/plan/plan-stack";
 import { parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config";
-import { exampleConfig, parsedExample } from "./helpers";
+import { exampleConfig, exampleStack, parsedExample, runInProcess } from "./helpers";
 
 function parsed(mutate: (performance: Record<string, any>) => void): LaunchReadyConfig {
   const config = exampleConfig("prod");
@@ -49,5 +54,19 @@ describe("performance budgets", () => {
     config["launch-ready:performance"].endpoints[0].timeoutMs = 100;
     const result = parseStackConfig(config);
     expect(result.ok ? [] : result.problems.map((p) => [p.path, p.message])).toEqual([["launch-ready:performance.endpoints[0].kind", "is read; timeoutMs and fallback describe AI endpoints only"]]);
+  });
+});
+
+describe("npm run bench:plan's measuring child", () => {
+  test("--measure kit times the prod example's plan and reports its resources as one JSON object; a wrong case exits 1", async () => {
+    const { code, stdout, stderr } = await runInProcess(measurePlanCase, ["--measure", "kit", "--size", "prod"]);
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
+    const planned = (await planStack(exampleStack("prod"))).summary.resources;
+    expect(JSON.parse(stdout)).toEqual({ ms: expect.any(Number), resources: planned });
+    const wrong = await runInProcess(measurePlanCase, ["--measure", "kits", "--size", "prod"]);
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout).toBe("");
+    expect(wrong.stderr).toContain('--measure "kits" must be one of kit, bare, sdk-default, warm');
   });
 });

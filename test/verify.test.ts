@@ -1,22 +1,21 @@
 /**
  * Issue 8, first part: `npm run verify` against real servers on loopback (a DNS server, HTTPS
- * and HTTP servers with a CA made at test time), a good setup and a broken one.
+ * and HTTP servers with a CA made at test time), a good setup and a broken one. The verb runs in
+ * this process; one test runs its entry file as `npm run verify` does.
  */
-import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stringify } from "yaml";
 import { judgeCanonicalRedirect, judgeSecurityHeaders, type LiveCheck } from "../policies/live/live-checks";
-import { parseConnectTo, parseResolver, route } from "../policies/live/probes";
+import { INCOMPLETE_BODY, parseConnectTo, parseResolver, route } from "../policies/live/probes";
 import { verifyStack } from "../policies/live/verify-stack";
-import { exampleConfig, parsedExample } from "./helpers";
-import { planMailRecords } from "../components/mail-auth/mail-records";
+import { verify as verifyVerb } from "../scripts/commands/verify";
+import { exampleConfig, parsedExample, runEntryFile, runInProcess } from "./helpers";
+import { mailRecordSpecs } from "../components/mail-auth/mail-records";
 import { createTestCa, startDnsServer, startWebServers, type Handler, type TestCa, type WebServers, type Zone } from "../scripts/bench/loopback";
 
-const ROOT = join(__dirname, "..");
-const TSX = join(ROOT, "node_modules", ".bin", "tsx");
 const DAY = 86_400_000;
 
 const PROXIED = ["example.com", "www.example.com", "app.example.com", "api.example.com", "admin.example.com"];
@@ -30,19 +29,33 @@ const SECURITY_HEADERS = {
 };
 
 let ca: TestCa;
+/** The good zone's DNS server, and a directory with the CA certificate and the prod example's stack file. */
+let goodDns: { port: number };
+let dir: string;
+let stackFile: string;
+let caFile: string;
 const closers: Array<() => Promise<unknown>> = [];
 
 beforeAll(async () => {
   ca = await createTestCa();
+  const dns = await startDnsServer(goodZone());
+  closers.push(dns.close);
+  goodDns = dns;
+  dir = mkdtempSync(join(tmpdir(), "launch-ready-verify-"));
+  caFile = join(dir, "ca.pem");
+  stackFile = join(dir, "Pulumi.prod.yaml");
+  writeFileSync(caFile, ca.certificate);
+  writeFileSync(stackFile, stringify({ config: exampleConfig("prod") }));
 });
 afterAll(async () => {
   await Promise.all(closers.map((close) => close()));
+  if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
 /** The prod example's hosts, and its mail records as the stack declares them today, with Google's SPF chain (4 lookups). */
 function goodZone(): Zone {
   const zone: Zone = Object.fromEntries([...PROXIED.map((host) => [host, { ...CLOUDFLARE }]), ...DNS_ONLY.map((host) => [host, { a: ["203.0.113.5"] }])]);
-  for (const record of planMailRecords(parsedExample("prod"), new Date().toISOString().slice(0, 10))) {
+  for (const record of mailRecordSpecs(parsedExample("prod"), new Date().toISOString().slice(0, 10))) {
     const entry = (zone[record.name] ??= {});
     if (record.type === "TXT") (entry.txt ??= []).push(record.content);
     if (record.type === "MX") (entry.mx ??= []).push({ exchange: record.content, priority: record.priority ?? 0 });
@@ -56,6 +69,8 @@ const posts = new Map<string, number>();
 const ASSISTANT_FALLBACK = "The assistant is busy; here is your week without a summary";
 /** Planted in the assistant's hidden context; made at test time, never written down. */
 const CANARY = `canary-${Math.random().toString(36).slice(2)}`;
+/** What verify sees of its environment: the canary under the name --canary-env gives. */
+const ENV: NodeJS.ProcessEnv = { ...process.env, ASSISTANT_CANARY: CANARY };
 
 /** What the app and Cloudflare answer in the good setup: each host as the bar wants it. */
 const goodAnswers: Handler = (request, response) => {
@@ -81,27 +96,33 @@ const goodAnswers: Handler = (request, response) => {
   response.writeHead(200, { "content-type": "text/html", ...(host === "www.example.com" ? SECURITY_HEADERS : {}) }).end(page);
 };
 
-async function goodServers(): Promise<WebServers> {
+async function goodServers(handler: Handler = goodAnswers): Promise<WebServers> {
   const servers = await startWebServers({
     certificates: {},
     fallback: await ca.issue([...PROXIED, ...DNS_ONLY]),
     tls: { minVersion: "TLSv1.2" },
-    handler: goodAnswers,
+    handler,
     httpHandler: (request, response) => void response.writeHead(301, { location: `https://${request.headers.host}${request.url}` }).end(),
   });
   closers.push(servers.close);
   return servers;
 }
 
-function probeArgs(dnsPort: number, servers: WebServers, caFile: string): string[] {
-  return ["--resolver", `127.0.0.1:${dnsPort}`, "--connect-to", `:443:127.0.0.1:${servers.httpsPort}`, "--connect-to", `:80:127.0.0.1:${servers.httpPort}`, "--ca", caFile];
+/** The good setup, except that the homepage sends its headers and a promised 4,096-byte body, then drops the connection after 12 bytes. */
+const homepageCutShort: Handler = (request, response) => {
+  if (request.headers.host !== "www.example.com" || request.url !== "/") return goodAnswers(request, response);
+  response.writeHead(200, { "content-type": "text/html", "content-length": "4096", ...SECURITY_HEADERS });
+  response.write("<html><body>", () => response.socket?.destroy());
+};
+
+/** verify --config <the prod example> aimed at these servers through the good zone's DNS. */
+function verifyArgs(servers: WebServers, ...more: string[]): string[] {
+  return ["--config", stackFile, "--resolver", `127.0.0.1:${goodDns.port}`, "--connect-to", `:443:127.0.0.1:${servers.httpsPort}`, "--connect-to", `:80:127.0.0.1:${servers.httpPort}`, "--ca", caFile, ...more];
 }
 
-function verifyCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const env = { ...process.env, ASSISTANT_CANARY: CANARY };
-    execFile(TSX, ["scripts/verify.ts", ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 24, env }, (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
-  });
+/** The verify verb in this process, as `npm run verify -- ...` runs it through its entry file. */
+function verify(args: string[], env: NodeJS.ProcessEnv = ENV) {
+  return runInProcess(verifyVerb, args, { failedAs: "verify failed", failureCode: 2, env });
 }
 
 const byId = (checks: LiveCheck[]) => {
@@ -112,14 +133,9 @@ const byId = (checks: LiveCheck[]) => {
 
 describe("npm run verify against a good setup on loopback", () => {
   test("every live check of the prod example passes, as JSON, and exits 0", async () => {
-    const dns = await startDnsServer(goodZone());
-    closers.push(dns.close);
     const servers = await goodServers();
-    const dir = mkdtempSync(join(tmpdir(), "launch-ready-verify-"));
-    writeFileSync(join(dir, "ca.pem"), ca.certificate);
-    writeFileSync(join(dir, "Pulumi.prod.yaml"), stringify({ config: exampleConfig("prod") }));
 
-    const { code, stdout, stderr } = await verifyCli(["--config", join(dir, "Pulumi.prod.yaml"), ...probeArgs(dns.port, servers, join(dir, "ca.pem")), "--burst", "--ai-probes", "--canary-env", "ASSISTANT_CANARY", "--json"]);
+    const { code, stdout, stderr } = await verify(verifyArgs(servers, "--burst", "--ai-probes", "--canary-env", "ASSISTANT_CANARY", "--json"));
     expect(stderr).toBe("");
     const report = JSON.parse(stdout) as { checks: LiveCheck[] };
     expect(report.checks.filter((c) => c.status === "fail")).toEqual([]);
@@ -133,7 +149,7 @@ describe("npm run verify against a good setup on loopback", () => {
     expect(stdout).not.toContain(CANARY);
 
     // The same run for a person: a table by bar ID and a closing count.
-    const human = await verifyCli(["--config", join(dir, "Pulumi.prod.yaml"), ...probeArgs(dns.port, servers, join(dir, "ca.pem"))]);
+    const human = await verify(verifyArgs(servers));
     expect(human.stdout).toContain("Live verification of prod (production), example.com:");
     expect(human.stdout).toMatch(/│ pass\s+│ TLS-STRICT\s+│ www\.example\.com/);
     expect(human.stdout).toMatch(/Live bar: \d+ pass, 0 fail, 0 warn, \d+ skip\./);
@@ -145,6 +161,42 @@ describe("npm run verify against a good setup on loopback", () => {
     expect(ids["DNS-PROXIED"]).toEqual({ ...Object.fromEntries(PROXIED.map((h) => [h, "pass"])), ...Object.fromEntries(DNS_ONLY.map((h) => [h, "skip"])) });
     expect(ids["TLS-VERSION"]).toEqual(Object.fromEntries(PROXIED.map((h) => [h, "pass"])));
     expect(ids["DNS-CANONICAL"]).toEqual({ "http://example.com/launch-ready-verify?check=canonical": "pass", "https://example.com/launch-ready-verify?check=canonical": "pass" });
+  });
+
+  test("--canary-env names a variable of verify's own environment; an unset one is a usage error", async () => {
+    const { CANARY_NOT_SET: _unset, ...env } = ENV;
+    const { code, stdout, stderr } = await verify(["--stack", "prod", "--ai-probes", "--canary-env", "CANARY_NOT_SET"], env);
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(stderr).toContain("--canary-env CANARY_NOT_SET: that variable is not set");
+  });
+});
+
+describe("verify against a server that cuts a response body short", () => {
+  test("the probe settles as a failure, verify reports it and exits 1", async () => {
+    const servers = await goodServers(homepageCutShort);
+    const { code, stdout, stderr } = await verify(verifyArgs(servers, "--json"));
+    expect(stderr).toBe("");
+    const { checks } = JSON.parse(stdout) as { checks: LiveCheck[] };
+    // Only the two probes of https://www.example.com/ are cut short; everything else still passes.
+    expect(checks.filter((c) => c.status === "fail")).toEqual([
+      { id: "EDGE-HEADERS", target: "https://www.example.com/", status: "fail", detail: `did not answer: ${INCOMPLETE_BODY} (12 of 4096 bytes arrived)` },
+      { id: "MON-UPTIME", target: "https://www.example.com/", status: "fail", detail: `does not answer: ${INCOMPLETE_BODY} (12 of 4096 bytes arrived)` },
+    ]);
+    expect(checks.filter((c) => c.status === "pass").length).toBeGreaterThan(30);
+    expect(code).toBe(1);
+  });
+});
+
+describe("the verify entry file", () => {
+  test("npm run verify runs the verb and exits with its code, output unchanged", async () => {
+    const servers = await goodServers(homepageCutShort);
+    const args = verifyArgs(servers, "--json");
+    const [child, inProcess] = [await runEntryFile("scripts/verify.ts", args, ENV), await verify(args)];
+    expect(child.stderr).toBe("");
+    expect(child.code).toBe(1);
+    expect(JSON.parse(child.stdout)).toEqual(JSON.parse(inProcess.stdout));
+    expect(inProcess.code).toBe(1);
   });
 });
 

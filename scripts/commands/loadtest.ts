@@ -8,12 +8,13 @@
  */
 import { parseArgs } from "node:util";
 import Table from "cli-table3";
-import type { LiveCheck } from "../policies/live/live-checks";
-import { judgeBurst } from "../policies/live/live-load";
-import { ENDPOINT_BUDGET_KINDS, type EndpointBudgetKind } from "../stacks/config-schema";
-import { P95_BUDGET_MS, type BudgetedEndpoint } from "../stacks/performance-config";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs, TARGET_OPTIONS, targetFromArgs, wholeNumberFlag } from "./cli/args";
-import { burst } from "../policies/live/load";
+import type { LiveCheck } from "../../policies/live/live-checks";
+import { judgeBurst } from "../../policies/live/live-load";
+import { burst } from "../../policies/live/load";
+import { ENDPOINT_BUDGET_KINDS, type EndpointBudgetKind } from "../../stacks/schema/operations";
+import { P95_BUDGET_MS, type BudgetedEndpoint } from "../../stacks/performance-config";
+import { COMMON_OPTIONS, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs, TARGET_OPTIONS, targetFromArgs, wholeNumberFlag } from "../cli/args";
+import { fail, type Io } from "../cli/io";
 
 /** Bounds that keep a load test from becoming an attack on someone's production. */
 export const MAX_DURATION_SECONDS = 60;
@@ -44,15 +45,15 @@ function targetEndpoint(url: string, kind: string | undefined, stage: "prototype
   } catch {
     // reported below
   }
-  if (parsed?.protocol !== "https:") exitWithError(2, json, `--target "${url}" must be an absolute https:// URL`);
+  if (parsed?.protocol !== "https:") fail(2, json, `--target "${url}" must be an absolute https:// URL`);
   const budgetKind = (kind ?? "read") as EndpointBudgetKind;
-  if (!ENDPOINT_BUDGET_KINDS.includes(budgetKind)) exitWithError(2, json, `--kind "${kind}" must be one of ${ENDPOINT_BUDGET_KINDS.join(", ")}`);
+  if (!ENDPOINT_BUDGET_KINDS.includes(budgetKind)) fail(2, json, `--kind "${kind}" must be one of ${ENDPOINT_BUDGET_KINDS.join(", ")}`);
   const budget = P95_BUDGET_MS[stage][budgetKind];
   return { index: -1, name: "target", url: parsed.href, method: "GET", kind: budgetKind, p95Ms: budget, barP95Ms: budget };
 }
 
-async function main(argv: string[]): Promise<void> {
-  const args = parseCommandLine(argv, USAGE, () =>
+export async function loadtest(argv: string[], io: Io): Promise<number> {
+  const args = parseCommandLine(argv, USAGE, io, () =>
     parseArgs({
       args: argv,
       options: {
@@ -71,16 +72,16 @@ async function main(argv: string[]): Promise<void> {
     }).values,
   );
   const json = args.json;
-  const { path, file, config } = stackConfigFromArgs(args, json, USAGE);
+  const { path, file, config } = stackConfigFromArgs(args, json, USAGE, io);
   const endpoints = args.target ? [targetEndpoint(args.target, args.kind, config.performance.stage, json)] : config.performance.endpoints;
-  if (endpoints.length === 0) exitWithError(2, json, `${path} declares no launch-ready:performance.endpoints; list the core endpoints and their budgets first`);
+  if (endpoints.length === 0) fail(2, json, `${path} declares no launch-ready:performance.endpoints; list the core endpoints and their budgets first`);
   const declared = new Set(config.hosts.map((host) => host.fqdn));
   const foreign = args.target ? [] : endpoints.filter((endpoint) => !declared.has(new URL(endpoint.url).hostname));
-  if (foreign.length > 0) exitWithError(2, json, `refusing to load hosts the stack does not declare: ${foreign.map((e) => `${e.name} (${new URL(e.url).hostname})`).join(", ")}; give --target URL to load one on purpose`);
+  if (foreign.length > 0) fail(2, json, `refusing to load hosts the stack does not declare: ${foreign.map((e) => `${e.name} (${new URL(e.url).hostname})`).join(", ")}; give --target URL to load one on purpose`);
 
   const levels = (args.levels ?? "25,50,100").split(",").map((level) => wholeNumberFlag(level.trim(), "--levels", 0, json, MAX_CONNECTIONS));
   const base = {
-    ...targetFromArgs(args, json),
+    ...targetFromArgs(args, json, io),
     timeoutMs: wholeNumberFlag(args.timeout, "--timeout", 10_000, json, 120_000),
     durationSeconds: wholeNumberFlag(args.duration, "--duration", 10, json, MAX_DURATION_SECONDS),
     maxRequests: wholeNumberFlag(args["max-requests"], "--max-requests", 5000, json, MAX_REQUESTS_PER_BURST),
@@ -91,26 +92,22 @@ async function main(argv: string[]): Promise<void> {
   // One burst at a time: concurrent bursts would measure each other.
   for (const endpoint of endpoints) {
     for (const connections of levels) {
-      if (!json && process.stderr.isTTY) process.stderr.write(`burst: ${endpoint.name} with ${connections} connections for up to ${base.durationSeconds} s\n`);
+      if (!json && io.stderr.isTTY) io.stderr.write(`burst: ${endpoint.name} with ${connections} connections for up to ${base.durationSeconds} s\n`);
       const stats = await burst(endpoint, { ...base, connections });
       bursts.push({ endpoint: endpoint.name, ...stats });
       checks.push(...judgeBurst(endpoint, stats, config.performance.errorBudgetPercent));
     }
   }
   if (json) {
-    process.stdout.write(`${JSON.stringify({ stack: file.stack, checks, bursts }, null, 2)}\n`);
+    io.stdout.write(`${JSON.stringify({ stack: file.stack, checks, bursts }, null, 2)}\n`);
   } else {
     const table = new Table({ head: ["Endpoint", "Conns", "Requests", "p50 ms", "p95 ms", "p99 ms", "Errors", "Budget", "PERF-P95", "PERF-ERRORS"], style: { head: [], border: [] } });
     for (const [i, b] of bursts.entries()) {
       const endpoint = endpoints.find((e) => e.name === b.endpoint)!;
       table.push([b.endpoint, b.connections, b.requests, b.p50Ms.toFixed(1), b.p95Ms.toFixed(1), b.p99Ms.toFixed(1), b.errors, `${endpoint.p95Ms} ms`, checks[2 * i].status, checks[2 * i + 1].status]);
     }
-    process.stdout.write(`Load test of ${file.stack} (${config.environment}):\n${table.toString()}\n`);
+    io.stdout.write(`Load test of ${file.stack} (${config.environment}):\n${table.toString()}\n`);
   }
-  if (checks.some((check) => check.status === "fail")) process.exitCode = 1;
+  // Every burst has been awaited in turn: the exit code is decided here, once.
+  return checks.some((check) => check.status === "fail") ? 1 : 0;
 }
-
-main(process.argv.slice(2)).catch((error: Error) => {
-  process.stderr.write(`loadtest failed: ${error.message}\n`);
-  process.exit(2);
-});

@@ -7,11 +7,12 @@
  */
 import { parseArgs } from "node:util";
 import Table from "cli-table3";
-import { AI_PROBE_PROMPTS } from "../policies/live/ai-probes";
-import type { LiveCheck } from "../policies/live/live-checks";
-import { COMMON_OPTIONS, exitWithError, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs, TARGET_OPTIONS, targetFromArgs, wholeNumberFlag } from "./cli/args";
-import { DEFAULT_RESOLVERS, parseResolver, ProbeUsageError } from "../policies/live/probes";
-import { verifyStack } from "../policies/live/verify-stack";
+import { AI_PROBE_PROMPTS } from "../../policies/live/ai-probes";
+import type { LiveCheck } from "../../policies/live/live-checks";
+import { DEFAULT_RESOLVERS, parseResolver, ProbeUsageError } from "../../policies/live/probes";
+import { verifyStack } from "../../policies/live/verify-stack";
+import { COMMON_OPTIONS, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs, TARGET_OPTIONS, targetFromArgs, wholeNumberFlag } from "../cli/args";
+import { fail, type Io } from "../cli/io";
 
 const USAGE = `Usage: npm run verify -- --stack <name> | --config FILE [options]
 
@@ -43,8 +44,8 @@ function renderText(checks: LiveCheck[], heading: string): string {
   return `${heading}\n${table.toString()}\nLive bar: ${count("pass")} pass, ${count("fail")} fail, ${count("warn")} warn, ${count("skip")} skip.`;
 }
 
-async function main(argv: string[]): Promise<void> {
-  const args = parseCommandLine(argv, USAGE, () =>
+export async function verify(argv: string[], io: Io): Promise<number> {
+  const args = parseCommandLine(argv, USAGE, io, () =>
     parseArgs({
       args: argv,
       options: {
@@ -63,18 +64,18 @@ async function main(argv: string[]): Promise<void> {
     }).values,
   );
   const json = args.json;
-  const { file, config } = stackConfigFromArgs(args, json, USAGE);
-  const target = targetFromArgs(args, json);
+  const { file, config } = stackConfigFromArgs(args, json, USAGE, io);
+  const target = targetFromArgs(args, json, io);
   let resolvers;
   try {
     resolvers = args.resolver ? args.resolver.map(parseResolver) : DEFAULT_RESOLVERS;
   } catch (error) {
     if (!(error instanceof ProbeUsageError)) throw error;
-    exitWithError(2, json, error.message);
+    fail(2, json, error.message);
   }
-  const canary = args["canary-env"] ? process.env[args["canary-env"]] : undefined;
-  if (args["canary-env"] && !canary) exitWithError(2, json, `--canary-env ${args["canary-env"]}: that variable is not set; export the canary planted in the AI's hidden context under that name`);
-  const progress = process.stderr.isTTY && !json;
+  const canary = args["canary-env"] ? io.env[args["canary-env"]] : undefined;
+  if (args["canary-env"] && !canary) fail(2, json, `--canary-env ${args["canary-env"]}: that variable is not set; export the canary planted in the AI's hidden context under that name`);
+  const progress = io.stderr.isTTY && !json;
   const checks = await verifyStack(config, {
     resolvers,
     ...target,
@@ -83,15 +84,11 @@ async function main(argv: string[]): Promise<void> {
     ...(canary ? { canary } : {}),
     concurrency: wholeNumberFlag(args.concurrency, "--concurrency", 8, json),
     timeoutMs: wholeNumberFlag(args.timeout, "--timeout", 10_000, json),
-    onProgress: progress ? (done, total) => process.stderr.write(`\rverifying: ${done}/${total} probes`) : undefined,
+    onProgress: progress ? (done, total) => io.stderr.write(`\rverifying: ${done}/${total} probes`) : undefined,
   });
-  if (progress) process.stderr.write("\n");
-  if (json) process.stdout.write(`${JSON.stringify({ stack: file.stack, environment: config.environment, checks }, null, 2)}\n`);
-  else process.stdout.write(`${renderText(checks, `Live verification of ${file.stack} (${config.environment}), ${config.zone.domain}:`)}\n`);
-  if (checks.some((check) => check.status === "fail")) process.exitCode = 1;
+  if (progress) io.stderr.write("\n");
+  if (json) io.stdout.write(`${JSON.stringify({ stack: file.stack, environment: config.environment, checks }, null, 2)}\n`);
+  else io.stdout.write(`${renderText(checks, `Live verification of ${file.stack} (${config.environment}), ${config.zone.domain}:`)}\n`);
+  // verifyStack settles only once every probe it started has: the exit code is decided here, once.
+  return checks.some((check) => check.status === "fail") ? 1 : 0;
 }
-
-main(process.argv.slice(2)).catch((error: Error) => {
-  process.stderr.write(`verify failed: ${error.message}\n`);
-  process.exit(2);
-});

@@ -1,0 +1,4 @@
+import { runEntry } from "./cli/io";
+import { benchPlan } from "./commands/bench-plan";
+
+runEntry(benchPlan, "bench:plan failed", 1);

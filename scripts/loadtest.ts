@@ -1,0 +1,4 @@
+import { runEntry } from "./cli/io";
+import { loadtest } from "./commands/loadtest";
+
+runEntry(loadtest, "loadtest failed", 2);
