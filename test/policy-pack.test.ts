@@ -97,20 +97,21 @@ let stacks: string | undefined;
 
 beforeAll(async () => {
   // Stack files the pack reads by the stack name in each URN: the examples plus waived variants.
-  stacks = mkdtempSync(join(tmpdir(), "launch-ready-pack-"));
-  for (const stack of ["prod", "dev"]) copyFileSync(stackFilePath(stack), join(stacks, `Pulumi.${stack}.yaml`));
+  const dir = mkdtempSync(join(tmpdir(), "launch-ready-pack-"));
+  stacks = dir;
+  for (const stack of ["prod", "dev"]) copyFileSync(stackFilePath(stack), join(dir, `Pulumi.${stack}.yaml`));
   const waiver = (expires: string) => ({ id: "TLS-STRICT", reason: "Origin certificate is being reissued by the host", owner: "cto@example.com", expires });
   // Each variant keeps its secrets under its own path, or SEC-ENV-SEPARATION rightly objects.
   const variant = (name: string, expires: string) => {
     const config = exampleConfig("prod");
     config["launch-ready:secretStore"].pathPrefix = `/launch-ready/${name}`;
-    writeFileSync(join(stacks, `Pulumi.${name}.yaml`), stringify({ config: { ...config, "launch-ready:waivers": [waiver(expires)] } }));
+    writeFileSync(join(dir, `Pulumi.${name}.yaml`), stringify({ config: { ...config, "launch-ready:waivers": [waiver(expires)] } }));
   };
   variant("waived", addDays(30));
   variant("expired", addDays(-1));
 
   const [command, ...args] = ["node", "node_modules/@pulumi/pulumi/cmd/run-policy-pack", "--pwd", "policies", "127.0.0.1:0", "."];
-  server = spawn(command, args, { cwd: ROOT, env: { ...process.env, LAUNCH_READY_STACKS_DIR: stacks }, stdio: ["ignore", "pipe", "pipe"] });
+  server = spawn(command, args, { cwd: ROOT, env: { ...process.env, LAUNCH_READY_STACKS_DIR: dir }, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   server.stderr!.on("data", (chunk) => (stderr += chunk));
   const port = await new Promise<number>((resolve, reject) => {
