@@ -87,8 +87,6 @@ export const fail = (message: string, extra: { urn?: string; configPath?: string
 /** A preview may not know a value yet; such a value is never a violation. */
 export const NOT_KNOWN_YET = "not known until the resource is created";
 
-export { activeWaiver, levelFor, today, weighFailure, type Level } from "../domain/bar/weighing";
-
 /** One entry of the plan's `bar` list. */
 export interface BarResult {
   id: BarId;
