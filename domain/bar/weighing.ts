@@ -33,7 +33,7 @@ export function levelFor(environment: Environment | undefined, relaxedOutsidePro
 }
 
 /** A waiver in force on `today` (YYYY-MM-DD): it runs through its expiry day. */
-export function activeWaiver(waivers: readonly Waiver[], id: string, today: string): Waiver | undefined {
+function activeWaiver(waivers: readonly Waiver[], id: string, today: string): Waiver | undefined {
   return waivers.find((waiver) => waiver.id === id && waiver.expires >= today);
 }
 
