@@ -1,10 +1,12 @@
 /**
  * Reads a Pulumi stack file (`stacks/Pulumi.<stack>.yaml`) the way the Pulumi CLI would hand its
- * config to the program, without decrypting anything: `secure:` values stay opaque.
+ * config to the program, without decrypting anything: `secure:` values stay opaque. With
+ * ./stack-file-edit.ts (writing and editing), the only code that handles stack-file YAML, so
+ * every verb reads a file, its encryption and its key positions the same way.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join, resolve } from "node:path";
-import { parse, parseDocument } from "yaml";
+import { isMap, isSeq, LineCounter, parse, parseDocument, type Node } from "yaml";
 
 /** What a `secure:` value reads as offline. The ciphertext itself is never passed on. */
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -34,11 +36,24 @@ export interface StackEncryption {
 }
 
 /** The encryption keys of a stack file's parsed YAML; anything but a map has none. */
-export function stackEncryption(root: unknown): StackEncryption {
+function stackEncryption(root: unknown): StackEncryption {
   if (!isPlainObject(root)) return {};
   const encryption: StackEncryption = {};
   for (const key of ["encryptionsalt", "secretsprovider", "encryptedkey"] as const) if (typeof root[key] === "string") encryption[key] = root[key];
   return encryption;
+}
+
+/**
+ * The encryption keys of any version's text, even one that would not read as a stack file, since
+ * whether old ciphertext may be written back depends on them alone; undefined when the text is not
+ * YAML, so its key is unknown rather than none.
+ */
+export function readableEncryption(text: string): StackEncryption | undefined {
+  try {
+    return stackEncryption(parse(text));
+  } catch {
+    return undefined;
+  }
 }
 
 export class StackFileError extends Error {}
@@ -102,7 +117,8 @@ export function parseStackFileText(text: string, path: string, shownAs = path): 
   return { stack: stackNameFromPath(path), path, config: decoded, secretKeys, secureValues, encryption };
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+/** A YAML map as read into JS: what a stack file's root and its `config:` must be. */
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
@@ -118,4 +134,39 @@ function hideSecureValues(value: unknown, path: string, found: StackFile["secure
   }
   if (Array.isArray(value)) return value.map((item, index) => hideSecureValues(item, `${path}[${index}]`, found));
   return value;
+}
+
+/** `launch-ready:hosts[2].proxied` → ["config", "launch-ready:hosts", 2, "proxied"]. */
+function yamlPath(configPath: string): (string | number)[] {
+  const [, key, rest] = /^([^.[]+)(.*)$/.exec(configPath) ?? [];
+  const segments: (string | number)[] = ["config", key];
+  for (const [, name, index] of rest.matchAll(/\.([^.[]+)|\[(\d+)\]/g)) segments.push(index !== undefined ? Number(index) : name);
+  return segments;
+}
+
+/**
+ * Where a config path (`launch-ready:hosts[2].proxied`) is written in a stack file's text, so a
+ * finding can point at the line to change: the 1-based line and column of the deepest node on the
+ * path that the file has (a default has no line of its own).
+ */
+export function configPathPosition(text: string, configPath: string): { line: number; column: number } {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { lineCounter });
+  let node: Node | undefined = document.contents ?? undefined;
+  let offset = node?.range?.[0] ?? 0;
+  for (const segment of yamlPath(configPath)) {
+    if (isMap(node)) {
+      const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === segment);
+      if (!pair) break;
+      offset = (pair.key as Node).range?.[0] ?? offset;
+      node = pair.value as Node | undefined;
+    } else if (isSeq(node) && typeof segment === "number" && node.items[segment]) {
+      node = node.items[segment] as Node;
+      offset = node.range?.[0] ?? offset;
+    } else {
+      break;
+    }
+  }
+  const { line, col } = lineCounter.linePos(offset);
+  return { line, column: col };
 }

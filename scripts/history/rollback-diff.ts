@@ -5,10 +5,10 @@
  * all. It compares plan reports and stack-file text only; how a person reads the result is
  * rollback-render.ts's.
  */
-import { parse } from "yaml";
 import { DNS_RECORD } from "../../domain/resource-types";
+import { stableJson } from "../../domain/stable-json";
 import { recordValueText } from "../../stacks/records-config";
-import { stackEncryption, type StackEncryption } from "../../stacks/stack-file";
+import { readableEncryption, type StackEncryption } from "../../stacks/stack-file";
 import type { PlanReport } from "../plan/plan-report";
 
 /** Cloudflare's automatic TTL, and the TTL it answers proxied names with. */
@@ -128,33 +128,13 @@ export function diffResources(current: PlanReport["resources"], target: PlanRepo
   };
 }
 
-/** JSON with object keys sorted, so key order never reads as a change. */
-export function stableJson(value: unknown): string {
-  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
-  if (value !== null && typeof value === "object") {
-    return `{${Object.keys(value)
-      .sort()
-      .map((key) => `${JSON.stringify(key)}:${stableJson((value as Record<string, unknown>)[key])}`)
-      .join(",")}}`;
-  }
-  return JSON.stringify(value) ?? "null";
-}
 
 // ---------------------------------------------------------------------------------------------
 // Secrets: restoring old ciphertext is safe only under the same key.
 
-/** Read from a version's text; one that is not YAML has none. */
+/** Read from a version's text; one that is not YAML has none, so any key it is compared with differs. */
 export function encryptionOfText(text: string): StackEncryption {
   return readableEncryption(text) ?? {};
-}
-
-/** Read from a version's text; undefined when it is not YAML, so its key is unknown rather than none. */
-export function readableEncryption(text: string): StackEncryption | undefined {
-  try {
-    return stackEncryption(parse(text));
-  } catch {
-    return undefined;
-  }
 }
 
 /** Which of the encryption keys differ between the current file and the version to restore. */

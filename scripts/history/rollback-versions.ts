@@ -7,11 +7,10 @@
  */
 import type { ConfigProblem } from "../../stacks/config-problems";
 import { parseStackConfig } from "../../stacks/stack-config";
-import { parseStackFileText, StackFileError, type StackEncryption, type StackFile } from "../../stacks/stack-file";
+import { parseStackFileText, readableEncryption, StackFileError, type StackEncryption, type StackFile } from "../../stacks/stack-file";
 import { ConfigRefused, planStack } from "../plan/plan-stack";
 import { git, gitText } from "./git";
 import type { Commit, PlanOutcome, RollbackReport } from "./rollback";
-import { readableEncryption } from "./rollback-diff";
 import { carryHandover, type HandoverCarry, type WorkingHandover } from "./rollback-handover";
 
 /** The stack file being rolled back and the repository that holds its history. */

@@ -4,9 +4,9 @@
  */
 import Table from "cli-table3";
 import { readFileSync } from "node:fs";
-import { isMap, isSeq, LineCounter, parseDocument, type Node } from "yaml";
 import type { BarResult } from "../../policies/bar";
 import { MINIMUM_BAR, type BarId } from "../../domain/bar/catalog";
+import { configPathPosition } from "../../stacks/stack-file";
 import { escapeCell } from "../cli/markdown";
 
 /** What the bar's renderings need of a plan report (PlanReport has it). */
@@ -63,35 +63,10 @@ export function renderMarkdown(report: JudgedStack): string {
   return `${lines.join("\n")}\n`;
 }
 
-/** `launch-ready:hosts[2].proxied` → ["config", "launch-ready:hosts", 2, "proxied"]. */
-function yamlPath(configPath: string): (string | number)[] {
-  const [, key, rest] = /^([^.[]+)(.*)$/.exec(configPath) ?? [];
-  const segments: (string | number)[] = ["config", key];
-  for (const [, name, index] of rest.matchAll(/\.([^.[]+)|\[(\d+)\]/g)) segments.push(index !== undefined ? Number(index) : name);
-  return segments;
-}
-
-/** Line and column of the deepest existing node on the path (a default has no line of its own). */
-function locateConfigPath(text: string, configPath: string): { startLine: number; startColumn: number } {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter });
-  let node: Node | undefined = document.contents ?? undefined;
-  let offset = node?.range?.[0] ?? 0;
-  for (const segment of yamlPath(configPath)) {
-    if (isMap(node)) {
-      const pair = node.items.find((item) => (item.key as { value?: unknown } | null)?.value === segment);
-      if (!pair) break;
-      offset = (pair.key as Node).range?.[0] ?? offset;
-      node = pair.value as Node | undefined;
-    } else if (isSeq(node) && typeof segment === "number" && node.items[segment]) {
-      node = node.items[segment] as Node;
-      offset = node.range?.[0] ?? offset;
-    } else {
-      break;
-    }
-  }
-  const { line, col } = lineCounter.linePos(offset);
-  return { startLine: line, startColumn: col };
+/** SARIF's region for a finding: where its config path is written in the stack file. */
+function sarifRegion(text: string, configPath: string): { startLine: number; startColumn: number } {
+  const { line, column } = configPathPosition(text, configPath);
+  return { startLine: line, startColumn: column };
 }
 
 const SARIF_LEVEL = { mandatory: "error", advisory: "warning" } as const;
@@ -121,7 +96,7 @@ export function renderSarif(report: JudgedStack, stackFile: { path: string; uri:
           ruleIndex: ruleIds.indexOf(r.id),
           level: r.status === "waived" ? "note" : SARIF_LEVEL[r.level],
           message: { text: r.resource ? `${r.message} (${resourceName(r.resource)})` : r.message },
-          locations: [{ physicalLocation: { artifactLocation: { uri: stackFile.uri }, region: locateConfigPath(text, r.configPath ?? "launch-ready:environment") } }],
+          locations: [{ physicalLocation: { artifactLocation: { uri: stackFile.uri }, region: sarifRegion(text, r.configPath ?? "launch-ready:environment") } }],
           ...(r.status === "waived" ? { suppressions: [{ kind: "external", justification: r.message }] } : {}),
         })),
       },

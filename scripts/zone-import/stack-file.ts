@@ -5,12 +5,13 @@
  * another; the write reads the text back and checks it is the config that was planned.
  */
 import { basename, join, relative } from "node:path";
-import { Document, isMap, isSeq, type Node } from "yaml";
 import { STACKS_DIR } from "../../stacks/stack-file";
+import { renderStackFileText } from "../../stacks/stack-file-edit";
 import type { ZoneImport } from "./draft";
 import type { ImportArgs } from "./import-args";
 import { describeRecord } from "./zone-file";
 
+/** The file's provenance, on top since a reader meets it first: the schema for editors, where the config came from, and what the import left out. */
 function headerComment(args: ImportArgs, imported: ZoneImport, day: string, schema: string): string {
   const lines = [
     ` yaml-language-server: $schema=${schema}`,
@@ -25,6 +26,7 @@ function headerComment(args: ImportArgs, imported: ZoneImport, day: string, sche
   return lines.join("\n");
 }
 
+/** Which of the zone's records each key was read from, above the key. */
 const KEY_COMMENTS: Record<string, string> = {
   "launch-ready:hosts": " From the zone's A, AAAA and CNAME records; proxied as the export's cf_tags say.",
   "launch-ready:email": " From the zone's MX, SPF, DKIM and DMARC records; the kit writes their text from these.",
@@ -32,29 +34,21 @@ const KEY_COMMENTS: Record<string, string> = {
   "launch-ready:waivers": " The zone's wildcard is kept under a dated waiver: replace it with named subdomains (DNS-SUBDOMAINS).",
 };
 
-/** Short list items on one line, as the example stacks write hosts; long ones (DKIM keys) in block style. */
-function flowShortItems(node: Node | null | undefined): void {
-  if (!isSeq(node)) return;
-  for (const item of node.items) if (isMap(item) && JSON.stringify(item.toJSON()).length <= 110) item.flow = true;
+/** An entry the import added (`launch-ready:hosts[3]`) says so above it, since the zone file a reader compares with has no such record. */
+function addedItemComments(imported: ZoneImport): Array<{ key: string; index: number; comment: string }> {
+  return imported.added.flatMap((added) => {
+    const [, key, index] = /^(launch-ready:[a-z]+)\[(\d+)\]$/.exec(added.to) ?? [];
+    return key ? [{ key, index: Number(index), comment: ` Not in the zone file: ${added.why}.` }] : [];
+  });
 }
 
 /** The stack file's text: the config as YAML, with its provenance and the comments a person reading it needs. */
 export function renderStackFile(args: ImportArgs, imported: ZoneImport, day: string): string {
-  const document = new Document({ config: imported.config });
   const schema = relative(args.out, join(STACKS_DIR, "schema.json")).split("\\").join("/");
-  document.commentBefore = headerComment(args, imported, day, schema.startsWith(".") ? schema : `./${schema}`);
-  const config = document.get("config", true);
-  if (isMap(config)) {
-    for (const pair of config.items) {
-      const key = String((pair.key as { value?: unknown }).value);
-      if (KEY_COMMENTS[key]) (pair.key as Node).commentBefore = KEY_COMMENTS[key];
-      if (key !== "launch-ready:email") flowShortItems(pair.value as Node);
-    }
-  }
-  for (const added of imported.added) {
-    const [, key, index] = /^(launch-ready:[a-z]+)\[(\d+)\]$/.exec(added.to) ?? [];
-    const item = key ? document.getIn(["config", key, Number(index)], true) : undefined;
-    if (item) (item as Node).commentBefore = ` Not in the zone file: ${added.why}.`;
-  }
-  return document.toString({ lineWidth: 0 });
+  return renderStackFileText({
+    config: imported.config,
+    header: headerComment(args, imported, day, schema.startsWith(".") ? schema : `./${schema}`),
+    keyComments: KEY_COMMENTS,
+    itemComments: addedItemComments(imported),
+  });
 }
