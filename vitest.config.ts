@@ -5,6 +5,11 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // The Pulumi runtime keeps its state in process globals: each file gets its own process.
     pool: "forks",
+    // Vitest leaves a core free by default, which on a 2-core machine runs one file at a time.
+    // Two files at once overlap what tests wait on (loopback servers, bursts, child processes):
+    // 157 s one at a time, 116 s two at once, with another busy process on the machine.
+    maxWorkers: 2,
+    minWorkers: 1,
     // A safety net, not a budget: verbs run in-process, and each entry file's one child-process
     // test loads tsx and @pulumi/* afresh, a few seconds on a busy 2-core machine.
     testTimeout: 60_000,
