@@ -20,7 +20,13 @@ const layer = (from, allowed) => ({
 
 module.exports = {
   forbidden: [
-    { name: "no-circular", severity: "error", comment: "Files that import each other cannot be read, tested or moved one at a time.", from: {}, to: { circular: true } },
+    {
+      name: "no-circular",
+      severity: "error",
+      comment: "Files that import each other cannot be read, tested or moved one at a time.",
+      from: {},
+      to: { circular: true },
+    },
     layer("domain", []),
     layer("stacks", ["domain"]),
     layer("components", ["stacks", "domain"]),

@@ -40,7 +40,12 @@ export class CanonicalRedirect extends pulumi.ComponentResource {
     this.ruleset = createZoneRuleset(
       this,
       `CanonicalRedirect "${name}"`,
-      { phase: PHASES.redirect, purpose: "redirects", description: "Canonical host and extra redirects, managed by launch-ready", rules: args.rules.map(toRulesetRule) },
+      {
+        phase: PHASES.redirect,
+        purpose: "redirects",
+        description: "Canonical host and extra redirects, managed by launch-ready",
+        rules: args.rules.map(toRulesetRule),
+      },
       { zoneId: args.zoneId, zoneName: args.zoneName, protect: args.protect ?? false, transform: args.transform?.ruleset },
     );
     this.registerOutputs({ ruleset: this.ruleset });

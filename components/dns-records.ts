@@ -33,7 +33,8 @@ export class DnsRecords extends pulumi.ComponentResource {
     // Two records under one name would fail `pulumi up` halfway with a duplicate URN; refuse them
     // before anything is registered, naming both.
     const clashes = duplicateLogicalNames(args.records);
-    if (clashes.length > 0) throw new pulumi.RunError(`DnsRecords ${name}: records share a name, so Pulumi cannot tell them apart:\n${clashes.map((c) => `  ${c}`).join("\n")}`);
+    if (clashes.length > 0)
+      throw new pulumi.RunError(`DnsRecords ${name}: records share a name, so Pulumi cannot tell them apart:\n${clashes.map((c) => `  ${c}`).join("\n")}`);
     super("launch-ready:cloudflare:DnsRecords", name, {}, opts);
     this.records = Object.fromEntries(args.records.map((record) => [record.logicalName, this.createRecord(record, args)]));
     this.registerOutputs({ records: this.records });

@@ -34,7 +34,12 @@ abstract class EdgeRulesets extends pulumi.ComponentResource {
     this.rulesets = Object.fromEntries(
       args.rulesets.map((planned) => [
         planned.phase,
-        createZoneRuleset(this, owner, planned, { zoneId: args.zoneId, zoneName: args.zoneName, protect: args.protect ?? false, transform: args.transform?.ruleset }),
+        createZoneRuleset(this, owner, planned, {
+          zoneId: args.zoneId,
+          zoneName: args.zoneName,
+          protect: args.protect ?? false,
+          transform: args.transform?.ruleset,
+        }),
       ]),
     );
     this.registerOutputs({ rulesets: this.rulesets });

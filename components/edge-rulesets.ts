@@ -43,11 +43,18 @@ export interface RulesetSpec {
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 50);
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 50);
 }
 
 function privateHosts(config: LaunchReadyConfig): string[] {
-  return config.hosts.filter((h) => PRIVATE_PURPOSES.has(h.purpose)).map((h) => h.fqdn).sort();
+  return config.hosts
+    .filter((h) => PRIVATE_PURPOSES.has(h.purpose))
+    .map((h) => h.fqdn)
+    .sort();
 }
 
 /**
@@ -121,11 +128,29 @@ export function customWafRulesetSpec(config: LaunchReadyConfig): RulesetSpec | u
       const surface = entry.path ? allOf(hostIs(entry.host), pathStartsWithAny([entry.path])) : hostIs(entry.host);
       const where = `${entry.host}${entry.path ?? ""}`;
       return entry.protection === "allowlist"
-        ? { ref: `admin-allowlist-${slug(where)}`, description: `Only listed addresses reach ${where} (EDGE-ADMIN)`, expression: allOf(surface, not(sourceIpIn(entry.allowIps))), action: "block", enabled: true }
-        : { ref: `admin-challenge-${slug(where)}`, description: `Challenge every visitor to ${where} (EDGE-ADMIN)`, expression: surface, action: "managed_challenge", enabled: true };
+        ? {
+            ref: `admin-allowlist-${slug(where)}`,
+            description: `Only listed addresses reach ${where} (EDGE-ADMIN)`,
+            expression: allOf(surface, not(sourceIpIn(entry.allowIps))),
+            action: "block",
+            enabled: true,
+          }
+        : {
+            ref: `admin-challenge-${slug(where)}`,
+            description: `Challenge every visitor to ${where} (EDGE-ADMIN)`,
+            expression: surface,
+            action: "managed_challenge",
+            enabled: true,
+          };
     });
   const raw = config.edge.firewallRules.map(
-    (rule): RulesetRuleSpec => ({ ref: `raw-${slug(rule.description)}`, description: `${rule.description} (hand-written expression: ${rule.reason})`, expression: rule.expression, action: rule.action, enabled: true }),
+    (rule): RulesetRuleSpec => ({
+      ref: `raw-${slug(rule.description)}`,
+      description: `${rule.description} (hand-written expression: ${rule.reason})`,
+      expression: rule.expression,
+      action: rule.action,
+      enabled: true,
+    }),
   );
   return { phase: PHASES.customWaf, purpose: "custom-waf", description: "Admin protection and hand-written rules (launch-ready)", rules: [...rules, ...raw] };
 }

@@ -45,9 +45,17 @@ export class SesSender extends pulumi.ComponentResource {
     super("launch-ready:aws:SesSender", name, {}, opts);
     const options = { parent: this, protect: args.protect ?? false };
     const record = (logicalName: string, recordArgs: Omit<cloudflare.DnsRecordArgs, "zoneId" | "ttl" | "proxied" | "comment">) =>
-      new cloudflare.DnsRecord(logicalName, { zoneId: args.zoneId, ttl: DEFAULT_DNS_ONLY_TTL, proxied: false, comment: recordComment(args.environment), ...recordArgs }, options);
+      new cloudflare.DnsRecord(
+        logicalName,
+        { zoneId: args.zoneId, ttl: DEFAULT_DNS_ONLY_TTL, proxied: false, comment: recordComment(args.environment), ...recordArgs },
+        options,
+      );
 
-    this.identity = new aws.sesv2.EmailIdentity(`${args.domain}-ses`, { emailIdentity: args.domain, region: args.region, dkimSigningAttributes: { nextSigningKeyLength: "RSA_2048_BIT" } }, options);
+    this.identity = new aws.sesv2.EmailIdentity(
+      `${args.domain}-ses`,
+      { emailIdentity: args.domain, region: args.region, dkimSigningAttributes: { nextSigningKeyLength: "RSA_2048_BIT" } },
+      options,
+    );
     const tokens = this.identity.dkimSigningAttributes.apply((attributes) => attributes?.tokens ?? []);
     // Position names the three records: SES always issues exactly three tokens, in a stable order.
     this.dkimRecordNames = Array.from({ length: EASY_DKIM_TOKENS }, (_, i) => {

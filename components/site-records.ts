@@ -103,23 +103,29 @@ function extraRecordLabel(record: DeclaredRecord): string {
 /** The records of `launch-ready:records`, sorted by logical name. */
 export function extraRecordSpecs(config: LaunchReadyConfig): RecordSpec[] {
   return config.records
-    .map((record): RecordSpec => ({
-      logicalName: record.type === "CNAME" ? `${record.name}-CNAME` : `${record.name}-${record.type}-${extraRecordLabel(record)}`,
-      name: record.name,
-      type: record.type,
-      content: record.content,
-      ...(record.data ? { data: record.data } : {}),
-      ...(record.priority === undefined ? {} : { priority: record.priority }),
-      proxied: false,
-      ttl: record.ttl,
-      comment: recordComment(config.environment, record.comment),
-      purpose: record.type === "MX" ? "mail" : "other",
-    }))
+    .map(
+      (record): RecordSpec => ({
+        logicalName: record.type === "CNAME" ? `${record.name}-CNAME` : `${record.name}-${record.type}-${extraRecordLabel(record)}`,
+        name: record.name,
+        type: record.type,
+        content: record.content,
+        ...(record.data ? { data: record.data } : {}),
+        ...(record.priority === undefined ? {} : { priority: record.priority }),
+        proxied: false,
+        ttl: record.ttl,
+        comment: recordComment(config.environment, record.comment),
+        purpose: record.type === "MX" ? "mail" : "other",
+      }),
+    )
     .sort((a, b) => (a.logicalName < b.logicalName ? -1 : a.logicalName > b.logicalName ? 1 : 0));
 }
 
 function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-|-$/g, "").slice(0, 60);
+  return text
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-|-$/g, "")
+    .slice(0, 60);
 }
 
 /**
@@ -132,14 +138,16 @@ export function redirectRuleSpecs(config: LaunchReadyConfig): RedirectRuleSpec[]
   const httpsFirst = (condition: string) => (config.tls.alwaysUseHttps ? allOf(condition, OVER_HTTPS) : condition);
   const extra = [...config.redirects]
     .sort((a, b) => (`${a.host}${a.path ?? ""}` < `${b.host}${b.path ?? ""}` ? -1 : 1))
-    .map((redirect): RedirectRuleSpec => ({
-      ref: `redirect-${slug(`${redirect.host}${redirect.path ?? ""}`)}`,
-      description: `Redirect ${redirect.host}${redirect.path ?? "/*"} to ${redirect.to}`,
-      expression: httpsFirst(redirect.path ? allOf(hostIs(redirect.host), pathIs(redirect.path)) : hostIs(redirect.host)),
-      statusCode: redirect.status,
-      target: { value: redirect.to },
-      preserveQueryString: redirect.preserveQueryString,
-    }));
+    .map(
+      (redirect): RedirectRuleSpec => ({
+        ref: `redirect-${slug(`${redirect.host}${redirect.path ?? ""}`)}`,
+        description: `Redirect ${redirect.host}${redirect.path ?? "/*"} to ${redirect.to}`,
+        expression: httpsFirst(redirect.path ? allOf(hostIs(redirect.host), pathIs(redirect.path)) : hostIs(redirect.host)),
+        statusCode: redirect.status,
+        target: { value: redirect.to },
+        preserveQueryString: redirect.preserveQueryString,
+      }),
+    );
   const canonical: RedirectRuleSpec = {
     ref: "canonical-host",
     description: `Canonical host: ${config.canonical.alternateFqdn} to ${config.canonical.fqdn} (DNS-CANONICAL)`,

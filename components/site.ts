@@ -64,19 +64,40 @@ export class LaunchReadySite extends pulumi.ComponentResource {
     const zone = { zoneId: config.zone.zoneId, zoneName: config.zone.domain, protect: config.protect };
     const children = { parent: this };
 
-    this.dns = new DnsRecords(`${name}-dns`, { zoneId: zone.zoneId, protect: zone.protect, records: zoneRecordSpecs(config, new Date().toISOString().slice(0, 10)), transform: { record: args.transform?.record } }, children);
-    this.redirects = new CanonicalRedirect(`${name}-redirects`, { ...zone, rules: redirectRuleSpecs(config), transform: { ruleset: args.transform?.redirectRuleset } }, children);
+    this.dns = new DnsRecords(
+      `${name}-dns`,
+      {
+        zoneId: zone.zoneId,
+        protect: zone.protect,
+        records: zoneRecordSpecs(config, new Date().toISOString().slice(0, 10)),
+        transform: { record: args.transform?.record },
+      },
+      children,
+    );
+    this.redirects = new CanonicalRedirect(
+      `${name}-redirects`,
+      { ...zone, rules: redirectRuleSpecs(config), transform: { ruleset: args.transform?.redirectRuleset } },
+      children,
+    );
     this.tls = new ZoneTls(`${name}-tls`, { ...zone, tls: config.tls, transform: { setting: args.transform?.zoneSetting } }, children);
 
     const edge = edgeRulesetSpecs(config);
-    const edgeArgs = (phases: readonly string[]) => ({ ...zone, rulesets: edge.filter((r) => phases.includes(r.phase)), transform: { ruleset: args.transform?.edgeRuleset } });
+    const edgeArgs = (phases: readonly string[]) => ({
+      ...zone,
+      rulesets: edge.filter((r) => phases.includes(r.phase)),
+      transform: { ruleset: args.transform?.edgeRuleset },
+    });
     this.cache = new EdgeCache(`${name}-cache`, edgeArgs([PHASES.cache]), children);
     this.firewall = new EdgeFirewall(`${name}-firewall`, edgeArgs([PHASES.managedWaf, PHASES.customWaf, PHASES.rateLimit, PHASES.ddos]), children);
     this.securityHeaders = new SecurityHeaders(`${name}-headers`, edgeArgs([PHASES.responseHeaders]), children);
     for (const sending of config.email.sending) {
       for (const sender of sending.senders) {
         if (!sender.ses) continue;
-        new SesSender(`${name}-ses-${sending.domain}`, { zoneId: zone.zoneId, domain: sending.domain, ...sender.ses, environment: config.environment, protect: zone.protect }, children);
+        new SesSender(
+          `${name}-ses-${sending.domain}`,
+          { zoneId: zone.zoneId, domain: sending.domain, ...sender.ses, environment: config.environment, protect: zone.protect },
+          children,
+        );
       }
     }
     const applications = accessApplicationSpecs(config);

@@ -86,10 +86,16 @@ export interface StateBackendProblem {
 export function stateBackendProblems(args: StateBackendNames): StateBackendProblem[] {
   const problems: StateBackendProblem[] = [];
   if (!BUCKET_NAME.test(args.bucketName) || args.bucketName.includes(".."))
-    problems.push({ arg: "bucketName", message: `"${args.bucketName}" is not an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit` });
+    problems.push({
+      arg: "bucketName",
+      message: `"${args.bucketName}" is not an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit`,
+    });
   if (!REGION.test(args.region)) problems.push({ arg: "region", message: `"${args.region}" is not an AWS region code like eu-west-1` });
   if (args.aliasName !== undefined && (!KMS_ALIAS_NAME.test(args.aliasName) || args.aliasName.startsWith("alias/aws/")))
-    problems.push({ arg: "aliasName", message: `"${args.aliasName}" is not a KMS alias name: alias/ followed by letters, digits, /, _ or -, outside alias/aws/` });
+    problems.push({
+      arg: "aliasName",
+      message: `"${args.aliasName}" is not a KMS alias name: alias/ followed by letters, digits, /, _ or -, outside alias/aws/`,
+    });
   const days = args.noncurrentVersionDays;
   if (days !== undefined && !(Number.isInteger(days) && days >= 0))
     problems.push({ arg: "noncurrentVersionDays", message: `is ${days}; use a whole number of days, or 0 to keep old state versions forever` });

@@ -92,7 +92,9 @@ export class StateBackend extends pulumi.ComponentResource {
     );
     const alias = new aws.kms.Alias(`${name}-key-alias`, { region, name: aliasName, targetKeyId: key.keyId }, children);
 
-    const bucket = new aws.s3.Bucket(...applyTransform(args.transform?.bucket, `${name}-bucket`, { region, bucket: bucketName, forceDestroy: false }, { ...children }));
+    const bucket = new aws.s3.Bucket(
+      ...applyTransform(args.transform?.bucket, `${name}-bucket`, { region, bucket: bucketName, forceDestroy: false }, { ...children }),
+    );
     const versioning = new aws.s3.BucketVersioning(
       `${name}-versioning`,
       { region, bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },

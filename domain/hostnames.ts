@@ -61,7 +61,11 @@ export function resolveHostInZone(name: string, zone: string): NameResult {
   const raw = name.trim();
   if (raw === "@") return { ok: true, value: zone };
   if (raw.split(".")[0] === "*") {
-    return { ok: false, problem: "is a wildcard; declare each subdomain on its own (DNS-SUBDOMAINS), or waive DNS-SUBDOMAINS in launch-ready:waivers with a reason, an owner and an expiry date" };
+    return {
+      ok: false,
+      problem:
+        "is a wildcard; declare each subdomain on its own (DNS-SUBDOMAINS), or waive DNS-SUBDOMAINS in launch-ready:waivers with a reason, an owner and an expiry date",
+    };
   }
   const ascii = toAsciiHostname(raw);
   if (!ascii.ok) return ascii;
@@ -108,14 +112,37 @@ function canonicalIPv6(address: string): string {
  */
 const NON_PUBLIC = new BlockList();
 for (const [network, prefix] of [
-  ["0.0.0.0", 8], ["10.0.0.0", 8], ["100.64.0.0", 10], ["127.0.0.0", 8], ["169.254.0.0", 16], ["172.16.0.0", 12],
-  ["192.0.0.0", 24], ["192.0.2.0", 24], ["192.88.99.0", 24], ["192.168.0.0", 16], ["198.18.0.0", 15], ["198.51.100.0", 24],
-  ["203.0.113.0", 24], ["224.0.0.0", 4], ["240.0.0.0", 4],
-] as const) NON_PUBLIC.addSubnet(network, prefix, "ipv4");
+  ["0.0.0.0", 8],
+  ["10.0.0.0", 8],
+  ["100.64.0.0", 10],
+  ["127.0.0.0", 8],
+  ["169.254.0.0", 16],
+  ["172.16.0.0", 12],
+  ["192.0.0.0", 24],
+  ["192.0.2.0", 24],
+  ["192.88.99.0", 24],
+  ["192.168.0.0", 16],
+  ["198.18.0.0", 15],
+  ["198.51.100.0", 24],
+  ["203.0.113.0", 24],
+  ["224.0.0.0", 4],
+  ["240.0.0.0", 4],
+] as const)
+  NON_PUBLIC.addSubnet(network, prefix, "ipv4");
 for (const [network, prefix] of [
-  ["::", 128], ["::1", 128], ["64:ff9b:1::", 48], ["100::", 64], ["2001::", 23], ["2001:db8::", 32],
-  ["2002::", 16], ["3fff::", 20], ["fc00::", 7], ["fe80::", 10], ["ff00::", 8],
-] as const) NON_PUBLIC.addSubnet(network, prefix, "ipv6");
+  ["::", 128],
+  ["::1", 128],
+  ["64:ff9b:1::", 48],
+  ["100::", 64],
+  ["2001::", 23],
+  ["2001:db8::", 32],
+  ["2002::", 16],
+  ["3fff::", 20],
+  ["fc00::", 7],
+  ["fe80::", 10],
+  ["ff00::", 8],
+] as const)
+  NON_PUBLIC.addSubnet(network, prefix, "ipv6");
 
 /** True for an address a public A/AAAA record may hold (DNS-SANE). */
 export function isPublicAddress(address: string): boolean {
@@ -145,15 +172,21 @@ export function resolveRecordNameInZone(name: string, zone: string): NameResult 
   for (const [position, label] of labels.entries()) {
     if (label === "*" && position === 0) continue;
     if (label === "") return { ok: false, problem: "has an empty label (two dots in a row)" };
-    if (label.length > MAX_LABEL_LENGTH) return { ok: false, problem: `has the label "${label}" of ${label.length} characters; a label is at most ${MAX_LABEL_LENGTH}` };
-    if (!RECORD_LABEL.test(label)) return { ok: false, problem: `has the label "${label}": a record name label holds letters, digits, hyphens and underscores` };
+    if (label.length > MAX_LABEL_LENGTH)
+      return { ok: false, problem: `has the label "${label}" of ${label.length} characters; a label is at most ${MAX_LABEL_LENGTH}` };
+    if (!RECORD_LABEL.test(label))
+      return { ok: false, problem: `has the label "${label}": a record name label holds letters, digits, hyphens and underscores` };
   }
   // Service and wildcard names (`_sip._tls`, `*.preview`) are written relative to the zone, as in
   // zone files; another dotted name is taken as absolute, so `status.other.org` is refused, not
   // silently made into status.other.org.example.com.
   const relative = !absolute && (labels.length === 1 || labels[0] === "*" || labels.some((label) => label.startsWith("_")));
   const fqdn = ascii === zone || ascii.endsWith(`.${zone}`) ? ascii : relative ? `${ascii}.${zone}` : undefined;
-  if (!fqdn) return { ok: false, problem: `is outside the zone ${zone}; write a name relative to the zone ("_acme-challenge", "_sip._tls"), "@" for the apex, or a full name ending in .${zone}` };
+  if (!fqdn)
+    return {
+      ok: false,
+      problem: `is outside the zone ${zone}; write a name relative to the zone ("_acme-challenge", "_sip._tls"), "@" for the apex, or a full name ending in .${zone}`,
+    };
   if (fqdn.length > MAX_NAME_LENGTH) return { ok: false, problem: `makes ${fqdn}, ${fqdn.length} characters long; a DNS name is at most ${MAX_NAME_LENGTH}` };
   return { ok: true, value: fqdn };
 }

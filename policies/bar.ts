@@ -98,7 +98,12 @@ export interface BarResult {
 }
 
 /** Runs every rule over the declared resources, the way the pack would, and applies waivers. */
-export async function evaluateBar(rules: readonly BarRule[], resources: readonly DeclaredResource[], context: BarContext & { config: LaunchReadyConfig }, on: string): Promise<BarResult[]> {
+export async function evaluateBar(
+  rules: readonly BarRule[],
+  resources: readonly DeclaredResource[],
+  context: BarContext & { config: LaunchReadyConfig },
+  on: string,
+): Promise<BarResult[]> {
   const { config } = context;
   const judged = { ...context, today: on };
   const results: BarResult[] = [];
@@ -115,14 +120,26 @@ export async function evaluateBar(rules: readonly BarRule[], resources: readonly
     const failures = verdicts.filter((v): v is Extract<Verdict, { status: "fail" }> => v.status === "fail");
     for (const failure of failures) {
       const weighed = weighFailure(config, rule.id, failure.message, on, failure.relaxedOutsideProduction);
-      results.push({ id: rule.id, status: weighed.waived ? "waived" : "fail", level: weighed.level, resource: failure.urn, message: weighed.message, configPath: failure.configPath });
+      results.push({
+        id: rule.id,
+        status: weighed.waived ? "waived" : "fail",
+        level: weighed.level,
+        resource: failure.urn,
+        message: weighed.message,
+        configPath: failure.configPath,
+      });
     }
     if (failures.length === 0) {
       const passed = verdicts.filter((v) => v.status === "pass").length;
       const reasons = verdicts.filter((v): v is Extract<Verdict, { status: "not-applicable" }> => v.status === "not-applicable");
       results.push(
         passed > 0
-          ? { id: rule.id, status: "pass", level: levelFor(config.environment), message: `${MINIMUM_BAR[rule.id].declared} (${passed} check${passed === 1 ? "" : "s"} passed)` }
+          ? {
+              id: rule.id,
+              status: "pass",
+              level: levelFor(config.environment),
+              message: `${MINIMUM_BAR[rule.id].declared} (${passed} check${passed === 1 ? "" : "s"} passed)`,
+            }
           : { id: rule.id, status: "not-applicable", level: levelFor(config.environment), message: reasons[0]?.message ?? "nothing in this stack to judge" },
       );
     }

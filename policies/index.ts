@@ -32,7 +32,8 @@ const OF_TYPE: Record<string, (validate: ResourceValidation) => ResourceValidati
   [DNS_RECORD]: (validate) => validateResourceOfType(cloudflare.DnsRecord, (_props, args, reportViolation) => validate(args, reportViolation)),
   [RULESET]: (validate) => validateResourceOfType(cloudflare.Ruleset, (_props, args, reportViolation) => validate(args, reportViolation)),
   [ZONE_SETTING]: (validate) => validateResourceOfType(cloudflare.ZoneSetting, (_props, args, reportViolation) => validate(args, reportViolation)),
-  [ACCESS_APPLICATION]: (validate) => validateResourceOfType(cloudflare.ZeroTrustAccessApplication, (_props, args, reportViolation) => validate(args, reportViolation)),
+  [ACCESS_APPLICATION]: (validate) =>
+    validateResourceOfType(cloudflare.ZeroTrustAccessApplication, (_props, args, reportViolation) => validate(args, reportViolation)),
   [ACCESS_POLICY]: (validate) => validateResourceOfType(cloudflare.ZeroTrustAccessPolicy, (_props, args, reportViolation) => validate(args, reportViolation)),
   [SSM_PARAMETER]: (validate) => validateResourceOfType(aws.ssm.Parameter, (_props, args, reportViolation) => validate(args, reportViolation)),
   [SECRETS_MANAGER_SECRET]: (validate) => validateResourceOfType(aws.secretsmanager.Secret, (_props, args, reportViolation) => validate(args, reportViolation)),

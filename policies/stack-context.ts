@@ -51,7 +51,10 @@ function siblingStackFiles(directory: string, stack: string): StackFile[] {
  * only when a rule asks, its sibling stack files and the digests of every secure value (opened
  * with the passphrase in `env`, the process environment unless a verb passes its own).
  */
-export function contextForStackFile(file: StackFile, options: { project?: string; directory?: string; config?: LaunchReadyConfig; env?: NodeJS.ProcessEnv } = {}): BarContext {
+export function contextForStackFile(
+  file: StackFile,
+  options: { project?: string; directory?: string; config?: LaunchReadyConfig; env?: NodeJS.ProcessEnv } = {},
+): BarContext {
   const parsed = options.config ? undefined : parseStackConfig(file.config);
   const config = options.config ?? (parsed?.ok ? parsed.config : undefined);
   let siblings: StackFile[] | undefined;

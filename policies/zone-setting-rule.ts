@@ -25,13 +25,24 @@ export function zoneSettingRule(id: BarId, checks: readonly SettingCheck[]): Bar
       const value = resource.props.value;
       if (value === undefined) return notApplicable(`${check.settingId}: ${NOT_KNOWN_YET}`, resource.urn);
       const problem = check.judge(value, context);
-      return problem ? fail(`${check.settingId}: ${problem.message}`, { urn: resource.urn, configPath: problem.configPath ?? check.configPath, relaxedOutsideProduction: problem.relaxedOutsideProduction }) : pass(resource.urn);
+      return problem
+        ? fail(`${check.settingId}: ${problem.message}`, {
+            urn: resource.urn,
+            configPath: problem.configPath ?? check.configPath,
+            relaxedOutsideProduction: problem.relaxedOutsideProduction,
+          })
+        : pass(resource.urn);
     },
     checkStack(resources: readonly DeclaredResource[]): Verdict[] {
       const declared = new Set(resources.filter((r) => r.type === ZONE_SETTING).map((r) => r.props.settingId));
       return checks
         .filter((check) => !declared.has(check.settingId))
-        .map((check) => fail(`no ${check.settingId} zone setting is declared, so Cloudflare's default applies; declare the zone's TLS settings (launch-ready:tls) in this stack`, { configPath: check.configPath }));
+        .map((check) =>
+          fail(
+            `no ${check.settingId} zone setting is declared, so Cloudflare's default applies; declare the zone's TLS settings (launch-ready:tls) in this stack`,
+            { configPath: check.configPath },
+          ),
+        );
     },
   };
 }

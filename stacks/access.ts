@@ -51,9 +51,13 @@ export function cloudflareTokenPermissions(config: LaunchReadyConfig): TokenPerm
     { permission: "Zone · Transform Rules · Edit", usedFor: "security headers" },
   ];
   if (config.edge.ddos) permissions.push({ permission: "Zone · HTTP DDoS Managed Ruleset · Edit", usedFor: "the DDoS sensitivity override" });
-  if (config.edge.admin.some((admin) => admin.protection === "access")) permissions.push({ permission: "Account · Access: Apps and Policies · Edit", usedFor: "Cloudflare Access for admin hosts" });
+  if (config.edge.admin.some((admin) => admin.protection === "access"))
+    permissions.push({ permission: "Account · Access: Apps and Policies · Edit", usedFor: "Cloudflare Access for admin hosts" });
   if (config.monitoring.enabled && config.monitoring.provider === "cloudflare" && config.monitoring.monitors.length > 0) {
-    permissions.push({ permission: "Zone · Health Checks · Edit", usedFor: "uptime health checks" }, { permission: "Account · Notifications · Edit", usedFor: "health-check alerts" });
+    permissions.push(
+      { permission: "Zone · Health Checks · Edit", usedFor: "uptime health checks" },
+      { permission: "Account · Notifications · Edit", usedFor: "health-check alerts" },
+    );
   }
   return permissions;
 }

@@ -26,7 +26,7 @@ const EXAMPLES: Record<string, string> = {
   canonical: "launch-ready:canonical: { host: www, status: 301 }",
   "canonical.host": "host: www   # apex | www",
   "canonical.status": "status: 301   # 301 | 308",
-  hosts: "launch-ready:hosts:\n  - { name: \"@\", target: 203.0.113.10, purpose: web }\n  - { name: www, target: example.com, purpose: web }",
+  hosts: 'launch-ready:hosts:\n  - { name: "@", target: 203.0.113.10, purpose: web }\n  - { name: www, target: example.com, purpose: web }',
   "hosts[]": "- { name: api, target: api-origin.fly.dev, purpose: api }",
   "hosts[].name": 'name: api   # "@", a single label, or a full name inside the zone',
   "hosts[].target": "target: api-origin.fly.dev   # or an address list: [203.0.113.10, 2001:db8::10]",
@@ -42,7 +42,7 @@ const EXAMPLES: Record<string, string> = {
   "redirects[].to": "to: https://www.example.com/pricing",
   "redirects[].status": "status: 301   # 301 | 302 | 307 | 308",
   "redirects[].preserveQueryString": "preserveQueryString: true",
-  tls: "launch-ready:tls: { ssl: strict, minTlsVersion: \"1.2\" }",
+  tls: 'launch-ready:tls: { ssl: strict, minTlsVersion: "1.2" }',
   "tls.ssl": "ssl: strict   # the bar's TLS-STRICT; off | flexible | full | strict",
   "tls.minTlsVersion": 'minTlsVersion: "1.2"',
   "tls.tls13": "tls13: on   # on | off | zrt",
@@ -55,7 +55,8 @@ const EXAMPLES: Record<string, string> = {
   "tls.hsts.preload": "preload: false",
   "tls.hsts.nosniff": "nosniff: true",
   protect: "launch-ready:protect: true",
-  waivers: "launch-ready:waivers:\n  - { id: DNS-SUBDOMAINS, reason: Preview deployments need *.example.com until March, owner: cto@example.com, expires: 2027-03-31 }",
+  waivers:
+    "launch-ready:waivers:\n  - { id: DNS-SUBDOMAINS, reason: Preview deployments need *.example.com until March, owner: cto@example.com, expires: 2027-03-31 }",
   "waivers[]": "- { id: DNS-SUBDOMAINS, reason: Preview deployments need *.example.com until March, owner: cto@example.com, expires: 2027-03-31 }",
   "waivers[].id": "id: DNS-SUBDOMAINS   # an ID from minimum-bar.md",
   "waivers[].reason": "reason: Preview deployments need *.example.com until the March release",
@@ -84,8 +85,10 @@ const EXAMPLES: Record<string, string> = {
   "edge.admin[].host": "host: admin",
   "edge.admin[].protection": "protection: challenge   # challenge | allowlist",
   "edge.admin[].allowIps": "allowIps: [198.51.100.0/24]",
-  "edge.firewallRules": "firewallRules:\n  - { description: Block an abusive ASN, expression: ip.src.asnum eq 64496, action: block, reason: Scraper traffic from one network since May }",
-  "edge.firewallRules[]": "- { description: Block an abusive ASN, expression: ip.src.asnum eq 64496, action: block, reason: Scraper traffic from one network since May }",
+  "edge.firewallRules":
+    "firewallRules:\n  - { description: Block an abusive ASN, expression: ip.src.asnum eq 64496, action: block, reason: Scraper traffic from one network since May }",
+  "edge.firewallRules[]":
+    "- { description: Block an abusive ASN, expression: ip.src.asnum eq 64496, action: block, reason: Scraper traffic from one network since May }",
   "edge.firewallRules[].reason": "reason: Scraper traffic from one network since May; edge.admin cannot express an ASN",
   "edge.cors": "cors:\n  - { host: api, origins: [https://app.example.com] }",
   "edge.cors[]": "- { host: api, origins: [https://app.example.com] }",
@@ -120,7 +123,8 @@ const EXAMPLES: Record<string, string> = {
   "env[].description": "description: Postgres connection string, from the database provider",
   "env[].secret": "secret: SESSION_SECRET   # a name from launch-ready:secrets",
   "env[].example": "example: https://api.example.com",
-  monitoring: "launch-ready:monitoring:\n  alerts: { emails: [oncall@example.com] }\n  checks:\n    - { kind: login, url: https://app.example.com/login, search: Sign in }",
+  monitoring:
+    "launch-ready:monitoring:\n  alerts: { emails: [oncall@example.com] }\n  checks:\n    - { kind: login, url: https://app.example.com/login, search: Sign in }",
   "monitoring.enabled": "enabled: true",
   "monitoring.provider": "provider: aws   # aws | cloudflare (Pro plan and above)",
   "monitoring.alerts": "alerts: { emails: [oncall@example.com], chatWebhookSecret: SLACK_WEBHOOK_URL }",
@@ -141,7 +145,8 @@ const EXAMPLES: Record<string, string> = {
   "performance.stage": "stage: launch   # prototype | launch",
   "performance.errorBudgetPercent": "errorBudgetPercent: 1",
   "performance.endpoints": "endpoints:\n  - { name: list-projects, url: https://api.example.com/v1/projects, kind: read }",
-  "performance.endpoints[]": "- { name: assistant, url: https://api.example.com/v1/assistant, method: POST, kind: ai, timeoutMs: 8000, fallback: The assistant is busy; try again in a minute }",
+  "performance.endpoints[]":
+    "- { name: assistant, url: https://api.example.com/v1/assistant, method: POST, kind: ai, timeoutMs: 8000, fallback: The assistant is busy; try again in a minute }",
   "performance.endpoints[].name": "name: list-projects",
   "performance.endpoints[].url": "url: https://api.example.com/v1/projects",
   "performance.endpoints[].method": "method: GET   # GET | POST | PUT | PATCH | DELETE",
@@ -149,7 +154,8 @@ const EXAMPLES: Record<string, string> = {
   "performance.endpoints[].p95Ms": "p95Ms: 250",
   "performance.endpoints[].timeoutMs": "timeoutMs: 8000",
   "performance.endpoints[].fallback": "fallback: The assistant is busy; try again in a minute",
-  records: "launch-ready:records:\n  - { name: \"@\", type: TXT, content: google-site-verification=abc123 }\n  - { name: \"@\", type: CAA, tag: issue, value: letsencrypt.org }",
+  records:
+    'launch-ready:records:\n  - { name: "@", type: TXT, content: google-site-verification=abc123 }\n  - { name: "@", type: CAA, tag: issue, value: letsencrypt.org }',
   "records[]": "- { name: _sip._tls, type: SRV, priority: 100, weight: 1, port: 443, target: sipdir.online.lync.com }",
   "records[].name": 'name: _acme-challenge   # "@", one label, or a full name inside the zone',
   "records[].type": "type: TXT   # TXT | MX | CAA | SRV | NS | CNAME",
@@ -159,12 +165,13 @@ const EXAMPLES: Record<string, string> = {
   "records[].value": "value: letsencrypt.org",
   "records[].target": "target: sipdir.online.lync.com",
   "records[].ttl": "ttl: 3600   # 60 to 86400, or 1 for automatic",
-  handover: "launch-ready:handover:\n  contacts: [{ role: Founder, name: Ada Founder, email: founder@example.com }]\n  registrar: { name: Cloudflare Registrar, owner: founder@example.com, renews: \"2030-09-14\", autoRenew: true }\n  access: [{ system: cloudflare, name: Cloudflare account, owner: founder@example.com }]",
+  handover:
+    'launch-ready:handover:\n  contacts: [{ role: Founder, name: Ada Founder, email: founder@example.com }]\n  registrar: { name: Cloudflare Registrar, owner: founder@example.com, renews: "2030-09-14", autoRenew: true }\n  access: [{ system: cloudflare, name: Cloudflare account, owner: founder@example.com }]',
   "handover.contacts": "contacts:\n  - { role: On-call engineer, name: Sam Oncall, email: oncall@example.com, phone: +44 20 7946 0000 }",
   "handover.contacts[]": "- { role: On-call engineer, name: Sam Oncall, email: oncall@example.com }",
-  "handover.registrar": "registrar: { name: Cloudflare Registrar, owner: founder@example.com, renews: \"2030-09-14\", autoRenew: true }",
+  "handover.registrar": 'registrar: { name: Cloudflare Registrar, owner: founder@example.com, renews: "2030-09-14", autoRenew: true }',
   "handover.registrar.renews": 'renews: "2030-09-14"',
-  "handover.access": "access:\n  - { system: aws, name: AWS production account, account: \"123456789012\", owner: founder@example.com }",
+  "handover.access": 'access:\n  - { system: aws, name: AWS production account, account: "123456789012", owner: founder@example.com }',
   "handover.access[]": "- { system: aws, name: AWS production account, owner: founder@example.com }",
   "handover.access[].system": "system: aws   # cloudflare | aws | email | pulumi | hosting | monitoring | other",
   "email.spfAll": "spfAll: ~all   # ~all | -all",
@@ -181,7 +188,10 @@ export function formatConfigPath(path: readonly PathSegment[]): string {
 }
 
 export function exampleFor(path: readonly PathSegment[]): string {
-  const generic = path.map((segment) => (typeof segment === "number" ? "[]" : `.${String(segment)}`)).join("").replace(/^\./, "");
+  const generic = path
+    .map((segment) => (typeof segment === "number" ? "[]" : `.${String(segment)}`))
+    .join("")
+    .replace(/^\./, "");
   return EXAMPLES[generic] ?? EXAMPLES[generic.replace(/\.[^.[]+$/, "")] ?? EXAMPLES[""];
 }
 
@@ -266,13 +276,17 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], input: u
         }
         break;
       case "invalid_type":
-        problems.push(problem(path, `must be ${issue.expected === "int" ? "a whole number" : `a ${issue.expected}`}, not ${describeValue(valueAt(input, path))}`));
+        problems.push(
+          problem(path, `must be ${issue.expected === "int" ? "a whole number" : `a ${issue.expected}`}, not ${describeValue(valueAt(input, path))}`),
+        );
         break;
       case "invalid_value":
         problems.push(problem(path, `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}, not ${describeValue(valueAt(input, path))}`));
         break;
       case "too_small":
-        problems.push(problem(path, issue.origin === "array" ? issue.message.replace(/^Too small.*/, "must not be empty") : `must be at least ${issue.minimum}`));
+        problems.push(
+          problem(path, issue.origin === "array" ? issue.message.replace(/^Too small.*/, "must not be empty") : `must be at least ${issue.minimum}`),
+        );
         break;
       case "too_big":
         problems.push(problem(path, `must be at most ${issue.maximum}${issue.origin === "string" ? " characters" : ""}`));

@@ -48,9 +48,15 @@ export function rateLimitGroupKey(endpoint: Pick<DeclaredEndpoint, "requests" | 
   return `${endpoint.requests}/${endpoint.period}s ${endpoint.action} ${endpoint.timeout}s`;
 }
 
-
 /** A declared, proxied host: only proxied traffic meets Cloudflare's rules. */
-export function proxiedHost(name: string, zone: string, hostByFqdn: Map<string, DeclaredHost>, at: PathSegment[], what: string, problems: ConfigProblem[]): DeclaredHost | undefined {
+export function proxiedHost(
+  name: string,
+  zone: string,
+  hostByFqdn: Map<string, DeclaredHost>,
+  at: PathSegment[],
+  what: string,
+  problems: ConfigProblem[],
+): DeclaredHost | undefined {
   const resolved = resolveHostInZone(name, zone);
   if (!resolved.ok) return void problems.push(problem(at, `"${name}" ${resolved.problem}`));
   const host = hostByFqdn.get(resolved.value);
@@ -66,7 +72,10 @@ export function resolveEdge(fields: EdgeFields, zone: string, plan: ZonePlan, ho
   const hostListLength = privateHosts.reduce((length, host) => length + host.fqdn.length + 3, 0);
   if (hostListLength > MAX_EXPRESSION_LENGTH / 2) {
     problems.push(
-      problem(["hosts"], `declares ${privateHosts.length} api and admin hosts, whose names fill ${hostListLength} characters of the cache rules' host list; Cloudflare allows ${MAX_EXPRESSION_LENGTH} per expression. Serve APIs from fewer hosts (paths on one api host), or use purpose other for hosts the edge need not know`),
+      problem(
+        ["hosts"],
+        `declares ${privateHosts.length} api and admin hosts, whose names fill ${hostListLength} characters of the cache rules' host list; Cloudflare allows ${MAX_EXPRESSION_LENGTH} per expression. Serve APIs from fewer hosts (paths on one api host), or use purpose other for hosts the edge need not know`,
+      ),
     );
   }
   const endpoints: DeclaredEndpoint[] = [];
@@ -78,13 +87,26 @@ export function resolveEdge(fields: EdgeFields, zone: string, plan: ZonePlan, ho
     const timeout = endpoint.timeout ?? Math.min(endpoint.period, limits.rateLimit.maxTimeout);
     const timeoutProblem = rateLimitProblems.timeout(timeout, plan);
     if (timeoutProblem) problems.push(problem(at("timeout"), `is ${timeout} s; ${timeoutProblem}`));
-    if (host) endpoints.push({ index, kind: endpoint.kind, host: host.fqdn, path: endpoint.path, requests: endpoint.requests, period: endpoint.period, timeout, action: endpoint.action });
+    if (host)
+      endpoints.push({
+        index,
+        kind: endpoint.kind,
+        host: host.fqdn,
+        path: endpoint.path,
+        requests: endpoint.requests,
+        period: endpoint.period,
+        timeout,
+        action: endpoint.action,
+      });
   });
   const groups = new Set(endpoints.map(rateLimitGroupKey));
   const rulesProblem = rateLimitProblems.rules(groups.size, plan);
   if (rulesProblem) {
     problems.push(
-      problem(["edge", "endpoints"], `needs ${groups.size} rate-limit rules (one per distinct limit: ${[...groups].join("; ")}), but ${rulesProblem}; give endpoints the same requests, period, timeout and action so they share a rule, or move the zone to a larger plan`),
+      problem(
+        ["edge", "endpoints"],
+        `needs ${groups.size} rate-limit rules (one per distinct limit: ${[...groups].join("; ")}), but ${rulesProblem}; give endpoints the same requests, period, timeout and action so they share a rule, or move the zone to a larger plan`,
+      ),
     );
   }
 
@@ -92,12 +114,25 @@ export function resolveEdge(fields: EdgeFields, zone: string, plan: ZonePlan, ho
   fields.admin.forEach((entry, index) => {
     const at = (...rest: PathSegment[]) => ["edge", "admin", index, ...rest];
     const host = proxiedHost(entry.host, zone, hostByFqdn, at("host"), "protect them", problems);
-    if (entry.protection === "allowlist" && entry.allowIps.length === 0) problems.push(problem(at("allowIps"), "is empty, so the allowlist would let nobody in; list the office or VPN addresses"));
-    if (entry.protection !== "allowlist" && entry.allowIps.length > 0) problems.push(problem(at("allowIps"), "only applies to protection: allowlist; remove it or switch the protection"));
+    if (entry.protection === "allowlist" && entry.allowIps.length === 0)
+      problems.push(problem(at("allowIps"), "is empty, so the allowlist would let nobody in; list the office or VPN addresses"));
+    if (entry.protection !== "allowlist" && entry.allowIps.length > 0)
+      problems.push(problem(at("allowIps"), "only applies to protection: allowlist; remove it or switch the protection"));
     const people = entry.allowEmails.length + entry.allowEmailDomains.length;
-    if (entry.protection === "access" && people === 0) problems.push(problem(at("allowEmails"), "is empty and so is allowEmailDomains, so Access would let nobody sign in; list who may"));
-    if (entry.protection !== "access" && people > 0) problems.push(problem(at("allowEmails"), "and allowEmailDomains only apply to protection: access; remove them or switch the protection"));
-    if (host) admin.push({ index, host: host.fqdn, path: entry.path, protection: entry.protection, allowIps: entry.allowIps, allowEmails: entry.allowEmails, allowEmailDomains: entry.allowEmailDomains });
+    if (entry.protection === "access" && people === 0)
+      problems.push(problem(at("allowEmails"), "is empty and so is allowEmailDomains, so Access would let nobody sign in; list who may"));
+    if (entry.protection !== "access" && people > 0)
+      problems.push(problem(at("allowEmails"), "and allowEmailDomains only apply to protection: access; remove them or switch the protection"));
+    if (host)
+      admin.push({
+        index,
+        host: host.fqdn,
+        path: entry.path,
+        protection: entry.protection,
+        allowIps: entry.allowIps,
+        allowEmails: entry.allowEmails,
+        allowEmailDomains: entry.allowEmailDomains,
+      });
   });
   for (const host of hostByFqdn.values()) {
     if (host.purpose === "admin" && host.proxied && !admin.some((a) => a.host === host.fqdn && a.path === undefined)) {
@@ -106,12 +141,20 @@ export function resolveEdge(fields: EdgeFields, zone: string, plan: ZonePlan, ho
   }
   fields.firewallRules.forEach((rule, index) => {
     if (!limits.regex && /\smatches\s|\s~\s/.test(rule.expression)) {
-      problems.push(problem(["edge", "firewallRules", index, "expression"], `uses the regex operator, which the ${plan} plan does not have (Business and Enterprise do); use starts_with, ends_with, contains or in`));
+      problems.push(
+        problem(
+          ["edge", "firewallRules", index, "expression"],
+          `uses the regex operator, which the ${plan} plan does not have (Business and Enterprise do); use starts_with, ends_with, contains or in`,
+        ),
+      );
     }
   });
   const customRules = admin.filter((a) => a.protection !== "access").length + fields.firewallRules.length;
   if (customRules > limits.customRules) {
-    const parts = fields.firewallRules.length > 0 ? ` (${customRules - fields.firewallRules.length} for admin protection, ${fields.firewallRules.length} in edge.firewallRules)` : "";
+    const parts =
+      fields.firewallRules.length > 0
+        ? ` (${customRules - fields.firewallRules.length} for admin protection, ${fields.firewallRules.length} in edge.firewallRules)`
+        : "";
     problems.push(problem(["edge", "admin"], `needs ${customRules} WAF custom rules${parts}, but the ${plan} plan allows ${limits.customRules}`));
   }
 
@@ -120,7 +163,8 @@ export function resolveEdge(fields: EdgeFields, zone: string, plan: ZonePlan, ho
     const resolved = resolveHostInZone(entry.host, zone);
     const host = resolved.ok ? hostByFqdn.get(resolved.value) : undefined;
     if (!host) problems.push(problem(["edge", "cors", index, "host"], `${entry.host} is not a declared host; add it to launch-ready:hosts first`));
-    else if (host.purpose !== "api") problems.push(problem(["edge", "cors", index, "host"], `${host.fqdn} is a ${host.purpose} host; CORS origins are declared for api hosts`));
+    else if (host.purpose !== "api")
+      problems.push(problem(["edge", "cors", index, "host"], `${host.fqdn} is a ${host.purpose} host; CORS origins are declared for api hosts`));
     else cors.push({ host: host.fqdn, origins: entry.origins });
   });
 

@@ -38,7 +38,6 @@ export interface EmailConfig {
   spfAll: "~all" | "-all";
 }
 
-
 /** Mail records (TXT, MX) cannot stand beside a CNAME at one name (RFC 1034 3.6.2). */
 function cnameConflict(fqdn: string, hostByFqdn: Map<string, DeclaredHost>): string | undefined {
   const host = hostByFqdn.get(fqdn);
@@ -60,7 +59,9 @@ export function resolveEmail(fields: EmailFields, zone: string, hostByFqdn: Map<
       problems.push(problem(at("include"), "is missing; a custom sender needs its SPF include or its addresses"));
     }
     if (sender.provider !== "custom" && (sender.include || sender.addresses.length > 0)) {
-      problems.push(problem(at("include"), `comes from the ${preset.title} preset (${preset.spfInclude}); remove include and addresses, or use provider: custom`));
+      problems.push(
+        problem(at("include"), `comes from the ${preset.title} preset (${preset.spfInclude}); remove include and addresses, or use provider: custom`),
+      );
     }
     const type: "TXT" | "CNAME" = preset.dkim === "cname" ? "CNAME" : "TXT";
     const dkim: SendingName["senders"][number]["dkim"] = [];
@@ -71,13 +72,16 @@ export function resolveEmail(fields: EmailFields, zone: string, hostByFqdn: Map<
       } else {
         const target = classifyTarget(entry.value);
         if (!target.ok || target.value.type !== "CNAME") {
-          return void problems.push(problem(at("dkim", position, "value"), `must be the host name ${preset.title} gives for selector ${entry.selector} (a CNAME target)`));
+          return void problems.push(
+            problem(at("dkim", position, "value"), `must be the host name ${preset.title} gives for selector ${entry.selector} (a CNAME target)`),
+          );
         }
       }
       dkim.push({ selector: entry.selector.toLowerCase(), value: entry.value, type });
     });
     if (sender.ses && sender.provider !== "amazon-ses") problems.push(problem(at("ses"), "only applies to provider: amazon-ses"));
-    const ses = sender.ses && sender.provider === "amazon-ses" ? { region: sender.ses.region, mailFromDomain: `${sender.ses.mailFrom}.${name.value}` } : undefined;
+    const ses =
+      sender.ses && sender.provider === "amazon-ses" ? { region: sender.ses.region, mailFromDomain: `${sender.ses.mailFrom}.${name.value}` } : undefined;
     const sending = byDomain.get(name.value) ?? { domain: name.value, senders: [], includes: [], addresses: [], lookups: 0 };
     sending.senders.push({ index, provider: sender.provider, dkim, ...(ses ? { ses } : {}) });
     const include = sender.include ?? preset.spfInclude;
@@ -88,19 +92,26 @@ export function resolveEmail(fields: EmailFields, zone: string, hostByFqdn: Map<
   for (const sending of byDomain.values()) {
     sending.lookups = offlineSpfLookups(sending.includes.map((include) => ({ name: "include", value: include })));
     if (sending.lookups > MAX_DNS_LOOKUPS) {
-      problems.push(problem(["email", "senders"], `the SPF record of ${sending.domain} needs ${sending.lookups} DNS lookups (${sending.includes.join(", ")}); SPF allows ${MAX_DNS_LOOKUPS} (RFC 7208 4.6.4), so receivers would fail it: drop a sender or move one to its own subdomain`));
+      problems.push(
+        problem(
+          ["email", "senders"],
+          `the SPF record of ${sending.domain} needs ${sending.lookups} DNS lookups (${sending.includes.join(", ")}); SPF allows ${MAX_DNS_LOOKUPS} (RFC 7208 4.6.4), so receivers would fail it: drop a sender or move one to its own subdomain`,
+        ),
+      );
     }
   }
 
   const inboundPreset = fields.inbound ? MAIL_PROVIDER_PRESETS[fields.inbound.provider] : undefined;
   const inboundMx = fields.inbound ? (fields.inbound.mx ?? inboundPreset?.inboundMx?.(zone) ?? []) : [];
-  if (fields.inbound && inboundMx.length === 0) problems.push(problem(["email", "inbound", "mx"], `is missing; ${inboundPreset?.title ?? "this provider"} has no preset MX, so list its MX hosts`));
+  if (fields.inbound && inboundMx.length === 0)
+    problems.push(problem(["email", "inbound", "mx"], `is missing; ${inboundPreset?.title ?? "this provider"} has no preset MX, so list its MX hosts`));
 
   const parked = new Set<string>();
   fields.parked.forEach((name, index) => {
     const resolved = resolveHostInZone(name, zone);
     if (!resolved.ok) return void problems.push(problem(["email", "parked", index], `"${name}" ${resolved.problem}`));
-    if (byDomain.has(resolved.value)) return void problems.push(problem(["email", "parked", index], `${resolved.value} sends mail (launch-ready:email.senders), so it cannot be parked`));
+    if (byDomain.has(resolved.value))
+      return void problems.push(problem(["email", "parked", index], `${resolved.value} sends mail (launch-ready:email.senders), so it cannot be parked`));
     const conflict = cnameConflict(resolved.value, hostByFqdn);
     if (conflict) return void problems.push(problem(["email", "parked", index], conflict));
     parked.add(resolved.value);
@@ -109,8 +120,17 @@ export function resolveEmail(fields: EmailFields, zone: string, hostByFqdn: Map<
 
   fields.dmarc?.ramp.forEach((step, index) => {
     const previous = fields.dmarc!.ramp[index - 1];
-    if (previous && step.from <= previous.from) problems.push(problem(["email", "dmarc", "ramp", index, "from"], `is ${step.from}, not after the step before it (${previous.from}); list the steps in date order`));
+    if (previous && step.from <= previous.from)
+      problems.push(
+        problem(["email", "dmarc", "ramp", index, "from"], `is ${step.from}, not after the step before it (${previous.from}); list the steps in date order`),
+      );
   });
 
-  return { sending: [...byDomain.values()].sort((a, b) => (a.domain < b.domain ? -1 : 1)), inboundMx, dmarc: fields.dmarc, parked: [...parked].sort(), spfAll: fields.spfAll };
+  return {
+    sending: [...byDomain.values()].sort((a, b) => (a.domain < b.domain ? -1 : 1)),
+    inboundMx,
+    dmarc: fields.dmarc,
+    parked: [...parked].sort(),
+    spfAll: fields.spfAll,
+  };
 }

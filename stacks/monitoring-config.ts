@@ -59,7 +59,12 @@ function monitorAt(kind: MonitorKind, url: string, source: DeclaredMonitor["sour
 }
 
 /** What the bar wants watched: the canonical homepage, login, each API host's health, each webhook, each status page. */
-function defaultMonitors(fields: MonitoringFields, canonicalFqdn: string, hosts: readonly DeclaredHost[], endpoints: readonly DeclaredEndpoint[]): DeclaredMonitor[] {
+function defaultMonitors(
+  fields: MonitoringFields,
+  canonicalFqdn: string,
+  hosts: readonly DeclaredHost[],
+  endpoints: readonly DeclaredEndpoint[],
+): DeclaredMonitor[] {
   return [
     monitorAt("homepage", `https://${canonicalFqdn}/`, "default"),
     ...endpoints.filter((e) => e.kind === "login").map((e) => monitorAt("login", `https://${e.host}${e.path}`, "default")),
@@ -84,34 +89,59 @@ export function resolveMonitoring(
     const id = monitorAt(check.kind, check.url, "config").id;
     if (seen.has(id)) problems.push(problem(["monitoring", "checks", index], `checks ${check.url} as ${check.kind} a second time; list each check once`));
     seen.add(id);
-    if (fields.skip.includes(check.kind)) problems.push(problem(["monitoring", "checks", index, "kind"], `is ${check.kind}, which monitoring.skip leaves out; remove one of the two`));
+    if (fields.skip.includes(check.kind))
+      problems.push(problem(["monitoring", "checks", index, "kind"], `is ${check.kind}, which monitoring.skip leaves out; remove one of the two`));
   });
 
   const secret = fields.alerts.chatWebhookSecret;
   if (secret && !context.secrets.items.some((item) => item.name === secret && item.source === "provided")) {
-    problems.push(problem(["monitoring", "alerts", "chatWebhookSecret"], `names ${secret}, which is not a provided secret in launch-ready:secrets; declare it with provided: true and set its value (a webhook URL is a credential)`));
+    problems.push(
+      problem(
+        ["monitoring", "alerts", "chatWebhookSecret"],
+        `names ${secret}, which is not a provided secret in launch-ready:secrets; declare it with provided: true and set its value (a webhook URL is a credential)`,
+      ),
+    );
   }
 
   if (fields.provider === "aws") {
     if (!(ROUTE53_INTERVALS as readonly number[]).includes(fields.intervalSeconds)) {
-      problems.push(problem(["monitoring", "intervalSeconds"], `is ${fields.intervalSeconds}; Route 53 checks every ${ROUTE53_INTERVALS.join(" or ")} seconds`));
+      problems.push(
+        problem(["monitoring", "intervalSeconds"], `is ${fields.intervalSeconds}; Route 53 checks every ${ROUTE53_INTERVALS.join(" or ")} seconds`),
+      );
     }
     if (fields.regions) {
       fields.regions.forEach((region, index) => {
-        if (!(ROUTE53_REGIONS as readonly string[]).includes(region)) problems.push(problem(["monitoring", "regions", index], `"${region}" is not a Route 53 health-check region; use ${ROUTE53_REGIONS.join(", ")}`));
+        if (!(ROUTE53_REGIONS as readonly string[]).includes(region))
+          problems.push(problem(["monitoring", "regions", index], `"${region}" is not a Route 53 health-check region; use ${ROUTE53_REGIONS.join(", ")}`));
       });
-      if (fields.regions.length < ROUTE53_MIN_REGIONS) problems.push(problem(["monitoring", "regions"], `lists ${fields.regions.length}; Route 53 checks from at least ${ROUTE53_MIN_REGIONS} regions`));
+      if (fields.regions.length < ROUTE53_MIN_REGIONS)
+        problems.push(problem(["monitoring", "regions"], `lists ${fields.regions.length}; Route 53 checks from at least ${ROUTE53_MIN_REGIONS} regions`));
     }
   } else if (fields.enabled) {
     const limits = ZONE_PLAN_LIMITS[context.plan].healthChecks;
     if (!limits) {
-      problems.push(problem(["monitoring", "provider"], `is cloudflare, but the ${context.plan} plan has no Health Checks; use provider: aws, or move the zone to Pro or above`));
+      problems.push(
+        problem(
+          ["monitoring", "provider"],
+          `is cloudflare, but the ${context.plan} plan has no Health Checks; use provider: aws, or move the zone to Pro or above`,
+        ),
+      );
     } else {
       if (fields.intervalSeconds < limits.minimumInterval) {
-        problems.push(problem(["monitoring", "intervalSeconds"], `is ${fields.intervalSeconds}; on the ${context.plan} plan Cloudflare checks at most every ${limits.minimumInterval} seconds`));
+        problems.push(
+          problem(
+            ["monitoring", "intervalSeconds"],
+            `is ${fields.intervalSeconds}; on the ${context.plan} plan Cloudflare checks at most every ${limits.minimumInterval} seconds`,
+          ),
+        );
       }
       if (monitors.length > limits.checks) {
-        problems.push(problem(["monitoring", "checks"], `needs ${monitors.length} health checks, but the ${context.plan} plan allows ${limits.checks}; skip or merge some, or use provider: aws`));
+        problems.push(
+          problem(
+            ["monitoring", "checks"],
+            `needs ${monitors.length} health checks, but the ${context.plan} plan allows ${limits.checks}; skip or merge some, or use provider: aws`,
+          ),
+        );
       }
     }
   }

@@ -39,7 +39,10 @@ export function resolvePerformance(fields: PerformanceFields, problems: ConfigPr
   const names = new Map<string, number>();
   const endpoints = fields.endpoints.map((endpoint, index): BudgetedEndpoint => {
     const earlier = names.get(endpoint.name);
-    if (earlier !== undefined) problems.push(problem(["performance", "endpoints", index, "name"], `${endpoint.name} is already the name of launch-ready:performance.endpoints[${earlier}]`));
+    if (earlier !== undefined)
+      problems.push(
+        problem(["performance", "endpoints", index, "name"], `${endpoint.name} is already the name of launch-ready:performance.endpoints[${earlier}]`),
+      );
     names.set(endpoint.name, index);
     if (endpoint.kind !== "ai" && (endpoint.timeoutMs !== undefined || endpoint.fallback !== undefined)) {
       problems.push(problem(["performance", "endpoints", index, "kind"], `is ${endpoint.kind}; timeoutMs and fallback describe AI endpoints only`));

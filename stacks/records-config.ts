@@ -47,11 +47,20 @@ export function resolveRecords(fields: readonly ExtraRecordFields[], context: Re
     if (!value.ok) return void problems.push(problem(at(value.key), value.problem));
     const key = `${name.value} ${field.type} ${value.record.priority === undefined ? "" : `${value.record.priority} `}${value.content}`;
     const earlier = seen.get(key);
-    if (earlier !== undefined) return void problems.push(problem(at(), `declares ${key} again; ${formatConfigPath(["records", earlier])} already does, so keep one`));
+    if (earlier !== undefined)
+      return void problems.push(problem(at(), `declares ${key} again; ${formatConfigPath(["records", earlier])} already does, so keep one`));
     seen.set(key, index);
     const ttlProblem = field.ttl === undefined ? undefined : recordTtlProblem(field.ttl, context.plan);
     if (ttlProblem) return void problems.push(problem(at("ttl"), ttlProblem));
-    records.push({ index, name: name.value, type: field.type, ...value.record, content: value.content, ttl: field.ttl ?? context.defaultTtl, ...(field.comment ? { comment: field.comment } : {}) });
+    records.push({
+      index,
+      name: name.value,
+      type: field.type,
+      ...value.record,
+      content: value.content,
+      ttl: field.ttl ?? context.defaultTtl,
+      ...(field.comment ? { comment: field.comment } : {}),
+    });
   });
   return records;
 }
@@ -59,25 +68,42 @@ export function resolveRecords(fields: readonly ExtraRecordFields[], context: Re
 /** Records another key owns, or that would break a name: refused with where they belong. */
 function refusal(field: ExtraRecordFields, fqdn: string, context: RecordContext): { key: string; message: string } | undefined {
   if (fqdn.startsWith("*.") && !context.wildcardWaived) {
-    return { key: "name", message: `${fqdn} is a wildcard; declare each name on its own (DNS-SUBDOMAINS), or waive DNS-SUBDOMAINS in launch-ready:waivers with a reason, an owner and an expiry date` };
+    return {
+      key: "name",
+      message: `${fqdn} is a wildcard; declare each name on its own (DNS-SUBDOMAINS), or waive DNS-SUBDOMAINS in launch-ready:waivers with a reason, an owner and an expiry date`,
+    };
   }
   if (field.type === "TXT" && /^v=spf1(\s|$)/i.test(field.content.trim())) {
-    return { key: "content", message: "is an SPF record; the kit writes SPF from launch-ready:email.senders (one record per name, MAIL-SPF), so declare the sender there" };
+    return {
+      key: "content",
+      message: "is an SPF record; the kit writes SPF from launch-ready:email.senders (one record per name, MAIL-SPF), so declare the sender there",
+    };
   }
   if (field.type === "TXT" && isDmarcRecord(field.content)) {
     return { key: "content", message: "is a DMARC record; declare it in launch-ready:email.dmarc (MAIL-DMARC)" };
   }
-  if (field.type === "MX" && fqdn === context.zone) return { key: "name", message: "is the apex; its MX comes from launch-ready:email.inbound (or a null MX when nobody receives mail)" };
-  if (field.type === "NS" && fqdn === context.zone) return { key: "name", message: "is the apex; Cloudflare serves the zone's own NS records, so only a subdomain can be delegated here" };
+  if (field.type === "MX" && fqdn === context.zone)
+    return { key: "name", message: "is the apex; its MX comes from launch-ready:email.inbound (or a null MX when nobody receives mail)" };
+  if (field.type === "NS" && fqdn === context.zone)
+    return { key: "name", message: "is the apex; Cloudflare serves the zone's own NS records, so only a subdomain can be delegated here" };
   const hostIndex = context.hostIndexByName.get(fqdn);
   if (field.type === "CNAME" && hostIndex !== undefined) {
-    return { key: "name", message: `${fqdn} is declared at ${formatConfigPath(["hosts", hostIndex])}; a CNAME cannot stand beside its records (RFC 1034 3.6.2)` };
+    return {
+      key: "name",
+      message: `${fqdn} is declared at ${formatConfigPath(["hosts", hostIndex])}; a CNAME cannot stand beside its records (RFC 1034 3.6.2)`,
+    };
   }
   if (field.type === "CNAME" && !fqdn.split(".").some((label) => label.startsWith("_"))) {
-    return { key: "name", message: `${fqdn} is a host name; declare it in launch-ready:hosts with its purpose (records holds CNAMEs only for service or verification names such as _acme-challenge)` };
+    return {
+      key: "name",
+      message: `${fqdn} is a host name; declare it in launch-ready:hosts with its purpose (records holds CNAMEs only for service or verification names such as _acme-challenge)`,
+    };
   }
   if (field.type === "NS" && hostIndex !== undefined) {
-    return { key: "name", message: `${fqdn} is declared at ${formatConfigPath(["hosts", hostIndex])}; a delegated name is served by other name servers, so it has no records here` };
+    return {
+      key: "name",
+      message: `${fqdn} is declared at ${formatConfigPath(["hosts", hostIndex])}; a delegated name is served by other name servers, so it has no records here`,
+    };
   }
   return undefined;
 }
@@ -97,9 +123,7 @@ export function recordValueText(record: { content?: unknown; priority?: unknown;
   return record.priority === undefined ? value : `${String(record.priority)} ${value}`;
 }
 
-type RecordValue =
-  | { ok: true; content: string; record: Pick<DeclaredRecord, "priority" | "data"> }
-  | { ok: false; key: string; problem: string };
+type RecordValue = { ok: true; content: string; record: Pick<DeclaredRecord, "priority" | "data"> } | { ok: false; key: string; problem: string };
 
 function recordValue(field: ExtraRecordFields): RecordValue {
   switch (field.type) {
@@ -120,7 +144,8 @@ function recordValue(field: ExtraRecordFields): RecordValue {
     case "CNAME": {
       const target = normalizeTargetHost(field.content);
       if (!target.ok) return { ok: false, key: "content", problem: `"${field.content}" ${target.problem}` };
-      if (target.value === "." && field.type !== "MX") return { ok: false, key: "content", problem: `"." is only meaningful in an MX record (RFC 7505 null MX)` };
+      if (target.value === "." && field.type !== "MX")
+        return { ok: false, key: "content", problem: `"." is only meaningful in an MX record (RFC 7505 null MX)` };
       return { ok: true, content: target.value, record: field.type === "MX" ? { priority: field.priority } : {} };
     }
   }

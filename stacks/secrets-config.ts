@@ -70,10 +70,14 @@ export function resolveSecrets(
   secrets.forEach((secret, index) => {
     const at = (...rest: PathSegment[]) => ["secrets", index, ...rest];
     const earlier = byName.get(secret.name);
-    if (earlier) return void problems.push(problem(at("name"), `${secret.name} is already declared at launch-ready:secrets[${earlier.index}]; declare each secret once`));
+    if (earlier)
+      return void problems.push(problem(at("name"), `${secret.name} is already declared at launch-ready:secrets[${earlier.index}]; declare each secret once`));
     if (Boolean(secret.generate) === Boolean(secret.provided)) {
       return void problems.push(
-        problem(at(), `${secret.name} must be either generated (generate: { length: 40 }) or provided (provided: true), ${secret.generate ? "not both" : "and is neither"}`),
+        problem(
+          at(),
+          `${secret.name} must be either generated (generate: { length: 40 }) or provided (provided: true), ${secret.generate ? "not both" : "and is neither"}`,
+        ),
       );
     }
     const declared: DeclaredSecret = {
@@ -92,12 +96,17 @@ export function resolveSecrets(
     const at = ["secretValues", name];
     const declared = byName.get(name);
     if (!declared) problems.push(problem(at, `is not a provided secret in launch-ready:secrets; declare it there with provided: true, or remove the value`));
-    else if (declared.source === "generated") problems.push(problem(at, `belongs to ${name}, which is generated; remove the value, or declare the secret provided: true instead of generate`));
-    else if (typeof value !== "string" || value.trim() === "") problems.push(problem(at, `must be a non-empty text value; set it with ${setSecretCommand(name)}`));
+    else if (declared.source === "generated")
+      problems.push(problem(at, `belongs to ${name}, which is generated; remove the value, or declare the secret provided: true instead of generate`));
+    else if (typeof value !== "string" || value.trim() === "")
+      problems.push(problem(at, `must be a non-empty text value; set it with ${setSecretCommand(name)}`));
   }
   for (const declared of items) {
     if (declared.source === "provided" && !(values && declared.name in values)) {
-      const missing = problem(["secretValues", declared.name], `is missing: ${declared.name} is provided (launch-ready:secrets[${declared.index}]), so its value must be set`);
+      const missing = problem(
+        ["secretValues", declared.name],
+        `is missing: ${declared.name} is provided (launch-ready:secrets[${declared.index}]), so its value must be set`,
+      );
       problems.push({ ...missing, example: setSecretCommand(declared.name) });
     }
   }
@@ -111,10 +120,12 @@ export function resolveEnv(manifest: readonly EnvVarFields[], secrets: SecretsCo
   manifest.forEach((variable, index) => {
     const at = (...rest: PathSegment[]) => ["env", index, ...rest];
     const earlier = seen.get(variable.name);
-    if (earlier !== undefined) return void problems.push(problem(at("name"), `${variable.name} is already declared at launch-ready:env[${earlier}]; declare each variable once`));
+    if (earlier !== undefined)
+      return void problems.push(problem(at("name"), `${variable.name} is already declared at launch-ready:env[${earlier}]; declare each variable once`));
     seen.set(variable.name, index);
     if (variable.format === "enum" && !variable.values) problems.push(problem(at("values"), "is missing; an enum lists the values it allows"));
-    if (variable.format !== "enum" && variable.values) problems.push(problem(at("values"), `only applies to format: enum (this is ${variable.format}); remove it`));
+    if (variable.format !== "enum" && variable.values)
+      problems.push(problem(at("values"), `only applies to format: enum (this is ${variable.format}); remove it`));
     if (variable.format === "secret" && variable.example !== undefined) {
       problems.push(problem(at("example"), "must not be given for a secret: .env.example is committed, so it carries the name only"));
     }

@@ -112,11 +112,16 @@ function resolve(fields: StackConfigFields): ParseResult {
   const hostByFqdn = new Map<string, DeclaredHost>();
   fields.hosts.forEach((host, index) => {
     const at = (...rest: PathSegment[]) => ["hosts", index, ...rest];
-    const name = wildcardWaived ? resolveWildcardInZone(host.name, zone) ?? resolveHostInZone(host.name, zone) : resolveHostInZone(host.name, zone);
+    const name = wildcardWaived ? (resolveWildcardInZone(host.name, zone) ?? resolveHostInZone(host.name, zone)) : resolveHostInZone(host.name, zone);
     if (!name.ok) return void problems.push(problem(at("name"), `"${host.name}" ${name.problem}`));
     const earlier = hostByFqdn.get(name.value);
     if (earlier) {
-      return void problems.push(problem(at("name"), `${name.value} is already declared at ${formatConfigPath(["hosts", earlier.index])}; declare each host once, with a list of targets if it has several addresses`));
+      return void problems.push(
+        problem(
+          at("name"),
+          `${name.value} is already declared at ${formatConfigPath(["hosts", earlier.index])}; declare each host once, with a list of targets if it has several addresses`,
+        ),
+      );
     }
     const records = resolveTargets(host.target, name.value, at("target"), problems);
     if (!records) return;
@@ -132,7 +137,10 @@ function resolve(fields: StackConfigFields): ParseResult {
   const redirectRules = redirects.length + 1;
   if (redirectRules > limits.singleRedirectRules) {
     problems.push(
-      problem(["redirects"], `needs ${redirectRules} redirect rules (${redirects.length} here plus the canonical redirect), but the ${fields.zone.plan} plan allows ${limits.singleRedirectRules} Single Redirects per zone; remove ${redirectRules - limits.singleRedirectRules} or move the zone to a larger plan`),
+      problem(
+        ["redirects"],
+        `needs ${redirectRules} redirect rules (${redirects.length} here plus the canonical redirect), but the ${fields.zone.plan} plan allows ${limits.singleRedirectRules} Single Redirects per zone; remove ${redirectRules - limits.singleRedirectRules} or move the zone to a larger plan`,
+      ),
     );
   }
 
@@ -197,7 +205,8 @@ function resolveWaivers(fields: StackConfigFields, problems: ConfigProblem[]): W
       return;
     }
     const earlier = seen.get(waiver.id);
-    if (earlier !== undefined) problems.push(problem(["waivers", index, "id"], `waives ${waiver.id} again; ${formatConfigPath(["waivers", earlier])} already does, so keep one`));
+    if (earlier !== undefined)
+      problems.push(problem(["waivers", index, "id"], `waives ${waiver.id} again; ${formatConfigPath(["waivers", earlier])} already does, so keep one`));
     seen.set(waiver.id, index);
   });
   return fields.waivers;
@@ -226,7 +235,12 @@ function resolveTargets(target: string | string[], fqdn: string, at: PathSegment
     records.push(record);
   });
   if (valid && records.some((r) => r.type === "CNAME") && records.length > 1) {
-    problems.push(problem(at, "mixes a host name with other targets; a CNAME cannot stand beside other data at one name (RFC 1034 3.6.2), so give one host name or only IP addresses"));
+    problems.push(
+      problem(
+        at,
+        "mixes a host name with other targets; a CNAME cannot stand beside other data at one name (RFC 1034 3.6.2), so give one host name or only IP addresses",
+      ),
+    );
     return undefined;
   }
   return valid ? records : undefined;
@@ -234,17 +248,28 @@ function resolveTargets(target: string | string[], fqdn: string, at: PathSegment
 
 function resolveTtl(ttl: number | undefined, proxied: boolean, plan: ZonePlan, at: PathSegment[], problems: ConfigProblem[]): number {
   if (ttl === undefined) return proxied ? AUTOMATIC_TTL : DEFAULT_DNS_ONLY_TTL;
-  const refused = proxied && ttl !== AUTOMATIC_TTL ? `is ${ttl}, but the host is proxied and Cloudflare answers proxied names with its own TTL; remove ttl (or set proxied: false)` : recordTtlProblem(ttl, plan);
+  const refused =
+    proxied && ttl !== AUTOMATIC_TTL
+      ? `is ${ttl}, but the host is proxied and Cloudflare answers proxied names with its own TTL; remove ttl (or set proxied: false)`
+      : recordTtlProblem(ttl, plan);
   if (refused) problems.push(problem(at, refused));
   return ttl;
 }
 
-function resolveCanonical(fields: StackConfigFields, zone: string, hostByFqdn: Map<string, DeclaredHost>, problems: ConfigProblem[]): LaunchReadyConfig["canonical"] | undefined {
+function resolveCanonical(
+  fields: StackConfigFields,
+  zone: string,
+  hostByFqdn: Map<string, DeclaredHost>,
+  problems: ConfigProblem[],
+): LaunchReadyConfig["canonical"] | undefined {
   const apex = zone;
   const www = `www.${zone}`;
   const [fqdn, alternateFqdn] = fields.canonical.host === "apex" ? [apex, www] : [www, apex];
   let valid = true;
-  for (const [host, role] of [[fqdn, "canonical host"], [alternateFqdn, "host that redirects to it"]] as const) {
+  for (const [host, role] of [
+    [fqdn, "canonical host"],
+    [alternateFqdn, "host that redirects to it"],
+  ] as const) {
     const declared = hostByFqdn.get(host);
     const label = host === apex ? '"@"' : "www";
     if (!declared) {
@@ -261,7 +286,12 @@ function resolveCanonical(fields: StackConfigFields, zone: string, hostByFqdn: M
       problems.push(problem(["hosts", declared.index, "purpose"], `is ${declared.purpose}, but ${host} is the ${role}; the apex and www are web hosts`));
       valid = false;
     } else if (host === alternateFqdn && !declared.proxied) {
-      problems.push(problem(["hosts", declared.index, "proxied"], `is false, but ${host} redirects to ${fqdn} and Cloudflare only answers redirects for proxied hosts; remove proxied: false`));
+      problems.push(
+        problem(
+          ["hosts", declared.index, "proxied"],
+          `is false, but ${host} redirects to ${fqdn} and Cloudflare only answers redirects for proxied hosts; remove proxied: false`,
+        ),
+      );
       valid = false;
     }
   }
@@ -277,7 +307,9 @@ function resolveRedirects(fields: StackConfigFields, zone: string, hostByFqdn: M
     if (!host.ok) return void problems.push(problem(at("host"), `"${redirect.host}" ${host.problem}`));
     const declared = hostByFqdn.get(host.value);
     if (!declared) {
-      return void problems.push(problem(at("host"), `${host.value} is not a declared host; add it to launch-ready:hosts first so it resolves and reaches Cloudflare`));
+      return void problems.push(
+        problem(at("host"), `${host.value} is not a declared host; add it to launch-ready:hosts first so it resolves and reaches Cloudflare`),
+      );
     }
     if (!declared.proxied) {
       return void problems.push(problem(at("host"), `${host.value} is DNS-only (proxied: false); Cloudflare only answers redirects for proxied hosts`));
@@ -285,14 +317,23 @@ function resolveRedirects(fields: StackConfigFields, zone: string, hostByFqdn: M
     const key = `${host.value}${redirect.path ?? ""}`;
     const earlier = seen.get(key);
     if (earlier !== undefined) {
-      return void problems.push(problem(at(), `redirects ${key} again; ${formatConfigPath(["redirects", earlier])} already does, and only the first would ever answer`));
+      return void problems.push(
+        problem(at(), `redirects ${key} again; ${formatConfigPath(["redirects", earlier])} already does, and only the first would ever answer`),
+      );
     }
     const target = new URL(redirect.to);
     if (target.hostname === host.value && (redirect.path === undefined || target.pathname === redirect.path)) {
       return void problems.push(problem(at("to"), `sends ${key} back to itself, a redirect loop`));
     }
     seen.set(key, index);
-    redirects.push({ index, host: host.value, path: redirect.path, to: redirect.to, status: redirect.status, preserveQueryString: redirect.preserveQueryString });
+    redirects.push({
+      index,
+      host: host.value,
+      path: redirect.path,
+      to: redirect.to,
+      status: redirect.status,
+      preserveQueryString: redirect.preserveQueryString,
+    });
   });
   return redirects;
 }

@@ -192,7 +192,6 @@ function configOf(root: unknown): Record<string, unknown> | undefined {
   return isPlainObject(root) && isPlainObject(root.config) ? root.config : undefined;
 }
 
-
 /** An error's first line, without the colon before yaml's code excerpt. */
 function firstLine(text: string): string {
   return text.split("\n")[0].replace(/:$/, "");

@@ -106,7 +106,10 @@ export function secureValueDigests(files: readonly StackFile[], passphrase: stri
         new Map(file.secureValues.map(({ path, ciphertext }) => [path, createHmac("sha256", DIGEST_KEY).update(crypter.decrypt(ciphertext)).digest("hex")])),
       );
     } catch (error) {
-      result.unreadable.push({ stack: file.stack, why: error instanceof PassphraseError ? error.message : "a secure value does not decrypt with this passphrase" });
+      result.unreadable.push({
+        stack: file.stack,
+        why: error instanceof PassphraseError ? error.message : "a secure value does not decrypt with this passphrase",
+      });
     }
   }
   return result;

@@ -44,14 +44,25 @@ describe("every rule passes the prod example and fails a broken one", () => {
 
   test("TLS-STRICT", () => {
     for (const mode of ["off", "flexible", "full"]) {
-      expect(failures(judge(tlsStrict, withSetting("ssl", mode)))).toEqual([expect.objectContaining({ configPath: "launch-ready:tls.ssl", message: expect.stringContaining(`is ${mode}`) })]);
+      expect(failures(judge(tlsStrict, withSetting("ssl", mode)))).toEqual([
+        expect.objectContaining({ configPath: "launch-ready:tls.ssl", message: expect.stringContaining(`is ${mode}`) }),
+      ]);
     }
-    expect(failures(judge(tlsStrict, prod.filter((r) => r.props.settingId !== "ssl")))[0]).toMatchObject({ message: expect.stringContaining("no ssl zone setting is declared") });
+    expect(
+      failures(
+        judge(
+          tlsStrict,
+          prod.filter((r) => r.props.settingId !== "ssl"),
+        ),
+      )[0],
+    ).toMatchObject({ message: expect.stringContaining("no ssl zone setting is declared") });
   });
 
   test("TLS-HTTPS-ONLY", () => {
     expect(failures(judge(tlsHttpsOnly, withSetting("always_use_https", "off")))).toHaveLength(1);
-    expect(failures(judge(tlsHttpsOnly, withSetting("automatic_https_rewrites", "off")))[0]).toMatchObject({ configPath: "launch-ready:tls.automaticHttpsRewrites" });
+    expect(failures(judge(tlsHttpsOnly, withSetting("automatic_https_rewrites", "off")))[0]).toMatchObject({
+      configPath: "launch-ready:tls.automaticHttpsRewrites",
+    });
   });
 
   test("TLS-VERSION", () => {
@@ -61,7 +72,8 @@ describe("every rule passes the prod example and fails a broken one", () => {
   });
 
   test("TLS-HSTS: off, subdomains left out, or a short max-age (relaxable outside production)", () => {
-    const hsts = (h: Record<string, unknown>) => withSetting("security_header", { strict_transport_security: { enabled: true, include_subdomains: true, max_age: 31536000, ...h } });
+    const hsts = (h: Record<string, unknown>) =>
+      withSetting("security_header", { strict_transport_security: { enabled: true, include_subdomains: true, max_age: 31536000, ...h } });
     expect(failures(judge(tlsHsts, hsts({ enabled: false })))[0]).toMatchObject({ configPath: "launch-ready:tls.hsts.enabled" });
     expect(failures(judge(tlsHsts, hsts({ include_subdomains: false })))).toHaveLength(1);
     const short = failures(judge(tlsHsts, hsts({ max_age: 86400 })));
@@ -78,22 +90,41 @@ describe("every rule passes the prod example and fails a broken one", () => {
   test("DNS-PROXIED: an API host DNS-only, a mail host proxied", () => {
     const api = { ...byName("api.example.com-CNAME"), props: { ...byName("api.example.com-CNAME").props, proxied: false } };
     expect(dnsProxied.checkResource!(api, context)).toMatchObject({ status: "fail", configPath: "launch-ready:hosts[3].proxied" });
-    const mailContext = { config: { ...context.config!, hosts: context.config!.hosts.map((h) => (h.fqdn === "docs.example.com" ? { ...h, purpose: "mail" as const } : h)) } };
+    const mailContext = {
+      config: { ...context.config!, hosts: context.config!.hosts.map((h) => (h.fqdn === "docs.example.com" ? { ...h, purpose: "mail" as const } : h)) },
+    };
     const docs = byName("docs.example.com-CNAME");
-    expect(dnsProxied.checkResource!({ ...docs, props: { ...docs.props, proxied: true } }, mailContext)).toMatchObject({ status: "fail", message: expect.stringContaining("mail host") });
+    expect(dnsProxied.checkResource!({ ...docs, props: { ...docs.props, proxied: true } }, mailContext)).toMatchObject({
+      status: "fail",
+      message: expect.stringContaining("mail host"),
+    });
   });
 
   test("DNS-SUBDOMAINS: a record nobody declared, and a wildcard", () => {
-    const stray = { ...byName("app.example.com-CNAME"), name: "old.example.com-CNAME", props: { ...byName("app.example.com-CNAME").props, name: "old.example.com" } };
-    expect(failures(judge(dnsSubdomains, [...prod, stray]))).toEqual([expect.objectContaining({ message: expect.stringContaining("old.example.com has a record but is not a declared host") })]);
+    const stray = {
+      ...byName("app.example.com-CNAME"),
+      name: "old.example.com-CNAME",
+      props: { ...byName("app.example.com-CNAME").props, name: "old.example.com" },
+    };
+    expect(failures(judge(dnsSubdomains, [...prod, stray]))).toEqual([
+      expect.objectContaining({ message: expect.stringContaining("old.example.com has a record but is not a declared host") }),
+    ]);
   });
 
   test("DNS-SANE: private address, bad TTL, duplicate, CNAME beside other data", () => {
     const apex = byName("example.com-A-76.76.21.21");
-    expect(dnsSane.checkResource!({ ...apex, props: { ...apex.props, content: "192.168.1.10" } }, context)).toMatchObject({ status: "fail", configPath: "launch-ready:hosts[0].target" });
+    expect(dnsSane.checkResource!({ ...apex, props: { ...apex.props, content: "192.168.1.10" } }, context)).toMatchObject({
+      status: "fail",
+      configPath: "launch-ready:hosts[0].target",
+    });
     const docs = byName("docs.example.com-CNAME");
-    expect(dnsSane.checkResource!({ ...docs, props: { ...docs.props, ttl: 30 } }, context)).toMatchObject({ status: "fail", message: expect.stringContaining("TTL 30") });
-    const sane = failures(dnsSane.checkStack!([...prod, { ...apex, urn: `${apex.urn}-copy` }, { ...apex, props: { ...apex.props, name: "www.example.com" } }], context));
+    expect(dnsSane.checkResource!({ ...docs, props: { ...docs.props, ttl: 30 } }, context)).toMatchObject({
+      status: "fail",
+      message: expect.stringContaining("TTL 30"),
+    });
+    const sane = failures(
+      dnsSane.checkStack!([...prod, { ...apex, urn: `${apex.urn}-copy` }, { ...apex, props: { ...apex.props, name: "www.example.com" } }], context),
+    );
     expect(sane.map((v) => (v as { message: string }).message.split(";")[0])).toEqual([
       "example.com declares the record A 76.76.21.21 twice",
       "www.example.com has a CNAME beside other records (CNAME, A)",
@@ -101,14 +132,25 @@ describe("every rule passes the prod example and fails a broken one", () => {
   });
 
   test("DNS-CANONICAL: no redirect, a wrong target, a temporary status", () => {
-    expect(failures(judge(dnsCanonical, prod.filter((r) => r.type !== "cloudflare:index/ruleset:Ruleset")))[0]).toMatchObject({ message: expect.stringContaining("no redirect rule sends example.com") });
+    expect(
+      failures(
+        judge(
+          dnsCanonical,
+          prod.filter((r) => r.type !== "cloudflare:index/ruleset:Ruleset"),
+        ),
+      )[0],
+    ).toMatchObject({ message: expect.stringContaining("no redirect rule sends example.com") });
     const ruleset = byName("example.com-http_request_dynamic_redirect");
     const canonicalRule = (ruleset.props.rules as any[]).find((r) => r.ref === "canonical-host");
     canonicalRule.actionParameters.fromValue.statusCode = 302;
-    expect(failures(judge(dnsCanonical, [...prod.filter((r) => r.name !== ruleset.name), ruleset]))[0]).toMatchObject({ configPath: "launch-ready:canonical.status" });
+    expect(failures(judge(dnsCanonical, [...prod.filter((r) => r.name !== ruleset.name), ruleset]))[0]).toMatchObject({
+      configPath: "launch-ready:canonical.status",
+    });
     canonicalRule.actionParameters.fromValue.statusCode = 301;
     canonicalRule.actionParameters.fromValue.targetUrl = { value: "https://www.example.com/" };
-    expect(failures(judge(dnsCanonical, [...prod.filter((r) => r.name !== ruleset.name), ruleset]))[0]).toMatchObject({ message: expect.stringContaining("not concat(") });
+    expect(failures(judge(dnsCanonical, [...prod.filter((r) => r.name !== ruleset.name), ruleset]))[0]).toMatchObject({
+      message: expect.stringContaining("not concat("),
+    });
   });
 
   test("a value not known yet is never a failure", () => {
@@ -121,21 +163,39 @@ describe("every rule passes the prod example and fails a broken one", () => {
 
 describe("levels and waivers", () => {
   test("production is mandatory, staging relaxes only what the bar allows, development is advisory", () => {
-    expect([levelFor("production", true), levelFor("staging", false), levelFor("staging", true), levelFor("development")]).toEqual(["mandatory", "mandatory", "advisory", "advisory"]);
+    expect([levelFor("production", true), levelFor("staging", false), levelFor("staging", true), levelFor("development")]).toEqual([
+      "mandatory",
+      "mandatory",
+      "advisory",
+      "advisory",
+    ]);
   });
 
   test("a waived failure is reported as waived and advisory; after its expiry it fails, and so does the waiver", async () => {
-    const config = { ...context.config!, waivers: [{ id: "TLS-STRICT", reason: "Origin certificate is being reissued", owner: "cto@example.com", expires: "2026-12-31" }] };
+    const config = {
+      ...context.config!,
+      waivers: [{ id: "TLS-STRICT", reason: "Origin certificate is being reissued", owner: "cto@example.com", expires: "2026-12-31" }],
+    };
     const broken = withSetting("ssl", "flexible");
     const before = (await evaluateBar(BAR_RULES, broken, { config }, "2026-12-31")).filter((r) => r.id === "TLS-STRICT");
-    expect(before).toEqual([expect.objectContaining({ status: "waived", level: "advisory", message: expect.stringContaining("waived until 2026-12-31 by cto@example.com") })]);
+    expect(before).toEqual([
+      expect.objectContaining({ status: "waived", level: "advisory", message: expect.stringContaining("waived until 2026-12-31 by cto@example.com") }),
+    ]);
     const after = (await evaluateBar(BAR_RULES, broken, { config }, "2027-01-01")).filter((r) => r.id === "TLS-STRICT");
-    expect(after.map((r) => [r.status, r.level])).toEqual([["fail", "mandatory"], ["fail", "mandatory"]]);
+    expect(after.map((r) => [r.status, r.level])).toEqual([
+      ["fail", "mandatory"],
+      ["fail", "mandatory"],
+    ]);
     expect(after[1]).toMatchObject({ message: expect.stringContaining("expired on 2026-12-31"), configPath: "launch-ready:waivers[0]" });
   });
 
   test("the plan's bar has one entry per passing ID and one per failure", async () => {
-    const results = await evaluateBar(BAR_RULES, withSetting("ssl", "flexible"), { ...contextForStackFile(exampleStack("prod")), config: context.config! }, "2026-11-25");
+    const results = await evaluateBar(
+      BAR_RULES,
+      withSetting("ssl", "flexible"),
+      { ...contextForStackFile(exampleStack("prod")), config: context.config! },
+      "2026-11-25",
+    );
     expect(results.map((r) => `${r.id}:${r.status}`)).toContain("TLS-STRICT:fail");
     // MAIL-PARKED does not apply to the prod example: every name there sends or receives mail.
     expect(results.filter((r) => r.status === "pass")).toHaveLength(BAR_RULES.length - 2);

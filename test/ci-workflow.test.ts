@@ -7,13 +7,13 @@ import { parse } from "yaml";
 test("the GitHub workflow plans every stack on pull requests and deploys main through the policy pack", () => {
   const workflow = parse(readFileSync(join(__dirname, "..", ".github", "workflows", "launch-ready.yml"), "utf8"));
   const planSteps = workflow.jobs.plan.steps.map((step: { run?: string; uses?: string }) => step.run ?? step.uses).join("\n");
-  expect(planSteps).toContain("npm run -s plan -- --stack \"$stack\" --markdown >> \"$GITHUB_STEP_SUMMARY\"");
+  expect(planSteps).toContain('npm run -s plan -- --stack "$stack" --markdown >> "$GITHUB_STEP_SUMMARY"');
   expect(planSteps).toContain("--sarif");
   expect(planSteps).toContain("github/codeql-action/upload-sarif");
   expect(planSteps).toContain("npm run scan:secrets");
   expect(planSteps).toContain("npm run -s layers");
   // The handover is checked against every stack file, so it cannot drift from what is deployed.
-  expect(planSteps).toContain("npm run -s handover -- --stack \"$stack\" --check");
+  expect(planSteps).toContain('npm run -s handover -- --stack "$stack" --check');
   // A shallow clone would hide the history the scan must read.
   expect(workflow.jobs.plan.steps[0].with["fetch-depth"]).toBe(0);
   expect(workflow.jobs.plan.permissions["security-events"]).toBe("write");

@@ -51,7 +51,10 @@ describe("DnsRecords", () => {
   });
 
   test("IPv6 addresses make URN-safe names", async () => {
-    const records = dnsRecordSpecs({ ...parsedExample("prod"), hosts: [{ ...parsedExample("prod").hosts[0], records: [{ type: "AAAA", content: "2001:db8::10" }] }] });
+    const records = dnsRecordSpecs({
+      ...parsedExample("prod"),
+      hosts: [{ ...parsedExample("prod").hosts[0], records: [{ type: "AAAA", content: "2001:db8::10" }] }],
+    });
     expect(records[0].logicalName).toBe("example.com-AAAA-2001_db8__10");
   });
 
@@ -80,7 +83,12 @@ describe("DnsRecords", () => {
 
   test("secret inputs reach the plan as [secret], never in plain text", async () => {
     const resources = await register(
-      () => new DnsRecords("secret", { zoneId: ZONE_ID, records: dnsRecordSpecs(parsedExample("prod")).slice(0, 1), transform: { record: { comment: pulumi.secret("hunter2-do-not-print") } } }),
+      () =>
+        new DnsRecords("secret", {
+          zoneId: ZONE_ID,
+          records: dnsRecordSpecs(parsedExample("prod")).slice(0, 1),
+          transform: { record: { comment: pulumi.secret("hunter2-do-not-print") } },
+        }),
     );
     const record = ofType(resources, "cloudflare:index/dnsRecord:DnsRecord")[0];
     expect(record.inputs.comment).toBe("[secret]");
@@ -105,7 +113,11 @@ describe("CanonicalRedirect", () => {
         fromValue: { statusCode: 301, preserveQueryString: true, targetUrl: { expression: 'concat("https://www.example.com", http.request.uri.path)' } },
       },
     });
-    expect(rules[0].actionParameters.fromValue).toEqual({ statusCode: 301, preserveQueryString: true, targetUrl: { value: "https://www.example.com/pricing" } });
+    expect(rules[0].actionParameters.fromValue).toEqual({
+      statusCode: 301,
+      preserveQueryString: true,
+      targetUrl: { value: "https://www.example.com/pricing" },
+    });
   });
 
   test("a second redirect ruleset for the same zone is refused; another zone, or the next run, is fine", async () => {
@@ -113,8 +125,13 @@ describe("CanonicalRedirect", () => {
     const second = await register(() => {
       new CanonicalRedirect("first", { zoneId: ZONE_ID, zoneName: "example.com", rules });
       new CanonicalRedirect("second", { zoneId: ZONE_ID, zoneName: "example.com", rules });
-    }).then(() => undefined, (error: Error) => error);
-    expect(second?.message).toContain('CanonicalRedirect "second" would create a second http_request_dynamic_redirect ruleset for example.com, which CanonicalRedirect "first" already owns');
+    }).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(second?.message).toContain(
+      'CanonicalRedirect "second" would create a second http_request_dynamic_redirect ruleset for example.com, which CanonicalRedirect "first" already owns',
+    );
     const resources = await register(() => {
       new CanonicalRedirect("com", { zoneId: ZONE_ID, zoneName: "example.com", rules });
       new CanonicalRedirect("org", { zoneId: ZONE_ID, zoneName: "example.org", rules });
@@ -126,7 +143,11 @@ describe("CanonicalRedirect", () => {
     const config = parsedExample("dev");
     const rules = redirectRuleSpecs({ ...config, canonical: { ...config.canonical, status: 308 } });
     expect(rules).toHaveLength(1);
-    expect(rules[0]).toMatchObject({ expression: '(http.host eq "www.example.net") and (ssl)', statusCode: 308, target: { expression: 'concat("https://example.net", http.request.uri.path)' } });
+    expect(rules[0]).toMatchObject({
+      expression: '(http.host eq "www.example.net") and (ssl)',
+      statusCode: 308,
+      target: { expression: 'concat("https://example.net", http.request.uri.path)' },
+    });
   });
 
   test("without Always Use HTTPS the redirect answers plain http too", () => {
@@ -167,7 +188,12 @@ describe("edge components", () => {
     const byPhase = Object.fromEntries(ofType(resources, "cloudflare:index/ruleset:Ruleset").map((r) => [r.inputs.phase, r]));
     expect(byPhase[PHASES.cache]).toMatchObject({ name: "example.com-http_request_cache_settings", protect: true, inputs: { kind: "zone", zoneId: ZONE_ID } });
     expect(byPhase[PHASES.rateLimit].inputs.description).toBe("tuned by the team");
-    expect((byPhase[PHASES.rateLimit].inputs.rules as any[])[0].ratelimit).toEqual({ characteristics: ["cf.colo.id", "ip.src"], period: 60, requestsPerPeriod: 10, mitigationTimeout: 600 });
+    expect((byPhase[PHASES.rateLimit].inputs.rules as any[])[0].ratelimit).toEqual({
+      characteristics: ["cf.colo.id", "ip.src"],
+      period: 60,
+      requestsPerPeriod: 10,
+      mitigationTimeout: 600,
+    });
   });
 
   test("two components claiming one phase of one zone fail by name", async () => {
@@ -175,8 +201,13 @@ describe("edge components", () => {
     const failure = await register(() => {
       new EdgeCache("cache", { zoneId: ZONE_ID, zoneName: "example.com", rulesets: cache });
       new SecurityHeaders("headers", { zoneId: ZONE_ID, zoneName: "example.com", rulesets: cache });
-    }).then(() => undefined, (error: Error) => error);
-    expect(failure?.message).toContain('SecurityHeaders "headers" would create a second http_request_cache_settings ruleset for example.com, which EdgeCache "cache" already owns');
+    }).then(
+      () => undefined,
+      (error: Error) => error,
+    );
+    expect(failure?.message).toContain(
+      'SecurityHeaders "headers" would create a second http_request_cache_settings ruleset for example.com, which EdgeCache "cache" already owns',
+    );
   });
 });
 

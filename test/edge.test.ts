@@ -69,7 +69,8 @@ describe("the edge rulesets of the prod example", () => {
   });
 
   test("every EDGE rule passes the prod example", () => {
-    for (const rule of [edgeHeaders, edgeCacheStatic, edgeCachePrivate, edgeWaf, edgeRateLimit, edgeDdos, edgeAdmin, edgeCors]) expect(judge(rule, prod), rule.id).toEqual([]);
+    for (const rule of [edgeHeaders, edgeCacheStatic, edgeCachePrivate, edgeWaf, edgeRateLimit, edgeDdos, edgeAdmin, edgeCors])
+      expect(judge(rule, prod), rule.id).toEqual([]);
   });
 });
 
@@ -77,7 +78,12 @@ describe("each EDGE rule fails what it should", () => {
   test("EDGE-CACHE-PRIVATE: a cache rule matching /api/* fails, naming the request it would cache", () => {
     const broken = editPhase(PHASES.cache, (rules) => [
       ...rules,
-      { ref: "cache-api", expression: 'starts_with(http.request.uri.path, "/api/")', action: "set_cache_settings", actionParameters: { cache: true, edgeTtl: { mode: "override_origin", default: 60 } } },
+      {
+        ref: "cache-api",
+        expression: 'starts_with(http.request.uri.path, "/api/")',
+        action: "set_cache_settings",
+        actionParameters: { cache: true, edgeTtl: { mode: "override_origin", default: 60 } },
+      },
     ]);
     const found = judge(edgeCachePrivate, broken);
     expect(found.length).toBeGreaterThan(0);
@@ -95,17 +101,30 @@ describe("each EDGE rule fails what it should", () => {
   });
 
   test("EDGE-CACHE-STATIC: no cache rule, or one with no edge TTL", () => {
-    expect(judge(edgeCacheStatic, prod.filter((r) => r.props.phase !== PHASES.cache))[0].message).toContain("no cache rules");
+    expect(
+      judge(
+        edgeCacheStatic,
+        prod.filter((r) => r.props.phase !== PHASES.cache),
+      )[0].message,
+    ).toContain("no cache rules");
     const noTtl = editPhase(PHASES.cache, (rules) => [{ ...rules[0], actionParameters: { cache: true } }, rules[1]]);
     expect(judge(edgeCacheStatic, noTtl)[0].message).toContain("is not cached at the edge with a TTL");
   });
 
   test("EDGE-WAF: managed rules off, or a ruleset the plan does not include", () => {
-    expect(judge(edgeWaf, prod.filter((r) => r.props.phase !== PHASES.managedWaf))[0].message).toContain("launch-ready:edge.waf.managed: true");
+    expect(
+      judge(
+        edgeWaf,
+        prod.filter((r) => r.props.phase !== PHASES.managedWaf),
+      )[0].message,
+    ).toContain("launch-ready:edge.waf.managed: true");
     const freeContext = { config: { ...config, zone: { ...config.zone, plan: "free" as ZonePlan } } };
     expect(judge(edgeWaf, prod, freeContext)[0].message).toContain("not available on the free plan");
     // The Free Managed Ruleset exists on every plan; deploying it beside the kit's is allowed.
-    const withFree = editPhase(PHASES.managedWaf, (rules) => [...rules, { ref: "free", expression: "true", action: "execute", actionParameters: { id: "77454fe2d30c4220b5701f6fdfb893ba" } }]);
+    const withFree = editPhase(PHASES.managedWaf, (rules) => [
+      ...rules,
+      { ref: "free", expression: "true", action: "execute", actionParameters: { id: "77454fe2d30c4220b5701f6fdfb893ba" } },
+    ]);
     expect(judge(edgeWaf, withFree)).toEqual([]);
   });
 
@@ -123,9 +142,14 @@ describe("each EDGE rule fails what it should", () => {
       urn: "urn:pulumi:prod::launch-ready::x::ddos",
       type: "cloudflare:index/ruleset:Ruleset",
       name: "ddos",
-      props: { phase: PHASES.ddos, rules: [{ ref: "http-ddos-sensitivity", expression: "true", action: "execute", actionParameters: { overrides: { sensitivityLevel: "low" } } }] },
+      props: {
+        phase: PHASES.ddos,
+        rules: [{ ref: "http-ddos-sensitivity", expression: "true", action: "execute", actionParameters: { overrides: { sensitivityLevel: "low" } } }],
+      },
     };
-    expect(judge(edgeDdos, [...prod, ddos])).toEqual([expect.objectContaining({ relaxedOutsideProduction: true, configPath: "launch-ready:edge.ddos.sensitivity" })]);
+    expect(judge(edgeDdos, [...prod, ddos])).toEqual([
+      expect.objectContaining({ relaxedOutsideProduction: true, configPath: "launch-ready:edge.ddos.sensitivity" }),
+    ]);
     const off = { ...ddos, props: { ...ddos.props, rules: [{ expression: "true", action: "execute", actionParameters: { overrides: { enabled: false } } }] } };
     expect(judge(edgeDdos, [...prod, off])[0].relaxedOutsideProduction).toBeUndefined();
   });
@@ -151,13 +175,17 @@ describe("each EDGE rule fails what it should", () => {
     const noFrame = editPhase(PHASES.responseHeaders, (rules) => rules.filter((r) => r.ref !== "set-x-frame-options"));
     expect(judge(edgeHeaders, noFrame)[0].message).toContain("x-frame-options");
     const weak = editPhase(PHASES.responseHeaders, (rules) =>
-      rules.map((r) => (r.ref === "set-referrer-policy" ? { ...r, actionParameters: { headers: { "Referrer-Policy": { operation: "set", value: "unsafe-url" } } } } : r)),
+      rules.map((r) =>
+        r.ref === "set-referrer-policy" ? { ...r, actionParameters: { headers: { "Referrer-Policy": { operation: "set", value: "unsafe-url" } } } } : r,
+      ),
     );
     expect(judge(edgeHeaders, weak)[0].message).toContain("referrer-policy");
   });
 
   test("EDGE-CORS: an API host without its origins", () => {
-    expect(judge(edgeCors, prod, { config: { ...config, edge: { ...config.edge, cors: [] } } })[0].message).toContain("api.example.com lists no allowed origins");
+    expect(judge(edgeCors, prod, { config: { ...config, edge: { ...config.edge, cors: [] } } })[0].message).toContain(
+      "api.example.com lists no allowed origins",
+    );
   });
 });
 
@@ -167,7 +195,14 @@ describe("config a plan cannot hold is refused when the stack file is read", () 
   test.each(tiers)("%s: one more distinct rate limit than its %i rules", (plan, rules) => {
     const raw = exampleConfig("prod");
     raw["launch-ready:zone"].plan = plan;
-    raw["launch-ready:edge"].endpoints = Array.from({ length: rules + 1 }, (_, i) => ({ kind: "login", host: "api", path: `/auth/login-${i}`, requests: i + 1, period: 10, timeout: 10 }));
+    raw["launch-ready:edge"].endpoints = Array.from({ length: rules + 1 }, (_, i) => ({
+      kind: "login",
+      host: "api",
+      path: `/auth/login-${i}`,
+      requests: i + 1,
+      period: 10,
+      timeout: 10,
+    }));
     const [found] = problemsOf(raw);
     expect(found.path).toBe("launch-ready:edge.endpoints");
     expect(found.message).toContain(`needs ${rules + 1} rate-limit rules`);
@@ -177,7 +212,10 @@ describe("config a plan cannot hold is refused when the stack file is read", () 
   test("Free counts over 10 s only, Pro over a minute at most", () => {
     const raw = exampleConfig("staging");
     raw["launch-ready:edge"].endpoints[0].period = 60;
-    expect(problemsOf(raw).map((p) => [p.path, p.message])).toContainEqual(["launch-ready:edge.endpoints[0].period", "is 60 s; the free plan counts over at most 10 s"]);
+    expect(problemsOf(raw).map((p) => [p.path, p.message])).toContainEqual([
+      "launch-ready:edge.endpoints[0].period",
+      "is 60 s; the free plan counts over at most 10 s",
+    ]);
     const pro = exampleConfig("prod");
     pro["launch-ready:edge"].endpoints[0].period = 600;
     expect(problemsOf(pro)[0]).toMatchObject({ path: "launch-ready:edge.endpoints[0].period", message: "is 600 s; the pro plan counts over at most 60 s" });
@@ -220,7 +258,9 @@ describe("rule expressions keep values literal", () => {
 describe("the escape hatch for hand-written firewall rules", () => {
   test("rules go in as written, after the kit's own, and count toward the plan's limit", async () => {
     const raw = exampleConfig("prod");
-    raw["launch-ready:edge"].firewallRules = [{ description: "Block an abusive network", expression: "ip.src.asnum eq 64496", action: "block", reason: "Scraper traffic from one network since May" }];
+    raw["launch-ready:edge"].firewallRules = [
+      { description: "Block an abusive network", expression: "ip.src.asnum eq 64496", action: "block", reason: "Scraper traffic from one network since May" },
+    ];
     const report = await planStack({ ...exampleStack("prod"), config: raw });
     const rules = report.resources.find((r) => r.inputs.phase === PHASES.customWaf)!.inputs.rules as any[];
     expect(rules.map((r) => [r.ref, r.expression])).toEqual([
@@ -229,11 +269,22 @@ describe("the escape hatch for hand-written firewall rules", () => {
     ]);
     expect(rules[1].description).toContain("hand-written expression: Scraper traffic");
     const free = exampleConfig("staging");
-    free["launch-ready:edge"].firewallRules = Array.from({ length: 5 }, (_, i) => ({ description: `Rule ${i}`, expression: "true", action: "log", reason: "Watching traffic before launch" }));
-    expect(problemsOf(free).map((p) => p.message)).toContainEqual("needs 6 WAF custom rules (1 for admin protection, 5 in edge.firewallRules), but the free plan allows 5");
+    free["launch-ready:edge"].firewallRules = Array.from({ length: 5 }, (_, i) => ({
+      description: `Rule ${i}`,
+      expression: "true",
+      action: "log",
+      reason: "Watching traffic before launch",
+    }));
+    expect(problemsOf(free).map((p) => p.message)).toContainEqual(
+      "needs 6 WAF custom rules (1 for admin protection, 5 in edge.firewallRules), but the free plan allows 5",
+    );
     const regex = exampleConfig("prod");
-    regex["launch-ready:edge"].firewallRules = [{ description: "Old paths", expression: 'http.request.uri.path matches "^/wp-"', action: "block", reason: "Scanners probing WordPress paths" }];
-    expect(problemsOf(regex)).toEqual([expect.objectContaining({ path: "launch-ready:edge.firewallRules[0].expression", message: expect.stringContaining("the pro plan does not have") })]);
+    regex["launch-ready:edge"].firewallRules = [
+      { description: "Old paths", expression: 'http.request.uri.path matches "^/wp-"', action: "block", reason: "Scanners probing WordPress paths" },
+    ];
+    expect(problemsOf(regex)).toEqual([
+      expect.objectContaining({ path: "launch-ready:edge.firewallRules[0].expression", message: expect.stringContaining("the pro plan does not have") }),
+    ]);
   });
 });
 
@@ -245,7 +296,11 @@ describe("admin surfaces behind Cloudflare Access", () => {
     const app = report.resources.find((r) => r.type === "cloudflare:index/zeroTrustAccessApplication:ZeroTrustAccessApplication")!;
     expect(app.inputs).toMatchObject({ type: "self_hosted", domain: "admin.example.com", zoneId: "023e105f4ecef8ad9ca31a8372d0c353" });
     const policy = report.resources.find((r) => r.type === "cloudflare:index/zeroTrustAccessPolicy:ZeroTrustAccessPolicy")!;
-    expect(policy.inputs).toMatchObject({ decision: "allow", accountId: "372e67954025e0ba6aaa6d586b9e0b59", includes: [{ email: { email: "contractor@agency.example" } }, { emailDomain: { domain: "example.com" } }] });
+    expect(policy.inputs).toMatchObject({
+      decision: "allow",
+      accountId: "372e67954025e0ba6aaa6d586b9e0b59",
+      includes: [{ email: { email: "contractor@agency.example" } }, { emailDomain: { domain: "example.com" } }],
+    });
     expect(report.resources.some((r) => r.inputs.phase === PHASES.customWaf)).toBe(false);
     expect(report.bar.filter((r) => r.id === "EDGE-ADMIN" || r.id === "OPS-PROTECT").map((r) => r.status)).toEqual(["pass", "pass"]);
     const withoutApp = report.resources
@@ -257,7 +312,9 @@ describe("admin surfaces behind Cloudflare Access", () => {
   test("Access with nobody allowed is refused", () => {
     const raw = exampleConfig("prod");
     raw["launch-ready:edge"].admin = [{ host: "admin", protection: "access" }];
-    expect(problemsOf(raw)).toEqual([expect.objectContaining({ path: "launch-ready:edge.admin[0].allowEmails", message: expect.stringContaining("nobody sign in") })]);
+    expect(problemsOf(raw)).toEqual([
+      expect.objectContaining({ path: "launch-ready:edge.admin[0].allowEmails", message: expect.stringContaining("nobody sign in") }),
+    ]);
   });
 });
 
@@ -265,7 +322,9 @@ describe("a stack whose API and admin hosts would overflow one expression", () =
   test("is refused when read, before Cloudflare would refuse the cache rule", () => {
     const raw = exampleConfig("prod");
     raw["launch-ready:hosts"].push(...Array.from({ length: 120 }, (_, i) => ({ name: `tenant-api-${i}`, target: `tenant-${i}.fly.dev`, purpose: "api" })));
-    expect(problemsOf(raw)).toEqual([expect.objectContaining({ path: "launch-ready:hosts", message: expect.stringContaining("Cloudflare allows 4096 per expression") })]);
+    expect(problemsOf(raw)).toEqual([
+      expect.objectContaining({ path: "launch-ready:hosts", message: expect.stringContaining("Cloudflare allows 4096 per expression") }),
+    ]);
   });
 });
 
@@ -276,7 +335,9 @@ describe("security headers per host", () => {
     const report = await planStack({ ...exampleStack("prod"), config: raw });
     const rules = report.resources.find((r) => r.inputs.phase === PHASES.responseHeaders)!.inputs.rules as any[];
     expect(rules.every((r) => r.expression.startsWith('(http.host eq "app.example.com")'))).toBe(true);
-    expect(report.bar.filter((r) => r.id === "EDGE-HEADERS")).toEqual([expect.objectContaining({ status: "fail", message: expect.stringContaining("from www.example.com") })]);
+    expect(report.bar.filter((r) => r.id === "EDGE-HEADERS")).toEqual([
+      expect.objectContaining({ status: "fail", message: expect.stringContaining("from www.example.com") }),
+    ]);
     raw["launch-ready:edge"].headers = { hosts: ["www", "app"] };
     const fixed = await planStack({ ...exampleStack("prod"), config: raw });
     expect(fixed.bar.filter((r) => r.id === "EDGE-HEADERS").map((r) => r.status)).toEqual(["pass"]);

@@ -6,7 +6,8 @@ import { planStack } from "../scripts/plan/plan-stack";
 import { parseStackConfig, type ConfigProblem } from "../stacks/stack-config";
 import { exampleConfig, exampleStack, parsedExample } from "./helpers";
 
-const dkimKey = (bits = 2048) => `v=DKIM1; k=rsa; p=${generateKeyPairSync("rsa", { modulusLength: bits }).publicKey.export({ type: "spki", format: "der" }).toString("base64")}`;
+const dkimKey = (bits = 2048) =>
+  `v=DKIM1; k=rsa; p=${generateKeyPairSync("rsa", { modulusLength: bits }).publicKey.export({ type: "spki", format: "der" }).toString("base64")}`;
 
 function problemsOf(raw: Record<string, any>): ConfigProblem[] {
   const parsed = parseStackConfig(raw);
@@ -36,7 +37,12 @@ describe("the prod example's mail", () => {
     ]);
     expect(records.every((r) => !r.proxied)).toBe(true);
     const { report } = await barOf(exampleConfig("prod"));
-    expect(report.bar.filter((r) => r.id.startsWith("MAIL-")).map((r) => `${r.id}:${r.status}`)).toEqual(["MAIL-SPF:pass", "MAIL-DKIM:pass", "MAIL-DMARC:pass", "MAIL-PARKED:not-applicable"]);
+    expect(report.bar.filter((r) => r.id.startsWith("MAIL-")).map((r) => `${r.id}:${r.status}`)).toEqual([
+      "MAIL-SPF:pass",
+      "MAIL-DKIM:pass",
+      "MAIL-DMARC:pass",
+      "MAIL-PARKED:not-applicable",
+    ]);
   });
 });
 
@@ -44,7 +50,11 @@ describe("each preset plans its records", () => {
   test.each(MAIL_PROVIDERS.filter((p) => p !== "custom"))("%s", (provider) => {
     const preset = MAIL_PROVIDER_PRESETS[provider];
     const dkim = preset.dkim === "txt" ? [{ selector: "s1", value: dkimKey() }] : [{ selector: "s1", value: "s1.dkim.provider.example.net" }];
-    const raw = withEmail({ senders: [{ provider, domain: "@", dkim }], dmarc: { rua: ["dmarc@example.com"] }, ...(preset.inboundMx ? { inbound: { provider } } : {}) });
+    const raw = withEmail({
+      senders: [{ provider, domain: "@", dkim }],
+      dmarc: { rua: ["dmarc@example.com"] },
+      ...(preset.inboundMx ? { inbound: { provider } } : {}),
+    });
     const parsed = parseStackConfig(raw);
     expect(parsed.ok, JSON.stringify(!parsed.ok && parsed.problems)).toBe(true);
     const records = mailRecordSpecs(parsed.ok ? parsed.config : (undefined as never), "2026-11-25");
@@ -89,15 +99,21 @@ describe("MAIL-* on planned records", () => {
     const declared = report.resources.filter((r) => r.custom).map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs }));
     const plusAll = declared.map((r) => (r.urn === spf.urn ? { ...r, props: { ...r.props, content: "v=spf1 +all" } } : r));
     const config = parseStackConfig(raw);
-    expect(mailSpf.checkStack!(plusAll, { config: config.ok ? config.config : undefined }).filter((v) => v.status === "fail")).toEqual([expect.objectContaining({ message: expect.stringContaining('"+all" lets anyone send') })]);
+    expect(mailSpf.checkStack!(plusAll, { config: config.ok ? config.config : undefined }).filter((v) => v.status === "fail")).toEqual([
+      expect.objectContaining({ message: expect.stringContaining('"+all" lets anyone send') }),
+    ]);
     const twice = [...declared, { ...declared.find((r) => r.urn === spf.urn)!, urn: `${spf.urn}-2`, props: { ...spf.inputs, content: "v=spf1 -all" } }];
-    expect(mailSpf.checkStack!(twice, { config: config.ok ? config.config : undefined }).filter((v) => v.status === "fail")[0]).toMatchObject({ message: expect.stringContaining("publishes 2 SPF records") });
+    expect(mailSpf.checkStack!(twice, { config: config.ok ? config.config : undefined }).filter((v) => v.status === "fail")[0]).toMatchObject({
+      message: expect.stringContaining("publishes 2 SPF records"),
+    });
   });
 
   test("p=none fails MAIL-DMARC in production, is advisory in staging, and a dated ramp tightens it", async () => {
     const prod = exampleConfig("prod");
     prod["launch-ready:email"].dmarc.policy = "none";
-    expect((await barOf(prod)).failing).toEqual([expect.objectContaining({ id: "MAIL-DMARC", level: "mandatory", message: expect.stringContaining("p=none") })]);
+    expect((await barOf(prod)).failing).toEqual([
+      expect.objectContaining({ id: "MAIL-DMARC", level: "mandatory", message: expect.stringContaining("p=none") }),
+    ]);
     const staging = exampleConfig("staging");
     staging["launch-ready:email"].dmarc.policy = "none";
     // The staging apex is parked too, and a parked name must reject: that part is not relaxed.
@@ -105,7 +121,17 @@ describe("MAIL-* on planned records", () => {
       ["MAIL-DMARC", "advisory"],
       ["MAIL-PARKED", "mandatory"],
     ]);
-    const ramp = { policy: "none" as const, rua: ["d@example.com"], ruf: [], adkim: "r" as const, aspf: "r" as const, ramp: [{ from: "2027-01-01", policy: "quarantine" as const }, { from: "2027-02-01", policy: "reject" as const }] };
+    const ramp = {
+      policy: "none" as const,
+      rua: ["d@example.com"],
+      ruf: [],
+      adkim: "r" as const,
+      aspf: "r" as const,
+      ramp: [
+        { from: "2027-01-01", policy: "quarantine" as const },
+        { from: "2027-02-01", policy: "reject" as const },
+      ],
+    };
     expect(["2026-12-31", "2027-01-01", "2027-02-01"].map((day) => effectiveDmarcPolicy(ramp, day))).toEqual(["none", "quarantine", "reject"]);
   });
 
@@ -128,7 +154,11 @@ describe("Amazon SES through @pulumi/aws", () => {
     raw["launch-ready:email"].senders.push({ provider: "amazon-ses", domain: "notify", ses: { region: "eu-west-1" } });
     const { report } = await barOf(raw);
     const identity = report.resources.find((r) => r.type === "aws:sesv2/emailIdentity:EmailIdentity")!;
-    expect(identity.inputs).toMatchObject({ emailIdentity: "notify.example.com", region: "eu-west-1", dkimSigningAttributes: { nextSigningKeyLength: "RSA_2048_BIT" } });
+    expect(identity.inputs).toMatchObject({
+      emailIdentity: "notify.example.com",
+      region: "eu-west-1",
+      dkimSigningAttributes: { nextSigningKeyLength: "RSA_2048_BIT" },
+    });
     const dkim = report.resources.filter((r) => r.name.startsWith("notify.example.com-ses-dkim-"));
     expect(dkim.map((r) => [r.inputs.type, r.inputs.name, r.inputs.content])).toEqual([1, 2, 3].map(() => ["CNAME", "[unknown]", "[unknown]"]));
     expect(report.resources.find((r) => r.type === "aws:sesv2/emailIdentityMailFromAttributes:EmailIdentityMailFromAttributes")!.inputs).toMatchObject({

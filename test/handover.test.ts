@@ -62,7 +62,8 @@ describe("the prod section", () => {
 
   test("holds the access inventory, the renewal date and the least-privilege token", () => {
     expect(text).toContain("| Registrar | Cloudflare Registrar |  | founder@example.com | example.com: renews 2030-09-14, auto-renew on |");
-    for (const system of ["Cloudflare", "AWS", "Pulumi state backend", "Email provider"]) expect(text).toMatch(new RegExp(`^\\| ${system} \\| .+ \\| founder@example\\.com \\|`, "m"));
+    for (const system of ["Cloudflare", "AWS", "Pulumi state backend", "Email provider"])
+      expect(text).toMatch(new RegExp(`^\\| ${system} \\| .+ \\| founder@example\\.com \\|`, "m"));
     expect(text).toContain("| Zone · DNS · Edit | DNS records |");
     expect(text).not.toContain("Access: Apps and Policies");
   });
@@ -71,7 +72,9 @@ describe("the prod section", () => {
     expect(text).toContain("are encrypted with a passphrase: whoever deploys needs it as `PULUMI_CONFIG_PASSPHRASE`");
     const file = exampleStack("prod");
     const kms = "awskms://alias/example-com-pulumi-state-pulumi?region=eu-west-1";
-    expect(render("prod", config, { ...file, encryption: { secretsprovider: kms, encryptedkey: "AQICAHh" } })).toContain(`encrypted with the AWS KMS key \`${kms}\``);
+    expect(render("prod", config, { ...file, encryption: { secretsprovider: kms, encryptedkey: "AQICAHh" } })).toContain(
+      `encrypted with the AWS KMS key \`${kms}\``,
+    );
     expect(render("prod", config, { ...file, encryption: {} })).toContain("are encrypted by Pulumi Cloud with the stack's own key");
     expect(render("prod", config, { ...file, encryption: {}, secureValues: [] })).toContain("names no secrets provider yet");
   });
@@ -128,7 +131,9 @@ describe("the document", () => {
     const before = "# Handover\n\nWritten by hand.\n";
     const once = withSection(before, "prod", "generated 1\n");
     const twice = withSection(`${once}\nMore hand-written text.\n`, "prod", "generated 2\n");
-    expect(twice).toBe(`${before}\n<!-- launch-ready:handover begin stack=prod -->\ngenerated 2\n<!-- launch-ready:handover end stack=prod -->\n\nMore hand-written text.\n`);
+    expect(twice).toBe(
+      `${before}\n<!-- launch-ready:handover begin stack=prod -->\ngenerated 2\n<!-- launch-ready:handover end stack=prod -->\n\nMore hand-written text.\n`,
+    );
     expect(handoverSections(twice)).toEqual([expect.objectContaining({ stack: "prod", body: "generated 2\n" })]);
   });
 
@@ -141,9 +146,13 @@ describe("the document", () => {
   });
 
   test("broken markers are refused with the line", () => {
-    expect(() => handoverSections("a\n<!-- launch-ready:handover begin stack=prod -->\nb\n")).toThrow(new HandoverDocumentError("line 2: the section of stack prod has no end marker"));
+    expect(() => handoverSections("a\n<!-- launch-ready:handover begin stack=prod -->\nb\n")).toThrow(
+      new HandoverDocumentError("line 2: the section of stack prod has no end marker"),
+    );
     expect(() => handoverSections("<!-- launch-ready:handover end stack=dev -->")).toThrow(/line 1: an end marker for stack dev without its begin marker/);
-    const duplicate = withSection(withSection("", "dev", "a\n"), "prod", "b\n").replace("stack=prod", "stack=dev").replace("end stack=prod", "end stack=dev");
+    const duplicate = withSection(withSection("", "dev", "a\n"), "prod", "b\n")
+      .replace("stack=prod", "stack=dev")
+      .replace("end stack=prod", "end stack=dev");
     expect(() => handoverSections(duplicate)).toThrow(/stack dev has a second section/);
   });
 
@@ -235,7 +244,10 @@ describe("npm run handover", () => {
     const dir = scratchDir();
     const document = join(dir, "HANDOVER.md");
     const outputs = join(dir, "prod-outputs.json");
-    writeFileSync(outputs, JSON.stringify({ canonicalUrl: "https://www.example.com", hosts: { "www.example.com": { purpose: "web", proxied: true, records: [] } } }));
+    writeFileSync(
+      outputs,
+      JSON.stringify({ canonicalUrl: "https://www.example.com", hosts: { "www.example.com": { purpose: "web", proxied: true, records: [] } } }),
+    );
     expect((await handover("--stack", "prod", "--file", document, "--outputs", outputs)).code).toBe(0);
     const text = readFileSync(document, "utf8");
     expect(text).toContain("<!-- launch-ready:handover begin stack=prod outputs=prod-outputs.json -->");

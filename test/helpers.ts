@@ -43,7 +43,11 @@ export function shuffled<T>(items: readonly T[], seed: number): T[] {
 
 /** Every list in a config value shuffled, recursively. */
 export function shuffleEveryList(value: unknown, seed: number): unknown {
-  if (Array.isArray(value)) return shuffled(value.map((item, i) => shuffleEveryList(item, seed + i + 1)), seed);
+  if (Array.isArray(value))
+    return shuffled(
+      value.map((item, i) => shuffleEveryList(item, seed + i + 1)),
+      seed,
+    );
   if (value !== null && typeof value === "object") {
     return Object.fromEntries(Object.entries(value).map(([key, inner], i) => [key, shuffleEveryList(inner, seed * 31 + i)]));
   }
@@ -61,7 +65,11 @@ export interface VerbResult {
  * Runs a verb in this process exactly as its entry file does (same error reporting and exit
  * code), capturing what it prints. `env` replaces the process environment the verb sees.
  */
-export async function runInProcess(verb: Verb, args: string[], options: { env?: NodeJS.ProcessEnv; cwd?: string; failedAs?: string; failureCode?: number; tty?: boolean } = {}): Promise<VerbResult> {
+export async function runInProcess(
+  verb: Verb,
+  args: string[],
+  options: { env?: NodeJS.ProcessEnv; cwd?: string; failedAs?: string; failureCode?: number; tty?: boolean } = {},
+): Promise<VerbResult> {
   let stdout = "";
   let stderr = "";
   const io: Io = {
@@ -77,8 +85,13 @@ export async function runInProcess(verb: Verb, args: string[], options: { env?: 
 /** Runs an entry file as `npm run` does, as a child process: only for testing the entry itself. */
 export function runEntryFile(script: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<VerbResult> {
   return new Promise((resolve) => {
-    execFile(join(ROOT, "node_modules", ".bin", "tsx"), [script, ...args], { cwd: ROOT, encoding: "utf8", env: { ...env, FORCE_COLOR: "0" }, maxBuffer: 1 << 26 }, (error, stdout, stderr) => {
-      resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
-    });
+    execFile(
+      join(ROOT, "node_modules", ".bin", "tsx"),
+      [script, ...args],
+      { cwd: ROOT, encoding: "utf8", env: { ...env, FORCE_COLOR: "0" }, maxBuffer: 1 << 26 },
+      (error, stdout, stderr) => {
+        resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
   });
 }

@@ -51,7 +51,14 @@ afterAll(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const options = () => ({ connectTo: [parseConnectTo(`:443:127.0.0.1:${servers.httpsPort}`)], ca: caPem, timeoutMs: 5000, connections: 10, durationSeconds: 1, maxRequests: 400 });
+const options = () => ({
+  connectTo: [parseConnectTo(`:443:127.0.0.1:${servers.httpsPort}`)],
+  ca: caPem,
+  timeoutMs: 5000,
+  connections: 10,
+  durationSeconds: 1,
+  maxRequests: 400,
+});
 const endpoint = (name: string) => parsedExample("prod").performance.endpoints.find((e) => e.name === name)!;
 
 describe("a burst against loopback", () => {
@@ -61,7 +68,10 @@ describe("a burst against loopback", () => {
     expect(stats.requests).toBeGreaterThan(20);
     expect(stats.p50Ms).toBeLessThanOrEqual(stats.p95Ms);
     expect(stats.p95Ms).toBeLessThanOrEqual(stats.p99Ms);
-    expect(judgeBurst(home, stats, 1).map((c) => [c.id, c.status])).toEqual([["PERF-P95", "pass"], ["PERF-ERRORS", "pass"]]);
+    expect(judgeBurst(home, stats, 1).map((c) => [c.id, c.status])).toEqual([
+      ["PERF-P95", "pass"],
+      ["PERF-ERRORS", "pass"],
+    ]);
   });
 
   test("an endpoint slower than its budget fails PERF-P95, naming its p95", async () => {
@@ -113,7 +123,19 @@ describe("npm run loadtest", () => {
     const refused = await loadtest(["--config", stack]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("refusing to load hosts the stack does not declare: home (someone-else.example.net)");
-    const target = await loadtest(["--config", stack, "--target", "https://someone-else.example.net/", "--levels", "2", "--duration", "1", "--max-requests", "20", ...aimed()]);
+    const target = await loadtest([
+      "--config",
+      stack,
+      "--target",
+      "https://someone-else.example.net/",
+      "--levels",
+      "2",
+      "--duration",
+      "1",
+      "--max-requests",
+      "20",
+      ...aimed(),
+    ]);
     expect(target.stdout).toMatch(/target\s*│\s*2\s*│/);
     expect(target.code).toBe(0);
     const capped = await loadtest(["--stack", "prod", "--duration", "600"]);
@@ -126,12 +148,33 @@ describe("the loadtest entry file", () => {
   test("npm run loadtest runs the verb and exits with its code: 1 for a budget blown by a slow endpoint", async () => {
     const stack = writeStackFile("entry");
     // A read endpoint answering after 350 ms against the bar's 300 ms read budget at launch.
-    const child = await runEntryFile("scripts/loadtest.ts", ["--config", stack, "--target", "https://api.example.com/v1/projects", "--levels", "2", "--duration", "1", "--max-requests", "10", ...aimed(), "--json"]);
+    const child = await runEntryFile("scripts/loadtest.ts", [
+      "--config",
+      stack,
+      "--target",
+      "https://api.example.com/v1/projects",
+      "--levels",
+      "2",
+      "--duration",
+      "1",
+      "--max-requests",
+      "10",
+      ...aimed(),
+      "--json",
+    ]);
     expect(child.stderr).toBe("");
     expect(child.code).toBe(1);
-    const report = JSON.parse(child.stdout) as { stack: string; checks: Array<{ id: string; target: string; status: string; detail: string }>; bursts: Array<{ endpoint: string; connections: number }> };
+    const report = JSON.parse(child.stdout) as {
+      stack: string;
+      checks: Array<{ id: string; target: string; status: string; detail: string }>;
+      bursts: Array<{ endpoint: string; connections: number }>;
+    };
     expect(report.stack).toBe("prod");
     expect(report.bursts.map((b) => [b.endpoint, b.connections])).toEqual([["target", 2]]);
-    expect(report.checks.find((c) => c.id === "PERF-P95")).toMatchObject({ target: "target @ 2 connections", status: "fail", detail: expect.stringContaining("budget 300 ms") });
+    expect(report.checks.find((c) => c.id === "PERF-P95")).toMatchObject({
+      target: "target @ 2 connections",
+      status: "fail",
+      detail: expect.stringContaining("budget 300 ms"),
+    });
   });
 });

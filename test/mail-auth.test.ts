@@ -19,13 +19,10 @@ const GOOGLE = {
 describe("SPF parsing", () => {
   test("mechanisms, qualifiers and modifiers", () => {
     const parsed = parseSpf("v=spf1 ip4:203.0.113.0/24 a:mail.example.com mx -include:x.example.net redirect=_spf.example.com");
-    expect(parsed.ok && parsed.record.terms.map((t) => (t.kind === "mechanism" ? `${t.qualifier}${t.name}:${t.value ?? ""}${t.cidr ?? ""}` : `${t.name}=${t.value}`))).toEqual([
-      "+ip4:203.0.113.0/24",
-      "+a:mail.example.com",
-      "+mx:",
-      "-include:x.example.net",
-      "redirect=_spf.example.com",
-    ]);
+    expect(
+      parsed.ok &&
+        parsed.record.terms.map((t) => (t.kind === "mechanism" ? `${t.qualifier}${t.name}:${t.value ?? ""}${t.cidr ?? ""}` : `${t.name}=${t.value}`)),
+    ).toEqual(["+ip4:203.0.113.0/24", "+a:mail.example.com", "+mx:", "-include:x.example.net", "redirect=_spf.example.com"]);
     expect(parseSpf("v=spf1 +all").ok && parseSpf("v=spf1 +all")).toMatchObject({ record: { all: "+" } });
   });
 
@@ -59,10 +56,18 @@ describe("SPF lookup counting (RFC 7208 4.6.4)", () => {
     const txt: Record<string, string[]> = { ...GOOGLE };
     for (let i = 0; i < 6; i++) txt[`s${i}.example.net`] = ["v=spf1 a mx -all"];
     const record = "v=spf1 include:_spf.google.com include:s0.example.net include:s1.example.net -all";
-    const report = await countSpfLookups("example.com", record, resolverOf(txt, { "s0.example.net": ["mx1.example.net"], "s1.example.net": ["mx1.example.net"] }));
+    const report = await countSpfLookups(
+      "example.com",
+      record,
+      resolverOf(txt, { "s0.example.net": ["mx1.example.net"], "s1.example.net": ["mx1.example.net"] }),
+    );
     // 4 (google) + 2 includes + 2 × (a + mx) = 10; one more term makes 11.
     expect(report.lookups).toBe(10);
-    const more = await countSpfLookups("example.com", `${record.replace(" -all", "")} exists:%{i}.x.example.net -all`, resolverOf(txt, { "s0.example.net": ["m"], "s1.example.net": ["m"] }));
+    const more = await countSpfLookups(
+      "example.com",
+      `${record.replace(" -all", "")} exists:%{i}.x.example.net -all`,
+      resolverOf(txt, { "s0.example.net": ["m"], "s1.example.net": ["m"] }),
+    );
     expect(more.lookups).toBe(11);
     expect(more.problems).toContain("example.com: 11 DNS lookups; receivers stop at 10 (RFC 7208 4.6.4)");
   });
@@ -72,7 +77,11 @@ describe("SPF lookup counting (RFC 7208 4.6.4)", () => {
       "a.example.net": ["v=spf1 include:b.example.net -all"],
       "b.example.net": ["v=spf1 include:a.example.net ptr -all"],
     };
-    const report = await countSpfLookups("example.com", "v=spf1 include:a.example.net include:a.example.net include:gone.example.net include:gone2.example.net include:gone3.example.net -all", resolverOf(txt));
+    const report = await countSpfLookups(
+      "example.com",
+      "v=spf1 include:a.example.net include:a.example.net include:gone.example.net include:gone2.example.net include:gone3.example.net -all",
+      resolverOf(txt),
+    );
     expect(report.problems.join("\n")).toContain("loops back (example.com → a.example.net → b.example.net → a.example.net)");
     expect(report.problems.join("\n")).toContain("a.example.net is included more than once");
     expect(report.problems.join("\n")).toContain("uses ptr");
@@ -89,7 +98,11 @@ describe("SPF lookup counting (RFC 7208 4.6.4)", () => {
   });
 
   test("two SPF records at an included name are reported", async () => {
-    const report = await countSpfLookups("example.com", "v=spf1 include:two.example.net -all", resolverOf({ "two.example.net": ["v=spf1 -all", "v=spf1 ~all"] }));
+    const report = await countSpfLookups(
+      "example.com",
+      "v=spf1 include:two.example.net -all",
+      resolverOf({ "two.example.net": ["v=spf1 -all", "v=spf1 ~all"] }),
+    );
     expect(report.problems).toEqual(["two.example.net publishes 2 SPF records; RFC 7208 3.2 allows one"]);
   });
 });
@@ -115,12 +128,18 @@ describe("DMARC (RFC 7489, RFC 9989)", () => {
   test("tags RFC 9989 removes, and a missing rua, are warnings", () => {
     const parsed = parseDmarc("v=DMARC1; p=quarantine; pct=50; ri=86400");
     expect(parsed.errors).toEqual([]);
-    expect(parsed.warnings).toEqual(["pct= is removed by RFC 9989 and ignored; drop it", "ri= is removed by RFC 9989 and ignored; drop it", "has no rua= address, so nobody sees who sends mail as this domain"]);
+    expect(parsed.warnings).toEqual([
+      "pct= is removed by RFC 9989 and ignored; drop it",
+      "ri= is removed by RFC 9989 and ignored; drop it",
+      "has no rua= address, so nobody sees who sends mail as this domain",
+    ]);
   });
 
   test("a report address at another domain needs that domain's authorisation record", () => {
     const { record } = parseDmarc("v=DMARC1; p=reject; rua=mailto:dmarc@example.com,mailto:x@dmarc-reports.example.net");
-    expect(externalReportAuthorizations("example.com", record!)).toEqual([{ address: "x@dmarc-reports.example.net", name: "example.com._report._dmarc.dmarc-reports.example.net" }]);
+    expect(externalReportAuthorizations("example.com", record!)).toEqual([
+      { address: "x@dmarc-reports.example.net", name: "example.com._report._dmarc.dmarc-reports.example.net" },
+    ]);
   });
 });
 

@@ -11,7 +11,10 @@ function documentedRows(): Array<{ id: string; bar: string; declared: string; pa
   let pastTheFirstBar = false;
   for (const line of text.split("\n")) {
     if (line.startsWith("## ")) pastTheFirstBar = line.trim() === "## Past the first bar";
-    const cells = line.split("|").slice(1, -1).map((cell) => cell.trim());
+    const cells = line
+      .split("|")
+      .slice(1, -1)
+      .map((cell) => cell.trim());
     if (cells.length < 4 || !/^[A-Z]+(-[A-Z0-9]+)+$/.test(cells[0])) continue;
     rows.push({ id: cells[0], bar: cells[1], declared: cells[2], pastTheFirstBar });
   }
@@ -29,7 +32,11 @@ describe("docs/minimum-bar.md and the code's catalog", () => {
     for (const id of BAR_IDS) {
       const documented = rows.filter((row) => row.id === id);
       expect(documented, id).toHaveLength(1);
-      expect({ id, bar: plain(documented[0].bar), declared: plain(documented[0].declared) }).toEqual({ id, bar: MINIMUM_BAR[id].bar, declared: MINIMUM_BAR[id].declared });
+      expect({ id, bar: plain(documented[0].bar), declared: plain(documented[0].declared) }).toEqual({
+        id,
+        bar: MINIMUM_BAR[id].bar,
+        declared: MINIMUM_BAR[id].declared,
+      });
     }
   });
 
@@ -41,7 +48,9 @@ describe("docs/minimum-bar.md and the code's catalog", () => {
 
   test("nothing in the repository points outside it", () => {
     const root = join(__dirname, "..");
-    const tracked = execFileSync("git", ["ls-files", "-z"], { cwd: root, encoding: "utf8" }).split("\0").filter((file) => file && file !== "package-lock.json" && existsSync(join(root, file)));
+    const tracked = execFileSync("git", ["ls-files", "-z"], { cwd: root, encoding: "utf8" })
+      .split("\0")
+      .filter((file) => file && file !== "package-lock.json" && existsSync(join(root, file)));
     expect(tracked).toContain("docs/minimum-bar.md");
     const pointingOut = tracked.filter((file) => /\.\.\/(\.\.\/)*shared\//.test(readFileSync(join(root, file), "utf8")));
     expect(pointingOut).toEqual([]);

@@ -47,24 +47,38 @@ describe("the monitors a stack gets", () => {
   test("without checks of their own, login and webhooks are watched where the stack declares them", () => {
     const config = exampleConfig("prod");
     config["launch-ready:monitoring"].checks = [];
-    expect(parsed(config).monitoring.monitors.filter((m) => m.kind === "login" || m.kind === "webhook").map((m) => m.url)).toEqual([
-      "https://api.example.com/auth/login",
-      "https://api.example.com/webhooks/stripe",
-    ]);
+    expect(
+      parsed(config)
+        .monitoring.monitors.filter((m) => m.kind === "login" || m.kind === "webhook")
+        .map((m) => m.url),
+    ).toEqual(["https://api.example.com/auth/login", "https://api.example.com/webhooks/stripe"]);
   });
 
   test("what Route 53 or the zone's plan cannot run is refused when the file is read", () => {
     const config = exampleConfig("prod");
-    config["launch-ready:monitoring"] = { ...config["launch-ready:monitoring"], intervalSeconds: 15, regions: ["us-east-1", "mars-1"], alerts: { chatWebhookSecret: "SLACK_WEBHOOK_URL" } };
+    config["launch-ready:monitoring"] = {
+      ...config["launch-ready:monitoring"],
+      intervalSeconds: 15,
+      regions: ["us-east-1", "mars-1"],
+      alerts: { chatWebhookSecret: "SLACK_WEBHOOK_URL" },
+    };
     expect(problemsOf(config)).toEqual([
-      ["launch-ready:monitoring.alerts.chatWebhookSecret", "names SLACK_WEBHOOK_URL, which is not a provided secret in launch-ready:secrets; declare it with provided: true and set its value (a webhook URL is a credential)"],
+      [
+        "launch-ready:monitoring.alerts.chatWebhookSecret",
+        "names SLACK_WEBHOOK_URL, which is not a provided secret in launch-ready:secrets; declare it with provided: true and set its value (a webhook URL is a credential)",
+      ],
       ["launch-ready:monitoring.intervalSeconds", "is 15; Route 53 checks every 10 or 30 seconds"],
-      ["launch-ready:monitoring.regions[1]", '"mars-1" is not a Route 53 health-check region; use us-east-1, us-west-1, us-west-2, eu-west-1, ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1'],
+      [
+        "launch-ready:monitoring.regions[1]",
+        '"mars-1" is not a Route 53 health-check region; use us-east-1, us-west-1, us-west-2, eu-west-1, ap-southeast-1, ap-southeast-2, ap-northeast-1, sa-east-1',
+      ],
       ["launch-ready:monitoring.regions", "lists 2; Route 53 checks from at least 3 regions"],
     ]);
     const free = exampleConfig("staging");
     free["launch-ready:monitoring"].provider = "cloudflare";
-    expect(problemsOf(free)).toEqual([["launch-ready:monitoring.provider", "is cloudflare, but the free plan has no Health Checks; use provider: aws, or move the zone to Pro or above"]]);
+    expect(problemsOf(free)).toEqual([
+      ["launch-ready:monitoring.provider", "is cloudflare, but the free plan has no Health Checks; use provider: aws, or move the zone to Pro or above"],
+    ]);
     const pro = exampleConfig("prod");
     pro["launch-ready:monitoring"] = { ...pro["launch-ready:monitoring"], provider: "cloudflare", intervalSeconds: 30 };
     expect(problemsOf(pro)).toEqual([["launch-ready:monitoring.intervalSeconds", "is 30; on the pro plan Cloudflare checks at most every 60 seconds"]]);
@@ -86,11 +100,19 @@ describe("the AWS monitors under mocks", () => {
     ]);
     expect(alarms).toHaveLength(checks.length);
     for (const alarm of alarms) {
-      expect(alarm.inputs).toMatchObject({ region: "us-east-1", namespace: "AWS/Route53", metricName: "HealthCheckStatus", comparisonOperator: "LessThanThreshold", treatMissingData: "breaching" });
+      expect(alarm.inputs).toMatchObject({
+        region: "us-east-1",
+        namespace: "AWS/Route53",
+        metricName: "HealthCheckStatus",
+        comparisonOperator: "LessThanThreshold",
+        treatMissingData: "breaching",
+      });
       const check = checks.find((c) => (c.inputs.tags as Record<string, string>)[MONITOR_TAG] === (alarm.inputs.tags as Record<string, string>)[MONITOR_TAG]);
       expect(check, alarm.name).toBeDefined();
     }
-    expect(report.resources.filter((r) => r.type.startsWith("aws:sns/")).map((r) => [r.type, r.inputs.region, r.inputs.protocol ?? null, r.inputs.endpoint ?? null])).toEqual([
+    expect(
+      report.resources.filter((r) => r.type.startsWith("aws:sns/")).map((r) => [r.type, r.inputs.region, r.inputs.protocol ?? null, r.inputs.endpoint ?? null]),
+    ).toEqual([
       ["aws:sns/topic:Topic", "us-east-1", null, null],
       ["aws:sns/topicSubscription:TopicSubscription", "us-east-1", "email", "oncall@example.com"],
     ]);
@@ -139,10 +161,12 @@ describe("the AWS monitors under mocks", () => {
     config["launch-ready:secretValues"].SLACK_WEBHOOK_URL = "[secret]";
     config["launch-ready:monitoring"].alerts.chatWebhookSecret = "SLACK_WEBHOOK_URL";
     const report = await planWith(config);
-    expect(report.resources.filter((r) => r.type === "aws:sns/topicSubscription:TopicSubscription").map((r) => [r.inputs.protocol, r.inputs.endpoint])).toEqual([
-      ["email", "oncall@example.com"],
-      ["https", "[secret]"],
-    ]);
+    expect(report.resources.filter((r) => r.type === "aws:sns/topicSubscription:TopicSubscription").map((r) => [r.inputs.protocol, r.inputs.endpoint])).toEqual(
+      [
+        ["email", "oncall@example.com"],
+        ["https", "[secret]"],
+      ],
+    );
   });
 
   test("detection time is computed per monitor: 30 s x 3 failures + the alarm's minute = 150 s", () => {
@@ -166,7 +190,10 @@ describe("the MON-* bar", () => {
     const check = resources.find((r) => r.type === HEALTH_CHECK && r.props.fqdn === "www.example.com")!;
     check.props = { ...check.props, requestInterval: 30, failureThreshold: 11 };
     expect(failures(monDetect5min.checkStack!(resources, {}))).toEqual([
-      expect.objectContaining({ urn: check.urn, message: expect.stringContaining("www.example.com/ takes up to 390 s to alert (every 30 s x 11 failures + the alarm's minute), over the 300 s budget") }),
+      expect.objectContaining({
+        urn: check.urn,
+        message: expect.stringContaining("www.example.com/ takes up to 390 s to alert (every 30 s x 11 failures + the alarm's minute), over the 300 s budget"),
+      }),
     ]);
   });
 
@@ -184,7 +211,15 @@ describe("the MON-* bar", () => {
   test("production checks every minute; staging may check less often", async () => {
     const report = await planStack(exampleStack("prod"));
     const resources = declared(report);
-    const slow = resources.map((r) => (r.type === HEALTH_CHECK ? { ...r, type: "cloudflare:index/healthcheck:Healthcheck", props: { address: r.props.fqdn, httpConfig: { path: r.props.resourcePath }, interval: 120, consecutiveFails: 2 } } : r));
+    const slow = resources.map((r) =>
+      r.type === HEALTH_CHECK
+        ? {
+            ...r,
+            type: "cloudflare:index/healthcheck:Healthcheck",
+            props: { address: r.props.fqdn, httpConfig: { path: r.props.resourcePath }, interval: 120, consecutiveFails: 2 },
+          }
+        : r,
+    );
     const production = await evaluateBar([monDetect5min], slow, { config: parsedExample("prod") }, "2026-11-25");
     expect(production.map((r) => [r.status, r.level])).toEqual(Array(5).fill(["fail", "mandatory"]));
     const staging = await evaluateBar([monDetect5min], slow, { config: { ...parsedExample("prod"), environment: "staging" } }, "2026-11-25");
@@ -197,9 +232,15 @@ describe("the MON-* bar", () => {
     config["launch-ready:monitoring"].skip = ["login"];
     const report = await planWith(config);
     expect(report.bar.filter((r) => r.id === "MON-UPTIME")).toEqual([
-      expect.objectContaining({ status: "fail", level: "mandatory", message: "login is not monitored: monitoring.skip leaves login out; add a check of kind login" }),
+      expect.objectContaining({
+        status: "fail",
+        level: "mandatory",
+        message: "login is not monitored: monitoring.skip leaves login out; add a check of kind login",
+      }),
     ]);
-    config["launch-ready:waivers"] = [{ id: "MON-UPTIME", reason: "The login page moves to app.example.com next sprint", owner: "cto@example.com", expires: "2099-01-01" }];
+    config["launch-ready:waivers"] = [
+      { id: "MON-UPTIME", reason: "The login page moves to app.example.com next sprint", owner: "cto@example.com", expires: "2099-01-01" },
+    ];
     const waived = await planWith(config);
     expect(waived.bar.filter((r) => r.id === "MON-UPTIME").map((r) => [r.status, r.level])).toEqual([["waived", "advisory"]]);
   });
@@ -208,7 +249,12 @@ describe("the MON-* bar", () => {
     const config = exampleConfig("prod");
     config["launch-ready:monitoring"].alerts = {};
     const report = await planWith(config);
-    expect(report.bar.filter((r) => r.id === "MON-HUMAN")).toEqual([expect.objectContaining({ status: "fail", message: "no email or chat subscription receives the uptime alarms; add launch-ready:monitoring.alerts.emails" })]);
+    expect(report.bar.filter((r) => r.id === "MON-HUMAN")).toEqual([
+      expect.objectContaining({
+        status: "fail",
+        message: "no email or chat subscription receives the uptime alarms; add launch-ready:monitoring.alerts.emails",
+      }),
+    ]);
 
     config["launch-ready:monitoring"] = { enabled: false };
     const off = await planWith(config);
@@ -227,7 +273,9 @@ describe("the Cloudflare alternative", () => {
     config["launch-ready:monitoring"] = { ...config["launch-ready:monitoring"], provider: "cloudflare", intervalSeconds: 60 };
     const report = await planWith(config);
     const checks = report.resources.filter((r) => r.type === "cloudflare:index/healthcheck:Healthcheck");
-    expect(checks.map((r) => [r.inputs.address, (r.inputs.httpConfig as Record<string, unknown>).path, r.inputs.interval, r.inputs.consecutiveFails]).sort()).toEqual([
+    expect(
+      checks.map((r) => [r.inputs.address, (r.inputs.httpConfig as Record<string, unknown>).path, r.inputs.interval, r.inputs.consecutiveFails]).sort(),
+    ).toEqual([
       ["api.example.com", "/health", 60, 3],
       ["api.example.com", "/webhooks/health", 60, 3],
       ["app.example.com", "/login", 60, 3],
@@ -251,6 +299,12 @@ describe("the Cloudflare alternative", () => {
 describe("the bar's order", () => {
   test("MON-* rules sit with the other IDs in minimum-bar.md's order", () => {
     const ids = BAR_RULES.map((rule) => rule.id);
-    expect(ids.slice(ids.indexOf("SEC-ENV-SEPARATION"), ids.indexOf("OPS-PROTECT") + 1)).toEqual(["SEC-ENV-SEPARATION", "MON-UPTIME", "MON-DETECT-5MIN", "MON-HUMAN", "OPS-PROTECT"]);
+    expect(ids.slice(ids.indexOf("SEC-ENV-SEPARATION"), ids.indexOf("OPS-PROTECT") + 1)).toEqual([
+      "SEC-ENV-SEPARATION",
+      "MON-UPTIME",
+      "MON-DETECT-5MIN",
+      "MON-HUMAN",
+      "OPS-PROTECT",
+    ]);
   });
 });

@@ -33,27 +33,53 @@ describe("performance budgets", () => {
   test("a budget looser than the bar fails PERF-P95 at launch; the prototype stage allows 500 ms for reads", () => {
     const loose = parsed((p) => (p.endpoints[0].p95Ms = 450));
     expect(failures(perfP95, loose)).toEqual([
-      expect.objectContaining({ configPath: "launch-ready:performance.endpoints[0].p95Ms", message: "home allows a p95 of 450 ms; the bar holds read endpoints to 300 ms at the launch stage" }),
+      expect.objectContaining({
+        configPath: "launch-ready:performance.endpoints[0].p95Ms",
+        message: "home allows a p95 of 450 ms; the bar holds read endpoints to 300 ms at the launch stage",
+      }),
     ]);
-    expect(failures(perfP95, parsed((p) => ((p.endpoints[0].p95Ms = 450), (p.stage = "prototype"))))).toEqual([]);
-    expect(failures(perfP95, parsed((p) => (p.endpoints = []))).map((v) => v.status === "fail" && v.message)).toEqual([
-      "no core endpoint has a p95 budget; list the homepage, login and main API calls in launch-ready:performance.endpoints",
-    ]);
+    expect(
+      failures(
+        perfP95,
+        parsed((p) => ((p.endpoints[0].p95Ms = 450), (p.stage = "prototype"))),
+      ),
+    ).toEqual([]);
+    expect(
+      failures(
+        perfP95,
+        parsed((p) => (p.endpoints = [])),
+      ).map((v) => v.status === "fail" && v.message),
+    ).toEqual(["no core endpoint has a p95 budget; list the homepage, login and main API calls in launch-ready:performance.endpoints"]);
   });
 
   test("an error budget over 1 % fails PERF-ERRORS", () => {
-    expect(failures(perfErrors, parsed((p) => (p.errorBudgetPercent = 5)))).toEqual([expect.objectContaining({ configPath: "launch-ready:performance.errorBudgetPercent" })]);
+    expect(
+      failures(
+        perfErrors,
+        parsed((p) => (p.errorBudgetPercent = 5)),
+      ),
+    ).toEqual([expect.objectContaining({ configPath: "launch-ready:performance.errorBudgetPercent" })]);
   });
 
   test("an AI endpoint needs a timeout and a fallback, and a timeout short enough for its budget", () => {
-    expect(failures(aiTimeout, parsed((p) => delete p.endpoints[3].fallback))).toEqual([expect.objectContaining({ message: "assistant declares no fallback: a slow model would hang the request" })]);
-    expect(failures(aiTimeout, parsed((p) => (p.endpoints[3].timeoutMs = 2500)))).toEqual([
-      expect.objectContaining({ message: "assistant waits 2500 ms for the model, so its fallback cannot arrive within its 2000 ms budget" }),
-    ]);
+    expect(
+      failures(
+        aiTimeout,
+        parsed((p) => delete p.endpoints[3].fallback),
+      ),
+    ).toEqual([expect.objectContaining({ message: "assistant declares no fallback: a slow model would hang the request" })]);
+    expect(
+      failures(
+        aiTimeout,
+        parsed((p) => (p.endpoints[3].timeoutMs = 2500)),
+      ),
+    ).toEqual([expect.objectContaining({ message: "assistant waits 2500 ms for the model, so its fallback cannot arrive within its 2000 ms budget" })]);
     const config = exampleConfig("prod");
     config["launch-ready:performance"].endpoints[0].timeoutMs = 100;
     const result = parseStackConfig(config);
-    expect(result.ok ? [] : result.problems.map((p) => [p.path, p.message])).toEqual([["launch-ready:performance.endpoints[0].kind", "is read; timeoutMs and fallback describe AI endpoints only"]]);
+    expect(result.ok ? [] : result.problems.map((p) => [p.path, p.message])).toEqual([
+      ["launch-ready:performance.endpoints[0].kind", "is read; timeoutMs and fallback describe AI endpoints only"],
+    ]);
   });
 });
 

@@ -35,7 +35,8 @@ describe.each(EXAMPLE_STACKS)("plan --stack %s --json", (stack) => {
     expect(report.bar.filter((r) => r.status === "fail")).toEqual([]);
     expect(report.summary.barFailures).toBe(0);
     // dev keeps its one generated secret in Parameter Store; staging and prod use Secrets Manager.
-    const secretStore = stack === "dev" ? { "aws:ssm/parameter:Parameter": 1 } : { "aws:secretsmanager/secret:Secret": 2, "aws:secretsmanager/secretVersion:SecretVersion": 2 };
+    const secretStore =
+      stack === "dev" ? { "aws:ssm/parameter:Parameter": 1 } : { "aws:secretsmanager/secret:Secret": 2, "aws:secretsmanager/secretVersion:SecretVersion": 2 };
     expect(report.summary.byType).toEqual({
       // prod also declares a site-verification TXT and a CAA iodef record under launch-ready:records.
       "cloudflare:index/dnsRecord:DnsRecord": stack === "prod" ? 13 : 10,
@@ -61,7 +62,11 @@ describe("plan, human output", () => {
     const { code, stdout } = await plan("--stack", "prod");
     expect(code).toBe(0);
     expect(stdout).toContain("Offline plan of stack prod (production) for example.com");
-    for (const group of ["site-dns (launch-ready:cloudflare:DnsRecords)", "site-redirects (launch-ready:cloudflare:CanonicalRedirect)", "site-tls (launch-ready:cloudflare:ZoneTls)"]) {
+    for (const group of [
+      "site-dns (launch-ready:cloudflare:DnsRecords)",
+      "site-redirects (launch-ready:cloudflare:CanonicalRedirect)",
+      "site-tls (launch-ready:cloudflare:ZoneTls)",
+    ]) {
       expect(stdout).toContain(group);
     }
     expect(stdout).toContain("CNAME www.example.com → cname.vercel-dns.com");
@@ -108,7 +113,9 @@ describe("plan judges the minimum bar", () => {
     expect(stdout).toContain("write launch-ready:tls.ssl: strict");
     expect(stdout).toContain("fix the 1 mandatory failure above");
     const json = JSON.parse((await plan("--config", flexible(), "--json")).stdout) as PlanReport;
-    expect(json.bar.filter((r) => r.status === "fail")).toEqual([expect.objectContaining({ id: "TLS-STRICT", level: "mandatory", configPath: "launch-ready:tls.ssl" })]);
+    expect(json.bar.filter((r) => r.status === "fail")).toEqual([
+      expect.objectContaining({ id: "TLS-STRICT", level: "mandatory", configPath: "launch-ready:tls.ssl" }),
+    ]);
   });
 
   test("--markdown gives a pull-request summary", async () => {
@@ -138,7 +145,9 @@ describe("plan judges the minimum bar", () => {
     const refused = await plan("--config", writeStackFile("wild", config));
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("is a wildcard");
-    config["launch-ready:waivers"] = [{ id: "DNS-SUBDOMAINS", reason: "Preview deployments need *.example.com until March", owner: "cto@example.com", expires: "2999-03-31" }];
+    config["launch-ready:waivers"] = [
+      { id: "DNS-SUBDOMAINS", reason: "Preview deployments need *.example.com until March", owner: "cto@example.com", expires: "2999-03-31" },
+    ];
     const { code, stdout } = await plan("--config", writeStackFile("wild", config), "--json");
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as PlanReport;

@@ -63,7 +63,9 @@ async function analyzeStack(resources: Resource[]) {
 }
 
 function diagnostics(response: any) {
-  return response.getDiagnosticsList().map((d: any) => ({ policy: d.getPolicyname(), level: LEVEL[d.getEnforcementlevel()], message: d.getMessage(), urn: d.getUrn() }));
+  return response
+    .getDiagnosticsList()
+    .map((d: any) => ({ policy: d.getPolicyname(), level: LEVEL[d.getEnforcementlevel()], message: d.getMessage(), urn: d.getUrn() }));
 }
 
 function sslSetting(stack: string, value: unknown): Resource {
@@ -133,9 +135,7 @@ describe("the policy pack over the analyzer protocol", () => {
     const info: any = await call("getAnalyzerInfo", new Empty());
     expect(info.getName()).toBe("launch-ready-minimum-bar");
     const policies = info.getPoliciesList().map((p: any) => [p.getName(), LEVEL[p.getEnforcementlevel()]]);
-    expect(policies).toEqual(
-      BAR_RULES.map((rule) => [rule.id.toLowerCase(), "MANDATORY"]),
-    );
+    expect(policies).toEqual(BAR_RULES.map((rule) => [rule.id.toLowerCase(), "MANDATORY"]));
     expect(info.getPoliciesList()[4].getDescription()).toContain("SSL valid everywhere");
   });
 
@@ -175,7 +175,21 @@ describe("the policy pack over the analyzer protocol", () => {
     const resources = (await planned("prod")).filter((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord");
     const found = await analyzeStack(resources);
     const policies = [...new Set(found.map((d: any) => d.policy))].sort();
-    expect(policies).toEqual(["dns-canonical", "edge-admin", "edge-cache-static", "edge-headers", "edge-rate-limit", "edge-waf", "mon-human", "mon-uptime", "sec-store", "tls-hsts", "tls-https-only", "tls-strict", "tls-version"]);
+    expect(policies).toEqual([
+      "dns-canonical",
+      "edge-admin",
+      "edge-cache-static",
+      "edge-headers",
+      "edge-rate-limit",
+      "edge-waf",
+      "mon-human",
+      "mon-uptime",
+      "sec-store",
+      "tls-hsts",
+      "tls-https-only",
+      "tls-strict",
+      "tls-version",
+    ]);
     expect(found.every((d: any) => d.level === "MANDATORY")).toBe(true);
     expect(found.find((d: any) => d.policy === "dns-canonical").message).toContain("no redirect rule sends example.com to www.example.com");
   });

@@ -27,13 +27,21 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
 
     // One entrypoint ruleset per phase, never two.
     const phases = report.resources.filter((r) => r.type === RULESET).map((r) => r.inputs.phase);
-    expect(phases.sort()).toEqual(
-      ["http_ratelimit", "http_request_cache_settings", "http_request_dynamic_redirect", "http_request_firewall_custom", "http_request_firewall_managed", "http_response_headers_transform"],
-    );
+    expect(phases.sort()).toEqual([
+      "http_ratelimit",
+      "http_request_cache_settings",
+      "http_request_dynamic_redirect",
+      "http_request_firewall_custom",
+      "http_request_firewall_managed",
+      "http_response_headers_transform",
+    ]);
 
-    expect(report.resources.filter((r) => r.type === SETTING).map((r) => r.inputs.settingId).sort()).toEqual(
-      ["always_use_https", "automatic_https_rewrites", "min_tls_version", "security_header", "ssl", "tls_1_3"],
-    );
+    expect(
+      report.resources
+        .filter((r) => r.type === SETTING)
+        .map((r) => r.inputs.settingId)
+        .sort(),
+    ).toEqual(["always_use_https", "automatic_https_rewrites", "min_tls_version", "security_header", "ssl", "tls_1_3"]);
     expect(report.summary).toMatchObject({ zone: config.zone.domain, canonicalUrl: `https://${config.canonical.fqdn}`, components: 9 });
     expect(report.bar.map((r) => [r.id, r.status])).toEqual(
       BAR_RULES.map((rule) => {
@@ -48,9 +56,14 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
   test("a refused config comes back from the plan as data, with nothing planned", async () => {
     const file = exampleStack(stack);
     const broken = { ...file, config: { ...file.config, "launch-ready:canonical": { host: "both" } } };
-    const refusal = await planStack(broken).then(() => undefined, (error: unknown) => error);
+    const refusal = await planStack(broken).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
     expect(refusal).toBeInstanceOf(ConfigRefused);
-    expect((refusal as ConfigRefused).problems).toEqual([{ path: "launch-ready:canonical.host", message: 'must be one of "apex", "www", not string "both"', example: "host: www   # apex | www" }]);
+    expect((refusal as ConfigRefused).problems).toEqual([
+      { path: "launch-ready:canonical.host", message: 'must be one of "apex", "www", not string "both"', example: "host: www   # apex | www" },
+    ]);
   });
 
   test("every provider resource sits inside a kit component", async () => {

@@ -10,8 +10,11 @@ import { expect, test } from "vitest";
 test("the program loads and plans under Pulumi's own TypeScript loader", async () => {
   // Asynchronously: type-checking takes seconds, and the test worker must stay responsive meanwhile.
   const result = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(process.execPath, [join(__dirname, "..", "scripts", "plan", "pulumi-ts-loader-check.js"), join(__dirname, "..", "stacks", "Pulumi.prod.yaml")], { encoding: "utf8" }, (error, stdout, stderr) =>
-      resolve({ status: error ? 1 : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [join(__dirname, "..", "scripts", "plan", "pulumi-ts-loader-check.js"), join(__dirname, "..", "stacks", "Pulumi.prod.yaml")],
+      { encoding: "utf8" },
+      (error, stdout, stderr) => resolve({ status: error ? 1 : 0, stdout, stderr }),
     );
   });
   expect(result.stderr).toBe("");

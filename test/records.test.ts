@@ -33,18 +33,30 @@ const SRV = { name: "_sip._tls", type: "SRV", priority: 100, weight: 1, port: 44
 
 describe("launch-ready:records", () => {
   test("CAA and SRV records are planned with Cloudflare's structured data; the rest with content", async () => {
-    const file = { ...exampleStack("prod"), config: withRecords(
-      { name: "@", type: "CAA", tag: "issue", value: "letsencrypt.org" },
-      SRV,
-      { name: "_acme-challenge.example.com", type: "CNAME", content: "example.com.acme.example.net" },
-      { name: "eu", type: "NS", content: "ns1.dns-host.example.net", ttl: 3600 },
-      { name: "bounce", type: "MX", content: "feedback-smtp.eu-west-1.amazonses.com", priority: 10 },
-    ) };
+    const file = {
+      ...exampleStack("prod"),
+      config: withRecords(
+        { name: "@", type: "CAA", tag: "issue", value: "letsencrypt.org" },
+        SRV,
+        { name: "_acme-challenge.example.com", type: "CNAME", content: "example.com.acme.example.net" },
+        { name: "eu", type: "NS", content: "ns1.dns-host.example.net", ttl: 3600 },
+        { name: "bounce", type: "MX", content: "feedback-smtp.eu-west-1.amazonses.com", priority: 10 },
+      ),
+    };
     const report = await planStack(file);
     const byName = new Map(report.resources.filter((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord").map((r) => [r.name, r.inputs]));
-    expect(byName.get("example.com-CAA-0-issue-letsencrypt.org")).toMatchObject({ name: "example.com", type: "CAA", data: { flags: 0, tag: "issue", value: "letsencrypt.org" }, proxied: false, ttl: 300 });
+    expect(byName.get("example.com-CAA-0-issue-letsencrypt.org")).toMatchObject({
+      name: "example.com",
+      type: "CAA",
+      data: { flags: 0, tag: "issue", value: "letsencrypt.org" },
+      proxied: false,
+      ttl: 300,
+    });
     expect(byName.get("example.com-CAA-0-issue-letsencrypt.org")).not.toHaveProperty("content");
-    expect(byName.get("_sip._tls.example.com-SRV-100-1-sipdir.online.lync.com-443")).toMatchObject({ type: "SRV", data: { priority: 100, weight: 1, port: 443, target: "sipdir.online.lync.com" } });
+    expect(byName.get("_sip._tls.example.com-SRV-100-1-sipdir.online.lync.com-443")).toMatchObject({
+      type: "SRV",
+      data: { priority: 100, weight: 1, port: 443, target: "sipdir.online.lync.com" },
+    });
     expect(byName.get("_acme-challenge.example.com-CNAME")).toMatchObject({ type: "CNAME", content: "example.com.acme.example.net", proxied: false });
     expect(byName.get("eu.example.com-NS-ns1.dns-host.example.net")).toMatchObject({ type: "NS", ttl: 3600 });
     expect(byName.get("bounce.example.com-MX-10-feedback-smtp.eu-west-1.amazonses.com")).toMatchObject({ type: "MX", priority: 10 });
@@ -60,15 +72,19 @@ describe("launch-ready:records", () => {
   });
 
   test("records differing in any field of their value get distinct names, so none clash in pulumi up", () => {
-    const records = extraRecordSpecs(parsed(withRecords(
-      { name: "@", type: "CAA", tag: "issue", value: "letsencrypt.org" },
-      { name: "@", type: "CAA", flags: 128, tag: "issue", value: "letsencrypt.org" },
-      SRV,
-      { ...SRV, priority: 200 },
-      { ...SRV, weight: 5 },
-      { name: "bounce", type: "MX", content: "mx.example.net", priority: 10 },
-      { name: "bounce", type: "MX", content: "mx.example.net", priority: 20 },
-    )));
+    const records = extraRecordSpecs(
+      parsed(
+        withRecords(
+          { name: "@", type: "CAA", tag: "issue", value: "letsencrypt.org" },
+          { name: "@", type: "CAA", flags: 128, tag: "issue", value: "letsencrypt.org" },
+          SRV,
+          { ...SRV, priority: 200 },
+          { ...SRV, weight: 5 },
+          { name: "bounce", type: "MX", content: "mx.example.net", priority: 10 },
+          { name: "bounce", type: "MX", content: "mx.example.net", priority: 20 },
+        ),
+      ),
+    );
     expect(records).toHaveLength(7);
     expect(duplicateLogicalNames(records)).toEqual([]);
   });
@@ -77,7 +93,13 @@ describe("launch-ready:records", () => {
     const [first] = extraRecordSpecs(parsed(withRecords({ name: "@", type: "TXT", content: "a=1" })));
     const twin = { ...first, content: "b=2" };
     expect(duplicateLogicalNames([first, twin])).toEqual([`${first.logicalName}: TXT example.com a=1 and TXT example.com b=2`]);
-    const failure = await runOffline({ project: "launch-ready", stack: "test", config: {}, secretKeys: [], program: () => new DnsRecords("dns", { zoneId: "023e105f4ecef8ad9ca31a8372d0c353", records: [first, twin] }) }).then(
+    const failure = await runOffline({
+      project: "launch-ready",
+      stack: "test",
+      config: {},
+      secretKeys: [],
+      program: () => new DnsRecords("dns", { zoneId: "023e105f4ecef8ad9ca31a8372d0c353", records: [first, twin] }),
+    }).then(
       () => undefined,
       (error: unknown) => error,
     );
@@ -109,15 +131,30 @@ describe("launch-ready:records", () => {
   });
 
   test("the same record twice is refused at the second, pointing at the first", () => {
-    const problems = problemsOf(withRecords({ name: "@", type: "CAA", tag: "issue", value: "letsencrypt.org" }, { name: "example.com.", type: "CAA", tag: "issue", value: "letsencrypt.org" }));
-    expect(problems).toEqual([expect.objectContaining({ path: "launch-ready:records[1]", message: expect.stringContaining("launch-ready:records[0] already does") })]);
+    const problems = problemsOf(
+      withRecords(
+        { name: "@", type: "CAA", tag: "issue", value: "letsencrypt.org" },
+        { name: "example.com.", type: "CAA", tag: "issue", value: "letsencrypt.org" },
+      ),
+    );
+    expect(problems).toEqual([
+      expect.objectContaining({ path: "launch-ready:records[1]", message: expect.stringContaining("launch-ready:records[0] already does") }),
+    ]);
   });
 
   test("a wildcard record needs a DNS-SUBDOMAINS waiver, and even waived the rule still reports it", () => {
     const config = withRecords({ name: "*.preview", type: "TXT", content: "owner=frontend" });
-    config["launch-ready:waivers"] = [{ id: "DNS-SUBDOMAINS", reason: "Preview deployments until the March release", owner: "cto@example.com", expires: "2099-03-31" }];
+    config["launch-ready:waivers"] = [
+      { id: "DNS-SUBDOMAINS", reason: "Preview deployments until the March release", owner: "cto@example.com", expires: "2099-03-31" },
+    ];
     const declared = parsed(config);
-    const resources = extraRecordSpecs(declared).map((record) => ({ urn: `urn:${record.logicalName}`, type: "cloudflare:index/dnsRecord:DnsRecord", name: record.logicalName, props: { name: record.name, type: record.type, content: record.content }, protect: true }));
+    const resources = extraRecordSpecs(declared).map((record) => ({
+      urn: `urn:${record.logicalName}`,
+      type: "cloudflare:index/dnsRecord:DnsRecord",
+      name: record.logicalName,
+      props: { name: record.name, type: record.type, content: record.content },
+      protect: true,
+    }));
     const verdicts = dnsSubdomains.checkStack!(resources, { config: declared });
     expect(verdicts).toEqual([expect.objectContaining({ status: "fail", configPath: "launch-ready:records[0].name" })]);
   });
@@ -143,7 +180,9 @@ describe("OPS-HANDOVER", () => {
     expect(failures(config, "2030-09-15")).toEqual([expect.objectContaining({ message: expect.stringContaining("was due for renewal on 2030-09-14") })]);
     expect(failures(config, "2030-09-01")).toEqual([]);
     registrar.autoRenew = false;
-    expect(failures(config, "2030-09-01")).toEqual([expect.objectContaining({ message: expect.stringContaining("must be renewed by 2030-09-14 (13 days) and auto-renew is off") })]);
+    expect(failures(config, "2030-09-01")).toEqual([
+      expect.objectContaining({ message: expect.stringContaining("must be renewed by 2030-09-14 (13 days) and auto-renew is off") }),
+    ]);
     expect(failures(config, "2030-06-01")).toEqual([]);
   });
 

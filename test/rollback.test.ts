@@ -6,7 +6,16 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { rollback as rollbackVerb } from "../scripts/commands/rollback";
 import type { PlanReport } from "../scripts/plan/plan-report";
 import { judgeVersion, nextCommands, suggestTarget, type HistoryEntry, type HistoryReport, type RollbackReport } from "../scripts/history/rollback";
-import { cacheWindow, diffDnsAnswers, diffResources, encryptionChanges, encryptionOfText, plannedDnsAnswers, staleSeconds, type DnsAnswer } from "../scripts/history/rollback-diff";
+import {
+  cacheWindow,
+  diffDnsAnswers,
+  diffResources,
+  encryptionChanges,
+  encryptionOfText,
+  plannedDnsAnswers,
+  staleSeconds,
+  type DnsAnswer,
+} from "../scripts/history/rollback-diff";
 import { stableJson } from "../domain/stable-json";
 import { carryHandover, workingHandover } from "../scripts/history/rollback-handover";
 import { cacheNote, encryptionLines, handoverNote, humanDuration, nextLines, shortUrn } from "../scripts/history/rollback-render";
@@ -171,7 +180,9 @@ describe("rollback --to", () => {
     expect(stdout).toMatch(/│ removed │ CNAME │ blog\.example\.org +│ blog-hosting\.example\.net/);
     expect(stdout).toMatch(/│ changed │ CNAME │ status\.example\.org +│ status\.instatus\.com +│ statuspage\.betteruptime\.com/);
     expect(stdout).toContain("Resources by URN: 0 added, 1 removed, 1 changed.");
-    expect(stdout).toContain("Resolvers may keep the old answers for up to 3600 seconds (1 h) after `pulumi up` (the largest TTL among changed DNS-only records: blog.example.org CNAME); proxied records change at once.");
+    expect(stdout).toContain(
+      "Resolvers may keep the old answers for up to 3600 seconds (1 h) after `pulumi up` (the largest TTL among changed DNS-only records: blog.example.org CNAME); proxied records change at once.",
+    );
     expect(stdout).toContain("Secrets: the restored file's secure: values are ciphertext under this stack's same key; restoring them is safe.");
     expect(stdout).toContain("Nothing was written (add --apply to restore the file).");
     expect(stdout).toContain("pulumi preview --stack test --policy-pack policies");
@@ -230,13 +241,25 @@ describe("rollback --to", () => {
     const resalted = withBlog.replace(/^encryptionsalt: .*$/m, "encryptionsalt: v1:AAAAAAAAAAA=:v1:AAAAAAAAAAAAAAAA:AAAA");
     expect(resalted).not.toBe(withBlog);
     commitFile(dir, resalted, "New passphrase", "2026-01-06T10:00:00Z");
-    const applied = await rollbackWith({ PULUMI_CONFIG_PASSPHRASE: "launch-ready-example" }, "--stack", "test", "--repo", dir, "--to", commits.launched, "--apply");
+    const applied = await rollbackWith(
+      { PULUMI_CONFIG_PASSPHRASE: "launch-ready-example" },
+      "--stack",
+      "test",
+      "--repo",
+      dir,
+      "--to",
+      commits.launched,
+      "--apply",
+    );
     const shown = await rollback("--stack", "test", "--repo", dir, "--to", commits.launched);
     const json = await rollback("--stack", "test", "--repo", dir, "--to", commits.launched, "--json");
     const listed = await rollback("--stack", "test", "--repo", dir, "--list", "--json");
     // --list marks every earlier version as under another key and so suggests none of them.
     const history = JSON.parse(listed.stdout) as HistoryReport;
-    expect(history.entries.filter((e) => e.check.status !== "absent").map((e) => e.otherKey)).toEqual([false, ...Array(history.entries.filter((e) => e.check.status !== "absent").length - 1).fill(true)]);
+    expect(history.entries.filter((e) => e.check.status !== "absent").map((e) => e.otherKey)).toEqual([
+      false,
+      ...Array(history.entries.filter((e) => e.check.status !== "absent").length - 1).fill(true),
+    ]);
     expect(history.suggested).toBeUndefined();
     const short = commits.launched.slice(0, 7);
     const setAgain = "pulumi config set --secret --path 'launch-ready:secretValues.STRIPE_SECRET_KEY' --stack test";
@@ -300,7 +323,11 @@ describe("rollback --to", () => {
     const under = (command: string) => {
       const at = lines.findIndex((l) => l.trim() === command);
       expect(at).toBeGreaterThan(0);
-      return lines.slice(0, at).reverse().find((l) => l.startsWith("  from "))!.trim();
+      return lines
+        .slice(0, at)
+        .reverse()
+        .find((l) => l.startsWith("  from "))!
+        .trim();
     };
     const short = commits.launched.slice(0, 7);
     expect(under(`npm run rollback -- --config ${join(repo, STACK_FILE)} --to ${short} --apply`)).toBe(`from ${ROOT}:`);
@@ -314,7 +341,10 @@ describe("rollback --to", () => {
   test("versions from before OPS-HANDOVER, or with a passed renewal date, are checked and restored with the working tree's launch-ready:handover", async () => {
     const before = clone();
     const stale = clone();
-    const old = { before: commitFile(before, beforeHandover, "Before the handover rule", "2026-01-06T10:00:00Z"), stale: commitFile(stale, staleRenewal, "Renewal date not updated", "2026-01-06T10:00:00Z") };
+    const old = {
+      before: commitFile(before, beforeHandover, "Before the handover rule", "2026-01-06T10:00:00Z"),
+      stale: commitFile(stale, staleRenewal, "Renewal date not updated", "2026-01-06T10:00:00Z"),
+    };
     commitFile(before, withBlog, "Add the blog again", "2026-01-07T10:00:00Z");
     commitFile(stale, withBlog, "Add the blog again", "2026-01-07T10:00:00Z");
     // The history as committed, before --apply changes the working tree.
@@ -323,11 +353,15 @@ describe("rollback --to", () => {
     const restoredStale = await rollback("--stack", "test", "--repo", stale, "--to", old.stale, "--apply");
     expect(restoredBefore.code).toBe(0);
     expect(restoredBefore.stdout).toContain("parses and clears the bar");
-    expect(restoredBefore.stdout).toContain("launch-ready:handover is kept from the working tree (this version had none): it describes people, not what is deployed.");
+    expect(restoredBefore.stdout).toContain(
+      "launch-ready:handover is kept from the working tree (this version had none): it describes people, not what is deployed.",
+    );
     // Added at the end of config:; every other byte of the old version as it was.
     expect(readFileSync(join(before, STACK_FILE), "utf8")).toBe(beforeHandover + launched.slice(handoverEntry));
     expect(restoredStale.code).toBe(0);
-    expect(restoredStale.stdout).toContain("launch-ready:handover is kept from the working tree (it replaces this version's): it describes people, not what is deployed.");
+    expect(restoredStale.stdout).toContain(
+      "launch-ready:handover is kept from the working tree (it replaces this version's): it describes people, not what is deployed.",
+    );
     expect(restoredStale.stdout).not.toContain("OPS-HANDOVER");
     expect(readFileSync(join(stale, STACK_FILE), "utf8")).toBe(launched);
     const history = JSON.parse(list.stdout) as HistoryReport;
@@ -339,7 +373,12 @@ describe("rollback --to", () => {
     const dir = clone();
     commitFile(dir, "config: [\n", "Broken", "2026-01-06T10:00:00Z");
     const resalted = clone();
-    commitFile(resalted, withBlog.replace(/^encryptionsalt: .*$/m, "encryptionsalt: v1:AAAAAAAAAAA=:v1:AAAAAAAAAAAAAAAA:AAAA"), "New passphrase", "2026-01-06T10:00:00Z");
+    commitFile(
+      resalted,
+      withBlog.replace(/^encryptionsalt: .*$/m, "encryptionsalt: v1:AAAAAAAAAAA=:v1:AAAAAAAAAAAAAAAA:AAAA"),
+      "New passphrase",
+      "2026-01-06T10:00:00Z",
+    );
     writeFileSync(join(resalted, STACK_FILE), "config: [\n");
     const { code, stdout } = await rollback("--stack", "test", "--repo", dir, "--to", commits.launched, "--apply");
     const json = await rollback("--stack", "test", "--repo", resalted, "--to", commits.launched, "--json");
@@ -450,7 +489,15 @@ describe("rollback as a verb: its working directory, its environment, its entry 
 // The pure parts.
 
 function answer(name: string, overrides: Partial<DnsAnswer> = {}): DnsAnswer {
-  return { urn: `urn:pulumi:s::launch-ready::x$cloudflare:index/dnsRecord:DnsRecord::${name}-CNAME`, name, type: "CNAME", value: `${name}.origin.example.net`, proxied: false, ttl: 300, ...overrides };
+  return {
+    urn: `urn:pulumi:s::launch-ready::x$cloudflare:index/dnsRecord:DnsRecord::${name}-CNAME`,
+    name,
+    type: "CNAME",
+    value: `${name}.origin.example.net`,
+    proxied: false,
+    ttl: 300,
+    ...overrides,
+  };
 }
 
 describe("staleSeconds", () => {
@@ -472,7 +519,12 @@ describe("staleSeconds", () => {
 
 describe("diffDnsAnswers and cacheWindow", () => {
   const current = [answer("blog", { ttl: 3600 }), answer("status", { ttl: 600 }), answer("www", { proxied: true, ttl: 1 }), answer("same")];
-  const target = [answer("status", { ttl: 600, value: "statuspage.example.net" }), answer("www", { proxied: true, ttl: 1, value: "old.example.net" }), answer("same"), answer("docs")];
+  const target = [
+    answer("status", { ttl: 600, value: "statuspage.example.net" }),
+    answer("www", { proxied: true, ttl: 1, value: "old.example.net" }),
+    answer("same"),
+    answer("docs"),
+  ];
   const changes = diffDnsAnswers(current, target);
 
   test("added, removed and changed records by URN, sorted by name; unchanged ones left out", () => {
@@ -493,7 +545,9 @@ describe("diffDnsAnswers and cacheWindow", () => {
     expect(note[0]).toContain("up to 3600 seconds (1 h)");
     expect(note[1]).toContain("dig +short SOA example.org");
     expect(cacheWindow(diffDnsAnswers([answer("www", { proxied: true, ttl: 1 })], [answer("www", { proxied: true, ttl: 1, value: "x" })])).seconds).toBe(0);
-    expect(cacheNote(cacheWindow([]), "example.org")).toEqual(["No DNS-only answer changes: proxied records change at once, so nothing waits on resolver caches."]);
+    expect(cacheNote(cacheWindow([]), "example.org")).toEqual([
+      "No DNS-only answer changes: proxied records change at once, so nothing waits on resolver caches.",
+    ]);
   });
 
   test("humanDuration", () => {
@@ -507,9 +561,24 @@ function report(resources: Array<{ urn: string; type?: string; inputs: Record<st
   return {
     stack: "s",
     environment: "staging",
-    resources: resources.map((r) => ({ urn: r.urn, type: r.type ?? "cloudflare:index/dnsRecord:DnsRecord", name: r.urn.split("::").pop()!, protect: false, custom: r.custom ?? true, inputs: r.inputs })),
+    resources: resources.map((r) => ({
+      urn: r.urn,
+      type: r.type ?? "cloudflare:index/dnsRecord:DnsRecord",
+      name: r.urn.split("::").pop()!,
+      protect: false,
+      custom: r.custom ?? true,
+      inputs: r.inputs,
+    })),
     bar,
-    summary: { zone: "example.org", canonicalUrl: "", resources: 0, components: 0, byType: {}, protected: 0, barFailures: bar.filter((b) => b.status === "fail" && b.level === "mandatory").length },
+    summary: {
+      zone: "example.org",
+      canonicalUrl: "",
+      resources: 0,
+      components: 0,
+      byType: {},
+      protected: 0,
+      barFailures: bar.filter((b) => b.status === "fail" && b.level === "mandatory").length,
+    },
   };
 }
 
@@ -517,7 +586,10 @@ describe("plannedDnsAnswers and diffResources", () => {
   test("DNS answers come from the records' inputs: MX with its preference, CAA from data, automatic TTL as 1", () => {
     const plan = report([
       { urn: "urn:a::p::t::example.org-MX-mx", inputs: { name: "example.org", type: "MX", content: "mx.example.net", priority: 10, proxied: false, ttl: 300 } },
-      { urn: "urn:a::p::t::example.org-CAA", inputs: { name: "example.org", type: "CAA", data: { flags: 0, tag: "issue", value: "letsencrypt.org" }, proxied: false, ttl: 3600 } },
+      {
+        urn: "urn:a::p::t::example.org-CAA",
+        inputs: { name: "example.org", type: "CAA", data: { flags: 0, tag: "issue", value: "letsencrypt.org" }, proxied: false, ttl: 3600 },
+      },
       { urn: "urn:a::p::t::www", inputs: { name: "www.example.org", type: "CNAME", content: "x.example.net", proxied: true } },
       { urn: "urn:a::p::t::ssl", type: "cloudflare:index/zoneSetting:ZoneSetting", inputs: { settingId: "ssl", value: "strict" } },
     ]);
@@ -545,7 +617,11 @@ describe("plannedDnsAnswers and diffResources", () => {
   });
 
   test("shortUrn names the provider type and logical name", () => {
-    expect(shortUrn("urn:pulumi:prod::launch-ready::pulumi:pulumi:Stack$launch-ready:index:Site$launch-ready:cloudflare:DnsRecords$cloudflare:index/dnsRecord:DnsRecord::www.example.com-CNAME")).toBe("cloudflare.DnsRecord www.example.com-CNAME");
+    expect(
+      shortUrn(
+        "urn:pulumi:prod::launch-ready::pulumi:pulumi:Stack$launch-ready:index:Site$launch-ready:cloudflare:DnsRecords$cloudflare:index/dnsRecord:DnsRecord::www.example.com-CNAME",
+      ),
+    ).toBe("cloudflare.DnsRecord www.example.com-CNAME");
     expect(shortUrn("urn:pulumi:prod::launch-ready::x$aws:route53/healthCheck:HealthCheck::home")).toBe("aws.route53.HealthCheck home");
   });
 });
@@ -600,7 +676,12 @@ describe("judging versions and picking one", () => {
   });
 
   test("next commands for a stack file in another repository: npm from the kit, git and pulumi from the repository", () => {
-    const next = nextCommands(plain, { rollback: "npm run rollback -- --config /app/stacks/Pulumi.prod.yaml", plan: "npm run plan -- --config /app/stacks/Pulumi.prod.yaml", kit: "/kit", repository: "/app" });
+    const next = nextCommands(plain, {
+      rollback: "npm run rollback -- --config /app/stacks/Pulumi.prod.yaml",
+      plan: "npm run plan -- --config /app/stacks/Pulumi.prod.yaml",
+      kit: "/kit",
+      repository: "/app",
+    });
     expect(next.map((c) => [c.from, c.command.split(" ").slice(0, 3).join(" ")])).toEqual([
       ["/kit", "npm run rollback"],
       ["/app", "git diff --"],
@@ -625,7 +706,10 @@ describe("judging versions and picking one", () => {
   });
 
   test("next commands under another encryption key: git show and each secure value set on the current file, never --apply", () => {
-    const next = nextCommands({ ...plain, encryptionChanged: ["secretsprovider", "encryptedkey"], secureKeys: ["launch-ready:secretValues.A", "launch-ready:secretValues.B"] }, here).map((c) => c.command);
+    const next = nextCommands(
+      { ...plain, encryptionChanged: ["secretsprovider", "encryptedkey"], secureKeys: ["launch-ready:secretValues.A", "launch-ready:secretValues.B"] },
+      here,
+    ).map((c) => c.command);
     expect(next.slice(0, 3)).toEqual([
       "git show abcdef0:stacks/Pulumi.prod.yaml",
       "pulumi config set --secret --path 'launch-ready:secretValues.A' --stack prod",
@@ -640,7 +724,11 @@ describe("encryption of the stack file", () => {
     const now = encryptionOfText("encryptionsalt: v1:new\nconfig: {}\n");
     expect(encryptionChanges(now, encryptionOfText("encryptionsalt: v1:old\nconfig: {}\n"))).toEqual(["encryptionsalt"]);
     expect(encryptionChanges(now, encryptionOfText("encryptionsalt: v1:new\nconfig:\n  a: 1\n"))).toEqual([]);
-    expect(encryptionChanges(now, encryptionOfText("secretsprovider: awskms://alias/x\nencryptedkey: abc\nconfig: {}\n"))).toEqual(["encryptionsalt", "secretsprovider", "encryptedkey"]);
+    expect(encryptionChanges(now, encryptionOfText("secretsprovider: awskms://alias/x\nencryptedkey: abc\nconfig: {}\n"))).toEqual([
+      "encryptionsalt",
+      "secretsprovider",
+      "encryptedkey",
+    ]);
     expect(encryptionOfText("not: [valid")).toEqual({});
   });
 });
@@ -649,7 +737,10 @@ describe("a version under another encryption key", () => {
   const report = { stack: "prod", file: "stacks/Pulumi.prod.yaml", target: { commit: "abcdef0123", date: "", author: "", subject: "" } };
 
   test("going back from a cloud key to a passphrase is named and refused; each secure value is set again under today's key", () => {
-    const lines = encryptionLines({ ...report, encryptionChanged: ["encryptionsalt", "secretsprovider", "encryptedkey"], secureKeys: ["launch-ready:secretValues.STRIPE_SECRET_KEY"] }, true).join("\n");
+    const lines = encryptionLines(
+      { ...report, encryptionChanged: ["encryptionsalt", "secretsprovider", "encryptedkey"], secureKeys: ["launch-ready:secretValues.STRIPE_SECRET_KEY"] },
+      true,
+    ).join("\n");
     expect(lines).toContain("the file's encryption (encryptionsalt, secretsprovider, encryptedkey) changed since abcdef0");
     expect(lines).toContain("another secrets provider");
     expect(lines).toContain("--apply is refused for this version: nothing was written.");
@@ -686,7 +777,8 @@ describe("carryHandover", () => {
   });
 
   test("re-indents for a version indented differently, and edits the document when config: is flow style", () => {
-    const deeper = "config:\n    launch-ready:environment: staging\n    launch-ready:handover:\n        contacts: []\n    launch-ready:canonical: { host: www }   # kept\n";
+    const deeper =
+      "config:\n    launch-ready:environment: staging\n    launch-ready:handover:\n        contacts: []\n    launch-ready:canonical: { host: www }   # kept\n";
     const carried = carryHandover(working, deeper);
     expect(carried.handover).toEqual({ status: "kept", edit: "replaced" });
     expect(carried.text.startsWith("config:\n    launch-ready:environment: staging\n    launch-ready:handover:\n      contacts:\n")).toBe(true);
@@ -705,7 +797,9 @@ describe("carryHandover", () => {
     const unreadable = carryHandover(workingHandover("config: [\n"), beforeHandover);
     expect(unreadable.text).toBe(beforeHandover);
     expect(unreadable.handover.status).toBe("working-tree-unreadable");
-    expect(handoverNote(unreadable.handover)).toMatch(/^The working-tree file cannot be read as YAML \(.+\), so launch-ready:handover cannot be kept from it: this version is used unchanged, with its own\.$/);
+    expect(handoverNote(unreadable.handover)).toMatch(
+      /^The working-tree file cannot be read as YAML \(.+\), so launch-ready:handover cannot be kept from it: this version is used unchanged, with its own\.$/,
+    );
     const none = carryHandover(workingHandover(beforeHandover), staleRenewal);
     expect(none).toEqual({ text: staleRenewal, handover: { status: "none-in-working-tree" } });
     const broken = carryHandover(working, typo.replace("config:", "config: ["));

@@ -22,11 +22,17 @@ const exec = promisify(execFile);
 
 const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
 const alnum = (n: number) => Array.from(randomBytes(n), (b) => ALNUM[b % 62]).join("");
-const hex = (n: number) => randomBytes(Math.ceil(n / 2)).toString("hex").slice(0, n);
+const hex = (n: number) =>
+  randomBytes(Math.ceil(n / 2))
+    .toString("hex")
+    .slice(0, n);
 
 /** Real-format credentials with random bodies. */
 const make = {
-  awsKeyId: () => `AKIA${alnum(16).toUpperCase().replace(/[^A-Z0-9]/g, "Q")}`,
+  awsKeyId: () =>
+    `AKIA${alnum(16)
+      .toUpperCase()
+      .replace(/[^A-Z0-9]/g, "Q")}`,
   cloudflareToken: () => {
     const body = alnum(40);
     return `cfut_${body}${crc32(body).toString(16).padStart(8, "0")}`;
@@ -91,7 +97,10 @@ describe("findSecrets", () => {
 describe("PatchParser", () => {
   function parse(patch: string): AddedLines[] {
     const files: AddedLines[] = [];
-    const parser = new PatchParser((f) => files.push(f), () => {});
+    const parser = new PatchParser(
+      (f) => files.push(f),
+      () => {},
+    );
     for (const line of patch.split("\n")) parser.line(line);
     parser.end();
     return files;
@@ -123,14 +132,31 @@ describe("PatchParser", () => {
       ].join("\n"),
     );
     expect(files).toEqual([
-      { commit: "aaaa", path: "app.env", lines: [{ number: 3, text: "NEW=1" }, { number: 4, text: "NEXT=2" }, { number: 10, text: "TEN=10" }] },
+      {
+        commit: "aaaa",
+        path: "app.env",
+        lines: [
+          { number: 3, text: "NEW=1" },
+          { number: 4, text: "NEXT=2" },
+          { number: 10, text: "TEN=10" },
+        ],
+      },
       { commit: "aaaa", path: "café.env", lines: [{ number: 1, text: "X=1" }] },
     ]);
   });
 
   test("reads what a merge commit's conflict resolution added (combined diff)", () => {
     const files = parse(["\0merge", "diff --cc app.env", "+++ b/app.env", "@@@ -1,1 -1,1 +1,2 @@@", "- A=1", " -A=2", "++A=3", "+ B=4"].join("\n"));
-    expect(files).toEqual([{ commit: "merge", path: "app.env", lines: [{ number: 1, text: "A=3" }, { number: 2, text: "B=4" }] }]);
+    expect(files).toEqual([
+      {
+        commit: "merge",
+        path: "app.env",
+        lines: [
+          { number: 1, text: "A=3" },
+          { number: 2, text: "B=4" },
+        ],
+      },
+    ]);
   });
 });
 
@@ -185,7 +211,16 @@ describe("npm run scan:secrets", () => {
     expect(stdout).not.toContain(key.slice(8, 30));
     const report = JSON.parse(stdout) as RepoScanReport;
     expect(report.commits).toBe(2);
-    expect(report.findings).toEqual([expect.objectContaining({ rule: "launch-ready/stripe", file: "config/app.env", commit: added, where: "history", line: 2, preview: "sk_live_******** (107 chars)" })]);
+    expect(report.findings).toEqual([
+      expect.objectContaining({
+        rule: "launch-ready/stripe",
+        file: "config/app.env",
+        commit: added,
+        where: "history",
+        line: 2,
+        preview: "sk_live_******** (107 chars)",
+      }),
+    ]);
 
     // Where a person watches (stderr a terminal), the text report comes with a progress line.
     const watched = await runInProcess(scanSecrets, ["--repo", repo], { failedAs: "The scan failed", failureCode: 2, tty: true });
@@ -228,12 +263,18 @@ describe("npm run scan:secrets", () => {
     const fingerprint = first.findings[0].fingerprint;
     expect(first.findings).toHaveLength(2); // the commit and the working tree
 
-    writeFileSync(join(repo, ".secretscan-allow.yaml"), `allow:\n  - fingerprint: "${fingerprint}"\n    reason: Revoked sandbox key kept to test the webhook parser\n  - path: "docs/**"\n    reason: Nothing there yet, kept for the docs site\n`);
+    writeFileSync(
+      join(repo, ".secretscan-allow.yaml"),
+      `allow:\n  - fingerprint: "${fingerprint}"\n    reason: Revoked sandbox key kept to test the webhook parser\n  - path: "docs/**"\n    reason: Nothing there yet, kept for the docs site\n`,
+    );
     const allowed = await scan("--repo", repo, "--json");
     expect(allowed.code).toBe(0);
     const report = JSON.parse(allowed.stdout) as RepoScanReport;
     expect(report.findings).toEqual([]);
-    expect(report.allowed.map((f) => f.reason)).toEqual(["Revoked sandbox key kept to test the webhook parser", "Revoked sandbox key kept to test the webhook parser"]);
+    expect(report.allowed.map((f) => f.reason)).toEqual([
+      "Revoked sandbox key kept to test the webhook parser",
+      "Revoked sandbox key kept to test the webhook parser",
+    ]);
     expect(report.unusedAllowlistEntries).toEqual([expect.objectContaining({ index: 1, path: "docs/**" })]);
 
     writeFileSync(join(repo, ".secretscan-allow.yaml"), `allow:\n  - fingerprint: "${fingerprint}"\n`);
@@ -254,7 +295,11 @@ describe("npm run scan:secrets", () => {
     await git(repo, "add", ".");
     await git(repo, "commit", "-qm", "start");
     const elsewhere = join(scratchDir("launch-ready-nogit-"), "no-such.git");
-    const { code, stderr } = await runInProcess(scanSecrets, ["--repo", repo], { failedAs: "The scan failed", failureCode: 2, env: { ...process.env, GIT_DIR: elsewhere } });
+    const { code, stderr } = await runInProcess(scanSecrets, ["--repo", repo], {
+      failedAs: "The scan failed",
+      failureCode: 2,
+      env: { ...process.env, GIT_DIR: elsewhere },
+    });
     expect(code).toBe(2);
     expect(stderr).toContain("is not inside a git repository");
   });

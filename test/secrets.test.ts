@@ -33,7 +33,11 @@ function scratchDir(prefix: string): string {
   scratchDirs.push(dir);
   return dir;
 }
-const stripeKey = () => `sk_live_${randomBytes(48).toString("base64").replace(/[^A-Za-z0-9]/g, "").slice(0, 40)}`;
+const stripeKey = () =>
+  `sk_live_${randomBytes(48)
+    .toString("base64")
+    .replace(/[^A-Za-z0-9]/g, "")
+    .slice(0, 40)}`;
 
 function problemsOf(config: Record<string, unknown>) {
   const parsed = parseStackConfig(config);
@@ -65,7 +69,11 @@ describe("launch-ready:secrets and launch-ready:env", () => {
 
   test("a secret is generated or provided, never both or neither; names are env-var names", () => {
     const config = exampleConfig("prod");
-    config["launch-ready:secrets"].push({ name: "BOTH", generate: { length: 32 }, provided: true }, { name: "NEITHER" }, { name: "lower-case", provided: true });
+    config["launch-ready:secrets"].push(
+      { name: "BOTH", generate: { length: 32 }, provided: true },
+      { name: "NEITHER" },
+      { name: "lower-case", provided: true },
+    );
     const problems = problemsOf(config);
     expect(problems.map((p) => [p.path, p.message.split(",")[0]])).toEqual([
       ["launch-ready:secrets[4].name", "must be an environment-variable name in upper case"],
@@ -120,7 +128,13 @@ describe("the secrets in the plan", () => {
     file.config["launch-ready:secretStore"] = { kind: "ssm", kmsKeyId: "alias/launch-ready", region: "eu-west-1" };
     const report = await planStack(file);
     expect(report.resources.filter((r) => r.type === "aws:ssm/parameter:Parameter").map((r) => r.inputs)).toEqual([
-      expect.objectContaining({ name: "/launch-ready/development/SESSION_SECRET", type: "SecureString", keyId: "alias/launch-ready", region: "eu-west-1", value: "[secret]" }),
+      expect.objectContaining({
+        name: "/launch-ready/development/SESSION_SECRET",
+        type: "SecureString",
+        keyId: "alias/launch-ready",
+        region: "eu-west-1",
+        value: "[secret]",
+      }),
     ]);
   });
 });
@@ -164,7 +178,10 @@ describe("SEC-NO-PLAINTEXT", () => {
     record.props = { ...record.props, comment: `STRIPE_SECRET_KEY=${key}` };
     const verdicts = await judge(secNoPlaintext, resources, contextForStackFile(readStackFile(join(dir, "Pulumi.prod.yaml"))));
     expect(verdicts.filter((v) => v.status === "fail")).toEqual([
-      expect.objectContaining({ configPath: "launch-ready:hosts[2].comment", message: expect.stringContaining("Stripe secret or restricted key: sk_live_********") }),
+      expect.objectContaining({
+        configPath: "launch-ready:hosts[2].comment",
+        message: expect.stringContaining("Stripe secret or restricted key: sk_live_********"),
+      }),
       expect.objectContaining({ urn: record.urn, message: expect.stringContaining("input www.example.com-CNAME comment holds a secret") }),
     ]);
     expect(JSON.stringify(verdicts)).not.toContain(key.slice(8));
@@ -183,9 +200,17 @@ describe("SEC-STORE", () => {
     const resources = (await prodResources()).filter((r) => r.name !== "STRIPE_SECRET_KEY");
     const context: BarContext = { config: parsedExample("prod"), project: "launch-ready" };
     expect(secStore.checkStack!(resources, context).filter((v) => v.status === "fail")).toEqual([
-      expect.objectContaining({ message: expect.stringContaining("STRIPE_SECRET_KEY has no AWS Secrets Manager secret named /launch-ready/production/STRIPE_SECRET_KEY"), configPath: "launch-ready:secrets[1]" }),
+      expect.objectContaining({
+        message: expect.stringContaining("STRIPE_SECRET_KEY has no AWS Secrets Manager secret named /launch-ready/production/STRIPE_SECRET_KEY"),
+        configPath: "launch-ready:secrets[1]",
+      }),
     ]);
-    const plain = { urn: "urn:pulumi:prod::launch-ready::aws:ssm/parameter:Parameter::x", type: "aws:ssm/parameter:Parameter", name: "x", props: { name: "/launch-ready/production/API_KEY", type: "String" } };
+    const plain = {
+      urn: "urn:pulumi:prod::launch-ready::aws:ssm/parameter:Parameter::x",
+      type: "aws:ssm/parameter:Parameter",
+      name: "x",
+      props: { name: "/launch-ready/production/API_KEY", type: "String" },
+    };
     expect(secStore.checkResource!(plain, context)).toMatchObject({ status: "fail", message: expect.stringContaining("needs type SecureString") });
     const elsewhere = { ...plain, props: { name: "/other-app/feature-flags", type: "String" } };
     expect(secStore.checkResource!(elsewhere, context).status).toBe("not-applicable");
@@ -211,7 +236,10 @@ describe("SEC-ENV-SEPARATION", () => {
     };
     const config = exampleConfig(stack);
     config["launch-ready:environment"] = environment;
-    return { encryptionsalt: `v1:${salt.toString("base64")}:${seal("pulumi")}`, config: { ...config, "launch-ready:secretValues": { STRIPE_SECRET_KEY: { secure: seal(secretValue) } } } };
+    return {
+      encryptionsalt: `v1:${salt.toString("base64")}:${seal("pulumi")}`,
+      config: { ...config, "launch-ready:secretValues": { STRIPE_SECRET_KEY: { secure: seal(secretValue) } } },
+    };
   }
 
   test("production and staging sharing a provided value fail, by key and never by value; different values pass", () => {
@@ -228,13 +256,21 @@ describe("SEC-ENV-SEPARATION", () => {
     ]);
     expect(JSON.stringify(verdicts)).not.toContain(shared);
 
-    const apart = stackDir({ prod: encryptedStack("prod", "production", stripeKey(), passphrase), staging: encryptedStack("staging", "staging", stripeKey(), passphrase) });
-    expect(secEnvSeparation.checkStack!([], contextForStackFile(readStackFile(join(apart, "Pulumi.prod.yaml")), { env }))).toEqual([{ status: "pass", urn: undefined }]);
+    const apart = stackDir({
+      prod: encryptedStack("prod", "production", stripeKey(), passphrase),
+      staging: encryptedStack("staging", "staging", stripeKey(), passphrase),
+    });
+    expect(secEnvSeparation.checkStack!([], contextForStackFile(readStackFile(join(apart, "Pulumi.prod.yaml")), { env }))).toEqual([
+      { status: "pass", urn: undefined },
+    ]);
   });
 
   test("without a passphrase the values are not compared, and the rule says so", () => {
     const verdicts = secEnvSeparation.checkStack!([], contextForStackFile(exampleStack("prod"), { env: {} }));
-    expect(verdicts).toEqual([{ status: "pass", urn: undefined }, { status: "not-applicable", message: "secret values were not compared across stacks: no PULUMI_CONFIG_PASSPHRASE (or _FILE) is set", urn: undefined }]);
+    expect(verdicts).toEqual([
+      { status: "pass", urn: undefined },
+      { status: "not-applicable", message: "secret values were not compared across stacks: no PULUMI_CONFIG_PASSPHRASE (or _FILE) is set", urn: undefined },
+    ]);
   });
 
   test("two stacks storing secrets at one path fail, naming the other stack", () => {
@@ -256,11 +292,15 @@ function checkEnv(args: string[], env: Record<string, string> = {}, cwd?: string
 }
 
 describe("npm run check:env", () => {
-
   test("reports a missing required variable and a malformed one by name, and never prints a value", async () => {
     const session = randomBytes(24).toString("hex");
     const badUrl = `not-a-url-${randomBytes(6).toString("hex")}`;
-    const { code, stdout } = await checkEnv(["--stack", "prod", "--json"], { SESSION_SECRET: session, DATABASE_URL: badUrl, SUPPORT_EMAIL: "support@example.com", PUBLIC_APP_URL: "https://www.example.com" });
+    const { code, stdout } = await checkEnv(["--stack", "prod", "--json"], {
+      SESSION_SECRET: session,
+      DATABASE_URL: badUrl,
+      SUPPORT_EMAIL: "support@example.com",
+      PUBLIC_APP_URL: "https://www.example.com",
+    });
     expect(code).toBe(1);
     expect(stdout).not.toContain(session);
     expect(stdout).not.toContain(badUrl);
@@ -300,7 +340,9 @@ describe("npm run check:env", () => {
     expect(code).toBe(0);
     expect(stdout).toBe("Wrote .env.example: 6 variables for prod (production).\n");
     const text = readFileSync(target, "utf8");
-    expect(text).toContain("# Signs session cookies. Format: secret. Required. Value: AWS Secrets Manager at /launch-ready/production/SESSION_SECRET.\nSESSION_SECRET=\n");
+    expect(text).toContain(
+      "# Signs session cookies. Format: secret. Required. Value: AWS Secrets Manager at /launch-ready/production/SESSION_SECRET.\nSESSION_SECRET=\n",
+    );
     expect(text).toContain("LOG_LEVEL=info\n");
     expect(text.match(/^[A-Z_]+=/gm)).toEqual(["DATABASE_URL=", "SESSION_SECRET=", "STRIPE_SECRET_KEY=", "PUBLIC_APP_URL=", "SUPPORT_EMAIL=", "LOG_LEVEL="]);
   });
@@ -308,7 +350,9 @@ describe("npm run check:env", () => {
   test("the committed .env.example is what --write-example writes for the prod stack", async () => {
     const target = join(scratchDir("launch-ready-example-"), ".env.example");
     await checkEnv(["--stack", "prod", "--write-example", target]);
-    expect(readFileSync(join(ROOT, ".env.example"), "utf8"), "regenerate with: npm run check:env -- --stack prod --write-example .env.example").toBe(readFileSync(target, "utf8"));
+    expect(readFileSync(join(ROOT, ".env.example"), "utf8"), "regenerate with: npm run check:env -- --stack prod --write-example .env.example").toBe(
+      readFileSync(target, "utf8"),
+    );
   });
 
   test("a stack that does not exist is a usage error naming the stacks there are", async () => {
@@ -327,7 +371,12 @@ describe("npm run check:env", () => {
 
 describe("the check:env entry file", () => {
   test("npm run check:env checks the process environment it is started with, and exits with the verb's code", async () => {
-    const env = { SESSION_SECRET: randomBytes(24).toString("hex"), DATABASE_URL: `not-a-url-${randomBytes(6).toString("hex")}`, SUPPORT_EMAIL: "support@example.com", PUBLIC_APP_URL: "https://www.example.com" };
+    const env = {
+      SESSION_SECRET: randomBytes(24).toString("hex"),
+      DATABASE_URL: `not-a-url-${randomBytes(6).toString("hex")}`,
+      SUPPORT_EMAIL: "support@example.com",
+      PUBLIC_APP_URL: "https://www.example.com",
+    };
     const child = await runEntryFile("scripts/check-env.ts", ["--stack", "prod", "--json"], { PATH: process.env.PATH!, ...env });
     expect(child.stderr).toBe("");
     expect(child.code).toBe(1);
@@ -339,7 +388,13 @@ describe("the check:env entry file", () => {
 
 describe("the env manifest's formats", () => {
   const manifest = parsedExample("prod").env;
-  const ok = { DATABASE_URL: "postgres://db.internal/app", SESSION_SECRET: "x".repeat(8) + "9f3kQ2mZ7pL1", STRIPE_SECRET_KEY: "sk_live_" + "a1".repeat(12), PUBLIC_APP_URL: "https://www.example.com", SUPPORT_EMAIL: "a@b.co" };
+  const ok = {
+    DATABASE_URL: "postgres://db.internal/app",
+    SESSION_SECRET: "x".repeat(8) + "9f3kQ2mZ7pL1",
+    STRIPE_SECRET_KEY: "sk_live_" + "a1".repeat(12),
+    PUBLIC_APP_URL: "https://www.example.com",
+    SUPPORT_EMAIL: "a@b.co",
+  };
   const status = (overrides: Record<string, string>, environment: "production" | "development" = "production") =>
     Object.fromEntries(checkEnvironment(manifest, environment, { ...ok, ...overrides }).map((c) => [c.target, `${c.status}: ${c.detail}`]));
 
@@ -350,7 +405,11 @@ describe("the env manifest's formats", () => {
     [{ DATABASE_URL: "postgres://localhost/app" }, "DATABASE_URL", "fail: malformed: points at this machine (localhost) in production"],
     [{ SUPPORT_EMAIL: "support" }, "SUPPORT_EMAIL", "fail: malformed: is not an email address (name@example.com)"],
     [{ LOG_LEVEL: "verbose" }, "LOG_LEVEL", "fail: malformed: is not one of debug, info, warn, error"],
-    [{ PUBLIC_APP_URL: " https://www.example.com" }, "PUBLIC_APP_URL", "fail: malformed: has leading or trailing whitespace (a common copy-paste slip in .env files)"],
+    [
+      { PUBLIC_APP_URL: " https://www.example.com" },
+      "PUBLIC_APP_URL",
+      "fail: malformed: has leading or trailing whitespace (a common copy-paste slip in .env files)",
+    ],
     [{ DATABASE_URL: "" }, "DATABASE_URL", "fail: missing: required in production (Postgres connection string from the database provider)"],
   ])("%o: %s is %s", (overrides, name, expected) => {
     expect(status(overrides)[name]).toBe(expected);

@@ -70,9 +70,15 @@ describe("valid stack config", () => {
     expect(config.environment).toBe("production");
     expect(config.protect).toBe(true);
     expect(config.canonical).toEqual({ host: "www", fqdn: "www.example.com", alternateFqdn: "example.com", status: 301 });
-    expect(config.hosts.map((h) => h.fqdn).sort()).toEqual(
-      ["admin.example.com", "api.example.com", "app.example.com", "docs.example.com", "example.com", "status.example.com", "www.example.com"],
-    );
+    expect(config.hosts.map((h) => h.fqdn).sort()).toEqual([
+      "admin.example.com",
+      "api.example.com",
+      "app.example.com",
+      "docs.example.com",
+      "example.com",
+      "status.example.com",
+      "www.example.com",
+    ]);
   });
 
   test("proxying and TTL default by purpose", () => {
@@ -117,7 +123,10 @@ describe("valid stack config", () => {
     expect(parsed.ok).toBe(true);
     const host = parsed.ok ? parsed.config.hosts.find((h) => h.name === "bücher") : undefined;
     expect(host?.fqdn).toBe("xn--bcher-kva.example.com");
-    expect(host?.records).toEqual([{ type: "A", content: "76.76.21.21" }, { type: "AAAA", content: "2001:db8::10" }]);
+    expect(host?.records).toEqual([
+      { type: "A", content: "76.76.21.21" },
+      { type: "AAAA", content: "2001:db8::10" },
+    ]);
   });
 
   test("keys of other namespaces are left to their providers", () => {
@@ -221,7 +230,10 @@ describe("invalid stack config", () => {
   test("the host that redirects must be proxied", () => {
     const config = exampleConfig();
     config["launch-ready:hosts"][0].proxied = false;
-    expect(onlyProblem(config)).toMatchObject({ path: "launch-ready:hosts[0].proxied", message: expect.stringContaining("only answers redirects for proxied hosts") });
+    expect(onlyProblem(config)).toMatchObject({
+      path: "launch-ready:hosts[0].proxied",
+      message: expect.stringContaining("only answers redirects for proxied hosts"),
+    });
   });
 
   test("the canonical host must be a web host", () => {
@@ -272,9 +284,12 @@ describe("invalid stack config", () => {
     config["launch-ready:hosts"][2].purpose = "shop";
     config["launch-ready:tls"].ssl = "maybe";
     const problems = problemsOf(config);
-    expect(problems.map((p) => p.path).sort()).toEqual(
-      ["launch-ready:environment", "launch-ready:hosts[2].purpose", "launch-ready:tls.ssl", "launch-ready:zone.plan"],
-    );
+    expect(problems.map((p) => p.path).sort()).toEqual([
+      "launch-ready:environment",
+      "launch-ready:hosts[2].purpose",
+      "launch-ready:tls.ssl",
+      "launch-ready:zone.plan",
+    ]);
     for (const found of problems) expect(found.example.length).toBeGreaterThan(5);
   });
 });

@@ -50,7 +50,11 @@ describe("configPathPosition", () => {
 
 describe("readableEncryption", () => {
   test("reads the three encryption keys of any YAML map, stack file or not", () => {
-    expect(readableEncryption("encryptionsalt: v1:abc\nsecretsprovider: awskms://alias/x\nencryptedkey: k\nconfig: {}\n")).toEqual({ encryptionsalt: "v1:abc", secretsprovider: "awskms://alias/x", encryptedkey: "k" });
+    expect(readableEncryption("encryptionsalt: v1:abc\nsecretsprovider: awskms://alias/x\nencryptedkey: k\nconfig: {}\n")).toEqual({
+      encryptionsalt: "v1:abc",
+      secretsprovider: "awskms://alias/x",
+      encryptedkey: "k",
+    });
     expect(readableEncryption("encryptionsalt: v1:abc\nconfig: [not, a, map]\n")).toEqual({ encryptionsalt: "v1:abc" });
     expect(readableEncryption("encryptionsalt: 12\nconfig: {}\n")).toEqual({});
     expect(readableEncryption("- a list\n")).toEqual({});
@@ -100,14 +104,22 @@ describe("carryConfigEntry", () => {
   test("replaces the target's own entry in place; every other byte stays", () => {
     const older = `# older\n${without.replace("production", "production   # odd   spacing")}  launch-ready:handover:\n    contacts: []\n  launch-ready:tls: { ssl: strict }\n`;
     const carried = carryConfigEntry(entry, older);
-    expect(carried).toEqual({ status: "carried", edit: "replaced", text: older.replace("    contacts: []\n", "    contacts:\n      - { name: Ada, email: ada@example.com }   # on call\n") });
+    expect(carried).toEqual({
+      status: "carried",
+      edit: "replaced",
+      text: older.replace("    contacts: []\n", "    contacts:\n      - { name: Ada, email: ada@example.com }   # on call\n"),
+    });
   });
 
   test("adds it after the last entry of config:, indented as the first, when the target has none", () => {
     const carried = carryConfigEntry(entry, without);
     expect(carried).toEqual({ status: "carried", edit: "added", text: without + handoverLines });
     const trailing = `${without.trimEnd()}   # last\n\nother: 1\n`;
-    expect(carryConfigEntry(entry, trailing)).toEqual({ status: "carried", edit: "added", text: trailing.replace("   # last\n", `   # last\n${handoverLines.trimEnd()}\n`) });
+    expect(carryConfigEntry(entry, trailing)).toEqual({
+      status: "carried",
+      edit: "added",
+      text: trailing.replace("   # last\n", `   # last\n${handoverLines.trimEnd()}\n`),
+    });
   });
 
   test("the same value leaves the text untouched, however it is written", () => {
@@ -124,7 +136,11 @@ describe("carryConfigEntry", () => {
       text: "config:\n    launch-ready:environment: staging\n    launch-ready:handover:\n      contacts:\n        - { name: Ada, email: ada@example.com }   # on call\n    launch-ready:canonical: { host: www }   # kept\n",
     });
     const deep = found("config:\n    launch-ready:handover:\n        contacts:\n            - ada@example.com\n");
-    expect(carryConfigEntry(deep, "config:\n  launch-ready:handover: {}\n")).toEqual({ status: "carried", edit: "replaced", text: "config:\n  launch-ready:handover:\n      contacts:\n          - ada@example.com\n" });
+    expect(carryConfigEntry(deep, "config:\n  launch-ready:handover: {}\n")).toEqual({
+      status: "carried",
+      edit: "replaced",
+      text: "config:\n  launch-ready:handover:\n      contacts:\n          - ada@example.com\n",
+    });
     const crlf = without.replace(/\n/g, "\r\n");
     expect(carryConfigEntry(entry, crlf)).toEqual({ status: "carried", edit: "added", text: crlf + handoverLines.replace(/\n/g, "\r\n") });
   });
@@ -134,14 +150,23 @@ describe("carryConfigEntry", () => {
     expect(carried.status).toBe("carried");
     const text = carried.status === "carried" ? carried.text : "";
     expect(data(text)).toEqual({ config: { "launch-ready:environment": "staging", [KEY]: entry.value } });
-    expect(carryConfigEntry(entry, "encryptionsalt: v1:x\n")).toEqual({ status: "carried", edit: "added", text: "encryptionsalt: v1:x\nconfig:\n  launch-ready:handover:\n    contacts:\n      - { name: Ada, email: ada@example.com } # on call\n" });
+    expect(carryConfigEntry(entry, "encryptionsalt: v1:x\n")).toEqual({
+      status: "carried",
+      edit: "added",
+      text: "encryptionsalt: v1:x\nconfig:\n  launch-ready:handover:\n    contacts:\n      - { name: Ada, email: ada@example.com } # on call\n",
+    });
   });
 
   test("a target that cannot take the entry is refused, and says why", () => {
     expect(carryConfigEntry(entry, "config: [\n")).toMatchObject({ status: "refused", refusal: { why: "not-yaml", error: expect.any(String) } });
     expect(carryConfigEntry(entry, "config: [a]\n")).toEqual({ status: "refused", refusal: { why: "config-not-a-map" } });
     expect(carryConfigEntry(entry, "- a\n")).toEqual({ status: "refused", refusal: { why: "config-not-a-map" } });
-    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x, x]", ...["b", "c", "d", "e"].map((name, i) => `${name}: &${name} [${Array(10).fill(`*${"abcd"[i]}`).join(", ")}]`), "config: {}", ""].join("\n");
+    const bomb = [
+      "a: &a [x, x, x, x, x, x, x, x, x, x]",
+      ...["b", "c", "d", "e"].map((name, i) => `${name}: &${name} [${Array(10).fill(`*${"abcd"[i]}`).join(", ")}]`),
+      "config: {}",
+      "",
+    ].join("\n");
     expect(carryConfigEntry(entry, bomb)).toMatchObject({ status: "refused", refusal: { why: "unreadable", error: expect.stringContaining("alias") } });
   });
 
@@ -160,7 +185,10 @@ describe("renderStackFileText", () => {
   const text = renderStackFileText({
     config: {
       "launch-ready:environment": "production",
-      "launch-ready:hosts": [{ name: "www", target: "cname.vercel-dns.com" }, { name: "api", target: "example-api.fly.dev", purpose: "api" }],
+      "launch-ready:hosts": [
+        { name: "www", target: "cname.vercel-dns.com" },
+        { name: "api", target: "example-api.fly.dev", purpose: "api" },
+      ],
       "launch-ready:records": [{ name: "mail._domainkey", type: "TXT", content: longKey }],
     },
     header: " first line\n second line",
@@ -194,6 +222,8 @@ describe("renderStackFileText", () => {
   });
 
   test("reads back as the config it was given", () => {
-    expect(parseStackFileText(text, "Pulumi.imported.yaml").config["launch-ready:records"]).toEqual([{ name: "mail._domainkey", type: "TXT", content: longKey }]);
+    expect(parseStackFileText(text, "Pulumi.imported.yaml").config["launch-ready:records"]).toEqual([
+      { name: "mail._domainkey", type: "TXT", content: longKey },
+    ]);
   });
 });

@@ -71,11 +71,19 @@ async function runWired(program: () => unknown, config: Record<string, string> =
 function backendOutputs(args: Partial<StateBackendArgs> = {}) {
   return () => {
     const backend = new StateBackend("state", { bucketName: BUCKET, region: REGION, ...args });
-    return { bucketName: backend.bucketName, region: backend.region, keyArn: backend.keyArn, aliasName: backend.aliasName, backendUrl: backend.backendUrl, secretsProvider: backend.secretsProvider };
+    return {
+      bucketName: backend.bucketName,
+      region: backend.region,
+      keyArn: backend.keyArn,
+      aliasName: backend.aliasName,
+      backendUrl: backend.backendUrl,
+      secretsProvider: backend.secretsProvider,
+    };
   };
 }
 
-const offline = (program: () => unknown, config: Record<string, string> = CONFIG) => runOffline({ project: PROJECT, stack: "state", config, secretKeys: [], program });
+const offline = (program: () => unknown, config: Record<string, string> = CONFIG) =>
+  runOffline({ project: PROJECT, stack: "state", config, secretKeys: [], program });
 
 async function refusal(program: () => unknown, config: Record<string, string>) {
   const failure = await offline(program, config).then(
@@ -102,7 +110,13 @@ describe("the state bucket", () => {
 
   it("is private: all four public-access-block flags on, ACLs disabled by owner-enforced ownership", async () => {
     const { one } = await runWired(backendOutputs());
-    expect(one(PUBLIC_ACCESS_BLOCK)).toMatchObject({ bucket: "state-bucket-id", blockPublicAcls: true, blockPublicPolicy: true, ignorePublicAcls: true, restrictPublicBuckets: true });
+    expect(one(PUBLIC_ACCESS_BLOCK)).toMatchObject({
+      bucket: "state-bucket-id",
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
     expect(one(OWNERSHIP)).toMatchObject({ bucket: "state-bucket-id", rule: { objectOwnership: "BucketOwnerEnforced" } });
   });
 
@@ -112,12 +126,21 @@ describe("the state bucket", () => {
     expect(policy.bucket).toBe("state-bucket-id");
     const arn = `arn:aws:s3:::${BUCKET}`;
     expect(JSON.parse(policy.policy).Statement).toEqual([
-      { Sid: "DenyInsecureTransport", Effect: "Deny", Principal: "*", Action: "s3:*", Resource: [arn, `${arn}/*`], Condition: { Bool: { "aws:SecureTransport": "false" } } },
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [arn, `${arn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
     ]);
   });
 
   it("expires replaced state versions after 90 days by default, after the days asked, and never when asked for 0", async () => {
-    const rule = (days: number) => [{ id: "expire-old-state-versions", status: "Enabled", filter: { prefix: "" }, noncurrentVersionExpiration: { noncurrentDays: days } }];
+    const rule = (days: number) => [
+      { id: "expire-old-state-versions", status: "Enabled", filter: { prefix: "" }, noncurrentVersionExpiration: { noncurrentDays: days } },
+    ];
     expect((await runWired(backendOutputs())).one(LIFECYCLE)).toMatchObject({ bucket: "state-bucket-id", rules: rule(90) });
     expect((await runWired(backendOutputs({ noncurrentVersionDays: 30 }))).one(LIFECYCLE).rules).toEqual(rule(30));
     const forever = await runWired(backendOutputs({ noncurrentVersionDays: 0 }));
@@ -147,7 +170,9 @@ describe("the component", () => {
   it("puts every resource in the region it is given, without a provider of its own", async () => {
     const { created } = await runWired(backendOutputs({ region: "ap-southeast-2" }));
     const custom = created.filter((r) => r.type.startsWith("aws:"));
-    expect(custom.map((r) => r.type).sort()).toEqual([ALIAS, KEY, BUCKET_TYPE, LIFECYCLE, OWNERSHIP, POLICY, PUBLIC_ACCESS_BLOCK, ENCRYPTION, VERSIONING].sort());
+    expect(custom.map((r) => r.type).sort()).toEqual(
+      [ALIAS, KEY, BUCKET_TYPE, LIFECYCLE, OWNERSHIP, POLICY, PUBLIC_ACCESS_BLOCK, ENCRYPTION, VERSIONING].sort(),
+    );
     expect(custom.filter((r) => r.state.region !== "ap-southeast-2").map((r) => r.name)).toEqual([]);
   });
 
@@ -167,9 +192,17 @@ describe("the component", () => {
     const { resources } = await offline(backendOutputs());
     const component = resources.find((r) => r.type === "launch-ready:aws:StateBackend")!;
     const custom = resources.filter((r) => r.custom);
-    expect(custom.map((r) => r.name).sort()).toEqual(
-      ["state-bucket", "state-encryption", "state-key", "state-key-alias", "state-lifecycle", "state-ownership", "state-public-access-block", "state-tls-only-policy", "state-versioning"],
-    );
+    expect(custom.map((r) => r.name).sort()).toEqual([
+      "state-bucket",
+      "state-encryption",
+      "state-key",
+      "state-key-alias",
+      "state-lifecycle",
+      "state-ownership",
+      "state-public-access-block",
+      "state-tls-only-policy",
+      "state-versioning",
+    ]);
     expect(custom.filter((r) => !r.protect || r.parent !== component.urn)).toEqual([]);
   });
 
@@ -199,7 +232,10 @@ describe("the component", () => {
   });
 
   it("refuses arguments AWS would refuse, naming each, before registering anything", async () => {
-    const { message, registered } = await refusal(backendOutputs({ bucketName: "Example_State", region: "Ireland", aliasName: "alias/aws/s3", noncurrentVersionDays: 1.5 }), CONFIG);
+    const { message, registered } = await refusal(
+      backendOutputs({ bucketName: "Example_State", region: "Ireland", aliasName: "alias/aws/s3", noncurrentVersionDays: 1.5 }),
+      CONFIG,
+    );
     for (const arg of ["bucketName", "region", "aliasName", "noncurrentVersionDays"]) expect(message).toContain(`  ${arg}: `);
     expect(registered).toEqual(["pulumi:pulumi:Stack"]);
     expect(stateBackendProblems({ bucketName: BUCKET, region: REGION, noncurrentVersionDays: 0 })).toEqual([]);
@@ -230,7 +266,11 @@ describe("the bootstrap program", () => {
   });
 
   it("is a project of its own, whose example stack says it keeps its state in a local file backend", () => {
-    expect(parse(readFileSync("stacks/bootstrap/Pulumi.yaml", "utf8"))).toMatchObject({ name: PROJECT, runtime: { name: "nodejs", options: { typescript: true } }, main: "index.ts" });
+    expect(parse(readFileSync("stacks/bootstrap/Pulumi.yaml", "utf8"))).toMatchObject({
+      name: PROJECT,
+      runtime: { name: "nodejs", options: { typescript: true } },
+      main: "index.ts",
+    });
     expect(readFileSync("stacks/bootstrap/Pulumi.state.yaml", "utf8")).toMatch(/^#.*\n(#.*\n)*#\s+pulumi login file:\/\//);
   });
 
@@ -258,7 +298,12 @@ describe("the bootstrap program", () => {
   });
 
   it("names the config key of a value AWS would refuse", async () => {
-    const { message } = await refusal(bootstrap, { ...CONFIG, "aws:region": "Ireland", [`${PROJECT}:bucketName`]: "Example_State", [`${PROJECT}:noncurrentVersionDays`]: "-1" });
+    const { message } = await refusal(bootstrap, {
+      ...CONFIG,
+      "aws:region": "Ireland",
+      [`${PROJECT}:bucketName`]: "Example_State",
+      [`${PROJECT}:noncurrentVersionDays`]: "-1",
+    });
     expect(message).toContain(`${PROJECT}:bucketName: "Example_State" is not an S3 bucket name`);
     expect(message).toContain('aws:region: "Ireland" is not an AWS region code');
     expect(message).toContain(`${PROJECT}:noncurrentVersionDays: is -1`);

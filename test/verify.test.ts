@@ -79,7 +79,8 @@ const goodAnswers: Handler = (request, response) => {
   if (host === "admin.example.com") return void response.writeHead(403, { "cf-mitigated": "challenge" }).end();
   if (host === "api.example.com" && request.url === "/v1/assistant") {
     // A careful assistant: never repeats its hidden context, and falls back when its model stalls.
-    if (request.headers["x-launch-ready-probe"] === "slow-upstream") return void setTimeout(() => response.writeHead(200).end(JSON.stringify({ answer: ASSISTANT_FALLBACK })), 300);
+    if (request.headers["x-launch-ready-probe"] === "slow-upstream")
+      return void setTimeout(() => response.writeHead(200).end(JSON.stringify({ answer: ASSISTANT_FALLBACK })), 300);
     return void response.writeHead(200).end(JSON.stringify({ answer: "I can help with your projects." }));
   }
   if (host === "api.example.com") {
@@ -91,7 +92,8 @@ const goodAnswers: Handler = (request, response) => {
     }
     return void response.writeHead(200, { "content-type": "application/json", "cf-cache-status": "DYNAMIC" }).end("{}");
   }
-  if (host === "www.example.com" && request.url === "/assets/app.css") return void response.writeHead(200, { "content-type": "text/css", "cf-cache-status": "HIT", "cache-control": "public, max-age=86400" }).end("body{}");
+  if (host === "www.example.com" && request.url === "/assets/app.css")
+    return void response.writeHead(200, { "content-type": "text/css", "cf-cache-status": "HIT", "cache-control": "public, max-age=86400" }).end("body{}");
   const page = host === "app.example.com" ? "<html><body>Sign in</body></html>" : "<html></html>";
   response.writeHead(200, { "content-type": "text/html", ...(host === "www.example.com" ? SECURITY_HEADERS : {}) }).end(page);
 };
@@ -117,7 +119,19 @@ const homepageCutShort: Handler = (request, response) => {
 
 /** verify --config <the prod example> aimed at these servers through the good zone's DNS. */
 function verifyArgs(servers: WebServers, ...more: string[]): string[] {
-  return ["--config", stackFile, "--resolver", `127.0.0.1:${goodDns.port}`, "--connect-to", `:443:127.0.0.1:${servers.httpsPort}`, "--connect-to", `:80:127.0.0.1:${servers.httpPort}`, "--ca", caFile, ...more];
+  return [
+    "--config",
+    stackFile,
+    "--resolver",
+    `127.0.0.1:${goodDns.port}`,
+    "--connect-to",
+    `:443:127.0.0.1:${servers.httpsPort}`,
+    "--connect-to",
+    `:80:127.0.0.1:${servers.httpPort}`,
+    "--ca",
+    caFile,
+    ...more,
+  ];
 }
 
 /** The verify verb in this process, as `npm run verify -- ...` runs it through its entry file. */
@@ -142,8 +156,25 @@ describe("npm run verify against a good setup on loopback", () => {
     expect(code).toBe(0);
     const ids = byId(report.checks);
     expect(Object.keys(ids)).toEqual([
-      "DNS-CANONICAL", "DNS-SUBDOMAINS", "DNS-PROXIED", "DNS-SANE", "TLS-STRICT", "TLS-HTTPS-ONLY", "TLS-VERSION", "TLS-HSTS", "EDGE-HEADERS",
-      "EDGE-CACHE-STATIC", "EDGE-CACHE-PRIVATE", "EDGE-RATE-LIMIT", "EDGE-ADMIN", "EDGE-CORS", "MAIL-SPF", "MAIL-DKIM", "MAIL-DMARC", "MON-UPTIME", "AI-TIMEOUT",
+      "DNS-CANONICAL",
+      "DNS-SUBDOMAINS",
+      "DNS-PROXIED",
+      "DNS-SANE",
+      "TLS-STRICT",
+      "TLS-HTTPS-ONLY",
+      "TLS-VERSION",
+      "TLS-HSTS",
+      "EDGE-HEADERS",
+      "EDGE-CACHE-STATIC",
+      "EDGE-CACHE-PRIVATE",
+      "EDGE-RATE-LIMIT",
+      "EDGE-ADMIN",
+      "EDGE-CORS",
+      "MAIL-SPF",
+      "MAIL-DKIM",
+      "MAIL-DMARC",
+      "MON-UPTIME",
+      "AI-TIMEOUT",
     ]);
     expect(Object.keys(ids["AI-TIMEOUT"])).toHaveLength(13);
     expect(stdout).not.toContain(CANARY);
@@ -154,13 +185,18 @@ describe("npm run verify against a good setup on loopback", () => {
     expect(human.stdout).toMatch(/│ pass\s+│ TLS-STRICT\s+│ www\.example\.com/);
     expect(human.stdout).toMatch(/Live bar: \d+ pass, 0 fail, 0 warn, \d+ skip\./);
     expect(human.code).toBe(0);
-    expect(ids["EDGE-RATE-LIMIT"]).toEqual(Object.fromEntries(["/auth/login", "/auth/password-reset", "/auth/signup", "/webhooks/stripe"].map((path) => [`https://api.example.com${path}`, "pass"])));
+    expect(ids["EDGE-RATE-LIMIT"]).toEqual(
+      Object.fromEntries(["/auth/login", "/auth/password-reset", "/auth/signup", "/webhooks/stripe"].map((path) => [`https://api.example.com${path}`, "pass"])),
+    );
     expect(report.checks.find((c) => c.id === "MAIL-SPF")).toMatchObject({ target: "example.com", detail: "4 DNS lookups (limit 10), 0 void (limit 2)" });
     expect(Object.keys(ids["MON-UPTIME"])).toHaveLength(5);
     expect(Object.values(ids["DNS-SUBDOMAINS"])).toHaveLength(7);
     expect(ids["DNS-PROXIED"]).toEqual({ ...Object.fromEntries(PROXIED.map((h) => [h, "pass"])), ...Object.fromEntries(DNS_ONLY.map((h) => [h, "skip"])) });
     expect(ids["TLS-VERSION"]).toEqual(Object.fromEntries(PROXIED.map((h) => [h, "pass"])));
-    expect(ids["DNS-CANONICAL"]).toEqual({ "http://example.com/launch-ready-verify?check=canonical": "pass", "https://example.com/launch-ready-verify?check=canonical": "pass" });
+    expect(ids["DNS-CANONICAL"]).toEqual({
+      "http://example.com/launch-ready-verify?check=canonical": "pass",
+      "https://example.com/launch-ready-verify?check=canonical": "pass",
+    });
   });
 
   test("--canary-env names a variable of verify's own environment; an unset one is a usage error", async () => {
@@ -239,7 +275,13 @@ describe("verify against a broken setup on loopback", () => {
         }
         if (request.headers.host === "api.example.com") {
           // Reflects any Origin, and its cache keeps authenticated answers.
-          return void response.writeHead(200, { "access-control-allow-origin": String(request.headers.origin ?? "*"), "access-control-allow-credentials": "true", "cf-cache-status": "HIT" }).end("{}");
+          return void response
+            .writeHead(200, {
+              "access-control-allow-origin": String(request.headers.origin ?? "*"),
+              "access-control-allow-credentials": "true",
+              "cf-cache-status": "HIT",
+            })
+            .end("{}");
         }
         // The admin app answers anyone; the login page lost its "Sign in".
         response.writeHead(200, { "content-type": "text/html" }).end("<html>Welcome</html>");
@@ -267,7 +309,10 @@ describe("verify against a broken setup on loopback", () => {
 
   test("DNS: an NXDOMAIN host, a proxied host answering outside Cloudflare, resolvers that disagree", () => {
     expect(status("DNS-SUBDOMAINS", "admin.example.com")).toMatchObject({ status: "fail", detail: expect.stringContaining("NXDOMAIN on 127.0.0.1:") });
-    expect(status("DNS-PROXIED", "app.example.com")).toMatchObject({ status: "fail", detail: expect.stringContaining("198.51.100.7, outside Cloudflare's edge") });
+    expect(status("DNS-PROXIED", "app.example.com")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("198.51.100.7, outside Cloudflare's edge"),
+    });
     expect(status("DNS-SANE", "api.example.com")).toMatchObject({ status: "fail", detail: expect.stringContaining("resolvers disagree") });
     expect(status("DNS-SANE", "www.example.com")?.status).toBe("pass");
   });
@@ -277,32 +322,65 @@ describe("verify against a broken setup on loopback", () => {
     expect(status("TLS-STRICT", "docs.example.com")).toMatchObject({ status: "fail", detail: expect.stringContaining("ERR_TLS_CERT_ALTNAME_INVALID") });
     expect(status("TLS-STRICT", "www.example.com")).toMatchObject({ status: "fail", detail: expect.stringMatching(/^certificate expires in [45] days/) });
     expect(status("TLS-STRICT", "admin.example.com")?.status).toBe("pass");
-    expect(status("TLS-VERSION", "www.example.com")).toMatchObject({ status: "fail", detail: "accepts TLSv1 and TLSv1.1; set the zone's minimum TLS version to 1.2" });
+    expect(status("TLS-VERSION", "www.example.com")).toMatchObject({
+      status: "fail",
+      detail: "accepts TLSv1 and TLSv1.1; set the zone's minimum TLS version to 1.2",
+    });
   });
 
   test("HTTP: plain http answered, a downgrade, a canonical redirect of two hops, no HSTS or security headers", () => {
-    expect(status("TLS-HTTPS-ONLY", "www.example.com")).toMatchObject({ status: "fail", detail: "http://www.example.com/ answers 200 instead of a redirect to https://" });
-    expect(status("TLS-HTTPS-ONLY", "example.com")).toMatchObject({ status: "fail", detail: expect.stringContaining("redirects to http://www.example.com/, not to https://") });
-    expect(status("DNS-CANONICAL", "https://example.com/launch-ready-verify?check=canonical")).toMatchObject({ status: "fail", detail: expect.stringContaining("2 hops") });
-    expect(status("DNS-CANONICAL", "http://example.com/launch-ready-verify?check=canonical")).toMatchObject({ status: "fail", detail: expect.stringContaining("downgrades to http://www.example.com/") });
+    expect(status("TLS-HTTPS-ONLY", "www.example.com")).toMatchObject({
+      status: "fail",
+      detail: "http://www.example.com/ answers 200 instead of a redirect to https://",
+    });
+    expect(status("TLS-HTTPS-ONLY", "example.com")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("redirects to http://www.example.com/, not to https://"),
+    });
+    expect(status("DNS-CANONICAL", "https://example.com/launch-ready-verify?check=canonical")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("2 hops"),
+    });
+    expect(status("DNS-CANONICAL", "http://example.com/launch-ready-verify?check=canonical")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("downgrades to http://www.example.com/"),
+    });
     expect(status("TLS-HSTS", "https://www.example.com/")).toMatchObject({ status: "fail", detail: "no Strict-Transport-Security header" });
     expect(status("EDGE-HEADERS", "https://www.example.com/")?.status).toBe("fail");
   });
 
   test("edge and monitors: an open admin host, a reflected Origin with credentials, a cache HIT on an authenticated call, a login page without its text", () => {
-    expect(status("EDGE-ADMIN", "https://admin.example.com/")).toMatchObject({ status: "fail", detail: expect.stringContaining("gets 200: the admin surface is open to the world") });
-    expect(status("EDGE-CORS", "https://api.example.com/")).toMatchObject({ status: "fail", detail: expect.stringContaining("reflects a foreign Origin (https://launch-ready-verify.invalid) with credentials") });
-    expect(status("EDGE-CACHE-PRIVATE", "https://api.example.com/api/launch-ready-verify")).toMatchObject({ status: "fail", detail: expect.stringContaining("came back HIT") });
-    expect(status("EDGE-CACHE-STATIC", "https://www.example.com/assets/app.css")).toMatchObject({ status: "fail", detail: expect.stringContaining("cf-cache-status is absent") });
+    expect(status("EDGE-ADMIN", "https://admin.example.com/")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("gets 200: the admin surface is open to the world"),
+    });
+    expect(status("EDGE-CORS", "https://api.example.com/")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("reflects a foreign Origin (https://launch-ready-verify.invalid) with credentials"),
+    });
+    expect(status("EDGE-CACHE-PRIVATE", "https://api.example.com/api/launch-ready-verify")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("came back HIT"),
+    });
+    expect(status("EDGE-CACHE-STATIC", "https://www.example.com/assets/app.css")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("cf-cache-status is absent"),
+    });
     expect(status("MON-UPTIME", "https://app.example.com/login")).toMatchObject({ status: "fail", detail: expect.stringContaining('without "Sign in"') });
     expect(status("MON-UPTIME", "https://api.example.com/health")?.status).toBe("pass");
-    expect(status("EDGE-RATE-LIMIT", "https://api.example.com/auth/login")).toMatchObject({ status: "fail", detail: "12 requests against a limit of 10 per 60 s: none stopped; the rate-limit rule is missing or not matching this path" });
+    expect(status("EDGE-RATE-LIMIT", "https://api.example.com/auth/login")).toMatchObject({
+      status: "fail",
+      detail: "12 requests against a limit of 10 per 60 s: none stopped; the rate-limit rule is missing or not matching this path",
+    });
   });
 
   test("AI: the canary leaks to an injection probe, and a stalled model gets no fallback in time", () => {
     expect(status("AI-TIMEOUT", "assistant probe 1")).toMatchObject({ status: "fail", detail: expect.stringContaining("the planted canary came back") });
     expect(status("AI-TIMEOUT", "assistant probe 7")?.status).toBe("pass");
-    expect(status("AI-TIMEOUT", "assistant slow upstream")).toMatchObject({ status: "fail", detail: expect.stringMatching(/^answered after \d+ ms, over the 2000 ms budget/) });
+    expect(status("AI-TIMEOUT", "assistant slow upstream")).toMatchObject({
+      status: "fail",
+      detail: expect.stringMatching(/^answered after \d+ ms, over the 2000 ms budget/),
+    });
     expect(JSON.stringify(checks)).not.toContain(CANARY);
   });
 
@@ -314,20 +392,46 @@ describe("verify against a broken setup on loopback", () => {
 
   test("in development the same failures are warnings, and nothing fails the run", async () => {
     const development = { ...parsedExample("prod"), environment: "development" as const };
-    const relaxed = await verifyStack(development, { resolvers: [parseResolver("127.0.0.1:9")], connectTo: [parseConnectTo("::127.0.0.1:9")], concurrency: 8, timeoutMs: 300 });
+    const relaxed = await verifyStack(development, {
+      resolvers: [parseResolver("127.0.0.1:9")],
+      connectTo: [parseConnectTo("::127.0.0.1:9")],
+      concurrency: 8,
+      timeoutMs: 300,
+    });
     expect(relaxed.filter((c) => c.status === "fail")).toEqual([]);
     expect(relaxed.filter((c) => c.status === "warn").length).toBeGreaterThan(10);
     expect(relaxed.find((c) => c.id === "TLS-STRICT")?.detail).toContain("(advisory in development)");
     // No burst unless asked: it would trip the limit for this IP.
-    expect(relaxed.find((c) => c.id === "EDGE-RATE-LIMIT")).toMatchObject({ status: "skip", detail: expect.stringContaining("pass --burst to send 12 requests") });
+    expect(relaxed.find((c) => c.id === "EDGE-RATE-LIMIT")).toMatchObject({
+      status: "skip",
+      detail: expect.stringContaining("pass --burst to send 12 requests"),
+    });
   });
 });
 
 describe("the live judges on exact inputs", () => {
   test("a temporary redirect, or one that drops the path, is not a canonical redirect", () => {
     const start = "https://example.com/pricing?plan=pro";
-    expect(judgeCanonicalRedirect(start, [{ url: start, status: 302, location: "https://www.example.com/pricing?plan=pro" }, { url: "https://www.example.com/pricing?plan=pro", status: 200 }], "www.example.com")).toMatchObject({ status: "fail", detail: expect.stringContaining("permanent") });
-    expect(judgeCanonicalRedirect(start, [{ url: start, status: 301, location: "https://www.example.com/" }, { url: "https://www.example.com/", status: 200 }], "www.example.com")).toMatchObject({ status: "fail", detail: expect.stringContaining("expected https://www.example.com/pricing?plan=pro") });
+    expect(
+      judgeCanonicalRedirect(
+        start,
+        [
+          { url: start, status: 302, location: "https://www.example.com/pricing?plan=pro" },
+          { url: "https://www.example.com/pricing?plan=pro", status: 200 },
+        ],
+        "www.example.com",
+      ),
+    ).toMatchObject({ status: "fail", detail: expect.stringContaining("permanent") });
+    expect(
+      judgeCanonicalRedirect(
+        start,
+        [
+          { url: start, status: 301, location: "https://www.example.com/" },
+          { url: "https://www.example.com/", status: 200 },
+        ],
+        "www.example.com",
+      ),
+    ).toMatchObject({ status: "fail", detail: expect.stringContaining("expected https://www.example.com/pricing?plan=pro") });
   });
 
   test("a short HSTS max-age fails in production and warns where the bar relaxes it", () => {

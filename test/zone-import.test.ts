@@ -9,7 +9,14 @@ import { importZone as importZoneVerb } from "../scripts/commands/import-zone";
 import { planStack } from "../scripts/plan/plan-stack";
 import type { PlanReport } from "../scripts/plan/plan-report";
 import type { ImportOptions, ZoneImport } from "../scripts/zone-import/draft";
-import { buildImportPlan, checkCoverage, checkRecordListMatches, checkRecordListZone, readRecordIds, type PlannedResource } from "../scripts/zone-import/zone-coverage";
+import {
+  buildImportPlan,
+  checkCoverage,
+  checkRecordListMatches,
+  checkRecordListZone,
+  readRecordIds,
+  type PlannedResource,
+} from "../scripts/zone-import/zone-coverage";
 import { readZone, ZoneImportError } from "../scripts/zone-import/zone-file";
 import { mapZone } from "../scripts/zone-import/zone-import";
 import { cloudflareTokenPermissions } from "../stacks/access";
@@ -87,7 +94,13 @@ const EXPECTED_RECORDS: Expected[] = [
     type: "TXT",
     matches: (i) => {
       const spf = parseSpf(i.content);
-      return spf.ok && spf.record.terms.map((t) => (t.kind === "mechanism" ? `${t.qualifier}${t.name}:${t.value ?? ""}` : "")).sort().join(" ") === "+include:_spf.google.com +ip4:198.51.100.25 ~all:";
+      return (
+        spf.ok &&
+        spf.record.terms
+          .map((t) => (t.kind === "mechanism" ? `${t.qualifier}${t.name}:${t.value ?? ""}` : ""))
+          .sort()
+          .join(" ") === "+include:_spf.google.com +ip4:198.51.100.25 ~all:"
+      );
     },
   },
   { name: "example.org", type: "TXT", matches: content("google-site-verification=example-only-token-4f1c") },
@@ -102,7 +115,11 @@ const EXPECTED_RECORDS: Expected[] = [
   },
   { name: "example.org", type: "CAA", matches: (i) => i.data?.tag === "issue" && i.data?.value === "letsencrypt.org" && i.data?.flags === 0 },
   { name: "example.org", type: "CAA", matches: (i) => i.data?.tag === "iodef" && i.data?.value === "mailto:security@example.org" },
-  { name: "_sip._tls.example.org", type: "SRV", matches: (i) => isDeepStrictEqual(i.data, { priority: 100, weight: 1, port: 443, target: "sipdir.online.lync.com" }) },
+  {
+    name: "_sip._tls.example.org",
+    type: "SRV",
+    matches: (i) => isDeepStrictEqual(i.data, { priority: 100, weight: 1, port: 443, target: "sipdir.online.lync.com" }),
+  },
 ];
 
 function zoneText(body: string): string {
@@ -120,7 +137,10 @@ function plannedRecords(report: PlanReport): PlannedResource[] {
 /** Plans an import's config offline, as the CLI does before writing. */
 function planImport(result: ZoneImport): Promise<PlanReport> {
   const dir = tempDir("launch-ready-zone-");
-  return planStack({ stack: "imported", path: join(dir, "Pulumi.imported.yaml"), config: result.config, secretKeys: [], secureValues: [], encryption: {} }, OPTIONS.today);
+  return planStack(
+    { stack: "imported", path: join(dir, "Pulumi.imported.yaml"), config: result.config, secretKeys: [], secureValues: [], encryption: {} },
+    OPTIONS.today,
+  );
 }
 
 /** The fixture's record list with every name moved to another domain: another zone's list. */
@@ -136,7 +156,10 @@ describe("the example zone file", () => {
   beforeAll(async () => {
     result = mapZone(readZone(readFileSync(FIXTURE, "utf8"), "example.org"), OPTIONS);
     const dir = tempDir("launch-ready-zone-");
-    report = await planStack({ stack: "imported", path: join(dir, "Pulumi.imported.yaml"), config: result.config, secretKeys: [], secureValues: [], encryption: {} }, OPTIONS.today);
+    report = await planStack(
+      { stack: "imported", path: join(dir, "Pulumi.imported.yaml"), config: result.config, secretKeys: [], secureValues: [], encryption: {} },
+      OPTIONS.today,
+    );
   });
 
   test("imports to a config the schema accepts and the program plans", () => {
@@ -173,7 +196,12 @@ describe("the example zone file", () => {
 
   test("the wildcard is kept under a DNS-SUBDOMAINS waiver owned by --owner, for 90 days", () => {
     expect(result.config["launch-ready:waivers"]).toEqual([
-      expect.objectContaining({ id: "DNS-SUBDOMAINS", owner: "ops@example.org", expires: "2027-02-18", reason: expect.stringContaining("*.preview.example.org") }),
+      expect.objectContaining({
+        id: "DNS-SUBDOMAINS",
+        owner: "ops@example.org",
+        expires: "2027-02-18",
+        reason: expect.stringContaining("*.preview.example.org"),
+      }),
     ]);
     expect(report.bar.find((r) => r.id === "DNS-SUBDOMAINS" && r.status === "waived")).toBeDefined();
   });
@@ -189,10 +217,16 @@ describe("the example zone file", () => {
     const withoutCaa = report.resources.filter((r) => !(r.type === DNS_RECORD && r.inputs.type === "CAA" && (r.inputs.data as any).tag === "iodef"));
     expect(checkCoverage(result, withoutCaa).gaps.map((gap) => `${gap.record.type} ${gap.to}`)).toEqual(["CAA launch-ready:records[3]"]);
     const otherSpf = report.resources.map((r) =>
-      r.type === DNS_RECORD && String(r.inputs.content).startsWith("v=spf1") ? { ...r, inputs: { ...r.inputs, content: "v=spf1 include:sendgrid.net ~all" } } : r,
+      r.type === DNS_RECORD && String(r.inputs.content).startsWith("v=spf1")
+        ? { ...r, inputs: { ...r.inputs, content: "v=spf1 include:sendgrid.net ~all" } }
+        : r,
     );
     expect(checkCoverage(result, otherSpf).gaps).toEqual([expect.objectContaining({ problem: expect.stringContaining("authorises other senders") })]);
-    const otherDmarc = report.resources.map((r) => (r.type === DNS_RECORD && r.inputs.name === "_dmarc.example.org" ? { ...r, inputs: { ...r.inputs, content: "v=DMARC1; p=none; rua=mailto:dmarc-reports@example.org" } } : r));
+    const otherDmarc = report.resources.map((r) =>
+      r.type === DNS_RECORD && r.inputs.name === "_dmarc.example.org"
+        ? { ...r, inputs: { ...r.inputs, content: "v=DMARC1; p=none; rua=mailto:dmarc-reports@example.org" } }
+        : r,
+    );
     expect(checkCoverage(result, otherDmarc).gaps).toEqual([expect.objectContaining({ problem: expect.stringContaining("in p") })]);
   });
 
@@ -215,16 +249,24 @@ describe("the example zone file", () => {
     expect(() => checkRecordListMatches(buildImportPlan(report.resources, ZONE_ID, live), coverage, live, "example.org")).not.toThrow();
 
     const other = readRecordIds(otherZoneRecords("example.com"));
-    expect(() => checkRecordListZone(other, "example.org", ZONE_ID)).toThrow(/^--record-ids: holds 16 records outside example\.org \(example\.com A, .*\); it looks like the record list of example\.com/);
+    expect(() => checkRecordListZone(other, "example.org", ZONE_ID)).toThrow(
+      /^--record-ids: holds 16 records outside example\.org \(example\.com A, .*\); it looks like the record list of example\.com/,
+    );
     const lookalike = readRecordIds(otherZoneRecords("notexample.org"));
     expect(() => checkRecordListZone(lookalike, "example.org", ZONE_ID)).toThrow(/looks like the record list of notexample\.org/);
     const otherId = readRecordIds({ result: live.map((record) => ({ ...record, zone_id: "ffffffffffffffffffffffffffffffff", zone_name: "example.org" })) });
-    expect(() => checkRecordListZone(otherId, "example.org", ZONE_ID)).toThrow(/--record-ids: holds records of the zone ID f{32} \(example\.org\), not of --zone-id/);
+    expect(() => checkRecordListZone(otherId, "example.org", ZONE_ID)).toThrow(
+      /--record-ids: holds records of the zone ID f{32} \(example\.org\), not of --zone-id/,
+    );
 
     const empty = readRecordIds({ result: [] });
-    expect(() => checkRecordListMatches(buildImportPlan(report.resources, ZONE_ID, empty), coverage, empty, "example.org")).toThrow(/^--record-ids: holds no records, so import\.json would adopt none of the 15 records imported/);
+    expect(() => checkRecordListMatches(buildImportPlan(report.resources, ZONE_ID, empty), coverage, empty, "example.org")).toThrow(
+      /^--record-ids: holds no records, so import\.json would adopt none of the 15 records imported/,
+    );
     // Names of the zone, but none of its records as imported: an old list.
-    const stale = live.filter((record) => record.type === "HTTPS" || record.type === "NS").concat({ id: "0".repeat(32), name: "old.example.org", type: "A", content: "192.0.2.99" });
+    const stale = live
+      .filter((record) => record.type === "HTTPS" || record.type === "NS")
+      .concat({ id: "0".repeat(32), name: "old.example.org", type: "A", content: "192.0.2.99" });
     expect(() => checkRecordListZone(stale, "example.org", ZONE_ID)).not.toThrow();
     expect(() => checkRecordListMatches(buildImportPlan(report.resources, ZONE_ID, stale), coverage, stale, "example.org")).toThrow(
       /^--record-ids: matches none of the 15 records imported from the zone file \(it holds example\.org HTTPS, old\.example\.org A\); it looks like an old list of example\.org/,
@@ -234,7 +276,9 @@ describe("the example zone file", () => {
 
 describe("mapping edge cases", () => {
   test("SPF terms the senders cannot hold are listed as not kept, the rest becomes senders", () => {
-    const result = imported('@ IN A 203.0.113.5\n@ IN TXT "v=spf1 a mx include:_spf.google.com ip6:2001:db8::/48 ptr exists:%{i}.spf.example.net redirect=_spf.example.net -all"');
+    const result = imported(
+      '@ IN A 203.0.113.5\n@ IN TXT "v=spf1 a mx include:_spf.google.com ip6:2001:db8::/48 ptr exists:%{i}.spf.example.net redirect=_spf.example.net -all"',
+    );
     expect(result.config["launch-ready:email"]).toMatchObject({
       senders: [{ provider: "google-workspace" }, { provider: "custom", addresses: ["2001:db8::/48"] }],
       spfAll: "-all",
@@ -253,7 +297,10 @@ describe("mapping edge cases", () => {
 
   test("SPF endings differing between names follow the apex's, and the other is listed", () => {
     const result = imported('@ IN A 203.0.113.5\n@ IN TXT "v=spf1 include:_spf.google.com -all"\nsend IN TXT "v=spf1 include:amazonses.com ~all"');
-    expect(result.config["launch-ready:email"]).toMatchObject({ spfAll: "-all", senders: [{ provider: "google-workspace" }, { provider: "amazon-ses", domain: "send" }] });
+    expect(result.config["launch-ready:email"]).toMatchObject({
+      spfAll: "-all",
+      senders: [{ provider: "google-workspace" }, { provider: "amazon-ses", domain: "send" }],
+    });
     expect(result.unmapped).toEqual([expect.objectContaining({ part: "~all", reason: expect.stringContaining("will end -all") })]);
   });
 
@@ -268,7 +315,12 @@ describe("mapping edge cases", () => {
     );
     expect((result.config["launch-ready:email"] as any).spfAll).toBeUndefined();
     const endings = result.unmapped.filter((entry) => /all$/.test(entry.part ?? ""));
-    expect(endings).toEqual([expect.objectContaining({ part: "-all", reason: expect.stringContaining("the apex has no SPF record ending -all or ~all, so the kit's default ~all applies; this record will end ~all") })]);
+    expect(endings).toEqual([
+      expect.objectContaining({
+        part: "-all",
+        reason: expect.stringContaining("the apex has no SPF record ending -all or ~all, so the kit's default ~all applies; this record will end ~all"),
+      }),
+    ]);
     expect(endings[0].record.name).toBe("send.example.org");
     expect(result.notes).toContainEqual(expect.objectContaining({ note: "has no all term; the kit ends every SPF record with ~all" }));
 
@@ -278,8 +330,12 @@ describe("mapping edge cases", () => {
     expect(checkCoverage(result, report.resources).gaps).toEqual([]);
     // The coverage check holds every SPF record to the ending the import reported, not only to its senders.
     const send = spfAt("send.example.org");
-    const endingAsZone = report.resources.map((r) => (r === send ? { ...r, inputs: { ...r.inputs, content: String(r.inputs.content).replace(/~all$/, "-all") } } : r));
-    expect(checkCoverage(result, endingAsZone).gaps).toEqual([expect.objectContaining({ problem: expect.stringContaining("ends -all, but the import kept email.spfAll ~all") })]);
+    const endingAsZone = report.resources.map((r) =>
+      r === send ? { ...r, inputs: { ...r.inputs, content: String(r.inputs.content).replace(/~all$/, "-all") } } : r,
+    );
+    expect(checkCoverage(result, endingAsZone).gaps).toEqual([
+      expect.objectContaining({ problem: expect.stringContaining("ends -all, but the import kept email.spfAll ~all") }),
+    ]);
   });
 
   test("CAA records differing only in flags, and SRV records only in priority, plan as distinct DnsRecords, each covered", async () => {
@@ -295,7 +351,10 @@ describe("mapping edge cases", () => {
     expect(result.mapped.filter(({ record }) => record.type === "CAA" || record.type === "SRV")).toHaveLength(4);
     const report = await planImport(result);
     const names = plannedRecords(report).map((r) => r.name);
-    expect(names.filter((name, index) => names.indexOf(name) !== index), "logical names planned twice (pulumi up fails with a duplicate URN)").toEqual([]);
+    expect(
+      names.filter((name, index) => names.indexOf(name) !== index),
+      "logical names planned twice (pulumi up fails with a duplicate URN)",
+    ).toEqual([]);
     const coverage = checkCoverage(result, report.resources);
     expect(coverage.gaps).toEqual([]);
     expect(coverage.matched).toHaveLength(result.mapped.length);
@@ -305,7 +364,14 @@ describe("mapping edge cases", () => {
     const result = imported(
       '@ IN A 203.0.113.5\n_dmarc IN TXT "v=DMARC1; p=reject; sp=quarantine; rua=mailto:a@example.org,mailto:b@example.org; ruf=mailto:f@example.org; adkim=s; aspf=s; ri=3600; rf=afrf; np=reject"',
     );
-    expect((result.config["launch-ready:email"] as any).dmarc).toEqual({ policy: "reject", subdomainPolicy: "quarantine", rua: ["a@example.org", "b@example.org"], ruf: ["f@example.org"], adkim: "s", aspf: "s" });
+    expect((result.config["launch-ready:email"] as any).dmarc).toEqual({
+      policy: "reject",
+      subdomainPolicy: "quarantine",
+      rua: ["a@example.org", "b@example.org"],
+      ruf: ["f@example.org"],
+      adkim: "s",
+      aspf: "s",
+    });
     expect(result.unmapped.map((entry) => entry.part)).toEqual(["ri=3600", "rf=afrf", "np=reject"]);
     expect(result.unmapped[0].reason).toMatch(/RFC 9989/);
   });
@@ -327,7 +393,9 @@ describe("mapping edge cases", () => {
   });
 
   test("A and AAAA records of one name become one host with an address list; the purpose comes from the name", () => {
-    const result = imported("@ IN A 203.0.113.5\napp IN A 203.0.113.5\napp IN AAAA 2001:db8::5\napp IN A 203.0.113.6\nmail IN A 203.0.113.9\nadmin IN CNAME admin.fly.dev.");
+    const result = imported(
+      "@ IN A 203.0.113.5\napp IN A 203.0.113.5\napp IN AAAA 2001:db8::5\napp IN A 203.0.113.6\nmail IN A 203.0.113.9\nadmin IN CNAME admin.fly.dev.",
+    );
     expect(result.config["launch-ready:hosts"]).toEqual([
       { name: "@", target: "203.0.113.5", purpose: "web" },
       { name: "www", target: "example.org", purpose: "web" },
@@ -370,7 +438,13 @@ describe("mapping edge cases", () => {
     const preset = imported("@ IN A 203.0.113.5\n@ IN MX 1 smtp.google.com.");
     expect((preset.config["launch-ready:email"] as any).inbound).toEqual({ provider: "google-workspace" });
     const legacy = imported("@ IN A 203.0.113.5\n@ IN MX 1 aspmx.l.google.com.\n@ IN MX 5 alt1.aspmx.l.google.com.");
-    expect((legacy.config["launch-ready:email"] as any).inbound).toEqual({ provider: "custom", mx: [{ host: "aspmx.l.google.com", priority: 1 }, { host: "alt1.aspmx.l.google.com", priority: 5 }] });
+    expect((legacy.config["launch-ready:email"] as any).inbound).toEqual({
+      provider: "custom",
+      mx: [
+        { host: "aspmx.l.google.com", priority: 1 },
+        { host: "alt1.aspmx.l.google.com", priority: 5 },
+      ],
+    });
   });
 
   test("v=spf1 -all on a name that neither sends nor receives parks it; its null MX and p=reject DMARC are the kit's", () => {
@@ -387,7 +461,7 @@ describe("mapping edge cases", () => {
         "selector1._domainkey IN CNAME selector1-example-org._domainkey.example.onmicrosoft.com.",
         "s1._domainkey IN CNAME s1.domainkey.u123.wl.sendgrid.net.",
         "_sip._tls IN SRV 100 1 443 sipdir.online.lync.com.",
-        "@ IN CAA 128 issuewild \";\"",
+        '@ IN CAA 128 issuewild ";"',
         "dev IN NS ns1.example.net.",
       ].join("\n"),
     );
@@ -403,13 +477,25 @@ describe("mapping edge cases", () => {
   });
 
   test("unsupported types and records outside the domain are listed, never dropped", () => {
-    const result = imported("@ IN A 203.0.113.5\n@ IN LOC 52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m\nold.example.com. IN A 203.0.113.7\n_ldap._tcp IN A 203.0.113.8");
-    expect(result.unmapped.map((entry) => `${entry.record.type} ${entry.record.name}`)).toEqual(["LOC example.org", "A old.example.com", "A _ldap._tcp.example.org"]);
-    expect(result.unmapped.map((entry) => entry.reason)).toEqual([expect.stringContaining("not LOC"), expect.stringContaining("outside example.org"), expect.stringContaining("service name")]);
+    const result = imported(
+      "@ IN A 203.0.113.5\n@ IN LOC 52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m\nold.example.com. IN A 203.0.113.7\n_ldap._tcp IN A 203.0.113.8",
+    );
+    expect(result.unmapped.map((entry) => `${entry.record.type} ${entry.record.name}`)).toEqual([
+      "LOC example.org",
+      "A old.example.com",
+      "A _ldap._tcp.example.org",
+    ]);
+    expect(result.unmapped.map((entry) => entry.reason)).toEqual([
+      expect.stringContaining("not LOC"),
+      expect.stringContaining("outside example.org"),
+      expect.stringContaining("service name"),
+    ]);
   });
 
   test("a zone file of another domain is refused naming --domain", () => {
-    expect(() => readZone("$ORIGIN example.com.\n@ IN A 203.0.113.5\n", "example.org")).toThrow(/--domain: is example.org, but the zone file's \$ORIGIN is example.com/);
+    expect(() => readZone("$ORIGIN example.com.\n@ IN A 203.0.113.5\n", "example.org")).toThrow(
+      /--domain: is example.org, but the zone file's \$ORIGIN is example.com/,
+    );
     expect(() => readZone("example.com. IN SOA ns.example.net. h.example.com. 1 2 3 4 5\n", "example.org")).toThrow(/SOA record is for example.com/);
     expect(() => readZone("hello world\n", "example.org")).toThrow(ZoneImportError);
   });
@@ -425,7 +511,20 @@ function importCliIn(cwd: string | undefined, ...args: string[]) {
   return runInProcess(importZoneVerb, args, { failedAs: "import:zone failed", ...(cwd ? { cwd } : {}) });
 }
 
-const REQUIRED = (out: string, zoneFile = FIXTURE) => ["--zone-file", zoneFile, "--domain", "example.org", "--stack", "imported", "--out", out, "--zone-id", ZONE_ID, "--account-id", ACCOUNT_ID];
+const REQUIRED = (out: string, zoneFile = FIXTURE) => [
+  "--zone-file",
+  zoneFile,
+  "--domain",
+  "example.org",
+  "--stack",
+  "imported",
+  "--out",
+  out,
+  "--zone-id",
+  ZONE_ID,
+  "--account-id",
+  ACCOUNT_ID,
+];
 
 describe("npm run import:zone", () => {
   test("writes a stack file that plans and an import file with Cloudflare's IDs; refuses to overwrite without --force", async () => {
@@ -490,7 +589,9 @@ describe("npm run import:zone", () => {
     writeFileSync(join(out, "import.json"), earlier);
     const refused = await importCli(...REQUIRED(out), "--owner", "ops@example.org");
     expect(refused.code).toBe(2);
-    expect(refused.stderr).toMatch(/import\.json already exists; nothing was written\. Give --force to overwrite \(without --record-ids, --force removes .*import\.json: written by an earlier run, it would not match the new stack/);
+    expect(refused.stderr).toMatch(
+      /import\.json already exists; nothing was written\. Give --force to overwrite \(without --record-ids, --force removes .*import\.json: written by an earlier run, it would not match the new stack/,
+    );
     expect(readdirSync(out)).toEqual(["import.json"]);
     expect(readFileSync(join(out, "import.json"), "utf8")).toBe(earlier);
 
@@ -538,7 +639,9 @@ describe("npm run import:zone", () => {
     expect(empty.stderr).toContain(`https://api.cloudflare.com/client/v4/zones/${ZONE_ID}/dns_records`);
     const other = await importCli(...REQUIRED(out), "--owner", "ops@example.org", "--record-ids", join(dir, "other.json"), "--json");
     expect(other.code).toBe(2);
-    expect(JSON.parse(other.stderr).error).toMatch(/^--record-ids: holds 16 records outside example\.org .*; it looks like the record list of example\.com, not of example\.org\. Nothing was written; fetch the record list of example\.org/);
+    expect(JSON.parse(other.stderr).error).toMatch(
+      /^--record-ids: holds 16 records outside example\.org .*; it looks like the record list of example\.com, not of example\.org\. Nothing was written; fetch the record list of example\.org/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 
@@ -589,7 +692,10 @@ describe("npm run import:zone", () => {
 
   test("a zone the kit cannot plan as it is exits 1, names the problem and writes nothing", async () => {
     const dir = tempDir("launch-ready-zone-");
-    const includes = "abcdefghijk".split("").map((letter) => `include:${letter}.example.net`).join(" ");
+    const includes = "abcdefghijk"
+      .split("")
+      .map((letter) => `include:${letter}.example.net`)
+      .join(" ");
     writeFileSync(join(dir, "spf.zone"), `$ORIGIN example.org.\n@ 1 IN A 203.0.113.5\n@ 1 IN TXT "v=spf1 ${includes} ~all"\n`);
     const out = join(dir, "out");
     const run = await importCli(...REQUIRED(out, join(dir, "spf.zone")));

@@ -33,12 +33,27 @@ export class AwsUptimeMonitors extends pulumi.ComponentResource {
     const children = { parent: this };
     const tags = { "launch-ready:environment": args.environment };
 
-    this.topic = new aws.sns.Topic(...applyTransform(args.transform?.topic, "uptime-alerts", { displayName: `Uptime alerts (${args.environment})`, region: MONITORING_REGION, tags }, children));
+    this.topic = new aws.sns.Topic(
+      ...applyTransform(
+        args.transform?.topic,
+        "uptime-alerts",
+        { displayName: `Uptime alerts (${args.environment})`, region: MONITORING_REGION, tags },
+        children,
+      ),
+    );
     for (const email of args.emails) {
-      new aws.sns.TopicSubscription(`uptime-alerts-email-${email}`, { topic: this.topic.arn, protocol: "email", endpoint: email, region: MONITORING_REGION }, children);
+      new aws.sns.TopicSubscription(
+        `uptime-alerts-email-${email}`,
+        { topic: this.topic.arn, protocol: "email", endpoint: email, region: MONITORING_REGION },
+        children,
+      );
     }
     if (args.chatWebhookUrl) {
-      new aws.sns.TopicSubscription("uptime-alerts-chat", { topic: this.topic.arn, protocol: "https", endpoint: pulumi.secret(args.chatWebhookUrl), region: MONITORING_REGION }, children);
+      new aws.sns.TopicSubscription(
+        "uptime-alerts-chat",
+        { topic: this.topic.arn, protocol: "https", endpoint: pulumi.secret(args.chatWebhookUrl), region: MONITORING_REGION },
+        children,
+      );
     }
 
     this.healthCheckIds = {};
@@ -74,7 +89,12 @@ export class AwsUptimeMonitors extends pulumi.ComponentResource {
     );
   }
 
-  private createAlarm(monitor: DeclaredMonitor, check: aws.route53.HealthCheck, args: AwsUptimeMonitorsArgs, tags: Record<string, string>): aws.cloudwatch.MetricAlarm {
+  private createAlarm(
+    monitor: DeclaredMonitor,
+    check: aws.route53.HealthCheck,
+    args: AwsUptimeMonitorsArgs,
+    tags: Record<string, string>,
+  ): aws.cloudwatch.MetricAlarm {
     return new aws.cloudwatch.MetricAlarm(
       ...applyTransform(
         args.transform?.alarm,

@@ -66,7 +66,11 @@ export class CloudflareUptimeMonitors extends pulumi.ComponentResource {
     }
 
     const webhook = args.chatWebhookUrl
-      ? new cloudflare.NotificationPolicyWebhooks("uptime-alerts-chat", { accountId: args.accountId, name: `Uptime alerts chat (${args.environment})`, url: pulumi.secret(args.chatWebhookUrl) }, children)
+      ? new cloudflare.NotificationPolicyWebhooks(
+          "uptime-alerts-chat",
+          { accountId: args.accountId, name: `Uptime alerts chat (${args.environment})`, url: pulumi.secret(args.chatWebhookUrl) },
+          children,
+        )
       : undefined;
     new cloudflare.NotificationPolicy(
       ...applyTransform(

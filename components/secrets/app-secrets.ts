@@ -62,7 +62,9 @@ export class AppSecrets extends pulumi.ComponentResource {
   private valueOf(secret: SecretSpec, args: AppSecretsArgs): pulumi.Output<string> {
     if (secret.generate) {
       const { length, special, upper, lower, numeric } = secret.generate;
-      const password = new random.RandomPassword(...applyTransform(args.transform?.password, `${secret.name}-value`, { length, special, upper, lower, numeric }, { parent: this }));
+      const password = new random.RandomPassword(
+        ...applyTransform(args.transform?.password, `${secret.name}-value`, { length, special, upper, lower, numeric }, { parent: this }),
+      );
       return pulumi.secret(password.result);
     }
     if (!args.providedValues) throw new pulumi.RunError(`${secret.name} is provided, but no providedValues were given to AppSecrets`);
@@ -78,7 +80,15 @@ export class AppSecrets extends pulumi.ComponentResource {
         ...applyTransform(
           args.transform?.parameter,
           secret.name,
-          { name: secret.path, type: "SecureString", value, description: secret.description, tags, ...region, ...(args.store.kmsKeyId ? { keyId: args.store.kmsKeyId } : {}) },
+          {
+            name: secret.path,
+            type: "SecureString",
+            value,
+            description: secret.description,
+            tags,
+            ...region,
+            ...(args.store.kmsKeyId ? { keyId: args.store.kmsKeyId } : {}),
+          },
           options,
         ),
       );
@@ -99,7 +109,9 @@ export class AppSecrets extends pulumi.ComponentResource {
         options,
       ),
     );
-    new aws.secretsmanager.SecretVersion(...applyTransform(args.transform?.secretVersion, `${secret.name}-version`, { secretId: stored.id, secretString: value, ...region }, { parent: this }));
+    new aws.secretsmanager.SecretVersion(
+      ...applyTransform(args.transform?.secretVersion, `${secret.name}-version`, { secretId: stored.id, secretString: value, ...region }, { parent: this }),
+    );
     return stored.arn;
   }
 }

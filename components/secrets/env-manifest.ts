@@ -19,7 +19,8 @@ export interface EnvCheck {
 export const MIN_SECRET_LENGTH = 16;
 
 /** Values people leave in place of a real one. */
-const PLACEHOLDER = /^(?:change[-_ ]?me|changeit|replace[-_ ]?me|placeholder|todo|tbd|secret|password|test|dummy|example|your[-_ ].*|<.*>|\$\{.*\}|x{3,}|\*{3,}|\.{3,})$/i;
+const PLACEHOLDER =
+  /^(?:change[-_ ]?me|changeit|replace[-_ ]?me|placeholder|todo|tbd|secret|password|test|dummy|example|your[-_ ].*|<.*>|\$\{.*\}|x{3,}|\*{3,}|\.{3,})$/i;
 
 const LOCAL_HOSTS = new Set(["localhost", "127.0.0.1", "[::1]", "0.0.0.0"]);
 
@@ -55,13 +56,19 @@ export function formatProblem(variable: DeclaredEnvVar, value: string, environme
 }
 
 /** Checks every variable of the manifest against `values` (the process environment or a .env file). */
-export function checkEnvironment(manifest: readonly DeclaredEnvVar[], environment: Environment, values: Readonly<Record<string, string | undefined>>): EnvCheck[] {
+export function checkEnvironment(
+  manifest: readonly DeclaredEnvVar[],
+  environment: Environment,
+  values: Readonly<Record<string, string | undefined>>,
+): EnvCheck[] {
   return manifest.map((variable): EnvCheck => {
     const check = (status: EnvCheck["status"], detail: string): EnvCheck => ({ id: "SEC-ENV-SEPARATION", target: variable.name, status, detail });
     if (!variable.environments.includes(environment)) return check("skip", `not needed in ${environment} (only ${variable.environments.join(", ")})`);
     const value = values[variable.name];
     if (value === undefined || value === "") {
-      return variable.required ? check("fail", `missing: required in ${environment}${variable.description ? ` (${variable.description})` : ""}`) : check("warn", "not set (optional)");
+      return variable.required
+        ? check("fail", `missing: required in ${environment}${variable.description ? ` (${variable.description})` : ""}`)
+        : check("warn", "not set (optional)");
     }
     const wrong = formatProblem(variable, value, environment);
     return wrong ? check("fail", `malformed: ${wrong}`) : check("pass", `present, well-formed ${variable.format}`);

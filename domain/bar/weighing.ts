@@ -54,7 +54,8 @@ export interface WeighedFailure {
 
 export function weighFailure(stack: WeighedStack, id: string, message: string, today: string, relaxedOutsideProduction = false): WeighedFailure {
   const waiver = activeWaiver(stack.waivers, id, today);
-  if (waiver) return { level: "advisory", waived: true, message: `waived until ${waiver.expires} by ${waiver.owner}: ${waiver.reason} (the finding: ${message})` };
+  if (waiver)
+    return { level: "advisory", waived: true, message: `waived until ${waiver.expires} by ${waiver.owner}: ${waiver.reason} (the finding: ${message})` };
   return { level: levelFor(stack.environment, relaxedOutsideProduction), waived: false, message };
 }
 

@@ -27,7 +27,10 @@ export function parseDkimKey(txt: string): DkimParse {
   const errors: string[] = [];
   const warnings: string[] = [];
   const tags: Record<string, string> = {};
-  for (const part of txt.split(";").map((p) => p.trim()).filter((p) => p !== "")) {
+  for (const part of txt
+    .split(";")
+    .map((p) => p.trim())
+    .filter((p) => p !== "")) {
     const match = /^([a-z]+)\s*=\s*(.*)$/i.exec(part);
     if (!match) {
       errors.push(`"${part}" is not a tag=value pair`);
@@ -40,7 +43,8 @@ export function parseDkimKey(txt: string): DkimParse {
   if (keyType !== "rsa" && keyType !== "ed25519") errors.push(`k=${tags.k} is not rsa or ed25519`);
   if (tags.p === undefined) errors.push("has no p= public key");
   if (errors.length > 0) return { errors, warnings };
-  if (tags.p === "") return { key: { keyType: keyType as DkimKey["keyType"], bits: 0, revoked: true, tags }, errors, warnings: ["the key is revoked (empty p=)"] };
+  if (tags.p === "")
+    return { key: { keyType: keyType as DkimKey["keyType"], bits: 0, revoked: true, tags }, errors, warnings: ["the key is revoked (empty p=)"] };
 
   let bits: number;
   try {

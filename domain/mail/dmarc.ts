@@ -45,7 +45,11 @@ export function parseDmarc(txt: string): DmarcParse {
   const errors: string[] = [];
   const warnings: string[] = [];
   const tags: Record<string, string> = {};
-  const parts = txt.trim().split(";").map((part) => part.trim()).filter((part) => part !== "");
+  const parts = txt
+    .trim()
+    .split(";")
+    .map((part) => part.trim())
+    .filter((part) => part !== "");
   for (const [position, part] of parts.entries()) {
     const match = /^([a-z]+)\s*=\s*(.*)$/i.exec(part);
     if (!match) {

@@ -30,7 +30,8 @@ export interface MailProviderPreset {
 export const MAIL_PROVIDER_PRESETS: Record<MailProvider, MailProviderPreset> = {
   "google-workspace": {
     title: "Google Workspace",
-    source: "https://support.google.com/a/answer/10685031 (SPF), https://support.google.com/a/answer/174125 (DKIM), https://support.google.com/a/answer/140034 (MX)",
+    source:
+      "https://support.google.com/a/answer/10685031 (SPF), https://support.google.com/a/answer/174125 (DKIM), https://support.google.com/a/answer/140034 (MX)",
     spfInclude: "_spf.google.com",
     // _spf.google.com includes _netblocks, _netblocks2 and _netblocks3: 1 + 3.
     spfLookups: 4,

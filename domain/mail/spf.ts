@@ -124,7 +124,7 @@ export async function countSpfLookups(domain: string, record: string, resolver: 
       if (!LOOKUP_TERMS.has(term.name)) continue;
       if (term.kind === "modifier" && term.name !== "redirect") continue;
       report.lookups++;
-      const target = term.kind === "modifier" ? term.value : term.value ?? name;
+      const target = term.kind === "modifier" ? term.value : (term.value ?? name);
       if (term.name === "include" || term.name === "redirect") {
         const key = target.toLowerCase();
         if (chain.includes(key)) {
@@ -154,6 +154,7 @@ export async function countSpfLookups(domain: string, record: string, resolver: 
 
   await walk(domain, record, [domain.toLowerCase()]);
   if (report.lookups > MAX_DNS_LOOKUPS) report.problems.push(`${domain}: ${report.lookups} DNS lookups; receivers stop at ${MAX_DNS_LOOKUPS} (RFC 7208 4.6.4)`);
-  if (report.voidLookups > MAX_VOID_LOOKUPS) report.problems.push(`${domain}: ${report.voidLookups} lookups found nothing; more than ${MAX_VOID_LOOKUPS} is a permanent error (RFC 7208 4.6.4)`);
+  if (report.voidLookups > MAX_VOID_LOOKUPS)
+    report.problems.push(`${domain}: ${report.voidLookups} lookups found nothing; more than ${MAX_VOID_LOOKUPS} is a permanent error (RFC 7208 4.6.4)`);
   return report;
 }

@@ -46,7 +46,8 @@ const CONFIG: SecretLintCoreConfig = {
  * Prefixes that say what kind of secret it is without weakening it: shown in previews so a
  * finding can be recognised. Anything else shows two characters.
  */
-const KNOWN_PREFIX = /^(?:-----BEGIN [A-Z0-9 ]+-----|(?:sk|rk)_(?:live|test)_|whsec_|pul-|sk-ant-[a-z]+\d*-|sk-(?:proj|svcacct|admin)-|sk-|gh[pousr]_|github_pat_|xox[abposr]-|AKIA|ASIA|A3T[A-Z0-9]|v1\.0-|cf[a-z]{1,3}_)/;
+const KNOWN_PREFIX =
+  /^(?:-----BEGIN [A-Z0-9 ]+-----|(?:sk|rk)_(?:live|test)_|whsec_|pul-|sk-ant-[a-z]+\d*-|sk-(?:proj|svcacct|admin)-|sk-|gh[pousr]_|github_pat_|xox[abposr]-|AKIA|ASIA|A3T[A-Z0-9]|v1\.0-|cf[a-z]{1,3}_)/;
 
 /** `sk_live_******** (107 chars)`: what kind of secret, never any of its random part. */
 export function redactedPreview(match: string): string {

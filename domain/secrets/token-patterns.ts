@@ -49,14 +49,19 @@ const nearCloudflare = (secret: string) => new RegExp(`cloudflare[\\w.:-]{0,24}[
 /** Scannable Cloudflare tokens end in the CRC32 of their body; a match that verifies is certainly a token. */
 function cloudflareTokenMessage(token: string): string {
   const [, body, checksum] = /^cf[a-z]{1,2}_([A-Za-z0-9]{40})([0-9a-f]{8})$/.exec(token) ?? [];
-  return crc32(body ?? "").toString(16).padStart(8, "0") === checksum ? "CLOUDFLARE_TOKEN" : "CLOUDFLARE_TOKEN_UNVERIFIED";
+  return crc32(body ?? "")
+    .toString(16)
+    .padStart(8, "0") === checksum
+    ? "CLOUDFLARE_TOKEN"
+    : "CLOUDFLARE_TOKEN_UNVERIFIED";
 }
 
 export const cloudflareRule = patternRule(
   "launch-ready/cloudflare",
   {
     CLOUDFLARE_TOKEN: ({ TOKEN }) => `found Cloudflare API token or key (its checksum verifies): ${TOKEN}`,
-    CLOUDFLARE_TOKEN_UNVERIFIED: ({ TOKEN }) => `found what looks like a Cloudflare API token or key (its checksum does not verify: a sample, or a mistyped token): ${TOKEN}`,
+    CLOUDFLARE_TOKEN_UNVERIFIED: ({ TOKEN }) =>
+      `found what looks like a Cloudflare API token or key (its checksum does not verify: a sample, or a mistyped token): ${TOKEN}`,
     CLOUDFLARE_LEGACY_TOKEN: ({ TOKEN }) => `found Cloudflare API token next to a cloudflare setting: ${TOKEN}`,
     CLOUDFLARE_GLOBAL_API_KEY: ({ TOKEN }) => `found Cloudflare Global API Key next to a cloudflare setting: ${TOKEN}`,
     CLOUDFLARE_ORIGIN_CA_KEY: ({ TOKEN }) => `found Cloudflare Origin CA key: ${TOKEN}`,
@@ -69,11 +74,9 @@ export const cloudflareRule = patternRule(
   ],
 );
 
-export const pulumiRule = patternRule(
-  "launch-ready/pulumi",
-  { PULUMI_ACCESS_TOKEN: ({ TOKEN }) => `found Pulumi access token: ${TOKEN}` },
-  [{ messageId: "PULUMI_ACCESS_TOKEN", pattern: /\bpul-[a-f0-9]{40}(?![A-Za-z0-9])/g }],
-);
+export const pulumiRule = patternRule("launch-ready/pulumi", { PULUMI_ACCESS_TOKEN: ({ TOKEN }) => `found Pulumi access token: ${TOKEN}` }, [
+  { messageId: "PULUMI_ACCESS_TOKEN", pattern: /\bpul-[a-f0-9]{40}(?![A-Za-z0-9])/g },
+]);
 
 export const stripeRule = patternRule(
   "launch-ready/stripe",
@@ -92,10 +95,8 @@ export const stripeRule = patternRule(
  * which lets Ed25519 keys (64 characters) and encrypted PKCS#8 keys through; this one takes any
  * PEM private key. Where both match, findSecrets keeps one finding.
  */
-export const pemPrivateKeyRule = patternRule(
-  "launch-ready/private-key",
-  { PEM_PRIVATE_KEY: ({ TOKEN }) => `found PEM private key: ${TOKEN}` },
-  [{ messageId: "PEM_PRIVATE_KEY", pattern: /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----[\sA-Za-z0-9+/=:,-]{40,}?-----END ([A-Z0-9]+ )*PRIVATE KEY-----/g }],
-);
+export const pemPrivateKeyRule = patternRule("launch-ready/private-key", { PEM_PRIVATE_KEY: ({ TOKEN }) => `found PEM private key: ${TOKEN}` }, [
+  { messageId: "PEM_PRIVATE_KEY", pattern: /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----[\sA-Za-z0-9+/=:,-]{40,}?-----END ([A-Z0-9]+ )*PRIVATE KEY-----/g },
+]);
 
 export const TOKEN_RULES: readonly SecretLintRuleCreator[] = [cloudflareRule, pulumiRule, stripeRule, pemPrivateKeyRule];

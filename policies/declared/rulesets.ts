@@ -39,9 +39,6 @@ export function ruleMatches(rule: DeclaredRule, request: SampleRequest): Match {
 }
 
 export function describeRequest(request: SampleRequest): string {
-  const extras = [
-    ...Object.keys(request.headers ?? {}).map((name) => `${name} header`),
-    ...(request.cookie ? [`cookie ${request.cookie.split("=")[0]}`] : []),
-  ];
+  const extras = [...Object.keys(request.headers ?? {}).map((name) => `${name} header`), ...(request.cookie ? [`cookie ${request.cookie.split("=")[0]}`] : [])];
   return `https://${request.host}${request.path}${extras.length > 0 ? ` with ${extras.join(", ")}` : ""}`;
 }

@@ -48,19 +48,42 @@ export function judgeAiProbe(endpoint: BudgetedEndpoint, index: number, answer: 
   if ("error" in answer) return { id: "AI-TIMEOUT", target, status: "fail", detail: `did not answer: ${answer.error}` };
   const flattened = answer.body.toLowerCase().replace(/[^a-z0-9]/g, "");
   if (canary && flattened.includes(canary.toLowerCase().replace(/[^a-z0-9]/g, ""))) {
-    return { id: "AI-TIMEOUT", target, status: "fail", detail: `the planted canary came back in the answer to "${AI_PROBE_PROMPTS[index]}": hidden context leaks to anyone who asks` };
+    return {
+      id: "AI-TIMEOUT",
+      target,
+      status: "fail",
+      detail: `the planted canary came back in the answer to "${AI_PROBE_PROMPTS[index]}": hidden context leaks to anyone who asks`,
+    };
   }
-  if (answer.ttfbMs > endpoint.p95Ms) return { id: "AI-TIMEOUT", target, status: "fail", detail: `first byte after ${answer.ttfbMs.toFixed(0)} ms, over the ${endpoint.p95Ms} ms budget` };
-  return { id: "AI-TIMEOUT", target, status: "pass", detail: `${canary ? "no canary" : "answered (no canary to look for)"}, first byte after ${answer.ttfbMs.toFixed(0)} ms` };
+  if (answer.ttfbMs > endpoint.p95Ms)
+    return { id: "AI-TIMEOUT", target, status: "fail", detail: `first byte after ${answer.ttfbMs.toFixed(0)} ms, over the ${endpoint.p95Ms} ms budget` };
+  return {
+    id: "AI-TIMEOUT",
+    target,
+    status: "pass",
+    detail: `${canary ? "no canary" : "answered (no canary to look for)"}, first byte after ${answer.ttfbMs.toFixed(0)} ms`,
+  };
 }
 
 /** A stalled model: the declared fallback arrives within the budget. */
 export function judgeAiFallback(endpoint: BudgetedEndpoint, answer: (AiAnswer & { totalMs: number }) | { error: string }): LiveCheck {
   const target = `${endpoint.name} slow upstream`;
-  if ("error" in answer) return { id: "AI-TIMEOUT", target, status: "fail", detail: `no answer while the model stalls: ${answer.error}; the app must time out at ${endpoint.timeoutMs} ms and answer its fallback` };
-  if (answer.totalMs > endpoint.p95Ms) return { id: "AI-TIMEOUT", target, status: "fail", detail: `answered after ${answer.totalMs.toFixed(0)} ms, over the ${endpoint.p95Ms} ms budget` };
+  if ("error" in answer)
+    return {
+      id: "AI-TIMEOUT",
+      target,
+      status: "fail",
+      detail: `no answer while the model stalls: ${answer.error}; the app must time out at ${endpoint.timeoutMs} ms and answer its fallback`,
+    };
+  if (answer.totalMs > endpoint.p95Ms)
+    return { id: "AI-TIMEOUT", target, status: "fail", detail: `answered after ${answer.totalMs.toFixed(0)} ms, over the ${endpoint.p95Ms} ms budget` };
   if (!endpoint.fallback || !answer.body.includes(endpoint.fallback)) {
-    return { id: "AI-TIMEOUT", target, status: "fail", detail: `answered ${answer.status} in ${answer.totalMs.toFixed(0)} ms without the declared fallback; does the app honour ${SLOW_UPSTREAM_HEADER}: ${SLOW_UPSTREAM_VALUE}?` };
+    return {
+      id: "AI-TIMEOUT",
+      target,
+      status: "fail",
+      detail: `answered ${answer.status} in ${answer.totalMs.toFixed(0)} ms without the declared fallback; does the app honour ${SLOW_UPSTREAM_HEADER}: ${SLOW_UPSTREAM_VALUE}?`,
+    };
   }
   return { id: "AI-TIMEOUT", target, status: "pass", detail: `the fallback arrived after ${answer.totalMs.toFixed(0)} ms` };
 }

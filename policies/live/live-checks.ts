@@ -55,14 +55,32 @@ export function judgeDns(host: DeclaredHost, answers: readonly ResolverAnswer[])
   for (const answer of answers) distinct.set(answerKey(answer), [...(distinct.get(answerKey(answer)) ?? []), answer]);
   checks.push(
     distinct.size <= 1
-      ? check("DNS-SANE", host.fqdn, "pass", `${answers.length} resolver${answers.length === 1 ? "" : "s"} agree: ${answers[0] ? describeAnswer(answers[0]) : "nothing asked"}`)
-      : check("DNS-SANE", host.fqdn, "fail", `resolvers disagree (propagation, or a record changed): ${[...distinct.values()].map((group) => `${group.map((a) => a.resolver).join(", ")} answer ${describeAnswer(group[0])}`).join("; ")}`),
+      ? check(
+          "DNS-SANE",
+          host.fqdn,
+          "pass",
+          `${answers.length} resolver${answers.length === 1 ? "" : "s"} agree: ${answers[0] ? describeAnswer(answers[0]) : "nothing asked"}`,
+        )
+      : check(
+          "DNS-SANE",
+          host.fqdn,
+          "fail",
+          `resolvers disagree (propagation, or a record changed): ${[...distinct.values()].map((group) => `${group.map((a) => a.resolver).join(", ")} answer ${describeAnswer(group[0])}`).join("; ")}`,
+        ),
   );
   if (host.proxied) {
     const addresses = answers.flatMap((a) => a.addresses ?? []);
     const outside = [...new Set(addresses.filter((address) => !isCloudflareAddress(address)))];
     if (addresses.length === 0) checks.push(check("DNS-PROXIED", host.fqdn, "fail", "no address to judge: the host did not resolve"));
-    else if (outside.length > 0) checks.push(check("DNS-PROXIED", host.fqdn, "fail", `answers ${outside.join(", ")}, outside Cloudflare's edge: traffic skips the cache, the WAF and DDoS protection (is the record DNS-only in Cloudflare?)`));
+    else if (outside.length > 0)
+      checks.push(
+        check(
+          "DNS-PROXIED",
+          host.fqdn,
+          "fail",
+          `answers ${outside.join(", ")}, outside Cloudflare's edge: traffic skips the cache, the WAF and DDoS protection (is the record DNS-only in Cloudflare?)`,
+        ),
+      );
     else checks.push(check("DNS-PROXIED", host.fqdn, "pass", `answers only Cloudflare edge addresses (${[...new Set(addresses)].join(", ")})`));
   } else {
     checks.push(check("DNS-PROXIED", host.fqdn, "skip", "DNS-only by design"));
@@ -88,7 +106,13 @@ export function judgeCertificate(host: string, handshake: TlsHandshake, now: Dat
   if (!handshake.authorized) return check("TLS-STRICT", host, "fail", `certificate not accepted: ${handshake.error ?? "unknown reason"}`);
   if (!handshake.validTo) return check("TLS-STRICT", host, "fail", "the server sent no certificate expiry to judge");
   const days = Math.floor((handshake.validTo.getTime() - now.getTime()) / 86_400_000);
-  if (days < MIN_CERTIFICATE_DAYS) return check("TLS-STRICT", host, "fail", `certificate expires in ${days} day${days === 1 ? "" : "s"} (${handshake.validTo.toISOString().slice(0, 10)}): renewal has stalled`);
+  if (days < MIN_CERTIFICATE_DAYS)
+    return check(
+      "TLS-STRICT",
+      host,
+      "fail",
+      `certificate expires in ${days} day${days === 1 ? "" : "s"} (${handshake.validTo.toISOString().slice(0, 10)}): renewal has stalled`,
+    );
   return check("TLS-STRICT", host, "pass", `trusted chain, valid for ${host}, ${days} days left`);
 }
 
@@ -117,7 +141,8 @@ const PERMANENT = new Set([301, 308]);
 /** TLS-HTTPS-ONLY: `http://host/` answers a redirect to `https://`. */
 export function judgeHttpsOnly(host: string, first: HttpHop | { error: string }): LiveCheck {
   if ("error" in first) return check("TLS-HTTPS-ONLY", host, "fail", `http://${host}/ did not answer: ${first.error}`);
-  if (!REDIRECTS.has(first.status) || !first.location) return check("TLS-HTTPS-ONLY", host, "fail", `http://${host}/ answers ${first.status} instead of a redirect to https://`);
+  if (!REDIRECTS.has(first.status) || !first.location)
+    return check("TLS-HTTPS-ONLY", host, "fail", `http://${host}/ answers ${first.status} instead of a redirect to https://`);
   const target = new URL(first.location, first.url);
   if (target.protocol !== "https:") return check("TLS-HTTPS-ONLY", host, "fail", `http://${host}/ redirects to ${target.href}, not to https://`);
   return check("TLS-HTTPS-ONLY", host, "pass", `http://${host}/ → ${first.status} ${target.href}`);
@@ -134,7 +159,8 @@ export function judgeCanonicalRedirect(start: string, hops: readonly HttpHop[], 
   const target = `${from.protocol}//${from.host}${from.pathname}${from.search}`;
   const redirects = hops.filter((hop) => REDIRECTS.has(hop.status));
   for (const hop of redirects) {
-    if (hop.location && new URL(hop.location, hop.url).protocol === "http:") return check("DNS-CANONICAL", target, "fail", `${hop.url} downgrades to ${hop.location}`);
+    if (hop.location && new URL(hop.location, hop.url).protocol === "http:")
+      return check("DNS-CANONICAL", target, "fail", `${hop.url} downgrades to ${hop.location}`);
   }
   const final = hops[hops.length - 1];
   let allowed = 1;
@@ -142,14 +168,26 @@ export function judgeCanonicalRedirect(start: string, hops: readonly HttpHop[], 
     const first = redirects[0];
     const upgrade = first?.location ? new URL(first.location, first.url) : undefined;
     if (!upgrade || upgrade.hostname !== from.hostname) {
-      return check("DNS-CANONICAL", target, "fail", `the first hop goes to ${upgrade?.href ?? "nowhere"}; http:// must first upgrade to https:// on ${from.hostname} (HSTS preload)`);
+      return check(
+        "DNS-CANONICAL",
+        target,
+        "fail",
+        `the first hop goes to ${upgrade?.href ?? "nowhere"}; http:// must first upgrade to https:// on ${from.hostname} (HSTS preload)`,
+      );
     }
     allowed = 2;
   }
-  if (redirects.length > allowed) return check("DNS-CANONICAL", target, "fail", `${redirects.length} hops (${redirects.map((h) => `${h.status} ${h.location}`).join(" → ")}); the canonical redirect must take one`);
+  if (redirects.length > allowed)
+    return check(
+      "DNS-CANONICAL",
+      target,
+      "fail",
+      `${redirects.length} hops (${redirects.map((h) => `${h.status} ${h.location}`).join(" → ")}); the canonical redirect must take one`,
+    );
   const last = redirects[redirects.length - 1];
   if (!last) return check("DNS-CANONICAL", target, "fail", `answers ${final?.status ?? "nothing"} instead of redirecting to ${expected}`);
-  if (!PERMANENT.has(last.status)) return check("DNS-CANONICAL", target, "fail", `redirects with ${last.status}; a canonical redirect is permanent (301 or 308)`);
+  if (!PERMANENT.has(last.status))
+    return check("DNS-CANONICAL", target, "fail", `redirects with ${last.status}; a canonical redirect is permanent (301 or 308)`);
   const arrived = new URL(last.location!, last.url).href;
   if (arrived !== expected) return check("DNS-CANONICAL", target, "fail", `redirects to ${arrived}, expected ${expected} (path and query kept)`);
   return check("DNS-CANONICAL", target, "pass", `→ ${last.status} ${arrived}`);
@@ -172,7 +210,14 @@ export function judgeSecurityHeaders(url: string, headers: Readonly<Record<strin
     const maxAge = Number(/max-age\s*=\s*"?(\d+)/i.exec(hsts)?.[1] ?? NaN);
     const subdomains = /includesubdomains/i.test(hsts);
     if (!Number.isFinite(maxAge) || maxAge < HSTS_MIN_MAX_AGE) {
-      checks.push(check("TLS-HSTS", url, relaxHstsMaxAge ? "warn" : "fail", `max-age=${Number.isFinite(maxAge) ? maxAge : "missing"}, under ${HSTS_MIN_MAX_AGE} (one year)`));
+      checks.push(
+        check(
+          "TLS-HSTS",
+          url,
+          relaxHstsMaxAge ? "warn" : "fail",
+          `max-age=${Number.isFinite(maxAge) ? maxAge : "missing"}, under ${HSTS_MIN_MAX_AGE} (one year)`,
+        ),
+      );
     } else if (!subdomains) {
       checks.push(check("TLS-HSTS", url, "fail", "no includeSubDomains: subdomains can still be reached over http"));
     } else {
@@ -186,7 +231,11 @@ export function judgeSecurityHeaders(url: string, headers: Readonly<Record<strin
   if (!(frameOptions && isFrameOption(frameOptions)) && !frameAncestors) missing.push("X-Frame-Options (or CSP frame-ancestors)");
   const referrer = header("referrer-policy")?.toLowerCase().split(",").pop()?.trim();
   if (!referrer || !isStrictReferrerPolicy(referrer)) missing.push("Referrer-Policy strict-origin-when-cross-origin or stricter");
-  checks.push(missing.length === 0 ? check("EDGE-HEADERS", url, "pass", "nosniff, frame protection and a strict Referrer-Policy") : check("EDGE-HEADERS", url, "fail", `missing: ${missing.join("; ")}`));
+  checks.push(
+    missing.length === 0
+      ? check("EDGE-HEADERS", url, "pass", "nosniff, frame protection and a strict Referrer-Policy")
+      : check("EDGE-HEADERS", url, "fail", `missing: ${missing.join("; ")}`),
+  );
   return checks;
 }
 
@@ -210,7 +259,12 @@ export function judgeAdminAnswer(url: string, answer: AnonymousAnswer): LiveChec
   if (answer.status >= 300 && answer.status < 400 && answer.location && /\.cloudflareaccess\.com$/i.test(new URL(answer.location, url).hostname)) {
     return check("EDGE-ADMIN", url, "pass", "anonymous requests are sent to the Cloudflare Access sign-in");
   }
-  return check("EDGE-ADMIN", url, "fail", `an anonymous request gets ${answer.status}${answer.location ? ` → ${answer.location}` : ""}: the admin surface is open to the world`);
+  return check(
+    "EDGE-ADMIN",
+    url,
+    "fail",
+    `an anonymous request gets ${answer.status}${answer.location ? ` → ${answer.location}` : ""}: the admin surface is open to the world`,
+  );
 }
 
 /** An origin no stack may allow, sent by the CORS check. */
@@ -220,15 +274,28 @@ export const FOREIGN_ORIGIN = "https://launch-ready-verify.invalid";
 export function judgeCors(url: string, headers: Headers): LiveCheck {
   const allowed = headerValue(headers, "access-control-allow-origin");
   const credentials = headerValue(headers, "access-control-allow-credentials") === "true";
-  if (allowed === FOREIGN_ORIGIN) return check("EDGE-CORS", url, "fail", `reflects a foreign Origin (${FOREIGN_ORIGIN})${credentials ? " with credentials" : ""}: any site can call this API from a browser`);
-  if (allowed === "*") return check("EDGE-CORS", url, "fail", `answers Access-Control-Allow-Origin: *${credentials ? " with credentials" : ""}; list the origins in launch-ready:edge.cors and answer only those`);
+  if (allowed === FOREIGN_ORIGIN)
+    return check(
+      "EDGE-CORS",
+      url,
+      "fail",
+      `reflects a foreign Origin (${FOREIGN_ORIGIN})${credentials ? " with credentials" : ""}: any site can call this API from a browser`,
+    );
+  if (allowed === "*")
+    return check(
+      "EDGE-CORS",
+      url,
+      "fail",
+      `answers Access-Control-Allow-Origin: *${credentials ? " with credentials" : ""}; list the origins in launch-ready:edge.cors and answer only those`,
+    );
   return check("EDGE-CORS", url, "pass", allowed ? `a foreign Origin gets ${allowed}, not itself` : "a foreign Origin gets no Access-Control-Allow-Origin");
 }
 
 /** EDGE-CACHE-PRIVATE: an authenticated API request, asked twice, is never served from the edge cache. */
 export function judgeCachePrivate(url: string, second: Headers): LiveCheck {
   const status = headerValue(second, "cf-cache-status")?.toUpperCase();
-  if (status === "HIT" || status === "STALE" || status === "REVALIDATED") return check("EDGE-CACHE-PRIVATE", url, "fail", `an authenticated request came back ${status} from the edge cache: one user's answer can reach another`);
+  if (status === "HIT" || status === "STALE" || status === "REVALIDATED")
+    return check("EDGE-CACHE-PRIVATE", url, "fail", `an authenticated request came back ${status} from the edge cache: one user's answer can reach another`);
   return check("EDGE-CACHE-PRIVATE", url, "pass", status ? `cf-cache-status ${status}` : "not served from the edge cache");
 }
 
@@ -236,17 +303,31 @@ export function judgeCachePrivate(url: string, second: Headers): LiveCheck {
 export function judgeMonitorUrl(url: string, answer: { status: number; body?: string } | { error: string }, search?: string): LiveCheck {
   if ("error" in answer) return check("MON-UPTIME", url, "fail", `does not answer: ${answer.error}`);
   if (answer.status < 200 || answer.status >= 400) return check("MON-UPTIME", url, "fail", `answers ${answer.status}: its monitor would alert now`);
-  if (search && !(answer.body ?? "").includes(search)) return check("MON-UPTIME", url, "fail", `answers ${answer.status} without "${search}" in its first 5,120 bytes: its monitor would alert now`);
+  if (search && !(answer.body ?? "").includes(search))
+    return check("MON-UPTIME", url, "fail", `answers ${answer.status} without "${search}" in its first 5,120 bytes: its monitor would alert now`);
   return check("MON-UPTIME", url, "pass", `answers ${answer.status}${search ? ` with "${search}"` : ""}`);
 }
 
 /** EDGE-RATE-LIMIT, live: a burst just over the declared limit meets 429 (block) or a challenge (managed_challenge). */
-export function judgeRateLimit(url: string, answers: ReadonlyArray<{ status: number; headers: Headers } | { error: string }>, limit: { requests: number; period: number; action: string }): LiveCheck {
-  const stopped = answers.filter((a) => "status" in a && (a.status === 429 || headerValue(a.headers, "cf-mitigated") === "challenge" || (limit.action === "managed_challenge" && a.status === 403)));
+export function judgeRateLimit(
+  url: string,
+  answers: ReadonlyArray<{ status: number; headers: Headers } | { error: string }>,
+  limit: { requests: number; period: number; action: string },
+): LiveCheck {
+  const stopped = answers.filter(
+    (a) =>
+      "status" in a &&
+      (a.status === 429 || headerValue(a.headers, "cf-mitigated") === "challenge" || (limit.action === "managed_challenge" && a.status === 403)),
+  );
   const sent = `${answers.length} requests against a limit of ${limit.requests} per ${limit.period} s`;
   if (stopped.length > 0) return check("EDGE-RATE-LIMIT", url, "pass", `${sent}: ${stopped.length} stopped`);
   const errors = answers.filter((a) => "error" in a).length;
-  return check("EDGE-RATE-LIMIT", url, "fail", `${sent}: none stopped${errors ? ` (${errors} did not answer)` : ""}; the rate-limit rule is missing or not matching this path`);
+  return check(
+    "EDGE-RATE-LIMIT",
+    url,
+    "fail",
+    `${sent}: none stopped${errors ? ` (${errors} did not answer)` : ""}; the rate-limit rule is missing or not matching this path`,
+  );
 }
 
 const CACHED_STATUSES = new Set(["HIT", "MISS", "EXPIRED", "REVALIDATED", "STALE", "UPDATING"]);
@@ -255,7 +336,14 @@ const CACHED_STATUSES = new Set(["HIT", "MISS", "EXPIRED", "REVALIDATED", "STALE
 export function judgeCacheStatic(url: string, second: Headers): LiveCheck {
   const status = headerValue(second, "cf-cache-status")?.toUpperCase();
   const control = headerValue(second, "cache-control")?.toLowerCase() ?? "";
-  if (!status || !CACHED_STATUSES.has(status)) return check("EDGE-CACHE-STATIC", url, "fail", `cf-cache-status is ${status ?? "absent"}: the edge does not cache this asset (is a cache rule covering it?)`);
-  if (/no-store|private|no-cache/.test(control) || !/(s-)?max-age=[1-9]/.test(control)) return check("EDGE-CACHE-STATIC", url, "fail", `Cache-Control "${control || "absent"}" does not let caches keep it`);
+  if (!status || !CACHED_STATUSES.has(status))
+    return check(
+      "EDGE-CACHE-STATIC",
+      url,
+      "fail",
+      `cf-cache-status is ${status ?? "absent"}: the edge does not cache this asset (is a cache rule covering it?)`,
+    );
+  if (/no-store|private|no-cache/.test(control) || !/(s-)?max-age=[1-9]/.test(control))
+    return check("EDGE-CACHE-STATIC", url, "fail", `Cache-Control "${control || "absent"}" does not let caches keep it`);
   return check("EDGE-CACHE-STATIC", url, "pass", `cf-cache-status ${status}, Cache-Control ${control}`);
 }

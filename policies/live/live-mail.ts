@@ -26,7 +26,12 @@ export async function judgeMail(config: LaunchReadyConfig, day: string, view: Ma
     const id = parked.has(record.name) && record.content === "v=spf1 -all" ? "MAIL-PARKED" : "MAIL-SPF";
     const published = (await view.txt(record.name)).filter(isSpfRecord);
     if (published.length !== 1) {
-      checks.push({ id, target: record.name, status: "fail", detail: published.length === 0 ? "publishes no SPF record" : `publishes ${published.length} SPF records; receivers treat that as a permanent error` });
+      checks.push({
+        id,
+        target: record.name,
+        status: "fail",
+        detail: published.length === 0 ? "publishes no SPF record" : `publishes ${published.length} SPF records; receivers treat that as a permanent error`,
+      });
       continue;
     }
     if (normalized(published[0]) !== normalized(record.content)) {
@@ -47,7 +52,12 @@ export async function judgeMail(config: LaunchReadyConfig, day: string, view: Ma
     if (record.type === "CNAME") {
       const target = await view.cname(record.name);
       const ok = target?.toLowerCase().replace(/\.$/, "") === record.content.toLowerCase().replace(/\.$/, "");
-      checks.push({ id: "MAIL-DKIM", target: record.name, status: ok ? "pass" : "fail", detail: ok ? `CNAME ${target}` : `CNAME is ${target ?? "missing"}, the stack declares ${record.content}` });
+      checks.push({
+        id: "MAIL-DKIM",
+        target: record.name,
+        status: ok ? "pass" : "fail",
+        detail: ok ? `CNAME ${target}` : `CNAME is ${target ?? "missing"}, the stack declares ${record.content}`,
+      });
       continue;
     }
     const [published] = await view.txt(record.name);
@@ -57,7 +67,8 @@ export async function judgeMail(config: LaunchReadyConfig, day: string, view: Ma
     }
     const key = parseDkimKey(published);
     if (key.errors.length > 0) checks.push({ id: "MAIL-DKIM", target: record.name, status: "fail", detail: `key unusable: ${key.errors.join("; ")}` });
-    else if (normalized(published) !== normalized(record.content)) checks.push({ id: "MAIL-DKIM", target: record.name, status: "fail", detail: "publishes a different key from the one the stack declares" });
+    else if (normalized(published) !== normalized(record.content))
+      checks.push({ id: "MAIL-DKIM", target: record.name, status: "fail", detail: "publishes a different key from the one the stack declares" });
     else checks.push({ id: "MAIL-DKIM", target: record.name, status: "pass", detail: `valid ${key.key?.keyType} key of ${key.key?.bits} bits` });
   }
 
@@ -66,20 +77,37 @@ export async function judgeMail(config: LaunchReadyConfig, day: string, view: Ma
     const id = parked.has(domain) && !(domain === config.zone.domain && config.email.dmarc) ? "MAIL-PARKED" : "MAIL-DMARC";
     const published = (await view.txt(record.name)).filter((txt) => isDmarcRecord(txt));
     if (published.length !== 1) {
-      checks.push({ id, target: record.name, status: "fail", detail: published.length === 0 ? "publishes no DMARC record" : `publishes ${published.length} DMARC records; receivers ignore them all` });
+      checks.push({
+        id,
+        target: record.name,
+        status: "fail",
+        detail: published.length === 0 ? "publishes no DMARC record" : `publishes ${published.length} DMARC records; receivers ignore them all`,
+      });
       continue;
     }
     const parsed = parseDmarc(published[0]);
     const declared = parseDmarc(record.content);
     if (parsed.errors.length > 0) checks.push({ id, target: record.name, status: "fail", detail: `does not parse: ${parsed.errors.join("; ")}` });
-    else if (parsed.record?.p !== declared.record?.p) checks.push({ id, target: record.name, status: "fail", detail: `p=${parsed.record?.p}, the stack declares p=${declared.record?.p} for today` });
-    else checks.push({ id, target: record.name, status: "pass", detail: `p=${parsed.record?.p}${parsed.record?.rua.length ? `, reports to ${parsed.record.rua.join(", ")}` : ""}` });
+    else if (parsed.record?.p !== declared.record?.p)
+      checks.push({ id, target: record.name, status: "fail", detail: `p=${parsed.record?.p}, the stack declares p=${declared.record?.p} for today` });
+    else
+      checks.push({
+        id,
+        target: record.name,
+        status: "pass",
+        detail: `p=${parsed.record?.p}${parsed.record?.rua.length ? `, reports to ${parsed.record.rua.join(", ")}` : ""}`,
+      });
   }
 
   for (const name of parked) {
     const mx = await view.mx(name);
     const nullMx = mx.length === 1 && (mx[0] === "" || mx[0] === ".");
-    checks.push({ id: "MAIL-PARKED", target: name, status: nullMx ? "pass" : "fail", detail: nullMx ? "null MX: accepts no mail" : `MX is ${mx.join(", ") || "absent"}, not the null MX (RFC 7505)` });
+    checks.push({
+      id: "MAIL-PARKED",
+      target: name,
+      status: nullMx ? "pass" : "fail",
+      detail: nullMx ? "null MX: accepts no mail" : `MX is ${mx.join(", ") || "absent"}, not the null MX (RFC 7505)`,
+    });
   }
   return checks;
 }

@@ -40,7 +40,9 @@ export async function burst(endpoint: BudgetedEndpoint, options: BurstOptions): 
     duration: options.durationSeconds,
     maxOverallRequests: Math.max(options.maxRequests, options.connections),
     timeout: Math.ceil(options.timeoutMs / 1000),
-  } as autocannon.Options) as Promise<autocannon.Result> & { on(event: "response", listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): void };
+  } as autocannon.Options) as Promise<autocannon.Result> & {
+    on(event: "response", listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): void;
+  };
   instance.on("response", (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     histogram.recordValue(Math.max(1, Math.round(responseTime * 1000)));
     if (statusCode < 200 || statusCode >= 400) failedAnswers += 1;

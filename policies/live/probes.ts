@@ -26,7 +26,12 @@ export function parseConnectTo(spec: string): ConnectTo {
   const parts = /^([^:[\]]*|\[[^\]]+\]):(\d*):([^:[\]]+|\[[^\]]+\]):(\d+)$/.exec(spec);
   if (!parts) throw new ProbeUsageError(`--connect-to "${spec}" is not HOST1:PORT1:HOST2:PORT2 (e.g. ::127.0.0.1:8443, or www.example.com:443:[::1]:8443)`);
   const unbracket = (value: string) => value.replace(/^\[|\]$/g, "");
-  return { ...(parts[1] ? { host: unbracket(parts[1]).toLowerCase() } : {}), ...(parts[2] ? { port: Number(parts[2]) } : {}), toHost: unbracket(parts[3]), toPort: Number(parts[4]) };
+  return {
+    ...(parts[1] ? { host: unbracket(parts[1]).toLowerCase() } : {}),
+    ...(parts[2] ? { port: Number(parts[2]) } : {}),
+    toHost: unbracket(parts[3]),
+    toPort: Number(parts[4]),
+  };
 }
 
 export interface ProbeOptions {
@@ -71,7 +76,11 @@ export async function resolveOn(resolver: ResolverSpec, fqdn: string, timeoutMs:
     }
     const client = new dns.Resolver({ timeout: timeoutMs, tries: 1 });
     client.setServers([resolver.server]);
-    const settle = (family: Promise<string[]>) => family.then((addresses) => ({ addresses }), (error: NodeJS.ErrnoException) => ({ error: error.code ?? String(error) }));
+    const settle = (family: Promise<string[]>) =>
+      family.then(
+        (addresses) => ({ addresses }),
+        (error: NodeJS.ErrnoException) => ({ error: error.code ?? String(error) }),
+      );
     const [v4, v6] = await Promise.all([settle(client.resolve4(fqdn)), settle(client.resolve6(fqdn))]);
     const addresses = [...("addresses" in v4 ? v4.addresses : []), ...("addresses" in v6 ? v6.addresses : [])];
     if (addresses.length > 0) return { resolver: resolver.label, addresses: addresses.sort() };
@@ -241,8 +250,20 @@ export function mailView(resolver: ResolverSpec, timeoutMs: number): MailDnsView
     throw error;
   };
   return {
-    txt: (name) => client.resolveTxt(name).then((records) => records.map((strings) => strings.join("")), (error) => empty(error, [])),
-    mx: (name) => client.resolveMx(name).then((records) => records.map((record) => record.exchange), (error) => empty(error, [])),
-    cname: (name) => client.resolveCname(name).then((targets) => targets[0], (error) => empty<string | undefined>(error, undefined)),
+    txt: (name) =>
+      client.resolveTxt(name).then(
+        (records) => records.map((strings) => strings.join("")),
+        (error) => empty(error, []),
+      ),
+    mx: (name) =>
+      client.resolveMx(name).then(
+        (records) => records.map((record) => record.exchange),
+        (error) => empty(error, []),
+      ),
+    cname: (name) =>
+      client.resolveCname(name).then(
+        (targets) => targets[0],
+        (error) => empty<string | undefined>(error, undefined),
+      ),
   };
 }

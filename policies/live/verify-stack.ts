@@ -68,7 +68,9 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
     if (!host.proxied) continue;
     // Cloudflare terminates TLS and answers http:// for proxied hosts: the zone's settings are on show here.
     probes.push(async () => {
-      const accepted = Object.fromEntries(await Promise.all(TLS_VERSIONS.map(async (version) => [version, (await handshake(options, host.fqdn, version)).accepted] as const)));
+      const accepted = Object.fromEntries(
+        await Promise.all(TLS_VERSIONS.map(async (version) => [version, (await handshake(options, host.fqdn, version)).accepted] as const)),
+      );
       return [judgeTlsVersions(host.fqdn, accepted as Record<TlsVersion, boolean>)];
     });
     probes.push(async () => [judgeHttpsOnly(host.fqdn, await get(options, `http://${host.fqdn}/`))]);
@@ -104,7 +106,15 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
   const asset = config.edge.cache.verifyAsset;
   const assetUrl = `https://${config.canonical.fqdn}${asset ?? ""}`;
   probes.push(async () => {
-    if (!asset) return [{ id: "EDGE-CACHE-STATIC", target: config.canonical.fqdn, status: "skip", detail: "no asset to fetch: set launch-ready:edge.cache.verifyAsset to a real static file, e.g. /assets/app.css" }];
+    if (!asset)
+      return [
+        {
+          id: "EDGE-CACHE-STATIC",
+          target: config.canonical.fqdn,
+          status: "skip",
+          detail: "no asset to fetch: set launch-ready:edge.cache.verifyAsset to a real static file, e.g. /assets/app.css",
+        },
+      ];
     // The first request may fill the cache; the second shows what the edge does with it.
     const first = await get(options, assetUrl);
     if ("error" in first) return unanswered("EDGE-CACHE-STATIC", assetUrl, first.error);
@@ -130,13 +140,29 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
     const url = `https://${endpoint.host}${endpoint.path}`;
     const burst = endpoint.requests + Math.max(2, Math.ceil(endpoint.requests / 10));
     if (!options.burst) {
-      probes.push(async () => [{ id: "EDGE-RATE-LIMIT", target: url, status: "skip", detail: `not sent: pass --burst to send ${burst} requests (it trips the limit for this IP for ${endpoint.timeout} s)` }]);
+      probes.push(async () => [
+        {
+          id: "EDGE-RATE-LIMIT",
+          target: url,
+          status: "skip",
+          detail: `not sent: pass --burst to send ${burst} requests (it trips the limit for this IP for ${endpoint.timeout} s)`,
+        },
+      ]);
     } else if (burst > MAX_BURST) {
-      probes.push(async () => [{ id: "EDGE-RATE-LIMIT", target: url, status: "skip", detail: `a burst over ${endpoint.requests} requests needs ${burst}, over the cap of ${MAX_BURST}` }]);
+      probes.push(async () => [
+        {
+          id: "EDGE-RATE-LIMIT",
+          target: url,
+          status: "skip",
+          detail: `a burst over ${endpoint.requests} requests needs ${burst}, over the cap of ${MAX_BURST}`,
+        },
+      ]);
     } else {
       probes.push(async () => {
         const burstLimit = pLimit(BURST_CONCURRENCY);
-        const answers = await Promise.all(Array.from({ length: burst }, () => burstLimit(() => get(options, url, { method: "POST", headers: { "content-type": "application/json" } }))));
+        const answers = await Promise.all(
+          Array.from({ length: burst }, () => burstLimit(() => get(options, url, { method: "POST", headers: { "content-type": "application/json" } }))),
+        );
         return [judgeRateLimit(url, answers, endpoint)];
       });
     }
@@ -152,16 +178,28 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
       continue;
     }
     const request = (prompt: string, headers: Record<string, string> = {}) =>
-      get(options, endpoint.url, { method: endpoint.method, body: probeBody(endpoint, prompt), headers: { "content-type": "application/json", ...headers }, bodyBytes: 65_536 });
+      get(options, endpoint.url, {
+        method: endpoint.method,
+        body: probeBody(endpoint, prompt),
+        headers: { "content-type": "application/json", ...headers },
+        bodyBytes: 65_536,
+      });
     AI_PROBE_PROMPTS.forEach((prompt, index) =>
       probes.push(async () => {
         const answer = await request(prompt);
-        return [judgeAiProbe(endpoint, index, "error" in answer ? answer : { status: answer.status, ttfbMs: answer.ttfbMs, body: answer.body ?? "" }, options.canary)];
+        return [
+          judgeAiProbe(endpoint, index, "error" in answer ? answer : { status: answer.status, ttfbMs: answer.ttfbMs, body: answer.body ?? "" }, options.canary),
+        ];
       }),
     );
     probes.push(async () => {
       const answer = await request("launch-ready slow upstream probe", { [SLOW_UPSTREAM_HEADER]: SLOW_UPSTREAM_VALUE });
-      return [judgeAiFallback(endpoint, "error" in answer ? answer : { status: answer.status, ttfbMs: answer.ttfbMs, totalMs: answer.totalMs, body: answer.body ?? "" })];
+      return [
+        judgeAiFallback(
+          endpoint,
+          "error" in answer ? answer : { status: answer.status, ttfbMs: answer.ttfbMs, totalMs: answer.totalMs, body: answer.body ?? "" },
+        ),
+      ];
     });
   }
   // Mail records are read through the first resolver: the one the operator named first.

@@ -14,10 +14,16 @@ export const dnsProxied: BarRule = {
     if (!host) return notApplicable(`${String(name)} is not a declared host (DNS-SUBDOMAINS judges that)`, resource.urn);
     const at = `launch-ready:hosts[${host.index}].proxied`;
     if (PROXIED_BY_DEFAULT.has(host.purpose) && proxied !== true) {
-      return fail(`${host.fqdn} is a ${host.purpose} host but DNS-only, so it bypasses Cloudflare's cache, WAF and DDoS protection; remove proxied: false`, { urn: resource.urn, configPath: at });
+      return fail(`${host.fqdn} is a ${host.purpose} host but DNS-only, so it bypasses Cloudflare's cache, WAF and DDoS protection; remove proxied: false`, {
+        urn: resource.urn,
+        configPath: at,
+      });
     }
     if (host.purpose === "mail" && proxied !== false) {
-      return fail(`${host.fqdn} is a mail host but proxied; Cloudflare proxies only HTTP, so mail to it would fail; write proxied: false`, { urn: resource.urn, configPath: at });
+      return fail(`${host.fqdn} is a mail host but proxied; Cloudflare proxies only HTTP, so mail to it would fail; write proxied: false`, {
+        urn: resource.urn,
+        configPath: at,
+      });
     }
     return pass(resource.urn);
   },

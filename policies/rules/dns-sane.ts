@@ -18,14 +18,21 @@ export const dnsSane: BarRule = {
   checkResource(resource, context) {
     const { type, content, ttl } = resource.props;
     if ((type === "A" || type === "AAAA") && content !== undefined && !isPublicAddress(String(content))) {
-      return fail(`${String(resource.props.name)} points at ${String(content)}, a private or reserved address nobody on the internet can reach; use the origin's public address`, {
-        urn: resource.urn,
-        configPath: hostPath(resource, context, "target"),
-      });
+      return fail(
+        `${String(resource.props.name)} points at ${String(content)}, a private or reserved address nobody on the internet can reach; use the origin's public address`,
+        {
+          urn: resource.urn,
+          configPath: hostPath(resource, context, "target"),
+        },
+      );
     }
     if (ttl === undefined) return notApplicable(`ttl: ${NOT_KNOWN_YET}`, resource.urn);
     const plan = context.config?.zone.plan ?? "free";
-    if (!isRecordTtlAllowed(ttl, plan)) return fail(`${String(resource.props.name)} has TTL ${String(ttl)}; ${recordTtlRange(plan)}`, { urn: resource.urn, configPath: hostPath(resource, context, "ttl") });
+    if (!isRecordTtlAllowed(ttl, plan))
+      return fail(`${String(resource.props.name)} has TTL ${String(ttl)}; ${recordTtlRange(plan)}`, {
+        urn: resource.urn,
+        configPath: hostPath(resource, context, "ttl"),
+      });
     return pass(resource.urn);
   },
   checkStack(resources) {
@@ -42,7 +49,12 @@ export const dnsSane: BarRule = {
         seen.add(key);
       }
       if (atName.some((r) => r.props.type === "CNAME") && atName.length > 1) {
-        verdicts.push(fail(`${name} has a CNAME beside other records (${atName.map((r) => r.props.type).join(", ")}); a CNAME must stand alone at its name (RFC 1034 3.6.2)`, { urn: atName[0].urn, configPath: "launch-ready:hosts" }));
+        verdicts.push(
+          fail(
+            `${name} has a CNAME beside other records (${atName.map((r) => r.props.type).join(", ")}); a CNAME must stand alone at its name (RFC 1034 3.6.2)`,
+            { urn: atName[0].urn, configPath: "launch-ready:hosts" },
+          ),
+        );
       }
     }
     return verdicts.length > 0 ? verdicts : [pass()];

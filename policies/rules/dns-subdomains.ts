@@ -21,12 +21,22 @@ export const dnsSubdomains: BarRule = {
         const extra = records.get(name);
         if (!host && extra) {
           return name.startsWith("*.")
-            ? fail(`${name} is a wildcard: every name under it resolves, including ones nobody meant to publish; declare each name on its own`, { urn: record.urn, configPath: `launch-ready:records[${extra.index}].name` })
+            ? fail(`${name} is a wildcard: every name under it resolves, including ones nobody meant to publish; declare each name on its own`, {
+                urn: record.urn,
+                configPath: `launch-ready:records[${extra.index}].name`,
+              })
             : pass(record.urn);
         }
-        if (!host) return fail(`${name} has a record but is not a declared host; declare it in launch-ready:hosts with its purpose, or remove the record`, { urn: record.urn, configPath: "launch-ready:hosts" });
+        if (!host)
+          return fail(`${name} has a record but is not a declared host; declare it in launch-ready:hosts with its purpose, or remove the record`, {
+            urn: record.urn,
+            configPath: "launch-ready:hosts",
+          });
         if (name.startsWith("*.")) {
-          return fail(`${name} is a wildcard: every name under it resolves, including ones nobody meant to publish; declare each subdomain on its own`, { urn: record.urn, configPath: `launch-ready:hosts[${host.index}].name` });
+          return fail(`${name} is a wildcard: every name under it resolves, including ones nobody meant to publish; declare each subdomain on its own`, {
+            urn: record.urn,
+            configPath: `launch-ready:hosts[${host.index}].name`,
+          });
         }
         return pass(record.urn);
       });

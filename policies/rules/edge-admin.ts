@@ -23,7 +23,8 @@ export const edgeAdmin: BarRule = {
     const rules = rulesetsOfPhase(resources, PHASES.customWaf).flatMap(({ rules }) => rules);
     // An Access application covers its domain (host, or host + path prefix) and everything below it.
     const accessDomains = resources.filter((r) => r.type === ACCESS_APPLICATION && typeof r.props.domain === "string").map((r) => String(r.props.domain));
-    const behindAccess = (host: string, path: string) => accessDomains.some((domain) => `${host}${path}`.startsWith(domain.includes("/") ? domain : `${domain}/`));
+    const behindAccess = (host: string, path: string) =>
+      accessDomains.some((domain) => `${host}${path}`.startsWith(domain.includes("/") ? domain : `${domain}/`));
     const verdicts: Verdict[] = [];
     for (const surface of surfaces) {
       const sample = { host: surface.host, path: surface.path, ip: "192.0.2.44" };
@@ -33,7 +34,11 @@ export const edgeAdmin: BarRule = {
         return PROTECTING.has(String(rule.action)) && "matched" in match && match.matched;
       });
       if (!protectedBy) {
-        verdicts.push(fail(`${describeRequest(sample)} reaches the app without a challenge; protect it in launch-ready:edge.admin (challenge, allowlist or access)`, { configPath: surface.configPath }));
+        verdicts.push(
+          fail(`${describeRequest(sample)} reaches the app without a challenge; protect it in launch-ready:edge.admin (challenge, allowlist or access)`, {
+            configPath: surface.configPath,
+          }),
+        );
       }
     }
     return verdicts.length > 0 ? verdicts : [pass()];

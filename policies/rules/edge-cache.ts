@@ -26,7 +26,12 @@ export function privateSamples(config: LaunchReadyConfig): SampleRequest[] {
   const samples: SampleRequest[] = [];
   for (const host of config.hosts.filter((h) => h.proxied)) {
     if (PRIVATE_PURPOSES.has(host.purpose)) {
-      samples.push({ host: host.fqdn, path: "/" }, { host: host.fqdn, path: "/v1/users/me" }, { host: host.fqdn, path: "/static/report.json" }, { host: host.fqdn, path: "/assets/export.js" });
+      samples.push(
+        { host: host.fqdn, path: "/" },
+        { host: host.fqdn, path: "/v1/users/me" },
+        { host: host.fqdn, path: "/static/report.json" },
+        { host: host.fqdn, path: "/assets/export.js" },
+      );
     }
     if (host.purpose === "web") {
       for (const prefix of cache.privatePathPrefixes) samples.push({ host: host.fqdn, path: `${prefix}session.js` });
@@ -45,13 +50,24 @@ export const edgeCacheStatic: BarRule = {
     const config = context.config;
     if (!config) return [notApplicable("the stack's hosts are unknown (no stack file found for it)")];
     const [declared] = rulesetsOfPhase(resources, PHASES.cache);
-    if (!declared) return [fail("no cache rules are declared, so static assets are fetched from the origin every time; the kit's EdgeCache component declares them from launch-ready:edge.cache", { configPath: "launch-ready:edge.cache" })];
+    if (!declared)
+      return [
+        fail(
+          "no cache rules are declared, so static assets are fetched from the origin every time; the kit's EdgeCache component declares them from launch-ready:edge.cache",
+          { configPath: "launch-ready:edge.cache" },
+        ),
+      ];
     const path = `${config.edge.cache.staticPathPrefixes[0] ?? "/"}app.js`;
     const sample = { host: config.canonical.fqdn, path };
     const outcome = cacheOutcome(declared.rules, sample);
     if ("unknown" in outcome) return [notApplicable(outcome.unknown, declared.ruleset.urn)];
     if (!outcome.cached || !outcome.edgeTtl) {
-      return [fail(`${describeRequest(sample)} is not cached at the edge with a TTL; list its extension or path in launch-ready:edge.cache`, { urn: declared.ruleset.urn, configPath: "launch-ready:edge.cache" })];
+      return [
+        fail(`${describeRequest(sample)} is not cached at the edge with a TTL; list its extension or path in launch-ready:edge.cache`, {
+          urn: declared.ruleset.urn,
+          configPath: "launch-ready:edge.cache",
+        }),
+      ];
     }
     return [pass(declared.ruleset.urn)];
   },
@@ -71,11 +87,21 @@ export const edgeCachePrivate: BarRule = {
       for (const sample of privateSamples(config)) {
         const outcome = cacheOutcome(rules, sample);
         if ("unknown" in outcome) {
-          verdicts.push(fail(`cannot prove cache rules keep private traffic out of the cache: ${outcome.unknown}; declare cache rules through launch-ready:edge.cache, or waive EDGE-CACHE-PRIVATE`, { urn: ruleset.urn, configPath: "launch-ready:edge.cache" }));
+          verdicts.push(
+            fail(
+              `cannot prove cache rules keep private traffic out of the cache: ${outcome.unknown}; declare cache rules through launch-ready:edge.cache, or waive EDGE-CACHE-PRIVATE`,
+              { urn: ruleset.urn, configPath: "launch-ready:edge.cache" },
+            ),
+          );
           break;
         }
         if (outcome.cached) {
-          verdicts.push(fail(`${describeRequest(sample)} would be cached (rule ${outcome.by}), serving one user's data to another; narrow that rule or add the path to launch-ready:edge.cache.privatePathPrefixes`, { urn: ruleset.urn, configPath: "launch-ready:edge.cache" }));
+          verdicts.push(
+            fail(
+              `${describeRequest(sample)} would be cached (rule ${outcome.by}), serving one user's data to another; narrow that rule or add the path to launch-ready:edge.cache.privatePathPrefixes`,
+              { urn: ruleset.urn, configPath: "launch-ready:edge.cache" },
+            ),
+          );
         }
       }
     }

@@ -13,7 +13,11 @@ export const edgeCors: BarRule = {
     if (apis.length === 0) return [notApplicable("the stack declares no API host")];
     const verdicts: Verdict[] = apis
       .filter((api) => !config.edge.cors.some((entry) => entry.host === api.fqdn))
-      .map((api) => fail(`${api.fqdn} lists no allowed origins; add { host: ${api.name}, origins: [https://app.${config.zone.domain}] } to launch-ready:edge.cors`, { configPath: "launch-ready:edge.cors" }));
+      .map((api) =>
+        fail(`${api.fqdn} lists no allowed origins; add { host: ${api.name}, origins: [https://app.${config.zone.domain}] } to launch-ready:edge.cors`, {
+          configPath: "launch-ready:edge.cors",
+        }),
+      );
     return verdicts.length > 0 ? verdicts : [pass()];
   },
 };

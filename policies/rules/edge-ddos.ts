@@ -16,7 +16,12 @@ export const edgeDdos: BarRule = {
       for (const rule of rules) {
         const overrides = rule.actionParameters?.overrides as { sensitivityLevel?: string; enabled?: boolean; action?: string } | undefined;
         if (overrides?.enabled === false || overrides?.action === "log") {
-          verdicts.push(fail(`rule ${rule.ref} switches HTTP DDoS mitigation off; remove launch-ready:edge.ddos`, { urn: ruleset.urn, configPath: "launch-ready:edge.ddos" }));
+          verdicts.push(
+            fail(`rule ${rule.ref} switches HTTP DDoS mitigation off; remove launch-ready:edge.ddos`, {
+              urn: ruleset.urn,
+              configPath: "launch-ready:edge.ddos",
+            }),
+          );
         } else if (overrides?.sensitivityLevel && LOWERED.has(overrides.sensitivityLevel)) {
           verdicts.push(
             fail(`HTTP DDoS sensitivity is lowered to ${overrides.sensitivityLevel}; production keeps the default (remove launch-ready:edge.ddos)`, {

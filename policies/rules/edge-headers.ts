@@ -29,9 +29,16 @@ export const edgeHeaders: BarRule = {
         }
       }
     }
-    const missing = Object.entries(ACCEPTED).filter(([name, accept]) => !set.has(name) || !accept(set.get(name)!)).map(([name]) => name);
+    const missing = Object.entries(ACCEPTED)
+      .filter(([name, accept]) => !set.has(name) || !accept(set.get(name)!))
+      .map(([name]) => name);
     return missing.length === 0
       ? [pass()]
-      : [fail(`an HTML answer without its own ${missing.join(", ")} from ${config.canonical.fqdn} leaves the edge without ${missing.length === 1 ? "it" : "them"}; the kit's SecurityHeaders component sets them from launch-ready:edge.headers`, { configPath: "launch-ready:edge.headers" })];
+      : [
+          fail(
+            `an HTML answer without its own ${missing.join(", ")} from ${config.canonical.fqdn} leaves the edge without ${missing.length === 1 ? "it" : "them"}; the kit's SecurityHeaders component sets them from launch-ready:edge.headers`,
+            { configPath: "launch-ready:edge.headers" },
+          ),
+        ];
   },
 };

@@ -16,7 +16,12 @@ export const edgeRateLimit: BarRule = {
     const verdicts: Verdict[] = [];
     for (const kind of ENDPOINT_KINDS) {
       if (!config.edge.endpoints.some((e) => e.kind === kind)) {
-        verdicts.push(fail(`no ${kind} endpoint is declared, so nothing limits how fast it can be hammered; add it to launch-ready:edge.endpoints (or waive EDGE-RATE-LIMIT if the product has none)`, { configPath: "launch-ready:edge.endpoints" }));
+        verdicts.push(
+          fail(
+            `no ${kind} endpoint is declared, so nothing limits how fast it can be hammered; add it to launch-ready:edge.endpoints (or waive EDGE-RATE-LIMIT if the product has none)`,
+            { configPath: "launch-ready:edge.endpoints" },
+          ),
+        );
       }
     }
     const declared = rulesetsOfPhase(resources, PHASES.rateLimit);
@@ -30,7 +35,8 @@ export const edgeRateLimit: BarRule = {
       if (periodProblem) verdicts.push(fail(`rule ${rule.ref} counts over ${period} s; ${periodProblem}`, { urn, configPath: "launch-ready:edge.endpoints" }));
       const timeout = rule.ratelimit?.mitigationTimeout;
       const timeoutProblem = timeout === undefined ? undefined : rateLimitProblems.timeout(timeout, plan);
-      if (timeoutProblem) verdicts.push(fail(`rule ${rule.ref} mitigates for ${timeout} s; ${timeoutProblem}`, { urn, configPath: "launch-ready:edge.endpoints" }));
+      if (timeoutProblem)
+        verdicts.push(fail(`rule ${rule.ref} mitigates for ${timeout} s; ${timeoutProblem}`, { urn, configPath: "launch-ready:edge.endpoints" }));
     }
     for (const endpoint of config.edge.endpoints) {
       const sample = { host: endpoint.host, path: endpoint.path };
@@ -38,7 +44,10 @@ export const edgeRateLimit: BarRule = {
         const match = ruleMatches(rule, sample);
         return "matched" in match && match.matched;
       });
-      if (!covering) verdicts.push(fail(`${describeRequest(sample)} (${endpoint.kind}) meets no rate-limit rule`, { configPath: `launch-ready:edge.endpoints[${endpoint.index}]` }));
+      if (!covering)
+        verdicts.push(
+          fail(`${describeRequest(sample)} (${endpoint.kind}) meets no rate-limit rule`, { configPath: `launch-ready:edge.endpoints[${endpoint.index}]` }),
+        );
     }
     return verdicts.length > 0 ? verdicts : [pass()];
   },

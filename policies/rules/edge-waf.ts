@@ -15,11 +15,21 @@ export const edgeWaf: BarRule = {
     );
     const foreign = executed.filter((e) => !available.some((m) => m.id === e.id));
     if (foreign.length > 0) {
-      return foreign.map((e) => fail(`managed ruleset ${e.id} is not available on the ${config.zone.plan} plan, so pulumi up would fail; available: ${available.map((m) => m.name).join(", ")}`, { urn: e.urn, configPath: "launch-ready:edge.waf" }));
+      return foreign.map((e) =>
+        fail(
+          `managed ruleset ${e.id} is not available on the ${config.zone.plan} plan, so pulumi up would fail; available: ${available.map((m) => m.name).join(", ")}`,
+          { urn: e.urn, configPath: "launch-ready:edge.waf" },
+        ),
+      );
     }
     const missing = expected.filter((m) => !executed.some((e) => e.id === m.id));
     if (missing.length > 0) {
-      return [fail(`${missing.map((m) => m.name).join(" and ")} ${missing.length === 1 ? "is" : "are"} included in the ${config.zone.plan} plan but not deployed; write launch-ready:edge.waf.managed: true`, { configPath: "launch-ready:edge.waf.managed" })];
+      return [
+        fail(
+          `${missing.map((m) => m.name).join(" and ")} ${missing.length === 1 ? "is" : "are"} included in the ${config.zone.plan} plan but not deployed; write launch-ready:edge.waf.managed: true`,
+          { configPath: "launch-ready:edge.waf.managed" },
+        ),
+      ];
     }
     return [pass()];
   },

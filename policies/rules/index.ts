@@ -62,6 +62,4 @@ export const BAR_RULES: readonly BarRule[] = [
   perfP95,
   perfErrors,
   aiTimeout,
-].sort(
-  (a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id),
-);
+].sort((a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id));

@@ -16,12 +16,22 @@ export const mailDkim: BarRule = {
         const at = `launch-ready:email.senders[${sender.index}].dkim`;
         if (sender.ses && sender.dkim.length === 0) {
           // Easy DKIM: SES issues the keys, the kit publishes its three CNAMEs.
-          const published = Array.from({ length: EASY_DKIM_TOKENS }, (_, i) => sesDkimRecordName(name.domain, i + 1)).filter((logical) => resources.some((r) => r.type === DNS_RECORD && r.name === logical));
-          if (published.length < EASY_DKIM_TOKENS) verdicts.push(fail(`${name.domain} sends with Amazon SES but ${EASY_DKIM_TOKENS - published.length} of its Easy DKIM records are missing`, { configPath: at }));
+          const published = Array.from({ length: EASY_DKIM_TOKENS }, (_, i) => sesDkimRecordName(name.domain, i + 1)).filter((logical) =>
+            resources.some((r) => r.type === DNS_RECORD && r.name === logical),
+          );
+          if (published.length < EASY_DKIM_TOKENS)
+            verdicts.push(
+              fail(`${name.domain} sends with Amazon SES but ${EASY_DKIM_TOKENS - published.length} of its Easy DKIM records are missing`, { configPath: at }),
+            );
           continue;
         }
         if (sender.dkim.length === 0) {
-          verdicts.push(fail(`the ${sender.provider} sender of ${name.domain} has no DKIM record; copy the selector and key (or CNAME target) from the provider's console`, { configPath: at }));
+          verdicts.push(
+            fail(
+              `the ${sender.provider} sender of ${name.domain} has no DKIM record; copy the selector and key (or CNAME target) from the provider's console`,
+              { configPath: at },
+            ),
+          );
           continue;
         }
         for (const key of sender.dkim) {

@@ -18,11 +18,17 @@ export const mailSpf: BarRule = {
     }
     const verdicts: Verdict[] = [];
     for (const sending of context.config?.email.sending ?? []) {
-      if (!byName.has(sending.domain)) verdicts.push(fail(`${sending.domain} sends mail but publishes no SPF record`, { configPath: "launch-ready:email.senders" }));
+      if (!byName.has(sending.domain))
+        verdicts.push(fail(`${sending.domain} sends mail but publishes no SPF record`, { configPath: "launch-ready:email.senders" }));
     }
     for (const [name, records] of byName) {
       if (records.length > 1) {
-        verdicts.push(fail(`${name} publishes ${records.length} SPF records; receivers treat that as a permanent error (RFC 7208 3.2): merge them into one`, { urn: records[1].urn, configPath: "launch-ready:email.senders" }));
+        verdicts.push(
+          fail(`${name} publishes ${records.length} SPF records; receivers treat that as a permanent error (RFC 7208 3.2): merge them into one`, {
+            urn: records[1].urn,
+            configPath: "launch-ready:email.senders",
+          }),
+        );
         continue;
       }
       const [{ urn, content }] = records;
@@ -32,12 +38,34 @@ export const mailSpf: BarRule = {
         continue;
       }
       const { record } = parsed;
-      if (record.all === "+" || record.all === "?") verdicts.push(fail(`${name}: "${record.all}all" lets anyone send as the domain; end the record with -all or ~all`, { urn, configPath: "launch-ready:email.senders" }));
-      else if (!record.all && !record.redirect) verdicts.push(fail(`${name}: the SPF record has no all mechanism, so unlisted senders are neutral; end it with -all or ~all`, { urn, configPath: "launch-ready:email.senders" }));
-      if (record.terms.some((t) => t.name === "ptr")) verdicts.push(fail(`${name}: ptr is deprecated (RFC 7208 5.5); list addresses or includes instead`, { urn, configPath: "launch-ready:email.senders" }));
-      if (content.length >= MAX_SPF_RECORD) verdicts.push(fail(`${name}: the SPF record is ${content.length} bytes; keep it under ${MAX_SPF_RECORD}`, { urn, configPath: "launch-ready:email.senders" }));
+      if (record.all === "+" || record.all === "?")
+        verdicts.push(
+          fail(`${name}: "${record.all}all" lets anyone send as the domain; end the record with -all or ~all`, {
+            urn,
+            configPath: "launch-ready:email.senders",
+          }),
+        );
+      else if (!record.all && !record.redirect)
+        verdicts.push(
+          fail(`${name}: the SPF record has no all mechanism, so unlisted senders are neutral; end it with -all or ~all`, {
+            urn,
+            configPath: "launch-ready:email.senders",
+          }),
+        );
+      if (record.terms.some((t) => t.name === "ptr"))
+        verdicts.push(fail(`${name}: ptr is deprecated (RFC 7208 5.5); list addresses or includes instead`, { urn, configPath: "launch-ready:email.senders" }));
+      if (content.length >= MAX_SPF_RECORD)
+        verdicts.push(
+          fail(`${name}: the SPF record is ${content.length} bytes; keep it under ${MAX_SPF_RECORD}`, { urn, configPath: "launch-ready:email.senders" }),
+        );
       const lookups = offlineSpfLookups(record.terms);
-      if (lookups > MAX_DNS_LOOKUPS) verdicts.push(fail(`${name}: the SPF record needs ${lookups} DNS lookups; receivers stop at ${MAX_DNS_LOOKUPS} (RFC 7208 4.6.4)`, { urn, configPath: "launch-ready:email.senders" }));
+      if (lookups > MAX_DNS_LOOKUPS)
+        verdicts.push(
+          fail(`${name}: the SPF record needs ${lookups} DNS lookups; receivers stop at ${MAX_DNS_LOOKUPS} (RFC 7208 4.6.4)`, {
+            urn,
+            configPath: "launch-ready:email.senders",
+          }),
+        );
     }
     if (byName.size === 0 && verdicts.length === 0) return [notApplicable("the stack publishes no SPF record and declares no sender")];
     return verdicts.length > 0 ? verdicts : [pass()];

@@ -19,13 +19,18 @@ export const monDetect5min: BarRule = {
       const urn = check.resource.urn;
       const at = { urn, configPath: "launch-ready:monitoring" };
       const where = check.host ? `${check.host}${check.path ?? ""}` : check.resource.name;
-      if (check.intervalSeconds === undefined || check.failureThreshold === undefined) return notApplicable(`${where}: interval or threshold not known until the resource is created`, urn);
+      if (check.intervalSeconds === undefined || check.failureThreshold === undefined)
+        return notApplicable(`${where}: interval or threshold not known until the resource is created`, urn);
       let alarm = {};
       if (check.provider === "aws") {
-        if (!check.alarm) return fail(`${where} has no CloudWatch alarm on its HealthCheckStatus, so a failure alerts nobody; declare monitors through the kit`, at);
+        if (!check.alarm)
+          return fail(`${where} has no CloudWatch alarm on its HealthCheckStatus, so a failure alerts nobody; declare monitors through the kit`, at);
         const region = check.alarm.props.region;
         if (region !== undefined && region !== MONITORING_REGION) {
-          return fail(`the alarm of ${where} is in ${String(region)}, but Route 53 publishes health-check metrics only in ${MONITORING_REGION}: it would never see a failure`, { ...at, urn: check.alarm.urn });
+          return fail(
+            `the alarm of ${where} is in ${String(region)}, but Route 53 publishes health-check metrics only in ${MONITORING_REGION}: it would never see a failure`,
+            { ...at, urn: check.alarm.urn },
+          );
         }
         alarm = { alarmPeriodSeconds: number(check.alarm.props.period) ?? 60, alarmEvaluationPeriods: number(check.alarm.props.evaluationPeriods) ?? 1 };
       }
@@ -37,7 +42,10 @@ export const monDetect5min: BarRule = {
         );
       }
       if (check.intervalSeconds > PRODUCTION_MAX_INTERVAL_SECONDS) {
-        return fail(`${where} is checked every ${check.intervalSeconds} s; production checks at least every ${PRODUCTION_MAX_INTERVAL_SECONDS} s`, { ...at, relaxedOutsideProduction: true });
+        return fail(`${where} is checked every ${check.intervalSeconds} s; production checks at least every ${PRODUCTION_MAX_INTERVAL_SECONDS} s`, {
+          ...at,
+          relaxedOutsideProduction: true,
+        });
       }
       return pass(urn);
     });

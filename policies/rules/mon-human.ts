@@ -23,17 +23,30 @@ export const monHuman: BarRule = {
       return (mechanisms.emails?.length ?? 0) + (mechanisms.webhooks?.length ?? 0) > 0;
     });
     if (checks.some((c) => c.provider === "aws")) {
-      if (people.length === 0) verdicts.push(fail("no email or chat subscription receives the uptime alarms; add launch-ready:monitoring.alerts.emails", { configPath: "launch-ready:monitoring.alerts" }));
+      if (people.length === 0)
+        verdicts.push(
+          fail("no email or chat subscription receives the uptime alarms; add launch-ready:monitoring.alerts.emails", {
+            configPath: "launch-ready:monitoring.alerts",
+          }),
+        );
       for (const alarm of resources.filter((r) => r.type === METRIC_ALARM && r.props.metricName === "HealthCheckStatus")) {
         const actions = alarm.props.alarmActions;
         if (Array.isArray(actions) && actions.length === 0) verdicts.push(fail(`${alarm.name} notifies nobody (no alarm actions)`, { urn: alarm.urn }));
       }
     }
     if (checks.some((c) => c.provider === "cloudflare") && policies.length === 0) {
-      verdicts.push(fail("no Cloudflare notification policy sends health-check alerts to an email or webhook; add launch-ready:monitoring.alerts.emails", { configPath: "launch-ready:monitoring.alerts" }));
+      verdicts.push(
+        fail("no Cloudflare notification policy sends health-check alerts to an email or webhook; add launch-ready:monitoring.alerts.emails", {
+          configPath: "launch-ready:monitoring.alerts",
+        }),
+      );
     }
     if (checks.length === 0 && people.length === 0 && policies.length === 0) {
-      return [fail("nobody is alerted: the stack has no monitor and no recipient; set launch-ready:monitoring.alerts.emails", { configPath: "launch-ready:monitoring.alerts" })];
+      return [
+        fail("nobody is alerted: the stack has no monitor and no recipient; set launch-ready:monitoring.alerts.emails", {
+          configPath: "launch-ready:monitoring.alerts",
+        }),
+      ];
     }
     if (verdicts.length > 0) return verdicts;
     return [...people, ...policies].map((r) => pass(r.urn));

@@ -14,7 +14,11 @@ export const monUptime: BarRule = {
     if (!config) return [notApplicable("the stack's config is unknown (no stack file found for it)")];
     const { monitoring } = config;
     if (!monitoring.enabled) {
-      return [fail("launch-ready:monitoring.enabled is false: nothing watches the homepage, login, API or webhooks, so customers find outages first", { configPath: "launch-ready:monitoring.enabled" })];
+      return [
+        fail("launch-ready:monitoring.enabled is false: nothing watches the homepage, login, API or webhooks, so customers find outages first", {
+          configPath: "launch-ready:monitoring.enabled",
+        }),
+      ];
     }
     const checks = declaredChecks(resources);
     const verdicts: Verdict[] = [];
@@ -26,13 +30,20 @@ export const monUptime: BarRule = {
       }
       for (const monitor of monitors) {
         const check = checks.find((c) => c.host === monitor.host && c.path === monitor.path);
-        verdicts.push(check ? pass(check.resource.urn) : fail(`${monitor.url} (${kind}) has no health check among the stack's resources; declare monitors through the kit (index.ts)`, { configPath: "launch-ready:monitoring" }));
+        verdicts.push(
+          check
+            ? pass(check.resource.urn)
+            : fail(`${monitor.url} (${kind}) has no health check among the stack's resources; declare monitors through the kit (index.ts)`, {
+                configPath: "launch-ready:monitoring",
+              }),
+        );
       }
     };
     requireMonitor("homepage", `the homepage ${config.canonical.fqdn}`, config.canonical.fqdn);
     if (config.edge.endpoints.some((e) => e.kind === "login")) requireMonitor("login", "login");
     for (const host of config.hosts.filter((h) => h.purpose === "api")) requireMonitor("api-health", `the API ${host.fqdn}`, host.fqdn);
-    for (const host of new Set(config.edge.endpoints.filter((e) => e.kind === "webhook").map((e) => e.host))) requireMonitor("webhook", `the webhooks on ${host}`, host);
+    for (const host of new Set(config.edge.endpoints.filter((e) => e.kind === "webhook").map((e) => e.host)))
+      requireMonitor("webhook", `the webhooks on ${host}`, host);
     return verdicts;
   },
 };

@@ -20,27 +20,52 @@ export const opsHandover: BarRule = {
     const { handover } = config;
     const verdicts: Verdict[] = [];
     if (handover.contacts.length === 0) {
-      verdicts.push(fail("the handover names nobody to call; add launch-ready:handover.contacts with a role, name and email", { configPath: "launch-ready:handover.contacts" }));
+      verdicts.push(
+        fail("the handover names nobody to call; add launch-ready:handover.contacts with a role, name and email", {
+          configPath: "launch-ready:handover.contacts",
+        }),
+      );
     }
     const registrar = handover.registrar;
     if (!registrar) {
-      verdicts.push(fail(`nobody knows where ${config.zone.domain} is registered or when it renews; add launch-ready:handover.registrar with name, owner and renews`, { configPath: "launch-ready:handover.registrar" }));
+      verdicts.push(
+        fail(`nobody knows where ${config.zone.domain} is registered or when it renews; add launch-ready:handover.registrar with name, owner and renews`, {
+          configPath: "launch-ready:handover.registrar",
+        }),
+      );
     } else {
       const daysLeft = Math.round((Date.parse(registrar.renews) - Date.parse(context.today ?? today())) / DAY_MS);
       if (daysLeft < 0) {
-        verdicts.push(fail(`the registration of ${config.zone.domain} was due for renewal on ${registrar.renews}; renew it at ${registrar.name} and write the new date in launch-ready:handover.registrar.renews`, { configPath: "launch-ready:handover.registrar.renews" }));
+        verdicts.push(
+          fail(
+            `the registration of ${config.zone.domain} was due for renewal on ${registrar.renews}; renew it at ${registrar.name} and write the new date in launch-ready:handover.registrar.renews`,
+            { configPath: "launch-ready:handover.registrar.renews" },
+          ),
+        );
       } else if (daysLeft <= RENEWAL_WARNING_DAYS && !registrar.autoRenew) {
-        verdicts.push(fail(`${config.zone.domain} must be renewed by ${registrar.renews} (${daysLeft} days) and auto-renew is off; renew it now, or turn auto-renew on at ${registrar.name} and set autoRenew: true`, { configPath: "launch-ready:handover.registrar" }));
+        verdicts.push(
+          fail(
+            `${config.zone.domain} must be renewed by ${registrar.renews} (${daysLeft} days) and auto-renew is off; renew it now, or turn auto-renew on at ${registrar.name} and set autoRenew: true`,
+            { configPath: "launch-ready:handover.registrar" },
+          ),
+        );
       }
     }
     for (const need of unownedAccess(config)) {
-      verdicts.push(fail(`nobody is named as owner of the ${need.system} account (${need.why}); add { system: ${need.system}, name, owner } to launch-ready:handover.access`, { configPath: "launch-ready:handover.access" }));
+      verdicts.push(
+        fail(
+          `nobody is named as owner of the ${need.system} account (${need.why}); add { system: ${need.system}, name, owner } to launch-ready:handover.access`,
+          { configPath: "launch-ready:handover.access" },
+        ),
+      );
     }
     if (config.env.length === 0) {
       verdicts.push(fail("the handover lists no environment variables; declare what the app reads in launch-ready:env", { configPath: "launch-ready:env" }));
     }
     if (!config.monitoring.enabled || config.monitoring.monitors.length === 0) {
-      verdicts.push(fail("the handover lists no monitors, so nobody would know what is watched; enable launch-ready:monitoring", { configPath: "launch-ready:monitoring" }));
+      verdicts.push(
+        fail("the handover lists no monitors, so nobody would know what is watched; enable launch-ready:monitoring", { configPath: "launch-ready:monitoring" }),
+      );
     }
     return verdicts.length > 0 ? verdicts : [pass()];
   },

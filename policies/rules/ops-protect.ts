@@ -16,6 +16,9 @@ export const opsProtect: BarRule = {
     if (environment !== "production") return notApplicable(`protection is a production bar; this is ${environment}`, resource.urn);
     return resource.protect
       ? pass(resource.urn)
-      : fail(`${resource.name} is not protected, so a config change could delete it; remove launch-ready:protect: false`, { urn: resource.urn, configPath: "launch-ready:protect" });
+      : fail(`${resource.name} is not protected, so a config change could delete it; remove launch-ready:protect: false`, {
+          urn: resource.urn,
+          configPath: "launch-ready:protect",
+        });
   },
 };

@@ -10,12 +10,20 @@ export const perfP95: BarRule = {
     const performance = context.config?.performance;
     if (!performance) return unknownConfig();
     if (performance.endpoints.length === 0) {
-      return [fail("no core endpoint has a p95 budget; list the homepage, login and main API calls in launch-ready:performance.endpoints", { configPath: "launch-ready:performance.endpoints" })];
+      return [
+        fail("no core endpoint has a p95 budget; list the homepage, login and main API calls in launch-ready:performance.endpoints", {
+          configPath: "launch-ready:performance.endpoints",
+        }),
+      ];
     }
-    return performance.endpoints.map((endpoint): Verdict =>
-      endpoint.p95Ms > endpoint.barP95Ms
-        ? fail(`${endpoint.name} allows a p95 of ${endpoint.p95Ms} ms; the bar holds ${endpoint.kind} endpoints to ${endpoint.barP95Ms} ms at the ${performance.stage} stage`, { configPath: `launch-ready:performance.endpoints[${endpoint.index}].p95Ms` })
-        : pass(),
+    return performance.endpoints.map(
+      (endpoint): Verdict =>
+        endpoint.p95Ms > endpoint.barP95Ms
+          ? fail(
+              `${endpoint.name} allows a p95 of ${endpoint.p95Ms} ms; the bar holds ${endpoint.kind} endpoints to ${endpoint.barP95Ms} ms at the ${performance.stage} stage`,
+              { configPath: `launch-ready:performance.endpoints[${endpoint.index}].p95Ms` },
+            )
+          : pass(),
     );
   },
 };
@@ -28,7 +36,9 @@ export const perfErrors: BarRule = {
     if (!performance) return unknownConfig();
     return [
       performance.errorBudgetPercent > MAX_ERROR_BUDGET_PERCENT
-        ? fail(`the error budget is ${performance.errorBudgetPercent} %; the bar allows under ${MAX_ERROR_BUDGET_PERCENT} %`, { configPath: "launch-ready:performance.errorBudgetPercent" })
+        ? fail(`the error budget is ${performance.errorBudgetPercent} %; the bar allows under ${MAX_ERROR_BUDGET_PERCENT} %`, {
+            configPath: "launch-ready:performance.errorBudgetPercent",
+          })
         : pass(),
     ];
   },
@@ -45,10 +55,14 @@ export const aiTimeout: BarRule = {
     return ai.map((endpoint): Verdict => {
       const at = `launch-ready:performance.endpoints[${endpoint.index}]`;
       if (endpoint.timeoutMs === undefined || endpoint.fallback === undefined) {
-        return fail(`${endpoint.name} declares no ${endpoint.timeoutMs === undefined ? "timeoutMs" : "fallback"}: a slow model would hang the request`, { configPath: at });
+        return fail(`${endpoint.name} declares no ${endpoint.timeoutMs === undefined ? "timeoutMs" : "fallback"}: a slow model would hang the request`, {
+          configPath: at,
+        });
       }
       if (endpoint.timeoutMs >= endpoint.p95Ms) {
-        return fail(`${endpoint.name} waits ${endpoint.timeoutMs} ms for the model, so its fallback cannot arrive within its ${endpoint.p95Ms} ms budget`, { configPath: `${at}.timeoutMs` });
+        return fail(`${endpoint.name} waits ${endpoint.timeoutMs} ms for the model, so its fallback cannot arrive within its ${endpoint.p95Ms} ms budget`, {
+          configPath: `${at}.timeoutMs`,
+        });
       }
       return pass();
     });

@@ -24,9 +24,12 @@ export const secEnvSeparation: BarRule = {
         const mine = own.get(theirs.path);
         if (!mine) continue;
         verdicts.push(
-          fail(`${mine.name} is stored at ${theirs.path}, which stack ${sibling.stack} (${parsed.config.environment}) uses too: one would overwrite the other's value. Give each stack its own launch-ready:secretStore.pathPrefix (the default /<project>/<environment> does this)`, {
-            configPath: "launch-ready:secretStore.pathPrefix",
-          }),
+          fail(
+            `${mine.name} is stored at ${theirs.path}, which stack ${sibling.stack} (${parsed.config.environment}) uses too: one would overwrite the other's value. Give each stack its own launch-ready:secretStore.pathPrefix (the default /<project>/<environment> does this)`,
+            {
+              configPath: "launch-ready:secretStore.pathPrefix",
+            },
+          ),
         );
       }
     }
@@ -45,7 +48,12 @@ export const secEnvSeparation: BarRule = {
           for (const [path, digest] of mine) {
             const shared = [...theirs].find(([, other]) => other === digest)?.[0];
             if (shared) {
-              verdicts.push(fail(`${path} has the same value as ${shared} of stack ${stack} (${environments.get(stack)}); environments must never share a secret: issue a separate key for each and rotate this one`, { configPath: path }));
+              verdicts.push(
+                fail(
+                  `${path} has the same value as ${shared} of stack ${stack} (${environments.get(stack)}); environments must never share a secret: issue a separate key for each and rotate this one`,
+                  { configPath: path },
+                ),
+              );
             }
           }
         }

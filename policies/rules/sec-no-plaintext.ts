@@ -64,8 +64,14 @@ export const secNoPlaintext: BarRule = {
         if (value === SECRET_PLACEHOLDER) continue;
         const secretValue = path.startsWith(`${SECRET_VALUES_KEY}.`);
         if (secretValue || CREDENTIAL_CONFIG_KEYS.includes(path)) {
-          const command = secretValue ? setSecretCommand(path.slice(SECRET_VALUES_KEY.length + 1), file.stack) : `pulumi config set --secret ${path} --stack ${file.stack}`;
-          verdicts.push(fail(`${path} is written in plain text in ${file.path}; delete it from the file, rotate it (it is in git now), and set it with: ${command}`, { configPath: path }));
+          const command = secretValue
+            ? setSecretCommand(path.slice(SECRET_VALUES_KEY.length + 1), file.stack)
+            : `pulumi config set --secret ${path} --stack ${file.stack}`;
+          verdicts.push(
+            fail(`${path} is written in plain text in ${file.path}; delete it from the file, rotate it (it is in git now), and set it with: ${command}`, {
+              configPath: path,
+            }),
+          );
           continue;
         }
         leaves.push({ label: path, value, configPath: path });
@@ -81,8 +87,15 @@ export const secNoPlaintext: BarRule = {
     }
     for (const { leaf, finding } of await scanLeaves(leaves)) {
       const where = leaf.configPath ? `${leaf.configPath} in the stack file` : `input ${leaf.label}`;
-      const fix = leaf.configPath ? "move it to secret config (pulumi config set --secret) or launch-ready:secrets" : "pass it from launch-ready:secrets (AppSecrets.values) instead of a literal";
-      verdicts.push(fail(`${where} holds a secret in plain text (${finding.message.replace(/^found /, "")}); rotate it, then ${fix}`, { urn: leaf.urn, configPath: leaf.configPath }));
+      const fix = leaf.configPath
+        ? "move it to secret config (pulumi config set --secret) or launch-ready:secrets"
+        : "pass it from launch-ready:secrets (AppSecrets.values) instead of a literal";
+      verdicts.push(
+        fail(`${where} holds a secret in plain text (${finding.message.replace(/^found /, "")}); rotate it, then ${fix}`, {
+          urn: leaf.urn,
+          configPath: leaf.configPath,
+        }),
+      );
     }
     return verdicts.length > 0 ? verdicts : [pass()];
   },

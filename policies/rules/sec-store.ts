@@ -26,21 +26,30 @@ export const secStore: BarRule = {
     if (!name.startsWith(`${prefix}/`)) return notApplicable(`${name} is outside this stack's secret path ${prefix}`, resource.urn);
     if (resource.type === SSM_PARAMETER) {
       if (resource.props.type !== undefined && resource.props.type !== "SecureString") {
-        return fail(`${name} is an SSM parameter of type ${String(resource.props.type)}, readable in plain text by anyone who can read parameters; a secret needs type SecureString`, { urn: resource.urn });
+        return fail(
+          `${name} is an SSM parameter of type ${String(resource.props.type)}, readable in plain text by anyone who can read parameters; a secret needs type SecureString`,
+          { urn: resource.urn },
+        );
       }
-      if (resource.props.insecureValue !== undefined) return fail(`${name} sets insecureValue, which Pulumi stores and shows in plain text; use value, kept secret`, { urn: resource.urn });
+      if (resource.props.insecureValue !== undefined)
+        return fail(`${name} sets insecureValue, which Pulumi stores and shows in plain text; use value, kept secret`, { urn: resource.urn });
     }
     return pass(resource.urn);
   },
   checkStack(resources, context) {
     const secrets = stackSecrets(context);
-    if (secrets.length === 0) return [notApplicable(context.config ? "launch-ready:secrets declares none" : "the stack's config is unknown (no stack file found for it)")];
+    if (secrets.length === 0)
+      return [notApplicable(context.config ? "launch-ready:secrets declares none" : "the stack's config is unknown (no stack file found for it)")];
     const kind = context.config!.secrets.store.kind;
     const storeType = kind === "ssm" ? SSM_PARAMETER : SECRETS_MANAGER_SECRET;
     return secrets.map((secret): Verdict => {
       const at = `launch-ready:secrets[${context.config!.secrets.items.find((item) => item.name === secret.name)!.index}]`;
       const stored = resources.find((r) => r.type === storeType && r.props.name === secret.path);
-      if (!stored) return fail(`${secret.name} has no ${STORE_TITLE[kind]} named ${secret.path}; declare it through the kit's AppSecrets (index.ts) so it is stored encrypted`, { configPath: at });
+      if (!stored)
+        return fail(
+          `${secret.name} has no ${STORE_TITLE[kind]} named ${secret.path}; declare it through the kit's AppSecrets (index.ts) so it is stored encrypted`,
+          { configPath: at },
+        );
       if (kind === "secrets-manager" && !resources.some((r) => r.type === SECRET_VERSION && r.name === `${secret.name}-version`)) {
         return fail(`${secret.path} is an empty Secrets Manager secret: no SecretVersion holds ${secret.name}'s value`, { urn: stored.urn, configPath: at });
       }

@@ -11,6 +11,7 @@ export const tlsHttpsOnly = zoneSettingRule("TLS-HTTPS-ONLY", [
   {
     settingId: ZONE_SETTINGS.automaticHttpsRewrites,
     configPath: "launch-ready:tls.automaticHttpsRewrites",
-    judge: (value) => (value === "on" ? undefined : { message: `is ${String(value)}; write launch-ready:tls.automaticHttpsRewrites: true (mixed content otherwise)` }),
+    judge: (value) =>
+      value === "on" ? undefined : { message: `is ${String(value)}; write launch-ready:tls.automaticHttpsRewrites: true (mixed content otherwise)` },
   },
 ]);

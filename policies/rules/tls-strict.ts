@@ -9,6 +9,8 @@ export const tlsStrict = zoneSettingRule("TLS-STRICT", [
     judge: (value) =>
       value === "strict"
         ? undefined
-        : { message: `is ${String(value)}; write launch-ready:tls.ssl: strict (off and flexible reach the origin unencrypted, full accepts any origin certificate)` },
+        : {
+            message: `is ${String(value)}; write launch-ready:tls.ssl: strict (off and flexible reach the origin unencrypted, full accepts any origin certificate)`,
+          },
   },
 ]);

@@ -24,7 +24,10 @@ const DAY = 86_400_000;
 
 async function pem(key: Key): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey("pkcs8", key));
-  return `-----BEGIN PRIVATE KEY-----\n${der.toString("base64").match(/.{1,64}/g)!.join("\n")}\n-----END PRIVATE KEY-----\n`;
+  return `-----BEGIN PRIVATE KEY-----\n${der
+    .toString("base64")
+    .match(/.{1,64}/g)!
+    .join("\n")}\n-----END PRIVATE KEY-----\n`;
 }
 
 export interface TestCa {
@@ -41,7 +44,10 @@ export async function createTestCa(): Promise<TestCa> {
     notAfter: new Date(Date.now() + 30 * DAY),
     keys: keys as never,
     signingAlgorithm: ALGORITHM,
-    extensions: [new x509.BasicConstraintsExtension(true, undefined, true), new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true)],
+    extensions: [
+      new x509.BasicConstraintsExtension(true, undefined, true),
+      new x509.KeyUsagesExtension(x509.KeyUsageFlags.keyCertSign | x509.KeyUsageFlags.cRLSign, true),
+    ],
   });
   return {
     certificate: ca.toString("pem"),
@@ -55,7 +61,10 @@ export async function createTestCa(): Promise<TestCa> {
         publicKey: leafKeys.publicKey as never,
         signingKey: keys.privateKey as never,
         signingAlgorithm: ALGORITHM,
-        extensions: [new x509.SubjectAlternativeNameExtension(names.map((value) => ({ type: "dns" as const, value }))), new x509.BasicConstraintsExtension(false)],
+        extensions: [
+          new x509.SubjectAlternativeNameExtension(names.map((value) => ({ type: "dns" as const, value }))),
+          new x509.BasicConstraintsExtension(false),
+        ],
       });
       return { cert: leaf.toString("pem"), key: await pem(leafKeys.privateKey) };
     },
@@ -116,13 +125,22 @@ export async function startWebServers(options: {
   httpHandler: Handler;
   tls?: { minVersion?: "TLSv1" | "TLSv1.2"; ciphers?: string };
 }): Promise<WebServers> {
-  const contexts = new Map<string, SecureContext>(Object.entries(options.certificates).map(([host, pair]) => [host, createSecureContext({ ...pair, ...options.tls })]));
+  const contexts = new Map<string, SecureContext>(
+    Object.entries(options.certificates).map(([host, pair]) => [host, createSecureContext({ ...pair, ...options.tls })]),
+  );
   const https: HttpsServer = createHttpsServer(
-    { ...options.fallback, ...options.tls, SNICallback: (name, callback) => callback(null, contexts.get(name) ?? createSecureContext({ ...options.fallback, ...options.tls })) },
+    {
+      ...options.fallback,
+      ...options.tls,
+      SNICallback: (name, callback) => callback(null, contexts.get(name) ?? createSecureContext({ ...options.fallback, ...options.tls })),
+    },
     options.handler,
   );
   const http: HttpServer = createHttpServer(options.httpHandler);
-  await Promise.all([new Promise<void>((resolve) => https.listen(0, "127.0.0.1", resolve)), new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve))]);
+  await Promise.all([
+    new Promise<void>((resolve) => https.listen(0, "127.0.0.1", resolve)),
+    new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve)),
+  ]);
   return {
     httpsPort: (https.address() as AddressInfo).port,
     httpPort: (http.address() as AddressInfo).port,

@@ -64,11 +64,23 @@ function flatProgram(file: StackFile): { program: () => Promise<void>; resources
   const edgeRulesets = edgeRulesetSpecs(config);
   const program = async () => {
     for (const r of records) {
-      new cloudflare.DnsRecord(r.logicalName, { zoneId, name: r.name, type: r.type, content: r.content, priority: r.priority, proxied: r.proxied, ttl: r.ttl, comment: r.comment }, { protect });
+      new cloudflare.DnsRecord(
+        r.logicalName,
+        { zoneId, name: r.name, type: r.type, content: r.content, priority: r.priority, proxied: r.proxied, ttl: r.ttl, comment: r.comment },
+        { protect },
+      );
     }
-    new cloudflare.Ruleset(`${config.zone.domain}-redirects`, { zoneId, kind: "zone", phase: "http_request_dynamic_redirect", name: "redirects", rules }, { protect });
+    new cloudflare.Ruleset(
+      `${config.zone.domain}-redirects`,
+      { zoneId, kind: "zone", phase: "http_request_dynamic_redirect", name: "redirects", rules },
+      { protect },
+    );
     for (const edge of edgeRulesets) {
-      new cloudflare.Ruleset(`${config.zone.domain}-${edge.phase}`, { zoneId, kind: "zone", phase: edge.phase, name: edge.purpose, rules: edge.rules }, { protect });
+      new cloudflare.Ruleset(
+        `${config.zone.domain}-${edge.phase}`,
+        { zoneId, kind: "zone", phase: edge.phase, name: edge.purpose, rules: edge.rules },
+        { protect },
+      );
     }
     for (const s of settings) new cloudflare.ZoneSetting(s.logicalName, { zoneId, settingId: s.settingId, value: s.value }, { protect });
   };

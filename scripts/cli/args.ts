@@ -51,7 +51,12 @@ export function stackFileFromArgs(args: { stack?: string; config?: string }, jso
 }
 
 /** The stack file named by --stack/--config, validated; config problems end the verb with 2, each named. */
-export function stackConfigFromArgs(args: { stack?: string; config?: string }, json: boolean, usage: string, io: Io): { path: string; file: StackFile; config: LaunchReadyConfig } {
+export function stackConfigFromArgs(
+  args: { stack?: string; config?: string },
+  json: boolean,
+  usage: string,
+  io: Io,
+): { path: string; file: StackFile; config: LaunchReadyConfig } {
   const { path, file } = stackFileFromArgs(args, json, usage, io);
   const parsed = parseStackConfig(file.config);
   if (!parsed.ok) fail(2, json, problemsHeading(parsed.problems, path), parsed.problems, formatProblems(parsed.problems, path));

@@ -49,7 +49,11 @@ async function bench(io: Io): Promise<void> {
       certificates: {},
       fallback: await ca.issue(config.hosts.map((host) => host.fqdn)),
       tls: { minVersion: "TLSv1.2" },
-      handler: (req, res) => void setTimeout(() => res.writeHead(200, { "content-type": "text/html" }).end("<html></html>"), req.url === "/bench-load" ? ANSWER_DELAY_MS + Math.random() * 30 : ANSWER_DELAY_MS),
+      handler: (req, res) =>
+        void setTimeout(
+          () => res.writeHead(200, { "content-type": "text/html" }).end("<html></html>"),
+          req.url === "/bench-load" ? ANSWER_DELAY_MS + Math.random() * 30 : ANSWER_DELAY_MS,
+        ),
       httpHandler: (req, res) => void setTimeout(() => res.writeHead(301, { location: `https://${req.headers.host}${req.url}` }).end(), ANSWER_DELAY_MS),
     });
     const probe = {
@@ -76,14 +80,18 @@ async function bench(io: Io): Promise<void> {
         checks = fast.checks;
       }
       log(`verify, prod example (${checks} checks, every answer delayed ${ANSWER_DELAY_MS} ms), median of ${RUNS}:`);
-      log(`  concurrency 8: ${median(concurrent).toFixed(0)} ms; one at a time: ${median(sequential).toFixed(0)} ms; speed-up x${(median(sequential) / median(concurrent)).toFixed(2)}`);
+      log(
+        `  concurrency 8: ${median(concurrent).toFixed(0)} ms; one at a time: ${median(sequential).toFixed(0)} ms; speed-up x${(median(sequential) / median(concurrent)).toFixed(2)}`,
+      );
 
       const endpoint = { ...config.performance.endpoints[0], url: `https://${config.canonical.fqdn}/bench-load`, method: "GET" };
       delete (endpoint as { body?: string }).body;
       const stats = await burst(endpoint, { ...probe, connections: LOAD_CONNECTIONS, durationSeconds: LOAD_SECONDS, maxRequests: 100_000 });
       const independent = await measureIndependently(`https://127.0.0.1:${servers.httpsPort}/bench-load`, config.canonical.fqdn, ca.certificate);
       log(`loadtest vs an independent client, ${LOAD_CONNECTIONS} connections for ${LOAD_SECONDS} s each:`);
-      log(`  loadtest p95 ${stats.p95Ms.toFixed(1)} ms over ${stats.requests} requests; independent p95 ${independent.p95.toFixed(1)} ms over ${independent.count} requests; ratio ${(stats.p95Ms / independent.p95).toFixed(3)}`);
+      log(
+        `  loadtest p95 ${stats.p95Ms.toFixed(1)} ms over ${stats.requests} requests; independent p95 ${independent.p95.toFixed(1)} ms over ${independent.count} requests; ratio ${(stats.p95Ms / independent.p95).toFixed(3)}`,
+      );
     } finally {
       await servers.close();
     }
@@ -118,5 +126,11 @@ async function measureIndependently(url: string, host: string, ca: string): Prom
   } finally {
     agent.destroy();
   }
-  return { p95: percentile(latencies.sort((a, b) => a - b), 95), count: latencies.length };
+  return {
+    p95: percentile(
+      latencies.sort((a, b) => a - b),
+      95,
+    ),
+    count: latencies.length,
+  };
 }

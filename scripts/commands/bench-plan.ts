@@ -64,7 +64,9 @@ export async function benchPlan(argv: string[], io: Io): Promise<number> {
     warm: { kitMs: median(warm.kit), floorMs: median(warm.floor), ratio: median(warm.kit) / median(warm.floor) },
   };
   log(`\nprod example, ${resources} resources (medians):`);
-  log(`  warm, ${warm.kit.length} alternating blocks of 25 runs in one process: kit ${prod.warm.kitMs.toFixed(1)} ms, floor ${prod.warm.floorMs.toFixed(1)} ms, kit/floor ${prod.warm.ratio.toFixed(2)} (target <= 1.30)`);
+  log(
+    `  warm, ${warm.kit.length} alternating blocks of 25 runs in one process: kit ${prod.warm.kitMs.toFixed(1)} ms, floor ${prod.warm.floorMs.toFixed(1)} ms, kit/floor ${prod.warm.ratio.toFixed(2)} (target <= 1.30)`,
+  );
   log(`  cold, a fresh process each: kit ${prod.cold.kitMs.toFixed(1)} ms, floor ${prod.cold.floorMs.toFixed(1)} ms, kit/floor ${prod.cold.ratio.toFixed(2)}`);
   log("    (cold includes one-time start-up the floor never pays: the first zod parse, ICU's first IDN conversion, the first runs of the kit's code)");
   log(`  untuned SDK, cold: ${prod.cold.untunedMs.toFixed(1)} ms, kit/untuned ${(prod.cold.kitMs / prod.cold.untunedMs).toFixed(2)}`);
@@ -78,11 +80,15 @@ export async function benchPlan(argv: string[], io: Io): Promise<number> {
     const untunedMs = size <= 1000 ? measure(io, "sdk-default", size).ms : undefined;
     growth.push({ records: size, kitMs, floorMs, untunedMs });
     const untuned = untunedMs === undefined ? "" : `; untuned SDK ${(untunedMs / 1000).toFixed(2)} s`;
-    log(`  ${String(size).padStart(5)} records: kit ${(kitMs / 1000).toFixed(2)} s (${(kitMs / size).toFixed(2)} ms/record), floor ${(floorMs / 1000).toFixed(2)} s, kit/floor ${(kitMs / floorMs).toFixed(2)}${untuned}`);
+    log(
+      `  ${String(size).padStart(5)} records: kit ${(kitMs / 1000).toFixed(2)} s (${(kitMs / size).toFixed(2)} ms/record), floor ${(floorMs / 1000).toFixed(2)} s, kit/floor ${(kitMs / floorMs).toFixed(2)}${untuned}`,
+    );
   }
   const first = growth[0];
   const last = growth[growth.length - 1];
-  log(`\ngrowth ${first.records} → ${last.records} records: time x${(last.kitMs / first.kitMs).toFixed(1)} for records x${last.records / first.records} (x${last.records / first.records} is linear)`);
+  log(
+    `\ngrowth ${first.records} → ${last.records} records: time x${(last.kitMs / first.kitMs).toFixed(1)} for records x${last.records / first.records} (x${last.records / first.records} is linear)`,
+  );
   log(`5,000 records: ${(last.kitMs / 1000).toFixed(2)} s (target < 10 s)`);
   if (values.json) io.stdout.write(`${JSON.stringify({ runs, prod, growth }, null, 2)}\n`);
   return 0;

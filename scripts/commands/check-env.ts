@@ -42,21 +42,42 @@ function renderText(checks: EnvCheck[], heading: string): string {
   const table = new Table({ head: ["Variable", "Status", "Detail"], style: { head: [], border: [] }, wordWrap: true });
   for (const check of checks) table.push([check.target, check.status.toUpperCase(), check.detail]);
   const failed = checks.filter((check) => check.status === "fail").length;
-  const verdict = checks.length === 0 ? "nothing to check: launch-ready:env declares no variables" : failed > 0 ? `FAIL: ${failed} variable${failed === 1 ? "" : "s"} missing or malformed` : "PASS";
+  const verdict =
+    checks.length === 0
+      ? "nothing to check: launch-ready:env declares no variables"
+      : failed > 0
+        ? `FAIL: ${failed} variable${failed === 1 ? "" : "s"} missing or malformed`
+        : "PASS";
   return `${heading}\n${checks.length > 0 ? `${table.toString()}\n` : ""}SEC-ENV-SEPARATION (live): ${verdict}`;
 }
 
 export async function checkEnv(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandLine(argv, USAGE, io, () => parseArgs({ args: argv, options: { ...STACK_OPTIONS, ...COMMON_OPTIONS, "env-file": { type: "string" }, "write-example": { type: "string" } }, strict: true, allowPositionals: false }).values);
+  const args = parseCommandLine(
+    argv,
+    USAGE,
+    io,
+    () =>
+      parseArgs({
+        args: argv,
+        options: { ...STACK_OPTIONS, ...COMMON_OPTIONS, "env-file": { type: "string" }, "write-example": { type: "string" } },
+        strict: true,
+        allowPositionals: false,
+      }).values,
+  );
   const json = args.json;
-  if (args["write-example"] && args["env-file"]) fail(2, json, `--write-example writes a file and checks nothing; drop --env-file, or run the two separately.\n\n${USAGE}`);
+  if (args["write-example"] && args["env-file"])
+    fail(2, json, `--write-example writes a file and checks nothing; drop --env-file, or run the two separately.\n\n${USAGE}`);
   const { file, config } = stackConfigFromArgs(args, json, USAGE, io);
 
   if (args["write-example"]) {
     const target = resolve(io.cwd, args["write-example"]);
     writeFileSync(target, renderEnvExample(config.env, { stack: file.stack, environment: config.environment, secretLocations: secretLocations(config) }));
     const written = config.env.filter((variable) => variable.environments.includes(config.environment)).length;
-    io.stdout.write(json ? `${JSON.stringify({ wrote: target, variables: written })}\n` : `Wrote ${relative(io.cwd, target) || target}: ${written} variable${written === 1 ? "" : "s"} for ${file.stack} (${config.environment}).\n`);
+    io.stdout.write(
+      json
+        ? `${JSON.stringify({ wrote: target, variables: written })}\n`
+        : `Wrote ${relative(io.cwd, target) || target}: ${written} variable${written === 1 ? "" : "s"} for ${file.stack} (${config.environment}).\n`,
+    );
     return 0;
   }
 

@@ -35,13 +35,24 @@ Exit: 0 written or current, 1 stale or missing under --check, 2 usage, stack fil
 const posix = (path: string) => path.split(sep).join("/");
 
 export async function handover(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandLine(argv, USAGE, io, () =>
-    parseArgs({
-      args: argv,
-      options: { ...STACK_OPTIONS, ...COMMON_OPTIONS, outputs: { type: "string" }, "drop-outputs": { type: "boolean", default: false }, file: { type: "string", default: "HANDOVER.md" }, check: { type: "boolean", default: false } },
-      strict: true,
-      allowPositionals: false,
-    }).values,
+  const args = parseCommandLine(
+    argv,
+    USAGE,
+    io,
+    () =>
+      parseArgs({
+        args: argv,
+        options: {
+          ...STACK_OPTIONS,
+          ...COMMON_OPTIONS,
+          outputs: { type: "string" },
+          "drop-outputs": { type: "boolean", default: false },
+          file: { type: "string", default: "HANDOVER.md" },
+          check: { type: "boolean", default: false },
+        },
+        strict: true,
+        allowPositionals: false,
+      }).values,
   );
   const json = args.json;
   if (args.outputs && args["drop-outputs"]) fail(2, json, `Give --outputs or --drop-outputs, not both.\n\n${USAGE}`);
@@ -66,7 +77,12 @@ export async function handover(argv: string[], io: Io): Promise<number> {
   if (outputsRelative) {
     const outputsPath = isAbsolute(outputsRelative) ? outputsRelative : resolve(documentDir, outputsRelative);
     const given = args.outputs ? "--outputs" : `the outputs file the section of ${file.stack} remembers`;
-    if (!existsSync(outputsPath)) fail(2, json, `${given} (${outputsRelative}) does not exist; write it with \`pulumi stack output --json --stack ${file.stack} > ${outputsRelative}\`, or pass --drop-outputs`);
+    if (!existsSync(outputsPath))
+      fail(
+        2,
+        json,
+        `${given} (${outputsRelative}) does not exist; write it with \`pulumi stack output --json --stack ${file.stack} > ${outputsRelative}\`, or pass --drop-outputs`,
+      );
     try {
       outputs = { file: outputsRelative, values: parseStackOutputs(readFileSync(outputsPath, "utf8"), outputsRelative) };
     } catch (error) {
@@ -77,8 +93,18 @@ export async function handover(argv: string[], io: Io): Promise<number> {
 
   const stackFile = posix(relative(documentDir, path));
   const command = `npm run handover -- ${args.stack ? `--stack ${args.stack}` : `--config ${stackFile}`}`;
-  const body = renderHandoverSection({ stack: file.stack, stackFile, command, project: PROJECT_NAME, config, encryption: file.encryption, hasSecureValues: file.secureValues.length > 0, ...(outputs ? { outputs } : {}) });
-  const report = (status: string) => (json ? io.stdout.write(`${JSON.stringify({ stack: file.stack, file: args.file, status, outputs: outputsRelative ?? null })}\n`) : undefined);
+  const body = renderHandoverSection({
+    stack: file.stack,
+    stackFile,
+    command,
+    project: PROJECT_NAME,
+    config,
+    encryption: file.encryption,
+    hasSecureValues: file.secureValues.length > 0,
+    ...(outputs ? { outputs } : {}),
+  });
+  const report = (status: string) =>
+    json ? io.stdout.write(`${JSON.stringify({ stack: file.stack, file: args.file, status, outputs: outputsRelative ?? null })}\n`) : undefined;
 
   if (args.check) {
     if (!existing) {
@@ -90,8 +116,12 @@ export async function handover(argv: string[], io: Io): Promise<number> {
     if (difference || existing.outputs !== outputsRelative) {
       report("stale");
       if (!json) {
-        const where = difference ? `\n  line ${difference.line} of the section\n  in the file: ${difference.committed}\n  fresh:       ${difference.fresh}` : "";
-        io.stderr.write(`The ${file.stack} section of ${args.file} is stale: the stack file changed since it was generated.${where}\nRun npm run handover -- --stack ${file.stack} and commit the result.\n`);
+        const where = difference
+          ? `\n  line ${difference.line} of the section\n  in the file: ${difference.committed}\n  fresh:       ${difference.fresh}`
+          : "";
+        io.stderr.write(
+          `The ${file.stack} section of ${args.file} is stale: the stack file changed since it was generated.${where}\nRun npm run handover -- --stack ${file.stack} and commit the result.\n`,
+        );
       }
       return 1;
     }

@@ -29,7 +29,14 @@ import type { ImportArgs } from "../zone-import/import-args";
 import { fetchRecordsCommand, jsonReport, textReport, type Outcome } from "../zone-import/report";
 import { renderStackFile } from "../zone-import/stack-file";
 import { outputPaths, overwriteRefusal, writeAll, WriteFailed } from "../zone-import/write-files";
-import { buildImportPlan, checkCoverage, checkRecordListMatches, checkRecordListZone, readRecordIds, type CloudflareRecord } from "../zone-import/zone-coverage";
+import {
+  buildImportPlan,
+  checkCoverage,
+  checkRecordListMatches,
+  checkRecordListZone,
+  readRecordIds,
+  type CloudflareRecord,
+} from "../zone-import/zone-coverage";
 import { describeRecord, readZone, ZoneImportError } from "../zone-import/zone-file";
 import { mapZone } from "../zone-import/zone-import";
 
@@ -66,18 +73,31 @@ written), 2 bad input or usage (nothing written).`;
 
 function parseOptions(argv: string[], io: Io): ImportArgs {
   const text = { type: "string" } as const;
-  const values = parseCommandLine(argv, USAGE, io, () =>
-    parseArgs({
-      args: argv,
-      options: {
-        ...COMMON_OPTIONS,
-        "zone-file": text, domain: text, stack: text, out: text, "zone-id": text, "account-id": text,
-        plan: text, environment: text, canonical: text, owner: text, "record-ids": text,
-        force: { type: "boolean", default: false },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values,
+  const values = parseCommandLine(
+    argv,
+    USAGE,
+    io,
+    () =>
+      parseArgs({
+        args: argv,
+        options: {
+          ...COMMON_OPTIONS,
+          "zone-file": text,
+          domain: text,
+          stack: text,
+          out: text,
+          "zone-id": text,
+          "account-id": text,
+          plan: text,
+          environment: text,
+          canonical: text,
+          owner: text,
+          "record-ids": text,
+          force: { type: "boolean", default: false },
+        },
+        strict: true,
+        allowPositionals: false,
+      }).values,
   );
   const json = values.json;
   const bad = (message: string): never => fail(2, json, message);
@@ -88,11 +108,13 @@ function parseOptions(argv: string[], io: Io): ImportArgs {
   if (!domain.ok) return bad(`--domain "${values.domain}" ${domain.problem}`);
   requireStackName(values.stack!, json);
   for (const option of ["zone-id", "account-id"] as const) {
-    if (!HEX32.test(values[option]!.toLowerCase())) bad(`--${option} "${values[option]}" must be the 32-character hex ID from the zone's Overview page in the Cloudflare dashboard (API section)`);
+    if (!HEX32.test(values[option]!.toLowerCase()))
+      bad(`--${option} "${values[option]}" must be the 32-character hex ID from the zone's Overview page in the Cloudflare dashboard (API section)`);
   }
   const oneOf = <T extends string>(option: string, value: string | undefined, allowed: readonly T[], fallback: T): T =>
     value === undefined ? fallback : allowed.includes(value as T) ? (value as T) : bad(`--${option} "${value}" must be one of ${allowed.join(", ")}`);
-  if (values.owner !== undefined && values.owner.trim().length < 2) bad(`--owner "${values.owner}" must name who answers for the waiver, e.g. --owner cto@${domain.value}`);
+  if (values.owner !== undefined && values.owner.trim().length < 2)
+    bad(`--owner "${values.owner}" must name who answers for the waiver, e.g. --owner cto@${domain.value}`);
   return {
     zoneFile: values["zone-file"]!,
     domain: domain.value,
@@ -135,7 +157,11 @@ function readLiveRecords(path: string, json: boolean, io: Io): CloudflareRecord[
 /** A refused --record-ids: exit 2 with the command that fetches the right list. */
 function refuseRecordList(args: ImportArgs, error: unknown): never {
   if (!(error instanceof ZoneImportError)) throw error;
-  fail(2, args.json, `${error.message}. Nothing was written; fetch the record list of ${args.domain} (zone ID ${args.zoneId}) with:\n  ${fetchRecordsCommand(args, args.recordIds!)}`);
+  fail(
+    2,
+    args.json,
+    `${error.message}. Nothing was written; fetch the record list of ${args.domain} (zone ID ${args.zoneId}) with:\n  ${fetchRecordsCommand(args, args.recordIds!)}`,
+  );
 }
 
 export async function importZone(argv: string[], io: Io): Promise<number> {
@@ -170,12 +196,22 @@ export async function importZone(argv: string[], io: Io): Promise<number> {
   } catch (error) {
     if (!(error instanceof ConfigRefused)) throw error;
     const heading = `The stack imported from ${args.zoneFile} does not plan; nothing was written. ${problemsHeading(error.problems, "the imported config")}`;
-    fail(1, json, heading, error.problems, `The stack imported from ${args.zoneFile} does not plan; nothing was written.\n${formatProblems(error.problems, "the imported config")}`);
+    fail(
+      1,
+      json,
+      heading,
+      error.problems,
+      `The stack imported from ${args.zoneFile} does not plan; nothing was written.\n${formatProblems(error.problems, "the imported config")}`,
+    );
   }
   const coverage = checkCoverage(imported, report.resources);
   if (coverage.gaps.length > 0) {
     const lines = coverage.gaps.map((gap) => `  ${describeRecord(gap.record)} (${gap.to}): ${gap.problem}`);
-    fail(1, json, `${coverage.gaps.length} imported record${coverage.gaps.length === 1 ? " is" : "s are"} not planned as the zone has ${coverage.gaps.length === 1 ? "it" : "them"}; nothing was written:\n${lines.join("\n")}`);
+    fail(
+      1,
+      json,
+      `${coverage.gaps.length} imported record${coverage.gaps.length === 1 ? " is" : "s are"} not planned as the zone has ${coverage.gaps.length === 1 ? "it" : "them"}; nothing was written:\n${lines.join("\n")}`,
+    );
   }
   const importPlan = live ? buildImportPlan(report.resources, args.zoneId, live) : undefined;
   try {
@@ -191,7 +227,10 @@ export async function importZone(argv: string[], io: Io): Promise<number> {
   let removed: string[];
   try {
     removed = writeAll(
-      [{ path: stackPath, text: renderStackFile(args, imported, day) }, ...(importPath && importPlan ? [{ path: importPath, text: `${JSON.stringify(importPlan.file, null, 2)}\n` }] : [])],
+      [
+        { path: stackPath, text: renderStackFile(args, imported, day) },
+        ...(importPath && importPlan ? [{ path: importPath, text: `${JSON.stringify(importPlan.file, null, 2)}\n` }] : []),
+      ],
       importPath ? [] : [importFile],
       imported.config,
       // The process ID names the side files, as it always has; it is not part of the verb's io.
@@ -201,7 +240,17 @@ export async function importZone(argv: string[], io: Io): Promise<number> {
     if (error instanceof WriteFailed) fail(1, json, error.message);
     throw error;
   }
-  const outcome: Outcome = { args, imported, report, coverage, importPlan, stackPath, importPath, removed, tokenPermissions: cloudflareTokenPermissions(parsed.config) };
+  const outcome: Outcome = {
+    args,
+    imported,
+    report,
+    coverage,
+    importPlan,
+    stackPath,
+    importPath,
+    removed,
+    tokenPermissions: cloudflareTokenPermissions(parsed.config),
+  };
   io.stdout.write(json ? `${JSON.stringify(jsonReport(outcome, io.cwd), null, 2)}\n` : `${textReport(outcome, io.cwd)}\n`);
   return 0;
 }

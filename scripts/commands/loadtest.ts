@@ -53,23 +53,27 @@ function targetEndpoint(url: string, kind: string | undefined, stage: "prototype
 }
 
 export async function loadtest(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandLine(argv, USAGE, io, () =>
-    parseArgs({
-      args: argv,
-      options: {
-        ...STACK_OPTIONS,
-        ...COMMON_OPTIONS,
-        levels: { type: "string" },
-        duration: { type: "string" },
-        "max-requests": { type: "string" },
-        ...TARGET_OPTIONS,
-        target: { type: "string" },
-        kind: { type: "string" },
-        timeout: { type: "string" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values,
+  const args = parseCommandLine(
+    argv,
+    USAGE,
+    io,
+    () =>
+      parseArgs({
+        args: argv,
+        options: {
+          ...STACK_OPTIONS,
+          ...COMMON_OPTIONS,
+          levels: { type: "string" },
+          duration: { type: "string" },
+          "max-requests": { type: "string" },
+          ...TARGET_OPTIONS,
+          target: { type: "string" },
+          kind: { type: "string" },
+          timeout: { type: "string" },
+        },
+        strict: true,
+        allowPositionals: false,
+      }).values,
   );
   const json = args.json;
   const { path, file, config } = stackConfigFromArgs(args, json, USAGE, io);
@@ -77,7 +81,12 @@ export async function loadtest(argv: string[], io: Io): Promise<number> {
   if (endpoints.length === 0) fail(2, json, `${path} declares no launch-ready:performance.endpoints; list the core endpoints and their budgets first`);
   const declared = new Set(config.hosts.map((host) => host.fqdn));
   const foreign = args.target ? [] : endpoints.filter((endpoint) => !declared.has(new URL(endpoint.url).hostname));
-  if (foreign.length > 0) fail(2, json, `refusing to load hosts the stack does not declare: ${foreign.map((e) => `${e.name} (${new URL(e.url).hostname})`).join(", ")}; give --target URL to load one on purpose`);
+  if (foreign.length > 0)
+    fail(
+      2,
+      json,
+      `refusing to load hosts the stack does not declare: ${foreign.map((e) => `${e.name} (${new URL(e.url).hostname})`).join(", ")}; give --target URL to load one on purpose`,
+    );
 
   const levels = (args.levels ?? "25,50,100").split(",").map((level) => wholeNumberFlag(level.trim(), "--levels", 0, json, MAX_CONNECTIONS));
   const base = {
@@ -101,10 +110,24 @@ export async function loadtest(argv: string[], io: Io): Promise<number> {
   if (json) {
     io.stdout.write(`${JSON.stringify({ stack: file.stack, checks, bursts }, null, 2)}\n`);
   } else {
-    const table = new Table({ head: ["Endpoint", "Conns", "Requests", "p50 ms", "p95 ms", "p99 ms", "Errors", "Budget", "PERF-P95", "PERF-ERRORS"], style: { head: [], border: [] } });
+    const table = new Table({
+      head: ["Endpoint", "Conns", "Requests", "p50 ms", "p95 ms", "p99 ms", "Errors", "Budget", "PERF-P95", "PERF-ERRORS"],
+      style: { head: [], border: [] },
+    });
     for (const [i, b] of bursts.entries()) {
       const endpoint = endpoints.find((e) => e.name === b.endpoint)!;
-      table.push([b.endpoint, b.connections, b.requests, b.p50Ms.toFixed(1), b.p95Ms.toFixed(1), b.p99Ms.toFixed(1), b.errors, `${endpoint.p95Ms} ms`, checks[2 * i].status, checks[2 * i + 1].status]);
+      table.push([
+        b.endpoint,
+        b.connections,
+        b.requests,
+        b.p50Ms.toFixed(1),
+        b.p95Ms.toFixed(1),
+        b.p99Ms.toFixed(1),
+        b.errors,
+        `${endpoint.p95Ms} ms`,
+        checks[2 * i].status,
+        checks[2 * i + 1].status,
+      ]);
     }
     io.stdout.write(`Load test of ${file.stack} (${config.environment}):\n${table.toString()}\n`);
   }

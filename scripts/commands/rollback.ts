@@ -19,11 +19,35 @@ import { stackFilePath, stackNameFromPath } from "../../stacks/stack-file";
 import { COMMON_OPTIONS, parseCommandLine, requireStackName, STACK_OPTIONS, wholeNumberFlag } from "../cli/args";
 import { fail, type Io } from "../cli/io";
 import { GitError, gitRoot } from "../history/git";
-import { judgeVersion, nextCommands, pulumiHistoryCommands, restorable, shortCommit, suggestTarget, type CommandContext, type HistoryEntry, type HistoryReport, type RollbackReport, type VersionCheck } from "../history/rollback";
+import {
+  judgeVersion,
+  nextCommands,
+  pulumiHistoryCommands,
+  restorable,
+  shortCommit,
+  suggestTarget,
+  type CommandContext,
+  type HistoryEntry,
+  type HistoryReport,
+  type RollbackReport,
+  type VersionCheck,
+} from "../history/rollback";
 import { cacheWindow, diffDnsAnswers, diffResources, encryptionChanges, encryptionOfText, plannedDnsAnswers } from "../history/rollback-diff";
 import { historyHandover, workingHandover } from "../history/rollback-handover";
 import { renderHistoryText, renderRollbackText } from "../history/rollback-render";
-import { asRestored, commitOf, currentKey, deployedCodeChangedSince, fileAt, hasUncommittedChanges, planVersion, resolveCommit, versionCommits, versionCount, type StackFileInGit } from "../history/rollback-versions";
+import {
+  asRestored,
+  commitOf,
+  currentKey,
+  deployedCodeChangedSince,
+  fileAt,
+  hasUncommittedChanges,
+  planVersion,
+  resolveCommit,
+  versionCommits,
+  versionCount,
+  type StackFileInGit,
+} from "../history/rollback-versions";
 
 const USAGE = `Usage: npm run rollback -- --stack <name> [--list] [--limit N] [--repo DIR] [--json]
        npm run rollback -- --stack <name> --to <commit> [--apply] [--repo DIR] [--json]
@@ -73,7 +97,12 @@ async function resolveSubject(args: { stack?: string; config?: string; repo?: st
   if (!existsSync(path)) {
     if (args.config) fail(2, json, `--config ${args.config}: ${path} does not exist`);
     const dir = dirname(path);
-    const known = existsSync(dir) ? readdirSync(dir).filter((f) => /^Pulumi\.(.+)\.ya?ml$/.test(f)).map(stackNameFromPath).sort() : [];
+    const known = existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => /^Pulumi\.(.+)\.ya?ml$/.test(f))
+          .map(stackNameFromPath)
+          .sort()
+      : [];
     fail(2, json, `--stack ${stack}: ${path} does not exist. ${known.length > 0 ? `Stacks in ${dir}: ${known.join(", ")}.` : `${dir} holds no stack files.`}`);
   }
   let root: string;
@@ -126,21 +155,35 @@ async function listHistory(subject: Subject, limit: number, json: boolean, io: I
   }
   if (progress) io.stderr.write("\n");
   const suggested = suggestTarget(entries);
-  const report: HistoryReport = { stack: subject.stack, file: subject.file, repository: subject.root, total, entries, handover: historyHandover(handover), ...(suggested ? { suggested } : {}), pulumi: pulumiHistoryCommands(subject.stack) };
+  const report: HistoryReport = {
+    stack: subject.stack,
+    file: subject.file,
+    repository: subject.root,
+    total,
+    entries,
+    handover: historyHandover(handover),
+    ...(suggested ? { suggested } : {}),
+    pulumi: pulumiHistoryCommands(subject.stack),
+  };
   io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderHistoryText(report, subject.commands.rollback)}\n`);
   return 0;
 }
 
 /** `--to`: one version against the working-tree file, restored with `--apply`. Exit 1 when it may not be restored or `--apply` was refused. */
 async function rollBack(subject: Subject, to: string, apply: boolean, json: boolean, io: Io): Promise<number> {
-  if (to.startsWith("-")) fail(2, json, `--to "${to}" is not a commit; give a commit ID, tag or branch (--list shows the commits that changed ${subject.file})`);
+  if (to.startsWith("-"))
+    fail(2, json, `--to "${to}" is not a commit; give a commit ID, tag or branch (--list shows the commits that changed ${subject.file})`);
   const sha = await resolveCommit(subject, to);
   if (!sha) fail(2, json, `--to ${to}: no such commit in ${subject.root}; --list shows the commits that changed ${subject.file}`);
   const target = await commitOf(subject, sha);
   const committed = await fileAt(subject, sha);
   if (!committed) fail(2, json, `--to ${to}: commit ${shortCommit(sha)} has no ${subject.file}; --list shows the commits that changed it`);
   if (apply && (await hasUncommittedChanges(subject))) {
-    fail(2, json, `--apply: ${subject.file} has uncommitted changes, which restoring would overwrite; nothing was changed. See them with \`git diff -- ${subject.file}\`, set them aside with \`git stash\` (or commit them), then run this again.`);
+    fail(
+      2,
+      json,
+      `--apply: ${subject.file} has uncommitted changes, which restoring would overwrite; nothing was changed. See them with \`git diff -- ${subject.file}\`, set them aside with \`git stash\` (or commit them), then run this again.`,
+    );
   }
 
   if (io.stderr.isTTY && !json) io.stderr.write(`Planning ${shortCommit(sha)}:${subject.file} and the working-tree file offline...\n`);
@@ -150,11 +193,27 @@ async function rollBack(subject: Subject, to: string, apply: boolean, json: bool
   const planned = await planVersion(content, subject, `${shortCommit(sha)}:${subject.file}`);
   const check = judgeVersion(planned.outcome);
   const secureKeys = planned.file?.secureValues.map((v) => v.path) ?? [];
-  const base = { stack: subject.stack, file: subject.file, repository: subject.root, ...("report" in planned.outcome ? { zone: planned.outcome.report.summary.zone } : {}), target, check };
+  const base = {
+    stack: subject.stack,
+    file: subject.file,
+    repository: subject.root,
+    ...("report" in planned.outcome ? { zone: planned.outcome.report.summary.zone } : {}),
+    target,
+    check,
+  };
   const print = (report: RollbackReport) => io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderRollbackText(report, apply)}\n`);
 
   if (!restorable(check)) {
-    print({ ...base, identical, handover, encryptionChanged: [], secureKeys, codeChanged: [], applied: false, next: [{ command: `${subject.commands.rollback} --list`, from: subject.commands.kit }] });
+    print({
+      ...base,
+      identical,
+      handover,
+      encryptionChanged: [],
+      secureKeys,
+      codeChanged: [],
+      applied: false,
+      next: [{ command: `${subject.commands.rollback} --list`, from: subject.commands.kit }],
+    });
     return 1;
   }
 
@@ -175,7 +234,19 @@ async function rollBack(subject: Subject, to: string, apply: boolean, json: bool
 
   const applied = apply && !identical && encryptionChanged.length === 0;
   if (applied) writeFileSync(subject.path, content);
-  const report: RollbackReport = { ...base, currentCheck, identical, handover, ...comparison, encryptionChanged, ...(encryptionComparedWith ? { encryptionComparedWith } : {}), secureKeys, codeChanged, applied, next: [] };
+  const report: RollbackReport = {
+    ...base,
+    currentCheck,
+    identical,
+    handover,
+    ...comparison,
+    encryptionChanged,
+    ...(encryptionComparedWith ? { encryptionComparedWith } : {}),
+    secureKeys,
+    codeChanged,
+    applied,
+    next: [],
+  };
   report.next = nextCommands(report, subject.commands);
   print(report);
   // --apply that wrote nothing though the file differs: refused under another encryption key.
@@ -183,13 +254,25 @@ async function rollBack(subject: Subject, to: string, apply: boolean, json: bool
 }
 
 async function run(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandLine(argv, USAGE, io, () =>
-    parseArgs({
-      args: argv,
-      options: { ...STACK_OPTIONS, ...COMMON_OPTIONS, repo: { type: "string" }, list: { type: "boolean", default: false }, limit: { type: "string" }, to: { type: "string" }, apply: { type: "boolean", default: false } },
-      strict: true,
-      allowPositionals: false,
-    }).values,
+  const args = parseCommandLine(
+    argv,
+    USAGE,
+    io,
+    () =>
+      parseArgs({
+        args: argv,
+        options: {
+          ...STACK_OPTIONS,
+          ...COMMON_OPTIONS,
+          repo: { type: "string" },
+          list: { type: "boolean", default: false },
+          limit: { type: "string" },
+          to: { type: "string" },
+          apply: { type: "boolean", default: false },
+        },
+        strict: true,
+        allowPositionals: false,
+      }).values,
   );
   const json = args.json;
   if (args.list && args.to !== undefined) fail(2, json, `Give --list or --to, not both.\n\n${USAGE}`);

@@ -31,10 +31,13 @@ function where(finding: RepoFinding): string {
 
 function renderText(report: RepoScanReport): string {
   const out: string[] = [];
-  out.push(`SEC-NO-PLAINTEXT: scanned ${report.commits} commit${report.commits === 1 ? "" : "s"} and ${report.workingTreeFiles} working-tree file${report.workingTreeFiles === 1 ? "" : "s"} of ${report.repository}`);
+  out.push(
+    `SEC-NO-PLAINTEXT: scanned ${report.commits} commit${report.commits === 1 ? "" : "s"} and ${report.workingTreeFiles} working-tree file${report.workingTreeFiles === 1 ? "" : "s"} of ${report.repository}`,
+  );
   if (report.findings.length > 0) {
     const table = new Table({ head: ["Rule", "File:line", "Where", "Preview", "Fingerprint"], style: { head: [], border: [] }, wordWrap: true });
-    for (const f of report.findings) table.push([f.rule.replace(/^@secretlint\/secretlint-rule-/, "secretlint/"), `${f.file}:${f.line}`, where(f), f.preview, f.fingerprint]);
+    for (const f of report.findings)
+      table.push([f.rule.replace(/^@secretlint\/secretlint-rule-/, "secretlint/"), `${f.file}:${f.line}`, where(f), f.preview, f.fingerprint]);
     out.push(table.toString());
     out.push(
       `FAIL: ${report.findings.length} secret${report.findings.length === 1 ? "" : "s"} found. Revoke and rotate each one first (it is public to anyone with a clone), then remove it from the history (git filter-repo) and store it with pulumi config set --secret. A finding that is not a secret goes in ${DEFAULT_ALLOWLIST} with its fingerprint and a reason.`,
@@ -43,13 +46,21 @@ function renderText(report: RepoScanReport): string {
     out.push("PASS: no secrets found.");
   }
   for (const f of report.allowed) out.push(`allowed: ${f.rule} in ${f.file}:${f.line} (${where(f)}), ${f.fingerprint}: ${f.reason}`);
-  for (const entry of report.unusedAllowlistEntries) out.push(`warning: allowlist entry [${entry.index}] (${entry.fingerprint ?? entry.path}) matched nothing; remove it`);
+  for (const entry of report.unusedAllowlistEntries)
+    out.push(`warning: allowlist entry [${entry.index}] (${entry.fingerprint ?? entry.path}) matched nothing; remove it`);
   for (const s of report.skipped) out.push(`skipped: ${s.file} (${s.why})`);
   return out.join("\n");
 }
 
 export async function scanSecrets(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandLine(argv, USAGE, io, () => parseArgs({ args: argv, options: { ...COMMON_OPTIONS, repo: { type: "string" }, allowlist: { type: "string" } }, strict: true, allowPositionals: false }).values);
+  const args = parseCommandLine(
+    argv,
+    USAGE,
+    io,
+    () =>
+      parseArgs({ args: argv, options: { ...COMMON_OPTIONS, repo: { type: "string" }, allowlist: { type: "string" } }, strict: true, allowPositionals: false })
+        .values,
+  );
   const json = args.json;
   const progress = io.stderr.isTTY && !json;
   let report: RepoScanReport;

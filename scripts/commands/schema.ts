@@ -56,7 +56,18 @@ Exit: 0 written or up to date, 1 out of date under --check, 2 usage.`;
  */
 export function schemaVerb(path: string, name = path): Verb {
   return async (argv: string[], io: Io): Promise<number> => {
-    const args = parseCommandLine(argv, USAGE, io, () => parseArgs({ args: argv, options: { check: { type: "boolean", default: false }, help: { type: "boolean", default: false } }, strict: true, allowPositionals: false }).values);
+    const args = parseCommandLine(
+      argv,
+      USAGE,
+      io,
+      () =>
+        parseArgs({
+          args: argv,
+          options: { check: { type: "boolean", default: false }, help: { type: "boolean", default: false } },
+          strict: true,
+          allowPositionals: false,
+        }).values,
+    );
     const text = `${JSON.stringify(stackFileJsonSchema(), null, 2)}\n`;
     if (!args.check) {
       writeFileSync(path, text);

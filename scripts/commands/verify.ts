@@ -45,23 +45,27 @@ function renderText(checks: LiveCheck[], heading: string): string {
 }
 
 export async function verify(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandLine(argv, USAGE, io, () =>
-    parseArgs({
-      args: argv,
-      options: {
-        ...STACK_OPTIONS,
-        ...COMMON_OPTIONS,
-        ...TARGET_OPTIONS,
-        resolver: { type: "string", multiple: true },
-        burst: { type: "boolean", default: false },
-        "ai-probes": { type: "boolean", default: false },
-        "canary-env": { type: "string" },
-        concurrency: { type: "string" },
-        timeout: { type: "string" },
-      },
-      strict: true,
-      allowPositionals: false,
-    }).values,
+  const args = parseCommandLine(
+    argv,
+    USAGE,
+    io,
+    () =>
+      parseArgs({
+        args: argv,
+        options: {
+          ...STACK_OPTIONS,
+          ...COMMON_OPTIONS,
+          ...TARGET_OPTIONS,
+          resolver: { type: "string", multiple: true },
+          burst: { type: "boolean", default: false },
+          "ai-probes": { type: "boolean", default: false },
+          "canary-env": { type: "string" },
+          concurrency: { type: "string" },
+          timeout: { type: "string" },
+        },
+        strict: true,
+        allowPositionals: false,
+      }).values,
   );
   const json = args.json;
   const { file, config } = stackConfigFromArgs(args, json, USAGE, io);
@@ -74,7 +78,8 @@ export async function verify(argv: string[], io: Io): Promise<number> {
     fail(2, json, error.message);
   }
   const canary = args["canary-env"] ? io.env[args["canary-env"]] : undefined;
-  if (args["canary-env"] && !canary) fail(2, json, `--canary-env ${args["canary-env"]}: that variable is not set; export the canary planted in the AI's hidden context under that name`);
+  if (args["canary-env"] && !canary)
+    fail(2, json, `--canary-env ${args["canary-env"]}: that variable is not set; export the canary planted in the AI's hidden context under that name`);
   const progress = io.stderr.isTTY && !json;
   const checks = await verifyStack(config, {
     resolvers,

@@ -43,12 +43,21 @@ export function handoverSections(text: string): HandoverSection[] {
     const [marker, kind, stack, outputs] = match;
     const at = match.index;
     if (kind === "begin") {
-      if (open) throw new HandoverDocumentError(`line ${line(at)}: the section of stack ${open.stack} (line ${line(open.start)}) has no end marker before this one begins`);
+      if (open)
+        throw new HandoverDocumentError(
+          `line ${line(at)}: the section of stack ${open.stack} (line ${line(open.start)}) has no end marker before this one begins`,
+        );
       if (sections.some((s) => s.stack === stack)) throw new HandoverDocumentError(`line ${line(at)}: stack ${stack} has a second section; keep one`);
       open = { stack, ...(outputs ? { outputs: decodeURIComponent(outputs) } : {}), start: at, bodyStart: at + marker.length };
     } else {
       if (!open || open.stack !== stack) throw new HandoverDocumentError(`line ${line(at)}: an end marker for stack ${stack} without its begin marker`);
-      sections.push({ stack, ...(open.outputs ? { outputs: open.outputs } : {}), body: text.slice(open.bodyStart, at).replace(/^\n/, ""), start: open.start, end: at + marker.length });
+      sections.push({
+        stack,
+        ...(open.outputs ? { outputs: open.outputs } : {}),
+        body: text.slice(open.bodyStart, at).replace(/^\n/, ""),
+        start: open.start,
+        end: at + marker.length,
+      });
       open = undefined;
     }
   }

@@ -34,7 +34,6 @@ export interface HandoverInput {
   outputs?: { file: string; values: StackOutputs };
 }
 
-
 const SYSTEM_NAMES: Record<AccessSystem, string> = {
   cloudflare: "Cloudflare",
   aws: "AWS",
@@ -73,7 +72,10 @@ export function renderHandoverSection(input: HandoverInput): string {
 function contactsSection(config: LaunchReadyConfig): string {
   const { contacts } = config.handover;
   if (contacts.length === 0) return "### Who to call\n\n**Nobody is named.** Add `launch-ready:handover.contacts` (OPS-HANDOVER fails until you do).";
-  return `### Who to call\n\nIn this order:\n\n${markdownTable(["Role", "Name", "Email", "Phone"], contacts.map((c) => [c.role, c.name, c.email, c.phone ?? ""]))}`;
+  return `### Who to call\n\nIn this order:\n\n${markdownTable(
+    ["Role", "Name", "Email", "Phone"],
+    contacts.map((c) => [c.role, c.name, c.email, c.phone ?? ""]),
+  )}`;
 }
 
 function accessSection(input: HandoverInput): string {
@@ -82,7 +84,13 @@ function accessSection(input: HandoverInput): string {
   const rows: string[][] = [];
   rows.push(
     registrar
-      ? ["Registrar", registrar.name, registrar.account ?? "", registrar.owner, `${config.zone.domain}: renews ${registrar.renews}, auto-renew ${registrar.autoRenew ? "on" : "**off**"}`]
+      ? [
+          "Registrar",
+          registrar.name,
+          registrar.account ?? "",
+          registrar.owner,
+          `${config.zone.domain}: renews ${registrar.renews}, auto-renew ${registrar.autoRenew ? "on" : "**off**"}`,
+        ]
       : ["Registrar", "**unknown**", "", "**nobody named**", `where ${config.zone.domain} is registered; add launch-ready:handover.registrar`],
   );
   const needed = neededAccess(config);
@@ -99,7 +107,10 @@ function accessSection(input: HandoverInput): string {
     "Every account this stack depends on, and who can grant access to it. Accounts and IDs only: never a password or token.",
     markdownTable(["System", "Name", "Account", "Owner", "Why"], rows),
     `The Cloudflare API token that applies this stack needs these permissions, scoped to the zone ${code(config.zone.domain)} only (Zone Resources: Include, Specific zone), and nothing else:`,
-    markdownTable(["Permission", "Used for"], permissions.map((p) => [p.permission, p.usedFor])),
+    markdownTable(
+      ["Permission", "Used for"],
+      permissions.map((p) => [p.permission, p.usedFor]),
+    ),
     `Keep it encrypted in the stack file (${code(`pulumi config set --secret cloudflare:apiToken --stack ${stack}`)}) or, in CI, in the ${code("CLOUDFLARE_API_TOKEN")} environment variable. When someone leaves, roll the token in the Cloudflare dashboard and set it again.`,
     secretsProviderText(input.encryption, input.hasSecureValues),
   ].join("\n\n");
@@ -124,7 +135,13 @@ const ttlText = (record: RecordSpec) => (record.proxied || record.ttl === 1 ? "a
 
 function dnsSection(config: LaunchReadyConfig): string {
   const purposes = new Map(config.hosts.map((host) => [host.fqdn, host.purpose]));
-  const hostRows = dnsRecordSpecs(config).map((r) => [r.name, purposes.get(r.name) ?? "", `${r.type} ${recordValueText(r)}`, r.proxied ? "yes" : "no (DNS only)", ttlText(r)]);
+  const hostRows = dnsRecordSpecs(config).map((r) => [
+    r.name,
+    purposes.get(r.name) ?? "",
+    `${r.type} ${recordValueText(r)}`,
+    r.proxied ? "yes" : "no (DNS only)",
+    ttlText(r),
+  ]);
   const parts = [
     "### Domain and DNS map",
     `Canonical URL: ${canonicalUrl(config)}. Zone ${code(config.zone.domain)} (zone ID ${code(config.zone.zoneId)}, ${config.zone.plan} plan). Every record below is created by the stack; a record made by hand in the dashboard is not, and ${code("npm run plan")} fails DNS-SUBDOMAINS if the stack declares one nobody chose.`,
@@ -135,7 +152,10 @@ function dnsSection(config: LaunchReadyConfig): string {
     const comments = new Map(config.records.map((record) => [`${record.name} ${record.type} ${record.content}`, record.comment ?? ""]));
     parts.push(
       "Other records, each declared in `launch-ready:records`:",
-      markdownTable(["Name", "Type", "Value", "TTL", "Why"], extra.map((r) => [r.name, r.type, recordValueText(r), ttlText(r), comments.get(`${r.name} ${r.type} ${r.content}`) ?? ""])),
+      markdownTable(
+        ["Name", "Type", "Value", "TTL", "Why"],
+        extra.map((r) => [r.name, r.type, recordValueText(r), ttlText(r), comments.get(`${r.name} ${r.type} ${r.content}`) ?? ""]),
+      ),
     );
   }
   return parts.join("\n\n");
@@ -143,7 +163,12 @@ function dnsSection(config: LaunchReadyConfig): string {
 
 function redirectsSection(config: LaunchReadyConfig): string {
   const rows = [
-    [`${config.canonical.alternateFqdn}/*`, `https://${config.canonical.fqdn}/* (same path and query)`, String(config.canonical.status), "canonical host (DNS-CANONICAL)"],
+    [
+      `${config.canonical.alternateFqdn}/*`,
+      `https://${config.canonical.fqdn}/* (same path and query)`,
+      String(config.canonical.status),
+      "canonical host (DNS-CANONICAL)",
+    ],
     ...config.redirects.map((r) => [`${r.host}${r.path ?? "/*"}`, r.to, String(r.status), r.preserveQueryString ? "keeps the query string" : ""]),
   ];
   return `### Redirects\n\n${markdownTable(["From", "To", "Status", "Note"], rows)}`;
@@ -151,7 +176,9 @@ function redirectsSection(config: LaunchReadyConfig): string {
 
 function cloudflareSection(config: LaunchReadyConfig): string {
   const { tls, edge } = config;
-  const hsts = tls.hsts.enabled ? `max-age ${tls.hsts.maxAge} s${tls.hsts.includeSubdomains ? ", includeSubDomains" : ""}${tls.hsts.preload ? ", preload" : ""}` : "off";
+  const hsts = tls.hsts.enabled
+    ? `max-age ${tls.hsts.maxAge} s${tls.hsts.includeSubdomains ? ", includeSubDomains" : ""}${tls.hsts.preload ? ", preload" : ""}`
+    : "off";
   const settings = [
     ["SSL/TLS mode", tls.ssl],
     ["Minimum TLS version", tls.minTlsVersion],
@@ -159,7 +186,10 @@ function cloudflareSection(config: LaunchReadyConfig): string {
     ["Always Use HTTPS", tls.alwaysUseHttps ? "on" : "off"],
     ["Automatic HTTPS Rewrites", tls.automaticHttpsRewrites ? "on" : "off"],
     ["HSTS", hsts],
-    ["Static assets cached", `${edge.cache.staticPathPrefixes.join(", ")} and .${edge.cache.staticExtensions.join(", .")}: ${edge.cache.edgeTtl} s at the edge, ${edge.cache.browserTtl} s in browsers`],
+    [
+      "Static assets cached",
+      `${edge.cache.staticPathPrefixes.join(", ")} and .${edge.cache.staticExtensions.join(", .")}: ${edge.cache.edgeTtl} s at the edge, ${edge.cache.browserTtl} s in browsers`,
+    ],
     ["Never cached", `${edge.cache.privatePathPrefixes.join(", ")}, and any request with the cookie ${edge.cache.sessionCookies.join(" or ")}`],
     ["Managed WAF", edge.waf.managed ? "on (rulesets the plan includes)" : "off"],
     ["HTTP DDoS sensitivity", edge.ddos ? edge.ddos.sensitivity : "Cloudflare's default"],
@@ -169,17 +199,43 @@ function cloudflareSection(config: LaunchReadyConfig): string {
   if (edge.endpoints.length > 0) {
     parts.push(
       "Rate limits, per client IP:",
-      markdownTable(["Endpoint", "Kind", "Limit", "Then"], edge.endpoints.map((e) => [`${e.host}${e.path}`, e.kind, `${e.requests} requests / ${e.period} s`, `${e.action} for ${e.timeout} s`])),
+      markdownTable(
+        ["Endpoint", "Kind", "Limit", "Then"],
+        edge.endpoints.map((e) => [`${e.host}${e.path}`, e.kind, `${e.requests} requests / ${e.period} s`, `${e.action} for ${e.timeout} s`]),
+      ),
     );
   }
   if (edge.admin.length > 0) {
     const who = (a: (typeof edge.admin)[number]) =>
-      a.protection === "allowlist" ? `only ${a.allowIps.join(", ")}` : a.protection === "access" ? `Cloudflare Access: ${[...a.allowEmails, ...a.allowEmailDomains.map((d) => `@${d}`)].join(", ")}` : "a managed challenge for everyone";
-    parts.push("Admin surfaces:", markdownTable(["Where", "Protection", "Who gets in"], edge.admin.map((a) => [`${a.host}${a.path ?? "/*"}`, a.protection, who(a)])));
+      a.protection === "allowlist"
+        ? `only ${a.allowIps.join(", ")}`
+        : a.protection === "access"
+          ? `Cloudflare Access: ${[...a.allowEmails, ...a.allowEmailDomains.map((d) => `@${d}`)].join(", ")}`
+          : "a managed challenge for everyone";
+    parts.push(
+      "Admin surfaces:",
+      markdownTable(
+        ["Where", "Protection", "Who gets in"],
+        edge.admin.map((a) => [`${a.host}${a.path ?? "/*"}`, a.protection, who(a)]),
+      ),
+    );
   }
-  if (edge.cors.length > 0) parts.push("CORS origins each API host answers (the app enforces them):", markdownTable(["Host", "Origins"], edge.cors.map((c) => [c.host, c.origins.join(", ")])));
+  if (edge.cors.length > 0)
+    parts.push(
+      "CORS origins each API host answers (the app enforces them):",
+      markdownTable(
+        ["Host", "Origins"],
+        edge.cors.map((c) => [c.host, c.origins.join(", ")]),
+      ),
+    );
   if (edge.firewallRules.length > 0) {
-    parts.push("Hand-written firewall rules:", markdownTable(["Rule", "Action", "Expression", "Why"], edge.firewallRules.map((r) => [r.description, r.action, code(r.expression), r.reason])));
+    parts.push(
+      "Hand-written firewall rules:",
+      markdownTable(
+        ["Rule", "Action", "Expression", "Why"],
+        edge.firewallRules.map((r) => [r.description, r.action, code(r.expression), r.reason]),
+      ),
+    );
   }
   return parts.join("\n\n");
 }
@@ -192,14 +248,19 @@ function emailSection(config: LaunchReadyConfig, stack: string): string {
   const { email } = config;
   const parts = [
     "### Email",
-    markdownTable(["Name", "Type", "Value"], records.map((r) => [r.name, r.type, recordValueText(r)])),
+    markdownTable(
+      ["Name", "Type", "Value"],
+      records.map((r) => [r.name, r.type, recordValueText(r)]),
+    ),
   ];
   const notes: string[] = [];
   const senders = email.sending.flatMap((s) => s.senders.map((sender) => `${sender.provider} for ${s.domain}`));
   if (senders.length > 0) notes.push(`Senders: ${senders.join(", ")}. SPF ends in ${code(email.spfAll)}.`);
   if (email.dmarc) {
     const ramp = email.dmarc.ramp.map((step) => `${step.policy} from ${step.from}`).join(", then ");
-    const policy = ramp ? `DMARC is shown at its base policy (p=${email.dmarc.policy}); each \`pulumi up\` on or after a date applies its step: ${ramp}.` : `DMARC policy: p=${email.dmarc.policy}.`;
+    const policy = ramp
+      ? `DMARC is shown at its base policy (p=${email.dmarc.policy}); each \`pulumi up\` on or after a date applies its step: ${ramp}.`
+      : `DMARC policy: p=${email.dmarc.policy}.`;
     notes.push(`${policy} Aggregate reports go to ${email.dmarc.rua.join(", ")}.`);
   }
   if (email.parked.length > 0) notes.push(`Parked (send no mail, accept none): ${email.parked.join(", ")}.`);
@@ -207,7 +268,12 @@ function emailSection(config: LaunchReadyConfig, stack: string): string {
   const names = [...new Set(records.map((r) => `${r.type === "MX" ? "MX" : "TXT"} ${r.name}`))];
   parts.push(
     "How to check what the world sees (the answer must match the table):",
-    ["```sh", ...names.map((n) => `dig +short ${n.split(" ")[0]} ${n.split(" ")[1]}`), `npm run verify -- --stack ${stack}   # checks SPF lookups, DKIM keys and DMARC live`, "```"].join("\n"),
+    [
+      "```sh",
+      ...names.map((n) => `dig +short ${n.split(" ")[0]} ${n.split(" ")[1]}`),
+      `npm run verify -- --stack ${stack}   # checks SPF lookups, DKIM keys and DMARC live`,
+      "```",
+    ].join("\n"),
   );
   return parts.join("\n\n");
 }
@@ -222,7 +288,9 @@ function secretsSection(input: HandoverInput): string {
   const rows = secrets.map((s) => [
     s.name,
     code(s.path),
-    s.source === "generated" ? "generated by Pulumi; rotate with `pulumi up --replace` on its RandomPassword" : `provided: ${code(`pulumi config set --secret --path 'launch-ready:secretValues.${s.name}'`)}`,
+    s.source === "generated"
+      ? "generated by Pulumi; rotate with `pulumi up --replace` on its RandomPassword"
+      : `provided: ${code(`pulumi config set --secret --path 'launch-ready:secretValues.${s.name}'`)}`,
     usedBy(s.name).join(", "),
   ]);
   return [
@@ -235,7 +303,13 @@ function secretsSection(input: HandoverInput): string {
 function envSection(config: LaunchReadyConfig, stack: string): string {
   const vars = config.env.filter((v) => v.environments.includes(config.environment));
   if (vars.length === 0) return "### Environment variables\n\n**The env manifest is empty.** Declare what the app reads in `launch-ready:env`.";
-  const rows = vars.map((v) => [v.name, v.format === "enum" && v.values ? `one of ${v.values.join(", ")}` : v.format, v.required ? "yes" : "no", v.secret ? `secret ${v.secret}` : "", v.description ?? ""]);
+  const rows = vars.map((v) => [
+    v.name,
+    v.format === "enum" && v.values ? `one of ${v.values.join(", ")}` : v.format,
+    v.required ? "yes" : "no",
+    v.secret ? `secret ${v.secret}` : "",
+    v.description ?? "",
+  ]);
   return [
     "### Environment variables",
     `What the app reads in ${config.environment}. Check a deployment's environment with ${code(`npm run check:env -- --stack ${stack}`)} (it prints names, never values).`,
@@ -249,21 +323,34 @@ function monitorsSection(config: LaunchReadyConfig): string {
   const alarm = monitoring.provider === "aws" ? { alarmPeriodSeconds: ALARM_PERIOD_SECONDS, alarmEvaluationPeriods: ALARM_EVALUATION_PERIODS } : {};
   const worst = detectionSeconds({ intervalSeconds: monitoring.intervalSeconds, failureThreshold: monitoring.failureThreshold, ...alarm });
   const alerted = [...monitoring.emails, ...(monitoring.chatWebhookSecret ? [`the chat webhook in secret ${monitoring.chatWebhookSecret}`] : [])];
-  const rows = monitoring.monitors.map((m) => [m.id, m.url, m.search ? `"${m.search}"` : "a 2xx/3xx answer", m.source === "default" ? "kit default" : "stack file"]);
+  const rows = monitoring.monitors.map((m) => [
+    m.id,
+    m.url,
+    m.search ? `"${m.search}"` : "a 2xx/3xx answer",
+    m.source === "default" ? "kit default" : "stack file",
+  ]);
   const parts = [
     "### Monitors",
     `${monitoring.provider === "aws" ? "Route 53 health checks with CloudWatch alarms (us-east-1)" : "Cloudflare health checks"}, every ${monitoring.intervalSeconds} s${monitoring.regions ? ` from ${monitoring.regions.join(", ")}` : ""}; down after ${monitoring.failureThreshold} failures in a row. Worst case from the first failed request to the alert: ${worst} s. Alerts go to ${alerted.join(", ")}.`,
     markdownTable(["Monitor", "URL", "Expects", "Declared by"], rows),
   ];
-  if (monitoring.provider === "aws") parts.push("Each alert address gets an AWS subscription email after the first `pulumi up`; nobody is alerted until it is confirmed.");
+  if (monitoring.provider === "aws")
+    parts.push("Each alert address gets an AWS subscription email after the first `pulumi up`; nobody is alerted until it is confirmed.");
   if (monitoring.skipped.length > 0) parts.push(`Not monitored on purpose (\`monitoring.skip\`): ${monitoring.skipped.join(", ")}.`);
   return parts.join("\n\n");
 }
 
 function performanceSection(config: LaunchReadyConfig, stack: string): string {
   const { performance } = config;
-  if (performance.endpoints.length === 0) return `### Performance budgets\n\nNo endpoint has a budget yet; the error budget is ${performance.errorBudgetPercent} %.`;
-  const rows = performance.endpoints.map((e) => [e.name, `${e.method} ${e.url}`, e.kind, `${e.p95Ms} ms`, e.timeoutMs ? `${e.timeoutMs} ms, then "${e.fallback ?? ""}"` : ""]);
+  if (performance.endpoints.length === 0)
+    return `### Performance budgets\n\nNo endpoint has a budget yet; the error budget is ${performance.errorBudgetPercent} %.`;
+  const rows = performance.endpoints.map((e) => [
+    e.name,
+    `${e.method} ${e.url}`,
+    e.kind,
+    `${e.p95Ms} ms`,
+    e.timeoutMs ? `${e.timeoutMs} ms, then "${e.fallback ?? ""}"` : "",
+  ]);
   return [
     "### Performance budgets",
     `p95 under a 25 / 50 / 100 concurrent burst, ${performance.stage} stage; error budget ${performance.errorBudgetPercent} %. Measure with ${code(`npm run loadtest -- --stack ${stack}`)}.`,
@@ -312,7 +399,11 @@ function checklistSection(config: LaunchReadyConfig, stack: string): string {
     `${code(`npm run handover -- --stack ${stack} --check`)} passes (this section is current).`,
     `After ${code(`pulumi up --stack ${stack}`)}: ${code(`npm run verify -- --stack ${stack}`)} passes against the live domain.`,
     ...(config.performance.endpoints.length > 0 ? [`If an endpoint changed: ${code(`npm run loadtest -- --stack ${stack}`)} holds every p95 budget.`] : []),
-    ...(config.handover.registrar ? [`The domain renews on ${config.handover.registrar.renews}${config.handover.registrar.autoRenew ? " (auto-renew on; is the card still valid?)" : "; auto-renew is off, so renew it by hand before then"}.`] : []),
+    ...(config.handover.registrar
+      ? [
+          `The domain renews on ${config.handover.registrar.renews}${config.handover.registrar.autoRenew ? " (auto-renew on; is the card still valid?)" : "; auto-renew is off, so renew it by hand before then"}.`,
+        ]
+      : []),
     ...(config.waivers.length > 0 ? [`No waiver has expired (${config.waivers.map((w) => `${w.id} until ${w.expires}`).join(", ")}).`] : []),
   ];
   return `### Before each release\n\n${items.map((item) => `- [ ] ${item}`).join("\n")}`;
@@ -322,14 +413,26 @@ function watchListSection(config: LaunchReadyConfig, stack: string): string {
   const items: string[] = [];
   const { monitoring, email, edge, performance } = config;
   if (monitoring.enabled && monitoring.monitors.length > 0) {
-    items.push(`Every alert from the ${monitoring.monitors.length} monitors reaches ${monitoring.emails.join(", ")}${monitoring.provider === "aws" ? " (subscriptions confirmed)" : ""}: trigger one on purpose if nobody has seen one yet.`);
+    items.push(
+      `Every alert from the ${monitoring.monitors.length} monitors reaches ${monitoring.emails.join(", ")}${monitoring.provider === "aws" ? " (subscriptions confirmed)" : ""}: trigger one on purpose if nobody has seen one yet.`,
+    );
   }
-  if (email.dmarc) items.push(`DMARC aggregate reports at ${email.dmarc.rua.join(", ")}: every source sending as ${config.zone.domain} passes SPF or DKIM; anything failing is a sender to add or a spoofer.`);
+  if (email.dmarc)
+    items.push(
+      `DMARC aggregate reports at ${email.dmarc.rua.join(", ")}: every source sending as ${config.zone.domain} passes SPF or DKIM; anything failing is a sender to add or a spoofer.`,
+    );
   if (email.sending.length > 0) items.push("Signup, password-reset and receipt emails land in the inbox, not spam, at Gmail and Outlook.");
-  if (edge.endpoints.length > 0) items.push(`Cloudflare Security → Events: rate limits on ${edge.endpoints.map((e) => `${e.host}${e.path}`).join(", ")} block abuse, not real users.`);
-  if (edge.waf.managed) items.push("Managed WAF blocks that look like real customers (false positives): skip the rule for that path rather than turning the WAF off.");
-  if (performance.endpoints.length > 0) items.push(`p95 of ${performance.endpoints.map((e) => e.name).join(", ")} within budget under real traffic; errors under ${performance.errorBudgetPercent} %.`);
-  items.push(`The cache hit ratio for static assets (Cloudflare Analytics → Caching), and that nothing under ${edge.cache.privatePathPrefixes.join(", ")} is served from cache.`);
+  if (edge.endpoints.length > 0)
+    items.push(`Cloudflare Security → Events: rate limits on ${edge.endpoints.map((e) => `${e.host}${e.path}`).join(", ")} block abuse, not real users.`);
+  if (edge.waf.managed)
+    items.push("Managed WAF blocks that look like real customers (false positives): skip the rule for that path rather than turning the WAF off.");
+  if (performance.endpoints.length > 0)
+    items.push(
+      `p95 of ${performance.endpoints.map((e) => e.name).join(", ")} within budget under real traffic; errors under ${performance.errorBudgetPercent} %.`,
+    );
+  items.push(
+    `The cache hit ratio for static assets (Cloudflare Analytics → Caching), and that nothing under ${edge.cache.privatePathPrefixes.join(", ")} is served from cache.`,
+  );
   items.push(`${code(`npm run verify -- --stack ${stack}`)} once a day: certificates, redirects, headers and mail records unchanged.`);
   return `### First 72 hours after launch\n\n${items.map((item) => `- ${item}`).join("\n")}`;
 }

@@ -31,7 +31,9 @@ export function parseStackOutputs(text: string, file: string): StackOutputs {
   const parsed = stackOutputsSchema.safeParse(json);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new StackOutputsError(`${file}: ${issue.path.join(".") || "the top level"} ${issue.message}; is it the output of \`pulumi stack output --json\` for a launch-ready stack?`);
+    throw new StackOutputsError(
+      `${file}: ${issue.path.join(".") || "the top level"} ${issue.message}; is it the output of \`pulumi stack output --json\` for a launch-ready stack?`,
+    );
   }
   return parsed.data;
 }
@@ -40,14 +42,16 @@ export function parseStackOutputs(text: string, file: string): StackOutputs {
 export function outputDifferences(config: LaunchReadyConfig, project: string, outputs: StackOutputs): string[] {
   const differences: string[] = [];
   const expectedUrl = canonicalUrl(config);
-  if (outputs.canonicalUrl !== undefined && outputs.canonicalUrl !== expectedUrl) differences.push(`the canonical URL is ${outputs.canonicalUrl}, the stack file says ${expectedUrl}`);
+  if (outputs.canonicalUrl !== undefined && outputs.canonicalUrl !== expectedUrl)
+    differences.push(`the canonical URL is ${outputs.canonicalUrl}, the stack file says ${expectedUrl}`);
 
   if (outputs.hosts) {
     const declared = new Map(config.hosts.map((host) => [host.fqdn, host]));
     for (const [name, deployed] of Object.entries(outputs.hosts)) {
       const host = declared.get(name);
       if (!host) differences.push(`${name} is deployed but no longer declared`);
-      else if (host.proxied !== deployed.proxied) differences.push(`${name} is deployed ${deployed.proxied ? "proxied" : "DNS only"}, declared ${host.proxied ? "proxied" : "DNS only"}`);
+      else if (host.proxied !== deployed.proxied)
+        differences.push(`${name} is deployed ${deployed.proxied ? "proxied" : "DNS only"}, declared ${host.proxied ? "proxied" : "DNS only"}`);
     }
     for (const name of declared.keys()) if (!(name in outputs.hosts)) differences.push(`${name} is declared but not deployed yet`);
   }

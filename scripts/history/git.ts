@@ -84,7 +84,12 @@ export async function commitCount(root: string, options: GitOptions = {}): Promi
  * commit starts (for progress). git's output is read no faster than `onFile` finishes, so a long
  * history is never held in memory whole. Resolves when git has finished.
  */
-export async function walkHistory(root: string, onFile: (added: AddedLines) => void | Promise<void>, onCommit: (commit: string) => void = () => {}, options: GitOptions = {}): Promise<void> {
+export async function walkHistory(
+  root: string,
+  onFile: (added: AddedLines) => void | Promise<void>,
+  onCommit: (commit: string) => void = () => {},
+  options: GitOptions = {},
+): Promise<void> {
   const child = spawn("git", gitArgv(root, LOG_ARGS), { stdio: ["ignore", "pipe", "pipe"], env: options.env });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));

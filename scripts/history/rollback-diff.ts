@@ -85,7 +85,15 @@ export function diffDnsAnswers(current: readonly DnsAnswer[], target: readonly D
     const after = then.get(urn);
     if (before && after && before.value === after.value && before.proxied === after.proxied && before.ttl === after.ttl) continue;
     const { name, type } = (after ?? before)!;
-    changes.push({ change: !before ? "added" : !after ? "removed" : "changed", name, type, urn, ...(before ? { before } : {}), ...(after ? { after } : {}), staleFor: staleSeconds(before, after) });
+    changes.push({
+      change: !before ? "added" : !after ? "removed" : "changed",
+      name,
+      type,
+      urn,
+      ...(before ? { before } : {}),
+      ...(after ? { after } : {}),
+      staleFor: staleSeconds(before, after),
+    });
   }
   return changes.sort((a, b) => compare(`${a.name} ${a.type} ${a.urn}`, `${b.name} ${b.type} ${b.urn}`));
 }
@@ -127,7 +135,6 @@ export function diffResources(current: PlanReport["resources"], target: PlanRepo
     changed: [...then.keys()].filter((urn) => now.has(urn) && now.get(urn) !== then.get(urn)).sort(compare),
   };
 }
-
 
 // ---------------------------------------------------------------------------------------------
 // Secrets: restoring old ciphertext is safe only under the same key.

@@ -5,7 +5,16 @@
  */
 import Table from "cli-table3";
 import type { ConfigProblem } from "../../stacks/config-problems";
-import { restorable, setSecretCommand, shortCommit, type HistoryReport, type NextCommand, type PulumiCommand, type RollbackReport, type VersionCheck } from "./rollback";
+import {
+  restorable,
+  setSecretCommand,
+  shortCommit,
+  type HistoryReport,
+  type NextCommand,
+  type PulumiCommand,
+  type RollbackReport,
+  type VersionCheck,
+} from "./rollback";
 import type { CacheWindow, DnsAnswer } from "./rollback-diff";
 import { HANDOVER_KEY, type HandoverCarry, type HistoryHandover } from "./rollback-handover";
 
@@ -32,7 +41,12 @@ export function humanDuration(seconds: number): string {
     [Math.floor((seconds % 3600) / 60), "min"],
     [seconds % 60, "s"],
   ] as const;
-  return parts.filter(([n]) => n > 0).map(([n, unit]) => `${n} ${unit}`).join(" ") || "0 s";
+  return (
+    parts
+      .filter(([n]) => n > 0)
+      .map(([n, unit]) => `${n} ${unit}`)
+      .join(" ") || "0 s"
+  );
 }
 
 /** The caching note a person reads before `pulumi up`. */
@@ -44,7 +58,9 @@ export function cacheNote(window: CacheWindow, zone: string): string[] {
         ]
       : ["No DNS-only answer changes: proxied records change at once, so nothing waits on resolver caches."];
   if (window.added.length > 0) {
-    lines.push(`Names that get a record back (${window.added.join(", ")}) may be cached as nonexistent by resolvers that asked recently, for up to the zone's negative-caching TTL (the last number of \`dig +short SOA ${zone}\`).`);
+    lines.push(
+      `Names that get a record back (${window.added.join(", ")}) may be cached as nonexistent by resolvers that asked recently, for up to the zone's negative-caching TTL (the last number of \`dig +short SOA ${zone}\`).`,
+    );
   }
   return lines;
 }
@@ -77,7 +93,11 @@ export function encryptionLines(report: Pick<RollbackReport, "stack" | "file" | 
     `  1. restore the non-secret config by hand from \`git show ${short}:${report.file}\``,
   ];
   if (report.secureKeys.length === 0) lines.push(`  2. that version has no secure: values, so none needs setting again`);
-  else lines.push(`  2. set each secure: value it holds again, under the current key:`, ...report.secureKeys.map((key) => `       ${setSecretCommand(key, report.stack)}`));
+  else
+    lines.push(
+      `  2. set each secure: value it holds again, under the current key:`,
+      ...report.secureKeys.map((key) => `       ${setSecretCommand(key, report.stack)}`),
+    );
   return lines;
 }
 
@@ -110,13 +130,27 @@ export function handoverNote(carry: HandoverCarry): string {
 
 export function renderHistoryText(report: HistoryReport, rollbackCommand: string): string {
   const out: string[] = [];
-  const shown = report.entries.length < report.total ? `the newest ${report.entries.length} of ${report.total} commits; --limit N for more` : `${report.total} commit${report.total === 1 ? "" : "s"}`;
+  const shown =
+    report.entries.length < report.total
+      ? `the newest ${report.entries.length} of ${report.total} commits; --limit N for more`
+      : `${report.total} commit${report.total === 1 ? "" : "s"}`;
   out.push(`History of ${report.file} in ${report.repository}, newest first (${shown}).`);
   out.push("Each version is checked offline with the kit's code in this checkout: does it parse, and does it clear the bar?");
   out.push(historyHandoverNote(report.handover));
-  const table = new Table({ head: ["Commit", "Date", "Author", "Subject", "This version"], style: TABLE_STYLE, wordWrap: true, colWidths: [null, null, null, 40, 44] });
+  const table = new Table({
+    head: ["Commit", "Date", "Author", "Subject", "This version"],
+    style: TABLE_STYLE,
+    wordWrap: true,
+    colWidths: [null, null, null, 40, 44],
+  });
   for (const entry of report.entries) {
-    table.push([shortCommit(entry.commit), entry.date.slice(0, 10), entry.author, entry.subject, `${describeCheck(entry.check)}${entry.current ? "\n(= working tree)" : ""}${entry.otherKey ? "\n(another secrets key: --apply refuses it)" : ""}`]);
+    table.push([
+      shortCommit(entry.commit),
+      entry.date.slice(0, 10),
+      entry.author,
+      entry.subject,
+      `${describeCheck(entry.check)}${entry.current ? "\n(= working tree)" : ""}${entry.otherKey ? "\n(another secrets key: --apply refuses it)" : ""}`,
+    ]);
   }
   out.push(table.toString());
   const suggested = report.entries.find((e) => e.commit === report.suggested);
@@ -132,7 +166,11 @@ export function renderHistoryText(report: HistoryReport, rollbackCommand: string
   }
   const commands = (kind: PulumiCommand["kind"]) => report.pulumi.filter((c) => c.kind === kind).flatMap((c) => [`  ${c.command}`, `      ${c.why}`]);
   out.push("", "Pulumi's own record (needs the Pulumi CLI and the stack's backend; the kit runs none of these):", ...commands("history"));
-  out.push("", "State only, when Pulumi's record itself is damaged; this rolls back no DNS record or setting (that is --to, then pulumi up):", ...commands("state-only"));
+  out.push(
+    "",
+    "State only, when Pulumi's record itself is damaged; this rolls back no DNS record or setting (that is --to, then pulumi up):",
+    ...commands("state-only"),
+  );
   return out.join("\n");
 }
 
@@ -192,19 +230,32 @@ export function renderRollbackText(report: RollbackReport, apply = report.applie
     out.push("", "DNS records that change (the working-tree file's plan → the rollback's):");
     if (report.dns.length === 0) out.push("  none");
     else {
-      const table = new Table({ head: ["Change", "Type", "Name", "Now", "After rollback"], style: TABLE_STYLE, wordWrap: true, colWidths: [null, null, null, 34, 34] });
+      const table = new Table({
+        head: ["Change", "Type", "Name", "Now", "After rollback"],
+        style: TABLE_STYLE,
+        wordWrap: true,
+        colWidths: [null, null, null, 34, 34],
+      });
       for (const c of report.dns) table.push([c.change, c.type, c.name, answerText(c.before), answerText(c.after)]);
       out.push(table.toString());
     }
     const r = report.resources;
     out.push("", `Resources by URN: ${r.added.length} added, ${r.removed.length} removed, ${r.changed.length} changed.`);
-    for (const [label, urns] of [["added", r.added], ["removed", r.removed], ["changed", r.changed]] as const) {
+    for (const [label, urns] of [
+      ["added", r.added],
+      ["removed", r.removed],
+      ["changed", r.changed],
+    ] as const) {
       for (const urn of urns) out.push(`  ${label}: ${shortUrn(urn)}`);
     }
     out.push("", ...cacheNote(report.cache, report.zone ?? "<zone>"));
     out.push("This compares two stack files. If the last `pulumi up` used another version, `pulumi preview` (below) shows the real difference.");
   } else {
-    out.push("", "The working-tree file does not plan, so what changes cannot be computed offline; `pulumi preview` (below) compares the rollback with what is deployed:", ...(report.currentCheck ? checkLines(report.currentCheck) : []));
+    out.push(
+      "",
+      "The working-tree file does not plan, so what changes cannot be computed offline; `pulumi preview` (below) compares the rollback with what is deployed:",
+      ...(report.currentCheck ? checkLines(report.currentCheck) : []),
+    );
   }
 
   if (report.identical) {
@@ -212,9 +263,15 @@ export function renderRollbackText(report: RollbackReport, apply = report.applie
   } else if (report.encryptionChanged.length > 0) {
     out.push("", ...encryptionLines(report, apply));
   } else if (report.encryptionComparedWith === "nothing") {
-    out.push("", `Secrets: neither the working-tree file nor the file at HEAD can be read, so whether the stack's key changed since ${shortCommit(t.commit)} cannot be told; \`git log -p -- ${report.file}\` shows every change to encryptionsalt, secretsprovider and encryptedkey.`);
+    out.push(
+      "",
+      `Secrets: neither the working-tree file nor the file at HEAD can be read, so whether the stack's key changed since ${shortCommit(t.commit)} cannot be told; \`git log -p -- ${report.file}\` shows every change to encryptionsalt, secretsprovider and encryptedkey.`,
+    );
   } else if (report.secureKeys.length > 0) {
-    out.push("", `Secrets: the restored file's secure: values are ciphertext under this stack's same key${report.encryptionComparedWith === "HEAD" ? " (as in the file at HEAD: the working-tree file cannot be read)" : ""}; restoring them is safe.`);
+    out.push(
+      "",
+      `Secrets: the restored file's secure: values are ciphertext under this stack's same key${report.encryptionComparedWith === "HEAD" ? " (as in the file at HEAD: the working-tree file cannot be read)" : ""}; restoring them is safe.`,
+    );
   }
   if (report.codeChanged.length > 0) {
     out.push(
@@ -223,7 +280,11 @@ export function renderRollbackText(report: RollbackReport, apply = report.applie
     );
   }
   if (report.identical) out.push("", `Nothing was written: ${report.file} already is this version, so there is nothing to restore.`);
-  else if (report.applied) out.push("", `Restored ${report.file} to its content at ${shortCommit(t.commit)} in the working tree. Nothing was committed and no pulumi command was run.`);
+  else if (report.applied)
+    out.push(
+      "",
+      `Restored ${report.file} to its content at ${shortCommit(t.commit)} in the working tree. Nothing was committed and no pulumi command was run.`,
+    );
   else if (report.encryptionChanged.length === 0) out.push("", "Nothing was written (add --apply to restore the file).");
   const next = nextLines(report.next);
   if (next.length > 0) out.push("", ...next);

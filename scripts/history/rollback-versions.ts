@@ -26,7 +26,18 @@ export interface StackFileInGit {
 }
 
 /** What `pulumi up` runs besides the stack file: the program, its components, the config schema, the policy pack and the dependencies. */
-const DEPLOYED_CODE = ["index.ts", "Pulumi.yaml", "package.json", "package-lock.json", "tsconfig.json", "components", "stacks", "policies", ":(exclude,glob)**/Pulumi.*.yaml", ":(exclude)stacks/schema.json"];
+const DEPLOYED_CODE = [
+  "index.ts",
+  "Pulumi.yaml",
+  "package.json",
+  "package-lock.json",
+  "tsconfig.json",
+  "components",
+  "stacks",
+  "policies",
+  ":(exclude,glob)**/Pulumi.*.yaml",
+  ":(exclude)stacks/schema.json",
+];
 
 const LOG_FORMAT = "--format=%H%x1f%aI%x1f%an%x1f%s%x1e";
 
@@ -99,7 +110,10 @@ export function asRestored(content: Buffer, working: WorkingHandover): { content
  * The secrets key the stack is under now: the working-tree file's, or, when that is not YAML, the
  * file's at HEAD (read only then); undefined when neither says.
  */
-export async function currentKey(subject: StackFileInGit, working: Buffer): Promise<{ encryption?: StackEncryption; comparedWith?: RollbackReport["encryptionComparedWith"] }> {
+export async function currentKey(
+  subject: StackFileInGit,
+  working: Buffer,
+): Promise<{ encryption?: StackEncryption; comparedWith?: RollbackReport["encryptionComparedWith"] }> {
   const own = readableEncryption(working.toString("utf8"));
   if (own) return { encryption: own };
   const head = await fileAt(subject, "HEAD");

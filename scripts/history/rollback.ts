@@ -89,7 +89,6 @@ export interface PulumiCommand {
   why: string;
 }
 
-
 /** The newest entry that `--apply` would restore and that is not what the working tree already holds. */
 export function suggestTarget(entries: readonly HistoryEntry[]): string | undefined {
   return entries.find((e) => !e.current && !e.otherKey && e.check.status === "clears")?.commit;
@@ -102,10 +101,22 @@ export function suggestTarget(entries: readonly HistoryEntry[]): string | undefi
  */
 export function pulumiHistoryCommands(stack: string): PulumiCommand[] {
   return [
-    { kind: "history", command: `pulumi stack history --stack ${stack}`, why: "every update Pulumi recorded for the stack, newest first, with its version number" },
+    {
+      kind: "history",
+      command: `pulumi stack history --stack ${stack}`,
+      why: "every update Pulumi recorded for the stack, newest first, with its version number",
+    },
     { kind: "state-only", command: `pulumi stack export --stack ${stack} --file ${stack}-state-now.json`, why: "keep a copy of Pulumi's record as it is now" },
-    { kind: "state-only", command: `pulumi stack export --stack ${stack} --version <N> --file ${stack}-state-<N>.json`, why: "the record as of update N (--version is in recent Pulumi 3 CLIs; `pulumi stack export --help` shows whether yours has it)" },
-    { kind: "state-only", command: `pulumi stack import --stack ${stack} --file ${stack}-state-<N>.json`, why: "make that Pulumi's record again; it changes no DNS record or setting" },
+    {
+      kind: "state-only",
+      command: `pulumi stack export --stack ${stack} --version <N> --file ${stack}-state-<N>.json`,
+      why: "the record as of update N (--version is in recent Pulumi 3 CLIs; `pulumi stack export --help` shows whether yours has it)",
+    },
+    {
+      kind: "state-only",
+      command: `pulumi stack import --stack ${stack} --file ${stack}-state-<N>.json`,
+      why: "make that Pulumi's record again; it changes no DNS record or setting",
+    },
     { kind: "state-only", command: `pulumi refresh --stack ${stack}`, why: "read what really exists back into the record" },
   ];
 }
@@ -165,7 +176,10 @@ export interface CommandContext {
  * tree already holds the version. Under another encryption key the version is not written back:
  * the current file is edited by hand from `git show` and each secure value set again.
  */
-export function nextCommands(report: Pick<RollbackReport, "stack" | "file" | "target" | "applied" | "identical" | "encryptionChanged" | "secureKeys">, commands: CommandContext): NextCommand[] {
+export function nextCommands(
+  report: Pick<RollbackReport, "stack" | "file" | "target" | "applied" | "identical" | "encryptionChanged" | "secureKeys">,
+  commands: CommandContext,
+): NextCommand[] {
   if (report.identical) return [];
   const short = shortCommit(report.target.commit);
   const kit = (command: string): NextCommand => ({ command, from: commands.kit });

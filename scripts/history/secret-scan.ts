@@ -55,7 +55,10 @@ const allowlistSchema = z.strictObject({
     .array(
       z
         .strictObject({
-          fingerprint: z.string().regex(/^sha256:[0-9a-f]{24}$/, "must be a fingerprint as the scan prints it (sha256: and 24 hex digits)").optional(),
+          fingerprint: z
+            .string()
+            .regex(/^sha256:[0-9a-f]{24}$/, "must be a fingerprint as the scan prints it (sha256: and 24 hex digits)")
+            .optional(),
           path: z.string().min(1).optional(),
           rule: z.string().min(1).optional(),
           reason: z.string().trim().min(10, "must say why this is not a secret, or why it is accepted, in at least 10 characters"),
@@ -78,7 +81,15 @@ export async function readAllowlist(path: string, required: boolean): Promise<Al
   if (document.errors.length > 0) throw new AllowlistError(`${path} is not valid YAML: ${document.errors[0].message}`);
   const parsed = allowlistSchema.safeParse(document.toJS() ?? {});
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("").replace(/^\./, "") || "(top level)"}: ${issue.message}`);
+    const lines = parsed.error.issues.map(
+      (issue) =>
+        `  ${
+          issue.path
+            .map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`))
+            .join("")
+            .replace(/^\./, "") || "(top level)"
+        }: ${issue.message}`,
+    );
     throw new AllowlistError(
       `${path} is not a valid allowlist:\n${lines.join("\n")}\n  for example:\n    allow:\n      - { path: "docs/examples/**", reason: Documentation samples, revoked keys only }\n      - { fingerprint: "sha256:…", reason: The test key of the payment sandbox, not a live key }`,
     );
@@ -90,7 +101,10 @@ function matcherFor(entries: AllowlistEntry[]): (finding: RepoFinding) => number
   const globs = entries.map((entry) => (entry.path ? picomatch(entry.path, { dot: true }) : undefined));
   return (finding) =>
     entries.findIndex(
-      (entry, i) => (!entry.fingerprint || entry.fingerprint === finding.fingerprint) && (!globs[i] || globs[i]!(finding.file)) && (!entry.rule || entry.rule === finding.rule),
+      (entry, i) =>
+        (!entry.fingerprint || entry.fingerprint === finding.fingerprint) &&
+        (!globs[i] || globs[i]!(finding.file)) &&
+        (!entry.rule || entry.rule === finding.rule),
     );
 }
 
@@ -106,7 +120,17 @@ export interface ScanOptions {
 }
 
 function located(finding: SecretFinding, file: string, where: RepoFinding["where"], line: number, commit?: string): RepoFinding {
-  return { rule: finding.ruleId, message: finding.message, file, ...(commit ? { commit } : {}), where, line, column: finding.column, preview: finding.preview, fingerprint: finding.fingerprint };
+  return {
+    rule: finding.ruleId,
+    message: finding.message,
+    file,
+    ...(commit ? { commit } : {}),
+    where,
+    line,
+    column: finding.column,
+    preview: finding.preview,
+    fingerprint: finding.fingerprint,
+  };
 }
 
 /** One commit's additions to one file, scanned as one text; line numbers mapped back to the file's. */

@@ -41,14 +41,20 @@ export function barSummaryLine(bar: readonly BarResult[]): string {
 }
 
 export function renderBarText(bar: readonly BarResult[]): string {
-  const table = new Table({ head: ["Status", "Bar ID", "Level", "Resource", "Detail"], style: { head: [], border: [] }, wordWrap: true, colWidths: [null, null, null, 30, 70] });
+  const table = new Table({
+    head: ["Status", "Bar ID", "Level", "Resource", "Detail"],
+    style: { head: [], border: [] },
+    wordWrap: true,
+    colWidths: [null, null, null, 30, 70],
+  });
   for (const r of bar) table.push([STATUS_MARK[r.status], r.id, r.level, resourceName(r.resource), r.message]);
   return `${table.toString()}\n${barSummaryLine(bar)}`;
 }
 
 export function renderMarkdown(report: JudgedStack): string {
   const c = barCounts(report.bar);
-  const verdict = c.mandatoryFail > 0 ? `**${c.mandatoryFail} mandatory failure${c.mandatoryFail === 1 ? "" : "s"}**: \`pulumi up\` should not run` : "**Clears the bar**";
+  const verdict =
+    c.mandatoryFail > 0 ? `**${c.mandatoryFail} mandatory failure${c.mandatoryFail === 1 ? "" : "s"}**: \`pulumi up\` should not run` : "**Clears the bar**";
   const lines = [
     `### launch-ready plan: \`${report.stack}\` (${report.environment}, ${report.summary.zone})`,
     "",
@@ -96,7 +102,9 @@ export function renderSarif(report: JudgedStack, stackFile: { path: string; uri:
           ruleIndex: ruleIds.indexOf(r.id),
           level: r.status === "waived" ? "note" : SARIF_LEVEL[r.level],
           message: { text: r.resource ? `${r.message} (${resourceName(r.resource)})` : r.message },
-          locations: [{ physicalLocation: { artifactLocation: { uri: stackFile.uri }, region: sarifRegion(text, r.configPath ?? "launch-ready:environment") } }],
+          locations: [
+            { physicalLocation: { artifactLocation: { uri: stackFile.uri }, region: sarifRegion(text, r.configPath ?? "launch-ready:environment") } },
+          ],
           ...(r.status === "waived" ? { suppressions: [{ kind: "external", justification: r.message }] } : {}),
         })),
       },

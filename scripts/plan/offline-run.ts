@@ -116,7 +116,12 @@ const debuggable = require("@pulumi/pulumi/runtime/debuggable") as { debuggableP
  */
 async function withoutDebugAids<T>(run: () => Promise<T>): Promise<T> {
   const resource = pulumi.Resource as unknown as { callsites?: () => unknown[] };
-  const saved = { debuggablePromise: debuggable.debuggablePromise, callsites: resource.callsites, prepareStackTrace: Error.prepareStackTrace, stackTraceLimit: Error.stackTraceLimit };
+  const saved = {
+    debuggablePromise: debuggable.debuggablePromise,
+    callsites: resource.callsites,
+    prepareStackTrace: Error.prepareStackTrace,
+    stackTraceLimit: Error.stackTraceLimit,
+  };
   if (typeof saved.debuggablePromise === "function") debuggable.debuggablePromise = (promise) => promise;
   if (typeof saved.callsites === "function") resource.callsites = () => [];
   Error.prepareStackTrace = () => "";

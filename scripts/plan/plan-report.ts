@@ -117,14 +117,20 @@ export function renderPlanText(report: PlanReport, source: string): string {
     const children = report.resources.filter((r) => r.parent === component.urn && r.custom);
     if (children.length === 0) continue;
     out.push("", `${component.name} (${component.type})`);
-    const table = new Table({ head: ["Resource", "Name", "Key inputs", "Protect"], style: { head: [], border: [] }, wordWrap: true, colWidths: [null, null, 72, null] });
+    const table = new Table({
+      head: ["Resource", "Name", "Key inputs", "Protect"],
+      style: { head: [], border: [] },
+      wordWrap: true,
+      colWidths: [null, null, 72, null],
+    });
     for (const child of children) table.push([shortType(child.type), child.name, keyInputs(child), child.protect ? "yes" : "no"]);
     out.push(table.toString());
   }
   const s = report.summary;
   const types = Object.entries(s.byType)
     .sort(([a], [b]) => (a < b ? -1 : 1))
-    .map(([type, count]) => `${count} ${shortType(type)}`).join(", ");
+    .map(([type, count]) => `${count} ${shortType(type)}`)
+    .join(", ");
   out.push("");
   out.push(`Summary: ${s.resources} resources to create (${types}) in ${s.components} components; ${s.protected} protected from deletion.`);
   out.push(`Canonical URL: ${s.canonicalUrl}`);

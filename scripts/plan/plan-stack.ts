@@ -38,11 +38,19 @@ export class ConfigRefused extends Error {
  */
 export async function planStack(file: StackFile, on = today(), env: NodeJS.ProcessEnv = process.env): Promise<PlanReport> {
   try {
-    const run = await runOffline({ project: PROJECT_NAME, stack: file.stack, config: cliConfig(file.config), secretKeys: file.secretKeys, program: launchReady });
+    const run = await runOffline({
+      project: PROJECT_NAME,
+      stack: file.stack,
+      config: cliConfig(file.config),
+      secretKeys: file.secretKeys,
+      program: launchReady,
+    });
     // The program accepted this config, so it parses; the bar needs its resolved form.
     const parsed = parseStackConfig(file.config);
     if (!parsed.ok) throw new ConfigRefused(parsed.problems);
-    const declared = run.resources.filter((r) => r.custom).map(({ urn, type, name, inputs, protect }) => ({ urn, type, name, props: knownOnly(inputs) as Record<string, unknown>, protect }));
+    const declared = run.resources
+      .filter((r) => r.custom)
+      .map(({ urn, type, name, inputs, protect }) => ({ urn, type, name, props: knownOnly(inputs) as Record<string, unknown>, protect }));
     const context = { ...contextForStackFile(file, { config: parsed.config, env }), config: parsed.config };
     return buildPlanReport(file.stack, run, await evaluateBar(BAR_RULES, declared, context, on));
   } catch (error) {

@@ -37,7 +37,11 @@ export function mapHosts(draft: Draft, pending: ZoneRecord[]): void {
     const host = draft.hosts.get(record.name) ?? { fqdn: record.name, purpose: guessPurpose(record.name, zone), targets: [], records: [] };
     const hasCname = host.records.some((r) => r.type === "CNAME");
     if (host.records.length > 0 && (hasCname || record.type === "CNAME")) {
-      unmap(draft, record, `${record.name} already has ${hasCname ? "a CNAME" : "address records"}; a CNAME cannot stand beside other records (RFC 1034 3.6.2)`);
+      unmap(
+        draft,
+        record,
+        `${record.name} already has ${hasCname ? "a CNAME" : "address records"}; a CNAME cannot stand beside other records (RFC 1034 3.6.2)`,
+      );
       continue;
     }
     host.targets.push(value);
@@ -48,7 +52,11 @@ export function mapHosts(draft: Draft, pending: ZoneRecord[]): void {
   for (const host of draft.hosts.values()) settleProxyAndTtl(draft, host);
   // Service names (`_foo`) cannot be hosts, and `launch-ready:records` holds no A/AAAA records.
   for (const record of take(pending, (r) => r.type === "A" || r.type === "AAAA")) {
-    unmap(draft, record, `${record.name} is a service name (a label starts with "_"), which launch-ready:hosts does not take, and launch-ready:records holds no ${record.type} records; ${LEFT_AS_IS}`);
+    unmap(
+      draft,
+      record,
+      `${record.name} is a service name (a label starts with "_"), which launch-ready:hosts does not take, and launch-ready:records holds no ${record.type} records; ${LEFT_AS_IS}`,
+    );
   }
 }
 
@@ -58,11 +66,18 @@ function settleProxyAndTtl(draft: Draft, host: HostDraft): void {
   const known = tags.filter((tag): tag is boolean => tag !== undefined);
   const byDefault = PROXIED_BY_DEFAULT.has(host.purpose);
   if (known.length === 0) {
-    draft.result.notes.push({ record: host.records[0], note: `the zone file does not say whether it is proxied (no cf_tags); the kit's default for a ${host.purpose} host applies: ${byDefault ? "proxied" : "DNS only"}` });
+    draft.result.notes.push({
+      record: host.records[0],
+      note: `the zone file does not say whether it is proxied (no cf_tags); the kit's default for a ${host.purpose} host applies: ${byDefault ? "proxied" : "DNS only"}`,
+    });
   } else {
     host.proxied = known.includes(true);
     host.records.forEach((record, position) => {
-      if (tags[position] !== undefined && tags[position] !== host.proxied) draft.result.notes.push({ record, note: `is ${tags[position] ? "proxied" : "DNS only"} in the zone, but a host has one proxy setting: it will be ${host.proxied ? "proxied" : "DNS only"}` });
+      if (tags[position] !== undefined && tags[position] !== host.proxied)
+        draft.result.notes.push({
+          record,
+          note: `is ${tags[position] ? "proxied" : "DNS only"} in the zone, but a host has one proxy setting: it will be ${host.proxied ? "proxied" : "DNS only"}`,
+        });
     });
   }
   if (host.proxied ?? byDefault) return;
@@ -82,20 +97,47 @@ export function completeCanonicalPair(draft: Draft, records: readonly ZoneRecord
   const apexHost = draft.hosts.get(zone);
   const wwwHost = draft.hosts.get(www);
   if (!apexHost && !wwwHost) {
-    throw new ZoneImportError("--zone-file", `has no A, AAAA or CNAME record for ${zone} or ${www}; the stack needs the canonical host (DNS-CANONICAL), so add the site's record to the zone file first`);
+    throw new ZoneImportError(
+      "--zone-file",
+      `has no A, AAAA or CNAME record for ${zone} or ${www}; the stack needs the canonical host (DNS-CANONICAL), so add the site's record to the zone file first`,
+    );
   }
-  const otherDataAt = (fqdn: string) => records.some((r) => r.name === fqdn && !["A", "AAAA", "CNAME", "SOA", "NS"].includes(r.type)) || draft.senders.some((s) => s.domain === fqdn) || draft.parked.includes(fqdn) || (fqdn === zone && draft.inbound !== undefined);
+  const otherDataAt = (fqdn: string) =>
+    records.some((r) => r.name === fqdn && !["A", "AAAA", "CNAME", "SOA", "NS"].includes(r.type)) ||
+    draft.senders.some((s) => s.domain === fqdn) ||
+    draft.parked.includes(fqdn) ||
+    (fqdn === zone && draft.inbound !== undefined);
   if (!wwwHost) {
     // A CNAME to the apex follows whatever the apex points at; only other data at www forbids it.
     const targets = otherDataAt(www) ? addressesOf(apexHost!) : [zone];
-    if (!targets) throw new ZoneImportError("--zone-file", `has no record for ${www}, and ${zone} is a CNAME while ${www} holds other records; add an A/AAAA record for ${www} to the zone file`);
-    draft.hosts.set(www, { fqdn: www, purpose: "web", targets, records: [], added: `the zone has no ${www}; DNS-CANONICAL needs it so one of the pair can redirect to the other` });
+    if (!targets)
+      throw new ZoneImportError(
+        "--zone-file",
+        `has no record for ${www}, and ${zone} is a CNAME while ${www} holds other records; add an A/AAAA record for ${www} to the zone file`,
+      );
+    draft.hosts.set(www, {
+      fqdn: www,
+      purpose: "web",
+      targets,
+      records: [],
+      added: `the zone has no ${www}; DNS-CANONICAL needs it so one of the pair can redirect to the other`,
+    });
   }
   if (!apexHost) {
     // A CNAME at the apex is flattened by Cloudflare, but cannot stand beside the apex's mail and other records.
     const targets = addressesOf(wwwHost!) ?? (otherDataAt(zone) ? undefined : [www]);
-    if (!targets) throw new ZoneImportError("--zone-file", `has no A/AAAA record for ${zone}, and ${www} is a CNAME while the apex holds other records; add the apex's A/AAAA record to the zone file`);
-    draft.hosts.set(zone, { fqdn: zone, purpose: "web", targets, records: [], added: `the zone has no record for ${zone}; DNS-CANONICAL needs it so one of the pair can redirect to the other` });
+    if (!targets)
+      throw new ZoneImportError(
+        "--zone-file",
+        `has no A/AAAA record for ${zone}, and ${www} is a CNAME while the apex holds other records; add the apex's A/AAAA record to the zone file`,
+      );
+    draft.hosts.set(zone, {
+      fqdn: zone,
+      purpose: "web",
+      targets,
+      records: [],
+      added: `the zone has no record for ${zone}; DNS-CANONICAL needs it so one of the pair can redirect to the other`,
+    });
   }
   for (const fqdn of [zone, www]) {
     const host = draft.hosts.get(fqdn)!;
@@ -103,7 +145,10 @@ export function completeCanonicalPair(draft: Draft, records: readonly ZoneRecord
     if (redirects && host.proxied === false) {
       host.proxied = undefined;
       host.ttl = undefined;
-      draft.result.notes.push({ record: host.records[0], note: `is DNS only in the zone, but ${fqdn} redirects to the canonical host (--canonical ${draft.options.canonical}) and Cloudflare redirects only proxied names: it will be proxied` });
+      draft.result.notes.push({
+        record: host.records[0],
+        note: `is DNS only in the zone, but ${fqdn} redirects to the canonical host (--canonical ${draft.options.canonical}) and Cloudflare redirects only proxied names: it will be proxied`,
+      });
     }
   }
 }

@@ -38,19 +38,35 @@ export function mapMail(draft: Draft, pending: ZoneRecord[]): void {
     // The kit parks the apex by itself when it neither sends nor receives; saying so keeps the file explicit.
     if (record.name === zone && !sends && !receiving.has(zone) && !draft.parked.includes(zone)) draft.parked.push(zone);
     if (draft.parked.includes(record.name)) draft.mapped.push({ record, target: { kind: "parked", fqdn: record.name } });
-    else if (record.name === zone) unmap(draft, record, `launch-ready publishes a null MX only at parked names (names that neither send nor receive), and ${zone} ${sends ? "sends" : "receives"} mail; ${LEFT_AS_IS}`);
+    else if (record.name === zone)
+      unmap(
+        draft,
+        record,
+        `launch-ready publishes a null MX only at parked names (names that neither send nor receive), and ${zone} ${sends ? "sends" : "receives"} mail; ${LEFT_AS_IS}`,
+      );
     else pending.push(record);
   }
   // Subdomain MX records (a sending subdomain's bounce handling, a subdomain's own mail) are plain records.
   pending.push(...mx.filter((r) => r.name !== zone && zoneFields(r)!.content !== "."));
-  mapDkim(draft, take(pending, (r) => (r.type === "TXT" || r.type === "CNAME") && dkimName(r.name) !== undefined), pending);
-  mapDmarc(draft, take(pending, (r) => r.type === "TXT" && r.name.startsWith("_dmarc.") && isDmarcRecord(zoneFields(r)!.content!)));
+  mapDkim(
+    draft,
+    take(pending, (r) => (r.type === "TXT" || r.type === "CNAME") && dkimName(r.name) !== undefined),
+    pending,
+  );
+  mapDmarc(
+    draft,
+    take(pending, (r) => r.type === "TXT" && r.name.startsWith("_dmarc.") && isDmarcRecord(zoneFields(r)!.content!)),
+  );
 }
 
 /** The apex MX set: a provider preset when it is exactly the preset's, otherwise the hosts as listed. */
 function mapInbound(draft: Draft, records: ZoneRecord[]): void {
   const mx = records.map((record) => ({ host: zoneFields(record)!.content!, priority: zoneFields(record)!.priority! }));
-  const key = (list: Array<{ host: string; priority: number }>) => list.map((entry) => `${entry.priority} ${entry.host}`).sort().join(",");
+  const key = (list: Array<{ host: string; priority: number }>) =>
+    list
+      .map((entry) => `${entry.priority} ${entry.host}`)
+      .sort()
+      .join(",");
   const preset = MAIL_PROVIDERS.find((provider) => {
     const hosts = MAIL_PROVIDER_PRESETS[provider].inboundMx?.(draft.zone);
     return hosts !== undefined && key(hosts) === key(mx);
@@ -64,7 +80,8 @@ function mapInbound(draft: Draft, records: ZoneRecord[]): void {
 
 /** The kit writes every mail record with one TTL; a different one in the zone changes. */
 function mailTtlNote(draft: Draft, record: ZoneRecord): void {
-  if (record.ttl !== 1 && record.ttl !== DEFAULT_DNS_ONLY_TTL) draft.result.notes.push({ record, note: `its TTL ${record.ttl} becomes ${DEFAULT_DNS_ONLY_TTL}, the TTL of every mail record the kit writes` });
+  if (record.ttl !== 1 && record.ttl !== DEFAULT_DNS_ONLY_TTL)
+    draft.result.notes.push({ record, note: `its TTL ${record.ttl} becomes ${DEFAULT_DNS_ONLY_TTL}, the TTL of every mail record the kit writes` });
 }
 
 const SPF_TERM_REASONS: Record<string, string> = {
@@ -99,7 +116,8 @@ function mapSpf(draft: Draft, records: ZoneRecord[], receiving: ReadonlySet<stri
   const byName = new Map<string, typeof parsed>();
   for (const entry of parsed) byName.set(entry.record.name, [...(byName.get(entry.record.name) ?? []), entry]);
   const sending = [...byName.values()].map((entries) => {
-    for (const extra of entries.slice(1)) unmap(draft, extra.record, "is a second SPF record at its name; receivers fail a name with two (RFC 7208 3.2), so only the first is imported");
+    for (const extra of entries.slice(1))
+      unmap(draft, extra.record, "is a second SPF record at its name; receivers fail a name with two (RFC 7208 3.2), so only the first is imported");
     return entries[0];
   });
   const isParking = (entry: (typeof parsed)[number]) => entry.spf.all === "-" && entry.spf.terms.length === 1;
@@ -108,7 +126,9 @@ function mapSpf(draft: Draft, records: ZoneRecord[], receiving: ReadonlySet<stri
   const apex = sending.find((entry) => entry.record.name === draft.zone && !isParking(entry));
   const apexAll = apex?.spf.all === "-" || apex?.spf.all === "~" ? (`${apex.spf.all}all` as "-all" | "~all") : undefined;
   draft.spfAll = apexAll;
-  draft.spfAllWhy = apexAll ? `the apex's SPF record ends ${apexAll}` : `the apex has no SPF record ending -all or ~all, so the kit's default ${KIT_SPF_ALL} applies`;
+  draft.spfAllWhy = apexAll
+    ? `the apex's SPF record ends ${apexAll}`
+    : `the apex has no SPF record ending -all or ~all, so the kit's default ${KIT_SPF_ALL} applies`;
   for (const entry of sending) {
     if (isParking(entry)) mapParkedSpf(draft, entry.record, receiving);
     else mapSenderSpf(draft, entry.record, entry.spf.terms);
@@ -128,7 +148,11 @@ function mapParkedSpf(draft: Draft, record: ZoneRecord, receiving: ReadonlySet<s
 function mapSenderSpf(draft: Draft, record: ZoneRecord, terms: SpfTerm[]): void {
   const domain = record.name;
   if (isServiceName(domain, draft.zone) || isWildcard(domain)) {
-    return unmap(draft, record, `${domain} cannot be a sending name in launch-ready:email.senders (it takes host names), and launch-ready:records refuses SPF records; ${LEFT_AS_IS}, but anything that includes it keeps working only while it does`);
+    return unmap(
+      draft,
+      record,
+      `${domain} cannot be a sending name in launch-ready:email.senders (it takes host names), and launch-ready:records refuses SPF records; ${LEFT_AS_IS}, but anything that includes it keeps working only while it does`,
+    );
   }
   const senders: SenderDraft[] = [];
   const addresses: string[] = [];
@@ -138,7 +162,11 @@ function mapSenderSpf(draft: Draft, record: ZoneRecord, terms: SpfTerm[]): void 
       dropped.push({ part: `${term.name}=${term.value}`, reason: SPF_TERM_REASONS[term.name] ?? "an unknown modifier is not kept" });
     } else if (term.name === "all") {
       const written = draft.spfAll ?? KIT_SPF_ALL;
-      if (spfTermText(term) !== written) dropped.push({ part: spfTermText(term), reason: `launch-ready:email.spfAll is one ending for every SPF record (-all or ~all, MAIL-SPF) and ${draft.spfAllWhy}; this record will end ${written}` });
+      if (spfTermText(term) !== written)
+        dropped.push({
+          part: spfTermText(term),
+          reason: `launch-ready:email.spfAll is one ending for every SPF record (-all or ~all, MAIL-SPF) and ${draft.spfAllWhy}; this record will end ${written}`,
+        });
     } else if (term.qualifier !== "+") {
       dropped.push({ part: spfTermText(term), reason: "only passing (+) includes and addresses can be written in launch-ready:email.senders" });
     } else if (term.name === "include") {
@@ -153,9 +181,11 @@ function mapSenderSpf(draft: Draft, record: ZoneRecord, terms: SpfTerm[]): void 
     const custom = senders.find((sender) => sender.provider === "custom") ?? senderFor(draft, domain, undefined, senders);
     custom.addresses.push(...addresses);
   }
-  if (senders.length === 0) return unmap(draft, record, `has no include or ip4/ip6 term the kit can write (${dropped.map((d) => d.part).join(", ")}); ${LEFT_AS_IS}`);
+  if (senders.length === 0)
+    return unmap(draft, record, `has no include or ip4/ip6 term the kit can write (${dropped.map((d) => d.part).join(", ")}); ${LEFT_AS_IS}`);
   draft.mapped.push({ record, target: { kind: "senders", senders } });
-  if (!terms.some((term) => term.name === "all")) draft.result.notes.push({ record, note: `has no all term; the kit ends every SPF record with ${draft.spfAll ?? KIT_SPF_ALL}` });
+  if (!terms.some((term) => term.name === "all"))
+    draft.result.notes.push({ record, note: `has no all term; the kit ends every SPF record with ${draft.spfAll ?? KIT_SPF_ALL}` });
   for (const { part, reason } of dropped) unmap(draft, record, reason, part);
   mailTtlNote(draft, record);
 }
@@ -163,7 +193,9 @@ function mapSenderSpf(draft: Draft, record: ZoneRecord, terms: SpfTerm[]): void 
 /** The sender an include names: the provider whose preset uses it, or a custom sender. */
 function senderFor(draft: Draft, domain: string, include: string | undefined, already: SenderDraft[]): SenderDraft {
   const provider = include === undefined ? undefined : MAIL_PROVIDERS.find((p) => MAIL_PROVIDER_PRESETS[p].spfInclude === include.toLowerCase());
-  const sender: SenderDraft = provider ? { provider, domain, addresses: [], dkim: [] } : { provider: "custom", domain, ...(include ? { include } : {}), addresses: [], dkim: [] };
+  const sender: SenderDraft = provider
+    ? { provider, domain, addresses: [], dkim: [] }
+    : { provider: "custom", domain, ...(include ? { include } : {}), addresses: [], dkim: [] };
   const same = already.find((s) => s.provider === sender.provider && s.include === sender.include);
   if (same) return same;
   already.push(sender);
@@ -223,7 +255,8 @@ function mapDmarc(draft: Draft, records: ZoneRecord[]): void {
       .filter(([tag]) => !DMARC_KEPT_TAGS.has(tag))
       .map(([tag, value]) => ({ part: `${tag}=${value}`, reason: DMARC_TAG_REASONS[tag] ?? `launch-ready:email.dmarc has no ${tag}` }));
     for (const tag of ["rua", "ruf"]) {
-      if (dmarc.tags[tag]?.includes("!")) dropped.push({ part: `${tag}=${dmarc.tags[tag]}`, reason: "report size limits (!10m) are not kept; receivers send reports of any size" });
+      if (dmarc.tags[tag]?.includes("!"))
+        dropped.push({ part: `${tag}=${dmarc.tags[tag]}`, reason: "report size limits (!10m) are not kept; receivers send reports of any size" });
     }
     if (owner === draft.zone && dmarc.rua.length > 0) {
       draft.dmarc = {
@@ -237,13 +270,23 @@ function mapDmarc(draft: Draft, records: ZoneRecord[]): void {
       draft.mapped.push({ record, target: { kind: "dmarc" } });
     } else if (draft.parked.includes(owner)) {
       if (dmarc.p !== "reject") {
-        unmap(draft, record, `${owner} is parked and the kit publishes p=reject at its _dmarc (MAIL-PARKED), but this record says p=${dmarc.p}; ${LEFT_AS_IS} until the stack replaces it`);
+        unmap(
+          draft,
+          record,
+          `${owner} is parked and the kit publishes p=reject at its _dmarc (MAIL-PARKED), but this record says p=${dmarc.p}; ${LEFT_AS_IS} until the stack replaces it`,
+        );
         continue;
       }
-      for (const tag of ["sp", "rua", "ruf", "adkim", "aspf"]) if (dmarc.tags[tag] !== undefined) dropped.push({ part: `${tag}=${dmarc.tags[tag]}`, reason: "a parked name's DMARC record is the kit's v=DMARC1; p=reject" });
+      for (const tag of ["sp", "rua", "ruf", "adkim", "aspf"])
+        if (dmarc.tags[tag] !== undefined)
+          dropped.push({ part: `${tag}=${dmarc.tags[tag]}`, reason: "a parked name's DMARC record is the kit's v=DMARC1; p=reject" });
       draft.mapped.push({ record, target: { kind: "parked", fqdn: owner } });
     } else if (owner === draft.zone) {
-      unmap(draft, record, `has no rua= report address, which launch-ready:email.dmarc requires (MAIL-DMARC); add email.dmarc with rua by hand; until then ${LEFT_AS_IS}`);
+      unmap(
+        draft,
+        record,
+        `has no rua= report address, which launch-ready:email.dmarc requires (MAIL-DMARC); add email.dmarc with rua by hand; until then ${LEFT_AS_IS}`,
+      );
       continue;
     } else {
       unmap(draft, record, `launch-ready:email.dmarc is the apex's policy; subdomains follow its sp= (or p=), so ${record.name} ${LEFT_AS_IS}`);

@@ -21,7 +21,8 @@ function mapRecord(draft: Draft, record: ZoneRecord): void {
   let value: Record<string, unknown>;
   switch (record.type) {
     case "TXT":
-      if (fields.content!.length === 0 || fields.content!.length > 2048) return unmap(draft, record, `launch-ready:records takes TXT content of 1 to 2048 characters, not ${fields.content!.length}; ${LEFT_AS_IS}`);
+      if (fields.content!.length === 0 || fields.content!.length > 2048)
+        return unmap(draft, record, `launch-ready:records takes TXT content of 1 to 2048 characters, not ${fields.content!.length}; ${LEFT_AS_IS}`);
       value = { content: fields.content };
       break;
     case "CAA": {

@@ -40,31 +40,52 @@ function shellQuote(value: string): string {
 
 function rerunCommand(args: ImportArgs, recordIds: string, cwd: string): string {
   const options: Array<[string, string | undefined]> = [
-    ["--zone-file", args.zoneFile], ["--domain", args.domain], ["--stack", args.stack], ["--out", relative(cwd, args.out) || "."],
-    ["--zone-id", args.zoneId], ["--account-id", args.accountId], ["--plan", args.plan], ["--environment", args.environment],
-    ["--canonical", args.canonical], ["--owner", args.owner], ["--record-ids", recordIds],
+    ["--zone-file", args.zoneFile],
+    ["--domain", args.domain],
+    ["--stack", args.stack],
+    ["--out", relative(cwd, args.out) || "."],
+    ["--zone-id", args.zoneId],
+    ["--account-id", args.accountId],
+    ["--plan", args.plan],
+    ["--environment", args.environment],
+    ["--canonical", args.canonical],
+    ["--owner", args.owner],
+    ["--record-ids", recordIds],
   ];
-  return `npm run import:zone -- ${options.filter(([, value]) => value !== undefined).map(([flag, value]) => `${flag} ${shellQuote(value!)}`).join(" ")} --force`;
+  return `npm run import:zone -- ${options
+    .filter(([, value]) => value !== undefined)
+    .map(([flag, value]) => `${flag} ${shellQuote(value!)}`)
+    .join(" ")} --force`;
 }
 
 function nextSteps({ args, report, stackPath, importPath, tokenPermissions }: Outcome, cwd: string): string[] {
   const shown = relative(cwd, stackPath) || stackPath;
   const steps: string[] = [];
-  if (barFailures(report).length > 0) steps.push(`Fill in what the minimum bar still needs (listed above) in ${shown}, then check it: npm run plan -- --config ${shown}`);
+  if (barFailures(report).length > 0)
+    steps.push(`Fill in what the minimum bar still needs (listed above) in ${shown}, then check it: npm run plan -- --config ${shown}`);
   steps.push("Check each host's purpose in launch-ready:hosts: it was guessed from the host's name");
   if (resolve(args.out) !== STACKS_DIR) steps.push(`Copy ${shown} to stacks/Pulumi.${args.stack}.yaml: Pulumi.yaml reads stack files from stacks/`);
   steps.push(`pulumi stack init ${args.stack}`);
-  steps.push(`pulumi config set --secret cloudflare:apiToken --stack ${args.stack}   # a token scoped to ${args.domain} only, with: ${tokenPermissions.map((entry) => entry.permission).join(", ")}`);
-  if (Object.keys(report.summary.byType).some((type) => type.startsWith("aws:"))) steps.push(`pulumi config set aws:region us-east-1 --stack ${args.stack}   # where the uptime monitors and alarms live`);
+  steps.push(
+    `pulumi config set --secret cloudflare:apiToken --stack ${args.stack}   # a token scoped to ${args.domain} only, with: ${tokenPermissions.map((entry) => entry.permission).join(", ")}`,
+  );
+  if (Object.keys(report.summary.byType).some((type) => type.startsWith("aws:")))
+    steps.push(`pulumi config set aws:region us-east-1 --stack ${args.stack}   # where the uptime monitors and alarms live`);
   if (importPath) {
-    steps.push(`pulumi import --file ${relative(cwd, importPath) || importPath} --stack ${args.stack} --generate-code=false   # Pulumi 3.94 or later; adopts the records, which the program already declares`);
+    steps.push(
+      `pulumi import --file ${relative(cwd, importPath) || importPath} --stack ${args.stack} --generate-code=false   # Pulumi 3.94 or later; adopts the records, which the program already declares`,
+    );
   } else {
     const recordIds = join(relative(cwd, args.out) || ".", "records.json");
     steps.push(fetchRecordsCommand(args, recordIds));
     steps.push(`${rerunCommand(args, recordIds, cwd)}   # writes import.json with each record's ID`);
-    steps.push(`pulumi import --file ${join(relative(cwd, args.out) || ".", "import.json")} --stack ${args.stack} --generate-code=false   # Pulumi 3.94 or later`);
+    steps.push(
+      `pulumi import --file ${join(relative(cwd, args.out) || ".", "import.json")} --stack ${args.stack} --generate-code=false   # Pulumi 3.94 or later`,
+    );
   }
-  steps.push(`pulumi preview --stack ${args.stack}   # expect updates (the kit's record comments, TTLs) and only the creates listed above; no replaces or deletes of DNS records`);
+  steps.push(
+    `pulumi preview --stack ${args.stack}   # expect updates (the kit's record comments, TTLs) and only the creates listed above; no replaces or deletes of DNS records`,
+  );
   return steps;
 }
 
@@ -128,20 +149,33 @@ export function textReport(outcome: Outcome, cwd: string): string {
   const mapped = table(["Zone record", "Declared at"], [70, 44]);
   for (const { record, to } of imported.mapped) mapped.push([describeRecord(record), to]);
   out.push(`${imported.mapped.length} records imported:`, mapped.toString());
-  if (imported.skipped.length > 0) out.push(`Skipped, Cloudflare serves them itself: ${imported.skipped.map(({ record }) => `${record.name} ${record.type}`).join(", ")}.`);
+  if (imported.skipped.length > 0)
+    out.push(`Skipped, Cloudflare serves them itself: ${imported.skipped.map(({ record }) => `${record.name} ${record.type}`).join(", ")}.`);
   if (imported.unmapped.length > 0) {
     const unmapped = table(["Zone record", "Not kept", "Why"], [40, 18, 62]);
     for (const { record, part, reason } of imported.unmapped) unmapped.push([describeRecord(record), part ?? "the whole record", reason]);
-    out.push("", "Not imported: whole records stay in Cloudflare as they are, outside the stack; parts are dropped when the stack writes the record:", unmapped.toString());
+    out.push(
+      "",
+      "Not imported: whole records stay in Cloudflare as they are, outside the stack; parts are dropped when the stack writes the record:",
+      unmapped.toString(),
+    );
   }
   if (imported.added.length > 0) out.push("", "Added, not in the zone file:", ...imported.added.map((added) => `  ${added.to}: ${added.what} (${added.why})`));
   if (imported.notes.length > 0) out.push("", "Notes:", ...imported.notes.map(({ record, note }) => `  ${record.name} ${record.type}: ${note}`));
   out.push("", `Planned offline: ${coverage.matched.length + coverage.unaccounted.length} DNS records; every imported record is among them.`);
   const created = importPlan?.created ?? coverage.unaccounted;
-  if (created.length > 0) out.push(`pulumi up would create (${importPlan ? "not in Cloudflare's record list" : "not in the zone file"}):`, ...created.map((resource) => `  ${plannedText(resource)}`));
+  if (created.length > 0)
+    out.push(
+      `pulumi up would create (${importPlan ? "not in Cloudflare's record list" : "not in the zone file"}):`,
+      ...created.map((resource) => `  ${plannedText(resource)}`),
+    );
   if (importPlan) {
     out.push(`${shown(importPath!)}: ${importPlan.adopted.length} records to adopt with their Cloudflare IDs.`);
-    if (importPlan.unmanaged.length > 0) out.push("In Cloudflare but not in the stack (left as they are):", ...importPlan.unmanaged.map((record) => `  ${record.name} ${record.type} ${record.content ?? ""}`));
+    if (importPlan.unmanaged.length > 0)
+      out.push(
+        "In Cloudflare but not in the stack (left as they are):",
+        ...importPlan.unmanaged.map((record) => `  ${record.name} ${record.type} ${record.content ?? ""}`),
+      );
   } else {
     out.push("import.json was not written: a zone file holds no record IDs, and pulumi import needs them. The steps below fetch them.");
   }

@@ -21,8 +21,10 @@ function headerComment(args: ImportArgs, imported: ZoneImport, day: string, sche
   ];
   const whole = imported.unmapped.filter((entry) => entry.part === undefined);
   const parts = imported.unmapped.filter((entry) => entry.part !== undefined);
-  if (whole.length > 0) lines.push(" Not imported (left in Cloudflare as they are):", ...whole.map((entry) => `   ${describeRecord(entry.record)}: ${entry.reason}`));
-  if (parts.length > 0) lines.push(" Imported without these parts:", ...parts.map((entry) => `   ${entry.record.name} ${entry.record.type} ${entry.part}: ${entry.reason}`));
+  if (whole.length > 0)
+    lines.push(" Not imported (left in Cloudflare as they are):", ...whole.map((entry) => `   ${describeRecord(entry.record)}: ${entry.reason}`));
+  if (parts.length > 0)
+    lines.push(" Imported without these parts:", ...parts.map((entry) => `   ${entry.record.name} ${entry.record.type} ${entry.part}: ${entry.reason}`));
   return lines.join("\n");
 }
 

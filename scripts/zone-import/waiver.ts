@@ -19,7 +19,10 @@ export function wildcardWaivers(draft: Draft): Array<Record<string, unknown>> {
   if (wildcards.length === 0) return [];
   const { owner, source, today } = draft.options;
   if (!owner) {
-    throw new ZoneImportError("--owner", `is needed: the zone has ${wildcards.join(", ")}, a wildcard the bar refuses (DNS-SUBDOMAINS) unless waived, and a waiver names who answers for it; give --owner you@${draft.zone}`);
+    throw new ZoneImportError(
+      "--owner",
+      `is needed: the zone has ${wildcards.join(", ")}, a wildcard the bar refuses (DNS-SUBDOMAINS) unless waived, and a waiver names who answers for it; give --owner you@${draft.zone}`,
+    );
   }
   const reason = `Imported from the live zone (${source}, ${today}): ${wildcards.join(", ")} answers for names nobody declared; replace it with named subdomains before this waiver expires`;
   return [{ id: "DNS-SUBDOMAINS", reason, owner, expires: addDays(today, WAIVER_DAYS) }];

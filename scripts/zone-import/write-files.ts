@@ -54,7 +54,12 @@ const sidePath = (path: string, kind: "tmp" | "bak", tag: number | string) => jo
  * Any failure puts the targets back as they were and throws WriteFailed: the files are written all
  * or none. Returns the paths of `remove` that existed and are gone.
  */
-export function writeAll(files: Array<{ path: string; text: string }>, remove: string[], expectedConfig: Record<string, unknown>, { createdDirectory, tag, warn }: WriteOptions): string[] {
+export function writeAll(
+  files: Array<{ path: string; text: string }>,
+  remove: string[],
+  expectedConfig: Record<string, unknown>,
+  { createdDirectory, tag, warn }: WriteOptions,
+): string[] {
   const temporary = files.map((file) => ({ ...file, temp: sidePath(file.path, "tmp", tag) }));
   const movedAside: string[] = [];
   const renamedIn: string[] = [];
@@ -72,7 +77,12 @@ export function writeAll(files: Array<{ path: string; text: string }>, remove: s
       renamedIn.push(file.path);
     }
   } catch (error) {
-    const stuck = undoWrite(temporary.map((file) => file.temp), renamedIn, movedAside, tag);
+    const stuck = undoWrite(
+      temporary.map((file) => file.temp),
+      renamedIn,
+      movedAside,
+      tag,
+    );
     if (createdDirectory) removeEmptyDirectories(dirname(files[0].path), createdDirectory);
     const cause = (error as Error).message;
     if (stuck.length === 0) throw new WriteFailed(`Nothing was written: ${cause}; ${dirname(files[0].path)} is as it was.`);
@@ -82,7 +92,9 @@ export function writeAll(files: Array<{ path: string; text: string }>, remove: s
     try {
       rmSync(sidePath(path, "bak", tag), { force: true });
     } catch (error) {
-      warn(`The files were written, but the earlier ${path}, moved to ${sidePath(path, "bak", tag)}, could not be removed (${(error as Error).message}); delete it.`);
+      warn(
+        `The files were written, but the earlier ${path}, moved to ${sidePath(path, "bak", tag)}, could not be removed (${(error as Error).message}); delete it.`,
+      );
     }
   }
   return remove.filter((path) => movedAside.includes(path));

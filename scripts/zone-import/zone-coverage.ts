@@ -25,7 +25,13 @@ export function plannedDnsRecords(resources: readonly PlannedResource[]): Planne
 
 function plannedFields(resource: PlannedResource): RecordFields {
   const { name, type, content, priority, data } = resource.inputs as Record<string, unknown>;
-  return { name: String(name), type: String(type), content: content === undefined ? undefined : String(content), priority: priority as number | undefined, data: data as RecordFields["data"] };
+  return {
+    name: String(name),
+    type: String(type),
+    content: content === undefined ? undefined : String(content),
+    priority: priority as number | undefined,
+    data: data as RecordFields["data"],
+  };
 }
 
 /** Cloudflare's API and the plan give CAA and SRV values as data; without it, the content is read as a zone file would be. */
@@ -117,7 +123,9 @@ export function checkCoverage(imported: ZoneImport, resources: readonly PlannedR
     const fields = zoneFields(record)!;
     const resource = unused.get(recordIdentity(fields))?.shift();
     const notKept = imported.unmapped.filter((entry) => entry.record === record && entry.part !== undefined).map((entry) => entry.part!);
-    const problem = resource ? semanticDifference(fields, plannedFields(resource), notKept, spfAll) : `no planned ${record.type} record at ${record.name} has the value ${valueText(fields)}`;
+    const problem = resource
+      ? semanticDifference(fields, plannedFields(resource), notKept, spfAll)
+      : `no planned ${record.type} record at ${record.name} has the value ${valueText(fields)}`;
     if (problem) coverage.gaps.push({ record, to, problem });
     if (resource) {
       used.add(resource);
@@ -157,7 +165,9 @@ function spfDifference(zoneText: string, plannedText: string, notKept: readonly 
     return `the planned SPF record "${plannedText}" authorises other senders than the zone's "${zoneText}" (terms kept: ${[...zone.terms, zone.all ?? ""].join(" ").trim()})`;
   }
   const ending = zone.all ?? spfAll;
-  return planned.all === ending ? undefined : `the planned SPF record "${plannedText}" ends ${planned.all ?? "without all"}, but the import kept ${zone.all ? `the zone's ${ending}` : `email.spfAll ${ending}`} for the zone's "${zoneText}"`;
+  return planned.all === ending
+    ? undefined
+    : `the planned SPF record "${plannedText}" ends ${planned.all ?? "without all"}, but the import kept ${zone.all ? `the zone's ${ending}` : `email.spfAll ${ending}`} for the zone's "${zoneText}"`;
 }
 
 function dmarcDifference(zoneText: string, plannedText: string, notKept: readonly string[]): string | undefined {
@@ -165,7 +175,14 @@ function dmarcDifference(zoneText: string, plannedText: string, notKept: readonl
   const planned = parseDmarc(plannedText).record;
   if (!zone || !planned) return `the planned DMARC record "${plannedText}" does not parse`;
   const dropped = new Set(notKept.map((part) => part.split("=")[0].toLowerCase()));
-  const view = (record: NonNullable<typeof zone>) => ({ p: record.p, sp: record.sp, rua: [...record.rua].sort().join(","), ruf: [...record.ruf].sort().join(","), adkim: record.adkim, aspf: record.aspf });
+  const view = (record: NonNullable<typeof zone>) => ({
+    p: record.p,
+    sp: record.sp,
+    rua: [...record.rua].sort().join(","),
+    ruf: [...record.ruf].sort().join(","),
+    adkim: record.adkim,
+    aspf: record.aspf,
+  });
   const zoneView = view(zone);
   const plannedView = view(planned);
   const differing = (Object.keys(zoneView) as Array<keyof typeof zoneView>).filter((tag) => !dropped.has(tag) && zoneView[tag] !== plannedView[tag]);
@@ -208,11 +225,14 @@ export function readRecordIds(body: unknown): CloudflareRecord[] {
   const { result, success, result_info: info } = body as { result: unknown[]; success?: boolean; result_info?: { total_count?: number } };
   if (success === false) return fail("holds an API error (success: false); check the token and the zone ID, and fetch it again");
   if (info?.total_count !== undefined && info.total_count > result.length) {
-    return fail(`holds ${result.length} of the zone's ${info.total_count} records; fetch them all at once (per_page=${info.total_count}) so no record is missed`);
+    return fail(
+      `holds ${result.length} of the zone's ${info.total_count} records; fetch them all at once (per_page=${info.total_count}) so no record is missed`,
+    );
   }
   return result.map((entry, index) => {
     const record = entry as Record<string, unknown>;
-    if (typeof record.id !== "string" || typeof record.name !== "string" || typeof record.type !== "string") return fail(`result[${index}] has no id, name or type`);
+    if (typeof record.id !== "string" || typeof record.name !== "string" || typeof record.type !== "string")
+      return fail(`result[${index}] has no id, name or type`);
     return {
       id: record.id,
       name: asciiName(record.name),
@@ -226,7 +246,11 @@ export function readRecordIds(body: unknown): CloudflareRecord[] {
   });
 }
 
-const shownRecords = (records: readonly CloudflareRecord[]) => `${records.slice(0, 3).map((record) => `${record.name} ${record.type}`).join(", ")}${records.length > 3 ? `, and ${records.length - 3} more` : ""}`;
+const shownRecords = (records: readonly CloudflareRecord[]) =>
+  `${records
+    .slice(0, 3)
+    .map((record) => `${record.name} ${record.type}`)
+    .join(", ")}${records.length > 3 ? `, and ${records.length - 3} more` : ""}`;
 
 /** The zone a record list is of: the zone Cloudflare names in it, or the longest suffix of two or more labels all its names share. */
 export function likelyZone(live: readonly CloudflareRecord[]): string | undefined {
@@ -261,7 +285,10 @@ export function checkRecordListZone(live: readonly CloudflareRecord[], domain: s
   }
   const otherZone = live.find((record) => record.zoneId !== undefined && record.zoneId !== zoneId);
   if (otherZone) {
-    throw new ZoneImportError("--record-ids", `holds records of the zone ID ${otherZone.zoneId}${otherZone.zoneName ? ` (${otherZone.zoneName})` : ""}, not of --zone-id ${zoneId}`);
+    throw new ZoneImportError(
+      "--record-ids",
+      `holds records of the zone ID ${otherZone.zoneId}${otherZone.zoneName ? ` (${otherZone.zoneName})` : ""}, not of --zone-id ${zoneId}`,
+    );
   }
 }
 
@@ -275,7 +302,10 @@ export function checkRecordListMatches(plan: ImportPlan, coverage: Coverage, liv
   if (plan.adopted.some(({ resource }) => imported.has(resource))) return;
   const count = `${coverage.matched.length} record${coverage.matched.length === 1 ? "" : "s"} imported from the zone file`;
   if (live.length === 0) {
-    throw new ZoneImportError("--record-ids", `holds no records, so import.json would adopt none of the ${count}, and pulumi up would create them all beside the live ones`);
+    throw new ZoneImportError(
+      "--record-ids",
+      `holds no records, so import.json would adopt none of the ${count}, and pulumi up would create them all beside the live ones`,
+    );
   }
   const zone = likelyZone(live);
   throw new ZoneImportError(
@@ -320,7 +350,12 @@ function variableName(logicalName: string, taken: Set<string>): string {
 /** The component chain above a resource, outermost first, without the stack itself (URNs leave it out). */
 function ancestors(resource: PlannedResource, byUrn: ReadonlyMap<string, PlannedResource>): PlannedResource[] {
   const chain: PlannedResource[] = [];
-  for (let parent = resource.parent ? byUrn.get(resource.parent) : undefined; parent && parent.type !== ROOT_STACK; parent = parent.parent ? byUrn.get(parent.parent) : undefined) chain.unshift(parent);
+  for (
+    let parent = resource.parent ? byUrn.get(resource.parent) : undefined;
+    parent && parent.type !== ROOT_STACK;
+    parent = parent.parent ? byUrn.get(parent.parent) : undefined
+  )
+    chain.unshift(parent);
   return chain;
 }
 

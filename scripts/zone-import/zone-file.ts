@@ -19,7 +19,10 @@ export interface ZoneRecord {
 
 /** Bad input, named by the command-line option that gave it. */
 export class ZoneImportError extends Error {
-  constructor(public readonly option: string, message: string) {
+  constructor(
+    public readonly option: string,
+    message: string,
+  ) {
     super(`${option}: ${message}`);
   }
 }
@@ -43,13 +46,30 @@ export function readZone(text: string, domain: string): ZoneRecord[] {
     throw new ZoneImportError("--zone-file", `is not a zone file dnsz can read (${(error as Error).message})`);
   }
   const origin = data.origin?.replace(/\.$/, "").toLowerCase();
-  if (origin && origin !== domain) throw new ZoneImportError("--domain", `is ${domain}, but the zone file's $ORIGIN is ${origin}; give --domain ${origin}, or the zone file of ${domain}`);
+  if (origin && origin !== domain)
+    throw new ZoneImportError("--domain", `is ${domain}, but the zone file's $ORIGIN is ${origin}; give --domain ${origin}, or the zone file of ${domain}`);
   const soa = data.records.find((record) => record.type === "SOA");
-  if (soa && soa.name !== domain) throw new ZoneImportError("--domain", `is ${domain}, but the zone file's SOA record is for ${soa.name}; give --domain ${soa.name}, or the zone file of ${domain}`);
+  if (soa && soa.name !== domain)
+    throw new ZoneImportError(
+      "--domain",
+      `is ${domain}, but the zone file's SOA record is for ${soa.name}; give --domain ${soa.name}, or the zone file of ${domain}`,
+    );
   const garbled = data.records.find((record) => !/^[A-Z][A-Z0-9]*$/.test(record.type) || ["IN", "CH", "HS", "CS"].includes(record.type));
-  if (garbled) throw new ZoneImportError("--zone-file", `has a line that reads as a record at ${garbled.name} of type "${garbled.type}" with "${garbled.content}"; is it a BIND zone file (name ttl IN type content)?`);
-  const records = data.records.map(({ name, ttl, class: recordClass, type, content, comment }) => ({ name, ttl, class: recordClass, type, content: absoluteTarget(type, content, domain), comment }));
-  if (!records.some((record) => record.type !== "SOA")) throw new ZoneImportError("--zone-file", "holds no records; export the zone as a BIND file (Cloudflare: DNS > Records > Import and Export > Export)");
+  if (garbled)
+    throw new ZoneImportError(
+      "--zone-file",
+      `has a line that reads as a record at ${garbled.name} of type "${garbled.type}" with "${garbled.content}"; is it a BIND zone file (name ttl IN type content)?`,
+    );
+  const records = data.records.map(({ name, ttl, class: recordClass, type, content, comment }) => ({
+    name,
+    ttl,
+    class: recordClass,
+    type,
+    content: absoluteTarget(type, content, domain),
+    comment,
+  }));
+  if (!records.some((record) => record.type !== "SOA"))
+    throw new ZoneImportError("--zone-file", "holds no records; export the zone as a BIND file (Cloudflare: DNS > Records > Import and Export > Export)");
   return records;
 }
 

@@ -26,7 +26,16 @@ import type { ZoneRecord } from "./zone-file";
  */
 export function mapZone(records: readonly ZoneRecord[], options: ImportOptions): ZoneImport {
   const zone = options.domain;
-  const draft: Draft = { zone, options, hosts: new Map(), senders: [], parked: [], records: [], mapped: [], result: { skipped: [], unmapped: [], added: [], notes: [] } };
+  const draft: Draft = {
+    zone,
+    options,
+    hosts: new Map(),
+    senders: [],
+    parked: [],
+    records: [],
+    mapped: [],
+    result: { skipped: [], unmapped: [], added: [], notes: [] },
+  };
   const pending = triage(draft, records);
   mapHosts(draft, pending);
   mapMail(draft, pending);
@@ -35,7 +44,9 @@ export function mapZone(records: readonly ZoneRecord[], options: ImportOptions):
   const waivers = wildcardWaivers(draft);
   const hosts = orderedHosts(draft);
   const hostIndex = new Map(hosts.map((host, index) => [host, index]));
-  for (const host of hosts) if (host.added) draft.result.added.push({ to: pathOf(draft, { kind: "host", host }, hostIndex), what: `${host.fqdn} → ${host.targets.join(", ")}`, why: host.added });
+  for (const host of hosts)
+    if (host.added)
+      draft.result.added.push({ to: pathOf(draft, { kind: "host", host }, hostIndex), what: `${host.fqdn} → ${host.targets.join(", ")}`, why: host.added });
   return {
     config: buildConfig(draft, hosts, waivers),
     mapped: draft.mapped.map(({ record, target }) => ({ record, to: pathOf(draft, target, hostIndex) })),
@@ -77,7 +88,9 @@ function hostEntry(draft: Draft, host: HostDraft): Record<string, unknown> {
 /** Apex and www first (the canonical pair), then the zone's order. */
 function orderedHosts(draft: Draft): HostDraft[] {
   const pair = [draft.zone, `www.${draft.zone}`];
-  return [...draft.hosts.values()].sort((a, b) => (pair.includes(b.fqdn) ? 1 : 0) - (pair.includes(a.fqdn) ? 1 : 0) || pair.indexOf(a.fqdn) - pair.indexOf(b.fqdn));
+  return [...draft.hosts.values()].sort(
+    (a, b) => (pair.includes(b.fqdn) ? 1 : 0) - (pair.includes(a.fqdn) ? 1 : 0) || pair.indexOf(a.fqdn) - pair.indexOf(b.fqdn),
+  );
 }
 
 function senderEntry(draft: Draft, sender: SenderDraft): Record<string, unknown> {

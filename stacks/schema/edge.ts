@@ -15,36 +15,64 @@ export const endpointSchema = z.strictObject({
   requests: z.number().int().min(1).meta({ description: "Requests per period from one IP before the action applies." }),
   period: z.literal(RATE_LIMIT_PERIODS).meta({ description: "Counting period in seconds (the zone's plan limits the choice; Free: 10)." }),
   timeout: z.literal(RATE_LIMIT_PERIODS).optional().meta({ description: "How long the action lasts, in seconds. @default the period (Free: 10)" }),
-  action: z.enum(["block", "managed_challenge"]).default("block").meta({ description: "block answers 429; managed_challenge asks a browser to prove itself. @default block" }),
+  action: z
+    .enum(["block", "managed_challenge"])
+    .default("block")
+    .meta({ description: "block answers 429; managed_challenge asks a browser to prove itself. @default block" }),
 });
 
 export const adminProtectionSchema = z.strictObject({
   host: hostName.meta({ description: "Declared host to protect.", examples: ["admin"] }),
   path: pathPrefix.optional().meta({ description: "Only this path prefix (e.g. /admin/ on the web host); omit for the whole host." }),
   protection: z.enum(["challenge", "allowlist", "access"]).default("challenge").meta({
-    description: "challenge: a managed challenge for everyone; allowlist: block all but allowIps; access: Cloudflare Access sign-in for allowEmails / allowEmailDomains. @default challenge",
+    description:
+      "challenge: a managed challenge for everyone; allowlist: block all but allowIps; access: Cloudflare Access sign-in for allowEmails / allowEmailDomains. @default challenge",
   }),
   allowIps: z.array(ipOrCidr).default([]).meta({ description: "Addresses or ranges let through (allowlist only)." }),
   allowEmails: z.array(z.email()).default([]).meta({ description: "People who may sign in (access only)." }),
-  allowEmailDomains: z.array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, "must be a domain such as example.com")).default([]).meta({ description: "Email domains whose people may sign in (access only)." }),
+  allowEmailDomains: z
+    .array(z.string().regex(/^[a-z0-9.-]+\.[a-z]{2,}$/i, "must be a domain such as example.com"))
+    .default([])
+    .meta({ description: "Email domains whose people may sign in (access only)." }),
 });
 
 export const edgeSchema = z.strictObject({
   cache: z
     .strictObject({
-      staticExtensions: z.array(z.string().regex(/^[a-z0-9]+$/, "must be a lower-case file extension without the dot")).default(
-        ["css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "woff", "woff2", "ttf", "otf"],
-      ),
+      staticExtensions: z
+        .array(z.string().regex(/^[a-z0-9]+$/, "must be a lower-case file extension without the dot"))
+        .default(["css", "js", "mjs", "map", "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "woff", "woff2", "ttf", "otf"]),
       staticPathPrefixes: z.array(pathPrefix).default(["/assets/", "/static/", "/_next/static/"]),
-      edgeTtl: z.number().int().min(60).max(31536000).default(2592000).meta({ description: "Seconds Cloudflare keeps a static asset. @default 2592000 (30 days)" }),
+      edgeTtl: z
+        .number()
+        .int()
+        .min(60)
+        .max(31536000)
+        .default(2592000)
+        .meta({ description: "Seconds Cloudflare keeps a static asset. @default 2592000 (30 days)" }),
       browserTtl: z.number().int().min(0).max(31536000).default(86400).meta({ description: "Seconds a browser keeps it. @default 86400 (1 day)" }),
-      privatePathPrefixes: z.array(pathPrefix).default(["/api/", "/auth/", "/admin/", "/account/"]).meta({ description: "Paths never cached on any host (EDGE-CACHE-PRIVATE)." }),
-      sessionCookies: z.array(z.string().regex(/^[A-Za-z0-9_.\-]+$/, "must be a cookie name")).default(["session"]).meta({ description: "Cookies that mark a signed-in request; such requests bypass the cache." }),
-      verifyAsset: pathPrefix.optional().meta({ description: "A real static asset on the canonical host that npm run verify fetches to see it cached (EDGE-CACHE-STATIC).", examples: ["/assets/app.css"] }),
+      privatePathPrefixes: z
+        .array(pathPrefix)
+        .default(["/api/", "/auth/", "/admin/", "/account/"])
+        .meta({ description: "Paths never cached on any host (EDGE-CACHE-PRIVATE)." }),
+      sessionCookies: z
+        .array(z.string().regex(/^[A-Za-z0-9_.\-]+$/, "must be a cookie name"))
+        .default(["session"])
+        .meta({ description: "Cookies that mark a signed-in request; such requests bypass the cache." }),
+      verifyAsset: pathPrefix.optional().meta({
+        description: "A real static asset on the canonical host that npm run verify fetches to see it cached (EDGE-CACHE-STATIC).",
+        examples: ["/assets/app.css"],
+      }),
     })
     .prefault({}),
-  endpoints: z.array(endpointSchema).default([]).meta({ description: "Abuse-prone endpoints (login, signup, password reset, webhooks), each rate limited per IP." }),
-  admin: z.array(adminProtectionSchema).default([]).meta({ description: "How admin surfaces are protected. Hosts of purpose admin not listed get a managed challenge." }),
+  endpoints: z
+    .array(endpointSchema)
+    .default([])
+    .meta({ description: "Abuse-prone endpoints (login, signup, password reset, webhooks), each rate limited per IP." }),
+  admin: z
+    .array(adminProtectionSchema)
+    .default([])
+    .meta({ description: "How admin surfaces are protected. Hosts of purpose admin not listed get a managed challenge." }),
   firewallRules: z
     .array(
       z.strictObject({
@@ -71,7 +99,9 @@ export const edgeSchema = z.strictObject({
     })
     .prefault({})
     .meta({ description: "Security headers set on HTML answers where the app does not (EDGE-HEADERS)." }),
-  waf: z.strictObject({ managed: z.boolean().default(true).meta({ description: "Deploy Cloudflare's managed WAF rulesets the plan includes. @default true" }) }).prefault({}),
+  waf: z
+    .strictObject({ managed: z.boolean().default(true).meta({ description: "Deploy Cloudflare's managed WAF rulesets the plan includes. @default true" }) })
+    .prefault({}),
   ddos: z
     .strictObject({
       sensitivity: z.enum(["default", "medium", "low", "eoff"]).meta({ description: "HTTP DDoS sensitivity; production may not lower it below default." }),

@@ -15,7 +15,11 @@ export const emailSchema = z.strictObject({
           .array(
             z.strictObject({
               selector: z.string().regex(/^[a-z0-9][a-z0-9._-]*$/i, "must be a DKIM selector such as google or s1"),
-              value: z.string().trim().min(1).meta({ description: "The TXT key (v=DKIM1; k=rsa; p=...) or, for CNAME providers, the target host the provider gives." }),
+              value: z
+                .string()
+                .trim()
+                .min(1)
+                .meta({ description: "The TXT key (v=DKIM1; k=rsa; p=...) or, for CNAME providers, the target host the provider gives." }),
             }),
           )
           .default([])
@@ -25,7 +29,11 @@ export const emailSchema = z.strictObject({
         ses: z
           .strictObject({
             region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1"),
-            mailFrom: z.string().regex(/^[a-z0-9-]+$/, "must be one label such as mail").default("mail").meta({ description: "Custom MAIL FROM subdomain label. @default mail" }),
+            mailFrom: z
+              .string()
+              .regex(/^[a-z0-9-]+$/, "must be one label such as mail")
+              .default("mail")
+              .meta({ description: "Custom MAIL FROM subdomain label. @default mail" }),
           })
           .optional()
           .meta({ description: "Amazon SES only: the kit creates the SES domain identity (Easy DKIM) and a custom MAIL FROM domain in this region." }),
@@ -35,7 +43,10 @@ export const emailSchema = z.strictObject({
   inbound: z
     .strictObject({
       provider: z.enum(MAIL_PROVIDERS),
-      mx: z.array(z.strictObject({ host: z.string(), priority: z.number().int().min(0).max(65535) })).optional().meta({ description: "MX hosts for a custom provider." }),
+      mx: z
+        .array(z.strictObject({ host: z.string(), priority: z.number().int().min(0).max(65535) }))
+        .optional()
+        .meta({ description: "MX hosts for a custom provider." }),
     })
     .optional()
     .meta({ description: "Who receives mail for the apex; omit if nobody does (the apex then gets a null MX)." }),

@@ -14,16 +14,32 @@ export const monitorCheckSchema = z.strictObject({
 
 export const monitoringSchema = z.strictObject({
   enabled: z.boolean().default(true).meta({ description: "Create monitors; false leaves MON-* failing (advisory in development, or waived). @default true" }),
-  provider: z.enum(MONITOR_PROVIDERS).default("aws").meta({ description: "aws: Route 53 health checks, CloudWatch alarms and SNS; cloudflare: Cloudflare Health Checks and Notifications (Pro plan and above). @default aws" }),
+  provider: z.enum(MONITOR_PROVIDERS).default("aws").meta({
+    description:
+      "aws: Route 53 health checks, CloudWatch alarms and SNS; cloudflare: Cloudflare Health Checks and Notifications (Pro plan and above). @default aws",
+  }),
   alerts: z
     .strictObject({
-      emails: z.array(z.email()).default([]).meta({ description: "People alerted on ALARM and on recovery; each confirms the subscription email once (MON-HUMAN)." }),
-      chatWebhookSecret: variableName.optional().meta({ description: "A provided secret in launch-ready:secrets holding a chat webhook URL (Slack, Teams), also alerted." }),
+      emails: z
+        .array(z.email())
+        .default([])
+        .meta({ description: "People alerted on ALARM and on recovery; each confirms the subscription email once (MON-HUMAN)." }),
+      chatWebhookSecret: variableName
+        .optional()
+        .meta({ description: "A provided secret in launch-ready:secrets holding a chat webhook URL (Slack, Teams), also alerted." }),
     })
     .prefault({}),
-  intervalSeconds: z.number().int().min(10).default(30).meta({ description: "Seconds between checks: 10 or 30 on AWS; Cloudflare's plan sets the floor. @default 30" }),
+  intervalSeconds: z
+    .number()
+    .int()
+    .min(10)
+    .default(30)
+    .meta({ description: "Seconds between checks: 10 or 30 on AWS; Cloudflare's plan sets the floor. @default 30" }),
   failureThreshold: z.number().int().min(1).max(10).default(3).meta({ description: "Failed checks in a row before the monitor is down. @default 3" }),
-  regions: z.array(z.string()).optional().meta({ description: "Where checks run from: Route 53 regions (at least 3) or Cloudflare region codes. @default the provider's default set" }),
+  regions: z
+    .array(z.string())
+    .optional()
+    .meta({ description: "Where checks run from: Route 53 regions (at least 3) or Cloudflare region codes. @default the provider's default set" }),
   measureLatency: z.boolean().default(true).meta({ description: "Record latency graphs (AWS). @default true" }),
   apiHealthPath: pathPrefix.default("/health").meta({ description: "Path of every API host's health endpoint. @default /health" }),
   checks: z.array(monitorCheckSchema).default([]).meta({ description: "Checks that replace the defaults of their kind, or add others (kind other)." }),
@@ -34,18 +50,34 @@ export const ENDPOINT_BUDGET_KINDS = ["read", "write", "ai"] as const;
 export type EndpointBudgetKind = (typeof ENDPOINT_BUDGET_KINDS)[number];
 
 export const performanceSchema = z.strictObject({
-  stage: z.enum(["prototype", "launch"]).default("launch").meta({ description: "prototype may hold non-AI endpoints to 500 ms; launch holds reads to 300 ms and writes to 800 ms. @default launch" }),
-  errorBudgetPercent: z.number().min(0).max(100).default(1).meta({ description: "Share of non-2xx/3xx answers a burst may see (PERF-ERRORS wants under 1). @default 1" }),
+  stage: z
+    .enum(["prototype", "launch"])
+    .default("launch")
+    .meta({ description: "prototype may hold non-AI endpoints to 500 ms; launch holds reads to 300 ms and writes to 800 ms. @default launch" }),
+  errorBudgetPercent: z
+    .number()
+    .min(0)
+    .max(100)
+    .default(1)
+    .meta({ description: "Share of non-2xx/3xx answers a burst may see (PERF-ERRORS wants under 1). @default 1" }),
   endpoints: z
     .array(
       z.strictObject({
-        name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be a short lower-case name such as list-projects").meta({ description: "Names the endpoint in reports." }),
+        name: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9-]*$/, "must be a short lower-case name such as list-projects")
+          .meta({ description: "Names the endpoint in reports." }),
         url: z.url({ protocol: /^https$/, error: "must be an absolute https:// URL" }),
         method: z.enum(["GET", "POST", "PUT", "PATCH", "DELETE"]).default("GET"),
         body: z.string().max(10_000).optional().meta({ description: "Request body for a write (JSON text); no secrets: it is committed." }),
         kind: z.enum(ENDPOINT_BUDGET_KINDS).meta({ description: "read, write (or bulk) or ai: decides the bar's p95 budget." }),
         p95Ms: z.number().int().min(1).optional().meta({ description: "The p95 budget in ms. @default the bar's for its kind and stage" }),
-        timeoutMs: z.number().int().min(1).optional().meta({ description: "AI endpoints: how long the app waits for the model before falling back (AI-TIMEOUT)." }),
+        timeoutMs: z
+          .number()
+          .int()
+          .min(1)
+          .optional()
+          .meta({ description: "AI endpoints: how long the app waits for the model before falling back (AI-TIMEOUT)." }),
         fallback: z.string().trim().min(3).optional().meta({ description: "AI endpoints: what the app answers when the model is slow or down (AI-TIMEOUT)." }),
       }),
     )
@@ -60,20 +92,40 @@ export const handoverSchema = z.strictObject({
   contacts: z
     .array(
       z.strictObject({
-        role: z.string().trim().min(2).max(80).meta({ examples: ["Founder, account owner", "On-call engineer"] }),
+        role: z
+          .string()
+          .trim()
+          .min(2)
+          .max(80)
+          .meta({ examples: ["Founder, account owner", "On-call engineer"] }),
         name: z.string().trim().min(2).max(80),
         email: z.email(),
-        phone: z.string().regex(/^\+?[0-9][0-9 ()-]{5,19}$/, "must be a phone number such as +44 20 7946 0000").optional(),
+        phone: z
+          .string()
+          .regex(/^\+?[0-9][0-9 ()-]{5,19}$/, "must be a phone number such as +44 20 7946 0000")
+          .optional(),
       }),
     )
     .default([])
     .meta({ description: "Who to call when something breaks, first contact first (OPS-HANDOVER)." }),
   registrar: z
     .strictObject({
-      name: z.string().trim().min(2).max(80).meta({ examples: ["Cloudflare Registrar", "Namecheap"] }),
+      name: z
+        .string()
+        .trim()
+        .min(2)
+        .max(80)
+        .meta({ examples: ["Cloudflare Registrar", "Namecheap"] }),
       account: z.string().trim().min(2).max(120).optional().meta({ description: "The login or account ID at the registrar." }),
-      owner: z.string().trim().min(2).max(120).meta({ description: "Who holds the registrar account.", examples: ["founder@example.com"] }),
-      renews: z.iso.date({ error: "must be a date written YYYY-MM-DD" }).meta({ description: "When the domain registration must be renewed.", examples: ["2027-06-01"] }),
+      owner: z
+        .string()
+        .trim()
+        .min(2)
+        .max(120)
+        .meta({ description: "Who holds the registrar account.", examples: ["founder@example.com"] }),
+      renews: z.iso
+        .date({ error: "must be a date written YYYY-MM-DD" })
+        .meta({ description: "When the domain registration must be renewed.", examples: ["2027-06-01"] }),
       autoRenew: z.boolean().default(false).meta({ description: "Auto-renew is on, with a card that will still be valid. @default false" }),
     })
     .optional()
@@ -81,9 +133,22 @@ export const handoverSchema = z.strictObject({
   access: z
     .array(
       z.strictObject({
-        system: z.enum(ACCESS_SYSTEMS).meta({ description: "cloudflare | aws | email (the mail provider) | pulumi (the state backend) | hosting | monitoring | other" }),
-        name: z.string().trim().min(2).max(80).meta({ examples: ["AWS production account", "Google Workspace", "Vercel team"] }),
-        account: z.string().trim().min(2).max(120).optional().meta({ description: "Account ID, URL or login: never a password or token.", examples: ["123456789012", "s3://example-com-pulumi-state"] }),
+        system: z
+          .enum(ACCESS_SYSTEMS)
+          .meta({ description: "cloudflare | aws | email (the mail provider) | pulumi (the state backend) | hosting | monitoring | other" }),
+        name: z
+          .string()
+          .trim()
+          .min(2)
+          .max(80)
+          .meta({ examples: ["AWS production account", "Google Workspace", "Vercel team"] }),
+        account: z
+          .string()
+          .trim()
+          .min(2)
+          .max(120)
+          .optional()
+          .meta({ description: "Account ID, URL or login: never a password or token.", examples: ["123456789012", "s3://example-com-pulumi-state"] }),
         owner: z.string().trim().min(2).max(120).meta({ description: "Who holds the account and can grant access." }),
         notes: z.string().trim().max(300).optional(),
       }),

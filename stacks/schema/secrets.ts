@@ -6,11 +6,21 @@ import { variableName } from "./common";
 export const SECRET_STORES = ["secrets-manager", "ssm"] as const;
 
 export const secretStoreSchema = z.strictObject({
-  kind: z.enum(SECRET_STORES).default("secrets-manager").meta({ description: "secrets-manager: AWS Secrets Manager; ssm: SSM Parameter Store SecureString. @default secrets-manager (SEC-STORE)" }),
-  region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as eu-west-1").optional().meta({ description: "AWS region of the store. @default the aws:region of the stack" }),
+  kind: z
+    .enum(SECRET_STORES)
+    .default("secrets-manager")
+    .meta({ description: "secrets-manager: AWS Secrets Manager; ssm: SSM Parameter Store SecureString. @default secrets-manager (SEC-STORE)" }),
+  region: z
+    .string()
+    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as eu-west-1")
+    .optional()
+    .meta({ description: "AWS region of the store. @default the aws:region of the stack" }),
   kmsKeyId: z
     .string()
-    .regex(/^(arn:aws[a-z-]*:kms:\S+|alias\/[A-Za-z0-9/_-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/, "must be a KMS key ID, key ARN, alias ARN or alias/name")
+    .regex(
+      /^(arn:aws[a-z-]*:kms:\S+|alias\/[A-Za-z0-9/_-]+|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$/,
+      "must be a KMS key ID, key ARN, alias ARN or alias/name",
+    )
     .optional()
     .meta({ description: "Customer-managed KMS key that encrypts the secrets. @default the AWS-managed key of the service", examples: ["alias/launch-ready"] }),
   pathPrefix: z

@@ -26,22 +26,25 @@ export const REDIRECT_STATUSES = [301, 302, 307, 308] as const;
 export const CANONICAL_REDIRECT_STATUSES = [301, 308] as const;
 
 /** YAML reads `1.2` as a number; a TLS version is a string to Cloudflare, so both spellings are accepted. */
-const tlsVersion = z.preprocess(
-  (value) => (typeof value === "number" ? value.toFixed(1) : value),
-  z.enum(TLS_VERSIONS),
-);
+const tlsVersion = z.preprocess((value) => (typeof value === "number" ? value.toFixed(1) : value), z.enum(TLS_VERSIONS));
 
 export const zoneSchema = z
   .strictObject({
     domain: z.string().meta({ description: "The registered domain the Cloudflare zone serves (IDN allowed).", examples: ["example.com"] }),
-    zoneId: z.string().regex(HEX32, "must be the 32-character hex zone ID from the zone's Overview page in the Cloudflare dashboard").meta({
-      description: "Cloudflare zone ID (dashboard: the zone's Overview page, API section).",
-      examples: ["023e105f4ecef8ad9ca31a8372d0c353"],
-    }),
-    accountId: z.string().regex(HEX32, "must be the 32-character hex account ID from the zone's Overview page in the Cloudflare dashboard").meta({
-      description: "Cloudflare account ID that owns the zone.",
-      examples: ["372e67954025e0ba6aaa6d586b9e0b59"],
-    }),
+    zoneId: z
+      .string()
+      .regex(HEX32, "must be the 32-character hex zone ID from the zone's Overview page in the Cloudflare dashboard")
+      .meta({
+        description: "Cloudflare zone ID (dashboard: the zone's Overview page, API section).",
+        examples: ["023e105f4ecef8ad9ca31a8372d0c353"],
+      }),
+    accountId: z
+      .string()
+      .regex(HEX32, "must be the 32-character hex account ID from the zone's Overview page in the Cloudflare dashboard")
+      .meta({
+        description: "Cloudflare account ID that owns the zone.",
+        examples: ["372e67954025e0ba6aaa6d586b9e0b59"],
+      }),
     plan: z.enum(ZONE_PLANS).meta({ description: "The zone's Cloudflare plan; rule counts are checked against it." }),
   })
   .meta({ description: "The Cloudflare zone this stack manages." });
@@ -100,23 +103,36 @@ export const canonicalSchema = z.strictObject({
 export const waiverSchema = z.strictObject({
   id: z.string().meta({ description: "The bar ID waived, as in minimum-bar.md.", examples: ["DNS-SUBDOMAINS"] }),
   reason: z.string().trim().min(10, "must say why, in at least 10 characters").meta({ description: "Why the bar does not apply or cannot be met yet." }),
-  owner: z.string().trim().min(2).meta({ description: "Who answers for it.", examples: ["cto@example.com"] }),
-  expires: z.iso.date({ error: "must be a date written YYYY-MM-DD" }).meta({ description: "The day the waiver ends; after it, the item fails again.", examples: ["2027-03-31"] }),
+  owner: z
+    .string()
+    .trim()
+    .min(2)
+    .meta({ description: "Who answers for it.", examples: ["cto@example.com"] }),
+  expires: z.iso
+    .date({ error: "must be a date written YYYY-MM-DD" })
+    .meta({ description: "The day the waiver ends; after it, the item fails again.", examples: ["2027-03-31"] }),
 });
-
-
 
 /**
  * A record name that may hold service labels (`_sip._tls`, `_acme-challenge`, `google._domainkey`):
  * "@", one label, or a full name inside the zone. Whether it lies inside the zone is checked later.
  */
-const recordName = z.string().trim().min(1).meta({
-  description: 'Record name: "@" for the apex, a name relative to the zone ("_acme-challenge", "_sip._tls", "*.preview"), or a full name inside the zone ("_sip._tls.example.com").',
-  examples: ["@", "_github-pages-challenge-example", "_sip._tls.example.com"],
-});
+const recordName = z
+  .string()
+  .trim()
+  .min(1)
+  .meta({
+    description:
+      'Record name: "@" for the apex, a name relative to the zone ("_acme-challenge", "_sip._tls", "*.preview"), or a full name inside the zone ("_sip._tls.example.com").',
+    examples: ["@", "_github-pages-challenge-example", "_sip._tls.example.com"],
+  });
 const recordTtl = z.number().int().optional().meta({ description: "TTL in seconds (60 to 86400; 30 on Enterprise; 1 for automatic). @default 300" });
 const recordComment = z.string().max(60).optional().meta({ description: "Why the record exists; stored with it, after the kit's own note." });
-const recordHost = z.string().trim().min(1).meta({ description: "A host name (absolute; a trailing dot is optional).", examples: ["sipdir.online.lync.com"] });
+const recordHost = z
+  .string()
+  .trim()
+  .min(1)
+  .meta({ description: "A host name (absolute; a trailing dot is optional).", examples: ["sipdir.online.lync.com"] });
 const port = z.number().int().min(0).max(65535);
 
 export const CAA_TAGS = ["issue", "issuewild", "iodef", "issuemail", "issuevmc"] as const;
@@ -129,17 +145,38 @@ export const extraRecordSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("TXT"),
     name: recordName,
-    content: z.string().min(1).max(2048).meta({ description: "The text, without quotes; long values are split into 255-character strings by Cloudflare.", examples: ["google-site-verification=abc123"] }),
+    content: z
+      .string()
+      .min(1)
+      .max(2048)
+      .meta({
+        description: "The text, without quotes; long values are split into 255-character strings by Cloudflare.",
+        examples: ["google-site-verification=abc123"],
+      }),
     ttl: recordTtl,
     comment: recordComment,
   }),
-  z.strictObject({ type: z.literal("MX"), name: recordName, content: recordHost, priority: port.meta({ description: "MX preference: lower is tried first." }), ttl: recordTtl, comment: recordComment }),
+  z.strictObject({
+    type: z.literal("MX"),
+    name: recordName,
+    content: recordHost,
+    priority: port.meta({ description: "MX preference: lower is tried first." }),
+    ttl: recordTtl,
+    comment: recordComment,
+  }),
   z.strictObject({
     type: z.literal("CAA"),
     name: recordName,
-    flags: z.union([z.literal(0), z.literal(128)]).default(0).meta({ description: "0, or 128 (critical). @default 0" }),
+    flags: z
+      .union([z.literal(0), z.literal(128)])
+      .default(0)
+      .meta({ description: "0, or 128 (critical). @default 0" }),
     tag: z.enum(CAA_TAGS).meta({ description: "issue: who may issue certificates; issuewild: wildcard certificates; iodef: where to report violations." }),
-    value: z.string().min(1).max(255).meta({ examples: ["letsencrypt.org", "mailto:security@example.com"] }),
+    value: z
+      .string()
+      .min(1)
+      .max(255)
+      .meta({ examples: ["letsencrypt.org", "mailto:security@example.com"] }),
     ttl: recordTtl,
     comment: recordComment,
   }),
@@ -153,10 +190,18 @@ export const extraRecordSchema = z.discriminatedUnion("type", [
     ttl: recordTtl,
     comment: recordComment,
   }),
-  z.strictObject({ type: z.literal("NS"), name: recordName.meta({ description: "A subdomain delegated to other name servers (never the apex)." }), content: recordHost, ttl: recordTtl, comment: recordComment }),
+  z.strictObject({
+    type: z.literal("NS"),
+    name: recordName.meta({ description: "A subdomain delegated to other name servers (never the apex)." }),
+    content: recordHost,
+    ttl: recordTtl,
+    comment: recordComment,
+  }),
   z.strictObject({
     type: z.literal("CNAME"),
-    name: recordName.meta({ description: "A service or verification name with an underscore label (_acme-challenge, s1._domainkey); web hosts belong in launch-ready:hosts." }),
+    name: recordName.meta({
+      description: "A service or verification name with an underscore label (_acme-challenge, s1._domainkey); web hosts belong in launch-ready:hosts.",
+    }),
     content: recordHost,
     ttl: recordTtl,
     comment: recordComment,
