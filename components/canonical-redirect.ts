@@ -1,4 +1,4 @@
-import * as cloudflare from "@pulumi/cloudflare";
+import type * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { PHASES } from "../domain/cloudflare/identifiers";
 import type { RedirectRuleSpec } from "./site-records";

@@ -166,7 +166,7 @@ export function resolveRecordNameInZone(name: string, zone: string): NameResult 
   const absolute = name.trim().endsWith(".");
   const raw = name.trim().replace(/\.$/, "");
   if (raw === "@" || raw === "") return raw === "@" ? { ok: true, value: zone } : { ok: false, problem: "is empty" };
-  const ascii = /[^\x00-\x7f]/.test(raw) ? domainToASCII(raw) : raw.toLowerCase();
+  const ascii = /[^\p{ASCII}]/u.test(raw) ? domainToASCII(raw) : raw.toLowerCase();
   if (ascii === "") return { ok: false, problem: "is not a valid internationalised domain name" };
   const labels = ascii.split(".");
   for (const [position, label] of labels.entries()) {

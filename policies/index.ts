@@ -39,7 +39,7 @@ const OF_TYPE: Record<string, (validate: ResourceValidation) => ResourceValidati
   [SECRETS_MANAGER_SECRET]: (validate) => validateResourceOfType(aws.secretsmanager.Secret, (_props, args, reportViolation) => validate(args, reportViolation)),
 };
 
-function declared(resource: { urn: string; type: string; name: string; props: Record<string, any>; opts?: { protect?: boolean } }): DeclaredResource {
+function declared(resource: { urn: string; type: string; name: string; props: Record<string, unknown>; opts?: { protect?: boolean } }): DeclaredResource {
   return { urn: resource.urn, type: resource.type, name: resource.name, props: resource.props, protect: resource.opts?.protect };
 }
 

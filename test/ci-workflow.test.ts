@@ -12,6 +12,7 @@ test("the GitHub workflow plans every stack on pull requests and deploys main th
   expect(planSteps).toContain("github/codeql-action/upload-sarif");
   expect(planSteps).toContain("npm run scan:secrets");
   expect(planSteps).toContain("npm run -s layers");
+  expect(planSteps).toContain("npm run -s lint");
   // The handover is checked against every stack file, so it cannot drift from what is deployed.
   expect(planSteps).toContain('npm run -s handover -- --stack "$stack" --check');
   // A shallow clone would hide the history the scan must read.

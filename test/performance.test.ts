@@ -41,7 +41,10 @@ describe("performance budgets", () => {
     expect(
       failures(
         perfP95,
-        parsed((p) => ((p.endpoints[0].p95Ms = 450), (p.stage = "prototype"))),
+        parsed((p) => {
+          p.endpoints[0].p95Ms = 450;
+          p.stage = "prototype";
+        }),
       ),
     ).toEqual([]);
     expect(

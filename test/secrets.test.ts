@@ -390,8 +390,8 @@ describe("the env manifest's formats", () => {
   const manifest = parsedExample("prod").env;
   const ok = {
     DATABASE_URL: "postgres://db.internal/app",
-    SESSION_SECRET: "x".repeat(8) + "9f3kQ2mZ7pL1",
-    STRIPE_SECRET_KEY: "sk_live_" + "a1".repeat(12),
+    SESSION_SECRET: `${"x".repeat(8)}9f3kQ2mZ7pL1`,
+    STRIPE_SECRET_KEY: `sk_live_${"a1".repeat(12)}`,
     PUBLIC_APP_URL: "https://www.example.com",
     SUPPORT_EMAIL: "a@b.co",
   };
@@ -401,7 +401,7 @@ describe("the env manifest's formats", () => {
   test.each([
     [{ SESSION_SECRET: "changeme" }, "SESSION_SECRET", "fail: malformed: is a placeholder, not a secret"],
     [{ SESSION_SECRET: "short-secret" }, "SESSION_SECRET", "fail: malformed: is shorter than 16 characters, too short for a secret"],
-    [{ STRIPE_SECRET_KEY: "sk_test_" + "b2".repeat(12) }, "STRIPE_SECRET_KEY", "fail: malformed: is a Stripe test-mode key in production"],
+    [{ STRIPE_SECRET_KEY: `sk_test_${"b2".repeat(12)}` }, "STRIPE_SECRET_KEY", "fail: malformed: is a Stripe test-mode key in production"],
     [{ DATABASE_URL: "postgres://localhost/app" }, "DATABASE_URL", "fail: malformed: points at this machine (localhost) in production"],
     [{ SUPPORT_EMAIL: "support" }, "SUPPORT_EMAIL", "fail: malformed: is not an email address (name@example.com)"],
     [{ LOG_LEVEL: "verbose" }, "LOG_LEVEL", "fail: malformed: is not one of debug, info, warn, error"],

@@ -181,7 +181,7 @@ describe("carryConfigEntry", () => {
 });
 
 describe("renderStackFileText", () => {
-  const longKey = "v=DKIM1; k=rsa; p=" + "A".repeat(200);
+  const longKey = `v=DKIM1; k=rsa; p=${"A".repeat(200)}`;
   const text = renderStackFileText({
     config: {
       "launch-ready:environment": "production",

@@ -95,5 +95,5 @@ export type BarId = keyof typeof MINIMUM_BAR;
 export const BAR_IDS = Object.keys(MINIMUM_BAR) as BarId[];
 
 export function isBarId(id: string): id is BarId {
-  return Object.prototype.hasOwnProperty.call(MINIMUM_BAR, id);
+  return Object.hasOwn(MINIMUM_BAR, id);
 }

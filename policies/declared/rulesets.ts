@@ -9,7 +9,14 @@ export interface DeclaredRule {
   expression?: string;
   action?: string;
   enabled?: boolean;
-  actionParameters?: Record<string, any>;
+  /** The parts of a rule's action the bar and the plan read; the rest passes through unread. */
+  actionParameters?: {
+    cache?: unknown;
+    edgeTtl?: { default?: number };
+    fromValue?: { statusCode?: number; targetUrl?: { value?: string; expression?: string } };
+    headers?: Record<string, { operation?: string; value?: string }>;
+    [parameter: string]: unknown;
+  };
   ratelimit?: { characteristics?: string[]; period?: number; requestsPerPeriod?: number; mitigationTimeout?: number };
 }
 

@@ -12,8 +12,7 @@ export const tlsHsts = zoneSettingRule("TLS-HSTS", [
     configPath: "launch-ready:tls.hsts",
     judge: (value) => {
       const hsts = (value as { strict_transport_security?: Record<string, unknown> } | null)?.strict_transport_security;
-      if (!hsts || hsts.enabled !== true)
-        return { message: "HSTS is off; write launch-ready:tls.hsts.enabled: true", configPath: "launch-ready:tls.hsts.enabled" };
+      if (hsts?.enabled !== true) return { message: "HSTS is off; write launch-ready:tls.hsts.enabled: true", configPath: "launch-ready:tls.hsts.enabled" };
       if (hsts.include_subdomains !== true)
         return {
           message: "HSTS leaves subdomains out; write launch-ready:tls.hsts.includeSubdomains: true",

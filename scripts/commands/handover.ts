@@ -63,7 +63,7 @@ export async function handover(argv: string[], io: Io): Promise<number> {
   const documentExists = existsSync(documentPath);
   if (!documentExists && args.check) fail(1, json, `${args.file} does not exist; create it with npm run handover -- --stack ${file.stack}`);
   const document = documentExists ? readFileSync(documentPath, "utf8") : "";
-  let existing;
+  let existing: ReturnType<typeof handoverSections>[number] | undefined;
   try {
     existing = handoverSections(document).find((section) => section.stack === file.stack);
   } catch (error) {
@@ -73,7 +73,7 @@ export async function handover(argv: string[], io: Io): Promise<number> {
 
   // Outputs are remembered relative to the document, so the section regenerates the same on any machine.
   const outputsRelative = args["drop-outputs"] ? undefined : args.outputs ? posix(relative(documentDir, resolve(io.cwd, args.outputs))) : existing?.outputs;
-  let outputs;
+  let outputs: { file: string; values: ReturnType<typeof parseStackOutputs> } | undefined;
   if (outputsRelative) {
     const outputsPath = isAbsolute(outputsRelative) ? outputsRelative : resolve(documentDir, outputsRelative);
     const given = args.outputs ? "--outputs" : `the outputs file the section of ${file.stack} remembers`;

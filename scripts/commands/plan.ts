@@ -11,7 +11,7 @@ import { parseArgs } from "node:util";
 import { formatProblems, problemsHeading } from "../../stacks/stack-config";
 import { ConfigRefused, planStack } from "../plan/plan-stack";
 import { renderMarkdown, renderSarif } from "../plan/bar-report";
-import { blocksDeployment, renderPlanText } from "../plan/plan-report";
+import { blocksDeployment, type PlanReport, renderPlanText } from "../plan/plan-report";
 import { COMMON_OPTIONS, parseCommandLine, STACK_OPTIONS, stackFileFromArgs } from "../cli/args";
 import { fail, type Io } from "../cli/io";
 
@@ -47,7 +47,7 @@ export async function plan(argv: string[], io: Io): Promise<number> {
   // A large stack takes seconds; say what is happening where a person is watching.
   const human = !json && !args.markdown && !args.sarif;
   if (human && io.stderr.isTTY) io.stderr.write(`Planning ${path} offline under Pulumi's mocks...\n`);
-  let report;
+  let report: PlanReport;
   try {
     report = await planStack(file, undefined, io.env);
   } catch (error) {

@@ -9,7 +9,7 @@ import { parseArgs } from "node:util";
 import Table from "cli-table3";
 import { AI_PROBE_PROMPTS } from "../../policies/live/ai-probes";
 import type { LiveCheck } from "../../policies/live/live-checks";
-import { DEFAULT_RESOLVERS, parseResolver, ProbeUsageError } from "../../policies/live/probes";
+import { DEFAULT_RESOLVERS, parseResolver, ProbeUsageError, type ResolverSpec } from "../../policies/live/probes";
 import { verifyStack } from "../../policies/live/verify-stack";
 import { COMMON_OPTIONS, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs, TARGET_OPTIONS, targetFromArgs, wholeNumberFlag } from "../cli/args";
 import { fail, type Io } from "../cli/io";
@@ -70,7 +70,7 @@ export async function verify(argv: string[], io: Io): Promise<number> {
   const json = args.json;
   const { file, config } = stackConfigFromArgs(args, json, USAGE, io);
   const target = targetFromArgs(args, json, io);
-  let resolvers;
+  let resolvers: ResolverSpec[];
   try {
     resolvers = args.resolver ? args.resolver.map(parseResolver) : DEFAULT_RESOLVERS;
   } catch (error) {

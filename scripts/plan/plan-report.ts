@@ -2,6 +2,7 @@
  * Turns an offline run into the plan report: the JSON document machines read, and the human
  * view grouped by component.
  */
+import type { DeclaredRule } from "../../policies/declared/rulesets";
 import Table from "cli-table3";
 import type { OfflineRun, RegisteredResource } from "./offline-run";
 
@@ -70,7 +71,7 @@ function keyInputs(resource: Pick<RegisteredResource, "type" | "inputs">): strin
     case DNS_RECORD:
       return `${inputs.type} ${inputs.name} → ${recordValueText(inputs)}\n${inputs.proxied ? "proxied" : "DNS only"}, ttl ${inputs.ttl === 1 ? "auto" : inputs.ttl}`;
     case RULESET: {
-      const rules = (inputs.rules as Array<Record<string, any>> | undefined) ?? [];
+      const rules = (inputs.rules as DeclaredRule[] | undefined) ?? [];
       const lines = rules.map((rule) => {
         const from = rule.actionParameters?.fromValue;
         const limit = rule.ratelimit;

@@ -27,7 +27,7 @@ const { planStack } = require("./plan-stack.ts");
 planStack(readStackFile(process.argv[2])).then(
   (report) => process.stdout.write(JSON.stringify({ resources: report.summary.resources, bar: report.bar.map((r) => `${r.id}:${r.status}`) })),
   (error) => {
-    process.stderr.write(String(error && error.stack ? error.stack : error));
+    process.stderr.write(String(error?.stack ? error.stack : error));
     process.exit(1);
   },
 );

@@ -138,7 +138,8 @@ function mapSpf(draft: Draft, records: ZoneRecord[], receiving: ReadonlySet<stri
 function mapParkedSpf(draft: Draft, record: ZoneRecord, receiving: ReadonlySet<string>): void {
   if (receiving.has(record.name) || isServiceName(record.name, draft.zone) || isWildcard(record.name)) {
     const why = receiving.has(record.name) ? "it receives mail (MX)" : "it is not a host name";
-    return unmap(draft, record, `launch-ready publishes v=spf1 -all only at parked names (no mail sent or received), and ${why}; ${LEFT_AS_IS}`);
+    unmap(draft, record, `launch-ready publishes v=spf1 -all only at parked names (no mail sent or received), and ${why}; ${LEFT_AS_IS}`);
+    return;
   }
   draft.parked.push(record.name);
   draft.mapped.push({ record, target: { kind: "parked", fqdn: record.name } });
@@ -148,11 +149,12 @@ function mapParkedSpf(draft: Draft, record: ZoneRecord, receiving: ReadonlySet<s
 function mapSenderSpf(draft: Draft, record: ZoneRecord, terms: SpfTerm[]): void {
   const domain = record.name;
   if (isServiceName(domain, draft.zone) || isWildcard(domain)) {
-    return unmap(
+    unmap(
       draft,
       record,
       `${domain} cannot be a sending name in launch-ready:email.senders (it takes host names), and launch-ready:records refuses SPF records; ${LEFT_AS_IS}, but anything that includes it keeps working only while it does`,
     );
+    return;
   }
   const senders: SenderDraft[] = [];
   const addresses: string[] = [];
@@ -181,8 +183,10 @@ function mapSenderSpf(draft: Draft, record: ZoneRecord, terms: SpfTerm[]): void 
     const custom = senders.find((sender) => sender.provider === "custom") ?? senderFor(draft, domain, undefined, senders);
     custom.addresses.push(...addresses);
   }
-  if (senders.length === 0)
-    return unmap(draft, record, `has no include or ip4/ip6 term the kit can write (${dropped.map((d) => d.part).join(", ")}); ${LEFT_AS_IS}`);
+  if (senders.length === 0) {
+    unmap(draft, record, `has no include or ip4/ip6 term the kit can write (${dropped.map((d) => d.part).join(", ")}); ${LEFT_AS_IS}`);
+    return;
+  }
   draft.mapped.push({ record, target: { kind: "senders", senders } });
   if (!terms.some((term) => term.name === "all"))
     draft.result.notes.push({ record, note: `has no all term; the kit ends every SPF record with ${draft.spfAll ?? KIT_SPF_ALL}` });

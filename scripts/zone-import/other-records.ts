@@ -21,14 +21,17 @@ function mapRecord(draft: Draft, record: ZoneRecord): void {
   let value: Record<string, unknown>;
   switch (record.type) {
     case "TXT":
-      if (fields.content!.length === 0 || fields.content!.length > 2048)
-        return unmap(draft, record, `launch-ready:records takes TXT content of 1 to 2048 characters, not ${fields.content!.length}; ${LEFT_AS_IS}`);
+      if (fields.content!.length === 0 || fields.content!.length > 2048) {
+        unmap(draft, record, `launch-ready:records takes TXT content of 1 to 2048 characters, not ${fields.content!.length}; ${LEFT_AS_IS}`);
+        return;
+      }
       value = { content: fields.content };
       break;
     case "CAA": {
       const data = fields.data as { flags: number; tag: string; value: string };
       if (!(CAA_TAGS as readonly string[]).includes(data.tag) || (data.flags !== 0 && data.flags !== 128)) {
-        return unmap(draft, record, `launch-ready:records takes CAA flags 0 or 128 and the tags ${CAA_TAGS.join(", ")}; ${LEFT_AS_IS}`);
+        unmap(draft, record, `launch-ready:records takes CAA flags 0 or 128 and the tags ${CAA_TAGS.join(", ")}; ${LEFT_AS_IS}`);
+        return;
       }
       value = { ...(data.flags === 0 ? {} : { flags: data.flags }), tag: data.tag, value: data.value };
       break;

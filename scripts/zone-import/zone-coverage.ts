@@ -208,7 +208,7 @@ export interface CloudflareRecord {
 /** A record name as DNS and the zone file write it: lower-case ASCII (punycode), without the trailing dot. */
 function asciiName(name: string): string {
   const bare = name.replace(/\.$/, "");
-  return (/[^\x00-\x7f]/.test(bare) ? domainToASCII(bare) || bare : bare).toLowerCase();
+  return (/[^\p{ASCII}]/u.test(bare) ? domainToASCII(bare) || bare : bare).toLowerCase();
 }
 
 /**

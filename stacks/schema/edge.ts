@@ -56,7 +56,7 @@ export const edgeSchema = z.strictObject({
         .default(["/api/", "/auth/", "/admin/", "/account/"])
         .meta({ description: "Paths never cached on any host (EDGE-CACHE-PRIVATE)." }),
       sessionCookies: z
-        .array(z.string().regex(/^[A-Za-z0-9_.\-]+$/, "must be a cookie name"))
+        .array(z.string().regex(/^[A-Za-z0-9_.-]+$/, "must be a cookie name"))
         .default(["session"])
         .meta({ description: "Cookies that mark a signed-in request; such requests bypass the cache." }),
       verifyAsset: pathPrefix.optional().meta({
