@@ -4,6 +4,7 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { type ParseArgsConfig, parseArgs } from "node:util";
 import { formatProblems, parseStackConfig, problemsHeading, type LaunchReadyConfig } from "../../stacks/stack-config";
 import { availableStacks, readStackFile, stackFilePath, StackFileError, type StackFile } from "../../stacks/stack-file";
 import { parseConnectTo, ProbeUsageError, type ConnectTo } from "../../policies/live/probes";
@@ -13,18 +14,24 @@ export const STACK_OPTIONS = { stack: { type: "string" }, config: { type: "strin
 /** Flags every verb takes; pass them to parseArgs with the verb's own. */
 export const COMMON_OPTIONS = { json: { type: "boolean", default: false }, help: { type: "boolean", default: false } } as const;
 
+type FlagOptions = NonNullable<ParseArgsConfig["options"]>;
+/** The values `parseArgs` gives for these flags, strict and without positionals. */
+export type FlagValues<Options extends FlagOptions> = ReturnType<
+  typeof parseArgs<{ args: string[]; options: Options; strict: true; allowPositionals: false }>
+>["values"];
+
 /**
- * Runs the verb's own strict `parseArgs` call: a bad flag ends it with 2 and the usage, `--help`
- * prints the usage on stdout and ends it with 0.
+ * The verb's flags, parsed strictly (no positionals, no unknown flag): a bad flag ends the verb
+ * with 2 and the usage, `--help` prints the usage on stdout and ends it with 0.
  */
-export function parseCommandLine<Values extends { help?: boolean }>(argv: string[], usage: string, io: Io, parse: () => Values): Values {
-  let values: Values;
+export function parseCommandLine<const Options extends FlagOptions>(argv: string[], usage: string, io: Io, options: Options): FlagValues<Options> {
+  let values: FlagValues<Options>;
   try {
-    values = parse();
+    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
   } catch (error) {
     fail(2, argv.includes("--json"), `${(error as Error).message}\n\n${usage}`);
   }
-  if (values.help) {
+  if ((values as { help?: boolean }).help) {
     io.stdout.write(`${usage}\n`);
     throw new CliExit(0, "");
   }

@@ -9,7 +9,6 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import Table from "cli-table3";
 import { parse as parseDotenv } from "dotenv";
 import { checkEnvironment, renderEnvExample, type EnvCheck } from "../../components/secrets/env-manifest";
@@ -52,18 +51,7 @@ function renderText(checks: EnvCheck[], heading: string): string {
 }
 
 export async function checkEnv(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandLine(
-    argv,
-    USAGE,
-    io,
-    () =>
-      parseArgs({
-        args: argv,
-        options: { ...STACK_OPTIONS, ...COMMON_OPTIONS, "env-file": { type: "string" }, "write-example": { type: "string" } },
-        strict: true,
-        allowPositionals: false,
-      }).values,
-  );
+  const args = parseCommandLine(argv, USAGE, io, { ...STACK_OPTIONS, ...COMMON_OPTIONS, "env-file": { type: "string" }, "write-example": { type: "string" } });
   const json = args.json;
   if (args["write-example"] && args["env-file"])
     fail(2, json, `--write-example writes a file and checks nothing; drop --env-file, or run the two separately.\n\n${USAGE}`);

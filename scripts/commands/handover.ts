@@ -8,7 +8,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
-import { parseArgs } from "node:util";
 import { PROJECT_NAME } from "../../stacks/stack-file";
 import { COMMON_OPTIONS, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "../cli/args";
 import { fail, type Io } from "../cli/io";
@@ -35,25 +34,14 @@ Exit: 0 written or current, 1 stale or missing under --check, 2 usage, stack fil
 const posix = (path: string) => path.split(sep).join("/");
 
 export async function handover(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandLine(
-    argv,
-    USAGE,
-    io,
-    () =>
-      parseArgs({
-        args: argv,
-        options: {
-          ...STACK_OPTIONS,
-          ...COMMON_OPTIONS,
-          outputs: { type: "string" },
-          "drop-outputs": { type: "boolean", default: false },
-          file: { type: "string", default: "HANDOVER.md" },
-          check: { type: "boolean", default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      }).values,
-  );
+  const args = parseCommandLine(argv, USAGE, io, {
+    ...STACK_OPTIONS,
+    ...COMMON_OPTIONS,
+    outputs: { type: "string" },
+    "drop-outputs": { type: "boolean", default: false },
+    file: { type: "string", default: "HANDOVER.md" },
+    check: { type: "boolean", default: false },
+  });
   const json = args.json;
   if (args.outputs && args["drop-outputs"]) fail(2, json, `Give --outputs or --drop-outputs, not both.\n\n${USAGE}`);
   const { path, file, config } = stackConfigFromArgs(args, json, USAGE, io);

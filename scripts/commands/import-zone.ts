@@ -11,7 +11,6 @@
  */
 import { mkdirSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { today } from "../../domain/bar/weighing";
 import { ZONE_PLANS } from "../../domain/cloudflare/zone-plans";
 import { toAsciiZoneName } from "../../domain/hostnames";
@@ -73,32 +72,21 @@ written), 2 bad input or usage (nothing written).`;
 
 function parseOptions(argv: string[], io: Io): ImportArgs {
   const text = { type: "string" } as const;
-  const values = parseCommandLine(
-    argv,
-    USAGE,
-    io,
-    () =>
-      parseArgs({
-        args: argv,
-        options: {
-          ...COMMON_OPTIONS,
-          "zone-file": text,
-          domain: text,
-          stack: text,
-          out: text,
-          "zone-id": text,
-          "account-id": text,
-          plan: text,
-          environment: text,
-          canonical: text,
-          owner: text,
-          "record-ids": text,
-          force: { type: "boolean", default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      }).values,
-  );
+  const values = parseCommandLine(argv, USAGE, io, {
+    ...COMMON_OPTIONS,
+    "zone-file": text,
+    domain: text,
+    stack: text,
+    out: text,
+    "zone-id": text,
+    "account-id": text,
+    plan: text,
+    environment: text,
+    canonical: text,
+    owner: text,
+    "record-ids": text,
+    force: { type: "boolean", default: false },
+  });
   const json = values.json;
   const bad = (message: string): never => fail(2, json, message);
   for (const option of ["zone-file", "domain", "stack", "out", "zone-id", "account-id"] as const) {

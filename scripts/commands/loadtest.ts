@@ -6,7 +6,6 @@
  * Only hosts the stack declares are loaded; rate and duration are capped. Exit 1 on a blown
  * budget, 2 on usage or config errors.
  */
-import { parseArgs } from "node:util";
 import Table from "cli-table3";
 import type { LiveCheck } from "../../policies/live/live-checks";
 import { judgeBurst } from "../../policies/live/live-load";
@@ -53,28 +52,17 @@ function targetEndpoint(url: string, kind: string | undefined, stage: "prototype
 }
 
 export async function loadtest(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandLine(
-    argv,
-    USAGE,
-    io,
-    () =>
-      parseArgs({
-        args: argv,
-        options: {
-          ...STACK_OPTIONS,
-          ...COMMON_OPTIONS,
-          levels: { type: "string" },
-          duration: { type: "string" },
-          "max-requests": { type: "string" },
-          ...TARGET_OPTIONS,
-          target: { type: "string" },
-          kind: { type: "string" },
-          timeout: { type: "string" },
-        },
-        strict: true,
-        allowPositionals: false,
-      }).values,
-  );
+  const args = parseCommandLine(argv, USAGE, io, {
+    ...STACK_OPTIONS,
+    ...COMMON_OPTIONS,
+    levels: { type: "string" },
+    duration: { type: "string" },
+    "max-requests": { type: "string" },
+    ...TARGET_OPTIONS,
+    target: { type: "string" },
+    kind: { type: "string" },
+    timeout: { type: "string" },
+  });
   const json = args.json;
   const { path, file, config } = stackConfigFromArgs(args, json, USAGE, io);
   const endpoints = args.target ? [targetEndpoint(args.target, args.kind, config.performance.stage, json)] : config.performance.endpoints;

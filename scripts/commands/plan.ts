@@ -7,7 +7,6 @@
  * usage (errors on stderr).
  */
 import { relative, sep } from "node:path";
-import { parseArgs } from "node:util";
 import { formatProblems, problemsHeading } from "../../stacks/stack-config";
 import { ConfigRefused, planStack } from "../plan/plan-stack";
 import { renderMarkdown, renderSarif } from "../plan/bar-report";
@@ -28,18 +27,12 @@ const USAGE = `Usage: npm run plan -- --stack <name> [--json | --markdown | --sa
 Exit: 0 clears the bar, 1 a mandatory bar failure, 2 invalid stack file or usage.`;
 
 export async function plan(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandLine(
-    argv,
-    USAGE,
-    io,
-    () =>
-      parseArgs({
-        args: argv,
-        options: { ...STACK_OPTIONS, ...COMMON_OPTIONS, markdown: { type: "boolean", default: false }, sarif: { type: "boolean", default: false } },
-        strict: true,
-        allowPositionals: false,
-      }).values,
-  );
+  const args = parseCommandLine(argv, USAGE, io, {
+    ...STACK_OPTIONS,
+    ...COMMON_OPTIONS,
+    markdown: { type: "boolean", default: false },
+    sarif: { type: "boolean", default: false },
+  });
   const json = args.json;
   if ([args.json, args.markdown, args.sarif].filter(Boolean).length > 1) fail(2, json, `Give at most one of --json, --markdown and --sarif.\n\n${USAGE}`);
   const { path, file } = stackFileFromArgs(args, json, USAGE, io);

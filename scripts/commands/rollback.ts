@@ -14,7 +14,6 @@
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { parseArgs } from "node:util";
 import { stackFilePath, stackNameFromPath } from "../../stacks/stack-file";
 import { COMMON_OPTIONS, parseCommandLine, requireStackName, STACK_OPTIONS, wholeNumberFlag } from "../cli/args";
 import { fail, type Io } from "../cli/io";
@@ -254,26 +253,15 @@ async function rollBack(subject: Subject, to: string, apply: boolean, json: bool
 }
 
 async function run(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandLine(
-    argv,
-    USAGE,
-    io,
-    () =>
-      parseArgs({
-        args: argv,
-        options: {
-          ...STACK_OPTIONS,
-          ...COMMON_OPTIONS,
-          repo: { type: "string" },
-          list: { type: "boolean", default: false },
-          limit: { type: "string" },
-          to: { type: "string" },
-          apply: { type: "boolean", default: false },
-        },
-        strict: true,
-        allowPositionals: false,
-      }).values,
-  );
+  const args = parseCommandLine(argv, USAGE, io, {
+    ...STACK_OPTIONS,
+    ...COMMON_OPTIONS,
+    repo: { type: "string" },
+    list: { type: "boolean", default: false },
+    limit: { type: "string" },
+    to: { type: "string" },
+    apply: { type: "boolean", default: false },
+  });
   const json = args.json;
   if (args.list && args.to !== undefined) fail(2, json, `Give --list or --to, not both.\n\n${USAGE}`);
   if (args.apply && args.to === undefined) fail(2, json, `--apply needs --to <commit>: the version to restore (--list shows them).\n\n${USAGE}`);

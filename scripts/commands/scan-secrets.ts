@@ -7,7 +7,6 @@
  * redacted preview and a fingerprint to allowlist it by.
  */
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import Table from "cli-table3";
 import { COMMON_OPTIONS, parseCommandLine } from "../cli/args";
 import { fail, type Io } from "../cli/io";
@@ -53,14 +52,7 @@ function renderText(report: RepoScanReport): string {
 }
 
 export async function scanSecrets(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandLine(
-    argv,
-    USAGE,
-    io,
-    () =>
-      parseArgs({ args: argv, options: { ...COMMON_OPTIONS, repo: { type: "string" }, allowlist: { type: "string" } }, strict: true, allowPositionals: false })
-        .values,
-  );
+  const args = parseCommandLine(argv, USAGE, io, { ...COMMON_OPTIONS, repo: { type: "string" }, allowlist: { type: "string" } });
   const json = args.json;
   const progress = io.stderr.isTTY && !json;
   let report: RepoScanReport;

@@ -5,7 +5,6 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { CONFIG_NAMESPACE, stackConfigSchema } from "../../stacks/config-schema";
 import { STACKS_DIR } from "../../stacks/stack-file";
@@ -56,18 +55,7 @@ Exit: 0 written or up to date, 1 out of date under --check, 2 usage.`;
  */
 export function schemaVerb(path: string, name = path): Verb {
   return async (argv: string[], io: Io): Promise<number> => {
-    const args = parseCommandLine(
-      argv,
-      USAGE,
-      io,
-      () =>
-        parseArgs({
-          args: argv,
-          options: { check: { type: "boolean", default: false }, help: { type: "boolean", default: false } },
-          strict: true,
-          allowPositionals: false,
-        }).values,
-    );
+    const args = parseCommandLine(argv, USAGE, io, { check: { type: "boolean", default: false }, help: { type: "boolean", default: false } });
     const text = `${JSON.stringify(stackFileJsonSchema(), null, 2)}\n`;
     if (!args.check) {
       writeFileSync(path, text);

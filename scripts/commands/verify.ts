@@ -5,7 +5,6 @@
  * canonical redirect, http→https and security headers. Exit 0 when nothing mandatory fails,
  * 1 when something does, 2 on usage or config errors.
  */
-import { parseArgs } from "node:util";
 import Table from "cli-table3";
 import { AI_PROBE_PROMPTS } from "../../policies/live/ai-probes";
 import type { LiveCheck } from "../../policies/live/live-checks";
@@ -45,28 +44,17 @@ function renderText(checks: LiveCheck[], heading: string): string {
 }
 
 export async function verify(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandLine(
-    argv,
-    USAGE,
-    io,
-    () =>
-      parseArgs({
-        args: argv,
-        options: {
-          ...STACK_OPTIONS,
-          ...COMMON_OPTIONS,
-          ...TARGET_OPTIONS,
-          resolver: { type: "string", multiple: true },
-          burst: { type: "boolean", default: false },
-          "ai-probes": { type: "boolean", default: false },
-          "canary-env": { type: "string" },
-          concurrency: { type: "string" },
-          timeout: { type: "string" },
-        },
-        strict: true,
-        allowPositionals: false,
-      }).values,
-  );
+  const args = parseCommandLine(argv, USAGE, io, {
+    ...STACK_OPTIONS,
+    ...COMMON_OPTIONS,
+    ...TARGET_OPTIONS,
+    resolver: { type: "string", multiple: true },
+    burst: { type: "boolean", default: false },
+    "ai-probes": { type: "boolean", default: false },
+    "canary-env": { type: "string" },
+    concurrency: { type: "string" },
+    timeout: { type: "string" },
+  });
   const json = args.json;
   const { file, config } = stackConfigFromArgs(args, json, USAGE, io);
   const target = targetFromArgs(args, json, io);
