@@ -1,8 +1,7 @@
 /** npm run handover: the generated section of HANDOVER.md, its --check, and what it must never contain. */
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { stringify } from "yaml";
 import { secretSpecs } from "../components/secrets/stored-secrets";
 import { handover as handoverVerb } from "../scripts/commands/handover";
@@ -12,7 +11,7 @@ import { outputDifferences, parseStackOutputs, StackOutputsError } from "../scri
 import { passphraseCrypter } from "../stacks/stack-secrets";
 import { parseStackConfig } from "../stacks/stack-config";
 import { PROJECT_NAME } from "../stacks/stack-file";
-import { EXAMPLE_STACKS, exampleConfig, exampleStack, parsedExample, runEntryFile, runInProcess } from "./helpers";
+import { EXAMPLE_STACKS, exampleConfig, exampleStack, parsedExample, runEntryFile, runInProcess, scratchDir } from "./helpers";
 
 const ROOT = join(__dirname, "..");
 const EXAMPLE_PASSPHRASE = "launch-ready-example";
@@ -34,16 +33,7 @@ function render(stack = "prod", config = parsedExample(stack), file = exampleSta
   });
 }
 
-const scratchDirs: string[] = [];
-afterAll(() => {
-  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function scratchDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), "launch-ready-handover-"));
-  scratchDirs.push(dir);
-  return dir;
-}
+const handoverDir = () => scratchDir("launch-ready-handover-");
 
 describe("the prod section", () => {
   const config = parsedExample("prod");
@@ -202,7 +192,7 @@ describe("npm run handover", () => {
   });
 
   test("--check fails after a change to the stack file, and passes once regenerated", async () => {
-    const dir = scratchDir();
+    const dir = handoverDir();
     const document = join(dir, "HANDOVER.md");
     copyFileSync(join(ROOT, "HANDOVER.md"), document);
     const stackFile = join(dir, "Pulumi.prod.yaml");
@@ -229,7 +219,7 @@ describe("npm run handover", () => {
   });
 
   test("a missing section fails --check; a document without one gets it appended", async () => {
-    const dir = scratchDir();
+    const dir = handoverDir();
     const document = join(dir, "HANDOVER.md");
     writeFileSync(document, "# Our handover\n");
     const missing = await handover("--stack", "staging", "--file", document, "--check");
@@ -241,7 +231,7 @@ describe("npm run handover", () => {
   });
 
   test("--outputs is remembered and used by --check; a drifted deployment is reported in the section", async () => {
-    const dir = scratchDir();
+    const dir = handoverDir();
     const document = join(dir, "HANDOVER.md");
     const outputs = join(dir, "prod-outputs.json");
     writeFileSync(
@@ -259,7 +249,7 @@ describe("npm run handover", () => {
   });
 
   test("bad input exits 2 and writes nothing", async () => {
-    const dir = scratchDir();
+    const dir = handoverDir();
     const document = join(dir, "HANDOVER.md");
     const noOutputs = await handover("--stack", "prod", "--file", document, "--outputs", join(dir, "absent.json"));
     expect(noOutputs.code).toBe(2);
@@ -275,7 +265,7 @@ describe("npm run handover", () => {
   });
 
   test("relative --file and --outputs start from the verb's working directory; a second run writes nothing", async () => {
-    const dir = scratchDir();
+    const dir = handoverDir();
     writeFileSync(join(dir, "prod-outputs.json"), JSON.stringify({ canonicalUrl: "https://www.example.com" }));
     const run = (...args: string[]) => runInProcess(handoverVerb, args, { failedAs: "handover failed", cwd: dir });
     const added = await run("--stack", "prod", "--file", "HANDOVER.md", "--outputs", "prod-outputs.json", "--json");
@@ -293,7 +283,7 @@ describe("npm run handover", () => {
   });
 
   test("an unexpected failure is reported as the handover failing, with exit 1", async () => {
-    const dir = scratchDir();
+    const dir = handoverDir();
     mkdirSync(join(dir, "HANDOVER.md"));
     const { code, stdout, stderr } = await handover("--stack", "prod", "--file", join(dir, "HANDOVER.md"));
     expect(code).toBe(1);
@@ -304,7 +294,7 @@ describe("npm run handover", () => {
 
 describe("the handover's entry file", () => {
   test("npm run handover runs the verb and exits with its code, output unchanged", async () => {
-    const document = join(scratchDir(), "HANDOVER.md");
+    const document = join(handoverDir(), "HANDOVER.md");
     writeFileSync(document, "# Our handover\n");
     const args = ["--stack", "prod", "--file", document, "--check", "--json"];
     const child = await runEntryFile("scripts/handover.ts", args);

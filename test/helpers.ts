@@ -1,5 +1,8 @@
 import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { afterAll } from "vitest";
 import { runVerb, type Io, type Verb } from "../scripts/cli/io";
 import { parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config";
 import { readStackFile, stackFilePath, type StackFile } from "../stacks/stack-file";
@@ -94,4 +97,17 @@ export function runEntryFile(script: string, args: string[], env: NodeJS.Process
       },
     );
   });
+}
+
+const scratchDirs: string[] = [];
+// Registered when a test file imports this module, so it runs after that file's tests.
+afterAll(() => {
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A fresh temporary directory, removed once the test file's tests have run. */
+export function scratchDir(prefix = "launch-ready-test-"): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
 }

@@ -1,26 +1,18 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { stringify } from "yaml";
 import { plan as planVerb } from "../scripts/commands/plan";
 import type { PlanReport } from "../scripts/plan/plan-report";
-import { EXAMPLE_STACKS, exampleConfig, runEntryFile, runInProcess } from "./helpers";
+import { EXAMPLE_STACKS, exampleConfig, runEntryFile, runInProcess, scratchDir } from "./helpers";
 
 /** The plan verb in this process, as `npm run plan -- ...` runs it through its entry file. */
 function plan(...args: string[]) {
   return runInProcess(planVerb, args, { failedAs: "The program failed while planning" });
 }
 
-const temporary: string[] = [];
-afterAll(() => {
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
-});
-
 function writeStackFile(name: string, config: Record<string, unknown>): string {
-  const dir = mkdtempSync(join(tmpdir(), "launch-ready-plan-"));
-  temporary.push(dir);
-  const path = join(dir, `Pulumi.${name}.yaml`);
+  const path = join(scratchDir("launch-ready-plan-"), `Pulumi.${name}.yaml`);
   writeFileSync(path, stringify({ config }));
   return path;
 }
@@ -199,9 +191,7 @@ describe("plan refuses bad input with exit 2", () => {
   });
 
   test("invalid YAML is refused with the parser's position", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "launch-ready-plan-"));
-    temporary.push(dir);
-    const path = join(dir, "Pulumi.bad.yaml");
+    const path = join(scratchDir("launch-ready-plan-"), "Pulumi.bad.yaml");
     writeFileSync(path, "config:\n  launch-ready:environment: [production\n");
     const { code, stderr } = await plan("--config", path);
     expect(code).toBe(2);

@@ -1,8 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { rollback as rollbackVerb } from "../scripts/commands/rollback";
 import type { PlanReport } from "../scripts/plan/plan-report";
 import { judgeVersion, nextCommands, suggestTarget, type HistoryEntry, type HistoryReport, type RollbackReport } from "../scripts/history/rollback";
@@ -19,7 +18,7 @@ import {
 import { stableJson } from "../domain/stable-json";
 import { carryHandover, workingHandover } from "../scripts/history/rollback-handover";
 import { cacheNote, encryptionLines, handoverNote, humanDuration, nextLines, shortUrn } from "../scripts/history/rollback-render";
-import { ROOT, runEntryFile, runInProcess, type VerbResult } from "./helpers";
+import { ROOT, runEntryFile, runInProcess, type VerbResult, scratchDir } from "./helpers";
 
 const STACK_FILE = "stacks/Pulumi.test.yaml";
 
@@ -100,29 +99,17 @@ const withBlog = replaced(
 );
 
 let repo: string;
-/** Every temporary directory a test made, removed at the end. */
-const temporary: string[] = [];
-
-function temporaryDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temporary.push(dir);
-  return dir;
-}
-
-afterAll(() => {
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
-});
 const commits: Record<"readme" | "launched" | "typo" | "flexible" | "withBlog", string> = { readme: "", launched: "", typo: "", flexible: "", withBlog: "" };
 
 /** A copy of the repository for a test that writes to its working tree. */
 function clone(): string {
-  const dir = join(temporaryDir("launch-ready-rollback-clone-"), "repo");
+  const dir = join(scratchDir("launch-ready-rollback-clone-"), "repo");
   execFileSync("git", ["clone", "-q", repo, dir], { env: { ...process.env, GIT_CONFIG_GLOBAL: "/dev/null", GIT_CONFIG_NOSYSTEM: "1" } });
   return dir;
 }
 
 beforeAll(() => {
-  repo = temporaryDir("launch-ready-rollback-");
+  repo = scratchDir("launch-ready-rollback-");
   git(repo, ["init", "-q"]);
   writeFileSync(join(repo, "README.md"), "# a product\n");
   git(repo, ["add", "README.md"]);
@@ -409,7 +396,7 @@ describe("rollback --to", () => {
 
 describe("rollback, bad input", () => {
   test("unknown commits, a commit without the file, unknown stacks and a directory outside git exit 2, naming the option", async () => {
-    const outside = temporaryDir("launch-ready-rollback-nogit-");
+    const outside = scratchDir("launch-ready-rollback-nogit-");
     mkdirSync(join(outside, "stacks"));
     writeFileSync(join(outside, STACK_FILE), launched);
     const unknown = await rollback("--stack", "test", "--repo", repo, "--to", "0123456789abcdef");

@@ -6,17 +6,16 @@
  */
 import { execFile } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { crc32 } from "node:zlib";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { findSecrets } from "../domain/secrets/detect";
 import { scanSecrets } from "../scripts/commands/scan-secrets";
 import { PatchParser, type AddedLines } from "../scripts/history/git";
 import type { RepoScanReport } from "../scripts/history/secret-scan";
-import { runEntryFile, runInProcess } from "./helpers";
+import { runEntryFile, runInProcess, scratchDir } from "./helpers";
 
 const exec = promisify(execFile);
 
@@ -163,17 +162,6 @@ describe("PatchParser", () => {
 async function git(dir: string, ...args: string[]): Promise<string> {
   const { stdout } = await exec("git", ["-C", dir, "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args]);
   return stdout.trim();
-}
-
-const scratchDirs: string[] = [];
-afterAll(() => {
-  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function scratchDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  scratchDirs.push(dir);
-  return dir;
 }
 
 async function newRepo(): Promise<string> {

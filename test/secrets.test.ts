@@ -3,10 +3,9 @@
  * values are made at test time; none is written into this repository.
  */
 import { createCipheriv, pbkdf2Sync, randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
+import { describe, expect, test } from "vitest";
 import { stringify } from "yaml";
 import { checkEnvironment } from "../components/secrets/env-manifest";
 import { contextForStackFile } from "../policies/stack-context";
@@ -19,20 +18,10 @@ import { planStack } from "../scripts/plan/plan-stack";
 import { parseStackConfig } from "../stacks/stack-config";
 import { readStackFile } from "../stacks/stack-file";
 import { passphraseCrypter } from "../stacks/stack-secrets";
-import { exampleConfig, exampleStack, parsedExample, runEntryFile, runInProcess } from "./helpers";
+import { exampleConfig, exampleStack, parsedExample, runEntryFile, runInProcess, scratchDir } from "./helpers";
 
 const ROOT = join(__dirname, "..");
 
-const scratchDirs: string[] = [];
-afterAll(() => {
-  for (const dir of scratchDirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function scratchDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  scratchDirs.push(dir);
-  return dir;
-}
 const stripeKey = () =>
   `sk_live_${randomBytes(48)
     .toString("base64")

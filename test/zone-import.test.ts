@@ -1,8 +1,7 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, type PathLike } from "node:fs";
-import { tmpdir } from "node:os";
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, type PathLike } from "node:fs";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { parseDmarc } from "../domain/mail/dmarc";
 import { parseSpf } from "../domain/mail/spf";
 import { importZone as importZoneVerb } from "../scripts/commands/import-zone";
@@ -22,7 +21,7 @@ import { mapZone } from "../scripts/zone-import/zone-import";
 import { cloudflareTokenPermissions } from "../stacks/access";
 import { parseStackConfig } from "../stacks/stack-config";
 import { readStackFile } from "../stacks/stack-file";
-import { runEntryFile, runInProcess } from "./helpers";
+import { runEntryFile, runInProcess, scratchDir } from "./helpers";
 
 /**
  * A rename made to fail, for the all-or-nothing write: every module of the kit this file loads
@@ -41,17 +40,7 @@ afterEach(() => {
   renameFault.failing = undefined;
 });
 
-const temporary: string[] = [];
-afterAll(() => {
-  for (const dir of temporary) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A temporary directory, removed after the file's tests. */
-function tempDir(prefix = "launch-ready-import-"): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  temporary.push(dir);
-  return dir;
-}
+const tempDir = (prefix = "launch-ready-import-") => scratchDir(prefix);
 
 const FIXTURE = join(__dirname, "fixtures", "example-zone.txt");
 const RECORD_IDS = join(__dirname, "fixtures", "example-zone-records.json");
