@@ -7,7 +7,7 @@ import { StateBackend, type StateBackendArgs } from "../components/state-backend
 import { defaultKeyAliasName, stackInitCommand, stateBackendProblems } from "../components/state-backend-settings";
 import { OfflineRunFailure, runOffline } from "../scripts/plan/offline-run";
 import { cliConfig } from "../scripts/plan/plan-stack";
-import bootstrap from "../stacks/bootstrap/index";
+import bootstrap from "../bootstrap/index";
 
 const PROJECT = "launch-ready-bootstrap";
 const BUCKET = "example-com-pulumi-state";
@@ -245,7 +245,7 @@ describe("the component", () => {
 
 describe("the bootstrap program", () => {
   it("creates one protected backend from the example stack file and prints the commands to use it", async () => {
-    const stackFile = parse(readFileSync("stacks/bootstrap/Pulumi.state.yaml", "utf8")) as { config: Record<string, unknown> };
+    const stackFile = parse(readFileSync("bootstrap/Pulumi.state.yaml", "utf8")) as { config: Record<string, unknown> };
     const config = cliConfig(stackFile.config);
     const { resources } = await offline(bootstrap, config);
     expect(resources.filter((r) => r.type === "launch-ready:aws:StateBackend")).toHaveLength(1);
@@ -266,12 +266,12 @@ describe("the bootstrap program", () => {
   });
 
   it("is a project of its own, whose example stack says it keeps its state in a local file backend", () => {
-    expect(parse(readFileSync("stacks/bootstrap/Pulumi.yaml", "utf8"))).toMatchObject({
+    expect(parse(readFileSync("bootstrap/Pulumi.yaml", "utf8"))).toMatchObject({
       name: PROJECT,
       runtime: { name: "nodejs", options: { typescript: true } },
       main: "index.ts",
     });
-    expect(readFileSync("stacks/bootstrap/Pulumi.state.yaml", "utf8")).toMatch(/^#.*\n(#.*\n)*#\s+pulumi login file:\/\//);
+    expect(readFileSync("bootstrap/Pulumi.state.yaml", "utf8")).toMatch(/^#.*\n(#.*\n)*#\s+pulumi login file:\/\//);
   });
 
   it("reads noncurrentVersionDays from config, 0 leaving no lifecycle rule", async () => {

@@ -4,8 +4,8 @@
  * until it has run.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { StateBackend } from "../../components/state-backend";
-import { loginCommand, stackInitCommand, stateBackendProblems } from "../../components/state-backend-settings";
+import { StateBackend } from "../components/state-backend";
+import { loginCommand, stackInitCommand, stateBackendProblems } from "../components/state-backend-settings";
 
 const NAMESPACE = "launch-ready-bootstrap";
 
