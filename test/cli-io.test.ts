@@ -1,0 +1,52 @@
+import { describe, expect, test } from "vitest";
+import { parseCommandLine } from "../scripts/cli/args";
+import { fail } from "../scripts/cli/io";
+import { runEntryFile, runInProcess } from "./helpers";
+
+describe("a verb's exit code and messages are decided in one place", () => {
+  test("a returned code is the exit code, and nothing is added to what the verb printed", async () => {
+    const result = await runInProcess(async (_argv, io) => {
+      io.stdout.write("checked\n");
+      return 1;
+    }, []);
+    expect(result).toEqual({ code: 1, stdout: "checked\n", stderr: "" });
+  });
+
+  test("fail() ends the verb with its code: text on stderr, or {error, problems} under --json", async () => {
+    const problems = [{ path: "launch-ready:zone", message: "is missing", example: "launch-ready:zone: { domain: example.com }" }];
+    const text = await runInProcess(async () => fail(2, false, "heading", problems, "heading\n  launch-ready:zone: is missing"), []);
+    expect(text).toEqual({ code: 2, stdout: "", stderr: "heading\n  launch-ready:zone: is missing\n" });
+    const json = await runInProcess(async () => fail(2, true, "heading", problems), []);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stderr)).toEqual({ error: "heading", problems });
+  });
+
+  test("anything else thrown is the verb's own failure, with the verb's failure code", async () => {
+    const result = await runInProcess(
+      async () => {
+        throw new Error("socket hang up");
+      },
+      [],
+      { failedAs: "verify failed", failureCode: 2 },
+    );
+    expect(result).toEqual({ code: 2, stdout: "", stderr: "verify failed: socket hang up\n" });
+  });
+
+  test("--help prints the usage on stdout and exits 0; an unknown flag exits 2 with the usage", async () => {
+    const verb = async (argv: string[], io: Parameters<typeof parseCommandLine>[2]) => {
+      parseCommandLine(argv, "Usage: demo --name N", io, { name: { type: "string" }, help: { type: "boolean", default: false } });
+      return 0;
+    };
+    expect(await runInProcess(verb, ["--help"])).toEqual({ code: 0, stdout: "Usage: demo --name N\n", stderr: "" });
+    const unknown = await runInProcess(verb, ["--nmae", "x"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("Unknown option '--nmae'");
+    expect(unknown.stderr).toContain("Usage: demo --name N");
+  });
+
+  test("an entry whose verb never settles exits with the failure code, not Node's silent 0", async () => {
+    const result = await runEntryFile("test/fixtures/never-settles.ts", []);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain("never-settles failed: it stopped before everything it started had settled");
+  });
+});
