@@ -9,7 +9,7 @@ import { createHash } from "node:crypto";
 import { lintSource } from "@secretlint/core";
 import { rules as recommendedRules } from "@secretlint/secretlint-rule-preset-recommend";
 import type { SecretLintCoreConfig, SecretLintRuleCreator } from "@secretlint/types";
-import { TOKEN_RULES } from "./token-patterns";
+import { TOKEN_DETECTORS } from "./token-patterns";
 
 export interface SecretFinding {
   /** secretlint rule id, e.g. `@secretlint/secretlint-rule-aws` or `launch-ready/stripe`. */
@@ -35,7 +35,7 @@ const COMMENT_FILTER = "@secretlint/secretlint-rule-filter-comments";
 const RULE_OPTIONS: Record<string, object> = { "@secretlint/secretlint-rule-aws": { enableIDScanRule: true } };
 
 const CONFIG: SecretLintCoreConfig = {
-  rules: [...(recommendedRules as SecretLintRuleCreator[]).filter((rule) => rule.meta.id !== COMMENT_FILTER), ...TOKEN_RULES].map((rule) => ({
+  rules: [...(recommendedRules as SecretLintRuleCreator[]).filter((rule) => rule.meta.id !== COMMENT_FILTER), ...TOKEN_DETECTORS].map((rule) => ({
     id: rule.meta.id,
     rule,
     ...(RULE_OPTIONS[rule.meta.id] ? { options: RULE_OPTIONS[rule.meta.id] } : {}),

@@ -56,7 +56,7 @@ function cloudflareTokenMessage(token: string): string {
     : "CLOUDFLARE_TOKEN_UNVERIFIED";
 }
 
-export const cloudflareRule = patternRule(
+const cloudflareTokens = patternRule(
   "launch-ready/cloudflare",
   {
     CLOUDFLARE_TOKEN: ({ TOKEN }) => `found Cloudflare API token or key (its checksum verifies): ${TOKEN}`,
@@ -74,11 +74,11 @@ export const cloudflareRule = patternRule(
   ],
 );
 
-export const pulumiRule = patternRule("launch-ready/pulumi", { PULUMI_ACCESS_TOKEN: ({ TOKEN }) => `found Pulumi access token: ${TOKEN}` }, [
+const pulumiTokens = patternRule("launch-ready/pulumi", { PULUMI_ACCESS_TOKEN: ({ TOKEN }) => `found Pulumi access token: ${TOKEN}` }, [
   { messageId: "PULUMI_ACCESS_TOKEN", pattern: /\bpul-[a-f0-9]{40}(?![A-Za-z0-9])/g },
 ]);
 
-export const stripeRule = patternRule(
+const stripeKeys = patternRule(
   "launch-ready/stripe",
   {
     STRIPE_SECRET_KEY: ({ TOKEN }) => `found Stripe secret or restricted key: ${TOKEN}`,
@@ -95,8 +95,8 @@ export const stripeRule = patternRule(
  * which lets Ed25519 keys (64 characters) and encrypted PKCS#8 keys through; this one takes any
  * PEM private key. Where both match, findSecrets keeps one finding.
  */
-export const pemPrivateKeyRule = patternRule("launch-ready/private-key", { PEM_PRIVATE_KEY: ({ TOKEN }) => `found PEM private key: ${TOKEN}` }, [
+const pemPrivateKeys = patternRule("launch-ready/private-key", { PEM_PRIVATE_KEY: ({ TOKEN }) => `found PEM private key: ${TOKEN}` }, [
   { messageId: "PEM_PRIVATE_KEY", pattern: /-----BEGIN ([A-Z0-9]+ )*PRIVATE KEY-----[\sA-Za-z0-9+/=:,-]{40,}?-----END ([A-Z0-9]+ )*PRIVATE KEY-----/g },
 ]);
 
-export const TOKEN_RULES: readonly SecretLintRuleCreator[] = [cloudflareRule, pulumiRule, stripeRule, pemPrivateKeyRule];
+export const TOKEN_DETECTORS: readonly SecretLintRuleCreator[] = [cloudflareTokens, pulumiTokens, stripeKeys, pemPrivateKeys];
