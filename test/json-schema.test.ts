@@ -87,7 +87,7 @@ describe("npm run schema", () => {
   });
 
   test("the entry file runs the verb: npm run -s schema -- --check as CI runs it", async () => {
-    const { code, stdout, stderr } = await runEntryFile("scripts/generate-schema.ts", ["--check"]);
+    const { code, stdout, stderr } = await runEntryFile("scripts/schema.ts", ["--check"]);
     expect(stderr).toBe("");
     expect(stdout).toBe("stacks/schema.json is up to date.\n");
     expect(code).toBe(0);
