@@ -107,7 +107,7 @@ export const MAIL_PROVIDER_PRESETS: Record<MailProvider, MailProviderPreset> = {
 };
 
 /** Offline lookup cost of an include: the preset's documented figure, else 1 as a floor. */
-export function includeLookupCost(include: string): { lookups: number; known: boolean } {
+function includeLookupCost(include: string): { lookups: number; known: boolean } {
   const preset = Object.values(MAIL_PROVIDER_PRESETS).find((p) => p.spfInclude === include.toLowerCase() && p.spfLookups !== undefined);
   return preset ? { lookups: preset.spfLookups!, known: true } : { lookups: 1, known: false };
 }

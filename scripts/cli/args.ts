@@ -16,7 +16,7 @@ export const COMMON_OPTIONS = { json: { type: "boolean", default: false }, help:
 
 type FlagOptions = NonNullable<ParseArgsConfig["options"]>;
 /** The values `parseArgs` gives for these flags, strict and without positionals. */
-export type FlagValues<Options extends FlagOptions> = ReturnType<
+type FlagValues<Options extends FlagOptions> = ReturnType<
   typeof parseArgs<{ args: string[]; options: Options; strict: true; allowPositionals: false }>
 >["values"];
 

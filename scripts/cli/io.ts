@@ -38,7 +38,7 @@ export function fail(code: number, json: boolean, message: string, problems: Con
 }
 
 /** The real process as a verb's io. */
-export function processIo(): Io {
+function processIo(): Io {
   return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
 }
 
