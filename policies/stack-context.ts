@@ -8,15 +8,20 @@
 import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config";
-import { PROJECT_NAME, readStackFile, STACKS_DIR, stackNameFromPath, type StackFile } from "../stacks/stack-file";
+import { findProject, KIT_NAME } from "../stacks/project";
+import { readStackFile, stackNameFromPath, type StackFile } from "../stacks/stack-file";
 import { PassphraseError, passphraseFromEnvironment, secureValueDigests, type SecureValueDigests } from "../stacks/stack-secrets";
 import type { BarContext } from "./bar";
 
 const contexts = new Map<string, BarContext>();
 
-/** Where stack files are read from: stacks/ beside this pack, or LAUNCH_READY_STACKS_DIR. */
-export function stacksDir(): string {
-  return process.env.LAUNCH_READY_STACKS_DIR || STACKS_DIR;
+/**
+ * Where stack files are read from: LAUNCH_READY_STACKS_DIR, or the stackConfigDir of the project
+ * the pack sits in. That is this repository for its own pack, and the founder's repository for the
+ * pack installed at node_modules/launch-ready/policies (the package ships no Pulumi.yaml of its own).
+ */
+export function stacksDir(): string | undefined {
+  return process.env.LAUNCH_READY_STACKS_DIR || findProject(__dirname)?.stacksDir;
 }
 
 /** `urn:pulumi:prod::launch-ready::...` → `prod`. */
@@ -62,7 +67,7 @@ export function contextForStackFile(
   let digests: SecureValueDigests | undefined | null = null;
   return {
     ...(config ? { config } : {}),
-    project: options.project ?? PROJECT_NAME,
+    project: options.project ?? KIT_NAME,
     stackFile: file,
     siblings: siblingFiles,
     // Deriving a passphrase key takes half a second per stack file: only when a rule asks.
@@ -82,7 +87,7 @@ export function contextForStackFile(
 
 export function stackContext(urn: string | undefined, directory = stacksDir()): BarContext {
   const stack = urn ? stackNameFromUrn(urn) : undefined;
-  if (!stack) return {};
+  if (!stack || !directory) return {};
   const cached = contexts.get(stack);
   if (cached) return cached;
   let context: BarContext = {};

@@ -4,8 +4,8 @@
  * ./stack-file-edit.ts (writing and editing), the only code that handles stack-file YAML, so
  * every verb reads a file, its encryption and its key positions the same way.
  */
-import { readdirSync, readFileSync } from "node:fs";
-import { basename, join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
 import { isMap, isSeq, LineCounter, parse, parseDocument, type Node } from "yaml";
 
 /** What a `secure:` value reads as offline. The ciphertext itself is never passed on. */
@@ -57,23 +57,6 @@ export function readableEncryption(text: string): StackEncryption | undefined {
 }
 
 export class StackFileError extends Error {}
-
-export const STACKS_DIR = resolve(__dirname);
-
-/** The Pulumi project's name (`name:` in Pulumi.yaml): the project part of URNs and of secret paths. */
-export const PROJECT_NAME: string = parse(readFileSync(join(STACKS_DIR, "..", "Pulumi.yaml"), "utf8")).name;
-
-export function stackFilePath(stack: string): string {
-  return join(STACKS_DIR, `Pulumi.${stack}.yaml`);
-}
-
-/** Stack names with a file in stacks/, e.g. ["dev", "prod", "staging"]. */
-export function availableStacks(): string[] {
-  return readdirSync(STACKS_DIR)
-    .filter((file) => /^Pulumi\.(.+)\.ya?ml$/.test(file))
-    .map(stackNameFromPath)
-    .sort();
-}
 
 export function stackNameFromPath(path: string): string {
   const file = basename(path);

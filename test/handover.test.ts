@@ -10,7 +10,7 @@ import { firstDifference, handoverSections, HandoverDocumentError, withSection }
 import { outputDifferences, parseStackOutputs, StackOutputsError } from "../scripts/handover/stack-outputs";
 import { passphraseCrypter } from "../stacks/stack-secrets";
 import { parseStackConfig } from "../stacks/stack-config";
-import { PROJECT_NAME } from "../stacks/stack-file";
+import { KIT_NAME } from "../stacks/project";
 import { EXAMPLE_STACKS, exampleConfig, exampleStack, parsedExample, runEntryFile, runInProcess, scratchDir } from "./helpers";
 
 const ROOT = join(__dirname, "..");
@@ -26,7 +26,7 @@ function render(stack = "prod", config = parsedExample(stack), file = exampleSta
     stack,
     stackFile: `stacks/Pulumi.${stack}.yaml`,
     command: `npm run handover -- --stack ${stack}`,
-    project: PROJECT_NAME,
+    project: KIT_NAME,
     config,
     encryption: file.encryption,
     hasSecureValues: file.secureValues.length > 0,
@@ -42,7 +42,7 @@ describe("the prod section", () => {
   test("names every declared host, record, secret, env variable and monitor, with who is alerted", () => {
     for (const host of config.hosts) expect(text).toContain(`| ${host.fqdn} | ${host.purpose} |`);
     for (const record of config.records) expect(text).toContain(record.content);
-    for (const secret of secretSpecs(config, PROJECT_NAME)) expect(text).toContain(`| ${secret.name} | \`${secret.path}\` |`);
+    for (const secret of secretSpecs(config, KIT_NAME)) expect(text).toContain(`| ${secret.name} | \`${secret.path}\` |`);
     for (const variable of config.env.filter((v) => v.environments.includes("production"))) expect(text).toContain(`| ${variable.name} |`);
     for (const monitor of config.monitoring.monitors) expect(text).toContain(`| ${monitor.id} | ${monitor.url} |`);
     expect(text).toContain(`Alerts go to ${config.monitoring.emails.join(", ")}`);
@@ -157,18 +157,18 @@ describe("deployed outputs", () => {
   const matching = {
     canonicalUrl: "https://www.example.com",
     hosts: Object.fromEntries(config.hosts.map((h) => [h.fqdn, { purpose: h.purpose, proxied: h.proxied, records: [] }])),
-    secrets: Object.fromEntries(secretSpecs(config, PROJECT_NAME).map((s) => [s.name, s.path])),
+    secrets: Object.fromEntries(secretSpecs(config, KIT_NAME).map((s) => [s.name, s.path])),
     monitors: Object.fromEntries(config.monitoring.monitors.map((m) => [m.id, m.url])),
   };
 
   test("outputs that match the stack file raise nothing; each drift is named", () => {
-    expect(outputDifferences(config, PROJECT_NAME, matching)).toEqual([]);
+    expect(outputDifferences(config, KIT_NAME, matching)).toEqual([]);
     const drifted = structuredClone(matching);
     delete drifted.hosts["docs.example.com"];
     drifted.hosts["old.example.com"] = { purpose: "web", proxied: true, records: [] };
     drifted.hosts["api.example.com"].proxied = false;
     delete drifted.secrets.STRIPE_SECRET_KEY;
-    expect(outputDifferences(config, PROJECT_NAME, drifted)).toEqual([
+    expect(outputDifferences(config, KIT_NAME, drifted)).toEqual([
       "api.example.com is deployed DNS only, declared proxied",
       "old.example.com is deployed but no longer declared",
       "docs.example.com is declared but not deployed yet",

@@ -5,14 +5,22 @@ import { join } from "node:path";
 import { afterAll } from "vitest";
 import { runVerb, type Io, type Verb } from "../scripts/cli/io";
 import { parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config";
-import { readStackFile, stackFilePath, type StackFile } from "../stacks/stack-file";
+import { requireProject, stackFilePath } from "../stacks/project";
+import { readStackFile, type StackFile } from "../stacks/stack-file";
 
 export const ROOT = join(__dirname, "..");
+
+/**
+ * The Pulumi project the verbs run in unless a test says otherwise: the example product's stacks
+ * as fixtures of their own (test/fixtures/project), not the repository's stacks/, which a team
+ * replaces with its own product.
+ */
+export const FIXTURE_PROJECT = requireProject(join(__dirname, "fixtures", "project"));
 
 export const EXAMPLE_STACKS = ["dev", "staging", "prod"] as const;
 
 export function exampleStack(stack: string): StackFile {
-  return readStackFile(stackFilePath(stack));
+  return readStackFile(stackFilePath(FIXTURE_PROJECT, stack));
 }
 
 /** A deep copy of an example stack's config map, to mutate in a test. */
@@ -79,7 +87,7 @@ export async function runInProcess(
     stdout: { write: (text: string) => (stdout += text), isTTY: options.tty ?? false },
     stderr: { write: (text: string) => (stderr += text), isTTY: options.tty ?? false },
     env: options.env ?? { ...process.env },
-    cwd: options.cwd ?? ROOT,
+    cwd: options.cwd ?? FIXTURE_PROJECT.dir,
   };
   const code = await runVerb(verb, args, io, options.failedAs ?? "verb failed", options.failureCode ?? 1);
   return { code, stdout, stderr };

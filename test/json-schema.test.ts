@@ -1,19 +1,19 @@
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { afterAll, describe, expect, test } from "vitest";
-import { schema, SCHEMA_PATH, schemaVerb, stackFileJsonSchema } from "../scripts/commands/schema";
-import { EXAMPLE_STACKS, exampleConfig, runEntryFile, runInProcess } from "./helpers";
+import { describe, expect, test } from "vitest";
+import { schema, stackFileJsonSchema } from "../scripts/commands/schema";
+import { KIT_SCHEMA_PATH } from "../stacks/project";
+import { EXAMPLE_STACKS, exampleConfig, ROOT, runEntryFile, runInProcess, scratchDir } from "./helpers";
 
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 addFormats(ajv);
-const validate = ajv.compile(JSON.parse(readFileSync(SCHEMA_PATH, "utf8")));
+const validate = ajv.compile(JSON.parse(readFileSync(KIT_SCHEMA_PATH, "utf8")));
 
 describe("stacks/schema.json", () => {
   test("is what the zod schema generates today (run `npm run schema` when this fails)", () => {
-    expect(JSON.parse(readFileSync(SCHEMA_PATH, "utf8"))).toEqual(stackFileJsonSchema());
+    expect(JSON.parse(readFileSync(KIT_SCHEMA_PATH, "utf8"))).toEqual(stackFileJsonSchema());
   });
 
   test.each(EXAMPLE_STACKS)("accepts the %s example stack file", (stack) => {
@@ -43,51 +43,64 @@ describe("stacks/schema.json", () => {
 });
 
 describe("npm run schema", () => {
-  const scratch = mkdtempSync(join(tmpdir(), "launch-ready-schema-"));
-  afterAll(() => rmSync(scratch, { recursive: true, force: true }));
-  const run = (verb: typeof schema, ...args: string[]) => runInProcess(verb, args, { failedAs: "schema failed" });
+  const run = (cwd: string, ...args: string[]) => runInProcess(schema, args, { failedAs: "schema failed", cwd });
+  /** A project whose stack files live in `stacks/`, as Pulumi.yaml's stackConfigDir says. */
+  const project = () => {
+    const dir = scratchDir("launch-ready-schema-");
+    writeFileSync(join(dir, "Pulumi.yaml"), "name: quill\nruntime: nodejs\nstackConfigDir: stacks\n");
+    mkdirSync(join(dir, "stacks"));
+    return dir;
+  };
 
-  test("--check passes on the committed stacks/schema.json and writes nothing", async () => {
-    const before = readFileSync(SCHEMA_PATH, "utf8");
-    const { code, stdout, stderr } = await run(schema, "--check");
+  test("--check passes on this repository's committed stacks/schema.json and writes nothing", async () => {
+    const before = readFileSync(KIT_SCHEMA_PATH, "utf8");
+    const { code, stdout, stderr } = await run(ROOT, "--check");
     expect(stderr).toBe("");
     expect(stdout).toBe("stacks/schema.json is up to date.\n");
     expect(code).toBe(0);
-    expect(readFileSync(SCHEMA_PATH, "utf8")).toBe(before);
+    expect(readFileSync(KIT_SCHEMA_PATH, "utf8")).toBe(before);
   });
 
-  test("writes the generated schema, and --check fails on a drifted or missing file", async () => {
-    const path = join(scratch, "schema.json");
-    const verb = schemaVerb(path);
-    const written = await run(verb);
-    expect(written).toEqual({ code: 0, stdout: `wrote ${path}\n`, stderr: "" });
-    expect(JSON.parse(readFileSync(path, "utf8"))).toEqual(stackFileJsonSchema());
-    expect(readFileSync(path, "utf8")).toBe(readFileSync(SCHEMA_PATH, "utf8"));
-    expect((await run(verb, "--check")).code).toBe(0);
+  test("writes the schema beside the project's stack files, and --check fails on a drifted or missing file", async () => {
+    const dir = project();
+    const path = join(dir, "stacks", "schema.json");
+    expect((await run(dir, "--check")).code).toBe(1);
+    const written = await run(dir);
+    expect(written).toEqual({ code: 0, stdout: "wrote stacks/schema.json\n", stderr: "" });
+    expect(readFileSync(path, "utf8")).toBe(readFileSync(KIT_SCHEMA_PATH, "utf8"));
+    expect((await run(dir, "--check")).code).toBe(0);
 
     writeFileSync(path, readFileSync(path, "utf8").replace('"launch-ready:hosts"', '"launch-ready:hostz"'));
-    const drifted = await run(verb, "--check");
+    const drifted = await run(dir, "--check");
     expect(drifted.code).toBe(1);
     expect(drifted.stdout).toBe("");
-    expect(drifted.stderr).toBe(`${path} is out of date with stacks/config-schema.ts; run \`npm run schema\` and commit the result.\n`);
-    expect((await run(schemaVerb(join(scratch, "absent.json")), "--check")).code).toBe(1);
+    expect(drifted.stderr).toBe("stacks/schema.json is out of date with the kit's config schema; run `npm run schema` and commit the result.\n");
+  });
+
+  test("outside a Pulumi project it says how to start one and writes nothing", async () => {
+    const dir = scratchDir("launch-ready-schema-");
+    const { code, stderr } = await run(dir);
+    expect(code).toBe(2);
+    expect(stderr).toContain(`No Pulumi.yaml in ${dir} or above it`);
+    expect(stderr).toContain("npx launch-ready init");
+    expect(readdirSync(dir)).toEqual([]);
   });
 
   test("a mistyped flag is a usage error, not a silent rewrite", async () => {
-    const path = join(scratch, "untouched.json");
-    const { code, stdout, stderr } = await run(schemaVerb(path), "--chek");
+    const dir = project();
+    const { code, stdout, stderr } = await run(dir, "--chek");
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toContain("Unknown option '--chek'");
     expect(stderr).toContain("Usage: npm run schema [-- --check]");
-    expect(() => readFileSync(path)).toThrow(/ENOENT/);
-    const help = await run(schemaVerb(path), "--help");
+    expect(readdirSync(join(dir, "stacks"))).toEqual([]);
+    const help = await run(dir, "--help");
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("--check");
   });
 
-  test("the entry file runs the verb: npm run -s schema -- --check as CI runs it", async () => {
-    const { code, stdout, stderr } = await runEntryFile("scripts/schema.ts", ["--check"]);
+  test("the command runs the verb: npm run -s schema -- --check as CI runs it", async () => {
+    const { code, stdout, stderr } = await runEntryFile("scripts/launch-ready.ts", ["schema", "--check"]);
     expect(stderr).toBe("");
     expect(stdout).toBe("stacks/schema.json is up to date.\n");
     expect(code).toBe(0);

@@ -12,8 +12,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stringify } from "yaml";
 import { BAR_RULES } from "../policies/rules";
 import { planStack } from "../scripts/plan/plan-stack";
-import { stackFilePath } from "../stacks/stack-file";
-import { exampleConfig, exampleStack } from "./helpers";
+import { stackFilePath } from "../stacks/project";
+import { exampleConfig, exampleStack, FIXTURE_PROJECT } from "./helpers";
 
 const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const analyzerProto = require("@pulumi/pulumi/proto/analyzer_pb");
@@ -101,7 +101,7 @@ beforeAll(async () => {
   // Stack files the pack reads by the stack name in each URN: the examples plus waived variants.
   const dir = mkdtempSync(join(tmpdir(), "launch-ready-pack-"));
   stacks = dir;
-  for (const stack of ["prod", "dev"]) copyFileSync(stackFilePath(stack), join(dir, `Pulumi.${stack}.yaml`));
+  for (const stack of ["prod", "dev"]) copyFileSync(stackFilePath(FIXTURE_PROJECT, stack), join(dir, `Pulumi.${stack}.yaml`));
   const waiver = (expires: string) => ({ id: "TLS-STRICT", reason: "Origin certificate is being reissued by the host", owner: "cto@example.com", expires });
   // Each variant keeps its secrets under its own path, or SEC-ENV-SEPARATION rightly objects.
   const variant = (name: string, expires: string) => {

@@ -128,7 +128,7 @@ function planImport(result: ZoneImport): Promise<PlanReport> {
   const dir = tempDir("launch-ready-zone-");
   return planStack(
     { stack: "imported", path: join(dir, "Pulumi.imported.yaml"), config: result.config, secretKeys: [], secureValues: [], encryption: {} },
-    OPTIONS.today,
+    { on: OPTIONS.today },
   );
 }
 
@@ -147,7 +147,7 @@ describe("the example zone file", () => {
     const dir = tempDir("launch-ready-zone-");
     report = await planStack(
       { stack: "imported", path: join(dir, "Pulumi.imported.yaml"), config: result.config, secretKeys: [], secureValues: [], encryption: {} },
-      OPTIONS.today,
+      { on: OPTIONS.today },
     );
   });
 

@@ -14,7 +14,8 @@ import { mailRecordSpecs } from "../../components/mail-auth/mail-records";
 import { dnsRecordSpecs, redirectRuleSpecs, zoneSettingSpecs } from "../../components/site-records";
 import { today } from "../../domain/bar/weighing";
 import { parseStackConfig, type LaunchReadyConfig } from "../../stacks/stack-config";
-import { readStackFile, stackFilePath, type StackFile } from "../../stacks/stack-file";
+import { requireProject, stackFilePath } from "../../stacks/project";
+import { readStackFile, type StackFile } from "../../stacks/stack-file";
 import type { Io } from "../cli/io";
 import { runOffline } from "../plan/offline-run";
 import { planStack } from "../plan/plan-stack";
@@ -41,9 +42,14 @@ function parsed(file: StackFile): LaunchReadyConfig {
   return result.config;
 }
 
+/** The prod stack of the project the benchmark runs in (this repository's example). */
+function prodStack(): StackFile {
+  return readStackFile(stackFilePath(requireProject(process.cwd()), "prod"));
+}
+
 /** A stack of `records` proxied CNAME web hosts on top of the prod example. */
 export function generatedStack(records: number): StackFile {
-  const file = readStackFile(stackFilePath("prod"));
+  const file = prodStack();
   const hosts = file.config["launch-ready:hosts"] as unknown[];
   const extra = Array.from({ length: records - hosts.length }, (_, i) => ({ name: `svc-${i}`, target: `svc-${i}.origin.example.net`, purpose: "web" }));
   return { ...file, stack: `generated-${records}`, config: { ...file.config, "launch-ready:hosts": [...hosts, ...extra] } };
@@ -141,7 +147,7 @@ async function kitRun(file: StackFile): Promise<ColdMeasurement> {
 
 /** Runs one case on the prod example or a generated stack of `size` records. */
 export function measurePlan(kind: PlanCase, size: number | "prod", runs = 1): Promise<ColdMeasurement | WarmMeasurement> {
-  const file = size === "prod" ? readStackFile(stackFilePath("prod")) : generatedStack(size);
+  const file = size === "prod" ? prodStack() : generatedStack(size);
   if (kind === "kit") return kitRun(file);
   if (kind === "warm") return warmRuns(file, runs);
   return bareRun(file, kind === "bare" ? "offline" : "sdk-default");

@@ -3,10 +3,11 @@
  * `--config FILE` read into a stack file. Every problem ends the verb through `fail` with exit 2.
  */
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { relative, resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { formatProblems, parseStackConfig, problemsHeading, type LaunchReadyConfig } from "../../stacks/stack-config";
-import { availableStacks, readStackFile, stackFilePath, StackFileError, type StackFile } from "../../stacks/stack-file";
+import { availableStacks, findProject, KIT_NAME, ProjectError, requireProject, stackFilePath, type PulumiProject } from "../../stacks/project";
+import { readStackFile, StackFileError, type StackFile } from "../../stacks/stack-file";
 import { parseConnectTo, ProbeUsageError, type ConnectTo } from "../../policies/live/probes";
 import { CliExit, fail, type Io } from "./io";
 
@@ -43,16 +44,52 @@ export function requireStackName(stack: string, json: boolean): void {
   if (!/^[A-Za-z0-9_.-]+$/.test(stack)) fail(2, json, `--stack "${stack}" is not a stack name; use letters, digits, "-", "_" or "." (e.g. --stack prod)`);
 }
 
-/** The stack file named by exactly one of --stack and --config, or exit 2 saying what to give instead. */
-export function stackFileFromArgs(args: { stack?: string; config?: string }, json: boolean, usage: string, io: Io): { path: string; file: StackFile } {
-  if (Boolean(args.stack) === Boolean(args.config)) fail(2, json, `Give exactly one of --stack or --config.\n\n${usage}`);
-  if (args.stack !== undefined) requireStackName(args.stack, json);
-  const path = args.config ? resolve(io.cwd, args.config) : stackFilePath(args.stack!);
+/** The Pulumi project of the verb's working directory (its Pulumi.yaml, or the nearest above), or exit 2 saying how to get one. */
+export function projectFromCwd(io: Io, json: boolean): PulumiProject {
   try {
-    return { path, file: readStackFile(path) };
+    return requireProject(io.cwd);
+  } catch (error) {
+    if (error instanceof ProjectError) fail(2, json, error.message);
+    throw error;
+  }
+}
+
+/** A stack file a verb was pointed at, and the name of the project it is planned in. */
+export interface StackFileArgs {
+  path: string;
+  file: StackFile;
+  /** The working directory's project name (URNs, secret paths); the kit's default name outside any project. */
+  projectName: string;
+}
+
+function findProjectOrFail(io: Io, json: boolean): PulumiProject | undefined {
+  try {
+    return findProject(io.cwd);
+  } catch (error) {
+    if (error instanceof ProjectError) fail(2, json, error.message);
+    throw error;
+  }
+}
+
+/**
+ * The stack file named by exactly one of --stack (a stack of the working directory's project, in
+ * its stackConfigDir) and --config (any file), or exit 2 saying what to give instead.
+ */
+export function stackFileFromArgs(args: { stack?: string; config?: string }, json: boolean, usage: string, io: Io): StackFileArgs {
+  if (Boolean(args.stack) === Boolean(args.config)) fail(2, json, `Give exactly one of --stack or --config.\n\n${usage}`);
+  let project: PulumiProject | undefined;
+  if (args.stack !== undefined) {
+    requireStackName(args.stack, json);
+    project = projectFromCwd(io, json);
+  }
+  const path = args.config ? resolve(io.cwd, args.config) : stackFilePath(project!, args.stack!);
+  try {
+    return { path, file: readStackFile(path), projectName: (project ?? findProjectOrFail(io, json))?.name ?? KIT_NAME };
   } catch (error) {
     if (!(error instanceof StackFileError)) throw error;
-    const known = args.stack ? ` Stacks in stacks/: ${availableStacks().join(", ")}.` : "";
+    const stacks = project ? availableStacks(project) : [];
+    const shown = project && `${relative(io.cwd, project.stacksDir) || "."}/`;
+    const known = project ? ` ${stacks.length > 0 ? `Stacks in ${shown}: ${stacks.join(", ")}.` : `${shown} holds no stack files.`}` : "";
     fail(2, json, `${error.message}.${known}`);
   }
 }
@@ -63,11 +100,11 @@ export function stackConfigFromArgs(
   json: boolean,
   usage: string,
   io: Io,
-): { path: string; file: StackFile; config: LaunchReadyConfig } {
-  const { path, file } = stackFileFromArgs(args, json, usage, io);
+): StackFileArgs & { config: LaunchReadyConfig } {
+  const { path, file, projectName } = stackFileFromArgs(args, json, usage, io);
   const parsed = parseStackConfig(file.config);
   if (!parsed.ok) fail(2, json, problemsHeading(parsed.problems, path), parsed.problems, formatProblems(parsed.problems, path));
-  return { path, file, config: parsed.config };
+  return { path, file, projectName, config: parsed.config };
 }
 
 /** Flags that aim live checks at a server: curl's --connect-to, and an extra CA to trust. */

@@ -12,7 +12,8 @@ import { burst } from "../../policies/live/load";
 import { parseConnectTo, parseResolver } from "../../policies/live/probes";
 import { verifyStack } from "../../policies/live/verify-stack";
 import { parseStackConfig } from "../../stacks/stack-config";
-import { readStackFile, stackFilePath } from "../../stacks/stack-file";
+import { requireProject, stackFilePath } from "../../stacks/project";
+import { readStackFile } from "../../stacks/stack-file";
 import { createTestCa, startDnsServer, startWebServers, type Zone } from "../bench/loopback";
 import type { Io } from "../cli/io";
 
@@ -37,7 +38,7 @@ export async function benchLive(_argv: string[], io: Io): Promise<number> {
 
 async function bench(io: Io): Promise<void> {
   const log = (line: string) => io.stdout.write(`${line}\n`);
-  const parsed = parseStackConfig(readStackFile(stackFilePath("prod")).config);
+  const parsed = parseStackConfig(readStackFile(stackFilePath(requireProject(io.cwd), "prod")).config);
   if (!parsed.ok) throw new Error("the prod example stack does not parse");
   const config = parsed.config;
   const ca = await createTestCa();

@@ -15,7 +15,6 @@ import { checkEnvironment, renderEnvExample, type EnvCheck } from "../../compone
 import { secretSpecs } from "../../components/secrets/stored-secrets";
 import { secretStoreName } from "../../stacks/secrets-config";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
-import { PROJECT_NAME } from "../../stacks/stack-file";
 import { COMMON_OPTIONS, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "../cli/args";
 import { fail, type Io } from "../cli/io";
 
@@ -32,9 +31,9 @@ const USAGE = `Usage: npm run check:env -- --stack <name> | --config FILE [--env
 Values are never printed: only names and what is wrong with them.
 Exit: 0 every needed variable present and well-formed, 1 one missing or malformed, 2 usage or config error.`;
 
-function secretLocations(config: LaunchReadyConfig): Record<string, string> {
+function secretLocations(config: LaunchReadyConfig, project: string): Record<string, string> {
   const store = secretStoreName(config.secrets.store);
-  return Object.fromEntries(secretSpecs(config, PROJECT_NAME).map((secret) => [secret.name, `${store} at ${secret.path}`]));
+  return Object.fromEntries(secretSpecs(config, project).map((secret) => [secret.name, `${store} at ${secret.path}`]));
 }
 
 function renderText(checks: EnvCheck[], heading: string): string {
@@ -55,11 +54,11 @@ export async function checkEnv(argv: string[], io: Io): Promise<number> {
   const json = args.json;
   if (args["write-example"] && args["env-file"])
     fail(2, json, `--write-example writes a file and checks nothing; drop --env-file, or run the two separately.\n\n${USAGE}`);
-  const { file, config } = stackConfigFromArgs(args, json, USAGE, io);
+  const { file, config, projectName } = stackConfigFromArgs(args, json, USAGE, io);
 
   if (args["write-example"]) {
     const target = resolve(io.cwd, args["write-example"]);
-    writeFileSync(target, renderEnvExample(config.env, { stack: file.stack, environment: config.environment, secretLocations: secretLocations(config) }));
+    writeFileSync(target, renderEnvExample(config.env, { stack: file.stack, environment: config.environment, secretLocations: secretLocations(config, projectName) }));
     const written = config.env.filter((variable) => variable.environments.includes(config.environment)).length;
     io.stdout.write(
       json

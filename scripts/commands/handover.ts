@@ -8,7 +8,6 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
-import { PROJECT_NAME } from "../../stacks/stack-file";
 import { COMMON_OPTIONS, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "../cli/args";
 import { fail, type Io } from "../cli/io";
 import { renderHandoverSection } from "../handover/handover";
@@ -44,7 +43,7 @@ export async function handover(argv: string[], io: Io): Promise<number> {
   });
   const json = args.json;
   if (args.outputs && args["drop-outputs"]) fail(2, json, `Give --outputs or --drop-outputs, not both.\n\n${USAGE}`);
-  const { path, file, config } = stackConfigFromArgs(args, json, USAGE, io);
+  const { path, file, config, projectName } = stackConfigFromArgs(args, json, USAGE, io);
 
   const documentPath = resolve(io.cwd, args.file);
   const documentDir = dirname(documentPath);
@@ -85,7 +84,7 @@ export async function handover(argv: string[], io: Io): Promise<number> {
     stack: file.stack,
     stackFile,
     command,
-    project: PROJECT_NAME,
+    project: projectName,
     config,
     encryption: file.encryption,
     hasSecureValues: file.secureValues.length > 0,

@@ -22,6 +22,7 @@ import type { StackFile } from "../../stacks/stack-file";
 import { COMMON_OPTIONS, parseCommandLine, requireStackName } from "../cli/args";
 import { fail, type Io } from "../cli/io";
 import { ConfigRefused, planStack } from "../plan/plan-stack";
+import { findProject, KIT_NAME, ProjectError } from "../../stacks/project";
 import type { PlanReport } from "../plan/plan-report";
 import type { ZoneImport } from "../zone-import/draft";
 import type { ImportArgs } from "../zone-import/import-args";
@@ -108,6 +109,7 @@ function parseOptions(argv: string[], io: Io): ImportArgs {
     domain: domain.value,
     stack: values.stack!,
     out: resolve(io.cwd, values.out!),
+    ...projectOf(io, values.json ?? false),
     zoneId: values["zone-id"]!.toLowerCase(),
     accountId: values["account-id"]!.toLowerCase(),
     plan: oneOf("plan", values.plan, ZONE_PLANS, "free"),
@@ -152,6 +154,17 @@ function refuseRecordList(args: ImportArgs, error: unknown): never {
   );
 }
 
+/** The working directory's project, if any; a broken Pulumi.yaml ends the verb with 2. */
+function projectOf(io: Io, json: boolean): Pick<ImportArgs, "project"> {
+  try {
+    const project = findProject(io.cwd);
+    return project ? { project } : {};
+  } catch (error) {
+    if (error instanceof ProjectError) fail(2, json, error.message);
+    throw error;
+  }
+}
+
 export async function importZone(argv: string[], io: Io): Promise<number> {
   const args = parseOptions(argv, io);
   const { json } = args;
@@ -180,7 +193,7 @@ export async function importZone(argv: string[], io: Io): Promise<number> {
   const stackFile: StackFile = { stack: args.stack, path: stackPath, config: imported.config, secretKeys: [], secureValues: [], encryption: {} };
   let report: PlanReport;
   try {
-    report = await planStack(stackFile, day);
+    report = await planStack(stackFile, { project: args.project?.name ?? KIT_NAME, on: day });
   } catch (error) {
     if (!(error instanceof ConfigRefused)) throw error;
     const heading = `The stack imported from ${args.zoneFile} does not plan; nothing was written. ${problemsHeading(error.problems, "the imported config")}`;

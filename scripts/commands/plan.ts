@@ -35,14 +35,14 @@ export async function plan(argv: string[], io: Io): Promise<number> {
   });
   const json = args.json;
   if ([args.json, args.markdown, args.sarif].filter(Boolean).length > 1) fail(2, json, `Give at most one of --json, --markdown and --sarif.\n\n${USAGE}`);
-  const { path, file } = stackFileFromArgs(args, json, USAGE, io);
+  const { path, file, projectName } = stackFileFromArgs(args, json, USAGE, io);
 
   // A large stack takes seconds; say what is happening where a person is watching.
   const human = !json && !args.markdown && !args.sarif;
   if (human && io.stderr.isTTY) io.stderr.write(`Planning ${path} offline under Pulumi's mocks...\n`);
   let report: PlanReport;
   try {
-    report = await planStack(file, undefined, io.env);
+    report = await planStack(file, { project: projectName, env: io.env });
   } catch (error) {
     if (!(error instanceof ConfigRefused)) throw error;
     fail(2, json, problemsHeading(error.problems, path), error.problems, formatProblems(error.problems, path));

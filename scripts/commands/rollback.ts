@@ -13,9 +13,10 @@
  * repository, or uncommitted changes in the way of --apply.
  */
 import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
-import { stackFilePath, stackNameFromPath } from "../../stacks/stack-file";
-import { COMMON_OPTIONS, parseCommandLine, requireStackName, STACK_OPTIONS, wholeNumberFlag } from "../cli/args";
+import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { stackNameFromPath } from "../../stacks/stack-file";
+import { findProject, KIT_NAME, stackFilePath } from "../../stacks/project";
+import { COMMON_OPTIONS, parseCommandLine, projectFromCwd, requireStackName, STACK_OPTIONS, wholeNumberFlag } from "../cli/args";
 import { fail, type Io } from "../cli/io";
 import { GitError, gitRoot } from "../history/git";
 import {
@@ -77,8 +78,6 @@ Exit: 0 done, 1 the chosen version does not parse or is below the bar, or --appl
 another encryption key (nothing written), 2 usage, unknown stack or commit, not a git repository,
 or uncommitted changes in the way of --apply.`;
 
-/** This kit's checkout: where `npm run rollback` and `npm run plan` work. */
-const KIT_DIR = resolve(__dirname, "..", "..");
 
 /** The stack file being rolled back, the repository that holds its history, and how a person runs the kit on it. */
 interface Subject extends StackFileInGit {
@@ -91,8 +90,8 @@ async function resolveSubject(args: { stack?: string; config?: string; repo?: st
   if (args.stack !== undefined) requireStackName(args.stack, json);
   const stack = args.stack ?? stackNameFromPath(args.config!);
   const repo = args.repo === undefined ? undefined : resolve(io.cwd, args.repo);
-  const path = args.config ? resolve(io.cwd, args.config) : repo ? join(repo, "stacks", `Pulumi.${stack}.yaml`) : stackFilePath(stack);
   if (repo && !existsSync(repo)) fail(2, json, `--repo ${args.repo} does not exist`);
+  const path = args.config ? resolve(io.cwd, args.config) : stackFilePath(projectFromCwd(repo ? { ...io, cwd: repo } : io, json), stack);
   if (!existsSync(path)) {
     if (args.config) fail(2, json, `--config ${args.config}: ${path} does not exist`);
     const dir = dirname(path);
@@ -113,18 +112,19 @@ async function resolveSubject(args: { stack?: string; config?: string; repo?: st
   }
   const file = relative(root, realpathSync(path)).split(sep).join("/");
   const shown = (p: string) => (/^[\w./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`);
-  // npm runs a script from the kit's directory, so a path in an npm command is relative to it.
+  // npm runs a script from the project's directory (where package.json and Pulumi.yaml are), so a path in an npm command is relative to it.
+  const runFrom = findProject(io.cwd)?.dir ?? io.cwd;
   const fromKit = (p: string) => {
-    const inside = relative(KIT_DIR, p);
+    const inside = relative(runFrom, p);
     return shown(inside === "" ? "." : inside.startsWith("..") || isAbsolute(inside) ? p : inside.split(sep).join("/"));
   };
-  const where = { kit: KIT_DIR, repository: root };
+  const where = { kit: runFrom, repository: root };
   const commands: CommandContext = args.config
     ? { rollback: `npm run rollback -- --config ${fromKit(path)}`, plan: `npm run plan -- --config ${fromKit(path)}`, ...where }
     : repo
       ? { rollback: `npm run rollback -- --stack ${stack} --repo ${fromKit(repo)}`, plan: `npm run plan -- --config ${fromKit(path)}`, ...where }
       : { rollback: `npm run rollback -- --stack ${stack}`, plan: `npm run plan -- --stack ${stack}`, ...where };
-  return { stack, path, root, file, env: io.env, commands };
+  return { stack, path, root, file, env: io.env, commands, project: findProject(dirname(path))?.name ?? KIT_NAME };
 }
 
 /** `--list`: the newest `limit` versions, each checked offline. */

@@ -4,14 +4,12 @@
  * `npm run schema -- --check` exits 1 when the checked-in file has drifted (CI runs it).
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { relative } from "node:path";
 import { z } from "zod";
 import { CONFIG_NAMESPACE, stackConfigSchema } from "../../stacks/config-schema";
-import { STACKS_DIR } from "../../stacks/stack-file";
-import { parseCommandLine } from "../cli/args";
-import type { Io, Verb } from "../cli/io";
-
-export const SCHEMA_PATH = join(STACKS_DIR, "schema.json");
+import { schemaPath } from "../../stacks/project";
+import { parseCommandLine, projectFromCwd } from "../cli/args";
+import type { Io } from "../cli/io";
 
 export function stackFileJsonSchema(): Record<string, unknown> {
   const own = z.toJSONSchema(stackConfigSchema, { io: "input", target: "draft-2020-12" }) as {
@@ -43,38 +41,34 @@ export function stackFileJsonSchema(): Record<string, unknown> {
 
 const USAGE = `Usage: npm run schema [-- --check]
 
-  (no flag)  write stacks/schema.json from stacks/config-schema.ts
-  --check    write nothing; exit 1 if stacks/schema.json differs from what it would write (CI runs it)
+  (no flag)  write schema.json beside the project's stack files (its stackConfigDir), from the
+             config schema the program validates with
+  --check    write nothing; exit 1 if that schema.json differs from what it would write (CI runs it)
   --help     show this help
 
-Exit: 0 written or up to date, 1 out of date under --check, 2 usage.`;
+Exit: 0 written or up to date, 1 out of date under --check, 2 usage or no Pulumi.yaml.`;
 
-/**
- * The schema verb writing (or, with --check, comparing) the file at `path`; `name` is how its
- * messages call the file. `schema` is it for stacks/schema.json; tests aim it at a scratch file.
- */
-export function schemaVerb(path: string, name = path): Verb {
-  return async (argv: string[], io: Io): Promise<number> => {
-    const args = parseCommandLine(argv, USAGE, io, { check: { type: "boolean", default: false }, help: { type: "boolean", default: false } });
-    const text = `${JSON.stringify(stackFileJsonSchema(), null, 2)}\n`;
-    if (!args.check) {
-      writeFileSync(path, text);
-      io.stdout.write(`wrote ${path}\n`);
-      return 0;
-    }
-    let current = "";
-    try {
-      current = readFileSync(path, "utf8");
-    } catch {
-      // a missing file is drift like any other
-    }
-    if (current !== text) {
-      io.stderr.write(`${name} is out of date with stacks/config-schema.ts; run \`npm run schema\` and commit the result.\n`);
-      return 1;
-    }
-    io.stdout.write(`${name} is up to date.\n`);
+/** Writes (or, with --check, compares) the schema.json of the working directory's project. */
+export async function schema(argv: string[], io: Io): Promise<number> {
+  const args = parseCommandLine(argv, USAGE, io, { check: { type: "boolean", default: false }, help: { type: "boolean", default: false } });
+  const path = schemaPath(projectFromCwd(io, false));
+  const name = relative(io.cwd, path);
+  const text = `${JSON.stringify(stackFileJsonSchema(), null, 2)}\n`;
+  if (!args.check) {
+    writeFileSync(path, text);
+    io.stdout.write(`wrote ${name}\n`);
     return 0;
-  };
+  }
+  let current = "";
+  try {
+    current = readFileSync(path, "utf8");
+  } catch {
+    // a missing file is drift like any other
+  }
+  if (current !== text) {
+    io.stderr.write(`${name} is out of date with the kit's config schema; run \`npm run schema\` and commit the result.\n`);
+    return 1;
+  }
+  io.stdout.write(`${name} is up to date.\n`);
+  return 0;
 }
-
-export const schema: Verb = schemaVerb(SCHEMA_PATH, "stacks/schema.json");

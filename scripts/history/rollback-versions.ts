@@ -23,6 +23,8 @@ export interface StackFileInGit {
   file: string;
   /** The environment git runs with; this process's when absent. */
   env?: NodeJS.ProcessEnv;
+  /** The Pulumi project's name, as in URNs and secret paths. */
+  project: string;
 }
 
 /** What `pulumi up` runs besides the stack file: the program, its components, the config schema, the policy pack and the dependencies. */
@@ -148,7 +150,7 @@ export async function planVersion(content: Buffer, subject: StackFileInGit, labe
   const parsed = parseStackConfig(file.config);
   if (!parsed.ok) return { outcome: { problems: parsed.problems }, file };
   try {
-    return { outcome: { report: await planStack(file, undefined, subject.env) }, file };
+    return { outcome: { report: await planStack(file, { project: subject.project, env: subject.env }) }, file };
   } catch (error) {
     if (error instanceof ConfigRefused) return { outcome: { problems: error.problems }, file };
     return { outcome: { problems: [problem(`the program failed while planning: ${(error as Error).message}`)] }, file };

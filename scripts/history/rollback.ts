@@ -165,7 +165,7 @@ export interface CommandContext {
   rollback: string;
   /** How a person plans the working-tree file from `kit`, e.g. `npm run plan -- --stack prod`. */
   plan: string;
-  /** The kit's checkout: where `npm run` commands work. */
+  /** The project directory (package.json, Pulumi.yaml): where `npm run` commands work. */
   kit: string;
   /** The repository holding the stack file: where git and pulumi commands run. */
   repository: string;

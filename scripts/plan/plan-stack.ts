@@ -1,14 +1,15 @@
 /**
- * The offline plan of one stack file: the real program (index.ts, the module `pulumi up` runs) under mocks with the
+ * The offline plan of one stack file: the real program (components/program.ts, what index.ts gives `pulumi up`) under mocks with the
  * file's config, turned into the plan report. Shared by the CLI, the tests and the benchmark.
  */
-import launchReady from "../../index";
+import { launchReadyProgram } from "../../components/program";
 import { today } from "../../domain/bar/weighing";
 import { evaluateBar } from "../../policies/bar";
 import { BAR_RULES } from "../../policies/rules";
 import { contextForStackFile } from "../../policies/stack-context";
 import { parseStackConfig, type ConfigProblem } from "../../stacks/stack-config";
-import { PROJECT_NAME, type StackFile } from "../../stacks/stack-file";
+import { KIT_NAME } from "../../stacks/project";
+import type { StackFile } from "../../stacks/stack-file";
 import { OfflineRunFailure, runOffline, UNKNOWN_SHOWN_AS } from "./offline-run";
 import { buildPlanReport, type PlanReport } from "./plan-report";
 
@@ -36,14 +37,23 @@ export class ConfigRefused extends Error {
  * Plans one stack file. The program validates the config itself, as it does under `pulumi up`,
  * so the plan and the real run refuse exactly the same files.
  */
-export async function planStack(file: StackFile, on = today(), env: NodeJS.ProcessEnv = process.env): Promise<PlanReport> {
+export interface PlanOptions {
+  /** The Pulumi project's name, as in URNs and secret paths. @default "launch-ready" */
+  project?: string;
+  /** The day waivers are judged on (YYYY-MM-DD). @default today */
+  on?: string;
+  /** Where the bar reads a stack passphrase from. @default process.env */
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function planStack(file: StackFile, { project = KIT_NAME, on = today(), env = process.env }: PlanOptions = {}): Promise<PlanReport> {
   try {
     const run = await runOffline({
-      project: PROJECT_NAME,
+      project,
       stack: file.stack,
       config: cliConfig(file.config),
       secretKeys: file.secretKeys,
-      program: launchReady,
+      program: launchReadyProgram,
     });
     // The program accepted this config, so it parses; the bar needs its resolved form.
     const parsed = parseStackConfig(file.config);
@@ -51,7 +61,7 @@ export async function planStack(file: StackFile, on = today(), env: NodeJS.Proce
     const declared = run.resources
       .filter((r) => r.custom)
       .map(({ urn, type, name, inputs, protect }) => ({ urn, type, name, props: knownOnly(inputs) as Record<string, unknown>, protect }));
-    const context = { ...contextForStackFile(file, { config: parsed.config, env }), config: parsed.config };
+    const context = { ...contextForStackFile(file, { project, config: parsed.config, env }), config: parsed.config };
     return buildPlanReport(file.stack, run, await evaluateBar(BAR_RULES, declared, context, on));
   } catch (error) {
     const problems = error instanceof OfflineRunFailure ? (error.cause as { problems?: ConfigProblem[] }).problems : undefined;

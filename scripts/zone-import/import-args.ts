@@ -3,6 +3,7 @@
  * input and output are. Its own file because the verb parses it and every later stage (the stack
  * file, the write, the report) reads it, and none of them should import the verb.
  */
+import type { PulumiProject } from "../../stacks/project";
 import type { ImportOptions } from "./draft";
 
 export interface ImportArgs extends Omit<ImportOptions, "today" | "source"> {
@@ -15,4 +16,6 @@ export interface ImportArgs extends Omit<ImportOptions, "today" | "source"> {
   recordIds?: string;
   force: boolean;
   json: boolean;
+  /** The Pulumi project of the working directory, when there is one: where stack files and the schema belong. */
+  project?: PulumiProject;
 }

@@ -9,7 +9,6 @@ import Table from "cli-table3";
 import type { BarResult } from "../../policies/bar";
 import type { TokenPermission } from "../../stacks/access";
 import { recordValueText } from "../../stacks/records-config";
-import { STACKS_DIR } from "../../stacks/stack-file";
 import type { PlanReport } from "../plan/plan-report";
 import type { ZoneImport } from "./draft";
 import type { ImportArgs } from "./import-args";
@@ -64,7 +63,14 @@ function nextSteps({ args, report, stackPath, importPath, tokenPermissions }: Ou
   if (barFailures(report).length > 0)
     steps.push(`Fill in what the minimum bar still needs (listed above) in ${shown}, then check it: npm run plan -- --config ${shown}`);
   steps.push("Check each host's purpose in launch-ready:hosts: it was guessed from the host's name");
-  if (resolve(args.out) !== STACKS_DIR) steps.push(`Copy ${shown} to stacks/Pulumi.${args.stack}.yaml: Pulumi.yaml reads stack files from stacks/`);
+  const stacksDir = args.project?.stacksDir;
+  if (resolve(args.out) !== stacksDir) {
+    steps.push(
+      stacksDir
+        ? `Copy ${shown} to ${relative(cwd, join(stacksDir, `Pulumi.${args.stack}.yaml`))}: Pulumi.yaml reads stack files from ${relative(cwd, stacksDir) || "."}/`
+        : `Copy ${shown} into your Pulumi project's stackConfigDir (npx launch-ready init --from-zone starts a project from the zone file)`,
+    );
+  }
   steps.push(`pulumi stack init ${args.stack}`);
   steps.push(
     `pulumi config set --secret cloudflare:apiToken --stack ${args.stack}   # a token scoped to ${args.domain} only, with: ${tokenPermissions.map((entry) => entry.permission).join(", ")}`,

@@ -4,8 +4,8 @@
  * Apart from the write because what the file says is one concern and writing it all or nothing
  * another; the write reads the text back and checks it is the config that was planned.
  */
-import { basename, join, relative } from "node:path";
-import { STACKS_DIR } from "../../stacks/stack-file";
+import { basename, relative } from "node:path";
+import { KIT_SCHEMA_PATH, schemaPath } from "../../stacks/project";
 import { renderStackFileText } from "../../stacks/stack-file-edit";
 import type { ZoneImport } from "./draft";
 import type { ImportArgs } from "./import-args";
@@ -46,7 +46,7 @@ function addedItemComments(imported: ZoneImport): Array<{ key: string; index: nu
 
 /** The stack file's text: the config as YAML, with its provenance and the comments a person reading it needs. */
 export function renderStackFile(args: ImportArgs, imported: ZoneImport, day: string): string {
-  const schema = relative(args.out, join(STACKS_DIR, "schema.json")).split("\\").join("/");
+  const schema = relative(args.out, args.project ? schemaPath(args.project) : KIT_SCHEMA_PATH).split("\\").join("/");
   return renderStackFileText({
     config: imported.config,
     header: headerComment(args, imported, day, schema.startsWith(".") ? schema : `./${schema}`),

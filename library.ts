@@ -1,0 +1,37 @@
+/**
+ * The kit as a library (`require("launch-ready")`, `import { ZoneTls } from "launch-ready"`).
+ *
+ * Each component takes its own documented Args, so a team can put `ZoneTls` or `EdgeFirewall`
+ * into an existing Pulumi program alone. `LaunchReadySite` composes the site's components from a
+ * parsed stack config, and `launchReadyProgram` is the whole standard program that a scaffolded
+ * index.ts exports. The config parser and the bar's rules are here for programs and CI scripts
+ * that judge a config themselves.
+ */
+
+// Components, with the Args each takes.
+export { AdminAccess, type AdminAccessArgs } from "./components/admin-access";
+export { CanonicalRedirect, type CanonicalRedirectArgs } from "./components/canonical-redirect";
+export { DnsRecords, type DnsRecordsArgs } from "./components/dns-records";
+export { EdgeCache, EdgeFirewall, SecurityHeaders, type EdgeRulesetsArgs } from "./components/edge-protection";
+export { AwsUptimeMonitors, type AwsUptimeMonitorsArgs } from "./components/monitoring/aws-uptime-monitors";
+export { CloudflareUptimeMonitors, type CloudflareUptimeMonitorsArgs } from "./components/monitoring/cloudflare-uptime-monitors";
+export type { UptimeMonitorsArgsBase } from "./components/monitoring/uptime-monitors";
+export { launchReadyProgram } from "./components/program";
+export { AppSecrets, type AppSecretsArgs } from "./components/secrets/app-secrets";
+export { SesSender, type SesSenderArgs } from "./components/ses-sender";
+export { LaunchReadySite, type HostSummary, type LaunchReadySiteArgs } from "./components/site";
+export { StateBackend, type StateBackendArgs } from "./components/state-backend";
+export type { Transform } from "./components/transform";
+export { ZoneTls, type ZoneTlsArgs } from "./components/zone-tls";
+// What the components are given: record, ruleset and redirect specs.
+export type { RecordSpec, RedirectRuleSpec } from "./components/site-records";
+export type { RulesetRuleSpec, RulesetSpec } from "./components/edge-rulesets";
+
+// The stack config: its schema, the parser, and the parsed form.
+export { CONFIG_NAMESPACE, stackConfigSchema, type StackConfigFields } from "./stacks/config-schema";
+export { formatProblems, parseStackConfig, type ConfigProblem, type LaunchReadyConfig, type ParseResult } from "./stacks/stack-config";
+
+// The minimum bar: its catalog and the rules that judge declared resources.
+export { BAR_IDS, MINIMUM_BAR, type BarId } from "./domain/bar/catalog";
+export { evaluateBar, type BarContext, type BarResult, type BarRule, type DeclaredResource, type Verdict } from "./policies/bar";
+export { BAR_RULES } from "./policies/rules";
