@@ -8,7 +8,8 @@
  *   scripts/     the verbs a person runs                          -> everything above
  *
  * The two Pulumi programs (index.ts, bootstrap/index.ts) compose components and are
- * imported by nothing but the offline plan and tests.
+ * imported by nothing but the offline plan and tests. library.ts is the package's public entry:
+ * it re-exports from the layers and nothing of the kit imports it.
  */
 const layer = (from, allowed) => ({
   name: `${from}-imports-only-${allowed.join("-") || "itself"}`,
@@ -37,6 +38,20 @@ module.exports = {
       severity: "error",
       from: { path: "^(domain|stacks|components|policies|scripts)/", pathNot: "^scripts/(plan|bench)/" },
       to: { path: "^(index\\.ts|bootstrap/)" },
+    },
+    {
+      name: "library-is-the-public-entry",
+      comment: "library.ts is what a team imports; the kit's own code imports the module that defines a thing, so the entry can change without a circle.",
+      severity: "error",
+      from: { path: "^(domain|stacks|components|policies|scripts|bootstrap)/|^index\\.ts$" },
+      to: { path: "^library\\.ts$" },
+    },
+    {
+      name: "library-exports-no-verbs",
+      comment: "The library is components, config and the bar; verbs are reached through the launch-ready command.",
+      severity: "error",
+      from: { path: "^library\\.ts$" },
+      to: { path: "^(scripts|bootstrap)/|^index\\.ts$" },
     },
     {
       name: "bootstrap-program",

@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 export default defineConfig({
   test: {
     include: ["test/**/*.test.ts"],
+    // The policy pack and the packed command are tested as compiled JavaScript: build dist/ first.
+    globalSetup: ["test/build-dist.ts"],
     // The Pulumi runtime keeps its state in process globals: each file gets its own process.
     pool: "forks",
     // Vitest leaves a core free by default, which on a 2-core machine runs one file at a time.
