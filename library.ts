@@ -3,9 +3,10 @@
  *
  * Each component takes its own documented Args, so a team can put `ZoneTls` or `EdgeFirewall`
  * into an existing Pulumi program alone. `LaunchReadySite` composes the site's components from a
- * parsed stack config, and `launchReadyProgram` is the whole standard program that a scaffolded
- * index.ts exports. The config parser and the bar's rules are here for programs and CI scripts
- * that judge a config themselves.
+ * stack config, read from a stack file (`parseStackConfig`) or written in code (`siteConfig`), and
+ * `launchReadyProgram` is the whole standard program that a scaffolded index.ts exports. The
+ * config parser and the bar's rules are here for programs and CI scripts that judge a config
+ * themselves.
  */
 
 // Components, with the Args each takes.
@@ -18,18 +19,21 @@ export { CloudflareUptimeMonitors, type CloudflareUptimeMonitorsArgs } from "./c
 export type { UptimeMonitorsArgsBase } from "./components/monitoring/uptime-monitors";
 export { launchReadyProgram } from "./components/program";
 export { AppSecrets, type AppSecretsArgs } from "./components/secrets/app-secrets";
+export { secretSpecs, type SecretSpec } from "./components/secrets/stored-secrets";
 export { SesSender, type SesSenderArgs } from "./components/ses-sender";
 export { LaunchReadySite, type HostSummary, type LaunchReadySiteArgs } from "./components/site";
 export { StateBackend, type StateBackendArgs } from "./components/state-backend";
 export type { Transform } from "./components/transform";
 export { ZoneTls, type ZoneTlsArgs } from "./components/zone-tls";
-// What the components are given: record, ruleset and redirect specs.
+// What the components are given: record, ruleset, redirect and Access specs, TLS settings.
 export type { RecordSpec, RedirectRuleSpec } from "./components/site-records";
-export type { RulesetRuleSpec, RulesetSpec } from "./components/edge-rulesets";
+export type { AccessApplicationSpec, RulesetRuleSpec, RulesetSpec } from "./components/edge-rulesets";
+export type { TlsSettings } from "./stacks/schema/site";
 
-// The stack config: its schema, the parser, and the parsed form.
+// The stack config: its schema, the parser of stack files, the builder of configs written in code, and the parsed form.
 export { CONFIG_NAMESPACE, stackConfigSchema, type StackConfigFields } from "./stacks/config-schema";
-export { formatProblems, parseStackConfig, type ConfigProblem, type LaunchReadyConfig, type ParseResult } from "./stacks/stack-config";
+export { formatProblems, parseStackConfig, type ConfigProblem, type DeclaredMonitor, type LaunchReadyConfig, type ParseResult } from "./stacks/stack-config";
+export { siteConfig, type LaunchReadyConfigInput } from "./components/site-config";
 
 // The minimum bar: its catalog and the rules that judge declared resources.
 export { BAR_IDS, MINIMUM_BAR, type BarId } from "./domain/bar/catalog";

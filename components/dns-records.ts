@@ -5,26 +5,54 @@ import { applyTransform, type Transform } from "./transform";
 
 export interface DnsRecordsArgs {
   /**
-   * Cloudflare zone ID the records belong to.
+   * ID of the Cloudflare zone the records belong to (dashboard: the zone's Overview page, API
+   * section). An Output works too, such as a `cloudflare.Zone`'s `id`.
    * @example "023e105f4ecef8ad9ca31a8372d0c353"
    */
   zoneId: pulumi.Input<string>;
   /**
-   * The records, usually `dnsRecordSpecs(config)`. Each becomes one `cloudflare.DnsRecord` named
-   * after what it is (`www.example.com-CNAME`), so reordering never replaces a record.
+   * Every record the component manages. Each becomes one `cloudflare.DnsRecord` named by its
+   * `logicalName`, so reordering the list replaces nothing; two records with one `logicalName` are
+   * refused before anything is registered.
+   * @example
+   * [{
+   *   logicalName: "www.example.com-CNAME", name: "www.example.com", type: "CNAME", content: "cname.vercel-dns.com",
+   *   proxied: true, ttl: 1, comment: "Managed by launch-ready (production)",
+   * }]
    */
   records: RecordSpec[];
   /**
    * Protect every record from deletion (OPS-PROTECT): `pulumi up` refuses to delete it until the
    * protection is lifted on purpose.
    * @default false
+   * @example true
    */
   protect?: boolean;
-  /** Adjust the records the component creates. */
+  /**
+   * Adjust each `cloudflare.DnsRecord` the component creates, as fields to merge into its args or
+   * a function that edits them and its options.
+   * @example { record: { tags: ["team:web"] } }
+   */
   transform?: { record?: Transform<cloudflare.DnsRecordArgs> };
 }
 
-/** The DNS records of one zone: exactly the declared hosts, nothing else (DNS-SUBDOMAINS). */
+/**
+ * The DNS records of one zone: exactly the declared ones, nothing else (DNS-SUBDOMAINS).
+ * @example
+ * ```ts
+ * import { DnsRecords } from "launch-ready";
+ *
+ * new DnsRecords("dns", {
+ *   zoneId: "023e105f4ecef8ad9ca31a8372d0c353",
+ *   records: [
+ *     { logicalName: "example.com-A-76.76.21.21", name: "example.com", type: "A", content: "76.76.21.21", proxied: true, ttl: 1, comment: "Vercel" },
+ *     { logicalName: "www.example.com-CNAME", name: "www.example.com", type: "CNAME", content: "cname.vercel-dns.com", proxied: true, ttl: 1, comment: "Vercel" },
+ *     { logicalName: "example.com-MX-10-aspmx.l.google.com", name: "example.com", type: "MX", content: "aspmx.l.google.com", priority: 10, proxied: false, ttl: 300, comment: "Google Workspace" },
+ *   ],
+ *   protect: true,
+ * });
+ * ```
+ */
 export class DnsRecords extends pulumi.ComponentResource {
   /** The created records, by logical name. */
   public readonly records: Record<string, cloudflare.DnsRecord>;

@@ -25,20 +25,70 @@ import {
 
 /** A ruleset rule in the provider's input shape (camelCase), without Pulumi types. */
 export interface RulesetRuleSpec {
+  /**
+   * Stable rule reference, so Cloudflare keeps the rule's identity across updates; unique in the ruleset.
+   * @example "admin-challenge-admin-example-com"
+   */
   ref: string;
+  /**
+   * Shown in the Cloudflare dashboard beside the rule; the kit's own name the bar ID they serve.
+   * @example "Challenge every visitor to admin.example.com (EDGE-ADMIN)"
+   */
   description: string;
+  /**
+   * Which requests (or responses) the rule matches, in Cloudflare's Rules language. The kit builds
+   * its own from typed values, quoted, so a path with quotes stays a literal.
+   * @example 'http.host eq "admin.example.com"'
+   */
   expression: string;
+  /**
+   * What a match does; the phase decides which actions it takes.
+   * @example "managed_challenge"
+   */
   action: string;
+  /**
+   * Always true: the kit declares no disabled rule, so a rule in the plan is a rule in force.
+   * @example true
+   */
   enabled: true;
+  /**
+   * The action's parameters, as the provider's `RulesetRuleActionParameters` spells them: the
+   * managed ruleset's `id` for `execute`, `cache` and TTLs for `set_cache_settings`, `headers` for
+   * `rewrite`.
+   * @example { id: "77454fe2d30c4220b5701f6fdfb893ba" }
+   */
   actionParameters?: Record<string, unknown>;
+  /**
+   * `http_ratelimit` rules only: requests are counted per `characteristics` over `period` seconds;
+   * past `requestsPerPeriod`, the action applies for `mitigationTimeout` seconds. The zone's plan
+   * caps the period and the timeout (Free: 10 seconds each).
+   * @example { characteristics: ["cf.colo.id", "ip.src"], period: 60, requestsPerPeriod: 10, mitigationTimeout: 600 }
+   */
   ratelimit?: { characteristics: string[]; period: number; requestsPerPeriod: number; mitigationTimeout: number };
 }
 
+/** One phase's entrypoint ruleset of a zone, as EdgeCache, EdgeFirewall or SecurityHeaders creates it. */
 export interface RulesetSpec {
+  /**
+   * The Cloudflare phase the ruleset is the zone's entrypoint for. It names the resource
+   * (`<zone>-<phase>`), so the ruleset keeps its identity whatever else changes.
+   * @example "http_request_firewall_custom"
+   */
   phase: string;
-  /** Short name for the logical resource name and the ruleset's name. */
+  /**
+   * Short name of what the ruleset is for; Cloudflare shows it as `launch-ready <purpose> for <zone>`.
+   * @example "custom-waf"
+   */
   purpose: string;
+  /**
+   * Stored with the ruleset in Cloudflare.
+   * @example "Admin protection and hand-written rules (launch-ready)"
+   */
   description: string;
+  /**
+   * The rules, in the order Cloudflare evaluates them.
+   * @example [{ ref: "admin-challenge", description: "Challenge every visitor to admin.example.com", expression: 'http.host eq "admin.example.com"', action: "managed_challenge", enabled: true }]
+   */
   rules: RulesetRuleSpec[];
 }
 
@@ -246,11 +296,26 @@ export function edgeRulesetSpecs(config: LaunchReadyConfig): RulesetSpec[] {
 
 /** An admin surface behind Cloudflare Access: a self-hosted application and who may sign in. */
 export interface AccessApplicationSpec {
-  /** Logical name: what the application protects. */
+  /**
+   * Names the application's resource, and its policy's (`<logicalName>-allow`): what it protects.
+   * @example "access-admin-example-com"
+   */
   logicalName: string;
-  /** `admin.example.com` or `www.example.com/admin/`, as Access writes an application's domain. */
+  /**
+   * What the application protects, as Access writes an application's domain: a host, or a host
+   * and path prefix.
+   * @example "admin.example.com"
+   */
   domain: string;
+  /**
+   * People who may sign in, by email address.
+   * @example ["founder@example.com"]
+   */
   allowEmails: string[];
+  /**
+   * Email domains whose every address may sign in. With no emails and no domains, nobody can.
+   * @example ["example.com"]
+   */
   allowEmailDomains: string[];
 }
 

@@ -1,4 +1,4 @@
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_DNS_ONLY_TTL } from "../stacks/stack-config";
@@ -6,20 +6,40 @@ import { spfRecord } from "./mail-auth/mail-records";
 import { recordComment } from "./site-records";
 
 export interface SesSenderArgs {
-  /** Cloudflare zone ID the sending domain is in. */
+  /**
+   * ID of the Cloudflare zone the sending domain is in: the DKIM, MX and SPF records go there.
+   * @example "023e105f4ecef8ad9ca31a8372d0c353"
+   */
   zoneId: pulumi.Input<string>;
   /**
-   * The sending domain.
+   * The domain mail is sent from (the From address's), verified in SES by its DKIM records. It
+   * names the component's resources, so one program holds one SesSender per domain.
    * @example "example.com"
    */
   domain: string;
-  /** AWS region SES sends from. @example "us-east-1" */
+  /**
+   * AWS region SES sends from; the identity exists only there, and the MAIL FROM MX points at its
+   * feedback endpoint.
+   * @example "eu-west-1"
+   */
   region: string;
-  /** Custom MAIL FROM domain, a subdomain of `domain`. @example "mail.example.com" */
+  /**
+   * Custom MAIL FROM domain, a subdomain of `domain` used for nothing else. Its MX takes bounces
+   * back to SES and its SPF record passes for SES, which aligns SPF with the From domain for DMARC.
+   * @example "mail.example.com"
+   */
   mailFromDomain: string;
-  /** Environment, for the records' "managed by" comment. */
+  /**
+   * The stack's environment, written into the records' "Managed by launch-ready (<environment>)" comment.
+   * @example "production"
+   */
   environment: string;
-  /** Protect what the component creates (OPS-PROTECT). @default false */
+  /**
+   * Protect the identity and the records from deletion (OPS-PROTECT): `pulumi up` refuses to
+   * delete one until the protection is lifted on purpose.
+   * @default false
+   * @example true
+   */
   protect?: boolean;
 }
 
@@ -35,6 +55,19 @@ export function sesDkimRecordName(domain: string, i: number): string {
  * Amazon SES sending for a domain: the SES domain identity with Easy DKIM (2048-bit), its three
  * DKIM CNAMEs in Cloudflare, and a custom MAIL FROM domain with its MX and SPF, so SPF aligns
  * with the From domain for DMARC.
+ * @example
+ * ```ts
+ * import { SesSender } from "launch-ready";
+ *
+ * new SesSender("ses", {
+ *   zoneId: "023e105f4ecef8ad9ca31a8372d0c353",
+ *   domain: "example.com",
+ *   region: "eu-west-1",
+ *   mailFromDomain: "mail.example.com",
+ *   environment: "production",
+ *   protect: true,
+ * });
+ * ```
  */
 export class SesSender extends pulumi.ComponentResource {
   public readonly identity: aws.sesv2.EmailIdentity;
@@ -51,7 +84,10 @@ export class SesSender extends pulumi.ComponentResource {
         options,
       );
 
-    this.identity = new aws.sesv2.EmailIdentity(
+    // Required here, not imported: @pulumi/aws takes a sixth of a plan's start-up to load, and only
+    // a site that sends through SES needs it (the site's other components are all Cloudflare's).
+    const sdk = require("@pulumi/aws") as typeof aws;
+    this.identity = new sdk.sesv2.EmailIdentity(
       `${args.domain}-ses`,
       { emailIdentity: args.domain, region: args.region, dkimSigningAttributes: { nextSigningKeyLength: "RSA_2048_BIT" } },
       options,
@@ -65,7 +101,7 @@ export class SesSender extends pulumi.ComponentResource {
       return dkimName;
     });
 
-    new aws.sesv2.EmailIdentityMailFromAttributes(
+    new sdk.sesv2.EmailIdentityMailFromAttributes(
       `${args.domain}-ses-mail-from`,
       { emailIdentity: this.identity.emailIdentity, mailFromDomain: args.mailFromDomain, behaviorOnMxFailure: "REJECT_MESSAGE", region: args.region },
       options,

@@ -6,34 +6,94 @@
 import { ZONE_SETTINGS } from "../domain/cloudflare/identifiers";
 import { createHash } from "node:crypto";
 import type { DeclaredHost, DeclaredRecord, LaunchReadyConfig } from "../stacks/stack-config";
-import type { HostPurpose, TlsSettings } from "../stacks/schema/site";
+import type { TlsSettings } from "../stacks/schema/site";
 import { allOf, hostIn, hostIs, OVER_HTTPS, pathIs, urlWithRequestPath } from "../domain/cloudflare/rule-expressions";
 
+/** One DNS record as DnsRecords creates it. */
 export interface RecordSpec {
-  /** Logical name: the record's name and type (and address for A/AAAA), never a list position. */
+  /**
+   * The record's Pulumi resource name, unique among the component's records. The kit makes it
+   * from what the record is (its name and type, plus its value or role where one name holds several
+   * of a type), never from a list position, so reordering replaces nothing.
+   * @example "www.example.com-CNAME"
+   */
   logicalName: string;
-  /** Fully qualified name, as Cloudflare stores and returns it. */
+  /**
+   * Fully qualified name, as Cloudflare stores and returns it.
+   * @example "www.example.com"
+   */
   name: string;
+  /** @example "CNAME" */
   type: "A" | "AAAA" | "CNAME" | "TXT" | "MX" | "CAA" | "SRV" | "NS";
-  /** The value in zone-file form; for CAA and SRV, Cloudflare takes `data` instead. */
+  /**
+   * The value in zone-file form. For CAA and SRV, Cloudflare takes `data` instead and this is only
+   * the readable form.
+   * @example "cname.vercel-dns.com"
+   */
   content: string;
+  /**
+   * CAA and SRV only: the structured value Cloudflare takes for them, sent instead of `content`.
+   * @example { flags: 0, tag: "issue", value: "letsencrypt.org" }
+   */
   data?: DeclaredRecord["data"];
-  /** MX preference; only MX records have one. */
+  /**
+   * MX preference, lower tried first; only MX records have one (an SRV record's is in `data`).
+   * @example 10
+   */
   priority?: number;
+  /**
+   * Whether Cloudflare's proxy answers for the name, hiding the origin behind its edge. Only A,
+   * AAAA and CNAME records can be proxied; mail and verification records never are.
+   * @example true
+   */
   proxied: boolean;
+  /**
+   * Seconds resolvers may cache the record; 1 is Cloudflare's automatic TTL, which proxied
+   * records always have.
+   * @example 300
+   */
   ttl: number;
+  /**
+   * Stored with the record in Cloudflare. The kit's say who manages it, so nobody "fixes" the record
+   * by hand in the dashboard; the Free plan stores at most 100 characters.
+   * @example "Managed by launch-ready (production)"
+   */
   comment: string;
-  purpose: HostPurpose;
 }
 
+/** One rule of the zone's redirect ruleset, as CanonicalRedirect creates it. */
 export interface RedirectRuleSpec {
-  /** Stable rule reference, so Cloudflare keeps the rule's identity across updates. */
+  /**
+   * Stable rule reference, so Cloudflare keeps the rule's identity across updates; unique in the ruleset.
+   * @example "canonical-host"
+   */
   ref: string;
+  /**
+   * Shown in the Cloudflare dashboard beside the rule.
+   * @example "Canonical host: example.com to www.example.com (DNS-CANONICAL)"
+   */
   description: string;
+  /**
+   * Which requests the rule redirects, in Cloudflare's Rules language. The kit's rules add `(ssl)`
+   * when Always Use HTTPS is on, so `http://` first upgrades on the same host, as HSTS preload requires.
+   * @example '(http.host eq "example.com") and (ssl)'
+   */
   expression: string;
+  /**
+   * The redirect's HTTP status: 301 or 308 for a permanent move, 302 or 307 for a temporary one.
+   * @example 301
+   */
   statusCode: number;
-  /** Either a fixed URL or an expression that builds one from the request. */
+  /**
+   * Where the request goes: a fixed URL, or an expression that builds one from the request (to
+   * keep its path).
+   * @example { expression: 'concat("https://www.example.com", http.request.uri.path)' }
+   */
   target: { value: string } | { expression: string };
+  /**
+   * Keep the request's query string on the target URL.
+   * @example true
+   */
   preserveQueryString: boolean;
 }
 
@@ -67,7 +127,6 @@ export function hostRecordSpecs(host: DeclaredHost, environment: string): Record
     proxied: host.proxied,
     ttl: host.ttl,
     comment: recordComment(environment, host.comment),
-    purpose: host.purpose,
   }));
 }
 
@@ -114,7 +173,6 @@ export function extraRecordSpecs(config: LaunchReadyConfig): RecordSpec[] {
         proxied: false,
         ttl: record.ttl,
         comment: recordComment(config.environment, record.comment),
-        purpose: record.type === "MX" ? "mail" : "other",
       }),
     )
     .sort((a, b) => (a.logicalName < b.logicalName ? -1 : a.logicalName > b.logicalName ? 1 : 0));

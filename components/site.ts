@@ -14,14 +14,27 @@ import { ZoneTls } from "./zone-tls";
 import { zoneRecordSpecs } from "./zone-records";
 
 export interface LaunchReadySiteArgs {
-  /** The validated stack config, from `parseStackConfig`. */
+  /**
+   * The validated stack config the site is composed from: `siteConfig({...})` for one written in
+   * code, `parseStackConfig(...)` for a stack file's. The whole config rather than each
+   * component's args, so the records, redirects, edge rules and mail always agree with one
+   * another and with what the bar judges.
+   * @example siteConfig({ environment: "production", zone: {...}, canonical: { host: "www" }, hosts: [...] })
+   */
   config: LaunchReadyConfig;
-  /** Adjust what the site's components create. */
+  /**
+   * Adjust what the site's components create, as fields to merge into a resource's args or a
+   * function that edits them and its options.
+   * @example { record: (args) => { args.tags = ["team:web"]; } }
+   */
   transform?: {
+    /** Each record of the zone's DnsRecords: hosts, mail and `records` (not SesSender's own). */
     record?: Transform<cloudflare.DnsRecordArgs>;
+    /** The zone's redirect ruleset. */
     redirectRuleset?: Transform<cloudflare.RulesetArgs>;
-    /** Applied to the cache, firewall, rate-limit, header and DDoS rulesets. */
+    /** The cache, firewall, rate-limit, header and DDoS rulesets. */
     edgeRuleset?: Transform<cloudflare.RulesetArgs>;
+    /** Each TLS zone setting. */
     zoneSetting?: Transform<cloudflare.ZoneSettingArgs>;
   };
 }
@@ -34,8 +47,30 @@ export interface HostSummary {
 }
 
 /**
- * A product's public face on one Cloudflare zone: its DNS records, the canonical redirect and the
- * zone's TLS settings, held to the minimum bar. Production resources are protected.
+ * A product's public face on one Cloudflare zone, held to the minimum bar: its DNS records (mail
+ * included), the canonical redirect, the zone's TLS settings, the edge's cache, firewall and
+ * security headers, SES senders and Access applications where the config asks for them.
+ * Production resources are protected. Secrets and monitors are separate components (`AppSecrets`,
+ * `AwsUptimeMonitors`, `CloudflareUptimeMonitors`), which the standard program adds beside it.
+ * @example
+ * ```ts
+ * import { LaunchReadySite, siteConfig } from "launch-ready";
+ *
+ * const site = new LaunchReadySite("site", {
+ *   config: siteConfig({
+ *     environment: "production",
+ *     zone: { domain: "example.com", zoneId: "023e105f4ecef8ad9ca31a8372d0c353", accountId: "372e67954025e0ba6aaa6d586b9e0b59", plan: "free" },
+ *     canonical: { host: "www" },
+ *     hosts: [
+ *       { name: "@", target: "76.76.21.21", purpose: "web" },
+ *       { name: "www", target: "cname.vercel-dns.com", purpose: "web" },
+ *       { name: "api", target: "example-api.fly.dev", purpose: "api" },
+ *     ],
+ *     email: { dmarc: { policy: "reject", rua: ["dmarc-reports@example.com"] } },
+ *   }),
+ * });
+ * export const canonicalUrl = site.canonicalUrl;
+ * ```
  */
 export class LaunchReadySite extends pulumi.ComponentResource {
   /**

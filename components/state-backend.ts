@@ -34,15 +34,21 @@ export interface StateBackendArgs {
    * Days a replaced or deleted version of a state file is kept, so a stack can be rolled back to
    * it; 0 keeps every version forever.
    * @default 90
+   * @example 365
    */
   noncurrentVersionDays?: number;
   /**
    * Protect every resource from deletion. Losing the bucket loses every stack's state; losing the
    * key loses every secret encrypted with it. Turn off only to tear the backend down on purpose.
    * @default true
+   * @example false
    */
   protect?: boolean;
-  /** Adjust the key or the bucket (tags, a key policy) without forking the component. */
+  /**
+   * Adjust the key or the bucket (tags, a key policy) without forking the component, as fields to
+   * merge into its args or a function that edits them and its options.
+   * @example { bucket: { tags: { team: "platform" } } }
+   */
   transform?: { key?: Transform<aws.kms.KeyArgs>; bucket?: Transform<aws.s3.BucketArgs> };
 }
 
@@ -51,6 +57,14 @@ export interface StateBackendArgs {
  * the KMS key that encrypts it and every stack's secrets. It needs no provider of its own: each
  * resource names its region (the program's AWS provider must still be able to start, so the
  * bootstrap stack sets aws:region).
+ * @example
+ * ```ts
+ * import { StateBackend } from "launch-ready";
+ *
+ * const backend = new StateBackend("state", { bucketName: "example-com-pulumi-state", region: "eu-west-1" });
+ * export const loginUrl = backend.backendUrl;
+ * export const secretsProvider = backend.secretsProvider;
+ * ```
  */
 export class StateBackend extends pulumi.ComponentResource {
   /** The state bucket's name. */

@@ -5,28 +5,62 @@ import { zoneSettingSpecs } from "./site-records";
 import { applyTransform, type Transform } from "./transform";
 
 export interface ZoneTlsArgs {
-  /** Cloudflare zone ID. */
+  /**
+   * ID of the Cloudflare zone the settings belong to (dashboard: the zone's Overview page, API
+   * section). An Output works too, such as a `cloudflare.Zone`'s `id`.
+   * @example "023e105f4ecef8ad9ca31a8372d0c353"
+   */
   zoneId: pulumi.Input<string>;
   /**
-   * Zone name, used in the settings' logical names.
+   * The zone's domain. It names each setting (`example.com-ssl`), so the settings of several zones
+   * can live in one program.
    * @example "example.com"
    */
   zoneName: string;
   /**
-   * The zone's TLS settings; the stack config fills in the bar's production defaults
-   * (ssl strict, TLS 1.2 minimum, TLS 1.3 on, HTTPS only, HSTS for a year with subdomains).
+   * The zone's TLS settings, every one of them: the component has no defaults of its own. The stack
+   * config's defaults are the bar's: ssl strict, TLS 1.2 at least, TLS 1.3 on, HTTPS only with
+   * HTTPS rewrites, HSTS for a year with subdomains and nosniff, no preload.
+   * @example
+   * {
+   *   ssl: "strict", minTlsVersion: "1.2", tls13: "on", alwaysUseHttps: true, automaticHttpsRewrites: true,
+   *   hsts: { enabled: true, maxAge: 31536000, includeSubdomains: true, preload: false, nosniff: true },
+   * }
    */
   tls: TlsSettings;
   /**
-   * Protect the settings from deletion (OPS-PROTECT).
+   * Protect every setting from deletion (OPS-PROTECT): `pulumi up` refuses to delete one until the
+   * protection is lifted on purpose.
    * @default false
+   * @example true
    */
   protect?: boolean;
-  /** Adjust the zone settings the component creates. */
+  /**
+   * Adjust each `cloudflare.ZoneSetting` the component creates, as fields to merge into its args or
+   * a function that edits them and its options.
+   * @example { setting: (args, opts) => { opts.retainOnDelete = true; } }
+   */
   transform?: { setting?: Transform<cloudflare.ZoneSettingArgs> };
 }
 
-/** SSL mode, HTTPS-only, TLS versions and HSTS for one zone: one `cloudflare.ZoneSetting` each. */
+/**
+ * SSL mode, HTTPS-only, HTTPS rewrites, TLS versions and HSTS for one zone: one
+ * `cloudflare.ZoneSetting` each (TLS-STRICT, TLS-HTTPS-ONLY, TLS-VERSION, TLS-HSTS).
+ * @example
+ * ```ts
+ * import { ZoneTls } from "launch-ready";
+ *
+ * new ZoneTls("tls", {
+ *   zoneId: "023e105f4ecef8ad9ca31a8372d0c353",
+ *   zoneName: "example.com",
+ *   tls: {
+ *     ssl: "strict", minTlsVersion: "1.2", tls13: "on", alwaysUseHttps: true, automaticHttpsRewrites: true,
+ *     hsts: { enabled: true, maxAge: 31536000, includeSubdomains: true, preload: false, nosniff: true },
+ *   },
+ *   protect: true,
+ * });
+ * ```
+ */
 export class ZoneTls extends pulumi.ComponentResource {
   /** The created settings, by Cloudflare setting ID. */
   public readonly settings: Record<string, cloudflare.ZoneSetting>;

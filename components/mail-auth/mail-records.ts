@@ -31,7 +31,6 @@ function mailRecord(config: LaunchReadyConfig, name: string, type: RecordSpec["t
     proxied: false,
     ttl: DEFAULT_DNS_ONLY_TTL,
     comment: recordComment(config.environment),
-    purpose: "mail",
   };
 }
 

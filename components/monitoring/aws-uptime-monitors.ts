@@ -5,9 +5,17 @@ import { applyTransform, type Transform } from "../transform";
 import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, MONITOR_TAG, MONITORING_REGION, type UptimeMonitorsArgsBase } from "./uptime-monitors";
 
 export interface AwsUptimeMonitorsArgs extends UptimeMonitorsArgsBase {
-  /** Record latency graphs. @default true */
+  /**
+   * Have Route 53 measure latency from its checker regions and graph it in CloudWatch. The stack
+   * config's default is true.
+   * @example true
+   */
   measureLatency: boolean;
-  /** Adjust what the component creates. */
+  /**
+   * Adjust each health check, alarm or the topic the component creates, as fields to merge into
+   * its args or a function that edits them and its options.
+   * @example { topic: { displayName: "Quill uptime alerts" } }
+   */
   transform?: {
     healthCheck?: Transform<aws.route53.HealthCheckArgs>;
     alarm?: Transform<aws.cloudwatch.MetricAlarmArgs>;
@@ -20,6 +28,24 @@ export interface AwsUptimeMonitorsArgs extends UptimeMonitorsArgsBase {
  * HealthCheckStatus notifying an SNS topic on ALARM and on OK, and the people (email) and chat
  * (HTTPS) subscribed to that topic. Alarms and topic are in us-east-1, where Route 53 publishes
  * its metrics, whatever the stack's region (MON-UPTIME, MON-DETECT-5MIN, MON-HUMAN).
+ * @example
+ * ```ts
+ * import * as pulumi from "@pulumi/pulumi";
+ * import { AwsUptimeMonitors } from "launch-ready";
+ *
+ * new AwsUptimeMonitors("uptime", {
+ *   monitors: [
+ *     { id: "homepage-www.example.com", kind: "homepage", url: "https://www.example.com/", host: "www.example.com", path: "/", source: "config" },
+ *     { id: "api-health-api.example.com-health", kind: "api-health", url: "https://api.example.com/health", host: "api.example.com", path: "/health", source: "config" },
+ *   ],
+ *   emails: ["oncall@example.com"],
+ *   chatWebhookUrl: new pulumi.Config().requireSecret("slackWebhookUrl"),
+ *   intervalSeconds: 30,
+ *   failureThreshold: 3,
+ *   measureLatency: true,
+ *   environment: "production",
+ * });
+ * ```
  */
 export class AwsUptimeMonitors extends pulumi.ComponentResource {
   public readonly topic: aws.sns.Topic;

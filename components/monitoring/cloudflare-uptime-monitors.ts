@@ -5,11 +5,22 @@ import { applyTransform, type Transform } from "../transform";
 import type { UptimeMonitorsArgsBase } from "./uptime-monitors";
 
 export interface CloudflareUptimeMonitorsArgs extends UptimeMonitorsArgsBase {
-  /** Cloudflare zone the checked hosts are in. */
+  /**
+   * ID of the Cloudflare zone the checked hosts are in; each health check belongs to it. Health
+   * checks need the Pro plan or above.
+   * @example "023e105f4ecef8ad9ca31a8372d0c353"
+   */
   zoneId: pulumi.Input<string>;
-  /** Account that owns the notification policy. */
+  /**
+   * ID of the Cloudflare account that owns the notification policy and the chat webhook.
+   * @example "372e67954025e0ba6aaa6d586b9e0b59"
+   */
   accountId: pulumi.Input<string>;
-  /** Adjust what the component creates. */
+  /**
+   * Adjust each health check or the notification policy the component creates, as fields to merge
+   * into its args or a function that edits them and its options.
+   * @example { healthCheck: { retries: 1 } }
+   */
   transform?: { healthCheck?: Transform<cloudflare.HealthcheckArgs>; notificationPolicy?: Transform<cloudflare.NotificationPolicyArgs> };
 }
 
@@ -28,6 +39,20 @@ export function cloudflareCheckName(monitorId: string): string {
 /**
  * Uptime monitoring inside Cloudflare (Pro plan and above): a standalone Health Check per monitor
  * and one notification policy alerting the same people when a check turns unhealthy.
+ * @example
+ * ```ts
+ * import { CloudflareUptimeMonitors } from "launch-ready";
+ *
+ * new CloudflareUptimeMonitors("uptime", {
+ *   zoneId: "023e105f4ecef8ad9ca31a8372d0c353",
+ *   accountId: "372e67954025e0ba6aaa6d586b9e0b59",
+ *   monitors: [{ id: "homepage-www.example.com", kind: "homepage", url: "https://www.example.com/", host: "www.example.com", path: "/", source: "config" }],
+ *   emails: ["oncall@example.com"],
+ *   intervalSeconds: 60,
+ *   failureThreshold: 2,
+ *   environment: "production",
+ * });
+ * ```
  */
 export class CloudflareUptimeMonitors extends pulumi.ComponentResource {
   public readonly healthCheckIds: Record<string, pulumi.Output<string>>;

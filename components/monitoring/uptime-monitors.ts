@@ -8,18 +8,48 @@ import type { DeclaredMonitor } from "../../stacks/monitoring-config";
 
 /** What both monitor components take: what to watch, who to tell, how often to look. */
 export interface UptimeMonitorsArgsBase {
-  /** What to watch, usually `config.monitoring.monitors`. Resources are named after each monitor's id. */
+  /**
+   * What to watch: one check each, named after the monitor's `id`, so reordering replaces nothing.
+   * The stack config's `monitoring.monitors` are the bar's defaults (homepage, login, API health,
+   * webhooks, status page) plus the stack's own checks.
+   * @example [{ id: "homepage-www.example.com", kind: "homepage", url: "https://www.example.com/", host: "www.example.com", path: "/", source: "config" }]
+   */
   monitors: DeclaredMonitor[];
-  /** People alerted by email. */
+  /**
+   * People alerted by email (MON-HUMAN). On AWS each receives a subscription confirmation first,
+   * and gets no alert until they confirm it.
+   * @example ["oncall@example.com"]
+   */
   emails: string[];
-  /** A chat webhook URL (Slack, Teams), as a Pulumi secret; alerted too. */
+  /**
+   * A chat webhook URL (Slack, Teams) alerted too. It is a credential, so it is sent as a Pulumi
+   * secret whatever is given; give a secret (`AppSecrets.values`, `config.requireSecret`) so it
+   * is never plain in the program either.
+   * @example secrets.values.SLACK_WEBHOOK_URL
+   */
   chatWebhookUrl?: Input<string>;
-  /** Seconds between checks (AWS: 10 or 30; Cloudflare: the zone's plan sets the floor). @default 30 */
+  /**
+   * Seconds between checks: 10 or 30 on AWS; on Cloudflare the zone's plan sets the shortest. The
+   * stack config's default is 30.
+   * @example 30
+   */
   intervalSeconds: number;
-  /** Failed checks in a row before a monitor is down. @default 3 */
+  /**
+   * Failed checks in a row before a monitor is down; with the interval, it sets how soon an
+   * outage is known (MON-DETECT-5MIN). The stack config's default is 3.
+   * @example 3
+   */
   failureThreshold: number;
-  /** Where the checks run from: Route 53 regions (at least 3) or Cloudflare region codes. @default the provider's choice */
+  /**
+   * Where the checks run from: Route 53 regions (at least 3) or Cloudflare region codes.
+   * @default every Route 53 health-check region on AWS; a region Cloudflare picks on Cloudflare
+   * @example ["us-east-1", "eu-west-1", "ap-southeast-1"]
+   */
   regions?: string[];
+  /**
+   * The stack's environment: it names the alarms, topic and notification policy, and tags what AWS creates.
+   * @example "production"
+   */
   environment: Environment;
 }
 

@@ -7,23 +7,46 @@ import { applyTransform, type Transform } from "../transform";
 import { RECOVERY_WINDOW_DAYS, type SecretSpec } from "./stored-secrets";
 
 export interface AppSecretsArgs {
-  /** The secrets, usually `secretSpecs(config, pulumi.getProject())`. Each is named after its own name, so reordering replaces nothing. */
+  /**
+   * The secrets to store: `secretSpecs(config, pulumi.getProject())` for a stack config, or written
+   * by hand. Each resource is named after the secret's name, so reordering the list replaces nothing.
+   * @example [{ name: "STRIPE_SECRET_KEY", path: "/quill/production/STRIPE_SECRET_KEY", source: "provided", description: "Stripe live-mode secret key" }]
+   */
   secrets: SecretSpec[];
-  /** Which store, region and KMS key (`launch-ready:secretStore`). */
+  /**
+   * Which AWS service holds the secrets, in which region, under which KMS key: the stack config's
+   * `secretStore`. Without a region, the AWS provider's (`aws:region`); without a key, the
+   * service's AWS-managed one.
+   * @example { kind: "secrets-manager", region: "eu-west-1" }
+   */
   store: SecretsConfig["store"];
+  /**
+   * The stack's environment. It tags every stored secret and sets how long a deleted Secrets
+   * Manager secret can be restored: 30 days in production, 7 in staging, none in development, so
+   * a destroyed dev stack can be recreated under the same names at once.
+   * @example "production"
+   */
   environment: Environment;
   /**
-   * Values of the provided secrets by name, as a Pulumi secret
-   * (`new pulumi.Config("launch-ready").requireSecretObject("secretValues")`).
+   * Values of the provided secrets by name, each a Pulumi secret or Output (`config.requireSecret`),
+   * or the whole map as one (`new pulumi.Config("launch-ready").requireSecretObject("secretValues")`,
+   * what the standard program passes). Whatever is given, the value is stored and exposed as a
+   * secret. Needed as soon as one secret is provided; a map written out must name every one.
+   * @example { STRIPE_SECRET_KEY: new pulumi.Config().requireSecret("stripeSecretKey") }
    */
-  providedValues?: pulumi.Input<Record<string, string>>;
+  providedValues?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /**
    * Protect the stored secrets from deletion (OPS-PROTECT). Generated values are not protected,
    * so rotating one (`pulumi up --replace <urn of NAME-value>`) stays a one-line operation.
    * @default false
+   * @example true
    */
   protect?: boolean;
-  /** Adjust what the component creates. */
+  /**
+   * Adjust what the component creates: each generated value, Secrets Manager secret and version,
+   * or SSM parameter, without forking the component.
+   * @example { secret: { tags: { team: "payments" } } }
+   */
   transform?: {
     password?: Transform<random.RandomPasswordArgs>;
     secret?: Transform<aws.secretsmanager.SecretArgs>;
@@ -33,9 +56,26 @@ export interface AppSecretsArgs {
 }
 
 /**
- * The app's secrets, each generated (random.RandomPassword) or provided (secret config), stored
- * encrypted in AWS Secrets Manager or SSM Parameter Store (SecureString) under the stack's own
- * path (SEC-STORE, SEC-ENV-SEPARATION). Values stay Pulumi secrets end to end.
+ * The app's secrets, each generated (random.RandomPassword) or provided, stored encrypted in AWS
+ * Secrets Manager or SSM Parameter Store (SecureString) under the stack's own path (SEC-STORE,
+ * SEC-ENV-SEPARATION). Values stay Pulumi secrets end to end.
+ * @example
+ * ```ts
+ * import * as pulumi from "@pulumi/pulumi";
+ * import { AppSecrets } from "launch-ready";
+ *
+ * const secrets = new AppSecrets("secrets", {
+ *   secrets: [
+ *     { name: "SESSION_SECRET", path: "/quill/production/SESSION_SECRET", source: "generated", description: "Signs session cookies", generate: { length: 48, special: false, upper: true, lower: true, numeric: true } },
+ *     { name: "STRIPE_SECRET_KEY", path: "/quill/production/STRIPE_SECRET_KEY", source: "provided", description: "Stripe live-mode secret key" },
+ *   ],
+ *   store: { kind: "secrets-manager", region: "eu-west-1" },
+ *   environment: "production",
+ *   providedValues: { STRIPE_SECRET_KEY: new pulumi.Config().requireSecret("stripeSecretKey") },
+ *   protect: true,
+ * });
+ * export const secretArns = secrets.arns;
+ * ```
  */
 export class AppSecrets extends pulumi.ComponentResource {
   /** Where each secret lives, by name: what the app (and the handover) needs to find it. */
@@ -67,8 +107,12 @@ export class AppSecrets extends pulumi.ComponentResource {
       );
       return pulumi.secret(password.result);
     }
-    if (!args.providedValues) throw new pulumi.RunError(`${secret.name} is provided, but no providedValues were given to AppSecrets`);
-    return pulumi.secret(pulumi.output(args.providedValues).apply((values) => values[secret.name]));
+    const provided = args.providedValues;
+    if (!provided) throw new pulumi.RunError(`${secret.name} is provided, but no providedValues were given to AppSecrets`);
+    // A map written out can be checked now; one that is itself an Output is known only at `pulumi up`.
+    if (!pulumi.Output.isInstance(provided) && !(provided instanceof Promise) && !Object.hasOwn(provided, secret.name))
+      throw new pulumi.RunError(`${secret.name} is provided, but the providedValues given to AppSecrets have no value for it`);
+    return pulumi.secret(pulumi.output(provided).apply((values) => values[secret.name]));
   }
 
   private store(secret: SecretSpec, value: pulumi.Output<string>, args: AppSecretsArgs): pulumi.Output<string> {

@@ -7,12 +7,35 @@ import type { Environment } from "../../domain/bar/weighing";
 import { secretPath, type DeclaredSecret } from "../../stacks/secrets-config";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 
+/** One secret AppSecrets stores: where, and how its value comes about. */
 export interface SecretSpec {
+  /**
+   * The secret's name: names its resources, keys `AppSecrets.values`, `arns` and `paths`, and picks
+   * its value out of `providedValues`.
+   * @example "STRIPE_SECRET_KEY"
+   */
   name: string;
-  /** Full name in the store, e.g. `/launch-ready/production/SESSION_SECRET`. */
+  /**
+   * Full name in the store. `secretSpecs` makes it `/<project>/<environment>/<name>` (or the
+   * store's `pathPrefix`), so two environments never share a path (SEC-ENV-SEPARATION).
+   * @example "/quill/production/STRIPE_SECRET_KEY"
+   */
   path: string;
+  /**
+   * Where the value comes from, written into the stored secret's `launch-ready:source` tag. What
+   * AppSecrets does follows `generate`: with it the value is generated, without it provided.
+   * @example "provided"
+   */
   source: DeclaredSecret["source"];
+  /**
+   * Stored with the secret, for whoever finds it in the AWS console.
+   * @example "Stripe live-mode secret key, from dashboard.stripe.com/apikeys"
+   */
   description: string;
+  /**
+   * Character rules for a generated value (a `random.RandomPassword`); absent for a provided secret.
+   * @example { length: 48, special: false, upper: true, lower: true, numeric: true }
+   */
   generate?: DeclaredSecret["generate"];
 }
 
@@ -23,6 +46,11 @@ export interface SecretSpec {
  */
 export const RECOVERY_WINDOW_DAYS: Record<Environment, number> = { production: 30, staging: 7, development: 0 };
 
+/**
+ * The stack config's secrets as AppSecrets takes them, each at `/<project>/<environment>/<NAME>`
+ * unless `secretStore.pathPrefix` says otherwise. `project` is the Pulumi project's name
+ * (`pulumi.getProject()`, `name:` in Pulumi.yaml).
+ */
 export function secretSpecs(config: Pick<LaunchReadyConfig, "secrets" | "environment">, project: string): SecretSpec[] {
   return config.secrets.items.map((secret) => ({
     name: secret.name,
