@@ -28,7 +28,7 @@ export { ZoneTls, type ZoneTlsArgs } from "./components/zone-tls";
 // What the components are given: record, ruleset, redirect and Access specs, TLS settings.
 export type { RecordSpec, RedirectRuleSpec } from "./components/site-records";
 export type { AccessApplicationSpec, RulesetRuleSpec, RulesetSpec } from "./components/edge-rulesets";
-export type { TlsSettings } from "./stacks/schema/site";
+export type { TlsSettings, TlsSettingsInput } from "./stacks/schema/site";
 
 // The stack config: its schema, the parser of stack files, the builder of configs written in code, and the parsed form.
 export { CONFIG_NAMESPACE, stackConfigSchema, type StackConfigFields } from "./stacks/config-schema";

@@ -1,6 +1,6 @@
 import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
-import type { TlsSettings } from "../stacks/schema/site";
+import { tlsSchema, type TlsSettingsInput } from "../stacks/schema/site";
 import { zoneSettingSpecs } from "./site-records";
 import { applyTransform, type Transform } from "./transform";
 
@@ -18,16 +18,11 @@ export interface ZoneTlsArgs {
    */
   zoneName: string;
   /**
-   * The zone's TLS settings, every one of them: the component has no defaults of its own. The stack
-   * config's defaults are the bar's: ssl strict, TLS 1.2 at least, TLS 1.3 on, HTTPS only with
-   * HTTPS rewrites, HSTS for a year with subdomains and nosniff, no preload.
-   * @example
-   * {
-   *   ssl: "strict", minTlsVersion: "1.2", tls13: "on", alwaysUseHttps: true, automaticHttpsRewrites: true,
-   *   hsts: { enabled: true, maxAge: 31536000, includeSubdomains: true, preload: false, nosniff: true },
-   * }
+   * The zone's TLS settings; each one left out takes the bar's value, as a stack file's would.
+   * @default { ssl: "strict", minTlsVersion: "1.2", tls13: "on", alwaysUseHttps: true, automaticHttpsRewrites: true, hsts: { enabled: true, maxAge: 31536000, includeSubdomains: true, preload: false, nosniff: true } }
+   * @example { ssl: "full", hsts: { preload: true } }
    */
-  tls: TlsSettings;
+  tls?: TlsSettingsInput;
   /**
    * Protect every setting from deletion (OPS-PROTECT): `pulumi up` refuses to delete one until the
    * protection is lifted on purpose.
@@ -53,10 +48,6 @@ export interface ZoneTlsArgs {
  * new ZoneTls("tls", {
  *   zoneId: "023e105f4ecef8ad9ca31a8372d0c353",
  *   zoneName: "example.com",
- *   tls: {
- *     ssl: "strict", minTlsVersion: "1.2", tls13: "on", alwaysUseHttps: true, automaticHttpsRewrites: true,
- *     hsts: { enabled: true, maxAge: 31536000, includeSubdomains: true, preload: false, nosniff: true },
- *   },
  *   protect: true,
  * });
  * ```
@@ -66,9 +57,15 @@ export class ZoneTls extends pulumi.ComponentResource {
   public readonly settings: Record<string, cloudflare.ZoneSetting>;
 
   constructor(name: string, args: ZoneTlsArgs, opts?: pulumi.ComponentResourceOptions) {
+    const tls = tlsSchema.safeParse(args.tls ?? {});
+    // Refused before anything is registered, each wrong field named, as a stack file's would be.
+    if (!tls.success) {
+      const problems = tls.error.issues.map((issue) => `  tls.${issue.path.join(".")}: ${issue.message}`);
+      throw new pulumi.RunError(`ZoneTls ${name}: the TLS settings are not valid:\n${problems.join("\n")}`);
+    }
     super("launch-ready:cloudflare:ZoneTls", name, {}, opts);
     this.settings = Object.fromEntries(
-      zoneSettingSpecs(args.zoneName, args.tls).map((setting) => [
+      zoneSettingSpecs(args.zoneName, tls.data).map((setting) => [
         setting.settingId,
         new cloudflare.ZoneSetting(
           ...applyTransform(

@@ -126,6 +126,27 @@ describe("components alone in an existing program", () => {
       ],
     ]);
   });
+
+  test("ZoneTls without tls takes the bar's settings, and a wrong setting is refused by its path before anything registers", async () => {
+    const resources = await register(() => new ZoneTls("tls", { zoneId: ZONE_ID, zoneName: "quill-example.com", tls: { hsts: { preload: true } } }));
+    const values = Object.fromEntries(ofType(resources, "cloudflare:index/zoneSetting:ZoneSetting").map((r) => [r.name, r.inputs.value]));
+    expect(values).toMatchObject({
+      "quill-example.com-ssl": "strict",
+      "quill-example.com-min_tls_version": "1.2",
+      "quill-example.com-always_use_https": "on",
+      "quill-example.com-security_header": { strict_transport_security: { enabled: true, max_age: 31536000, include_subdomains: true, preload: true } },
+    });
+
+    const refused = runOffline({
+      project: PROJECT,
+      stack: "prod",
+      config: {},
+      secretKeys: [],
+      program: () => new ZoneTls("tls", { zoneId: ZONE_ID, zoneName: "quill-example.com", tls: { ssl: "flexibel" as never } }),
+    });
+    await expect(refused).rejects.toThrow(/ZoneTls tls: the TLS settings are not valid:\n {2}tls\.ssl: /);
+    await refused.catch((error: { resources: RegisteredResource[] }) => expect(error.resources.filter((r) => r.type !== "pulumi:pulumi:Stack")).toEqual([]));
+  });
 });
 
 describe("a site config written in code", () => {

@@ -2,6 +2,7 @@
  * The stack file's site: the zone, its hosts and redirects, TLS, the other records and the
  * waivers. Field-level rules only; what needs several fields is resolved in ../stack-config.ts.
  */
+import "../zod-locales";
 import { z } from "zod";
 import { ZONE_PLANS } from "../../domain/cloudflare/zone-plans";
 import { HSTS_MIN_MAX_AGE } from "../../domain/http-security";
@@ -209,5 +210,7 @@ export const extraRecordSchema = z.discriminatedUnion("type", [
 ]);
 
 export type TlsSettings = z.output<typeof tlsSchema>;
+/** TLS settings as written: every field optional, defaulting to the bar's value. */
+export type TlsSettingsInput = z.input<typeof tlsSchema>;
 export type Waiver = z.output<typeof waiverSchema>;
 export type ExtraRecordFields = z.output<typeof extraRecordSchema>;
