@@ -1,5 +1,6 @@
 import { unownedAccess } from "../../stacks/access";
 import { today } from "../../domain/bar/weighing";
+import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 
 /** Days before a registration ends without auto-renew that the handover must already be acting on it. */
@@ -8,9 +9,41 @@ export const RENEWAL_WARNING_DAYS = 30;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
+ * A fact left for a person to fill in: text that starts with TODO, or a name or address under
+ * `.invalid`, which can never resolve or receive mail (RFC 6761), so it can only be a stand-in.
+ * `launch-ready init` writes these for what it was not told, so the schema still accepts the file
+ * (an email field still holds an address) and this rule names each one until it is replaced.
+ */
+function isPlaceholder(value: string): boolean {
+  const text = value.trim();
+  return /^TODO\b/i.test(text) || /\.invalid\.?$/i.test(text);
+}
+
+/** The facts of a stack only a person can supply (who, which address, where the site is served), by config path. */
+function factsOnlyAPersonKnows(config: LaunchReadyConfig): Array<{ path: string; value: string }> {
+  const { handover } = config;
+  const facts: Array<{ path: string; value: string | undefined }> = [
+    ...handover.contacts.flatMap((contact, index) =>
+      (["role", "name", "email", "phone"] as const).map((key) => ({ path: `launch-ready:handover.contacts[${index}].${key}`, value: contact[key] })),
+    ),
+    ...(["name", "account", "owner"] as const).map((key) => ({ path: `launch-ready:handover.registrar.${key}`, value: handover.registrar?.[key] })),
+    ...handover.access.flatMap((entry, index) =>
+      (["name", "account", "owner"] as const).map((key) => ({ path: `launch-ready:handover.access[${index}].${key}`, value: entry[key] })),
+    ),
+    ...config.monitoring.emails.map((email, index) => ({ path: `launch-ready:monitoring.alerts.emails[${index}]`, value: email })),
+    ...(config.email.dmarc?.rua ?? []).map((email, index) => ({ path: `launch-ready:email.dmarc.rua[${index}]`, value: email })),
+    ...(config.email.dmarc?.ruf ?? []).map((email, index) => ({ path: `launch-ready:email.dmarc.ruf[${index}]`, value: email })),
+    ...config.hosts.flatMap((host) => host.records.map((record) => ({ path: `launch-ready:hosts[${host.index}].target`, value: record.content }))),
+    ...config.waivers.map((waiver, index) => ({ path: `launch-ready:waivers[${index}].owner`, value: waiver.owner })),
+  ];
+  return facts.filter((fact): fact is { path: string; value: string } => fact.value !== undefined);
+}
+
+/**
  * OPS-HANDOVER: the founder's team can operate the stack without its author: someone to call,
  * the registrar and its renewal date, an owner for every account the stack depends on, the env
- * manifest and monitors. Rollback steps and waivers come from the kit and the stack file.
+ * manifest and monitors, with no fact about people or places still a placeholder (`isPlaceholder`).
+ * Rollback steps and waivers come from the kit and the stack file.
  */
 export const opsHandover: BarRule = {
   id: "OPS-HANDOVER",
@@ -19,6 +52,10 @@ export const opsHandover: BarRule = {
     if (!config) return [notApplicable("the stack's handover config is unknown (no stack file found for it)")];
     const { handover } = config;
     const verdicts: Verdict[] = [];
+    for (const fact of factsOnlyAPersonKnows(config)) {
+      if (isPlaceholder(fact.value))
+        verdicts.push(fail(`${fact.path} is still the placeholder "${fact.value}"; write the real one (only a person knows it)`, { configPath: fact.path }));
+    }
     if (handover.contacts.length === 0) {
       verdicts.push(
         fail("the handover names nobody to call; add launch-ready:handover.contacts with a role, name and email", {

@@ -11,6 +11,8 @@ export interface Io {
   stderr: { write(text: string): unknown; isTTY?: boolean };
   env: NodeJS.ProcessEnv;
   cwd: string;
+  /** Where a verb that asks questions reads the answers, one a line; absent where nobody can answer. */
+  stdin?: NodeJS.ReadableStream & { isTTY?: boolean };
 }
 
 export type Verb = (argv: string[], io: Io) => Promise<number>;
@@ -39,7 +41,16 @@ export function fail(code: number, json: boolean, message: string, problems: Con
 
 /** The real process as a verb's io. */
 function processIo(): Io {
-  return { stdout: process.stdout, stderr: process.stderr, env: process.env, cwd: process.cwd() };
+  return {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    cwd: process.cwd(),
+    // Read on first use: Node opens the stream when asked for it, and only init asks.
+    get stdin() {
+      return process.stdin;
+    },
+  };
 }
 
 /**

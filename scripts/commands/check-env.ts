@@ -36,6 +36,11 @@ function secretLocations(config: LaunchReadyConfig, project: string): Record<str
   return Object.fromEntries(secretSpecs(config, project).map((secret) => [secret.name, `${store} at ${secret.path}`]));
 }
 
+/** The .env.example that `--write-example` writes for a stack: what init writes beside a new project's stacks too. */
+export function envExampleText(config: LaunchReadyConfig, stack: string, project: string): string {
+  return renderEnvExample(config.env, { stack, environment: config.environment, secretLocations: secretLocations(config, project) });
+}
+
 function renderText(checks: EnvCheck[], heading: string): string {
   const table = new Table({ head: ["Variable", "Status", "Detail"], style: { head: [], border: [] }, wordWrap: true });
   for (const check of checks) table.push([check.target, check.status.toUpperCase(), check.detail]);
@@ -58,7 +63,7 @@ export async function checkEnv(argv: string[], io: Io): Promise<number> {
 
   if (args["write-example"]) {
     const target = resolve(io.cwd, args["write-example"]);
-    writeFileSync(target, renderEnvExample(config.env, { stack: file.stack, environment: config.environment, secretLocations: secretLocations(config, projectName) }));
+    writeFileSync(target, envExampleText(config, file.stack, projectName));
     const written = config.env.filter((variable) => variable.environments.includes(config.environment)).length;
     io.stdout.write(
       json

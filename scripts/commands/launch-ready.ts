@@ -18,6 +18,12 @@ interface VerbEntry {
 }
 
 const VERBS: Record<string, VerbEntry> = {
+  init: {
+    summary: "scaffold a product's repository: package, Pulumi project, prod and staging stacks, CI, handover",
+    failedAs: "init failed",
+    failureCode: 1,
+    load: async () => (await import("./init")).init,
+  },
   plan: {
     summary: "plan a stack offline under Pulumi's mocks and judge it against the minimum bar",
     failedAs: "The program failed while planning",

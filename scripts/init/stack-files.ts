@@ -1,0 +1,243 @@
+/**
+ * The two stacks a new product starts with, as config and as commented YAML: production on the
+ * domain itself, staging under `staging.<domain>` in the same Cloudflare zone. Each declares what
+ * the bar needs for its plan and nothing a person has not said: what only a person knows is a
+ * placeholder that OPS-HANDOVER names until it is replaced (`isPlaceholder`).
+ *
+ * Staging shares prod's zone, so every record it declares must lie under its own name. The stack
+ * config knows one name, `zone.domain`, as both the zone and the base of every record (the apex
+ * and www of the canonical pair, the mail records, `_dmarc`): staging's is `staging.<domain>`,
+ * with prod's zone ID, which keeps every staging record under that name. What the config cannot
+ * separate yet (zone settings, the zone's rulesets) the staging file says in its header.
+ */
+import { isCollection, isScalar, isSeq, parseDocument, visit } from "yaml";
+import { ZONE_PLAN_LIMITS } from "../../domain/cloudflare/zone-plans";
+import type { Environment } from "../../domain/bar/weighing";
+import { CONFIG_NAMESPACE } from "../../stacks/config-schema";
+import { renderStackFileText } from "../../stacks/stack-file-edit";
+import type { InitFacts, Origin } from "./facts";
+
+const STAGING_LABEL = "staging";
+
+/** A stand-in for a fact only a person knows, in the three forms the schema takes (OPS-HANDOVER's `isPlaceholder`). */
+export const placeholder = {
+  text: (what: string) => `TODO: ${what}`,
+  email: (what: string) => `todo-${what}@todo.invalid`,
+  host: (what: string) => `todo-${what}.invalid`,
+};
+
+const key = (name: string) => `${CONFIG_NAMESPACE}:${name}`;
+
+/** One stack as init writes it: where its names live and what serves them. */
+interface StackShape {
+  stack: "prod" | "staging";
+  environment: Environment;
+  /** zone.domain: the base of every record the stack declares. */
+  domain: string;
+  canonical: "apex" | "www";
+  origin: Origin;
+}
+
+function shapes(facts: InitFacts): Record<"prod" | "staging", StackShape> {
+  return {
+    prod: { stack: "prod", environment: "production", domain: facts.domain, canonical: facts.canonical, origin: facts.origin ?? placeholder.host("origin") },
+    staging: {
+      stack: "staging",
+      environment: "staging",
+      domain: `${STAGING_LABEL}.${facts.domain}`,
+      // Universal SSL covers the domain and one label below it: staging.<domain>, not www.staging.<domain>.
+      canonical: "apex",
+      origin: facts.stagingOrigin ?? placeholder.host("staging-origin"),
+    },
+  };
+}
+
+const canonicalHost = (shape: StackShape) => (shape.canonical === "apex" ? "@" : "www");
+const canonicalUrl = (shape: StackShape) => `https://${shape.canonical === "apex" ? shape.domain : `www.${shape.domain}`}`;
+
+/**
+ * The abuse-prone endpoints EDGE-RATE-LIMIT wants, at conventional paths on the canonical host.
+ * The Free plan has one rule counting over 10 s, so all four share it; paid plans count over a
+ * minute, with webhooks (machines, in bursts) on a looser second rule.
+ */
+function endpoints(shape: StackShape, facts: InitFacts): Array<Record<string, unknown>> {
+  const host = canonicalHost(shape);
+  const free = ZONE_PLAN_LIMITS[facts.plan].rateLimit.rules === 1;
+  const people = free ? { requests: 20, period: 10 } : { requests: 10, period: 60, timeout: 600 };
+  const machines = free ? people : { requests: 100, period: 60 };
+  return [
+    { kind: "login", host, path: "/login", ...people },
+    { kind: "signup", host, path: "/signup", ...people },
+    { kind: "password-reset", host, path: "/password-reset", ...people },
+    { kind: "webhook", host, path: "/webhooks", ...machines },
+  ];
+}
+
+function handover(facts: InitFacts): Record<string, unknown> {
+  const owner = (what: string) => facts.ownerEmail ?? placeholder.text(`who holds ${what}`);
+  return {
+    contacts: [
+      {
+        role: "Founder and account owner",
+        name: facts.ownerName ?? placeholder.text("your name"),
+        email: facts.ownerEmail ?? placeholder.email("founder"),
+      },
+    ],
+    ...(facts.registrar
+      ? {
+          registrar: {
+            name: facts.registrar.name,
+            owner: owner("the registrar account"),
+            renews: facts.registrar.renews,
+            autoRenew: facts.registrar.autoRenew,
+          },
+        }
+      : {}),
+    access: [
+      { system: "cloudflare", name: "Cloudflare account", account: facts.accountId, owner: owner("the Cloudflare account") },
+      { system: "pulumi", name: "Pulumi state backend", owner: owner("the Pulumi state backend") },
+      { system: "aws", name: "AWS account", owner: owner("the AWS account"), notes: "Secrets and uptime alarms" },
+    ],
+  };
+}
+
+function stackConfig(shape: StackShape, facts: InitFacts): Record<string, unknown> {
+  const url = canonicalUrl(shape);
+  const alerts = facts.alertEmails.length > 0 ? facts.alertEmails : [facts.ownerEmail ?? placeholder.email("alerts")];
+  return {
+    [key("environment")]: shape.environment,
+    [key("zone")]: { domain: shape.domain, zoneId: facts.zoneId, accountId: facts.accountId, plan: facts.plan },
+    [key("canonical")]: { host: shape.canonical },
+    [key("hosts")]: [
+      { name: "@", target: shape.origin, purpose: "web" },
+      { name: "www", target: shape.origin, purpose: "web" },
+    ],
+    [key("tls")]: { ssl: "strict", minTlsVersion: "1.2", tls13: "on", hsts: { maxAge: 31536000, includeSubdomains: true, preload: false } },
+    [key("edge")]: { endpoints: endpoints(shape, facts) },
+    [key("email")]: { dmarc: { policy: "reject", rua: [facts.dmarcReports ?? facts.ownerEmail ?? placeholder.email("dmarc-reports")] } },
+    [key("secretStore")]: { kind: "secrets-manager" },
+    [key("secrets")]: [{ name: "SESSION_SECRET", description: "Signs session cookies", generate: { length: 48 } }],
+    [key("env")]: [
+      { name: "SESSION_SECRET", format: "secret", secret: "SESSION_SECRET", description: "Signs session cookies" },
+      { name: "PUBLIC_APP_URL", format: "url", example: url, description: "Where the app's links point" },
+    ],
+    [key("monitoring")]: { alerts: { emails: alerts } },
+    [key("performance")]: { endpoints: [{ name: "home", url: `${url}/`, kind: "read" }] },
+    [key("handover")]: handover(facts),
+    "aws:region": facts.awsRegion,
+  };
+}
+
+/** What each key is for, above it: the file is where a founder learns the config. */
+function keyComments(shape: StackShape, facts: InitFacts): Record<string, string> {
+  const free = facts.plan === "free";
+  return {
+    [key("environment")]: " development | staging | production: production gets the strictest bar and protected resources.",
+    [key("zone")]: ` The Cloudflare zone: its IDs are on the zone's Overview page (API section); plan is the zone's plan (${facts.plan}).`,
+    [key("canonical")]: " The one true host; the other of the apex/www pair redirects to it (DNS-CANONICAL).",
+    [key("hosts")]: [
+      " Every host the product answers on; nothing else gets a record (DNS-SUBDOMAINS). target: the origin's host",
+      " name, or its public IP addresses; a .invalid target is a TODO for where the site is served from.",
+    ].join("\n"),
+    [key("tls")]: " Full (strict) TLS, TLS 1.2 and up, HTTPS only, HSTS for a year (TLS-*): the origin needs a valid certificate.",
+    [key("edge")]: [
+      " Rate limits on abuse-prone endpoints (EDGE-RATE-LIMIT): change the paths to your app's.",
+      free
+        ? " The Free plan allows one rule counting over 10 s, so every endpoint shares one limit."
+        : ` The ${facts.plan} plan counts over up to ${ZONE_PLAN_LIMITS[facts.plan].rateLimit.maxPeriod} s per rule.`,
+      " Cache rules, the managed WAF and security headers come with their defaults.",
+    ].join("\n"),
+    [key("email")]: [
+      ` ${shape.domain} sends no mail yet: DMARC rejects mail forged in its name, and rua receives the reports.`,
+      " Add launch-ready:email.senders (with DKIM) and inbound once a provider sends or receives for it.",
+    ].join("\n"),
+    [key("secretStore")]: " Where secrets live (SEC-STORE): AWS Secrets Manager in aws:region, under /<project>/<environment>.",
+    [key("secrets")]: [
+      " Secrets the app needs. Generated ones are made by Pulumi; a provided one (provided: true) is set with",
+      `   pulumi config set --secret --path 'launch-ready:secretValues.NAME' --stack ${shape.stack}`,
+    ].join("\n"),
+    [key("env")]: " The env manifest: what the app reads. npm run check:env checks an environment against it; .env.example lists it.",
+    [key("monitoring")]: [
+      " Uptime (MON-*): the kit watches the homepage and the login and webhook paths above, and emails these people.",
+      " A path that answers POST only needs a check of its kind that answers GET: checks: [{ kind: login, url: ... }].",
+    ].join("\n"),
+    [key("performance")]: " Core endpoints and their p95 budgets (PERF-P95), measured by npm run loadtest: add login and the main API calls.",
+    [key("handover")]: [
+      ` Who runs this stack (OPS-HANDOVER); npm run handover -- --stack ${shape.stack} writes it into HANDOVER.md.`,
+      ...(facts.registrar ? [] : [" TODO: registrar: { name, owner, renews: YYYY-MM-DD, autoRenew }, where the domain is registered."]),
+    ].join("\n"),
+    "aws:region": " The AWS region of the secrets (uptime alarms are always in us-east-1, where Route 53 reports).",
+  };
+}
+
+function header(shape: StackShape, facts: InitFacts): string {
+  const production = shape.environment === "production";
+  return [
+    " yaml-language-server: $schema=./schema.json",
+    production
+      ? ` Production stack of ${facts.domain}, written by \`launch-ready init\`.`
+      : ` Staging of ${facts.domain}, written by \`launch-ready init\`, in prod's Cloudflare zone (the same zone ID).`,
+    ...(production
+      ? []
+      : [
+          ` Its zone.domain is ${shape.domain}, so every record it declares (its apex and www, its mail`,
+          ` records) lies under ${shape.domain} and none collides with prod's.`,
+          " Not separable yet: TLS settings and the zone's rulesets (redirects, cache, WAF, rate limits, security",
+          " headers) belong to the whole zone, one ruleset per zone and phase, so this stack declares the same ones",
+          " as prod and `pulumi up` of both collides on them. www is declared because the canonical pair needs it,",
+          ` but Universal SSL does not cover www.${shape.domain}, a name two labels below the zone.`,
+        ]),
+    ` \`npm run plan -- --stack ${shape.stack}\` plans it offline against the minimum bar; \`pulumi up --stack ${shape.stack}\` applies it.`,
+    " A value starting with TODO, or ending in .invalid, is a fact only you know: the plan's OPS-HANDOVER",
+    " names each one until it is replaced.",
+  ].join("\n");
+}
+
+/** The longest collection written on one line, as the example stacks write endpoints and address lists. */
+const FLOW_WIDTH = 110;
+
+/**
+ * renderStackFileText puts short list items of top-level keys on one line; nested ones (edge
+ * endpoints, alert emails, the DMARC rua) read better so too: short lists of plain values, and
+ * short maps that are list items.
+ */
+function flowShortNested(text: string): string {
+  const document = parseDocument(text);
+  visit(document, {
+    Seq(_, seq) {
+      if (seq.items.every(isScalar) && JSON.stringify(seq.toJSON()).length <= FLOW_WIDTH) seq.flow = true;
+    },
+    Map(_, map, path) {
+      const parent = path[path.length - 1];
+      if (isSeq(parent) && !map.items.some((pair) => isCollection(pair.value) && !isSeq(pair.value)) && JSON.stringify(map.toJSON()).length <= FLOW_WIDTH)
+        map.flow = true;
+    },
+  });
+  return document.toString({ lineWidth: 0 });
+}
+
+export interface RenderedStack {
+  stack: "prod" | "staging";
+  config: Record<string, unknown>;
+  text: string;
+}
+
+/**
+ * A stack file as init writes it. `imported` holds keys that come from a zone export instead,
+ * with the comments that say so and the lines that follow the header.
+ */
+export function renderStack(
+  stack: "prod" | "staging",
+  facts: InitFacts,
+  imported?: { config: Record<string, unknown>; comments: Record<string, string>; header: string },
+): RenderedStack {
+  const shape = shapes(facts)[stack];
+  const config = { ...stackConfig(shape, facts), ...(imported?.config ?? {}) };
+  const text = renderStackFileText({
+    config,
+    header: imported ? `${header(shape, facts)}\n${imported.header}` : header(shape, facts),
+    keyComments: { ...keyComments(shape, facts), ...(imported?.comments ?? {}) },
+    itemComments: [],
+  });
+  return { stack, config, text: flowShortNested(text) };
+}

@@ -1,0 +1,128 @@
+/**
+ * The founder's CI workflow (.github/workflows/launch-ready.yml), modelled on the kit's own: on
+ * pull requests a secret scan, the offline plan of every stack file against the bar and the
+ * handover check, no credentials; on main `pulumi preview` with the kit's policy pack, then
+ * `pulumi up`, stack by stack, production last and behind a protected environment. The stack
+ * list is read from stacks/ at run time, so a new stack file is planned and deployed without
+ * editing the workflow.
+ */
+import { Document, isMap, type Node } from "yaml";
+import { KIT_NAME } from "../../stacks/project";
+
+/** GitHub's expression syntax, kept out of template literals' way. */
+const expression = (text: string) => `\${{ ${text} }}`;
+
+/**
+ * Every stack file's name as a JSON array, production last: the deploy matrix runs one stack at a
+ * time in this order, so staging is applied (and must succeed) before production.
+ */
+const LIST_STACKS = [
+  'names=""',
+  "for file in stacks/Pulumi.*.yaml; do",
+  '  [ -f "$file" ] || continue',
+  `  stack=$(basename "$file" .yaml); stack=\${stack#Pulumi.}`,
+  '  if [ "$stack" != prod ]; then names="$names\\"$stack\\","; fi',
+  "done",
+  'if [ -f stacks/Pulumi.prod.yaml ]; then names="$names\\"prod\\","; fi',
+  `echo "stacks=[\${names%,}]" >> "$GITHUB_OUTPUT"`,
+  "",
+].join("\n");
+
+const node = { uses: "actions/setup-node@v4", with: { "node-version": 20, cache: "npm" } };
+
+function pulumiStep(command: "preview" | "up"): Record<string, unknown> {
+  return {
+    uses: "pulumi/actions@v6",
+    with: {
+      command,
+      "stack-name": expression("matrix.stack"),
+      "cloud-url": expression("vars.PULUMI_BACKEND_URL"),
+      policyPacks: `node_modules/${KIT_NAME}/policies`,
+    },
+  };
+}
+
+function workflow(): Record<string, unknown> {
+  const matrix = { stack: expression("fromJSON(needs.stacks.outputs.stacks)") };
+  return {
+    name: KIT_NAME,
+    on: { pull_request: null, push: { branches: ["main"] } },
+    permissions: { contents: "read" },
+    jobs: {
+      stacks: {
+        name: "List the stacks",
+        "runs-on": "ubuntu-latest",
+        outputs: { stacks: expression("steps.list.outputs.stacks") },
+        steps: [{ uses: "actions/checkout@v4" }, { id: "list", name: "Every stacks/Pulumi.<stack>.yaml, production last", run: LIST_STACKS }],
+      },
+      plan: {
+        name: `Plan ${expression("matrix.stack")} against the minimum bar`,
+        needs: "stacks",
+        "runs-on": "ubuntu-latest",
+        strategy: { "fail-fast": false, matrix },
+        steps: [
+          { uses: "actions/checkout@v4", with: { "fetch-depth": 0 } },
+          node,
+          { run: "npm ci" },
+          { name: "Scan the whole git history for secrets (SEC-NO-PLAINTEXT)", run: `npx ${KIT_NAME} scan-secrets` },
+          {
+            name: "Offline plan against the bar (no credentials)",
+            run: `npx ${KIT_NAME} plan --stack ${expression("matrix.stack")} --markdown >> "$GITHUB_STEP_SUMMARY"`,
+          },
+          { name: "HANDOVER.md matches the stack file (OPS-HANDOVER)", run: `npx ${KIT_NAME} handover --stack ${expression("matrix.stack")} --check` },
+        ],
+      },
+      deploy: {
+        name: `Deploy ${expression("matrix.stack")}`,
+        needs: ["stacks", "plan"],
+        if: "github.event_name == 'push' && github.ref == 'refs/heads/main'",
+        "runs-on": "ubuntu-latest",
+        strategy: { "max-parallel": 1, matrix },
+        environment: expression("matrix.stack == 'prod' && 'production' || matrix.stack"),
+        concurrency: `deploy-${expression("matrix.stack")}`,
+        env: {
+          CLOUDFLARE_API_TOKEN: expression("secrets.CLOUDFLARE_API_TOKEN"),
+          AWS_ACCESS_KEY_ID: expression("secrets.AWS_ACCESS_KEY_ID"),
+          AWS_SECRET_ACCESS_KEY: expression("secrets.AWS_SECRET_ACCESS_KEY"),
+          PULUMI_CONFIG_PASSPHRASE: expression("secrets.PULUMI_CONFIG_PASSPHRASE"),
+          PULUMI_ACCESS_TOKEN: expression("secrets.PULUMI_ACCESS_TOKEN"),
+        },
+        steps: [{ uses: "actions/checkout@v4" }, node, { run: "npm ci" }, pulumiStep("preview"), pulumiStep("up")],
+      },
+    },
+  };
+}
+
+const HEADER = [
+  " The minimum bar in CI, written by `launch-ready init`:",
+  " - pull requests and main: a secret scan of the whole history, then the offline plan of every stack",
+  "   file (the bar goes to the job summary; a mandatory failure fails the check) and the handover check.",
+  " - main: `pulumi preview` with the kit's policy pack, then `pulumi up`, one stack at a time, prod last,",
+  "   behind the protected `production` environment (Settings > Environments: required reviewers).",
+  " Repository secrets: CLOUDFLARE_API_TOKEN (scoped as HANDOVER.md says), AWS_ACCESS_KEY_ID and",
+  " AWS_SECRET_ACCESS_KEY, and PULUMI_CONFIG_PASSPHRASE (self-managed backend) or PULUMI_ACCESS_TOKEN",
+  " (Pulumi Cloud); the repository variable PULUMI_BACKEND_URL names the backend.",
+].join("\n");
+
+/** Comments a reader of the YAML needs where the value alone does not say why, by the key they sit above. */
+const KEY_COMMENTS: Array<{ path: Array<string | number>; comment: string }> = [
+  { path: ["jobs", "plan", "steps", 0, "with", "fetch-depth"], comment: " The secret scan reads every commit on every branch, not just the tip." },
+  { path: ["jobs", "deploy", "environment"], comment: " Production waits for the protected environment's required reviewers." },
+  ...[3, 4].map((step) => ({
+    path: ["jobs", "deploy", "steps", step, "with", "cloud-url"],
+    comment: " s3://your-state-bucket, file://~, or empty for Pulumi Cloud.",
+  })),
+];
+
+export function workflowYaml(): string {
+  // The shared step and matrix objects are written out in full: anchors are not for workflow readers.
+  const document = new Document(workflow(), { aliasDuplicateObjects: false });
+  document.commentBefore = HEADER;
+  for (const { path, comment } of KEY_COMMENTS) {
+    const parent = document.getIn(path.slice(0, -1), true);
+    const pair = isMap(parent) ? parent.items.find((item) => (item.key as { value?: unknown }).value === path[path.length - 1]) : undefined;
+    if (!pair) throw new Error(`the workflow has no ${path.join(".")} to comment`);
+    (pair.key as Node).commentBefore = comment;
+  }
+  return document.toString({ lineWidth: 0, nullStr: "" });
+}
