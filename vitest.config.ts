@@ -15,5 +15,7 @@ export default defineConfig({
     // A safety net, not a budget: verbs run in-process, and each entry file's one child-process
     // test loads tsx and @pulumi/* afresh, a few seconds on a busy 2-core machine.
     testTimeout: 60_000,
+    // The same net for the hooks that start servers and plan stacks before a file's tests.
+    hookTimeout: 60_000,
   },
 });

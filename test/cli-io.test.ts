@@ -1,7 +1,9 @@
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { parseCommandLine } from "../scripts/cli/args";
 import { fail } from "../scripts/cli/io";
-import { runEntryFile, runInProcess } from "./helpers";
+import { launchReady } from "../scripts/commands/launch-ready";
+import { runInProcess, runTsx } from "./helpers";
 
 describe("a verb's exit code and messages are decided in one place", () => {
   test("a returned code is the exit code, and nothing is added to what the verb printed", async () => {
@@ -45,8 +47,38 @@ describe("a verb's exit code and messages are decided in one place", () => {
   });
 
   test("an entry whose verb never settles exits with the failure code, not Node's silent 0", async () => {
-    const result = await runEntryFile("test/fixtures/never-settles.ts", []);
+    const result = await runTsx(join(__dirname, "fixtures", "never-settles.ts"), []);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain("never-settles failed: it stopped before everything it started had settled");
+  });
+});
+
+describe("launch-ready <command>: the one command every npm script calls", () => {
+  test("runs the named verb on the rest of the command line", async () => {
+    const help = await runInProcess(launchReady, ["schema", "--help"]);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain("Usage: npm run schema [-- --check]");
+  });
+
+  test("an unknown command exits 2 naming it, with the commands there are; under --json as JSON", async () => {
+    const unknown = await runInProcess(launchReady, ["deploy", "--stack", "prod"]);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stdout).toBe("");
+    expect(unknown.stderr).toContain('"deploy" is not a launch-ready command.');
+    expect(unknown.stderr).toMatch(/^ {2}rollback {2,}list a stack file's earlier versions/m);
+    const json = await runInProcess(launchReady, ["deploy", "--json"]);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stderr).error).toContain('"deploy" is not a launch-ready command.');
+  });
+
+  test("--help lists every command on stdout; no command at all is a usage error", async () => {
+    const help = await runInProcess(launchReady, ["--help"]);
+    expect(help.code).toBe(0);
+    for (const verb of ["plan", "verify", "loadtest", "handover", "import-zone", "rollback", "scan-secrets", "check-env", "schema"]) {
+      expect(help.stdout).toMatch(new RegExp(`^ {2}${verb} +\\S`, "m"));
+    }
+    const none = await runInProcess(launchReady, []);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain("Usage: launch-ready <command> [flags]");
   });
 });

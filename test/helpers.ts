@@ -1,11 +1,11 @@
 import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
 import { runVerb, type Io, type Verb } from "../scripts/cli/io";
 import { parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config";
-import { requireProject, stackFilePath } from "../stacks/project";
+import { type PulumiProject, requireProject, stackFilePath } from "../stacks/project";
 import { readStackFile, type StackFile } from "../stacks/stack-file";
 
 export const ROOT = join(__dirname, "..");
@@ -93,13 +93,21 @@ export async function runInProcess(
   return { code, stdout, stderr };
 }
 
-/** Runs an entry file as `npm run` does, as a child process: only for testing the entry itself. */
-export function runEntryFile(script: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<VerbResult> {
+/**
+ * Runs `launch-ready <verb> [args]` through the kit's entry file as a child process, as `npm run`
+ * does: only for testing the entry itself. It runs in the fixture project unless `cwd` says otherwise.
+ */
+export function runEntryFile(verb: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd: string = FIXTURE_PROJECT.dir): Promise<VerbResult> {
+  return runTsx(join(ROOT, "scripts", "launch-ready.ts"), [verb, ...args], env, cwd);
+}
+
+/** Runs a TypeScript file with tsx as a child process, for an entry other than the kit's own. */
+export function runTsx(script: string, args: string[], env: NodeJS.ProcessEnv = process.env, cwd: string = ROOT): Promise<VerbResult> {
   return new Promise((resolve) => {
     execFile(
       join(ROOT, "node_modules", ".bin", "tsx"),
       [script, ...args],
-      { cwd: ROOT, encoding: "utf8", env: { ...env, FORCE_COLOR: "0" }, maxBuffer: 1 << 26 },
+      { cwd, encoding: "utf8", env: { ...env, FORCE_COLOR: "0" }, maxBuffer: 1 << 26 },
       (error, stdout, stderr) => {
         resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
       },
@@ -118,4 +126,11 @@ export function scratchDir(prefix = "launch-ready-test-"): string {
   const dir = mkdtempSync(join(tmpdir(), prefix));
   scratchDirs.push(dir);
   return dir;
+}
+
+/** A copy of the fixture project in a scratch directory, for a test that runs a verb there and writes beside its stack files. */
+export function scratchProject(): PulumiProject {
+  const dir = join(scratchDir("launch-ready-project-"), "product");
+  cpSync(FIXTURE_PROJECT.dir, dir, { recursive: true });
+  return requireProject(dir);
 }

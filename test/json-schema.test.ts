@@ -100,7 +100,7 @@ describe("npm run schema", () => {
   });
 
   test("the command runs the verb: npm run -s schema -- --check as CI runs it", async () => {
-    const { code, stdout, stderr } = await runEntryFile("scripts/launch-ready.ts", ["schema", "--check"]);
+    const { code, stdout, stderr } = await runEntryFile("schema", ["--check"], process.env, ROOT);
     expect(stderr).toBe("");
     expect(stdout).toBe("stacks/schema.json is up to date.\n");
     expect(code).toBe(0);

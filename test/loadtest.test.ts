@@ -148,7 +148,7 @@ describe("the loadtest entry file", () => {
   test("npm run loadtest runs the verb and exits with its code: 1 for a budget blown by a slow endpoint", async () => {
     const stack = writeStackFile("entry");
     // A read endpoint answering after 350 ms against the bar's 300 ms read budget at launch.
-    const child = await runEntryFile("scripts/loadtest.ts", [
+    const child = await runEntryFile("loadtest", [
       "--config",
       stack,
       "--target",

@@ -104,7 +104,14 @@ beforeAll(async () => {
 
 describe("the tarball", () => {
   test("holds the compiled kit, its types, the policy pack and the schema, and nothing of this repository's own product", () => {
-    for (const file of ["dist/library.js", "dist/library.d.ts", "dist/scripts/launch-ready.js", "policies/PulumiPolicy.yaml", "policies/package.json", "stacks/schema.json"]) {
+    for (const file of [
+      "dist/library.js",
+      "dist/library.d.ts",
+      "dist/scripts/launch-ready.js",
+      "policies/PulumiPolicy.yaml",
+      "policies/package.json",
+      "stacks/schema.json",
+    ]) {
       expect(tarballFiles).toContain(file);
     }
     const sources = tarballFiles.filter((file) => file.endsWith(".ts") && !file.endsWith(".d.ts"));
@@ -125,8 +132,32 @@ describe("the tarball", () => {
 
 describe("a founder's repository", () => {
   test("require('launch-ready') gives the components, the program, the config parser and the bar, with types", async () => {
-    const names = ["LaunchReadySite", "DnsRecords", "CanonicalRedirect", "ZoneTls", "EdgeCache", "EdgeFirewall", "SecurityHeaders", "AdminAccess", "SesSender", "AppSecrets", "AwsUptimeMonitors", "CloudflareUptimeMonitors", "StateBackend", "launchReadyProgram", "parseStackConfig", "evaluateBar"];
-    const probe = await run(process.execPath, ["-e", `const kit = require("launch-ready"); console.log(JSON.stringify(Object.fromEntries(${JSON.stringify(names)}.map((n) => [n, typeof kit[n]]))), kit.BAR_RULES.length)`], app);
+    const names = [
+      "LaunchReadySite",
+      "DnsRecords",
+      "CanonicalRedirect",
+      "ZoneTls",
+      "EdgeCache",
+      "EdgeFirewall",
+      "SecurityHeaders",
+      "AdminAccess",
+      "SesSender",
+      "AppSecrets",
+      "AwsUptimeMonitors",
+      "CloudflareUptimeMonitors",
+      "StateBackend",
+      "launchReadyProgram",
+      "parseStackConfig",
+      "evaluateBar",
+    ];
+    const probe = await run(
+      process.execPath,
+      [
+        "-e",
+        `const kit = require("launch-ready"); console.log(JSON.stringify(Object.fromEntries(${JSON.stringify(names)}.map((n) => [n, typeof kit[n]]))), kit.BAR_RULES.length)`,
+      ],
+      app,
+    );
     expect(probe.stderr).toBe("");
     const [types, rules] = probe.stdout.trim().split(" ");
     expect(JSON.parse(types)).toEqual(Object.fromEntries(names.map((name) => [name, "function"])));
@@ -136,7 +167,11 @@ describe("a founder's repository", () => {
   });
 
   test("launch-ready init --yes scaffolds the product, and launch-ready plan --stack prod plans it offline from there", async () => {
-    const init = await run(process.execPath, [bin, "init", "--domain", "quill-example.com", "--zone-id", ZONE_ID, "--account-id", ACCOUNT_ID, "--plan", "free", "--yes"], app);
+    const init = await run(
+      process.execPath,
+      [bin, "init", "--domain", "quill-example.com", "--zone-id", ZONE_ID, "--account-id", ACCOUNT_ID, "--plan", "free", "--yes"],
+      app,
+    );
     expect(init.stderr).toBe("");
     expect(init.code).toBe(0);
     for (const file of ["package.json", "Pulumi.yaml", "index.ts", "stacks/Pulumi.prod.yaml", "stacks/Pulumi.staging.yaml", "HANDOVER.md", ".env.example"]) {
@@ -151,7 +186,9 @@ describe("a founder's repository", () => {
     const zoneSettings = report.resources.filter((r: { type: string }) => r.type === "cloudflare:index/zoneSetting:ZoneSetting");
     expect(zoneSettings.length).toBeGreaterThan(0);
     for (const setting of zoneSettings) expect(setting.inputs.zoneId).toBe(ZONE_ID);
-    const names = report.resources.filter((r: { type: string }) => r.type === "cloudflare:index/dnsRecord:DnsRecord").map((r: { inputs: { name: string } }) => r.inputs.name);
+    const names = report.resources
+      .filter((r: { type: string }) => r.type === "cloudflare:index/dnsRecord:DnsRecord")
+      .map((r: { inputs: { name: string } }) => r.inputs.name);
     expect(names).toContain("quill-example.com");
     // The project is the founder's: its URNs carry the name init gave it, not the kit's.
     expect(report.resources[0].urn).toBe("urn:pulumi:prod::quill-example::pulumi:pulumi:Stack::quill-example-prod");
@@ -190,7 +227,10 @@ pulumi.runtime.runInPulumiStack(async () => {
     const ssl = registered.find((r) => r.type === "cloudflare:index/zoneSetting:ZoneSetting" && r.inputs.settingId === "ssl");
     expect(ssl?.inputs).toMatchObject({ zoneId: ZONE_ID, value: "strict" });
     const record = registered.find((r) => r.type === "cloudflare:index/dnsRecord:DnsRecord");
-    expect(record).toMatchObject({ name: "www.existing-app.com-CNAME", inputs: { name: "www.existing-app.com", type: "CNAME", content: "existing-app.pages.dev", proxied: true } });
+    expect(record).toMatchObject({
+      name: "www.existing-app.com-CNAME",
+      inputs: { name: "www.existing-app.com", type: "CNAME", content: "existing-app.pages.dev", proxied: true },
+    });
     expect(registered.map((r) => r.type)).toEqual(expect.arrayContaining(["launch-ready:cloudflare:ZoneTls", "launch-ready:cloudflare:DnsRecords"]));
   });
 });
@@ -232,7 +272,9 @@ describe("the policy pack at node_modules/launch-ready/policies", () => {
     const request = new analyzerProto.AnalyzeStackRequest();
     const setting = new analyzerProto.AnalyzerResource();
     setting.setType("cloudflare:index/zoneSetting:ZoneSetting");
-    setting.setUrn("urn:pulumi:prod::quill-example::launch-ready:index:Site$launch-ready:cloudflare:ZoneTls$cloudflare:index/zoneSetting:ZoneSetting::quill-example.com-ssl");
+    setting.setUrn(
+      "urn:pulumi:prod::quill-example::launch-ready:index:Site$launch-ready:cloudflare:ZoneTls$cloudflare:index/zoneSetting:ZoneSetting::quill-example.com-ssl",
+    );
     setting.setName("quill-example.com-ssl");
     setting.setProperties(Struct.fromJavaScript({ zoneId: ZONE_ID, settingId: "ssl", value: "flexible" }));
     setting.setOptions(new analyzerProto.AnalyzerResourceOptions());

@@ -216,11 +216,11 @@ describe("plan refuses bad input with exit 2", () => {
 
 describe("the plan's entry file", () => {
   test("npm run plan runs the verb and exits with its code, output unchanged", async () => {
-    const [child, inProcess] = [await runEntryFile("scripts/plan.ts", ["--stack", "prod", "--json"]), await plan("--stack", "prod", "--json")];
+    const [child, inProcess] = [await runEntryFile("plan", ["--stack", "prod", "--json"]), await plan("--stack", "prod", "--json")];
     expect(child.code).toBe(0);
     expect(child.stderr).toBe("");
     expect(JSON.parse(child.stdout)).toEqual(JSON.parse(inProcess.stdout));
-    const usage = await runEntryFile("scripts/plan.ts", ["--stak", "prod"]);
+    const usage = await runEntryFile("plan", ["--stak", "prod"]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("Unknown option '--stak'");
   });

@@ -1,6 +1,8 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { expect, test } from "vitest";
+import { stackFilePath } from "../stacks/project";
+import { FIXTURE_PROJECT } from "./helpers";
 
 /**
  * `pulumi up` compiles index.ts with the ts-node that @pulumi/pulumi vendors, which resolves
@@ -12,7 +14,7 @@ test("the program loads and plans under Pulumi's own TypeScript loader", async (
   const result = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
     execFile(
       process.execPath,
-      [join(__dirname, "..", "scripts", "plan", "pulumi-ts-loader-check.js"), join(__dirname, "..", "stacks", "Pulumi.prod.yaml")],
+      [join(__dirname, "..", "scripts", "plan", "pulumi-ts-loader-check.js"), stackFilePath(FIXTURE_PROJECT, "prod")],
       { encoding: "utf8" },
       (error, stdout, stderr) => resolve({ status: error ? 1 : 0, stdout, stderr }),
     );

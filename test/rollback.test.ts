@@ -18,7 +18,8 @@ import {
 import { stableJson } from "../domain/stable-json";
 import { carryHandover, workingHandover } from "../scripts/history/rollback-handover";
 import { cacheNote, encryptionLines, handoverNote, humanDuration, nextLines, shortUrn } from "../scripts/history/rollback-render";
-import { ROOT, runEntryFile, runInProcess, type VerbResult, scratchDir } from "./helpers";
+import { stackFilePath } from "../stacks/project";
+import { FIXTURE_PROJECT, runEntryFile, runInProcess, type VerbResult, scratchDir } from "./helpers";
 
 const STACK_FILE = "stacks/Pulumi.test.yaml";
 
@@ -33,13 +34,13 @@ function verbEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   return env;
 }
 
-/** The verb in this process, as `npm run rollback -- ARGS` runs it from the kit's checkout. Plans run one at a time: await each. */
+/** The verb in this process, as `npm run rollback -- ARGS` runs it from the fixture project. Plans run one at a time: await each. */
 function rollback(...args: string[]): Promise<VerbResult> {
   return rollbackWith({}, ...args);
 }
 
 function rollbackWith(env: NodeJS.ProcessEnv, ...args: string[]): Promise<VerbResult> {
-  return rollbackFrom(ROOT, env, ...args);
+  return rollbackFrom(FIXTURE_PROJECT.dir, env, ...args);
 }
 
 /** The verb run from `cwd`: relative --repo and --config paths start there. */
@@ -72,12 +73,18 @@ function commitFile(dir: string, content: string, subject: string, date: string)
   return git(dir, ["rev-parse", "HEAD"]);
 }
 
+/** A Pulumi project in `dir` whose stack files are in stacks/, as --stack and --repo find them. */
+function writeProject(dir: string): void {
+  writeFileSync(join(dir, "Pulumi.yaml"), "name: quill\nruntime: nodejs\nstackConfigDir: stacks\n");
+  mkdirSync(join(dir, "stacks"));
+}
+
 function replaced(text: string, from: string, to: string): string {
   expect(text).toContain(from);
   return text.replace(from, to);
 }
 
-const staging = readFileSync(join(ROOT, "stacks", "Pulumi.staging.yaml"), "utf8");
+const staging = readFileSync(stackFilePath(FIXTURE_PROJECT, "staging"), "utf8");
 /** v1: the staging example as launched. */
 const launched = staging;
 /** v2: a typo in the environment: does not parse. */
@@ -112,10 +119,10 @@ beforeAll(() => {
   repo = scratchDir("launch-ready-rollback-");
   git(repo, ["init", "-q"]);
   writeFileSync(join(repo, "README.md"), "# a product\n");
-  git(repo, ["add", "README.md"]);
+  writeProject(repo);
+  git(repo, ["add", "README.md", "Pulumi.yaml"]);
   git(repo, ["commit", "-q", "-m", "Start"], "2026-01-01T10:00:00Z");
   commits.readme = git(repo, ["rev-parse", "HEAD"]);
-  mkdirSync(join(repo, "stacks"));
   commits.launched = commitFile(repo, launched, "Staging as launched", "2026-01-02T10:00:00Z");
   commits.typo = commitFile(repo, typo, "Rename the environment", "2026-01-03T10:00:00Z");
   commits.flexible = commitFile(repo, flexible, "Flexible TLS for the old origin", "2026-01-04T10:00:00Z");
@@ -303,7 +310,7 @@ describe("rollback --to", () => {
     expect(git(repo, ["status", "--porcelain"])).toBe("");
   });
 
-  test("--config in another repository: npm commands from the kit's checkout, git and pulumi from that repository", async () => {
+  test("--config in another repository: npm commands from the verb's project, git and pulumi from that repository", async () => {
     const { code, stdout } = await rollback("--config", join(repo, STACK_FILE), "--to", commits.launched);
     expect(code).toBe(0);
     const lines = stdout.slice(stdout.indexOf("Next (")).split("\n");
@@ -317,8 +324,8 @@ describe("rollback --to", () => {
         .trim();
     };
     const short = commits.launched.slice(0, 7);
-    expect(under(`npm run rollback -- --config ${join(repo, STACK_FILE)} --to ${short} --apply`)).toBe(`from ${ROOT}:`);
-    expect(under(`npm run plan -- --config ${join(repo, STACK_FILE)}`)).toBe(`from ${ROOT}:`);
+    expect(under(`npm run rollback -- --config ${join(repo, STACK_FILE)} --to ${short} --apply`)).toBe(`from ${FIXTURE_PROJECT.dir}:`);
+    expect(under(`npm run plan -- --config ${join(repo, STACK_FILE)}`)).toBe(`from ${FIXTURE_PROJECT.dir}:`);
     expect(under(`git diff -- ${STACK_FILE}`)).toBe(`from ${repo}:`);
     expect(under("pulumi up --stack test --policy-pack policies")).toBe(`from ${repo}:`);
     expect(under(`git commit -m "Roll back stack test to ${short}" -- ${STACK_FILE}`)).toBe(`from ${repo}:`);
@@ -397,7 +404,7 @@ describe("rollback --to", () => {
 describe("rollback, bad input", () => {
   test("unknown commits, a commit without the file, unknown stacks and a directory outside git exit 2, naming the option", async () => {
     const outside = scratchDir("launch-ready-rollback-nogit-");
-    mkdirSync(join(outside, "stacks"));
+    writeProject(outside);
     writeFileSync(join(outside, STACK_FILE), launched);
     const unknown = await rollback("--stack", "test", "--repo", repo, "--to", "0123456789abcdef");
     const unknownJson = await rollback("--stack", "test", "--repo", repo, "--to", "no-such-branch", "--json");
@@ -430,16 +437,16 @@ describe("rollback as a verb: its working directory, its environment, its entry 
     const parent = join(repo, "..");
     const fromRepo = await rollbackFrom(repo, {}, "--config", STACK_FILE, "--to", commits.typo, "--json");
     const fromParent = await rollbackFrom(parent, {}, "--stack", "test", "--repo", relative(parent, repo), "--to", commits.typo, "--json");
-    for (const [run, rollbackCommand] of [
-      [fromRepo, `npm run rollback -- --config ${join(repo, STACK_FILE)}`],
-      [fromParent, `npm run rollback -- --stack test --repo ${repo}`],
+    for (const [run, rollbackCommand, from] of [
+      [fromRepo, `npm run rollback -- --config ${STACK_FILE}`, repo],
+      [fromParent, `npm run rollback -- --stack test --repo ${relative(parent, repo)}`, parent],
     ] as const) {
       expect(run.code).toBe(1);
       expect(run.stderr).toBe("");
       const report = JSON.parse(run.stdout) as RollbackReport;
       expect([report.repository, report.file, report.target.commit, report.check.status]).toEqual([repo, STACK_FILE, commits.typo, "invalid"]);
-      // npm runs from the kit's checkout, so the path it is given is absolute: where the verb found the file.
-      expect(report.next).toEqual([{ command: `${rollbackCommand} --list`, from: ROOT }]);
+      // npm runs from the verb's project (its working directory outside any), so the paths it is given are relative to that.
+      expect(report.next).toEqual([{ command: `${rollbackCommand} --list`, from }]);
     }
   });
 
@@ -462,7 +469,7 @@ describe("rollback as a verb: its working directory, its environment, its entry 
   });
 
   test("the entry file runs the verb with this process's arguments and exits with its code", async () => {
-    const { code, stdout, stderr } = await runEntryFile("scripts/rollback.ts", ["--stack", "test", "--repo", repo, "--to", commits.typo, "--apply"], verbEnv());
+    const { code, stdout, stderr } = await runEntryFile("rollback", ["--stack", "test", "--repo", repo, "--to", commits.typo, "--apply"], verbEnv());
     expect(code).toBe(1);
     expect(stderr).toBe("");
     expect(stdout).toContain(`The version at ${commits.typo.slice(0, 7)} does not parse; nothing was written:`);

@@ -296,7 +296,7 @@ describe("npm run scan:secrets", () => {
 describe("the scan's entry file", () => {
   test("npm run scan:secrets runs the verb and exits with its code, output unchanged", async () => {
     const { repo, added } = await repoWithDeletedKey();
-    const child = await runEntryFile("scripts/scan-secrets.ts", ["--repo", repo, "--json"]);
+    const child = await runEntryFile("scan-secrets", ["--repo", repo, "--json"]);
     expect(child.stderr).toBe("");
     expect(child.code).toBe(1);
     const report = JSON.parse(child.stdout) as RepoScanReport;

@@ -228,7 +228,7 @@ describe("the verify entry file", () => {
   test("npm run verify runs the verb and exits with its code, output unchanged", async () => {
     const servers = await goodServers(homepageCutShort);
     const args = verifyArgs(servers, "--json");
-    const [child, inProcess] = [await runEntryFile("scripts/verify.ts", args, ENV), await verify(args)];
+    const [child, inProcess] = [await runEntryFile("verify", args, ENV), await verify(args)];
     expect(child.stderr).toBe("");
     expect(child.code).toBe(1);
     expect(JSON.parse(child.stdout)).toEqual(JSON.parse(inProcess.stdout));
@@ -239,6 +239,7 @@ describe("the verify entry file", () => {
 describe("verify against a broken setup on loopback", () => {
   let checks: LiveCheck[];
 
+  // Its timeout is a safety net, as testTimeout is: one whole verify against slow and stalled servers, many seconds on a busy machine.
   beforeAll(async () => {
     const zone = goodZone();
     delete zone["admin.example.com"];
@@ -303,7 +304,7 @@ describe("verify against a broken setup on loopback", () => {
       aiProbes: true,
       canary: CANARY,
     });
-  });
+  }, 60_000);
 
   const status = (id: string, target: string) => checks.find((c) => c.id === id && c.target === target);
 

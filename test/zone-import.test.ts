@@ -694,10 +694,10 @@ describe("npm run import:zone", () => {
   });
 });
 
-describe("scripts/import-zone.ts", () => {
+describe("the import-zone entry file", () => {
   test("runs the verb as npm run does: the report on stdout, the files written, and the verb's exit code", async () => {
     const out = tempDir();
-    const child = await runEntryFile("scripts/import-zone.ts", [...REQUIRED(out), "--owner", "ops@example.org", "--record-ids", RECORD_IDS, "--json"]);
+    const child = await runEntryFile("import-zone", [...REQUIRED(out), "--owner", "ops@example.org", "--record-ids", RECORD_IDS, "--json"]);
     expect(child.stderr).toBe("");
     expect(child.code).toBe(0);
     const report = JSON.parse(child.stdout);
@@ -711,7 +711,7 @@ describe("scripts/import-zone.ts", () => {
     expect(readFileSync(join(out, "import.json"), "utf8")).toBe(readFileSync(join(inProcessOut, "import.json"), "utf8"));
     expect(report.mapped).toEqual(JSON.parse(inProcess.stdout).mapped);
 
-    const usage = await runEntryFile("scripts/import-zone.ts", ["--zone", "example.org"]);
+    const usage = await runEntryFile("import-zone", ["--zone", "example.org"]);
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("Unknown option '--zone'");
     expect(usage.stdout).toBe("");
