@@ -39,9 +39,7 @@ export function findProject(from: string): PulumiProject | undefined {
 export function requireProject(cwd: string): PulumiProject {
   const project = findProject(cwd);
   if (!project) {
-    throw new ProjectError(
-      `No Pulumi.yaml in ${cwd} or above it: run this in a Pulumi project, or start one with npx launch-ready init --domain example.com`,
-    );
+    throw new ProjectError(`No Pulumi.yaml in ${cwd} or above it: run this in a Pulumi project, or start one with npx launch-ready init --domain example.com`);
   }
   return project;
 }

@@ -500,7 +500,9 @@ export async function init(argv: string[], io: Io): Promise<number> {
   writeFiles(
     dir,
     {
-      "package.json": packageManifest ? mergedPackageJson(packageManifest, facts.project, facts.domain, values.force) : packageJson(facts.project, facts.domain),
+      "package.json": packageManifest
+        ? mergedPackageJson(packageManifest, facts.project, facts.domain, values.force)
+        : packageJson(facts.project, facts.domain),
       "Pulumi.yaml": pulumiYaml(facts.project, facts.domain),
       "tsconfig.json": tsconfigJson(),
       "index.ts": indexTs(),

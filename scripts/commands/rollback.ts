@@ -78,7 +78,6 @@ Exit: 0 done, 1 the chosen version does not parse or is below the bar, or --appl
 another encryption key (nothing written), 2 usage, unknown stack or commit, not a git repository,
 or uncommitted changes in the way of --apply.`;
 
-
 /** The stack file being rolled back, the repository that holds its history, and how a person runs the kit on it. */
 interface Subject extends StackFileInGit {
   commands: CommandContext;

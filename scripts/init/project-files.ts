@@ -89,7 +89,12 @@ export function existingManifest(text: string): ExistingManifest | undefined {
  */
 export function mergedPackageJson(existing: ExistingManifest, project: string, domain: string, replaceScripts: boolean): string {
   const ours = scaffoldManifest(project, domain);
-  const theirs = existing.manifest as { name?: string; scripts?: Record<string, string>; dependencies?: Record<string, string>; devDependencies?: Record<string, string> };
+  const theirs = existing.manifest as {
+    name?: string;
+    scripts?: Record<string, string>;
+    dependencies?: Record<string, string>;
+    devDependencies?: Record<string, string>;
+  };
   const merged = {
     ...theirs,
     name: theirs.name ?? ours.name,

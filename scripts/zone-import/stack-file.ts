@@ -46,7 +46,9 @@ function addedItemComments(imported: ZoneImport): Array<{ key: string; index: nu
 
 /** The stack file's text: the config as YAML, with its provenance and the comments a person reading it needs. */
 export function renderStackFile(args: ImportArgs, imported: ZoneImport, day: string): string {
-  const schema = relative(args.out, args.project ? schemaPath(args.project) : KIT_SCHEMA_PATH).split("\\").join("/");
+  const schema = relative(args.out, args.project ? schemaPath(args.project) : KIT_SCHEMA_PATH)
+    .split("\\")
+    .join("/");
   return renderStackFileText({
     config: imported.config,
     header: headerComment(args, imported, day, schema.startsWith(".") ? schema : `./${schema}`),
