@@ -3,6 +3,7 @@ import * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_DNS_ONLY_TTL } from "../stacks/stack-config";
 import { spfRecord } from "./mail-auth/mail-records";
+import { awsSdk } from "./provider-sdks";
 import { recordComment } from "./site-records";
 
 export interface SesSenderArgs {
@@ -84,10 +85,8 @@ export class SesSender extends pulumi.ComponentResource {
         options,
       );
 
-    // Required here, not imported: @pulumi/aws takes a sixth of a plan's start-up to load, and only
-    // a site that sends through SES needs it (the site's other components are all Cloudflare's).
-    const sdk = require("@pulumi/aws") as typeof aws;
-    this.identity = new sdk.sesv2.EmailIdentity(
+    const { sesv2 } = awsSdk();
+    this.identity = new sesv2.EmailIdentity(
       `${args.domain}-ses`,
       { emailIdentity: args.domain, region: args.region, dkimSigningAttributes: { nextSigningKeyLength: "RSA_2048_BIT" } },
       options,
@@ -101,7 +100,7 @@ export class SesSender extends pulumi.ComponentResource {
       return dkimName;
     });
 
-    new sdk.sesv2.EmailIdentityMailFromAttributes(
+    new sesv2.EmailIdentityMailFromAttributes(
       `${args.domain}-ses-mail-from`,
       { emailIdentity: this.identity.emailIdentity, mailFromDomain: args.mailFromDomain, behaviorOnMxFailure: "REJECT_MESSAGE", region: args.region },
       options,

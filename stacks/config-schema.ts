@@ -4,6 +4,7 @@
  * need several fields at once (names inside the zone, the canonical pair, plan limits) live in
  * ./stack-config.ts.
  */
+import "./zod-locales";
 import { z } from "zod";
 import { ENVIRONMENTS } from "../domain/bar/weighing";
 import { edgeSchema } from "./schema/edge";

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { planStack } from "../scripts/plan/plan-stack";
 import { readStackFile } from "../stacks/stack-file";
-import { exampleStack } from "./helpers";
+import { exampleConfig } from "./helpers";
 
 const Q = "[\"'`]";
 /** A path segment list that, from the repository root, ends at an example stack file, HANDOVER.md or .env.example. */
@@ -86,6 +86,6 @@ describe("tests use fixtures under test/, never the repository's example product
 test("test/fixtures/other-product, which .ci/run puts in place of stacks/, is a product of its own that clears the bar", async () => {
   const report = await planStack(readStackFile(join(__dirname, "fixtures", "other-product", "stacks", "Pulumi.prod.yaml")));
   expect(report.summary.zone).toBe("quill-example.com");
-  expect(exampleStack("prod").config["launch-ready:zone"].domain).not.toBe("quill-example.com");
+  expect(exampleConfig("prod")["launch-ready:zone"].domain).not.toBe("quill-example.com");
   expect(report.bar.filter((result) => result.status === "fail")).toEqual([]);
 });

@@ -1,13 +1,20 @@
 /**
  * PERF-P95, PERF-ERRORS and AI-TIMEOUT as declared: the budgets the load test will hold endpoints
- * to. And the plan benchmark's measuring child, which no other test starts.
+ * to. The plan benchmark's measuring child and its whole-process floor, which no other test
+ * starts. And what the plan's speed rests on that can be checked without a clock: a stack loads
+ * the AWS and random SDKs only when it declares resources of theirs.
  */
+import { execFile } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
+import { stringify } from "yaml";
 import { aiTimeout, perfErrors, perfP95 } from "../policies/rules/perf-budgets";
+import { floorProgram } from "../scripts/bench/whole-process";
 import { measurePlanCase } from "../scripts/bench/plan-cases";
-import { planStack } from "../scripts/plan/plan-stack";
+import { planStack, runStackProgram } from "../scripts/plan/plan-stack";
 import { parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config";
-import { exampleConfig, exampleStack, parsedExample, runInProcess } from "./helpers";
+import { exampleConfig, exampleStack, parsedExample, ROOT, runInProcess, scratchDir } from "./helpers";
 
 function parsed(mutate: (performance: Record<string, any>) => void): LaunchReadyConfig {
   const config = exampleConfig("prod");
@@ -97,5 +104,62 @@ describe("npm run bench:plan's measuring child", () => {
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toBe("");
     expect(wrong.stderr).toContain('--measure "kits" must be one of kit, bare, sdk-default, warm');
+  });
+});
+
+/** Runs `node` (or tsx) on `script` in a child process, whose module registry starts empty. */
+function child(command: string, script: string, args: string[] = []): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(command, [script, ...args], { cwd: ROOT, encoding: "utf8", maxBuffer: 1 << 26 }, (error, stdout, stderr) =>
+      resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+describe("npm run bench:plan's whole-process floor", () => {
+  test("registers the prod example's provider resources through the SDK's classes, with their names and protect flags, and runs", async () => {
+    const run = await runStackProgram(exampleStack("prod"), "launch-ready");
+    const { source, providers } = floorProgram(run, "launch-ready", "prod");
+    expect(providers).toEqual(["aws", "cloudflare", "random"]);
+    const declared = [...source.matchAll(/^ {4}new ([\w.]+)\((".*?"), .*, \{ protect: (true|false) \}\);$/gm)].map(([, sdkClass, name, protect]) => [
+      sdkClass,
+      JSON.parse(name),
+      protect === "true",
+    ]);
+    const custom = run.resources.filter((resource) => resource.custom);
+    expect(declared).toHaveLength(custom.length);
+    expect(declared.map(([, name, protect]) => [name, protect])).toEqual(custom.map((resource) => [resource.name, resource.protect]));
+    expect(declared).toContainEqual(["aws.route53.HealthCheck", "homepage-www.example.com-check", false]);
+    expect(declared).toContainEqual(["cloudflare.DnsRecord", "www.example.com-CNAME", true]);
+    const file = join(scratchDir(), "floor.js");
+    writeFileSync(file, source);
+    expect(await child(process.execPath, file)).toEqual({ code: 0, stdout: "", stderr: "" });
+  });
+});
+
+describe("modules loaded only when a stack uses them", () => {
+  test("a stack without secrets and with Cloudflare's monitors plans without loading @pulumi/aws or @pulumi/random", async () => {
+    const config = exampleConfig("prod");
+    for (const key of ["secretStore", "secrets", "secretValues"]) delete config[`launch-ready:${key}`];
+    config["launch-ready:env"] = config["launch-ready:env"].filter((variable: { secret?: string }) => !variable.secret);
+    Object.assign(config["launch-ready:monitoring"], { provider: "cloudflare", intervalSeconds: 60 });
+    const dir = scratchDir();
+    writeFileSync(join(dir, "Pulumi.cloudflare-only.yaml"), stringify({ config }));
+    writeFileSync(
+      join(dir, "plan.ts"),
+      [
+        `import { planStack } from ${JSON.stringify(join(ROOT, "scripts", "plan", "plan-stack"))};`,
+        `import { readStackFile } from ${JSON.stringify(join(ROOT, "stacks", "stack-file"))};`,
+        `planStack(readStackFile(${JSON.stringify(join(dir, "Pulumi.cloudflare-only.yaml"))})).then((report) => {`,
+        "  const packages = Object.keys(require.cache).map((path) => /node_modules\\/(@pulumi\\/[^/]+)\\//.exec(path)?.[1]);",
+        "  process.stdout.write(JSON.stringify({ byType: report.summary.byType, packages: [...new Set(packages.filter(Boolean))].sort() }));",
+        "});",
+      ].join("\n"),
+    );
+    const planned = await child(join(ROOT, "node_modules", ".bin", "tsx"), join(dir, "plan.ts"));
+    expect(planned.stderr).toBe("");
+    const { byType, packages } = JSON.parse(planned.stdout);
+    expect(byType).toMatchObject({ "cloudflare:index/healthcheck:Healthcheck": 5, "cloudflare:index/dnsRecord:DnsRecord": 13 });
+    expect(packages).toEqual(["@pulumi/cloudflare", "@pulumi/pulumi"]);
   });
 });

@@ -1,6 +1,7 @@
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { DeclaredMonitor } from "../../stacks/monitoring-config";
+import { awsSdk } from "../provider-sdks";
 import { applyTransform, type Transform } from "../transform";
 import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, MONITOR_TAG, MONITORING_REGION, type UptimeMonitorsArgsBase } from "./uptime-monitors";
 
@@ -58,8 +59,9 @@ export class AwsUptimeMonitors extends pulumi.ComponentResource {
     super("launch-ready:aws:UptimeMonitors", name, {}, opts);
     const children = { parent: this };
     const tags = { "launch-ready:environment": args.environment };
+    const { sns } = awsSdk();
 
-    this.topic = new aws.sns.Topic(
+    this.topic = new sns.Topic(
       ...applyTransform(
         args.transform?.topic,
         "uptime-alerts",
@@ -68,14 +70,14 @@ export class AwsUptimeMonitors extends pulumi.ComponentResource {
       ),
     );
     for (const email of args.emails) {
-      new aws.sns.TopicSubscription(
+      new sns.TopicSubscription(
         `uptime-alerts-email-${email}`,
         { topic: this.topic.arn, protocol: "email", endpoint: email, region: MONITORING_REGION },
         children,
       );
     }
     if (args.chatWebhookUrl) {
-      new aws.sns.TopicSubscription(
+      new sns.TopicSubscription(
         "uptime-alerts-chat",
         { topic: this.topic.arn, protocol: "https", endpoint: pulumi.secret(args.chatWebhookUrl), region: MONITORING_REGION },
         children,
@@ -93,7 +95,8 @@ export class AwsUptimeMonitors extends pulumi.ComponentResource {
   }
 
   private createHealthCheck(monitor: DeclaredMonitor, args: AwsUptimeMonitorsArgs, tags: Record<string, string>): aws.route53.HealthCheck {
-    return new aws.route53.HealthCheck(
+    const { route53 } = awsSdk();
+    return new route53.HealthCheck(
       ...applyTransform(
         args.transform?.healthCheck,
         `${monitor.id}-check`,
@@ -121,7 +124,8 @@ export class AwsUptimeMonitors extends pulumi.ComponentResource {
     args: AwsUptimeMonitorsArgs,
     tags: Record<string, string>,
   ): aws.cloudwatch.MetricAlarm {
-    return new aws.cloudwatch.MetricAlarm(
+    const { cloudwatch } = awsSdk();
+    return new cloudwatch.MetricAlarm(
       ...applyTransform(
         args.transform?.alarm,
         `${monitor.id}-alarm`,

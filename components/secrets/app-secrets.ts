@@ -1,8 +1,9 @@
-import * as aws from "@pulumi/aws";
+import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as random from "@pulumi/random";
+import type * as random from "@pulumi/random";
 import type { Environment } from "../../domain/bar/weighing";
 import type { SecretsConfig } from "../../stacks/secrets-config";
+import { awsSdk, randomSdk } from "../provider-sdks";
 import { applyTransform, type Transform } from "../transform";
 import { RECOVERY_WINDOW_DAYS, type SecretSpec } from "./stored-secrets";
 
@@ -102,7 +103,8 @@ export class AppSecrets extends pulumi.ComponentResource {
   private valueOf(secret: SecretSpec, args: AppSecretsArgs): pulumi.Output<string> {
     if (secret.generate) {
       const { length, special, upper, lower, numeric } = secret.generate;
-      const password = new random.RandomPassword(
+      const { RandomPassword } = randomSdk();
+      const password = new RandomPassword(
         ...applyTransform(args.transform?.password, `${secret.name}-value`, { length, special, upper, lower, numeric }, { parent: this }),
       );
       return pulumi.secret(password.result);
@@ -119,8 +121,9 @@ export class AppSecrets extends pulumi.ComponentResource {
     const region = args.store.region ? { region: args.store.region } : {};
     const tags = { "launch-ready:environment": args.environment, "launch-ready:source": secret.source };
     const options = { parent: this, protect: args.protect ?? false };
+    const { ssm, secretsmanager } = awsSdk();
     if (args.store.kind === "ssm") {
-      const parameter = new aws.ssm.Parameter(
+      const parameter = new ssm.Parameter(
         ...applyTransform(
           args.transform?.parameter,
           secret.name,
@@ -138,7 +141,7 @@ export class AppSecrets extends pulumi.ComponentResource {
       );
       return parameter.arn;
     }
-    const stored = new aws.secretsmanager.Secret(
+    const stored = new secretsmanager.Secret(
       ...applyTransform(
         args.transform?.secret,
         secret.name,
@@ -153,7 +156,7 @@ export class AppSecrets extends pulumi.ComponentResource {
         options,
       ),
     );
-    new aws.secretsmanager.SecretVersion(
+    new secretsmanager.SecretVersion(
       ...applyTransform(args.transform?.secretVersion, `${secret.name}-version`, { secretId: stored.id, secretString: value, ...region }, { parent: this }),
     );
     return stored.arn;

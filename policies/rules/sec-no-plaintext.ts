@@ -1,4 +1,4 @@
-import { findSecrets, type SecretFinding } from "../../domain/secrets/detect";
+import type { SecretFinding } from "../../domain/secrets/detect";
 import { SECRET_VALUES_KEY, setSecretCommand } from "../../stacks/secrets-config";
 import { SECRET_PLACEHOLDER } from "../../stacks/stack-file";
 import { fail, pass, type BarRule, type DeclaredResource, type Verdict } from "../bar";
@@ -31,6 +31,11 @@ function leavesOf(value: unknown, path: string, out: Array<{ path: string; value
   else if (value !== null && typeof value === "object") for (const [key, inner] of Object.entries(value)) leavesOf(inner, path ? `${path}.${key}` : key, out);
 }
 
+// The detector (secretlint and its rule preset) is loaded only once there is a value to judge,
+// and kept: under tsx every import() is a round trip to its loader's thread.
+let detector: Promise<typeof import("../../domain/secrets/detect")> | undefined;
+const loadDetector = () => (detector ??= import("../../domain/secrets/detect"));
+
 /** Scans every leaf in one pass of the detector: one text, `label: value` per leaf, lines mapped back. */
 async function scanLeaves(leaves: Leaf[]): Promise<Array<{ leaf: Leaf; finding: SecretFinding }>> {
   const owner: Leaf[] = [];
@@ -43,6 +48,7 @@ async function scanLeaves(leaves: Leaf[]): Promise<Array<{ leaf: Leaf; finding: 
     }
   }
   if (lines.length === 0) return [];
+  const { findSecrets } = await loadDetector();
   return (await findSecrets(lines.join("\n"), "Pulumi.stack.yaml")).map((finding) => ({ leaf: owner[finding.line - 1], finding }));
 }
 

@@ -2,7 +2,7 @@
  * The plan's minimum-bar verdicts for people (a table), pull requests (Markdown) and code
  * scanning (SARIF 2.1.0, each finding located at the stack-file key to change).
  */
-import Table from "cli-table3";
+import type CliTable from "cli-table3";
 import { readFileSync } from "node:fs";
 import type { BarResult } from "../../policies/bar";
 import { MINIMUM_BAR, type BarId } from "../../domain/bar/catalog";
@@ -40,8 +40,14 @@ export function barSummaryLine(bar: readonly BarResult[]): string {
   return `Minimum bar (${ids} IDs checked): ${c.pass} pass, ${c.fail} fail (${c.mandatoryFail} mandatory), ${c.waived} waived, ${c.notApplicable} not applicable.`;
 }
 
+/** A cli-table3 table, loaded on first use: only the human view draws tables, and --json need not load it. */
+export function textTable(options: CliTable.TableConstructorOptions): CliTable.Table {
+  const Table = require("cli-table3") as typeof CliTable;
+  return new Table(options);
+}
+
 export function renderBarText(bar: readonly BarResult[]): string {
-  const table = new Table({
+  const table = textTable({
     head: ["Status", "Bar ID", "Level", "Resource", "Detail"],
     style: { head: [], border: [] },
     wordWrap: true,

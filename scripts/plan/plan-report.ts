@@ -3,12 +3,11 @@
  * view grouped by component.
  */
 import type { DeclaredRule } from "../../policies/declared/rulesets";
-import Table from "cli-table3";
 import type { OfflineRun, RegisteredResource } from "./offline-run";
 
 import type { BarResult } from "../../policies/bar";
 import { CLOUDFLARE_HEALTH_CHECK, DNS_RECORD, METRIC_ALARM, ROUTE53_HEALTH_CHECK, RULESET, ZONE_SETTING } from "../../domain/resource-types";
-import { renderBarText } from "./bar-report";
+import { renderBarText, textTable } from "./bar-report";
 import { recordValueText } from "../../stacks/records-config";
 
 export interface PlanReport {
@@ -118,7 +117,7 @@ export function renderPlanText(report: PlanReport, source: string): string {
     const children = report.resources.filter((r) => r.parent === component.urn && r.custom);
     if (children.length === 0) continue;
     out.push("", `${component.name} (${component.type})`);
-    const table = new Table({
+    const table = textTable({
       head: ["Resource", "Name", "Key inputs", "Protect"],
       style: { head: [], border: [] },
       wordWrap: true,

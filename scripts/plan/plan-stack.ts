@@ -10,7 +10,7 @@ import { contextForStackFile } from "../../policies/stack-context";
 import { parseStackConfig, type ConfigProblem } from "../../stacks/stack-config";
 import { KIT_NAME } from "../../stacks/project";
 import type { StackFile } from "../../stacks/stack-file";
-import { OfflineRunFailure, runOffline, UNKNOWN_SHOWN_AS } from "./offline-run";
+import { type OfflineRun, OfflineRunFailure, runOffline, UNKNOWN_SHOWN_AS } from "./offline-run";
 import { buildPlanReport, type PlanReport } from "./plan-report";
 
 /** The config as the Pulumi CLI hands it to a program: structured values as JSON text. */
@@ -46,15 +46,14 @@ export interface PlanOptions {
   env?: NodeJS.ProcessEnv;
 }
 
+/** The real program run offline on the file's config, as `pulumi up` would hand it over: what the plan report is built from. */
+export function runStackProgram(file: StackFile, project: string): Promise<OfflineRun> {
+  return runOffline({ project, stack: file.stack, config: cliConfig(file.config), secretKeys: file.secretKeys, program: launchReadyProgram });
+}
+
 export async function planStack(file: StackFile, { project = KIT_NAME, on = today(), env = process.env }: PlanOptions = {}): Promise<PlanReport> {
   try {
-    const run = await runOffline({
-      project,
-      stack: file.stack,
-      config: cliConfig(file.config),
-      secretKeys: file.secretKeys,
-      program: launchReadyProgram,
-    });
+    const run = await runStackProgram(file, project);
     // The program accepted this config, so it parses; the bar needs its resolved form.
     const parsed = parseStackConfig(file.config);
     if (!parsed.ok) throw new ConfigRefused(parsed.problems);

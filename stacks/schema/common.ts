@@ -2,6 +2,7 @@
  * Field validators several sections of the stack file share: host names, record targets, paths,
  * addresses and variable names, each checked on its own so every problem is reported at once.
  */
+import "../zod-locales";
 import { z } from "zod";
 import { classifyTarget, toAsciiHostname } from "../../domain/hostnames";
 

@@ -1,4 +1,5 @@
 /** The stack file's edge: rate-limited endpoints, cache, admin protection, CORS, headers, WAF and DDoS. */
+import "../zod-locales";
 import { z } from "zod";
 import { FRAME_OPTIONS, STRICT_REFERRER_POLICIES } from "../../domain/http-security";
 import { hostName, ipOrCidr, pathPrefix } from "./common";

@@ -1,4 +1,5 @@
 /** The stack file's mail: senders, inbound, DMARC, parked names and how SPF ends. */
+import "../zod-locales";
 import { z } from "zod";
 import { MAIL_PROVIDERS } from "../../domain/mail/providers";
 import { hostName } from "./common";

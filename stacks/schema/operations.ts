@@ -1,4 +1,5 @@
 /** The stack file's operations: uptime monitors, performance budgets and the handover's people and accounts. */
+import "../zod-locales";
 import { z } from "zod";
 import { pathPrefix, variableName } from "./common";
 

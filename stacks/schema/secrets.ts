@@ -1,4 +1,5 @@
 /** The stack file's secrets, where they are stored, and the env manifest the app reads. */
+import "../zod-locales";
 import { z } from "zod";
 import { ENVIRONMENTS } from "../../domain/bar/weighing";
 import { variableName } from "./common";
