@@ -42,14 +42,14 @@ function parsed(file: StackFile): LaunchReadyConfig {
   return result.config;
 }
 
-/** The prod stack of the project the benchmark runs in (this repository's example). */
-function prodStack(): StackFile {
-  return readStackFile(stackFilePath(requireProject(process.cwd()), "prod"));
+/** The prod stack of the project the measuring child was started in (the benchmark: this repository's example). */
+function prodStack(cwd: string): StackFile {
+  return readStackFile(stackFilePath(requireProject(cwd), "prod"));
 }
 
 /** A stack of `records` proxied CNAME web hosts on top of the prod example. */
-export function generatedStack(records: number): StackFile {
-  const file = prodStack();
+function generatedStack(records: number, cwd: string): StackFile {
+  const file = prodStack(cwd);
   const hosts = file.config["launch-ready:hosts"] as unknown[];
   const extra = Array.from({ length: records - hosts.length }, (_, i) => ({ name: `svc-${i}`, target: `svc-${i}.origin.example.net`, purpose: "web" }));
   return { ...file, stack: `generated-${records}`, config: { ...file.config, "launch-ready:hosts": [...hosts, ...extra] } };
@@ -146,8 +146,8 @@ async function kitRun(file: StackFile): Promise<ColdMeasurement> {
 }
 
 /** Runs one case on the prod example or a generated stack of `size` records. */
-export function measurePlan(kind: PlanCase, size: number | "prod", runs = 1): Promise<ColdMeasurement | WarmMeasurement> {
-  const file = size === "prod" ? prodStack() : generatedStack(size);
+function measurePlan(kind: PlanCase, size: number | "prod", runs: number, cwd: string): Promise<ColdMeasurement | WarmMeasurement> {
+  const file = size === "prod" ? prodStack(cwd) : generatedStack(size, cwd);
   if (kind === "kit") return kitRun(file);
   if (kind === "warm") return warmRuns(file, runs);
   return bareRun(file, kind === "bare" ? "offline" : "sdk-default");
@@ -164,7 +164,7 @@ export async function measurePlanCase(argv: string[], io: Io): Promise<number> {
     if (!PLAN_CASES.includes(kind)) throw new Error(`--measure "${values.measure}" must be one of ${PLAN_CASES.join(", ")}`);
     const size = values.size === "prod" ? "prod" : Number(values.size);
     if (size !== "prod" && !Number.isInteger(size)) throw new Error(`--size "${values.size}" must be prod or a number of records`);
-    io.stdout.write(JSON.stringify(await measurePlan(kind, size, Number(values.runs ?? 1))));
+    io.stdout.write(JSON.stringify(await measurePlan(kind, size, Number(values.runs ?? 1), io.cwd)));
     return 0;
   } catch (error) {
     io.stderr.write(`${String((error as Error)?.stack ?? error)}\n`);
