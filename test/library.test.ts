@@ -22,7 +22,7 @@ const PROJECT = "quill";
 const ZONE_ID = "023e105f4ecef8ad9ca31a8372d0c353";
 const ACCOUNT_ID = "372e67954025e0ba6aaa6d586b9e0b59";
 const STRIPE_KEY = "sk_live_not-a-real-key-0123456789";
-const WEBHOOK_URL = "https://hooks.slack.com/services/T000/B000/not-a-real-hook";
+const WEBHOOK_URL = "https://chat.example.net/hooks/not-a-real-hook";
 
 async function register(program: () => unknown): Promise<RegisteredResource[]> {
   const run = await runOffline({ project: PROJECT, stack: "prod", config: {}, secretKeys: [], program });
