@@ -3,7 +3,7 @@
  * `--config FILE` read into a stack file. Every problem ends the verb through `fail` with exit 2.
  */
 import { readFileSync } from "node:fs";
-import { relative, resolve } from "node:path";
+import { dirname, relative, resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { formatProblems, parseStackConfig, problemsHeading, type LaunchReadyConfig } from "../../stacks/stack-config";
 import { availableStacks, findProject, KIT_NAME, ProjectError, requireProject, stackFilePath, type PulumiProject } from "../../stacks/project";
@@ -54,17 +54,20 @@ export function projectFromCwd(io: Io, json: boolean): PulumiProject {
   }
 }
 
-/** A stack file a verb was pointed at, and the name of the project it is planned in. */
+/** A stack file a verb was pointed at, and the project it belongs to. */
 export interface StackFileArgs {
   path: string;
   file: StackFile;
-  /** The working directory's project name (URNs, secret paths); the kit's default name outside any project. */
+  /** The Pulumi project holding the file (the nearest Pulumi.yaml above it), if any. */
+  project?: PulumiProject;
+  /** That project's name (URNs, secret paths); the kit's default name for a file in no project. */
   projectName: string;
 }
 
-function findProjectOrFail(io: Io, json: boolean): PulumiProject | undefined {
+/** The project whose Pulumi.yaml is in `dir` or above it, if any; a broken Pulumi.yaml ends the verb with 2. */
+export function findProjectFrom(dir: string, json: boolean): PulumiProject | undefined {
   try {
-    return findProject(io.cwd);
+    return findProject(dir);
   } catch (error) {
     if (error instanceof ProjectError) fail(2, json, error.message);
     throw error;
@@ -73,7 +76,8 @@ function findProjectOrFail(io: Io, json: boolean): PulumiProject | undefined {
 
 /**
  * The stack file named by exactly one of --stack (a stack of the working directory's project, in
- * its stackConfigDir) and --config (any file), or exit 2 saying what to give instead.
+ * its stackConfigDir) and --config (any file, planned as part of the project it sits in), or exit 2
+ * saying what to give instead.
  */
 export function stackFileFromArgs(args: { stack?: string; config?: string }, json: boolean, usage: string, io: Io): StackFileArgs {
   if (Boolean(args.stack) === Boolean(args.config)) fail(2, json, `Give exactly one of --stack or --config.\n\n${usage}`);
@@ -84,7 +88,9 @@ export function stackFileFromArgs(args: { stack?: string; config?: string }, jso
   }
   const path = args.config ? resolve(io.cwd, args.config) : stackFilePath(project!, args.stack!);
   try {
-    return { path, file: readStackFile(path), projectName: (project ?? findProjectOrFail(io, json))?.name ?? KIT_NAME };
+    const file = readStackFile(path);
+    const owner = project ?? findProjectFrom(dirname(path), json);
+    return { path, file, ...(owner ? { project: owner } : {}), projectName: owner?.name ?? KIT_NAME };
   } catch (error) {
     if (!(error instanceof StackFileError)) throw error;
     const stacks = project ? availableStacks(project) : [];
@@ -101,10 +107,10 @@ export function stackConfigFromArgs(
   usage: string,
   io: Io,
 ): StackFileArgs & { config: LaunchReadyConfig } {
-  const { path, file, projectName } = stackFileFromArgs(args, json, usage, io);
-  const parsed = parseStackConfig(file.config);
-  if (!parsed.ok) fail(2, json, problemsHeading(parsed.problems, path), parsed.problems, formatProblems(parsed.problems, path));
-  return { path, file, projectName, config: parsed.config };
+  const given = stackFileFromArgs(args, json, usage, io);
+  const parsed = parseStackConfig(given.file.config);
+  if (!parsed.ok) fail(2, json, problemsHeading(parsed.problems, given.path), parsed.problems, formatProblems(parsed.problems, given.path));
+  return { ...given, config: parsed.config };
 }
 
 /** Flags that aim live checks at a server: curl's --connect-to, and an extra CA to trust. */

@@ -22,7 +22,7 @@ const USAGE = `Usage: npm run handover -- --stack <name> | --config FILE [option
                     the deployed hosts, secrets and monitors match the stack file. The file is
                     remembered in the section, so later runs and --check use it too
   --drop-outputs    regenerate without the outputs file the section remembers
-  --file FILE       the handover document (default HANDOVER.md in the current directory)
+  --file FILE       the handover document (default: HANDOVER.md beside the project's Pulumi.yaml)
   --check           write nothing; exit 1 if the section is missing or differs from a fresh one
   --json            print {"stack","file","status","outputs"} on stdout
   --help            show this help
@@ -38,24 +38,26 @@ export async function handover(argv: string[], io: Io): Promise<number> {
     ...COMMON_OPTIONS,
     outputs: { type: "string" },
     "drop-outputs": { type: "boolean", default: false },
-    file: { type: "string", default: "HANDOVER.md" },
+    file: { type: "string" },
     check: { type: "boolean", default: false },
   });
   const json = args.json;
   if (args.outputs && args["drop-outputs"]) fail(2, json, `Give --outputs or --drop-outputs, not both.\n\n${USAGE}`);
-  const { path, file, config, projectName } = stackConfigFromArgs(args, json, USAGE, io);
+  const { path, file, config, project, projectName } = stackConfigFromArgs(args, json, USAGE, io);
 
-  const documentPath = resolve(io.cwd, args.file);
+  // Without --file, the project's own HANDOVER.md, wherever in the project the verb runs.
+  const documentPath = args.file === undefined ? resolve(project?.dir ?? io.cwd, "HANDOVER.md") : resolve(io.cwd, args.file);
+  const documentName = args.file ?? relative(io.cwd, documentPath);
   const documentDir = dirname(documentPath);
   const documentExists = existsSync(documentPath);
-  if (!documentExists && args.check) fail(1, json, `${args.file} does not exist; create it with npm run handover -- --stack ${file.stack}`);
+  if (!documentExists && args.check) fail(1, json, `${documentName} does not exist; create it with npm run handover -- --stack ${file.stack}`);
   const document = documentExists ? readFileSync(documentPath, "utf8") : "";
   let existing: ReturnType<typeof handoverSections>[number] | undefined;
   try {
     existing = handoverSections(document).find((section) => section.stack === file.stack);
   } catch (error) {
     if (!(error instanceof HandoverDocumentError)) throw error;
-    fail(2, json, `${args.file} ${error.message}; fix the markers by hand, or delete the broken section and regenerate it`);
+    fail(2, json, `${documentName} ${error.message}; fix the markers by hand, or delete the broken section and regenerate it`);
   }
 
   // Outputs are remembered relative to the document, so the section regenerates the same on any machine.
@@ -91,12 +93,12 @@ export async function handover(argv: string[], io: Io): Promise<number> {
     ...(outputs ? { outputs } : {}),
   });
   const report = (status: string) =>
-    json ? io.stdout.write(`${JSON.stringify({ stack: file.stack, file: args.file, status, outputs: outputsRelative ?? null })}\n`) : undefined;
+    json ? io.stdout.write(`${JSON.stringify({ stack: file.stack, file: documentName, status, outputs: outputsRelative ?? null })}\n`) : undefined;
 
   if (args.check) {
     if (!existing) {
       report("missing");
-      if (!json) io.stderr.write(`${args.file} has no section for stack ${file.stack}; run npm run handover -- --stack ${file.stack} and commit the file.\n`);
+      if (!json) io.stderr.write(`${documentName} has no section for stack ${file.stack}; run npm run handover -- --stack ${file.stack} and commit the file.\n`);
       return 1;
     }
     const difference = firstDifference(existing.body, body);
@@ -107,20 +109,20 @@ export async function handover(argv: string[], io: Io): Promise<number> {
           ? `\n  line ${difference.line} of the section\n  in the file: ${difference.committed}\n  fresh:       ${difference.fresh}`
           : "";
         io.stderr.write(
-          `The ${file.stack} section of ${args.file} is stale: the stack file changed since it was generated.${where}\nRun npm run handover -- --stack ${file.stack} and commit the result.\n`,
+          `The ${file.stack} section of ${documentName} is stale: the stack file changed since it was generated.${where}\nRun npm run handover -- --stack ${file.stack} and commit the result.\n`,
         );
       }
       return 1;
     }
     report("current");
-    if (!json) io.stdout.write(`The ${file.stack} section of ${args.file} is current.\n`);
+    if (!json) io.stdout.write(`The ${file.stack} section of ${documentName} is current.\n`);
     return 0;
   }
 
   const updated = withSection(document, file.stack, body, outputsRelative);
   if (updated === document) {
     report("unchanged");
-    if (!json) io.stdout.write(`The ${file.stack} section of ${args.file} was already current; nothing written.\n`);
+    if (!json) io.stdout.write(`The ${file.stack} section of ${documentName} was already current; nothing written.\n`);
     return 0;
   }
   // Written beside the document and renamed over it, so an interrupted run leaves the old file whole.
@@ -128,6 +130,6 @@ export async function handover(argv: string[], io: Io): Promise<number> {
   writeFileSync(temporary, updated);
   renameSync(temporary, documentPath);
   report(existing ? "written" : "added");
-  if (!json) io.stdout.write(`${existing ? "Regenerated" : "Added"} the ${file.stack} section of ${args.file}. Review it with git diff and commit it.\n`);
+  if (!json) io.stdout.write(`${existing ? "Regenerated" : "Added"} the ${file.stack} section of ${documentName}. Review it with git diff and commit it.\n`);
   return 0;
 }

@@ -19,10 +19,10 @@ import { ENVIRONMENTS } from "../../domain/bar/weighing";
 import { HEX32 } from "../../stacks/schema/common";
 import { formatProblems, parseStackConfig, problemsHeading } from "../../stacks/stack-config";
 import type { StackFile } from "../../stacks/stack-file";
-import { COMMON_OPTIONS, parseCommandLine, requireStackName } from "../cli/args";
+import { COMMON_OPTIONS, findProjectFrom, parseCommandLine, requireStackName } from "../cli/args";
 import { fail, type Io } from "../cli/io";
 import { ConfigRefused, planStack } from "../plan/plan-stack";
-import { findProject, KIT_NAME, ProjectError } from "../../stacks/project";
+import { KIT_NAME } from "../../stacks/project";
 import type { PlanReport } from "../plan/plan-report";
 import type { ZoneImport } from "../zone-import/draft";
 import type { ImportArgs } from "../zone-import/import-args";
@@ -154,15 +154,10 @@ function refuseRecordList(args: ImportArgs, error: unknown): never {
   );
 }
 
-/** The working directory's project, if any; a broken Pulumi.yaml ends the verb with 2. */
+/** The working directory's project, if any: where the stack file belongs and its schema is. */
 function projectOf(io: Io, json: boolean): Pick<ImportArgs, "project"> {
-  try {
-    const project = findProject(io.cwd);
-    return project ? { project } : {};
-  } catch (error) {
-    if (error instanceof ProjectError) fail(2, json, error.message);
-    throw error;
-  }
+  const project = findProjectFrom(io.cwd, json);
+  return project ? { project } : {};
 }
 
 export async function importZone(argv: string[], io: Io): Promise<number> {

@@ -15,8 +15,8 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { stackNameFromPath } from "../../stacks/stack-file";
-import { findProject, KIT_NAME, stackFilePath } from "../../stacks/project";
-import { COMMON_OPTIONS, parseCommandLine, projectFromCwd, requireStackName, STACK_OPTIONS, wholeNumberFlag } from "../cli/args";
+import { KIT_NAME, stackFilePath } from "../../stacks/project";
+import { COMMON_OPTIONS, findProjectFrom, parseCommandLine, projectFromCwd, requireStackName, STACK_OPTIONS, wholeNumberFlag } from "../cli/args";
 import { fail, type Io } from "../cli/io";
 import { GitError, gitRoot } from "../history/git";
 import {
@@ -112,7 +112,7 @@ async function resolveSubject(args: { stack?: string; config?: string; repo?: st
   const file = relative(root, realpathSync(path)).split(sep).join("/");
   const shown = (p: string) => (/^[\w./-]+$/.test(p) ? p : `'${p.replace(/'/g, "'\\''")}'`);
   // npm runs a script from the project's directory (where package.json and Pulumi.yaml are), so a path in an npm command is relative to it.
-  const runFrom = findProject(io.cwd)?.dir ?? io.cwd;
+  const runFrom = findProjectFrom(io.cwd, json)?.dir ?? io.cwd;
   const fromKit = (p: string) => {
     const inside = relative(runFrom, p);
     return shown(inside === "" ? "." : inside.startsWith("..") || isAbsolute(inside) ? p : inside.split(sep).join("/"));
@@ -123,7 +123,7 @@ async function resolveSubject(args: { stack?: string; config?: string; repo?: st
     : repo
       ? { rollback: `npm run rollback -- --stack ${stack} --repo ${fromKit(repo)}`, plan: `npm run plan -- --config ${fromKit(path)}`, ...where }
       : { rollback: `npm run rollback -- --stack ${stack}`, plan: `npm run plan -- --stack ${stack}`, ...where };
-  return { stack, path, root, file, env: io.env, commands, project: findProject(dirname(path))?.name ?? KIT_NAME };
+  return { stack, path, root, file, env: io.env, commands, project: findProjectFrom(dirname(path), json)?.name ?? KIT_NAME };
 }
 
 /** `--list`: the newest `limit` versions, each checked offline. */
