@@ -5,7 +5,7 @@
  * installed under a founder's node_modules; each question is answered the same way from all three.
  */
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parse } from "yaml";
 import { stackNameFromPath } from "./stack-file";
 
@@ -84,8 +84,15 @@ function kitDir(from: string): string {
   throw new Error(`the kit's package.json (name ${KIT_NAME}) is not above ${from}`);
 }
 
-/** The policy pack's directory as `pulumi preview --policy-pack` takes it. */
-export const POLICY_PACK_DIR = join(KIT_DIR, "policies");
+/**
+ * The policy pack as `pulumi preview --policy-pack` takes it, from the project directory `dir`:
+ * `policies` in this repository, `node_modules/launch-ready/policies` in one that installs the kit
+ * (also when the kit runs from elsewhere, as `npx launch-ready init` does, before the install).
+ */
+export function policyPackPath(dir: string): string {
+  const inside = relative(dir, join(KIT_DIR, "policies"));
+  return inside.startsWith("..") || isAbsolute(inside) ? `node_modules/${KIT_NAME}/policies` : inside.split(sep).join("/");
+}
 
 /** The JSON Schema of a stack file as the kit ships it. */
 export const KIT_SCHEMA_PATH = join(KIT_DIR, "stacks", "schema.json");

@@ -26,6 +26,7 @@ function render(stack = "prod", config = parsedExample(stack), file = exampleSta
     stackFile: `stacks/Pulumi.${stack}.yaml`,
     command: `npm run handover -- --stack ${stack}`,
     project: KIT_NAME,
+    policyPack: "policies",
     config,
     encryption: file.encryption,
     hasSecureValues: file.secureValues.length > 0,

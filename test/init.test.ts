@@ -191,6 +191,10 @@ describe("init with every flag", () => {
     expect((await runInProcess(checkEnv, ["--stack", "prod", "--write-example", example], { cwd: dir })).code).toBe(0);
     expect(readFileSync(join(dir, ".env.example"), "utf8")).toBe(readFileSync(example, "utf8"));
     expect((await runInProcess(schema, ["--check"], { cwd: dir })).code).toBe(0);
+    // The founder's repository has no policies/ of its own: every command names the installed pack.
+    const document = readFileSync(join(dir, "HANDOVER.md"), "utf8");
+    expect(document).toContain("--policy-pack node_modules/launch-ready/policies`");
+    expect(document).not.toMatch(/--policy-pack policies\b/);
   });
 
   test("the workflow parses, and its stack matrix is every stack file, production last", () => {
@@ -199,7 +203,7 @@ describe("init with every flag", () => {
     expect(text).not.toMatch(/[&*]a\d/);
     const fromStacks = expression("fromJSON(needs.stacks.outputs.stacks)");
     expect(workflow.jobs.plan.strategy.matrix.stack).toBe(fromStacks);
-    expect(workflow.jobs.deploy.strategy.matrix.stack).toBe(fromStacks);
+    expect(workflow.jobs.deploy.strategy.matrix.stack).toBe(expression("fromJSON(needs.stacks.outputs.deploy)"));
     expect(workflow.jobs.plan.needs).toBe("stacks");
     const planRuns = workflow.jobs.plan.steps.map((step: { run?: string }) => step.run).filter(Boolean);
     expect(planRuns).toEqual([
@@ -220,18 +224,28 @@ describe("init with every flag", () => {
     ]);
 
     const list = workflow.jobs.stacks.steps.find((step: { id?: string }) => step.id === "list").run;
-    const matrix = (extra: string[]) => {
+    // Each stack file with its own zone ID unless told to share one.
+    const matrix = (zones: Record<string, string>) => {
       const project = scratchDir();
       mkdirSync(join(project, "stacks"));
-      for (const stack of ["prod", "staging", ...extra]) writeFileSync(join(project, "stacks", `Pulumi.${stack}.yaml`), "config: {}\n");
+      for (const [stack, zone] of Object.entries(zones)) {
+        writeFileSync(join(project, "stacks", `Pulumi.${stack}.yaml`), `config:\n  launch-ready:zone:\n    domain: x.example\n    zoneId: ${zone}\n`);
+      }
       const output = join(project, "github-output");
       execFileSync("bash", ["-eo", "pipefail", "-c", list], { cwd: project, env: { ...process.env, GITHUB_OUTPUT: output } });
-      const line = readFileSync(output, "utf8").trim();
-      expect(line.startsWith("stacks=")).toBe(true);
-      return JSON.parse(line.slice("stacks=".length));
+      const lines = Object.fromEntries(
+        readFileSync(output, "utf8")
+          .trim()
+          .split("\n")
+          .map((line) => [line.split("=")[0], JSON.parse(line.slice(line.indexOf("=") + 1))]),
+      );
+      return { plan: lines.stacks, deploy: lines.deploy };
     };
-    expect(matrix([])).toEqual(["staging", "prod"]);
-    expect(matrix(["dev"])).toEqual(["dev", "staging", "prod"]);
+    const zone = (digit: string) => digit.repeat(32);
+    expect(matrix({ prod: zone("1"), staging: zone("2") })).toEqual({ plan: ["staging", "prod"], deploy: ["staging", "prod"] });
+    expect(matrix({ prod: zone("1"), staging: zone("2"), dev: zone("3") })).toEqual({ plan: ["dev", "staging", "prod"], deploy: ["dev", "staging", "prod"] });
+    // As init writes them, staging shares prod's zone: planned, never applied over prod's zone-wide rules.
+    expect(matrix({ prod: zone("1"), staging: zone("1"), dev: zone("3") })).toEqual({ plan: ["dev", "staging", "prod"], deploy: ["dev", "prod"] });
   });
 });
 

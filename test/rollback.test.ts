@@ -179,8 +179,8 @@ describe("rollback --to", () => {
     );
     expect(stdout).toContain("Secrets: the restored file's secure: values are ciphertext under this stack's same key; restoring them is safe.");
     expect(stdout).toContain("Nothing was written (add --apply to restore the file).");
-    expect(stdout).toContain("pulumi preview --stack test --policy-pack policies");
-    expect(stdout).toContain("pulumi up --stack test --policy-pack policies");
+    expect(stdout).toContain("pulumi preview --stack test --policy-pack node_modules/launch-ready/policies");
+    expect(stdout).toContain("pulumi up --stack test --policy-pack node_modules/launch-ready/policies");
     expect(stdout).toContain(`git diff -- ${STACK_FILE}`);
     expect(readFileSync(join(repo, STACK_FILE), "utf8")).toBe(withBlog);
     expect(git(repo, ["status", "--porcelain"])).toBe("");
@@ -327,7 +327,7 @@ describe("rollback --to", () => {
     expect(under(`npm run rollback -- --config ${join(repo, STACK_FILE)} --to ${short} --apply`)).toBe(`from ${FIXTURE_PROJECT.dir}:`);
     expect(under(`npm run plan -- --config ${join(repo, STACK_FILE)}`)).toBe(`from ${FIXTURE_PROJECT.dir}:`);
     expect(under(`git diff -- ${STACK_FILE}`)).toBe(`from ${repo}:`);
-    expect(under("pulumi up --stack test --policy-pack policies")).toBe(`from ${repo}:`);
+    expect(under("pulumi up --stack test --policy-pack node_modules/launch-ready/policies")).toBe(`from ${repo}:`);
     expect(under(`git commit -m "Roll back stack test to ${short}" -- ${STACK_FILE}`)).toBe(`from ${repo}:`);
     expect(stdout).not.toContain(`Next, from ${repo}`);
   });
@@ -647,7 +647,7 @@ describe("judging versions and picking one", () => {
   });
 
   const target = { commit: "abcdef0123", date: "", author: "", subject: "" };
-  const here = { rollback: "npm run rollback -- --stack prod", plan: "npm run plan -- --stack prod", kit: "/kit", repository: "/kit" };
+  const here = { rollback: "npm run rollback -- --stack prod", plan: "npm run plan -- --stack prod", kit: "/kit", repository: "/kit", policyPack: "policies" };
   const plain = { stack: "prod", file: "stacks/Pulumi.prod.yaml", target, applied: false, identical: false, encryptionChanged: [], secureKeys: [] };
 
   test("next commands: restore unless done, then look, plan, preview, apply, commit", () => {
@@ -675,6 +675,7 @@ describe("judging versions and picking one", () => {
       plan: "npm run plan -- --config /app/stacks/Pulumi.prod.yaml",
       kit: "/kit",
       repository: "/app",
+      policyPack: "node_modules/launch-ready/policies",
     });
     expect(next.map((c) => [c.from, c.command.split(" ").slice(0, 3).join(" ")])).toEqual([
       ["/kit", "npm run rollback"],
@@ -693,8 +694,8 @@ describe("judging versions and picking one", () => {
       "  from /kit:",
       "    npm run plan -- --config /app/stacks/Pulumi.prod.yaml",
       "  from /app:",
-      "    pulumi preview --stack prod --policy-pack policies",
-      "    pulumi up --stack prod --policy-pack policies",
+      "    pulumi preview --stack prod --policy-pack node_modules/launch-ready/policies",
+      "    pulumi up --stack prod --policy-pack node_modules/launch-ready/policies",
       '    git commit -m "Roll back stack prod to abcdef0" -- stacks/Pulumi.prod.yaml',
     ]);
   });

@@ -8,6 +8,7 @@
 import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
+import { policyPackPath } from "../../stacks/project";
 import { COMMON_OPTIONS, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "../cli/args";
 import { fail, type Io } from "../cli/io";
 import { renderHandoverSection } from "../handover/handover";
@@ -87,6 +88,7 @@ export async function handover(argv: string[], io: Io): Promise<number> {
     stackFile,
     command,
     project: projectName,
+    policyPack: policyPackPath(project?.dir ?? io.cwd),
     config,
     encryption: file.encryption,
     hasSecureValues: file.secureValues.length > 0,
@@ -98,7 +100,8 @@ export async function handover(argv: string[], io: Io): Promise<number> {
   if (args.check) {
     if (!existing) {
       report("missing");
-      if (!json) io.stderr.write(`${documentName} has no section for stack ${file.stack}; run npm run handover -- --stack ${file.stack} and commit the file.\n`);
+      if (!json)
+        io.stderr.write(`${documentName} has no section for stack ${file.stack}; run npm run handover -- --stack ${file.stack} and commit the file.\n`);
       return 1;
     }
     const difference = firstDifference(existing.body, body);

@@ -18,7 +18,7 @@ import { isDeepStrictEqual } from "node:util";
 import { today } from "../../domain/bar/weighing";
 import { ZONE_PLANS } from "../../domain/cloudflare/zone-plans";
 import { opsHandover } from "../../policies/rules/ops-handover";
-import { KIT_NAME } from "../../stacks/project";
+import { KIT_NAME, policyPackPath } from "../../stacks/project";
 import { formatProblems, parseStackConfig, problemsHeading, type LaunchReadyConfig } from "../../stacks/stack-config";
 import { parseStackFileText, type StackFile } from "../../stacks/stack-file";
 import { COMMON_OPTIONS, parseCommandLine } from "../cli/args";
@@ -398,7 +398,7 @@ async function refuseUnplannedZone(adoption: ZoneAdoption, file: StackFile, proj
 }
 
 /** HANDOVER.md: a line of its own, then each stack's section exactly as `npm run handover -- --stack <name>` writes it. */
-function handoverDocument(facts: InitFacts, stacks: Array<{ stack: string; file: StackFile; config: LaunchReadyConfig }>): string {
+function handoverDocument(facts: InitFacts, stacks: Array<{ stack: string; file: StackFile; config: LaunchReadyConfig }>, dir: string): string {
   let document = `# Handover: ${facts.domain}\n\nWhat the team needs to run ${facts.domain} after launch. Each section below is generated from its stack file; notes of your own go outside the sections.\n`;
   for (const { stack, file, config } of stacks) {
     const body = renderHandoverSection({
@@ -406,6 +406,7 @@ function handoverDocument(facts: InitFacts, stacks: Array<{ stack: string; file:
       stackFile: `stacks/Pulumi.${stack}.yaml`,
       command: `npm run handover -- --stack ${stack}`,
       project: facts.project,
+      policyPack: policyPackPath(dir),
       config,
       encryption: file.encryption,
       hasSecureValues: file.secureValues.length > 0,
@@ -426,7 +427,7 @@ function todos(stacks: Array<{ stack: string; config: LaunchReadyConfig }>, day:
 
 function nextSteps(dir: string, io: Io): string[] {
   const into = relative(io.cwd, dir);
-  const policyPack = `--policy-pack node_modules/${KIT_NAME}/policies`;
+  const policyPack = `--policy-pack ${policyPackPath(dir)}`;
   return [
     ...(into ? [`cd ${into}`] : []),
     "npm install",
@@ -511,7 +512,7 @@ export async function init(argv: string[], io: Io): Promise<number> {
       "stacks/Pulumi.staging.yaml": staging.text,
       "stacks/schema.json": `${JSON.stringify(stackFileJsonSchema(), null, 2)}\n`,
       ".github/workflows/launch-ready.yml": workflowYaml(),
-      "HANDOVER.md": handoverDocument(facts, stacks),
+      "HANDOVER.md": handoverDocument(facts, stacks, dir),
       ".env.example": envExampleText(stacks[0].config, "prod", facts.project),
     },
     json,

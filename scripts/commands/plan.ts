@@ -7,6 +7,7 @@
  * usage (errors on stderr).
  */
 import { relative, sep } from "node:path";
+import { policyPackPath } from "../../stacks/project";
 import { formatProblems, problemsHeading } from "../../stacks/stack-config";
 import { ConfigRefused, planStack } from "../plan/plan-stack";
 import { renderMarkdown, renderSarif } from "../plan/bar-report";
@@ -35,7 +36,7 @@ export async function plan(argv: string[], io: Io): Promise<number> {
   });
   const json = args.json;
   if ([args.json, args.markdown, args.sarif].filter(Boolean).length > 1) fail(2, json, `Give at most one of --json, --markdown and --sarif.\n\n${USAGE}`);
-  const { path, file, projectName } = stackFileFromArgs(args, json, USAGE, io);
+  const { path, file, project, projectName } = stackFileFromArgs(args, json, USAGE, io);
 
   // A large stack takes seconds; say what is happening where a person is watching.
   const human = !json && !args.markdown && !args.sarif;
@@ -51,6 +52,6 @@ export async function plan(argv: string[], io: Io): Promise<number> {
   if (json) io.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
   else if (args.markdown) io.stdout.write(renderMarkdown(report));
   else if (args.sarif) io.stdout.write(renderSarif(report, { path, uri: shown.split(sep).join("/") }));
-  else io.stdout.write(`${renderPlanText(report, shown)}\n`);
+  else io.stdout.write(`${renderPlanText(report, shown, policyPackPath(project?.dir ?? io.cwd))}\n`);
   return blocksDeployment(report) ? 1 : 0;
 }

@@ -15,7 +15,7 @@
 import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { stackNameFromPath } from "../../stacks/stack-file";
-import { KIT_NAME, stackFilePath } from "../../stacks/project";
+import { KIT_NAME, policyPackPath, stackFilePath } from "../../stacks/project";
 import { COMMON_OPTIONS, findProjectFrom, parseCommandLine, projectFromCwd, requireStackName, STACK_OPTIONS, wholeNumberFlag } from "../cli/args";
 import { fail, type Io } from "../cli/io";
 import { GitError, gitRoot } from "../history/git";
@@ -117,7 +117,7 @@ async function resolveSubject(args: { stack?: string; config?: string; repo?: st
     const inside = relative(runFrom, p);
     return shown(inside === "" ? "." : inside.startsWith("..") || isAbsolute(inside) ? p : inside.split(sep).join("/"));
   };
-  const where = { kit: runFrom, repository: root };
+  const where = { kit: runFrom, repository: root, policyPack: policyPackPath(runFrom) };
   const commands: CommandContext = args.config
     ? { rollback: `npm run rollback -- --config ${fromKit(path)}`, plan: `npm run plan -- --config ${fromKit(path)}`, ...where }
     : repo

@@ -32,6 +32,8 @@ export interface HandoverInput {
   hasSecureValues: boolean;
   /** The deployed stack's outputs and the file they came from, when the caller has them. */
   outputs?: { file: string; values: StackOutputs };
+  /** The policy pack as `--policy-pack` takes it from the project directory (policyPackPath). */
+  policyPack: string;
 }
 
 const SYSTEM_NAMES: Record<AccessSystem, string> = {
@@ -62,8 +64,8 @@ export function renderHandoverSection(input: HandoverInput): string {
     performanceSection(config, stack),
     waiversSection(config),
     ...(input.outputs ? [deployedSection(input)] : []),
-    rollbackSection(config, stack),
-    checklistSection(config, stack),
+    rollbackSection(config, stack, input.policyPack),
+    checklistSection(config, stack, input.policyPack),
     watchListSection(config, stack),
   ];
   return `${sections.join("\n\n")}\n`;
@@ -374,13 +376,13 @@ function deployedSection(input: HandoverInput): string {
   return `${heading} **the deployed stack differs from the stack file**; run \`pulumi preview\` and \`pulumi up\`, or find out who changed what.\n\n${differences.map((d) => `- ${d}`).join("\n")}`;
 }
 
-function rollbackSection(config: LaunchReadyConfig, stack: string): string {
+function rollbackSection(config: LaunchReadyConfig, stack: string, policyPack: string): string {
   const dnsOnly = zoneRecordSpecs(config, BEFORE_ANY_RAMP).filter((r) => !r.proxied && r.ttl !== 1);
   const longestTtl = Math.max(0, ...dnsOnly.map((r) => r.ttl));
   const steps = [
     `See what ran when: ${code(`pulumi stack history --stack ${stack}`)}; and what changed in the stack file: ${code(`npm run rollback -- --stack ${stack} --list`)}.`,
     `Pick the last good commit and compare: ${code(`npm run rollback -- --stack ${stack} --to <commit>`)} plans it offline and shows which DNS records would change. Nothing is written.`,
-    `Restore it: ${code(`npm run rollback -- --stack ${stack} --to <commit> --apply`)} writes that version of the stack file (it refuses while the file has uncommitted changes), then ${code(`pulumi preview --stack ${stack} --policy-pack policies`)} and ${code(`pulumi up --stack ${stack}`)}. Commit the restored file so the next deploy does not undo the rollback.`,
+    `Restore it: ${code(`npm run rollback -- --stack ${stack} --to <commit> --apply`)} writes that version of the stack file (it refuses while the file has uncommitted changes), then ${code(`pulumi preview --stack ${stack} --policy-pack ${policyPack}`)} and ${code(`pulumi up --stack ${stack}`)}. Commit the restored file so the next deploy does not undo the rollback.`,
     `A bad application release is rolled back on its host (redeploy the previous build there); DNS and edge need no change unless the release moved a host.`,
     `Proxied records change at once (Cloudflare answers for them). DNS-only records may be cached by resolvers for up to ${longestTtl > 0 ? `${longestTtl} s` : "their TTL"} after the rollback${dnsOnly.length > 0 ? ` (the longest TTL among ${dnsOnly.length} DNS-only records)` : ""}; lower a TTL a day before a risky change to shorten this.`,
     config.protect
@@ -390,12 +392,12 @@ function rollbackSection(config: LaunchReadyConfig, stack: string): string {
   return `### Rollback\n\n${steps.map((s, i) => `${i + 1}. ${s}`).join("\n")}`;
 }
 
-function checklistSection(config: LaunchReadyConfig, stack: string): string {
+function checklistSection(config: LaunchReadyConfig, stack: string, policyPack: string): string {
   const items = [
     `${code(`npm run plan -- --stack ${stack}`)} clears the bar (CI runs it on every change).`,
     `${code(`npm run check:env -- --stack ${stack}`)} passes in the environment being deployed.`,
     `${code("npm run scan:secrets")} finds nothing.`,
-    `${code(`pulumi preview --stack ${stack} --policy-pack policies`)} shows only the changes you meant.`,
+    `${code(`pulumi preview --stack ${stack} --policy-pack ${policyPack}`)} shows only the changes you meant.`,
     `${code(`npm run handover -- --stack ${stack} --check`)} passes (this section is current).`,
     `After ${code(`pulumi up --stack ${stack}`)}: ${code(`npm run verify -- --stack ${stack}`)} passes against the live domain.`,
     ...(config.performance.endpoints.length > 0 ? [`If an endpoint changed: ${code(`npm run loadtest -- --stack ${stack}`)} holds every p95 budget.`] : []),

@@ -167,6 +167,8 @@ export interface CommandContext {
   plan: string;
   /** The project directory (package.json, Pulumi.yaml): where `npm run` commands work. */
   kit: string;
+  /** The policy pack as `--policy-pack` takes it from there (policyPackPath). */
+  policyPack: string;
   /** The repository holding the stack file: where git and pulumi commands run. */
   repository: string;
 }
@@ -194,8 +196,8 @@ export function nextCommands(
     ...restore,
     repo(`git diff -- ${report.file}`),
     kit(commands.plan),
-    repo(`pulumi preview --stack ${report.stack} --policy-pack policies`),
-    repo(`pulumi up --stack ${report.stack} --policy-pack policies`),
+    repo(`pulumi preview --stack ${report.stack} --policy-pack ${commands.policyPack}`),
+    repo(`pulumi up --stack ${report.stack} --policy-pack ${commands.policyPack}`),
     repo(`git commit -m "Roll back stack ${report.stack} to ${short}" -- ${report.file}`),
   ];
 }

@@ -187,7 +187,9 @@ function header(shape: StackShape, facts: InitFacts): string {
           " as prod and `pulumi up` of both collides on them. www is declared because the canonical pair needs it,",
           ` but Universal SSL does not cover www.${shape.domain}, a name two labels below the zone.`,
         ]),
-    ` \`npm run plan -- --stack ${shape.stack}\` plans it offline against the minimum bar; \`pulumi up --stack ${shape.stack}\` applies it.`,
+    production
+      ? ` \`npm run plan -- --stack ${shape.stack}\` plans it offline against the minimum bar; \`pulumi up --stack ${shape.stack}\` applies it.`
+      : ` \`npm run plan -- --stack ${shape.stack}\` plans it offline against the minimum bar; CI plans it on every change but does not deploy it while it shares prod's zone.`,
     " A value starting with TODO, or ending in .invalid, is a fact only you know: the plan's OPS-HANDOVER",
     " names each one until it is replaced.",
   ].join("\n");

@@ -13,18 +13,30 @@ import { KIT_NAME } from "../../stacks/project";
 const expression = (text: string) => `\${{ ${text} }}`;
 
 /**
- * Every stack file's name as a JSON array, production last: the deploy matrix runs one stack at a
- * time in this order, so staging is applied (and must succeed) before production.
+ * Every stack file's name as a JSON array, production last (`stacks`, the plan matrix), and those
+ * to deploy (`deploy`), in the same order, one at a time, so staging is applied before production.
+ * A stack whose zone ID another stack file also declares is planned but not deployed, production
+ * excepted: both would declare the zone's TLS settings and its rulesets (one per zone and phase),
+ * so applying both collides until stacks can share a zone.
  */
 const LIST_STACKS = [
-  'names=""',
+  'names=""; deploy=""',
+  "zone_of() { sed -n 's/^ *zoneId: *\\([0-9a-fA-F]\\{32\\}\\).*/\\1/p' \"$1\" | head -n 1; }",
   "for file in stacks/Pulumi.*.yaml; do",
   '  [ -f "$file" ] || continue',
   `  stack=$(basename "$file" .yaml); stack=\${stack#Pulumi.}`,
-  '  if [ "$stack" != prod ]; then names="$names\\"$stack\\","; fi',
+  '  [ "$stack" = prod ] && continue',
+  '  names="$names\\"$stack\\","',
+  '  zone=$(zone_of "$file")',
+  '  if [ -n "$zone" ] && [ "$(grep -l -E "^ *zoneId: *$zone" stacks/Pulumi.*.yaml | wc -l)" -gt 1 ]; then',
+  '    echo "::notice::$stack shares zone $zone with another stack: planned on every change, not deployed until stacks can share a zone"',
+  "  else",
+  '    deploy="$deploy\\"$stack\\","',
+  "  fi",
   "done",
-  'if [ -f stacks/Pulumi.prod.yaml ]; then names="$names\\"prod\\","; fi',
+  'if [ -f stacks/Pulumi.prod.yaml ]; then names="$names\\"prod\\","; deploy="$deploy\\"prod\\","; fi',
   `echo "stacks=[\${names%,}]" >> "$GITHUB_OUTPUT"`,
+  `echo "deploy=[\${deploy%,}]" >> "$GITHUB_OUTPUT"`,
   "",
 ].join("\n");
 
@@ -44,6 +56,7 @@ function pulumiStep(command: "preview" | "up"): Record<string, unknown> {
 
 function workflow(): Record<string, unknown> {
   const matrix = { stack: expression("fromJSON(needs.stacks.outputs.stacks)") };
+  const deployed = { stack: expression("fromJSON(needs.stacks.outputs.deploy)") };
   return {
     name: KIT_NAME,
     on: { pull_request: null, push: { branches: ["main"] } },
@@ -52,7 +65,7 @@ function workflow(): Record<string, unknown> {
       stacks: {
         name: "List the stacks",
         "runs-on": "ubuntu-latest",
-        outputs: { stacks: expression("steps.list.outputs.stacks") },
+        outputs: { stacks: expression("steps.list.outputs.stacks"), deploy: expression("steps.list.outputs.deploy") },
         steps: [{ uses: "actions/checkout@v4" }, { id: "list", name: "Every stacks/Pulumi.<stack>.yaml, production last", run: LIST_STACKS }],
       },
       plan: {
@@ -77,7 +90,7 @@ function workflow(): Record<string, unknown> {
         needs: ["stacks", "plan"],
         if: "github.event_name == 'push' && github.ref == 'refs/heads/main'",
         "runs-on": "ubuntu-latest",
-        strategy: { "max-parallel": 1, matrix },
+        strategy: { "max-parallel": 1, matrix: deployed },
         environment: expression("matrix.stack == 'prod' && 'production' || matrix.stack"),
         concurrency: `deploy-${expression("matrix.stack")}`,
         env: {
@@ -98,7 +111,9 @@ const HEADER = [
   " - pull requests and main: a secret scan of the whole history, then the offline plan of every stack",
   "   file (the bar goes to the job summary; a mandatory failure fails the check) and the handover check.",
   " - main: `pulumi preview` with the kit's policy pack, then `pulumi up`, one stack at a time, prod last,",
-  "   behind the protected `production` environment (Settings > Environments: required reviewers).",
+  "   behind the protected `production` environment (Settings > Environments: required reviewers). A stack",
+  "   that shares production's zone (staging as init writes it) is planned but not deployed: both would",
+  "   declare the zone's TLS settings and rulesets, which one zone holds once.",
   " Repository secrets: CLOUDFLARE_API_TOKEN (scoped as HANDOVER.md says), AWS_ACCESS_KEY_ID and",
   " AWS_SECRET_ACCESS_KEY, and PULUMI_CONFIG_PASSPHRASE (self-managed backend) or PULUMI_ACCESS_TOKEN",
   " (Pulumi Cloud); the repository variable PULUMI_BACKEND_URL names the backend.",

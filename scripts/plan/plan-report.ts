@@ -108,7 +108,8 @@ function shortType(type: string): string {
   return folder === "index" ? `${pkg}.${name}` : `${pkg}.${folder}.${name}`;
 }
 
-export function renderPlanText(report: PlanReport, source: string): string {
+/** `policyPack` is the pack as `--policy-pack` takes it from the project directory (policyPackPath). */
+export function renderPlanText(report: PlanReport, source: string, policyPack: string): string {
   const out: string[] = [];
   out.push(`Offline plan of stack ${report.stack} (${report.environment}) for ${report.summary.zone}, from ${source}`);
   out.push("Run under Pulumi's in-process mocks: no credentials, no network, nothing was created or changed.");
@@ -138,7 +139,7 @@ export function renderPlanText(report: PlanReport, source: string): string {
   out.push(
     s.barFailures > 0
       ? `Below the bar: fix the ${s.barFailures} mandatory failure${s.barFailures === 1 ? "" : "s"} above before \`pulumi up --stack ${report.stack}\`.`
-      : `Next: \`pulumi preview --stack ${report.stack} --policy-pack policies\` compares this with what exists (needs the Pulumi CLI and a Cloudflare API token).`,
+      : `Next: \`pulumi preview --stack ${report.stack} --policy-pack ${policyPack}\` compares this with what exists (needs the Pulumi CLI and a Cloudflare API token).`,
   );
   return out.join("\n");
 }
