@@ -47,7 +47,7 @@ interface LockEntry {
  */
 function runtimeClosure(): string[] {
   const lock = JSON.parse(readFileSync(join(ROOT, "package-lock.json"), "utf8")) as { packages: Record<string, LockEntry> };
-  const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { dependencies: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as LockEntry;
   const topLevel = new Set<string>();
   const visited = new Set<string>();
   const visit = (location: string, entry: LockEntry) => {
@@ -60,7 +60,8 @@ function runtimeClosure(): string[] {
       visit(found, lock.packages[found]);
     }
   };
-  visit("", { dependencies: manifest.dependencies });
+  // The peer (@pulumi/pulumi) is the founder's own, which npm installs beside the kit.
+  visit("", { dependencies: manifest.dependencies, peerDependencies: manifest.peerDependencies });
   return [...topLevel].sort();
 }
 
@@ -125,6 +126,9 @@ describe("the tarball", () => {
     expect(readFileSync(bin, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
     const manifest = JSON.parse(readFileSync(join(kit, "package.json"), "utf8"));
     expect(manifest.private).toBeUndefined();
+    // One Pulumi runtime per program: a second, nested copy would register resources nobody sees.
+    expect(manifest.peerDependencies["@pulumi/pulumi"]).toMatch(/^\^3\./);
+    expect(manifest.dependencies["@pulumi/pulumi"]).toBeUndefined();
     expect(manifest.scripts.prepack).toBe("npm run build");
     expect(manifest.scripts.build).toContain("tsc -p tsconfig.build.json");
   });

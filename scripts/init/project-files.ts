@@ -20,7 +20,10 @@ function kitManifest(): KitManifest {
   return JSON.parse(readFileSync(join(KIT_DIR, "package.json"), "utf8")) as KitManifest;
 }
 
-/** The kit's version of a package it depends on (or builds with), pinned the same in the founder's repository. */
+/**
+ * The kit's version of a package it depends on, builds with or expects as a peer (@pulumi/pulumi,
+ * one runtime per program), pinned the same in the founder's repository.
+ */
 function kitVersionOf(manifest: KitManifest, name: string): string {
   const version = manifest.dependencies[name] ?? manifest.devDependencies?.[name];
   if (!version) throw new Error(`the kit's package.json names no version of ${name}`);
