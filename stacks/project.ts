@@ -9,7 +9,7 @@ import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { parse } from "yaml";
 import { stackNameFromPath } from "./stack-file";
 
-/** The name projects get unless Pulumi.yaml says otherwise, and the kit's package name. */
+/** The kit's package name; also the project name given to a stack file that belongs to no Pulumi project. */
 export const KIT_NAME = "launch-ready";
 
 export interface PulumiProject {

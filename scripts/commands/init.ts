@@ -472,9 +472,9 @@ export async function init(argv: string[], io: Io): Promise<number> {
   refuseOverwrite(dir, values.force, json, packageManifest);
   const zoneFile = values["from-zone"] === undefined ? undefined : readZoneFile(values["from-zone"], io, json);
   let why = values.yes ? "--yes asks nothing" : "there is no terminal to ask on";
-  if (!values.yes && io.stdout.isTTY && io.stdin?.isTTY) {
-    // Questions go where a person reads them, never into the JSON on stdout.
-    const output = json ? io.stderr : io.stdout;
+  // Questions go where a person reads them, never into the JSON on stdout (which may be piped on).
+  const output = json ? io.stderr : io.stdout;
+  if (!values.yes && output.isTTY && io.stdin?.isTTY) {
     const prompter = linePrompter(io.stdin, output);
     try {
       if (!(await askMissing(given, prompter, output))) why = "the input ended before they were answered";
