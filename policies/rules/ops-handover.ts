@@ -1,5 +1,6 @@
 import { unownedAccess } from "../../stacks/access";
 import { today } from "../../domain/bar/weighing";
+import { isPlaceholder } from "../../domain/placeholders";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 
@@ -7,17 +8,6 @@ import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 export const RENEWAL_WARNING_DAYS = 30;
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-
-/**
- * A fact left for a person to fill in: text that starts with TODO, or a name or address under
- * `.invalid`, which can never resolve or receive mail (RFC 6761), so it can only be a stand-in.
- * `launch-ready init` writes these for what it was not told, so the schema still accepts the file
- * (an email field still holds an address) and this rule names each one until it is replaced.
- */
-function isPlaceholder(value: string): boolean {
-  const text = value.trim();
-  return /^TODO\b/i.test(text) || /\.invalid\.?$/i.test(text);
-}
 
 /** The facts of a stack only a person can supply (who, which address, where the site is served), by config path. */
 function factsOnlyAPersonKnows(config: LaunchReadyConfig): Array<{ path: string; value: string }> {

@@ -46,7 +46,8 @@ import {
 import { adoptZone, type ZoneAdoption } from "../init/from-zone";
 import { existingManifest, type ExistingManifest, gitignore, indexTs, mergedPackageJson, packageJson, pulumiYaml, tsconfigJson } from "../init/project-files";
 import { linePrompter, type Prompter } from "../init/prompt";
-import { placeholder, renderStack, type RenderedStack } from "../init/stack-files";
+import { renderStack, type RenderedStack } from "../init/stack-files";
+import { placeholder } from "../../domain/placeholders";
 import { workflowYaml } from "../init/workflow";
 import { ConfigRefused, planStack } from "../plan/plan-stack";
 import { checkCoverage } from "../zone-import/zone-coverage";

@@ -10,6 +10,7 @@
  * with prod's zone ID, which keeps every staging record under that name. What the config cannot
  * separate yet (zone settings, the zone's rulesets) the staging file says in its header.
  */
+import { placeholder } from "../../domain/placeholders";
 import { isCollection, isScalar, isSeq, parseDocument, visit } from "yaml";
 import { ZONE_PLAN_LIMITS } from "../../domain/cloudflare/zone-plans";
 import type { Environment } from "../../domain/bar/weighing";
@@ -18,13 +19,6 @@ import { renderStackFileText } from "../../stacks/stack-file-edit";
 import type { InitFacts, Origin } from "./facts";
 
 const STAGING_LABEL = "staging";
-
-/** A stand-in for a fact only a person knows, in the three forms the schema takes (OPS-HANDOVER's `isPlaceholder`). */
-export const placeholder = {
-  text: (what: string) => `TODO: ${what}`,
-  email: (what: string) => `todo-${what}@todo.invalid`,
-  host: (what: string) => `todo-${what}.invalid`,
-};
 
 const key = (name: string) => `${CONFIG_NAMESPACE}:${name}`;
 
