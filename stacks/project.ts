@@ -84,6 +84,18 @@ function kitDir(from: string): string {
   throw new Error(`the kit's package.json (name ${KIT_NAME}) is not above ${from}`);
 }
 
+/** The kit's own package.json: its version, the npm scripts that run its verbs, the versions it pins. */
+export interface KitManifest {
+  version: string;
+  scripts: Record<string, string>;
+  dependencies: Record<string, string>;
+  devDependencies?: Record<string, string>;
+}
+
+export function kitManifest(): KitManifest {
+  return JSON.parse(readFileSync(join(KIT_DIR, "package.json"), "utf8")) as KitManifest;
+}
+
 /**
  * The policy pack as `pulumi preview --policy-pack` takes it, from the project directory `dir`:
  * `policies` in this repository, `node_modules/launch-ready/policies` in one that installs the kit

@@ -58,6 +58,12 @@ describe("launch-ready <command>: the one command every npm script calls", () =>
     const help = await runInProcess(launchReady, ["schema", "--help"]);
     expect(help.code).toBe(0);
     expect(help.stdout).toContain("Usage: npm run schema [-- --check]");
+    // -h as every command line tool takes it, for each verb.
+    for (const verb of ["init", "plan", "verify", "loadtest", "handover", "import-zone", "rollback", "scan-secrets", "check-env", "schema"]) {
+      const short = await runInProcess(launchReady, [verb, "-h"]);
+      expect(short.code, verb).toBe(0);
+      expect(short.stdout, verb).toMatch(/^Usage: /);
+    }
   });
 
   test("an unknown command exits 2 naming it, with the commands there are; under --json as JSON", async () => {
@@ -74,7 +80,7 @@ describe("launch-ready <command>: the one command every npm script calls", () =>
   test("--help lists every command on stdout; no command at all is a usage error", async () => {
     const help = await runInProcess(launchReady, ["--help"]);
     expect(help.code).toBe(0);
-    for (const verb of ["plan", "verify", "loadtest", "handover", "import-zone", "rollback", "scan-secrets", "check-env", "schema"]) {
+    for (const verb of ["init", "plan", "verify", "loadtest", "handover", "import-zone", "rollback", "scan-secrets", "check-env", "schema"]) {
       expect(help.stdout).toMatch(new RegExp(`^ {2}${verb} +\\S`, "m"));
     }
     const none = await runInProcess(launchReady, []);

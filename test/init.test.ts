@@ -335,6 +335,19 @@ describe("init refuses", () => {
     expect(JSON.parse(readFileSync(join(clashing, "package.json"), "utf8")).scripts.plan).toBe("launch-ready plan");
   });
 
+  test("to leave a half-written repository: a write that fails puts back every file it created or changed", async () => {
+    const dir = scratchDir("launch-ready-init-");
+    const manifest = `${JSON.stringify({ name: "quill", scripts: { dev: "next dev" } }, null, 2)}\n`;
+    writeFileSync(join(dir, "package.json"), manifest);
+    // A file where the workflow's directory must go: writing it fails after package.json was merged.
+    writeFileSync(join(dir, ".github"), "not a directory\n");
+    const result = await runInProcess(init, [...REQUIRED, "--yes"], { cwd: dir });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("every file this run created was removed and every file it changed restored");
+    expect(filesIn(dir)).toEqual([".github", "package.json"]);
+    expect(readFileSync(join(dir, "package.json"), "utf8")).toBe(manifest);
+  });
+
   test("without a terminal, to guess the required flags: exit 2 naming each, with the command to run", async () => {
     const dir = scratchDir("launch-ready-init-");
     const result = await runInProcess(init, ["--domain", DOMAIN], { cwd: dir, tty: true });

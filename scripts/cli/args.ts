@@ -13,7 +13,7 @@ import { CliExit, fail, type Io } from "./io";
 
 export const STACK_OPTIONS = { stack: { type: "string" }, config: { type: "string" } } as const;
 /** Flags every verb takes; pass them to parseArgs with the verb's own. */
-export const COMMON_OPTIONS = { json: { type: "boolean", default: false }, help: { type: "boolean", default: false } } as const;
+export const COMMON_OPTIONS = { json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } } as const;
 
 type FlagOptions = NonNullable<ParseArgsConfig["options"]>;
 /** The values `parseArgs` gives for these flags, strict and without positionals. */

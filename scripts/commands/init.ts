@@ -446,20 +446,25 @@ function nextSteps(dir: string, io: Io): string[] {
   ];
 }
 
-/** Writes every file, or, if one cannot be written, removes those this run created and ends the verb. */
+/**
+ * Writes every file, or, if one cannot be written, puts the directory back as it was (files this
+ * run created removed, files it changed, such as a merged package.json, restored) and ends the verb.
+ */
 function writeFiles(dir: string, files: Record<ScaffoldFile, string>, json: boolean): void {
-  const created: string[] = [];
+  const before: Array<{ path: string; content?: Buffer }> = [];
   try {
     for (const file of FILES) {
       const path = join(dir, file);
       mkdirSync(dirname(path), { recursive: true });
-      const existed = existsSync(path);
+      before.push({ path, ...(existsSync(path) ? { content: readFileSync(path) } : {}) });
       writeFileSync(path, files[file]);
-      if (!existed) created.push(path);
     }
   } catch (error) {
-    for (const path of created) rmSync(path, { force: true });
-    fail(1, json, `Writing ${dir} failed (${(error as Error).message}); the files this run created were removed.`);
+    for (const { path, content } of before.reverse()) {
+      if (content === undefined) rmSync(path, { force: true });
+      else writeFileSync(path, content);
+    }
+    fail(1, json, `Writing ${dir} failed (${(error as Error).message}); every file this run created was removed and every file it changed restored.`);
   }
 }
 

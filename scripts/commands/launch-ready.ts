@@ -3,9 +3,7 @@
  * which this repository's npm scripts call too. Each verb's module is loaded only when it runs, so `plan` never
  * pays for the load generator or the git history code.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { KIT_DIR } from "../../stacks/project";
+import { kitManifest } from "../../stacks/project";
 import { fail, runVerb, type Io, type Verb } from "../cli/io";
 
 interface VerbEntry {
@@ -80,10 +78,6 @@ const VERBS: Record<string, VerbEntry> = {
   },
 };
 
-function kitVersion(): string {
-  return (JSON.parse(readFileSync(join(KIT_DIR, "package.json"), "utf8")) as { version: string }).version;
-}
-
 function usage(): string {
   const width = Math.max(...Object.keys(VERBS).map((name) => name.length));
   return [
@@ -104,7 +98,7 @@ export async function launchReady(argv: string[], io: Io): Promise<number> {
     return 0;
   }
   if (name === "--version") {
-    io.stdout.write(`${kitVersion()}\n`);
+    io.stdout.write(`${kitManifest().version}\n`);
     return 0;
   }
   const entry = Object.hasOwn(VERBS, name) ? VERBS[name] : undefined;

@@ -50,7 +50,7 @@ Exit: 0 written or up to date, 1 out of date under --check, 2 usage or no Pulumi
 
 /** Writes (or, with --check, compares) the schema.json of the working directory's project. */
 export async function schema(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandLine(argv, USAGE, io, { check: { type: "boolean", default: false }, help: { type: "boolean", default: false } });
+  const args = parseCommandLine(argv, USAGE, io, { check: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } });
   const path = schemaPath(projectFromCwd(io, false));
   const name = relative(io.cwd, path);
   const text = `${JSON.stringify(stackFileJsonSchema(), null, 2)}\n`;

@@ -4,21 +4,8 @@
  * script names are read from the kit's own package.json, so a scaffold never lags the kit: every
  * `npm run <script>` a verb's output suggests exists in the new repository too.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { stringify } from "yaml";
-import { KIT_DIR, KIT_NAME } from "../../stacks/project";
-
-interface KitManifest {
-  version: string;
-  scripts: Record<string, string>;
-  dependencies: Record<string, string>;
-  devDependencies?: Record<string, string>;
-}
-
-function kitManifest(): KitManifest {
-  return JSON.parse(readFileSync(join(KIT_DIR, "package.json"), "utf8")) as KitManifest;
-}
+import { KIT_NAME, kitManifest, type KitManifest } from "../../stacks/project";
 
 /**
  * The kit's version of a package it depends on, builds with or expects as a peer (@pulumi/pulumi,
