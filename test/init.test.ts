@@ -208,11 +208,13 @@ describe("init with every flag", () => {
     const planRuns = workflow.jobs.plan.steps.map((step: { run?: string }) => step.run).filter(Boolean);
     expect(planRuns).toEqual([
       "npm ci",
-      "npx launch-ready scan-secrets",
       `npx launch-ready plan --stack ${expression("matrix.stack")} --markdown >> "$GITHUB_STEP_SUMMARY"`,
       `npx launch-ready handover --stack ${expression("matrix.stack")} --check`,
     ]);
-    expect(workflow.jobs.plan.steps[0].with["fetch-depth"]).toBe(0);
+    // The history is scanned once per change, in full, not once per stack.
+    expect(workflow.jobs.scan.steps.map((step: { run?: string }) => step.run).filter(Boolean)).toEqual(["npm ci", "npx launch-ready scan-secrets"]);
+    expect(workflow.jobs.scan.steps[0].with["fetch-depth"]).toBe(0);
+    expect(workflow.jobs.deploy.needs).toContain("scan");
     const deploy = workflow.jobs.deploy;
     expect(deploy.if).toContain("refs/heads/main");
     expect(deploy.strategy["max-parallel"]).toBe(1);

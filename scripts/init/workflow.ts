@@ -68,16 +68,21 @@ function workflow(): Record<string, unknown> {
         outputs: { stacks: expression("steps.list.outputs.stacks"), deploy: expression("steps.list.outputs.deploy") },
         steps: [{ uses: "actions/checkout@v4" }, { id: "list", name: "Every stacks/Pulumi.<stack>.yaml, production last", run: LIST_STACKS }],
       },
+      // Once per change, not per stack: the history is the repository's, whichever stack changed.
+      scan: {
+        name: "Scan the whole git history for secrets (SEC-NO-PLAINTEXT)",
+        "runs-on": "ubuntu-latest",
+        steps: [{ uses: "actions/checkout@v4", with: { "fetch-depth": 0 } }, node, { run: "npm ci" }, { run: `npx ${KIT_NAME} scan-secrets` }],
+      },
       plan: {
         name: `Plan ${expression("matrix.stack")} against the minimum bar`,
         needs: "stacks",
         "runs-on": "ubuntu-latest",
         strategy: { "fail-fast": false, matrix },
         steps: [
-          { uses: "actions/checkout@v4", with: { "fetch-depth": 0 } },
+          { uses: "actions/checkout@v4" },
           node,
           { run: "npm ci" },
-          { name: "Scan the whole git history for secrets (SEC-NO-PLAINTEXT)", run: `npx ${KIT_NAME} scan-secrets` },
           {
             name: "Offline plan against the bar (no credentials)",
             run: `npx ${KIT_NAME} plan --stack ${expression("matrix.stack")} --markdown >> "$GITHUB_STEP_SUMMARY"`,
@@ -87,7 +92,7 @@ function workflow(): Record<string, unknown> {
       },
       deploy: {
         name: `Deploy ${expression("matrix.stack")}`,
-        needs: ["stacks", "plan"],
+        needs: ["stacks", "scan", "plan"],
         if: "github.event_name == 'push' && github.ref == 'refs/heads/main'",
         "runs-on": "ubuntu-latest",
         strategy: { "max-parallel": 1, matrix: deployed },
@@ -108,7 +113,7 @@ function workflow(): Record<string, unknown> {
 
 const HEADER = [
   " The minimum bar in CI, written by `launch-ready init`:",
-  " - pull requests and main: a secret scan of the whole history, then the offline plan of every stack",
+  " - pull requests and main: a secret scan of the whole history (once), and the offline plan of every stack",
   "   file (the bar goes to the job summary; a mandatory failure fails the check) and the handover check.",
   " - main: `pulumi preview` with the kit's policy pack, then `pulumi up`, one stack at a time, prod last,",
   "   behind the protected `production` environment (Settings > Environments: required reviewers). A stack",
@@ -121,7 +126,7 @@ const HEADER = [
 
 /** Comments a reader of the YAML needs where the value alone does not say why, by the key they sit above. */
 const KEY_COMMENTS: Array<{ path: Array<string | number>; comment: string }> = [
-  { path: ["jobs", "plan", "steps", 0, "with", "fetch-depth"], comment: " The secret scan reads every commit on every branch, not just the tip." },
+  { path: ["jobs", "scan", "steps", 0, "with", "fetch-depth"], comment: " The secret scan reads every commit on every branch, not just the tip." },
   { path: ["jobs", "deploy", "environment"], comment: " Production waits for the protected environment's required reviewers." },
   ...[3, 4].map((step) => ({
     path: ["jobs", "deploy", "steps", step, "with", "cloud-url"],
