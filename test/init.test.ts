@@ -119,7 +119,7 @@ describe("init with every flag", () => {
     expect(manifest).toMatchObject({
       name: "quill-example",
       private: true,
-      dependencies: { "launch-ready": `^${kit.version}`, "@pulumi/pulumi": kit.devDependencies["@pulumi/pulumi"] },
+      dependencies: { "launch-ready": `^${kit.version}`, "@pulumi/pulumi": kit.dependencies["@pulumi/pulumi"] },
       devDependencies: { typescript: kit.dependencies.typescript ?? kit.devDependencies.typescript, "@types/node": kit.devDependencies["@types/node"] },
     });
     for (const script of ["plan", "handover", "import:zone", "check:env", "scan:secrets", "schema", "verify", "loadtest", "rollback"]) {
@@ -323,7 +323,7 @@ describe("init refuses", () => {
     const merged = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
     expect(merged.name).toBe("quill");
     expect(merged.dependencies["launch-ready"]).toBe("file:../launch-ready-0.1.0.tgz");
-    expect(merged.dependencies["@pulumi/pulumi"]).toBe(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).devDependencies["@pulumi/pulumi"]);
+    expect(merged.dependencies["@pulumi/pulumi"]).toBe(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).dependencies["@pulumi/pulumi"]);
     expect(merged.scripts).toMatchObject({ dev: "next dev", plan: "launch-ready plan", "import:zone": "launch-ready import-zone" });
     expect(filesIn(dir)).toEqual(SCAFFOLD);
 

@@ -60,8 +60,7 @@ function runtimeClosure(): string[] {
       visit(found, lock.packages[found]);
     }
   };
-  // The peer (@pulumi/pulumi) is the founder's own, which npm installs beside the kit.
-  visit("", { dependencies: manifest.dependencies, peerDependencies: manifest.peerDependencies });
+  visit("", { dependencies: manifest.dependencies });
   return [...topLevel].sort();
 }
 
@@ -133,9 +132,9 @@ describe("the tarball", () => {
     expect(readFileSync(bin, "utf8").startsWith("#!/usr/bin/env node\n")).toBe(true);
     const manifest = JSON.parse(readFileSync(join(kit, "package.json"), "utf8"));
     expect(manifest.private).toBeUndefined();
-    // One Pulumi runtime per program: a second, nested copy would register resources nobody sees.
-    expect(manifest.peerDependencies["@pulumi/pulumi"]).toMatch(/^\^3\./);
-    expect(manifest.dependencies["@pulumi/pulumi"]).toBeUndefined();
+    // One Pulumi runtime per program: a range, so npm shares the founder's copy rather than nest a
+    // second one whose resources would reach no engine.
+    expect(manifest.dependencies["@pulumi/pulumi"]).toMatch(/^\^3\./);
     expect(manifest.scripts.prepack).toBe("npm run build");
     expect(manifest.scripts.build).toContain("tsc -p tsconfig.build.json");
   });

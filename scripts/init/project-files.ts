@@ -7,10 +7,7 @@
 import { stringify } from "yaml";
 import { KIT_NAME, kitManifest, type KitManifest } from "../../stacks/project";
 
-/**
- * The kit's version of a package it depends on, builds with or expects as a peer (@pulumi/pulumi,
- * one runtime per program), pinned the same in the founder's repository.
- */
+/** The kit's version of a package it depends on (or builds with), pinned the same in the founder's repository. */
 function kitVersionOf(manifest: KitManifest, name: string): string {
   const version = manifest.dependencies[name] ?? manifest.devDependencies?.[name];
   if (!version) throw new Error(`the kit's package.json names no version of ${name}`);
