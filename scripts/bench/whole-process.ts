@@ -7,9 +7,10 @@
  * process, and most of it is loading modules, which the in-process cases never see.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import ts from "typescript";
 import { KIT_DIR, requireProject, stackFilePath } from "../../stacks/project";
 import { readStackFile } from "../../stacks/stack-file";
 import type { OfflineRun } from "../plan/offline-run";
@@ -17,8 +18,6 @@ import { runStackProgram } from "../plan/plan-stack";
 
 /** The compiled command the benchmark times, as a founder runs it from an installed package. */
 const KIT_ENTRY = join(KIT_DIR, "dist", "scripts", "launch-ready.js");
-/** What `npm run build` compiles (tsconfig.build.json's include), to tell whether dist/ is older than its sources. */
-const BUILD_SOURCES = ["library.ts", "index.ts", "tsconfig.json", "tsconfig.build.json", "bootstrap", "domain", "stacks", "components", "policies", "scripts"];
 const STACK = "prod";
 
 export interface WholeProcessMeasurement {
@@ -30,18 +29,20 @@ export interface WholeProcessMeasurement {
   providers: string[];
 }
 
-/** The newest modification time of `path`, or of the TypeScript files under it. */
-function newestSource(path: string): number {
-  const stat = statSync(path, { throwIfNoEntry: false });
-  if (!stat?.isDirectory()) return stat?.mtimeMs ?? 0;
-  const entries = readdirSync(path, { withFileTypes: true }).filter((entry) => entry.isDirectory() || entry.name.endsWith(".ts"));
-  return Math.max(0, ...entries.map((entry) => newestSource(join(path, entry.name))));
+/**
+ * The files `npm run build` compiles, as TypeScript reads tsconfig.build.json (so the list cannot
+ * drift from the build's own), and the two config files themselves.
+ */
+function buildSources(): string[] {
+  const configPath = join(KIT_DIR, "tsconfig.build.json");
+  const { config } = ts.readConfigFile(configPath, ts.sys.readFile);
+  return [configPath, join(KIT_DIR, "tsconfig.json"), ...ts.parseJsonConfigFileContent(config, ts.sys, KIT_DIR).fileNames];
 }
 
 /** Timing a dist/ older than the sources would measure code that no longer exists. */
 function ensureBuilt(log: (line: string) => void): void {
   const built = existsSync(KIT_ENTRY) ? statSync(KIT_ENTRY).mtimeMs : 0;
-  if (built >= Math.max(...BUILD_SOURCES.map((source) => newestSource(join(KIT_DIR, source))))) return;
+  if (built >= Math.max(...buildSources().map((source) => statSync(source).mtimeMs))) return;
   log(built === 0 ? "dist/ is missing: npm run build" : "dist/ is older than its sources: npm run build");
   const build = spawnSync("npm", ["run", "-s", "build"], { cwd: KIT_DIR, encoding: "utf8" });
   if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}${build.stderr}`);
