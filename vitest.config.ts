@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 export default defineConfig({
@@ -5,6 +6,9 @@ export default defineConfig({
     include: ["test/**/*.test.ts"],
     // The policy pack and the packed command are tested as compiled JavaScript: build dist/ first.
     globalSetup: ["test/build-dist.ts"],
+    // The program and the pack find the stacks sharing a zone from the project's stack files; a
+    // test runs them on the example product's fixtures, never on this repository's stacks/.
+    env: { LAUNCH_READY_STACKS_DIR: join(__dirname, "test", "fixtures", "project", "stacks") },
     // The Pulumi runtime keeps its state in process globals: each file gets its own process.
     pool: "forks",
     // Vitest leaves a core free by default, which on a 2-core machine runs one file at a time.

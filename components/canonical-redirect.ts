@@ -2,7 +2,7 @@ import type * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import { PHASES } from "../domain/cloudflare/identifiers";
 import type { RedirectRuleSpec } from "./site-records";
-import type { RulesetRuleSpec } from "./edge-rulesets";
+import type { RulesetRuleSpec, RulesetSpec } from "./edge-rulesets";
 import type { Transform } from "./transform";
 import { createZoneRuleset } from "./zone-ruleset";
 
@@ -74,19 +74,24 @@ export class CanonicalRedirect extends pulumi.ComponentResource {
 
   constructor(name: string, args: CanonicalRedirectArgs, opts?: pulumi.ComponentResourceOptions) {
     super("launch-ready:cloudflare:CanonicalRedirect", name, {}, opts);
-    this.ruleset = createZoneRuleset(
-      this,
-      `CanonicalRedirect "${name}"`,
-      {
-        phase: PHASES.redirect,
-        purpose: "redirects",
-        description: "Canonical host and extra redirects, managed by launch-ready",
-        rules: args.rules.map(toRulesetRule),
-      },
-      { zoneId: args.zoneId, zoneName: args.zoneName, protect: args.protect ?? false, transform: args.transform?.ruleset },
-    );
+    this.ruleset = createZoneRuleset(this, `CanonicalRedirect "${name}"`, redirectRulesetSpec(args.rules), {
+      zoneId: args.zoneId,
+      zoneName: args.zoneName,
+      protect: args.protect ?? false,
+      transform: args.transform?.ruleset,
+    });
     this.registerOutputs({ ruleset: this.ruleset });
   }
+}
+
+/** The zone's redirect entrypoint ruleset holding `rules`. */
+export function redirectRulesetSpec(rules: readonly RedirectRuleSpec[]): RulesetSpec {
+  return {
+    phase: PHASES.redirect,
+    purpose: "redirects",
+    description: "Canonical host and extra redirects, managed by launch-ready",
+    rules: rules.map(toRulesetRule),
+  };
 }
 
 /** A planned redirect as a ruleset rule. */

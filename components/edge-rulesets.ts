@@ -4,7 +4,7 @@
  * components create exactly these, and the policies judge what is declared.
  */
 import { PHASES } from "../domain/cloudflare/identifiers";
-import { MANAGED_RULESETS, ZONE_PLAN_LIMITS } from "../domain/cloudflare/zone-plans";
+import { MANAGED_RULESETS, ZONE_PLAN_LIMITS, plannedMitigationTimeout } from "../domain/cloudflare/zone-plans";
 import { PRIVATE_PURPOSES } from "../stacks/schema/site";
 import { rateLimitGroupKey, type DeclaredEndpoint, type LaunchReadyConfig } from "../stacks/stack-config";
 import {
@@ -208,13 +208,14 @@ export function customWafRulesetSpec(config: LaunchReadyConfig): RulesetSpec | u
 /**
  * Per-IP rate limits on login, signup, password reset and webhooks (EDGE-RATE-LIMIT). Endpoints
  * with the same limit share one rule, since plans allow few. The Free plan's rules may test only
- * the path, so there the rule matches that path on every host of the zone.
+ * the path, so there the rule matches that path on every host of the zone. `endpoints` are the
+ * config's own unless the zone's owner passes every stack's, which share the zone's few rules.
  */
-export function rateLimitRulesetSpec(config: LaunchReadyConfig): RulesetSpec | undefined {
-  if (config.edge.endpoints.length === 0) return undefined;
+export function rateLimitRulesetSpec(config: LaunchReadyConfig, endpoints: readonly DeclaredEndpoint[] = config.edge.endpoints): RulesetSpec | undefined {
+  if (endpoints.length === 0) return undefined;
   const hostField = ZONE_PLAN_LIMITS[config.zone.plan].rateLimit.hostField;
   const groups = new Map<string, DeclaredEndpoint[]>();
-  for (const endpoint of config.edge.endpoints) groups.set(rateLimitGroupKey(endpoint), [...(groups.get(rateLimitGroupKey(endpoint)) ?? []), endpoint]);
+  for (const endpoint of endpoints) groups.set(rateLimitGroupKey(endpoint), [...(groups.get(rateLimitGroupKey(endpoint)) ?? []), endpoint]);
   const rules = [...groups.entries()]
     .sort(([a], [b]) => (a < b ? -1 : 1))
     .map(([key, endpoints]): RulesetRuleSpec => {
@@ -227,7 +228,13 @@ export function rateLimitRulesetSpec(config: LaunchReadyConfig): RulesetSpec | u
         expression: hostField ? allOf(hostIn(hosts), pathIn(paths)) : pathIn(paths),
         action: first.action,
         enabled: true,
-        ratelimit: { characteristics: ["cf.colo.id", "ip.src"], period: first.period, requestsPerPeriod: first.requests, mitigationTimeout: first.timeout },
+        ratelimit: {
+          characteristics: ["cf.colo.id", "ip.src"],
+          period: first.period,
+          requestsPerPeriod: first.requests,
+          // A challenge below Enterprise only throttles: Cloudflare takes mitigation timeout 0 for it.
+          mitigationTimeout: plannedMitigationTimeout(first.timeout, first.action, config.zone.plan),
+        },
       };
     });
   return { phase: PHASES.rateLimit, purpose: "rate-limit", description: "Rate limits on abuse-prone endpoints (launch-ready)", rules };

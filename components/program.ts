@@ -6,7 +6,12 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { CONFIG_NAMESPACE } from "../stacks/config-schema";
-import { formatProblems, parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config";
+import { formatProblems, parseStackConfig, type ConfigProblem, type LaunchReadyConfig } from "../stacks/stack-config";
+import { findProject } from "../stacks/project";
+import { siblingStackFiles } from "../stacks/stack-file";
+import { resolveZoneGroup, type ZoneGroup } from "../stacks/zone-group";
+import { today } from "../domain/bar/weighing";
+import { zoneShareProblems } from "./zone-share";
 import { AwsUptimeMonitors } from "./monitoring/aws-uptime-monitors";
 import { CloudflareUptimeMonitors } from "./monitoring/cloudflare-uptime-monitors";
 import { AppSecrets } from "./secrets/app-secrets";
@@ -26,14 +31,41 @@ function decodedStackConfig(): Record<string, unknown> {
   return decoded;
 }
 
-export async function launchReadyProgram(): Promise<Record<string, unknown>> {
+export interface ProgramOptions {
+  /**
+   * Where the project's stack files are, to find the stacks sharing this stack's zone. @default
+   * LAUNCH_READY_STACKS_DIR, else the stackConfigDir of the Pulumi project above the working
+   * directory (where `pulumi up` runs the program)
+   */
+  stacksDir?: string;
+}
+
+/** RunError ends the program with the message alone: no stack trace, no resource registered. The problems ride along so the offline plan can report them as data (`--json`). */
+function refused(problems: ConfigProblem[]): pulumi.RunError {
+  return Object.assign(new pulumi.RunError(formatProblems(problems, `stack ${pulumi.getStack()}`)), { problems });
+}
+
+/**
+ * The stacks of this stack's zone, from the project's stack files, refused whole when two would
+ * manage one object. Without stack files (a config in code) the stack is alone in its zone.
+ */
+function zoneGroup(config: LaunchReadyConfig, stacksDir: string | undefined): ZoneGroup {
+  const self = { stack: pulumi.getStack(), config };
+  const resolved = resolveZoneGroup(self, stacksDir ? siblingStackFiles(stacksDir, self.stack) : []);
+  if (!resolved.ok) throw refused(resolved.problems);
+  const problems = zoneShareProblems(self.stack, resolved.group, today());
+  if (problems.length > 0) throw refused(problems);
+  return resolved.group;
+}
+
+export async function launchReadyProgram(options: ProgramOptions = {}): Promise<Record<string, unknown>> {
   const parsed = parseStackConfig(decodedStackConfig());
-  // RunError ends the program with the message alone: no stack trace, no resource registered.
-  // The problems ride along so the offline plan can report them as data (`--json`).
-  if (!parsed.ok) throw Object.assign(new pulumi.RunError(formatProblems(parsed.problems, `stack ${pulumi.getStack()}`)), { problems: parsed.problems });
+  if (!parsed.ok) throw refused(parsed.problems);
 
   const { config } = parsed;
-  const site = new LaunchReadySite("site", { config });
+  const stacksDir = options.stacksDir ?? (process.env.LAUNCH_READY_STACKS_DIR || findProject(process.cwd())?.stacksDir);
+  const group = zoneGroup(config, stacksDir);
+  const site = new LaunchReadySite("site", { config, zoneMembers: config.zone.owner === undefined ? group.members : [] });
   const secrets = config.secrets.items.length > 0 ? declareSecrets(config) : undefined;
   if (config.monitoring.monitors.length > 0) declareMonitors(config, secrets);
   return {

@@ -188,7 +188,8 @@ function slug(text: string): string {
 
 /**
  * The zone's dynamic redirect rules: the extra redirects first (they are more specific), then one
- * rule sending the non-canonical host to the canonical one in a single hop, path and query kept.
+ * rule sending the non-canonical host to the canonical one in a single hop, path and query kept
+ * (none for a stack whose domain is its one host).
  * With Always Use HTTPS on, rules match only https requests, so `http://` first upgrades on the
  * same host (what HSTS preload requires) and is then redirected once.
  */
@@ -206,10 +207,12 @@ export function redirectRuleSpecs(config: LaunchReadyConfig): RedirectRuleSpec[]
         preserveQueryString: redirect.preserveQueryString,
       }),
     );
+  const { alternateFqdn } = config.canonical;
+  if (alternateFqdn === undefined) return extra;
   const canonical: RedirectRuleSpec = {
     ref: "canonical-host",
-    description: `Canonical host: ${config.canonical.alternateFqdn} to ${config.canonical.fqdn} (DNS-CANONICAL)`,
-    expression: httpsFirst(hostIn([config.canonical.alternateFqdn])),
+    description: `Canonical host: ${alternateFqdn} to ${config.canonical.fqdn} (DNS-CANONICAL)`,
+    expression: httpsFirst(hostIn([alternateFqdn])),
     statusCode: config.canonical.status,
     target: { expression: urlWithRequestPath(`https://${config.canonical.fqdn}`) },
     preserveQueryString: true,

@@ -6,12 +6,14 @@ import { CanonicalRedirect } from "./canonical-redirect";
 import { DnsRecords } from "./dns-records";
 import { EdgeCache, EdgeFirewall, SecurityHeaders } from "./edge-protection";
 import { PHASES } from "../domain/cloudflare/identifiers";
-import { accessApplicationSpecs, edgeRulesetSpecs } from "./edge-rulesets";
-import { canonicalUrl, redirectRuleSpecs } from "./site-records";
+import { accessApplicationSpecs } from "./edge-rulesets";
+import { canonicalUrl } from "./site-records";
 import type { Transform } from "./transform";
 import { SesSender } from "./ses-sender";
 import { ZoneTls } from "./zone-tls";
 import { zoneRecordSpecs } from "./zone-records";
+import { zoneWideSpecs } from "./zone-share";
+import type { ZoneStack } from "../stacks/zone-group";
 
 export interface LaunchReadySiteArgs {
   /**
@@ -22,6 +24,14 @@ export interface LaunchReadySiteArgs {
    * @example siteConfig({ environment: "production", zone: {...}, canonical: { host: "www" }, hosts: [...] })
    */
   config: LaunchReadyConfig;
+  /**
+   * The stacks living in this stack's zone (their `zone.owner` names this stack), whose edge rules
+   * and redirects this site puts into the zone's rulesets, scoped to their hosts. The standard
+   * program reads them from the project's stack files (`resolveZoneGroup`).
+   * @default []
+   * @example [{ stack: "staging", config: parseStackConfig(readStackFile("stacks/Pulumi.staging.yaml").config).config }]
+   */
+  zoneMembers?: ZoneStack[];
   /**
    * Adjust what the site's components create, as fields to merge into a resource's args or a
    * function that edits them and its options.
@@ -49,7 +59,9 @@ export interface HostSummary {
 /**
  * A product's public face on one Cloudflare zone, held to the minimum bar: its DNS records (mail
  * included), the canonical redirect, the zone's TLS settings, the edge's cache, firewall and
- * security headers, SES senders and Access applications where the config asks for them.
+ * security headers, SES senders and Access applications where the config asks for them. A config
+ * whose `zone.owner` names another stack lives in that stack's zone: the site then declares only
+ * its records, SES senders and Access applications, and the owner's site carries its edge rules.
  * Production resources are protected. Secrets and monitors are separate components (`AppSecrets`,
  * `AwsUptimeMonitors`, `CloudflareUptimeMonitors`), which the standard program adds beside it.
  * @example
@@ -85,11 +97,12 @@ export class LaunchReadySite extends pulumi.ComponentResource {
    */
   public readonly hosts: Record<string, HostSummary>;
   public readonly dns: DnsRecords;
-  public readonly redirects: CanonicalRedirect;
-  public readonly tls: ZoneTls;
-  public readonly cache: EdgeCache;
-  public readonly firewall: EdgeFirewall;
-  public readonly securityHeaders: SecurityHeaders;
+  /** The zone-wide parts, absent when another stack owns the zone (`zone.owner`). */
+  public readonly redirects?: CanonicalRedirect;
+  public readonly tls?: ZoneTls;
+  public readonly cache?: EdgeCache;
+  public readonly firewall?: EdgeFirewall;
+  public readonly securityHeaders?: SecurityHeaders;
   /** Present when an admin surface is protected by Cloudflare Access. */
   public readonly access?: AdminAccess;
 
@@ -109,22 +122,24 @@ export class LaunchReadySite extends pulumi.ComponentResource {
       },
       children,
     );
-    this.redirects = new CanonicalRedirect(
-      `${name}-redirects`,
-      { ...zone, rules: redirectRuleSpecs(config), transform: { ruleset: args.transform?.redirectRuleset } },
-      children,
-    );
-    this.tls = new ZoneTls(`${name}-tls`, { ...zone, tls: config.tls, transform: { setting: args.transform?.zoneSetting } }, children);
+    if (config.zone.owner === undefined) {
+      const zoneWide = zoneWideSpecs({ owner: { stack: pulumi.getStack(), config }, members: args.zoneMembers ?? [] });
+      this.redirects = new CanonicalRedirect(
+        `${name}-redirects`,
+        { ...zone, rules: zoneWide.redirects, transform: { ruleset: args.transform?.redirectRuleset } },
+        children,
+      );
+      this.tls = new ZoneTls(`${name}-tls`, { ...zone, tls: config.tls, transform: { setting: args.transform?.zoneSetting } }, children);
 
-    const edge = edgeRulesetSpecs(config);
-    const edgeArgs = (phases: readonly string[]) => ({
-      ...zone,
-      rulesets: edge.filter((r) => phases.includes(r.phase)),
-      transform: { ruleset: args.transform?.edgeRuleset },
-    });
-    this.cache = new EdgeCache(`${name}-cache`, edgeArgs([PHASES.cache]), children);
-    this.firewall = new EdgeFirewall(`${name}-firewall`, edgeArgs([PHASES.managedWaf, PHASES.customWaf, PHASES.rateLimit, PHASES.ddos]), children);
-    this.securityHeaders = new SecurityHeaders(`${name}-headers`, edgeArgs([PHASES.responseHeaders]), children);
+      const edgeArgs = (phases: readonly string[]) => ({
+        ...zone,
+        rulesets: zoneWide.rulesets.filter((r) => phases.includes(r.phase)),
+        transform: { ruleset: args.transform?.edgeRuleset },
+      });
+      this.cache = new EdgeCache(`${name}-cache`, edgeArgs([PHASES.cache]), children);
+      this.firewall = new EdgeFirewall(`${name}-firewall`, edgeArgs([PHASES.managedWaf, PHASES.customWaf, PHASES.rateLimit, PHASES.ddos]), children);
+      this.securityHeaders = new SecurityHeaders(`${name}-headers`, edgeArgs([PHASES.responseHeaders]), children);
+    }
     for (const sending of config.email.sending) {
       for (const sender of sending.senders) {
         if (!sender.ses) continue;

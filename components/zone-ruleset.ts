@@ -18,18 +18,25 @@ export interface ZoneRulesetOptions {
 export function createZoneRuleset(parent: pulumi.Resource, owner: string, planned: RulesetSpec, options: ZoneRulesetOptions): cloudflare.Ruleset {
   claimZoneEntrypoint(options.zoneName, planned.phase, owner);
   return new cloudflare.Ruleset(
-    ...applyTransform(
-      options.transform,
-      `${options.zoneName}-${planned.phase}`,
-      {
-        zoneId: options.zoneId,
-        kind: "zone",
-        phase: planned.phase,
-        name: `launch-ready ${planned.purpose} for ${options.zoneName}`,
-        description: planned.description,
-        rules: planned.rules,
-      },
-      { parent, protect: options.protect },
-    ),
+    ...applyTransform(options.transform, zoneRulesetName(options.zoneName, planned), zoneRulesetArgs(options.zoneId, options.zoneName, planned), {
+      parent,
+      protect: options.protect,
+    }),
   );
+}
+
+export function zoneRulesetName(zoneName: string, planned: RulesetSpec): string {
+  return `${zoneName}-${planned.phase}`;
+}
+
+/** The ruleset's inputs as the provider takes them: what the bar also judges for a stack in this zone. */
+export function zoneRulesetArgs<Id>(zoneId: Id, zoneName: string, planned: RulesetSpec) {
+  return {
+    zoneId,
+    kind: "zone",
+    phase: planned.phase,
+    name: `launch-ready ${planned.purpose} for ${zoneName}`,
+    description: planned.description,
+    rules: planned.rules,
+  };
 }

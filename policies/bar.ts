@@ -4,10 +4,13 @@
  * (policies/index.ts) and the offline plan call the same rules, and add only how they report.
  */
 import { MINIMUM_BAR, type BarId } from "../domain/bar/catalog";
-import { expiredWaiverMessage, expiredWaivers, levelFor, weighFailure, type Level } from "../domain/bar/weighing";
+import { describeWaiver, expiredWaiverMessage, expiredWaivers, levelFor, weighFailure, type Level, type Waiver } from "../domain/bar/weighing";
+import { DNS_RECORD } from "../domain/resource-types";
 import type { LaunchReadyConfig } from "../stacks/stack-config";
 import type { StackFile } from "../stacks/stack-file";
 import type { SecureValueDigests } from "../stacks/stack-secrets";
+import type { ConfigProblem } from "../stacks/config-problems";
+import type { ZoneGroup } from "../stacks/zone-group";
 
 /** A resource as declared: what the engine sends a policy, or what the offline plan recorded. */
 export interface DeclaredResource {
@@ -20,7 +23,12 @@ export interface DeclaredResource {
 }
 
 export type Verdict =
-  | { status: "pass"; urn?: string }
+  | {
+      status: "pass";
+      urn?: string;
+      /** Said beside the pass: how it passes when that is not the kit's own doing (an endpoint limited by its provider). */
+      note?: string;
+    }
   | {
       status: "fail";
       /** What is wrong and what to write in the stack file instead. */
@@ -30,8 +38,17 @@ export type Verdict =
       configPath?: string;
       /** The bar lets staging relax this part (e.g. HSTS max-age); production never. */
       relaxedOutsideProduction?: boolean;
+      /**
+       * What the failure is about besides its config path and resource, as a waiver's target names
+       * it: host and record names, endpoints (`api.example.com/auth/login`), endpoint kinds, other
+       * config paths. A waiver with a target covers the failure only when the target names one.
+       */
+      subjects?: string[];
     }
   | { status: "not-applicable"; message: string; urn?: string };
+
+/** A failing verdict. */
+export type FailVerdict = Extract<Verdict, { status: "fail" }>;
 
 const hostIndexes = new WeakMap<LaunchReadyConfig, Map<string, LaunchReadyConfig["hosts"][number]>>();
 
@@ -62,6 +79,20 @@ export interface BarContext {
   secureDigests?: () => SecureValueDigests | undefined;
   /** The day judged (YYYY-MM-DD), for dated facts such as a domain's renewal; today when absent. */
   today?: string;
+  /** The stacks sharing this stack's Cloudflare zone; absent when the config is unknown. */
+  zone?: ZoneContext;
+}
+
+export interface ZoneContext {
+  /** Who owns the zone and who lives in it; absent when the stacks cannot share it as written. */
+  group?: ZoneGroup;
+  /** What two stacks of the zone would both manage, or why the group cannot be formed (OPS-PROTECT). */
+  problems: ConfigProblem[];
+  /**
+   * For a stack in another stack's zone: what the owner declares for the whole zone (settings and
+   * rulesets carrying this stack's rules), judged with this stack's own resources.
+   */
+  ownersResources: DeclaredResource[];
 }
 
 export interface BarRule {
@@ -76,9 +107,9 @@ export interface BarRule {
   checkStackAsync?(resources: readonly DeclaredResource[], context: BarContext): Promise<Verdict[]>;
 }
 
-export const pass = (urn?: string): Verdict => ({ status: "pass", urn });
+export const pass = (urn?: string, note?: string): Verdict => (note === undefined ? { status: "pass", urn } : { status: "pass", urn, note });
 export const notApplicable = (message: string, urn?: string): Verdict => ({ status: "not-applicable", message, urn });
-export const fail = (message: string, extra: { urn?: string; configPath?: string; relaxedOutsideProduction?: boolean } = {}): Verdict => ({
+export const fail = (message: string, extra: { urn?: string; configPath?: string; relaxedOutsideProduction?: boolean; subjects?: string[] } = {}): Verdict => ({
   status: "fail",
   message,
   ...extra,
@@ -86,6 +117,19 @@ export const fail = (message: string, extra: { urn?: string; configPath?: string
 
 /** A preview may not know a value yet; such a value is never a violation. */
 export const NOT_KNOWN_YET = "not known until the resource is created";
+
+/**
+ * What a failure is about, as a waiver's target names it: the verdict's own subjects, its config
+ * path, and the name of the DNS record it is about.
+ */
+export function failureSubjects(failure: FailVerdict, resources: readonly DeclaredResource[]): string[] {
+  const record = failure.urn === undefined ? undefined : resources.find((r) => r.urn === failure.urn && r.type === DNS_RECORD);
+  return [
+    ...(failure.subjects ?? []),
+    ...(failure.configPath ? [failure.configPath] : []),
+    ...(record && typeof record.props.name === "string" ? [record.props.name] : []),
+  ];
+}
 
 /** One entry of the plan's `bar` list. */
 export interface BarResult {
@@ -95,6 +139,60 @@ export interface BarResult {
   resource?: string;
   message: string;
   configPath?: string;
+  /** A failure's subjects (config paths, names, endpoints, kinds), what a waiver's target is compared with. */
+  subjects?: string[];
+  /** A waived failure: the waiver that covers it, and the finding as the rule reported it. */
+  waiver?: WaiverRef;
+  finding?: string;
+}
+
+/** A waiver as the plan names it: where it is written (`launch-ready:waivers[1]`) and what it says. */
+export interface WaiverRef {
+  at: string;
+  id: string;
+  /** Absent: the waiver covers every failure of its ID. */
+  target?: string;
+  owner: string;
+  expires: string;
+}
+
+export function waiverRef(waivers: readonly Waiver[], waiver: Waiver): WaiverRef {
+  return {
+    at: `launch-ready:waivers[${waivers.indexOf(waiver)}]`,
+    id: waiver.id,
+    ...(waiver.target !== undefined ? { target: waiver.target } : {}),
+    owner: waiver.owner,
+    expires: waiver.expires,
+  };
+}
+
+/** What one waiver hides: the failures it turned advisory. The plan reports it, so a broad waiver is seen for what it covers. */
+export interface WaiverUse extends WaiverRef {
+  /** How many failures it hides, and each finding as its rule reported it. */
+  hides: number;
+  findings: string[];
+  /** One line for people: "the waiver for EDGE-RATE-LIMIT hides 4 failures: ...". */
+  summary: string;
+}
+
+/**
+ * What each waiver hides, from the judged bar; `inForce` adds the waivers that hid nothing (a
+ * waiver whose ID passes can go).
+ */
+export function waiverUses(bar: readonly BarResult[], inForce: readonly WaiverRef[] = []): WaiverUse[] {
+  const refs = new Map<string, WaiverRef>(inForce.map((ref) => [ref.at, ref]));
+  for (const result of bar) if (result.waiver && !refs.has(result.waiver.at)) refs.set(result.waiver.at, result.waiver);
+  return [...refs.values()]
+    .sort((a, b) => a.at.localeCompare(b.at, "en", { numeric: true }))
+    .map((ref) => {
+      const findings = bar.filter((r) => r.status === "waived" && r.waiver?.at === ref.at).map((r) => r.finding ?? r.message);
+      const what = describeWaiver(ref);
+      const summary =
+        findings.length === 0
+          ? `${what} hides nothing: ${ref.id} passes${ref.target ? ` for ${ref.target}` : ""}, so the waiver can go`
+          : `${what} hides ${findings.length} failure${findings.length === 1 ? "" : "s"}: ${findings.join("; ")}`;
+      return { ...ref, hides: findings.length, findings, summary };
+    });
 }
 
 /** Runs every rule over the declared resources, the way the pack would, and applies waivers. */
@@ -106,20 +204,22 @@ export async function evaluateBar(
 ): Promise<BarResult[]> {
   const { config } = context;
   const judged = { ...context, today: on };
+  const all = [...resources, ...(context.zone?.ownersResources ?? [])];
   const results: BarResult[] = [];
   for (const rule of rules) {
     const verdicts: Verdict[] = [];
     if (rule.checkResource) {
-      for (const resource of resources) {
+      for (const resource of all) {
         if (rule.resourceTypes?.includes(resource.type)) verdicts.push(rule.checkResource(resource, judged));
       }
     }
-    if (rule.checkStack) verdicts.push(...rule.checkStack(resources, judged));
-    if (rule.checkStackAsync) verdicts.push(...(await rule.checkStackAsync(resources, judged)));
+    if (rule.checkStack) verdicts.push(...rule.checkStack(all, judged));
+    if (rule.checkStackAsync) verdicts.push(...(await rule.checkStackAsync(all, judged)));
 
-    const failures = verdicts.filter((v): v is Extract<Verdict, { status: "fail" }> => v.status === "fail");
+    const failures = verdicts.filter((v): v is FailVerdict => v.status === "fail");
     for (const failure of failures) {
-      const weighed = weighFailure(config, rule.id, failure.message, on, failure.relaxedOutsideProduction);
+      const subjects = failureSubjects(failure, resources);
+      const weighed = weighFailure(config, { id: rule.id, message: failure.message, subjects, relaxedOutsideProduction: failure.relaxedOutsideProduction }, on);
       results.push({
         id: rule.id,
         status: weighed.waived ? "waived" : "fail",
@@ -127,10 +227,16 @@ export async function evaluateBar(
         resource: failure.urn,
         message: weighed.message,
         configPath: failure.configPath,
+        ...(subjects.length > 0 ? { subjects } : {}),
+        ...(weighed.waiver ? { waiver: waiverRef(config.waivers, weighed.waiver), finding: failure.message } : {}),
       });
     }
     if (failures.length === 0) {
-      const passed = verdicts.filter((v) => v.status === "pass").length;
+      const passes = verdicts.filter((v): v is Extract<Verdict, { status: "pass" }> => v.status === "pass");
+      const passed = passes.length;
+      // A waiver of an ID that passes hides nothing: said here, so it is removed rather than kept "just in case".
+      const idle = config.waivers.filter((w) => w.id === rule.id && w.expires >= on).map((w) => `${describeWaiver(w)} hides nothing and can go`);
+      const notes = [...passes.flatMap((v) => (v.note ? [v.note] : [])), ...idle];
       const reasons = verdicts.filter((v): v is Extract<Verdict, { status: "not-applicable" }> => v.status === "not-applicable");
       results.push(
         passed > 0
@@ -138,7 +244,7 @@ export async function evaluateBar(
               id: rule.id,
               status: "pass",
               level: levelFor(config.environment),
-              message: `${MINIMUM_BAR[rule.id].declared} (${passed} check${passed === 1 ? "" : "s"} passed)`,
+              message: `${MINIMUM_BAR[rule.id].declared} (${passed} check${passed === 1 ? "" : "s"} passed${notes.length > 0 ? `; ${notes.join("; ")}` : ""})`,
             }
           : { id: rule.id, status: "not-applicable", level: levelFor(config.environment), message: reasons[0]?.message ?? "nothing in this stack to judge" },
       );

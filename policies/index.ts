@@ -20,7 +20,7 @@ import {
 } from "@pulumi/policy";
 import { MINIMUM_BAR } from "../domain/bar/catalog";
 import { expiredWaiverMessage, expiredWaivers, levelFor, today, weighFailure } from "../domain/bar/weighing";
-import type { BarContext, BarRule, DeclaredResource, Verdict } from "./bar";
+import { failureSubjects, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "./bar";
 import { ACCESS_APPLICATION, ACCESS_POLICY, DNS_RECORD, RULESET, SECRETS_MANAGER_SECRET, SSM_PARAMETER, ZONE_SETTING } from "../domain/resource-types";
 import { BAR_RULES } from "./rules";
 import { stackContext } from "./stack-context";
@@ -55,11 +55,18 @@ function leveled(reportViolation: ReportViolation): (violation: LeveledViolation
   return reportViolation as unknown as (violation: LeveledViolation) => void;
 }
 
-function report(rule: BarRule, verdicts: Verdict[], context: BarContext, reportViolation: ReportViolation): void {
+/** `resources` are what the verdicts judged: a failure about a DNS record is about its name too, for a waiver's target. */
+function report(rule: BarRule, verdicts: Verdict[], context: BarContext, reportViolation: ReportViolation, resources: readonly DeclaredResource[] = []): void {
   const stack = { environment: context.config?.environment, waivers: context.config?.waivers ?? [] };
   for (const verdict of verdicts) {
     if (verdict.status !== "fail") continue;
-    const weighed = weighFailure(stack, rule.id, verdict.message, today(), verdict.relaxedOutsideProduction);
+    const failure = {
+      id: rule.id,
+      message: verdict.message,
+      subjects: failureSubjects(verdict, resources),
+      relaxedOutsideProduction: verdict.relaxedOutsideProduction,
+    };
+    const weighed = weighFailure(stack, failure, today());
     leveled(reportViolation)({ message: weighed.message, urn: verdict.urn, enforcementLevel: weighed.level });
   }
 }
@@ -67,9 +74,22 @@ function report(rule: BarRule, verdicts: Verdict[], context: BarContext, reportV
 function validateStack(rule: BarRule) {
   return async (args: StackValidationArgs, reportViolation: ReportViolation) => {
     const context = stackContext(args.resources[0]?.urn);
-    const resources = args.resources.map((r: PolicyResource) => declared(r));
-    if (rule.checkStack) report(rule, rule.checkStack(resources, context), context, reportViolation);
-    if (rule.checkStackAsync) report(rule, await rule.checkStackAsync(resources, context), context, reportViolation);
+    // A stack in another stack's zone is judged with what the owner declares for the zone; the
+    // engine never sends those resources here, so their per-resource checks run here too.
+    const owners = context.zone?.ownersResources ?? [];
+    const resources = [...args.resources.map((r: PolicyResource) => declared(r)), ...owners];
+    if (rule.checkResource) {
+      const ofType = owners.filter((resource) => rule.resourceTypes?.includes(resource.type));
+      report(
+        rule,
+        ofType.map((resource) => rule.checkResource!(resource, context)),
+        context,
+        reportViolation,
+        ofType,
+      );
+    }
+    if (rule.checkStack) report(rule, rule.checkStack(resources, context), context, reportViolation, resources);
+    if (rule.checkStackAsync) report(rule, await rule.checkStackAsync(resources, context), context, reportViolation, resources);
     for (const waiver of expiredWaivers(context.config?.waivers ?? [], today())) {
       if (waiver.id === rule.id) leveled(reportViolation)({ message: expiredWaiverMessage(waiver), enforcementLevel: levelFor(context.config?.environment) });
     }
@@ -81,7 +101,8 @@ function toPolicy(rule: BarRule): ResourceValidationPolicy {
   const validateResource = (rule.resourceTypes ?? []).map((type) =>
     OF_TYPE[type]((args, reportViolation) => {
       const context = stackContext(args.urn);
-      report(rule, [checkResource!(declared(args), context)], context, reportViolation);
+      const resource = declared(args);
+      report(rule, [checkResource!(resource, context)], context, reportViolation, [resource]);
     }),
   );
   // One policy per bar ID judges both single resources (before each update) and the whole stack

@@ -5,13 +5,16 @@
  * and the waivers exactly as the program did. The offline plan builds the same context from the
  * file it plans.
  */
-import { readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config";
 import { findProject, KIT_NAME } from "../stacks/project";
-import { readStackFile, stackNameFromPath, type StackFile } from "../stacks/stack-file";
+import { readStackFile, siblingStackFiles, type StackFile } from "../stacks/stack-file";
 import { PassphraseError, passphraseFromEnvironment, secureValueDigests, type SecureValueDigests } from "../stacks/stack-secrets";
-import type { BarContext } from "./bar";
+import type { BarContext, ZoneContext } from "./bar";
+import { zoneWideResources } from "./declared/zone-wide";
+import { zoneShareProblems } from "../components/zone-share";
+import { today } from "../domain/bar/weighing";
+import { resolveZoneGroup, type ZoneStack } from "../stacks/zone-group";
 
 const contexts = new Map<string, BarContext>();
 
@@ -34,23 +37,6 @@ export function projectFromUrn(urn: string): string | undefined {
   return /^urn:pulumi:[^:]+::([^:]+)::/.exec(urn)?.[1];
 }
 
-/** The other stack files in `directory`; one that cannot be read is left out, as it cannot share anything. */
-function siblingStackFiles(directory: string, stack: string): StackFile[] {
-  let names: string[];
-  try {
-    names = readdirSync(directory).filter((file) => /^Pulumi\.(.+)\.ya?ml$/.test(file) && stackNameFromPath(file) !== stack);
-  } catch {
-    return [];
-  }
-  return names.flatMap((name) => {
-    try {
-      return [readStackFile(join(directory, name))];
-    } catch {
-      return [];
-    }
-  });
-}
-
 /**
  * The context of one stack file: its config (parsed here unless the caller has it), and, read
  * only when a rule asks, its sibling stack files and the digests of every secure value (opened
@@ -65,9 +51,10 @@ export function contextForStackFile(
   let siblings: StackFile[] | undefined;
   const siblingFiles = () => (siblings ??= siblingStackFiles(options.directory ?? dirname(file.path), file.stack));
   let digests: SecureValueDigests | undefined | null = null;
+  const project = options.project ?? KIT_NAME;
   return {
-    ...(config ? { config } : {}),
-    project: options.project ?? KIT_NAME,
+    ...(config ? { config, zone: zoneContext({ stack: file.stack, path: file.path, config }, siblingFiles(), project) } : {}),
+    project,
     stackFile: file,
     siblings: siblingFiles,
     // Deriving a passphrase key takes half a second per stack file: only when a rule asks.
@@ -82,6 +69,18 @@ export function contextForStackFile(
       }
       return digests;
     },
+  };
+}
+
+/** The zone `self` shares with its sibling stacks, as the program resolves it, and what the bar reads of the owner's. */
+function zoneContext(self: ZoneStack, siblings: readonly StackFile[], project: string): ZoneContext {
+  const resolved = resolveZoneGroup(self, siblings);
+  if (!resolved.ok) return { problems: resolved.problems, ownersResources: [] };
+  const { group } = resolved;
+  return {
+    group,
+    problems: zoneShareProblems(self.stack, group, today()),
+    ownersResources: self.config.zone.owner === undefined ? [] : zoneWideResources(group, project),
   };
 }
 

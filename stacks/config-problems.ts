@@ -3,7 +3,9 @@
  * (`launch-ready:hosts[2].target`), what is wrong, and an example of what to write instead.
  */
 import type { z } from "zod";
+import { LIMITING_ACTIONS, RATE_LIMIT_PERIODS, ZONE_PLAN_LIMITS, ZONE_PLANS, type RateLimitLimits } from "../domain/cloudflare/zone-plans";
 import { CONFIG_NAMESPACE, stackConfigSchema } from "./config-schema";
+import { ENDPOINT_KINDS } from "./schema/edge";
 
 /** One thing wrong with a stack file: where (as the user wrote it), what, and what to write instead. */
 export interface ConfigProblem {
@@ -14,6 +16,11 @@ export interface ConfigProblem {
 }
 
 export type PathSegment = string | number | symbol;
+
+/** "free 10; pro 10, 60; ...": what each plan takes, for examples. */
+function perPlan(values: (limits: RateLimitLimits) => readonly number[]): string {
+  return ZONE_PLANS.map((plan) => `${plan} ${values(ZONE_PLAN_LIMITS[plan].rateLimit).join(", ")}`).join("; ");
+}
 
 const EXAMPLES: Record<string, string> = {
   "": "launch-ready:environment: production",
@@ -62,7 +69,10 @@ const EXAMPLES: Record<string, string> = {
   "waivers[].reason": "reason: Preview deployments need *.example.com until the March release",
   "waivers[].owner": "owner: cto@example.com",
   "waivers[].expires": "expires: 2027-03-31",
-  edge: "launch-ready:edge:\n  endpoints:\n    - { kind: login, host: api, path: /auth/login, requests: 10, period: 60 }",
+  "waivers[].target":
+    "target: edge.endpoints[2]   # or a host or record name (admin.example.com), an endpoint (api.example.com/auth/login), an endpoint kind (signup)",
+  // Period 10 s: the one every plan takes.
+  edge: "launch-ready:edge:\n  endpoints:\n    - { kind: login, host: api, path: /auth/login, requests: 20, period: 10 }",
   "edge.cache": "cache: { staticPathPrefixes: [/assets/], privatePathPrefixes: [/api/, /auth/], sessionCookies: [session] }",
   "edge.cache.staticExtensions": "staticExtensions: [css, js, png, woff2]",
   "edge.cache.staticPathPrefixes": "staticPathPrefixes: [/assets/, /_next/static/]",
@@ -71,15 +81,21 @@ const EXAMPLES: Record<string, string> = {
   "edge.cache.privatePathPrefixes": "privatePathPrefixes: [/api/, /auth/, /admin/]",
   "edge.cache.verifyAsset": "verifyAsset: /assets/app.css",
   "edge.cache.sessionCookies": "sessionCookies: [session, __Secure-next-auth.session-token]",
-  "edge.endpoints": "endpoints:\n  - { kind: login, host: api, path: /auth/login, requests: 10, period: 60 }",
-  "edge.endpoints[]": "- { kind: login, host: api, path: /auth/login, requests: 10, period: 60 }",
-  "edge.endpoints[].kind": "kind: login   # login | signup | password-reset | webhook",
+  "edge.endpoints":
+    'endpoints:\n  - { kind: login, host: api, path: /auth/login, requests: 20, period: 10 }\n  - { kind: signup, external: { provider: Supabase, url: "https://xyz.supabase.co/auth/v1/signup", limits: Supabase Auth rate limits } }',
+  "edge.endpoints[]": "- { kind: login, host: api, path: /auth/login, requests: 20, period: 10 }",
+  "edge.endpoints[].kind": `kind: login   # ${ENDPOINT_KINDS.join(" | ")}`,
   "edge.endpoints[].host": "host: api",
   "edge.endpoints[].path": "path: /auth/login",
   "edge.endpoints[].requests": "requests: 10",
-  "edge.endpoints[].period": "period: 60   # Free plan: 10",
-  "edge.endpoints[].timeout": "timeout: 600   # Free plan: 10",
-  "edge.endpoints[].action": "action: block   # block | managed_challenge",
+  "edge.endpoints[].period": `period: ${RATE_LIMIT_PERIODS[0]}   # ${perPlan((limits) => limits.periods)}`,
+  "edge.endpoints[].timeout": `timeout: ${ZONE_PLAN_LIMITS.free.rateLimit.timeouts[0]}   # for block: ${perPlan((limits) => limits.timeouts)}; a challenge action below Enterprise: 0`,
+  "edge.endpoints[].action": `action: block   # ${LIMITING_ACTIONS.join(" | ")}`,
+  "edge.endpoints[].external":
+    'external: { provider: Supabase, url: "https://xyz.supabase.co/auth/v1/signup", limits: "Supabase Auth rate limits, dashboard > Auth > Rate Limits" }',
+  "edge.endpoints[].external.provider": "provider: Supabase",
+  "edge.endpoints[].external.url": 'url: "https://xyz.supabase.co/auth/v1/signup"',
+  "edge.endpoints[].external.limits": 'limits: "Supabase Auth rate limits, dashboard > Auth > Rate Limits"',
   "edge.admin": "admin:\n  - { host: admin, protection: allowlist, allowIps: [198.51.100.0/24] }",
   "edge.admin[]": "- { host: admin, protection: challenge }",
   "edge.admin[].host": "host: admin",
@@ -195,8 +211,9 @@ export function exampleFor(path: readonly PathSegment[]): string {
   return EXAMPLES[generic] ?? EXAMPLES[generic.replace(/\.[^.[]+$/, "")] ?? EXAMPLES[""];
 }
 
-export function problem(path: readonly PathSegment[], message: string): ConfigProblem {
-  return { path: formatConfigPath(path), message, example: exampleFor(path) };
+/** A problem at `path`; `example` replaces the key's usual example when the right value depends on the rest of the file (the zone's plan). */
+export function problem(path: readonly PathSegment[], message: string, example: string = exampleFor(path)): ConfigProblem {
+  return { path: formatConfigPath(path), message, example };
 }
 
 function valueAt(root: unknown, path: readonly PathSegment[]): unknown {
@@ -215,16 +232,41 @@ function describeValue(value: unknown): string {
   return `${typeof value} ${JSON.stringify(value)}`;
 }
 
-function knownKeysAt(path: readonly PathSegment[]): string[] {
-  let schema: z.ZodType = stackConfigSchema;
+/** The keys the schema knows at a path (`["edge"]` → cache, endpoints, ...). */
+export function knownKeysAt(path: readonly PathSegment[]): string[] {
+  return [...new Set(shapesAt(path).flat())];
+}
+
+/** The key sets a value at `path` may have: one for an object, one per option where it is one of several shapes. */
+function shapesAt(path: readonly PathSegment[]): string[][] {
+  let schemas: z.ZodType[] = [stackConfigSchema];
   for (const segment of path) {
-    const def = unwrap(schema);
-    if (typeof segment === "number" && "element" in def) schema = def.element as z.ZodType;
-    else if ("shape" in def) schema = (def.shape as Record<string, z.ZodType>)[String(segment)];
-    if (!schema) return [];
+    schemas = schemas.flatMap((schema) => {
+      const def = unwrap(schema);
+      if (typeof segment === "number" && "element" in def) return [def.element as z.ZodType];
+      if ("shape" in def) return [(def.shape as Record<string, z.ZodType>)[String(segment)]].filter(Boolean);
+      if ("options" in def)
+        return (def.options as z.ZodType[])
+          .map((option) => (unwrap(option).shape as Record<string, z.ZodType> | undefined)?.[String(segment)])
+          .filter((s): s is z.ZodType => s !== undefined);
+      return [];
+    });
+    if (schemas.length === 0) return [];
   }
+  return schemas.flatMap(optionShapes);
+}
+
+/** The keys of an object schema; of a union of objects, each option's (an endpoint is limited here or external). */
+function optionShapes(schema: z.ZodType): string[][] {
   const def = unwrap(schema);
-  return "shape" in def ? Object.keys(def.shape as object) : [];
+  if ("shape" in def) return [Object.keys(def.shape as object)];
+  if ("options" in def) return (def.options as z.ZodType[]).flatMap(optionShapes);
+  return [];
+}
+
+/** How far an issue list is from a valid value: an unknown key counts once per key. */
+function issueWeight(issues: readonly z.core.$ZodIssue[]): number {
+  return issues.reduce((sum, issue) => sum + (issue.code === "unrecognized_keys" ? issue.keys.length : 1), 0);
 }
 
 function unwrap(schema: z.ZodType): Record<string, unknown> {
@@ -264,9 +306,27 @@ export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], input: u
       continue;
     }
     switch (issue.code) {
+      case "invalid_union": {
+        // A value that is one of several shapes (an endpoint limited here or external): report
+        // what is wrong with the shape it comes closest to, at paths as written.
+        const closest = [...issue.errors].sort((a, b) => issueWeight(a) - issueWeight(b))[0] ?? [];
+        const nested = closest.map((inner) => ({ ...inner, path: [...path, ...inner.path] }) as z.core.$ZodIssue);
+        problems.push(...(nested.length > 0 ? problemsFromIssues(nested, input) : [problem(path, issue.message)]));
+        break;
+      }
       case "unrecognized_keys":
         for (const key of issue.keys) {
           const known = knownKeysAt(path);
+          const shapes = shapesAt(path);
+          if (shapes.length > 1 && known.includes(key)) {
+            // A key of another shape this value may take (external beside host and path).
+            problems.push({
+              path: formatConfigPath([...path, key]),
+              message: `does not go with the other keys here; this is one of ${shapes.map((keys) => `{ ${keys.join(", ")} }`).join(" or ")}`,
+              example: exampleFor(path),
+            });
+            continue;
+          }
           const suggestion = closestKey(key, known);
           problems.push({
             path: formatConfigPath([...path, key]),

@@ -19,7 +19,10 @@ export const CONFIG_NAMESPACE = "launch-ready";
 export const stackConfigSchema = z.strictObject({
   environment: z.enum(ENVIRONMENTS).meta({ description: "Which environment this stack is; production gets the strictest defaults and protection." }),
   zone: zoneSchema,
-  canonical: canonicalSchema,
+  canonical: canonicalSchema.optional().meta({
+    description:
+      'Which of the apex and www is the one true host (DNS-CANONICAL). Required when the stack owns its zone; a stack in another stack\'s zone (zone.owner) may leave it out, and its domain ("@") is then its one host.',
+  }),
   hosts: z
     .array(hostSchema)
     .min(1, "must declare at least the canonical host")

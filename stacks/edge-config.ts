@@ -3,7 +3,14 @@
  * edge components create, refused here when the plan cannot hold it.
  */
 import { problem, type ConfigProblem, type PathSegment } from "./config-problems";
-import { MAX_EXPRESSION_LENGTH, ZONE_PLAN_LIMITS, rateLimitProblems, type ZonePlan } from "../domain/cloudflare/zone-plans";
+import {
+  MAX_EXPRESSION_LENGTH,
+  ZONE_PLAN_LIMITS,
+  defaultMitigationTimeout,
+  rateLimitProblems,
+  type LimitingAction,
+  type ZonePlan,
+} from "../domain/cloudflare/zone-plans";
 import { PRIVATE_PURPOSES } from "./schema/site";
 import type { EdgeFields, EndpointKind } from "./schema/edge";
 import { resolveHostInZone } from "../domain/hostnames";
@@ -17,8 +24,20 @@ export interface DeclaredEndpoint {
   path: string;
   requests: number;
   period: number;
+  /** Mitigation timeout, seconds: as written, or the plan's default for the period and action. */
   timeout: number;
-  action: "block" | "managed_challenge";
+  action: LimitingAction;
+}
+
+/** An endpoint another provider serves and limits: covered by that provider, not by a rule of the zone. */
+export interface ExternalEndpoint {
+  /** Position in `launch-ready:edge.endpoints`. */
+  index: number;
+  kind: EndpointKind;
+  provider: string;
+  url: string;
+  /** What limits it and where a person checks that. */
+  limits: string;
 }
 
 export interface DeclaredAdminProtection {
@@ -34,7 +53,10 @@ export interface DeclaredAdminProtection {
 
 export interface EdgeConfig {
   cache: EdgeFields["cache"];
+  /** Endpoints the zone's rate-limit rules limit. */
   endpoints: DeclaredEndpoint[];
+  /** Endpoints another provider serves and limits. */
+  externalEndpoints: ExternalEndpoint[];
   admin: DeclaredAdminProtection[];
   firewallRules: EdgeFields["firewallRules"];
   cors: Array<{ host: string; origins: string[] }>;
@@ -79,14 +101,26 @@ export function resolveEdge(fields: EdgeFields, zone: string, plan: ZonePlan, ho
     );
   }
   const endpoints: DeclaredEndpoint[] = [];
+  const externalEndpoints: ExternalEndpoint[] = [];
   fields.endpoints.forEach((endpoint, index) => {
     const at = (...rest: PathSegment[]) => ["edge", "endpoints", index, ...rest];
+    if ("external" in endpoint) return void externalEndpoints.push({ index, kind: endpoint.kind, ...endpoint.external });
     const host = proxiedHost(endpoint.host, zone, hostByFqdn, at("host"), "rate limit them", problems);
-    const periodProblem = rateLimitProblems.period(endpoint.period, plan);
-    if (periodProblem) problems.push(problem(at("period"), `is ${endpoint.period} s; ${periodProblem}`));
-    const timeout = endpoint.timeout ?? Math.min(endpoint.period, limits.rateLimit.maxTimeout);
-    const timeoutProblem = rateLimitProblems.timeout(timeout, plan);
-    if (timeoutProblem) problems.push(problem(at("timeout"), `is ${timeout} s; ${timeoutProblem}`));
+    const actionRefused = rateLimitProblems.action(endpoint.action, plan);
+    if (actionRefused) problems.push(problem(at("action"), `is ${endpoint.action}; ${actionRefused.clause}`, `action: ${actionRefused.instead}`));
+    const periodRefused = rateLimitProblems.period(endpoint.period, plan);
+    if (periodRefused)
+      problems.push(problem(at("period"), `is ${endpoint.period} s; ${periodRefused.clause}`, `period: ${periodRefused.instead}   # on the ${plan} plan`));
+    const timeout = endpoint.timeout ?? defaultMitigationTimeout(endpoint.period, endpoint.action, plan);
+    const timeoutRefused = rateLimitProblems.timeout(timeout, endpoint.action, plan);
+    if (timeoutRefused)
+      problems.push(
+        problem(
+          at("timeout"),
+          `is ${timeout} s; ${timeoutRefused.clause}`,
+          `timeout: ${timeoutRefused.instead}   # on the ${plan} plan, for ${endpoint.action}`,
+        ),
+      );
     if (host)
       endpoints.push({
         index,
@@ -174,5 +208,5 @@ export function resolveEdge(fields: EdgeFields, zone: string, plan: ZonePlan, ho
   });
   const headers = { ...fields.headers, hosts: headerHosts?.sort() };
 
-  return { cache: fields.cache, endpoints, admin, firewallRules: fields.firewallRules, cors, headers, waf: fields.waf, ddos: fields.ddos };
+  return { cache: fields.cache, endpoints, externalEndpoints, admin, firewallRules: fields.firewallRules, cors, headers, waf: fields.waf, ddos: fields.ddos };
 }

@@ -11,9 +11,9 @@ import { resolveMonitoring, type MonitoringConfig } from "./monitoring-config";
 import { resolvePerformance, type PerformanceConfig } from "./performance-config";
 import { resolveEnv, resolveSecrets, type DeclaredEnvVar, type SecretsConfig } from "./secrets-config";
 import { resolveRecords, type DeclaredRecord } from "./records-config";
+import { checkWaiverTargets, resolveWaivers } from "./waivers-config";
 import type { DeclaredHost } from "./declared-host";
 import { classifyTarget, resolveHostInZone, toAsciiZoneName, type RecordTarget } from "../domain/hostnames";
-import { BAR_IDS, isBarId } from "../domain/bar/catalog";
 import { CONFIG_NAMESPACE, stackConfigSchema, type StackConfigFields } from "./config-schema";
 import { PROXIED_BY_DEFAULT, type TlsSettings, type Waiver } from "./schema/site";
 import type { Environment } from "../domain/bar/weighing";
@@ -21,7 +21,7 @@ import type { HandoverFields } from "./schema/operations";
 
 export type { ConfigProblem } from "./config-problems";
 export { formatProblems, problemsHeading } from "./config-problems";
-export { rateLimitGroupKey, type DeclaredAdminProtection, type DeclaredEndpoint, type EdgeConfig } from "./edge-config";
+export { rateLimitGroupKey, type DeclaredAdminProtection, type DeclaredEndpoint, type EdgeConfig, type ExternalEndpoint } from "./edge-config";
 export type { EmailConfig, SendingName } from "./email-config";
 export type { DeclaredEnvVar, DeclaredSecret, SecretsConfig } from "./secrets-config";
 export type { DeclaredMonitor, MonitoringConfig } from "./monitoring-config";
@@ -41,13 +41,24 @@ export interface DeclaredRedirect {
 
 export interface LaunchReadyConfig {
   environment: Environment;
-  zone: { domain: string; zoneId: string; accountId: string; plan: ZonePlan };
+  zone: {
+    /** The stack's domain: the zone's, or with `owner` this stack's subdomain of it; names are relative to it. */
+    domain: string;
+    zoneId: string;
+    accountId: string;
+    plan: ZonePlan;
+    /** The stack that owns the zone when another one does: it manages what is zone-wide, this stack only its records. */
+    owner?: string;
+  };
   canonical: {
     host: "apex" | "www";
     /** The canonical host's fully qualified name. */
     fqdn: string;
-    /** The other member of the apex/www pair, which redirects to the canonical host. */
-    alternateFqdn: string;
+    /**
+     * The other member of the apex/www pair, which redirects to the canonical host; absent for a
+     * stack in another stack's zone that declares no canonical pair, whose domain is its one host.
+     */
+    alternateFqdn?: string;
     status: 301 | 308;
   };
   hosts: DeclaredHost[];
@@ -95,17 +106,41 @@ export function parseStackConfig(config: Record<string, unknown>): ParseResult {
   const input = ownConfigKeys(config);
   const parsed = stackConfigSchema.safeParse(input);
   if (!parsed.success) return { ok: false, problems: problemsFromIssues(parsed.error.issues, input) };
-  return resolve(parsed.data);
+  return resolve(parsed.data, input);
 }
 
-function resolve(fields: StackConfigFields): ParseResult {
-  const problems: ConfigProblem[] = [];
+/**
+ * What Cloudflare applies to a whole zone, so only the stack that owns the zone may set it; a
+ * stack in another stack's zone that sets one is refused with why, rather than ignored.
+ */
+const ZONE_WIDE_FIELDS: ReadonlyArray<{ path: PathSegment[]; why: string }> = [
+  {
+    path: ["tls"],
+    why: "SSL mode, TLS versions, HTTPS redirects and HSTS are settings of the whole zone on Cloudflare, so the owner's apply to this stack's hosts too. A shorter HSTS max-age here could not take effect either: the owner's includeSubdomains makes browsers apply its HSTS to every name under its domain",
+  },
+  { path: ["edge", "waf"], why: "the managed WAF ruleset runs on every host of the zone, so the owner's choice applies to this stack's hosts too" },
+  { path: ["edge", "ddos"], why: "the HTTP DDoS override applies to the whole zone, so the owner's applies to this stack's hosts too" },
+];
+
+function zoneWideProblems(fields: StackConfigFields, input: Record<string, unknown>): ConfigProblem[] {
+  const owner = fields.zone.owner;
+  if (owner === undefined) return [];
+  const given = (path: PathSegment[]) =>
+    path.reduce<unknown>((value, key) => (value !== null && typeof value === "object" ? (value as Record<PathSegment, unknown>)[key] : undefined), input) !==
+    undefined;
+  return ZONE_WIDE_FIELDS.filter(({ path }) => given(path)).map(({ path, why }) =>
+    problem(path, `is set, but stack ${owner} owns this zone (zone.owner) and ${why}; remove it here and set it in ${owner}'s stack file`),
+  );
+}
+
+function resolve(fields: StackConfigFields, input: Record<string, unknown>): ParseResult {
+  const problems: ConfigProblem[] = zoneWideProblems(fields, input);
   const zoneName = toAsciiZoneName(fields.zone.domain);
   if (!zoneName.ok) return { ok: false, problems: [problem(["zone", "domain"], zoneName.problem)] };
   const zone = zoneName.value;
   const limits = ZONE_PLAN_LIMITS[fields.zone.plan];
 
-  const waivers = resolveWaivers(fields, problems);
+  const waivers = resolveWaivers(fields.waivers, problems);
   const wildcardWaived = waivers.some((waiver) => waiver.id === "DNS-SUBDOMAINS");
 
   const hosts: DeclaredHost[] = [];
@@ -158,12 +193,13 @@ function resolve(fields: StackConfigFields): ParseResult {
     ? resolveMonitoring(fields.monitoring, { canonicalFqdn: canonical.fqdn, hosts, endpoints: edge.endpoints, plan: fields.zone.plan, secrets }, problems)
     : undefined;
 
+  checkWaiverTargets(waivers, { fields, zone, hosts, records, edge, email, performance, monitoring }, problems);
   if (problems.length > 0 || !canonical || !monitoring) return { ok: false, problems };
   return {
     ok: true,
     config: {
       environment: fields.environment,
-      zone: { domain: zone, zoneId: fields.zone.zoneId, accountId: fields.zone.accountId, plan: fields.zone.plan },
+      zone: { domain: zone, zoneId: fields.zone.zoneId, accountId: fields.zone.accountId, plan: fields.zone.plan, owner: fields.zone.owner },
       canonical,
       hosts,
       redirects,
@@ -193,23 +229,6 @@ function resolveWildcardInZone(name: string, zone: string): { ok: true; value: s
   if (rest === "" || rest === zone) return { ok: true, value: `*.${zone}` };
   const inner = resolveHostInZone(rest, zone);
   return inner.ok ? { ok: true, value: `*.${inner.value}` } : undefined;
-}
-
-function resolveWaivers(fields: StackConfigFields, problems: ConfigProblem[]): Waiver[] {
-  const seen = new Map<string, number>();
-  fields.waivers.forEach((waiver, index) => {
-    if (!isBarId(waiver.id)) {
-      const upper = waiver.id.trim().toUpperCase();
-      const hint = isBarId(upper) ? `; write it as ${upper}` : `; the IDs are: ${BAR_IDS.join(", ")}`;
-      problems.push(problem(["waivers", index, "id"], `"${waiver.id}" is not an ID of the minimum bar${hint}`));
-      return;
-    }
-    const earlier = seen.get(waiver.id);
-    if (earlier !== undefined)
-      problems.push(problem(["waivers", index, "id"], `waives ${waiver.id} again; ${formatConfigPath(["waivers", earlier])} already does, so keep one`));
-    seen.set(waiver.id, index);
-  });
-  return fields.waivers;
 }
 
 function resolveTargets(target: string | string[], fqdn: string, at: PathSegment[], problems: ConfigProblem[]): RecordTarget[] | undefined {
@@ -264,6 +283,7 @@ function resolveCanonical(
 ): LaunchReadyConfig["canonical"] | undefined {
   const apex = zone;
   const www = `www.${zone}`;
+  if (!fields.canonical) return resolveSoleHost(fields, zone, hostByFqdn, problems);
   const [fqdn, alternateFqdn] = fields.canonical.host === "apex" ? [apex, www] : [www, apex];
   let valid = true;
   for (const [host, role] of [
@@ -296,6 +316,42 @@ function resolveCanonical(
     }
   }
   return valid ? { host: fields.canonical.host, fqdn, alternateFqdn, status: fields.canonical.status } : undefined;
+}
+
+/**
+ * A stack in another stack's zone may leave the apex/www pair out: staging.example.com is then its
+ * one host, and nothing redirects to it. A stack that owns its zone must choose (DNS-CANONICAL).
+ */
+function resolveSoleHost(
+  fields: StackConfigFields,
+  domain: string,
+  hostByFqdn: Map<string, DeclaredHost>,
+  problems: ConfigProblem[],
+): LaunchReadyConfig["canonical"] | undefined {
+  if (fields.zone.owner === undefined) {
+    problems.push({
+      path: formatConfigPath(["canonical"]),
+      message: `is missing; a stack that owns its zone chooses its one canonical host, the apex or www, and the other redirects to it (DNS-CANONICAL). Only a stack in another stack's zone (zone.owner) may leave it out`,
+      example: "launch-ready:canonical: { host: www }",
+    });
+    return undefined;
+  }
+  const declared = hostByFqdn.get(domain);
+  if (declared?.purpose === "web") return { host: "apex", fqdn: domain, status: 301 };
+  if (problems.some((p) => p.path.startsWith(formatConfigPath(["hosts"])))) return undefined;
+  problems.push(
+    declared
+      ? problem(
+          ["hosts", declared.index, "purpose"],
+          `is ${declared.purpose}, but ${domain} is this stack's home (no launch-ready:canonical), so it is a web host`,
+        )
+      : {
+          path: formatConfigPath(["hosts"]),
+          message: `does not declare ${domain}; without launch-ready:canonical this stack's domain is its one canonical host, so declare it (or choose an apex/www pair in launch-ready:canonical)`,
+          example: '- { name: "@", target: staging-origin.example.net, purpose: web }',
+        },
+  );
+  return undefined;
 }
 
 function resolveRedirects(fields: StackConfigFields, zone: string, hostByFqdn: Map<string, DeclaredHost>, problems: ConfigProblem[]): DeclaredRedirect[] {

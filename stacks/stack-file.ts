@@ -4,8 +4,8 @@
  * ./stack-file-edit.ts (writing and editing), the only code that handles stack-file YAML, so
  * every verb reads a file, its encryption and its key positions the same way.
  */
-import { readFileSync } from "node:fs";
-import { basename } from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { basename, join } from "node:path";
 import { isMap, isSeq, LineCounter, parse, parseDocument, type Node } from "yaml";
 
 /** What a `secure:` value reads as offline. The ciphertext itself is never passed on. */
@@ -72,6 +72,26 @@ export function readStackFile(path: string): StackFile {
     throw new StackFileError(code === "ENOENT" ? `${path} does not exist` : `${path} cannot be read (${code ?? String(error)})`);
   }
   return parseStackFileText(text, path);
+}
+
+/**
+ * The stack files in `directory` other than `stack`'s, by name; one that cannot be read is left
+ * out, as it cannot share anything, and its own plan reports why.
+ */
+export function siblingStackFiles(directory: string, stack: string): StackFile[] {
+  let names: string[];
+  try {
+    names = readdirSync(directory).filter((file) => /^Pulumi\.(.+)\.ya?ml$/.test(file) && stackNameFromPath(file) !== stack);
+  } catch {
+    return [];
+  }
+  return names.sort().flatMap((name) => {
+    try {
+      return [readStackFile(join(directory, name))];
+    } catch {
+      return [];
+    }
+  });
 }
 
 /**

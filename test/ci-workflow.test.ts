@@ -20,9 +20,10 @@ test("the GitHub workflow plans every stack on pull requests and deploys main th
   expect(workflow.jobs.plan.permissions["security-events"]).toBe("write");
   const deploy = workflow.jobs.deploy;
   expect(deploy.needs).toBe("plan");
+  // Staging lives in prod's zone, whose rulesets carry its edge rules: prod goes first.
   expect(deploy.strategy.matrix.include).toEqual([
-    { stack: "staging", environment: "staging" },
     { stack: "prod", environment: "production" },
+    { stack: "staging", environment: "staging" },
   ]);
   const pulumiSteps = deploy.steps.filter((step: { uses?: string }) => step.uses?.startsWith("pulumi/actions"));
   expect(pulumiSteps.map((step: { with: Record<string, string> }) => [step.with.command, step.with.policyPacks])).toEqual([

@@ -135,12 +135,12 @@ describe("MAIL-* on planned records", () => {
     expect(["2026-12-31", "2027-01-01", "2027-02-01"].map((day) => effectiveDmarcPolicy(ramp, day))).toEqual(["none", "quarantine", "reject"]);
   });
 
-  test("a parked apex publishes -all, a null MX and DMARC reject; a sender without DKIM fails MAIL-DKIM", async () => {
+  test("a parked domain publishes -all, a null MX and DMARC reject; a sender without DKIM fails MAIL-DKIM", async () => {
     const records = mailRecordSpecs(parsedExample("staging"), "2026-11-25");
     expect(records.map((r) => `${r.type} ${r.name} ${r.priority ?? ""} ${r.content.slice(0, 24)}`.replace(/\s+/g, " ").trim())).toEqual([
-      "TXT _dmarc.example.org v=DMARC1; p=reject; rua=",
-      "MX example.org 0 .",
-      "TXT example.org v=spf1 -all",
+      "TXT _dmarc.staging.example.com v=DMARC1; p=reject; rua=",
+      "MX staging.example.com 0 .",
+      "TXT staging.example.com v=spf1 -all",
     ]);
     const raw = exampleConfig("prod");
     raw["launch-ready:email"].senders[0].dkim = [];

@@ -226,12 +226,18 @@ describe("init with every flag", () => {
     ]);
 
     const list = workflow.jobs.stacks.steps.find((step: { id?: string }) => step.id === "list").run;
-    // Each stack file with its own zone ID unless told to share one.
-    const matrix = (zones: Record<string, string>) => {
+    // Each stack file owning its zone, or living in the zone of the stack its zone.owner names.
+    const matrix = (zones: Record<string, string>, owners: Record<string, string> = {}) => {
       const project = scratchDir();
       mkdirSync(join(project, "stacks"));
       for (const [stack, zone] of Object.entries(zones)) {
-        writeFileSync(join(project, "stacks", `Pulumi.${stack}.yaml`), `config:\n  launch-ready:zone:\n    domain: x.example\n    zoneId: ${zone}\n`);
+        const owner = owners[stack] ? `    owner: ${owners[stack]}\n` : "";
+        // A handover owner after the zone must not read as the zone's.
+        const handover = "  launch-ready:handover:\n    registrar:\n      owner: founder@x.example\n";
+        writeFileSync(
+          join(project, "stacks", `Pulumi.${stack}.yaml`),
+          `config:\n  launch-ready:zone:\n    domain: x.example\n    zoneId: ${zone}\n${owner}${handover}`,
+        );
       }
       const output = join(project, "github-output");
       execFileSync("bash", ["-eo", "pipefail", "-c", list], { cwd: project, env: { ...process.env, GITHUB_OUTPUT: output } });
@@ -246,8 +252,11 @@ describe("init with every flag", () => {
     const zone = (digit: string) => digit.repeat(32);
     expect(matrix({ prod: zone("1"), staging: zone("2") })).toEqual({ plan: ["staging", "prod"], deploy: ["staging", "prod"] });
     expect(matrix({ prod: zone("1"), staging: zone("2"), dev: zone("3") })).toEqual({ plan: ["dev", "staging", "prod"], deploy: ["dev", "staging", "prod"] });
-    // As init writes them, staging shares prod's zone: planned, never applied over prod's zone-wide rules.
-    expect(matrix({ prod: zone("1"), staging: zone("1"), dev: zone("3") })).toEqual({ plan: ["dev", "staging", "prod"], deploy: ["dev", "prod"] });
+    // As init writes them, staging lives in prod's zone: deployed after prod, whose rulesets carry its edge rules.
+    expect(matrix({ prod: zone("1"), staging: zone("1"), dev: zone("3") }, { staging: "prod" })).toEqual({
+      plan: ["dev", "staging", "prod"],
+      deploy: ["dev", "prod", "staging"],
+    });
   });
 });
 
@@ -455,7 +464,10 @@ describe("init --from-zone", () => {
     expect(mx?.inputs).toMatchObject({ name: "example.org", content: "smtp.google.com" });
     const staging = parse(readFileSync(join(dir, "stacks", "Pulumi.staging.yaml"), "utf8")).config;
     expect(staging["launch-ready:zone"].domain).toBe("staging.example.org");
-    expect(staging["launch-ready:hosts"].map((host: { name: string }) => host.name)).toEqual(["@", "www"]);
+    // Its one host is its domain: Universal SSL has no certificate for www.staging.example.org.
+    expect(staging["launch-ready:hosts"].map((host: { name: string }) => host.name)).toEqual(["@"]);
+    expect(staging["launch-ready:zone"].owner).toBe("prod");
+    expect(staging["launch-ready:tls"]).toBeUndefined();
   });
 
   test("refuses the export of another domain, naming the fix, with nothing written", async () => {

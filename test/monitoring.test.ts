@@ -74,8 +74,8 @@ describe("the monitors a stack gets", () => {
       ],
       ["launch-ready:monitoring.regions", "lists 2; Route 53 checks from at least 3 regions"],
     ]);
-    const free = exampleConfig("staging");
-    free["launch-ready:monitoring"].provider = "cloudflare";
+    const free = exampleConfig("dev");
+    free["launch-ready:monitoring"] = { ...free["launch-ready:monitoring"], provider: "cloudflare" };
     expect(problemsOf(free)).toEqual([
       ["launch-ready:monitoring.provider", "is cloudflare, but the free plan has no Health Checks; use provider: aws, or move the zone to Pro or above"],
     ]);

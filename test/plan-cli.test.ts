@@ -29,16 +29,19 @@ describe.each(EXAMPLE_STACKS)("plan --stack %s --json", (stack) => {
     // dev keeps its one generated secret in Parameter Store; staging and prod use Secrets Manager.
     const secretStore =
       stack === "dev" ? { "aws:ssm/parameter:Parameter": 1 } : { "aws:secretsmanager/secret:Secret": 2, "aws:secretsmanager/secretVersion:SecretVersion": 2 };
+    // Staging lives in prod's zone: only its three hosts and parked mail, no rulesets or zone
+    // settings of its own, and no status page to watch.
+    const inProdsZone = stack === "staging";
+    const zoneWide = inProdsZone ? {} : { "cloudflare:index/ruleset:Ruleset": 6, "cloudflare:index/zoneSetting:ZoneSetting": 6 };
     expect(report.summary.byType).toEqual({
       // prod also declares a site-verification TXT and a CAA iodef record under launch-ready:records.
-      "cloudflare:index/dnsRecord:DnsRecord": stack === "prod" ? 13 : 10,
-      "cloudflare:index/ruleset:Ruleset": 6,
-      "cloudflare:index/zoneSetting:ZoneSetting": 6,
+      "cloudflare:index/dnsRecord:DnsRecord": { prod: 13, staging: 6, dev: 10 }[stack],
+      ...zoneWide,
       "random:index/randomPassword:RandomPassword": 1,
       ...secretStore,
       // Homepage, login, API health, webhook and status page: a check and an alarm each, one topic, one email.
-      "aws:route53/healthCheck:HealthCheck": 5,
-      "aws:cloudwatch/metricAlarm:MetricAlarm": 5,
+      "aws:route53/healthCheck:HealthCheck": inProdsZone ? 4 : 5,
+      "aws:cloudwatch/metricAlarm:MetricAlarm": inProdsZone ? 4 : 5,
       "aws:sns/topic:Topic": 1,
       "aws:sns/topicSubscription:TopicSubscription": 1,
     });
@@ -73,10 +76,10 @@ describe("plan, human output", () => {
   });
 
   test("a stack file anywhere can be planned with --config", async () => {
-    const path = writeStackFile("founder-test", exampleConfig("staging"));
+    const path = writeStackFile("founder-test", exampleConfig("dev"));
     const { code, stdout } = await plan("--config", path, "--json");
     expect(code).toBe(0);
-    expect(JSON.parse(stdout)).toMatchObject({ stack: "founder-test", environment: "staging" });
+    expect(JSON.parse(stdout)).toMatchObject({ stack: "founder-test", environment: "development" });
   });
 
   test("secure values never reach the output", async () => {
@@ -149,7 +152,7 @@ describe("plan judges the minimum bar", () => {
   });
 
   test("a Free zone asking for more rate-limit rules than the plan allows exits 2 naming the limit", async () => {
-    const config = exampleConfig("staging");
+    const config = exampleConfig("dev");
     config["launch-ready:edge"].endpoints[3].requests = 100;
     const { code, stderr } = await plan("--config", writeStackFile("free", config));
     expect(code).toBe(2);
@@ -187,7 +190,13 @@ describe("plan refuses bad input with exit 2", () => {
     const { code, stdout, stderr } = await plan("--config", writeStackFile("broken", config), "--json");
     expect(code).toBe(2);
     expect(stdout).toBe("");
-    expect(JSON.parse(stderr).problems).toEqual([{ path: "launch-ready:canonical", message: "is missing", example: expect.stringContaining("host: www") }]);
+    expect(JSON.parse(stderr).problems).toEqual([
+      {
+        path: "launch-ready:canonical",
+        message: expect.stringMatching(/^is missing; a stack that owns its zone chooses/),
+        example: expect.stringContaining("host: www"),
+      },
+    ]);
   });
 
   test("invalid YAML is refused with the parser's position", async () => {

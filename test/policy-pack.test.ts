@@ -103,14 +103,16 @@ beforeAll(async () => {
   stacks = dir;
   for (const stack of ["prod", "dev"]) copyFileSync(stackFilePath(FIXTURE_PROJECT, stack), join(dir, `Pulumi.${stack}.yaml`));
   const waiver = (expires: string) => ({ id: "TLS-STRICT", reason: "Origin certificate is being reissued by the host", owner: "cto@example.com", expires });
-  // Each variant keeps its secrets under its own path, or SEC-ENV-SEPARATION rightly objects.
-  const variant = (name: string, expires: string) => {
+  // Each variant keeps its secrets under its own path, or SEC-ENV-SEPARATION rightly objects, and
+  // has a zone of its own, or OPS-PROTECT does: two stacks may not both own prod's zone.
+  const variant = (name: string, expires: string, zoneDigit: string) => {
     const config = exampleConfig("prod");
     config["launch-ready:secretStore"].pathPrefix = `/launch-ready/${name}`;
+    config["launch-ready:zone"].zoneId = zoneDigit.repeat(32);
     writeFileSync(join(dir, `Pulumi.${name}.yaml`), stringify({ config: { ...config, "launch-ready:waivers": [waiver(expires)] } }));
   };
-  variant("waived", addDays(30));
-  variant("expired", addDays(-1));
+  variant("waived", addDays(30), "a");
+  variant("expired", addDays(-1), "b");
 
   const [command, ...args] = ["node", "node_modules/@pulumi/pulumi/cmd/run-policy-pack", "--pwd", "policies", "127.0.0.1:0", "."];
   server = spawn(command, args, { cwd: ROOT, env: { ...process.env, LAUNCH_READY_STACKS_DIR: dir }, stdio: ["ignore", "pipe", "pipe"] });

@@ -18,7 +18,6 @@ import {
 import { stableJson } from "../domain/stable-json";
 import { carryHandover, workingHandover } from "../scripts/history/rollback-handover";
 import { cacheNote, encryptionLines, handoverNote, humanDuration, nextLines, shortUrn } from "../scripts/history/rollback-render";
-import { stackFilePath } from "../stacks/project";
 import { FIXTURE_PROJECT, runEntryFile, runInProcess, type VerbResult, scratchDir } from "./helpers";
 
 const STACK_FILE = "stacks/Pulumi.test.yaml";
@@ -84,7 +83,8 @@ function replaced(text: string, from: string, to: string): string {
   return text.replace(from, to);
 }
 
-const staging = readFileSync(stackFilePath(FIXTURE_PROJECT, "staging"), "utf8");
+/** A staging stack owning its zone: the example project's lives in prod's, which this project lacks. */
+const staging = readFileSync(join(__dirname, "fixtures", "own-zone", "Pulumi.staging.yaml"), "utf8");
 /** v1: the staging example as launched. */
 const launched = staging;
 /** v2: a typo in the environment: does not parse. */
@@ -564,6 +564,7 @@ function report(resources: Array<{ urn: string; type?: string; inputs: Record<st
       inputs: r.inputs,
     })),
     bar,
+    waivers: [],
     summary: {
       zone: "example.org",
       canonicalUrl: "",

@@ -268,9 +268,9 @@ describe("invalid stack config", () => {
   });
 
   test("more redirect rules than the plan allows are refused with the limit", () => {
-    const config = exampleConfig("staging");
+    const config = exampleConfig("dev");
     expect(config["launch-ready:zone"].plan).toBe("free");
-    config["launch-ready:redirects"] = Array.from({ length: 10 }, (_, i) => ({ host: "www", path: `/old-${i}`, to: "https://www.example.org/" }));
+    config["launch-ready:redirects"] = Array.from({ length: 10 }, (_, i) => ({ host: "www", path: `/old-${i}`, to: "https://example.net/" }));
     const found = onlyProblem(config);
     expect(found.path).toBe("launch-ready:redirects");
     expect(found.message).toContain("needs 11 redirect rules");

@@ -81,6 +81,13 @@ const goodAnswers: Handler = (request, response) => {
     // A careful assistant: never repeats its hidden context, and falls back when its model stalls.
     if (request.headers["x-launch-ready-probe"] === "slow-upstream")
       return void setTimeout(() => response.writeHead(200).end(JSON.stringify({ answer: ASSISTANT_FALLBACK })), 300);
+    // Cloudflare's limit on it as the prod example declares it, 10 per minute, counted on the burst's
+    // empty POSTs only: the AI probes' prompts count as sent from another address.
+    if (request.method === "POST" && !Number(request.headers["content-length"] ?? 0)) {
+      const seen = (posts.get(request.url) ?? 0) + 1;
+      posts.set(request.url, seen);
+      if (seen > 10) return void response.writeHead(429).end();
+    }
     return void response.writeHead(200).end(JSON.stringify({ answer: "I can help with your projects." }));
   }
   if (host === "api.example.com") {
@@ -186,7 +193,9 @@ describe("npm run verify against a good setup on loopback", () => {
     expect(human.stdout).toMatch(/Live bar: \d+ pass, 0 fail, 0 warn, \d+ skip\./);
     expect(human.code).toBe(0);
     expect(ids["EDGE-RATE-LIMIT"]).toEqual(
-      Object.fromEntries(["/auth/login", "/auth/password-reset", "/auth/signup", "/webhooks/stripe"].map((path) => [`https://api.example.com${path}`, "pass"])),
+      Object.fromEntries(
+        ["/auth/login", "/auth/password-reset", "/auth/signup", "/v1/assistant", "/webhooks/stripe"].map((path) => [`https://api.example.com${path}`, "pass"]),
+      ),
     );
     expect(report.checks.find((c) => c.id === "MAIL-SPF")).toMatchObject({ target: "example.com", detail: "4 DNS lookups (limit 10), 0 void (limit 2)" });
     expect(Object.keys(ids["MON-UPTIME"])).toHaveLength(5);

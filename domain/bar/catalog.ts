@@ -42,7 +42,8 @@ export const MINIMUM_BAR = {
   },
   "EDGE-RATE-LIMIT": {
     bar: "Rate limits on abuse-prone endpoints",
-    declared: "rate-limit rules cover login, signup, password reset and webhooks; counts/periods valid for the zone's plan",
+    declared:
+      "rate-limit rules cover login, signup, password reset, webhooks and AI endpoints, or the provider serving one limits it; periods, timeouts and actions valid for the zone's plan",
   },
   "EDGE-DDOS": { bar: "DDoS protection on", declared: "HTTP DDoS managed protection not disabled or lowered" },
   "EDGE-ADMIN": {
@@ -79,7 +80,8 @@ export const MINIMUM_BAR = {
   "MON-HUMAN": { bar: "Alerts reach a real human", declared: "at least one confirmed-style email or chat subscription per stack" },
   "OPS-PROTECT": {
     bar: "A refactor or typo cannot delete production",
-    declared: "production DNS/zone resources protected; resource names stable under reordering of config",
+    declared:
+      "production DNS/zone resources protected; resource names stable under reordering of config; no zone-wide object or record name managed by two stacks",
   },
   "OPS-HANDOVER": { bar: "The founder can operate it", declared: "owner contacts, rollback steps, env var names, monitors, waivers present" },
   "PERF-P95": {

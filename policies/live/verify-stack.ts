@@ -75,8 +75,10 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
     });
     probes.push(async () => [judgeHttpsOnly(host.fqdn, await get(options, `http://${host.fqdn}/`))]);
   }
-  for (const scheme of ["https", "http"]) {
-    const start = `${scheme}://${config.canonical.alternateFqdn}${CANONICAL_PROBE_PATH}`;
+  // A stack whose domain is its one host (in another stack's zone) has nothing redirecting to it.
+  const alternate = config.canonical.alternateFqdn;
+  for (const scheme of alternate ? ["https", "http"] : []) {
+    const start = `${scheme}://${alternate}${CANONICAL_PROBE_PATH}`;
     probes.push(async () => {
       const hops = await follow(options, start);
       if ("error" in hops) return unanswered("DNS-CANONICAL", start, hops.error);
@@ -214,7 +216,8 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
 /** A failure weighs as the plan weighs it: advisory in development, and under an active waiver. */
 function weighed(check: LiveCheck, config: LaunchReadyConfig, today: string): LiveCheck {
   if (check.status !== "fail") return check;
-  const weight = weighFailure(config, check.id, check.detail, today);
+  // A live check is about what it checked (a host, a URL), as a waiver's target may name it.
+  const weight = weighFailure(config, { id: check.id, message: check.detail, subjects: [check.target] }, today);
   if (weight.waived) return { ...check, status: "warn", detail: weight.message };
   if (weight.level === "advisory") return { ...check, status: "warn", detail: `${check.detail} (advisory in ${config.environment})` };
   return check;

@@ -29,6 +29,13 @@ export const dnsCanonical: BarRule = {
     const canonical = context.config?.canonical;
     if (!canonical) return [notApplicable("the stack's canonical host is unknown (no stack file found for it)")];
     const alternate = canonical.alternateFqdn;
+    if (alternate === undefined) {
+      return [
+        notApplicable(
+          `${canonical.fqdn} is this stack's one host (it lives in stack ${context.config?.zone.owner}'s zone and declares no apex/www pair), so nothing redirects to it`,
+        ),
+      ];
+    }
     const records = resources.filter((r) => r.type === DNS_RECORD && r.props.name === alternate && ["A", "AAAA", "CNAME"].includes(String(r.props.type)));
     if (records.length === 0) {
       return [

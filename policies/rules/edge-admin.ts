@@ -37,6 +37,7 @@ export const edgeAdmin: BarRule = {
         verdicts.push(
           fail(`${describeRequest(sample)} reaches the app without a challenge; protect it in launch-ready:edge.admin (challenge, allowlist or access)`, {
             configPath: surface.configPath,
+            subjects: [`${surface.host}${surface.path}`],
           }),
         );
       }

@@ -16,6 +16,7 @@ export const edgeCors: BarRule = {
       .map((api) =>
         fail(`${api.fqdn} lists no allowed origins; add { host: ${api.name}, origins: [https://app.${config.zone.domain}] } to launch-ready:edge.cors`, {
           configPath: "launch-ready:edge.cors",
+          subjects: [api.fqdn, `launch-ready:hosts[${api.index}]`],
         }),
       );
     return verdicts.length > 0 ? verdicts : [pass()];

@@ -21,7 +21,10 @@ export const mailDkim: BarRule = {
           );
           if (published.length < EASY_DKIM_TOKENS)
             verdicts.push(
-              fail(`${name.domain} sends with Amazon SES but ${EASY_DKIM_TOKENS - published.length} of its Easy DKIM records are missing`, { configPath: at }),
+              fail(`${name.domain} sends with Amazon SES but ${EASY_DKIM_TOKENS - published.length} of its Easy DKIM records are missing`, {
+                configPath: at,
+                subjects: [name.domain],
+              }),
             );
           continue;
         }
@@ -29,7 +32,7 @@ export const mailDkim: BarRule = {
           verdicts.push(
             fail(
               `the ${sender.provider} sender of ${name.domain} has no DKIM record; copy the selector and key (or CNAME target) from the provider's console`,
-              { configPath: at },
+              { configPath: at, subjects: [name.domain] },
             ),
           );
           continue;
@@ -38,10 +41,10 @@ export const mailDkim: BarRule = {
           const host = `${key.selector}._domainkey.${name.domain}`;
           const [record] = recordsAt(resources, host, key.type);
           if (!record) {
-            verdicts.push(fail(`${host} is declared but no ${key.type} record is planned for it`, { configPath: at }));
+            verdicts.push(fail(`${host} is declared but no ${key.type} record is planned for it`, { configPath: at, subjects: [host] }));
           } else if (key.type === "TXT") {
             const parsed = parseDkimKey(String(record.props.content ?? ""));
-            if (parsed.errors.length > 0) verdicts.push(fail(`${host}: ${parsed.errors.join("; ")}`, { urn: record.urn, configPath: at }));
+            if (parsed.errors.length > 0) verdicts.push(fail(`${host}: ${parsed.errors.join("; ")}`, { urn: record.urn, configPath: at, subjects: [host] }));
           }
         }
       }

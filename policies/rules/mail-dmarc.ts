@@ -17,7 +17,7 @@ export const mailDmarc: BarRule = {
       return [
         fail(
           `${config.zone.domain} publishes no DMARC record, so receivers get no policy and nobody gets reports; add launch-ready:email.dmarc with a rua address`,
-          { configPath: "launch-ready:email.dmarc" },
+          { configPath: "launch-ready:email.dmarc", subjects: [name] },
         ),
       ];
     }
@@ -26,15 +26,22 @@ export const mailDmarc: BarRule = {
         fail(`${name} has ${records.length} records; receivers ignore DMARC when there is more than one`, {
           urn: records[1].urn,
           configPath: "launch-ready:email.dmarc",
+          subjects: [name],
         }),
       ];
     const [record] = records;
     const parsed = parseDmarc(String(record.props.content ?? ""));
-    const verdicts: Verdict[] = parsed.errors.map((error) => fail(`${name}: ${error}`, { urn: record.urn, configPath: "launch-ready:email.dmarc" }));
+    const verdicts: Verdict[] = parsed.errors.map((error) =>
+      fail(`${name}: ${error}`, { urn: record.urn, configPath: "launch-ready:email.dmarc", subjects: [name] }),
+    );
     if (parsed.record) {
       if (parsed.record.rua.length === 0)
         verdicts.push(
-          fail(`${name} has no rua= report address; add launch-ready:email.dmarc.rua`, { urn: record.urn, configPath: "launch-ready:email.dmarc.rua" }),
+          fail(`${name} has no rua= report address; add launch-ready:email.dmarc.rua`, {
+            urn: record.urn,
+            configPath: "launch-ready:email.dmarc.rua",
+            subjects: [name],
+          }),
         );
       if (parsed.record.p === "none") {
         verdicts.push(
@@ -42,6 +49,7 @@ export const mailDmarc: BarRule = {
             urn: record.urn,
             configPath: "launch-ready:email.dmarc.policy",
             relaxedOutsideProduction: true,
+            subjects: [name],
           }),
         );
       }

@@ -19,7 +19,9 @@ export const mailSpf: BarRule = {
     const verdicts: Verdict[] = [];
     for (const sending of context.config?.email.sending ?? []) {
       if (!byName.has(sending.domain))
-        verdicts.push(fail(`${sending.domain} sends mail but publishes no SPF record`, { configPath: "launch-ready:email.senders" }));
+        verdicts.push(
+          fail(`${sending.domain} sends mail but publishes no SPF record`, { configPath: "launch-ready:email.senders", subjects: [sending.domain] }),
+        );
     }
     for (const [name, records] of byName) {
       if (records.length > 1) {
@@ -27,6 +29,7 @@ export const mailSpf: BarRule = {
           fail(`${name} publishes ${records.length} SPF records; receivers treat that as a permanent error (RFC 7208 3.2): merge them into one`, {
             urn: records[1].urn,
             configPath: "launch-ready:email.senders",
+            subjects: [name],
           }),
         );
         continue;
@@ -34,7 +37,7 @@ export const mailSpf: BarRule = {
       const [{ urn, content }] = records;
       const parsed = parseSpf(content);
       if (!parsed.ok) {
-        verdicts.push(fail(`${name}: the SPF record ${parsed.problem}`, { urn, configPath: "launch-ready:email.senders" }));
+        verdicts.push(fail(`${name}: the SPF record ${parsed.problem}`, { urn, configPath: "launch-ready:email.senders", subjects: [name] }));
         continue;
       }
       const { record } = parsed;
@@ -43,6 +46,7 @@ export const mailSpf: BarRule = {
           fail(`${name}: "${record.all}all" lets anyone send as the domain; end the record with -all or ~all`, {
             urn,
             configPath: "launch-ready:email.senders",
+            subjects: [name],
           }),
         );
       else if (!record.all && !record.redirect)
@@ -50,13 +54,24 @@ export const mailSpf: BarRule = {
           fail(`${name}: the SPF record has no all mechanism, so unlisted senders are neutral; end it with -all or ~all`, {
             urn,
             configPath: "launch-ready:email.senders",
+            subjects: [name],
           }),
         );
       if (record.terms.some((t) => t.name === "ptr"))
-        verdicts.push(fail(`${name}: ptr is deprecated (RFC 7208 5.5); list addresses or includes instead`, { urn, configPath: "launch-ready:email.senders" }));
+        verdicts.push(
+          fail(`${name}: ptr is deprecated (RFC 7208 5.5); list addresses or includes instead`, {
+            urn,
+            configPath: "launch-ready:email.senders",
+            subjects: [name],
+          }),
+        );
       if (content.length >= MAX_SPF_RECORD)
         verdicts.push(
-          fail(`${name}: the SPF record is ${content.length} bytes; keep it under ${MAX_SPF_RECORD}`, { urn, configPath: "launch-ready:email.senders" }),
+          fail(`${name}: the SPF record is ${content.length} bytes; keep it under ${MAX_SPF_RECORD}`, {
+            urn,
+            configPath: "launch-ready:email.senders",
+            subjects: [name],
+          }),
         );
       const lookups = offlineSpfLookups(record.terms);
       if (lookups > MAX_DNS_LOOKUPS)
@@ -64,6 +79,7 @@ export const mailSpf: BarRule = {
           fail(`${name}: the SPF record needs ${lookups} DNS lookups; receivers stop at ${MAX_DNS_LOOKUPS} (RFC 7208 4.6.4)`, {
             urn,
             configPath: "launch-ready:email.senders",
+            subjects: [name],
           }),
         );
     }

@@ -5,7 +5,8 @@ import { ACCESS_APPLICATION, ACCESS_POLICY, DNS_RECORD, RULESET, SECRETS_MANAGER
  * OPS-PROTECT: in production, a refactor or a typo in the stack file cannot delete a DNS record,
  * ruleset, zone setting or stored secret: `pulumi up` refuses until protection is lifted on purpose.
  * Generated values and secret versions stay unprotected, so rotating a secret is one `--replace`.
- * (Names staying stable when the config is reordered is proven by the test suite.)
+ * (Names staying stable when the config is reordered is proven by the test suite.) Nor can
+ * another stack of the same zone: no zone-wide object or record name is managed by two stacks.
  */
 export const opsProtect: BarRule = {
   id: "OPS-PROTECT",
@@ -20,5 +21,12 @@ export const opsProtect: BarRule = {
           urn: resource.urn,
           configPath: "launch-ready:protect",
         });
+  },
+  checkStack(_resources, context) {
+    // Two stacks managing one object undo each other at every pulumi up, and the last one's
+    // delete removes it for both: the program refuses such files, and so does the pack.
+    const problems = context.zone?.problems ?? [];
+    if (problems.length === 0) return [notApplicable("no other stack shares an object with this one")];
+    return problems.map((problem) => fail(`${problem.path} ${problem.message}`, { configPath: problem.path }));
   },
 };

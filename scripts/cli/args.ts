@@ -8,6 +8,7 @@ import { type ParseArgsConfig, parseArgs } from "node:util";
 import { formatProblems, parseStackConfig, problemsHeading, type LaunchReadyConfig } from "../../stacks/stack-config";
 import { availableStacks, findProject, KIT_NAME, ProjectError, requireProject, stackFilePath, type PulumiProject } from "../../stacks/project";
 import { readStackFile, StackFileError, type StackFile } from "../../stacks/stack-file";
+import { STACK_NAME } from "../../stacks/schema/common";
 import { parseConnectTo, ProbeUsageError, type ConnectTo } from "../../policies/live/probes";
 import { CliExit, fail, type Io } from "./io";
 
@@ -41,7 +42,7 @@ export function parseCommandLine<const Options extends FlagOptions>(argv: string
 
 /** A `--stack` value that cannot name a stack file ends the verb with 2, saying what a stack name is. */
 export function requireStackName(stack: string, json: boolean): void {
-  if (!/^[A-Za-z0-9_.-]+$/.test(stack)) fail(2, json, `--stack "${stack}" is not a stack name; use letters, digits, "-", "_" or "." (e.g. --stack prod)`);
+  if (!STACK_NAME.test(stack)) fail(2, json, `--stack "${stack}" is not a stack name; use letters, digits, "-", "_" or "." (e.g. --stack prod)`);
 }
 
 /** The Pulumi project of the verb's working directory (its Pulumi.yaml, or the nearest above), or exit 2 saying how to get one. */

@@ -14,6 +14,9 @@ import { fail, type Io } from "../cli/io";
 import { renderHandoverSection } from "../handover/handover";
 import { firstDifference, handoverSections, HandoverDocumentError, withSection } from "../handover/handover-document";
 import { parseStackOutputs, StackOutputsError } from "../handover/stack-outputs";
+import { siblingStackFiles, type StackFile } from "../../stacks/stack-file";
+import type { LaunchReadyConfig } from "../../stacks/stack-config";
+import { resolveZoneGroup, type ZoneGroup } from "../../stacks/zone-group";
 
 const USAGE = `Usage: npm run handover -- --stack <name> | --config FILE [options]
 
@@ -93,6 +96,7 @@ export async function handover(argv: string[], io: Io): Promise<number> {
     encryption: file.encryption,
     hasSecureValues: file.secureValues.length > 0,
     ...(outputs ? { outputs } : {}),
+    ...zoneOf(file, config),
   });
   const report = (status: string) =>
     json ? io.stdout.write(`${JSON.stringify({ stack: file.stack, file: documentName, status, outputs: outputsRelative ?? null })}\n`) : undefined;
@@ -135,4 +139,10 @@ export async function handover(argv: string[], io: Io): Promise<number> {
   report(existing ? "written" : "added");
   if (!json) io.stdout.write(`${existing ? "Regenerated" : "Added"} the ${file.stack} section of ${documentName}. Review it with git diff and commit it.\n`);
   return 0;
+}
+
+/** The stacks sharing the stack's zone, read from the stack files beside it; the plan refuses a group that cannot be, so the handover leaves it out. */
+function zoneOf(file: StackFile, config: LaunchReadyConfig): { zone?: ZoneGroup } {
+  const resolved = resolveZoneGroup({ stack: file.stack, path: file.path, config }, siblingStackFiles(dirname(file.path), file.stack));
+  return resolved.ok ? { zone: resolved.group } : {};
 }

@@ -54,6 +54,7 @@ import { checkCoverage } from "../zone-import/zone-coverage";
 import { describeRecord, ZoneImportError } from "../zone-import/zone-file";
 import { envExampleText } from "./check-env";
 import { stackFileJsonSchema } from "./schema";
+import { resolveZoneGroup } from "../../stacks/zone-group";
 
 const USAGE = `Usage: npx launch-ready init --domain DOMAIN --zone-id ID --account-id ID [options]
 
@@ -402,6 +403,10 @@ async function refuseUnplannedZone(adoption: ZoneAdoption, file: StackFile, proj
 function handoverDocument(facts: InitFacts, stacks: Array<{ stack: string; file: StackFile; config: LaunchReadyConfig }>, dir: string): string {
   let document = `# Handover: ${facts.domain}\n\nWhat the team needs to run ${facts.domain} after launch. Each section below is generated from its stack file; notes of your own go outside the sections.\n`;
   for (const { stack, file, config } of stacks) {
+    const zone = resolveZoneGroup(
+      { stack, path: file.path, config },
+      stacks.filter((other) => other.stack !== stack).map((other) => other.file),
+    );
     const body = renderHandoverSection({
       stack,
       stackFile: `stacks/Pulumi.${stack}.yaml`,
@@ -411,6 +416,7 @@ function handoverDocument(facts: InitFacts, stacks: Array<{ stack: string; file:
       config,
       encryption: file.encryption,
       hasSecureValues: file.secureValues.length > 0,
+      ...(zone.ok ? { zone: zone.group } : {}),
     });
     document = withSection(document, stack, body);
   }

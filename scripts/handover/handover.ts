@@ -17,6 +17,8 @@ import { secretStoreName } from "../../stacks/secrets-config";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import type { StackEncryption } from "../../stacks/stack-file";
 import { code, markdownTable } from "../cli/markdown";
+import { carriedFor, zoneWideSpecs } from "../../components/zone-share";
+import type { ZoneGroup } from "../../stacks/zone-group";
 import { outputDifferences, type StackOutputs } from "./stack-outputs";
 
 export interface HandoverInput {
@@ -34,6 +36,8 @@ export interface HandoverInput {
   outputs?: { file: string; values: StackOutputs };
   /** The policy pack as `--policy-pack` takes it from the project directory (policyPackPath). */
   policyPack: string;
+  /** The stacks sharing this stack's Cloudflare zone, when the stack files say so. */
+  zone?: ZoneGroup;
 }
 
 const SYSTEM_NAMES: Record<AccessSystem, string> = {
@@ -54,6 +58,7 @@ export function renderHandoverSection(input: HandoverInput): string {
       "Change the stack file and regenerate; do not edit this section by hand (CI runs `--check` and fails when it is stale).",
     contactsSection(config),
     accessSection(input),
+    ...(input.zone && input.zone.members.length > 0 ? [zoneSection(stack, input.zone)] : []),
     dnsSection(config),
     redirectsSection(config),
     cloudflareSection(config),
@@ -163,16 +168,40 @@ function dnsSection(config: LaunchReadyConfig): string {
   return parts.join("\n\n");
 }
 
+/** Who manages what in a zone several stacks share, and the order their `pulumi up` runs in. */
+function zoneSection(stack: string, group: ZoneGroup): string {
+  const specs = zoneWideSpecs(group);
+  const ownerRow = [
+    code(group.owner.stack),
+    group.owner.config.zone.domain,
+    "the zone's settings (SSL/TLS, HSTS), every phase's ruleset (cache, WAF, rate limits, headers, redirects, DDoS), the apex's mail records and the apex/www redirect, and its own records",
+  ];
+  const memberRows = group.members.map((member) => {
+    const carried = carriedFor(specs, member.stack);
+    return [
+      code(member.stack),
+      member.config.zone.domain,
+      `its own records, secrets and monitors; its ${carried.rules} edge rules, ${carried.redirects} redirects and ${member.config.edge.endpoints.length} rate-limited endpoints live in ${group.owner.stack}'s rulesets, scoped to its hosts`,
+    ];
+  });
+  const others = group.members.map((member) => code(`pulumi up --stack ${member.stack}`)).join(", then ");
+  return [
+    "### Zone ownership",
+    `${stack === group.owner.stack ? "This stack owns" : `Stack ${code(group.owner.stack)} owns`} the Cloudflare zone ${code(specs.zoneName)}; other stacks live in it under their own subdomains.`,
+    markdownTable(["Stack", "Domain", "Manages"], [ownerRow, ...memberRows]),
+    `Deploy in this order: ${code(`pulumi up --stack ${group.owner.stack}`)} first, so every stack's edge rules are in force before its records go live, then ${others}. An edge change in any of them (endpoints, admin protection, cache, headers, redirects) takes effect with ${code(`pulumi up --stack ${group.owner.stack}`)}.`,
+  ].join("\n\n");
+}
+
 function redirectsSection(config: LaunchReadyConfig): string {
+  const { alternateFqdn } = config.canonical;
   const rows = [
-    [
-      `${config.canonical.alternateFqdn}/*`,
-      `https://${config.canonical.fqdn}/* (same path and query)`,
-      String(config.canonical.status),
-      "canonical host (DNS-CANONICAL)",
-    ],
+    ...(alternateFqdn
+      ? [[`${alternateFqdn}/*`, `https://${config.canonical.fqdn}/* (same path and query)`, String(config.canonical.status), "canonical host (DNS-CANONICAL)"]]
+      : []),
     ...config.redirects.map((r) => [`${r.host}${r.path ?? "/*"}`, r.to, String(r.status), r.preserveQueryString ? "keeps the query string" : ""]),
   ];
+  if (rows.length === 0) return `### Redirects\n\nNone: ${config.canonical.fqdn} is this stack's one host.`;
   return `### Redirects\n\n${markdownTable(["From", "To", "Status", "Note"], rows)}`;
 }
 
@@ -181,20 +210,30 @@ function cloudflareSection(config: LaunchReadyConfig): string {
   const hsts = tls.hsts.enabled
     ? `max-age ${tls.hsts.maxAge} s${tls.hsts.includeSubdomains ? ", includeSubDomains" : ""}${tls.hsts.preload ? ", preload" : ""}`
     : "off";
+  const owner = config.zone.owner;
+  const zoneWide = owner
+    ? [["SSL/TLS, HSTS, managed WAF, HTTP DDoS", `zone-wide: stack ${code(owner)}'s settings apply (see its section)`]]
+    : [
+        ["SSL/TLS mode", tls.ssl],
+        ["Minimum TLS version", tls.minTlsVersion],
+        ["TLS 1.3", tls.tls13],
+        ["Always Use HTTPS", tls.alwaysUseHttps ? "on" : "off"],
+        ["Automatic HTTPS Rewrites", tls.automaticHttpsRewrites ? "on" : "off"],
+        ["HSTS", hsts],
+      ];
   const settings = [
-    ["SSL/TLS mode", tls.ssl],
-    ["Minimum TLS version", tls.minTlsVersion],
-    ["TLS 1.3", tls.tls13],
-    ["Always Use HTTPS", tls.alwaysUseHttps ? "on" : "off"],
-    ["Automatic HTTPS Rewrites", tls.automaticHttpsRewrites ? "on" : "off"],
-    ["HSTS", hsts],
+    ...zoneWide,
     [
       "Static assets cached",
       `${edge.cache.staticPathPrefixes.join(", ")} and .${edge.cache.staticExtensions.join(", .")}: ${edge.cache.edgeTtl} s at the edge, ${edge.cache.browserTtl} s in browsers`,
     ],
     ["Never cached", `${edge.cache.privatePathPrefixes.join(", ")}, and any request with the cookie ${edge.cache.sessionCookies.join(" or ")}`],
-    ["Managed WAF", edge.waf.managed ? "on (rulesets the plan includes)" : "off"],
-    ["HTTP DDoS sensitivity", edge.ddos ? edge.ddos.sensitivity : "Cloudflare's default"],
+    ...(owner
+      ? []
+      : [
+          ["Managed WAF", edge.waf.managed ? "on (rulesets the plan includes)" : "off"],
+          ["HTTP DDoS sensitivity", edge.ddos ? edge.ddos.sensitivity : "Cloudflare's default"],
+        ]),
     ["Security headers", `X-Content-Type-Options nosniff, X-Frame-Options ${edge.headers.frameOptions}, Referrer-Policy ${edge.headers.referrerPolicy}`],
   ];
   const parts = ["### Cloudflare settings", markdownTable(["Setting", "Value"], settings)];
@@ -203,7 +242,21 @@ function cloudflareSection(config: LaunchReadyConfig): string {
       "Rate limits, per client IP:",
       markdownTable(
         ["Endpoint", "Kind", "Limit", "Then"],
-        edge.endpoints.map((e) => [`${e.host}${e.path}`, e.kind, `${e.requests} requests / ${e.period} s`, `${e.action} for ${e.timeout} s`]),
+        edge.endpoints.map((e) => [
+          `${e.host}${e.path}`,
+          e.kind,
+          `${e.requests} requests / ${e.period} s`,
+          e.timeout === 0 ? `${e.action} each request over the rate` : `${e.action} for ${e.timeout} s`,
+        ]),
+      ),
+    );
+  }
+  if (edge.externalEndpoints.length > 0) {
+    parts.push(
+      "Endpoints another provider serves and limits (no Cloudflare rule; check their limits there):",
+      markdownTable(
+        ["Endpoint", "Kind", "Provider", "Limited by"],
+        edge.externalEndpoints.map((e) => [e.url, e.kind, e.provider, e.limits]),
       ),
     );
   }
@@ -363,8 +416,8 @@ function performanceSection(config: LaunchReadyConfig, stack: string): string {
 function waiversSection(config: LaunchReadyConfig): string {
   if (config.waivers.length === 0) return "### Waivers\n\nNone: the stack meets every ID of the minimum bar that applies to it.";
   return `### Waivers\n\nExceptions to the minimum bar; each stops applying on its expiry date and the bar fails again.\n\n${markdownTable(
-    ["Bar ID", "Reason", "Owner", "Expires"],
-    config.waivers.map((w) => [w.id, w.reason, w.owner, w.expires]),
+    ["Bar ID", "Covers", "Reason", "Owner", "Expires"],
+    config.waivers.map((w) => [w.id, w.target ?? "every failure of the ID", w.reason, w.owner, w.expires]),
   )}`;
 }
 
@@ -426,6 +479,7 @@ function watchListSection(config: LaunchReadyConfig, stack: string): string {
   if (email.sending.length > 0) items.push("Signup, password-reset and receipt emails land in the inbox, not spam, at Gmail and Outlook.");
   if (edge.endpoints.length > 0)
     items.push(`Cloudflare Security → Events: rate limits on ${edge.endpoints.map((e) => `${e.host}${e.path}`).join(", ")} block abuse, not real users.`);
+  for (const e of edge.externalEndpoints) items.push(`${e.provider} still limits ${e.url} (${e.kind}): ${e.limits}.`);
   if (edge.waf.managed)
     items.push("Managed WAF blocks that look like real customers (false positives): skip the rule for that path rather than turning the WAF off.");
   if (performance.endpoints.length > 0)

@@ -4,11 +4,10 @@
  * the bar needs for its plan and nothing a person has not said: what only a person knows is a
  * placeholder that OPS-HANDOVER names until it is replaced (`isPlaceholder`).
  *
- * Staging shares prod's zone, so every record it declares must lie under its own name. The stack
- * config knows one name, `zone.domain`, as both the zone and the base of every record (the apex
- * and www of the canonical pair, the mail records, `_dmarc`): staging's is `staging.<domain>`,
- * with prod's zone ID, which keeps every staging record under that name. What the config cannot
- * separate yet (zone settings, the zone's rulesets) the staging file says in its header.
+ * Staging lives in prod's zone (zone.owner: prod), under `staging.<domain>`: every record it
+ * declares lies under that name, and prod's stack owns what is zone-wide (TLS settings, the
+ * rulesets, the apex's mail) and carries staging's edge rules. Staging has one host, its domain:
+ * Universal SSL covers one label below the zone, so www.staging.<domain> would have no certificate.
  */
 import { placeholder } from "../../domain/placeholders";
 import { isCollection, isScalar, isSeq, parseDocument, visit } from "yaml";
@@ -28,7 +27,10 @@ interface StackShape {
   environment: Environment;
   /** zone.domain: the base of every record the stack declares. */
   domain: string;
-  canonical: "apex" | "www";
+  /** The apex/www pair's canonical member; absent for a stack whose domain is its one host. */
+  canonical?: "apex" | "www";
+  /** The stack owning the zone, for a stack living in another's. */
+  owner?: string;
   origin: Origin;
 }
 
@@ -39,15 +41,14 @@ function shapes(facts: InitFacts): Record<"prod" | "staging", StackShape> {
       stack: "staging",
       environment: "staging",
       domain: `${STAGING_LABEL}.${facts.domain}`,
-      // Universal SSL covers the domain and one label below it: staging.<domain>, not www.staging.<domain>.
-      canonical: "apex",
+      owner: "prod",
       origin: facts.stagingOrigin ?? placeholder.host("staging-origin"),
     },
   };
 }
 
-const canonicalHost = (shape: StackShape) => (shape.canonical === "apex" ? "@" : "www");
-const canonicalUrl = (shape: StackShape) => `https://${shape.canonical === "apex" ? shape.domain : `www.${shape.domain}`}`;
+const canonicalHost = (shape: StackShape) => (shape.canonical === "www" ? "www" : "@");
+const canonicalUrl = (shape: StackShape) => `https://${shape.canonical === "www" ? `www.${shape.domain}` : shape.domain}`;
 
 /**
  * The abuse-prone endpoints EDGE-RATE-LIMIT wants, at conventional paths on the canonical host.
@@ -100,13 +101,13 @@ function stackConfig(shape: StackShape, facts: InitFacts): Record<string, unknow
   const alerts = facts.alertEmails.length > 0 ? facts.alertEmails : [facts.ownerEmail ?? placeholder.email("alerts")];
   return {
     [key("environment")]: shape.environment,
-    [key("zone")]: { domain: shape.domain, zoneId: facts.zoneId, accountId: facts.accountId, plan: facts.plan },
-    [key("canonical")]: { host: shape.canonical },
-    [key("hosts")]: [
-      { name: "@", target: shape.origin, purpose: "web" },
-      { name: "www", target: shape.origin, purpose: "web" },
-    ],
-    [key("tls")]: { ssl: "strict", minTlsVersion: "1.2", tls13: "on", hsts: { maxAge: 31536000, includeSubdomains: true, preload: false } },
+    [key("zone")]: { domain: shape.domain, zoneId: facts.zoneId, accountId: facts.accountId, plan: facts.plan, ...(shape.owner ? { owner: shape.owner } : {}) },
+    ...(shape.canonical ? { [key("canonical")]: { host: shape.canonical } } : {}),
+    [key("hosts")]: [{ name: "@", target: shape.origin, purpose: "web" }, ...(shape.canonical ? [{ name: "www", target: shape.origin, purpose: "web" }] : [])],
+    // Zone-wide: only the stack owning the zone sets them.
+    ...(shape.owner
+      ? {}
+      : { [key("tls")]: { ssl: "strict", minTlsVersion: "1.2", tls13: "on", hsts: { maxAge: 31536000, includeSubdomains: true, preload: false } } }),
     [key("edge")]: { endpoints: endpoints(shape, facts) },
     [key("email")]: { dmarc: { policy: "reject", rua: [facts.dmarcReports ?? facts.ownerEmail ?? placeholder.email("dmarc-reports")] } },
     [key("secretStore")]: { kind: "secrets-manager" },
@@ -127,7 +128,9 @@ function keyComments(shape: StackShape, facts: InitFacts): Record<string, string
   const free = facts.plan === "free";
   return {
     [key("environment")]: " development | staging | production: production gets the strictest bar and protected resources.",
-    [key("zone")]: ` The Cloudflare zone: its IDs are on the zone's Overview page (API section); plan is the zone's plan (${facts.plan}).`,
+    [key("zone")]: shape.owner
+      ? ` The Cloudflare zone this stack lives in: stack ${shape.owner} (owner) manages what is zone-wide, this stack only its names under ${shape.domain}.`
+      : ` The Cloudflare zone: its IDs are on the zone's Overview page (API section); plan is the zone's plan (${facts.plan}).`,
     [key("canonical")]: " The one true host; the other of the apex/www pair redirects to it (DNS-CANONICAL).",
     [key("hosts")]: [
       " Every host the product answers on; nothing else gets a record (DNS-SUBDOMAINS). target: the origin's host",
@@ -138,7 +141,7 @@ function keyComments(shape: StackShape, facts: InitFacts): Record<string, string
       " Rate limits on abuse-prone endpoints (EDGE-RATE-LIMIT): change the paths to your app's.",
       free
         ? " The Free plan allows one rule counting over 10 s, so every endpoint shares one limit."
-        : ` The ${facts.plan} plan counts over up to ${ZONE_PLAN_LIMITS[facts.plan].rateLimit.maxPeriod} s per rule.`,
+        : ` The ${facts.plan} plan counts over up to ${Math.max(...ZONE_PLAN_LIMITS[facts.plan].rateLimit.periods)} s per rule.`,
       " Cache rules, the managed WAF and security headers come with their defaults.",
     ].join("\n"),
     [key("email")]: [
@@ -170,20 +173,18 @@ function header(shape: StackShape, facts: InitFacts): string {
     " yaml-language-server: $schema=./schema.json",
     production
       ? ` Production stack of ${facts.domain}, written by \`launch-ready init\`.`
-      : ` Staging of ${facts.domain}, written by \`launch-ready init\`, in prod's Cloudflare zone (the same zone ID).`,
+      : ` Staging of ${facts.domain}, written by \`launch-ready init\`, living in prod's Cloudflare zone (zone.owner: prod).`,
     ...(production
       ? []
       : [
-          ` Its zone.domain is ${shape.domain}, so every record it declares (its apex and www, its mail`,
-          ` records) lies under ${shape.domain} and none collides with prod's.`,
-          " Not separable yet: TLS settings and the zone's rulesets (redirects, cache, WAF, rate limits, security",
-          " headers) belong to the whole zone, one ruleset per zone and phase, so this stack declares the same ones",
-          " as prod and `pulumi up` of both collides on them. www is declared because the canonical pair needs it,",
-          ` but Universal SSL does not cover www.${shape.domain}, a name two labels below the zone.`,
+          ` Every record it declares (its one host, its mail records) lies under ${shape.domain}, so none collides`,
+          " with prod's. What is zone-wide (TLS settings, the rulesets of each phase, the apex's mail) is prod's, and",
+          " prod's rulesets carry this stack's edge rules, scoped to its hosts. It has no www: Universal SSL covers",
+          ` one label below the zone, not www.${shape.domain}.`,
         ]),
     production
       ? ` \`npm run plan -- --stack ${shape.stack}\` plans it offline against the minimum bar; \`pulumi up --stack ${shape.stack}\` applies it.`
-      : ` \`npm run plan -- --stack ${shape.stack}\` plans it offline against the minimum bar; CI plans it on every change but does not deploy it while it shares prod's zone.`,
+      : ` \`npm run plan -- --stack ${shape.stack}\` plans it offline; \`pulumi up --stack prod\` applies its edge rules, then \`pulumi up --stack ${shape.stack}\` its records.`,
     " A value starting with TODO, or ending in .invalid, is a fact only you know: the plan's OPS-HANDOVER",
     " names each one until it is replaced.",
   ].join("\n");

@@ -2,7 +2,8 @@
  * The founder's CI workflow (.github/workflows/launch-ready.yml), modelled on the kit's own: on
  * pull requests a secret scan, the offline plan of every stack file against the bar and the
  * handover check, no credentials; on main `pulumi preview` with the kit's policy pack, then
- * `pulumi up`, stack by stack, production last and behind a protected environment. The stack
+ * `pulumi up`, stack by stack, production behind a protected environment and before the stacks
+ * living in its zone. The stack
  * list is read from stacks/ at run time, so a new stack file is planned and deployed without
  * editing the workflow.
  */
@@ -13,28 +14,23 @@ import { KIT_NAME } from "../../stacks/project";
 const expression = (text: string) => `\${{ ${text} }}`;
 
 /**
- * Every stack file's name as a JSON array, production last (`stacks`, the plan matrix), and those
- * to deploy (`deploy`), in the same order, one at a time, so staging is applied before production.
- * A stack whose zone ID another stack file also declares is planned but not deployed, production
- * excepted: both would declare the zone's TLS settings and its rulesets (one per zone and phase),
- * so applying both collides until stacks can share a zone.
+ * Every stack file's name as a JSON array, production last (`stacks`, the plan matrix), and the
+ * order to deploy them in (`deploy`), one at a time: the stacks owning their zone, production
+ * last of those, then the stacks living in another stack's zone (`zone.owner`), whose edge rules
+ * their owner's `pulumi up` puts in force before their own adds their records.
  */
 const LIST_STACKS = [
-  'names=""; deploy=""',
-  "zone_of() { sed -n 's/^ *zoneId: *\\([0-9a-fA-F]\\{32\\}\\).*/\\1/p' \"$1\" | head -n 1; }",
+  'names=""; owners=""; members=""',
+  "lives_in_other_zone() { sed -n '/^  launch-ready:zone:/,/^  [^ ]/p' \"$1\" | grep -q -E '^ +owner: *[A-Za-z0-9_.-]+'; }",
   "for file in stacks/Pulumi.*.yaml; do",
   '  [ -f "$file" ] || continue',
   `  stack=$(basename "$file" .yaml); stack=\${stack#Pulumi.}`,
   '  [ "$stack" = prod ] && continue',
   '  names="$names\\"$stack\\","',
-  '  zone=$(zone_of "$file")',
-  '  if [ -n "$zone" ] && [ "$(grep -l -E "^ *zoneId: *$zone" stacks/Pulumi.*.yaml | wc -l)" -gt 1 ]; then',
-  '    echo "::notice::$stack shares zone $zone with another stack: planned on every change, not deployed until stacks can share a zone"',
-  "  else",
-  '    deploy="$deploy\\"$stack\\","',
-  "  fi",
+  '  if lives_in_other_zone "$file"; then members="$members\\"$stack\\","; else owners="$owners\\"$stack\\","; fi',
   "done",
-  'if [ -f stacks/Pulumi.prod.yaml ]; then names="$names\\"prod\\","; deploy="$deploy\\"prod\\","; fi',
+  'if [ -f stacks/Pulumi.prod.yaml ]; then names="$names\\"prod\\","; owners="$owners\\"prod\\","; fi',
+  'deploy="$owners$members"',
   `echo "stacks=[\${names%,}]" >> "$GITHUB_OUTPUT"`,
   `echo "deploy=[\${deploy%,}]" >> "$GITHUB_OUTPUT"`,
   "",
@@ -116,9 +112,9 @@ const HEADER = [
   " - pull requests and main: a secret scan of the whole history (once), and the offline plan of every stack",
   "   file (the bar goes to the job summary; a mandatory failure fails the check) and the handover check.",
   " - main: `pulumi preview` with the kit's policy pack, then `pulumi up`, one stack at a time, prod last,",
-  "   behind the protected `production` environment (Settings > Environments: required reviewers). A stack",
-  "   that shares production's zone (staging as init writes it) is planned but not deployed: both would",
-  "   declare the zone's TLS settings and rulesets, which one zone holds once.",
+  "   behind the protected `production` environment (Settings > Environments: required reviewers) last of",
+  "   the stacks that own their zone; a stack living in another's zone (zone.owner, staging as init writes",
+  "   it) deploys after its owner, whose rulesets carry its edge rules.",
   " Repository secrets: CLOUDFLARE_API_TOKEN (scoped as HANDOVER.md says), AWS_ACCESS_KEY_ID and",
   " AWS_SECRET_ACCESS_KEY, and PULUMI_CONFIG_PASSPHRASE (self-managed backend) or PULUMI_ACCESS_TOKEN",
   " (Pulumi Cloud); the repository variable PULUMI_BACKEND_URL names the backend.",

@@ -4,7 +4,7 @@
  */
 import type CliTable from "cli-table3";
 import { readFileSync } from "node:fs";
-import type { BarResult } from "../../policies/bar";
+import type { BarResult, WaiverUse } from "../../policies/bar";
 import { MINIMUM_BAR, type BarId } from "../../domain/bar/catalog";
 import { configPathPosition } from "../../stacks/stack-file";
 import { escapeCell } from "../cli/markdown";
@@ -14,6 +14,8 @@ export interface JudgedStack {
   stack: string;
   environment: string;
   bar: BarResult[];
+  /** What each waiver hides; the plan report has it. */
+  waivers?: WaiverUse[];
   summary: { zone: string; resources: number; components: number; protected: number };
 }
 
@@ -57,6 +59,11 @@ export function renderBarText(bar: readonly BarResult[]): string {
   return `${table.toString()}\n${barSummaryLine(bar)}`;
 }
 
+/** What each waiver hides, one line each: a waiver of a whole ID is seen for every failure it covers. */
+export function renderWaiverUses(uses: readonly WaiverUse[]): string {
+  return ["Waivers:", ...uses.map((use) => `  ${use.at}: ${use.summary} (until ${use.expires}, ${use.owner})`)].join("\n");
+}
+
 export function renderMarkdown(report: JudgedStack): string {
   const c = barCounts(report.bar);
   const verdict =
@@ -71,6 +78,9 @@ export function renderMarkdown(report: JudgedStack): string {
     "| Status | Bar ID | Level | Resource | Detail |",
     "|---|---|---|---|---|",
     ...report.bar.map((r) => `| ${STATUS_MARK[r.status]} | ${r.id} | ${r.level} | ${escapeCell(resourceName(r.resource))} | ${escapeCell(r.message)} |`),
+    ...(report.waivers && report.waivers.length > 0
+      ? ["", ...report.waivers.map((use) => `- \`${use.at}\`: ${use.summary} (until ${use.expires}, ${use.owner})`)]
+      : []),
   ];
   return `${lines.join("\n")}\n`;
 }

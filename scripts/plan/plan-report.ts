@@ -5,10 +5,12 @@
 import type { DeclaredRule } from "../../policies/declared/rulesets";
 import type { OfflineRun, RegisteredResource } from "./offline-run";
 
-import type { BarResult } from "../../policies/bar";
+import { waiverUses, type BarResult, type WaiverUse } from "../../policies/bar";
 import { CLOUDFLARE_HEALTH_CHECK, DNS_RECORD, METRIC_ALARM, ROUTE53_HEALTH_CHECK, RULESET, ZONE_SETTING } from "../../domain/resource-types";
-import { renderBarText, textTable } from "./bar-report";
+import { renderBarText, renderWaiverUses, textTable } from "./bar-report";
 import { recordValueText } from "../../stacks/records-config";
+import { carriedFor, zoneWideSpecs } from "../../components/zone-share";
+import type { ZoneGroup } from "../../stacks/zone-group";
 
 export interface PlanReport {
   stack: string;
@@ -16,6 +18,10 @@ export interface PlanReport {
   /** Every registration, components included (`custom: false`), in the order the program made them. */
   resources: Array<Pick<RegisteredResource, "urn" | "type" | "name" | "parent" | "protect" | "custom" | "inputs">>;
   bar: BarResult[];
+  /** What each waiver hides: how many failures, and which, so a broad waiver is seen for what it covers. */
+  waivers: WaiverUse[];
+  /** Who manages what in the stack's Cloudflare zone, when other stacks share it. */
+  zone?: ZoneShareReport;
   summary: {
     zone: string;
     canonicalUrl: string;
@@ -29,10 +35,53 @@ export interface PlanReport {
   };
 }
 
+export interface ZoneShareReport {
+  /** The zone's name: its owner's domain. */
+  name: string;
+  /** The stack that manages what is zone-wide. */
+  owner: string;
+  /** The stacks living in the owner's zone, each with what the owner's rulesets carry for it. */
+  members: Array<{ stack: string; domain: string; rules: number; redirects: number; endpoints: number }>;
+}
+
+/** Who manages what in a zone several stacks share; undefined for a stack alone in its zone. */
+export function zoneShareReport(group: ZoneGroup | undefined): ZoneShareReport | undefined {
+  if (!group || group.members.length === 0) return undefined;
+  const specs = zoneWideSpecs(group);
+  return {
+    name: specs.zoneName,
+    owner: group.owner.stack,
+    members: group.members.map((member) => ({
+      stack: member.stack,
+      domain: member.config.zone.domain,
+      ...carriedFor(specs, member.stack),
+      endpoints: member.config.edge.endpoints.length,
+    })),
+  };
+}
+
+/** What each stack's `pulumi up` changes in a shared zone, and in which order they run. */
+function zoneShareText(stack: string, zone: ZoneShareReport): string[] {
+  const carried = (member: ZoneShareReport["members"][number]) =>
+    `${member.rules} edge rule${member.rules === 1 ? "" : "s"}, ${member.redirects} redirect${member.redirects === 1 ? "" : "s"} and ${member.endpoints} endpoint${member.endpoints === 1 ? "" : "s"} in the shared rate limits for stack ${member.stack} (${member.domain}), scoped to its hosts`;
+  const order = `Deploy order: \`pulumi up --stack ${zone.owner}\` first (the zone's settings and every stack's edge rules), then ${zone.members.map((m) => `\`pulumi up --stack ${m.stack}\``).join(", ")} (their records); rerun ${zone.owner}'s after an edge change in any of them.`;
+  if (stack === zone.owner) {
+    return [
+      `Zone ${zone.name}: this stack owns it (zone settings, every phase's ruleset, the apex's mail, the apex/www redirect) and its rulesets carry ${zone.members.map(carried).join("; ")}.`,
+      order,
+    ];
+  }
+  const self = zone.members.find((member) => member.stack === stack);
+  return [
+    `Zone ${zone.name} is owned by stack ${zone.owner}: its rulesets carry this stack's ${self ? `${self.rules} edge rules, ${self.redirects} redirects and ${self.endpoints} endpoints` : "rules"}, judged below with ${zone.owner}'s zone settings; this stack's own \`pulumi up\` changes only the resources listed above.`,
+    order,
+  ];
+}
+
 const STACK_TYPE = "pulumi:pulumi:Stack";
 
 /** Built from what the program registered and its stack outputs (environment, zone, canonicalUrl). */
-export function buildPlanReport(stack: string, run: OfflineRun, bar: BarResult[]): PlanReport {
+export function buildPlanReport(stack: string, run: OfflineRun, bar: BarResult[], zone?: ZoneShareReport): PlanReport {
   const custom = run.resources.filter((r) => r.custom);
   const byType: Record<string, number> = {};
   for (const resource of custom) byType[resource.type] = (byType[resource.type] ?? 0) + 1;
@@ -41,6 +90,8 @@ export function buildPlanReport(stack: string, run: OfflineRun, bar: BarResult[]
     environment: String(run.outputs.environment),
     resources: run.resources.map(({ urn, type, name, parent, protect, custom, inputs }) => ({ urn, type, name, parent, protect, custom, inputs })),
     bar,
+    waivers: waiverUses(bar),
+    ...(zone ? { zone } : {}),
     summary: {
       zone: String(run.outputs.zone),
       canonicalUrl: String(run.outputs.canonicalUrl ?? ""),
@@ -135,7 +186,9 @@ export function renderPlanText(report: PlanReport, source: string, policyPack: s
   out.push("");
   out.push(`Summary: ${s.resources} resources to create (${types}) in ${s.components} components; ${s.protected} protected from deletion.`);
   out.push(`Canonical URL: ${s.canonicalUrl}`);
+  if (report.zone) out.push(...zoneShareText(report.stack, report.zone));
   out.push("", renderBarText(report.bar));
+  if (report.waivers.length > 0) out.push(renderWaiverUses(report.waivers));
   out.push(
     s.barFailures > 0
       ? `Below the bar: fix the ${s.barFailures} mandatory failure${s.barFailures === 1 ? "" : "s"} above before \`pulumi up --stack ${report.stack}\`.`

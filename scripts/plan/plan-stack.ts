@@ -2,6 +2,7 @@
  * The offline plan of one stack file: the real program (components/program.ts, what index.ts gives `pulumi up`) under mocks with the
  * file's config, turned into the plan report. Shared by the CLI, the tests and the benchmark.
  */
+import { dirname } from "node:path";
 import { launchReadyProgram } from "../../components/program";
 import { today } from "../../domain/bar/weighing";
 import { evaluateBar } from "../../policies/bar";
@@ -11,7 +12,7 @@ import { parseStackConfig, type ConfigProblem } from "../../stacks/stack-config"
 import { KIT_NAME } from "../../stacks/project";
 import type { StackFile } from "../../stacks/stack-file";
 import { type OfflineRun, OfflineRunFailure, runOffline, UNKNOWN_SHOWN_AS } from "./offline-run";
-import { buildPlanReport, type PlanReport } from "./plan-report";
+import { buildPlanReport, zoneShareReport, type PlanReport } from "./plan-report";
 
 /** The config as the Pulumi CLI hands it to a program: structured values as JSON text. */
 export function cliConfig(config: Record<string, unknown>): Record<string, string> {
@@ -48,7 +49,14 @@ export interface PlanOptions {
 
 /** The real program run offline on the file's config, as `pulumi up` would hand it over: what the plan report is built from. */
 export function runStackProgram(file: StackFile, project: string): Promise<OfflineRun> {
-  return runOffline({ project, stack: file.stack, config: cliConfig(file.config), secretKeys: file.secretKeys, program: launchReadyProgram });
+  const stacksDir = dirname(file.path);
+  return runOffline({
+    project,
+    stack: file.stack,
+    config: cliConfig(file.config),
+    secretKeys: file.secretKeys,
+    program: () => launchReadyProgram({ stacksDir }),
+  });
 }
 
 export async function planStack(file: StackFile, { project = KIT_NAME, on = today(), env = process.env }: PlanOptions = {}): Promise<PlanReport> {
@@ -61,7 +69,7 @@ export async function planStack(file: StackFile, { project = KIT_NAME, on = toda
       .filter((r) => r.custom)
       .map(({ urn, type, name, inputs, protect }) => ({ urn, type, name, props: knownOnly(inputs) as Record<string, unknown>, protect }));
     const context = { ...contextForStackFile(file, { project, config: parsed.config, env }), config: parsed.config };
-    return buildPlanReport(file.stack, run, await evaluateBar(BAR_RULES, declared, context, on));
+    return buildPlanReport(file.stack, run, await evaluateBar(BAR_RULES, declared, context, on), zoneShareReport(context.zone?.group));
   } catch (error) {
     const problems = error instanceof OfflineRunFailure ? (error.cause as { problems?: ConfigProblem[] }).problems : undefined;
     throw problems ? new ConfigRefused(problems) : error;

@@ -9,6 +9,9 @@ import { classifyTarget, toAsciiHostname } from "../../domain/hostnames";
 /** Cloudflare zone and account IDs. */
 export const HEX32 = /^[0-9a-f]{32}$/;
 
+/** A Pulumi stack's name as this kit's stack files carry it (`Pulumi.<name>.yaml`). */
+export const STACK_NAME = /^[A-Za-z0-9_.-]+$/;
+
 /**
  * Syntax checks that need no other field run here, so they are reported together with every
  * other field problem; whether a name lies inside the zone is checked once the zone is known.

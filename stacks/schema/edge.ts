@@ -2,25 +2,81 @@
 import "../zod-locales";
 import { z } from "zod";
 import { FRAME_OPTIONS, STRICT_REFERRER_POLICIES } from "../../domain/http-security";
+import {
+  LIMITING_ACTIONS,
+  RATE_LIMIT_PERIODS,
+  RATE_LIMIT_TIMEOUTS,
+  ZONE_PLAN_LIMITS,
+  ZONE_PLANS,
+  type RateLimitLimits,
+} from "../../domain/cloudflare/zone-plans";
 import { hostName, ipOrCidr, pathPrefix } from "./common";
 
-/** Cloudflare's rate-limit counting and mitigation periods, in seconds; each plan allows some. */
-export const RATE_LIMIT_PERIODS = [10, 15, 20, 30, 40, 45, 60, 90, 120, 180, 240, 300, 480, 600, 900, 1200, 1800, 2400, 3600, 65535, 86400] as const;
-export const ENDPOINT_KINDS = ["login", "signup", "password-reset", "webhook"] as const;
+export const ENDPOINT_KINDS = ["login", "signup", "password-reset", "webhook", "ai", "other"] as const;
 export type EndpointKind = (typeof ENDPOINT_KINDS)[number];
+/** The kinds every product has, so EDGE-RATE-LIMIT wants each declared; ai and other are limited where declared. */
+export const REQUIRED_ENDPOINT_KINDS = ["login", "signup", "password-reset", "webhook"] as const satisfies readonly EndpointKind[];
 
-export const endpointSchema = z.strictObject({
-  kind: z.enum(ENDPOINT_KINDS).meta({ description: "What the endpoint does; EDGE-RATE-LIMIT wants each kind covered." }),
+/** "free: 10; pro: 10, 60; ...", for descriptions: what each plan takes. */
+function perPlan(values: (limits: RateLimitLimits) => readonly number[]): string {
+  return ZONE_PLANS.map((plan) => `${plan} ${values(ZONE_PLAN_LIMITS[plan].rateLimit).join(", ")}`).join("; ");
+}
+
+const endpointKind = z.enum(ENDPOINT_KINDS).meta({
+  description:
+    "What the endpoint does: login, signup, password-reset and webhook are each wanted (EDGE-RATE-LIMIT); ai for an endpoint whose every call costs money (a model call); other for any other abuse-prone endpoint.",
+});
+
+/** An endpoint the zone's own rate-limit rules limit. */
+export const limitedEndpointSchema = z.strictObject({
+  kind: endpointKind,
   host: hostName.meta({ description: "Declared host serving it.", examples: ["api"] }),
   path: pathPrefix.meta({ description: "Exact request path.", examples: ["/auth/login"] }),
   requests: z.number().int().min(1).meta({ description: "Requests per period from one IP before the action applies." }),
-  period: z.literal(RATE_LIMIT_PERIODS).meta({ description: "Counting period in seconds (the zone's plan limits the choice; Free: 10)." }),
-  timeout: z.literal(RATE_LIMIT_PERIODS).optional().meta({ description: "How long the action lasts, in seconds. @default the period (Free: 10)" }),
-  action: z
-    .enum(["block", "managed_challenge"])
-    .default("block")
-    .meta({ description: "block answers 429; managed_challenge asks a browser to prove itself. @default block" }),
+  period: z
+    .literal(RATE_LIMIT_PERIODS)
+    .meta({ description: `Counting period in seconds, as the zone's plan takes it: ${perPlan((limits) => limits.periods)}.` }),
+  timeout: z
+    .literal(RATE_LIMIT_TIMEOUTS)
+    .optional()
+    .meta({
+      description: `How long the action lasts once the rate is reached, in seconds, as the zone's plan takes it for block: ${perPlan((limits) => limits.timeouts)}. A challenge action below Enterprise only throttles, so its timeout is 0. @default the period, or 0 for a challenge below Enterprise`,
+    }),
+  action: z.enum(LIMITING_ACTIONS).default("block").meta({
+    description:
+      "block answers 429; managed_challenge, js_challenge and challenge ask a browser to prove itself (and below Enterprise throttle only what is over the rate). @default block",
+  }),
 });
+
+/** An endpoint another provider serves and limits (an auth provider's signup, a payment provider's webhook relay). */
+export const externalEndpointSchema = z.strictObject({
+  kind: endpointKind,
+  external: z
+    .strictObject({
+      provider: z
+        .string()
+        .trim()
+        .min(2)
+        .max(60)
+        .meta({ description: "Who serves the endpoint and limits it.", examples: ["Supabase", "Clerk", "Auth0", "Firebase"] }),
+      url: z.url({ protocol: /^https$/, error: "must be the endpoint's absolute https:// URL" }).meta({
+        description: "Where the provider serves it.",
+        examples: ["https://xyz.supabase.co/auth/v1/signup"],
+      }),
+      limits: z
+        .string()
+        .trim()
+        .min(10, "must say what limits it and where that is set, in at least 10 characters")
+        .meta({
+          description: "What limits it and where a person checks or changes that.",
+          examples: ["Supabase Auth rate limits, dashboard > Auth > Rate Limits"],
+        }),
+    })
+    .meta({ description: "Served by another provider, whose limits cover it: EDGE-RATE-LIMIT counts it as covered, no Cloudflare rule needed." }),
+});
+
+export const endpointSchema = z.union([limitedEndpointSchema, externalEndpointSchema]);
+export type LimitedEndpointFields = z.output<typeof limitedEndpointSchema>;
 
 export const adminProtectionSchema = z.strictObject({
   host: hostName.meta({ description: "Declared host to protect.", examples: ["admin"] }),
@@ -66,10 +122,10 @@ export const edgeSchema = z.strictObject({
       }),
     })
     .prefault({}),
-  endpoints: z
-    .array(endpointSchema)
-    .default([])
-    .meta({ description: "Abuse-prone endpoints (login, signup, password reset, webhooks), each rate limited per IP." }),
+  endpoints: z.array(endpointSchema).default([]).meta({
+    description:
+      "Abuse-prone endpoints (login, signup, password reset, webhooks, AI calls), each rate limited per IP by the zone, or external: limited by the provider that serves it.",
+  }),
   admin: z
     .array(adminProtectionSchema)
     .default([])

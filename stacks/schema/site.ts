@@ -6,7 +6,7 @@ import "../zod-locales";
 import { z } from "zod";
 import { ZONE_PLANS } from "../../domain/cloudflare/zone-plans";
 import { HSTS_MIN_MAX_AGE } from "../../domain/http-security";
-import { HEX32, hostName, recordTarget } from "./common";
+import { HEX32, STACK_NAME, hostName, recordTarget } from "./common";
 
 export const HOST_PURPOSES = ["web", "api", "admin", "docs", "status", "mail", "other"] as const;
 export type HostPurpose = (typeof HOST_PURPOSES)[number];
@@ -31,7 +31,11 @@ const tlsVersion = z.preprocess((value) => (typeof value === "number" ? value.to
 
 export const zoneSchema = z
   .strictObject({
-    domain: z.string().meta({ description: "The registered domain the Cloudflare zone serves (IDN allowed).", examples: ["example.com"] }),
+    domain: z.string().meta({
+      description:
+        "The registered domain the Cloudflare zone serves (IDN allowed); with owner, this stack's own subdomain of it, which its names are relative to.",
+      examples: ["example.com", "staging.example.com"],
+    }),
     zoneId: z
       .string()
       .regex(HEX32, "must be the 32-character hex zone ID from the zone's Overview page in the Cloudflare dashboard")
@@ -47,8 +51,17 @@ export const zoneSchema = z
         examples: ["372e67954025e0ba6aaa6d586b9e0b59"],
       }),
     plan: z.enum(ZONE_PLANS).meta({ description: "The zone's Cloudflare plan; rule counts are checked against it." }),
+    owner: z
+      .string()
+      .regex(STACK_NAME, "must be the name of another stack of this project, as in its file name Pulumi.<name>.yaml")
+      .optional()
+      .meta({
+        description:
+          "Set when this stack lives in another stack's zone (staging.example.com beside production): the name of the stack that owns the zone. The owner manages everything zone-wide (zone settings, each phase's entrypoint ruleset, the apex's mail records, the canonical apex/www redirect) and carries this stack's edge rules, scoped to its hosts; this stack manages only its own records. Its domain is then a subdomain of the owner's. @default this stack owns its zone",
+        examples: ["prod"],
+      }),
   })
-  .meta({ description: "The Cloudflare zone this stack manages." });
+  .meta({ description: "The Cloudflare zone this stack manages, or lives in when another stack owns it (owner)." });
 
 export const hostSchema = z.strictObject({
   name: hostName.meta({
@@ -112,6 +125,16 @@ export const waiverSchema = z.strictObject({
   expires: z.iso
     .date({ error: "must be a date written YYYY-MM-DD" })
     .meta({ description: "The day the waiver ends; after it, the item fails again.", examples: ["2027-03-31"] }),
+  target: z
+    .string()
+    .trim()
+    .min(1)
+    .optional()
+    .meta({
+      description:
+        "What the waiver covers, when not every failure of the ID: a config path (edge.endpoints[2], hosts[4]), a host or record name (admin.example.com), an endpoint (api.example.com/auth/login) or an endpoint kind (signup). It must name something the stack declares. @default every failure of the ID",
+      examples: ["edge.endpoints[2]", "admin.example.com", "api.example.com/webhooks/stripe", "signup"],
+    }),
 });
 
 /**

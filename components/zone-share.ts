@@ -1,0 +1,187 @@
+/**
+ * What the stack that owns a zone declares for the whole zone, with the rules of the stacks
+ * living in it (staging.example.com beside example.com) folded in, each scoped to that stack's
+ * hosts. Plain data, no Pulumi: the owner's components create exactly these, and the bar judges a
+ * member stack's edge against them.
+ *
+ * Why the owner carries them: Cloudflare keeps one entrypoint ruleset per zone and phase, so a
+ * second stack cannot have entrypoints of its own in the zone. Custom rulesets an entrypoint could
+ * execute exist only for WAF custom rules (cache, transform, redirect and, below Enterprise, rate
+ * limit phases have none), and reading other stacks' outputs at deploy time would make
+ * production's `pulumi up` depend on staging's state. The stack files sit in one repository, so
+ * the owner reads its members' files instead: every plan shows the same rules.
+ */
+import { PHASES } from "../domain/cloudflare/identifiers";
+import { allOf, hostIn } from "../domain/cloudflare/rule-expressions";
+import { ZONE_PLAN_LIMITS } from "../domain/cloudflare/zone-plans";
+import { formatConfigPath, problem, type ConfigProblem, type PathSegment } from "../stacks/config-problems";
+import { rateLimitGroupKey, type LaunchReadyConfig } from "../stacks/stack-config";
+import type { ZoneGroup, ZoneStack } from "../stacks/zone-group";
+import { edgeRulesetSpecs, rateLimitRulesetSpec, type RulesetRuleSpec, type RulesetSpec } from "./edge-rulesets";
+import { redirectRuleSpecs, zoneSettingSpecs, type RedirectRuleSpec, type ZoneSettingSpec } from "./site-records";
+import { zoneRecordSpecs } from "./zone-records";
+
+export interface ZoneWideSpecs {
+  /** The zone's name: the owner's domain. */
+  zoneName: string;
+  zoneId: string;
+  settings: ZoneSettingSpec[];
+  /** The redirect ruleset's rules: the owner's, then each member's. */
+  redirects: RedirectRuleSpec[];
+  /** One ruleset per phase, the owner's rules first and each member's after, scoped to its hosts. */
+  rulesets: RulesetSpec[];
+}
+
+/** Phases a member's own rules go into; the managed WAF and the DDoS override are the owner's alone. */
+const MEMBER_PHASES: readonly string[] = [PHASES.cache, PHASES.customWaf, PHASES.responseHeaders];
+
+/** A member's config as the owner's zone applies to it: the zone's TLS settings are the owner's. */
+function inOwnersZone(member: LaunchReadyConfig, owner: LaunchReadyConfig): LaunchReadyConfig {
+  return { ...member, tls: owner.tls };
+}
+
+function proxiedHosts(config: LaunchReadyConfig): string[] {
+  return config.hosts
+    .filter((host) => host.proxied)
+    .map((host) => host.fqdn)
+    .sort();
+}
+
+function scoped<T extends { ref: string; description: string; expression: string }>(rule: T, member: ZoneStack, hosts: readonly string[]): T {
+  return {
+    ...rule,
+    ref: `${member.stack}-${rule.ref}`,
+    description: `${rule.description} [stack ${member.stack}]`,
+    expression: allOf(hostIn(hosts), rule.expression),
+  };
+}
+
+/** The rules of the members, each set scoped to its stack's proxied hosts, by phase. */
+function memberRules(group: ZoneGroup): Map<string, RulesetRuleSpec[]> {
+  const byPhase = new Map<string, RulesetRuleSpec[]>();
+  for (const member of group.members) {
+    const hosts = proxiedHosts(member.config);
+    if (hosts.length === 0) continue;
+    for (const ruleset of edgeRulesetSpecs(inOwnersZone(member.config, group.owner.config))) {
+      if (!MEMBER_PHASES.includes(ruleset.phase)) continue;
+      byPhase.set(ruleset.phase, [...(byPhase.get(ruleset.phase) ?? []), ...ruleset.rules.map((rule) => scoped(rule, member, hosts))]);
+    }
+  }
+  return byPhase;
+}
+
+export function zoneWideSpecs(group: ZoneGroup): ZoneWideSpecs {
+  const owner = group.owner.config;
+  const fromMembers = memberRules(group);
+  const endpoints = [owner, ...group.members.map((member) => member.config)].flatMap((config) => config.edge.endpoints);
+  const rulesets = edgeRulesetSpecs(owner)
+    .filter((ruleset) => ruleset.phase !== PHASES.rateLimit)
+    .map((ruleset) => ({ ...ruleset, rules: [...ruleset.rules, ...(fromMembers.get(ruleset.phase) ?? [])] }));
+  // A phase only members use (admin protection on staging alone) still gets the one ruleset.
+  for (const [phase, rules] of fromMembers) {
+    if (rulesets.some((ruleset) => ruleset.phase === phase)) continue;
+    const template = edgeRulesetSpecs(group.members[0].config).find((ruleset) => ruleset.phase === phase);
+    if (template) rulesets.push({ ...template, rules });
+  }
+  // Endpoints with one limit share a rule whichever stack declares them: plans allow few rules.
+  const rateLimits = rateLimitRulesetSpec(owner, endpoints);
+  if (rateLimits) rulesets.push(rateLimits);
+  const redirects = [
+    ...redirectRuleSpecs(owner),
+    ...group.members.flatMap((member) =>
+      redirectRuleSpecs(inOwnersZone(member.config, owner)).map((rule) => ({ ...rule, ref: `${member.stack}-${rule.ref}` })),
+    ),
+  ];
+  return {
+    zoneName: owner.zone.domain,
+    zoneId: owner.zone.zoneId,
+    settings: zoneSettingSpecs(owner.zone.domain, owner.tls),
+    redirects,
+    rulesets: rulesets.sort((a, b) => PHASE_ORDER.indexOf(a.phase) - PHASE_ORDER.indexOf(b.phase)),
+  };
+}
+
+const PHASE_ORDER: readonly string[] = [PHASES.cache, PHASES.managedWaf, PHASES.customWaf, PHASES.rateLimit, PHASES.responseHeaders, PHASES.ddos];
+
+/** How many of the zone's rules and redirects the owner carries for `member`, besides its endpoints in the shared rate limits. */
+export function carriedFor(specs: ZoneWideSpecs, member: string): { rules: number; redirects: number } {
+  const mine = (rule: { ref: string }) => rule.ref.startsWith(`${member}-`);
+  return { rules: specs.rulesets.flatMap((ruleset) => ruleset.rules).filter(mine).length, redirects: specs.redirects.filter(mine).length };
+}
+
+/** Where in a stack file a record name comes from, for messages: a host, a declared record, or the mail section. */
+function recordSource(config: LaunchReadyConfig, name: string): string {
+  const host = config.hosts.find((h) => h.fqdn === name);
+  if (host) return formatConfigPath(["hosts", host.index]);
+  const record = config.records.find((r) => r.name === name);
+  if (record) return formatConfigPath(["records", record.index]);
+  return formatConfigPath(["email"]);
+}
+
+function recordNames(config: LaunchReadyConfig, day: string): Set<string> {
+  return new Set(zoneRecordSpecs(config, day).map((record) => record.name));
+}
+
+/** How many of `rules` each stack brought: members' refs carry their stack's name first. */
+function shares(group: ZoneGroup, rules: ReadonlyArray<{ ref: string }>): string {
+  const ofMember = (member: ZoneStack) => rules.filter((rule) => rule.ref.startsWith(`${member.stack}-`)).length;
+  const owners = rules.length - group.members.reduce((sum, member) => sum + ofMember(member), 0);
+  return [`${owners} for ${group.owner.stack}`, ...group.members.map((member) => `${ofMember(member)} for ${member.stack}`)].join(", ");
+}
+
+/** Rule counts of the zone's shared rulesets against its plan, per phase, with each stack's share. */
+function ruleCountProblems(group: ZoneGroup, specs: ZoneWideSpecs): ConfigProblem[] {
+  const plan = group.owner.config.zone.plan;
+  const limits = ZONE_PLAN_LIMITS[plan];
+  const caps: Record<string, { limit: number; what: string; path: PathSegment[] }> = {
+    [PHASES.cache]: { limit: limits.cacheRules, what: "cache rules", path: ["edge", "cache"] },
+    [PHASES.customWaf]: { limit: limits.customRules, what: "WAF custom rules", path: ["edge", "admin"] },
+    [PHASES.responseHeaders]: { limit: limits.responseHeaderRules, what: "response header rules", path: ["edge", "headers"] },
+    [PHASES.rateLimit]: { limit: limits.rateLimit.rules, what: "rate-limit rules", path: ["edge", "endpoints"] },
+    [PHASES.redirect]: { limit: limits.singleRedirectRules, what: "Single Redirects", path: ["redirects"] },
+  };
+  const phases = [...specs.rulesets.map((ruleset) => ({ phase: ruleset.phase, rules: ruleset.rules })), { phase: PHASES.redirect, rules: specs.redirects }];
+  const problems: ConfigProblem[] = [];
+  for (const { phase, rules } of phases) {
+    const cap = caps[phase];
+    if (!cap || rules.length <= cap.limit) continue;
+    const limitsUsed = [group.owner, ...group.members].flatMap((s) => s.config.edge.endpoints.map((e) => `${s.stack}: ${rateLimitGroupKey(e)}`));
+    const detail =
+      phase === PHASES.rateLimit ? `one per distinct limit, whichever stack declares it: ${[...new Set(limitsUsed)].join("; ")}` : shares(group, rules);
+    const fix =
+      phase === PHASES.rateLimit
+        ? "give every stack's endpoints the same requests, period, timeout and action so they share a rule"
+        : `declare ${rules.length - cap.limit} fewer`;
+    problems.push(
+      problem(
+        cap.path,
+        `together with the other stacks of zone ${specs.zoneName} needs ${rules.length} ${cap.what} in the zone's one ${phase} ruleset (${detail}), but the ${plan} plan allows ${cap.limit}; ${fix}, or move the zone to a larger plan`,
+      ),
+    );
+  }
+  return problems;
+}
+
+/**
+ * What the zone's stacks would both manage, seen from `self`: a record name another stack also
+ * declares, and shared rulesets the zone's plan cannot hold. Empty when `self` is alone in its zone.
+ */
+export function zoneShareProblems(self: string, group: ZoneGroup, day: string): ConfigProblem[] {
+  if (group.members.length === 0) return [];
+  const stacks = [group.owner, ...group.members];
+  const mine = stacks.find((s) => s.stack === self);
+  if (!mine) return [];
+  const problems: ConfigProblem[] = [];
+  const names = recordNames(mine.config, day);
+  for (const other of stacks) {
+    if (other.stack === self) continue;
+    for (const name of [...recordNames(other.config, day)].filter((n) => names.has(n)).sort()) {
+      problems.push({
+        path: recordSource(mine.config, name),
+        message: `declares records at ${name}, which stack ${other.stack} (${other.path ?? "in code"}, ${recordSource(other.config, name)}) also declares in zone ${group.owner.config.zone.domain}; one name in a zone has one manager, or each pulumi up would undo the other's records. Keep it in one of the two stacks`,
+        example: `# in this stack, only names under ${mine.config.zone.domain}`,
+      });
+    }
+  }
+  return [...problems, ...ruleCountProblems(group, zoneWideSpecs(group))];
+}

@@ -1,0 +1,135 @@
+/**
+ * Which stacks share a Cloudflare zone, and who owns it. One domain usually serves every
+ * environment (staging.example.com beside example.com), and Cloudflare keeps one set of zone
+ * settings and one entrypoint ruleset per phase for the whole zone: exactly one stack may manage
+ * those. A stack whose `zone.owner` names another lives in that stack's zone and manages only its
+ * own records; the owner carries its edge rules. Read from the project's stack files, so the
+ * program, the offline plan and the policy pack all see the same group.
+ */
+import { problem, type ConfigProblem } from "./config-problems";
+import { parseStackConfig, type LaunchReadyConfig } from "./stack-config";
+import { isPlainObject, type StackFile } from "./stack-file";
+
+/** One stack of a zone: its name, its file and its resolved config. */
+export interface ZoneStack {
+  stack: string;
+  /** The stack file it was read from; absent for a config written in code. */
+  path?: string;
+  config: LaunchReadyConfig;
+}
+
+export interface ZoneGroup {
+  /** The stack that owns the zone: manages its settings, rulesets, apex mail and canonical redirect. */
+  owner: ZoneStack;
+  /** The stacks living in the owner's zone (`zone.owner` names it), by stack name. */
+  members: ZoneStack[];
+}
+
+export type ZoneGroupResult = { ok: true; group: ZoneGroup } | { ok: false; problems: ConfigProblem[] };
+
+/** What Cloudflare keeps once per zone, named in refusals so the reader sees what would collide. */
+export const ZONE_WIDE_OBJECTS =
+  "its zone settings (SSL mode, TLS versions, HTTPS redirects, HSTS), its entrypoint ruleset of each phase (cache, WAF, rate limits, headers, redirects, DDoS) and the apex/www redirect";
+
+function rawZoneId(file: StackFile): unknown {
+  const zone = file.config["launch-ready:zone"];
+  return isPlainObject(zone) ? zone.zoneId : undefined;
+}
+
+function parsedSibling(file: StackFile): { ok: true; stack: ZoneStack } | { ok: false; problem: ConfigProblem } {
+  const parsed = parseStackConfig(file.config);
+  if (parsed.ok) return { ok: true, stack: { stack: file.stack, path: file.path, config: parsed.config } };
+  return { ok: false, problem: parsed.problems[0] };
+}
+
+/**
+ * The zone group of `self` among its sibling stack files. Refuses, naming both stacks, two
+ * stacks that would both own one zone, an owner that does not exist or lives elsewhere, and a
+ * member whose domain is not its own subdomain of the owner's.
+ */
+export function resolveZoneGroup(self: ZoneStack, siblings: readonly StackFile[]): ZoneGroupResult {
+  const { zone } = self.config;
+  const problems: ConfigProblem[] = [];
+  const sameZone: ZoneStack[] = [];
+  for (const file of siblings) {
+    if (file.stack === self.stack || (rawZoneId(file) !== zone.zoneId && file.stack !== zone.owner)) continue;
+    const sibling = parsedSibling(file);
+    if (!sibling.ok) {
+      problems.push(
+        problem(
+          ["zone", file.stack === zone.owner ? "owner" : "zoneId"],
+          `is shared with stack ${file.stack} (${file.path}), whose file is refused (${sibling.problem.path}: ${sibling.problem.message}); the stacks of one zone are planned together, so fix it first (plan --stack ${file.stack} lists every problem)`,
+        ),
+      );
+      continue;
+    }
+    if (sibling.stack.config.zone.zoneId === zone.zoneId || file.stack === zone.owner) sameZone.push(sibling.stack);
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return zone.owner === undefined ? ownerGroup(self, sameZone) : memberGroup(self, sameZone);
+}
+
+function ownerGroup(self: ZoneStack, sameZone: readonly ZoneStack[]): ZoneGroupResult {
+  const { zone } = self.config;
+  const rivals = sameZone.filter((other) => other.config.zone.zoneId === zone.zoneId && other.config.zone.owner === undefined);
+  if (rivals.length > 0) {
+    return {
+      ok: false,
+      problems: rivals.map((rival) =>
+        problem(
+          ["zone", "zoneId"],
+          `is zone ${zone.zoneId} (${zone.domain}), which stack ${rival.stack} (${rival.path ?? "in code"}) also owns: both would manage ${ZONE_WIDE_OBJECTS}, and each pulumi up would undo the other's. Keep one owner: in ${rival.stack}'s stack file write zone.owner: ${self.stack} and give it a subdomain of its own (zone.domain: ${rival.stack}.${zone.domain})`,
+        ),
+      ),
+    };
+  }
+  const members = sameZone.filter((other) => other.config.zone.owner === self.stack && other.config.zone.zoneId === zone.zoneId);
+  return { ok: true, group: { owner: self, members: [...members].sort((a, b) => (a.stack < b.stack ? -1 : 1)) } };
+}
+
+function memberGroup(self: ZoneStack, sameZone: readonly ZoneStack[]): ZoneGroupResult {
+  const { zone } = self.config;
+  const ownerName = zone.owner as string;
+  const at = (field: string, message: string) => ({ ok: false as const, problems: [problem(["zone", field], message)] });
+  if (ownerName === self.stack) return at("owner", `names this stack itself; leave zone.owner out when this stack owns its zone`);
+  const owner = sameZone.find((other) => other.stack === ownerName);
+  if (!owner) {
+    const owners = sameZone.filter((other) => other.config.zone.owner === undefined).map((other) => other.stack);
+    const hint =
+      owners.length > 0 ? `; zone ${zone.zoneId} is owned by ${owners.join(", ")}` : `; no stack file beside this one owns zone ${zone.zoneId} either`;
+    return at("owner", `is ${ownerName}, but there is no stack file Pulumi.${ownerName}.yaml beside this one${hint}`);
+  }
+  const theirs = owner.config.zone;
+  if (theirs.owner !== undefined) {
+    return at("owner", `is ${ownerName}, which lives in stack ${theirs.owner}'s zone itself; name the stack that owns the zone: zone.owner: ${theirs.owner}`);
+  }
+  if (theirs.zoneId !== zone.zoneId) {
+    return at(
+      "zoneId",
+      `is ${zone.zoneId}, but stack ${ownerName} (zone.owner) manages zone ${theirs.zoneId} (${theirs.domain}); write its zone ID: zoneId: ${theirs.zoneId}`,
+    );
+  }
+  const problems: ConfigProblem[] = [];
+  if (theirs.accountId !== zone.accountId) {
+    problems.push(
+      problem(
+        ["zone", "accountId"],
+        `is ${zone.accountId}, but stack ${ownerName}'s zone belongs to account ${theirs.accountId}; write accountId: ${theirs.accountId}`,
+      ),
+    );
+  }
+  if (theirs.plan !== zone.plan) {
+    problems.push(problem(["zone", "plan"], `is ${zone.plan}, but the zone is on the ${theirs.plan} plan (stack ${ownerName}); write plan: ${theirs.plan}`));
+  }
+  if (!zone.domain.endsWith(`.${theirs.domain}`)) {
+    problems.push(
+      problem(
+        ["zone", "domain"],
+        `is ${zone.domain}, but a stack in stack ${ownerName}'s zone ${theirs.domain} has a subdomain of its own, so its records and mail never meet ${ownerName}'s; write domain: ${self.stack}.${theirs.domain}`,
+      ),
+    );
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  const members = sameZone.filter((other) => other.config.zone.owner === ownerName && other.config.zone.zoneId === zone.zoneId);
+  return { ok: true, group: { owner, members: [...members, self].sort((a, b) => (a.stack < b.stack ? -1 : 1)) } };
+}
