@@ -52,6 +52,12 @@ const VERBS: Record<string, VerbEntry> = {
     failureCode: 1,
     load: async () => (await import("./import-zone")).importZone,
   },
+  adopt: {
+    summary: "write the pulumi import file that adopts the rulesets and zone settings a zone already has",
+    failedAs: "adopt failed",
+    failureCode: 1,
+    load: async () => (await import("./adopt")).adopt,
+  },
   rollback: {
     summary: "list a stack file's earlier versions, checked offline, and restore one",
     failedAs: "The rollback failed",
