@@ -2,7 +2,7 @@
  * The stack's `launch-ready:edge` section resolved against its hosts and its zone's plan: what the
  * edge components create, refused here when the plan cannot hold it.
  */
-import { problem, type ConfigProblem, type PathSegment } from "./config-problems";
+import { formatConfigPath, problem, type ConfigProblem, type PathSegment } from "./config-problems";
 import {
   MAX_EXPRESSION_LENGTH,
   ZONE_PLAN_LIMITS,
@@ -121,6 +121,13 @@ export function resolveEdge(fields: EdgeFields, zone: string, plan: ZonePlan, ho
           `timeout: ${timeoutRefused.instead}   # on the ${plan} plan, for ${endpoint.action}`,
         ),
       );
+    // One request path has one limit: a second entry would only add a rule that can never apply.
+    const earlier = host ? endpoints.find((e) => e.host === host.fqdn && e.path === endpoint.path) : undefined;
+    if (earlier) {
+      return void problems.push(
+        problem(at(), `declares ${host?.fqdn}${endpoint.path} again; ${formatConfigPath(["edge", "endpoints", earlier.index])} already limits it, so keep one`),
+      );
+    }
     if (host)
       endpoints.push({
         index,

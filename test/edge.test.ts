@@ -233,6 +233,19 @@ describe("config a plan cannot hold is refused when the stack file is read", () 
     expect(problemsOf(raw).map((p) => p.message)).toContainEqual("needs 7 WAF custom rules, but the free plan allows 5");
   });
 
+  test("an endpoint declared twice is refused, naming the first", () => {
+    const raw = exampleConfig("prod");
+    const [login] = raw["launch-ready:edge"].endpoints;
+    raw["launch-ready:edge"].endpoints.push({ ...login, kind: "other", requests: 5 });
+    const added = raw["launch-ready:edge"].endpoints.length - 1;
+    expect(problemsOf(raw)).toEqual([
+      expect.objectContaining({
+        path: `launch-ready:edge.endpoints[${added}]`,
+        message: "declares api.example.com/auth/login again; launch-ready:edge.endpoints[0] already limits it, so keep one",
+      }),
+    ]);
+  });
+
   test("an allowlist needs addresses, and edge entries need declared, proxied hosts", () => {
     const raw = exampleConfig("prod");
     raw["launch-ready:edge"].admin = [{ host: "admin", protection: "allowlist" }];
