@@ -100,6 +100,10 @@ describe("npm run bench:plan's measuring child", () => {
     expect(code).toBe(0);
     const planned = (await planStack(exampleStack("prod"))).summary.resources;
     expect(JSON.parse(stdout)).toEqual({ ms: expect.any(Number), resources: planned });
+    // A generated stack sits beside the example's files, and must plan there: on a zone of its own.
+    const generated = await runInProcess(measurePlanCase, ["--measure", "kit", "--size", "20"]);
+    expect(generated.stderr).toBe("");
+    expect(JSON.parse(generated.stdout).resources).toBeGreaterThan(planned);
     const wrong = await runInProcess(measurePlanCase, ["--measure", "kits", "--size", "prod"]);
     expect(wrong.code).toBe(1);
     expect(wrong.stdout).toBe("");

@@ -47,12 +47,16 @@ function prodStack(cwd: string): StackFile {
   return readStackFile(stackFilePath(requireProject(cwd), "prod"));
 }
 
-/** A stack of `records` proxied CNAME web hosts on top of the prod example. */
+/**
+ * A stack of `records` proxied CNAME web hosts on top of the prod example, on a zone of its own:
+ * beside prod's file, a second stack owning prod's zone would rightly be refused.
+ */
 function generatedStack(records: number, cwd: string): StackFile {
   const file = prodStack(cwd);
   const hosts = file.config["launch-ready:hosts"] as unknown[];
   const extra = Array.from({ length: records - hosts.length }, (_, i) => ({ name: `svc-${i}`, target: `svc-${i}.origin.example.net`, purpose: "web" }));
-  return { ...file, stack: `generated-${records}`, config: { ...file.config, "launch-ready:hosts": [...hosts, ...extra] } };
+  const zone = { ...(file.config["launch-ready:zone"] as Record<string, unknown>), zoneId: "b".repeat(32) };
+  return { ...file, stack: `generated-${records}`, config: { ...file.config, "launch-ready:zone": zone, "launch-ready:hosts": [...hosts, ...extra] } };
 }
 
 /**
