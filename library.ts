@@ -13,11 +13,12 @@
 export { AdminAccess, type AdminAccessArgs } from "./components/admin-access";
 export { CanonicalRedirect, type CanonicalRedirectArgs } from "./components/canonical-redirect";
 export { DnsRecords, type DnsRecordsArgs } from "./components/dns-records";
+export { EdgeCertificates, type CertificateSpec, type EdgeCertificatesArgs } from "./components/edge-certificates";
 export { EdgeCache, EdgeFirewall, SecurityHeaders, type EdgeRulesetsArgs } from "./components/edge-protection";
 export { AwsUptimeMonitors, type AwsUptimeMonitorsArgs } from "./components/monitoring/aws-uptime-monitors";
 export { CloudflareUptimeMonitors, type CloudflareUptimeMonitorsArgs } from "./components/monitoring/cloudflare-uptime-monitors";
 export type { UptimeMonitorsArgsBase } from "./components/monitoring/uptime-monitors";
-export { launchReadyProgram } from "./components/program";
+export { launchReadyProgram, type ProgramOptions } from "./components/program";
 export { AppSecrets, type AppSecretsArgs } from "./components/secrets/app-secrets";
 export { secretSpecs, type SecretSpec } from "./components/secrets/stored-secrets";
 export { SesSender, type SesSenderArgs } from "./components/ses-sender";
@@ -29,6 +30,7 @@ export { ZoneTls, type ZoneTlsArgs } from "./components/zone-tls";
 export type { RecordSpec, RedirectRuleSpec } from "./components/site-records";
 export type { AccessApplicationSpec, RulesetRuleSpec, RulesetSpec } from "./components/edge-rulesets";
 export type { TlsSettings, TlsSettingsInput } from "./stacks/schema/site";
+export { resolveZoneGroup, type ZoneGroup, type ZoneStack } from "./stacks/zone-group";
 
 // The stack config: its schema, the parser of stack files, the builder of configs written in code, and the parsed form.
 export { CONFIG_NAMESPACE, stackConfigSchema, type StackConfigFields } from "./stacks/config-schema";

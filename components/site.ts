@@ -4,6 +4,7 @@ import type { LaunchReadyConfig } from "../stacks/stack-config";
 import { AdminAccess } from "./admin-access";
 import { CanonicalRedirect } from "./canonical-redirect";
 import { DnsRecords } from "./dns-records";
+import { EdgeCertificates } from "./edge-certificates";
 import { EdgeCache, EdgeFirewall, SecurityHeaders } from "./edge-protection";
 import { PHASES } from "../domain/cloudflare/identifiers";
 import { accessApplicationSpecs } from "./edge-rulesets";
@@ -46,6 +47,8 @@ export interface LaunchReadySiteArgs {
     edgeRuleset?: Transform<cloudflare.RulesetArgs>;
     /** Each TLS zone setting. */
     zoneSetting?: Transform<cloudflare.ZoneSettingArgs>;
+    /** Each advanced certificate ordered for a stack living in the zone. */
+    certificate?: Transform<cloudflare.CertificatePackArgs>;
   };
 }
 
@@ -103,6 +106,8 @@ export class LaunchReadySite extends pulumi.ComponentResource {
   public readonly cache?: EdgeCache;
   public readonly firewall?: EdgeFirewall;
   public readonly securityHeaders?: SecurityHeaders;
+  /** Advanced certificates for the names of stacks living in this zone that ask for them. */
+  public readonly certificates?: EdgeCertificates;
   /** Present when an admin surface is protected by Cloudflare Access. */
   public readonly access?: AdminAccess;
 
@@ -139,6 +144,13 @@ export class LaunchReadySite extends pulumi.ComponentResource {
       this.cache = new EdgeCache(`${name}-cache`, edgeArgs([PHASES.cache]), children);
       this.firewall = new EdgeFirewall(`${name}-firewall`, edgeArgs([PHASES.managedWaf, PHASES.customWaf, PHASES.rateLimit, PHASES.ddos]), children);
       this.securityHeaders = new SecurityHeaders(`${name}-headers`, edgeArgs([PHASES.responseHeaders]), children);
+      if (zoneWide.certificates.length > 0) {
+        this.certificates = new EdgeCertificates(
+          `${name}-certificates`,
+          { zoneId: zone.zoneId, certificates: zoneWide.certificates, protect: zone.protect, transform: { certificate: args.transform?.certificate } },
+          children,
+        );
+      }
     }
     for (const sending of config.email.sending) {
       for (const sender of sending.senders) {

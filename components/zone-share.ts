@@ -12,13 +12,14 @@
  * the owner reads its members' files instead: every plan shows the same rules.
  */
 import { PHASES } from "../domain/cloudflare/identifiers";
-import { allOf, hostIn } from "../domain/cloudflare/rule-expressions";
+import { allOf, anyOf, hostIn, not, quote } from "../domain/cloudflare/rule-expressions";
 import { ZONE_PLAN_LIMITS } from "../domain/cloudflare/zone-plans";
 import { formatConfigPath, problem, type ConfigProblem, type PathSegment } from "../stacks/config-problems";
 import { rateLimitGroupKey, type LaunchReadyConfig } from "../stacks/stack-config";
 import type { ZoneGroup, ZoneStack } from "../stacks/zone-group";
 import { edgeRulesetSpecs, rateLimitRulesetSpec, type RulesetRuleSpec, type RulesetSpec } from "./edge-rulesets";
 import { redirectRuleSpecs, zoneSettingSpecs, type RedirectRuleSpec, type ZoneSettingSpec } from "./site-records";
+import type { CertificateSpec } from "./edge-certificates";
 import { zoneRecordSpecs } from "./zone-records";
 
 export interface ZoneWideSpecs {
@@ -30,6 +31,8 @@ export interface ZoneWideSpecs {
   redirects: RedirectRuleSpec[];
   /** One ruleset per phase, the owner's rules first and each member's after, scoped to its hosts. */
   rulesets: RulesetSpec[];
+  /** Advanced certificates for the members that ask (zone.edgeCertificate), whose names Universal SSL misses. */
+  certificates: CertificateSpec[];
 }
 
 /** Phases a member's own rules go into; the managed WAF and the DDoS override are the owner's alone. */
@@ -40,31 +43,48 @@ function inOwnersZone(member: LaunchReadyConfig, owner: LaunchReadyConfig): Laun
   return { ...member, tls: owner.tls };
 }
 
-function proxiedHosts(config: LaunchReadyConfig): string[] {
-  return config.hosts
-    .filter((host) => host.proxied)
-    .map((host) => host.fqdn)
-    .sort();
+/**
+ * The requests a member's rules apply to: its proxied hosts, and for a wildcard host (waived under
+ * DNS-SUBDOMAINS) every name below it, which `http.host in {...}` would take literally. Undefined
+ * for a member without proxied hosts, whose requests never meet the zone's rules.
+ */
+function memberScope(config: LaunchReadyConfig): string | undefined {
+  const proxied = config.hosts.filter((host) => host.proxied).map((host) => host.fqdn);
+  const exact = proxied.filter((fqdn) => !fqdn.startsWith("*.")).sort();
+  const below = proxied.filter((fqdn) => fqdn.startsWith("*.")).map((fqdn) => `ends_with(http.host, ${quote(fqdn.slice(1))})`);
+  const parts = [...(exact.length > 0 ? [hostIn(exact)] : []), ...below];
+  return parts.length > 0 ? anyOf(...parts) : undefined;
 }
 
-function scoped<T extends { ref: string; description: string; expression: string }>(rule: T, member: ZoneStack, hosts: readonly string[]): T {
-  return {
-    ...rule,
-    ref: `${member.stack}-${rule.ref}`,
-    description: `${rule.description} [stack ${member.stack}]`,
-    expression: allOf(hostIn(hosts), rule.expression),
-  };
+/**
+ * A member's rule in the owner's ruleset. Its ref starts with the stack's name and `--`, which
+ * the kit's own refs never contain (slugs collapse every separator to one "-"), so two stacks'
+ * refs cannot meet and each rule's stack can be read back from its ref.
+ */
+function scoped<T extends { ref: string; description: string; expression: string }>(rule: T, stack: string, scope: string): T {
+  return { ...rule, ref: memberRef(stack, rule.ref), description: `${rule.description} [stack ${stack}]`, expression: allOf(scope, rule.expression) };
 }
 
-/** The rules of the members, each set scoped to its stack's proxied hosts, by phase. */
-function memberRules(group: ZoneGroup): Map<string, RulesetRuleSpec[]> {
-  const byPhase = new Map<string, RulesetRuleSpec[]>();
+function memberRef(stack: string, ref: string): string {
+  return `${stack}--${ref}`;
+}
+
+/** Whether a rule of the zone's rulesets is `stack`'s, by its ref. */
+export function isStacksRule(rule: { ref: string }, stack: string): boolean {
+  return rule.ref.startsWith(`${stack}--`);
+}
+
+/** The rules of the members, each set scoped to its stack's hosts, by phase, with the phases' ruleset metadata. */
+function memberRules(group: ZoneGroup): Map<string, RulesetSpec> {
+  const byPhase = new Map<string, RulesetSpec>();
   for (const member of group.members) {
-    const hosts = proxiedHosts(member.config);
-    if (hosts.length === 0) continue;
+    const scope = memberScope(member.config);
+    if (!scope) continue;
     for (const ruleset of edgeRulesetSpecs(inOwnersZone(member.config, group.owner.config))) {
       if (!MEMBER_PHASES.includes(ruleset.phase)) continue;
-      byPhase.set(ruleset.phase, [...(byPhase.get(ruleset.phase) ?? []), ...ruleset.rules.map((rule) => scoped(rule, member, hosts))]);
+      const rules = ruleset.rules.map((rule) => scoped(rule, member.stack, scope));
+      const earlier = byPhase.get(ruleset.phase);
+      byPhase.set(ruleset.phase, earlier ? { ...earlier, rules: [...earlier.rules, ...rules] } : { ...ruleset, rules });
     }
   }
   return byPhase;
@@ -74,28 +94,37 @@ export function zoneWideSpecs(group: ZoneGroup): ZoneWideSpecs {
   const owner = group.owner.config;
   const fromMembers = memberRules(group);
   const endpoints = [owner, ...group.members.map((member) => member.config)].flatMap((config) => config.edge.endpoints);
+  // The owner's rules stop short of its members' hosts, where their own rules speak instead.
+  const scopes = group.members.flatMap((member) => memberScope(member.config) ?? []);
+  const ownersOnly = (rule: RulesetRuleSpec) => (scopes.length > 0 ? { ...rule, expression: allOf(not(anyOf(...scopes)), rule.expression) } : rule);
   const rulesets = edgeRulesetSpecs(owner)
     .filter((ruleset) => ruleset.phase !== PHASES.rateLimit)
-    .map((ruleset) => ({ ...ruleset, rules: [...ruleset.rules, ...(fromMembers.get(ruleset.phase) ?? [])] }));
-  // A phase only members use (admin protection on staging alone) still gets the one ruleset.
-  for (const [phase, rules] of fromMembers) {
-    if (rulesets.some((ruleset) => ruleset.phase === phase)) continue;
-    const template = edgeRulesetSpecs(group.members[0].config).find((ruleset) => ruleset.phase === phase);
-    if (template) rulesets.push({ ...template, rules });
-  }
+    .map((ruleset) =>
+      MEMBER_PHASES.includes(ruleset.phase)
+        ? { ...ruleset, rules: [...ruleset.rules.map(ownersOnly), ...(fromMembers.get(ruleset.phase)?.rules ?? [])] }
+        : ruleset,
+    );
+  // A phase only members use (admin protection on staging alone) still gets the zone's one ruleset.
+  for (const [phase, ruleset] of fromMembers) if (!rulesets.some((r) => r.phase === phase)) rulesets.push(ruleset);
   // Endpoints with one limit share a rule whichever stack declares them: plans allow few rules.
   const rateLimits = rateLimitRulesetSpec(owner, endpoints);
   if (rateLimits) rulesets.push(rateLimits);
   const redirects = [
     ...redirectRuleSpecs(owner),
     ...group.members.flatMap((member) =>
-      redirectRuleSpecs(inOwnersZone(member.config, owner)).map((rule) => ({ ...rule, ref: `${member.stack}-${rule.ref}` })),
+      redirectRuleSpecs(inOwnersZone(member.config, owner)).map((rule) => ({ ...rule, ref: memberRef(member.stack, rule.ref) })),
     ),
   ];
   return {
     zoneName: owner.zone.domain,
     zoneId: owner.zone.zoneId,
     settings: zoneSettingSpecs(owner.zone.domain, owner.tls),
+    certificates: group.members
+      .filter((member) => member.config.zone.edgeCertificate === "advanced")
+      .map(({ config }) => ({
+        logicalName: `${config.zone.domain}-advanced-certificate`,
+        hosts: [owner.zone.domain, config.zone.domain, `*.${config.zone.domain}`],
+      })),
     redirects,
     rulesets: rulesets.sort((a, b) => PHASE_ORDER.indexOf(a.phase) - PHASE_ORDER.indexOf(b.phase)),
   };
@@ -105,7 +134,7 @@ const PHASE_ORDER: readonly string[] = [PHASES.cache, PHASES.managedWaf, PHASES.
 
 /** How many of the zone's rules and redirects the owner carries for `member`, besides its endpoints in the shared rate limits. */
 export function carriedFor(specs: ZoneWideSpecs, member: string): { rules: number; redirects: number } {
-  const mine = (rule: { ref: string }) => rule.ref.startsWith(`${member}-`);
+  const mine = (rule: { ref: string }) => isStacksRule(rule, member);
   return { rules: specs.rulesets.flatMap((ruleset) => ruleset.rules).filter(mine).length, redirects: specs.redirects.filter(mine).length };
 }
 
@@ -118,13 +147,17 @@ function recordSource(config: LaunchReadyConfig, name: string): string {
   return formatConfigPath(["email"]);
 }
 
+/** The names a stack's records sit at: the DnsRecords' and SesSender's MAIL FROM domain (its MX and SPF). */
 function recordNames(config: LaunchReadyConfig, day: string): Set<string> {
-  return new Set(zoneRecordSpecs(config, day).map((record) => record.name));
+  const ses = config.email.sending.flatMap((sending) => sending.senders.flatMap((sender) => (sender.ses ? [sender.ses.mailFromDomain] : [])));
+  return new Set([...zoneRecordSpecs(config, day).map((record) => record.name), ...ses]);
 }
+
+const atOrUnder = (name: string, domain: string) => name === domain || name.endsWith(`.${domain}`);
 
 /** How many of `rules` each stack brought: members' refs carry their stack's name first. */
 function shares(group: ZoneGroup, rules: ReadonlyArray<{ ref: string }>): string {
-  const ofMember = (member: ZoneStack) => rules.filter((rule) => rule.ref.startsWith(`${member.stack}-`)).length;
+  const ofMember = (member: ZoneStack) => rules.filter((rule) => isStacksRule(rule, member.stack)).length;
   const owners = rules.length - group.members.reduce((sum, member) => sum + ofMember(member), 0);
   return [`${owners} for ${group.owner.stack}`, ...group.members.map((member) => `${ofMember(member)} for ${member.stack}`)].join(", ");
 }
@@ -173,13 +206,27 @@ export function zoneShareProblems(self: string, group: ZoneGroup, day: string): 
   if (!mine) return [];
   const problems: ConfigProblem[] = [];
   const names = recordNames(mine.config, day);
+  const zone = group.owner.config.zone.domain;
+  const where = (other: ZoneStack) => other.path ?? "in code";
   for (const other of stacks) {
     if (other.stack === self) continue;
-    for (const name of [...recordNames(other.config, day)].filter((n) => names.has(n)).sort()) {
+    const theirs = recordNames(other.config, day);
+    for (const name of [...names].filter((n) => theirs.has(n)).sort()) {
       problems.push({
         path: recordSource(mine.config, name),
-        message: `declares records at ${name}, which stack ${other.stack} (${other.path ?? "in code"}, ${recordSource(other.config, name)}) also declares in zone ${group.owner.config.zone.domain}; one name in a zone has one manager, or each pulumi up would undo the other's records. Keep it in one of the two stacks`,
+        message: `declares records at ${name}, which stack ${other.stack} (${where(other)}, ${recordSource(other.config, name)}) also declares in zone ${zone}; one name in a zone has one manager, or each pulumi up would undo the other's records. Keep it in one of the two stacks`,
         example: `# in this stack, only names under ${mine.config.zone.domain}`,
+      });
+    }
+    // A member's domain is its own: the owner's names at or under it would meet the member's, now or later.
+    const [owner, member] = mine.config.zone.owner === undefined ? [mine, other] : [other, mine];
+    if (owner === member || owner.config.zone.owner !== undefined) continue;
+    const ownersInMembers = [...recordNames(owner.config, day)].filter((n) => atOrUnder(n, member.config.zone.domain) && !(theirs.has(n) && names.has(n)));
+    for (const name of ownersInMembers.sort()) {
+      problems.push({
+        path: mine === owner ? recordSource(owner.config, name) : formatConfigPath(["zone", "domain"]),
+        message: `${mine === owner ? "declares" : `is ${member.config.zone.domain}, but stack ${owner.stack} (${where(owner)}, ${recordSource(owner.config, name)}) declares`} records at ${name}, under ${member.config.zone.domain}, which stack ${member.stack} owns in zone ${zone}: a member's names are its own, so declare it in ${member.stack}'s stack file`,
+        example: `# ${name} in stacks/Pulumi.${member.stack}.yaml`,
       });
     }
   }

@@ -15,7 +15,9 @@ export interface NeededAccess {
 /** The accounts the stack cannot be operated without; the registrar is asked for separately. */
 export function neededAccess(config: LaunchReadyConfig): NeededAccess[] {
   const needed: NeededAccess[] = [
-    { system: "cloudflare", why: `the zone ${config.zone.domain}: DNS, TLS, cache, WAF and redirects` },
+    config.zone.owner
+      ? { system: "cloudflare", why: `the DNS records under ${config.zone.domain}, in the zone stack ${config.zone.owner} owns` }
+      : { system: "cloudflare", why: `the zone ${config.zone.domain}: DNS, TLS, cache, WAF and redirects` },
     { system: "pulumi", why: "the state backend: every deployment and rollback reads and writes it" },
   ];
   const aws: string[] = [];
@@ -40,16 +42,23 @@ export interface TokenPermission {
   usedFor: string;
 }
 
-/** The permissions of the Cloudflare API token that applies this stack, and no more. */
-export function cloudflareTokenPermissions(config: LaunchReadyConfig): TokenPermission[] {
-  const permissions: TokenPermission[] = [
-    { permission: "Zone · DNS · Edit", usedFor: "DNS records" },
-    { permission: "Zone · Zone Settings · Edit", usedFor: "SSL/TLS settings" },
-    { permission: "Zone · Single Redirect · Edit", usedFor: "canonical and extra redirects" },
-    { permission: "Zone · Cache Rules · Edit", usedFor: "cache rules" },
-    { permission: "Zone · Zone WAF · Edit", usedFor: "managed WAF, custom and rate-limit rules" },
-    { permission: "Zone · Transform Rules · Edit", usedFor: "security headers" },
-  ];
+/**
+ * The permissions of the Cloudflare API token that applies this stack, and no more. A stack in
+ * another stack's zone applies only records: its rules and settings are the owner's to apply.
+ */
+export function cloudflareTokenPermissions(config: LaunchReadyConfig, zone: { advancedCertificates?: boolean } = {}): TokenPermission[] {
+  const permissions: TokenPermission[] = [{ permission: "Zone · DNS · Edit", usedFor: "DNS records" }];
+  if (!config.zone.owner) {
+    permissions.push(
+      { permission: "Zone · Zone Settings · Edit", usedFor: "SSL/TLS settings" },
+      { permission: "Zone · Single Redirect · Edit", usedFor: "canonical and extra redirects" },
+      { permission: "Zone · Cache Rules · Edit", usedFor: "cache rules" },
+      { permission: "Zone · Zone WAF · Edit", usedFor: "managed WAF, custom and rate-limit rules" },
+      { permission: "Zone · Transform Rules · Edit", usedFor: "security headers" },
+    );
+  }
+  if (zone.advancedCertificates)
+    permissions.push({ permission: "Zone · SSL and Certificates · Edit", usedFor: "advanced certificates for stacks living in the zone" });
   if (config.edge.ddos) permissions.push({ permission: "Zone · HTTP DDoS Managed Ruleset · Edit", usedFor: "the DDoS sensitivity override" });
   if (config.edge.admin.some((admin) => admin.protection === "access"))
     permissions.push({ permission: "Account · Access: Apps and Policies · Edit", usedFor: "Cloudflare Access for admin hosts" });

@@ -104,7 +104,20 @@ export function resolveEdge(fields: EdgeFields, zone: string, plan: ZonePlan, ho
   const externalEndpoints: ExternalEndpoint[] = [];
   fields.endpoints.forEach((endpoint, index) => {
     const at = (...rest: PathSegment[]) => ["edge", "endpoints", index, ...rest];
-    if ("external" in endpoint) return void externalEndpoints.push({ index, kind: endpoint.kind, ...endpoint.external });
+    if ("external" in endpoint) {
+      // What Cloudflare proxies for this stack, the zone limits: "external" is for another provider's host.
+      const host = new URL(endpoint.external.url).hostname.replace(/\.$/, "").toLowerCase();
+      if (host === zone || host.endsWith(`.${zone}`)) {
+        return void problems.push(
+          problem(
+            at("external", "url"),
+            `is on ${host}, inside ${zone}: its requests pass this zone, so limit them here (requests and period instead of external); external is for an endpoint another provider's host serves`,
+            `- { kind: ${endpoint.kind}, host: ${host === zone ? '"@"' : host.slice(0, -zone.length - 1)}, path: ${new URL(endpoint.external.url).pathname}, requests: 10, period: ${Math.min(...limits.rateLimit.periods)} }`,
+          ),
+        );
+      }
+      return void externalEndpoints.push({ index, kind: endpoint.kind, ...endpoint.external });
+    }
     const host = proxiedHost(endpoint.host, zone, hostByFqdn, at("host"), "rate limit them", problems);
     const actionRefused = rateLimitProblems.action(endpoint.action, plan);
     if (actionRefused) problems.push(problem(at("action"), `is ${endpoint.action}; ${actionRefused.clause}`, `action: ${actionRefused.instead}`));

@@ -49,6 +49,8 @@ export interface LaunchReadyConfig {
     plan: ZonePlan;
     /** The stack that owns the zone when another one does: it manages what is zone-wide, this stack only its records. */
     owner?: string;
+    /** With owner: whether the owner orders an advanced certificate for this stack's domain and the names below it. */
+    edgeCertificate?: "universal" | "advanced";
   };
   canonical: {
     host: "apex" | "www";
@@ -124,7 +126,11 @@ const ZONE_WIDE_FIELDS: ReadonlyArray<{ path: PathSegment[]; why: string }> = [
 
 function zoneWideProblems(fields: StackConfigFields, input: Record<string, unknown>): ConfigProblem[] {
   const owner = fields.zone.owner;
-  if (owner === undefined) return [];
+  if (owner === undefined) {
+    return fields.zone.edgeCertificate === undefined
+      ? []
+      : [problem(["zone", "edgeCertificate"], "only applies with zone.owner, to a stack living in another stack's zone; remove it")];
+  }
   const given = (path: PathSegment[]) =>
     path.reduce<unknown>((value, key) => (value !== null && typeof value === "object" ? (value as Record<PathSegment, unknown>)[key] : undefined), input) !==
     undefined;
@@ -199,7 +205,14 @@ function resolve(fields: StackConfigFields, input: Record<string, unknown>): Par
     ok: true,
     config: {
       environment: fields.environment,
-      zone: { domain: zone, zoneId: fields.zone.zoneId, accountId: fields.zone.accountId, plan: fields.zone.plan, owner: fields.zone.owner },
+      zone: {
+        domain: zone,
+        zoneId: fields.zone.zoneId,
+        accountId: fields.zone.accountId,
+        plan: fields.zone.plan,
+        owner: fields.zone.owner,
+        edgeCertificate: fields.zone.edgeCertificate,
+      },
       canonical,
       hosts,
       redirects,

@@ -71,27 +71,51 @@ export function readStackFile(path: string): StackFile {
     const code = (error as NodeJS.ErrnoException).code;
     throw new StackFileError(code === "ENOENT" ? `${path} does not exist` : `${path} cannot be read (${code ?? String(error)})`);
   }
-  return parseStackFileText(text, path);
+  return parsedStackFile(text, path);
 }
 
 /**
- * The stack files in `directory` other than `stack`'s, by name; one that cannot be read is left
- * out, as it cannot share anything, and its own plan reports why.
+ * Parsing a stack file's YAML costs milliseconds, and one plan reads the same files several times
+ * (the program and the bar each read the stacks sharing its zone). Keyed by path and the exact
+ * text, so an edited file is read afresh; each caller gets its own copy to change.
  */
-export function siblingStackFiles(directory: string, stack: string): StackFile[] {
+const parsedFiles = new Map<string, StackFile>();
+const PARSED_FILES_KEPT = 64;
+
+function parsedStackFile(text: string, path: string): StackFile {
+  const key = `${path}\0${text}`;
+  let file = parsedFiles.get(key);
+  if (!file) {
+    file = parseStackFileText(text, path);
+    if (parsedFiles.size >= PARSED_FILES_KEPT) parsedFiles.delete(parsedFiles.keys().next().value as string);
+    parsedFiles.set(key, file);
+  }
+  return structuredClone(file);
+}
+
+/** The stack files in `directory` other than `stack`'s, by name, as read. */
+export interface SiblingStackFiles extends Array<StackFile> {
+  /** Those that cannot be read, with why: whether they share anything with `stack` is unknown. */
+  unreadable: Array<{ path: string; why: string }>;
+}
+
+export function siblingStackFiles(directory: string, stack: string): SiblingStackFiles {
+  const siblings: SiblingStackFiles = Object.assign([], { unreadable: [] });
   let names: string[];
   try {
     names = readdirSync(directory).filter((file) => /^Pulumi\.(.+)\.ya?ml$/.test(file) && stackNameFromPath(file) !== stack);
   } catch {
-    return [];
+    return siblings;
   }
-  return names.sort().flatMap((name) => {
+  for (const name of names.sort()) {
     try {
-      return [readStackFile(join(directory, name))];
-    } catch {
-      return [];
+      siblings.push(readStackFile(join(directory, name)));
+    } catch (error) {
+      if (!(error instanceof StackFileError)) throw error;
+      siblings.unreadable.push({ path: join(directory, name), why: error.message });
     }
-  });
+  }
+  return siblings;
 }
 
 /**

@@ -47,9 +47,19 @@ function parsedSibling(file: StackFile): { ok: true; stack: ZoneStack } | { ok: 
  * stacks that would both own one zone, an owner that does not exist or lives elsewhere, and a
  * member whose domain is not its own subdomain of the owner's.
  */
-export function resolveZoneGroup(self: ZoneStack, siblings: readonly StackFile[]): ZoneGroupResult {
+export function resolveZoneGroup(
+  self: ZoneStack,
+  siblings: readonly StackFile[] & { unreadable?: ReadonlyArray<{ path: string; why: string }> },
+): ZoneGroupResult {
   const { zone } = self.config;
-  const problems: ConfigProblem[] = [];
+  // A file that cannot be read may be a stack of this zone: planning without it could drop its rules.
+  const problems: ConfigProblem[] = (siblings.unreadable ?? []).map(({ path, why }) =>
+    problem(
+      ["zone"],
+      `cannot be compared with ${path}, which cannot be read (${why}); a stack living in this zone would lose its rules, so fix that file first`,
+      `# fix ${path}`,
+    ),
+  );
   const sameZone: ZoneStack[] = [];
   for (const file of siblings) {
     if (file.stack === self.stack || (rawZoneId(file) !== zone.zoneId && file.stack !== zone.owner)) continue;
@@ -59,6 +69,7 @@ export function resolveZoneGroup(self: ZoneStack, siblings: readonly StackFile[]
         problem(
           ["zone", file.stack === zone.owner ? "owner" : "zoneId"],
           `is shared with stack ${file.stack} (${file.path}), whose file is refused (${sibling.problem.path}: ${sibling.problem.message}); the stacks of one zone are planned together, so fix it first (plan --stack ${file.stack} lists every problem)`,
+          `# fix ${file.path}`,
         ),
       );
       continue;
@@ -75,16 +86,48 @@ function ownerGroup(self: ZoneStack, sameZone: readonly ZoneStack[]): ZoneGroupR
   if (rivals.length > 0) {
     return {
       ok: false,
-      problems: rivals.map((rival) =>
-        problem(
+      problems: rivals.map((rival) => {
+        const [owner, member] = likelyOwner(self, rival) === self ? [self, rival] : [rival, self];
+        const memberDomain = member.config.zone.domain.endsWith(`.${owner.config.zone.domain}`)
+          ? member.config.zone.domain
+          : `${member.stack}.${owner.config.zone.domain}`;
+        return problem(
           ["zone", "zoneId"],
-          `is zone ${zone.zoneId} (${zone.domain}), which stack ${rival.stack} (${rival.path ?? "in code"}) also owns: both would manage ${ZONE_WIDE_OBJECTS}, and each pulumi up would undo the other's. Keep one owner: in ${rival.stack}'s stack file write zone.owner: ${self.stack} and give it a subdomain of its own (zone.domain: ${rival.stack}.${zone.domain})`,
-        ),
-      ),
+          `is zone ${zone.zoneId}, which stack ${rival.stack} (${rival.path ?? "in code"}) also owns: both would manage ${ZONE_WIDE_OBJECTS}, and each pulumi up would undo the other's. Keep one owner, ${owner.stack}: in ${member === self ? "this stack's file" : `${member.stack}'s stack file`} write zone.owner: ${owner.stack} and zone.domain: ${memberDomain}`,
+          `owner: ${owner.stack}   # in ${member.path ?? member.stack}`,
+        );
+      }),
     };
   }
   const members = sameZone.filter((other) => other.config.zone.owner === self.stack && other.config.zone.zoneId === zone.zoneId);
   return { ok: true, group: { owner: self, members: [...members].sort((a, b) => (a.stack < b.stack ? -1 : 1)) } };
+}
+
+/**
+ * Universal SSL covers the zone's apex and one label below it (example.com, *.example.com): a
+ * proxied name deeper than that (api.staging.example.com) gets no edge certificate, and browsers
+ * refuse it, unless the owner orders an advanced one for the member's domain (edgeCertificate).
+ */
+function certificateProblems(config: LaunchReadyConfig, zoneName: string, ownerName: string): ConfigProblem[] {
+  if (config.zone.edgeCertificate === "advanced") return [];
+  return config.hosts
+    .filter((host) => host.proxied && host.fqdn.slice(0, -zoneName.length - 1).split(".").length > 1)
+    .map((host) =>
+      problem(
+        ["hosts", host.index, "name"],
+        `is ${host.fqdn}, two labels below the zone ${zoneName}, where Cloudflare's Universal SSL certificate (${zoneName}, *.${zoneName}) does not reach, so browsers would refuse it. Write zone.edgeCertificate: advanced, and stack ${ownerName} orders an advanced certificate for ${config.zone.domain} and *.${config.zone.domain} (Advanced Certificate Manager, a paid add-on on every plan); or serve it DNS-only (proxied: false) with the origin's own certificate`,
+        "edgeCertificate: advanced   # in launch-ready:zone",
+      ),
+    );
+}
+
+/** Of two stacks owning one zone, the one that should: the parent domain, else production, else the first by name. */
+function likelyOwner(a: ZoneStack, b: ZoneStack): ZoneStack {
+  const [da, db] = [a.config.zone.domain, b.config.zone.domain];
+  if (db.endsWith(`.${da}`)) return a;
+  if (da.endsWith(`.${db}`)) return b;
+  if ((a.config.environment === "production") !== (b.config.environment === "production")) return a.config.environment === "production" ? a : b;
+  return a.stack < b.stack ? a : b;
 }
 
 function memberGroup(self: ZoneStack, sameZone: readonly ZoneStack[]): ZoneGroupResult {
@@ -129,6 +172,7 @@ function memberGroup(self: ZoneStack, sameZone: readonly ZoneStack[]): ZoneGroup
       ),
     );
   }
+  if (problems.length === 0) problems.push(...certificateProblems(self.config, theirs.domain, ownerName));
   if (problems.length > 0) return { ok: false, problems };
   const members = sameZone.filter((other) => other.config.zone.owner === ownerName && other.config.zone.zoneId === zone.zoneId);
   return { ok: true, group: { owner, members: [...members, self].sort((a, b) => (a.stack < b.stack ? -1 : 1)) } };

@@ -227,17 +227,15 @@ describe("init with every flag", () => {
 
     const list = workflow.jobs.stacks.steps.find((step: { id?: string }) => step.id === "list").run;
     // Each stack file owning its zone, or living in the zone of the stack its zone.owner names.
-    const matrix = (zones: Record<string, string>, owners: Record<string, string> = {}) => {
+    const matrix = (zones: Record<string, string>, owners: Record<string, string> = {}, texts: Record<string, string> = {}) => {
       const project = scratchDir();
       mkdirSync(join(project, "stacks"));
       for (const [stack, zone] of Object.entries(zones)) {
         const owner = owners[stack] ? `    owner: ${owners[stack]}\n` : "";
         // A handover owner after the zone must not read as the zone's.
         const handover = "  launch-ready:handover:\n    registrar:\n      owner: founder@x.example\n";
-        writeFileSync(
-          join(project, "stacks", `Pulumi.${stack}.yaml`),
-          `config:\n  launch-ready:zone:\n    domain: x.example\n    zoneId: ${zone}\n${owner}${handover}`,
-        );
+        const text = texts[stack] ?? `config:\n  launch-ready:zone:\n    domain: x.example\n    zoneId: ${zone}\n${owner}${handover}`;
+        writeFileSync(join(project, "stacks", `Pulumi.${stack}.yaml`), text);
       }
       const output = join(project, "github-output");
       execFileSync("bash", ["-eo", "pipefail", "-c", list], { cwd: project, env: { ...process.env, GITHUB_OUTPUT: output } });
@@ -256,6 +254,13 @@ describe("init with every flag", () => {
     expect(matrix({ prod: zone("1"), staging: zone("1"), dev: zone("3") }, { staging: "prod" })).toEqual({
       plan: ["dev", "staging", "prod"],
       deploy: ["dev", "prod", "staging"],
+    });
+    // The same in flow style, and with a quoted key: YAML a person may write.
+    const flow = `config:\n  launch-ready:zone: { domain: s.x.example, zoneId: ${zone("1")}, owner: prod }\n`;
+    const quoted = `config:\n  launch-ready:zone:\n    domain: q.x.example\n    "owner": "prod"\n`;
+    expect(matrix({ prod: zone("1"), staging: zone("1"), qa: zone("1") }, {}, { staging: flow, qa: quoted })).toEqual({
+      plan: ["qa", "staging", "prod"],
+      deploy: ["prod", "qa", "staging"],
     });
   });
 });
@@ -281,12 +286,13 @@ describe("init --yes with only the required flags", () => {
           "launch-ready:handover.contacts[0].name",
           "launch-ready:handover.contacts[0].email",
           "launch-ready:handover.access[0].owner",
-          "launch-ready:handover.registrar",
           "launch-ready:monitoring.alerts.emails[0]",
           "launch-ready:email.dmarc.rua[0]",
           "launch-ready:hosts[0].target",
         ]),
       );
+      // The domain's registrar is prod's to name: staging lives in prod's zone.
+      expect(paths.includes("launch-ready:handover.registrar")).toBe(stack === "prod");
       expect(failing.find((result) => result.configPath === "launch-ready:handover.contacts[0].name")?.message).toContain('"TODO: your name"');
       // What init lists as TODOs is what the bar will say, word for word.
       expect(report.todos.filter((todo: string) => todo.startsWith(`stacks/Pulumi.${stack}.yaml: `))).toEqual(

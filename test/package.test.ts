@@ -149,6 +149,7 @@ describe("a founder's repository", () => {
       "ZoneTls",
       "EdgeCache",
       "EdgeFirewall",
+      "EdgeCertificates",
       "SecurityHeaders",
       "AdminAccess",
       "SesSender",
@@ -158,6 +159,7 @@ describe("a founder's repository", () => {
       "StateBackend",
       "launchReadyProgram",
       "parseStackConfig",
+      "resolveZoneGroup",
       "evaluateBar",
     ];
     const probe = await run(

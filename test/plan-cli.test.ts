@@ -33,10 +33,13 @@ describe.each(EXAMPLE_STACKS)("plan --stack %s --json", (stack) => {
     // settings of its own, and no status page to watch.
     const inProdsZone = stack === "staging";
     const zoneWide = inProdsZone ? {} : { "cloudflare:index/ruleset:Ruleset": 6, "cloudflare:index/zoneSetting:ZoneSetting": 6 };
+    // Prod orders staging's advanced certificate: api.staging.example.com is past Universal SSL.
+    const certificates = stack === "prod" ? { "cloudflare:index/certificatePack:CertificatePack": 1 } : {};
     expect(report.summary.byType).toEqual({
       // prod also declares a site-verification TXT and a CAA iodef record under launch-ready:records.
       "cloudflare:index/dnsRecord:DnsRecord": { prod: 13, staging: 6, dev: 10 }[stack],
       ...zoneWide,
+      ...certificates,
       "random:index/randomPassword:RandomPassword": 1,
       ...secretStore,
       // Homepage, login, API health, webhook and status page: a check and an alarm each, one topic, one email.
@@ -71,7 +74,7 @@ describe("plan, human output", () => {
     expect(stdout).toContain("GET https://www.example.com/ every 30 s, down after 3 failures");
     expect(stdout).toContain("HealthCheckStatus < 1 for 1 x 60 s in us-east-1");
     expect(stdout).toContain(
-      "Summary: 42 resources to create (5 aws.cloudwatch.MetricAlarm, 5 aws.route53.HealthCheck, 2 aws.secretsmanager.Secret, 2 aws.secretsmanager.SecretVersion, 1 aws.sns.Topic, 1 aws.sns.TopicSubscription, 13 cloudflare.DnsRecord, 6 cloudflare.Ruleset, 6 cloudflare.ZoneSetting, 1 random.RandomPassword) in 9 components; 27 protected",
+      "Summary: 43 resources to create (5 aws.cloudwatch.MetricAlarm, 5 aws.route53.HealthCheck, 2 aws.secretsmanager.Secret, 2 aws.secretsmanager.SecretVersion, 1 aws.sns.Topic, 1 aws.sns.TopicSubscription, 1 cloudflare.CertificatePack, 13 cloudflare.DnsRecord, 6 cloudflare.Ruleset, 6 cloudflare.ZoneSetting, 1 random.RandomPassword) in 10 components; 28 protected",
     );
   });
 

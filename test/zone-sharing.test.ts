@@ -21,7 +21,8 @@ import type { PlanReport } from "../scripts/plan/plan-report";
 import { stackFilePath, type PulumiProject } from "../stacks/project";
 import { readStackFile } from "../stacks/stack-file";
 import { resolveZoneGroup } from "../stacks/zone-group";
-import { exampleStack, FIXTURE_PROJECT, runInProcess, scratchProject } from "./helpers";
+import { parseStackConfig } from "../stacks/stack-config";
+import { exampleConfig, exampleStack, FIXTURE_PROJECT, runInProcess, scratchProject } from "./helpers";
 
 const ON = "2026-12-02";
 
@@ -31,6 +32,17 @@ function editStack(project: PulumiProject, stack: string, edit: (text: string) =
   const after = edit(before);
   expect(after, `the edit of ${stack} changed nothing`).not.toBe(before);
   writeFileSync(path, after);
+}
+
+/** Staging owning its zone again, as if it were alone: its own canonical pair under staging.example.com. */
+function owningAgain(text: string): string {
+  return text
+    .replace("    owner: prod\n", "")
+    .replace("    edgeCertificate: advanced\n", "")
+    .replace(
+      "  launch-ready:hosts:\n",
+      "  launch-ready:canonical: { host: apex }\n  launch-ready:hosts:\n    - { name: www, target: staging.example.com, purpose: web }\n",
+    );
 }
 
 async function refusal(project: PulumiProject, stack: string): Promise<Array<{ path: string; message: string }>> {
@@ -97,7 +109,7 @@ describe("the example staging stack in production's zone", async () => {
       });
     // Admin protection for admin.staging, and only staging's rule speaks for it beside none of prod's.
     const admin = first("http_request_firewall_custom", { host: "admin.staging.example.com", path: "/" });
-    expect(admin.map((rule) => rule.ref)).toEqual(["staging-admin-challenge-admin-staging-example-com"]);
+    expect(admin.map((rule) => rule.ref)).toEqual(["staging--admin-challenge-admin-staging-example-com"]);
     expect(first("http_request_firewall_custom", { host: "admin.example.com", path: "/" }).map((rule) => rule.ref)).toEqual([
       "admin-challenge-admin-example-com",
     ]);
@@ -108,7 +120,7 @@ describe("the example staging stack in production's zone", async () => {
     expect(page.at(-1)?.actionParameters?.cache).toBe(true);
     // Security headers reach staging's HTML answers.
     const html = { host: "staging.example.com", path: "/", response: { contentType: "text/html" } };
-    expect(first("http_response_headers_transform", html, (rule) => rule.ref.startsWith("staging-")).length).toBe(3);
+    expect(first("http_response_headers_transform", html, (rule) => rule.ref.startsWith("staging--")).length).toBe(3);
     // Every staging endpoint meets a rate limit.
     const config = readStackFile(stackFilePath(FIXTURE_PROJECT, "staging")).config["launch-ready:edge"] as { endpoints: Array<{ path: string }> };
     for (const endpoint of config.endpoints) {
@@ -136,22 +148,59 @@ describe("the example staging stack in production's zone", async () => {
 });
 
 describe("what two stacks would both manage is refused, naming both", () => {
+  test("the owner declaring a name under a member's domain, or mail there through SES", async () => {
+    const project = scratchProject();
+    editStack(project, "prod", (text) =>
+      text.replace("    - name: docs\n", "    - name: old.staging.example.com\n      target: legacy.example.net\n      purpose: other\n    - name: docs\n"),
+    );
+    expect(await refusal(project, "prod")).toContainEqual(
+      expect.objectContaining({
+        message: expect.stringMatching(/^declares records at old\.staging\.example\.com, under staging\.example\.com, which stack staging owns/),
+      }),
+    );
+    expect(await refusal(project, "staging")).toContainEqual(
+      expect.objectContaining({ path: "launch-ready:zone.domain", message: expect.stringContaining("stack prod (") }),
+    );
+    const ses = scratchProject();
+    editStack(ses, "prod", (text) =>
+      text.replace("    senders:\n", "    senders:\n      - { provider: amazon-ses, ses: { region: us-east-1, mailFrom: staging } }\n"),
+    );
+    expect(await refusal(ses, "staging")).toContainEqual(expect.objectContaining({ message: expect.stringContaining("records at staging.example.com") }));
+  });
+
+  test("an unreadable stack file beside them, which could be a member losing its rules", async () => {
+    const project = scratchProject();
+    writeFileSync(stackFilePath(project, "qa"), "config:\n  launch-ready:hosts: [\n");
+    expect(await refusal(project, "prod")).toEqual([
+      expect.objectContaining({ path: "launch-ready:zone", message: expect.stringMatching(/Pulumi\.qa\.yaml, which cannot be read \(.*is not valid YAML/) }),
+    ]);
+  });
+
+  test("an external endpoint on the stack's own domain: the zone sees its requests, so it limits them", () => {
+    const config = exampleConfig("prod");
+    config["launch-ready:edge"].endpoints[0] = {
+      kind: "login",
+      external: { provider: "Ourselves", url: "https://api.example.com/auth/login", limits: "the app limits it" },
+    };
+    const parsed = parseStackConfig(config);
+    expect(parsed.ok === false && parsed.problems).toEqual([
+      expect.objectContaining({
+        path: "launch-ready:edge.endpoints[0].external.url",
+        example: "- { kind: login, host: api, path: /auth/login, requests: 10, period: 10 }",
+      }),
+    ]);
+  });
+
   test("a second stack owning production's zone", async () => {
     const project = scratchProject();
-    // Owning its zone again, as if it were alone: its own canonical pair under staging.example.com.
-    editStack(project, "staging", (text) =>
-      text
-        .replace("    owner: prod\n", "")
-        .replace(
-          "  launch-ready:hosts:\n",
-          "  launch-ready:canonical: { host: apex }\n  launch-ready:hosts:\n    - { name: www, target: staging.example.com, purpose: web }\n",
-        ),
-    );
+    editStack(project, "staging", owningAgain);
     const problems = await refusal(project, "staging");
     expect(problems, JSON.stringify(problems)).toEqual([
       expect.objectContaining({ path: "launch-ready:zone.zoneId", message: expect.stringContaining("which stack prod (") }),
     ]);
     expect(problems[0].message).toContain("its zone settings");
+    // The advice keeps production the owner, whichever stack is planned.
+    expect(problems[0].message).toContain("Keep one owner, prod: in this stack's file write zone.owner: prod and zone.domain: staging.example.com");
     // And the owner's own plan refuses it too, naming staging: neither may be applied.
     const ofProd = await refusal(project, "prod");
     expect(ofProd[0].message).toContain("which stack staging (");
@@ -159,11 +208,12 @@ describe("what two stacks would both manage is refused, naming both", () => {
 
   test("the policy pack refuses the same pair (OPS-PROTECT), whatever program declared the resources", () => {
     const project = scratchProject();
-    editStack(project, "staging", (text) => text.replace("    owner: prod\n", ""));
+    editStack(project, "staging", owningAgain);
     const verdicts = opsProtect.checkStack!([], contextForStackFile(readStackFile(stackFilePath(project, "prod"))));
     expect(verdicts).toEqual([
-      expect.objectContaining({ status: "fail", configPath: "launch-ready:zone.zoneId", message: expect.stringContaining("stack staging") }),
+      expect.objectContaining({ status: "fail", configPath: "launch-ready:zone.zoneId", message: expect.stringContaining("which stack staging (") }),
     ]);
+    expect(verdicts[0].status === "fail" && verdicts[0].message).toContain("also owns");
   });
 
   test("a record name both stacks declare", async () => {
@@ -182,6 +232,22 @@ describe("what two stacks would both manage is refused, naming both", () => {
         message: expect.stringMatching(/^declares records at api\.staging\.example\.com, which stack prod/),
       }),
     );
+  });
+
+  test("a member's names past Universal SSL, unless the owner orders them a certificate", async () => {
+    const project = scratchProject();
+    editStack(project, "staging", (text) => text.replace("    edgeCertificate: advanced\n", ""));
+    const problems = await refusal(project, "staging");
+    // staging.example.com itself is one label below the zone; api. and admin. are two.
+    expect(problems.map((p) => p.path)).toEqual(["launch-ready:hosts[1].name", "launch-ready:hosts[2].name"]);
+    expect(problems[0].message).toContain("Universal SSL certificate (example.com, *.example.com) does not reach");
+    const prod = await planStack(exampleStack("prod"), { on: ON });
+    const certificate = prod.resources.find((r) => r.type === "cloudflare:index/certificatePack:CertificatePack");
+    expect(certificate?.inputs).toMatchObject({
+      type: "advanced",
+      hosts: ["example.com", "staging.example.com", "*.staging.example.com"],
+      validationMethod: "txt",
+    });
   });
 
   test("zone-wide settings in a member stack, with why", async () => {
@@ -238,7 +304,67 @@ describe("what two stacks would both manage is refused, naming both", () => {
   });
 });
 
+/** Another member beside staging: alpha.example.com, with no admin host of its own. */
+function addAlpha(project: PulumiProject): void {
+  const staging = readFileSync(stackFilePath(project, "staging"), "utf8");
+  const alpha = staging
+    .replaceAll("staging.example.com", "alpha.example.com")
+    .replace("launch-ready:environment: staging", "launch-ready:environment: development")
+    .replace(/ {4}- name: admin\n {6}target: \S+\n {6}purpose: admin\n/, "");
+  writeFileSync(stackFilePath(project, "alpha"), alpha);
+}
+
 describe("the zone's rules, from the stacks' configs", () => {
+  test("a phase only a later member uses keeps every member's rules, whatever the first member declares", () => {
+    const project = scratchProject();
+    addAlpha(project);
+    // Prod without an admin host has no WAF custom rules of its own; alpha has none either.
+    editStack(project, "prod", (text) => text.replace(/ {4}- name: admin\n {6}target: \S+\n {6}purpose: admin\n/, ""));
+    const group = contextForStackFile(readStackFile(stackFilePath(project, "prod"))).zone!.group!;
+    expect(group.members.map((m) => m.stack)).toEqual(["alpha", "staging"]);
+    const custom = zoneWideSpecs(group).rulesets.find((r) => r.phase === "http_request_firewall_custom");
+    expect(custom?.rules.map((r) => r.ref)).toEqual(["staging--admin-challenge-admin-staging-example-com"]);
+    expect(custom?.purpose).toBe("custom-waf");
+  });
+
+  test("the owner's rules stop short of its members' hosts, wildcards included, and a member's never reach the owner's", () => {
+    const project = scratchProject();
+    editStack(project, "staging", (text) =>
+      text
+        .replace("  launch-ready:hosts:\n", '  launch-ready:hosts:\n    - { name: "*", target: example-preview.fly.dev, purpose: web }\n')
+        .replace(
+          "  launch-ready:handover:\n",
+          '  launch-ready:waivers:\n    - { id: DNS-SUBDOMAINS, target: "*.staging.example.com", reason: Preview deployments per pull request, owner: cto@example.com, expires: 2099-01-01 }\n  launch-ready:handover:\n',
+        ),
+    );
+    const context = contextForStackFile(readStackFile(stackFilePath(project, "prod")));
+    expect(context.zone?.problems).toEqual([]);
+    const specs = zoneWideSpecs(context.zone!.group!);
+    const matching = (phase: string, request: SampleRequest) =>
+      specs.rulesets
+        .find((r) => r.phase === phase)!
+        .rules.filter((rule) => {
+          const match = ruleMatches(rule, request);
+          return "matched" in match && match.matched;
+        })
+        .map((rule) => rule.ref);
+    const preview = { host: "pr-12.staging.example.com", path: "/api/x", response: { contentType: "text/html" } };
+    // On a preview host only staging's rules speak: its bypass is the last word, and its headers.
+    expect(matching("http_request_cache_settings", preview)).toEqual(["staging--cache-bypass-private"]);
+    expect(matching("http_response_headers_transform", preview).every((ref) => ref.startsWith("staging--"))).toBe(true);
+    expect(matching("http_response_headers_transform", preview)).toHaveLength(3);
+    // And on prod's hosts only prod's.
+    for (const host of ["www.example.com", "api.example.com", "admin.example.com"]) {
+      for (const phase of ["http_request_cache_settings", "http_response_headers_transform", "http_request_firewall_custom"]) {
+        const refs = matching(phase, { host, path: "/api/x", response: { contentType: "text/html" } });
+        expect(
+          refs.filter((ref) => ref.includes("--")),
+          `${phase} on ${host}`,
+        ).toEqual([]);
+      }
+    }
+  });
+
   test("a member's rules never match the owner's hosts, and the owner's specs are unchanged without members", () => {
     const project = FIXTURE_PROJECT;
     const prodFile = readStackFile(stackFilePath(project, "prod"));
@@ -250,7 +376,7 @@ describe("the zone's rules, from the stacks' configs", () => {
     const shared = zoneWideSpecs(group);
     expect(alone.redirects).toEqual(redirectRuleSpecs(group.owner.config));
     for (const ruleset of shared.rulesets) {
-      for (const rule of ruleset.rules.filter((r) => r.ref.startsWith("staging-"))) {
+      for (const rule of ruleset.rules.filter((r) => r.ref.startsWith("staging--"))) {
         for (const host of group.owner.config.hosts) {
           const match = ruleMatches(rule, { host: host.fqdn, path: "/auth/login", response: { contentType: "text/html" } });
           expect("matched" in match && match.matched, `${rule.ref} on ${host.fqdn}`).toBe(false);

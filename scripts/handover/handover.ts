@@ -98,7 +98,15 @@ function accessSection(input: HandoverInput): string {
           registrar.owner,
           `${config.zone.domain}: renews ${registrar.renews}, auto-renew ${registrar.autoRenew ? "on" : "**off**"}`,
         ]
-      : ["Registrar", "**unknown**", "", "**nobody named**", `where ${config.zone.domain} is registered; add launch-ready:handover.registrar`],
+      : config.zone.owner
+        ? [
+            "Registrar",
+            `see stack ${code(config.zone.owner)}`,
+            "",
+            "",
+            `${config.zone.domain} is a name in stack ${config.zone.owner}'s zone, registered with it`,
+          ]
+        : ["Registrar", "**unknown**", "", "**nobody named**", `where ${config.zone.domain} is registered; add launch-ready:handover.registrar`],
   );
   const needed = neededAccess(config);
   for (const entry of access) {
@@ -108,12 +116,15 @@ function accessSection(input: HandoverInput): string {
   for (const need of unownedAccess(config)) {
     rows.push([SYSTEM_NAMES[need.system], "**not listed**", "", "**nobody named**", need.why]);
   }
-  const permissions = cloudflareTokenPermissions(config);
+  const ordersCertificates = input.zone !== undefined && input.zone.owner.stack === stack && zoneWideSpecs(input.zone).certificates.length > 0;
+  const permissions = cloudflareTokenPermissions(config, { advancedCertificates: ordersCertificates });
   return [
     "### Access inventory",
     "Every account this stack depends on, and who can grant access to it. Accounts and IDs only: never a password or token.",
     markdownTable(["System", "Name", "Account", "Owner", "Why"], rows),
-    `The Cloudflare API token that applies this stack needs these permissions, scoped to the zone ${code(config.zone.domain)} only (Zone Resources: Include, Specific zone), and nothing else:`,
+    config.zone.owner
+      ? `The Cloudflare API token that applies this stack needs these permissions, scoped to the zone ${code(input.zone?.owner.config.zone.domain ?? config.zone.owner)} only (Zone Resources: Include, Specific zone; the zone stack ${code(config.zone.owner)} owns), and nothing else. DNS · Edit covers every record of that zone, production's too, so guard this token as production's:`
+      : `The Cloudflare API token that applies this stack needs these permissions, scoped to the zone ${code(config.zone.domain)} only (Zone Resources: Include, Specific zone), and nothing else:`,
     markdownTable(
       ["Permission", "Used for"],
       permissions.map((p) => [p.permission, p.usedFor]),

@@ -161,7 +161,7 @@ function keyComments(shape: StackShape, facts: InitFacts): Record<string, string
     [key("performance")]: " Core endpoints and their p95 budgets (PERF-P95), measured by npm run loadtest: add login and the main API calls.",
     [key("handover")]: [
       ` Who runs this stack (OPS-HANDOVER); npm run handover -- --stack ${shape.stack} writes it into HANDOVER.md.`,
-      ...(facts.registrar ? [] : [" TODO: registrar: { name, owner, renews: YYYY-MM-DD, autoRenew }, where the domain is registered."]),
+      ...(facts.registrar || shape.owner ? [] : [" TODO: registrar: { name, owner, renews: YYYY-MM-DD, autoRenew }, where the domain is registered."]),
     ].join("\n"),
     "aws:region": " The AWS region of the secrets (uptime alarms are always in us-east-1, where Route 53 reports).",
   };

@@ -21,7 +21,8 @@ const expression = (text: string) => `\${{ ${text} }}`;
  */
 const LIST_STACKS = [
   'names=""; owners=""; members=""',
-  "lives_in_other_zone() { sed -n '/^  launch-ready:zone:/,/^  [^ ]/p' \"$1\" | grep -q -E '^ +owner: *[A-Za-z0-9_.-]+'; }",
+  // zone.owner in block or flow style, the key quoted or not; nothing outside launch-ready:zone.
+  'lives_in_other_zone() { sed -n \'/^  "\\{0,1\\}launch-ready:zone"\\{0,1\\}:/,/^  [^ ]/p\' "$1" | grep -q -E \'(^ +|[{,] *)"?owner"?: *"?[A-Za-z0-9_.-]+\'; }',
   "for file in stacks/Pulumi.*.yaml; do",
   '  [ -f "$file" ] || continue',
   `  stack=$(basename "$file" .yaml); stack=\${stack#Pulumi.}`,
