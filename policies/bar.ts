@@ -195,6 +195,19 @@ export function waiverUses(bar: readonly BarResult[], inForce: readonly WaiverRe
     });
 }
 
+/**
+ * A failure about what the zone's owner declares (a member is judged with the owner's zone
+ * settings and rulesets) is fixed in the owner's stack file, not at a key this stack may not set.
+ */
+export function placedInOwnersFile(verdict: Verdict, context: BarContext): Verdict {
+  const owners = context.zone?.ownersResources ?? [];
+  if (verdict.status !== "fail" || verdict.urn === undefined || !owners.some((resource) => resource.urn === verdict.urn)) return verdict;
+  const owner = context.zone?.group?.owner;
+  const where = owner ? `stack ${owner.stack}'s file${owner.path ? ` (${owner.path})` : ""}` : "the zone owner's file";
+  const at = verdict.configPath ? ` at ${verdict.configPath}` : "";
+  return { ...verdict, message: `${verdict.message} (zone-wide, declared by the zone's owner: change it in ${where}${at})`, configPath: undefined };
+}
+
 /** Runs every rule over the declared resources, the way the pack would, and applies waivers. */
 export async function evaluateBar(
   rules: readonly BarRule[],
@@ -216,7 +229,7 @@ export async function evaluateBar(
     if (rule.checkStack) verdicts.push(...rule.checkStack(all, judged));
     if (rule.checkStackAsync) verdicts.push(...(await rule.checkStackAsync(all, judged)));
 
-    const failures = verdicts.filter((v): v is FailVerdict => v.status === "fail");
+    const failures = verdicts.map((v) => placedInOwnersFile(v, context)).filter((v): v is FailVerdict => v.status === "fail");
     for (const failure of failures) {
       const subjects = failureSubjects(failure, resources);
       const weighed = weighFailure(config, { id: rule.id, message: failure.message, subjects, relaxedOutsideProduction: failure.relaxedOutsideProduction }, on);

@@ -20,7 +20,7 @@ import {
 } from "@pulumi/policy";
 import { MINIMUM_BAR } from "../domain/bar/catalog";
 import { expiredWaiverMessage, expiredWaivers, levelFor, today, weighFailure } from "../domain/bar/weighing";
-import { failureSubjects, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "./bar";
+import { failureSubjects, placedInOwnersFile, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "./bar";
 import { ACCESS_APPLICATION, ACCESS_POLICY, DNS_RECORD, RULESET, SECRETS_MANAGER_SECRET, SSM_PARAMETER, ZONE_SETTING } from "../domain/resource-types";
 import { BAR_RULES } from "./rules";
 import { stackContext } from "./stack-context";
@@ -58,7 +58,7 @@ function leveled(reportViolation: ReportViolation): (violation: LeveledViolation
 /** `resources` are what the verdicts judged: a failure about a DNS record is about its name too, for a waiver's target. */
 function report(rule: BarRule, verdicts: Verdict[], context: BarContext, reportViolation: ReportViolation, resources: readonly DeclaredResource[] = []): void {
   const stack = { environment: context.config?.environment, waivers: context.config?.waivers ?? [] };
-  for (const verdict of verdicts) {
+  for (const verdict of verdicts.map((v) => placedInOwnersFile(v, context))) {
     if (verdict.status !== "fail") continue;
     const failure = {
       id: rule.id,

@@ -101,7 +101,7 @@ beforeAll(async () => {
   // Stack files the pack reads by the stack name in each URN: the examples plus waived variants.
   const dir = mkdtempSync(join(tmpdir(), "launch-ready-pack-"));
   stacks = dir;
-  for (const stack of ["prod", "dev"]) copyFileSync(stackFilePath(FIXTURE_PROJECT, stack), join(dir, `Pulumi.${stack}.yaml`));
+  for (const stack of ["prod", "staging", "dev"]) copyFileSync(stackFilePath(FIXTURE_PROJECT, stack), join(dir, `Pulumi.${stack}.yaml`));
   const waiver = (expires: string) => ({ id: "TLS-STRICT", reason: "Origin certificate is being reissued by the host", owner: "cto@example.com", expires });
   // Each variant keeps its secrets under its own path, or SEC-ENV-SEPARATION rightly objects, and
   // has a zone of its own, or OPS-PROTECT does: two stacks may not both own prod's zone.
@@ -171,6 +171,15 @@ describe("the policy pack over the analyzer protocol", () => {
 
   test("AnalyzeStack passes the prod example as the plan records it", async () => {
     expect(await analyzeStack(await planned("prod"))).toEqual([]);
+  });
+
+  test("AnalyzeStack judges a stack in prod's zone with what prod declares for the zone", async () => {
+    // Staging declares records, secrets and monitors only: without prod's zone settings and
+    // rulesets, TLS-*, EDGE-* and DNS-PROXIED would find nothing to pass.
+    const report = await planStack(exampleStack("staging"));
+    const resources = report.resources.filter((r) => r.custom).map((r) => ({ type: r.type, urn: r.urn, name: r.name, props: r.inputs, protect: r.protect }));
+    expect(resources.some((r) => r.type === "cloudflare:index/ruleset:Ruleset" || r.type === "cloudflare:index/zoneSetting:ZoneSetting")).toBe(false);
+    expect(await analyzeStack(resources)).toEqual([]);
   });
 
   test("AnalyzeStack reports what a stack is missing", async () => {
