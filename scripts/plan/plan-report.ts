@@ -114,8 +114,8 @@ function compact(value: unknown): string {
   return typeof value === "string" ? value : JSON.stringify(value, null, 1).replace(/\n\s*/g, " ");
 }
 
-/** The inputs a reviewer looks at first, per resource type; anything else as compact JSON. */
-function keyInputs(resource: Pick<RegisteredResource, "type" | "inputs">): string {
+/** The inputs a reviewer looks at first, per resource type (a ruleset's rule by rule); anything else as compact JSON. */
+function keyInputs(resource: Pick<RegisteredResource, "type" | "inputs">): string | string[] {
   const inputs = resource.inputs;
   switch (resource.type) {
     case DNS_RECORD:
@@ -132,7 +132,7 @@ function keyInputs(resource: Pick<RegisteredResource, "type" | "inputs">): strin
             : ` → ${rule.action}${rule.actionParameters ? ` ${compact(rule.actionParameters)}` : ""}`;
         return `• ${rule.ref}: ${rule.expression}${detail}`;
       });
-      return [`${inputs.phase}, ${rules.length} rule${rules.length === 1 ? "" : "s"}`, ...lines].join("\n");
+      return [`${inputs.phase}, ${rules.length} rule${rules.length === 1 ? "" : "s"}`, ...lines];
     }
     case ZONE_SETTING:
       return `${inputs.settingId} = ${compact(inputs.value)}`;
@@ -175,7 +175,14 @@ export function renderPlanText(report: PlanReport, source: string, policyPack: s
       wordWrap: true,
       colWidths: [null, null, 72, null],
     });
-    for (const child of children) table.push([shortType(child.type), child.name, keyInputs(child), child.protect ? "yes" : "no"]);
+    for (const child of children) {
+      // One row per rule: cli-table3 lays out a cell of many wrapped lines in time that grows far
+      // faster than the lines (a 35-line cell took 7 s), and a shared zone's rulesets are long.
+      const [first, ...more] = [keyInputs(child)].flat();
+      const spanned = (content: string) => ({ content, rowSpan: more.length + 1 });
+      table.push([spanned(shortType(child.type)), spanned(child.name), first, spanned(child.protect ? "yes" : "no")]);
+      for (const line of more) table.push([line]);
+    }
     out.push(table.toString());
   }
   const s = report.summary;
