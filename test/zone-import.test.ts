@@ -515,6 +515,47 @@ const REQUIRED = (out: string, zoneFile = FIXTURE) => [
   ACCOUNT_ID,
 ];
 
+describe("a zone exported from the Cloudflare dashboard, as Cloudflare writes it", () => {
+  test("imports in one command into a stack that plans every record it held, MAIL-* passing", async () => {
+    const out = tempDir();
+    const zoneFile = join(__dirname, "fixtures", "cloudflare-export.txt");
+    const run = await importCli(
+      ...["--zone-file", zoneFile, "--domain", "quill-example.com", "--stack", "prod", "--out", out, "--zone-id", ZONE_ID, "--account-id", ACCOUNT_ID],
+      "--json",
+    );
+    // Its SOA owner is written without the final dot: it is the apex, not quill-example.com.quill-example.com.
+    expect(run.stderr).toBe("");
+    expect(run.code).toBe(0);
+    const report = JSON.parse(run.stdout);
+    expect(report.unmapped).toEqual([]);
+    const planned = await planStack(readStackFile(join(out, "Pulumi.prod.yaml")));
+    const names = plannedRecords(planned).map((r) => `${r.inputs.type} ${r.inputs.name}`);
+    expect(names.sort()).toEqual(
+      [
+        "A quill-example.com",
+        "CNAME api.quill-example.com",
+        "CNAME app.quill-example.com",
+        "CNAME docs.quill-example.com",
+        "CNAME status.quill-example.com",
+        "CNAME www.quill-example.com",
+        "MX quill-example.com",
+        "TXT quill-example.com",
+        "TXT google._domainkey.quill-example.com",
+        "TXT _dmarc.quill-example.com",
+      ].sort(),
+    );
+    // The DKIM key's two strings are one key again.
+    const dkim = plannedRecords(planned).find((r) => r.inputs.name === "google._domainkey.quill-example.com");
+    expect(String(dkim?.inputs.content)).toMatch(/^"?v=DKIM1; k=rsa; p=MIIB[A-Za-z0-9+/]+IDAQAB"?$/);
+    expect(planned.bar.filter((r) => r.id.startsWith("MAIL-") && r.status === "fail")).toEqual([]);
+  });
+
+  test("a name written without its final dot that is not in the domain stays relative, as BIND reads it", () => {
+    const records = readZone("www\t1\tIN\tCNAME\tquill-example.com.\nquill-example.com\t1\tIN\tA\t192.0.2.1\n", "quill-example.com");
+    expect(records.map((r) => r.name)).toEqual(["www.quill-example.com", "quill-example.com"]);
+  });
+});
+
 describe("npm run import:zone", () => {
   test("writes a stack file that plans and an import file with Cloudflare's IDs; refuses to overwrite without --force", async () => {
     const out = tempDir();

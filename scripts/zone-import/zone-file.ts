@@ -41,7 +41,7 @@ export function readZone(text: string, domain: string): ZoneRecord[] {
   let data: ReturnType<typeof parseZone>;
   try {
     // A record without a TTL and no $TTL above it says nothing: 1 (Cloudflare's "automatic") keeps the kit's default.
-    data = parseZone(`$ORIGIN ${domain}.\n${text}`, { defaultTTL: 1 });
+    data = parseZone(`$ORIGIN ${domain}.\n${ownersAbsolute(text, domain)}`, { defaultTTL: 1 });
   } catch (error) {
     throw new ZoneImportError("--zone-file", `is not a zone file dnsz can read (${(error as Error).message})`);
   }
@@ -71,6 +71,24 @@ export function readZone(text: string, domain: string): ZoneRecord[] {
   if (!records.some((record) => record.type !== "SOA"))
     throw new ZoneImportError("--zone-file", "holds no records; export the zone as a BIND file (Cloudflare: DNS > Records > Import and Export > Export)");
   return records;
+}
+
+/**
+ * Cloudflare's dashboard export writes its SOA record's owner as `example.com`, without the final
+ * dot that makes a name absolute, so read by the book it would be example.com.example.com. A
+ * line whose owner is the domain or a name in it, written without the dot, means that name.
+ * Names the domain does not end are left relative, as BIND reads them (`www`, `_dmarc`).
+ */
+function ownersAbsolute(text: string, domain: string): string {
+  return text
+    .split("\n")
+    .map((line) => {
+      const owner = /^([^\s;$]\S*)(\s.*)?$/.exec(line);
+      if (!owner || owner[1].endsWith(".")) return line;
+      const name = owner[1].toLowerCase();
+      return name === domain || name.endsWith(`.${domain}`) ? `${owner[1]}.${owner[2] ?? ""}` : line;
+    })
+    .join("\n");
 }
 
 /** Types whose last field is a host name. */
