@@ -177,18 +177,29 @@ export function resolveRecordNameInZone(name: string, zone: string): NameResult 
     if (!RECORD_LABEL.test(label))
       return { ok: false, problem: `has the label "${label}": a record name label holds letters, digits, hyphens and underscores` };
   }
-  // Service and wildcard names (`_sip._tls`, `*.preview`) are written relative to the zone, as in
-  // zone files; another dotted name is taken as absolute, so `status.other.org` is refused, not
-  // silently made into status.other.org.example.com.
-  const relative = !absolute && (labels.length === 1 || labels[0] === "*" || labels.some((label) => label.startsWith("_")));
-  const fqdn = ascii === zone || ascii.endsWith(`.${zone}`) ? ascii : relative ? `${ascii}.${zone}` : undefined;
-  if (!fqdn)
+  // Names are relative to the zone as in a zone file (`send.mail`, `_sip._tls`, `*.preview`) unless
+  // they end in the zone or a dot. One that ends in a top-level domain (`status.other.org`) is
+  // far likelier another domain written without its dot than a name under this zone, so it is
+  // refused, asking for the full name if it really is one.
+  const inZone = ascii === zone || ascii.endsWith(`.${zone}`);
+  if (!inZone && (absolute || endsInTopLevelDomain(labels, zone)))
     return {
       ok: false,
-      problem: `is outside the zone ${zone}; write a name relative to the zone ("_acme-challenge", "_sip._tls"), "@" for the apex, or a full name ending in .${zone}`,
+      problem: `is outside the zone ${zone}; write a name relative to the zone ("send.mail", "_sip._tls"), "@" for the apex, or a full name ending in .${zone}${absolute ? "" : ` (${ascii}.${zone} if you mean that name)`}`,
     };
+  const fqdn = inZone ? ascii : `${ascii}.${zone}`;
   if (fqdn.length > MAX_NAME_LENGTH) return { ok: false, problem: `makes ${fqdn}, ${fqdn.length} characters long; a DNS name is at most ${MAX_NAME_LENGTH}` };
   return { ok: true, value: fqdn };
+}
+
+/** Top-level domains a founder's names commonly end in, besides the zone's own. */
+const COMMON_TOP_LEVEL_DOMAINS = new Set(["com", "net", "org", "io", "dev", "app", "ai", "co", "xyz", "me", "so", "sh", "tech", "cloud"]);
+
+/** Whether a dotted relative name ends as a domain name would: in the zone's TLD or a common one. */
+function endsInTopLevelDomain(labels: readonly string[], zone: string): boolean {
+  if (labels.length < 2) return false;
+  const last = labels[labels.length - 1];
+  return last === zone.split(".").pop() || COMMON_TOP_LEVEL_DOMAINS.has(last);
 }
 
 /** A record's target host in the lower-case form Cloudflare returns, without the trailing dot; "." stays "." (no service). */

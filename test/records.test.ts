@@ -130,6 +130,15 @@ describe("launch-ready:records", () => {
     }
   });
 
+  test("names are relative to the zone as in a zone file, dots and all; one ending like another domain is refused", () => {
+    const parsed = parseStackConfig(withRecords({ name: "send.mail", type: "TXT", content: "verification=abc" }));
+    expect(parsed.ok && parsed.config.records.map((r) => r.name)).toEqual(["send.mail.example.com"]);
+    const problems = problemsOf(withRecords({ name: "status.other.org", type: "TXT", content: "x" }));
+    expect(problems[0].message).toContain("(status.other.org.example.com if you mean that name)");
+    const absolute = parseStackConfig(withRecords({ name: "send.mail.example.com.", type: "TXT", content: "x" }));
+    expect(absolute.ok && absolute.config.records.map((r) => r.name)).toEqual(["send.mail.example.com"]);
+  });
+
   test("the same record twice is refused at the second, pointing at the first", () => {
     const problems = problemsOf(
       withRecords(

@@ -151,7 +151,7 @@ const recordName = z
   .min(1)
   .meta({
     description:
-      'Record name: "@" for the apex, a name relative to the zone ("_acme-challenge", "_sip._tls", "*.preview"), or a full name inside the zone ("_sip._tls.example.com").',
+      'Record name: "@" for the apex, a name relative to the zone as in a zone file ("_acme-challenge", "_sip._tls", "send.mail", "*.preview"), or a full name inside the zone ("_sip._tls.example.com").',
     examples: ["@", "_github-pages-challenge-example", "_sip._tls.example.com"],
   });
 const recordTtl = z.number().int().optional().meta({ description: "TTL in seconds (60 to 86400; 30 on Enterprise; 1 for automatic). @default 300" });
