@@ -40,6 +40,9 @@ export async function burst(endpoint: BudgetedEndpoint, options: BurstOptions): 
     duration: options.durationSeconds,
     maxOverallRequests: Math.max(options.maxRequests, options.connections),
     timeout: Math.ceil(options.timeoutMs / 1000),
+    // autocannon notices its clients are done only at a sample tick (1 s by default): a burst that
+    // --max-requests ends early would last, and divide requests by, a whole second.
+    sampleInt: 100,
   } as autocannon.Options) as Promise<autocannon.Result> & {
     on(event: "response", listener: (client: unknown, statusCode: number, bytes: number, responseTime: number) => void): void;
   };
