@@ -1,8 +1,9 @@
 import { execFile } from "node:child_process";
-import { cpSync, mkdtempSync, rmSync } from "node:fs";
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, watch } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll } from "vitest";
+import { DIST_STATUS_ENV } from "./build-dist";
 import { runVerb, type Io, type Verb } from "../scripts/cli/io";
 import { parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config";
 import { type PulumiProject, requireProject, stackFilePath } from "../stacks/project";
@@ -112,6 +113,29 @@ export function runTsx(script: string, args: string[], env: NodeJS.ProcessEnv = 
         resolve({ code: error ? (typeof error.code === "number" ? error.code : -1) : 0, stdout, stderr });
       },
     );
+  });
+}
+
+/**
+ * Resolves once the run's build of dist/ (test/build-dist.ts) has finished, or rejects with its
+ * output if it failed: for the files that start compiled code. Told by the marker file the build
+ * writes, watched rather than polled.
+ */
+export function distBuilt(): Promise<void> {
+  const status = process.env[DIST_STATUS_ENV];
+  if (!status) return Promise.reject(new Error(`${DIST_STATUS_ENV} is not set: run the tests through vitest, whose global setup builds dist/`));
+  return new Promise((resolve, reject) => {
+    const settle = (): boolean => {
+      if (existsSync(join(status, "built"))) resolve();
+      else if (existsSync(join(status, "failed"))) reject(new Error(readFileSync(join(status, "failed"), "utf8")));
+      else return false;
+      return true;
+    };
+    const watcher = watch(status, () => {
+      if (settle()) watcher.close();
+    });
+    // The build may have finished before the watch began.
+    if (settle()) watcher.close();
   });
 }
 

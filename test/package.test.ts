@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, readFileSync, renameSync, symlinkSync, writeFile
 import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { BAR_IDS } from "../domain/bar/catalog";
-import { ROOT, scratchDir } from "./helpers";
+import { distBuilt, ROOT, scratchDir } from "./helpers";
 
 const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const analyzerProto = require("@pulumi/pulumi/proto/analyzer_pb");
@@ -82,7 +82,8 @@ let bin: string;
 let scaffolded: Run;
 
 beforeAll(async () => {
-  // dist/ is fresh (test/build-dist.ts); the prepack script would only build it again.
+  // dist/ is built fresh beside the tests (test/build-dist.ts); the prepack script would only build it again.
+  await distBuilt();
   const out = scratchDir("launch-ready-tarball-");
   const packed = await run("npm", ["pack", "--ignore-scripts", "--json", "--pack-destination", out], ROOT);
   expect(packed.code, packed.stderr).toBe(0);

@@ -13,7 +13,7 @@ import { stringify } from "yaml";
 import { BAR_RULES } from "../policies/rules";
 import { planStack } from "../scripts/plan/plan-stack";
 import { stackFilePath } from "../stacks/project";
-import { exampleConfig, exampleStack, FIXTURE_PROJECT } from "./helpers";
+import { distBuilt, exampleConfig, exampleStack, FIXTURE_PROJECT } from "./helpers";
 
 const analyzerRpc = require("@pulumi/pulumi/proto/analyzer_grpc_pb");
 const analyzerProto = require("@pulumi/pulumi/proto/analyzer_pb");
@@ -98,6 +98,8 @@ function addDays(days: number): string {
 let stacks: string | undefined;
 
 beforeAll(async () => {
+  // The pack runs compiled (policies/package.json's main is in dist/), built beside the tests.
+  await distBuilt();
   // Stack files the pack reads by the stack name in each URN: the examples plus waived variants.
   const dir = mkdtempSync(join(tmpdir(), "launch-ready-pack-"));
   stacks = dir;
