@@ -10,7 +10,7 @@
  * registers those components with the same URNs and finds them there.
  */
 import type { RegisteredResource } from "../plan/offline-run";
-import type { ImportFile, ImportFileEntry } from "../zone-import/zone-coverage";
+import { importEntryName, type ImportFile, type ImportFileEntry } from "../zone-import/zone-coverage";
 
 const ROOT_STACK = "pulumi:pulumi:Stack";
 
@@ -18,15 +18,6 @@ const ROOT_STACK = "pulumi:pulumi:Stack";
 export interface ImportTarget {
   resource: RegisteredResource;
   id: string;
-}
-
-/** A name `pulumi import` can also use as a variable in the code it would generate; the logical name stays exact. */
-function entryName(logicalName: string, taken: Set<string>): string {
-  const base = logicalName.replace(/[^A-Za-z0-9_]/g, "_").replace(/^(?=\d)/, "_");
-  let name = base;
-  for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
-  taken.add(name);
-  return name;
 }
 
 /**
@@ -45,7 +36,7 @@ export function buildImportFile(resources: readonly RegisteredResource[], target
     if (known) return known;
     const parent = resource.parent ? byUrn.get(resource.parent) : undefined;
     const parentName = parent && parent.type !== ROOT_STACK ? declare(parent) : undefined;
-    const name = entryName(resource.name, taken);
+    const name = importEntryName(resource.name, taken);
     declared.set(resource.urn, name);
     const version = resource.custom ? versions[resource.type.split(":")[0]] : undefined;
     const entry: ImportFileEntry & { version?: string } = {

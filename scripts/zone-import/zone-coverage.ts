@@ -339,7 +339,7 @@ export interface ImportPlan {
 }
 
 /** A name `pulumi import` can also use as a variable in the code it generates; the logical name stays exact. */
-function variableName(logicalName: string, taken: Set<string>): string {
+export function importEntryName(logicalName: string, taken: Set<string>): string {
   const base = logicalName.replace(/[^A-Za-z0-9_]/g, "_").replace(/^(?=\d)/, "_");
   let name = base;
   for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
@@ -376,7 +376,7 @@ export function buildImportPlan(resources: readonly PlannedResource[], zoneId: s
     if (known) return known;
     const parent = ancestors(resource, byUrn).at(-1);
     const parentName = parent ? declare(parent) : undefined;
-    const name = variableName(resource.name, taken);
+    const name = importEntryName(resource.name, taken);
     fileNames.set(resource.urn, name);
     plan.file.resources.push({
       type: resource.type,
