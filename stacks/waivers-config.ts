@@ -59,7 +59,7 @@ export function declaredNames(stack: Omit<DeclaredSubjects, "fields">): string[]
     names.push(sending.domain, `_dmarc.${sending.domain}`);
     for (const sender of sending.senders) {
       names.push(...sender.dkim.map((key) => `${key.selector}._domainkey.${sending.domain}`));
-      if (sender.ses) names.push(sender.ses.mailFromDomain);
+      names.push(sender.returnPath.domain, ...sender.links.map((link) => link.name));
     }
   }
   names.push(...stack.edge.endpoints.map((e) => `${e.host}${e.path}`), ...stack.edge.externalEndpoints.map((e) => e.url));

@@ -38,10 +38,22 @@ export function mailRecordSpecs(config: LaunchReadyConfig, day: string): RecordS
   const { email, zone } = config;
   const records: RecordSpec[] = [];
   for (const mx of email.inboundMx) records.push(mailRecord(config, zone.domain, "MX", mx.host, mx.host, mx.priority));
+  if (email.autodiscover) records.push(mailRecord(config, `autodiscover.${zone.domain}`, "CNAME", email.autodiscover, "autodiscover"));
+  for (const spf of email.spf) {
+    records.push(mailRecord(config, spf.domain, "TXT", spfRecord(spf.includes, spf.addresses, email.spfAll), "spf"));
+    for (const mx of spf.feedbackMx) records.push(mailRecord(config, spf.domain, "MX", mx.host, mx.host, mx.priority));
+  }
+  const cnames = new Set<string>();
   for (const sending of email.sending) {
-    records.push(mailRecord(config, sending.domain, "TXT", spfRecord(sending.includes, sending.addresses, email.spfAll), "spf"));
     for (const sender of sending.senders) {
       for (const key of sender.dkim) records.push(mailRecord(config, `${key.selector}._domainkey.${sending.domain}`, key.type, key.value, "dkim"));
+      // Two senders of one provider share its return-path CNAME; the config refuses two targets at one name.
+      const { returnPath } = sender;
+      if (returnPath.kind === "cname" && !cnames.has(returnPath.domain)) {
+        cnames.add(returnPath.domain);
+        records.push(mailRecord(config, returnPath.domain, "CNAME", returnPath.target, "return-path"));
+      }
+      for (const link of sender.links) records.push(mailRecord(config, link.name, "CNAME", link.target, "link"));
     }
   }
   if (email.dmarc) {

@@ -2,9 +2,12 @@ import { offlineSpfLookups } from "../../domain/mail/providers";
 import { isSpfRecord, MAX_DNS_LOOKUPS, MAX_SPF_RECORD, parseSpf } from "../../domain/mail/spf";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import { DNS_RECORD } from "../../domain/resource-types";
+import { returnPaths } from "../../stacks/email-config";
+import { recordsAt } from "../declared/mail-records";
 
 /**
- * MAIL-SPF: one SPF record per name, ending in -all or ~all, no ptr, under 512 bytes, and at most
+ * MAIL-SPF: an SPF record (or the provider's return-path CNAME) wherever the stack's senders take
+ * bounces; one SPF record per name, ending in -all or ~all, no ptr, under 512 bytes, and at most
  * 10 DNS lookups once includes are counted (offline: each provider's documented cost, 1 for an
  * include without one; live verification counts the real records).
  */
@@ -17,10 +20,21 @@ export const mailSpf: BarRule = {
       byName.set(name, [...(byName.get(name) ?? []), { urn: r.urn, content: String(r.props.content) }]);
     }
     const verdicts: Verdict[] = [];
-    for (const sending of context.config?.email.sending ?? []) {
-      if (!byName.has(sending.domain))
+    for (const path of context.config ? returnPaths(context.config.email) : []) {
+      if (path.kind === "spf" && !byName.has(path.domain))
         verdicts.push(
-          fail(`${sending.domain} sends mail but publishes no SPF record`, { configPath: "launch-ready:email.senders", subjects: [sending.domain] }),
+          fail(`${path.domain} takes bounces for mail the stack sends but publishes no SPF record`, {
+            configPath: "launch-ready:email.senders",
+            subjects: [path.domain],
+          }),
+        );
+      const cname = recordsAt(resources, path.domain, "CNAME")[0];
+      if (path.kind === "cname" && String(cname?.props.content ?? "") !== path.target)
+        verdicts.push(
+          fail(`${path.domain} should be a CNAME to ${path.target}, whose SPF record covers the provider's bounces, but no such record is planned`, {
+            configPath: "launch-ready:email.senders",
+            subjects: [path.domain],
+          }),
         );
     }
     for (const [name, records] of byName) {

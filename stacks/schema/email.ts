@@ -26,6 +26,42 @@ export const emailSchema = z.strictObject({
           .default([])
           .meta({ description: "DKIM records from the provider's console (MAIL-DKIM wants at least one per sender)." }),
         include: z.string().optional().meta({ description: "SPF include for a custom sender." }),
+        region: z
+          .string()
+          .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be a region such as us-east-1")
+          .optional()
+          .meta({
+            description:
+              "The region the provider sends from, where its records name it: Resend (its bounce MX, @default us-east-1) and Amazon SES without the ses block (its MAIL FROM MX).",
+          }),
+        returnPath: z
+          .strictObject({
+            name: z
+              .string()
+              .regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i, "must be one label such as send or em1234")
+              .optional()
+              .meta({
+                description: "The bounce subdomain below the sending name. @default the provider's own: send (Resend), mail (SES), pm-bounces (Postmark)",
+              }),
+            target: z
+              .string()
+              .optional()
+              .meta({ description: "The provider's bounce host the name is a CNAME to (SendGrid's u1234.wl123.sendgrid.net). @default the provider's own" }),
+          })
+          .optional()
+          .meta({
+            description:
+              "Where bounces go (the envelope sender, where receivers check SPF): a subdomain with its own SPF record, or a CNAME to the provider's bounce host. A custom sender with a name gets its SPF there instead of at the sending name.",
+          }),
+        links: z
+          .array(
+            z.strictObject({
+              name: z.string().regex(/^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/i, "must be one label such as links or url1234"),
+              target: z.string().meta({ description: "The CNAME target the provider's console gives." }),
+            }),
+          )
+          .default([])
+          .meta({ description: "Click-tracking or link-branding CNAMEs below the sending name (Resend, SendGrid, Mailgun)." }),
         addresses: z.array(z.string()).default([]).meta({ description: "ip4/ip6 addresses for a custom sender's SPF." }),
         ses: z
           .strictObject({
