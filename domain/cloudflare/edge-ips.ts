@@ -34,3 +34,10 @@ for (const range of CLOUDFLARE_IPV6) edge.addSubnet(range.split("/")[0], Number(
 export function isCloudflareAddress(address: string): boolean {
   return edge.check(address, address.includes(":") ? "ipv6" : "ipv4");
 }
+
+/**
+ * The addresses Cloudflare's docs give the proxied record of a name that has no origin and only
+ * redirects (a Redirect Rule answers before any origin would): 192.0.2.1 (RFC 5737) and 100::
+ * (RFC 6666). Reachable by no one, so a name holding only these serves nothing itself.
+ */
+export const REDIRECT_ONLY_ADDRESSES: readonly string[] = ["192.0.2.1", "100::"];

@@ -43,7 +43,8 @@ import { mapZone } from "../zone-import/zone-import";
 const USAGE = `Usage: npm run import:zone -- --zone-file FILE --domain DOMAIN --stack NAME --out DIR
                               --zone-id ID --account-id ID [options]
 
-  --zone-file FILE    the zone as a BIND file (Cloudflare: DNS > Records > Import and Export > Export)
+  --zone-file FILE    the zone as a BIND file: Cloudflare's (DNS > Records > Import and Export > Export)
+                        or a registrar's export
   --domain DOMAIN     the zone's domain, e.g. example.com; must match the file's $ORIGIN and SOA
   --stack NAME        writes DIR/Pulumi.NAME.yaml
   --out DIR           where to write; stacks/ is where Pulumi.yaml reads stack files from
@@ -51,7 +52,12 @@ const USAGE = `Usage: npm run import:zone -- --zone-file FILE --domain DOMAIN --
   --account-id ID     the account's 32-character ID (same page)
   --plan PLAN         the zone's Cloudflare plan: ${ZONE_PLANS.join(" | ")} (default free)
   --environment ENV   ${ENVIRONMENTS.join(" | ")} (default production)
-  --canonical HOST    apex | www: the host the other redirects to (default www)
+  --canonical HOST    apex | www: the host the other redirects to. Without it the import infers it
+                        from the zone: a name holding only Cloudflare's redirect placeholder
+                        (192.0.2.1, 100::) or a registrar's forwarding record redirects; www as a
+                        CNAME to the apex makes the apex canonical (and the other way round); the
+                        only one of the pair the zone has is canonical; else www. The report
+                        says which it chose and why
   --owner WHO         who answers for the DNS-SUBDOMAINS waiver a wildcard record needs (required then)
   --record-ids FILE   Cloudflare's "List DNS Records" answer for the zone, to write DIR/import.json:
                         curl -sS -H "Authorization: Bearer $CLOUDFLARE_API_TOKEN" \\
@@ -100,8 +106,8 @@ function parseOptions(argv: string[], io: Io): ImportArgs {
     if (!HEX32.test(values[option]!.toLowerCase()))
       bad(`--${option} "${values[option]}" must be the 32-character hex ID from the zone's Overview page in the Cloudflare dashboard (API section)`);
   }
-  const oneOf = <T extends string>(option: string, value: string | undefined, allowed: readonly T[], fallback: T): T =>
-    value === undefined ? fallback : allowed.includes(value as T) ? (value as T) : bad(`--${option} "${value}" must be one of ${allowed.join(", ")}`);
+  const oneOf = <T extends string>(option: string, value: string, allowed: readonly T[]): T =>
+    allowed.includes(value as T) ? (value as T) : bad(`--${option} "${value}" must be one of ${allowed.join(", ")}`);
   if (values.owner !== undefined && values.owner.trim().length < 2)
     bad(`--owner "${values.owner}" must name who answers for the waiver, e.g. --owner cto@${domain.value}`);
   return {
@@ -112,9 +118,10 @@ function parseOptions(argv: string[], io: Io): ImportArgs {
     ...projectOf(io, values.json ?? false),
     zoneId: values["zone-id"]!.toLowerCase(),
     accountId: values["account-id"]!.toLowerCase(),
-    plan: oneOf("plan", values.plan, ZONE_PLANS, "free"),
-    environment: oneOf("environment", values.environment, ENVIRONMENTS, "production"),
-    canonical: oneOf("canonical", values.canonical, ["apex", "www"] as const, "www"),
+    plan: values.plan === undefined ? "free" : oneOf("plan", values.plan, ZONE_PLANS),
+    environment: values.environment === undefined ? "production" : oneOf("environment", values.environment, ENVIRONMENTS),
+    // Absent, the import infers it from the zone's apex and www records and says why.
+    ...(values.canonical === undefined ? {} : { canonical: oneOf("canonical", values.canonical, ["apex", "www"] as const) }),
     ...(values.owner ? { owner: values.owner.trim() } : {}),
     ...(values["record-ids"] ? { recordIds: values["record-ids"] } : {}),
     force: values.force,

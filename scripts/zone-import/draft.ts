@@ -18,7 +18,8 @@ export interface ImportOptions {
   accountId: string;
   plan: ZonePlan;
   environment: Environment;
-  canonical: "apex" | "www";
+  /** The canonical host as --canonical gives it; without it, the import infers it from the zone. */
+  canonical?: "apex" | "www";
   /** Who answers for the waiver a wildcard needs; required when the zone has one. */
   owner?: string;
   /** The import day (YYYY-MM-DD): waivers expire 90 days after it. */
@@ -27,9 +28,18 @@ export interface ImportOptions {
   source: string;
 }
 
+/** The canonical host of the apex/www pair and why the import chose it, for the report. */
+export interface CanonicalChoice {
+  host: "apex" | "www";
+  /** flag: --canonical gave it; zone: the zone's records show it; default: they do not, so the kit's default. */
+  by: "flag" | "zone" | "default";
+  why: string;
+}
+
 export interface ZoneImport {
   /** The `launch-ready:*` keys of the stack file, as plain JSON values. */
   config: Record<string, unknown>;
+  canonical: CanonicalChoice;
   mapped: Array<{ record: ZoneRecord; to: string }>;
   skipped: Array<{ record: ZoneRecord; reason: string }>;
   /** Whole records, or with `part` the piece of a mapped record that is not kept. */
@@ -57,6 +67,11 @@ export interface SenderDraft {
   include?: string;
   addresses: string[];
   dkim: Array<{ selector: string; value: string }>;
+  /** The region its bounce MX names (Resend, SES), when the preset's default is not it. */
+  region?: string;
+  /** The bounce name and target, where the preset's defaults are not them. */
+  returnPath?: { name?: string; target?: string };
+  links: Array<{ name: string; target: string }>;
 }
 
 /** Where a mapped record went; a config path once the lists are ordered. */
@@ -82,8 +97,10 @@ export interface Draft {
   /** Why spfAll is what it is, for the parts of other records that end differently. */
   spfAllWhy?: string;
   records: Array<Record<string, unknown>>;
+  /** Return-path and click-tracking CNAMEs of mail providers, kept from the hosts for the mail stage. */
+  mailCnames: ZoneRecord[];
   mapped: Array<{ record: ZoneRecord; target: Target }>;
-  result: Omit<ZoneImport, "config" | "mapped">;
+  result: Omit<ZoneImport, "config" | "canonical" | "mapped">;
 }
 
 export const LEFT_AS_IS = "it stays in Cloudflare as it is, outside the stack";
@@ -100,9 +117,13 @@ export function take(pending: ZoneRecord[], test: (record: ZoneRecord) => boolea
   return taken;
 }
 
-/** A DNS-only TTL worth writing: not automatic (1), not the kit's default, and one the plan allows. */
+/**
+ * A DNS-only TTL worth writing: not the kit's default, and one the plan allows. Cloudflare's
+ * automatic TTL (1) is the kit's too (AUTOMATIC_TTL), so it is kept as 1: written as the default
+ * instead, `pulumi import` would adopt the record at automatic and the next `up` change it to 300.
+ */
 export function keptTtl(draft: Draft, record: ZoneRecord, ttl: number): number | undefined {
-  if (ttl === 1 || ttl === DEFAULT_DNS_ONLY_TTL) return undefined;
+  if (ttl === DEFAULT_DNS_ONLY_TTL) return undefined;
   const problem = recordTtlProblem(ttl, draft.options.plan);
   if (problem) {
     draft.result.notes.push({ record, note: `its TTL ${problem}; it will be ${DEFAULT_DNS_ONLY_TTL}` });

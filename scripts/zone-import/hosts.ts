@@ -1,12 +1,13 @@
 /**
  * Hosts: the zone's A, AAAA and CNAME records at host names become `launch-ready:hosts`, with the
  * proxy status Cloudflare's export gives and a purpose guessed from the name; then the canonical
- * pair (apex and www) is completed, since the stack cannot plan without it. One stage because the
+ * host is chosen and the pair (apex and www) completed, since the stack cannot plan without it. One stage because the
  * pair is completed from the hosts just mapped, and every later stage only reads them.
  */
+import { REDIRECT_ONLY_ADDRESSES } from "../../domain/cloudflare/edge-ips";
 import { PROXIED_BY_DEFAULT, type HostPurpose } from "../../stacks/schema/site";
 import { isServiceName, relativeLabels } from "./config-names";
-import { keptTtl, LEFT_AS_IS, take, unmap, type Draft, type HostDraft } from "./draft";
+import { keptTtl, LEFT_AS_IS, take, unmap, type CanonicalChoice, type Draft, type HostDraft } from "./draft";
 import { zoneFields } from "./record-fields";
 import { cfProxied, ZoneImportError, type ZoneRecord } from "./zone-file";
 
@@ -87,11 +88,52 @@ function settleProxyAndTtl(draft: Draft, host: HostDraft): void {
   host.ttl = keptTtl(draft, host.records[0], ttl);
 }
 
+/** Record types registrars' exports write for their web forwarding (Namecheap's URL, URL301 and FRAME; DNSimple's URL): the name only redirects. */
+const FORWARDING_TYPES = new Set(["URL", "URL301", "FRAME"]);
+
+/**
+ * Which of the pair is canonical: --canonical when given, else what the zone shows. A name that
+ * only redirects (Cloudflare's placeholder address; a registrar's forwarding record) is not where
+ * the site is served, and a CNAME from one of the pair to the other makes the other the site; a
+ * pair with only one member in the zone has that one as the site. When the zone does not tell,
+ * the kit's default, www. Read before the pair is completed: what the import adds tells nothing.
+ */
+function chooseCanonical(draft: Draft, records: readonly ZoneRecord[]): CanonicalChoice {
+  const { zone, options } = draft;
+  const www = `www.${zone}`;
+  if (options.canonical) return { host: options.canonical, by: "flag", why: `given by --canonical ${options.canonical}` };
+  const apexHost = draft.hosts.get(zone);
+  const wwwHost = draft.hosts.get(www);
+  const redirectOnly = (fqdn: string, host: HostDraft | undefined): string | undefined => {
+    const forwarding = records.find((record) => record.name === fqdn && FORWARDING_TYPES.has(record.type));
+    if (forwarding) return `${fqdn} has ${forwarding.type} ${forwarding.content}, a registrar's web forwarding`;
+    if (host && host.records.length > 0 && host.targets.every((target) => REDIRECT_ONLY_ADDRESSES.includes(target)))
+      return `${fqdn} holds only ${host.targets.join(", ")}, Cloudflare's placeholder for a name that only redirects`;
+    return undefined;
+  };
+  const cnameTo = (host: HostDraft | undefined, target: string) => host?.records.some((record) => record.type === "CNAME") && host.targets[0] === target;
+  const fromZone = (host: "apex" | "www", why: string): CanonicalChoice => ({ host, by: "zone", why });
+  const apexRedirects = redirectOnly(zone, apexHost);
+  const wwwRedirects = redirectOnly(www, wwwHost);
+  if (apexRedirects && wwwHost && !wwwRedirects) return fromZone("www", `${apexRedirects}, and ${www} serves the site`);
+  if (wwwRedirects && apexHost && !apexRedirects) return fromZone("apex", `${wwwRedirects}, and ${zone} serves the site`);
+  if (cnameTo(wwwHost, zone)) return fromZone("apex", `${www} is a CNAME to ${zone}, which serves the site`);
+  if (cnameTo(apexHost, www)) return fromZone("www", `${zone} is a CNAME to ${www}, which serves the site`);
+  if (apexHost && !wwwHost && !apexRedirects) return fromZone("apex", `the zone has no ${www}, and ${zone} serves the site`);
+  if (wwwHost && !apexHost && !wwwRedirects) return fromZone("www", `the zone has no record for ${zone}, and ${www} serves the site`);
+  return {
+    host: "www",
+    by: "default",
+    why: `the zone does not show which of ${zone} and ${www} the other redirects to, so the kit's default applies; give --canonical apex if it is ${zone}`,
+  };
+}
+
 /**
  * DNS-CANONICAL needs both the apex and www, and the one that redirects must be proxied (Cloudflare
- * answers redirects only for proxied names). What is missing is added and reported.
+ * answers redirects only for proxied names). What is missing is added and reported. Returns the
+ * canonical host, chosen from the zone as it was.
  */
-export function completeCanonicalPair(draft: Draft, records: readonly ZoneRecord[]): void {
+export function completeCanonicalPair(draft: Draft, records: readonly ZoneRecord[]): CanonicalChoice {
   const { zone } = draft;
   const www = `www.${zone}`;
   const apexHost = draft.hosts.get(zone);
@@ -102,8 +144,10 @@ export function completeCanonicalPair(draft: Draft, records: readonly ZoneRecord
       `has no A, AAAA or CNAME record for ${zone} or ${www}; the stack needs the canonical host (DNS-CANONICAL), so add the site's record to the zone file first`,
     );
   }
+  const canonical = chooseCanonical(draft, records);
+  // A registrar's forwarding record is the registrar's service, not DNS data Cloudflare will hold beside a CNAME.
   const otherDataAt = (fqdn: string) =>
-    records.some((r) => r.name === fqdn && !["A", "AAAA", "CNAME", "SOA", "NS"].includes(r.type)) ||
+    records.some((r) => r.name === fqdn && !["A", "AAAA", "CNAME", "SOA", "NS"].includes(r.type) && !FORWARDING_TYPES.has(r.type)) ||
     draft.senders.some((s) => s.domain === fqdn) ||
     draft.parked.includes(fqdn) ||
     (fqdn === zone && draft.inbound !== undefined);
@@ -141,16 +185,17 @@ export function completeCanonicalPair(draft: Draft, records: readonly ZoneRecord
   }
   for (const fqdn of [zone, www]) {
     const host = draft.hosts.get(fqdn)!;
-    const redirects = (draft.options.canonical === "apex") === (fqdn === www);
+    const redirects = (canonical.host === "apex") === (fqdn === www);
     if (redirects && host.proxied === false) {
       host.proxied = undefined;
       host.ttl = undefined;
       draft.result.notes.push({
         record: host.records[0],
-        note: `is DNS only in the zone, but ${fqdn} redirects to the canonical host (--canonical ${draft.options.canonical}) and Cloudflare redirects only proxied names: it will be proxied`,
+        note: `is DNS only in the zone, but ${fqdn} redirects to the canonical host (${canonical.host === "apex" ? zone : www}) and Cloudflare redirects only proxied names: it will be proxied`,
       });
     }
   }
+  return canonical;
 }
 
 function addressesOf(host: HostDraft): string[] | undefined {

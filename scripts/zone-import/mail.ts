@@ -6,7 +6,7 @@
  */
 import { parseDkimKey } from "../../domain/mail/dkim";
 import { isDmarcRecord, parseDmarc } from "../../domain/mail/dmarc";
-import { MAIL_PROVIDER_PRESETS, MAIL_PROVIDERS } from "../../domain/mail/providers";
+import { MAIL_PROVIDER_PRESETS, MAIL_PROVIDERS, type MailProvider } from "../../domain/mail/providers";
 import { isSpfRecord, parseSpf, type SpfMechanism, type SpfTerm } from "../../domain/mail/spf";
 import { DEFAULT_DNS_ONLY_TTL } from "../../stacks/stack-config";
 import { isServiceName, isWildcard } from "./config-names";
@@ -23,16 +23,133 @@ export function importedSpfAll(imported: Pick<ZoneImport, "config">): "-all" | "
   return email?.spfAll ?? KIT_SPF_ALL;
 }
 
+/** The provider whose return-path or click-tracking CNAME a target is, if any. */
+function mailCnameProvider(target: string): { provider: MailProvider; use: "returnPath" | "link" } | undefined {
+  for (const provider of MAIL_PROVIDERS) {
+    const preset = MAIL_PROVIDER_PRESETS[provider];
+    if (preset.returnPath.kind === "cname" && preset.returnPath.targetPattern.test(target)) return { provider, use: "returnPath" };
+    if (preset.linkTarget?.test(target)) return { provider, use: "link" };
+  }
+  return undefined;
+}
+
+/**
+ * Mail providers' CNAMEs at host names (Postmark's pm-bounces, SendGrid's em1234 and link
+ * branding, Resend's and Mailgun's click tracking): taken before the hosts stage, which would
+ * read them as sites; the mail stage gives each to its provider's sender.
+ */
+export function takeMailCnames(pending: ZoneRecord[]): ZoneRecord[] {
+  return take(pending, (r) => r.type === "CNAME" && mailCnameProvider(zoneFields(r)!.content!) !== undefined);
+}
+
+/** `send.mail.example.com` → `{ label: "send", parent: "mail.example.com" }`. */
+function splitFirstLabel(fqdn: string): { label: string; parent: string } {
+  const dot = fqdn.indexOf(".");
+  return { label: fqdn.slice(0, dot), parent: fqdn.slice(dot + 1) };
+}
+
+const FEEDBACK_MX = /^feedback-smtp\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonses\.com$/;
+
+/**
+ * Bounce subdomains that send through Amazon SES: an SPF record that is exactly
+ * `include:amazonses.com` beside an MX to SES's feedback host. They are Resend's (its `send.` label,
+ * or a `resend._domainkey` key at the parent) or SES's own MAIL FROM, and become one sender at the
+ * parent name, not a sender at the bounce name.
+ */
+function mapSesReturnPaths(draft: Draft, spf: ZoneRecord[], mx: ZoneRecord[], all: readonly ZoneRecord[]): void {
+  for (const record of [...spf]) {
+    const parsed = parseSpf(zoneFields(record)!.content!);
+    const includes = parsed.ok ? parsed.record.terms.filter((t) => t.name !== "all") : [];
+    if (!parsed.ok || includes.length !== 1 || includes[0].name !== "include" || includes[0].value?.toLowerCase() !== "amazonses.com") continue;
+    const feedback = mx.filter((r) => r.name === record.name && FEEDBACK_MX.test(zoneFields(r)!.content!));
+    if (feedback.length !== 1 || mx.some((r) => r.name === record.name && !feedback.includes(r))) continue;
+    const { label, parent } = splitFirstLabel(record.name);
+    if (parent !== draft.zone && !parent.endsWith(`.${draft.zone}`)) continue;
+    const region = FEEDBACK_MX.exec(zoneFields(feedback[0])!.content!)![1];
+    const resendKey = all.some((r) => r.name === `resend._domainkey.${parent}`);
+    const provider: MailProvider = label === "send" || resendKey ? "resend" : "amazon-ses";
+    const preset = MAIL_PROVIDER_PRESETS[provider];
+    const defaultLabel = preset.returnPath.kind === "subdomain" ? preset.returnPath.label : undefined;
+    const sender: SenderDraft = {
+      provider,
+      domain: parent,
+      addresses: [],
+      dkim: [],
+      ...(region === preset.regions?.[0] ? {} : { region }),
+      ...(label === defaultLabel ? {} : { returnPath: { name: label } }),
+      links: [],
+    };
+    draft.senders.push(sender);
+    spf.splice(spf.indexOf(record), 1);
+    mx.splice(mx.indexOf(feedback[0]), 1);
+    for (const taken of [record, feedback[0]]) {
+      draft.mapped.push({ record: taken, target: { kind: "senders", senders: [sender] } });
+      mailTtlNote(draft, taken);
+    }
+    draft.result.notes.push({
+      record,
+      note: `is the bounce name of a ${preset.title} sender at ${parent} (${provider === "resend" ? (resendKey ? `${parent} has a resend._domainkey key` : "Resend's send. label") : "Amazon SES's MAIL FROM, with no Resend key beside it"}), so it becomes that sender, region ${region}`,
+    });
+  }
+}
+
+/** Return-path CNAMEs become their provider's sender at the parent name; click-tracking CNAMEs join a sender of their provider there. */
+function mapMailCnames(draft: Draft): void {
+  const links: ZoneRecord[] = [];
+  for (const record of draft.mailCnames) {
+    const target = zoneFields(record)!.content!;
+    const { provider, use } = mailCnameProvider(target)!;
+    const { label, parent } = splitFirstLabel(record.name);
+    const returnPath = MAIL_PROVIDER_PRESETS[provider].returnPath;
+    if (use === "link" || returnPath.kind !== "cname" || (returnPath.labelPattern && !returnPath.labelPattern.test(label))) {
+      links.push(record);
+      continue;
+    }
+    const given = {
+      ...(label === returnPath.label ? {} : { name: label }),
+      ...(target === returnPath.target ? {} : { target }),
+    };
+    const sender: SenderDraft = {
+      provider,
+      domain: parent,
+      addresses: [],
+      dkim: [],
+      ...(Object.keys(given).length > 0 ? { returnPath: given } : {}),
+      links: [],
+    };
+    draft.senders.push(sender);
+    draft.mapped.push({ record, target: { kind: "senders", senders: [sender] } });
+    mailTtlNote(draft, record);
+  }
+  for (const record of links) {
+    const target = zoneFields(record)!.content!;
+    const { label, parent } = splitFirstLabel(record.name);
+    const providers = MAIL_PROVIDERS.filter((p) => MAIL_PROVIDER_PRESETS[p].linkTarget?.test(target));
+    const sender = draft.senders.find((s) => s.domain === parent && providers.includes(s.provider));
+    if (!sender) {
+      const titles = providers.map((p) => MAIL_PROVIDER_PRESETS[p].title).join(" or ");
+      unmap(draft, record, `is a ${titles} click-tracking CNAME, but the zone has no ${titles} sender at ${parent} to give it to; ${LEFT_AS_IS}`);
+      continue;
+    }
+    sender.links.push({ name: label, target });
+    draft.mapped.push({ record, target: { kind: "senders", senders: [sender] } });
+    mailTtlNote(draft, record);
+  }
+}
+
 /** Inbound MX, SPF senders and parked names, then DKIM keys (which join the senders) and DMARC; what they cannot take stays pending. */
 export function mapMail(draft: Draft, pending: ZoneRecord[]): void {
   const { zone } = draft;
+  const everything = [...pending, ...draft.mailCnames];
   const mx = take(pending, (r) => r.type === "MX");
   const spf = take(pending, (r) => r.type === "TXT" && isSpfRecord(zoneFields(r)!.content!));
+  mapSesReturnPaths(draft, spf, mx, everything);
   const apexMx = mx.filter((r) => r.name === zone && zoneFields(r)!.content !== ".");
   if (apexMx.length > 0) mapInbound(draft, apexMx);
   const nullMx = mx.filter((r) => zoneFields(r)!.content === ".");
   const receiving = new Set(mx.filter((r) => zoneFields(r)!.content !== ".").map((r) => r.name));
   mapSpf(draft, spf, receiving);
+  mapMailCnames(draft);
   for (const record of nullMx) {
     const sends = draft.senders.some((sender) => sender.domain === record.name);
     // The kit parks the apex by itself when it neither sends nor receives; saying so keeps the file explicit.
@@ -159,6 +276,7 @@ function mapSenderSpf(draft: Draft, record: ZoneRecord, terms: SpfTerm[]): void 
   const senders: SenderDraft[] = [];
   const addresses: string[] = [];
   const dropped: Array<{ part: string; reason: string }> = [];
+  let inboundInclude = false;
   for (const term of terms) {
     if (term.kind === "modifier") {
       dropped.push({ part: `${term.name}=${term.value}`, reason: SPF_TERM_REASONS[term.name] ?? "an unknown modifier is not kept" });
@@ -172,7 +290,7 @@ function mapSenderSpf(draft: Draft, record: ZoneRecord, terms: SpfTerm[]): void 
     } else if (term.qualifier !== "+") {
       dropped.push({ part: spfTermText(term), reason: "only passing (+) includes and addresses can be written in launch-ready:email.senders" });
     } else if (term.name === "include") {
-      senderFor(draft, domain, term.value!, senders);
+      if (!senderFor(draft, domain, term.value!, senders)) inboundInclude = true;
     } else if (term.name === "ip4" || term.name === "ip6") {
       addresses.push(`${term.value}${term.cidr ?? ""}`);
     } else {
@@ -180,8 +298,15 @@ function mapSenderSpf(draft: Draft, record: ZoneRecord, terms: SpfTerm[]): void 
     }
   }
   if (addresses.length > 0) {
-    const custom = senders.find((sender) => sender.provider === "custom") ?? senderFor(draft, domain, undefined, senders);
+    const custom = senders.find((sender) => sender.provider === "custom") ?? senderFor(draft, domain, undefined, senders)!;
     custom.addresses.push(...addresses);
+  }
+  if (senders.length === 0 && inboundInclude) {
+    // Only the inbound provider's include: the kit writes this record from email.inbound.
+    draft.mapped.push({ record, target: { kind: "inbound" } });
+    for (const { part, reason } of dropped) unmap(draft, record, reason, part);
+    mailTtlNote(draft, record);
+    return;
   }
   if (senders.length === 0) {
     unmap(draft, record, `has no include or ip4/ip6 term the kit can write (${dropped.map((d) => d.part).join(", ")}); ${LEFT_AS_IS}`);
@@ -195,11 +320,14 @@ function mapSenderSpf(draft: Draft, record: ZoneRecord, terms: SpfTerm[]): void 
 }
 
 /** The sender an include names: the provider whose preset uses it, or a custom sender. */
-function senderFor(draft: Draft, domain: string, include: string | undefined, already: SenderDraft[]): SenderDraft {
+function senderFor(draft: Draft, domain: string, include: string | undefined, already: SenderDraft[]): SenderDraft | undefined {
   const provider = include === undefined ? undefined : MAIL_PROVIDERS.find((p) => MAIL_PROVIDER_PRESETS[p].spfInclude === include.toLowerCase());
+  // Cloudflare Email Routing's include comes with its inbound preset, not with a sender.
+  const inbound = draft.inbound && MAIL_PROVIDER_PRESETS[draft.inbound.provider].inboundSpfInclude;
+  if (include !== undefined && domain === draft.zone && inbound === include.toLowerCase()) return undefined;
   const sender: SenderDraft = provider
-    ? { provider, domain, addresses: [], dkim: [] }
-    : { provider: "custom", domain, ...(include ? { include } : {}), addresses: [], dkim: [] };
+    ? { provider, domain, addresses: [], dkim: [], links: [] }
+    : { provider: "custom", domain, ...(include ? { include } : {}), addresses: [], dkim: [], links: [] };
   const same = already.find((s) => s.provider === sender.provider && s.include === sender.include);
   if (same) return same;
   already.push(sender);
@@ -219,10 +347,17 @@ function mapDkim(draft: Draft, records: ZoneRecord[], pending: ZoneRecord[]): vo
     const value = zoneFields(record)!.content!;
     const kind = record.type === "CNAME" ? "cname" : "txt";
     const usable = kind === "cname" || parseDkimKey(value).errors.length === 0;
-    const candidates = draft.senders.filter((s) => s.domain === domain && MAIL_PROVIDER_PRESETS[s.provider].dkim === kind);
-    // A key that names its provider belongs to that provider's sender only.
+    const takes = (provider: MailProvider) => {
+      const preset = MAIL_PROVIDER_PRESETS[provider];
+      if (kind === "cname" && preset.dkimCnameTarget?.test(value.toLowerCase())) return true;
+      return preset.dkim === kind && (!preset.dkimSelectors || preset.dkimSelectors.includes(selector.toLowerCase()));
+    };
+    const candidates = draft.senders.filter((s) => s.domain === domain && takes(s.provider));
+    // A key that names its provider belongs to that provider's sender only (Resend's SES-style keys name SES).
     const named = MAIL_PROVIDERS.find((provider) => MAIL_PROVIDER_PRESETS[provider].dkimHint?.test(`${selector} ${value}`));
-    const sender = named ? candidates.find((s) => s.provider === named) : (candidates.find((s) => s.provider !== "custom") ?? candidates[0]);
+    const sender = named
+      ? (candidates.find((s) => s.provider === named) ?? candidates.find((s) => MAIL_PROVIDER_PRESETS[s.provider].dkimCnameTarget?.test(value.toLowerCase())))
+      : (candidates.find((s) => s.provider !== "custom") ?? candidates[0]);
     if (!usable || !sender || !/^[a-z0-9][a-z0-9._-]*$/i.test(selector)) {
       pending.push(record);
       continue;

@@ -110,6 +110,18 @@ export interface Outcome {
   tokenPermissions: TokenPermission[];
 }
 
+/** The canonical host's full name: the report names hosts as a person types them in a browser. */
+function canonicalName({ args, imported }: Outcome): string {
+  return imported.canonical.host === "www" ? `www.${args.domain}` : args.domain;
+}
+
+/** Which host is canonical and why, in a sentence; how to choose the other when the import inferred it. */
+function canonicalText(outcome: Outcome): string {
+  const { host, by, why } = outcome.imported.canonical;
+  const choose = by === "flag" ? "" : ` Give --canonical ${host === "www" ? "apex" : "www"} for the other.`;
+  return `Canonical host: ${canonicalName(outcome)} (launch-ready:canonical ${host}), ${by === "flag" ? why : `inferred: ${why}`}.${choose}`;
+}
+
 /** The report under --json. */
 export function jsonReport(outcome: Outcome, cwd: string): unknown {
   const { args, imported, report, coverage, importPlan, stackPath, importPath, removed, tokenPermissions } = outcome;
@@ -117,6 +129,7 @@ export function jsonReport(outcome: Outcome, cwd: string): unknown {
     stack: args.stack,
     zone: args.domain,
     environment: args.environment,
+    canonical: { host: imported.canonical.host, name: canonicalName(outcome), by: imported.canonical.by, why: imported.canonical.why },
     files: { stack: stackPath, importFile: importPath ?? null, removed },
     mapped: imported.mapped.map(({ record, to }) => ({ record: recordJson(record), to })),
     skipped: imported.skipped.map(({ record, reason }) => ({ record: recordJson(record), reason })),
@@ -151,7 +164,7 @@ export function textReport(outcome: Outcome, cwd: string): string {
   const shown = (path: string) => relative(cwd, path) || path;
   out.push(`Imported ${args.zoneFile} (${args.domain}) into ${shown(stackPath)}${importPath ? ` and ${shown(importPath)}` : ""}.`);
   for (const path of removed) out.push(`Removed ${shown(path)}: an earlier run wrote it, and without --record-ids it would not match the new stack.`);
-  out.push("");
+  out.push(canonicalText(outcome), "");
   const mapped = table(["Zone record", "Declared at"], [70, 44]);
   for (const { record, to } of imported.mapped) mapped.push([describeRecord(record), to]);
   out.push(`${imported.mapped.length} records imported:`, mapped.toString());

@@ -12,9 +12,19 @@
  */
 import { PROXIED_BY_DEFAULT } from "../../stacks/schema/site";
 import { hostName, inZone } from "./config-names";
-import { LEFT_AS_IS, unmap, type Draft, type HostDraft, type ImportOptions, type SenderDraft, type Target, type ZoneImport } from "./draft";
+import {
+  LEFT_AS_IS,
+  unmap,
+  type CanonicalChoice,
+  type Draft,
+  type HostDraft,
+  type ImportOptions,
+  type SenderDraft,
+  type Target,
+  type ZoneImport,
+} from "./draft";
 import { completeCanonicalPair, mapHosts } from "./hosts";
-import { mapMail } from "./mail";
+import { mapMail, takeMailCnames } from "./mail";
 import { mapOtherRecords } from "./other-records";
 import { zoneFields } from "./record-fields";
 import { wildcardWaivers } from "./waiver";
@@ -33,14 +43,16 @@ export function mapZone(records: readonly ZoneRecord[], options: ImportOptions):
     senders: [],
     parked: [],
     records: [],
+    mailCnames: [],
     mapped: [],
     result: { skipped: [], unmapped: [], added: [], notes: [] },
   };
   const pending = triage(draft, records);
+  draft.mailCnames = takeMailCnames(pending);
   mapHosts(draft, pending);
   mapMail(draft, pending);
   mapOtherRecords(draft, pending, records);
-  completeCanonicalPair(draft, records);
+  const canonical = completeCanonicalPair(draft, records);
   const waivers = wildcardWaivers(draft);
   const hosts = orderedHosts(draft);
   const hostIndex = new Map(hosts.map((host, index) => [host, index]));
@@ -48,7 +60,8 @@ export function mapZone(records: readonly ZoneRecord[], options: ImportOptions):
     if (host.added)
       draft.result.added.push({ to: pathOf(draft, { kind: "host", host }, hostIndex), what: `${host.fqdn} → ${host.targets.join(", ")}`, why: host.added });
   return {
-    config: buildConfig(draft, hosts, waivers),
+    config: buildConfig(draft, canonical, hosts, waivers),
+    canonical,
     mapped: draft.mapped.map(({ record, target }) => ({ record, to: pathOf(draft, target, hostIndex) })),
     ...draft.result,
   };
@@ -100,10 +113,13 @@ function senderEntry(draft: Draft, sender: SenderDraft): Record<string, unknown>
     ...(sender.dkim.length > 0 ? { dkim: sender.dkim } : {}),
     ...(sender.include ? { include: sender.include } : {}),
     ...(sender.addresses.length > 0 ? { addresses: sender.addresses } : {}),
+    ...(sender.region ? { region: sender.region } : {}),
+    ...(sender.returnPath ? { returnPath: sender.returnPath } : {}),
+    ...(sender.links.length > 0 ? { links: sender.links } : {}),
   };
 }
 
-function buildConfig(draft: Draft, hosts: HostDraft[], waivers: Array<Record<string, unknown>>): Record<string, unknown> {
+function buildConfig(draft: Draft, canonical: CanonicalChoice, hosts: HostDraft[], waivers: Array<Record<string, unknown>>): Record<string, unknown> {
   const { options } = draft;
   const email = {
     ...(draft.senders.length > 0 ? { senders: draft.senders.map((sender) => senderEntry(draft, sender)) } : {}),
@@ -116,7 +132,7 @@ function buildConfig(draft: Draft, hosts: HostDraft[], waivers: Array<Record<str
   return {
     [key("environment")]: options.environment,
     [key("zone")]: { domain: draft.zone, zoneId: options.zoneId, accountId: options.accountId, plan: options.plan },
-    [key("canonical")]: { host: options.canonical },
+    [key("canonical")]: { host: canonical.host },
     [key("hosts")]: hosts.map((host) => hostEntry(draft, host)),
     ...(Object.keys(email).length > 0 ? { [key("email")]: email } : {}),
     ...(draft.records.length > 0 ? { [key("records")]: draft.records } : {}),
