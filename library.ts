@@ -16,6 +16,7 @@ export { DnsRecords, type DnsRecordsArgs } from "./components/dns-records";
 export { EdgeCertificates, type CertificateSpec, type EdgeCertificatesArgs } from "./components/edge-certificates";
 export { EdgeCache, EdgeFirewall, SecurityHeaders, type EdgeRulesetsArgs } from "./components/edge-protection";
 export { AwsUptimeMonitors, type AwsUptimeMonitorsArgs } from "./components/monitoring/aws-uptime-monitors";
+export { ChecklyUptimeMonitors, type ChecklyUptimeMonitorsArgs } from "./components/monitoring/checkly-uptime-monitors";
 export { CloudflareUptimeMonitors, type CloudflareUptimeMonitorsArgs } from "./components/monitoring/cloudflare-uptime-monitors";
 export type { UptimeMonitorsArgsBase } from "./components/monitoring/uptime-monitors";
 export { launchReadyProgram, type ProgramOptions } from "./components/program";

@@ -13,6 +13,7 @@ import { resolveZoneGroup, type ZoneGroup } from "../stacks/zone-group";
 import { today } from "../domain/bar/weighing";
 import { zoneShareProblems } from "./zone-share";
 import { AwsUptimeMonitors } from "./monitoring/aws-uptime-monitors";
+import { ChecklyUptimeMonitors } from "./monitoring/checkly-uptime-monitors";
 import { CloudflareUptimeMonitors } from "./monitoring/cloudflare-uptime-monitors";
 import { AppSecrets } from "./secrets/app-secrets";
 import { secretSpecs } from "./secrets/stored-secrets";
@@ -93,6 +94,8 @@ function declareMonitors(config: LaunchReadyConfig, secrets: AppSecrets | undefi
   };
   if (monitoring.provider === "cloudflare") {
     new CloudflareUptimeMonitors("uptime", { ...shared, zoneId: config.zone.zoneId, accountId: config.zone.accountId });
+  } else if (monitoring.provider === "checkly") {
+    new ChecklyUptimeMonitors("uptime", shared);
   } else {
     new AwsUptimeMonitors("uptime", { ...shared, measureLatency: monitoring.measureLatency });
   }

@@ -66,7 +66,8 @@ export interface HostSummary {
  * whose `zone.owner` names another stack lives in that stack's zone: the site then declares only
  * its records, SES senders and Access applications, and the owner's site carries its edge rules.
  * Production resources are protected. Secrets and monitors are separate components (`AppSecrets`,
- * `AwsUptimeMonitors`, `CloudflareUptimeMonitors`), which the standard program adds beside it.
+ * `AwsUptimeMonitors`, `CloudflareUptimeMonitors`, `ChecklyUptimeMonitors`), which the standard
+ * program adds beside it.
  * @example
  * ```ts
  * import { LaunchReadySite, siteConfig } from "launch-ready";

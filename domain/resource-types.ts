@@ -12,3 +12,6 @@ export const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 export const SNS_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 export const CLOUDFLARE_HEALTH_CHECK = "cloudflare:index/healthcheck:Healthcheck";
 export const NOTIFICATION_POLICY = "cloudflare:index/notificationPolicy:NotificationPolicy";
+export const CHECKLY_CHECK = "checkly:index/check:Check";
+export const CHECKLY_ALERT_CHANNEL = "checkly:index/alertChannel:AlertChannel";
+export const VERCEL_ENV_VARIABLE = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable";

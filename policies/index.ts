@@ -9,6 +9,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as cloudflare from "@pulumi/cloudflare";
+import * as vercel from "@pulumiverse/vercel";
 import {
   PolicyPack,
   validateResourceOfType,
@@ -21,7 +22,16 @@ import {
 import { MINIMUM_BAR } from "../domain/bar/catalog";
 import { expiredWaiverMessage, expiredWaivers, levelFor, today, weighFailure } from "../domain/bar/weighing";
 import { failureSubjects, placedInOwnersFile, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "./bar";
-import { ACCESS_APPLICATION, ACCESS_POLICY, DNS_RECORD, RULESET, SECRETS_MANAGER_SECRET, SSM_PARAMETER, ZONE_SETTING } from "../domain/resource-types";
+import {
+  ACCESS_APPLICATION,
+  ACCESS_POLICY,
+  DNS_RECORD,
+  RULESET,
+  SECRETS_MANAGER_SECRET,
+  SSM_PARAMETER,
+  VERCEL_ENV_VARIABLE,
+  ZONE_SETTING,
+} from "../domain/resource-types";
 import { BAR_RULES } from "./rules";
 import { stackContext } from "./stack-context";
 
@@ -37,6 +47,8 @@ const OF_TYPE: Record<string, (validate: ResourceValidation) => ResourceValidati
   [ACCESS_POLICY]: (validate) => validateResourceOfType(cloudflare.ZeroTrustAccessPolicy, (_props, args, reportViolation) => validate(args, reportViolation)),
   [SSM_PARAMETER]: (validate) => validateResourceOfType(aws.ssm.Parameter, (_props, args, reportViolation) => validate(args, reportViolation)),
   [SECRETS_MANAGER_SECRET]: (validate) => validateResourceOfType(aws.secretsmanager.Secret, (_props, args, reportViolation) => validate(args, reportViolation)),
+  [VERCEL_ENV_VARIABLE]: (validate) =>
+    validateResourceOfType(vercel.ProjectEnvironmentVariable, (_props, args, reportViolation) => validate(args, reportViolation)),
 };
 
 function declared(resource: { urn: string; type: string; name: string; props: Record<string, unknown>; opts?: { protect?: boolean } }): DeclaredResource {

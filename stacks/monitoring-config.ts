@@ -46,6 +46,54 @@ export const ROUTE53_INTERVALS = [10, 30] as const;
 export const ROUTE53_REGIONS = ["us-east-1", "us-west-1", "us-west-2", "eu-west-1", "ap-southeast-1", "ap-southeast-2", "ap-northeast-1", "sa-east-1"] as const;
 export const ROUTE53_MIN_REGIONS = 3;
 
+/**
+ * Checkly runs an API check every 1, 5, 10, 15, 30, 60, 720 or 1440 minutes, or every 10, 20 or
+ * 30 seconds as a high-frequency check (frequency 0 with that `frequencyOffset`), as
+ * @checkly/pulumi's CheckArgs documents them.
+ */
+export const CHECKLY_FREQUENCY_MINUTES = [1, 5, 10, 15, 30, 60, 720, 1440] as const;
+export const CHECKLY_HIGH_FREQUENCY_SECONDS = [10, 20, 30] as const;
+/** Every interval in seconds that is a Checkly frequency. */
+export const CHECKLY_INTERVALS: readonly number[] = [...CHECKLY_HIGH_FREQUENCY_SECONDS, ...CHECKLY_FREQUENCY_MINUTES.map((minutes) => minutes * 60)];
+/** Checkly's public locations (checklyhq.com/docs/monitoring/global-locations): AWS region codes it runs checks from. */
+export const CHECKLY_LOCATIONS = [
+  "us-east-1",
+  "us-east-2",
+  "us-west-1",
+  "us-west-2",
+  "ca-central-1",
+  "sa-east-1",
+  "eu-west-1",
+  "eu-central-1",
+  "eu-west-2",
+  "eu-west-3",
+  "eu-north-1",
+  "eu-south-1",
+  "me-south-1",
+  "af-south-1",
+  "ap-southeast-1",
+  "ap-northeast-1",
+  "ap-northeast-3",
+  "ap-east-1",
+  "ap-southeast-2",
+  "ap-northeast-2",
+  "ap-south-1",
+  "ap-southeast-3",
+] as const;
+/** Checkly's run-based escalation alerts after 1 to 5 failed runs in a row (its API's failedRunThreshold). */
+export const CHECKLY_MAX_FAILED_RUNS = 5;
+
+/** A Checkly check's schedule for an interval in seconds; undefined when Checkly has no such frequency. */
+export function checklySchedule(intervalSeconds: number): { frequency: number; frequencyOffset?: number } | undefined {
+  if ((CHECKLY_HIGH_FREQUENCY_SECONDS as readonly number[]).includes(intervalSeconds)) return { frequency: 0, frequencyOffset: intervalSeconds };
+  return CHECKLY_INTERVALS.includes(intervalSeconds) ? { frequency: intervalSeconds / 60 } : undefined;
+}
+
+/** Seconds between runs of a Checkly check with this schedule: the minutes, or the offset of a high-frequency (0) check. */
+export function checklyIntervalSeconds(frequency: number, frequencyOffset: number | undefined): number | undefined {
+  return frequency === 0 ? frequencyOffset : frequency * 60;
+}
+
 /** `https://api.example.com/health` → `api-health-api.example.com-health`. */
 export function monitorId(kind: MonitorKind, host: string, path: string): string {
   const rest = path.replace(/^\/+|\/+$/g, "").replace(/[^A-Za-z0-9.]+/g, "-");
@@ -117,13 +165,15 @@ export function resolveMonitoring(
       if (fields.regions.length < ROUTE53_MIN_REGIONS)
         problems.push(problem(["monitoring", "regions"], `lists ${fields.regions.length}; Route 53 checks from at least ${ROUTE53_MIN_REGIONS} regions`));
     }
+  } else if (fields.provider === "checkly") {
+    checklyProblems(fields, problems);
   } else if (fields.enabled) {
     const limits = ZONE_PLAN_LIMITS[context.plan].healthChecks;
     if (!limits) {
       problems.push(
         problem(
           ["monitoring", "provider"],
-          `is cloudflare, but the ${context.plan} plan has no Health Checks; use provider: aws, or move the zone to Pro or above`,
+          `is cloudflare, but the ${context.plan} plan has no Health Checks; use provider: checkly (or aws), or move the zone to Pro or above`,
         ),
       );
     } else {
@@ -139,7 +189,7 @@ export function resolveMonitoring(
         problems.push(
           problem(
             ["monitoring", "checks"],
-            `needs ${monitors.length} health checks, but the ${context.plan} plan allows ${limits.checks}; skip or merge some, or use provider: aws`,
+            `needs ${monitors.length} health checks, but the ${context.plan} plan allows ${limits.checks}; skip or merge some, or use provider: checkly (or aws)`,
           ),
         );
       }
@@ -158,4 +208,25 @@ export function resolveMonitoring(
     monitors: fields.enabled ? monitors : [],
     skipped: fields.skip,
   };
+}
+
+/** What Checkly cannot run: an interval that is no Checkly frequency, more failed runs than it escalates on, a location it has no runners in. */
+function checklyProblems(fields: MonitoringFields, problems: ConfigProblem[]): void {
+  if (!checklySchedule(fields.intervalSeconds)) {
+    problems.push(
+      problem(
+        ["monitoring", "intervalSeconds"],
+        `is ${fields.intervalSeconds}; Checkly checks every ${CHECKLY_INTERVALS.join(", ")} seconds (10, 20 and 30 are its high-frequency checks; 60 is what production needs)`,
+      ),
+    );
+  }
+  if (fields.failureThreshold > CHECKLY_MAX_FAILED_RUNS) {
+    problems.push(
+      problem(["monitoring", "failureThreshold"], `is ${fields.failureThreshold}; Checkly alerts after 1 to ${CHECKLY_MAX_FAILED_RUNS} failed runs in a row`),
+    );
+  }
+  fields.regions?.forEach((location, index) => {
+    if (!(CHECKLY_LOCATIONS as readonly string[]).includes(location))
+      problems.push(problem(["monitoring", "regions", index], `"${location}" is not a Checkly location; use ${CHECKLY_LOCATIONS.join(", ")}`));
+  });
 }

@@ -5,7 +5,7 @@
  */
 import { problem, type ConfigProblem, type PathSegment } from "./config-problems";
 import type { Environment } from "../domain/bar/weighing";
-import type { EnvFormat, EnvVarFields, SecretFields, SecretStoreFields } from "./schema/secrets";
+import { AWS_STORE_FIELDS, VERCEL_STORE_FIELDS, type EnvFormat, type EnvVarFields, type SecretFields, type SecretStoreFields } from "./schema/secrets";
 import { ENVIRONMENTS } from "../domain/bar/weighing";
 
 export interface DeclaredSecret {
@@ -44,17 +44,41 @@ export function setSecretCommand(name: string, stack = "<stack>"): string {
   return `pulumi config set --secret --path '${SECRET_VALUES_KEY}.${name}' --stack ${stack}   # then paste the value when asked`;
 }
 
-/** The AWS service a stack's secrets live in, as its console names it. */
+/**
+ * The Vercel target (deployment environment) each stack environment's secrets are given to. A
+ * Vercel project hands a deployment only its own target's variables, and the same name may hold a
+ * different value in each target, so production, staging (preview) and development of one project
+ * are separate stores (SEC-ENV-SEPARATION); a stack that wants a separate project gives its own
+ * `secretStore.projectId`. Preview is every non-production deployment of the project, branches
+ * included: staging's secrets reach those, never production's.
+ */
+export const VERCEL_TARGETS = { production: "production", staging: "preview", development: "development" } as const satisfies Record<Environment, string>;
+export type VercelTarget = (typeof VERCEL_TARGETS)[Environment];
+
+/**
+ * Whether a variable of this target is stored sensitive (readable by no one, in the dashboard or
+ * the API, once set). Vercel refuses sensitive variables that target only development: those are
+ * what `vercel env pull` writes onto a developer's machine, so they stay readable by the project's
+ * members, encrypted at rest like every Vercel variable.
+ */
+export const vercelSensitive = (target: VercelTarget): boolean => target !== "development";
+
+/** The service a stack's secrets live in, as its console names it. */
 export function secretStoreName(store: SecretsConfig["store"]): string {
+  if (store.kind === "vercel") return "Vercel environment variables";
   return store.kind === "ssm" ? "SSM Parameter Store (SecureString)" : "AWS Secrets Manager";
 }
 
-/** `/launch-ready/production`: where a stack's secrets live unless `secretStore.pathPrefix` says otherwise. */
+/**
+ * `/launch-ready/production`: where a stack's secrets live unless `secretStore.pathPrefix` says
+ * otherwise. On Vercel, the project and the environment's target: `vercel:prj_…/production`.
+ */
 export function secretPathPrefix(store: SecretsConfig["store"], project: string, environment: Environment): string {
+  if (store.kind === "vercel") return `vercel:${store.projectId}/${VERCEL_TARGETS[environment]}`;
   return store.pathPrefix ?? `/${project}/${environment}`;
 }
 
-/** `/launch-ready/production/STRIPE_SECRET_KEY`: the secret's name in Secrets Manager or Parameter Store. */
+/** `/launch-ready/production/STRIPE_SECRET_KEY`: the secret's name in Secrets Manager or Parameter Store (on Vercel, the variable's key in its project and target). */
 export function secretPath(store: SecretsConfig["store"], project: string, environment: Environment, name: string): string {
   return `${secretPathPrefix(store, project, environment)}/${name}`;
 }
@@ -65,6 +89,7 @@ export function resolveSecrets(
   values: Record<string, unknown> | undefined,
   problems: ConfigProblem[],
 ): SecretsConfig {
+  problems.push(...storeProblems(store));
   const items: DeclaredSecret[] = [];
   const byName = new Map<string, DeclaredSecret>();
   secrets.forEach((secret, index) => {
@@ -112,6 +137,31 @@ export function resolveSecrets(
   }
 
   return { store, items };
+}
+
+/** Fields of another kind of store, and a Vercel store without its project. */
+function storeProblems(store: SecretStoreFields): ConfigProblem[] {
+  const vercel = store.kind === "vercel";
+  const foreign = vercel ? AWS_STORE_FIELDS : VERCEL_STORE_FIELDS;
+  const problems = foreign
+    .filter((field) => store[field] !== undefined)
+    .map((field) =>
+      problem(
+        ["secretStore", field],
+        vercel
+          ? `only applies to the AWS stores (kind secrets-manager or ssm); kind vercel keeps each environment's secrets in its own target of the project, encrypted by Vercel, so remove it`
+          : `only applies to kind vercel; this store is ${store.kind}, so remove it`,
+      ),
+    );
+  if (vercel && store.projectId === undefined) {
+    problems.push(
+      problem(
+        ["secretStore", "projectId"],
+        "is missing: kind vercel stores the secrets as environment variables of one Vercel project; give its ID (Project Settings > General > Project ID)",
+      ),
+    );
+  }
+  return problems;
 }
 
 export function resolveEnv(manifest: readonly EnvVarFields[], secrets: SecretsConfig, problems: ConfigProblem[]): DeclaredEnvVar[] {

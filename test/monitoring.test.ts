@@ -77,7 +77,10 @@ describe("the monitors a stack gets", () => {
     const free = exampleConfig("dev");
     free["launch-ready:monitoring"] = { ...free["launch-ready:monitoring"], provider: "cloudflare" };
     expect(problemsOf(free)).toEqual([
-      ["launch-ready:monitoring.provider", "is cloudflare, but the free plan has no Health Checks; use provider: aws, or move the zone to Pro or above"],
+      [
+        "launch-ready:monitoring.provider",
+        "is cloudflare, but the free plan has no Health Checks; use provider: checkly (or aws), or move the zone to Pro or above",
+      ],
     ]);
     const pro = exampleConfig("prod");
     pro["launch-ready:monitoring"] = { ...pro["launch-ready:monitoring"], provider: "cloudflare", intervalSeconds: 30 };

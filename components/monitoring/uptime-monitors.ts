@@ -6,7 +6,7 @@ import type { Input } from "@pulumi/pulumi";
 import type { Environment } from "../../domain/bar/weighing";
 import type { DeclaredMonitor } from "../../stacks/monitoring-config";
 
-/** What both monitor components take: what to watch, who to tell, how often to look. */
+/** What every monitor component takes: what to watch, who to tell, how often to look. */
 export interface UptimeMonitorsArgsBase {
   /**
    * What to watch: one check each, named after the monitor's `id`, so reordering replaces nothing.
@@ -17,7 +17,7 @@ export interface UptimeMonitorsArgsBase {
   monitors: DeclaredMonitor[];
   /**
    * People alerted by email (MON-HUMAN). On AWS each receives a subscription confirmation first,
-   * and gets no alert until they confirm it.
+   * and gets no alert until they confirm it; Cloudflare and Checkly send to the address as given.
    * @example ["oncall@example.com"]
    */
   emails: string[];
@@ -29,8 +29,9 @@ export interface UptimeMonitorsArgsBase {
    */
   chatWebhookUrl?: Input<string>;
   /**
-   * Seconds between checks: 10 or 30 on AWS; on Cloudflare the zone's plan sets the shortest. The
-   * stack config's default is 30.
+   * Seconds between checks: 10 or 30 on AWS; on Cloudflare the zone's plan sets the shortest; on
+   * Checkly one of its frequencies (10, 20 or 30 as high-frequency checks, or 60, 300, 600, 900,
+   * 1800, 3600, 43200, 86400). The stack config's default is 30.
    * @example 30
    */
   intervalSeconds: number;
@@ -41,13 +42,14 @@ export interface UptimeMonitorsArgsBase {
    */
   failureThreshold: number;
   /**
-   * Where the checks run from: Route 53 regions (at least 3) or Cloudflare region codes.
-   * @default every Route 53 health-check region on AWS; a region Cloudflare picks on Cloudflare
+   * Where the checks run from: Route 53 regions (at least 3), Cloudflare region codes or Checkly
+   * locations.
+   * @default every Route 53 health-check region on AWS; a region Cloudflare picks on Cloudflare; us-east-1 on Checkly
    * @example ["us-east-1", "eu-west-1", "ap-southeast-1"]
    */
   regions?: string[];
   /**
-   * The stack's environment: it names the alarms, topic and notification policy, and tags what AWS creates.
+   * The stack's environment: it names the alarms, topic, notification policy and Checkly checks, and tags what AWS and Checkly create.
    * @example "production"
    */
   environment: Environment;
@@ -78,9 +80,20 @@ export interface DetectionInputs {
   /** The alarm in front of a person, if any: its period and how many periods must be bad. */
   alarmPeriodSeconds?: number;
   alarmEvaluationPeriods?: number;
+  /**
+   * What a retry adds before a failed run counts (Checkly's doubleCheck: the failing run is repeated
+   * from another location, which may take up to the check's maxResponseTime).
+   */
+  retrySeconds?: number;
 }
 
-/** Worst case from the first failed request to the alert: every check in the threshold, then the alarm's periods. */
+/**
+ * Worst case from the first failed request to the alert: every check in the threshold, the retry
+ * of the last failing one, then the alarm's periods. A check's own request time is within its
+ * interval for every provider, so only a retry, which is a second request, adds to it.
+ */
 export function detectionSeconds(inputs: DetectionInputs): number {
-  return inputs.intervalSeconds * inputs.failureThreshold + (inputs.alarmPeriodSeconds ?? 0) * (inputs.alarmEvaluationPeriods ?? 0);
+  return (
+    inputs.intervalSeconds * inputs.failureThreshold + (inputs.retrySeconds ?? 0) + (inputs.alarmPeriodSeconds ?? 0) * (inputs.alarmEvaluationPeriods ?? 0)
+  );
 }

@@ -1,9 +1,10 @@
 import type * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type * as random from "@pulumi/random";
+import type * as vercel from "@pulumiverse/vercel";
 import type { Environment } from "../../domain/bar/weighing";
-import type { SecretsConfig } from "../../stacks/secrets-config";
-import { awsSdk, randomSdk } from "../provider-sdks";
+import { VERCEL_TARGETS, vercelSensitive, type SecretsConfig } from "../../stacks/secrets-config";
+import { awsSdk, randomSdk, vercelSdk } from "../provider-sdks";
 import { applyTransform, type Transform } from "../transform";
 import { RECOVERY_WINDOW_DAYS, type SecretSpec } from "./stored-secrets";
 
@@ -15,16 +16,18 @@ export interface AppSecretsArgs {
    */
   secrets: SecretSpec[];
   /**
-   * Which AWS service holds the secrets, in which region, under which KMS key: the stack config's
-   * `secretStore`. Without a region, the AWS provider's (`aws:region`); without a key, the
-   * service's AWS-managed one.
+   * Where the secrets are held: the stack config's `secretStore`. On AWS, which service, in which
+   * region, under which KMS key (without a region, the AWS provider's `aws:region`; without a
+   * key, the service's AWS-managed one). On Vercel (`kind: "vercel"`), the project (and team)
+   * whose environment variables hold them, one target per environment (`VERCEL_TARGETS`).
    * @example { kind: "secrets-manager", region: "eu-west-1" }
    */
   store: SecretsConfig["store"];
   /**
    * The stack's environment. It tags every stored secret and sets how long a deleted Secrets
    * Manager secret can be restored: 30 days in production, 7 in staging, none in development, so
-   * a destroyed dev stack can be recreated under the same names at once.
+   * a destroyed dev stack can be recreated under the same names at once. On Vercel it picks the
+   * one target the variables are given to: production, preview (staging) or development.
    * @example "production"
    */
   environment: Environment;
@@ -45,7 +48,7 @@ export interface AppSecretsArgs {
   protect?: boolean;
   /**
    * Adjust what the component creates: each generated value, Secrets Manager secret and version,
-   * or SSM parameter, without forking the component.
+   * SSM parameter or Vercel environment variable, without forking the component.
    * @example { secret: { tags: { team: "payments" } } }
    */
   transform?: {
@@ -53,13 +56,15 @@ export interface AppSecretsArgs {
     secret?: Transform<aws.secretsmanager.SecretArgs>;
     secretVersion?: Transform<aws.secretsmanager.SecretVersionArgs>;
     parameter?: Transform<aws.ssm.ParameterArgs>;
+    environmentVariable?: Transform<vercel.ProjectEnvironmentVariableArgs>;
   };
 }
 
 /**
  * The app's secrets, each generated (random.RandomPassword) or provided, stored encrypted in AWS
- * Secrets Manager or SSM Parameter Store (SecureString) under the stack's own path (SEC-STORE,
- * SEC-ENV-SEPARATION). Values stay Pulumi secrets end to end.
+ * Secrets Manager or SSM Parameter Store (SecureString) under the stack's own path, or as
+ * sensitive environment variables of a Vercel project in the environment's own target
+ * (SEC-STORE, SEC-ENV-SEPARATION). Values stay Pulumi secrets end to end.
  * @example
  * ```ts
  * import * as pulumi from "@pulumi/pulumi";
@@ -81,12 +86,15 @@ export interface AppSecretsArgs {
 export class AppSecrets extends pulumi.ComponentResource {
   /** Where each secret lives, by name: what the app (and the handover) needs to find it. */
   public readonly paths: Record<string, string>;
-  /** ARN of each stored secret, by name, for IAM policies that let the app read it. */
+  /** ARN of each stored secret, by name, for IAM policies that let the app read it; empty on Vercel, which hands the values to the app's deployments itself. */
   public readonly arns: Record<string, pulumi.Output<string>>;
   /** Each value as a Pulumi secret, by name, to hand to other resources (an app's environment). */
   public readonly values: Record<string, pulumi.Output<string>>;
 
   constructor(name: string, args: AppSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Refused before anything is registered, so no half-made component is left for the engine.
+    const vercelProject = args.store.kind === "vercel" ? args.store.projectId : undefined;
+    if (args.store.kind === "vercel" && !vercelProject) throw new pulumi.RunError("AppSecrets: the store is kind vercel but names no projectId");
     super("launch-ready:aws:AppSecrets", name, {}, opts);
     this.paths = {};
     this.arns = {};
@@ -95,7 +103,8 @@ export class AppSecrets extends pulumi.ComponentResource {
       const value = this.valueOf(secret, args);
       this.paths[secret.name] = secret.path;
       this.values[secret.name] = value;
-      this.arns[secret.name] = this.store(secret, value, args);
+      if (vercelProject) this.storeOnVercel(secret, value, vercelProject, args);
+      else this.arns[secret.name] = this.storeOnAws(secret, value, args);
     }
     this.registerOutputs({ paths: this.paths, arns: this.arns });
   }
@@ -117,7 +126,32 @@ export class AppSecrets extends pulumi.ComponentResource {
     return pulumi.secret(pulumi.output(provided).apply((values) => values[secret.name]));
   }
 
-  private store(secret: SecretSpec, value: pulumi.Output<string>, args: AppSecretsArgs): pulumi.Output<string> {
+  /**
+   * One environment variable per secret, given to the environment's target only. The provider
+   * itself keeps `value` secret; sensitive makes it unreadable in Vercel's dashboard and API too.
+   */
+  private storeOnVercel(secret: SecretSpec, value: pulumi.Output<string>, projectId: string, args: AppSecretsArgs): void {
+    const target = VERCEL_TARGETS[args.environment];
+    const { ProjectEnvironmentVariable } = vercelSdk();
+    new ProjectEnvironmentVariable(
+      ...applyTransform(
+        args.transform?.environmentVariable,
+        secret.name,
+        {
+          projectId,
+          ...(args.store.teamId ? { teamId: args.store.teamId } : {}),
+          key: secret.name,
+          value,
+          targets: [target],
+          sensitive: vercelSensitive(target),
+          comment: secret.description,
+        },
+        { parent: this, protect: args.protect ?? false },
+      ),
+    );
+  }
+
+  private storeOnAws(secret: SecretSpec, value: pulumi.Output<string>, args: AppSecretsArgs): pulumi.Output<string> {
     const region = args.store.region ? { region: args.store.region } : {};
     const tags = { "launch-ready:environment": args.environment, "launch-ready:source": secret.source };
     const options = { parent: this, protect: args.protect ?? false };

@@ -17,7 +17,9 @@ export interface SecretSpec {
   name: string;
   /**
    * Full name in the store. `secretSpecs` makes it `/<project>/<environment>/<name>` (or the
-   * store's `pathPrefix`), so two environments never share a path (SEC-ENV-SEPARATION).
+   * store's `pathPrefix`), so two environments never share a path (SEC-ENV-SEPARATION). On
+   * Vercel it names the project, target and key (`vercel:prj_…/production/NAME`); the variable's
+   * key is the secret's name.
    * @example "/quill/production/STRIPE_SECRET_KEY"
    */
   path: string;
@@ -28,7 +30,7 @@ export interface SecretSpec {
    */
   source: DeclaredSecret["source"];
   /**
-   * Stored with the secret, for whoever finds it in the AWS console.
+   * Stored with the secret (on Vercel, as the variable's comment), for whoever finds it in the console.
    * @example "Stripe live-mode secret key, from dashboard.stripe.com/apikeys"
    */
   description: string;

@@ -72,7 +72,8 @@ export const MINIMUM_BAR = {
   },
   "SEC-STORE": {
     bar: "Secrets live in a secret manager",
-    declared: "each secret stored encrypted (AWS Secrets Manager or SSM SecureString), one path per environment",
+    declared:
+      "each secret stored encrypted (AWS Secrets Manager, SSM SecureString, or a sensitive Vercel environment variable), one path (Vercel: project target) per environment",
   },
   "SEC-ENV-SEPARATION": { bar: "Environments are separated", declared: "production and staging never share a secret value or path" },
   "MON-UPTIME": { bar: "Uptime checks on what customers touch", declared: "monitors for homepage, login/auth, API health, and every declared webhook" },

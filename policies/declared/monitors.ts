@@ -1,16 +1,19 @@
-/** Reading declared uptime checks and their alarms, on AWS or Cloudflare: shared by the MON-* rules. */
+/** Reading declared uptime checks and their alarms, on AWS, Cloudflare or Checkly: shared by the MON-* rules. */
 import { MONITOR_TAG } from "../../components/monitoring/uptime-monitors";
+import { checklyIntervalSeconds } from "../../stacks/monitoring-config";
 import type { DeclaredResource } from "../bar";
-import { CLOUDFLARE_HEALTH_CHECK, METRIC_ALARM, ROUTE53_HEALTH_CHECK } from "../../domain/resource-types";
+import { CHECKLY_CHECK, CLOUDFLARE_HEALTH_CHECK, METRIC_ALARM, ROUTE53_HEALTH_CHECK } from "../../domain/resource-types";
 
 export interface DeclaredCheck {
   resource: DeclaredResource;
-  provider: "aws" | "cloudflare";
+  provider: "aws" | "cloudflare" | "checkly";
   host?: string;
   path?: string;
   /** Seconds between checks and failures in a row; undefined while unknown. */
   intervalSeconds?: number;
   failureThreshold?: number;
+  /** Checkly: seconds a retry of the last failing run adds (doubleCheck), 0 without one. */
+  retrySeconds?: number;
   /** AWS: the alarm tagged with the same monitor id. */
   alarm?: DeclaredResource;
 }
@@ -51,6 +54,54 @@ export function declaredChecks(resources: readonly DeclaredResource[]): Declared
         },
       ];
     }
+    if (resource.type === CHECKLY_CHECK) return [checklyCheck(resource)];
     return [];
   });
+}
+
+/** Checkly's d.ts documents 30 s as a check's maxResponseTime when none is given. */
+const CHECKLY_DEFAULT_MAX_RESPONSE_MS = 30_000;
+
+interface ChecklyAlertSettings {
+  escalationType?: string;
+  runBasedEscalations?: Array<{ failedRunThreshold?: unknown }>;
+  timeBasedEscalations?: Array<{ minutesFailingThreshold?: unknown }>;
+}
+
+/**
+ * A Checkly API check: every `frequency` minutes (or `frequencyOffset` seconds when frequency is
+ * 0), alerting after `failedRunThreshold` failed runs in a row. Where alertSettings leave a field
+ * out, Checkly's API defaults apply (its OpenAPI schema: RUN_BASED after 1 failed run; TIME_BASED
+ * after 5 minutes). A time-based threshold counts as the runs that fill its minutes. The
+ * account's alert settings (useGlobalAlertSettings) are not declared; MON-DETECT-5MIN refuses them.
+ */
+function checklyCheck(resource: DeclaredResource): DeclaredCheck {
+  const request = resource.props.request as { url?: unknown } | undefined;
+  let url: URL | undefined;
+  try {
+    url = typeof request?.url === "string" ? new URL(request.url) : undefined;
+  } catch {
+    url = undefined;
+  }
+  const frequency = number(resource.props.frequency);
+  const intervalSeconds = frequency === undefined ? undefined : checklyIntervalSeconds(frequency, number(resource.props.frequencyOffset));
+  const settings = (resource.props.alertSettings ?? {}) as ChecklyAlertSettings;
+  let failureThreshold: number | undefined;
+  if (settings.escalationType === "TIME_BASED") {
+    const minutes = settings.timeBasedEscalations?.[0]?.minutesFailingThreshold ?? 5;
+    failureThreshold = typeof minutes === "number" && intervalSeconds ? Math.ceil((minutes * 60) / intervalSeconds) : undefined;
+  } else {
+    failureThreshold = number(settings.runBasedEscalations?.[0]?.failedRunThreshold ?? 1);
+  }
+  const doubleCheck = resource.props.doubleCheck;
+  const maxResponseMs = resource.props.maxResponseTime === undefined ? CHECKLY_DEFAULT_MAX_RESPONSE_MS : number(resource.props.maxResponseTime);
+  return {
+    resource,
+    provider: "checkly",
+    host: url?.hostname,
+    path: url ? `${url.pathname}${url.search}` : undefined,
+    intervalSeconds,
+    failureThreshold,
+    retrySeconds: doubleCheck === true ? (maxResponseMs === undefined ? undefined : maxResponseMs / 1000) : 0,
+  };
 }

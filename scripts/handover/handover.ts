@@ -9,8 +9,9 @@ import { extraRecordSpecs, dnsRecordSpecs, canonicalUrl, type RecordSpec } from 
 import { BEFORE_ANY_RAMP, mailRecordSpecs } from "../../components/mail-auth/mail-records";
 import { zoneRecordSpecs } from "../../components/zone-records";
 import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, detectionSeconds } from "../../components/monitoring/uptime-monitors";
+import { CHECK_MAX_RESPONSE_MS } from "../../components/monitoring/checkly-uptime-monitors";
 import { secretSpecs } from "../../components/secrets/stored-secrets";
-import { cloudflareTokenPermissions, neededAccess, unownedAccess } from "../../stacks/access";
+import { cloudflareTokenPermissions, neededAccess, providerCredentials, unownedAccess } from "../../stacks/access";
 import type { AccessSystem } from "../../stacks/schema/operations";
 import { recordValueText } from "../../stacks/records-config";
 import { secretStoreName } from "../../stacks/secrets-config";
@@ -130,6 +131,10 @@ function accessSection(input: HandoverInput): string {
       permissions.map((p) => [p.permission, p.usedFor]),
     ),
     `Keep it encrypted in the stack file (${code(`pulumi config set --secret cloudflare:apiToken --stack ${stack}`)}) or, in CI, in the ${code("CLOUDFLARE_API_TOKEN")} environment variable. When someone leaves, roll the token in the Cloudflare dashboard and set it again.`,
+    ...providerCredentials(config).map(
+      (credential) =>
+        `For ${credential.usedFor}: ${credential.variables.map(code).join(" and ")} in CI, or ${credential.configKeys.map((key) => code(`pulumi config set --secret ${key} --stack ${stack}`)).join(" and ")}. ${credential.leastPrivilege}.`,
+    ),
     secretsProviderText(input.encryption, input.hasSecureValues),
   ].join("\n\n");
 }
@@ -349,7 +354,14 @@ function secretsSection(input: HandoverInput): string {
   const secrets = secretSpecs(config, project);
   if (secrets.length === 0) return "### Secrets\n\nThe stack keeps no secrets.";
   const store = config.secrets.store;
-  const where = `${secretStoreName(store)} in ${store.region}${store.kmsKeyId ? `, encrypted with ${code(store.kmsKeyId)}` : ""}`;
+  const where =
+    store.kind === "vercel"
+      ? `${secretStoreName(store)} of the project ${code(store.projectId ?? "")}`
+      : `${secretStoreName(store)} in ${store.region}${store.kmsKeyId ? `, encrypted with ${code(store.kmsKeyId)}` : ""}`;
+  const reading =
+    store.kind === "vercel"
+      ? "Vercel never shows a sensitive variable's value again, in the dashboard or the API: the app's deployments read it, and a provided value is replaced with `pulumi config set` and `pulumi up`"
+      : `Read one with the AWS console or ${code("aws secretsmanager get-secret-value --secret-id <path>")} (${code("aws ssm get-parameter --with-decryption --name <path>")} for Parameter Store)`;
   const usedBy = (name: string) => config.env.filter((v) => v.secret === name).map((v) => v.name);
   const rows = secrets.map((s) => [
     s.name,
@@ -361,7 +373,7 @@ function secretsSection(input: HandoverInput): string {
   ]);
   return [
     "### Secrets",
-    `Names and locations only; values live in ${where} and, for provided ones, encrypted in the stack file. Read one with the AWS console or ${code("aws secretsmanager get-secret-value --secret-id <path>")} (${code("aws ssm get-parameter --with-decryption --name <path>")} for Parameter Store); never paste one into chat or a ticket.`,
+    `Names and locations only; values live in ${where} and, for provided ones, encrypted in the stack file. ${reading}; never paste one into chat or a ticket.`,
     markdownTable(["Secret", "Path", "Source", "Read by"], rows),
   ].join("\n\n");
 }
@@ -387,7 +399,13 @@ function monitorsSection(config: LaunchReadyConfig): string {
   const { monitoring } = config;
   if (!monitoring.enabled || monitoring.monitors.length === 0) return "### Monitors\n\n**Nothing is monitored.** Enable `launch-ready:monitoring`.";
   const alarm = monitoring.provider === "aws" ? { alarmPeriodSeconds: ALARM_PERIOD_SECONDS, alarmEvaluationPeriods: ALARM_EVALUATION_PERIODS } : {};
-  const worst = detectionSeconds({ intervalSeconds: monitoring.intervalSeconds, failureThreshold: monitoring.failureThreshold, ...alarm });
+  const retry = monitoring.provider === "checkly" ? { retrySeconds: CHECK_MAX_RESPONSE_MS / 1000 } : {};
+  const worst = detectionSeconds({ intervalSeconds: monitoring.intervalSeconds, failureThreshold: monitoring.failureThreshold, ...alarm, ...retry });
+  const service = {
+    aws: "Route 53 health checks with CloudWatch alarms (us-east-1)",
+    cloudflare: "Cloudflare health checks",
+    checkly: "Checkly API checks (a failing run retried once from another location)",
+  }[monitoring.provider];
   const alerted = [...monitoring.emails, ...(monitoring.chatWebhookSecret ? [`the chat webhook in secret ${monitoring.chatWebhookSecret}`] : [])];
   const rows = monitoring.monitors.map((m) => [
     m.id,
@@ -397,7 +415,7 @@ function monitorsSection(config: LaunchReadyConfig): string {
   ]);
   const parts = [
     "### Monitors",
-    `${monitoring.provider === "aws" ? "Route 53 health checks with CloudWatch alarms (us-east-1)" : "Cloudflare health checks"}, every ${monitoring.intervalSeconds} s${monitoring.regions ? ` from ${monitoring.regions.join(", ")}` : ""}; down after ${monitoring.failureThreshold} failures in a row. Worst case from the first failed request to the alert: ${worst} s. Alerts go to ${alerted.join(", ")}.`,
+    `${service}, every ${monitoring.intervalSeconds} s${monitoring.regions ? ` from ${monitoring.regions.join(", ")}` : ""}; down after ${monitoring.failureThreshold} failures in a row. Worst case from the first failed request to the alert: ${worst} s. Alerts go to ${alerted.join(", ")}.`,
     markdownTable(["Monitor", "URL", "Expects", "Declared by"], rows),
   ];
   if (monitoring.provider === "aws")

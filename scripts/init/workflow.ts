@@ -99,6 +99,10 @@ function workflow(): Record<string, unknown> {
           CLOUDFLARE_API_TOKEN: expression("secrets.CLOUDFLARE_API_TOKEN"),
           AWS_ACCESS_KEY_ID: expression("secrets.AWS_ACCESS_KEY_ID"),
           AWS_SECRET_ACCESS_KEY: expression("secrets.AWS_SECRET_ACCESS_KEY"),
+          // Read only by stacks that monitor on Checkly or keep secrets on Vercel; unset secrets expand to nothing.
+          CHECKLY_API_KEY: expression("secrets.CHECKLY_API_KEY"),
+          CHECKLY_ACCOUNT_ID: expression("secrets.CHECKLY_ACCOUNT_ID"),
+          VERCEL_API_TOKEN: expression("secrets.VERCEL_API_TOKEN"),
           PULUMI_CONFIG_PASSPHRASE: expression("secrets.PULUMI_CONFIG_PASSPHRASE"),
           PULUMI_ACCESS_TOKEN: expression("secrets.PULUMI_ACCESS_TOKEN"),
         },
@@ -118,7 +122,9 @@ const HEADER = [
   "   it) deploys after its owner, whose rulesets carry its edge rules.",
   " Repository secrets: CLOUDFLARE_API_TOKEN (scoped as HANDOVER.md says), AWS_ACCESS_KEY_ID and",
   " AWS_SECRET_ACCESS_KEY, and PULUMI_CONFIG_PASSPHRASE (self-managed backend) or PULUMI_ACCESS_TOKEN",
-  " (Pulumi Cloud); the repository variable PULUMI_BACKEND_URL names the backend.",
+  " (Pulumi Cloud); CHECKLY_API_KEY and CHECKLY_ACCOUNT_ID with monitoring.provider: checkly,",
+  " VERCEL_API_TOKEN with secretStore.kind: vercel; the repository variable PULUMI_BACKEND_URL names",
+  " the backend.",
 ].join("\n");
 
 /** Comments a reader of the YAML needs where the value alone does not say why, by the key they sit above. */

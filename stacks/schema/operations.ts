@@ -5,7 +5,7 @@ import { pathPrefix, variableName } from "./common";
 
 export const MONITOR_KINDS = ["homepage", "login", "api-health", "webhook", "status", "other"] as const;
 export type MonitorKind = (typeof MONITOR_KINDS)[number];
-export const MONITOR_PROVIDERS = ["aws", "cloudflare"] as const;
+export const MONITOR_PROVIDERS = ["aws", "cloudflare", "checkly"] as const;
 
 export const monitorCheckSchema = z.strictObject({
   kind: z.enum(MONITOR_KINDS).meta({ description: "What the check watches; checks of a kind replace the kit's default checks of that kind." }),
@@ -17,7 +17,7 @@ export const monitoringSchema = z.strictObject({
   enabled: z.boolean().default(true).meta({ description: "Create monitors; false leaves MON-* failing (advisory in development, or waived). @default true" }),
   provider: z.enum(MONITOR_PROVIDERS).default("aws").meta({
     description:
-      "aws: Route 53 health checks, CloudWatch alarms and SNS; cloudflare: Cloudflare Health Checks and Notifications (Pro plan and above). @default aws",
+      "aws: Route 53 health checks, CloudWatch alarms and SNS; cloudflare: Cloudflare Health Checks and Notifications (Pro plan and above); checkly: Checkly API checks and alert channels (no AWS account, any Cloudflare plan). @default aws",
   }),
   alerts: z
     .strictObject({
@@ -35,12 +35,20 @@ export const monitoringSchema = z.strictObject({
     .int()
     .min(10)
     .default(30)
-    .meta({ description: "Seconds between checks: 10 or 30 on AWS; Cloudflare's plan sets the floor. @default 30" }),
-  failureThreshold: z.number().int().min(1).max(10).default(3).meta({ description: "Failed checks in a row before the monitor is down. @default 3" }),
-  regions: z
-    .array(z.string())
-    .optional()
-    .meta({ description: "Where checks run from: Route 53 regions (at least 3) or Cloudflare region codes. @default the provider's default set" }),
+    .meta({
+      description:
+        "Seconds between checks: 10 or 30 on AWS; Cloudflare's plan sets the floor; a Checkly frequency on Checkly (10, 20, 30, 60, 300, ...). @default 30",
+    }),
+  failureThreshold: z
+    .number()
+    .int()
+    .min(1)
+    .max(10)
+    .default(3)
+    .meta({ description: "Failed checks in a row before the monitor is down (at most 5 on Checkly). @default 3" }),
+  regions: z.array(z.string()).optional().meta({
+    description: "Where checks run from: Route 53 regions (at least 3), Cloudflare region codes or Checkly locations. @default the provider's default set",
+  }),
   measureLatency: z.boolean().default(true).meta({ description: "Record latency graphs (AWS). @default true" }),
   apiHealthPath: pathPrefix.default("/health").meta({ description: "Path of every API host's health endpoint. @default /health" }),
   checks: z.array(monitorCheckSchema).default([]).meta({ description: "Checks that replace the defaults of their kind, or add others (kind other)." }),

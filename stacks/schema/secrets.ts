@@ -4,13 +4,17 @@ import { z } from "zod";
 import { ENVIRONMENTS } from "../../domain/bar/weighing";
 import { variableName } from "./common";
 
-export const SECRET_STORES = ["secrets-manager", "ssm"] as const;
+export const SECRET_STORES = ["secrets-manager", "ssm", "vercel"] as const;
+/** The store fields only AWS has: refused with kind vercel, which has a project instead. */
+export const AWS_STORE_FIELDS = ["region", "kmsKeyId", "pathPrefix"] as const;
+/** The store fields only Vercel has. */
+export const VERCEL_STORE_FIELDS = ["projectId", "teamId"] as const;
 
 export const secretStoreSchema = z.strictObject({
-  kind: z
-    .enum(SECRET_STORES)
-    .default("secrets-manager")
-    .meta({ description: "secrets-manager: AWS Secrets Manager; ssm: SSM Parameter Store SecureString. @default secrets-manager (SEC-STORE)" }),
+  kind: z.enum(SECRET_STORES).default("secrets-manager").meta({
+    description:
+      "secrets-manager: AWS Secrets Manager; ssm: SSM Parameter Store SecureString; vercel: sensitive environment variables of a Vercel project, one target per environment (no AWS account). @default secrets-manager (SEC-STORE)",
+  }),
   region: z
     .string()
     .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as eu-west-1")
@@ -29,6 +33,16 @@ export const secretStoreSchema = z.strictObject({
     .regex(/^(\/[A-Za-z0-9_.-]+)+$/, "must be a path such as /launch-ready/production, without a trailing slash")
     .optional()
     .meta({ description: "Where this stack's secrets live. @default /<project>/<environment> (SEC-ENV-SEPARATION wants one per environment)" }),
+  projectId: z
+    .string()
+    .regex(/^prj_[A-Za-z0-9]+$/, "must be a Vercel project ID such as prj_a1b2c3d4e5f6g7h8i9j0k1l2m3n4 (Project Settings > General)")
+    .optional()
+    .meta({ description: "kind vercel: the project whose environment variables hold the secrets. Required for vercel." }),
+  teamId: z
+    .string()
+    .regex(/^team_[A-Za-z0-9]+$/, "must be a Vercel team ID such as team_a1b2c3d4e5f6g7h8i9j0k1l2 (Team Settings > General)")
+    .optional()
+    .meta({ description: "kind vercel: the team that owns the project. @default the provider's team (vercel:team), else the token's personal account" }),
 });
 
 export const secretSchema = z.strictObject({
