@@ -6,6 +6,8 @@
 import { PHASES } from "../domain/cloudflare/identifiers";
 import { MANAGED_RULESETS, ZONE_PLAN_LIMITS, plannedMitigationTimeout } from "../domain/cloudflare/zone-plans";
 import { PRIVATE_PURPOSES } from "../stacks/schema/site";
+import { ACME_CHALLENGE_PATH } from "../domain/hosting/platforms";
+import { acmePassThroughHosts } from "./site-records";
 import { rateLimitGroupKey, type DeclaredEndpoint, type LaunchReadyConfig } from "../stacks/stack-config";
 import {
   allOf,
@@ -135,6 +137,7 @@ export function cacheRulesetSpec(config: LaunchReadyConfig): RulesetSpec {
           browserTtl: { mode: "override_origin", default: cache.browserTtl },
         },
       },
+      ...acmeBypass(config),
       {
         ref: "cache-bypass-private",
         description: "Never cache API, auth, admin or signed-in requests (EDGE-CACHE-PRIVATE); last, so it wins",
@@ -145,6 +148,25 @@ export function cacheRulesetSpec(config: LaunchReadyConfig): RulesetSpec {
       },
     ],
   };
+}
+
+/**
+ * Platforms that issue certificates over HTTP-01 through the proxy must answer the challenge
+ * themselves: a cached or stale token fails issuance and renewal (domain/hosting/platforms.ts).
+ */
+function acmeBypass(config: LaunchReadyConfig): RulesetRuleSpec[] {
+  const hosts = acmePassThroughHosts(config);
+  if (hosts.length === 0) return [];
+  return [
+    {
+      ref: "cache-bypass-acme-challenge",
+      description: `Never cache ${ACME_CHALLENGE_PATH} on hosts whose platform issues certificates through the proxy`,
+      expression: allOf(hostIn(hosts), pathStartsWithAny([ACME_CHALLENGE_PATH])),
+      action: "set_cache_settings",
+      enabled: true,
+      actionParameters: { cache: false },
+    },
+  ];
 }
 
 /** Cloudflare's managed WAF rulesets the zone's plan includes (EDGE-WAF). */

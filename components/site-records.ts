@@ -5,9 +5,10 @@
  */
 import { ZONE_SETTINGS } from "../domain/cloudflare/identifiers";
 import { createHash } from "node:crypto";
-import type { DeclaredHost, DeclaredRecord, LaunchReadyConfig } from "../stacks/stack-config";
+import { DEFAULT_DNS_ONLY_TTL, type DeclaredHost, type DeclaredRecord, type LaunchReadyConfig } from "../stacks/stack-config";
 import type { TlsSettings } from "../stacks/schema/site";
-import { allOf, hostIn, hostIs, OVER_HTTPS, pathIs, urlWithRequestPath } from "../domain/cloudflare/rule-expressions";
+import { allOf, hostIn, hostIs, not, OVER_HTTPS, pathIs, pathStartsWithAny, urlWithRequestPath } from "../domain/cloudflare/rule-expressions";
+import { ACME_CHALLENGE_PATH } from "../domain/hosting/platforms";
 
 /** One DNS record as DnsRecords creates it. */
 export interface RecordSpec {
@@ -118,16 +119,44 @@ function nameSafe(text: string): string {
   return text.replace(/:/g, "_");
 }
 
+/** A host's records, and its platform's ownership TXT (DNS-only, named by a digest of its value like any TXT). */
 export function hostRecordSpecs(host: DeclaredHost, environment: string): RecordSpec[] {
-  return host.records.map((record) => ({
-    logicalName: record.type === "CNAME" ? `${host.fqdn}-CNAME` : `${host.fqdn}-${record.type}-${nameSafe(record.content)}`,
-    name: host.fqdn,
-    type: record.type,
-    content: record.content,
-    proxied: host.proxied,
-    ttl: host.ttl,
-    comment: recordComment(environment, host.comment),
-  }));
+  const records = host.records.map(
+    (record): RecordSpec => ({
+      logicalName: record.type === "CNAME" ? `${host.fqdn}-CNAME` : `${host.fqdn}-${record.type}-${nameSafe(record.content)}`,
+      name: host.fqdn,
+      type: record.type,
+      content: record.content,
+      proxied: host.proxied,
+      ttl: host.ttl,
+      comment: recordComment(environment, host.comment),
+    }),
+  );
+  if (!host.verification) return records;
+  const { name, content } = host.verification;
+  const verification: RecordSpec = {
+    logicalName: `${name}-TXT-${txtLabel(content)}`,
+    name,
+    type: "TXT",
+    content,
+    proxied: false,
+    ttl: DEFAULT_DNS_ONLY_TTL,
+    comment: recordComment(environment, `${host.platform} ownership TXT`),
+  };
+  return [...records, verification];
+}
+
+/** Verification strings are long and opaque; a digest keeps a TXT record's name short and stable. */
+function txtLabel(content: string): string {
+  return createHash("sha256").update(content).digest("hex").slice(0, 12);
+}
+
+/** Proxied hosts whose platform fetches HTTP-01 challenges through the proxy, sorted: the edge passes ACME_CHALLENGE_PATH through to them. */
+export function acmePassThroughHosts(config: LaunchReadyConfig): string[] {
+  return config.hosts
+    .filter((host) => host.acmePassThrough)
+    .map((host) => host.fqdn)
+    .sort();
 }
 
 /** Every DNS record the stack declares, sorted by name so output never depends on list order. */
@@ -141,8 +170,7 @@ export function dnsRecordSpecs(config: LaunchReadyConfig): RecordSpec[] {
 function extraRecordLabel(record: DeclaredRecord): string {
   switch (record.type) {
     case "TXT":
-      // Verification strings are long and opaque; a digest keeps the name short and stable.
-      return createHash("sha256").update(record.content).digest("hex").slice(0, 12);
+      return txtLabel(record.content);
     // Every field of the value is in the name: records differing in any one of them are distinct.
     case "CAA": {
       const data = record.data as { flags: number; tag: string; value: string };
@@ -194,6 +222,9 @@ function slug(text: string): string {
  * same host (what HSTS preload requires) and is then redirected once.
  */
 export function redirectRuleSpecs(config: LaunchReadyConfig): RedirectRuleSpec[] {
+  const passThrough = new Set(acmePassThroughHosts(config));
+  // A platform fetching its HTTP-01 challenge through the proxy must get the platform's answer, not a redirect.
+  const onHost = (host: string, condition: string) => (passThrough.has(host) ? allOf(condition, not(pathStartsWithAny([ACME_CHALLENGE_PATH]))) : condition);
   const httpsFirst = (condition: string) => (config.tls.alwaysUseHttps ? allOf(condition, OVER_HTTPS) : condition);
   const extra = [...config.redirects]
     .sort((a, b) => (`${a.host}${a.path ?? ""}` < `${b.host}${b.path ?? ""}` ? -1 : 1))
@@ -201,7 +232,7 @@ export function redirectRuleSpecs(config: LaunchReadyConfig): RedirectRuleSpec[]
       (redirect): RedirectRuleSpec => ({
         ref: `redirect-${slug(`${redirect.host}${redirect.path ?? ""}`)}`,
         description: `Redirect ${redirect.host}${redirect.path ?? "/*"} to ${redirect.to}`,
-        expression: httpsFirst(redirect.path ? allOf(hostIs(redirect.host), pathIs(redirect.path)) : hostIs(redirect.host)),
+        expression: httpsFirst(onHost(redirect.host, redirect.path ? allOf(hostIs(redirect.host), pathIs(redirect.path)) : hostIs(redirect.host))),
         statusCode: redirect.status,
         target: { value: redirect.to },
         preserveQueryString: redirect.preserveQueryString,
@@ -212,7 +243,7 @@ export function redirectRuleSpecs(config: LaunchReadyConfig): RedirectRuleSpec[]
   const canonical: RedirectRuleSpec = {
     ref: "canonical-host",
     description: `Canonical host: ${alternateFqdn} to ${config.canonical.fqdn} (DNS-CANONICAL)`,
-    expression: httpsFirst(hostIn([alternateFqdn])),
+    expression: httpsFirst(onHost(alternateFqdn, hostIn([alternateFqdn]))),
     statusCode: config.canonical.status,
     target: { expression: urlWithRequestPath(`https://${config.canonical.fqdn}`) },
     preserveQueryString: true,

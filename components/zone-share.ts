@@ -140,7 +140,7 @@ export function carriedFor(specs: ZoneWideSpecs, member: string): { rules: numbe
 
 /** Where in a stack file a record name comes from, for messages: a host, a declared record, or the mail section. */
 function recordSource(config: LaunchReadyConfig, name: string): string {
-  const host = config.hosts.find((h) => h.fqdn === name);
+  const host = config.hosts.find((h) => h.fqdn === name || h.verification?.name === name);
   if (host) return formatConfigPath(["hosts", host.index]);
   const record = config.records.find((r) => r.name === name);
   if (record) return formatConfigPath(["records", record.index]);

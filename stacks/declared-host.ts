@@ -3,6 +3,7 @@
  * config (edge, email, monitoring) refers to, kept apart so none of them imports the whole
  * config reader that imports them.
  */
+import type { HostingPlatform } from "../domain/hosting/platforms";
 import type { RecordTarget } from "../domain/hostnames";
 import type { HostPurpose } from "./schema/site";
 
@@ -19,4 +20,13 @@ export interface DeclaredHost {
   ttl: number;
   records: RecordTarget[];
   comment?: string;
+  /** The platform serving it (`launch-ready:hosts[i].platform`), whose documented shapes it was checked against. */
+  platform?: HostingPlatform;
+  /** The platform's ownership TXT record: fully qualified name and value, never proxied. */
+  verification?: { name: string; content: string };
+  /**
+   * Proxied, on a platform that issues certificates over HTTP-01 through the proxy: the kit's
+   * edge rules must neither cache nor redirect ACME_CHALLENGE_PATH on it.
+   */
+  acmePassThrough: boolean;
 }

@@ -62,8 +62,12 @@ export function returnPaths(email: Pick<EmailConfig, "sending">): ReturnPath[] {
   return [...seen.values()];
 }
 
-/** Mail records (TXT, MX) cannot stand beside a CNAME at one name (RFC 1034 3.6.2). */
-function cnameConflict(fqdn: string, hostByFqdn: Map<string, DeclaredHost>): string | undefined {
+/**
+ * Mail records (TXT, MX) cannot stand beside a CNAME at one name (RFC 1034 3.6.2), except at the
+ * apex, where Cloudflare flattens the CNAME into the target's addresses (a Pages or Railway apex).
+ */
+function cnameConflict(fqdn: string, hostByFqdn: Map<string, DeclaredHost>, zone: string): string | undefined {
+  if (fqdn === zone) return undefined;
   const host = hostByFqdn.get(fqdn);
   return host?.records.some((r) => r.type === "CNAME")
     ? `${fqdn} is a CNAME (launch-ready:hosts[${host.index}]), and mail records cannot stand beside a CNAME (RFC 1034 3.6.2); use a name without one`
@@ -102,7 +106,7 @@ export function resolveEmail(fields: EmailFields, zone: string, hostByFqdn: Map<
     const at = (...rest: PathSegment[]) => ["email", "senders", index, ...rest];
     const name = resolveHostInZone(sender.domain, zone);
     if (!name.ok) return void problems.push(problem(at("domain"), `"${sender.domain}" ${name.problem}`));
-    const conflict = cnameConflict(name.value, hostByFqdn);
+    const conflict = cnameConflict(name.value, hostByFqdn, zone);
     if (conflict) return void problems.push(problem(at("domain"), conflict));
     const preset = MAIL_PROVIDER_PRESETS[sender.provider];
     if (!preset.sends)
@@ -222,7 +226,7 @@ export function resolveEmail(fields: EmailFields, zone: string, hostByFqdn: Map<
       );
     }
     if (spf.domain !== zone && hostByFqdn.get(spf.domain)?.records.some((r) => r.type === "CNAME"))
-      problems.push(problem(["email", "senders"], cnameConflict(spf.domain, hostByFqdn)!));
+      problems.push(problem(["email", "senders"], cnameConflict(spf.domain, hostByFqdn, zone)!));
   }
 
   const parked = new Set<string>();
@@ -231,11 +235,11 @@ export function resolveEmail(fields: EmailFields, zone: string, hostByFqdn: Map<
     if (!resolved.ok) return void problems.push(problem(["email", "parked", index], `"${name}" ${resolved.problem}`));
     if (byDomain.has(resolved.value) || spfByName.has(resolved.value))
       return void problems.push(problem(["email", "parked", index], `${resolved.value} sends mail (launch-ready:email.senders), so it cannot be parked`));
-    const conflict = cnameConflict(resolved.value, hostByFqdn);
+    const conflict = cnameConflict(resolved.value, hostByFqdn, zone);
     if (conflict) return void problems.push(problem(["email", "parked", index], conflict));
     parked.add(resolved.value);
   });
-  if (!byDomain.has(zone) && !spfByName.has(zone) && inboundMx.length === 0 && !cnameConflict(zone, hostByFqdn)) parked.add(zone);
+  if (!byDomain.has(zone) && !spfByName.has(zone) && inboundMx.length === 0 && !cnameConflict(zone, hostByFqdn, zone)) parked.add(zone);
 
   fields.dmarc?.ramp.forEach((step, index) => {
     const previous = fields.dmarc!.ramp[index - 1];

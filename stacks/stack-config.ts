@@ -13,9 +13,10 @@ import { resolveEnv, resolveSecrets, type DeclaredEnvVar, type SecretsConfig } f
 import { resolveRecords, type DeclaredRecord } from "./records-config";
 import { checkWaiverTargets, resolveWaivers } from "./waivers-config";
 import type { DeclaredHost } from "./declared-host";
+import { resolveHosting } from "./hosting-config";
 import { classifyTarget, resolveHostInZone, toAsciiZoneName, type RecordTarget } from "../domain/hostnames";
 import { CONFIG_NAMESPACE, stackConfigSchema, type StackConfigFields } from "./config-schema";
-import { PROXIED_BY_DEFAULT, type TlsSettings, type Waiver } from "./schema/site";
+import type { TlsSettings, Waiver } from "./schema/site";
 import type { Environment } from "../domain/bar/weighing";
 import type { HandoverFields } from "./schema/operations";
 
@@ -149,6 +150,8 @@ function resolve(fields: StackConfigFields, input: Record<string, unknown>): Par
   const waivers = resolveWaivers(fields.waivers, problems);
   const wildcardWaived = waivers.some((waiver) => waiver.id === "DNS-SUBDOMAINS");
 
+  // The non-canonical member of the apex/www pair, which Cloudflare answers with the canonical redirect.
+  const alternateFqdn = fields.canonical ? (fields.canonical.host === "apex" ? `www.${zone}` : zone) : undefined;
   const hosts: DeclaredHost[] = [];
   const hostByFqdn = new Map<string, DeclaredHost>();
   fields.hosts.forEach((host, index) => {
@@ -166,9 +169,25 @@ function resolve(fields: StackConfigFields, input: Record<string, unknown>): Par
     }
     const records = resolveTargets(host.target, name.value, at("target"), problems);
     if (!records) return;
-    const proxied = host.proxied ?? PROXIED_BY_DEFAULT.has(host.purpose);
-    const ttl = resolveTtl(host.ttl, proxied, fields.zone.plan, at("ttl"), problems);
-    const declared: DeclaredHost = { index, name: host.name, fqdn: name.value, purpose: host.purpose, proxied, ttl, records, comment: host.comment };
+    const hosting = resolveHosting(
+      {
+        fqdn: name.value,
+        domain: zone,
+        member: fields.zone.owner !== undefined,
+        purpose: host.purpose,
+        platform: host.platform,
+        verification: host.verification,
+        proxied: host.proxied,
+        records,
+        redirectsAtEdge: name.value === alternateFqdn,
+        ssl: fields.tls.ssl,
+      },
+      at,
+      problems,
+    );
+    if (!hosting) return;
+    const ttl = resolveTtl(host.ttl, hosting.proxied, fields.zone.plan, at("ttl"), problems);
+    const declared: DeclaredHost = { index, name: host.name, fqdn: name.value, purpose: host.purpose, ttl, records, comment: host.comment, ...hosting };
     hosts.push(declared);
     hostByFqdn.set(declared.fqdn, declared);
   });

@@ -3,6 +3,8 @@ import { isPublicAddress } from "../../domain/hostnames";
 import { declaredHost, fail, notApplicable, NOT_KNOWN_YET, pass, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "../bar";
 import { DNS_RECORD } from "../../domain/resource-types";
 
+const ADDRESS_TYPES = new Set(["A", "AAAA", "CNAME"]);
+
 function hostPath(resource: DeclaredResource, context: BarContext, key: string): string | undefined {
   const host = declaredHost(context.config, resource.props.name);
   return host ? `launch-ready:hosts[${host.index}].${key}` : undefined;
@@ -35,7 +37,7 @@ export const dnsSane: BarRule = {
       });
     return pass(resource.urn);
   },
-  checkStack(resources) {
+  checkStack(resources, context) {
     const records = resources.filter((r) => r.type === DNS_RECORD && r.props.name !== undefined && r.props.type !== undefined);
     const byName = new Map<string, DeclaredResource[]>();
     for (const record of records) byName.set(String(record.props.name), [...(byName.get(String(record.props.name)) ?? []), record]);
@@ -48,10 +50,13 @@ export const dnsSane: BarRule = {
         if (seen.has(key)) verdicts.push(fail(`${name} declares the record ${key} twice; keep one`, { urn: record.urn, configPath: "launch-ready:hosts" }));
         seen.add(key);
       }
-      if (atName.some((r) => r.props.type === "CNAME") && atName.length > 1) {
+      // Cloudflare flattens a CNAME at the apex into the target's addresses, so mail and other
+      // records may stand beside it there; only other address records may not.
+      const besides = name === context.config?.zone.domain ? atName.filter((r) => ADDRESS_TYPES.has(String(r.props.type))) : atName;
+      if (atName.some((r) => r.props.type === "CNAME") && besides.length > 1) {
         verdicts.push(
           fail(
-            `${name} has a CNAME beside other records (${atName.map((r) => r.props.type).join(", ")}); a CNAME must stand alone at its name (RFC 1034 3.6.2)`,
+            `${name} has a CNAME beside other records (${besides.map((r) => r.props.type).join(", ")}); a CNAME must stand alone at its name (RFC 1034 3.6.2)`,
             { urn: atName[0].urn, configPath: "launch-ready:hosts" },
           ),
         );

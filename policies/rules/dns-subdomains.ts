@@ -2,7 +2,7 @@ import { mailNames } from "../../components/mail-auth/mail-records";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import { DNS_RECORD } from "../../domain/resource-types";
 
-/** DNS-SUBDOMAINS: every record comes from a declared host, the mail config or launch-ready:records; a wildcard answers for names nobody chose. */
+/** DNS-SUBDOMAINS: every record comes from a declared host (or its platform's ownership TXT), the mail config or launch-ready:records; a wildcard answers for names nobody chose. */
 export const dnsSubdomains: BarRule = {
   id: "DNS-SUBDOMAINS",
   checkStack(resources, context) {
@@ -12,12 +12,14 @@ export const dnsSubdomains: BarRule = {
     // Mail names (sending subdomains, DKIM selectors, _dmarc, parked names) are declared in launch-ready:email.
     const mail = mailNames(config);
     const records = new Map(config.records.map((record) => [record.name, record]));
+    // A hosting platform's ownership TXT is declared with its host (launch-ready:hosts[i].verification).
+    const verification = new Set(config.hosts.flatMap((h) => (h.verification ? [h.verification.name] : [])));
     return resources
       .filter((r) => r.type === DNS_RECORD && r.props.name !== undefined)
       .map((record): Verdict => {
         const name = String(record.props.name);
         const host = declared.get(name);
-        if (!host && mail.has(name)) return pass(record.urn);
+        if (!host && (mail.has(name) || verification.has(name))) return pass(record.urn);
         const extra = records.get(name);
         if (!host && extra) {
           return name.startsWith("*.")

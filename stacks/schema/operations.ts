@@ -30,15 +30,10 @@ export const monitoringSchema = z.strictObject({
         .meta({ description: "A provided secret in launch-ready:secrets holding a chat webhook URL (Slack, Teams), also alerted." }),
     })
     .prefault({}),
-  intervalSeconds: z
-    .number()
-    .int()
-    .min(10)
-    .default(30)
-    .meta({
-      description:
-        "Seconds between checks: 10 or 30 on AWS; Cloudflare's plan sets the floor; a Checkly frequency on Checkly (10, 20, 30, 60, 300, ...). @default 30",
-    }),
+  intervalSeconds: z.number().int().min(10).default(30).meta({
+    description:
+      "Seconds between checks: 10 or 30 on AWS; Cloudflare's plan sets the floor; a Checkly frequency on Checkly (10, 20, 30, 60, 300, ...). @default 30",
+  }),
   failureThreshold: z
     .number()
     .int()

@@ -6,6 +6,7 @@ import "../zod-locales";
 import { z } from "zod";
 import { ZONE_PLANS } from "../../domain/cloudflare/zone-plans";
 import { HSTS_MIN_MAX_AGE } from "../../domain/http-security";
+import { HOSTING_PLATFORMS } from "../../domain/hosting/platforms";
 import { HEX32, STACK_NAME, hostName, recordTarget } from "./common";
 
 export const HOST_PURPOSES = ["web", "api", "admin", "docs", "status", "mail", "other"] as const;
@@ -77,7 +78,29 @@ export const hostSchema = z.strictObject({
     examples: ["app-origin.fly.dev", ["203.0.113.10", "2001:db8::10"]],
   }),
   purpose: z.enum(HOST_PURPOSES).meta({ description: "What the host is for; decides the proxy default and which checks apply." }),
-  proxied: z.boolean().optional().meta({ description: "Route through Cloudflare's proxy. @default true for web, api and admin; false otherwise." }),
+  platform: z
+    .enum(HOSTING_PLATFORMS)
+    .optional()
+    .meta({
+      description:
+        "The platform serving the host. Its documented targets are checked, it decides the proxy default (Vercel, Netlify and Railway DNS-only, Cloudflare Pages proxied), and its ownership TXT (verification) is planned at its documented name. @default none: any target, no checks",
+      examples: ["vercel", "fly"],
+    }),
+  verification: z
+    .string()
+    .trim()
+    .min(1)
+    .max(2048)
+    .optional()
+    .meta({
+      description:
+        "With platform: the ownership TXT value the platform's dashboard shows for this host (Vercel, Fly.io, Railway, Netlify), planned at the name the platform documents.",
+      examples: ["vc-domain-verify=www.example.com,9b1f3c2a7d", "app-4k2j9x1q", "railway-verify=0f3a9c"],
+    }),
+  proxied: z
+    .boolean()
+    .optional()
+    .meta({ description: "Route through Cloudflare's proxy. @default the platform's default, else true for web, api and admin; false otherwise." }),
   ttl: z.number().int().optional().meta({
     description: "TTL in seconds for DNS-only records (60 to 86400; 30 on Enterprise). Proxied records always use automatic TTL. @default 300",
   }),
