@@ -193,9 +193,10 @@ describe("adopt: what the first pulumi up changes", () => {
       },
     ]);
     expect(report.untouched).toEqual([{ phase: "http_request_transform", id: "0f3e4a7b9c2d4e5fa1b2c3d4e5f60718", name: "default", rules: 1 }]);
-    expect(report.createdByPulumiUp.map((entry: any) => entry.phase)).toEqual([
-      "http_request_dynamic_redirect",
+    // In the order the program registers them, which is no promise: the phases are what counts.
+    expect(report.createdByPulumiUp.map((entry: any) => entry.phase).sort()).toEqual([
       "http_request_cache_settings",
+      "http_request_dynamic_redirect",
       "http_request_firewall_managed",
       "http_response_headers_transform",
     ]);

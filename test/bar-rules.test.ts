@@ -112,7 +112,7 @@ describe("every rule passes the prod example and fails a broken one", () => {
   });
 
   test("DNS-SANE: private address, bad TTL, duplicate, CNAME beside other data", () => {
-    const apex = byName("example.com-A-76.76.21.21");
+    const apex = byName("example.com-A-216.198.79.1");
     expect(dnsSane.checkResource!({ ...apex, props: { ...apex.props, content: "192.168.1.10" } }, context)).toMatchObject({
       status: "fail",
       configPath: "launch-ready:hosts[0].target",
@@ -126,7 +126,7 @@ describe("every rule passes the prod example and fails a broken one", () => {
       dnsSane.checkStack!([...prod, { ...apex, urn: `${apex.urn}-copy` }, { ...apex, props: { ...apex.props, name: "www.example.com" } }], context),
     );
     expect(sane.map((v) => (v as { message: string }).message.split(";")[0])).toEqual([
-      "example.com declares the record A 76.76.21.21 twice",
+      "example.com declares the record A 216.198.79.1 twice",
       "www.example.com has a CNAME beside other records (CNAME, A)",
     ]);
   });

@@ -31,7 +31,7 @@ describe("DnsRecords", () => {
       "api.example.com-CNAME",
       "app.example.com-CNAME",
       "docs.example.com-CNAME",
-      "example.com-A-76.76.21.21",
+      "example.com-A-216.198.79.1",
       "status.example.com-CNAME",
       "www.example.com-CNAME",
     ]);
@@ -40,7 +40,7 @@ describe("DnsRecords", () => {
       zoneId: ZONE_ID,
       name: "www.example.com",
       type: "CNAME",
-      content: "cname.vercel-dns.com",
+      content: "d1d4fc829fe7bc7c.vercel-dns-017.com",
       proxied: true,
       ttl: 1,
       comment: "Managed by launch-ready (production)",

@@ -59,10 +59,11 @@ describe("the edge rulesets of the prod example", () => {
     expect(new Set(rulesets.map((r) => r.phase)).size).toBe(rulesets.length);
   });
 
-  test("cache rules: static assets cached, private traffic bypassed, and the bypass comes last", () => {
+  test("cache rules: static assets cached, Fly's certificate challenges and private traffic bypassed, and the bypass comes last", () => {
     const cache = cacheRulesetSpec(config);
     expect(cache.rules.map((r) => [r.ref, r.actionParameters?.cache])).toEqual([
       ["cache-static-assets", true],
+      ["cache-bypass-acme-challenge", false],
       ["cache-bypass-private", false],
     ]);
     expect(cache.rules[0].actionParameters?.edgeTtl).toEqual({ mode: "override_origin", default: 2592000 });

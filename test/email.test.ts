@@ -26,13 +26,16 @@ async function barOf(raw: Record<string, any>, stack = "prod") {
 }
 
 describe("the prod example's mail", () => {
-  test("plans MX, one SPF, DKIM and DMARC records that pass", async () => {
+  test("plans Google's MX, SPF and DKIM, Resend's key and bounce records, and DMARC, which pass", async () => {
     const records = mailRecordSpecs(parsedExample("prod"), "2026-11-25");
     expect(records.map((r) => `${r.type} ${r.name} ${r.priority ?? ""} ${r.content.slice(0, 40)}`.replace(/\s+/g, " ").trim())).toEqual([
       "TXT _dmarc.example.com v=DMARC1; p=reject; rua=mailto:dmarc-rep",
       "MX example.com 1 smtp.google.com",
       "TXT example.com v=spf1 include:_spf.google.com ~all",
       "TXT google._domainkey.example.com v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQ",
+      "TXT resend._domainkey.mail.example.com p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQ",
+      "MX send.mail.example.com 10 feedback-smtp.us-east-1.amazonses.com",
+      "TXT send.mail.example.com v=spf1 include:amazonses.com ~all",
     ]);
     expect(records.every((r) => !r.proxied)).toBe(true);
     const { report } = await barOf(exampleConfig("prod"));

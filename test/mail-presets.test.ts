@@ -282,38 +282,42 @@ describe("return paths and links", () => {
 
   test("a custom sender puts its SPF on its bounce subdomain, and its MX there is the records section's to declare", () => {
     const raw = exampleConfig("prod");
-    raw["launch-ready:email"].senders.push({ provider: "custom", domain: "mail", include: "spf.mailer.example.net", returnPath: { name: "bounces" } });
-    raw["launch-ready:records"] = [{ name: "bounces.mail", type: "MX", content: "bounce.mailer.example.net", priority: 10 }];
+    raw["launch-ready:email"].senders.push({ provider: "custom", domain: "news", include: "spf.mailer.example.net", returnPath: { name: "bounces" } });
+    raw["launch-ready:records"] = [{ name: "bounces.news", type: "MX", content: "bounce.mailer.example.net", priority: 10 }];
     const parsed = parseStackConfig(raw);
     expect(parsed.ok, JSON.stringify(!parsed.ok && parsed.problems)).toBe(true);
     const records = mailRecordSpecs(parsed.ok ? parsed.config : (undefined as never), "2026-12-01");
-    expect(records.filter((r) => r.name.endsWith("mail.example.com")).map((r) => `${r.type} ${r.name} ${r.content}`)).toEqual([
-      "TXT bounces.mail.example.com v=spf1 include:spf.mailer.example.net ~all",
+    expect(records.filter((r) => r.name.endsWith("news.example.com")).map((r) => `${r.type} ${r.name} ${r.content}`)).toEqual([
+      "TXT bounces.news.example.com v=spf1 include:spf.mailer.example.net ~all",
     ]);
   });
 
-  test("the SPF and the bounce MX of a Resend sender pass the bar, with no SPF record at the sending name", async () => {
-    const raw = exampleConfig("prod");
-    raw["launch-ready:email"].senders.push({ provider: "resend", domain: "mail", dkim: [{ selector: "resend", value: `p=${KEY}` }] });
-    const report = await planStack({ ...exampleStack("prod"), config: raw });
+  test("the prod example's Resend sender passes the bar, its SPF and bounce MX at send.mail, none at the sending name", async () => {
+    const report = await planStack(exampleStack("prod"));
     expect(report.bar.filter((r) => r.id === "MAIL-SPF" || r.id === "MAIL-DKIM").map((r) => `${r.id}:${r.status}`)).toEqual([
       "MAIL-SPF:pass",
       "MAIL-DKIM:pass",
     ]);
     expect(report.resources.filter((r) => r.inputs.name === "mail.example.com" && r.inputs.type === "TXT")).toEqual([]);
+    expect(
+      report.resources
+        .filter((r) => r.inputs.name === "send.mail.example.com")
+        .map((r) => `${r.inputs.type} ${r.inputs.content}`)
+        .sort(),
+    ).toEqual(["MX feedback-smtp.us-east-1.amazonses.com", "TXT v=spf1 include:amazonses.com ~all"]);
   });
 
   test("MAIL-SPF fails when a provider's return-path CNAME is missing", async () => {
     const raw = exampleConfig("prod");
-    raw["launch-ready:email"].senders.push({ provider: "postmark", domain: "mail", dkim: [{ selector: "20240101000000pm", value: `k=rsa; p=${KEY}` }] });
+    raw["launch-ready:email"].senders.push({ provider: "postmark", domain: "news", dkim: [{ selector: "20240101000000pm", value: `k=rsa; p=${KEY}` }] });
     const report = await planStack({ ...exampleStack("prod"), config: raw });
-    const cname = report.resources.find((r) => r.inputs.name === "pm-bounces.mail.example.com")!;
+    const cname = report.resources.find((r) => r.inputs.name === "pm-bounces.news.example.com")!;
     expect(cname.inputs).toMatchObject({ type: "CNAME", content: "pm.mtasv.net", proxied: false });
     const { mailSpf } = await import("../policies/rules/mail-spf");
     const declared = report.resources.filter((r) => r.custom && r.urn !== cname.urn).map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs }));
     const parsed = parseStackConfig(raw);
     expect(mailSpf.checkStack!(declared, { config: parsed.ok ? parsed.config : undefined }).filter((v) => v.status === "fail")).toEqual([
-      expect.objectContaining({ message: expect.stringContaining("pm-bounces.mail.example.com should be a CNAME to pm.mtasv.net") }),
+      expect.objectContaining({ message: expect.stringContaining("pm-bounces.news.example.com should be a CNAME to pm.mtasv.net") }),
     ]);
   });
 

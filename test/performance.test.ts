@@ -163,7 +163,7 @@ describe("modules loaded only when a stack uses them", () => {
     const planned = await child(join(ROOT, "node_modules", ".bin", "tsx"), join(dir, "plan.ts"));
     expect(planned.stderr).toBe("");
     const { byType, packages } = JSON.parse(planned.stdout);
-    expect(byType).toMatchObject({ "cloudflare:index/healthcheck:Healthcheck": 5, "cloudflare:index/dnsRecord:DnsRecord": 13 });
+    expect(byType).toMatchObject({ "cloudflare:index/healthcheck:Healthcheck": 5, "cloudflare:index/dnsRecord:DnsRecord": 16 });
     expect(packages).toEqual(["@pulumi/cloudflare", "@pulumi/pulumi"]);
   });
 });

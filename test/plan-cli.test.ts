@@ -26,27 +26,36 @@ describe.each(EXAMPLE_STACKS)("plan --stack %s --json", (stack) => {
     expect(report.stack).toBe(stack);
     expect(report.bar.filter((r) => r.status === "fail")).toEqual([]);
     expect(report.summary.barFailures).toBe(0);
-    // dev keeps its one generated secret in Parameter Store; staging and prod use Secrets Manager.
+    // Dev runs as a founder without AWS does: its secret in Vercel, its checks in Checkly; staging and prod use AWS.
     const secretStore =
-      stack === "dev" ? { "aws:ssm/parameter:Parameter": 1 } : { "aws:secretsmanager/secret:Secret": 2, "aws:secretsmanager/secretVersion:SecretVersion": 2 };
+      stack === "dev"
+        ? { "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable": 1 }
+        : { "aws:secretsmanager/secret:Secret": 2, "aws:secretsmanager/secretVersion:SecretVersion": 2 };
     // Staging lives in prod's zone: only its three hosts and parked mail, no rulesets or zone
     // settings of its own, and no status page to watch.
     const inProdsZone = stack === "staging";
     const zoneWide = inProdsZone ? {} : { "cloudflare:index/ruleset:Ruleset": 6, "cloudflare:index/zoneSetting:ZoneSetting": 6 };
     // Prod orders staging's advanced certificate: api.staging.example.com is past Universal SSL.
     const certificates = stack === "prod" ? { "cloudflare:index/certificatePack:CertificatePack": 1 } : {};
+    // Homepage, login, API health, webhook and status page: a check and an alarm each, one topic, one email (AWS), or a check each and one email channel (Checkly).
+    const monitors =
+      stack === "dev"
+        ? { "checkly:index/check:Check": 5, "checkly:index/alertChannel:AlertChannel": 1 }
+        : {
+            "aws:route53/healthCheck:HealthCheck": inProdsZone ? 4 : 5,
+            "aws:cloudwatch/metricAlarm:MetricAlarm": inProdsZone ? 4 : 5,
+            "aws:sns/topic:Topic": 1,
+            "aws:sns/topicSubscription:TopicSubscription": 1,
+          };
     expect(report.summary.byType).toEqual({
-      // prod also declares a site-verification TXT and a CAA iodef record under launch-ready:records.
-      "cloudflare:index/dnsRecord:DnsRecord": { prod: 13, staging: 6, dev: 10 }[stack],
+      // prod also declares a site-verification TXT and a CAA iodef record under launch-ready:records,
+      // and Resend's key, bounce MX and SPF; dev Resend's three and Email Routing's three MX and SPF.
+      "cloudflare:index/dnsRecord:DnsRecord": { prod: 16, staging: 6, dev: 15 }[stack],
       ...zoneWide,
       ...certificates,
       "random:index/randomPassword:RandomPassword": 1,
       ...secretStore,
-      // Homepage, login, API health, webhook and status page: a check and an alarm each, one topic, one email.
-      "aws:route53/healthCheck:HealthCheck": inProdsZone ? 4 : 5,
-      "aws:cloudwatch/metricAlarm:MetricAlarm": inProdsZone ? 4 : 5,
-      "aws:sns/topic:Topic": 1,
-      "aws:sns/topicSubscription:TopicSubscription": 1,
+      ...monitors,
     });
     for (const resource of report.resources) {
       expect(Object.keys(resource).sort()).toEqual(expect.arrayContaining(["inputs", "name", "protect", "type", "urn"]));
@@ -67,14 +76,14 @@ describe("plan, human output", () => {
     ]) {
       expect(stdout).toContain(group);
     }
-    expect(stdout).toContain("CNAME www.example.com → cname.vercel-dns.com");
+    expect(stdout).toContain("CNAME www.example.com → d1d4fc829fe7bc7c.vercel-dns-017.com");
     expect(stdout).toContain("http_request_dynamic_redirect, 2 rules");
     expect(stdout).toContain("ssl = strict");
     expect(stdout).toContain("min_tls_version = 1.2");
     expect(stdout).toContain("GET https://www.example.com/ every 30 s, down after 3 failures");
     expect(stdout).toContain("HealthCheckStatus < 1 for 1 x 60 s in us-east-1");
     expect(stdout).toContain(
-      "Summary: 43 resources to create (5 aws.cloudwatch.MetricAlarm, 5 aws.route53.HealthCheck, 2 aws.secretsmanager.Secret, 2 aws.secretsmanager.SecretVersion, 1 aws.sns.Topic, 1 aws.sns.TopicSubscription, 1 cloudflare.CertificatePack, 13 cloudflare.DnsRecord, 6 cloudflare.Ruleset, 6 cloudflare.ZoneSetting, 1 random.RandomPassword) in 10 components; 28 protected",
+      "Summary: 46 resources to create (5 aws.cloudwatch.MetricAlarm, 5 aws.route53.HealthCheck, 2 aws.secretsmanager.Secret, 2 aws.secretsmanager.SecretVersion, 1 aws.sns.Topic, 1 aws.sns.TopicSubscription, 1 cloudflare.CertificatePack, 16 cloudflare.DnsRecord, 6 cloudflare.Ruleset, 6 cloudflare.ZoneSetting, 1 random.RandomPassword) in 10 components; 31 protected from deletion.",
     );
   });
 

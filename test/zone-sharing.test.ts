@@ -319,7 +319,7 @@ describe("the zone's rules, from the stacks' configs", () => {
     const project = scratchProject();
     addAlpha(project);
     // Prod without an admin host has no WAF custom rules of its own; alpha has none either.
-    editStack(project, "prod", (text) => text.replace(/ {4}- name: admin\n {6}target: \S+\n {6}purpose: admin\n/, ""));
+    editStack(project, "prod", (text) => text.replace(/ {4}- name: admin\n {6}target: \S+\n {6}purpose: admin\n( {6}platform: \S+\n)?/, ""));
     const group = contextForStackFile(readStackFile(stackFilePath(project, "prod"))).zone!.group!;
     expect(group.members.map((m) => m.stack)).toEqual(["alpha", "staging"]);
     const custom = zoneWideSpecs(group).rulesets.find((r) => r.phase === "http_request_firewall_custom");

@@ -95,7 +95,8 @@ export class AppSecrets extends pulumi.ComponentResource {
     // Refused before anything is registered, so no half-made component is left for the engine.
     const vercelProject = args.store.kind === "vercel" ? args.store.projectId : undefined;
     if (args.store.kind === "vercel" && !vercelProject) throw new pulumi.RunError("AppSecrets: the store is kind vercel but names no projectId");
-    super("launch-ready:aws:AppSecrets", name, {}, opts);
+    // The AWS type stays what it always was (a new type would re-create deployed stores); a Vercel store says where it lives.
+    super(vercelProject ? "launch-ready:vercel:AppSecrets" : "launch-ready:aws:AppSecrets", name, {}, opts);
     this.paths = {};
     this.arns = {};
     this.values = {};
