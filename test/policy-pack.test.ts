@@ -208,7 +208,7 @@ describe("the policy pack over the analyzer protocol", () => {
   });
 
   test("Analyze refuses an unprotected production record (OPS-PROTECT) and a private address (DNS-SANE)", async () => {
-    const record = (await planned("prod")).find((r) => r.name === "example.com-A-76.76.21.21")!;
+    const record = (await planned("prod")).find((r) => r.name === "example.com-A-216.198.79.1")!;
     const found = await analyze({ ...record, protect: false, props: { ...record.props, content: "10.0.0.5" } });
     expect(found.map((d: any) => d.policy).sort()).toEqual(["dns-sane", "ops-protect"]);
   });

@@ -363,3 +363,41 @@ describe("each mail provider's records are recognised as its preset", () => {
     ]);
   });
 });
+
+describe("hosts on a hosting platform's own targets take its preset", () => {
+  test("unless the preset would change how the host is served today, which the report says", () => {
+    const zone = [
+      "$TTL 300",
+      "@ IN A 76.76.21.21",
+      "www IN CNAME example.org.",
+      "app IN CNAME d1d4fc829fe7bc7c.vercel-dns-017.com. ; cf_tags=cf-proxied:false",
+      "shop IN CNAME 0a1b2c3d4e5f6a7b.vercel-dns-017.com. ; cf_tags=cf-proxied:true",
+      "api IN CNAME quill-api.fly.dev. ; cf_tags=cf-proxied:true",
+      "docs IN CNAME quill-docs.pages.dev. ; cf_tags=cf-proxied:false",
+      "",
+    ].join("\n");
+    const result = mapZone(readZone(zone, "example.org"), OPTIONS);
+    const hosts = result.config["launch-ready:hosts"] as Array<Record<string, unknown>>;
+    const byName = Object.fromEntries(hosts.map(({ name, ...rest }) => [name, rest]));
+    // DNS-only, as Vercel's preset serves it: the preset, no proxied key.
+    expect(byName.app).toMatchObject({ platform: "vercel" });
+    expect(byName.app).not.toHaveProperty("proxied");
+    // Fly runs behind the proxy; Pages may be DNS-only below the apex, so that stays written.
+    expect(byName.api).toMatchObject({ platform: "fly" });
+    expect(byName.docs).toMatchObject({ platform: "cloudflare-pages", proxied: false });
+    // Proxied in front of Vercel, which its preset refuses: imported as it is, without the preset, and said.
+    expect(byName.shop).not.toHaveProperty("platform");
+    expect(byName["@"]).not.toHaveProperty("platform");
+    expect(result.notes).toContainEqual(
+      expect.objectContaining({
+        record: expect.objectContaining({ name: "shop.example.org" }),
+        note: expect.stringContaining("without platform: vercel"),
+      }),
+    );
+    expect(result.notes).toContainEqual(
+      expect.objectContaining({ record: expect.objectContaining({ name: "api.example.org" }), note: expect.stringContaining("takes platform: fly") }),
+    );
+    const parsed = parseStackConfig(result.config);
+    expect(parsed.ok, JSON.stringify(!parsed.ok && parsed.problems)).toBe(true);
+  });
+});

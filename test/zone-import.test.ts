@@ -390,7 +390,7 @@ describe("mapping edge cases", () => {
       { name: "www", target: "example.org", purpose: "web" },
       { name: "app", target: ["203.0.113.5", "2001:db8::5", "203.0.113.6"], purpose: "web" },
       { name: "mail", target: "203.0.113.9", purpose: "mail" },
-      { name: "admin", target: "admin.fly.dev", purpose: "admin" },
+      { name: "admin", target: "admin.fly.dev", purpose: "admin", platform: "fly" },
     ]);
     // Without Cloudflare's cf_tags the proxy status is the kit's default, and the report says so.
     expect(result.notes.filter((note) => /no cf_tags/.test(note.note))).toHaveLength(4);

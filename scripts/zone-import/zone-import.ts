@@ -25,6 +25,8 @@ import {
 } from "./draft";
 import { completeCanonicalPair, mapHosts } from "./hosts";
 import { mapMail, takeMailCnames } from "./mail";
+import { recognisePlatform } from "./platforms";
+import { HOSTING_PLATFORM_FACTS } from "../../domain/hosting/platforms";
 import { mapOtherRecords } from "./other-records";
 import { zoneFields } from "./record-fields";
 import { wildcardWaivers } from "./waiver";
@@ -87,13 +89,19 @@ function triage(draft: Draft, records: readonly ZoneRecord[]): ZoneRecord[] {
   return pending;
 }
 
-function hostEntry(draft: Draft, host: HostDraft): Record<string, unknown> {
-  const byDefault = PROXIED_BY_DEFAULT.has(host.purpose);
+function hostEntry(draft: Draft, host: HostDraft, canonical: CanonicalChoice): Record<string, unknown> {
+  const byPurpose = PROXIED_BY_DEFAULT.has(host.purpose);
+  const proxied = host.proxied ?? byPurpose;
+  const alternate = host.fqdn === (canonical.host === "apex" ? `www.${draft.zone}` : draft.zone);
+  const platform = recognisePlatform(draft, host, proxied, alternate);
+  // The preset decides the proxy default of a host that names it; the canonical redirect's host is always proxied.
+  const byDefault = platform ? alternate || (HOSTING_PLATFORM_FACTS[platform].proxy.default ?? byPurpose) : byPurpose;
   return {
     name: hostName(host.fqdn, draft.zone),
     target: host.targets.length === 1 ? host.targets[0] : host.targets,
     purpose: host.purpose,
-    ...(host.proxied !== undefined && host.proxied !== byDefault ? { proxied: host.proxied } : {}),
+    ...(platform ? { platform } : {}),
+    ...((host.proxied !== undefined || platform) && proxied !== byDefault ? { proxied } : {}),
     ...(host.ttl === undefined ? {} : { ttl: host.ttl }),
   };
 }
@@ -133,7 +141,7 @@ function buildConfig(draft: Draft, canonical: CanonicalChoice, hosts: HostDraft[
     [key("environment")]: options.environment,
     [key("zone")]: { domain: draft.zone, zoneId: options.zoneId, accountId: options.accountId, plan: options.plan },
     [key("canonical")]: { host: canonical.host },
-    [key("hosts")]: hosts.map((host) => hostEntry(draft, host)),
+    [key("hosts")]: hosts.map((host) => hostEntry(draft, host, canonical)),
     ...(Object.keys(email).length > 0 ? { [key("email")]: email } : {}),
     ...(draft.records.length > 0 ? { [key("records")]: draft.records } : {}),
     ...(waivers.length > 0 ? { [key("waivers")]: waivers } : {}),
