@@ -12,9 +12,10 @@ export default defineConfig({
     // The Pulumi runtime keeps its state in process globals: each file gets its own process.
     pool: "forks",
     // Vitest leaves a core free by default, which on a 2-core machine runs one file at a time.
-    // Two files at once overlap what tests wait on (loopback servers, bursts, child processes):
-    // 157 s one at a time, 116 s two at once, with another busy process on the machine.
-    maxWorkers: 2,
+    // More files at once overlap what tests wait on (loopback servers, bursts, child processes,
+    // the dist/ build): with another busy process on the machine, 157 s one at a time and 116 s
+    // two at once (579 tests); at 655 tests, two at once took 148 s and 141 s, three 125 s and 129 s.
+    maxWorkers: 3,
     minWorkers: 1,
     // A safety net, not a budget: verbs run in-process, and each entry file's one child-process
     // test loads tsx and @pulumi/* afresh, a few seconds on a busy 2-core machine.
