@@ -3,7 +3,14 @@
  * with their merged SPF, inbound MX, DMARC and parked names, refused here when receivers would fail it.
  */
 import { parseDkimKey } from "../domain/mail/dkim";
-import { MAIL_PROVIDER_PRESETS, offlineSpfLookups, type MailProvider, type MailProviderPreset, type ReturnPathPreset } from "../domain/mail/providers";
+import {
+  MAIL_PROVIDER_PRESETS,
+  offlineSpfLookups,
+  type MailProvider,
+  type MailProviderPreset,
+  type ReturnPathPreset,
+  type TargetShape,
+} from "../domain/mail/providers";
 import { MAX_DNS_LOOKUPS } from "../domain/mail/spf";
 import { problem, type ConfigProblem, type PathSegment } from "./config-problems";
 import type { EmailFields } from "./schema/email";
@@ -63,11 +70,12 @@ export function returnPaths(email: Pick<EmailConfig, "sending">): ReturnPath[] {
 }
 
 /**
- * Mail records (TXT, MX) cannot stand beside a CNAME at one name (RFC 1034 3.6.2), except at the
- * apex, where Cloudflare flattens the CNAME into the target's addresses (a Pages or Railway apex).
+ * Mail records (TXT, MX) cannot stand beside a CNAME at one name (RFC 1034 3.6.2), except at a
+ * zone's apex, where Cloudflare flattens the CNAME into the target's addresses (a Pages or Railway
+ * apex); a stack in another stack's zone has no apex of its own, so `flattenedApex` is undefined there.
  */
-function cnameConflict(fqdn: string, hostByFqdn: Map<string, DeclaredHost>, zone: string): string | undefined {
-  if (fqdn === zone) return undefined;
+function cnameConflict(fqdn: string, hostByFqdn: Map<string, DeclaredHost>, flattenedApex: string | undefined): string | undefined {
+  if (fqdn === flattenedApex) return undefined;
   const host = hostByFqdn.get(fqdn);
   return host?.records.some((r) => r.type === "CNAME")
     ? `${fqdn} is a CNAME (launch-ready:hosts[${host.index}]), and mail records cannot stand beside a CNAME (RFC 1034 3.6.2); use a name without one`
@@ -84,17 +92,28 @@ function nameBelow(label: string, domain: string, hostByFqdn: Map<string, Declar
 }
 
 /** A CNAME target the provider gave, checked against the shape it documents. */
-function providerTarget(value: string, pattern: RegExp | undefined, what: string): { ok: true; value: string } | { ok: false; problem: string } {
+function providerTarget(value: string, shape: TargetShape | undefined, what: string): { ok: true; value: string } | { ok: false; problem: string } {
   // Provider targets may hold service labels (selector1-example-com._domainkey.contoso.onmicrosoft.com).
   const target = classifyTarget(value).ok ? classifyTarget(value) : undefined;
   const host = normalizeTargetHost(value);
   if ((target?.ok && target.value.type !== "CNAME") || !host.ok || !host.value.includes("."))
     return { ok: false, problem: `must be the host name ${what} (a CNAME target)` };
-  if (pattern && !pattern.test(host.value)) return { ok: false, problem: `is ${host.value}, which is not ${what}: it looks like ${pattern.source}` };
+  if (shape && !shape.pattern.test(host.value)) return { ok: false, problem: `is ${host.value}, which is not ${what}: it looks like ${shape.shape}` };
   return { ok: true, value: host.value };
 }
 
-export function resolveEmail(fields: EmailFields, zone: string, hostByFqdn: Map<string, DeclaredHost>, problems: ConfigProblem[]): EmailConfig {
+/**
+ * `ownsZone`: the stack's domain is its zone's apex (no zone.owner), where Cloudflare flattens a
+ * CNAME so mail records may stand beside it.
+ */
+export function resolveEmail(
+  fields: EmailFields,
+  zone: string,
+  ownsZone: boolean,
+  hostByFqdn: Map<string, DeclaredHost>,
+  problems: ConfigProblem[],
+): EmailConfig {
+  const apex = ownsZone ? zone : undefined;
   const byDomain = new Map<string, SendingName>();
   const spfByName = new Map<string, SpfName & { senders: number[] }>();
   const spfAt = (domain: string): SpfName & { senders: number[] } => {
@@ -106,7 +125,7 @@ export function resolveEmail(fields: EmailFields, zone: string, hostByFqdn: Map<
     const at = (...rest: PathSegment[]) => ["email", "senders", index, ...rest];
     const name = resolveHostInZone(sender.domain, zone);
     if (!name.ok) return void problems.push(problem(at("domain"), `"${sender.domain}" ${name.problem}`));
-    const conflict = cnameConflict(name.value, hostByFqdn, zone);
+    const conflict = cnameConflict(name.value, hostByFqdn, apex);
     if (conflict) return void problems.push(problem(at("domain"), conflict));
     const preset = MAIL_PROVIDER_PRESETS[sender.provider];
     if (!preset.sends)
@@ -193,8 +212,6 @@ export function resolveEmail(fields: EmailFields, zone: string, hostByFqdn: Map<
     if (feedback && !spf.feedbackMx.some((mx) => mx.host === feedback.host)) spf.feedbackMx.push(feedback);
   });
 
-  claimNames([...byDomain.values()], [...spfByName.keys()], problems);
-
   const inboundPreset = fields.inbound ? MAIL_PROVIDER_PRESETS[fields.inbound.provider] : undefined;
   const inboundMx = fields.inbound ? (fields.inbound.mx ?? inboundPreset?.inboundMx?.(zone) ?? []) : [];
   if (fields.inbound && inboundMx.length === 0)
@@ -206,6 +223,7 @@ export function resolveEmail(fields: EmailFields, zone: string, hostByFqdn: Map<
   const autodiscover = inboundPreset?.autodiscover;
   if (autodiscover) {
     const conflict = hostByFqdn.get(`autodiscover.${zone}`);
+    // The apex SPF record the inbound include makes is one more claim below; autodiscover is another.
     if (conflict)
       problems.push(
         problem(
@@ -225,8 +243,6 @@ export function resolveEmail(fields: EmailFields, zone: string, hostByFqdn: Map<
         ),
       );
     }
-    if (spf.domain !== zone && hostByFqdn.get(spf.domain)?.records.some((r) => r.type === "CNAME"))
-      problems.push(problem(["email", "senders"], cnameConflict(spf.domain, hostByFqdn, zone)!));
   }
 
   const parked = new Set<string>();
@@ -235,11 +251,36 @@ export function resolveEmail(fields: EmailFields, zone: string, hostByFqdn: Map<
     if (!resolved.ok) return void problems.push(problem(["email", "parked", index], `"${name}" ${resolved.problem}`));
     if (byDomain.has(resolved.value) || spfByName.has(resolved.value))
       return void problems.push(problem(["email", "parked", index], `${resolved.value} sends mail (launch-ready:email.senders), so it cannot be parked`));
-    const conflict = cnameConflict(resolved.value, hostByFqdn, zone);
+    const conflict = cnameConflict(resolved.value, hostByFqdn, apex);
     if (conflict) return void problems.push(problem(["email", "parked", index], conflict));
     parked.add(resolved.value);
   });
-  if (!byDomain.has(zone) && !spfByName.has(zone) && inboundMx.length === 0 && !cnameConflict(zone, hostByFqdn, zone)) parked.add(zone);
+  if (!byDomain.has(zone) && !spfByName.has(zone) && inboundMx.length === 0 && !cnameConflict(zone, hostByFqdn, apex)) parked.add(zone);
+
+  claimNames(
+    [...byDomain.values()],
+    [...spfByName.keys()],
+    [
+      ...(autodiscover ? [{ name: `autodiscover.${zone}`, what: "the autodiscover CNAME (launch-ready:email.inbound)" }] : []),
+      ...[...parked].map((name) => ({ name, what: "a parked name's records (launch-ready:email.parked)" })),
+    ],
+    problems,
+  );
+
+  // Strict SPF alignment wants the bounce name to be the From name, which a return path below it never is.
+  if (fields.dmarc?.aspf === "s") {
+    const below = [...byDomain.values()].flatMap((name) =>
+      name.senders.filter((s) => s.returnPath.domain !== name.domain).map((s) => `${s.provider} (${s.returnPath.domain})`),
+    );
+    if (below.length > 0)
+      problems.push(
+        problem(
+          ["email", "dmarc", "aspf"],
+          `is s, but ${below.join(", ")} take bounces at a name below the sending name, so SPF never aligns strictly and DMARC would rest on DKIM alone; use aspf: r`,
+          "aspf: r",
+        ),
+      );
+  }
 
   fields.dmarc?.ramp.forEach((step, index) => {
     const previous = fields.dmarc!.ramp[index - 1];
@@ -277,8 +318,6 @@ function resolveReturnPath(
   const presetPath = preset.returnPath.kind === "sending-domain" ? undefined : preset.returnPath;
   const label = given?.name ?? (presetPath && "label" in presetPath ? presetPath.label : undefined);
   if (!label) return void report("name", `is missing; copy the ${preset.title} return-path name from its console (such as em1234)`);
-  if (presetPath?.kind === "cname" && presetPath.labelPattern && !presetPath.labelPattern.test(label))
-    return void report("name", `is ${label}, which is not a ${preset.title} return-path name: it looks like ${presetPath.labelPattern.source}`);
   const name = nameBelow(label, domain, hostByFqdn);
   if (!name.ok) return void report("name", name.problem);
   if (kind === "subdomain") {
@@ -288,19 +327,25 @@ function resolveReturnPath(
   const cname = presetPath as Extract<ReturnPathPreset, { kind: "cname" }>;
   const targetText = given?.target ?? cname.target;
   if (!targetText) return void report("target", `is missing; copy the CNAME target of ${name.value} from the ${preset.title} console`);
-  const target = providerTarget(targetText, cname.targetPattern, `the bounce host ${preset.title} gives`);
+  const target = providerTarget(targetText, cname.targetShape, `the bounce host ${preset.title} gives`);
   if (!target.ok) return void report("target", target.problem);
   return { domain: name.value, kind: "cname", target: target.value };
 }
 
 /**
  * A CNAME stands alone at its name (RFC 1034 3.6.2): a return-path or link CNAME may not share its
- * name with another sender's SPF, DKIM or CNAME, except the one return path two senders of a
- * provider share.
+ * name with another sender's SPF, DKIM or CNAME, the autodiscover CNAME or a parked name, except
+ * the one return path two senders of a provider share.
  */
-function claimNames(sending: readonly SendingName[], spfNames: readonly string[], problems: ConfigProblem[]): void {
+function claimNames(
+  sending: readonly SendingName[],
+  spfNames: readonly string[],
+  others: ReadonlyArray<{ name: string; what: string }>,
+  problems: ConfigProblem[],
+): void {
   const claims = new Map<string, { what: string; index: number; target?: string }>();
   for (const name of spfNames) claims.set(name, { what: "an SPF record", index: -1 });
+  for (const other of others) claims.set(other.name, { what: other.what, index: -1 });
   for (const name of sending)
     for (const sender of name.senders)
       for (const key of sender.dkim) claims.set(`${key.selector}._domainkey.${name.domain}`, { what: "a DKIM key", index: sender.index });

@@ -210,7 +210,7 @@ function resolve(fields: StackConfigFields, input: Record<string, unknown>): Par
     problems,
   );
   const edge = resolveEdge(fields.edge, zone, fields.zone.plan, hostByFqdn, problems);
-  const email = resolveEmail(fields.email, zone, hostByFqdn, problems);
+  const email = resolveEmail(fields.email, zone, fields.zone.owner === undefined, hostByFqdn, problems);
   const secrets = resolveSecrets(fields.secrets, fields.secretStore, fields.secretValues, problems);
   const env = resolveEnv(fields.env, secrets, problems);
   const performance = resolvePerformance(fields.performance, problems);

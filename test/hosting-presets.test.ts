@@ -248,4 +248,14 @@ describe("an apex that can only be a CNAME keeps the apex's mail", () => {
     const withA = [...declared, { ...cname, urn: `${cname.urn}-a`, props: { ...cname.props, type: "A", content: "203.0.113.10" } }];
     expect(dnsSane.checkStack!(withA, { config: parsed.ok ? parsed.config : undefined }).map((v) => v.status)).toContain("fail");
   });
+
+  test("a stack in another stack's zone has no apex of its own: a CNAME at its domain keeps mail records away", async () => {
+    const staging = exampleStack("staging");
+    const config = structuredClone(staging.config) as Record<string, any>;
+    config["launch-ready:hosts"][0] = { name: "@", target: "example-staging.pages.dev", purpose: "web", platform: "cloudflare-pages" };
+    const report = await planStack({ ...staging, config });
+    // Without the CNAME, staging.example.com would be parked (it neither sends nor receives); beside one it cannot be.
+    expect(report.resources.filter((r) => r.inputs.name === "staging.example.com").map((r) => String(r.inputs.type))).toEqual(["CNAME"]);
+    expect(report.bar.filter((r) => r.id === "DNS-SANE").map((r) => r.status)).toEqual(["pass"]);
+  });
 });

@@ -330,7 +330,10 @@ describe("return paths and links", () => {
     const resend = problemsOf({ senders: [{ provider: "resend", region: "us-west-2", dkim: [{ selector: "mail", value: `p=${KEY}` }] }] });
     expect(resend.map((p) => p.path)).toEqual(["launch-ready:email.senders[0].dkim[0].selector", "launch-ready:email.senders[0].region"]);
     const wrongTarget = problemsOf({ senders: [{ provider: "postmark", returnPath: { target: "bounces.example.net" } }] });
-    expect(wrongTarget[0]).toMatchObject({ path: "launch-ready:email.senders[0].returnPath.target", message: expect.stringContaining("pm\\.mtasv\\.net") });
+    expect(wrongTarget[0]).toMatchObject({
+      path: "launch-ready:email.senders[0].returnPath.target",
+      message: expect.stringContaining("it looks like pm.mtasv.net"),
+    });
     const receiver = problemsOf({ senders: [{ provider: "cloudflare-email-routing" }] });
     expect(receiver[0]).toMatchObject({
       path: "launch-ready:email.senders[0].provider",
@@ -340,6 +343,27 @@ describe("return paths and links", () => {
       senders: [{ provider: "resend", domain: "mail", links: [{ name: "send", target: "links1.resend-dns.com" }] }],
     });
     expect(clash[0]).toMatchObject({ path: "launch-ready:email.senders[0].links[0]", message: expect.stringContaining("already holds an SPF record") });
+  });
+
+  test("Microsoft's newer DKIM targets are taken; strict SPF alignment with a bounce name below the sending name, and a link at the autodiscover name, are refused", () => {
+    const newer = "selector1-example-com._domainkey.contoso.n-v1.dkim.mail.microsoft";
+    expect(providerRecords({ senders: [{ provider: "microsoft-365", dkim: [{ selector: "selector1", value: newer }] }] })).toContain(
+      `CNAME selector1._domainkey.example.com ${newer}`,
+    );
+    const strict = problemsOf({
+      senders: [{ provider: "resend", domain: "mail", dkim: [{ selector: "resend", value: `p=${KEY}` }] }],
+      dmarc: { rua: ["dmarc@example.com"], aspf: "s" },
+    });
+    expect(strict).toEqual([
+      expect.objectContaining({ path: "launch-ready:email.dmarc.aspf", message: expect.stringContaining("resend (send.mail.example.com)") }),
+    ]);
+    const autodiscover = problemsOf({
+      senders: [{ provider: "mailgun", links: [{ name: "autodiscover", target: "mailgun.org" }] }],
+      inbound: { provider: "microsoft-365" },
+    });
+    expect(autodiscover).toEqual([
+      expect.objectContaining({ path: "launch-ready:email.senders[0].links[0]", message: expect.stringContaining("the autodiscover CNAME") }),
+    ]);
   });
 
   test("Cloudflare Email Routing's include joins the apex senders' SPF record instead of making a second one", () => {

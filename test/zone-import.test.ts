@@ -286,11 +286,14 @@ describe("mapping edge cases", () => {
 
   test("SPF endings differing between names follow the apex's, and the other is listed", () => {
     const result = imported('@ IN A 203.0.113.5\n@ IN TXT "v=spf1 include:_spf.google.com -all"\nsend IN TXT "v=spf1 include:amazonses.com ~all"');
+    // An SES include with no feedback MX beside it is no MAIL FROM the SES preset writes: it stays a custom sender's, where it is.
     expect(result.config["launch-ready:email"]).toMatchObject({
       spfAll: "-all",
-      senders: [{ provider: "google-workspace" }, { provider: "amazon-ses", domain: "send" }],
+      senders: [{ provider: "google-workspace" }, { provider: "custom", domain: "send", include: "amazonses.com" }],
     });
     expect(result.unmapped).toEqual([expect.objectContaining({ part: "~all", reason: expect.stringContaining("will end -all") })]);
+    const parsed = parseStackConfig(result.config);
+    expect(parsed.ok, JSON.stringify(!parsed.ok && parsed.problems)).toBe(true);
   });
 
   test("an apex SPF without all (ending in redirect=) leaves the kit's ~all for the zone; a subdomain's -all is listed as not kept", async () => {

@@ -10,6 +10,7 @@
  * record read on 2026-11-25. Where a cost is not written here, the offline count takes 1 and says
  * it is a floor; live verification (`launch-ready verify`) counts the real record.
  */
+import { AWS_REGION } from "../aws";
 import { LOOKUP_TERMS } from "./spf";
 
 export const MAIL_PROVIDERS = [
@@ -39,7 +40,18 @@ export type MailProvider = (typeof MAIL_PROVIDERS)[number];
 export type ReturnPathPreset =
   | { kind: "sending-domain" }
   | { kind: "subdomain"; label: string; feedbackMx?: (region: string) => { host: string; priority: number } }
-  | { kind: "cname"; label?: string; labelPattern?: RegExp; target?: string; targetPattern: RegExp };
+  | { kind: "cname"; label?: string; target?: string; targetShape: TargetShape };
+
+/** A provider-given host name: the pattern it must match, and how a person reads it. */
+export interface TargetShape {
+  pattern: RegExp;
+  shape: string;
+}
+
+/** Amazon SES's bounce-feedback host of a region: Resend's bounce names and SES's MAIL FROM point their MX at it. */
+export const sesFeedbackMx = (region: string) => ({ host: `feedback-smtp.${region}.amazonses.com`, priority: 10 });
+/** Reads the region back out of a feedback host. */
+export const SES_FEEDBACK_HOST = new RegExp(`^feedback-smtp\\.(${AWS_REGION.source.slice(1, -1)})\\.amazonses\\.com$`);
 
 export interface MailProviderPreset {
   title: string;
@@ -62,13 +74,13 @@ export interface MailProviderPreset {
    * A second DKIM form some of its domains get: CNAMEs to Amazon SES keys at selectors the console
    * lists (Resend moved new domains to it in 2026, and older ones keep the TXT at `resend._domainkey`).
    */
-  dkimCnameTarget?: RegExp;
+  dkimCnameTarget?: TargetShape;
   /** The shape of its DKIM CNAME targets, so a mistyped target is caught before receivers see it. */
-  dkimTarget?: RegExp;
+  dkimTarget?: TargetShape;
   /** Matches `<selector> <value>` of the provider's DKIM records (its usual selector or CNAME target), to tell whose a found key is. */
   dkimHint?: RegExp;
   /** The shape of its click-tracking or link-branding CNAME targets, where it has them. */
-  linkTarget?: RegExp;
+  linkTarget?: TargetShape;
   /** Inbound MX hosts, for providers that receive mail. */
   inboundMx?: (domain: string) => Array<{ host: string; priority: number }>;
   /** An include the apex's SPF needs when it receives through this provider (mail it forwards is sent as the domain). */
@@ -103,7 +115,11 @@ export const MAIL_PROVIDER_PRESETS: Record<MailProvider, MailProviderPreset> = {
     returnPath: { kind: "sending-domain" },
     dkim: "cname",
     dkimSelectors: ["selector1", "selector2"],
-    dkimTarget: /^selector[12]-[a-z0-9-]+\._domainkey\.[a-z0-9-]+\.(onmicrosoft\.com|[a-z0-9]+\.dkim\.mail\.microsoft)$/,
+    // Domains added since 2025 get the dkim.mail.microsoft form (contoso.n-v1.dkim.mail.microsoft).
+    dkimTarget: {
+      pattern: /^selector[12]-[a-z0-9-]+\._domainkey\.[a-z0-9-]+\.(onmicrosoft\.com|[a-z0-9-]+\.dkim\.mail\.microsoft)$/,
+      shape: "selector1-<domain-with-dashes>._domainkey.<tenant>.onmicrosoft.com, or ….<tenant>.<x>-v1.dkim.mail.microsoft",
+    },
     dkimHint: /(\.onmicrosoft\.com|\.dkim\.mail\.microsoft)$/,
     inboundMx: (domain) => [{ host: `${dashedDomain(domain)}.mail.protection.outlook.com`, priority: 0 }],
     autodiscover: "autodiscover.outlook.com",
@@ -116,9 +132,9 @@ export const MAIL_PROVIDER_PRESETS: Record<MailProvider, MailProviderPreset> = {
     spfInclude: "amazonses.com",
     // amazonses.com lists address ranges only.
     spfLookups: 1,
-    returnPath: { kind: "subdomain", label: "mail", feedbackMx: (region) => ({ host: `feedback-smtp.${region}.amazonses.com`, priority: 10 }) },
+    returnPath: { kind: "subdomain", label: "mail", feedbackMx: sesFeedbackMx },
     dkim: "cname",
-    dkimTarget: /^[a-z0-9]+\.dkim\.amazonses\.com$/,
+    dkimTarget: { pattern: /^[a-z0-9]+\.dkim\.amazonses\.com$/, shape: "<token>.dkim.amazonses.com" },
     dkimHint: /\.dkim\.amazonses\.com$/,
   },
   postmark: {
@@ -126,7 +142,7 @@ export const MAIL_PROVIDER_PRESETS: Record<MailProvider, MailProviderPreset> = {
     source:
       "https://postmarkapp.com/support/article/1113-how-do-i-manage-domains-using-the-api (DKIM TXT at <date>pm._domainkey; Return-Path CNAME pm-bounces → pm.mtasv.net, which carries the SPF record, so the sending name needs no include)",
     sends: true,
-    returnPath: { kind: "cname", label: "pm-bounces", target: "pm.mtasv.net", targetPattern: /^pm\.mtasv\.net$/ },
+    returnPath: { kind: "cname", label: "pm-bounces", target: "pm.mtasv.net", targetShape: { pattern: /^pm\.mtasv\.net$/, shape: "pm.mtasv.net" } },
     dkim: "txt",
     dkimHint: /^\d{14}pm /,
   },
@@ -135,12 +151,13 @@ export const MAIL_PROVIDER_PRESETS: Record<MailProvider, MailProviderPreset> = {
     source:
       "https://www.twilio.com/docs/sendgrid/ui/account-and-settings/how-to-set-up-domain-authentication (automated security: em<N>, s1 and s2 CNAMEs), https://www.twilio.com/docs/sendgrid/ui/account-and-settings/how-to-set-up-link-branding; Domain Connect template sendgrid.com.domain-auth v1",
     sends: true,
-    returnPath: { kind: "cname", labelPattern: /^em\d+$/, targetPattern: /^u\d+\.wl\d+\.sendgrid\.net$/ },
+    // The name is em<N> unless the account sets a custom return path; both come from the console.
+    returnPath: { kind: "cname", targetShape: { pattern: /^u\d+\.wl\d+\.sendgrid\.net$/, shape: "u<N>.wl<N>.sendgrid.net" } },
     dkim: "cname",
     dkimSelectors: ["s1", "s2"],
-    dkimTarget: /^s[12]\.domainkey\.u\d+\.wl\d+\.sendgrid\.net$/,
+    dkimTarget: { pattern: /^s[12]\.domainkey\.u\d+\.wl\d+\.sendgrid\.net$/, shape: "s1.domainkey.u<N>.wl<N>.sendgrid.net" },
     dkimHint: /\.sendgrid\.net$/,
-    linkTarget: /^sendgrid\.net$/,
+    linkTarget: { pattern: /^sendgrid\.net$/, shape: "sendgrid.net" },
   },
   resend: {
     title: "Resend",
@@ -150,13 +167,13 @@ export const MAIL_PROVIDER_PRESETS: Record<MailProvider, MailProviderPreset> = {
     // Resend sends through Amazon SES from its own MAIL FROM subdomain.
     spfInclude: "amazonses.com",
     spfLookups: 1,
-    returnPath: { kind: "subdomain", label: "send", feedbackMx: (region) => ({ host: `feedback-smtp.${region}.amazonses.com`, priority: 10 }) },
+    returnPath: { kind: "subdomain", label: "send", feedbackMx: sesFeedbackMx },
     regions: ["us-east-1", "eu-west-1", "sa-east-1", "ap-northeast-1"],
     dkim: "txt",
     dkimSelectors: ["resend"],
-    dkimCnameTarget: /^[a-z0-9]+\.dkim\.amazonses\.com$/,
+    dkimCnameTarget: { pattern: /^[a-z0-9]+\.dkim\.amazonses\.com$/, shape: "<token>.dkim.amazonses.com" },
     dkimHint: /^resend /,
-    linkTarget: /^[a-z0-9-]+\.resend-dns\.com$/,
+    linkTarget: { pattern: /^[a-z0-9-]+\.resend-dns\.com$/, shape: "<target>.resend-dns.com" },
   },
   mailgun: {
     title: "Mailgun",
@@ -165,7 +182,7 @@ export const MAIL_PROVIDER_PRESETS: Record<MailProvider, MailProviderPreset> = {
     spfInclude: "mailgun.org",
     returnPath: { kind: "sending-domain" },
     dkim: "txt",
-    linkTarget: /^(eu\.)?mailgun\.org$/,
+    linkTarget: { pattern: /^(eu\.)?mailgun\.org$/, shape: "mailgun.org (eu.mailgun.org in the EU)" },
     inboundMx: () => [
       { host: "mxa.mailgun.org", priority: 10 },
       { host: "mxb.mailgun.org", priority: 10 },
@@ -193,7 +210,7 @@ export const MAIL_PROVIDER_PRESETS: Record<MailProvider, MailProviderPreset> = {
     returnPath: { kind: "sending-domain" },
     dkim: "cname",
     dkimSelectors: ["brevo1", "brevo2"],
-    dkimTarget: /^b[12]\.[a-z0-9-]+\.dkim\.brevo\.com$/,
+    dkimTarget: { pattern: /^b[12]\.[a-z0-9-]+\.dkim\.brevo\.com$/, shape: "b1.<domain-with-dashes>.dkim.brevo.com" },
     dkimHint: /\.dkim\.brevo\.com$/,
   },
   "cloudflare-email-routing": {

@@ -52,7 +52,8 @@ export const dnsSane: BarRule = {
       }
       // Cloudflare flattens a CNAME at the apex into the target's addresses, so mail and other
       // records may stand beside it there; only other address records may not.
-      const besides = name === context.config?.zone.domain ? atName.filter((r) => ADDRESS_TYPES.has(String(r.props.type))) : atName;
+      const apex = context.config && !context.config.zone.owner ? context.config.zone.domain : undefined;
+      const besides = name === apex ? atName.filter((r) => ADDRESS_TYPES.has(String(r.props.type))) : atName;
       if (atName.some((r) => r.props.type === "CNAME") && besides.length > 1) {
         verdicts.push(
           fail(

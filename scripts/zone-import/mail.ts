@@ -6,7 +6,7 @@
  */
 import { parseDkimKey } from "../../domain/mail/dkim";
 import { isDmarcRecord, parseDmarc } from "../../domain/mail/dmarc";
-import { MAIL_PROVIDER_PRESETS, MAIL_PROVIDERS, type MailProvider } from "../../domain/mail/providers";
+import { MAIL_PROVIDER_PRESETS, MAIL_PROVIDERS, SES_FEEDBACK_HOST, type MailProvider } from "../../domain/mail/providers";
 import { isSpfRecord, parseSpf, type SpfMechanism, type SpfTerm } from "../../domain/mail/spf";
 import { DEFAULT_DNS_ONLY_TTL } from "../../stacks/stack-config";
 import { isServiceName, isWildcard } from "./config-names";
@@ -27,8 +27,8 @@ export function importedSpfAll(imported: Pick<ZoneImport, "config">): "-all" | "
 function mailCnameProvider(target: string): { provider: MailProvider; use: "returnPath" | "link" } | undefined {
   for (const provider of MAIL_PROVIDERS) {
     const preset = MAIL_PROVIDER_PRESETS[provider];
-    if (preset.returnPath.kind === "cname" && preset.returnPath.targetPattern.test(target)) return { provider, use: "returnPath" };
-    if (preset.linkTarget?.test(target)) return { provider, use: "link" };
+    if (preset.returnPath.kind === "cname" && preset.returnPath.targetShape.pattern.test(target)) return { provider, use: "returnPath" };
+    if (preset.linkTarget?.pattern.test(target)) return { provider, use: "link" };
   }
   return undefined;
 }
@@ -48,8 +48,6 @@ function splitFirstLabel(fqdn: string): { label: string; parent: string } {
   return { label: fqdn.slice(0, dot), parent: fqdn.slice(dot + 1) };
 }
 
-const FEEDBACK_MX = /^feedback-smtp\.([a-z]{2}(?:-[a-z]+)+-\d)\.amazonses\.com$/;
-
 /**
  * Bounce subdomains that send through Amazon SES: an SPF record that is exactly
  * `include:amazonses.com` beside an MX to SES's feedback host. They are Resend's (its `send.` label,
@@ -61,11 +59,11 @@ function mapSesReturnPaths(draft: Draft, spf: ZoneRecord[], mx: ZoneRecord[], al
     const parsed = parseSpf(zoneFields(record)!.content!);
     const includes = parsed.ok ? parsed.record.terms.filter((t) => t.name !== "all") : [];
     if (!parsed.ok || includes.length !== 1 || includes[0].name !== "include" || includes[0].value?.toLowerCase() !== "amazonses.com") continue;
-    const feedback = mx.filter((r) => r.name === record.name && FEEDBACK_MX.test(zoneFields(r)!.content!));
+    const feedback = mx.filter((r) => r.name === record.name && SES_FEEDBACK_HOST.test(zoneFields(r)!.content!));
     if (feedback.length !== 1 || mx.some((r) => r.name === record.name && !feedback.includes(r))) continue;
     const { label, parent } = splitFirstLabel(record.name);
     if (parent !== draft.zone && !parent.endsWith(`.${draft.zone}`)) continue;
-    const region = FEEDBACK_MX.exec(zoneFields(feedback[0])!.content!)![1];
+    const region = SES_FEEDBACK_HOST.exec(zoneFields(feedback[0])!.content!)![1];
     const resendKey = all.some((r) => r.name === `resend._domainkey.${parent}`);
     const provider: MailProvider = label === "send" || resendKey ? "resend" : "amazon-ses";
     const preset = MAIL_PROVIDER_PRESETS[provider];
@@ -101,7 +99,7 @@ function mapMailCnames(draft: Draft): void {
     const { provider, use } = mailCnameProvider(target)!;
     const { label, parent } = splitFirstLabel(record.name);
     const returnPath = MAIL_PROVIDER_PRESETS[provider].returnPath;
-    if (use === "link" || returnPath.kind !== "cname" || (returnPath.labelPattern && !returnPath.labelPattern.test(label))) {
+    if (use === "link" || returnPath.kind !== "cname") {
       links.push(record);
       continue;
     }
@@ -124,7 +122,7 @@ function mapMailCnames(draft: Draft): void {
   for (const record of links) {
     const target = zoneFields(record)!.content!;
     const { label, parent } = splitFirstLabel(record.name);
-    const providers = MAIL_PROVIDERS.filter((p) => MAIL_PROVIDER_PRESETS[p].linkTarget?.test(target));
+    const providers = MAIL_PROVIDERS.filter((p) => MAIL_PROVIDER_PRESETS[p].linkTarget?.pattern.test(target));
     const sender = draft.senders.find((s) => s.domain === parent && providers.includes(s.provider));
     if (!sender) {
       const titles = providers.map((p) => MAIL_PROVIDER_PRESETS[p].title).join(" or ");
@@ -184,21 +182,31 @@ function mapInbound(draft: Draft, records: ZoneRecord[]): void {
       .map((entry) => `${entry.priority} ${entry.host}`)
       .sort()
       .join(",");
+  const hostsOf = (list: Array<{ host: string }>) =>
+    list
+      .map((entry) => entry.host)
+      .sort()
+      .join(",");
   const preset = MAIL_PROVIDERS.find((provider) => {
     const hosts = MAIL_PROVIDER_PRESETS[provider].inboundMx?.(draft.zone);
     return hosts !== undefined && key(hosts) === key(mx);
   });
-  draft.inbound = preset ? { provider: preset } : { provider: "custom", mx };
+  // Cloudflare picks Email Routing's three priorities at random per zone: its hosts say whose the set is.
+  const routing = MAIL_PROVIDER_PRESETS["cloudflare-email-routing"].inboundMx!(draft.zone);
+  draft.inbound = preset ? { provider: preset } : hostsOf(routing) === hostsOf(mx) ? { provider: "cloudflare-email-routing", mx } : { provider: "custom", mx };
   for (const record of records) {
     draft.mapped.push({ record, target: { kind: "inbound" } });
     mailTtlNote(draft, record);
   }
 }
 
-/** The kit writes every mail record with one TTL; a different one in the zone changes. */
+/** The kit writes every mail record with one TTL; a different one in the zone, Cloudflare's automatic 1 included, changes. */
 function mailTtlNote(draft: Draft, record: ZoneRecord): void {
-  if (record.ttl !== 1 && record.ttl !== DEFAULT_DNS_ONLY_TTL)
-    draft.result.notes.push({ record, note: `its TTL ${record.ttl} becomes ${DEFAULT_DNS_ONLY_TTL}, the TTL of every mail record the kit writes` });
+  if (record.ttl !== DEFAULT_DNS_ONLY_TTL)
+    draft.result.notes.push({
+      record,
+      note: `its TTL ${record.ttl === 1 ? "1 (Cloudflare's automatic)" : record.ttl} becomes ${DEFAULT_DNS_ONLY_TTL}, the TTL of every mail record the kit writes`,
+    });
 }
 
 const SPF_TERM_REASONS: Record<string, string> = {
@@ -321,7 +329,14 @@ function mapSenderSpf(draft: Draft, record: ZoneRecord, terms: SpfTerm[]): void 
 
 /** The sender an include names: the provider whose preset uses it, or a custom sender. */
 function senderFor(draft: Draft, domain: string, include: string | undefined, already: SenderDraft[]): SenderDraft | undefined {
-  const provider = include === undefined ? undefined : MAIL_PROVIDERS.find((p) => MAIL_PROVIDER_PRESETS[p].spfInclude === include.toLowerCase());
+  // Only a preset that puts its include at the sending name itself takes this record as it is; an
+  // include of a provider that bounces elsewhere (amazonses.com at the apex) stays a custom sender's.
+  const provider =
+    include === undefined
+      ? undefined
+      : MAIL_PROVIDERS.find(
+          (p) => MAIL_PROVIDER_PRESETS[p].spfInclude === include.toLowerCase() && MAIL_PROVIDER_PRESETS[p].returnPath.kind === "sending-domain",
+        );
   // Cloudflare Email Routing's include comes with its inbound preset, not with a sender.
   const inbound = draft.inbound && MAIL_PROVIDER_PRESETS[draft.inbound.provider].inboundSpfInclude;
   if (include !== undefined && domain === draft.zone && inbound === include.toLowerCase()) return undefined;
@@ -349,14 +364,15 @@ function mapDkim(draft: Draft, records: ZoneRecord[], pending: ZoneRecord[]): vo
     const usable = kind === "cname" || parseDkimKey(value).errors.length === 0;
     const takes = (provider: MailProvider) => {
       const preset = MAIL_PROVIDER_PRESETS[provider];
-      if (kind === "cname" && preset.dkimCnameTarget?.test(value.toLowerCase())) return true;
+      if (kind === "cname" && preset.dkimCnameTarget?.pattern.test(value.toLowerCase())) return true;
       return preset.dkim === kind && (!preset.dkimSelectors || preset.dkimSelectors.includes(selector.toLowerCase()));
     };
     const candidates = draft.senders.filter((s) => s.domain === domain && takes(s.provider));
     // A key that names its provider belongs to that provider's sender only (Resend's SES-style keys name SES).
     const named = MAIL_PROVIDERS.find((provider) => MAIL_PROVIDER_PRESETS[provider].dkimHint?.test(`${selector} ${value}`));
     const sender = named
-      ? (candidates.find((s) => s.provider === named) ?? candidates.find((s) => MAIL_PROVIDER_PRESETS[s.provider].dkimCnameTarget?.test(value.toLowerCase())))
+      ? (candidates.find((s) => s.provider === named) ??
+        candidates.find((s) => MAIL_PROVIDER_PRESETS[s.provider].dkimCnameTarget?.pattern.test(value.toLowerCase())))
       : (candidates.find((s) => s.provider !== "custom") ?? candidates[0]);
     if (!usable || !sender || !/^[a-z0-9][a-z0-9._-]*$/i.test(selector)) {
       pending.push(record);
