@@ -3,14 +3,13 @@
  * policy, the retention rule and the checks on the arguments. Plain functions, shared by the
  * StateBackend component, the bootstrap program and the tests.
  */
+import { AWS_REGION } from "../domain/aws";
 
 /** Old state versions are how a bad `pulumi up` is rolled back: three months covers a quarter's releases. */
 export const DEFAULT_NONCURRENT_VERSION_DAYS = 90;
 
 /** S3's rules for a new general purpose bucket, short of the IP-address and reserved-suffix edge cases. */
 const BUCKET_NAME = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
-/** eu-west-1, us-gov-west-1, ap-southeast-3: what both the provider and the awskms:// URL accept. */
-const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 /** KMS alias names allow letters, digits, `/`, `_` and `-`; `alias/aws/` belongs to AWS-managed keys. */
 const KMS_ALIAS_NAME = /^alias\/[A-Za-z0-9/_-]{1,250}$/;
 
@@ -90,7 +89,7 @@ export function stateBackendProblems(args: StateBackendNames): StateBackendProbl
       arg: "bucketName",
       message: `"${args.bucketName}" is not an S3 bucket name: 3-63 lowercase letters, digits, dots and hyphens, starting and ending with a letter or digit`,
     });
-  if (!REGION.test(args.region)) problems.push({ arg: "region", message: `"${args.region}" is not an AWS region code like eu-west-1` });
+  if (!AWS_REGION.test(args.region)) problems.push({ arg: "region", message: `"${args.region}" is not an AWS region code like eu-west-1` });
   if (args.aliasName !== undefined && (!KMS_ALIAS_NAME.test(args.aliasName) || args.aliasName.startsWith("alias/aws/")))
     problems.push({
       arg: "aliasName",

@@ -183,6 +183,11 @@ describe("SEC-STORE and SEC-ENV-SEPARATION on Vercel", () => {
         message: expect.stringContaining("STRIPE_SECRET_KEY is a Vercel variable with sensitive: false for production"),
       }),
     );
+    // Left out, the provider refuses the variable, and nothing says the value is hidden.
+    const { sensitive: _, ...unsaid } = stripe.props;
+    expect(secStore.checkResource!({ ...stripe, props: unsaid }, context)).toEqual(
+      expect.objectContaining({ status: "fail", message: expect.stringContaining("sets no sensitive flag") }),
+    );
     expect(
       failures(
         secStore.checkStack!(

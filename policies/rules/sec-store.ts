@@ -22,7 +22,12 @@ function checkVercelVariable(resource: DeclaredResource, config: LaunchReadyConf
   if (typeof key !== "string" || !config.secrets.items.some((item) => item.name === key))
     return notApplicable(`${String(key)} is not one of launch-ready:secrets`, resource.urn);
   const targets = vercelTargets(resource);
-  if (resource.props.sensitive !== false || !targets) return pass(resource.urn);
+  if (resource.props.sensitive === undefined)
+    return fail(
+      `${key} is a Vercel variable that sets no sensitive flag; the provider requires one (since 4.8.0), and a secret needs sensitive: true (false only where it targets development alone)`,
+      { urn: resource.urn, configPath: "launch-ready:secretStore" },
+    );
+  if (resource.props.sensitive === true || !targets) return pass(resource.urn);
   if (targets.every((target) => !vercelSensitive(target as VercelTarget)))
     return pass(
       resource.urn,

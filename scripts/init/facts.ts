@@ -8,6 +8,7 @@ import { ZONE_PLANS, type ZonePlan } from "../../domain/cloudflare/zone-plans";
 import { classifyTarget, isPublicAddress, toAsciiZoneName } from "../../domain/hostnames";
 import { KIT_NAME } from "../../stacks/project";
 import { HEX32 } from "../../stacks/schema/common";
+import { AWS_REGION } from "../../domain/aws";
 
 export type Judged<T> = { ok: true; value: T } | { ok: false; problem: string };
 
@@ -130,5 +131,5 @@ export function judgeDate(text: string): Judged<string> {
 
 export function judgeAwsRegion(text: string): Judged<string> {
   const value = text.trim();
-  return /^[a-z]{2}(-[a-z]+)+-\d$/.test(value) ? ok(value) : refused("must be an AWS region such as us-east-1 or eu-west-1");
+  return AWS_REGION.test(value) ? ok(value) : refused("must be an AWS region such as us-east-1 or eu-west-1");
 }

@@ -3,6 +3,7 @@ import "../zod-locales";
 import { z } from "zod";
 import { MAIL_PROVIDERS } from "../../domain/mail/providers";
 import { hostName } from "./common";
+import { AWS_REGION } from "../../domain/aws";
 
 const dmarcPolicy = z.enum(["none", "quarantine", "reject"]);
 
@@ -26,14 +27,10 @@ export const emailSchema = z.strictObject({
           .default([])
           .meta({ description: "DKIM records from the provider's console (MAIL-DKIM wants at least one per sender)." }),
         include: z.string().optional().meta({ description: "SPF include for a custom sender." }),
-        region: z
-          .string()
-          .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be a region such as us-east-1")
-          .optional()
-          .meta({
-            description:
-              "The region the provider sends from, where its records name it: Resend (its bounce MX, @default us-east-1) and Amazon SES without the ses block (its MAIL FROM MX).",
-          }),
+        region: z.string().regex(AWS_REGION, "must be a region such as us-east-1").optional().meta({
+          description:
+            "The region the provider sends from, where its records name it: Resend (its bounce MX, @default us-east-1) and Amazon SES without the ses block (its MAIL FROM MX).",
+        }),
         returnPath: z
           .strictObject({
             name: z
@@ -65,7 +62,7 @@ export const emailSchema = z.strictObject({
         addresses: z.array(z.string()).default([]).meta({ description: "ip4/ip6 addresses for a custom sender's SPF." }),
         ses: z
           .strictObject({
-            region: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as us-east-1"),
+            region: z.string().regex(AWS_REGION, "must be an AWS region such as us-east-1"),
             mailFrom: z
               .string()
               .regex(/^[a-z0-9-]+$/, "must be one label such as mail")

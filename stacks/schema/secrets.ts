@@ -3,6 +3,7 @@ import "../zod-locales";
 import { z } from "zod";
 import { ENVIRONMENTS } from "../../domain/bar/weighing";
 import { variableName } from "./common";
+import { AWS_REGION } from "../../domain/aws";
 
 export const SECRET_STORES = ["secrets-manager", "ssm", "vercel"] as const;
 /** The store fields only AWS has: refused with kind vercel, which has a project instead. */
@@ -17,7 +18,7 @@ export const secretStoreSchema = z.strictObject({
   }),
   region: z
     .string()
-    .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, "must be an AWS region such as eu-west-1")
+    .regex(AWS_REGION, "must be an AWS region such as eu-west-1")
     .optional()
     .meta({ description: "AWS region of the store. @default the aws:region of the stack" }),
   kmsKeyId: z
