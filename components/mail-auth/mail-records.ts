@@ -2,6 +2,7 @@
  * The zone's mail records as plain data: MX, one merged SPF record per sending name, DKIM, DMARC
  * (with its dated ramp) and the records that keep parked names from being spoofed.
  */
+import { returnPaths } from "../../stacks/email-config";
 import { DEFAULT_DNS_ONLY_TTL, type LaunchReadyConfig } from "../../stacks/stack-config";
 import { recordComment, type RecordSpec } from "../site-records";
 
@@ -43,16 +44,11 @@ export function mailRecordSpecs(config: LaunchReadyConfig, day: string): RecordS
     records.push(mailRecord(config, spf.domain, "TXT", spfRecord(spf.includes, spf.addresses, email.spfAll), "spf"));
     for (const mx of spf.feedbackMx) records.push(mailRecord(config, spf.domain, "MX", mx.host, mx.host, mx.priority));
   }
-  const cnames = new Set<string>();
+  // One CNAME per return path, however many senders of its provider share it.
+  for (const path of returnPaths(email)) if (path.kind === "cname") records.push(mailRecord(config, path.domain, "CNAME", path.target, "return-path"));
   for (const sending of email.sending) {
     for (const sender of sending.senders) {
       for (const key of sender.dkim) records.push(mailRecord(config, `${key.selector}._domainkey.${sending.domain}`, key.type, key.value, "dkim"));
-      // Two senders of one provider share its return-path CNAME; the config refuses two targets at one name.
-      const { returnPath } = sender;
-      if (returnPath.kind === "cname" && !cnames.has(returnPath.domain)) {
-        cnames.add(returnPath.domain);
-        records.push(mailRecord(config, returnPath.domain, "CNAME", returnPath.target, "return-path"));
-      }
       for (const link of sender.links) records.push(mailRecord(config, link.name, "CNAME", link.target, "link"));
     }
   }
