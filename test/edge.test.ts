@@ -5,13 +5,13 @@ import { cacheRulesetSpec, edgeRulesetSpecs, rateLimitRulesetSpec } from "../com
 import { hostIs, pathIn, pathStartsWithAny } from "../domain/cloudflare/rule-expressions";
 import type { BarContext, BarRule, DeclaredResource, Verdict } from "../policies/bar";
 import { edgeAdmin } from "../policies/rules/edge-admin";
-import { edgeCachePrivate, edgeCacheStatic } from "../policies/rules/edge-cache";
+import { cacheOutcome, edgeCachePrivate, edgeCacheStatic } from "../policies/rules/edge-cache";
 import { edgeCors } from "../policies/rules/edge-cors";
 import { edgeDdos } from "../policies/rules/edge-ddos";
 import { edgeHeaders } from "../policies/rules/edge-headers";
 import { edgeRateLimit } from "../policies/rules/edge-rate-limit";
 import { edgeWaf } from "../policies/rules/edge-waf";
-import { matches, UnsupportedExpression } from "../domain/cloudflare/rules-language";
+import { matches, UnsupportedExpression, type SampleRequest } from "../domain/cloudflare/rules-language";
 import { planStack } from "../scripts/plan/plan-stack";
 import { ZONE_PLAN_LIMITS, type ZonePlan } from "../domain/cloudflare/zone-plans";
 import { parseStackConfig, type ConfigProblem, type LaunchReadyConfig } from "../stacks/stack-config";
@@ -110,8 +110,45 @@ describe("each EDGE rule fails what it should", () => {
   });
 
   test("EDGE-CACHE-PRIVATE: an expression the evaluator cannot read is not trusted", () => {
-    const raw = editPhase(PHASES.cache, (rules) => [{ ...rules[0], expression: 'http.request.uri.path matches "^/img/"' }, rules[1]]);
-    expect(judge(edgeCachePrivate, raw)[0].message).toContain("cannot prove");
+    // Lookahead is JavaScript regex, not Rust's: Cloudflare would refuse it, so nothing is assumed about it.
+    const raw = editPhase(PHASES.cache, (rules) => [{ ...rules[0], expression: 'http.request.uri.path matches "^/img/(?!private/)"' }, rules[1]]);
+    const [found] = judge(edgeCachePrivate, raw);
+    expect(found.message).toContain("cannot prove");
+    expect(found.message).toContain("lookaround");
+  });
+
+  test("EDGE-CACHE-PRIVATE: the cache rule the dashboard writes is judged on what it matches", () => {
+    const dashboardRule = 'http.request.uri.path.extension in {"js" "css"} and not any(http.request.headers.names[*] == "authorization")';
+    // In place of the kit's static rule, before its bypass: it used to fail as "cannot prove".
+    const asStatic = editPhase(PHASES.cache, (rules) => rules.map((r) => (r.ref === "cache-static-assets" ? { ...r, expression: dashboardRule } : r)));
+    expect(judge(edgeCachePrivate, asStatic)).toEqual([]);
+    expect(judge(edgeCacheStatic, asStatic)).toEqual([]);
+
+    // After the bypass it decides on its own, so only its meaning keeps private traffic out.
+    const web = config.hosts.filter((h) => h.proxied && h.purpose === "web").map((h) => `"${h.fqdn}"`);
+    const appended = (signedOut: string) =>
+      editPhase(PHASES.cache, (rules) => [
+        ...rules,
+        {
+          ref: "dashboard-assets",
+          expression: `(http.host in {${web.join(" ")}} and starts_with(http.request.uri.path, "/assets/") and http.request.uri.path.extension in {"js" "css"}${signedOut})`,
+          action: "set_cache_settings",
+          actionParameters: { cache: true, edgeTtl: { mode: "override_origin", default: 86400 } },
+        },
+      ]);
+    const careful = appended(' and not any(http.request.headers.names[*] == "authorization") and not http.cookie contains "session="');
+    expect(judge(edgeCachePrivate, careful)).toEqual([]);
+    const rules = careful.find((r) => r.props.phase === PHASES.cache)!.props.rules as any[];
+    expect(cacheOutcome(rules, { host: "www.example.com", path: "/assets/app.js" })).toMatchObject({ cached: true, by: "dashboard-assets" });
+    expect(cacheOutcome(rules, { host: "www.example.com", path: "/assets/app.js", headers: { authorization: ["Bearer t"] } })).toMatchObject({
+      cached: false,
+      by: "cache-bypass-private",
+    });
+
+    const cachesEverything = appended("");
+    expect(judge(edgeCachePrivate, cachesEverything).map((f) => f.message)).toContainEqual(
+      expect.stringMatching(/app\.js with authorization header would be cached \(rule dashboard-assets\)/),
+    );
   });
 
   test("EDGE-CACHE-STATIC: no cache rule, or one with no edge TTL", () => {
@@ -278,7 +315,7 @@ describe("rule expressions keep values literal", () => {
   });
 
   test("the evaluator refuses what it does not know rather than guessing", () => {
-    expect(() => matches('http.request.uri.path matches "^/x"', { host: "a", path: "/x" })).toThrow(UnsupportedExpression);
+    expect(() => matches('http.request.uri.path matches "^/(?=x)"', { host: "a", path: "/x" })).toThrow(UnsupportedExpression);
     expect(() => matches("cf.bot_management.score lt 30", { host: "a", path: "/" })).toThrow(UnsupportedExpression);
   });
 });
@@ -370,5 +407,180 @@ describe("security headers per host", () => {
     raw["launch-ready:edge"].headers = { hosts: ["www", "app"] };
     const fixed = await planAlone(raw);
     expect(fixed.bar.filter((r) => r.id === "EDGE-HEADERS").map((r) => r.status)).toEqual(["pass"]);
+  });
+});
+
+describe("the Rules language evaluator reads the documented grammar (issue 18)", () => {
+  const request = (extra: Partial<SampleRequest> = {}): SampleRequest => ({ host: "www.example.com", path: "/", ...extra });
+  const refused = (expression: string, pattern: RegExp, sample = request()) => {
+    expect(() => matches(expression, sample)).toThrow(UnsupportedExpression);
+    expect(() => matches(expression, sample)).toThrow(pattern);
+  };
+
+  test("the dashboard's cache rule: a .js without authorization matches; with it, or a .html, does not", () => {
+    const rule = 'http.request.uri.path.extension in {"js" "css"} and not any(http.request.headers.names[*] == "authorization")';
+    expect(matches(rule, request({ path: "/assets/app.js" }))).toBe(true);
+    expect(matches(rule, request({ path: "/assets/APP.CSS", headers: { accept: ["text/css"] } }))).toBe(true);
+    expect(matches(rule, request({ path: "/assets/app.js", headers: { authorization: ["Bearer t"] } }))).toBe(false);
+    expect(matches(rule, request({ path: "/index.html" }))).toBe(false);
+    // Header names keep the client's case, so this rule misses an HTTP/1.1 "Authorization"; the map's keys do not.
+    const http1 = request({ path: "/assets/app.js", version: "HTTP/1.1", headers: { Authorization: ["Bearer t"] } });
+    expect(matches(rule, http1)).toBe(true);
+    expect(matches('len(http.request.headers["authorization"]) > 0', http1)).toBe(true);
+  });
+
+  test("the extension follows Cloudflare's table: lower-cased, no dot, empty for a hidden file", () => {
+    const extension = (path: string) =>
+      ["", "mp3", "bz2", "html"].find((e) => matches(`http.request.uri.path.extension eq "${e}"`, request({ path, query: "v=1.js" })));
+    expect(["/foo", "/foo.mp3", "/.mp3", "/.foo.mp3", "/foo.tar.bz2", "/foo.", "/foo.MP3", "/a.b/index.html"].map(extension)).toEqual([
+      "",
+      "mp3",
+      "",
+      "mp3",
+      "bz2",
+      "",
+      "mp3",
+      "html",
+    ]);
+  });
+
+  test('[N] and ["key"] pick one value; an absent one makes every comparison false, even ne', () => {
+    const sample = request({ headers: { "X-Foo": ["first", "second"] }, cookie: "theme=dark; session=abc", query: "q=shoes&page=2&q=boots" });
+    expect(matches('http.request.headers["x-foo"][0] eq "first" and http.request.headers["x-foo"][1] eq "second"', sample)).toBe(true);
+    expect(matches('http.request.headers["x-foo"][2] ne "first"', sample)).toBe(false);
+    expect(matches('http.request.headers["x-bar"][0] ne "first"', sample)).toBe(false);
+    expect(matches('not (http.request.headers["x-bar"][0] eq "first")', sample)).toBe(true);
+    expect(matches('http.request.cookies["session"][0] eq "abc"', sample)).toBe(true);
+    expect(matches('http.request.uri.args["q"][1] eq "boots" and http.request.uri.args.names[2] eq "q"', sample)).toBe(true);
+    expect(
+      matches('http.request.uri eq "/?q=shoes&page=2&q=boots" and http.request.full_uri eq "https://www.example.com/?q=shoes&page=2&q=boots"', sample),
+    ).toBe(true);
+  });
+
+  test("any() and all() reduce a comparison over [*]; over an absent key, any is false and all is true", () => {
+    const json = request({ headers: { "content-type": ["application/json", "application/json"], "x-tag": ["a", "b"] } });
+    expect(matches('all(http.request.headers["content-type"][*] == "application/json")', json)).toBe(true);
+    expect(matches('all(http.request.headers["x-tag"][*] == "a")', json)).toBe(false);
+    expect(matches('any(http.request.headers["x-tag"][*] == "b")', json)).toBe(true);
+    expect(matches('any(http.request.headers.values[*] contains "json")', json)).toBe(true);
+    expect(matches('any(http.request.headers["accept"][*] == "text/html")', json)).toBe(false);
+    expect(matches('all(http.request.headers["accept"][*] == "text/html")', json)).toBe(true);
+    const filters = request({ query: "filter=waf&filter=botm&filter=cdn" });
+    expect(matches('all(len(http.request.uri.args["filter"][*])[*] in {3 4})', filters)).toBe(true);
+    expect(matches('all(not len(http.request.uri.args["filter"][*])[*] in {3 4})', filters)).toBe(false);
+    expect(matches('any(lower(http.request.headers.names[*])[*] == "x-debug")', request({ headers: { "X-Debug": ["1"] } }))).toBe(true);
+    expect(matches('any(http.request.uri.args.names[*] == "utm_source")', filters)).toBe(false);
+  });
+
+  test.each([
+    ['lower(http.host) == "www.example.com"', { host: "WWW.Example.com" }],
+    ['upper(http.request.method) eq "POST"', { method: "post" }],
+    ['len(http.host) eq 15 and len(http.request.headers["x-tag"]) eq 2', { headers: { "x-tag": ["a", "b"] } }],
+    ['concat("https://", http.host, http.request.uri.path) eq "https://www.example.com/docs"', { path: "/docs" }],
+    ['concat("/", http.request.headers["accept-language"][0], http.request.uri.path) eq "//my-path"', { path: "/my-path" }],
+    ['starts_with(http.request.uri.path, "/blog") and ends_with(http.request.uri.path, ".html")', { path: "/blog/first-post.html" }],
+    [
+      'url_decode(http.request.uri.args["name"][0]) eq "John Doe" and url_decode(http.request.uri.args["n"][0], "r") eq " "',
+      { query: "name=John+Doe&n=%2520" },
+    ],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${N} is the Rules language's capture reference, not a template
+    ['regex_replace(http.request.uri.path, "^/foo/([^/]*)/(.*)$", "/bar/${2}/${1}") eq "/bar/path/a"', { path: "/foo/a/path" }],
+    ['regex_replace(http.request.uri.path, "/a", "/b") eq "/b/a"', { path: "/a/a" }],
+    [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: ${N} is the Rules language's capture reference, not a template
+      'wildcard_replace(http.request.full_uri, "https://*.example.com/*/*", "https://example.com/${1}/${2}/${3}") eq "https://example.com/apps/calendar/admin?expand=true"',
+      { host: "apps.example.com", path: "/calendar/admin", query: "expand=true" },
+    ],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${N} is the Rules language's capture reference, not a template
+    ['wildcard_replace(http.request.uri.path, "/apps/*", "/${1}") eq "/calendar"', { path: "/Apps/calendar" }],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: ${N} is the Rules language's capture reference, not a template
+    ['wildcard_replace(http.request.uri.path, "/apps/*", "/${1}", "s") eq "/Apps/calendar"', { path: "/Apps/calendar" }],
+    ['remove_bytes(http.host, "\\x2e\\x77") eq "cloudflarecom"', { host: "www.cloudflare.com" }],
+    [
+      'to_string(ssl) eq "true" and to_string(http.response.code) eq "404" and to_string(ip.src) eq "203.0.113.9"',
+      { ip: "203.0.113.9", response: { contentType: "text/html", code: 404 } },
+    ],
+    ['substring(http.host, -3) eq "com" and substring(http.request.uri.path, 1, 5) eq "blog"', { path: "/blog/x" }],
+    [
+      'lookup_json_string(http.request.headers["x-meta"][0], "networks", 1) == "cloudflare"',
+      { headers: { "x-meta": ['{"networks":["other","cloudflare"]}'] } },
+    ],
+  ] as Array<[string, Partial<SampleRequest>]>)("%s", (expression, extra) => {
+    expect(matches(expression, request(extra))).toBe(true);
+    // The same function, given a request it should not fit, answers false: it computes, it does not just parse.
+    expect(matches(expression, request({ host: "other.example.net", path: "/zzz", method: "DELETE", ssl: false }))).toBe(false);
+  });
+
+  test("sets hold strings, integers, integer ranges, addresses, CIDR and address ranges", () => {
+    const status = (code: number) => matches("http.response.code in {200..299 304}", request({ response: { contentType: "text/html", code } }));
+    expect([200, 250, 299, 300, 304, 404].map(status)).toEqual([true, true, true, false, true, false]);
+    const from = (ip: string) => matches("ip.src in {198.51.100.1 198.51.100.3..198.51.100.7 192.0.2.0/24 2001:db8::/32}", request({ ip }));
+    expect(["198.51.100.1", "198.51.100.2", "198.51.100.5", "192.0.2.200", "2001:db8::1", "2001:db9::1"].map(from)).toEqual([
+      true,
+      false,
+      true,
+      true,
+      true,
+      false,
+    ]);
+    expect(matches('http.request.method in {"GET" "HEAD"} and ip.src ne 203.0.113.0', request())).toBe(true);
+    expect(matches("ip.src eq 2001:db8::1", request({ ip: "2001:0db8:0:0:0:0:0:1" }))).toBe(true);
+  });
+
+  test("matches / ~ runs Rust regex syntax; what JavaScript would read differently is refused", () => {
+    expect(matches('http.request.uri.path matches "^/articles/200[7-8]/$"', request({ path: "/articles/2008/" }))).toBe(true);
+    expect(matches('http.request.uri.path ~ "^/articles/200[7-8]/$"', request({ path: "/articles/2009/" }))).toBe(false);
+    expect(matches('http.request.uri.path matches r"/api/login\\.aspx$"', request({ path: "/api/login.aspx" }))).toBe(true);
+    expect(matches('http.request.uri.path matches r"/api/login\\.aspx$"', request({ path: "/api/loginXaspx" }))).toBe(false);
+    expect(matches('http.host matches "(?i)^WWW\\.example\\.com$"', request())).toBe(true);
+    expect(matches('http.request.uri.path matches "a\\"b"', request({ path: '/a"b' }))).toBe(true);
+    // Rust's . matches \r, JavaScript's does not.
+    expect(matches('http.user_agent matches "^a.b$"', request({ headers: { "user-agent": ["a\rb"] } }))).toBe(true);
+    refused('http.request.uri.path matches "^/(?!admin)"', /lookaround/);
+    refused('http.request.uri.path matches "(a)\\1"', /regex escape \\1/);
+    refused('http.request.uri.path matches "\\pL"', /regex escape \\p/);
+    refused('http.request.uri.path matches "[[:alpha:]]"', /nested or set-operation/);
+    // \d is Unicode-wide in Rust and ASCII in JavaScript: on non-ASCII text the answer could differ.
+    refused('http.request.uri.path matches "^/\\d+$"', /non-ASCII/, request({ path: "/١٢" }));
+    expect(matches('http.request.uri.path matches "^/\\d+$"', request({ path: "/12" }))).toBe(true);
+  });
+
+  test("wildcard is case-insensitive and whole-value, strict wildcard is case-sensitive; ** is refused", () => {
+    const uri = (host: string, path: string) => request({ host, path });
+    const wildcardRule = 'http.request.full_uri wildcard "https://example.com/a/*"';
+    expect(matches(wildcardRule, uri("example.com", "/a/"))).toBe(true);
+    expect(matches(wildcardRule, uri("EXAMPLE.com", "/a/page.html"))).toBe(true);
+    expect(matches(wildcardRule, uri("example.com", "/ab/"))).toBe(false);
+    expect(matches(wildcardRule, uri("sub.example.com", "/a/"))).toBe(false);
+    expect(matches('http.request.full_uri strict wildcard "https://example.com/a/*"', uri("EXAMPLE.com", "/a/page.html"))).toBe(false);
+    expect(matches('http.request.uri.path wildcard r"/files/\\*/*"', uri("x", "/files/*/report"))).toBe(true);
+    expect(matches('http.request.uri.path wildcard r"/files/\\*/*"', uri("x", "/files/a/report"))).toBe(false);
+    refused('http.request.uri.path wildcard "/a/**"', /\*\*/);
+  });
+
+  test("not, and, xor and or bind in that order, and parentheses override them", () => {
+    const www = request();
+    expect(matches('http.host eq "x" and http.host eq "y" or ssl', www)).toBe(true);
+    expect(matches('http.host eq "x" and (http.host eq "y" or ssl)', www)).toBe(false);
+    expect(matches("ssl xor ssl", www)).toBe(false);
+    expect(matches("ssl ^^ not ssl", www)).toBe(true);
+    expect(matches('! ssl || http.host == "www.example.com" && ssl', www)).toBe(true);
+    expect(matches("not ssl or cf.client.bot", request({ ssl: true, verifiedBot: false }))).toBe(false);
+    expect(matches("cf.bot_management.verified_bot", request({ verifiedBot: true }))).toBe(true);
+  });
+
+  test("what is outside the grammar, or needs data the kit does not model, is not understood", () => {
+    refused("cf.bot_management.score lt 30", /field cf\.bot_management\.score/);
+    refused('sha256(http.host) eq "x"', /function sha256/);
+    refused('uuidv4(cf.random_seed) eq "x"', /function uuidv4|field cf\.random_seed/);
+    refused('contains(http.host, "example")', /operator, not a function/);
+    refused("ip.src in $office_network", /named list \$office_network/);
+    refused('http.request.headers.names[*] == "authorization"', /outside any\(\) or all\(\)/);
+    refused('http.request.headers["x"] == "a"', /operators do not take arrays/);
+    refused('any(http.request.headers.names[*] == "a") eq "b"', /eq on a bool/);
+    refused('starts_with("literal", "lit")', /Cloudflare needs a field/);
+    refused("http.host eq 203.0.113.1", /eq between a string/);
+    refused('http.host EQ "a"', /EQ/);
+    refused('http.host eq "\\n"', /escape \\n/);
   });
 });
