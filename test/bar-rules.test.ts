@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from "node:crypto";
 import { beforeAll, describe, expect, test } from "vitest";
 import { levelFor } from "../domain/bar/weighing";
 import { evaluateBar, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "../policies/bar";
@@ -6,6 +7,9 @@ import { dnsCanonical } from "../policies/rules/dns-canonical";
 import { dnsProxied } from "../policies/rules/dns-proxied";
 import { dnsSane } from "../policies/rules/dns-sane";
 import { dnsSubdomains } from "../policies/rules/dns-subdomains";
+import { mailDkim } from "../policies/rules/mail-dkim";
+import { mailDmarc } from "../policies/rules/mail-dmarc";
+import { mailParked } from "../policies/rules/mail-parked";
 import { opsProtect } from "../policies/rules/ops-protect";
 import { tlsHsts } from "../policies/rules/tls-hsts";
 import { tlsHttpsOnly } from "../policies/rules/tls-https-only";
@@ -158,6 +162,95 @@ describe("every rule passes the prod example and fails a broken one", () => {
     expect(tlsStrict.checkResource!({ ...ssl, props: { ...ssl.props, value: undefined } }, context).status).toBe("not-applicable");
     const api = byName("api.example.com-CNAME");
     expect(dnsProxied.checkResource!({ ...api, props: { ...api.props, proxied: undefined } }, context).status).toBe("not-applicable");
+  });
+});
+
+describe("MAIL-DKIM, MAIL-DMARC and MAIL-PARKED judge records as receivers read them", () => {
+  /** A DNS record of the prod plan's kind, at another name or with other content. */
+  const dnsRecord = (name: string, type: string, content: string, priority?: number): DeclaredResource => {
+    const base = byName("_dmarc.example.com-TXT-dmarc");
+    return { ...base, urn: `${base.urn}-${name}-${type}`, name: `${name}-${type}`, props: { ...base.props, name, type, content, priority } };
+  };
+  const withDmarc = (content: string) => [...prod.filter((r) => r.name !== "_dmarc.example.com-TXT-dmarc"), dnsRecord("_dmarc.example.com", "TXT", content)];
+  const rsa = (bits: number, type: "spki" | "pkcs1" = "spki") =>
+    generateKeyPairSync("rsa", { modulusLength: bits }).publicKey.export({ type, format: "der" }).toString("base64");
+
+  test("MAIL-DKIM: a bad key at any _domainkey name fails, named by its record, whoever declared it", () => {
+    const stray = [
+      dnsRecord("old._domainkey.example.com", "TXT", `v=DKIM1; k=rsa; p=${rsa(2048).slice(0, 180)}`),
+      dnsRecord("short._domainkey.mail.example.com", "TXT", `v=DKIM1; p=${rsa(768)}`),
+      dnsRecord("gone._domainkey.example.com", "TXT", "v=DKIM1; p="),
+      dnsRecord("pkcs1._domainkey.example.com", "TXT", `v=DKIM1; p=${rsa(2048, "pkcs1")}`),
+    ];
+    expect(failures(judge(mailDkim, [...prod, ...stray]))).toEqual([
+      expect.objectContaining({
+        subjects: ["old._domainkey.example.com"],
+        message: expect.stringContaining("not a valid rsa public key"),
+      }),
+      expect.objectContaining({ subjects: ["short._domainkey.mail.example.com"], message: expect.stringContaining("768 bits") }),
+      expect.objectContaining({ subjects: ["gone._domainkey.example.com"], message: expect.stringContaining("the key is revoked (empty p=") }),
+    ]);
+    // A key kept in launch-ready:records points there; one with no sender declared at all is still judged.
+    const records = [{ index: 4, name: "gone._domainkey.example.com", type: "TXT" as const, content: "v=DKIM1; p=", ttl: 300 }];
+    const email = { ...context.config!.email, sending: [] };
+    expect(failures(judge(mailDkim, [...prod, stray[2]], { config: { ...context.config!, email, records } }))).toEqual([
+      expect.objectContaining({ configPath: "launch-ready:records[4].content", subjects: ["gone._domainkey.example.com"] }),
+    ]);
+  });
+
+  test("MAIL-DKIM: a declared selector's revoked key fails at its sender", () => {
+    const google = byName("google._domainkey.example.com-TXT-dkim");
+    google.props.content = "v=DKIM1; k=rsa; p=";
+    expect(failures(judge(mailDkim, [...prod.filter((r) => r.name !== google.name), google]))).toEqual([
+      expect.objectContaining({ configPath: "launch-ready:email.senders[0].dkim", urn: google.urn, message: expect.stringContaining("revoked") }),
+    ]);
+  });
+
+  test("MAIL-DMARC: pct under 100 and t=y are not enforcement, relaxable outside production", () => {
+    for (const [tags, gap] of [
+      ["pct=0", "pct=0 asks receivers that follow RFC 7489 to apply the policy to 0% of failing mail only"],
+      ["t=y", "t=y (testing mode, RFC 9989) asks receivers not to apply the policy yet"],
+    ]) {
+      expect(failures(judge(mailDmarc, withDmarc(`v=DMARC1; p=reject; ${tags}; rua=mailto:dmarc-reports@example.com`)))).toEqual([
+        expect.objectContaining({ message: expect.stringContaining(gap), relaxedOutsideProduction: true, configPath: "launch-ready:email.dmarc.policy" }),
+      ]);
+    }
+  });
+
+  test("MAIL-DMARC: what receivers discard breaks the bar's valid syntax; an unknown tag is said beside the pass", () => {
+    // Syntax is no matter of environment: the failure is not relaxed outside production.
+    expect(failures(judge(mailDmarc, withDmarc("v=DMARC1; p=reject; adkim=x; rua=mailto:dmarc-reports@example.com")))).toEqual([
+      {
+        status: "fail",
+        message: "_dmarc.example.com: adkim=x must be r (relaxed) or s (strict); receivers use r",
+        urn: expect.any(String),
+        configPath: "launch-ready:email.dmarc",
+        subjects: ["_dmarc.example.com"],
+      },
+    ]);
+    const misspelt = failures(judge(mailDmarc, withDmarc("v=DMARC1; p=rejct; rua=mailto:dmarc-reports@example.com")));
+    expect(misspelt.map((v) => (v as { message: string }).message)).toEqual([
+      expect.stringContaining("p=rejct is not none, quarantine or reject, so receivers act as if the record said p=none"),
+      expect.stringContaining("receivers apply p=none, which only watches"),
+    ]);
+    expect(judge(mailDmarc, withDmarc("v=DMARC1; p=reject; foo=bar; rua=mailto:dmarc-reports@example.com"))).toEqual([
+      { status: "pass", urn: expect.any(String), note: "_dmarc.example.com: unknown tag foo is ignored by receivers" },
+    ]);
+  });
+
+  test("MAIL-PARKED: a parked name's own record speaks with p, the zone's with sp, and t=y is no p=reject", () => {
+    const parked = { config: { ...context.config!, email: { ...context.config!.email, parked: ["old.example.com"] } } };
+    const old = [dnsRecord("old.example.com", "TXT", "v=spf1 -all"), dnsRecord("old.example.com", "MX", ".", 0)];
+    const messages = (resources: DeclaredResource[]) => failures(judge(mailParked, resources, parked)).map((v) => (v as { message: string }).message);
+    expect(messages([...prod, ...old])).toEqual([]);
+    expect(messages([...withDmarc("v=DMARC1; p=reject; sp=quarantine; rua=mailto:dmarc-reports@example.com"), ...old])).toEqual([
+      "old.example.com sends no mail but its DMARC policy is quarantine; it should be p=reject",
+    ]);
+    expect(messages([...withDmarc("v=DMARC1; p=reject; t=y; rua=mailto:dmarc-reports@example.com"), ...old])).toEqual([
+      "old.example.com sends no mail but t=y (testing mode, RFC 9989) asks receivers not to apply the policy yet; drop t=y to enforce it; it should be p=reject",
+    ]);
+    const own = dnsRecord("_dmarc.old.example.com", "TXT", "v=DMARC1; p=reject; sp=none; rua=mailto:dmarc-reports@example.com");
+    expect(messages([...withDmarc("v=DMARC1; p=none; rua=mailto:dmarc-reports@example.com"), ...old, own])).toEqual([]);
   });
 });
 

@@ -1,16 +1,31 @@
 import { parseDkimKey } from "../../domain/mail/dkim";
-import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
+import { fail, notApplicable, pass, type BarRule, type DeclaredResource, type Verdict } from "../bar";
 import { EASY_DKIM_TOKENS, sesDkimRecordName } from "../../components/ses-sender";
 import { DNS_RECORD } from "../../domain/resource-types";
 import { recordsAt } from "../declared/mail-records";
+import type { DeclaredRecord } from "../../stacks/stack-config";
 
-/** MAIL-DKIM: every declared sender publishes a DKIM record, and every DKIM key is one receivers accept. */
+/**
+ * MAIL-DKIM: every declared sender publishes a DKIM record, and every DKIM key the stack publishes
+ * is one receivers accept, whoever declared it: receivers try any key at a `_domainkey` name.
+ */
 export const mailDkim: BarRule = {
   id: "MAIL-DKIM",
   checkStack(resources, context) {
     const sending = context.config?.email.sending ?? [];
-    if (sending.length === 0) return [notApplicable("the stack declares no sender")];
+    const keys = resources.filter(
+      (r) =>
+        r.type === DNS_RECORD &&
+        r.props.type === "TXT" &&
+        String(r.props.name ?? "")
+          .toLowerCase()
+          .includes("._domainkey.") &&
+        r.props.content !== undefined,
+    );
+    if (sending.length === 0 && keys.length === 0) return [notApplicable("the stack declares no sender")];
     const verdicts: Verdict[] = [];
+    /** Where each declared key comes from in the stack file. */
+    const declaredAt = new Map<string, string>();
     for (const name of sending) {
       for (const sender of name.senders) {
         const at = `launch-ready:email.senders[${sender.index}].dkim`;
@@ -39,16 +54,22 @@ export const mailDkim: BarRule = {
         }
         for (const key of sender.dkim) {
           const host = `${key.selector}._domainkey.${name.domain}`;
-          const [record] = recordsAt(resources, host, key.type);
-          if (!record) {
+          declaredAt.set(host, at);
+          if (recordsAt(resources, host, key.type).length === 0)
             verdicts.push(fail(`${host} is declared but no ${key.type} record is planned for it`, { configPath: at, subjects: [host] }));
-          } else if (key.type === "TXT") {
-            const parsed = parseDkimKey(String(record.props.content ?? ""));
-            if (parsed.errors.length > 0) verdicts.push(fail(`${host}: ${parsed.errors.join("; ")}`, { urn: record.urn, configPath: at, subjects: [host] }));
-          }
         }
       }
     }
+    for (const record of keys) verdicts.push(...judgeKey(record, declaredAt, context.config?.records ?? []));
     return verdicts.length > 0 ? verdicts : [pass()];
   },
 };
+
+function judgeKey(record: DeclaredResource, declaredAt: ReadonlyMap<string, string>, records: readonly DeclaredRecord[]): Verdict[] {
+  const host = String(record.props.name);
+  const parsed = parseDkimKey(String(record.props.content));
+  if (parsed.errors.length === 0) return [];
+  const extra = records.find((r) => r.name === host && r.type === "TXT");
+  const configPath = declaredAt.get(host) ?? (extra ? `launch-ready:records[${extra.index}].content` : undefined);
+  return [fail(`${host}: ${parsed.errors.join("; ")}`, { urn: record.urn, ...(configPath ? { configPath } : {}), subjects: [host] })];
+}

@@ -1,10 +1,12 @@
-import { parseDmarc } from "../../domain/mail/dmarc";
+import { enforcementGap, parseDmarc } from "../../domain/mail/dmarc";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import { recordsAt } from "../declared/mail-records";
 
 /**
- * MAIL-DMARC: one valid `_dmarc` record with a report address, quarantining or rejecting in
- * production; p=none is allowed outside production (reported as advisory there).
+ * MAIL-DMARC: one valid `_dmarc` record with a report address, enforcing quarantine or reject on
+ * all failing mail in production; watching (p=none, t=y, pct under 100) is allowed outside
+ * production (reported as advisory there). The bar asks for valid syntax, so a part receivers
+ * would discard fails too; what is merely worth changing (an unknown tag) is said beside the pass.
  */
 export const mailDmarc: BarRule = {
   id: "MAIL-DMARC",
@@ -31,29 +33,26 @@ export const mailDmarc: BarRule = {
       ];
     const [record] = records;
     const parsed = parseDmarc(String(record.props.content ?? ""));
-    const verdicts: Verdict[] = parsed.errors.map((error) =>
-      fail(`${name}: ${error}`, { urn: record.urn, configPath: "launch-ready:email.dmarc", subjects: [name] }),
-    );
+    const at = { urn: record.urn, configPath: "launch-ready:email.dmarc", subjects: [name] };
+    const verdicts: Verdict[] = [
+      ...parsed.errors.map((error) => fail(`${name}: ${error}`, at)),
+      ...parsed.discarded.map(({ problem }) => fail(`${name}: ${problem}`, at)),
+    ];
     if (parsed.record) {
       if (parsed.record.rua.length === 0)
+        verdicts.push(fail(`${name} has no rua= report address; add launch-ready:email.dmarc.rua`, { ...at, configPath: "launch-ready:email.dmarc.rua" }));
+      const gap = enforcementGap(parsed.record);
+      if (gap) {
         verdicts.push(
-          fail(`${name} has no rua= report address; add launch-ready:email.dmarc.rua`, {
-            urn: record.urn,
-            configPath: "launch-ready:email.dmarc.rua",
-            subjects: [name],
-          }),
-        );
-      if (parsed.record.p === "none") {
-        verdicts.push(
-          fail(`${name} has p=none, which only watches; production quarantines or rejects (use email.dmarc.ramp to get there on dates)`, {
-            urn: record.urn,
+          fail(`${name}: ${gap}; production quarantines or rejects all failing mail (use email.dmarc.ramp to get there on dates)`, {
+            ...at,
             configPath: "launch-ready:email.dmarc.policy",
             relaxedOutsideProduction: true,
-            subjects: [name],
           }),
         );
       }
     }
-    return verdicts.length > 0 ? verdicts : [pass(record.urn)];
+    if (verdicts.length > 0) return verdicts;
+    return [parsed.warnings.length > 0 ? pass(record.urn, `${name}: ${parsed.warnings.join("; ")}`) : pass(record.urn)];
   },
 };

@@ -1,4 +1,4 @@
-import { parseDmarc } from "../../domain/mail/dmarc";
+import { appliedPolicy, enforcementGap, isDmarcRecord, parseDmarc } from "../../domain/mail/dmarc";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import { recordsAt, txtValues } from "../declared/mail-records";
 
@@ -10,14 +10,19 @@ export const mailParked: BarRule = {
     if (!config) return [notApplicable("the stack's mail config is unknown (no stack file found for it)")];
     if (config.email.parked.length === 0) return [notApplicable("every name in the stack sends or receives mail")];
     const verdicts: Verdict[] = [];
+    const dmarcAt = (domain: string) => txtValues(resources, `_dmarc.${domain}`).filter(isDmarcRecord).map(parseDmarc)[0];
     for (const name of config.email.parked) {
       if (!txtValues(resources, name).some((txt) => /^v=spf1\s+-all$/i.test(txt.trim())))
         verdicts.push(fail(`${name} sends no mail but has no "v=spf1 -all"`, { configPath: "launch-ready:email.parked", subjects: [name] }));
-      const dmarc = txtValues(resources, `_dmarc.${name}`).map(parseDmarc)[0] ?? txtValues(resources, `_dmarc.${config.zone.domain}`).map(parseDmarc)[0];
-      const policy = name === config.zone.domain || !dmarc?.record?.sp ? dmarc?.record?.p : dmarc.record.sp;
-      if (policy !== "reject")
+      // A name's own record speaks for it with p, even when unusable (RFC 7489 6.6.3); without one, the zone's does, with sp for a subdomain.
+      const own = dmarcAt(name);
+      const dmarc = (own ?? dmarcAt(config.zone.domain))?.record;
+      const scope = own || name === config.zone.domain ? "domain" : "subdomain";
+      const policy = dmarc && appliedPolicy(dmarc, scope);
+      const gap = dmarc && enforcementGap(dmarc, scope);
+      if (policy !== "reject" || gap)
         verdicts.push(
-          fail(`${name} sends no mail but its DMARC policy is ${policy ?? "missing"}; it should be p=reject`, {
+          fail(`${name} sends no mail but ${gap ?? `its DMARC policy is ${policy ?? "missing"}`}; it should be p=reject`, {
             configPath: "launch-ready:email.parked",
             subjects: [name],
           }),

@@ -406,9 +406,18 @@ function mapDmarc(draft: Draft, records: ZoneRecord[]): void {
       continue;
     }
     const dmarc = parsed.record;
-    const dropped = Object.entries(dmarc.tags)
-      .filter(([tag]) => !DMARC_KEPT_TAGS.has(tag))
-      .map(([tag, value]) => ({ part: `${tag}=${value}`, reason: DMARC_TAG_REASONS[tag] ?? `launch-ready:email.dmarc has no ${tag}` }));
+    // What receivers discard is not kept either; its problem says what receivers do instead.
+    const dropped = parsed.discarded.map(({ part, problem }) => ({ part, reason: problem }));
+    for (const [tag, value] of Object.entries(dmarc.tags)) {
+      if (DMARC_KEPT_TAGS.has(tag) || dropped.some((d) => d.part === `${tag}=${value}`)) continue;
+      const reason =
+        tag === "pct" && dmarc.pct < 100
+          ? `RFC 9989 removes pct, and the kit writes none: receivers that applied p=${dmarc.p} to ${dmarc.pct}% of failing mail will apply it to all; use email.dmarc.ramp to phase it in`
+          : tag === "t" && dmarc.testing
+            ? `launch-ready:email.dmarc has no t (testing mode), so receivers apply p=${dmarc.p} once the stack is deployed; use ramp to tighten the policy on dates`
+            : (DMARC_TAG_REASONS[tag] ?? `launch-ready:email.dmarc has no ${tag}`);
+      dropped.push({ part: `${tag}=${value}`, reason });
+    }
     for (const tag of ["rua", "ruf"]) {
       if (dmarc.tags[tag]?.includes("!"))
         dropped.push({ part: `${tag}=${dmarc.tags[tag]}`, reason: "report size limits (!10m) are not kept; receivers send reports of any size" });
@@ -428,12 +437,12 @@ function mapDmarc(draft: Draft, records: ZoneRecord[]): void {
         unmap(
           draft,
           record,
-          `${owner} is parked and the kit publishes p=reject at its _dmarc (MAIL-PARKED), but this record says p=${dmarc.p}; ${LEFT_AS_IS} until the stack replaces it`,
+          `${owner} is parked and the kit publishes p=reject at its _dmarc (MAIL-PARKED), but receivers apply p=${dmarc.p} from this record; ${LEFT_AS_IS} until the stack replaces it`,
         );
         continue;
       }
       for (const tag of ["sp", "rua", "ruf", "adkim", "aspf"])
-        if (dmarc.tags[tag] !== undefined)
+        if (dmarc.tags[tag] !== undefined && !dropped.some((d) => d.part.startsWith(`${tag}=`)))
           dropped.push({ part: `${tag}=${dmarc.tags[tag]}`, reason: "a parked name's DMARC record is the kit's v=DMARC1; p=reject" });
       draft.mapped.push({ record, target: { kind: "parked", fqdn: owner } });
     } else if (owner === draft.zone) {
