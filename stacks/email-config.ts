@@ -5,7 +5,7 @@
 import { parseDkimKey } from "../domain/mail/dkim";
 import {
   MAIL_PROVIDER_PRESETS,
-  offlineSpfLookups,
+  includeLookupCost,
   type MailProvider,
   type MailProviderPreset,
   type ReturnPathPreset,
@@ -234,7 +234,7 @@ export function resolveEmail(
   }
 
   for (const spf of spfByName.values()) {
-    spf.lookups = offlineSpfLookups(spf.includes.map((include) => ({ name: "include", value: include })));
+    spf.lookups = spf.includes.reduce((total, include) => total + includeLookupCost(include), 0);
     if (spf.lookups > MAX_DNS_LOOKUPS) {
       problems.push(
         problem(

@@ -82,13 +82,49 @@ describe("MAIL-* on planned records", () => {
     const declared = report.resources.filter((r) => r.custom).map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs }));
     const plusAll = declared.map((r) => (r.urn === spf.urn ? { ...r, props: { ...r.props, content: "v=spf1 +all" } } : r));
     const config = parseStackConfig(raw);
-    expect(mailSpf.checkStack!(plusAll, { config: config.ok ? config.config : undefined }).filter((v) => v.status === "fail")).toEqual([
+    expect((await mailSpf.checkStackAsync!(plusAll, { config: config.ok ? config.config : undefined })).filter((v) => v.status === "fail")).toEqual([
       expect.objectContaining({ message: expect.stringContaining('"+all" lets anyone send') }),
     ]);
     const twice = [...declared, { ...declared.find((r) => r.urn === spf.urn)!, urn: `${spf.urn}-2`, props: { ...spf.inputs, content: "v=spf1 -all" } }];
-    expect(mailSpf.checkStack!(twice, { config: config.ok ? config.config : undefined }).filter((v) => v.status === "fail")[0]).toMatchObject({
+    expect((await mailSpf.checkStackAsync!(twice, { config: config.ok ? config.config : undefined })).filter((v) => v.status === "fail")[0]).toMatchObject({
       message: expect.stringContaining("publishes 2 SPF records"),
     });
+    // check_host() runs over the declared records: a permissive record the stack includes, a grammar
+    // error, and void lookups at the stack's own names all fail, where the record's own text looks fine.
+    const judged = async (content: string, extra: typeof declared = []) =>
+      (
+        await mailSpf.checkStackAsync!([...declared.map((r) => (r.urn === spf.urn ? { ...r, props: { ...r.props, content } } : r)), ...extra], {
+          config: config.ok ? config.config : undefined,
+        })
+      )
+        .filter((v) => v.status === "fail")
+        .map((v) => v.message);
+    const open = {
+      ...declared.find((r) => r.urn === spf.urn)!,
+      urn: `${spf.urn}-open`,
+      props: { ...spf.inputs, name: "_spf.example.com", content: "v=spf1 +all" },
+    };
+    expect(await judged("v=spf1 include:_spf.example.com ~all", [open])).toEqual([
+      "mailer.example.com: the SPF record authorises 192.0.2.123, an address no sender owns, through _spf.example.com: all: remove the permissive term",
+      "mailer.example.com: the SPF record authorises 2001:db8::123, an address no sender owns, through _spf.example.com: all: remove the permissive term",
+      '_spf.example.com: "+all" lets anyone send as the domain; end the record with -all or ~all',
+    ]);
+    expect(await judged("v=spf1 ip4:198.51.100.300 ~all")).toEqual([
+      'mailer.example.com: the SPF record has "ip4:198.51.100.300", which is not an IPv4 address',
+    ]);
+    // Names the stack declares answer as declared (here: MX only, so their A lookups are void); other names are someone else's.
+    const mxOnly = [1, 2, 3].map((i) => ({
+      ...open,
+      urn: `${spf.urn}-x${i}`,
+      props: { ...open.props, name: `x${i}.mailer.example.com`, type: "MX", content: "mx.example.net" },
+    }));
+    const aTerms = "a:x1.mailer.example.com a:x2.mailer.example.com a:x3.mailer.example.com";
+    expect(await judged(`v=spf1 ${aTerms} ~all`, mxOnly)).toEqual([
+      "mailer.example.com: the SPF record is a permanent error for receivers: mailer.example.com: a:x3.mailer.example.com is void lookup 3 (no answer); more than 2 is a permanent error (RFC 7208 4.6.4)",
+    ]);
+    expect(await judged(`v=spf1 ${aTerms} ~all`)).toEqual([]);
+    // A provider's include costs what the provider documents, without reading its record.
+    expect(await judged("v=spf1 include:_spf.google.com include:spf.protection.outlook.com ~all")).toEqual([]);
   });
 
   test("p=none fails MAIL-DMARC in production, is advisory in staging, and a dated ramp tightens it", async () => {

@@ -316,7 +316,7 @@ describe("return paths and links", () => {
     const { mailSpf } = await import("../policies/rules/mail-spf");
     const declared = report.resources.filter((r) => r.custom && r.urn !== cname.urn).map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs }));
     const parsed = parseStackConfig(raw);
-    expect(mailSpf.checkStack!(declared, { config: parsed.ok ? parsed.config : undefined }).filter((v) => v.status === "fail")).toEqual([
+    expect((await mailSpf.checkStackAsync!(declared, { config: parsed.ok ? parsed.config : undefined })).filter((v) => v.status === "fail")).toEqual([
       expect.objectContaining({ message: expect.stringContaining("pm-bounces.news.example.com should be a CNAME to pm.mtasv.net") }),
     ]);
   });

@@ -11,7 +11,6 @@
  * it is a floor; live verification (`launch-ready verify`) counts the real record.
  */
 import { AWS_REGION } from "../aws";
-import { LOOKUP_TERMS } from "./spf";
 
 export const MAIL_PROVIDERS = [
   "google-workspace",
@@ -239,22 +238,9 @@ export const MAIL_PROVIDER_PRESETS: Record<MailProvider, MailProviderPreset> = {
   },
 };
 
-/** Offline lookup cost of an include: the preset's documented figure, else 1 as a floor. */
-function includeLookupCost(include: string): { lookups: number; known: boolean } {
+/** What one include of a provider costs in DNS lookups, its own included; 1 (a floor) when not documented. */
+export function includeLookupCost(include: string): number {
   const name = include.toLowerCase();
   const preset = Object.values(MAIL_PROVIDER_PRESETS).find((p) => (p.spfInclude ?? p.inboundSpfInclude) === name && p.spfLookups !== undefined);
-  return preset ? { lookups: preset.spfLookups!, known: true } : { lookups: 1, known: false };
-}
-
-/**
- * The DNS lookups an SPF record's terms cost, counted offline (RFC 7208 4.6.4): each include at
- * its provider's documented cost, every other lookup term (a, mx, ptr, exists, redirect) one.
- * Config checks and the bar both count with this, so a record the file reader accepts is one
- * the rule passes.
- */
-export function offlineSpfLookups(terms: readonly { name: string; value?: string }[]): number {
-  return terms.reduce((total, term) => {
-    if (term.name === "include") return total + includeLookupCost(term.value ?? "").lookups;
-    return LOOKUP_TERMS.has(term.name) ? total + 1 : total;
-  }, 0);
+  return preset?.spfLookups ?? 1;
 }

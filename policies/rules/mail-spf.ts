@@ -1,19 +1,21 @@
-import { offlineSpfLookups } from "../../domain/mail/providers";
-import { isSpfRecord, MAX_DNS_LOOKUPS, MAX_SPF_RECORD, parseSpf } from "../../domain/mail/spf";
-import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
+import { includeLookupCost } from "../../domain/mail/providers";
+import { isSpfRecord, judgeSpfPolicy, MAX_SPF_RECORD, parseSpf, type SpfDns } from "../../domain/mail/spf";
+import { fail, notApplicable, pass, type BarRule, type DeclaredResource, type Verdict } from "../bar";
 import { DNS_RECORD } from "../../domain/resource-types";
 import { returnPaths } from "../../stacks/email-config";
 import { recordsAt } from "../declared/mail-records";
 
 /**
  * MAIL-SPF: an SPF record (or the provider's return-path CNAME) wherever the stack's senders take
- * bounces; one SPF record per name, ending in -all or ~all, no ptr, under 512 bytes, and at most
- * 10 DNS lookups once includes are counted (offline: each provider's documented cost, 1 for an
- * include without one; live verification counts the real records).
+ * bounces; one SPF record per name, ending in -all or ~all, no ptr, under 512 bytes, and judged
+ * by check_host() as receivers judge mail from an address no sender owns: rejected, within 10
+ * DNS lookups and 2 void ones, at any depth of includes (offline: the stack's own records are
+ * read, each provider's include costs what it documents, 1 without a documented cost; live
+ * verification reads the real records).
  */
 export const mailSpf: BarRule = {
   id: "MAIL-SPF",
-  checkStack(resources, context) {
+  async checkStackAsync(resources, context) {
     const byName = new Map<string, { urn: string; content: string }[]>();
     for (const r of resources.filter((r) => r.type === DNS_RECORD && r.props.type === "TXT" && isSpfRecord(String(r.props.content ?? "")))) {
       const name = String(r.props.name);
@@ -87,17 +89,37 @@ export const mailSpf: BarRule = {
             subjects: [name],
           }),
         );
-      const lookups = offlineSpfLookups(record.terms);
-      if (lookups > MAX_DNS_LOOKUPS)
-        verdicts.push(
-          fail(`${name}: the SPF record needs ${lookups} DNS lookups; receivers stop at ${MAX_DNS_LOOKUPS} (RFC 7208 4.6.4)`, {
-            urn,
-            configPath: "launch-ready:email.senders",
-            subjects: [name],
-          }),
-        );
+      // The stricter checks above already say what is wrong with the record's own ending.
+      const endingFailed = record.all === "+" || record.all === "?" || (!record.all && !record.redirect);
+      const policy = await judgeSpfPolicy(name, declaredDns(resources), {
+        opaqueCost: (domain) => (declaresTxt(resources, domain) ? undefined : includeLookupCost(domain)),
+      });
+      for (const problem of policy.problems.filter((p) => !endingFailed || !/^(authorises|leaves)/.test(p)))
+        verdicts.push(fail(`${name}: the SPF record ${problem}`, { urn, configPath: "launch-ready:email.senders", subjects: [name] }));
     }
     if (byName.size === 0 && verdicts.length === 0) return [notApplicable("the stack publishes no SPF record and declares no sender")];
     return verdicts.length > 0 ? verdicts : [pass()];
   },
 };
+
+const declaresTxt = (resources: readonly DeclaredResource[], name: string) =>
+  resources.some((r) => r.type === DNS_RECORD && r.props.type === "TXT" && String(r.props.name).toLowerCase() === name.toLowerCase());
+
+/**
+ * The declared records as DNS, for check_host() before anything is published. A name the stack
+ * declares answers with its records, so a missing one is a void lookup. Any other name is
+ * someone else's: it is taken to exist and not to hold the address being judged (an address no
+ * sender owns), so it neither matches nor counts as void.
+ */
+function declaredDns(resources: readonly DeclaredResource[]): SpfDns {
+  const records = resources.filter((r) => r.type === DNS_RECORD);
+  const declared = new Set(records.map((r) => String(r.props.name).toLowerCase()));
+  const ELSEWHERE: Record<string, string[]> = { A: ["0.0.0.0"], AAAA: ["::"], MX: ["mx.invalid"], TXT: [], PTR: [] };
+  return {
+    async query(name, type) {
+      const key = name.toLowerCase().replace(/\.$/, "");
+      if (!declared.has(key)) return ELSEWHERE[type];
+      return records.filter((r) => String(r.props.name).toLowerCase() === key && r.props.type === type).map((r) => String(r.props.content ?? ""));
+    },
+  };
+}

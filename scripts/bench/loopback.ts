@@ -71,16 +71,34 @@ export async function createTestCa(): Promise<TestCa> {
   };
 }
 
-/** What the loopback DNS server answers per name; absent names are NXDOMAIN. TXT records are split into 255-byte strings. */
-export type Zone = Record<string, { a?: string[]; aaaa?: string[]; txt?: string[]; mx?: Array<{ exchange: string; priority: number }> }>;
+/**
+ * What the loopback DNS server answers per name (keys in lower case); absent names are NXDOMAIN.
+ * A TXT record given as one string is split into 255-byte strings; as an array, it is those
+ * strings (as bytes, each character one octet). `cname` is followed as a recursive resolver does
+ * (a loop is SERVFAIL); `servfail` lists the types that answer SERVFAIL, as a failing server.
+ */
+export type Zone = Record<
+  string,
+  {
+    a?: string[];
+    aaaa?: string[];
+    txt?: Array<string | string[]>;
+    mx?: Array<{ exchange: string; priority: number }>;
+    ptr?: string[];
+    cname?: string;
+    servfail?: Array<"A" | "AAAA" | "TXT" | "MX" | "PTR" | "CNAME">;
+  }
+>;
 
 /** dns2's published types lag its code (RCODE, plain answer objects, the socket type); this is the part used here. */
 const Packet = dns2.Packet as unknown as {
-  TYPE: { A: number; AAAA: number; TXT: number; MX: number };
+  TYPE: Record<"A" | "AAAA" | "TXT" | "MX" | "PTR" | "CNAME", number>;
   CLASS: { IN: number };
-  RCODE: { NXDOMAIN: number };
+  RCODE: { NXDOMAIN: number; SERVFAIL: number };
   createResponseFromRequest(request: unknown): { header: { rcode: number }; answers: object[] };
 };
+
+const txtStrings = (text: string | string[]) => (Array.isArray(text) ? text.map((s) => Buffer.from(s, "latin1")) : splitTxtStrings(text));
 
 export async function startDnsServer(zone: Zone): Promise<{ port: number; close(): Promise<void> }> {
   const server = dns2.createServer({
@@ -88,17 +106,35 @@ export async function startDnsServer(zone: Zone): Promise<{ port: number; close(
     handle: (request, send) => {
       const response = Packet.createResponseFromRequest(request) as ReturnType<typeof Packet.createResponseFromRequest> & Parameters<typeof send>[0];
       const [question] = request.questions;
-      const records = zone[question.name.toLowerCase()];
-      if (!records) {
-        response.header.rcode = Packet.RCODE.NXDOMAIN;
+      const type = Object.entries(Packet.TYPE).find(([, code]) => code === question.type)?.[0];
+      let name = question.name;
+      const chased = new Set<string>();
+      for (;;) {
+        const records = zone[name.toLowerCase()];
+        if (!records) {
+          response.header.rcode = Packet.RCODE.NXDOMAIN;
+          return send(response);
+        }
+        if (records.servfail?.some((t) => t === type) || chased.has(name.toLowerCase())) {
+          response.header.rcode = Packet.RCODE.SERVFAIL;
+          response.answers.length = 0;
+          return send(response);
+        }
+        const answer = { name, type: question.type, class: Packet.CLASS.IN, ttl: 300 };
+        if (records.cname !== undefined && type !== "CNAME") {
+          chased.add(name.toLowerCase());
+          response.answers.push({ ...answer, type: Packet.TYPE.CNAME, domain: records.cname.replace(/\.$/, "") });
+          name = records.cname.replace(/\.$/, "");
+          continue;
+        }
+        if (type === "A") for (const address of records.a ?? []) response.answers.push({ ...answer, address });
+        if (type === "AAAA") for (const address of records.aaaa ?? []) response.answers.push({ ...answer, address });
+        if (type === "TXT") for (const text of records.txt ?? []) response.answers.push({ ...answer, data: txtStrings(text) });
+        if (type === "MX") for (const mx of records.mx ?? []) response.answers.push({ ...answer, ...mx });
+        if (type === "PTR") for (const domain of records.ptr ?? []) response.answers.push({ ...answer, domain: domain.replace(/\.$/, "") });
+        if (type === "CNAME" && records.cname !== undefined) response.answers.push({ ...answer, domain: records.cname.replace(/\.$/, "") });
         return send(response);
       }
-      const answer = { name: question.name, type: question.type, class: Packet.CLASS.IN, ttl: 300 };
-      if (question.type === Packet.TYPE.A) for (const address of records.a ?? []) response.answers.push({ ...answer, address });
-      if (question.type === Packet.TYPE.AAAA) for (const address of records.aaaa ?? []) response.answers.push({ ...answer, address });
-      if (question.type === Packet.TYPE.TXT) for (const text of records.txt ?? []) response.answers.push({ ...answer, data: splitTxtStrings(text) });
-      if (question.type === Packet.TYPE.MX) for (const mx of records.mx ?? []) response.answers.push({ ...answer, ...mx });
-      send(response);
     },
   });
   await server.listen({ udp: { port: 0, address: "127.0.0.1" } });
