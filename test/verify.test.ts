@@ -3,13 +3,18 @@
  * and HTTP servers with a CA made at test time), a good setup and a broken one. The verb runs in
  * this process; one test runs its entry file as `npm run verify` does.
  */
+import { KeyObject, webcrypto } from "node:crypto";
+import { createSocket } from "node:dgram";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stringify } from "yaml";
-import { judgeCanonicalRedirect, judgeSecurityHeaders, type LiveCheck } from "../policies/live/live-checks";
-import { INCOMPLETE_BODY, parseConnectTo, parseResolver, route } from "../policies/live/probes";
+// @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API loaded first.
+import "reflect-metadata";
+import * as x509 from "@peculiar/x509";
+import { judgeCanonicalRedirect, judgeCertificate, judgeSecurityHeaders, type LiveCheck } from "../policies/live/live-checks";
+import { get, INCOMPLETE_BODY, parseConnectTo, parseResolver, route } from "../policies/live/probes";
 import { verifyStack } from "../policies/live/verify-stack";
 import { verify as verifyVerb } from "../scripts/commands/verify";
 import { exampleConfig, parsedExample, runEntryFile, runInProcess } from "./helpers";
@@ -61,7 +66,7 @@ function goodZone(): Zone {
     if (record.type === "MX") (entry.mx ??= []).push({ exchange: record.content, priority: record.priority ?? 0 });
   }
   zone["_spf.google.com"] = { txt: ["v=spf1 include:_netblocks.google.com include:_netblocks2.google.com include:_netblocks3.google.com ~all"] };
-  for (const name of ["_netblocks.google.com", "_netblocks2.google.com", "_netblocks3.google.com"]) zone[name] = { txt: ["v=spf1 ip4:192.0.2.0/24 ~all"] };
+  for (const name of ["_netblocks.google.com", "_netblocks2.google.com", "_netblocks3.google.com"]) zone[name] = { txt: ["v=spf1 ip4:35.190.247.0/24 ~all"] };
   // Resend's bounce name includes Amazon SES, whose record lists address ranges only.
   zone["amazonses.com"] = { txt: ["v=spf1 ip4:199.255.192.0/22 ip4:199.127.232.0/22 -all"] };
   return zone;
@@ -107,9 +112,9 @@ const goodAnswers: Handler = (request, response) => {
   response.writeHead(200, { "content-type": "text/html", ...(host === "www.example.com" ? SECURITY_HEADERS : {}) }).end(page);
 };
 
-async function goodServers(handler: Handler = goodAnswers): Promise<WebServers> {
+async function goodServers(handler: Handler = goodAnswers, certificates: Record<string, { cert: string; key: string }> = {}): Promise<WebServers> {
   const servers = await startWebServers({
-    certificates: {},
+    certificates,
     fallback: await ca.issue([...PROXIED, ...DNS_ONLY]),
     tls: { minVersion: "TLSv1.2" },
     handler,
@@ -117,6 +122,44 @@ async function goodServers(handler: Handler = goodAnswers): Promise<WebServers> 
   });
   closers.push(servers.close);
   return servers;
+}
+
+/**
+ * A self-signed certificate naming `host` in its subject CN only, with no subjectAltName: node
+ * still accepts it for `host` once trusted, browsers never do.
+ */
+async function cnOnlyCertificate(host: string): Promise<{ cert: string; key: string }> {
+  const algorithm = { name: "ECDSA", namedCurve: "P-256", hash: "SHA-256" };
+  const keys = (await webcrypto.subtle.generateKey(algorithm, true, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
+  const certificate = await x509.X509CertificateGenerator.createSelfSigned(
+    { name: `CN=${host}`, notBefore: new Date(Date.now() - DAY), notAfter: new Date(Date.now() + 30 * DAY), keys: keys as never, signingAlgorithm: algorithm },
+    webcrypto as never,
+  );
+  return { cert: certificate.toString("pem"), key: KeyObject.from(keys.privateKey).export({ type: "pkcs8", format: "pem" }) as string };
+}
+
+/**
+ * A resolver on loopback that relays questions to the DNS server at `upstreamPort`, except those
+ * about a name it `fails` on, which get SERVFAIL at once: a resolver that does not answer for that
+ * name (as one that validates DNSSEC does when validation fails), without a timeout to wait out.
+ */
+async function startResolverFailingOn(upstreamPort: number, fails: (name: string) => boolean): Promise<{ port: number; close(): Promise<void> }> {
+  const socket = createSocket("udp4");
+  socket.on("message", (question, client) => {
+    const labels: string[] = [];
+    for (let at = 12; question[at] > 0; at += question[at] + 1) labels.push(question.toString("latin1", at + 1, at + 1 + question[at]));
+    if (fails(labels.join(".").toLowerCase())) {
+      const servfail = Buffer.from(question);
+      servfail[2] |= 0x80; // QR: a response
+      servfail[3] = (servfail[3] & 0xf0) | 2; // RCODE 2: SERVFAIL
+      return void socket.send(servfail, client.port, client.address);
+    }
+    const relay = createSocket("udp4");
+    relay.once("message", (answer) => socket.send(answer, client.port, client.address, () => relay.close()));
+    relay.send(question, upstreamPort, "127.0.0.1");
+  });
+  await new Promise<void>((resolve) => socket.bind(0, "127.0.0.1", resolve));
+  return { port: socket.address().port, close: () => new Promise<void>((resolve) => socket.close(() => resolve())) };
 }
 
 /** The good setup, except that the homepage sends its headers and a promised 4,096-byte body, then drops the connection after 12 bytes. */
@@ -225,9 +268,11 @@ describe("verify against a server that cuts a response body short", () => {
     const { code, stdout, stderr } = await verify(verifyArgs(servers, "--json"));
     expect(stderr).toBe("");
     const { checks } = JSON.parse(stdout) as { checks: LiveCheck[] };
-    // Only the two probes of https://www.example.com/ are cut short; everything else still passes.
+    // Only the probes of https://www.example.com/ are cut short; the headers they would have judged fail with them, and everything else still passes.
+    const because = `could not be checked because https://www.example.com/ did not answer: ${INCOMPLETE_BODY} (12 of 4096 bytes arrived)`;
     expect(checks.filter((c) => c.status === "fail")).toEqual([
-      { id: "EDGE-HEADERS", target: "https://www.example.com/", status: "fail", detail: `did not answer: ${INCOMPLETE_BODY} (12 of 4096 bytes arrived)` },
+      { id: "TLS-HSTS", target: "https://www.example.com/", status: "fail", detail: because },
+      { id: "EDGE-HEADERS", target: "https://www.example.com/", status: "fail", detail: because },
       { id: "MON-UPTIME", target: "https://www.example.com/", status: "fail", detail: `does not answer: ${INCOMPLETE_BODY} (12 of 4096 bytes arrived)` },
     ]);
     expect(checks.filter((c) => c.status === "pass").length).toBeGreaterThan(30);
@@ -257,14 +302,16 @@ describe("verify against a broken setup on loopback", () => {
     zone["app.example.com"] = { a: ["198.51.100.7"] };
     // Google's include now fans out to 11 more includes: 12 lookups in all.
     zone["_spf.google.com"] = { txt: [`v=spf1 ${Array.from({ length: 11 }, (_, i) => `include:_n${i}.google.com`).join(" ")} ~all`] };
-    for (let i = 0; i < 11; i++) zone[`_n${i}.google.com`] = { txt: ["v=spf1 ip4:192.0.2.0/24 ~all"] };
+    for (let i = 0; i < 11; i++) zone[`_n${i}.google.com`] = { txt: ["v=spf1 ip4:35.190.247.0/24 ~all"] };
     zone["_dmarc.example.com"] = { txt: ["v=DMARC1; p=none; rua=mailto:dmarc-reports@example.com"] };
     const stale = { ...zone, "api.example.com": { a: ["104.16.132.230"] } };
     const [first, second] = await Promise.all([startDnsServer(zone), startDnsServer(stale)]);
     closers.push(first.close, second.close);
     const names = [...PROXIED, ...DNS_ONLY];
+    const cnOnly = await cnOnlyCertificate("app.example.com");
     const servers = await startWebServers({
       certificates: {
+        "app.example.com": cnOnly,
         "status.example.com": await ca.issue(["status.example.com"], { notBefore: new Date(Date.now() - 100 * DAY), notAfter: new Date(Date.now() - DAY) }),
         "docs.example.com": await ca.issue(["docs.example.net"]),
         "www.example.com": await ca.issue(["www.example.com"], { notAfter: new Date(Date.now() + 5 * DAY) }),
@@ -301,6 +348,8 @@ describe("verify against a broken setup on loopback", () => {
       httpHandler: (request, response) => {
         if (request.headers.host === "example.com") return void response.writeHead(301, { location: "http://www.example.com/" }).end();
         if (request.headers.host === "www.example.com") return void response.writeHead(200).end("plain http");
+        // Straight to another host: a browser never sees api.example.com's own HSTS header.
+        if (request.headers.host === "api.example.com") return void response.writeHead(301, { location: "https://www.example.com/" }).end();
         response.writeHead(301, { location: `https://${request.headers.host}${request.url}` }).end();
       },
     });
@@ -308,7 +357,8 @@ describe("verify against a broken setup on loopback", () => {
     checks = await verifyStack(parsedExample("prod"), {
       resolvers: [parseResolver(`127.0.0.1:${first.port}`), parseResolver(`127.0.0.1:${second.port}`)],
       connectTo: [parseConnectTo(`:443:127.0.0.1:${servers.httpsPort}`), parseConnectTo(`:80:127.0.0.1:${servers.httpPort}`)],
-      ca: ca.certificate,
+      // Trusted, so that only its names are left to judge.
+      ca: `${ca.certificate}\n${cnOnly.cert}`,
       concurrency: 4,
       timeoutMs: 5000,
       burst: true,
@@ -329,9 +379,14 @@ describe("verify against a broken setup on loopback", () => {
     expect(status("DNS-SANE", "www.example.com")?.status).toBe("pass");
   });
 
-  test("TLS: an expired certificate, a certificate for another name, one expiring in 5 days, TLS 1.0/1.1 accepted", () => {
+  test("TLS: an expired certificate, a certificate for another name, one naming its host in the CN only, one expiring in 5 days, TLS 1.0/1.1 accepted", () => {
     expect(status("TLS-STRICT", "status.example.com")).toMatchObject({ status: "fail", detail: "certificate not accepted: CERT_HAS_EXPIRED" });
     expect(status("TLS-STRICT", "docs.example.com")).toMatchObject({ status: "fail", detail: expect.stringContaining("ERR_TLS_CERT_ALTNAME_INVALID") });
+    expect(status("TLS-STRICT", "app.example.com")).toMatchObject({
+      status: "fail",
+      detail:
+        "the certificate names app.example.com only in the subject CN, with no subjectAltName DNS name, and browsers ignore the CN (RFC 6125 6.4.4): reissue it with app.example.com as a subjectAltName",
+    });
     expect(status("TLS-STRICT", "www.example.com")).toMatchObject({ status: "fail", detail: expect.stringMatching(/^certificate expires in [45] days/) });
     expect(status("TLS-STRICT", "admin.example.com")?.status).toBe("pass");
     expect(status("TLS-VERSION", "www.example.com")).toMatchObject({
@@ -340,11 +395,17 @@ describe("verify against a broken setup on loopback", () => {
     });
   });
 
-  test("HTTP: plain http answered, a downgrade, a canonical redirect of two hops, no HSTS or security headers", () => {
+  test("HTTP: plain http answered, a downgrade, http:// sent straight to another host, a canonical redirect of two hops, no HSTS or security headers", () => {
     expect(status("TLS-HTTPS-ONLY", "www.example.com")).toMatchObject({
       status: "fail",
-      detail: "http://www.example.com/ answers 200 instead of a redirect to https://",
+      detail: "http://www.example.com/ answers 200 instead of a redirect to https://www.example.com/",
     });
+    expect(status("TLS-HTTPS-ONLY", "api.example.com")).toMatchObject({
+      status: "fail",
+      detail:
+        "http://api.example.com/ redirects to https://www.example.com/; http:// must first redirect to https:// on api.example.com itself (HSTS preload requires it, and only there does a browser see api.example.com's HSTS header)",
+    });
+    expect(status("TLS-HTTPS-ONLY", "admin.example.com")?.status).toBe("pass");
     expect(status("TLS-HTTPS-ONLY", "example.com")).toMatchObject({
       status: "fail",
       detail: expect.stringContaining("redirects to http://www.example.com/, not to https://"),
@@ -397,7 +458,12 @@ describe("verify against a broken setup on loopback", () => {
   });
 
   test("mail: an SPF chain of 12 lookups, and a DMARC policy weaker than the declared one", () => {
-    expect(status("MAIL-SPF", "example.com")).toMatchObject({ status: "fail", detail: expect.stringMatching(/^12 DNS lookups \(limit 10\)/) });
+    // Receivers stop at the eleventh term: that is where the permanent error is named.
+    expect(status("MAIL-SPF", "example.com")).toMatchObject({
+      status: "fail",
+      detail:
+        "11 DNS lookups (limit 10), 0 void (limit 2): is a permanent error for receivers: _spf.google.com: include:_n9.google.com is DNS lookup 11; receivers stop at 10 (RFC 7208 4.6.4)",
+    });
     expect(status("MAIL-DMARC", "_dmarc.example.com")).toMatchObject({ status: "fail", detail: "p=none, the stack declares p=reject for today" });
     expect(status("MAIL-DKIM", "google._domainkey.example.com")?.status).toBe("pass");
   });
@@ -417,6 +483,157 @@ describe("verify against a broken setup on loopback", () => {
     expect(relaxed.find((c) => c.id === "EDGE-RATE-LIMIT")).toMatchObject({
       status: "skip",
       detail: expect.stringContaining("pass --burst to send 12 requests"),
+    });
+  });
+});
+
+describe("verify reports every check that applies, whatever fails before it", () => {
+  const expired = { notBefore: new Date(Date.now() - 100 * DAY), notAfter: new Date(Date.now() - DAY) };
+  let good: LiveCheck[];
+  let partial: LiveCheck[];
+  let dead: LiveCheck[];
+  let failingResolver: string;
+
+  beforeAll(async () => {
+    const [goodWeb, expiredWeb, failing] = await Promise.all([
+      goodServers(),
+      // The canonical host and the alternate one fail their handshakes; the rest is the good setup.
+      goodServers(goodAnswers, { "www.example.com": await ca.issue(["www.example.com"], expired), "example.com": await ca.issue(["example.com"], expired) }),
+      startResolverFailingOn(goodDns.port, (name) => name === "docs.example.com"),
+    ]);
+    closers.push(failing.close);
+    failingResolver = `127.0.0.1:${failing.port}`;
+    const run = (connectTo: string[], resolvers: string[]) =>
+      verifyStack(parsedExample("prod"), {
+        resolvers: resolvers.map(parseResolver),
+        connectTo: connectTo.map(parseConnectTo),
+        ca: ca.certificate,
+        concurrency: 8,
+        timeoutMs: 5000,
+      });
+    const web = (servers: WebServers) => [`:443:127.0.0.1:${servers.httpsPort}`, `:80:127.0.0.1:${servers.httpPort}`];
+    [good, partial, dead] = await Promise.all([
+      run(web(goodWeb), [`127.0.0.1:${goodDns.port}`]),
+      run(web(expiredWeb), [`127.0.0.1:${goodDns.port}`, failingResolver]),
+      // Nothing listens there: no resolver answers, no server either.
+      run(["::127.0.0.1:9"], ["127.0.0.1:9"]),
+    ]);
+  });
+
+  const found = (checks: LiveCheck[], id: string, target: string) => checks.find((c) => c.id === id && c.target === target);
+  const applying = (checks: LiveCheck[]) => checks.map((c) => `${c.id} ${c.target}`);
+
+  test("a failed handshake on the canonical host, a redirect into a failed one, a resolver failing on one name: each shows as the cause of what it stopped", () => {
+    expect(applying(partial)).toEqual(applying(good));
+    const handshake = "could not be checked because the TLS handshake with www.example.com failed: CERT_HAS_EXPIRED";
+    expect(found(partial, "TLS-HSTS", "https://www.example.com/")).toMatchObject({ status: "fail", detail: handshake });
+    expect(found(partial, "EDGE-HEADERS", "https://www.example.com/")).toMatchObject({ status: "fail", detail: handshake });
+    for (const scheme of ["http", "https"])
+      expect(found(partial, "DNS-CANONICAL", `${scheme}://example.com/launch-ready-verify?check=canonical`)).toMatchObject({
+        status: "fail",
+        detail: "could not be checked because https://example.com/launch-ready-verify?check=canonical did not answer: CERT_HAS_EXPIRED",
+      });
+    // The failing resolver fails docs.example.com's DNS-SUBDOMAINS alone; every other name and check keeps its verdict.
+    expect(found(partial, "DNS-SUBDOMAINS", "docs.example.com")).toMatchObject({ status: "fail", detail: `no answer from ${failingResolver} (ESERVFAIL)` });
+    expect(found(partial, "DNS-SANE", "docs.example.com")).toMatchObject({
+      status: "pass",
+      detail: `127.0.0.1:${goodDns.port} answers: 203.0.113.5; no answer from ${failingResolver} (ESERVFAIL)`,
+    });
+    expect(found(partial, "TLS-STRICT", "docs.example.com")?.status).toBe("pass");
+    expect(partial.filter((c) => c.id.startsWith("DNS-") && c.id !== "DNS-CANONICAL" && c.target !== "docs.example.com" && c.status === "fail")).toEqual([]);
+  });
+
+  test("with nothing answering, nothing passes and nothing goes missing", () => {
+    expect(applying(dead)).toEqual(applying(good));
+    expect(dead.filter((c) => c.status === "pass")).toEqual([]);
+    const silent = "no resolver answered for www.example.com: 127.0.0.1:9 (ECONNREFUSED); check the network path to them, or name others with --resolver";
+    expect(found(dead, "DNS-SUBDOMAINS", "www.example.com")).toMatchObject({ status: "fail", detail: silent });
+    expect(found(dead, "DNS-SANE", "www.example.com")).toMatchObject({ status: "fail", detail: `could not be checked because ${silent}` });
+    expect(found(dead, "DNS-PROXIED", "www.example.com")).toMatchObject({ status: "fail", detail: `could not be checked because ${silent}` });
+    expect(found(dead, "TLS-STRICT", "www.example.com")).toMatchObject({ status: "fail", detail: "no TLS handshake with www.example.com: ECONNREFUSED" });
+    expect(found(dead, "TLS-HSTS", "https://www.example.com/")).toMatchObject({
+      status: "fail",
+      detail: "could not be checked because the TLS handshake with www.example.com failed: ECONNREFUSED",
+    });
+  });
+});
+
+describe("security headers as browsers read them, from a real server", () => {
+  /** What www.example.com sends on each path, over the good headers; an array is one header line per value. */
+  const SENT: Record<string, Record<string, string | string[]>> = {
+    "/hsts-repeated": { "strict-transport-security": "max-age=31536000; includeSubDomains; max-age=0" },
+    "/hsts-quoted": { "strict-transport-security": 'MAX-AGE="31536000"; INCLUDESUBDOMAINS; preload' },
+    "/hsts-quoted-semicolon": { "strict-transport-security": 'max-age=31536000; report="a;includeSubDomains"' },
+    "/hsts-first-invalid": { "strict-transport-security": ["includeSubDomains", "max-age=31536000"] },
+    "/hsts-first-counts": { "strict-transport-security": ["max-age=31536000; includeSubDomains", "max-age=0"] },
+    "/nosniff-listed-twice": { "x-content-type-options": "nosniff, nosniff" },
+    "/nosniff-sent-twice": { "x-content-type-options": ["nosniff", "nosniff"] },
+    "/nosniff-then-other": { "x-content-type-options": "nosniff, foo" },
+    "/sniff-first": { "x-content-type-options": ["sniff", "nosniff"] },
+    "/frame-options-sent-twice": { "x-frame-options": ["DENY", "DENY"] },
+    "/frame-options-conflicting": { "x-frame-options": "SAMEORIGIN, ALLOW-FROM https://example.net" },
+    "/referrer-unknown-last": { "referrer-policy": "no-referrer, some-future-policy" },
+    "/referrer-weak-last": { "referrer-policy": "no-referrer, unsafe-url" },
+  };
+  let options: Parameters<typeof get>[0];
+
+  beforeAll(async () => {
+    const servers = await goodServers((request, response) => {
+      const sent = SENT[request.url!];
+      if (!sent) return goodAnswers(request, response);
+      response.writeHead(200, { "content-type": "text/html", ...SECURITY_HEADERS, ...sent }).end("<html></html>");
+    });
+    options = { connectTo: [parseConnectTo(`:443:127.0.0.1:${servers.httpsPort}`)], ca: ca.certificate, timeoutMs: 5000 };
+  });
+
+  /** TLS-HSTS's and EDGE-HEADERS's status and detail on one path, fetched as verify fetches the canonical page. */
+  async function judged(path: string) {
+    const url = `https://www.example.com${path}`;
+    const answer = await get(options, url);
+    const [hsts, headers] = judgeSecurityHeaders(url, "error" in answer ? { because: answer.error } : answer, false);
+    return { hsts: { status: hsts.status, detail: hsts.detail }, headers: { status: headers.status, detail: headers.detail } };
+  }
+
+  test("HSTS (RFC 6797 6.1, 8.1): a repeated directive voids the header, names are case-insensitive, values may be quoted, only the first header counts", async () => {
+    expect((await judged("/hsts-repeated")).hsts).toEqual({
+      status: "fail",
+      detail:
+        'Strict-Transport-Security "max-age=31536000; includeSubDomains; max-age=0" is invalid (it repeats max-age), so browsers ignore it: send one Strict-Transport-Security: max-age=31536000; includeSubDomains',
+    });
+    expect((await judged("/hsts-quoted")).hsts.status).toBe("pass");
+    expect((await judged("/hsts-quoted-semicolon")).hsts).toEqual({
+      status: "fail",
+      detail: "no includeSubDomains: subdomains can still be reached over http",
+    });
+    expect((await judged("/hsts-first-invalid")).hsts).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining(
+        '"includeSubDomains" is invalid (it has no max-age), so browsers ignore it (the first of 2 Strict-Transport-Security headers',
+      ),
+    });
+    expect((await judged("/hsts-first-counts")).hsts).toEqual({
+      status: "pass",
+      detail: "max-age=31536000; includeSubDomains (the first of 2 Strict-Transport-Security headers: browsers ignore the rest)",
+    });
+  });
+
+  test("EDGE-HEADERS reads each header as the Fetch and HTML standards do: nosniff is the first value, a header sent twice is one list", async () => {
+    for (const path of [
+      "/nosniff-listed-twice",
+      "/nosniff-sent-twice",
+      "/nosniff-then-other",
+      "/frame-options-sent-twice",
+      "/frame-options-conflicting",
+      "/referrer-unknown-last",
+    ])
+      expect({ path, ...(await judged(path)).headers }).toMatchObject({ path, status: "pass" });
+    expect((await judged("/sniff-first")).headers).toEqual({
+      status: "fail",
+      detail: 'missing: X-Content-Type-Options: nosniff (it sends "sniff, nosniff", and browsers read only its first value)',
+    });
+    expect((await judged("/referrer-weak-last")).headers).toEqual({
+      status: "fail",
+      detail: "missing: Referrer-Policy strict-origin-when-cross-origin or stricter",
     });
   });
 });
@@ -446,10 +663,23 @@ describe("the live judges on exact inputs", () => {
     ).toMatchObject({ status: "fail", detail: expect.stringContaining("expected https://www.example.com/pricing?plan=pro") });
   });
 
+  test("a wildcard subjectAltName covers one whole leftmost label, as browsers match it (node also accepts a partial one)", () => {
+    const now = new Date();
+    const handshake = (dnsNames: string[]) => ({ accepted: true, authorized: true, validTo: new Date(now.getTime() + 60 * DAY), dnsNames });
+    expect(judgeCertificate("app.example.com", handshake(["example.com", "*.EXAMPLE.com"]), now).status).toBe("pass");
+    expect(judgeCertificate("app.example.com", handshake(["ap*.example.com"]), now)).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("app.example.com is not among the certificate's subjectAltName DNS names (ap*.example.com)"),
+    });
+    expect(judgeCertificate("example.com", handshake(["*.example.com"]), now).status).toBe("fail");
+    expect(judgeCertificate("a.b.example.com", handshake(["*.example.com"]), now).status).toBe("fail");
+    expect(judgeCertificate("example.com", handshake(["*.com"]), now).status).toBe("fail");
+  });
+
   test("a short HSTS max-age fails in production and warns where the bar relaxes it", () => {
     const headers = { ...SECURITY_HEADERS, "strict-transport-security": "max-age=86400; includeSubDomains" };
-    expect(judgeSecurityHeaders("https://www.example.com/", headers, false)[0].status).toBe("fail");
-    expect(judgeSecurityHeaders("https://www.example.com/", headers, true)[0].status).toBe("warn");
+    expect(judgeSecurityHeaders("https://www.example.com/", { headers }, false)[0].status).toBe("fail");
+    expect(judgeSecurityHeaders("https://www.example.com/", { headers }, true)[0].status).toBe("warn");
   });
 
   test("--connect-to follows curl: empty host or port matches any, the first matching rule wins", () => {

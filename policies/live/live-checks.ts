@@ -6,7 +6,7 @@
  */
 import type { BarId } from "../../domain/bar/catalog";
 import { isCloudflareAddress } from "../../domain/cloudflare/edge-ips";
-import { HSTS_MIN_MAX_AGE, isFrameOption, isStrictReferrerPolicy } from "../../domain/http-security";
+import { HSTS_MIN_MAX_AGE, isFrameOption, isStrictReferrerPolicy, STRICT_REFERRER_POLICIES } from "../../domain/http-security";
 import type { DeclaredHost } from "../../stacks/stack-config";
 
 export type LiveStatus = "pass" | "fail" | "warn" | "skip";
@@ -39,71 +39,120 @@ function answerKey(answer: ResolverAnswer): string {
   return answer.error ? `error:${answer.error}` : answer.cname ? `cname:${answer.cname.toLowerCase()}` : [...(answer.addresses ?? [])].sort().join(",");
 }
 
+/** NXDOMAIN and NODATA are answers (the name has no address); a timeout, a refusal or SERVFAIL is a resolver that did not answer. */
+const answered = (answer: ResolverAnswer) => !answer.error || answer.error === "ENOTFOUND" || answer.error === "ENODATA";
+
+/** A check whose prerequisite failed still shows, failed, naming that prerequisite: nothing the bar asks of a target goes missing. */
+const unchecked = (id: BarId, target: string, because: string): LiveCheck => check(id, target, "fail", `could not be checked because ${because}`);
+
 /**
- * DNS-SUBDOMAINS: the host resolves on every resolver. DNS-SANE: every resolver gives the same
- * answer (propagation). DNS-PROXIED: a proxied host answers only from Cloudflare's edge.
+ * DNS-SUBDOMAINS: the host resolves on every resolver. DNS-SANE: the resolvers that answered give
+ * the same answer (propagation). DNS-PROXIED: a proxied host answers only from Cloudflare's edge.
+ * A resolver that did not answer fails DNS-SUBDOMAINS, and the other two name it and judge what
+ * did answer; with no answer at all, nothing passes.
  */
 export function judgeDns(host: DeclaredHost, answers: readonly ResolverAnswer[]): LiveCheck[] {
-  const checks: LiveCheck[] = [];
-  const failed = answers.filter((a) => a.error);
-  checks.push(
-    failed.length === 0
-      ? check("DNS-SUBDOMAINS", host.fqdn, "pass", `resolves on ${answers.map((a) => a.resolver).join(", ")}`)
-      : check("DNS-SUBDOMAINS", host.fqdn, "fail", failed.map((a) => `${describeAnswer(a)} on ${a.resolver}`).join("; ")),
-  );
-  const distinct = new Map<string, ResolverAnswer[]>();
-  for (const answer of answers) distinct.set(answerKey(answer), [...(distinct.get(answerKey(answer)) ?? []), answer]);
-  checks.push(
-    distinct.size <= 1
-      ? check(
-          "DNS-SANE",
-          host.fqdn,
-          "pass",
-          `${answers.length} resolver${answers.length === 1 ? "" : "s"} agree: ${answers[0] ? describeAnswer(answers[0]) : "nothing asked"}`,
-        )
-      : check(
-          "DNS-SANE",
-          host.fqdn,
-          "fail",
-          `resolvers disagree (propagation, or a record changed): ${[...distinct.values()].map((group) => `${group.map((a) => a.resolver).join(", ")} answer ${describeAnswer(group[0])}`).join("; ")}`,
-        ),
-  );
-  if (host.proxied) {
-    const addresses = answers.flatMap((a) => a.addresses ?? []);
-    const outside = [...new Set(addresses.filter((address) => !isCloudflareAddress(address)))];
-    if (addresses.length === 0) checks.push(check("DNS-PROXIED", host.fqdn, "fail", "no address to judge: the host did not resolve"));
-    else if (outside.length > 0)
-      checks.push(
-        check(
-          "DNS-PROXIED",
-          host.fqdn,
-          "fail",
-          `answers ${outside.join(", ")}, outside Cloudflare's edge: traffic skips the cache, the WAF and DDoS protection (is the record DNS-only in Cloudflare?)`,
-        ),
+  const heard = answers.filter(answered);
+  const silent = answers.filter((a) => !answered(a));
+  const silence = silent.map((a) => `${a.resolver} (${a.error})`).join(", ");
+  const unheard = silent.length > 0 ? `; no answer from ${silence}` : "";
+  const said = (a: ResolverAnswer) => `${describeAnswer(a)} on ${a.resolver}`;
+  const none =
+    answers.length === 0
+      ? `no resolver was asked about ${host.fqdn}`
+      : `no resolver answered for ${host.fqdn}: ${silence}; check the network path to them, or name others with --resolver`;
+
+  const subdomains = (): LiveCheck => {
+    if (heard.length === 0) return check("DNS-SUBDOMAINS", host.fqdn, "fail", none);
+    const missing = [...heard.filter((a) => a.error).map(said), ...(silent.length > 0 ? [`no answer from ${silence}`] : [])];
+    if (missing.length > 0) return check("DNS-SUBDOMAINS", host.fqdn, "fail", missing.join("; "));
+    return check("DNS-SUBDOMAINS", host.fqdn, "pass", `resolves on ${heard.map((a) => a.resolver).join(", ")}`);
+  };
+
+  const sane = (): LiveCheck => {
+    if (heard.length === 0) return unchecked("DNS-SANE", host.fqdn, none);
+    const distinct = new Map<string, ResolverAnswer[]>();
+    for (const answer of heard) distinct.set(answerKey(answer), [...(distinct.get(answerKey(answer)) ?? []), answer]);
+    if (distinct.size > 1)
+      return check(
+        "DNS-SANE",
+        host.fqdn,
+        "fail",
+        `resolvers disagree (propagation, or a record changed): ${[...distinct.values()].map((group) => `${group.map((a) => a.resolver).join(", ")} answer ${describeAnswer(group[0])}`).join("; ")}${unheard}`,
       );
-    else checks.push(check("DNS-PROXIED", host.fqdn, "pass", `answers only Cloudflare edge addresses (${[...new Set(addresses)].join(", ")})`));
-  } else {
-    checks.push(check("DNS-PROXIED", host.fqdn, "skip", "DNS-only by design"));
-  }
-  return checks;
+    const agree = heard.length === 1 ? `${heard[0].resolver} answers` : `${heard.length} resolvers agree`;
+    return check("DNS-SANE", host.fqdn, "pass", `${agree}: ${describeAnswer(heard[0])}${unheard}`);
+  };
+
+  const proxied = (): LiveCheck => {
+    if (!host.proxied) return check("DNS-PROXIED", host.fqdn, "skip", "DNS-only by design");
+    if (heard.length === 0) return unchecked("DNS-PROXIED", host.fqdn, none);
+    const addresses = heard.flatMap((a) => a.addresses ?? []);
+    if (addresses.length === 0) return unchecked("DNS-PROXIED", host.fqdn, `${host.fqdn} has no address (${heard.map(said).join("; ")})`);
+    const outside = [...new Set(addresses.filter((address) => !isCloudflareAddress(address)))];
+    if (outside.length > 0)
+      return check(
+        "DNS-PROXIED",
+        host.fqdn,
+        "fail",
+        `answers ${outside.join(", ")}, outside Cloudflare's edge: traffic skips the cache, the WAF and DDoS protection (is the record DNS-only in Cloudflare?)${unheard}`,
+      );
+    return check("DNS-PROXIED", host.fqdn, "pass", `answers only Cloudflare edge addresses (${[...new Set(addresses)].join(", ")})${unheard}`);
+  };
+
+  return [subdomains(), sane(), proxied()];
 }
 
 /** What a TLS handshake with the host's name showed. */
 export interface TlsHandshake {
-  /** The chain verified against the trust store (or --ca) and the name matched. */
+  /** The server completed a handshake (at the version offered, when one was pinned). */
+  accepted: boolean;
+  /** The chain verified against the trust store (or --ca) and node matched the name. */
   authorized: boolean;
   /** Why not, as node's TLS stack says it (CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID, ...). */
   error?: string;
   validTo?: Date;
   protocol?: string;
+  /** The certificate's subjectAltName dNSName entries. */
+  dnsNames?: string[];
 }
 
 /** Days left on a certificate before TLS-STRICT fails it: renewals that stall are caught in time. */
 export const MIN_CERTIFICATE_DAYS = 14;
 
+/** A subjectAltName dNSName covers a host as browsers match it: whole, or a `*` standing for exactly its leftmost label, never a TLD's. */
+function dnsNameCovers(name: string, host: string): boolean {
+  const [pattern, fqdn] = [name, host].map((value) => value.toLowerCase().replace(/\.$/, ""));
+  if (pattern === fqdn) return true;
+  const dot = fqdn.indexOf(".");
+  return pattern.startsWith("*.") && dot > 0 && pattern.slice(2) === fqdn.slice(dot + 1) && pattern.slice(2).includes(".");
+}
+
+/**
+ * Why a browser's handshake with the host fails, or undefined when it succeeds: what TLS-STRICT
+ * fails first, and what keeps the checks made over that connection from being made. Node still
+ * accepts a certificate naming the host only in its subject CN when it has no subjectAltName;
+ * browsers do not (RFC 6125 6.4.4, RFC 9110 4.3.4), so the names are matched here.
+ */
+export function handshakeFailure(host: string, handshake: TlsHandshake): string | undefined {
+  if (!handshake.authorized) return handshake.error ?? "unknown reason";
+  const names = handshake.dnsNames ?? [];
+  if (names.some((name) => dnsNameCovers(name, host))) return undefined;
+  return names.length === 0
+    ? `the certificate names ${host} only in the subject CN, with no subjectAltName DNS name, and browsers ignore the CN (RFC 6125 6.4.4): reissue it with ${host} as a subjectAltName`
+    : `${host} is not among the certificate's subjectAltName DNS names (${names.join(", ")}) as browsers match them, a wildcard standing for one whole leftmost label: reissue it with ${host} as a subjectAltName`;
+}
+
 /** TLS-STRICT: the certificate is valid for the host, its chain trusted, and not expiring within 14 days. */
 export function judgeCertificate(host: string, handshake: TlsHandshake, now: Date): LiveCheck {
-  if (!handshake.authorized) return check("TLS-STRICT", host, "fail", `certificate not accepted: ${handshake.error ?? "unknown reason"}`);
+  const failure = handshakeFailure(host, handshake);
+  if (failure)
+    return check(
+      "TLS-STRICT",
+      host,
+      "fail",
+      !handshake.accepted ? `no TLS handshake with ${host}: ${failure}` : !handshake.authorized ? `certificate not accepted: ${failure}` : failure,
+    );
   if (!handshake.validTo) return check("TLS-STRICT", host, "fail", "the server sent no certificate expiry to judge");
   const days = Math.floor((handshake.validTo.getTime() - now.getTime()) / 86_400_000);
   if (days < MIN_CERTIFICATE_DAYS)
@@ -135,25 +184,45 @@ export interface HttpHop {
   location?: string;
 }
 
+/** A request that got no answer, and why. */
+export interface FailedRequest {
+  url: string;
+  error: string;
+}
+
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 const PERMANENT = new Set([301, 308]);
 
-/** TLS-HTTPS-ONLY: `http://host/` answers a redirect to `https://`. */
+/**
+ * http://X must redirect to https://X before going anywhere else: HSTS preload requires it, and a
+ * browser sees X's own HSTS header only if it goes there first.
+ */
+function upgradesInPlace(hop: HttpHop): boolean {
+  const target = hop.location ? new URL(hop.location, hop.url) : undefined;
+  return REDIRECTS.has(hop.status) && target?.protocol === "https:" && target.hostname === new URL(hop.url).hostname;
+}
+
+const inPlaceUpgrade = (host: string) =>
+  `http:// must first redirect to https:// on ${host} itself (HSTS preload requires it, and only there does a browser see ${host}'s HSTS header)`;
+
+/** TLS-HTTPS-ONLY: `http://host/` answers a redirect to `https://host/`. */
 export function judgeHttpsOnly(host: string, first: HttpHop | { error: string }): LiveCheck {
   if ("error" in first) return check("TLS-HTTPS-ONLY", host, "fail", `http://${host}/ did not answer: ${first.error}`);
   if (!REDIRECTS.has(first.status) || !first.location)
-    return check("TLS-HTTPS-ONLY", host, "fail", `http://${host}/ answers ${first.status} instead of a redirect to https://`);
+    return check("TLS-HTTPS-ONLY", host, "fail", `http://${host}/ answers ${first.status} instead of a redirect to https://${host}/`);
   const target = new URL(first.location, first.url);
   if (target.protocol !== "https:") return check("TLS-HTTPS-ONLY", host, "fail", `http://${host}/ redirects to ${target.href}, not to https://`);
+  if (!upgradesInPlace(first)) return check("TLS-HTTPS-ONLY", host, "fail", `http://${host}/ redirects to ${target.href}; ${inPlaceUpgrade(host)}`);
   return check("TLS-HTTPS-ONLY", host, "pass", `http://${host}/ → ${first.status} ${target.href}`);
 }
 
 /**
  * DNS-CANONICAL, for one request to a non-canonical host: over https, one permanent hop to the
  * same path and query on the canonical host; over http, first an upgrade on the same host (the
- * HSTS preload rule), then at most that one hop; never a downgrade to http.
+ * HSTS preload rule), then at most that one hop; never a downgrade to http. `failed` is the
+ * request that got no answer, when one did: before the canonical URL, the chain is unknown.
  */
-export function judgeCanonicalRedirect(start: string, hops: readonly HttpHop[], canonicalHost: string): LiveCheck {
+export function judgeCanonicalRedirect(start: string, hops: readonly HttpHop[], canonicalHost: string, failed?: FailedRequest): LiveCheck {
   const from = new URL(start);
   const expected = new URL(`https://${canonicalHost}${from.pathname}${from.search}`).href;
   const target = `${from.protocol}//${from.host}${from.pathname}${from.search}`;
@@ -162,21 +231,13 @@ export function judgeCanonicalRedirect(start: string, hops: readonly HttpHop[], 
     if (hop.location && new URL(hop.location, hop.url).protocol === "http:")
       return check("DNS-CANONICAL", target, "fail", `${hop.url} downgrades to ${hop.location}`);
   }
-  const final = hops[hops.length - 1];
-  let allowed = 1;
-  if (from.protocol === "http:") {
-    const first = redirects[0];
-    const upgrade = first?.location ? new URL(first.location, first.url) : undefined;
-    if (!upgrade || upgrade.hostname !== from.hostname) {
-      return check(
-        "DNS-CANONICAL",
-        target,
-        "fail",
-        `the first hop goes to ${upgrade?.href ?? "nowhere"}; http:// must first upgrade to https:// on ${from.hostname} (HSTS preload)`,
-      );
-    }
-    allowed = 2;
+  const first = redirects[0];
+  if (from.protocol === "http:" && hops.length > 0 && !(first && upgradesInPlace(first))) {
+    const upgrade = first?.location ? new URL(first.location, first.url).href : "nowhere";
+    return check("DNS-CANONICAL", target, "fail", `the first hop goes to ${upgrade}; ${inPlaceUpgrade(from.hostname)}`);
   }
+  if (failed && failed.url !== expected) return unchecked("DNS-CANONICAL", target, `${failed.url} did not answer: ${failed.error}`);
+  const allowed = from.protocol === "http:" ? 2 : 1;
   if (redirects.length > allowed)
     return check(
       "DNS-CANONICAL",
@@ -184,6 +245,7 @@ export function judgeCanonicalRedirect(start: string, hops: readonly HttpHop[], 
       "fail",
       `${redirects.length} hops (${redirects.map((h) => `${h.status} ${h.location}`).join(" → ")}); the canonical redirect must take one`,
     );
+  const final = hops[hops.length - 1];
   const last = redirects[redirects.length - 1];
   if (!last) return check("DNS-CANONICAL", target, "fail", `answers ${final?.status ?? "nothing"} instead of redirecting to ${expected}`);
   if (!PERMANENT.has(last.status))
@@ -193,57 +255,141 @@ export function judgeCanonicalRedirect(start: string, hops: readonly HttpHop[], 
   return check("DNS-CANONICAL", target, "pass", `→ ${last.status} ${arrived}`);
 }
 
+/** Response headers by lowercase name: one string per header line as received, or one string standing for them all. */
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
+const headerLines = (headers: Headers, name: string): string[] | undefined => {
+  const value = headers[name];
+  return value === undefined ? undefined : Array.isArray(value) ? value : [value];
+};
+
+/** The Fetch standard's "get": a header's lines combined with ", ". */
+const headerValue = (headers: Headers, name: string) => headerLines(headers, name)?.join(", ");
+
 /**
- * TLS-HSTS and EDGE-HEADERS on the canonical host's HTML answer. `relaxHstsMaxAge` lets staging
- * keep a shorter max-age (the bar allows it there): a short one is then a warning.
+ * The Fetch standard's "get, decode, and split": the combined value split at commas outside
+ * quoted strings, each part stripped of spaces and tabs. How browsers read a header that may be
+ * sent twice, or as a list.
  */
-export function judgeSecurityHeaders(url: string, headers: Readonly<Record<string, string | string[] | undefined>>, relaxHstsMaxAge: boolean): LiveCheck[] {
-  const header = (name: string) => {
-    const value = headers[name];
-    return Array.isArray(value) ? value.join(", ") : value;
-  };
-  const checks: LiveCheck[] = [];
-  const hsts = header("strict-transport-security");
-  if (!hsts) {
-    checks.push(check("TLS-HSTS", url, "fail", "no Strict-Transport-Security header"));
-  } else {
-    const maxAge = Number(/max-age\s*=\s*"?(\d+)/i.exec(hsts)?.[1] ?? NaN);
-    const subdomains = /includesubdomains/i.test(hsts);
-    if (!Number.isFinite(maxAge) || maxAge < HSTS_MIN_MAX_AGE) {
-      checks.push(
-        check(
-          "TLS-HSTS",
-          url,
-          relaxHstsMaxAge ? "warn" : "fail",
-          `max-age=${Number.isFinite(maxAge) ? maxAge : "missing"}, under ${HSTS_MIN_MAX_AGE} (one year)`,
-        ),
-      );
-    } else if (!subdomains) {
-      checks.push(check("TLS-HSTS", url, "fail", "no includeSubDomains: subdomains can still be reached over http"));
+function headerValues(headers: Headers, name: string): string[] | undefined {
+  const value = headerValue(headers, name);
+  if (value === undefined) return undefined;
+  const values: string[] = [];
+  let part = "";
+  for (let at = 0; at <= value.length; at++) {
+    const char = value[at];
+    if (char === '"') {
+      const close = /^"(?:[^"\\]|\\.)*"?/.exec(value.slice(at))![0];
+      part += close;
+      at += close.length - 1;
+    } else if (char === "," || char === undefined) {
+      values.push(part.replace(/^[\t ]+|[\t ]+$/g, ""));
+      part = "";
     } else {
-      checks.push(check("TLS-HSTS", url, "pass", hsts));
+      part += char;
     }
   }
-  const missing: string[] = [];
-  if (header("x-content-type-options")?.toLowerCase() !== "nosniff") missing.push("X-Content-Type-Options: nosniff");
-  const frameOptions = header("x-frame-options")?.toUpperCase();
-  const frameAncestors = /frame-ancestors/i.test(header("content-security-policy") ?? "");
-  if (!(frameOptions && isFrameOption(frameOptions)) && !frameAncestors) missing.push("X-Frame-Options (or CSP frame-ancestors)");
-  const referrer = header("referrer-policy")?.toLowerCase().split(",").pop()?.trim();
-  if (!referrer || !isStrictReferrerPolicy(referrer)) missing.push("Referrer-Policy strict-origin-when-cross-origin or stricter");
+  return values;
+}
+
+/** RFC 6797 6.1's directive: a token name, then optionally `=` and a token or quoted-string value, ending at `;` or the end. */
+const HSTS_DIRECTIVE = /[\t ]*(?:([!#$%&'*+.^_`|~\w-]+)[\t ]*(?:=[\t ]*(?:([!#$%&'*+.^_`|~\w-]+)|"((?:[^"\\]|\\.)*)"))?[\t ]*)?(;|$)/y;
+
+/**
+ * One Strict-Transport-Security header as RFC 6797 6.1 has browsers read it: directives by
+ * lowercase name with their unquoted values, or why the header is invalid and so ignored (it
+ * does not parse, or repeats a directive).
+ */
+function parseHsts(value: string): Map<string, string | undefined> | { invalid: string } {
+  const directives = new Map<string, string | undefined>();
+  const pattern = new RegExp(HSTS_DIRECTIVE);
+  for (;;) {
+    const at = pattern.lastIndex;
+    const match = pattern.exec(value);
+    if (!match) return { invalid: `it does not parse after "${value.slice(0, at)}"` };
+    const [, name, token, quoted, end] = match;
+    if (name) {
+      if (directives.has(name.toLowerCase())) return { invalid: `it repeats ${name}` };
+      directives.set(name.toLowerCase(), token ?? quoted?.replace(/\\(.)/g, "$1"));
+    }
+    if (!end) return directives;
+  }
+}
+
+/**
+ * Why a browser ignores a Strict-Transport-Security header, or its max-age in seconds and whether
+ * it covers subdomains. max-age is required and is delta-seconds; includeSubDomains takes no value.
+ */
+function readHsts(value: string): { invalid: string } | { maxAge: number; includeSubDomains: boolean } {
+  const directives = parseHsts(value);
+  if ("invalid" in directives) return directives;
+  const maxAge = directives.get("max-age");
+  if (maxAge === undefined) return { invalid: directives.has("max-age") ? "max-age has no value" : "it has no max-age" };
+  if (!/^\d+$/.test(maxAge)) return { invalid: `max-age "${maxAge}" is not a whole number of seconds` };
+  if (directives.get("includesubdomains") !== undefined) return { invalid: "includeSubDomains takes no value" };
+  return { maxAge: Number(maxAge), includeSubDomains: directives.has("includesubdomains") };
+}
+
+/** Every Referrer-Policy token: a browser applies the last of these in the header, skipping any it does not know. */
+const REFERRER_POLICIES = new Set<string>([...STRICT_REFERRER_POLICIES, "no-referrer-when-downgrade", "origin", "origin-when-cross-origin", "unsafe-url"]);
+
+/** X-Frame-Options values that, sent with any other, make a browser refuse the frame: HTML blocks on conflicting values. */
+const CONFLICTING_FRAME_OPTIONS = ["deny", "sameorigin", "allowall"];
+
+/**
+ * TLS-HSTS and EDGE-HEADERS on the canonical host's HTML answer, read as browsers read them.
+ * `relaxHstsMaxAge` lets staging keep a shorter max-age (the bar allows it there): a short one is
+ * then a warning. `because` says why there is no answer to judge: both then fail with it.
+ */
+export function judgeSecurityHeaders(url: string, answer: { headers: Headers } | { because: string }, relaxHstsMaxAge: boolean): LiveCheck[] {
+  if ("because" in answer) return [unchecked("TLS-HSTS", url, answer.because), unchecked("EDGE-HEADERS", url, answer.because)];
+  const { headers } = answer;
+  const checks: LiveCheck[] = [];
+  const hstsLines = headerLines(headers, "strict-transport-security");
+  // A browser reads the first Strict-Transport-Security header only (RFC 6797 8.1).
+  const hsts = hstsLines?.[0];
+  const others = hstsLines && hstsLines.length > 1 ? ` (the first of ${hstsLines.length} Strict-Transport-Security headers: browsers ignore the rest)` : "";
+  const wanted = `send one Strict-Transport-Security: max-age=${HSTS_MIN_MAX_AGE}; includeSubDomains`;
+  const read = hsts === undefined ? undefined : readHsts(hsts);
+  if (!read) {
+    checks.push(check("TLS-HSTS", url, "fail", "no Strict-Transport-Security header"));
+  } else if ("invalid" in read) {
+    checks.push(check("TLS-HSTS", url, "fail", `Strict-Transport-Security "${hsts}" is invalid (${read.invalid}), so browsers ignore it${others}: ${wanted}`));
+  } else if (read.maxAge < HSTS_MIN_MAX_AGE) {
+    checks.push(check("TLS-HSTS", url, relaxHstsMaxAge ? "warn" : "fail", `max-age=${read.maxAge}, under ${HSTS_MIN_MAX_AGE} (one year)${others}`));
+  } else if (!read.includeSubDomains) {
+    checks.push(check("TLS-HSTS", url, "fail", `no includeSubDomains: subdomains can still be reached over http${others}`));
+  } else {
+    checks.push(check("TLS-HSTS", url, "pass", `${hsts}${others}`));
+  }
+
+  const problems: string[] = [];
+  // Fetch's "determine nosniff": only the first value counts.
+  const nosniff = headerValues(headers, "x-content-type-options");
+  if (nosniff?.[0]?.toLowerCase() !== "nosniff")
+    problems.push(
+      nosniff
+        ? `X-Content-Type-Options: nosniff (it sends "${headerValue(headers, "x-content-type-options")}", and browsers read only its first value)`
+        : "X-Content-Type-Options: nosniff",
+    );
+  const frameOptions = new Set(headerValues(headers, "x-frame-options")?.map((value) => value.toLowerCase()));
+  const [frameOption] = frameOptions;
+  const framesRefused =
+    frameOptions.size > 1 ? CONFLICTING_FRAME_OPTIONS.some((value) => frameOptions.has(value)) : frameOption !== undefined && isFrameOption(frameOption);
+  const frameAncestors = /frame-ancestors/i.test(headerValue(headers, "content-security-policy") ?? "");
+  if (!framesRefused && !frameAncestors) problems.push("X-Frame-Options (or CSP frame-ancestors)");
+  const referrer = headerValues(headers, "referrer-policy")
+    ?.map((value) => value.toLowerCase())
+    .filter((value) => REFERRER_POLICIES.has(value))
+    .pop();
+  if (!referrer || !isStrictReferrerPolicy(referrer)) problems.push("Referrer-Policy strict-origin-when-cross-origin or stricter");
   checks.push(
-    missing.length === 0
+    problems.length === 0
       ? check("EDGE-HEADERS", url, "pass", "nosniff, frame protection and a strict Referrer-Policy")
-      : check("EDGE-HEADERS", url, "fail", `missing: ${missing.join("; ")}`),
+      : check("EDGE-HEADERS", url, "fail", `missing: ${problems.join("; ")}`),
   );
   return checks;
 }
-
-type Headers = Readonly<Record<string, string | string[] | undefined>>;
-const headerValue = (headers: Headers, name: string) => {
-  const value = headers[name];
-  return Array.isArray(value) ? value.join(", ") : value;
-};
 
 /** An answer to an anonymous request, as EDGE-ADMIN judges it. */
 export interface AnonymousAnswer {

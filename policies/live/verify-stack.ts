@@ -6,6 +6,7 @@
 import pLimit from "p-limit";
 import {
   FOREIGN_ORIGIN,
+  handshakeFailure,
   judgeAdminAnswer,
   judgeCachePrivate,
   judgeCacheStatic,
@@ -19,6 +20,7 @@ import {
   judgeSecurityHeaders,
   judgeTlsVersions,
   type LiveCheck,
+  type TlsHandshake,
   type TlsVersion,
 } from "./live-checks";
 import { AI_PROBE_PROMPTS, judgeAiFallback, judgeAiProbe, probeBody, SLOW_UPSTREAM_HEADER, SLOW_UPSTREAM_VALUE } from "./ai-probes";
@@ -60,11 +62,14 @@ const unanswered = (id: LiveCheck["id"], target: string, error: string): LiveChe
 function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() => Promise<LiveCheck[]>> {
   const now = options.now ?? new Date();
   const probes: Array<() => Promise<LiveCheck[]>> = [];
+  // One handshake per host, for TLS-STRICT and for the checks that need that host's connection first.
+  const handshakes = new Map<string, Promise<TlsHandshake>>();
+  const tlsWith = (fqdn: string) => handshakes.get(fqdn) ?? handshakes.set(fqdn, handshake(options, fqdn)).get(fqdn)!;
   const hosts = config.hosts.filter((host) => !host.fqdn.startsWith("*."));
   for (const host of hosts) {
     probes.push(async () => judgeDns(host, await Promise.all(options.resolvers.map((resolver) => resolveOn(resolver, host.fqdn, options.timeoutMs)))));
     if (host.purpose === "mail") continue;
-    probes.push(async () => [judgeCertificate(host.fqdn, await handshake(options, host.fqdn), now)]);
+    probes.push(async () => [judgeCertificate(host.fqdn, await tlsWith(host.fqdn), now)]);
     if (!host.proxied) continue;
     // Cloudflare terminates TLS and answers http:// for proxied hosts: the zone's settings are on show here.
     probes.push(async () => {
@@ -80,16 +85,19 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
   for (const scheme of alternate ? ["https", "http"] : []) {
     const start = `${scheme}://${alternate}${CANONICAL_PROBE_PATH}`;
     probes.push(async () => {
-      const hops = await follow(options, start);
-      if ("error" in hops) return unanswered("DNS-CANONICAL", start, hops.error);
-      return [judgeCanonicalRedirect(start, hops, config.canonical.fqdn)];
+      const { hops, failed } = await follow(options, start);
+      return [judgeCanonicalRedirect(start, hops, config.canonical.fqdn, failed)];
     });
   }
   probes.push(async () => {
-    const url = `https://${config.canonical.fqdn}/`;
+    const host = config.canonical.fqdn;
+    const url = `https://${host}/`;
+    const relax = config.environment !== "production";
+    // A browser that cannot complete the handshake never sees the headers, and ignores HSTS sent over a faulty connection (RFC 6797 8.1).
+    const failure = handshakeFailure(host, await tlsWith(host));
+    if (failure) return judgeSecurityHeaders(url, { because: `the TLS handshake with ${host} failed: ${failure}` }, relax);
     const answer = await get(options, url);
-    if ("error" in answer) return unanswered("EDGE-HEADERS", url, answer.error);
-    return judgeSecurityHeaders(url, answer.headers, config.environment !== "production");
+    return judgeSecurityHeaders(url, "error" in answer ? { because: `${url} did not answer: ${answer.error}` } : answer, relax);
   });
   for (const admin of config.edge.admin) {
     const url = `https://${admin.host}${admin.path ?? "/"}`;
@@ -204,12 +212,9 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
       ];
     });
   }
-  // Mail records are read through the first resolver: the one the operator named first.
-  probes.push(() =>
-    judgeMail(config, now.toISOString().slice(0, 10), mailView(options.resolvers[0], options.timeoutMs)).catch((error: NodeJS.ErrnoException) =>
-      unanswered("MAIL-SPF", config.zone.domain, `${options.resolvers[0].label} could not read the mail records (${error.code ?? error.message})`),
-    ),
-  );
+  // Mail records are read through the first resolver: the one the operator named first. A name
+  // that does not answer fails the check that needed it, there.
+  probes.push(() => judgeMail(config, now.toISOString().slice(0, 10), mailView(options.resolvers[0], options.timeoutMs)));
   return probes;
 }
 
