@@ -4,27 +4,46 @@
  * and the policies use, against the records the stack declares today.
  */
 import { parseDkimKey } from "../../domain/mail/dkim";
-import { isDmarcRecord, parseDmarc } from "../../domain/mail/dmarc";
+import { enforcementGap, externalReportAuthorizations, isDmarcRecord, parseDmarc } from "../../domain/mail/dmarc";
 import { mailRecordSpecs } from "../../components/mail-auth/mail-records";
-import { countSpfLookups, isSpfRecord, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, type SpfResolver } from "../../domain/mail/spf";
+import { isSpfRecord, judgeSpfPolicy, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, type SpfDns, type SpfQueryType } from "../../domain/mail/spf";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import type { LiveCheck } from "./live-checks";
 
-/** What DNS answers for mail names: TXT (strings joined), MX hosts, and the CNAME target if any. */
-export interface MailDnsView extends SpfResolver {
+/** What DNS answers for mail names: SPF's queries, and the CNAME target of a name if any. */
+export interface MailDnsView extends SpfDns {
   cname(name: string): Promise<string | undefined>;
 }
 
 const normalized = (record: string) => record.trim().replace(/\s+/g, " ").replace(/;\s*/g, "; ").replace(/;\s*$/, "").toLowerCase();
 
+/** What a check reports when the DNS it needs did not answer: that name's failure, and only its. */
+const unanswered = (id: LiveCheck["id"], target: string, name: string, type: string, error: unknown): LiveCheck => ({
+  id,
+  target,
+  status: "fail",
+  detail: `could not be checked because ${name} ${type} did not answer (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+});
+
 export async function judgeMail(config: LaunchReadyConfig, day: string, view: MailDnsView): Promise<LiveCheck[]> {
   const checks: LiveCheck[] = [];
   const planned = mailRecordSpecs(config, day);
   const parked = new Set(config.email.parked);
+  /** The answer, or undefined once the failure is reported against `target` alone. */
+  const ask = async (id: LiveCheck["id"], target: string, name: string, type: SpfQueryType): Promise<string[] | undefined> => {
+    try {
+      return await view.query(name, type);
+    } catch (error) {
+      checks.push(unanswered(id, target, name, type, error));
+      return undefined;
+    }
+  };
 
   for (const record of planned.filter((r) => r.type === "TXT" && r.content.startsWith("v=spf1"))) {
     const id = parked.has(record.name) && record.content === "v=spf1 -all" ? "MAIL-PARKED" : "MAIL-SPF";
-    const published = (await view.txt(record.name)).filter(isSpfRecord);
+    const answer = await ask(id, record.name, record.name, "TXT");
+    if (!answer) continue;
+    const published = answer.filter(isSpfRecord);
     if (published.length !== 1) {
       checks.push({
         id,
@@ -38,44 +57,53 @@ export async function judgeMail(config: LaunchReadyConfig, day: string, view: Ma
       checks.push({ id, target: record.name, status: "fail", detail: `publishes "${published[0]}", the stack declares "${record.content}"` });
       continue;
     }
-    const report = await countSpfLookups(record.name, published[0], view);
-    const over = report.lookups > MAX_DNS_LOOKUPS || report.voidLookups > MAX_VOID_LOOKUPS;
+    const report = await judgeSpfPolicy(record.name, view);
+    // Counts stopped short by a name that did not answer say nothing: the failure is that name.
+    const counts = report.failedQuery ? "" : `${report.lookups} DNS lookups (limit ${MAX_DNS_LOOKUPS}), ${report.voidLookups} void (limit ${MAX_VOID_LOOKUPS})`;
     checks.push({
       id,
       target: record.name,
-      status: over || report.problems.length > 0 ? "fail" : "pass",
-      detail: `${report.lookups} DNS lookups (limit ${MAX_DNS_LOOKUPS}), ${report.voidLookups} void (limit ${MAX_VOID_LOOKUPS})${report.problems.length > 0 ? `: ${report.problems.join("; ")}` : ""}`,
+      status: report.problems.length > 0 ? "fail" : "pass",
+      detail: [counts, report.problems.join("; ")].filter(Boolean).join(": "),
     });
   }
 
   for (const record of planned.filter((r) => r.name.includes("._domainkey."))) {
     if (record.type === "CNAME") {
-      const target = await view.cname(record.name);
-      const ok = target?.toLowerCase().replace(/\.$/, "") === record.content.toLowerCase().replace(/\.$/, "");
-      checks.push({
-        id: "MAIL-DKIM",
-        target: record.name,
-        status: ok ? "pass" : "fail",
-        detail: ok ? `CNAME ${target}` : `CNAME is ${target ?? "missing"}, the stack declares ${record.content}`,
-      });
-      continue;
+      let target: string | undefined;
+      try {
+        target = await view.cname(record.name);
+      } catch (error) {
+        checks.push(unanswered("MAIL-DKIM", record.name, record.name, "CNAME", error));
+        continue;
+      }
+      if (target?.toLowerCase().replace(/\.$/, "") !== record.content.toLowerCase().replace(/\.$/, "")) {
+        checks.push({ id: "MAIL-DKIM", target: record.name, status: "fail", detail: `CNAME is ${target ?? "missing"}, the stack declares ${record.content}` });
+        continue;
+      }
     }
-    const [published] = await view.txt(record.name);
+    // Through a CNAME, the resolver answers with the provider's record: the key must be there too.
+    const answer = await ask("MAIL-DKIM", record.name, record.name, "TXT");
+    if (!answer) continue;
+    const [published] = answer;
+    const via = record.type === "CNAME" ? ` (through the CNAME to ${record.content})` : "";
     if (!published) {
-      checks.push({ id: "MAIL-DKIM", target: record.name, status: "fail", detail: "publishes no DKIM key: receivers cannot verify signed mail" });
+      checks.push({ id: "MAIL-DKIM", target: record.name, status: "fail", detail: `publishes no DKIM key${via}: receivers cannot verify signed mail` });
       continue;
     }
     const key = parseDkimKey(published);
-    if (key.errors.length > 0) checks.push({ id: "MAIL-DKIM", target: record.name, status: "fail", detail: `key unusable: ${key.errors.join("; ")}` });
-    else if (normalized(published) !== normalized(record.content))
+    if (key.errors.length > 0) checks.push({ id: "MAIL-DKIM", target: record.name, status: "fail", detail: `key unusable${via}: ${key.errors.join("; ")}` });
+    else if (record.type === "TXT" && normalized(published) !== normalized(record.content))
       checks.push({ id: "MAIL-DKIM", target: record.name, status: "fail", detail: "publishes a different key from the one the stack declares" });
-    else checks.push({ id: "MAIL-DKIM", target: record.name, status: "pass", detail: `valid ${key.key?.keyType} key of ${key.key?.bits} bits` });
+    else checks.push({ id: "MAIL-DKIM", target: record.name, status: "pass", detail: `valid ${key.key?.keyType} key of ${key.key?.bits} bits${via}` });
   }
 
   for (const record of planned.filter((r) => r.name.startsWith("_dmarc."))) {
     const domain = record.name.slice("_dmarc.".length);
     const id = parked.has(domain) && !(domain === config.zone.domain && config.email.dmarc) ? "MAIL-PARKED" : "MAIL-DMARC";
-    const published = (await view.txt(record.name)).filter((txt) => isDmarcRecord(txt));
+    const answer = await ask(id, record.name, record.name, "TXT");
+    if (!answer) continue;
+    const published = answer.filter((txt) => isDmarcRecord(txt));
     if (published.length !== 1) {
       checks.push({
         id,
@@ -87,20 +115,53 @@ export async function judgeMail(config: LaunchReadyConfig, day: string, view: Ma
     }
     const parsed = parseDmarc(published[0]);
     const declared = parseDmarc(record.content);
-    if (parsed.errors.length > 0) checks.push({ id, target: record.name, status: "fail", detail: `does not parse: ${parsed.errors.join("; ")}` });
-    else if (parsed.record?.p !== declared.record?.p)
-      checks.push({ id, target: record.name, status: "fail", detail: `p=${parsed.record?.p}, the stack declares p=${declared.record?.p} for today` });
+    if (parsed.errors.length > 0 || !parsed.record) {
+      checks.push({ id, target: record.name, status: "fail", detail: `does not parse: ${parsed.errors.join("; ")}` });
+      continue;
+    }
+    if (parsed.discarded.length > 0) {
+      checks.push({ id, target: record.name, status: "fail", detail: `receivers discard part of it: ${parsed.discarded.map((d) => d.problem).join("; ")}` });
+      continue;
+    }
+    if (parsed.record.p !== declared.record?.p) {
+      checks.push({ id, target: record.name, status: "fail", detail: `p=${parsed.record.p}, the stack declares p=${declared.record?.p} for today` });
+      continue;
+    }
+    // p=reject with pct=0 or t=y enforces nothing: the policy in force must be the one declared.
+    const gap = enforcementGap(parsed.record);
+    if (gap !== undefined && gap !== enforcementGap(declared.record)) {
+      checks.push({ id, target: record.name, status: "fail", detail: `p=${parsed.record.p}, but ${gap}` });
+      continue;
+    }
+    const unauthorised: string[] = [];
+    let unanswer: LiveCheck | undefined;
+    for (const { address, name } of externalReportAuthorizations(domain, parsed.record, config.zone.domain)) {
+      try {
+        if (!(await view.query(name, "TXT")).some((txt) => isDmarcRecord(txt))) unauthorised.push(`${address} (no v=DMARC1 record at ${name})`);
+      } catch (error) {
+        unanswer = unanswered(id, record.name, name, "TXT", error);
+      }
+    }
+    if (unanswer) checks.push(unanswer);
+    else if (unauthorised.length > 0)
+      checks.push({
+        id,
+        target: record.name,
+        status: "fail",
+        detail: `reports go to ${unauthorised.join(", ")}: that domain has not agreed to take them, so receivers send nothing there (RFC 7489 7.1)`,
+      });
     else
       checks.push({
         id,
         target: record.name,
         status: "pass",
-        detail: `p=${parsed.record?.p}${parsed.record?.rua.length ? `, reports to ${parsed.record.rua.join(", ")}` : ""}`,
+        detail: `p=${parsed.record.p}${parsed.record.rua.length ? `, reports to ${parsed.record.rua.join(", ")}` : ""}`,
       });
   }
 
   for (const name of parked) {
-    const mx = await view.mx(name);
+    const mx = await ask("MAIL-PARKED", name, name, "MX");
+    if (!mx) continue;
     const nullMx = mx.length === 1 && (mx[0] === "" || mx[0] === ".");
     checks.push({
       id: "MAIL-PARKED",

@@ -5,10 +5,12 @@
  * servers on loopback. What the answers mean is judged in policies/live/live-checks.ts.
  */
 import { promises as dns } from "node:dns";
-import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
+import dns2 from "dns2";
+import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { connect as tlsConnect, rootCertificates } from "node:tls";
-import type { HttpHop, ResolverAnswer, TlsHandshake, TlsVersion } from "./live-checks";
+import type { FailedRequest, HttpHop, ResolverAnswer, TlsHandshake, TlsVersion } from "./live-checks";
+import type { SpfQueryType } from "../../domain/mail/spf";
 import type { MailDnsView } from "./live-mail";
 
 /** curl's `--connect-to HOST1:PORT1:HOST2:PORT2`: requests for HOST1:PORT1 go to HOST2:PORT2; an empty HOST1 or PORT1 matches any. */
@@ -92,12 +94,19 @@ export async function resolveOn(resolver: ResolverSpec, fqdn: string, timeoutMs:
   }
 }
 
+/** The dNSName entries of a subjectAltName as node prints it: `DNS:a, IP Address:b`, a value holding a separator JSON-quoted. */
+function dnsNames(subjectAltName: string | undefined): string[] {
+  return [...(subjectAltName ?? "").matchAll(/([^:,]+):("(?:[^"\\]|\\.)*"|[^,]*)(?:, |$)/gy)]
+    .filter(([, type]) => type === "DNS")
+    .map(([, , value]) => (value.startsWith('"') ? (JSON.parse(value) as string) : value));
+}
+
 /**
  * A handshake with the host's name (SNI and certificate check), optionally pinned to one
  * protocol version. Legacy versions are offered with OpenSSL's security level 0, or this
  * client would refuse them itself and a server that accepts them would look safe.
  */
-export function handshake(options: ProbeOptions, host: string, version?: TlsVersion): Promise<TlsHandshake & { accepted: boolean }> {
+export function handshake(options: ProbeOptions, host: string, version?: TlsVersion): Promise<TlsHandshake> {
   const target = route(options, host, 443);
   const legacy = version === "TLSv1" || version === "TLSv1.1";
   return new Promise((resolve) => {
@@ -110,7 +119,7 @@ export function handshake(options: ProbeOptions, host: string, version?: TlsVers
       ...(version ? { minVersion: version, maxVersion: version } : {}),
       ...(legacy ? { ciphers: "DEFAULT:@SECLEVEL=0" } : {}),
     });
-    const done = (result: TlsHandshake & { accepted: boolean }) => {
+    const done = (result: TlsHandshake) => {
       socket.destroy();
       resolve(result);
     };
@@ -122,6 +131,7 @@ export function handshake(options: ProbeOptions, host: string, version?: TlsVers
         authorized: socket.authorized,
         ...(socket.authorizationError ? { error: String(socket.authorizationError) } : {}),
         ...(certificate?.valid_to ? { validTo: new Date(certificate.valid_to) } : {}),
+        dnsNames: dnsNames(certificate?.subjectaltname),
         protocol: socket.getProtocol() ?? undefined,
       });
     });
@@ -132,7 +142,8 @@ export function handshake(options: ProbeOptions, host: string, version?: TlsVers
 }
 
 export interface HttpAnswer extends HttpHop {
-  headers: IncomingHttpHeaders;
+  /** Each header's lines as they came, not joined: a browser reads some headers' first line only. */
+  headers: NodeJS.Dict<string[]>;
   /** The first `bodyBytes` of the body, when asked for. */
   body?: string;
   /** Milliseconds from sending to the answer's headers, and to its last byte. */
@@ -198,7 +209,7 @@ export function get(
             url: parsed.href,
             status: response.statusCode ?? 0,
             ...(response.headers.location ? { location: response.headers.location } : {}),
-            headers: response.headers,
+            headers: response.headersDistinct,
             ...(extra.bodyBytes ? { body: Buffer.concat(chunks).toString("utf8") } : {}),
             ttfbMs,
             totalMs: performance.now() - started,
@@ -227,39 +238,72 @@ export function get(
   });
 }
 
-/** Follows redirects by hand, up to `limit` hops, recording each: the canonical check counts them. */
-export async function follow(options: ProbeOptions, url: string, limit = 5): Promise<HttpAnswer[] | { error: string }> {
+/**
+ * Follows redirects by hand, up to `limit` hops, recording each: the canonical check counts them.
+ * A request that gets no answer ends the chain and is returned with the hops before it.
+ */
+export async function follow(options: ProbeOptions, url: string, limit = 5): Promise<{ hops: HttpAnswer[]; failed?: FailedRequest }> {
   const hops: HttpAnswer[] = [];
   let next = url;
   for (let i = 0; i <= limit; i++) {
     const answer = await get(options, next);
-    if ("error" in answer) return hops.length > 0 ? hops : answer;
+    if ("error" in answer) return { hops, failed: { url: next, error: answer.error } };
     hops.push(answer);
     if (!answer.location || answer.status < 300 || answer.status >= 400) break;
     next = new URL(answer.location, answer.url).href;
   }
-  return hops;
+  return { hops };
 }
 
-/** DNS as the mail checks read it, through one resolver: TXT strings joined, MX hosts, CNAME targets; nothing found is empty. */
+/** An "ip", "ip:port" or "[ip6]:port" server as its address and port. */
+function serverAddress(server: string): { address: string; port: number } {
+  const bracketed = /^\[(.+)\](?::(\d+))?$/.exec(server);
+  if (bracketed) return { address: bracketed[1], port: Number(bracketed[2] ?? 53) };
+  const withPort = /^([^:]+):(\d+)$/.exec(server);
+  return withPort ? { address: withPort[1], port: Number(withPort[2]) } : { address: server, port: 53 };
+}
+
+/**
+ * A query put on the wire as written, through dns2's client. c-ares will not send a name holding
+ * characters outside host names (":", "/", spaces), which SPF macros can produce and receivers
+ * query as written (RFC 7208's suite does): those go to the same server this way.
+ */
+function wireQuery(server: string, timeoutMs: number): (name: string, type: SpfQueryType) => Promise<string[]> {
+  const { address, port } = serverAddress(server);
+  const resolve = dns2.UDPClient({ dns: address, port, socketType: address.includes(":") ? "udp6" : "udp4", timeout: timeoutMs });
+  const FIELDS = { TXT: "data", A: "address", AAAA: "address", MX: "exchange", PTR: "domain" } as const;
+  return async (name, type) => {
+    const response = await resolve(name, type);
+    if (response.header.rcode === NXDOMAIN) return [];
+    if (response.header.rcode !== 0) throw Object.assign(new Error(`rcode ${response.header.rcode}`), { code: RCODES[response.header.rcode] ?? "EBADRESP" });
+    const code = dns2.Packet.TYPE[type];
+    return response.answers.filter((answer) => answer.type === code).map((answer) => [answer[FIELDS[type]]].flat().join(""));
+  };
+}
+
+const NXDOMAIN = 3;
+/** The rcodes a resolver answers with, as c-ares names them, so a failure reads the same either way. */
+const RCODES: Record<number, string> = { 1: "EFORMERR", 2: "ESERVFAIL", 4: "ENOTIMP", 5: "EREFUSED" };
+
+/** DNS as the mail checks read it, through one resolver: TXT strings joined, MX hosts, PTR names, CNAME targets; nothing found is empty. */
 export function mailView(resolver: ResolverSpec, timeoutMs: number): MailDnsView {
   const client = new dns.Resolver({ timeout: timeoutMs, tries: 1 });
   if (resolver.server) client.setServers([resolver.server]);
+  // No such name, or no records of the type: an empty answer. Anything else did not answer.
   const empty = <T>(error: NodeJS.ErrnoException, none: T): T => {
     if (error.code === "ENOTFOUND" || error.code === "ENODATA") return none;
     throw error;
   };
+  const answers: Record<SpfQueryType, (name: string) => Promise<string[]>> = {
+    TXT: (name) => client.resolveTxt(name).then((records) => records.map((strings) => strings.join(""))),
+    A: (name) => client.resolve4(name),
+    AAAA: (name) => client.resolve6(name),
+    MX: (name) => client.resolveMx(name).then((records) => records.map((record) => record.exchange)),
+    PTR: (name) => client.resolvePtr(name),
+  };
+  const wire = wireQuery(resolver.server ?? client.getServers()[0], timeoutMs);
   return {
-    txt: (name) =>
-      client.resolveTxt(name).then(
-        (records) => records.map((strings) => strings.join("")),
-        (error) => empty(error, []),
-      ),
-    mx: (name) =>
-      client.resolveMx(name).then(
-        (records) => records.map((record) => record.exchange),
-        (error) => empty(error, []),
-      ),
+    query: (name, type) => answers[type](name).catch((error: NodeJS.ErrnoException) => (error.code === "EBADNAME" ? wire(name, type) : empty(error, []))),
     cname: (name) =>
       client.resolveCname(name).then(
         (targets) => targets[0],
