@@ -47,5 +47,5 @@ export function ruleMatches(rule: DeclaredRule, request: SampleRequest): Match {
 
 export function describeRequest(request: SampleRequest): string {
   const extras = [...Object.keys(request.headers ?? {}).map((name) => `${name} header`), ...(request.cookie ? [`cookie ${request.cookie.split("=")[0]}`] : [])];
-  return `https://${request.host}${request.path}${extras.length > 0 ? ` with ${extras.join(", ")}` : ""}`;
+  return `https://${request.host}${request.path}${request.version ? ` over ${request.version}` : ""}${extras.length > 0 ? ` with ${extras.join(", ")}` : ""}`;
 }

@@ -37,6 +37,8 @@ export function privateSamples(config: LaunchReadyConfig): SampleRequest[] {
       for (const prefix of cache.privatePathPrefixes) samples.push({ host: host.fqdn, path: `${prefix}session.js` });
       const asset = `${cache.staticPathPrefixes[0] ?? "/"}app.js`;
       samples.push({ host: host.fqdn, path: asset, headers: { authorization: ["Bearer token"] } });
+      // HTTP/1.1 clients keep their header names' case, and http.request.headers.names keeps it too.
+      samples.push({ host: host.fqdn, path: asset, version: "HTTP/1.1", headers: { Authorization: ["Bearer token"] } });
       for (const cookie of cache.sessionCookies) samples.push({ host: host.fqdn, path: asset, cookie: `theme=dark; ${cookie}=abc` });
     }
   }
@@ -98,7 +100,7 @@ export const edgeCachePrivate: BarRule = {
         if (outcome.cached) {
           verdicts.push(
             fail(
-              `${describeRequest(sample)} would be cached (rule ${outcome.by}), serving one user's data to another; narrow that rule or add the path to launch-ready:edge.cache.privatePathPrefixes`,
+              `${describeRequest(sample)} would be cached (rule ${outcome.by}), serving one user's data to another; ${sample.version === "HTTP/1.1" ? 'header names keep the client\'s case there: test http.request.headers["authorization"] or lower(http.request.headers.names[*])[*]' : "narrow that rule or add the path to launch-ready:edge.cache.privatePathPrefixes"}`,
               { urn: ruleset.urn, configPath: "launch-ready:edge.cache" },
             ),
           );
