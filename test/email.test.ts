@@ -123,6 +123,9 @@ describe("MAIL-* on planned records", () => {
       "mailer.example.com: the SPF record is a permanent error for receivers: mailer.example.com: a:x3.mailer.example.com is void lookup 3 (no answer); more than 2 is a permanent error (RFC 7208 4.6.4)",
     ]);
     expect(await judged(`v=spf1 ${aTerms} ~all`)).toEqual([]);
+    expect(await judged("v=spf1 include=_spf.google.com ~all")).toEqual([
+      'mailer.example.com: "include=_spf.google.com" is read as an unknown modifier and ignored (RFC 7208 6); write include:_spf.google.com',
+    ]);
     // A provider's include costs what the provider documents, without reading its record.
     expect(await judged("v=spf1 include:_spf.google.com include:spf.protection.outlook.com ~all")).toEqual([]);
   });

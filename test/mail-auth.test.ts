@@ -60,28 +60,30 @@ describe("SPF policy as receivers judge a stranger (RFC 7208 4.6.4, 5, 6)", () =
 
   test("the eleventh DNS-querying term is a permanent error, named where it is", async () => {
     const zone: Record<string, Partial<Record<SpfQueryType, string[]>>> = txt(GOOGLE);
-    for (let i = 0; i < 2; i++) zone[`s${i}.example.net`] = { TXT: ["v=spf1 a mx -all"], A: ["198.51.100.1"], MX: ["mx1.example.net"] };
+    for (let i = 0; i < 2; i++)
+      zone[`s${i}.example.net`] = { TXT: ["v=spf1 a mx -all"], A: ["198.51.100.1"], AAAA: ["2001:db8:1::1"], MX: ["mx1.example.net"] };
+    zone["mx1.example.net"] = { A: ["198.51.100.2"], AAAA: ["2001:db8:1::2"] };
     const record = "v=spf1 include:_spf.google.com include:s0.example.net include:s1.example.net";
     zone["example.com"] = { TXT: [`${record} -all`] };
     // 4 (google) + 2 includes + 2 × (a + mx) = 10.
     expect(await judgeSpfPolicy("example.com", dnsOf(zone))).toMatchObject({ lookups: 10, problems: [] });
     zone["example.com"] = { TXT: [`${record} exists:%{i}.x.example.net -all`] };
     const over = await judgeSpfPolicy("example.com", dnsOf(zone));
-    expect(over.problems).toEqual([
+    expect(over.problems.map((p) => p.text)).toEqual([
       "is a permanent error for receivers: example.com: exists:%{i}.x.example.net is DNS lookup 11; receivers stop at 10 (RFC 7208 4.6.4)",
     ]);
   });
 
   test("void lookups count for a, mx and exists targets too; the third is a permanent error", async () => {
     const zone = txt({ "example.com": ["v=spf1 a:gone1.example.net mx:gone2.example.net exists:gone3.example.net -all"] });
-    expect((await judgeSpfPolicy("example.com", dnsOf(zone))).problems).toEqual([
+    expect((await judgeSpfPolicy("example.com", dnsOf(zone))).problems.map((p) => p.text)).toEqual([
       "is a permanent error for receivers: example.com: exists:gone3.example.net is void lookup 3 (no answer); more than 2 is a permanent error (RFC 7208 4.6.4)",
     ]);
     zone["example.com"].TXT = ["v=spf1 a:gone1.example.net mx:gone2.example.net -all"];
     expect(await judgeSpfPolicy("example.com", dnsOf(zone))).toMatchObject({ voidLookups: 2, problems: [] });
   });
 
-  test("a permissive record at any depth authorises strangers; the same include twice is only counted", async () => {
+  test("a permissive record at any depth authorises strangers; the same include twice costs its lookups twice, and is no loop", async () => {
     const zone = txt({
       "example.com": ["v=spf1 include:a.example.net include:a.example.net -all"],
       "a.example.net": ["v=spf1 include:b.example.net ~all"],
@@ -89,7 +91,7 @@ describe("SPF policy as receivers judge a stranger (RFC 7208 4.6.4, 5, 6)", () =
     });
     expect(await judgeSpfPolicy("example.com", dnsOf(zone))).toMatchObject({ lookups: 4, problems: [] });
     zone["b.example.net"].TXT = ["v=spf1 ip4:198.51.100.0/24 all"];
-    expect((await judgeSpfPolicy("example.com", dnsOf(zone))).problems).toEqual([
+    expect((await judgeSpfPolicy("example.com", dnsOf(zone))).problems.map((p) => p.text)).toEqual([
       "authorises 192.0.2.123, an address no sender owns, through b.example.net: all: remove the permissive term",
       "authorises 2001:db8::123, an address no sender owns, through b.example.net: all: remove the permissive term",
     ]);
@@ -99,20 +101,20 @@ describe("SPF policy as receivers judge a stranger (RFC 7208 4.6.4, 5, 6)", () =
     const zone = txt({ "example.com": ["v=spf1 -all redirect=open.example.net"], "open.example.net": ["v=spf1 +all"] });
     expect(await judgeSpfPolicy("example.com", dnsOf(zone))).toMatchObject({ lookups: 0, problems: [] });
     zone["example.com"].TXT = ["v=spf1 redirect=open.example.net"];
-    expect((await judgeSpfPolicy("example.com", dnsOf(zone))).problems[0]).toContain(
+    expect((await judgeSpfPolicy("example.com", dnsOf(zone))).problems[0].text).toContain(
       "authorises 192.0.2.123, an address no sender owns, through open.example.net: all",
     );
   });
 
   test("a loop, an mx term of 11 hosts and two records at an include are permanent errors", async () => {
     const loop = txt({ "example.com": ["v=spf1 include:a.example.net -all"], "a.example.net": ["v=spf1 include:example.com -all"] });
-    expect((await judgeSpfPolicy("example.com", dnsOf(loop))).problems[0]).toContain("is DNS lookup 11; receivers stop at 10");
+    expect((await judgeSpfPolicy("example.com", dnsOf(loop))).problems[0].text).toContain("is DNS lookup 11; receivers stop at 10");
     const mx = { "example.com": { TXT: ["v=spf1 mx -all"], MX: Array.from({ length: 11 }, (_, i) => `mx${i}.example.com`) } };
-    expect((await judgeSpfPolicy("example.com", dnsOf(mx))).problems).toEqual([
+    expect((await judgeSpfPolicy("example.com", dnsOf(mx))).problems.map((p) => p.text)).toEqual([
       "is a permanent error for receivers: example.com: mx finds 11 MX hosts; SPF allows 10 (RFC 7208 4.6.4)",
     ]);
     const two = txt({ "example.com": ["v=spf1 include:two.example.net -all"], "two.example.net": ["v=spf1 -all", "v=spf1 ~all"] });
-    expect((await judgeSpfPolicy("example.com", dnsOf(two))).problems).toEqual([
+    expect((await judgeSpfPolicy("example.com", dnsOf(two))).problems.map((p) => p.text)).toEqual([
       "is a permanent error for receivers: two.example.net publishes 2 SPF records; RFC 7208 4.5 allows one",
     ]);
   });
@@ -121,7 +123,52 @@ describe("SPF policy as receivers judge a stranger (RFC 7208 4.6.4, 5, 6)", () =
     const zone = txt({ "example.com": ["v=spf1 include:a.example.net include:down.example.net -all"], "a.example.net": ["v=spf1 -all"] });
     const report = await judgeSpfPolicy("example.com", dnsOf(zone, ["down.example.net"]));
     expect(report.failedQuery).toEqual({ name: "down.example.net", type: "TXT" });
-    expect(report.problems).toEqual(["could not be checked because down.example.net TXT did not answer (ESERVFAIL)"]);
+    expect(report.problems.map((p) => p.text)).toEqual(["could not be checked because down.example.net TXT did not answer (ESERVFAIL)"]);
+  });
+
+  test("every empty answer is a void lookup, an MX host's too; a PTR lookup that errs is none", async () => {
+    const mx = ["mx1", "mx2", "mx3"].map((host) => `${host}.example.com`);
+    const zone: Record<string, Partial<Record<SpfQueryType, string[]>>> = {
+      "example.com": { TXT: ["v=spf1 mx -all"], MX: mx },
+      ...Object.fromEntries(mx.map((host) => [host, { A: ["198.51.100.25"] }])),
+    };
+    // IPv4-only MX hosts: the IPv6 stranger's three AAAA lookups come back empty.
+    expect((await judgeSpfPolicy("example.com", dnsOf(zone))).problems.map((p) => p.text)).toEqual([
+      "is a permanent error for receivers: example.com: mx is void lookup 3 (no answer); more than 2 is a permanent error (RFC 7208 4.6.4)",
+    ]);
+    const ptr = { "example.com": { TXT: ["v=spf1 ptr ptr ptr -all"] } };
+    expect(await judgeSpfPolicy("example.com", dnsOf(ptr, ["123.2.0.192.in-addr.arpa"]))).toMatchObject({ voidLookups: 3 });
+    const failing = await judgeSpfPolicy("example.com", {
+      query: async (name, type) => {
+        if (type === "PTR") throw Object.assign(new Error("SERVFAIL"), { code: "ESERVFAIL" });
+        return ptr[name as "example.com"]?.[type as "TXT"] ?? [];
+      },
+    });
+    // A ptr term whose lookup errs fails to match (RFC 7208 5.5) and is no void lookup.
+    expect(failing).toMatchObject({ voidLookups: 0, problems: [] });
+  });
+
+  test("an IPv4-mapped ip6 network counts its prefix over 128 bits", async () => {
+    const zone = txt({ "example.com": ["v=spf1 ip6:::ffff:192.0.2.0/120 -all"] });
+    expect((await judgeSpfPolicy("example.com", dnsOf(zone))).problems[0].text).toContain("authorises 192.0.2.123");
+  });
+
+  test("offline, a name the stack does not hold matches nothing and is not void; a trailing dot costs the same", async () => {
+    const zone = txt({
+      "example.com": ["v=spf1 include:_spf.google.com. exists:%{i}._spf.mta.example.net a:mail.example.net include:own.example.com -all"],
+      "own.example.com": ["v=spf1 redirect=_spf.elsewhere.example.net"],
+    });
+    const known = new Set(["example.com", "own.example.com"]);
+    const report = await judgeSpfPolicy("example.com", dnsOf(zone), {
+      opaqueCost: (domain) => (known.has(domain) ? undefined : domain === "_spf.google.com" ? 4 : 1),
+    });
+    expect(report).toMatchObject({ lookups: 8, voidLookups: 0, problems: [] });
+    expect(report.opaque).toEqual(expect.arrayContaining(["_spf.google.com", "mail.example.net", "_spf.elsewhere.example.net"]));
+    // An included record left undecided by an opaque redirect does not match; the rest still decides.
+    zone["example.com"].TXT = ["v=spf1 include:own.example.com"];
+    expect((await judgeSpfPolicy("example.com", dnsOf(zone), { opaqueCost: (domain) => (known.has(domain) ? undefined : 1) })).problems[0]).toMatchObject({
+      kind: "neutral",
+    });
   });
 
   test("offline, a provider's include costs what it documents and is not read", async () => {

@@ -230,16 +230,25 @@ export interface SpfDns {
   query(name: string, type: SpfQueryType): Promise<string[]>;
 }
 
+/** How a DNS failure reads in a verdict: the name and type, and the resolver's code. */
+export function didNotAnswer(name: string, type: string, error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code ?? (error instanceof Error ? error.message : String(error));
+  return `${name} ${type} did not answer (${code})`;
+}
+
 /** A DNS failure check_host() met: the name and type that did not answer. */
 export class SpfDnsError extends Error {
   constructor(
-    readonly name: string,
-    readonly type: SpfQueryType,
-    readonly cause: unknown,
+    readonly queryName: string,
+    readonly queryType: SpfQueryType,
+    cause: unknown,
   ) {
-    super(`${name} ${type} did not answer (${(cause as NodeJS.ErrnoException)?.code ?? (cause as Error)?.message ?? String(cause)})`);
+    super(didNotAnswer(queryName, queryType, cause), { cause });
   }
 }
+
+/** A name as DNS compares it: case-insensitive, the root's trailing dot dropped. */
+export const canonicalName = (name: string) => name.toLowerCase().replace(/\.$/, "");
 
 export type SpfResult = "none" | "neutral" | "pass" | "fail" | "softfail" | "temperror" | "permerror";
 
@@ -266,9 +275,7 @@ export interface SpfEvaluation {
   /** DNS-querying terms evaluated, includes and redirects expanded (RFC 7208 4.6.4). */
   lookups: number;
   voidLookups: number;
-  /** Every domain whose SPF record was read, in order. */
-  visited: string[];
-  /** Includes and redirects judged by documented cost instead of their records (the offline plan). */
+  /** Names judged without reading their records (the offline plan): includes and redirects at their documented cost. */
   opaque: string[];
   /** The name and type that did not answer, for a temperror. */
   failedQuery?: { name: string; type: SpfQueryType };
@@ -278,10 +285,10 @@ export interface SpfEvaluation {
 
 export interface SpfOptions {
   /**
-   * The total DNS lookups an include or redirect target costs when its records cannot be read,
-   * or undefined to read them: the offline plan knows providers' costs, not their records. An
-   * opaque include does not match (a provider authorises its own servers, never the address
-   * being judged); an opaque redirect leaves the result neutral.
+   * For a name whose records cannot be read, the total DNS lookups an include or redirect of it
+   * costs; undefined to read them. The offline plan knows providers' costs, not their records, and
+   * only the stack's own names: an opaque name matches nothing and is not void (someone else's
+   * servers, never the address being judged), and an opaque redirect leaves the result undecided.
    */
   opaqueCost?: (domain: string) => number | undefined;
   /** The time for %{t}; defaults to now. */
@@ -297,6 +304,7 @@ interface Outcome {
   domain: string;
   record?: SpfRecord;
   matched?: string;
+  undecided?: boolean;
 }
 
 /** A name DNS can carry: no empty label, none over 63 octets (RFC 1035 2.3.4). */
@@ -323,11 +331,11 @@ const ip4Bits = (ip: string) => ip.split(".").reduce((value, octet) => (value <<
 /** The eight groups of an IPv6 address as written (an embedded IPv4 tail in hex), or undefined if it is not one. */
 function ip6Groups(ip: string): string[] | undefined {
   let text = ip;
-  const dotted = /(?:^|:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
-  if (dotted) {
-    if (!IP4.test(dotted[1])) return undefined;
-    const v4 = ip4Bits(dotted[1]);
-    text = `${text.slice(0, text.length - dotted[1].length)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
+  const embedded = /(?:^|:)(\d+\.\d+\.\d+\.\d+)$/.exec(text);
+  if (embedded) {
+    if (!IP4.test(embedded[1])) return undefined;
+    const v4 = ip4Bits(embedded[1]);
+    text = `${text.slice(0, text.length - embedded[1].length)}${(v4 >> 16n).toString(16)}:${(v4 & 0xffffn).toString(16)}`;
   }
   const halves = text.split("::");
   if (halves.length > 2) return undefined;
@@ -348,7 +356,9 @@ function inNetwork(address: { family: 4 | 6; bits: bigint }, network: string, pr
   const other = ipValue(network);
   if (!other || other.family !== address.family) return false;
   const width = address.family === 4 ? 32 : 128;
-  const shift = BigInt(width - (prefix ?? width));
+  // An IPv4-mapped ip6 network counts its prefix over 128 bits, the IPv4 part being the last 32.
+  const bits = prefix !== undefined && network.includes(":") && other.family === 4 ? Math.max(0, prefix - 96) : prefix;
+  const shift = BigInt(width - (bits ?? width));
   return address.bits >> shift === other.bits >> shift;
 }
 
@@ -380,8 +390,8 @@ export async function checkHost(query: SpfQuery, dns: SpfDns, options: SpfOption
   const local = at > 0 ? query.sender.slice(0, at) : "postmaster";
   const senderDomain = at >= 0 ? query.sender.slice(at + 1) : query.sender;
   const sender = `${local}@${senderDomain}`;
-  const evaluation: SpfEvaluation = { result: "neutral", reason: "", lookups: 0, voidLookups: 0, visited: [], opaque: [] };
-  let validatedName: string | undefined;
+  const evaluation: SpfEvaluation = { result: "neutral", reason: "", lookups: 0, voidLookups: 0, opaque: [] };
+  let confirmedNames: Promise<string[]> | undefined;
 
   const ask = async (name: string, type: SpfQueryType): Promise<string[]> => {
     try {
@@ -404,49 +414,50 @@ export async function checkHost(query: SpfQuery, dns: SpfDns, options: SpfOption
   // The addresses a name has in the client's family: A for IPv4 clients, AAAA for IPv6.
   const addresses = (name: string) => ask(name, address.family === 4 ? "A" : "AAAA");
 
-  /** %{p}: a PTR name of the client whose addresses include it, the domain's own if one is (RFC 7208 7.3). */
+  /** %{p}: a PTR name of the client whose addresses include it, preferring the current domain, then its subdomains (RFC 7208 7.3). */
   const validated = async (domain: string): Promise<string> => {
-    if (validatedName !== undefined) return validatedName;
-    const names = await ask(reverseName(address), "PTR").catch(() => []);
-    const confirmed: string[] = [];
-    for (const name of names.slice(0, MAX_NAME_LOOKUPS)) {
-      const found = await addresses(name).catch(() => []);
-      if (found.some((a) => inNetwork(address, a, undefined))) confirmed.push(name.replace(/\.$/, ""));
-    }
-    const lower = domain.toLowerCase();
-    validatedName =
-      confirmed.find((n) => n.toLowerCase() === lower) ?? confirmed.find((n) => n.toLowerCase().endsWith(`.${lower}`)) ?? confirmed[0] ?? "unknown";
-    return validatedName;
+    confirmedNames ??= (async () => {
+      const names = await ask(reverseName(address), "PTR").catch(() => []);
+      const confirmed: string[] = [];
+      for (const name of names.slice(0, MAX_NAME_LOOKUPS)) {
+        const found = await addresses(name).catch(() => []);
+        if (found.some((a) => inNetwork(address, a, undefined))) confirmed.push(name.replace(/\.$/, ""));
+      }
+      return confirmed;
+    })();
+    const confirmed = await confirmedNames;
+    const current = canonicalName(domain);
+    return confirmed.find((n) => canonicalName(n) === current) ?? confirmed.find((n) => canonicalName(n).endsWith(`.${current}`)) ?? confirmed[0] ?? "unknown";
   };
 
   const expand = async (text: string, domain: string, inExp: boolean): Promise<string> => {
     const tokens = parseMacroString(text, inExp);
     if (typeof tokens === "string") throw new PermError(`"${text}" ${tokens}`);
+    const values: Record<string, () => string | Promise<string>> = {
+      s: () => sender,
+      l: () => local,
+      o: () => senderDomain,
+      d: () => domain,
+      // The nibbles keep the case the address was written in, as the RFC 7208 suite expects of exp text.
+      i: () =>
+        address.family === 4
+          ? dotted(address.bits)
+          : ip6Groups(query.ip)!
+              .flatMap((group) => group.padStart(4, "0").split(""))
+              .join("."),
+      p: () => validated(domain),
+      v: () => (address.family === 4 ? "in-addr" : "ip6"),
+      h: () => query.helo ?? senderDomain,
+      c: () => (address.family === 4 ? dotted(address.bits) : query.ip.toLowerCase()),
+      r: () => query.receiver ?? "unknown",
+      t: () => String(Math.floor((options.now ?? new Date()).getTime() / 1000)),
+    };
     let result = "";
     for (const token of tokens) {
       if ("literal" in token) {
         result += token.literal;
         continue;
       }
-      const values: Record<string, () => string | Promise<string>> = {
-        s: () => sender,
-        l: () => local,
-        o: () => senderDomain,
-        d: () => domain,
-        // The nibbles keep the case the address was written in, as the RFC 7208 suite expects of exp text.
-        i: () =>
-          address.family === 4
-            ? dotted(address.bits)
-            : ip6Groups(query.ip)!
-                .flatMap((group) => group.padStart(4, "0").split(""))
-                .join("."),
-        p: () => validated(domain),
-        v: () => (address.family === 4 ? "in-addr" : "ip6"),
-        h: () => query.helo ?? senderDomain,
-        c: () => (address.family === 4 ? dotted(address.bits) : query.ip.toLowerCase()),
-        r: () => query.receiver ?? "unknown",
-        t: () => String(Math.floor((options.now ?? new Date()).getTime() / 1000)),
-      };
       const value = await values[token.letter]();
       let parts = value.split(new RegExp(`[${token.delimiters.replace(/[-\]\\^]/g, "\\$&")}]`));
       if (token.reverse) parts = parts.reverse();
@@ -456,6 +467,12 @@ export async function checkHost(query: SpfQuery, dns: SpfDns, options: SpfOption
     }
     return result;
   };
+  /** A name the offline plan cannot read: it matches nothing and is not void. */
+  const opaque = (name: string) => {
+    if (options.opaqueCost?.(canonicalName(name)) === undefined) return false;
+    evaluation.opaque.push(canonicalName(name));
+    return true;
+  };
   const targetOf = async (spec: string | undefined, domain: string) => (spec === undefined ? domain : truncateDomain(await expand(spec, domain, false)));
 
   /** One level of check_host(): the record at `domain`, or the result a receiver gets there. */
@@ -464,7 +481,6 @@ export async function checkHost(query: SpfQuery, dns: SpfDns, options: SpfOption
     const records = (await ask(domain, "TXT")).filter(isSpfRecord);
     if (records.length === 0) return { result: "none", reason: `${domain} publishes no SPF record`, domain };
     if (records.length > 1) throw new PermError(`${domain} publishes ${records.length} SPF records; RFC 7208 4.5 allows one`);
-    evaluation.visited.push(domain);
     if (!/^[\x20-\x7e]*$/.test(records[0])) throw new PermError(`${domain}: the SPF record has characters outside 7-bit ASCII`);
     const parsed = parseSpf(records[0]);
     if (!parsed.ok) throw new PermError(`${domain}: the SPF record ${parsed.problem}`);
@@ -493,7 +509,7 @@ export async function checkHost(query: SpfQuery, dns: SpfDns, options: SpfOption
           countLookup(domain, written);
           const target = await targetOf(term.value, domain);
           // A name no DNS query can carry matches nothing (what receivers do with it varies: fail or permerror).
-          if (!isDnsName(target)) break;
+          if (!isDnsName(target) || opaque(target)) break;
           let hosts = [target];
           if (term.name === "mx") {
             hosts = await ask(target, "MX");
@@ -503,24 +519,26 @@ export async function checkHost(query: SpfQuery, dns: SpfDns, options: SpfOption
           }
           const prefix = address.family === 4 ? term.ip4Prefix : term.ip6Prefix;
           for (const host of hosts) {
-            if (host === "" || host === ".") continue;
+            if (host === "" || host === "." || opaque(host)) continue;
+            // Every empty answer counts, an MX host's too, as pyspf counts them: an IPv4-only MX
+            // costs an IPv6 client a void lookup.
             const found = await addresses(host);
-            if (term.name === "a") countVoid(domain, written, found);
-            if (found.some((a) => inNetwork(address, a, prefix))) {
-              return matched();
-            }
+            countVoid(domain, written, found);
+            if (found.some((a) => inNetwork(address, a, prefix))) return matched();
           }
           break;
         }
         case "ptr": {
           countLookup(domain, written);
-          const target = (await targetOf(term.value, domain)).toLowerCase().replace(/\.$/, "");
+          const target = canonicalName(await targetOf(term.value, domain));
           if (!isDnsName(target)) break;
-          // RFC 7208 5.5: a DNS error in the PTR lookup fails to match rather than erroring.
-          const names = await ask(reverseName(address), "PTR").catch(() => []);
+          // RFC 7208 5.5: a DNS error in the PTR lookup fails to match rather than erroring, and
+          // is no void lookup (4.6.4 counts empty answers only).
+          const names = await ask(reverseName(address), "PTR").catch(() => undefined);
+          if (!names) break;
           countVoid(domain, written, names);
           for (const name of names.slice(0, MAX_NAME_LOOKUPS)) {
-            const host = name.toLowerCase().replace(/\.$/, "");
+            const host = canonicalName(name);
             if (host !== target && !host.endsWith(`.${target}`)) continue;
             const found = await addresses(name).catch(() => []);
             if (found.some((a) => inNetwork(address, a, undefined))) {
@@ -532,7 +550,7 @@ export async function checkHost(query: SpfQuery, dns: SpfDns, options: SpfOption
         case "exists": {
           countLookup(domain, written);
           const target = await targetOf(term.value, domain);
-          if (!isDnsName(target)) break;
+          if (!isDnsName(target) || opaque(target)) break;
           // RFC 7208 5.7: always an A query, whatever the client's family.
           const found = await ask(target, "A");
           countVoid(domain, written, found);
@@ -544,16 +562,17 @@ export async function checkHost(query: SpfQuery, dns: SpfDns, options: SpfOption
         case "include": {
           countLookup(domain, written);
           const target = await targetOf(term.value, domain);
-          const cost = options.opaqueCost?.(target);
+          const cost = options.opaqueCost?.(canonicalName(target));
           if (cost !== undefined) {
             evaluation.lookups += cost - 1;
-            evaluation.opaque.push(target);
+            evaluation.opaque.push(canonicalName(target));
             if (evaluation.lookups > MAX_DNS_LOOKUPS)
               throw new PermError(
                 `${domain}: ${written} brings the DNS lookups to ${evaluation.lookups}; receivers stop at ${MAX_DNS_LOOKUPS} (RFC 7208 4.6.4)`,
               );
             break;
           }
+          // An included record that ends undecided offline does not match, as an opaque include does not.
           const inner = await evaluate(target);
           if (inner.result === "none") throw new PermError(`${domain}: ${written}: ${inner.reason}`);
           if (inner.result === "pass") return { ...matched(), reason: inner.reason, matched: inner.matched };
@@ -564,12 +583,11 @@ export async function checkHost(query: SpfQuery, dns: SpfDns, options: SpfOption
     if (record.redirect !== undefined) {
       countLookup(domain, `redirect=${record.redirect}`);
       const target = await targetOf(record.redirect, domain);
-      const cost = options.opaqueCost?.(target);
+      const cost = options.opaqueCost?.(canonicalName(target));
       if (cost !== undefined) {
         evaluation.lookups += cost - 1;
-        evaluation.opaque.push(target);
-        evaluation.undecided = true;
-        return { result: "neutral", reason: `${domain}: redirect=${target}, whose record is not read offline`, domain };
+        evaluation.opaque.push(canonicalName(target));
+        return { result: "neutral", reason: `${domain}: redirect=${target}, whose record is not read offline`, domain, undecided: true };
       }
       const inner = await evaluate(target);
       if (inner.result === "none") throw new PermError(`${domain}: redirect=${record.redirect}: ${inner.reason}`);
@@ -580,12 +598,12 @@ export async function checkHost(query: SpfQuery, dns: SpfDns, options: SpfOption
 
   try {
     const outcome = await evaluate(query.domain);
-    Object.assign(evaluation, { result: outcome.result, reason: outcome.reason, matched: outcome.matched });
+    Object.assign(evaluation, { result: outcome.result, reason: outcome.reason, matched: outcome.matched, undecided: outcome.undecided });
     if (outcome.result === "fail" && outcome.record?.exp !== undefined) evaluation.explanation = await explain(outcome.record.exp, outcome.domain);
   } catch (error) {
     if (error instanceof PermError) Object.assign(evaluation, { result: "permerror", reason: error.message });
     else if (error instanceof SpfDnsError)
-      Object.assign(evaluation, { result: "temperror", reason: error.message, failedQuery: { name: error.name, type: error.type } });
+      Object.assign(evaluation, { result: "temperror", reason: error.message, failedQuery: { name: error.queryName, type: error.queryType } });
     else throw error;
   }
   return evaluation;
@@ -610,13 +628,19 @@ const QUALIFIER_RESULTS: Record<Qualifier, SpfResult> = { "+": "pass", "-": "fai
  */
 export const STRANGER_ADDRESSES = ["192.0.2.123", "2001:db8::123"] as const;
 
+/** Why a policy falls short: its kind, for rules that report some kinds their own way, and the words. */
+export interface SpfPolicyProblem {
+  kind: "permissive" | "neutral" | "none" | "permerror" | "temperror";
+  text: string;
+}
+
 export interface SpfPolicyReport {
   /** The most any one stranger's evaluation cost: a receiver walks every term for an unlisted sender. */
   lookups: number;
   voidLookups: number;
   /** What makes the policy fall short of the bar; empty when it rejects strangers within the limits. */
-  problems: string[];
-  /** Includes and redirects judged by documented cost, not read. */
+  problems: SpfPolicyProblem[];
+  /** Names judged without reading their records (the offline plan). */
   opaque: string[];
   /** The name and type that did not answer, when DNS failed. */
   failedQuery?: { name: string; type: SpfQueryType };
@@ -634,28 +658,31 @@ export async function judgeSpfPolicy(domain: string, dns: SpfDns, options: SpfOp
     report.lookups = Math.max(report.lookups, evaluation.lookups);
     report.voidLookups = Math.max(report.voidLookups, evaluation.voidLookups);
     report.opaque = [...new Set([...report.opaque, ...evaluation.opaque])];
-    const problem = spfPolicyProblem(ip, evaluation);
     if (evaluation.failedQuery) report.failedQuery = evaluation.failedQuery;
-    if (problem && !report.problems.includes(problem)) report.problems.push(problem);
-    // A permanent or temporary error is the same for every address: once is enough.
+    const problem = spfPolicyProblem(ip, evaluation);
+    if (problem && !report.problems.some((p) => p.text === problem.text)) report.problems.push(problem);
+    // One error already fails the policy; the other address would only repeat it.
     if (evaluation.result === "permerror" || evaluation.result === "temperror") break;
   }
   return report;
 }
 
-function spfPolicyProblem(ip: string, evaluation: SpfEvaluation): string | undefined {
+function spfPolicyProblem(ip: string, evaluation: SpfEvaluation): SpfPolicyProblem | undefined {
   switch (evaluation.result) {
     case "pass":
-      return `authorises ${ip}, an address no sender owns, through ${evaluation.matched}: remove the permissive term`;
+      return { kind: "permissive", text: `authorises ${ip}, an address no sender owns, through ${evaluation.matched}: remove the permissive term` };
     case "neutral":
       if (evaluation.undecided) return undefined;
-      return `leaves ${ip}, an address no sender owns, neutral (${evaluation.matched ?? "no all mechanism is reached"}): end the record with -all or ~all`;
+      return {
+        kind: "neutral",
+        text: `leaves ${ip}, an address no sender owns, neutral (${evaluation.matched ?? "no all mechanism is reached"}): end the record with -all or ~all`,
+      };
     case "none":
-      return "publishes no SPF record";
+      return { kind: "none", text: `has no SPF policy: ${evaluation.reason}` };
     case "permerror":
-      return `is a permanent error for receivers: ${evaluation.reason}`;
+      return { kind: "permerror", text: `is a permanent error for receivers: ${evaluation.reason}` };
     case "temperror":
-      return `could not be checked because ${evaluation.reason}`;
+      return { kind: "temperror", text: `could not be checked because ${evaluation.reason}` };
     default:
       return undefined;
   }

@@ -6,7 +6,7 @@
 import { parseDkimKey } from "../../domain/mail/dkim";
 import { enforcementGap, externalReportAuthorizations, isDmarcRecord, parseDmarc } from "../../domain/mail/dmarc";
 import { mailRecordSpecs } from "../../components/mail-auth/mail-records";
-import { isSpfRecord, judgeSpfPolicy, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, type SpfDns, type SpfQueryType } from "../../domain/mail/spf";
+import { didNotAnswer, isSpfRecord, judgeSpfPolicy, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, type SpfDns, type SpfQueryType } from "../../domain/mail/spf";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import type { LiveCheck } from "./live-checks";
 
@@ -15,14 +15,17 @@ export interface MailDnsView extends SpfDns {
   cname(name: string): Promise<string | undefined>;
 }
 
-const normalized = (record: string) => record.trim().replace(/\s+/g, " ").replace(/;\s*/g, "; ").replace(/;\s*$/, "").toLowerCase();
+/** A DKIM tag-list as compared: spacing around ";" does not change the key; case does (base64). */
+const normalizedTags = (record: string) => record.trim().replace(/\s+/g, " ").replace(/;\s*/g, "; ").replace(/;\s*$/, "");
+/** An SPF record as compared: only spacing is free; case is not, since %{L} and %{l} expand differently (RFC 7208 7.3). */
+const normalizedSpf = (record: string) => record.trim().replace(/ +/g, " ");
 
 /** What a check reports when the DNS it needs did not answer: that name's failure, and only its. */
 const unanswered = (id: LiveCheck["id"], target: string, name: string, type: string, error: unknown): LiveCheck => ({
   id,
   target,
   status: "fail",
-  detail: `could not be checked because ${name} ${type} did not answer (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+  detail: `could not be checked because ${didNotAnswer(name, type, error)}`,
 });
 
 export async function judgeMail(config: LaunchReadyConfig, day: string, view: MailDnsView): Promise<LiveCheck[]> {
@@ -53,7 +56,7 @@ export async function judgeMail(config: LaunchReadyConfig, day: string, view: Ma
       });
       continue;
     }
-    if (normalized(published[0]) !== normalized(record.content)) {
+    if (normalizedSpf(published[0]) !== normalizedSpf(record.content)) {
       checks.push({ id, target: record.name, status: "fail", detail: `publishes "${published[0]}", the stack declares "${record.content}"` });
       continue;
     }
@@ -64,7 +67,7 @@ export async function judgeMail(config: LaunchReadyConfig, day: string, view: Ma
       id,
       target: record.name,
       status: report.problems.length > 0 ? "fail" : "pass",
-      detail: [counts, report.problems.join("; ")].filter(Boolean).join(": "),
+      detail: [counts, report.problems.map((p) => p.text).join("; ")].filter(Boolean).join(": "),
     });
   }
 
@@ -93,7 +96,7 @@ export async function judgeMail(config: LaunchReadyConfig, day: string, view: Ma
     }
     const key = parseDkimKey(published);
     if (key.errors.length > 0) checks.push({ id: "MAIL-DKIM", target: record.name, status: "fail", detail: `key unusable${via}: ${key.errors.join("; ")}` });
-    else if (record.type === "TXT" && normalized(published) !== normalized(record.content))
+    else if (record.type === "TXT" && normalizedTags(published) !== normalizedTags(record.content))
       checks.push({ id: "MAIL-DKIM", target: record.name, status: "fail", detail: "publishes a different key from the one the stack declares" });
     else checks.push({ id: "MAIL-DKIM", target: record.name, status: "pass", detail: `valid ${key.key?.keyType} key of ${key.key?.bits} bits${via}` });
   }

@@ -1,5 +1,5 @@
 import { includeLookupCost } from "../../domain/mail/providers";
-import { isSpfRecord, judgeSpfPolicy, MAX_SPF_RECORD, parseSpf, type SpfDns } from "../../domain/mail/spf";
+import { canonicalName, isSpfRecord, judgeSpfPolicy, MAX_SPF_RECORD, parseSpf, type SpfDns } from "../../domain/mail/spf";
 import { fail, notApplicable, pass, type BarRule, type DeclaredResource, type Verdict } from "../bar";
 import { DNS_RECORD } from "../../domain/resource-types";
 import { returnPaths } from "../../stacks/email-config";
@@ -73,7 +73,19 @@ export const mailSpf: BarRule = {
             subjects: [name],
           }),
         );
-      if (record.terms.some((t) => t.name === "ptr"))
+      const misspelt = record.terms.find((t) => t.kind === "modifier" && MECHANISM_NAMES.has(t.name));
+      if (misspelt)
+        verdicts.push(
+          fail(
+            `${name}: "${misspelt.name}=${misspelt.value}" is read as an unknown modifier and ignored (RFC 7208 6); write ${misspelt.name}:${misspelt.value}`,
+            {
+              urn,
+              configPath: "launch-ready:email.senders",
+              subjects: [name],
+            },
+          ),
+        );
+      if (record.terms.some((t) => t.kind === "mechanism" && t.name === "ptr"))
         verdicts.push(
           fail(`${name}: ptr is deprecated (RFC 7208 5.5); list addresses or includes instead`, {
             urn,
@@ -91,35 +103,32 @@ export const mailSpf: BarRule = {
         );
       // The stricter checks above already say what is wrong with the record's own ending.
       const endingFailed = record.all === "+" || record.all === "?" || (!record.all && !record.redirect);
-      const policy = await judgeSpfPolicy(name, declaredDns(resources), {
-        opaqueCost: (domain) => (declaresTxt(resources, domain) ? undefined : includeLookupCost(domain)),
-      });
-      for (const problem of policy.problems.filter((p) => !endingFailed || !/^(authorises|leaves)/.test(p)))
-        verdicts.push(fail(`${name}: the SPF record ${problem}`, { urn, configPath: "launch-ready:email.senders", subjects: [name] }));
+      const dns = declaredDns(resources);
+      const policy = await judgeSpfPolicy(name, dns, { opaqueCost: (domain) => (dns.declares(domain) ? undefined : includeLookupCost(domain)) });
+      for (const problem of policy.problems.filter((p) => !endingFailed || (p.kind !== "permissive" && p.kind !== "neutral")))
+        verdicts.push(fail(`${name}: the SPF record ${problem.text}`, { urn, configPath: "launch-ready:email.senders", subjects: [name] }));
     }
     if (byName.size === 0 && verdicts.length === 0) return [notApplicable("the stack publishes no SPF record and declares no sender")];
     return verdicts.length > 0 ? verdicts : [pass()];
   },
 };
 
-const declaresTxt = (resources: readonly DeclaredResource[], name: string) =>
-  resources.some((r) => r.type === DNS_RECORD && r.props.type === "TXT" && String(r.props.name).toLowerCase() === name.toLowerCase());
+/** The mechanism names: written before "=", one is silently an unknown modifier. */
+const MECHANISM_NAMES = new Set(["all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists"]);
 
 /**
- * The declared records as DNS, for check_host() before anything is published. A name the stack
+ * The declared records as DNS, for check_host() before anything is published: a name the stack
  * declares answers with its records, so a missing one is a void lookup. Any other name is
- * someone else's: it is taken to exist and not to hold the address being judged (an address no
- * sender owns), so it neither matches nor counts as void.
+ * someone else's, judged without reading it (opaqueCost): it matches nothing and is not void.
  */
-function declaredDns(resources: readonly DeclaredResource[]): SpfDns {
+function declaredDns(resources: readonly DeclaredResource[]): SpfDns & { declares(name: string): boolean } {
   const records = resources.filter((r) => r.type === DNS_RECORD);
-  const declared = new Set(records.map((r) => String(r.props.name).toLowerCase()));
-  const ELSEWHERE: Record<string, string[]> = { A: ["0.0.0.0"], AAAA: ["::"], MX: ["mx.invalid"], TXT: [], PTR: [] };
+  const declared = new Set(records.map((r) => canonicalName(String(r.props.name))));
   return {
+    declares: (name) => declared.has(canonicalName(name)),
     async query(name, type) {
-      const key = name.toLowerCase().replace(/\.$/, "");
-      if (!declared.has(key)) return ELSEWHERE[type];
-      return records.filter((r) => String(r.props.name).toLowerCase() === key && r.props.type === type).map((r) => String(r.props.content ?? ""));
+      const key = canonicalName(name);
+      return records.filter((r) => canonicalName(String(r.props.name)) === key && r.props.type === type).map((r) => String(r.props.content ?? ""));
     },
   };
 }
