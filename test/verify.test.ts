@@ -13,7 +13,7 @@ import { stringify } from "yaml";
 // @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API loaded first.
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
-import { judgeCanonicalRedirect, judgeCertificate, judgeSecurityHeaders, type LiveCheck } from "../policies/live/live-checks";
+import { judgeCanonicalRedirect, judgeCertificate, judgeHttpsOnly, judgeSecurityHeaders, judgeTlsVersions, type LiveCheck } from "../policies/live/live-checks";
 import { get, INCOMPLETE_BODY, parseConnectTo, parseResolver, route } from "../policies/live/probes";
 import { verifyStack } from "../policies/live/verify-stack";
 import { verify as verifyVerb } from "../scripts/commands/verify";
@@ -246,7 +246,9 @@ describe("npm run verify against a good setup on loopback", () => {
     expect(Object.keys(ids["MON-UPTIME"])).toHaveLength(5);
     expect(Object.values(ids["DNS-SUBDOMAINS"])).toHaveLength(7);
     expect(ids["DNS-PROXIED"]).toEqual({ ...Object.fromEntries(PROXIED.map((h) => [h, "pass"])), ...Object.fromEntries(DNS_ONLY.map((h) => [h, "skip"])) });
-    expect(ids["TLS-VERSION"]).toEqual(Object.fromEntries(PROXIED.map((h) => [h, "pass"])));
+    // A DNS-only host's origin answers for itself: the zone's TLS settings are skipped there, and say so.
+    for (const id of ["TLS-VERSION", "TLS-HTTPS-ONLY"])
+      expect(ids[id]).toEqual({ ...Object.fromEntries(PROXIED.map((h) => [h, "pass"])), ...Object.fromEntries(DNS_ONLY.map((h) => [h, "skip"])) });
     expect(ids["DNS-CANONICAL"]).toEqual({
       "http://example.com/launch-ready-verify?check=canonical": "pass",
       "https://example.com/launch-ready-verify?check=canonical": "pass",
@@ -661,6 +663,52 @@ describe("the live judges on exact inputs", () => {
         "www.example.com",
       ),
     ).toMatchObject({ status: "fail", detail: expect.stringContaining("expected https://www.example.com/pricing?plan=pro") });
+  });
+
+  test("a Location that is not a URL fails the redirect it was for, instead of throwing", () => {
+    expect(judgeHttpsOnly("www.example.com", { url: "http://www.example.com/", status: 301, location: "https://exa mple.com:99999/" })).toMatchObject({
+      status: "fail",
+      detail:
+        'http://www.example.com/ answers 301 with Location "https://exa mple.com:99999/", which is not a URL, instead of a redirect to https://www.example.com/',
+    });
+    const start = "https://example.com/pricing";
+    expect(judgeCanonicalRedirect(start, [{ url: start, status: 301, location: "https://[bad/" }], "www.example.com")).toMatchObject({
+      status: "fail",
+      detail: 'redirects to "https://[bad/", which is not a URL',
+    });
+  });
+
+  test("CSP frame-ancestors decides framing where it is sent, over X-Frame-Options; a repeated unknown HSTS directive is skipped, as browsers do", () => {
+    const headersWith = (extra: Record<string, string>) =>
+      judgeSecurityHeaders("https://www.example.com/", { headers: { ...SECURITY_HEADERS, ...extra } }, false).find((c) => c.id === "EDGE-HEADERS")!;
+    expect(headersWith({ "content-security-policy": "default-src 'self'; frame-ancestors *" })).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("CSP frame-ancestors that refuses other sites (it allows *"),
+    });
+    expect(headersWith({ "content-security-policy": "frame-ancestors https:", "x-frame-options": "DENY" }).status).toBe("fail");
+    const { "x-frame-options": _, ...withoutFrameOptions } = SECURITY_HEADERS;
+    expect(
+      judgeSecurityHeaders(
+        "https://www.example.com/",
+        { headers: { ...withoutFrameOptions, "content-security-policy": "frame-ancestors 'self' https://*.example.com" } },
+        false,
+      ).find((c) => c.id === "EDGE-HEADERS")?.status,
+    ).toBe("pass");
+    const hsts = (value: string) =>
+      judgeSecurityHeaders("https://www.example.com/", { headers: { ...SECURITY_HEADERS, "strict-transport-security": value } }, false)[0].status;
+    expect(hsts("max-age=31536000; includeSubDomains; preload; preload")).toBe("pass");
+    expect(hsts("max-age=31536000; includeSubDomains; includeSubDomains")).toBe("fail");
+  });
+
+  test("TLS-VERSION cannot be judged when no version got through to the host", () => {
+    const refused = { accepted: false, authorized: false, error: "ECONNREFUSED" };
+    expect(judgeTlsVersions("www.example.com", { TLSv1: refused, "TLSv1.1": refused, "TLSv1.2": refused, "TLSv1.3": refused })).toMatchObject({
+      status: "fail",
+      detail: "could not be checked because no TLS handshake with www.example.com at any version: ECONNREFUSED",
+    });
+    const alert = { accepted: false, authorized: false, error: "ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION" };
+    const ok = { accepted: true, authorized: true };
+    expect(judgeTlsVersions("www.example.com", { TLSv1: alert, "TLSv1.1": alert, "TLSv1.2": ok, "TLSv1.3": ok }).status).toBe("pass");
   });
 
   test("a wildcard subjectAltName covers one whole leftmost label, as browsers match it (node also accepts a partial one)", () => {

@@ -168,7 +168,11 @@ export function judgeCertificate(host: string, handshake: TlsHandshake, now: Dat
 export type TlsVersion = "TLSv1" | "TLSv1.1" | "TLSv1.2" | "TLSv1.3";
 
 /** TLS-VERSION: TLS 1.0 and 1.1 handshakes are refused; 1.2 and 1.3 are accepted. */
-export function judgeTlsVersions(host: string, accepted: Readonly<Record<TlsVersion, boolean>>): LiveCheck {
+export function judgeTlsVersions(host: string, handshakes: Readonly<Record<TlsVersion, TlsHandshake>>): LiveCheck {
+  const accepted = Object.fromEntries(Object.entries(handshakes).map(([version, answer]) => [version, answer.accepted])) as Record<TlsVersion, boolean>;
+  // A network error (ECONNREFUSED, ETIMEDOUT...) on every version says nothing of which ones the server takes.
+  const unreached = Object.values(handshakes).every((answer) => !answer.accepted && /^E[A-Z]+$|^no handshake within/.test(answer.error ?? ""));
+  if (unreached) return unchecked("TLS-VERSION", host, `no TLS handshake with ${host} at any version: ${handshakes["TLSv1.3"].error}`);
   const legacy = (["TLSv1", "TLSv1.1"] as const).filter((version) => accepted[version]);
   if (legacy.length > 0) return check("TLS-VERSION", host, "fail", `accepts ${legacy.join(" and ")}; set the zone's minimum TLS version to 1.2`);
   if (!accepted["TLSv1.2"] && !accepted["TLSv1.3"]) return check("TLS-VERSION", host, "fail", "refuses TLS 1.2 and 1.3 alike: no client can connect");
@@ -198,8 +202,13 @@ const PERMANENT = new Set([301, 308]);
  * browser sees X's own HSTS header only if it goes there first.
  */
 function upgradesInPlace(hop: HttpHop): boolean {
-  const target = hop.location ? new URL(hop.location, hop.url) : undefined;
+  const target = locationOf(hop);
   return REDIRECTS.has(hop.status) && target?.protocol === "https:" && target.hostname === new URL(hop.url).hostname;
+}
+
+/** Where an answer points: undefined without a Location, or with one that is not a URL (browsers then stay put). */
+export function locationOf(answer: { location?: string; url: string }): URL | undefined {
+  return answer.location !== undefined && URL.canParse(answer.location, answer.url) ? new URL(answer.location, answer.url) : undefined;
 }
 
 const inPlaceUpgrade = (host: string) =>
@@ -208,9 +217,14 @@ const inPlaceUpgrade = (host: string) =>
 /** TLS-HTTPS-ONLY: `http://host/` answers a redirect to `https://host/`. */
 export function judgeHttpsOnly(host: string, first: HttpHop | { error: string }): LiveCheck {
   if ("error" in first) return check("TLS-HTTPS-ONLY", host, "fail", `http://${host}/ did not answer: ${first.error}`);
-  if (!REDIRECTS.has(first.status) || !first.location)
-    return check("TLS-HTTPS-ONLY", host, "fail", `http://${host}/ answers ${first.status} instead of a redirect to https://${host}/`);
-  const target = new URL(first.location, first.url);
+  const target = locationOf(first);
+  if (!REDIRECTS.has(first.status) || !target)
+    return check(
+      "TLS-HTTPS-ONLY",
+      host,
+      "fail",
+      `http://${host}/ answers ${first.status}${first.location !== undefined ? ` with Location "${first.location}", which is not a URL,` : ""} instead of a redirect to https://${host}/`,
+    );
   if (target.protocol !== "https:") return check("TLS-HTTPS-ONLY", host, "fail", `http://${host}/ redirects to ${target.href}, not to https://`);
   if (!upgradesInPlace(first)) return check("TLS-HTTPS-ONLY", host, "fail", `http://${host}/ redirects to ${target.href}; ${inPlaceUpgrade(host)}`);
   return check("TLS-HTTPS-ONLY", host, "pass", `http://${host}/ → ${first.status} ${target.href}`);
@@ -228,12 +242,11 @@ export function judgeCanonicalRedirect(start: string, hops: readonly HttpHop[], 
   const target = `${from.protocol}//${from.host}${from.pathname}${from.search}`;
   const redirects = hops.filter((hop) => REDIRECTS.has(hop.status));
   for (const hop of redirects) {
-    if (hop.location && new URL(hop.location, hop.url).protocol === "http:")
-      return check("DNS-CANONICAL", target, "fail", `${hop.url} downgrades to ${hop.location}`);
+    if (locationOf(hop)?.protocol === "http:") return check("DNS-CANONICAL", target, "fail", `${hop.url} downgrades to ${hop.location}`);
   }
   const first = redirects[0];
   if (from.protocol === "http:" && hops.length > 0 && !(first && upgradesInPlace(first))) {
-    const upgrade = first?.location ? new URL(first.location, first.url).href : "nowhere";
+    const upgrade = (first && locationOf(first)?.href) ?? "nowhere";
     return check("DNS-CANONICAL", target, "fail", `the first hop goes to ${upgrade}; ${inPlaceUpgrade(from.hostname)}`);
   }
   if (failed && failed.url !== expected) return unchecked("DNS-CANONICAL", target, `${failed.url} did not answer: ${failed.error}`);
@@ -250,7 +263,8 @@ export function judgeCanonicalRedirect(start: string, hops: readonly HttpHop[], 
   if (!last) return check("DNS-CANONICAL", target, "fail", `answers ${final?.status ?? "nothing"} instead of redirecting to ${expected}`);
   if (!PERMANENT.has(last.status))
     return check("DNS-CANONICAL", target, "fail", `redirects with ${last.status}; a canonical redirect is permanent (301 or 308)`);
-  const arrived = new URL(last.location!, last.url).href;
+  const arrived = locationOf(last)?.href;
+  if (!arrived) return check("DNS-CANONICAL", target, "fail", `redirects to "${last.location}", which is not a URL`);
   if (arrived !== expected) return check("DNS-CANONICAL", target, "fail", `redirects to ${arrived}, expected ${expected} (path and query kept)`);
   return check("DNS-CANONICAL", target, "pass", `→ ${last.status} ${arrived}`);
 }
@@ -295,10 +309,13 @@ function headerValues(headers: Headers, name: string): string[] | undefined {
 /** RFC 6797 6.1's directive: a token name, then optionally `=` and a token or quoted-string value, ending at `;` or the end. */
 const HSTS_DIRECTIVE = /[\t ]*(?:([!#$%&'*+.^_`|~\w-]+)[\t ]*(?:=[\t ]*(?:([!#$%&'*+.^_`|~\w-]+)|"((?:[^"\\]|\\.)*)"))?[\t ]*)?(;|$)/y;
 
+/** The directives RFC 6797 defines: browsers ignore a header that repeats one, and skip the others (preload, unknown ones). */
+const HSTS_DIRECTIVES = new Set(["max-age", "includesubdomains"]);
+
 /**
  * One Strict-Transport-Security header as RFC 6797 6.1 has browsers read it: directives by
  * lowercase name with their unquoted values, or why the header is invalid and so ignored (it
- * does not parse, or repeats a directive).
+ * does not parse, or repeats max-age or includeSubDomains).
  */
 function parseHsts(value: string): Map<string, string | undefined> | { invalid: string } {
   const directives = new Map<string, string | undefined>();
@@ -309,7 +326,7 @@ function parseHsts(value: string): Map<string, string | undefined> | { invalid: 
     if (!match) return { invalid: `it does not parse after "${value.slice(0, at)}"` };
     const [, name, token, quoted, end] = match;
     if (name) {
-      if (directives.has(name.toLowerCase())) return { invalid: `it repeats ${name}` };
+      if (directives.has(name.toLowerCase()) && HSTS_DIRECTIVES.has(name.toLowerCase())) return { invalid: `it repeats ${name}` };
       directives.set(name.toLowerCase(), token ?? quoted?.replace(/\\(.)/g, "$1"));
     }
     if (!end) return directives;
@@ -332,6 +349,20 @@ function readHsts(value: string): { invalid: string } | { maxAge: number; includ
 
 /** Every Referrer-Policy token: a browser applies the last of these in the header, skipping any it does not know. */
 const REFERRER_POLICIES = new Set<string>([...STRICT_REFERRER_POLICIES, "no-referrer-when-downgrade", "origin", "origin-when-cross-origin", "unsafe-url"]);
+
+/** A frame-ancestors source that lets any site frame the page: "*" or a bare scheme such as "https:". */
+const OPEN_FRAME_SOURCE = /^(?:\*|[a-z][a-z0-9+.-]*:)$/i;
+
+/** The source lists of every frame-ancestors directive among the CSP policies sent (headers, and policies joined by ","). */
+function frameAncestors(headers: Headers): string[][] {
+  return (headerValues(headers, "content-security-policy") ?? []).flatMap((policy) =>
+    policy
+      .split(";")
+      .map((directive) => directive.trim().split(/\s+/))
+      .filter(([name]) => name.toLowerCase() === "frame-ancestors")
+      .map(([, ...sources]) => sources),
+  );
+}
 
 /** X-Frame-Options values that, sent with any other, make a browser refuse the frame: HTML blocks on conflicting values. */
 const CONFLICTING_FRAME_OPTIONS = ["deny", "sameorigin", "allowall"];
@@ -376,8 +407,14 @@ export function judgeSecurityHeaders(url: string, answer: { headers: Headers } |
   const [frameOption] = frameOptions;
   const framesRefused =
     frameOptions.size > 1 ? CONFLICTING_FRAME_OPTIONS.some((value) => frameOptions.has(value)) : frameOption !== undefined && isFrameOption(frameOption);
-  const frameAncestors = /frame-ancestors/i.test(headerValue(headers, "content-security-policy") ?? "");
-  if (!framesRefused && !frameAncestors) problems.push("X-Frame-Options (or CSP frame-ancestors)");
+  // HTML: a CSP frame-ancestors directive, where one is sent, decides alone; X-Frame-Options is then ignored.
+  const ancestors = frameAncestors(headers);
+  if (ancestors.length > 0) {
+    if (!ancestors.some((sources) => sources.every((source) => !OPEN_FRAME_SOURCE.test(source))))
+      problems.push(
+        `CSP frame-ancestors that refuses other sites (it allows ${ancestors.map((sources) => sources.join(" ")).join(", ")}; browsers obey it over X-Frame-Options)`,
+      );
+  } else if (!framesRefused) problems.push("X-Frame-Options (or CSP frame-ancestors)");
   const referrer = headerValues(headers, "referrer-policy")
     ?.map((value) => value.toLowerCase())
     .filter((value) => REFERRER_POLICIES.has(value))
@@ -402,7 +439,12 @@ export interface AnonymousAnswer {
 export function judgeAdminAnswer(url: string, answer: AnonymousAnswer): LiveCheck {
   if (headerValue(answer.headers, "cf-mitigated") === "challenge") return check("EDGE-ADMIN", url, "pass", "anonymous requests get a Cloudflare challenge");
   if (answer.status === 401 || answer.status === 403) return check("EDGE-ADMIN", url, "pass", `anonymous requests get ${answer.status}`);
-  if (answer.status >= 300 && answer.status < 400 && answer.location && /\.cloudflareaccess\.com$/i.test(new URL(answer.location, url).hostname)) {
+  if (
+    answer.status >= 300 &&
+    answer.status < 400 &&
+    answer.location &&
+    /\.cloudflareaccess\.com$/i.test(locationOf({ location: answer.location, url })?.hostname ?? "")
+  ) {
     return check("EDGE-ADMIN", url, "pass", "anonymous requests are sent to the Cloudflare Access sign-in");
   }
   return check(

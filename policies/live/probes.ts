@@ -9,7 +9,7 @@ import dns2 from "dns2";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { connect as tlsConnect, rootCertificates } from "node:tls";
-import type { FailedRequest, HttpHop, ResolverAnswer, TlsHandshake, TlsVersion } from "./live-checks";
+import { type FailedRequest, type HttpHop, locationOf, type ResolverAnswer, type TlsHandshake, type TlsVersion } from "./live-checks";
 import type { SpfQueryType } from "../../domain/mail/spf";
 import type { MailDnsView } from "./live-mail";
 
@@ -249,8 +249,9 @@ export async function follow(options: ProbeOptions, url: string, limit = 5): Pro
     const answer = await get(options, next);
     if ("error" in answer) return { hops, failed: { url: next, error: answer.error } };
     hops.push(answer);
-    if (!answer.location || answer.status < 300 || answer.status >= 400) break;
-    next = new URL(answer.location, answer.url).href;
+    const target = locationOf(answer);
+    if (!target || answer.status < 300 || answer.status >= 400) break;
+    next = target.href;
   }
   return { hops };
 }

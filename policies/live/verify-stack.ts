@@ -70,13 +70,18 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
     probes.push(async () => judgeDns(host, await Promise.all(options.resolvers.map((resolver) => resolveOn(resolver, host.fqdn, options.timeoutMs)))));
     if (host.purpose === "mail") continue;
     probes.push(async () => [judgeCertificate(host.fqdn, await tlsWith(host.fqdn), now)]);
-    if (!host.proxied) continue;
+    if (!host.proxied) {
+      // The zone's TLS settings act only where Cloudflare answers; a DNS-only host's origin answers for itself.
+      const because = "the host is DNS-only: its origin, not the zone's settings, answers http:// and the TLS handshake";
+      probes.push(async () => (["TLS-VERSION", "TLS-HTTPS-ONLY"] as const).map((id) => ({ id, target: host.fqdn, status: "skip" as const, detail: because })));
+      continue;
+    }
     // Cloudflare terminates TLS and answers http:// for proxied hosts: the zone's settings are on show here.
     probes.push(async () => {
-      const accepted = Object.fromEntries(
-        await Promise.all(TLS_VERSIONS.map(async (version) => [version, (await handshake(options, host.fqdn, version)).accepted] as const)),
+      const byVersion = Object.fromEntries(
+        await Promise.all(TLS_VERSIONS.map(async (version) => [version, await handshake(options, host.fqdn, version)] as const)),
       );
-      return [judgeTlsVersions(host.fqdn, accepted as Record<TlsVersion, boolean>)];
+      return [judgeTlsVersions(host.fqdn, byVersion as Record<TlsVersion, TlsHandshake>)];
     });
     probes.push(async () => [judgeHttpsOnly(host.fqdn, await get(options, `http://${host.fqdn}/`))]);
   }
