@@ -181,6 +181,8 @@ describe("MAIL-DKIM, MAIL-DMARC and MAIL-PARKED judge records as receivers read 
       dnsRecord("short._domainkey.mail.example.com", "TXT", `v=DKIM1; p=${rsa(768)}`),
       dnsRecord("gone._domainkey.example.com", "TXT", "v=DKIM1; p="),
       dnsRecord("pkcs1._domainkey.example.com", "TXT", `v=DKIM1; p=${rsa(2048, "pkcs1")}`),
+      // ADSP's policy record (RFC 5617, historic) lives under _domainkey too, and is no key.
+      dnsRecord("_adsp._domainkey.example.com", "TXT", "dkim=all"),
     ];
     expect(failures(judge(mailDkim, [...prod, ...stray]))).toEqual([
       expect.objectContaining({
@@ -204,6 +206,13 @@ describe("MAIL-DKIM, MAIL-DMARC and MAIL-PARKED judge records as receivers read 
     expect(failures(judge(mailDkim, [...prod.filter((r) => r.name !== google.name), google]))).toEqual([
       expect.objectContaining({ configPath: "launch-ready:email.senders[0].dkim", urn: google.urn, message: expect.stringContaining("revoked") }),
     ]);
+  });
+
+  test("MAIL-DMARC: a TXT record at _dmarc that is not DMARC is set aside before counting (RFC 7489 6.6.3)", () => {
+    const token = dnsRecord("_dmarc.example.com", "TXT", "google-site-verification=abc123");
+    expect(failures(judge(mailDmarc, [...prod, token]))).toEqual([]);
+    const second = dnsRecord("_dmarc.example.com", "TXT", "v=DMARC1; p=none; rua=mailto:dmarc-reports@example.com");
+    expect(failures(judge(mailDmarc, [...prod, { ...second, urn: `${second.urn}-2` }]))[0].message).toContain("has 2 DMARC records; receivers apply none");
   });
 
   test("MAIL-DMARC: pct under 100 and t=y are not enforcement, relaxable outside production", () => {

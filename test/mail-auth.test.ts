@@ -364,6 +364,17 @@ describe("DKIM key records (RFC 6376, RFC 8301, RFC 8463)", () => {
     expect(parsed.errors).toContain(error.replaceAll("KEY", RFC6376_KEY));
   });
 
+  test("whitespace is RFC 6376's only: a pasted no-break space fails; grammar literals ignore case, but dkimpy's k= does not", () => {
+    const key = RFC6376_KEY;
+    expect(parseDkimKey(`v=DKIM1; k=rsa; p=${key.slice(0, 40)} \t${key.slice(40)}`).errors).toEqual([]);
+    expect(parseDkimKey(`v=DKIM1;\u00a0k=rsa; p=${key}`).errors).toEqual([
+      "has the character U+00A0, outside ASCII, so receivers refuse the key; copy the record again",
+    ]);
+    const upper = parseDkimKey(`v=DKIM1; k=RSA; h=SHA256; s=Email; p=${key}`);
+    expect(upper.errors).toEqual([]);
+    expect(upper.warnings).toContain("write k=rsa in lower case: dkimpy refuses k=RSA");
+  });
+
   test("known flags, hashes and services pass; unknown tags and flags are ignored with a warning", () => {
     const parsed = parseDkimKey(`v=DKIM1; h=sha1:sha256; s=email:*; t=s:y:z; n=rotated 2026; x_note=1; P=x; p=${RFC6376_KEY}`);
     expect(parsed.errors).toEqual([]);
@@ -372,7 +383,7 @@ describe("DKIM key records (RFC 6376, RFC 8301, RFC 8463)", () => {
       "P= is not p=: tag names are case-sensitive (RFC 6376 3.2), so receivers ignore it; write p=",
       "t= flag z is unknown and ignored (RFC 6376 defines y and s)",
       "the RSA key has 1024 bits; publish 2048",
-      "t=y marks the key as testing, so receivers may ignore failures",
+      "t=y marks the key as testing: receivers treat its mail as unsigned (RFC 6376 3.6.1); drop t=y once signing works",
     ]);
   });
 

@@ -215,6 +215,15 @@ describe("live MAIL-* verdicts over loopback DNS", () => {
     );
   });
 
+  test("a DKIM key is the declared one whatever the tag order and spacing; other bytes are another key", async () => {
+    const declared = zone["google._domainkey.example.com"].txt![0] as string;
+    const p = /p=([^;]+)/.exec(declared)![1];
+    zone["google._domainkey.example.com"].txt = [`k=rsa;  p=${p.slice(0, 50)} ${p.slice(50)} ;`];
+    expect((await verdicts())["MAIL-DKIM google._domainkey.example.com"]).toMatch(/^pass: valid rsa key of 2048 bits/);
+    zone["google._domainkey.example.com"].txt = [`v=DKIM1; k=rsa; p=${PROVIDER_KEY.split("p=")[1]}`];
+    expect((await verdicts())["MAIL-DKIM google._domainkey.example.com"]).toBe("fail: publishes a different key from the one the stack declares (p= differs)");
+  });
+
   test("a selector delegated by CNAME is followed to the provider's key", async () => {
     delete zone["s2.domainkey.u1234.wl123.sendgrid.net"];
     zone["s1.domainkey.u1234.wl123.sendgrid.net"].txt = ["v=DKIM1; k=rsa; p=MIGfMA0GCSqG"];

@@ -30,15 +30,23 @@ export const RECOMMENDED_RSA_BITS = 2048;
 
 const KEY_TAGS = new Set(["v", "h", "k", "n", "p", "s", "t"]);
 /** RFC 6376 3.2: tag-name = ALPHA *(ALPHA / DIGIT / "_"). */
-const TAG_SPEC = /^([A-Za-z][A-Za-z0-9_]*)\s*=(.*)$/s;
+const TAG_SPEC = /^([A-Za-z][A-Za-z0-9_]*)[ \t\r\n]*=(.*)$/s;
+/** RFC 6376 3.2 whitespace: space, tab and line breaks only (a pasted no-break space is none of them). */
+const FWS = /[ \t\r\n]+/g;
 
 export function parseDkimKey(txt: string): DkimParse {
   const errors: string[] = [];
   const warnings: string[] = [];
   const tags: Record<string, string> = {};
+  const foreign = /[^\x20-\x7e\t\r\n]/.exec(txt);
+  // dkimpy reads the record as ASCII and refuses it otherwise; a pasted no-break space is the usual cause.
+  if (foreign)
+    errors.push(
+      `has the character U+${foreign[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, "0")}, outside ASCII, so receivers refuse the key; copy the record again`,
+    );
   const specs = txt
     .split(";")
-    .map((p) => p.trim())
+    .map((p) => p.replace(FWS, " ").trim())
     .filter((p) => p !== "");
   for (const [position, spec] of specs.entries()) {
     const match = TAG_SPEC.exec(spec);
@@ -56,18 +64,21 @@ export function parseDkimKey(txt: string): DkimParse {
           : `unknown tag ${name}= is ignored by receivers`,
       );
     }
-    tags[name] = value.replace(/\s+/g, "");
+    tags[name] = value.replace(FWS, "");
   }
   if (tags.v !== undefined && tags.v !== "DKIM1") errors.push(`v must be DKIM1 (got ${tags.v})`);
   const keyType = (tags.k ?? "rsa").toLowerCase();
   if (keyType !== "rsa" && keyType !== "ed25519") errors.push(`k=${tags.k} is not rsa or ed25519, so receivers cannot use the key; write k=rsa or k=ed25519`);
-  const hashes = tags.h?.split(":");
+  // The grammar's literals ignore case, but dkimpy compares k= byte for byte.
+  else if (tags.k !== undefined && tags.k !== keyType) warnings.push(`write k=${keyType} in lower case: dkimpy refuses k=${tags.k}`);
+  // Hash and service names are grammar literals, so their case does not matter (RFC 5234 2.3).
+  const hashes = tags.h?.toLowerCase().split(":");
   // Unknown algorithms are ignored (RFC 6376 3.6.1) and SHA-1 is refused (RFC 8301): only sha256 verifies.
   if (hashes && !hashes.includes("sha256"))
     errors.push(
       `h=${tags.h} ${hashes.includes("sha1") ? "allows only SHA-1, which receivers refuse (RFC 8301)" : "names no hash algorithm receivers know"}; write h=sha256 or drop h=`,
     );
-  const services = tags.s?.split(":");
+  const services = tags.s?.toLowerCase().split(":");
   if (services && !services.includes("*") && !services.includes("email"))
     errors.push(`s=${tags.s} does not include email or *, so receivers do not use the key for mail (RFC 6376 3.6.1); drop s= or write s=email`);
   const flags = tags.t?.split(":").filter((flag) => flag !== "") ?? [];
@@ -109,7 +120,7 @@ export function parseDkimKey(txt: string): DkimParse {
   }
   if (type === "rsa" && bits < MIN_RSA_BITS) errors.push(`the RSA key has ${bits} bits; receivers refuse keys under ${MIN_RSA_BITS} (RFC 8301)`);
   else if (type === "rsa" && bits < RECOMMENDED_RSA_BITS) warnings.push(`the RSA key has ${bits} bits; publish ${RECOMMENDED_RSA_BITS}`);
-  if (flags.includes("y")) warnings.push("t=y marks the key as testing, so receivers may ignore failures");
+  if (flags.includes("y")) warnings.push("t=y marks the key as testing: receivers treat its mail as unsigned (RFC 6376 3.6.1); drop t=y once signing works");
   return errors.length > 0 ? { errors, warnings } : { key: { keyType: type, bits, revoked: false, tags }, errors, warnings };
 }
 

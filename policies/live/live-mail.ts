@@ -3,7 +3,7 @@
  * read through a DNS view, judged with the same parsers and lookup counter the email component
  * and the policies use, against the records the stack declares today.
  */
-import { parseDkimKey } from "../../domain/mail/dkim";
+import { type DkimParse, parseDkimKey } from "../../domain/mail/dkim";
 import { enforcementGap, externalReportAuthorizations, isDmarcRecord, parseDmarc } from "../../domain/mail/dmarc";
 import { mailRecordSpecs } from "../../components/mail-auth/mail-records";
 import { didNotAnswer, isSpfRecord, judgeSpfPolicy, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, type SpfDns, type SpfQueryType } from "../../domain/mail/spf";
@@ -15,8 +15,12 @@ export interface MailDnsView extends SpfDns {
   cname(name: string): Promise<string | undefined>;
 }
 
-/** A DKIM tag-list as compared: spacing around ";" does not change the key; case does (base64). */
-const normalizedTags = (record: string) => record.trim().replace(/\s+/g, " ").replace(/;\s*/g, "; ").replace(/;\s*$/, "");
+/** Which of the key's type and bytes differ: tag order, spacing, v=DKIM1 and a trailing ";" change neither (RFC 6376 3.2). */
+function differentKey(published: DkimParse, declared: DkimParse): string | undefined {
+  if (published.key?.keyType !== declared.key?.keyType) return `k=${published.key?.keyType}, declared k=${declared.key?.keyType}`;
+  if (published.key?.tags.p !== declared.key?.tags.p) return "p= differs";
+  return undefined;
+}
 /** An SPF record as compared: only spacing is free; case is not, since %{L} and %{l} expand differently (RFC 7208 7.3). */
 const normalizedSpf = (record: string) => record.trim().replace(/ +/g, " ");
 
@@ -96,8 +100,13 @@ export async function judgeMail(config: LaunchReadyConfig, day: string, view: Ma
     }
     const key = parseDkimKey(published);
     if (key.errors.length > 0) checks.push({ id: "MAIL-DKIM", target: record.name, status: "fail", detail: `key unusable${via}: ${key.errors.join("; ")}` });
-    else if (record.type === "TXT" && normalizedTags(published) !== normalizedTags(record.content))
-      checks.push({ id: "MAIL-DKIM", target: record.name, status: "fail", detail: "publishes a different key from the one the stack declares" });
+    else if (record.type === "TXT" && differentKey(key, parseDkimKey(record.content)))
+      checks.push({
+        id: "MAIL-DKIM",
+        target: record.name,
+        status: "fail",
+        detail: `publishes a different key from the one the stack declares (${differentKey(key, parseDkimKey(record.content))})`,
+      });
     else checks.push({ id: "MAIL-DKIM", target: record.name, status: "pass", detail: `valid ${key.key?.keyType} key of ${key.key?.bits} bits${via}` });
   }
 
@@ -132,7 +141,7 @@ export async function judgeMail(config: LaunchReadyConfig, day: string, view: Ma
     }
     // p=reject with pct=0 or t=y enforces nothing: the policy in force must be the one declared.
     const gap = enforcementGap(parsed.record);
-    if (gap !== undefined && gap !== enforcementGap(declared.record)) {
+    if (gap !== undefined && (parsed.record.testing !== declared.record?.testing || parsed.record.pct !== declared.record?.pct)) {
       checks.push({ id, target: record.name, status: "fail", detail: `p=${parsed.record.p}, but ${gap}` });
       continue;
     }

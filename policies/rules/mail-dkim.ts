@@ -7,20 +7,15 @@ import type { DeclaredRecord } from "../../stacks/stack-config";
 
 /**
  * MAIL-DKIM: every declared sender publishes a DKIM record, and every DKIM key the stack publishes
- * is one receivers accept, whoever declared it: receivers try any key at a `_domainkey` name.
+ * is one receivers accept, whoever declared it: a verifier fetches whichever selector a signature
+ * names, so a broken key at any selector fails the mail signed with it.
  */
 export const mailDkim: BarRule = {
   id: "MAIL-DKIM",
   checkStack(resources, context) {
     const sending = context.config?.email.sending ?? [];
     const keys = resources.filter(
-      (r) =>
-        r.type === DNS_RECORD &&
-        r.props.type === "TXT" &&
-        String(r.props.name ?? "")
-          .toLowerCase()
-          .includes("._domainkey.") &&
-        r.props.content !== undefined,
+      (r) => r.type === DNS_RECORD && r.props.type === "TXT" && isSelectorName(String(r.props.name ?? "")) && r.props.content !== undefined,
     );
     if (sending.length === 0 && keys.length === 0) return [notApplicable("the stack declares no sender")];
     const verdicts: Verdict[] = [];
@@ -73,3 +68,9 @@ function judgeKey(record: DeclaredResource, declaredAt: ReadonlyMap<string, stri
   const configPath = declaredAt.get(host) ?? (extra ? `launch-ready:records[${extra.index}].content` : undefined);
   return [fail(`${host}: ${parsed.errors.join("; ")}`, { urn: record.urn, ...(configPath ? { configPath } : {}), subjects: [host] })];
 }
+
+/** A key record's name: `<selector>._domainkey.<domain>`, not ADSP's `_adsp._domainkey` policy (RFC 5617, historic). */
+const isSelectorName = (name: string) => {
+  const lower = name.toLowerCase();
+  return lower.includes("._domainkey.") && !lower.startsWith("_adsp._domainkey.");
+};

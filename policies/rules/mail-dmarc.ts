@@ -1,4 +1,4 @@
-import { enforcementGap, parseDmarc } from "../../domain/mail/dmarc";
+import { enforcementGap, isDmarcRecord, parseDmarc } from "../../domain/mail/dmarc";
 import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
 import { recordsAt } from "../declared/mail-records";
 
@@ -14,7 +14,8 @@ export const mailDmarc: BarRule = {
     const config = context.config;
     if (!config) return [notApplicable("the stack's zone is unknown (no stack file found for it)")];
     const name = `_dmarc.${config.zone.domain}`;
-    const records = recordsAt(resources, name, "TXT");
+    // RFC 7489 6.6.3: TXT records that are not DMARC (a verification token) are set aside before counting.
+    const records = recordsAt(resources, name, "TXT").filter((r) => isDmarcRecord(String(r.props.content ?? "")));
     if (records.length === 0) {
       return [
         fail(
@@ -25,7 +26,7 @@ export const mailDmarc: BarRule = {
     }
     if (records.length > 1)
       return [
-        fail(`${name} has ${records.length} records; receivers ignore DMARC when there is more than one`, {
+        fail(`${name} has ${records.length} DMARC records; receivers apply none when there is more than one (RFC 7489 6.6.3): delete all but one`, {
           urn: records[1].urn,
           configPath: "launch-ready:email.dmarc",
           subjects: [name],
