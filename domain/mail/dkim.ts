@@ -8,16 +8,14 @@ import { createPublicKey, type KeyObject } from "node:crypto";
 
 export interface DkimKey {
   keyType: "rsa" | "ed25519";
-  /** RSA modulus length in bits; 256 for ed25519; 0 for a revoked key. */
+  /** RSA modulus length in bits; 256 for ed25519. */
   bits: number;
-  /** True for a revoked key (empty p=, RFC 6376 3.6.1); `errors` then says so too. */
-  revoked: boolean;
   /** Every tag as written, whitespace removed from values. Names are case-sensitive (RFC 6376 3.2). */
   tags: Record<string, string>;
 }
 
 export interface DkimParse {
-  /** The key, when it could be read: a usable key, or a revoked one (reported in `errors`). */
+  /** The key, when receivers can use it. */
   key?: DkimKey;
   /** Why verifiers refuse the key, so every signature made with it fails. */
   errors: string[];
@@ -88,7 +86,6 @@ export function parseDkimKey(txt: string): DkimParse {
   const type = keyType as DkimKey["keyType"];
   if (tags.p === "")
     return {
-      key: { keyType: type, bits: 0, revoked: true, tags },
       errors: [
         "the key is revoked (empty p=, RFC 6376 3.6.1), so every signature made with this selector fails; publish the provider's current key, or remove the record once nothing signs with it",
       ],
@@ -121,7 +118,7 @@ export function parseDkimKey(txt: string): DkimParse {
   if (type === "rsa" && bits < MIN_RSA_BITS) errors.push(`the RSA key has ${bits} bits; receivers refuse keys under ${MIN_RSA_BITS} (RFC 8301)`);
   else if (type === "rsa" && bits < RECOMMENDED_RSA_BITS) warnings.push(`the RSA key has ${bits} bits; publish ${RECOMMENDED_RSA_BITS}`);
   if (flags.includes("y")) warnings.push("t=y marks the key as testing: receivers treat its mail as unsigned (RFC 6376 3.6.1); drop t=y once signing works");
-  return errors.length > 0 ? { errors, warnings } : { key: { keyType: type, bits, revoked: false, tags }, errors, warnings };
+  return errors.length > 0 ? { errors, warnings } : { key: { keyType: type, bits, tags }, errors, warnings };
 }
 
 function readKey(der: Buffer, type: "spki" | "pkcs1"): KeyObject | undefined {

@@ -207,10 +207,6 @@ export function enforcementGap(record: DmarcRecord, scope: DmarcScope = "domain"
   return undefined;
 }
 
-export function enforced(record: DmarcRecord, scope: DmarcScope = "domain"): boolean {
-  return enforcementGap(record, scope) === undefined;
-}
-
 /**
  * RFC 7489 7.1: a report address outside the policy domain's organizational domain needs that
  * address's domain to publish `<policy-domain>._report._dmarc.<report-domain>` TXT "v=DMARC1".
