@@ -4,6 +4,7 @@
  * the probing itself lives in policies/live/probes.ts, so these are tested on exact inputs and the
  * whole chain against real servers on loopback.
  */
+import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
 import type { BarId } from "../../domain/bar/catalog";
 import { isCloudflareAddress } from "../../domain/cloudflare/edge-ips";
 import { HSTS_MIN_MAX_AGE, isFrameOption, isStrictReferrerPolicy, STRICT_REFERRER_POLICIES } from "../../domain/http-security";
@@ -25,18 +26,17 @@ const check = (id: BarId, target: string, status: LiveStatus, detail: string): L
 export interface ResolverAnswer {
   resolver: string;
   addresses?: string[];
-  cname?: string;
   /** `ENOTFOUND` (NXDOMAIN), `ENODATA`, `ETIMEOUT`, ... */
   error?: string;
 }
 
 function describeAnswer(answer: ResolverAnswer): string {
   if (answer.error) return answer.error === "ENOTFOUND" ? "NXDOMAIN" : answer.error;
-  return answer.cname ? `CNAME ${answer.cname}` : (answer.addresses ?? []).join(", ") || "no records";
+  return (answer.addresses ?? []).join(", ") || "no records";
 }
 
 function answerKey(answer: ResolverAnswer): string {
-  return answer.error ? `error:${answer.error}` : answer.cname ? `cname:${answer.cname.toLowerCase()}` : [...(answer.addresses ?? [])].sort().join(",");
+  return answer.error ? `error:${answer.error}` : [...(answer.addresses ?? [])].sort().join(",");
 }
 
 /** NXDOMAIN and NODATA are answers (the name has no address); a timeout, a refusal or SERVFAIL is a resolver that did not answer. */
@@ -112,7 +112,6 @@ export interface TlsHandshake {
   /** Why not, as node's TLS stack says it (CERT_HAS_EXPIRED, ERR_TLS_CERT_ALTNAME_INVALID, ...). */
   error?: string;
   validTo?: Date;
-  protocol?: string;
   /** The certificate's subjectAltName dNSName entries. */
   dnsNames?: string[];
 }
@@ -143,7 +142,7 @@ export function handshakeFailure(host: string, handshake: TlsHandshake): string 
     : `${host} is not among the certificate's subjectAltName DNS names (${names.join(", ")}) as browsers match them, a wildcard standing for one whole leftmost label: reissue it with ${host} as a subjectAltName`;
 }
 
-/** TLS-STRICT: the certificate is valid for the host, its chain trusted, and not expiring within 14 days. */
+/** TLS-STRICT: the certificate is valid for the host, its chain trusted, and not expiring within MIN_CERTIFICATE_DAYS. */
 export function judgeCertificate(host: string, handshake: TlsHandshake, now: Date): LiveCheck {
   const failure = handshakeFailure(host, handshake);
   if (failure)
@@ -387,7 +386,14 @@ export function judgeSecurityHeaders(url: string, answer: { headers: Headers } |
   } else if ("invalid" in read) {
     checks.push(check("TLS-HSTS", url, "fail", `Strict-Transport-Security "${hsts}" is invalid (${read.invalid}), so browsers ignore it${others}: ${wanted}`));
   } else if (read.maxAge < HSTS_MIN_MAX_AGE) {
-    checks.push(check("TLS-HSTS", url, relaxHstsMaxAge ? "warn" : "fail", `max-age=${read.maxAge}, under ${HSTS_MIN_MAX_AGE} (one year)${others}`));
+    checks.push(
+      check(
+        "TLS-HSTS",
+        url,
+        relaxHstsMaxAge ? "warn" : "fail",
+        `max-age=${read.maxAge}, under ${HSTS_MIN_MAX_AGE} (${HSTS_MIN_MAX_AGE / 86_400} days): raise it${others}`,
+      ),
+    );
   } else if (!read.includeSubDomains) {
     checks.push(check("TLS-HSTS", url, "fail", `no includeSubDomains: subdomains can still be reached over http${others}`));
   } else {
@@ -487,12 +493,17 @@ export function judgeCachePrivate(url: string, second: Headers): LiveCheck {
   return check("EDGE-CACHE-PRIVATE", url, "pass", status ? `cf-cache-status ${status}` : "not served from the edge cache");
 }
 
-/** MON-UPTIME, live: each monitored URL answers 2xx/3xx now, with its search text where one is set (Route 53 reads 5,120 bytes). */
+/** MON-UPTIME, live: each monitored URL answers 2xx/3xx now, with its search text where one is set, within what Route 53 reads. */
 export function judgeMonitorUrl(url: string, answer: { status: number; body?: string } | { error: string }, search?: string): LiveCheck {
   if ("error" in answer) return check("MON-UPTIME", url, "fail", `does not answer: ${answer.error}`);
   if (answer.status < 200 || answer.status >= 400) return check("MON-UPTIME", url, "fail", `answers ${answer.status}: its monitor would alert now`);
   if (search && !(answer.body ?? "").includes(search))
-    return check("MON-UPTIME", url, "fail", `answers ${answer.status} without "${search}" in its first 5,120 bytes: its monitor would alert now`);
+    return check(
+      "MON-UPTIME",
+      url,
+      "fail",
+      `answers ${answer.status} without "${search}" in its first ${ROUTE53_SEARCH_BYTES.toLocaleString("en-US")} bytes: its monitor would alert now`,
+    );
   return check("MON-UPTIME", url, "pass", `answers ${answer.status}${search ? ` with "${search}"` : ""}`);
 }
 

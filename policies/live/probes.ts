@@ -132,7 +132,6 @@ export function handshake(options: ProbeOptions, host: string, version?: TlsVers
         ...(socket.authorizationError ? { error: String(socket.authorizationError) } : {}),
         ...(certificate?.valid_to ? { validTo: new Date(certificate.valid_to) } : {}),
         dnsNames: dnsNames(certificate?.subjectaltname),
-        protocol: socket.getProtocol() ?? undefined,
       });
     });
     socket.once("error", (error: NodeJS.ErrnoException) => done({ accepted: false, authorized: false, error: error.code ?? error.message }));

@@ -25,6 +25,7 @@ import {
 } from "./live-checks";
 import { AI_PROBE_PROMPTS, judgeAiFallback, judgeAiProbe, probeBody, SLOW_UPSTREAM_HEADER, SLOW_UPSTREAM_VALUE } from "./ai-probes";
 import { judgeMail } from "./live-mail";
+import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
 import { BAR_IDS } from "../../domain/bar/catalog";
 import { weighFailure } from "../../domain/bar/weighing";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
@@ -52,9 +53,6 @@ const TLS_VERSIONS: TlsVersion[] = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
 /** Most requests one rate-limit burst may send, and how many at once. */
 export const MAX_BURST = 200;
 const BURST_CONCURRENCY = 5;
-
-/** Route 53 reads this much of an answer when it looks for a search string. */
-const MONITOR_BODY_BYTES = 5120;
 
 /** A request that failed to answer is a failure of the item it was for. */
 const unanswered = (id: LiveCheck["id"], target: string, error: string): LiveCheck[] => [{ id, target, status: "fail", detail: `did not answer: ${error}` }];
@@ -149,7 +147,7 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
     });
   }
   for (const monitor of config.monitoring.monitors) {
-    probes.push(async () => [judgeMonitorUrl(monitor.url, await get(options, monitor.url, { bodyBytes: MONITOR_BODY_BYTES }), monitor.search)]);
+    probes.push(async () => [judgeMonitorUrl(monitor.url, await get(options, monitor.url, { bodyBytes: ROUTE53_SEARCH_BYTES }), monitor.search)]);
   }
   for (const endpoint of config.edge.endpoints) {
     const url = `https://${endpoint.host}${endpoint.path}`;

@@ -2,6 +2,7 @@
 import "../zod-locales";
 import { z } from "zod";
 import { pathPrefix, variableName } from "./common";
+import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
 
 export const MONITOR_KINDS = ["homepage", "login", "api-health", "webhook", "status", "other"] as const;
 export type MonitorKind = (typeof MONITOR_KINDS)[number];
@@ -10,7 +11,12 @@ export const MONITOR_PROVIDERS = ["aws", "cloudflare", "checkly"] as const;
 export const monitorCheckSchema = z.strictObject({
   kind: z.enum(MONITOR_KINDS).meta({ description: "What the check watches; checks of a kind replace the kit's default checks of that kind." }),
   url: z.url({ protocol: /^https$/, error: "must be an absolute https:// URL" }).meta({ examples: ["https://app.example.com/login"] }),
-  search: z.string().min(1).max(255).optional().meta({ description: "Text the answer must contain (Route 53 reads the first 5,120 bytes)." }),
+  search: z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .meta({ description: `Text the answer must contain (Route 53 reads the first ${ROUTE53_SEARCH_BYTES.toLocaleString("en-US")} bytes).` }),
 });
 
 export const monitoringSchema = z.strictObject({
