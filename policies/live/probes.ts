@@ -86,9 +86,11 @@ export async function resolveOn(resolver: ResolverSpec, fqdn: string, timeoutMs:
     const [v4, v6] = await Promise.all([settle(client.resolve4(fqdn)), settle(client.resolve6(fqdn))]);
     const addresses = [...("addresses" in v4 ? v4.addresses : []), ...("addresses" in v6 ? v6.addresses : [])];
     if (addresses.length > 0) return { resolver: resolver.label, addresses: addresses.sort() };
-    // No address in either family: the first real error says why (NXDOMAIN wins over "no data").
+    // No address in either family. An NXDOMAIN in either is an answer about the whole name, and
+    // beats the other family's timeout; then the first failure, then "no data".
     const errors = [v4, v6].map((r) => ("error" in r ? r.error : "ENODATA"));
-    return { resolver: resolver.label, error: errors.find((code) => code !== "ENODATA") ?? "ENODATA" };
+    const error = errors.find((code) => code === "ENOTFOUND") ?? errors.find((code) => code !== "ENODATA") ?? "ENODATA";
+    return { resolver: resolver.label, error };
   } catch (error) {
     return { resolver: resolver.label, error: (error as NodeJS.ErrnoException).code ?? String(error) };
   }
