@@ -6,11 +6,12 @@
  * `TIMEOUT` makes the types not listed before it fail (here SERVFAIL, so nothing waits on a
  * timer), and `result` may list several acceptable results.
  */
-import { readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
 import { parseAllDocuments } from "yaml";
-import { checkHost, parseSpf, type SpfResult } from "../domain/mail/spf";
+import { checkHost, parseSpf, STRANGER_ADDRESSES, type SpfResult } from "../domain/mail/spf";
 import { mailRecordSpecs } from "../components/mail-auth/mail-records";
 import { judgeMail } from "../policies/live/live-mail";
 import { mailView } from "../policies/live/probes";
@@ -113,6 +114,59 @@ describe.each(sections)("RFC 7208 test suite: $description", (section) => {
 test("the suite is all there: 203 scenarios in 16 sections", () => {
   expect(sections).toHaveLength(16);
   expect(sections.reduce((total, section) => total + Object.keys(section.tests).length, 0)).toBe(203);
+});
+
+/** Where Debian's python3-spf keeps pyspf; .ci/run installs it, so only off CI may it be missing. */
+const PYSPF = existsSync("/usr/lib/python3/dist-packages/spf.py");
+
+describe.skipIf(!PYSPF && !process.env.CI)("beside pyspf, on the same loopback DNS", () => {
+  /** Policies where receivers' readings part (void lookups, redirect beside all, depth, grammar), and what the zone holds for them. */
+  const policies: Zone = {
+    "mx-v4.example.com": { txt: ["v=spf1 mx -all"], mx: [1, 2, 3].map((i) => ({ exchange: `mx${i}.example.com`, priority: 10 })) },
+    ...Object.fromEntries([1, 2, 3].map((i) => [`mx${i}.example.com`, { a: [`198.51.100.${i}`] }])),
+    "twice.example.com": { txt: ["v=spf1 include:senders.example.net include:senders.example.net -all"] },
+    "senders.example.net": { txt: ["v=spf1 ip4:198.51.100.0/24 -all"] },
+    "all-then-redirect.example.com": { txt: ["v=spf1 -all redirect=open.example.net"] },
+    "redirect-open.example.com": { txt: ["v=spf1 redirect=open.example.net"] },
+    "open.example.net": { txt: ["v=spf1 +all"] },
+    "deep-open.example.com": { txt: ["v=spf1 include:l1.example.net -all"] },
+    "l1.example.net": { txt: ["v=spf1 include:l2.example.net ~all"] },
+    "l2.example.net": { txt: ["v=spf1 all"] },
+    "bad-ip.example.com": { txt: ["v=spf1 ip4:198.51.100.300 -all"] },
+    "bad-cidr.example.com": { txt: ["v=spf1 ip4:198.51.100.0/33 -all"] },
+    "include-cidr.example.com": { txt: ["v=spf1 include:senders.example.net/24 -all"] },
+    "void-a.example.com": { txt: ["v=spf1 a:gone1.example.net a:gone2.example.net a:gone3.example.net -all"] },
+    "eleven.example.com": { txt: [`v=spf1 ${Array.from({ length: 11 }, (_, i) => `include:n${i}.example.net`).join(" ")} -all`] },
+    ...Object.fromEntries(Array.from({ length: 11 }, (_, i) => [`n${i}.example.net`, { txt: ["v=spf1 -all"] }])),
+    "exists.example.com": { txt: ["v=spf1 exists:%{i}._spf.example.net -all"] },
+    "ptr.example.com": { txt: ["v=spf1 ptr -all"] },
+    "neutral.example.com": { txt: ["v=spf1 ip4:198.51.100.1"] },
+    "loop.example.com": { txt: ["v=spf1 include:loop2.example.com -all"] },
+    "loop2.example.com": { txt: ["v=spf1 include:loop.example.com -all"] },
+  };
+  const domains = Object.keys(policies).filter((name) => policies[name].txt && name.endsWith(".example.com") && !/^(mx\d|loop2)\./.test(name));
+  const queries = domains.flatMap((domain) => STRANGER_ADDRESSES.map((ip) => ({ ip, sender: `postmaster@${domain}`, helo: domain, domain })));
+
+  test("check_host() reaches pyspf's result for every stranger on every policy", async () => {
+    for (const name of Object.keys(zone)) delete zone[name];
+    Object.assign(zone, policies);
+    const child = spawn("/usr/bin/python3", [join(__dirname, "fixtures", "spf", "pyspf-check.py"), String(server.port)]);
+    let output = "";
+    child.stdout.on("data", (chunk) => (output += chunk));
+    child.stderr.on("data", (chunk) => (output += chunk));
+    child.stdin.end(JSON.stringify(queries));
+    // Asynchronously: the DNS server pyspf asks runs in this process.
+    const code = await new Promise((resolve) => child.on("close", resolve));
+    expect(code, output).toBe(0);
+    const theirs: string[] = JSON.parse(output);
+    expect(domains).toHaveLength(14);
+    // The policies part receivers' readings: the comparison spans every kind of result.
+    expect(new Set(theirs)).toEqual(new Set(["pass", "fail", "neutral", "permerror"]));
+    const ours = await Promise.all(queries.map(async (q) => (await checkHost(q, dns)).result));
+    expect(Object.fromEntries(queries.map((q, i) => [`${q.domain} ${q.ip}`, ours[i]]))).toEqual(
+      Object.fromEntries(queries.map((q, i) => [`${q.domain} ${q.ip}`, theirs[i]])),
+    );
+  });
 });
 
 describe("what a verdict needs beyond the result", () => {
