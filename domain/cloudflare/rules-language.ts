@@ -8,6 +8,7 @@
  * Reference: https://developers.cloudflare.com/ruleset-engine/rules-language/ and the engine,
  * github.com/cloudflare/wirefilter (missing values, `[*]`, regex literals).
  */
+import { RE2JS } from "re2js";
 import { BlockList, isIPv4, isIPv6 } from "node:net";
 
 /**
@@ -289,24 +290,27 @@ function tokenize(source: string): Token[] {
 // ---------------------------------------------------------------------------------------------
 // Regular expressions and wildcards
 
-interface Pattern {
-  regex: RegExp;
-  /** Rust's \d, \w, \s, \b and case folding are Unicode-wide, JavaScript's ASCII: they agree on ASCII text only. */
-  asciiOnly: boolean;
-}
+/**
+ * A compiled `matches` pattern, run by RE2JS: linear time like Rust's engine, where JavaScript's
+ * backtracking would let one hand-written rule (`^(\w+/?)*$`) hang the policy run.
+ */
+type Pattern = RE2JS;
 
-const JS_SYNTAX = new Set("^$\\.*+?()[]{}|/");
+const REGEX_SYNTAX = new Set("^$\\.*+?()[]{}|/");
 const patterns = new Map<string, Pattern>();
 
 /**
- * Rust regex syntax rewritten for JavaScript, refusing what JavaScript would read differently:
+ * Rust regex syntax checked and rewritten for RE2, refusing what RE2 would read differently:
  * lookaround and backreferences (Rust has neither, so Cloudflare refuses them), inline flags
  * past the start, nested and set-operation classes, \p classes, and `.` (which in Rust matches \r).
+ * Non-ASCII patterns are refused: Cloudflare matches bytes (wirefilter builds its regex with
+ * unicode(false)), RE2JS characters, and the two agree on ASCII only.
  */
 function rustRegex(source: string): Pattern {
   const known = patterns.get(source);
   if (known) return known;
-  let flags = "u";
+  if (!isAscii(source)) throw unsupported(`the non-ASCII regex ${source} (Cloudflare matches it byte by byte)`);
+  let flags = "";
   let body = source;
   const leading = /^\(\?([a-zA-Z]+)\)/.exec(body);
   if (leading) {
@@ -318,7 +322,6 @@ function rustRegex(source: string): Pattern {
   }
   let out = "";
   let inClass = false;
-  let asciiOnly = flags.includes("i");
   for (let i = 0; i < body.length; i++) {
     const c = body[i];
     const next = body[i + 1];
@@ -326,15 +329,13 @@ function rustRegex(source: string): Pattern {
       if (next === undefined) throw unsupported("a regex ending in \\");
       i++;
       if ("dDwWsS".includes(next) || ("bB".includes(next) && !inClass)) {
-        asciiOnly = true;
         out += `\\${next}`;
-      } else if ("ntrfvxu".includes(next)) {
-        // \x{…} is Rust's spelling of JavaScript's \u{…}; JavaScript checks the digits either way.
-        out += next === "x" && body[i + 1] === "{" ? "\\u" : `\\${next}`;
+      } else if ("ntrfvx".includes(next)) {
+        out += `\\${next}`;
       } else if ((next === "A" || next === "z") && !inClass) {
         out += next === "A" ? "^" : "$";
       } else if (/[!-/:-@[-`{-~]/.test(next) && next !== "<" && next !== ">") {
-        out += JS_SYNTAX.has(next) || (inClass && next === "-") ? `\\${next}` : next;
+        out += REGEX_SYNTAX.has(next) || (inClass && next === "-") ? `\\${next}` : next;
       } else {
         throw unsupported(`the regex escape \\${next}`);
       }
@@ -350,7 +351,7 @@ function rustRegex(source: string): Pattern {
     } else if (c === "(" && next === "?") {
       const group = /^\(\?(?::|P?<(?![=!]))/.exec(body.slice(i));
       if (!group) throw unsupported("a lookaround, inline flag or other (? group Rust regex does not have");
-      out += group[0].replace("P<", "<");
+      out += group[0].replace(/^\(\?</, "(?P<");
       i += group[0].length - 1;
     } else if (c === ".") {
       out += flags.includes("s") ? "." : "[^\\n]";
@@ -359,7 +360,7 @@ function rustRegex(source: string): Pattern {
     }
   }
   try {
-    const pattern = { regex: new RegExp(out, flags), asciiOnly };
+    const pattern = RE2JS.compile(out, (flags.includes("i") ? RE2JS.CASE_INSENSITIVE : 0) | (flags.includes("s") ? RE2JS.DOTALL : 0));
     patterns.set(source, pattern);
     return pattern;
   } catch {
@@ -367,17 +368,19 @@ function rustRegex(source: string): Pattern {
   }
 }
 
-function search(pattern: Pattern, text: string): RegExpExecArray | null {
-  if (pattern.asciiOnly && !isAscii(text)) throw unsupported(`a Unicode-sensitive regex run on non-ASCII text (${text})`);
-  return pattern.regex.exec(text);
+/** Whether the pattern occurs in the text; on non-ASCII text bytes and characters part, so that is not understood. */
+function search(pattern: Pattern, text: string): boolean {
+  if (!isAscii(text)) throw unsupported(`a regex run on non-ASCII text (${text}): Cloudflare matches it byte by byte`);
+  return pattern.matcher(text).find();
 }
 
+/** A wildcard's literal parts between its stars, lower-cased unless it is strict. */
 interface Wildcard {
-  regex: RegExp;
+  parts: string[];
   caseSensitive: boolean;
 }
 
-/** `*` is any run of characters (matched lazily); `\*` and `\\` are literal; `**` is refused. */
+/** `*` is any run of characters; `\*` and `\\` are literal; `**` is refused. */
 function wildcard(pattern: string, caseSensitive: boolean): Wildcard {
   const parts = [""];
   for (let i = 0; i < pattern.length; i++) {
@@ -392,28 +395,28 @@ function wildcard(pattern: string, caseSensitive: boolean): Wildcard {
       parts[parts.length - 1] += pattern[i];
     }
   }
-  const literal = (part: string) => (caseSensitive ? part : asciiLower(part)).replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
-  return { regex: new RegExp(`^${parts.map(literal).join("([\\s\\S]*?)")}$`, "du"), caseSensitive };
+  return { parts: caseSensitive ? parts : parts.map(asciiLower), caseSensitive };
 }
 
-const wildcardMatch = (w: Wildcard, text: string) => w.regex.exec(w.caseSensitive ? text : asciiLower(text));
-
-/** `${N}` names a capture group and `$$` is a dollar; Cloudflare documents no other use of `$`. */
-function replacement(template: string): Array<string | number> {
-  const parts: Array<string | number> = [];
-  for (const [, dollar, group, text] of template.matchAll(/(\$\$)|\$\{(\d)\}|([^$]+)|\$/g)) {
-    if (dollar) parts.push("$");
-    else if (group) parts.push(Number(group));
-    else if (text) parts.push(text);
-    else throw unsupported(`the replacement ${template} (only \${N} and $$ are documented)`);
+/**
+ * Whole-value glob matching, each part found at its leftmost place after the last: linear in the
+ * text for a fixed pattern, where a backtracking regex of lazy stars is not.
+ */
+function wildcardMatch(w: Wildcard, text: string): boolean {
+  const value = w.caseSensitive ? text : asciiLower(text);
+  const [first, ...rest] = w.parts;
+  if (rest.length === 0) return value === first;
+  const last = rest[rest.length - 1];
+  const end = value.length - last.length;
+  if (end < first.length || !value.startsWith(first) || !value.endsWith(last)) return false;
+  let at = first.length;
+  for (const part of rest.slice(0, -1)) {
+    const found = value.indexOf(part, at);
+    if (found < 0 || found + part.length > end) return false;
+    at = found + part.length;
   }
-  return parts;
+  return true;
 }
-
-const expand = (template: string, groups: ArrayLike<string | undefined>) =>
-  replacement(template)
-    .map((part) => (typeof part === "number" ? (groups[part] ?? "") : part))
-    .join("");
 
 // ---------------------------------------------------------------------------------------------
 // Syntax tree
@@ -512,6 +515,9 @@ function jsonLookup(document: string, keys: Value[]): Value {
   return typeof value === "string" ? value : MISSING;
 }
 
+/** Functions Cloudflare documents for rewrite and redirect-target expressions only, never in a rule's filter, which is what is judged here. */
+const REWRITE_ONLY = new Set(["regex_replace", "wildcard_replace", "to_string"]);
+
 const FUNCTIONS: Record<string, FunctionSpec> = {
   any: { type: takes("any", "bool", "array<bool>"), apply: ([a]) => (a as Value[]).some((v) => v === true) },
   all: { type: takes("all", "bool", "array<bool>"), apply: ([a]) => (a as Value[]).every((v) => v === true) },
@@ -559,37 +565,6 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
     },
     apply: ([s, options]) => urlDecode(s as string, (options as string | undefined) ?? ""),
   },
-  regex_replace: {
-    type(types, args) {
-      signature("regex_replace", types, "string", "string", "string");
-      rustRegex(literal("regex_replace", args[1]) as string);
-      replacement(literal("regex_replace", args[2]) as string);
-      return "string";
-    },
-    apply([s, source, template]) {
-      const match = search(rustRegex(source as string), s as string);
-      if (!match) return s;
-      return (s as string).slice(0, match.index) + expand(template as string, match) + (s as string).slice(match.index + match[0].length);
-    },
-  },
-  wildcard_replace: {
-    type(types, args) {
-      if (types.length < 3 || types.length > 4 || types.some((t) => t !== "string")) throw unsupported(`wildcard_replace(${types.join(", ")})`);
-      wildcard(literal("wildcard_replace", args[1]) as string, false);
-      replacement(literal("wildcard_replace", args[2]) as string);
-      if (args[3] && !["", "s"].includes(literal("wildcard_replace", args[3]) as string)) throw unsupported("wildcard_replace flags other than s");
-      notLiteral("wildcard_replace", args[0]);
-      return "string";
-    },
-    apply([s, pattern, template, flags]) {
-      const w = wildcard(pattern as string, flags === "s");
-      const match = wildcardMatch(w, s as string);
-      if (!match) return s;
-      // Lower-casing ASCII keeps every offset, so the groups are cut from the original text.
-      const groups = match.indices!.map((span) => (span ? (s as string).slice(span[0], span[1]) : undefined));
-      return expand(template as string, groups);
-    },
-  },
   remove_bytes: {
     type(types, args) {
       signature("remove_bytes", types, "string", "string");
@@ -597,13 +572,6 @@ const FUNCTIONS: Record<string, FunctionSpec> = {
       return "string";
     },
     apply: ([s, bytes]) => [...(s as string)].filter((c) => !(bytes as string).includes(c)).join(""),
-  },
-  to_string: {
-    type(types) {
-      if (types.length !== 1 || !["int", "bool", "ip"].includes(types[0])) throw unsupported(`to_string(${types.join(", ")})`);
-      return "string";
-    },
-    apply: ([v]) => String(v),
   },
   substring: {
     type(types) {
@@ -646,9 +614,14 @@ function ipList(entries: Array<{ from: Token; to?: Token }>): BlockList {
     if (from.kind !== "ip" || (to && (to.kind !== "ip" || to.bits !== undefined || from.bits !== undefined)))
       throw unsupported("a set mixing addresses with other values");
     if (to && family(to.value) !== family(from.value)) throw unsupported("an address range across IPv4 and IPv6");
-    if (to) list.addRange(from.value, to.value, family(from.value));
-    else if (from.bits === undefined) list.addAddress(from.value, family(from.value));
-    else list.addSubnet(from.value, from.bits, family(from.value));
+    // node throws on a reversed range or a bad prefix; Cloudflare refuses the rule: not understood either way.
+    try {
+      if (to) list.addRange(from.value, to.value, family(from.value));
+      else if (from.bits === undefined) list.addAddress(from.value, family(from.value));
+      else list.addSubnet(from.value, from.bits, family(from.value));
+    } catch {
+      throw unsupported(`the address set entry ${from.value}${to ? `..${to.value}` : from.bits !== undefined ? `/${from.bits}` : ""}`);
+    }
   }
   return list;
 }
@@ -733,6 +706,7 @@ function parse(source: string): Node {
 
   const call = (name: string): Node => {
     const spec = Object.hasOwn(FUNCTIONS, name) ? FUNCTIONS[name] : undefined;
+    if (REWRITE_ONLY.has(name)) throw unsupported(`${name}(), which Cloudflare allows only in rewrite and redirect-target expressions`);
     if (!spec) throw unsupported(`the function ${name} is not understood`);
     const args: Node[] = [];
     while (!accept(")")) {
@@ -777,12 +751,12 @@ function parse(source: string): Node {
     if (op === "matches") {
       if (token.kind !== "regex") throw unsupported("matches without a regex literal");
       const pattern = rustRegex(token.value);
-      return (v) => search(pattern, v as string) !== null;
+      return (v) => search(pattern, v as string);
     }
     if (token.kind !== type || (token.kind === "ip" && token.bits !== undefined)) throw unsupported(`${op} between a ${type} and ${String(token.value)}`);
     if (op === "wildcard" || op === "strict wildcard") {
       const w = wildcard(token.value as string, op === "strict wildcard");
-      return (v) => wildcardMatch(w, v as string) !== null;
+      return (v) => wildcardMatch(w, v as string);
     }
     if (type === "ip") {
       const list = ipList([{ from: token }]);
