@@ -530,6 +530,10 @@ describe("verify reports every check that applies, whatever fails before it", ()
     const handshake = "could not be checked because the TLS handshake with www.example.com failed: CERT_HAS_EXPIRED";
     expect(found(partial, "TLS-HSTS", "https://www.example.com/")).toMatchObject({ status: "fail", detail: handshake });
     expect(found(partial, "EDGE-HEADERS", "https://www.example.com/")).toMatchObject({ status: "fail", detail: handshake });
+    // Every HTTPS check on that host stands on the same handshake.
+    const onWww = partial.filter((c) => c.id.startsWith("EDGE-") && c.target.startsWith("https://www.example.com/"));
+    expect(onWww.length).toBeGreaterThan(1);
+    for (const check of onWww) expect(check, check.id).toMatchObject({ status: "fail", detail: handshake });
     for (const scheme of ["http", "https"])
       expect(found(partial, "DNS-CANONICAL", `${scheme}://example.com/launch-ready-verify?check=canonical`)).toMatchObject({
         status: "fail",

@@ -43,7 +43,8 @@ function answerKey(answer: ResolverAnswer): string {
 const answered = (answer: ResolverAnswer) => !answer.error || answer.error === "ENOTFOUND" || answer.error === "ENODATA";
 
 /** A check whose prerequisite failed still shows, failed, naming that prerequisite: nothing the bar asks of a target goes missing. */
-const unchecked = (id: BarId, target: string, because: string): LiveCheck => check(id, target, "fail", `could not be checked because ${because}`);
+/** A check whose prerequisite failed: it fails, naming what it could not get past. */
+export const unchecked = (id: BarId, target: string, because: string): LiveCheck => check(id, target, "fail", `could not be checked because ${because}`);
 
 /**
  * DNS-SUBDOMAINS: the host resolves on every resolver. DNS-SANE: the resolvers that answered give

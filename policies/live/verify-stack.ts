@@ -22,6 +22,7 @@ import {
   type LiveCheck,
   type TlsHandshake,
   type TlsVersion,
+  unchecked,
 } from "./live-checks";
 import { AI_PROBE_PROMPTS, judgeAiFallback, judgeAiProbe, probeBody, SLOW_UPSTREAM_HEADER, SLOW_UPSTREAM_VALUE } from "./ai-probes";
 import { judgeMail } from "./live-mail";
@@ -54,8 +55,8 @@ const TLS_VERSIONS: TlsVersion[] = ["TLSv1", "TLSv1.1", "TLSv1.2", "TLSv1.3"];
 export const MAX_BURST = 200;
 const BURST_CONCURRENCY = 5;
 
-/** A request that failed to answer is a failure of the item it was for. */
-const unanswered = (id: LiveCheck["id"], target: string, error: string): LiveCheck[] => [{ id, target, status: "fail", detail: `did not answer: ${error}` }];
+/** A request that failed to answer is a failure of the item it was for, which could not be judged. */
+const unanswered = (id: LiveCheck["id"], url: string, error: string): LiveCheck[] => [unchecked(id, url, `${url} did not answer: ${error}`)];
 
 function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() => Promise<LiveCheck[]>> {
   const now = options.now ?? new Date();
@@ -102,9 +103,17 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
     const answer = await get(options, url);
     return judgeSecurityHeaders(url, "error" in answer ? { because: `${url} did not answer: ${answer.error}` } : answer, relax);
   });
+  // An HTTPS check stands on its host's handshake: where browsers refuse it, the check says so
+  // rather than judging an answer no browser would see (node still accepts a CN-only certificate).
+  const refusedTls = async (host: string) => {
+    const failure = handshakeFailure(host, await tlsWith(host));
+    return failure && `the TLS handshake with ${host} failed: ${failure}`;
+  };
   for (const admin of config.edge.admin) {
     const url = `https://${admin.host}${admin.path ?? "/"}`;
     probes.push(async () => {
+      const refused = await refusedTls(admin.host);
+      if (refused) return [unchecked("EDGE-ADMIN", url, refused)];
       const answer = await get(options, url);
       return "error" in answer ? unanswered("EDGE-ADMIN", url, answer.error) : [judgeAdminAnswer(url, answer)];
     });
@@ -112,6 +121,8 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
   for (const cors of config.edge.cors) {
     const url = `https://${cors.host}/`;
     probes.push(async () => {
+      const refused = await refusedTls(cors.host);
+      if (refused) return [unchecked("EDGE-CORS", url, refused)];
       const answer = await get(options, url, { headers: { origin: FOREIGN_ORIGIN } });
       return "error" in answer ? unanswered("EDGE-CORS", url, answer.error) : [judgeCors(url, answer.headers)];
     });
@@ -128,6 +139,8 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
           detail: "no asset to fetch: set launch-ready:edge.cache.verifyAsset to a real static file, e.g. /assets/app.css",
         },
       ];
+    const refused = await refusedTls(config.canonical.fqdn);
+    if (refused) return [unchecked("EDGE-CACHE-STATIC", assetUrl, refused)];
     // The first request may fill the cache; the second shows what the edge does with it.
     const first = await get(options, assetUrl);
     if ("error" in first) return unanswered("EDGE-CACHE-STATIC", assetUrl, first.error);
@@ -140,6 +153,8 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
     // Asked twice with credentials: a cache that kept the first answer serves the second.
     const authenticated = { headers: { authorization: "Bearer launch-ready-verify" } };
     probes.push(async () => {
+      const refused = await refusedTls(host.fqdn);
+      if (refused) return [unchecked("EDGE-CACHE-PRIVATE", url, refused)];
       const first = await get(options, url, authenticated);
       if ("error" in first) return unanswered("EDGE-CACHE-PRIVATE", url, first.error);
       const second = await get(options, url, authenticated);
