@@ -255,17 +255,17 @@ describe("DMARC (RFC 7489, RFC 9989)", () => {
   });
 
   test("an invalid policy with a valid rua leaves receivers with p=none (RFC 7489 6.6.3)", () => {
-    for (const record of [
-      "v=DMARC1; p=rejct; rua=mailto:d@example.com",
-      "v=DMARC1; p=reject; sp=bogus; rua=mailto:d@example.com",
-      "v=DMARC1; p=reject; np=never; rua=mailto:d@example.com",
-    ]) {
+    for (const record of ["v=DMARC1; p=rejct; rua=mailto:d@example.com", "v=DMARC1; p=reject; sp=bogus; rua=mailto:d@example.com"]) {
       const parsed = parseDmarc(record);
       expect(parsed.errors, record).toEqual([]);
       expect(parsed.record, record).toMatchObject({ p: "none", sp: undefined, np: undefined });
       expect(parsed.discarded[0].problem, record).toContain("so receivers act as if the record said p=none (RFC 7489 6.6.3)");
       expect(enforcementGap(parsed.record!), record).toBeDefined();
     }
+    // np is RFC 9989's: a bad one is dropped, and p stays in force (RFC 7489 receivers never read np).
+    const np = parseDmarc("v=DMARC1; p=reject; np=never; rua=mailto:d@example.com");
+    expect(np.record).toMatchObject({ p: "reject", np: undefined });
+    expect(np.discarded.map((d) => d.part)).toEqual(["np=never"]);
     const missing = parseDmarc("v=DMARC1; rua=mailto:d@example.com");
     expect(missing.record?.p).toBe("none");
     expect(missing.warnings).toEqual(["has no p= policy, so receivers act as if p=none; write p=quarantine or p=reject"]);

@@ -102,9 +102,15 @@ export function parseDmarc(txt: string): DmarcParse {
   const ruf = addresses("ruf");
 
   const policies = { p: policyTag(tags.p), sp: policyTag(tags.sp), np: policyTag(tags.np) };
-  const invalid = (["p", "sp", "np"] as const).filter((name) => policies[name] === null);
-  // RFC 7489 6.6.3 / RFC 9989: a bad policy tag leaves receivers with p=none when there is somewhere to report to, and with nothing otherwise.
+  // RFC 7489 6.6.3: a bad p or sp leaves receivers with p=none when there is somewhere to report
+  // to, and with nothing otherwise. np is RFC 9989's: receivers that know it drop a bad one.
+  const invalid = (["p", "sp"] as const).filter((name) => policies[name] === null);
   const fallback = invalid.length > 0 || policies.p === undefined;
+  if (policies.np === null)
+    discard(
+      `np=${tags.np}`,
+      `np=${tags.np} is not none, quarantine or reject, so receivers ignore it and apply sp, then p, to names that do not exist; write np=reject`,
+    );
   for (const name of invalid) {
     const written = `${name}=${tags[name]} is not none, quarantine or reject`;
     if (rua.length === 0)
