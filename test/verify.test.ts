@@ -14,7 +14,7 @@ import { stringify } from "yaml";
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import { judgeCanonicalRedirect, judgeCertificate, judgeHttpsOnly, judgeSecurityHeaders, judgeTlsVersions, type LiveCheck } from "../policies/live/live-checks";
-import { get, INCOMPLETE_BODY, parseConnectTo, parseResolver, route } from "../policies/live/probes";
+import { follow, get, INCOMPLETE_BODY, parseConnectTo, parseResolver, route } from "../policies/live/probes";
 import { verifyStack } from "../policies/live/verify-stack";
 import { verify as verifyVerb } from "../scripts/commands/verify";
 import { exampleConfig, parsedExample, runEntryFile, runInProcess } from "./helpers";
@@ -261,6 +261,42 @@ describe("npm run verify against a good setup on loopback", () => {
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toContain("--canary-env CANARY_NOT_SET: that variable is not set");
+  });
+});
+
+describe("probes keep to their deadline and to the declared hosts", () => {
+  const requested: string[] = [];
+  let port: number;
+  let server: import("node:http").Server;
+  beforeAll(async () => {
+    const { createServer } = await import("node:http");
+    server = createServer((request, response) => {
+      requested.push(`${request.headers.host}${request.url}`);
+      if (request.url === "/dribble") {
+        // Headers at once, then a byte every 20 ms forever: every read resets an idle timeout.
+        response.writeHead(200, { "content-type": "text/plain" });
+        const drip = setInterval(() => response.write("."), 20);
+        response.once("close", () => clearInterval(drip));
+      } else response.writeHead(301, { location: "http://metadata.internal.example/latest/" }).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    port = (server.address() as import("node:net").AddressInfo).port;
+  });
+  afterAll(() => {
+    server.closeAllConnections();
+    return new Promise((resolve) => server.close(resolve));
+  });
+  const options = () => ({ connectTo: [parseConnectTo(`::127.0.0.1:${port}`)], timeoutMs: 300 });
+
+  test("a server that dribbles its body is cut off at the probe's deadline, not held by it", async () => {
+    expect(await get(options(), "http://www.example.com/dribble")).toEqual({ error: "no complete answer within 300 ms" });
+  });
+
+  test("a redirect to a host the stack does not declare ends the chain unrequested", async () => {
+    const { hops, failed } = await follow(options(), "http://example.com/start", (host) => host === "example.com" || host === "www.example.com");
+    expect(failed).toBeUndefined();
+    expect(hops.map((hop) => [hop.url, hop.status, hop.location])).toEqual([["http://example.com/start", 301, "http://metadata.internal.example/latest/"]]);
+    expect(requested.filter((r) => r.startsWith("metadata.internal.example"))).toEqual([]);
   });
 });
 

@@ -229,6 +229,13 @@ export function get(
       gaveUp = `no answer within ${options.timeoutMs} ms`;
       request.destroy(new Error(gaveUp));
     });
+    // The socket timeout above is an idle one: a server dribbling a byte a second never trips it.
+    // This one bounds the whole request, connect to last byte.
+    const deadline = setTimeout(() => {
+      gaveUp = `no complete answer within ${options.timeoutMs} ms`;
+      request.destroy(new Error(gaveUp));
+    }, options.timeoutMs);
+    request.once("close", () => clearTimeout(deadline));
     request.once("error", (error: NodeJS.ErrnoException) => settle({ error: error.code ?? error.message }));
     // Once an answer has begun, its own 'end' or 'close' settles it ('close' here may come first);
     // before that, a connection that closes without an error would otherwise settle nothing.
@@ -241,9 +248,16 @@ export function get(
 
 /**
  * Follows redirects by hand, up to `limit` hops, recording each: the canonical check counts them.
- * A request that gets no answer ends the chain and is returned with the hops before it.
+ * A request that gets no answer ends the chain and is returned with the hops before it. Only
+ * hosts the stack declares are requested: a compromised origin could otherwise point verify at
+ * any address (internal ones included); the hop pointing elsewhere ends the chain, unrequested.
  */
-export async function follow(options: ProbeOptions, url: string, limit = 5): Promise<{ hops: HttpAnswer[]; failed?: FailedRequest }> {
+export async function follow(
+  options: ProbeOptions,
+  url: string,
+  declared: (host: string) => boolean,
+  limit = 5,
+): Promise<{ hops: HttpAnswer[]; failed?: FailedRequest }> {
   const hops: HttpAnswer[] = [];
   let next = url;
   for (let i = 0; i <= limit; i++) {
@@ -251,7 +265,7 @@ export async function follow(options: ProbeOptions, url: string, limit = 5): Pro
     if ("error" in answer) return { hops, failed: { url: next, error: answer.error } };
     hops.push(answer);
     const target = locationOf(answer);
-    if (!target || answer.status < 300 || answer.status >= 400) break;
+    if (!target || answer.status < 300 || answer.status >= 400 || !declared(target.hostname)) break;
     next = target.href;
   }
   return { hops };

@@ -86,10 +86,12 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
   }
   // A stack whose domain is its one host (in another stack's zone) has nothing redirecting to it.
   const alternate = config.canonical.alternateFqdn;
+  const declaredHosts = new Set(config.hosts.map((host) => host.fqdn.toLowerCase()));
+  const isDeclared = (host: string) => declaredHosts.has(host.toLowerCase());
   for (const scheme of alternate ? ["https", "http"] : []) {
     const start = `${scheme}://${alternate}${CANONICAL_PROBE_PATH}`;
     probes.push(async () => {
-      const { hops, failed } = await follow(options, start);
+      const { hops, failed } = await follow(options, start, isDeclared);
       return [judgeCanonicalRedirect(start, hops, config.canonical.fqdn, failed)];
     });
   }

@@ -25,7 +25,7 @@ const USAGE = `Usage: npm run verify -- --stack <name> | --config FILE [options]
                                    its body needs a {{prompt}} placeholder; off unless asked, as each costs model tokens
   --canary-env NAME                the environment variable holding the canary planted in the AI's hidden context
   --concurrency N                  probes at once (default 8)
-  --timeout MS                     per probe step (default 10000)
+  --timeout MS                     deadline of each request, connect to last byte (default 10000)
   --json                           print {"stack","environment","checks":[{"id","target","status","detail"}]}
   --help                           show this help
 
