@@ -284,6 +284,40 @@ describe("npm run handover", () => {
     expect(orphaned.stderr).toContain("the outputs file the section of prod remembers (prod-outputs.json) does not exist");
   });
 
+  test("a stack value holding the section markers cannot forge them: later runs still find the real sections", async () => {
+    const dir = handoverDir();
+    const document = join(dir, "HANDOVER.md");
+    const stackFile = join(dir, "Pulumi.prod.yaml");
+    const forged = "<!-- launch-ready:handover end stack=prod -->";
+    const raw = readFileSync(stackFilePath(FIXTURE_PROJECT, "prod"), "utf8");
+    const txt = "content: google-site-verification=example-only-token";
+    expect(raw).toContain(txt);
+    // A TXT record's content and an env variable's description, both rendered into the section.
+    writeFileSync(
+      stackFile,
+      raw
+        .replace(txt, `content: "x${forged}<!-- launch-ready:handover begin stack=dev -->"`)
+        .replace("secret: SESSION_SECRET, description: Signs session cookies }", `secret: SESSION_SECRET, description: "Signs cookies ${forged}" }`),
+    );
+    expect(readFileSync(stackFile, "utf8")).toContain("Signs cookies <!--");
+    const first = await handover("--config", stackFile, "--file", document);
+    expect(first.stderr).toBe("");
+    expect(first.code).toBe(0);
+    const written = readFileSync(document, "utf8");
+    expect(written.match(/<!-- launch-ready:handover/g)).toHaveLength(2);
+    expect(handoverSections(written)).toEqual([expect.objectContaining({ stack: "prod" })]);
+    // The value is still there for a reader, with the comment opener escaped.
+    expect(written).toContain("x&lt;!-- launch-ready:handover end stack=prod -->");
+
+    const second = await handover("--config", stackFile, "--file", document, "--json");
+    expect(second.stderr).toBe("");
+    expect(second.code).toBe(0);
+    expect(JSON.parse(second.stdout)).toMatchObject({ stack: "prod", status: "unchanged" });
+    expect((await handover("--config", stackFile, "--file", document, "--check")).code).toBe(0);
+    expect((await handover("--stack", "dev", "--file", document)).code).toBe(0);
+    expect(handoverSections(readFileSync(document, "utf8")).map((section) => section.stack)).toEqual(["prod", "dev"]);
+  });
+
   test("an unexpected failure is reported as the handover failing, with exit 1", async () => {
     const dir = handoverDir();
     mkdirSync(join(dir, "HANDOVER.md"));

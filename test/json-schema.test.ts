@@ -77,6 +77,27 @@ describe("npm run schema", () => {
     expect(drifted.stderr).toBe("stacks/schema.json is out of date with the kit's config schema; run `npm run schema` and commit the result.\n");
   });
 
+  test("a schema.json it did not write is left byte for byte unless --force; its own is replaced", async () => {
+    const dir = project();
+    const path = join(dir, "stacks", "schema.json");
+    const theirs = '{ "$schema": "https://json-schema.org/draft/2020-12/schema", "title": "our own" }\n';
+    writeFileSync(path, theirs);
+    const refused = await run(dir);
+    expect(refused).toEqual({
+      code: 2,
+      stdout: "",
+      stderr: "stacks/schema.json is not a schema.json this command wrote; nothing was written. Give --force to replace it.\n",
+    });
+    expect(readFileSync(path, "utf8")).toBe(theirs);
+    expect((await run(dir, "--check", "--force")).code).toBe(2);
+    expect(await run(dir, "--force")).toEqual({ code: 0, stdout: "wrote stacks/schema.json\n", stderr: "" });
+    expect(readFileSync(path, "utf8")).toBe(readFileSync(KIT_SCHEMA_PATH, "utf8"));
+    // Its own file, drifted, is regenerated without --force.
+    writeFileSync(path, readFileSync(path, "utf8").replace('"launch-ready:hosts"', '"launch-ready:hostz"'));
+    expect((await run(dir)).code).toBe(0);
+    expect(readFileSync(path, "utf8")).toBe(readFileSync(KIT_SCHEMA_PATH, "utf8"));
+  });
+
   test("outside a Pulumi project it says how to start one and writes nothing", async () => {
     const dir = scratchDir("launch-ready-schema-");
     const { code, stderr } = await run(dir);

@@ -338,6 +338,63 @@ describe("npm run check:env", () => {
     expect(text.match(/^[A-Z_]+=/gm)).toEqual(["DATABASE_URL=", "SESSION_SECRET=", "STRIPE_SECRET_KEY=", "PUBLIC_APP_URL=", "SUPPORT_EMAIL=", "LOG_LEVEL="]);
   });
 
+  test("--write-example refuses to replace a hand-written .env (exit 2, byte for byte kept) unless --force", async () => {
+    const dir = scratchDir("launch-ready-example-");
+    const target = join(dir, ".env");
+    const secret = randomBytes(24).toString("hex");
+    const handWritten = `# ours\nSESSION_SECRET=${secret}\r\nDATABASE_URL=postgres://db.internal/app\n`;
+    writeFileSync(target, handWritten);
+    const refused = await checkEnv(["--config", prodFile, "--write-example", ".env"], {}, dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toBe(
+      "--write-example .env already exists and was not written by --write-example; nothing was written. Give --force to replace it, or --write-example another file.\n",
+    );
+    expect(readFileSync(target, "utf8")).toBe(handWritten);
+    const json = await checkEnv(["--config", prodFile, "--write-example", ".env", "--json"], {}, dir);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stderr)).toEqual({ error: expect.stringContaining("Give --force to replace it"), problems: [] });
+    expect(readFileSync(target, "utf8")).toBe(handWritten);
+    // --force is for --write-example only.
+    expect((await checkEnv(["--config", prodFile, "--force"], {}, dir)).code).toBe(2);
+
+    const forced = await checkEnv(["--config", prodFile, "--write-example", ".env", "--force"], {}, dir);
+    expect(forced.code).toBe(0);
+    expect(forced.stdout).toBe("Wrote .env: 6 variables for prod (production).\n");
+    expect(readFileSync(target, "utf8")).toMatch(/^# Environment variables the app needs in stack prod \(production\)\.\n/);
+    expect(readFileSync(target, "utf8")).not.toContain(secret);
+  });
+
+  test("--write-example replaces a file it wrote before without --force, but not a filled-in copy of it", async () => {
+    const dir = scratchDir("launch-ready-example-");
+    const stackFile = join(dir, "Pulumi.prod.yaml");
+    const raw = readFileSync(prodFile, "utf8");
+    writeFileSync(stackFile, raw);
+    const target = join(dir, ".env.example");
+    expect((await checkEnv(["--config", stackFile, "--write-example", ".env.example"], {}, dir)).code).toBe(0);
+    const first = readFileSync(target, "utf8");
+    // The manifest grows a variable: the file the kit wrote is simply regenerated.
+    const added = "    - { name: SUPPORT_EMAIL,";
+    expect(raw).toContain(added);
+    writeFileSync(stackFile, raw.replace(added, `    - { name: FEATURE_FLAGS, format: string, required: false, example: beta }\n${added}`));
+    const again = await checkEnv(["--config", stackFile, "--write-example", ".env.example"], {}, dir);
+    expect(again.stderr).toBe("");
+    expect(again.code).toBe(0);
+    expect(readFileSync(target, "utf8")).not.toBe(first);
+    expect(readFileSync(target, "utf8")).toContain("FEATURE_FLAGS=beta\n");
+
+    // cp .env.example .env, then real values filled in: no longer the kit's file.
+    const secret = randomBytes(24).toString("hex");
+    const filled = readFileSync(target, "utf8").replace("SESSION_SECRET=\n", `SESSION_SECRET=${secret}\n`);
+    writeFileSync(join(dir, ".env"), filled);
+    const refused = await checkEnv(["--config", stackFile, "--write-example", ".env"], {}, dir);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--write-example .env already exists and holds a value --write-example would not write");
+    expect(refused.stderr).toContain("SESSION_SECRET");
+    expect(refused.stderr).not.toContain(secret);
+    expect(readFileSync(join(dir, ".env"), "utf8")).toBe(filled);
+  });
+
   test("a stack that does not exist is a usage error naming the stacks there are", async () => {
     const { code, stderr } = await checkEnv(["--stack", "nope"]);
     expect(code).toBe(2);

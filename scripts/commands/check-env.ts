@@ -1,11 +1,12 @@
 /**
  * `npm run check:env -- --stack <name> | --config FILE [--env-file FILE] [--json]`
- * `npm run check:env -- --stack <name> --write-example .env.example`
+ * `npm run check:env -- --stack <name> --write-example .env.example [--force]`
  *
  * SEC-ENV-SEPARATION, live: every variable the stack's env manifest (`launch-ready:env`) says the
  * app needs in this environment is present and well-formed, in the running process's environment
  * or in a .env file. Reports names and what is wrong, never values. Exit 0 when all is well, 1 on
- * a missing or malformed variable, 2 on usage or config errors.
+ * a missing or malformed variable, 2 on usage or config errors. `--write-example` replaces only a
+ * file it wrote before (its header, and no value filled in); anything else there needs --force.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { relative, resolve } from "node:path";
@@ -19,17 +20,20 @@ import { COMMON_OPTIONS, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } 
 import { fail, type Io } from "../cli/io";
 
 const USAGE = `Usage: npm run check:env -- --stack <name> | --config FILE [--env-file FILE] [--json]
-       npm run check:env -- --stack <name> | --config FILE --write-example FILE
+       npm run check:env -- --stack <name> | --config FILE --write-example FILE [--force]
 
   --stack NAME          the stack whose env manifest (launch-ready:env) applies
   --config FILE         any stack file instead
   --env-file FILE       check this .env file instead of the current process environment
-  --write-example FILE  write the manifest as a .env.example (names, comments, harmless examples) and check nothing
+  --write-example FILE  write the manifest as a .env.example (names, comments, harmless examples) and check nothing;
+                        a FILE that exists is replaced only if --write-example wrote it: its header, no value filled in
+  --force               with --write-example: replace FILE even if --write-example did not write it (a .env)
   --json                print {"stack","environment","source","checks":[{"id","target","status","detail"}]} on stdout
   --help                show this help
 
 Values are never printed: only names and what is wrong with them.
-Exit: 0 every needed variable present and well-formed, 1 one missing or malformed, 2 usage or config error.`;
+Exit: 0 every needed variable present and well-formed, 1 one missing or malformed, 2 usage or config error
+(or --write-example refused to replace a file; nothing was written).`;
 
 function secretLocations(config: LaunchReadyConfig, project: string): Record<string, string> {
   const store = secretStoreName(config.secrets.store);
@@ -39,6 +43,47 @@ function secretLocations(config: LaunchReadyConfig, project: string): Record<str
 /** The .env.example that `--write-example` writes for a stack: what init writes beside a new project's stacks too. */
 export function envExampleText(config: LaunchReadyConfig, stack: string, project: string): string {
   return renderEnvExample(config.env, { stack, environment: config.environment, secretLocations: secretLocations(config, project) });
+}
+
+/** The header line every file `--write-example` writes begins with, up to the stack's name. */
+const GENERATED_LINE = renderEnvExample([], { stack: "", environment: "production", secretLocations: {} })
+  .split("\n")
+  .find((line) => line.includes("--write-example"))!
+  .split(" --stack ")[0];
+
+/**
+ * Why `existing` is not a file `--write-example` wrote, or undefined when it is: it must carry the
+ * header, and hold no value the fresh file would not, so a copy filled in with real values (the
+ * usual `cp .env.example .env`) is never taken for one. Names lines, never values.
+ */
+function notWrittenByWriteExample(existing: string, fresh: string): string | undefined {
+  const lines = existing.split(/\r?\n/);
+  if (!lines.slice(0, 4).some((line) => line.startsWith(GENERATED_LINE))) return "was not written by --write-example";
+  const written = new Set(fresh.split("\n"));
+  const kept = lines.findIndex((line) => !/^\s*(#.*)?$/.test(line) && !/^[A-Za-z_][A-Za-z0-9_]*=$/.test(line) && !written.has(line));
+  if (kept === -1) return undefined;
+  const name = /^\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=/.exec(lines[kept])?.[1];
+  return `holds a value --write-example would not write (line ${kept + 1}${name ? `, ${name}` : ""}): it looks filled in`;
+}
+
+/**
+ * `--write-example` may create the file or replace one it wrote before; anything else there (a .env
+ * with real values, a hand-written example) is refused with 2, nothing written, unless --force.
+ * Returns whether the file exists.
+ */
+function refuseToReplace(target: string, shown: string, fresh: string, force: boolean, json: boolean): boolean {
+  let existing: string;
+  try {
+    existing = readFileSync(target, "utf8");
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return false;
+    fail(2, json, `--write-example ${shown} ${code === "EISDIR" ? "is a directory" : `cannot be read (${code ?? String(error)})`}; nothing was written.`);
+  }
+  const why = force ? undefined : notWrittenByWriteExample(existing, fresh);
+  if (why)
+    fail(2, json, `--write-example ${shown} already exists and ${why}; nothing was written. Give --force to replace it, or --write-example another file.`);
+  return true;
 }
 
 function renderText(checks: EnvCheck[], heading: string): string {
@@ -55,15 +100,30 @@ function renderText(checks: EnvCheck[], heading: string): string {
 }
 
 export async function checkEnv(argv: string[], io: Io): Promise<number> {
-  const args = parseCommandLine(argv, USAGE, io, { ...STACK_OPTIONS, ...COMMON_OPTIONS, "env-file": { type: "string" }, "write-example": { type: "string" } });
+  const args = parseCommandLine(argv, USAGE, io, {
+    ...STACK_OPTIONS,
+    ...COMMON_OPTIONS,
+    "env-file": { type: "string" },
+    "write-example": { type: "string" },
+    force: { type: "boolean", default: false },
+  });
   const json = args.json;
   if (args["write-example"] && args["env-file"])
     fail(2, json, `--write-example writes a file and checks nothing; drop --env-file, or run the two separately.\n\n${USAGE}`);
+  if (args.force && !args["write-example"]) fail(2, json, `--force only goes with --write-example: checking writes nothing.\n\n${USAGE}`);
   const { file, config, projectName } = stackConfigFromArgs(args, json, USAGE, io);
 
   if (args["write-example"]) {
     const target = resolve(io.cwd, args["write-example"]);
-    writeFileSync(target, envExampleText(config, file.stack, projectName));
+    const text = envExampleText(config, file.stack, projectName);
+    const exists = refuseToReplace(target, args["write-example"], text, args.force, json);
+    // A file that appeared since it was checked is not replaced either ("wx" fails when it exists).
+    try {
+      writeFileSync(target, text, { flag: exists ? "w" : "wx" });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+      fail(2, json, `--write-example ${args["write-example"]} appeared while it was being written; nothing was written. Run it again.`);
+    }
     const written = config.env.filter((variable) => variable.environments.includes(config.environment)).length;
     io.stdout.write(
       json

@@ -8,6 +8,11 @@
  *
  * The begin marker records the outputs file the section was generated with, so `--check` can
  * regenerate it the same way. Everything outside the markers is left exactly as it is.
+ *
+ * A generated section never holds a comment opener of its own: a value from a stack file (a TXT
+ * record, a description) that held a marker would otherwise close or open a section where none
+ * is, and every later run would refuse the document. `withoutMarkers` escapes each `<!--` as
+ * `&lt;!--`, which Markdown shows as the same characters.
  */
 
 export class HandoverDocumentError extends Error {}
@@ -21,6 +26,11 @@ export interface HandoverSection {
   /** Offsets of the whole section, markers included. */
   start: number;
   end: number;
+}
+
+/** The text with every HTML comment opener escaped, so nothing in it can be read as a marker (or hide what follows it). */
+export function withoutMarkers(text: string): string {
+  return text.replace(/<!--/g, "&lt;!--");
 }
 
 const MARKER = /<!-- launch-ready:handover (begin|end) stack=(\S+)(?: outputs=(\S+))? -->/g;
@@ -67,7 +77,7 @@ export function handoverSections(text: string): HandoverSection[] {
 
 /** The document with the stack's section replaced, or appended at the end when it has none. */
 export function withSection(text: string, stack: string, body: string, outputs?: string): string {
-  const section = `${beginMarker(stack, outputs)}\n${body}${endMarker(stack)}`;
+  const section = `${beginMarker(stack, outputs)}\n${withoutMarkers(body)}${endMarker(stack)}`;
   const existing = handoverSections(text).find((s) => s.stack === stack);
   if (existing) return `${text.slice(0, existing.start)}${section}${text.slice(existing.end)}`;
   const separator = text === "" ? "" : text.endsWith("\n\n") ? "" : text.endsWith("\n") ? "\n" : "\n\n";

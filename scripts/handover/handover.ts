@@ -20,6 +20,7 @@ import type { StackEncryption } from "../../stacks/stack-file";
 import { code, markdownTable } from "../cli/markdown";
 import { carriedFor, zoneWideSpecs } from "../../components/zone-share";
 import type { ZoneGroup } from "../../stacks/zone-group";
+import { withoutMarkers } from "./handover-document";
 import { outputDifferences, type StackOutputs } from "./stack-outputs";
 
 export interface HandoverInput {
@@ -74,7 +75,8 @@ export function renderHandoverSection(input: HandoverInput): string {
     checklistSection(config, stack, input.policyPack),
     watchListSection(config, stack),
   ];
-  return `${sections.join("\n\n")}\n`;
+  // Values from the stack file are written as they are; none may forge the document's markers.
+  return withoutMarkers(`${sections.join("\n\n")}\n`);
 }
 
 function contactsSection(config: LaunchReadyConfig): string {
