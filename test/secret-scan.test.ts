@@ -2,18 +2,29 @@
  * The secret detector and the repository scan. Every secret here is made at test time (random
  * bodies in the real formats), so this repository itself never holds one and scans clean. The
  * scan of this repository's own history is CI's (`npm run -s scan:secrets` in .ci/run); here the
- * verb scans small repositories made for each test.
+ * verb scans small repositories made for each test, hostile ones included: reading a repository,
+ * for the scan or for the rollback, runs none of the programs its config names.
  */
-import { execFile } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { chownSync, mkdirSync, readdirSync, realpathSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { crc32 } from "node:zlib";
 import { describe, expect, test } from "vitest";
 import { findSecrets } from "../domain/secrets/detect";
 import { scanSecrets } from "../scripts/commands/scan-secrets";
-import { PatchParser, type AddedLines } from "../scripts/history/git";
+import { gitRoot, PatchParser, type AddedLines } from "../scripts/history/git";
+import {
+  commitOf,
+  deployedCodeChangedSince,
+  fileAt,
+  hasUncommittedChanges,
+  resolveCommit,
+  versionCommits,
+  versionCount,
+  type StackFileInGit,
+} from "../scripts/history/rollback-versions";
 import type { RepoScanReport } from "../scripts/history/secret-scan";
 import { runEntryFile, runInProcess, scratchDir } from "./helpers";
 
@@ -291,6 +302,161 @@ describe("npm run scan:secrets", () => {
     expect(code).toBe(2);
     expect(stderr).toContain("is not inside a git repository");
   });
+});
+
+/**
+ * A program a hostile repository's config names: it leaves a file named `name` in `markers` when
+ * run, then runs `then` (a filter or pager passes its input through, so git would carry on).
+ */
+function plant(markers: string, name: string, then = ""): string {
+  const path = join(markers, "..", `${name}.sh`);
+  writeFileSync(path, `#!/bin/sh\ntouch '${join(markers, name)}'\n${then}\n`, { mode: 0o755 });
+  return path;
+}
+
+/** Every file under `dir` (its .git aside) last modified in 2001: git no longer trusts its index's stat data and reads each file again. */
+function ageWorkingTree(dir: string): void {
+  for (const entry of readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    const path = join(entry.parentPath, entry.name);
+    if (!path.split("/").includes(".git") && entry.isFile()) utimesSync(path, new Date("2001-01-01"), new Date("2001-01-01"));
+  }
+}
+
+/** A copy of `commit` carrying a PGP signature header, so `log.showSignature` would run gpg.program on it. */
+async function signedCopy(repo: string, commit: string): Promise<string> {
+  const signature = "gpgsig -----BEGIN PGP SIGNATURE-----\n \n iQEzBAABCAAdFiEE\n -----END PGP SIGNATURE-----";
+  const raw = `${(await git(repo, "cat-file", "commit", commit)).replace(/^(committer .*)$/m, `$1\n${signature}`)}\n`;
+  return execFileSync("git", ["-C", repo, "hash-object", "-t", "commit", "-w", "--stdin"], { input: raw, encoding: "utf8" }).trim();
+}
+
+describe("a hostile repository stays inert", () => {
+  const STACK = "stacks/Pulumi.test.yaml";
+
+  test("none of the programs its config names runs while the scan and the rollback read it, and both still work", async () => {
+    const repo = await newRepo();
+    const markers = join(scratchDir("launch-ready-hostile-"), "markers");
+    mkdirSync(markers);
+    const key = make.stripe();
+    mkdirSync(join(repo, "stacks"));
+    mkdirSync(join(repo, "config"));
+    writeFileSync(join(repo, ".gitattributes"), "*.env diff=evil filter=evil\n*.yaml diff=evil filter=evil\n*.ts filter=proc\n");
+    writeFileSync(join(repo, "config", "app.env"), `STRIPE_SECRET_KEY=${key}\n`);
+    writeFileSync(join(repo, STACK), "config:\n  launch-ready:environment: test\n");
+    writeFileSync(join(repo, "index.ts"), "export {};\n");
+    // A submodule (a gitlink under components/) whose own config names a clean filter.
+    const lib = join(repo, "components", "lib");
+    mkdirSync(lib, { recursive: true });
+    await git(lib, "init", "-q", "-b", "main");
+    writeFileSync(join(lib, ".gitattributes"), "* filter=evil\n");
+    writeFileSync(join(lib, "lib.ts"), "export const lib = 1;\n");
+    await git(lib, "add", ".");
+    await git(lib, "commit", "-qm", "lib");
+    await git(repo, "add", ".");
+    await git(repo, "commit", "-qm", "start");
+    const first = await git(repo, "rev-parse", "HEAD");
+    writeFileSync(join(repo, STACK), "config:\n  launch-ready:environment: test\n  launch-ready:tier: small\n");
+    writeFileSync(join(repo, "index.ts"), "export const program = 1;\n");
+    await git(repo, "commit", "-qam", "grow");
+    await git(repo, "update-ref", "refs/heads/main", await signedCopy(repo, "HEAD"));
+
+    // Planted only now, so making the repository ran none of it.
+    const hooks = join(markers, "..", "hooks");
+    mkdirSync(hooks);
+    for (const hook of ["post-index-change", "reference-transaction", "post-checkout", "pre-commit"])
+      writeFileSync(join(hooks, hook), `#!/bin/sh\ntouch '${join(markers, `hook-${hook}`)}'\n`, { mode: 0o755 });
+    const hostile: Array<[string, string]> = [
+      ["core.fsmonitor", plant(markers, "fsmonitor")],
+      ["core.hooksPath", hooks],
+      ["core.pager", plant(markers, "core-pager", "cat")],
+      ["pager.log", plant(markers, "pager-log", "cat")],
+      ["diff.external", plant(markers, "diff-external")],
+      ["diff.evil.command", plant(markers, "diff-command")],
+      ["diff.evil.textconv", plant(markers, "textconv", 'cat "$1"')],
+      ["diff.submodule", "diff"],
+      ["filter.evil.clean", plant(markers, "clean", "cat")],
+      ["filter.evil.smudge", plant(markers, "smudge", "cat")],
+      ["filter.evil.required", "true"],
+      ["filter.proc.process", plant(markers, "filter-process")],
+      ["log.showSignature", "true"],
+      ["gpg.program", plant(markers, "gpg")],
+      ["core.sshCommand", plant(markers, "ssh")],
+      ["credential.helper", `!${plant(markers, "credential")}`],
+    ];
+    for (const [name, value] of hostile) await git(repo, "config", name, value);
+    await git(lib, "config", "filter.evil.clean", plant(markers, "submodule-clean", "cat"));
+    ageWorkingTree(repo);
+
+    const { code, stdout, stderr } = await scan("--repo", repo, "--json");
+    expect(stderr).toBe("");
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as RepoScanReport;
+    expect(report.commits).toBe(2);
+    expect(report.findings.map((f) => [f.rule, f.file, f.where])).toEqual([
+      ["launch-ready/stripe", "config/app.env", "history"],
+      ["launch-ready/stripe", "config/app.env", "working-tree"],
+    ]);
+
+    // What the rollback reads of a stack file's history, over the same repository.
+    const root = await gitRoot(join(repo, "stacks"));
+    expect(root).toBe(realpathSync(repo));
+    const subject: StackFileInGit = { stack: "test", path: join(repo, STACK), root, file: STACK, project: "quill" };
+    expect(await versionCount(subject)).toBe(2);
+    const head = await resolveCommit(subject, "main");
+    expect((await versionCommits(subject, 5)).map((c) => c.commit)).toEqual([head, first]);
+    expect((await commitOf(subject, head)).subject).toBe("grow");
+    expect(await hasUncommittedChanges(subject)).toBe(false);
+    expect(await deployedCodeChangedSince(subject, first)).toEqual(["index.ts"]);
+    expect((await fileAt(subject, first))?.toString()).toBe("config:\n  launch-ready:environment: test\n");
+    expect(readdirSync(markers)).toEqual([]);
+
+    // A filter whose name holds "=" cannot be emptied with -c, so a command that would run it is refused.
+    await git(repo, "config", "filter.a=b.clean", plant(markers, "unnamable"));
+    await expect(hasUncommittedChanges(subject)).rejects.toThrow('defines a filter driver named "a=b", which the kit cannot switch off');
+    expect(readdirSync(markers)).toEqual([]);
+  });
+
+  test("a partial clone never fetches a missing object, even from an ext:: remote the repository allows itself", async () => {
+    const repo = await newRepo();
+    const markers = join(scratchDir("launch-ready-hostile-"), "markers");
+    mkdirSync(markers);
+    writeFileSync(join(repo, "app.env"), `STRIPE_SECRET_KEY=${make.stripe()}\n`);
+    await git(repo, "add", ".");
+    await git(repo, "commit", "-qm", "start");
+    const blob = await git(repo, "rev-parse", "HEAD:app.env");
+    rmSync(join(repo, ".git", "objects", blob.slice(0, 2), blob.slice(2)));
+    for (const [name, value] of [
+      ["core.repositoryFormatVersion", "1"],
+      ["extensions.partialClone", "origin"],
+      ["remote.origin.promisor", "true"],
+      ["remote.origin.url", `ext::sh -c touch% ${join(markers, "ext-remote")}`],
+      ["protocol.ext.allow", "always"],
+    ])
+      await git(repo, "config", name, value);
+
+    const { code, stderr } = await scan("--repo", repo);
+    expect(code).toBe(2);
+    expect(stderr).toContain("transport 'ext' not allowed");
+    expect(readdirSync(markers)).toEqual([]);
+  });
+
+  test.skipIf(process.getuid?.() !== 0)(
+    "a repository another user owns is read when named (nothing in it runs), a subdirectory of it is still refused",
+    async () => {
+      const repo = await newRepo();
+      mkdirSync(join(repo, "docs"));
+      writeFileSync(join(repo, "docs", "setup.env"), `STRIPE_SECRET_KEY=${make.stripe()}\n`);
+      await git(repo, "add", ".");
+      await git(repo, "commit", "-qm", "start");
+      for (const entry of readdirSync(repo, { recursive: true })) chownSync(join(repo, String(entry)), 65534, 65534);
+      chownSync(repo, 65534, 65534);
+      const { code, stdout } = await scan("--repo", repo, "--json");
+      expect(code).toBe(1);
+      expect((JSON.parse(stdout) as RepoScanReport).findings).toHaveLength(2);
+      const below = await scan("--repo", join(repo, "docs"));
+      expect(below.code).toBe(2);
+      expect(below.stderr).toContain("dubious ownership");
+    },
+  );
 });
 
 describe("the scan's entry file", () => {

@@ -4,19 +4,26 @@
  * the rollback's reads of one stack file's versions. `git` is the one runner: it runs git in a
  * repository with paths printed as UTF-8, returns what git printed and turns a failure into a
  * GitError that names the command and says what git said. Only the history walk streams (a long
- * history is never held in memory whole), and it starts git the same way.
+ * history is never held in memory whole), and it starts git the same way, through `invocation`.
+ *
+ * The repository is untrusted: `scan:secrets --repo DIR` reads whatever DIR holds, and its
+ * .git/config (or a file it includes) can name programs git runs on its own. `invocation` makes
+ * every such program inert for the few read-only subcommands the kit runs, so reading a hostile
+ * repository never runs its code.
  */
 import { execFile, spawn } from "node:child_process";
+import { realpathSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
-/** A git command failed, or a directory is not inside a repository; `detail` is what git said. */
+/** A git command failed, or a directory is not inside a repository; `detail` is what git said, `exitCode` how git exited. */
 export class GitError extends Error {
   constructor(
     message: string,
     public readonly detail = message,
+    public readonly exitCode?: number,
   ) {
     super(message);
   }
@@ -30,19 +37,140 @@ export interface GitOptions {
 /** The most output one git command may print: a whole repository's file list, a large blob. */
 const MAX_OUTPUT = 256 * 1024 * 1024;
 
-/** git run in `root`, paths printed as UTF-8 (not C-quoted), never reading `args` as its own options. */
-function gitArgv(root: string, args: readonly string[]): string[] {
-  return ["-C", root, "-c", "core.quotepath=false", ...args];
+/**
+ * Settings that stop git running a program the repository names. `-c` is the command scope,
+ * which outranks the repository's config and anything it includes, so the repository cannot set
+ * these back; git also hands them to the git processes it starts itself.
+ */
+const INERT_CONFIG = [
+  // Runs on every read of the index (status, diff, ls-files).
+  "core.fsmonitor=false",
+  // No hook runs: status refreshing the index would run post-index-change.
+  "core.hooksPath=/dev/null",
+  // --no-pager and --no-ext-diff already say so to this git; config also reaches the git processes it starts.
+  "core.pager=cat",
+  "diff.external=",
+  // "diff" or "log" would open each submodule under that submodule's own config, textconv included.
+  "diff.submodule=short",
+  // log and show would check each signature with the repository's gpg.program.
+  "log.showSignature=false",
+  // Only a fetch uses these, and GIT_ALLOW_PROTOCOL (below) forbids every fetch; they stay empty in case one ever runs.
+  "core.sshCommand=",
+  "credential.helper=",
+  // Paths printed as UTF-8, not C-quoted: not a safety setting, the parsers here expect it.
+  "core.quotepath=false",
+];
+
+/** Diff drivers are keyed by name (`diff.<name>.textconv`, `diff.<name>.command`), so they are switched off per command instead. */
+const NO_DIFF_DRIVERS = ["--no-ext-diff", "--no-textconv"];
+
+/**
+ * The subcommands the kit runs, each with the options that keep it inert; any other is refused,
+ * so a new one is checked for what it could run before it is used. `filters`: the command
+ * hashes working-tree files, which runs the clean filter their attributes name (see
+ * `inertFilters`). `--ignore-submodules=dirty` keeps a submodule's new commit visible but never
+ * runs `git status` inside it, under its own config.
+ */
+const SUBCOMMANDS: Record<string, { options: readonly string[]; filters?: true }> = {
+  // Only `inertFilters`' read of the filter names.
+  config: { options: [] },
+  "rev-parse": { options: [] },
+  "rev-list": { options: [] },
+  "ls-files": { options: [] },
+  "ls-tree": { options: [] },
+  // A blob shown with `show` is printed as stored: no filter, and no textconv unless asked for.
+  log: { options: NO_DIFF_DRIVERS },
+  show: { options: NO_DIFF_DRIVERS },
+  diff: { options: [...NO_DIFF_DRIVERS, "--ignore-submodules=dirty"], filters: true },
+  status: { options: ["--ignore-submodules=dirty"], filters: true },
+};
+
+/**
+ * The directory git reads, as git names it (symlinks resolved): `safe.directory` is compared
+ * with that path. When it cannot be resolved git fails on it with its own message.
+ */
+function realDirectory(root: string): string {
+  try {
+    return realpathSync.native(root);
+  } catch {
+    return root;
+  }
+}
+
+/**
+ * git's command line and environment for `git <args>` in `root`, every program the repository
+ * could name made inert:
+ * - `--no-pager`; `--no-optional-locks`, so a read never writes the index (nor runs what a write runs);
+ * - INERT_CONFIG, the subcommand's options, and every filter driver emptied for commands that run them;
+ * - `safe.directory` for `root` alone: git refuses a repository another user owns ("dubious
+ *   ownership") because its config could run that user's programs as ours. The operator named
+ *   this directory, and nothing in its config runs, so it is read; a subdirectory of such a
+ *   repository is still refused, since git compares the repository's top with the setting;
+ * - GIT_ALLOW_PROTOCOL empty: a partial clone fetches a missing object on demand from its
+ *   promisor remote, and a repository can allow `ext::` (a shell command) for itself with
+ *   `protocol.ext.allow`, which outranks `protocol.allow=never`; the variable outranks both;
+ * - no system config (GIT_CONFIG_NOSYSTEM), so what git may run is what is set here and in the
+ *   user's own config; no prompt, no pager, no external diff from the environment. The user's
+ *   global config stays (GIT_CONFIG_GLOBAL is not /dev/null): it is theirs, not the
+ *   repository's, and holds what the scan should honour (core.excludesFile, their
+ *   safe.directory entries); a filter it defines is emptied like the repository's.
+ */
+async function invocation(root: string, args: readonly string[], options: GitOptions): Promise<{ argv: string[]; env: NodeJS.ProcessEnv }> {
+  const [subcommand, ...rest] = args;
+  const vetted = SUBCOMMANDS[subcommand];
+  if (!vetted) throw new Error(`git ${subcommand} is not one of the read-only commands the kit runs`);
+  const config = [...INERT_CONFIG, `safe.directory=${realDirectory(root)}`];
+  if (vetted.filters) config.push(...(await inertFilters(root, options)));
+  const env: NodeJS.ProcessEnv = {
+    ...(options.env ?? process.env),
+    GIT_CONFIG_NOSYSTEM: "1",
+    GIT_TERMINAL_PROMPT: "0",
+    GIT_PAGER: "cat",
+    PAGER: "cat",
+    GIT_ALLOW_PROTOCOL: "",
+  };
+  delete env.GIT_EXTERNAL_DIFF;
+  delete env.GIT_ASKPASS;
+  return { argv: ["--no-pager", "--no-optional-locks", "-C", root, ...config.flatMap((c) => ["-c", c]), subcommand, ...vetted.options, ...rest], env };
+}
+
+/**
+ * Filter drivers are keyed by name (`filter.<name>.clean`), so no one setting turns them all
+ * off: this reads the names git's config defines and empties each one's commands, so a file
+ * whose attributes name it is hashed as it is on disk (`required` off, or git would refuse the
+ * file instead). The names are read with the same settings as the command, safe.directory
+ * included, so they are those of the config it will read. A name holding "=" cannot be given
+ * with -c (git splits at the first "="), so such a repository is refused.
+ */
+async function inertFilters(root: string, options: GitOptions): Promise<string[]> {
+  // Exit 1 is git's "no such key": no filter is defined.
+  const listed = await gitText(root, ["config", "-z", "--name-only", "--get-regexp", "^filter\\."], options).catch((error) => {
+    if (error instanceof GitError && error.exitCode === 1) return "";
+    throw error;
+  });
+  const names = new Set(
+    listed
+      .split("\0")
+      .filter(Boolean)
+      .map((key) => key.slice("filter.".length, key.lastIndexOf("."))),
+  );
+  return [...names].flatMap((name) => {
+    if (name.includes("="))
+      throw new GitError(`${root} defines a filter driver named "${name}", which the kit cannot switch off; it does not read this repository`);
+    return ["clean", "smudge", "process"].map((command) => `filter.${name}.${command}=`).concat(`filter.${name}.required=false`);
+  });
 }
 
 /** Runs `git <args>` in `root` and returns what it printed, byte for byte; a failure is a GitError saying what git said. */
 export async function git(root: string, args: readonly string[], options: GitOptions = {}): Promise<Buffer> {
+  const { argv, env } = await invocation(root, args, options);
   try {
-    const { stdout } = await run("git", gitArgv(root, args), { encoding: "buffer", maxBuffer: MAX_OUTPUT, env: options.env });
+    const { stdout } = await run("git", argv, { encoding: "buffer", maxBuffer: MAX_OUTPUT, env });
     return stdout;
   } catch (error) {
     const detail = (error as { stderr?: Buffer }).stderr?.toString().trim() || (error as Error).message;
-    throw new GitError(`git ${args.join(" ")} failed: ${detail}`, detail);
+    const code = (error as { code?: unknown }).code;
+    throw new GitError(`git ${args.join(" ")} failed: ${detail}`, detail, typeof code === "number" ? code : undefined);
   }
 }
 
@@ -63,7 +191,7 @@ export interface AddedLines {
  * changed (a conflict resolution), `--all` walks every branch and tag, and a NUL-marked header
  * line separates commits.
  */
-const LOG_ARGS = ["log", "--all", "-p", "-U0", "--cc", "--no-color", "--no-ext-diff", "--no-textconv", "--format=%x00%H"];
+const LOG_ARGS = ["log", "--all", "-p", "-U0", "--cc", "--no-color", "--format=%x00%H"];
 
 /** The top of the repository holding `directory`; a GitError when there is none. */
 export async function gitRoot(directory: string, options: GitOptions = {}): Promise<string> {
@@ -90,7 +218,8 @@ export async function walkHistory(
   onCommit: (commit: string) => void = () => {},
   options: GitOptions = {},
 ): Promise<void> {
-  const child = spawn("git", gitArgv(root, LOG_ARGS), { stdio: ["ignore", "pipe", "pipe"], env: options.env });
+  const { argv, env } = await invocation(root, LOG_ARGS, options);
+  const child = spawn("git", argv, { stdio: ["ignore", "pipe", "pipe"], env });
   let stderr = "";
   child.stderr.on("data", (chunk) => (stderr += chunk));
   const exited = new Promise<number>((resolve, reject) => {
