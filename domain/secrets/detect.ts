@@ -9,6 +9,7 @@ import { createHash } from "node:crypto";
 import { lintSource } from "@secretlint/core";
 import { rules as recommendedRules } from "@secretlint/secretlint-rule-preset-recommend";
 import type { SecretLintCoreConfig, SecretLintRuleCreator } from "@secretlint/types";
+import { redactedPreview } from "./redact";
 import { TOKEN_DETECTORS } from "./token-patterns";
 
 export interface SecretFinding {
@@ -41,19 +42,6 @@ const CONFIG: SecretLintCoreConfig = {
     ...(RULE_OPTIONS[rule.meta.id] ? { options: RULE_OPTIONS[rule.meta.id] } : {}),
   })),
 };
-
-/**
- * Prefixes that say what kind of secret it is without weakening it: shown in previews so a
- * finding can be recognised. Anything else shows two characters.
- */
-const KNOWN_PREFIX =
-  /^(?:-----BEGIN [A-Z0-9 ]+-----|(?:sk|rk)_(?:live|test)_|whsec_|pul-|sk-ant-[a-z]+\d*-|sk-(?:proj|svcacct|admin)-|sk-|gh[pousr]_|github_pat_|xox[abposr]-|AKIA|ASIA|A3T[A-Z0-9]|v1\.0-|cf[a-z]{1,3}_)/;
-
-/** `sk_live_******** (107 chars)`: what kind of secret, never any of its random part. */
-export function redactedPreview(match: string): string {
-  const shown = KNOWN_PREFIX.exec(match)?.[0] ?? match.slice(0, 2);
-  return `${shown}******** (${match.length} chars)`;
-}
 
 export function fingerprint(match: string): string {
   return `sha256:${createHash("sha256").update(match).digest("hex").slice(0, 24)}`;
