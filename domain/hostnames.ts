@@ -14,37 +14,94 @@ export type NameResult = { ok: true; value: string } | { ok: false; problem: str
 const LDH_LABEL = /^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$/;
 
 /**
+ * The ASCII a name may be written with: letters, digits, hyphens and dots (and underscores in
+ * record names). Anything else is refused before domainToASCII sees it: that is a URL host parser,
+ * which cuts a name at "/", "?", "#" or "\" ("example.com/evil" becomes example.com), decodes
+ * "%41" and drops what it ignores, so a name it would rewrite is planned as another name.
+ * Non-ASCII is left to it: mapping an internationalised name to punycode is what it is for.
+ */
+const OTHER_ASCII = /[^a-z0-9.\-\P{ASCII}]/iu;
+const OTHER_ASCII_IN_RECORD_NAME = /[^a-z0-9._\-\P{ASCII}]/iu;
+
+function characterProblem(name: string, pattern: RegExp, allowed: string): string | undefined {
+  const character = pattern.exec(name)?.[0];
+  if (character === undefined) return undefined;
+  const shown = JSON.stringify(character);
+  return /[/?#:@\\]/.test(character)
+    ? `holds ${shown}, which is part of a URL, not a name; write the name alone, without scheme, port, path, query or fragment (such as app.example.com)`
+    : `holds ${shown}; a name holds only ${allowed}`;
+}
+
+/**
+ * Whether a name ends the way URL parsers take for an IPv4 address (WHATWG URL, "ends in a
+ * number"): a last label of digits or of 0x and hex digits. domainToASCII rewrites such a name to
+ * dotted-quad form ("0x7f.0.0.1" and "127.1" become 127.0.0.1, "1.1" becomes 1.0.0.1), and no
+ * top-level domain is numeric (RFC 3696 2), so such a name is an address or nothing.
+ */
+function endsInNumber(name: string): boolean {
+  const last = name.replace(/\.$/, "").split(".").pop() ?? "";
+  return /^(?:\d+|0x[0-9a-f]*)$/i.test(last);
+}
+
+const ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
+/**
+ * A label is named by its position, not quoted: a name that is refused may be something else
+ * typed into the wrong key (a token), and its callers decide whether the value may be shown.
+ */
+function labelAt(position: number): string {
+  return `its ${ORDINALS[position] ?? `label number ${position + 1}`}${position < ORDINALS.length ? " label" : ""}`;
+}
+
+function ldhProblem(label: string, position: number, what: string): string {
+  if (label.startsWith("-") || label.endsWith("-"))
+    return `has a hyphen at the start or end of ${labelAt(position)}; a ${what} label does not start or end with one`;
+  return `has ${JSON.stringify(label.replace(/[a-z0-9-]/g, "")[0] ?? "?")} in ${labelAt(position)}; a ${what} label holds only letters, digits and hyphens`;
+}
+
+const NUMERIC_NAME =
+  "ends in a label of digits (or 0x and hex digits), which URL parsers read as an IPv4 address (0x7f.1 is 127.0.0.1), so it is refused rather than rewritten; a name's last label holds a letter (api, example.com), and an IPv4 address is written as four decimal numbers, such as 203.0.113.10";
+
+/**
  * Converts a host or domain name to the lower-case ASCII (punycode) form DNS and Cloudflare use,
  * and checks every label: letters, digits and inner hyphens only, 1 to 63 octets, 253 in all.
- * A trailing dot (absolute name) is accepted and dropped.
+ * A trailing dot (absolute name) is accepted and dropped. Nothing is rewritten but case and IDN:
+ * a name a URL parser would read as something else (a path, an address) is refused.
  */
 export function toAsciiHostname(input: string): NameResult {
   const trimmed = input.trim().replace(/\.$/, "");
   if (trimmed === "") return { ok: false, problem: "is empty" };
   if (/\s/.test(trimmed)) return { ok: false, problem: "contains white space" };
+  if (isIPv4(trimmed) || isIPv6(trimmed)) return { ok: false, problem: "is an IP address, not a name" };
+  const character = characterProblem(trimmed, OTHER_ASCII, "letters, digits, hyphens and dots");
+  if (character) return { ok: false, problem: character };
+  if (endsInNumber(trimmed)) return { ok: false, problem: NUMERIC_NAME };
   const ascii = domainToASCII(trimmed);
   if (ascii === "") return { ok: false, problem: "is not a valid internationalised domain name" };
+  // Full-width digits and dots are mapped to ASCII ones, so the mapped name is judged again.
+  if (endsInNumber(ascii)) return { ok: false, problem: NUMERIC_NAME };
   if (ascii.length > MAX_NAME_LENGTH) {
-    return { ok: false, problem: `is ${ascii.length} characters long in ASCII form (${ascii}); a DNS name is at most ${MAX_NAME_LENGTH}` };
+    return { ok: false, problem: `is ${ascii.length} characters long in ASCII form; a DNS name is at most ${MAX_NAME_LENGTH}` };
   }
-  for (const label of ascii.split(".")) {
+  for (const [position, label] of ascii.split(".").entries()) {
     if (label === "") return { ok: false, problem: "has an empty label (two dots in a row)" };
     if (label.length > MAX_LABEL_LENGTH) {
-      return { ok: false, problem: `has the label "${label}" of ${label.length} characters; a label is at most ${MAX_LABEL_LENGTH}` };
+      return { ok: false, problem: `has ${labelAt(position)} of ${label.length} characters; a label is at most ${MAX_LABEL_LENGTH}` };
     }
-    if (label === "*") return { ok: false, problem: "is a wildcard" };
-    if (!LDH_LABEL.test(label)) {
-      return {
-        ok: false,
-        problem: `has the label "${label}": a host name label holds only letters, digits and hyphens, and does not start or end with a hyphen`,
-      };
-    }
+    if (!LDH_LABEL.test(label)) return { ok: false, problem: ldhProblem(label, position, "host name") };
   }
   return { ok: true, value: ascii };
 }
 
 /** A zone's own name: at least two labels, so that a typo like "example" is caught early. */
 export function toAsciiZoneName(input: string): NameResult {
+  const raw = input.trim();
+  // Said before the name rules, which would only call it a number: the zone's name makes URLs (https://www.<zone>/).
+  if (isIPv4(raw) || isIPv6(raw) || (!OTHER_ASCII.test(raw) && endsInNumber(raw)))
+    return {
+      ok: false,
+      problem:
+        "is an IP address (or ends in a number, as only an address does); a zone is a registered domain name, not an address: write the domain, such as example.com",
+    };
   const result = toAsciiHostname(input);
   if (!result.ok) return result;
   if (!result.value.includes(".")) return { ok: false, problem: `is a single label; a zone is a registered domain such as example.com` };
@@ -85,15 +142,27 @@ export function resolveHostInZone(name: string, zone: string): NameResult {
 
 export type RecordTarget = { type: "A" | "AAAA" | "CNAME"; content: string };
 
+/**
+ * An IPv4 address as DNS, Cloudflare and this kit write it: four decimal numbers 0 to 255 without
+ * leading zeros. Node's isIPv4 is exactly that; URL parsers and inet_aton also read "0x7f.0.0.1",
+ * "0177.0.0.1" and "127.1" as 127.0.0.1, forms that are refused here rather than rewritten.
+ */
+const IPV4_FORM = "four decimal numbers from 0 to 255 without leading zeros, such as 203.0.113.10";
+
 /** Classifies a record target: an IPv4 address (A), an IPv6 address (AAAA) or a host name (CNAME). */
 export function classifyTarget(target: string): { ok: true; value: RecordTarget } | { ok: false; problem: string } {
   const raw = target.trim();
   if (isIPv4(raw)) return { ok: true, value: { type: "A", content: raw } };
-  if (isIPv6(raw)) return { ok: true, value: { type: "AAAA", content: canonicalIPv6(raw) } };
-  if (/^[\d.]+$/.test(raw)) return { ok: false, problem: "looks like an IPv4 address but is not a valid one" };
-  if (raw.includes("://") || raw.includes("/")) {
-    return { ok: false, problem: "is a URL; a DNS target is a host name or an IP address, without scheme or path" };
+  if (isIPv6(raw)) {
+    // A zone index (fe80::1%eth0) names an interface of one machine; no record can hold it.
+    if (raw.includes("%")) return { ok: false, problem: "is an IPv6 address with a zone index (%...); write the address alone" };
+    return { ok: true, value: { type: "AAAA", content: canonicalIPv6(raw) } };
   }
+  if (raw.includes("://") || /[/?#]/.test(raw)) {
+    return { ok: false, problem: "is a URL; a DNS target is a host name or an IP address, without scheme, path, query or fragment" };
+  }
+  if (/^[\d.]+$/.test(raw) || (!OTHER_ASCII.test(raw) && endsInNumber(raw)))
+    return { ok: false, problem: `looks like an IPv4 address but is not one as DNS writes it; an IPv4 address is ${IPV4_FORM}` };
   const host = toAsciiHostname(raw);
   if (!host.ok) return { ok: false, problem: `is neither an IP address nor a valid host name: it ${host.problem}` };
   if (!host.value.includes(".")) return { ok: false, problem: "is a single label; a CNAME target is a full host name such as app.fly.dev" };
@@ -158,6 +227,18 @@ export function isPublicAddress(address: string): boolean {
 const RECORD_LABEL = /^[a-z0-9_](?:[a-z0-9_-]*[a-z0-9_])?$/;
 
 /**
+ * Whether text is written as a domain name, valid here or not (`bad_name.example.com`,
+ * `*.example.org`, `bücher.de`): labels of letters, digits, hyphens and underscores, a leading
+ * `*`, ending in a top-level domain of letters. Names are public (DNS publishes them), so a
+ * problem may quote one; a token is not written like one.
+ */
+export function isNameShaped(text: string): boolean {
+  const labels = text.replace(/\.$/, "").split(".");
+  if (labels.length < 2 || !/^\p{L}{2,63}$/u.test(labels[labels.length - 1])) return false;
+  return labels.every((label, position) => (label === "*" && position === 0) || /^[\p{L}\p{M}\p{N}_-]{1,63}$/u.test(label));
+}
+
+/**
  * Resolves the name of a record that is not a host (`_acme-challenge`, `_sip._tls.example.com`)
  * the way hosts are resolved, but letting labels hold underscores. A leading `*` label is
  * returned as is: whether a wildcard is allowed depends on a waiver, judged by the caller.
@@ -166,6 +247,8 @@ export function resolveRecordNameInZone(name: string, zone: string): NameResult 
   const absolute = name.trim().endsWith(".");
   const raw = name.trim().replace(/\.$/, "");
   if (raw === "@" || raw === "") return raw === "@" ? { ok: true, value: zone } : { ok: false, problem: "is empty" };
+  const character = characterProblem(raw.replace(/^\*(?:\.|$)/, ""), OTHER_ASCII_IN_RECORD_NAME, "letters, digits, hyphens, underscores and dots");
+  if (character) return { ok: false, problem: character };
   const ascii = /[^\p{ASCII}]/u.test(raw) ? domainToASCII(raw) : raw.toLowerCase();
   if (ascii === "") return { ok: false, problem: "is not a valid internationalised domain name" };
   const labels = ascii.split(".");
@@ -173,9 +256,12 @@ export function resolveRecordNameInZone(name: string, zone: string): NameResult 
     if (label === "*" && position === 0) continue;
     if (label === "") return { ok: false, problem: "has an empty label (two dots in a row)" };
     if (label.length > MAX_LABEL_LENGTH)
-      return { ok: false, problem: `has the label "${label}" of ${label.length} characters; a label is at most ${MAX_LABEL_LENGTH}` };
+      return { ok: false, problem: `has ${labelAt(position)} of ${label.length} characters; a label is at most ${MAX_LABEL_LENGTH}` };
     if (!RECORD_LABEL.test(label))
-      return { ok: false, problem: `has the label "${label}": a record name label holds letters, digits, hyphens and underscores` };
+      return {
+        ok: false,
+        problem: `has a hyphen at the start or end of ${labelAt(position)}; a record name label holds letters, digits, hyphens and underscores, and does not start or end with a hyphen`,
+      };
   }
   // Names are relative to the zone as in a zone file (`send.mail`, `_sip._tls`, `*.preview`) unless
   // they end in the zone or a dot. One that ends in a top-level domain (`status.other.org`) is

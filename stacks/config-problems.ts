@@ -6,6 +6,7 @@ import type { z } from "zod";
 import { LIMITING_ACTIONS, RATE_LIMIT_PERIODS, ZONE_PLAN_LIMITS, ZONE_PLANS, type RateLimitLimits } from "../domain/cloudflare/zone-plans";
 import { CONFIG_NAMESPACE, stackConfigSchema } from "./config-schema";
 import { ENDPOINT_KINDS } from "./schema/edge";
+import { shownValue } from "./shown-value";
 
 /** One thing wrong with a stack file: where (as the user wrote it), what, and what to write instead. */
 export interface ConfigProblem {
@@ -194,6 +195,10 @@ const EXAMPLES: Record<string, string> = {
   "handover.access": 'access:\n  - { system: aws, name: AWS production account, account: "123456789012", owner: founder@example.com }',
   "handover.access[]": "- { system: aws, name: AWS production account, owner: founder@example.com }",
   "handover.access[].system": "system: aws   # cloudflare | aws | email | pulumi | hosting | monitoring | other",
+  "email.senders": 'senders:\n  - { provider: google-workspace, dkim: [{ selector: google, value: "v=DKIM1; k=rsa; p=MIIBIjANBg..." }] }',
+  "email.senders[]":
+    '- { provider: resend, domain: send, dkim: [{ selector: resend, value: "p=MIGfMA0GCSq..." }] }   # one entry per provider and sending name',
+  "email.senders[].dkim[]": "- { selector: s1, value: s1.domainkey.u1234.wl123.sendgrid.net }   # each selector once per sending name",
   "email.spfAll": "spfAll: ~all   # ~all | -all",
   "monitoring.skip": "skip: [status]   # kinds not to monitor; MON-UPTIME fails for them unless waived",
 };
@@ -233,7 +238,59 @@ function describeValue(value: unknown): string {
   if (value === null) return "null";
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "a map";
-  return `${typeof value} ${JSON.stringify(value)}`;
+  return `${typeof value} ${shownValue(value)}`;
+}
+
+/**
+ * Names JavaScript gives to an object's prototype machinery. As a config key they are never one
+ * of the kit's, and `__proto__` assigned into a plain object replaces its prototype instead of
+ * making a key: `launch-ready:__proto__` carried a whole config past the schema's unknown-key check.
+ */
+const PROTOTYPE_KEYS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"]);
+
+/**
+ * Every key of the stack file's config, at any depth, that is a prototype name, refused with its
+ * path as written. Run before anything copies the config into objects of its own.
+ */
+export function prototypeKeyProblems(config: Record<string, unknown>): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  const prefix = `${CONFIG_NAMESPACE}:`;
+  // Walked with a list rather than recursion, and each object once: YAML aliases may share (or nest) a value.
+  const pending: Array<{ value: unknown; path: string; segments: PathSegment[] | undefined }> = [];
+  for (const key of Object.keys(config)) {
+    const own = key.startsWith(prefix) ? key.slice(prefix.length) : undefined;
+    // A key of any namespace (cloudflare:__proto__): a provider may read its config the same way.
+    const name = key.slice(key.indexOf(":") + 1);
+    if (PROTOTYPE_KEYS.has(name)) {
+      problems.push(prototypeKeyProblem(key, name, own === undefined ? undefined : []));
+      continue;
+    }
+    pending.push({ value: config[key], path: key, segments: own === undefined ? undefined : [own] });
+  }
+  const seen = new Set<object>();
+  while (pending.length > 0) {
+    const { value, path, segments } = pending.pop()!;
+    if (value === null || typeof value !== "object" || seen.has(value)) continue;
+    seen.add(value);
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => pending.push({ value: item, path: `${path}[${index}]`, segments: segments && [...segments, index] }));
+      continue;
+    }
+    for (const key of Object.keys(value)) {
+      if (PROTOTYPE_KEYS.has(key)) problems.push(prototypeKeyProblem(`${path}.${key}`, key, segments));
+      else pending.push({ value: (value as Record<string, unknown>)[key], path: `${path}.${key}`, segments: segments && [...segments, key] });
+    }
+  }
+  return problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** `parent`: the launch-ready path of the object holding the key, for its example; undefined for another namespace's key. */
+function prototypeKeyProblem(path: string, key: string, parent: PathSegment[] | undefined): ConfigProblem {
+  return {
+    path,
+    message: `is a key named ${key}, one of the names JavaScript uses for an object's prototype (__proto__, constructor, prototype). No config key is named so, and reading one could change what the rest of the config means, so the config was not read; remove the key, or rename it to the key you meant`,
+    example: parent ? exampleFor(parent) : EXAMPLES[""],
+  };
 }
 
 /** The keys the schema knows at a path (`["edge"]` → cache, endpoints, ...). */

@@ -15,6 +15,7 @@ import { PRIVATE_PURPOSES } from "./schema/site";
 import type { EdgeFields, EndpointKind } from "./schema/edge";
 import { resolveHostInZone } from "../domain/hostnames";
 import type { DeclaredHost } from "./declared-host";
+import { shownValue } from "./shown-value";
 
 export interface DeclaredEndpoint {
   index: number;
@@ -80,7 +81,7 @@ export function proxiedHost(
   problems: ConfigProblem[],
 ): DeclaredHost | undefined {
   const resolved = resolveHostInZone(name, zone);
-  if (!resolved.ok) return void problems.push(problem(at, `"${name}" ${resolved.problem}`));
+  if (!resolved.ok) return void problems.push(problem(at, `${shownValue(name)} ${resolved.problem}`));
   const host = hostByFqdn.get(resolved.value);
   if (!host) return void problems.push(problem(at, `${resolved.value} is not a declared host; add it to launch-ready:hosts first`));
   if (!host.proxied) return void problems.push(problem(at, `${resolved.value} is DNS-only (proxied: false), so Cloudflare never sees its requests to ${what}`));

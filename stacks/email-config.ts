@@ -16,6 +16,7 @@ import { problem, type ConfigProblem, type PathSegment } from "./config-problems
 import type { EmailFields } from "./schema/email";
 import { classifyTarget, normalizeTargetHost, resolveHostInZone } from "../domain/hostnames";
 import type { DeclaredHost } from "./declared-host";
+import { shownValue } from "./shown-value";
 
 /** Where one sender's bounces go: a name with its own SPF record, or a CNAME to the provider's bounce host. */
 export type ReturnPath = { domain: string; kind: "spf" } | { domain: string; kind: "cname"; target: string };
@@ -85,7 +86,7 @@ function cnameConflict(fqdn: string, hostByFqdn: Map<string, DeclaredHost>, flat
 /** Resolves one label below a sending name, refusing what cannot carry mail records there. */
 function nameBelow(label: string, domain: string, hostByFqdn: Map<string, DeclaredHost>): { ok: true; value: string } | { ok: false; problem: string } {
   const name = resolveHostInZone(label, domain);
-  if (!name.ok) return { ok: false, problem: `"${label}" ${name.problem}` };
+  if (!name.ok) return { ok: false, problem: `${shownValue(label)} ${name.problem}` };
   const host = hostByFqdn.get(name.value);
   if (host) return { ok: false, problem: `${name.value} is declared at launch-ready:hosts[${host.index}]; the provider's record needs the name to itself` };
   return name;
@@ -121,15 +122,30 @@ export function resolveEmail(
     spfByName.set(domain, existing);
     return existing;
   };
+  // Each provider once per sending name, and each DKIM selector once per name: a second of either
+  // would write the same records twice, which the components refuse as a duplicate resource.
+  const senderByProviderAt = new Map<string, number>();
+  const dkimKeyAt = new Map<string, { index: number; position: number }>();
   fields.senders.forEach((sender, index) => {
     const at = (...rest: PathSegment[]) => ["email", "senders", index, ...rest];
     const name = resolveHostInZone(sender.domain, zone);
-    if (!name.ok) return void problems.push(problem(at("domain"), `"${sender.domain}" ${name.problem}`));
+    if (!name.ok) return void problems.push(problem(at("domain"), `${shownValue(sender.domain)} ${name.problem}`));
     const conflict = cnameConflict(name.value, hostByFqdn, apex);
     if (conflict) return void problems.push(problem(at("domain"), conflict));
     const preset = MAIL_PROVIDER_PRESETS[sender.provider];
     if (!preset.sends)
       return void problems.push(problem(at("provider"), `is ${sender.provider}, which receives mail but sends none; declare it as launch-ready:email.inbound`));
+    // Custom senders are different providers each (their includes and selectors tell them apart).
+    const providerAt = `${sender.provider} ${name.value}`;
+    const earlier = senderByProviderAt.get(providerAt);
+    if (earlier !== undefined && sender.provider !== "custom")
+      return void problems.push(
+        problem(
+          at(),
+          `sends as ${name.value} through ${preset.title} again; launch-ready:email.senders[${earlier}] already does, and its records would be written twice. Declare each provider once per sending name: remove this entry, and list all its DKIM keys in the dkim of the first`,
+        ),
+      );
+    senderByProviderAt.set(providerAt, index);
     const before = problems.length;
     if (sender.provider === "custom" && !sender.include && sender.addresses.length === 0) {
       problems.push(problem(at("include"), "is missing; a custom sender needs its SPF include or its addresses"));
@@ -142,15 +158,32 @@ export function resolveEmail(
     const dkim: SendingName["senders"][number]["dkim"] = [];
     sender.dkim.forEach((entry, position) => {
       const selector = entry.selector.toLowerCase();
+      const keyName = `${selector}._domainkey.${name.value}`;
+      const earlierKey = dkimKeyAt.get(keyName);
+      if (earlierKey)
+        return void problems.push(
+          problem(
+            at("dkim", position, "selector"),
+            `puts a second DKIM key at ${keyName}, where launch-ready:email.senders[${earlierKey.index}].dkim[${earlierKey.position}] already has one; a selector names one key, so write the selector the provider's console gives for this key`,
+          ),
+        );
+      dkimKeyAt.set(keyName, { index, position });
       const asTarget = classifyTarget(entry.value);
       if (preset.dkimCnameTarget && asTarget.ok && asTarget.value.type === "CNAME") {
-        const target = providerTarget(entry.value, preset.dkimCnameTarget, `the DKIM host ${preset.title} gives for selector ${entry.selector}`);
+        const target = providerTarget(
+          entry.value,
+          preset.dkimCnameTarget,
+          `the DKIM host ${preset.title} gives for selector ${shownValue(entry.selector, { quoted: false })}`,
+        );
         if (!target.ok) return void problems.push(problem(at("dkim", position, "value"), target.problem));
         return void dkim.push({ selector, value: target.value, type: "CNAME" });
       }
       if (preset.dkimSelectors && !preset.dkimSelectors.includes(selector)) {
         return void problems.push(
-          problem(at("dkim", position, "selector"), `is ${entry.selector}, but ${preset.title} publishes its keys at ${preset.dkimSelectors.join(" and ")}`),
+          problem(
+            at("dkim", position, "selector"),
+            `is ${shownValue(entry.selector, { quoted: false })}, but ${preset.title} publishes its keys at ${preset.dkimSelectors.join(" and ")}`,
+          ),
         );
       }
       if (type === "TXT") {
@@ -158,7 +191,7 @@ export function resolveEmail(
         if (key.errors.length > 0) return void problems.push(problem(at("dkim", position, "value"), `is not a usable DKIM key: ${key.errors.join("; ")}`));
         return void dkim.push({ selector, value: entry.value, type });
       }
-      const target = providerTarget(entry.value, preset.dkimTarget, `${preset.title} gives for selector ${entry.selector}`);
+      const target = providerTarget(entry.value, preset.dkimTarget, `${preset.title} gives for selector ${shownValue(entry.selector, { quoted: false })}`);
       if (!target.ok) return void problems.push(problem(at("dkim", position, "value"), target.problem));
       dkim.push({ selector, value: target.value, type });
     });
@@ -248,7 +281,7 @@ export function resolveEmail(
   const parked = new Set<string>();
   fields.parked.forEach((name, index) => {
     const resolved = resolveHostInZone(name, zone);
-    if (!resolved.ok) return void problems.push(problem(["email", "parked", index], `"${name}" ${resolved.problem}`));
+    if (!resolved.ok) return void problems.push(problem(["email", "parked", index], `${shownValue(name)} ${resolved.problem}`));
     if (byDomain.has(resolved.value) || spfByName.has(resolved.value))
       return void problems.push(problem(["email", "parked", index], `${resolved.value} sends mail (launch-ready:email.senders), so it cannot be parked`));
     const conflict = cnameConflict(resolved.value, hostByFqdn, apex);

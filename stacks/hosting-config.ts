@@ -8,6 +8,7 @@ import { HOSTING_PLATFORM_FACTS, platformTargetProblem, verificationRecordName, 
 import type { RecordTarget } from "../domain/hostnames";
 import { PROXIED_BY_DEFAULT, type HostPurpose, type TlsSettings } from "./schema/site";
 import type { DeclaredHost } from "./declared-host";
+import { shownValue } from "./shown-value";
 
 export interface HostingInput {
   fqdn: string;
@@ -78,7 +79,7 @@ export function resolveHosting(input: HostingInput, at: (...rest: PathSegment[])
       problems.push(
         problem(
           at("verification"),
-          `"${input.verification}" is not the shape ${facts.title}'s ownership TXT has (${shape.shape}); copy the value from its dashboard`,
+          `${shownValue(input.verification)} is not the shape ${facts.title}'s ownership TXT has (${shape.shape}); copy the value from its dashboard`,
           `verification: ${shape.shape}`,
         ),
       );

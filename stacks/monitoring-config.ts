@@ -9,6 +9,7 @@ import type { MonitorKind, MonitoringFields } from "./schema/operations";
 import type { DeclaredEndpoint } from "./edge-config";
 import type { SecretsConfig } from "./secrets-config";
 import type { DeclaredHost } from "./declared-host";
+import { shownValue } from "./shown-value";
 
 export interface DeclaredMonitor {
   /** Stable identity from what it watches (`api-health-api.example.com-health`); names its resources. */
@@ -160,7 +161,9 @@ export function resolveMonitoring(
     if (fields.regions) {
       fields.regions.forEach((region, index) => {
         if (!(ROUTE53_REGIONS as readonly string[]).includes(region))
-          problems.push(problem(["monitoring", "regions", index], `"${region}" is not a Route 53 health-check region; use ${ROUTE53_REGIONS.join(", ")}`));
+          problems.push(
+            problem(["monitoring", "regions", index], `${shownValue(region)} is not a Route 53 health-check region; use ${ROUTE53_REGIONS.join(", ")}`),
+          );
       });
       if (fields.regions.length < ROUTE53_MIN_REGIONS)
         problems.push(problem(["monitoring", "regions"], `lists ${fields.regions.length}; Route 53 checks from at least ${ROUTE53_MIN_REGIONS} regions`));
@@ -227,6 +230,6 @@ function checklyProblems(fields: MonitoringFields, problems: ConfigProblem[]): v
   }
   fields.regions?.forEach((location, index) => {
     if (!(CHECKLY_LOCATIONS as readonly string[]).includes(location))
-      problems.push(problem(["monitoring", "regions", index], `"${location}" is not a Checkly location; use ${CHECKLY_LOCATIONS.join(", ")}`));
+      problems.push(problem(["monitoring", "regions", index], `${shownValue(location)} is not a Checkly location; use ${CHECKLY_LOCATIONS.join(", ")}`));
   });
 }

@@ -8,6 +8,7 @@ import { isDmarcRecord } from "../domain/mail/dmarc";
 import { formatConfigPath, problem, type ConfigProblem, type PathSegment } from "./config-problems";
 import type { ExtraRecordFields } from "./schema/site";
 import { normalizeTargetHost, resolveRecordNameInZone } from "../domain/hostnames";
+import { shownValue } from "./shown-value";
 
 export interface DeclaredRecord {
   /** Position in `launch-ready:records`, for messages only. */
@@ -40,7 +41,7 @@ export function resolveRecords(fields: readonly ExtraRecordFields[], context: Re
   fields.forEach((field, index) => {
     const at = (...rest: PathSegment[]) => ["records", index, ...rest];
     const name = resolveRecordNameInZone(field.name, context.zone);
-    if (!name.ok) return void problems.push(problem(at("name"), `"${field.name}" ${name.problem}`));
+    if (!name.ok) return void problems.push(problem(at("name"), `${shownValue(field.name)} ${name.problem}`));
     const refused = refusal(field, name.value, context);
     if (refused) return void problems.push(problem(at(refused.key), refused.message));
     const value = recordValue(field);
@@ -135,7 +136,7 @@ function recordValue(field: ExtraRecordFields): RecordValue {
     }
     case "SRV": {
       const target = normalizeTargetHost(field.target);
-      if (!target.ok) return { ok: false, key: "target", problem: `"${field.target}" ${target.problem}` };
+      if (!target.ok) return { ok: false, key: "target", problem: `${shownValue(field.target)} ${target.problem}` };
       const data = { priority: field.priority, weight: field.weight, port: field.port, target: target.value };
       return { ok: true, content: recordDataText(data), record: { data } };
     }
@@ -143,7 +144,7 @@ function recordValue(field: ExtraRecordFields): RecordValue {
     case "NS":
     case "CNAME": {
       const target = normalizeTargetHost(field.content);
-      if (!target.ok) return { ok: false, key: "content", problem: `"${field.content}" ${target.problem}` };
+      if (!target.ok) return { ok: false, key: "content", problem: `${shownValue(field.content)} ${target.problem}` };
       if (target.value === "." && field.type !== "MX")
         return { ok: false, key: "content", problem: `"." is only meaningful in an MX record (RFC 7505 null MX)` };
       return { ok: true, content: target.value, record: field.type === "MX" ? { priority: field.priority } : {} };

@@ -3,7 +3,7 @@
  * problem at once. This is the single source of truth for provisioning (the program), the offline
  * plan, and later live verification. No Pulumi here: callers hand in the raw key/value map.
  */
-import { formatConfigPath, problem, problemsFromIssues, type ConfigProblem, type PathSegment } from "./config-problems";
+import { formatConfigPath, problem, problemsFromIssues, prototypeKeyProblems, type ConfigProblem, type PathSegment } from "./config-problems";
 import { ZONE_PLAN_LIMITS, recordTtlProblem, type ZonePlan } from "../domain/cloudflare/zone-plans";
 import { resolveEdge, type EdgeConfig } from "./edge-config";
 import { resolveEmail, type EmailConfig } from "./email-config";
@@ -14,6 +14,7 @@ import { resolveRecords, type DeclaredRecord } from "./records-config";
 import { checkWaiverTargets, resolveWaivers } from "./waivers-config";
 import type { DeclaredHost } from "./declared-host";
 import { resolveHosting } from "./hosting-config";
+import { shownValue } from "./shown-value";
 import { classifyTarget, resolveHostInZone, toAsciiZoneName, type RecordTarget } from "../domain/hostnames";
 import { CONFIG_NAMESPACE, stackConfigSchema, type StackConfigFields } from "./config-schema";
 import type { TlsSettings, Waiver } from "./schema/site";
@@ -93,12 +94,10 @@ export const AUTOMATIC_TTL = 1;
  * (`cloudflare:apiToken`, `aws:region`) belong to providers and are left alone.
  */
 export function ownConfigKeys(config: Record<string, unknown>): Record<string, unknown> {
-  const own: Record<string, unknown> = {};
   const prefix = `${CONFIG_NAMESPACE}:`;
-  for (const [key, value] of Object.entries(config)) {
-    if (key.startsWith(prefix)) own[key.slice(prefix.length)] = value;
-  }
-  return own;
+  // fromEntries defines keys rather than assigning them: `own["__proto__"] = value` would make the
+  // value the map's prototype, whose keys the schema reads but its unknown-key check never sees.
+  return Object.fromEntries(Object.entries(config).flatMap(([key, value]) => (key.startsWith(prefix) ? [[key.slice(prefix.length), value]] : [])));
 }
 
 /**
@@ -106,6 +105,8 @@ export function ownConfigKeys(config: Record<string, unknown>): Record<string, u
  * (`launch-ready:hosts`, ...) with their values already decoded from YAML or JSON.
  */
 export function parseStackConfig(config: Record<string, unknown>): ParseResult {
+  const prototypeKeys = prototypeKeyProblems(config);
+  if (prototypeKeys.length > 0) return { ok: false, problems: prototypeKeys };
   const input = ownConfigKeys(config);
   const parsed = stackConfigSchema.safeParse(input);
   if (!parsed.success) return { ok: false, problems: problemsFromIssues(parsed.error.issues, input) };
@@ -157,7 +158,7 @@ function resolve(fields: StackConfigFields, input: Record<string, unknown>): Par
   fields.hosts.forEach((host, index) => {
     const at = (...rest: PathSegment[]) => ["hosts", index, ...rest];
     const name = wildcardWaived ? (resolveWildcardInZone(host.name, zone) ?? resolveHostInZone(host.name, zone)) : resolveHostInZone(host.name, zone);
-    if (!name.ok) return void problems.push(problem(at("name"), `"${host.name}" ${name.problem}`));
+    if (!name.ok) return void problems.push(problem(at("name"), `${shownValue(host.name)} ${name.problem}`));
     const earlier = hostByFqdn.get(name.value);
     if (earlier) {
       return void problems.push(
@@ -272,7 +273,7 @@ function resolveTargets(target: string | string[], fqdn: string, at: PathSegment
     const classified = classifyTarget(entry);
     if (!classified.ok) {
       valid = false;
-      return void problems.push(problem(path, `"${entry}" ${classified.problem}`));
+      return void problems.push(problem(path, `${shownValue(entry)} ${classified.problem}`));
     }
     const record = classified.value;
     if (record.type === "CNAME" && record.content === fqdn) {
@@ -392,7 +393,7 @@ function resolveRedirects(fields: StackConfigFields, zone: string, hostByFqdn: M
   fields.redirects.forEach((redirect, index) => {
     const at = (...rest: PathSegment[]) => ["redirects", index, ...rest];
     const host = resolveHostInZone(redirect.host, zone);
-    if (!host.ok) return void problems.push(problem(at("host"), `"${redirect.host}" ${host.problem}`));
+    if (!host.ok) return void problems.push(problem(at("host"), `${shownValue(redirect.host)} ${host.problem}`));
     const declared = hostByFqdn.get(host.value);
     if (!declared) {
       return void problems.push(

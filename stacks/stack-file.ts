@@ -132,14 +132,18 @@ export function parseStackFileText(text: string, path: string, shownAs = path): 
   const config = root.config ?? {};
   if (!isPlainObject(config)) throw new StackFileError(`${shownAs}: "config:" must be a map of keys such as launch-ready:environment`);
 
-  const decoded: Record<string, unknown> = {};
   const secretKeys: string[] = [];
   const secureValues: StackFile["secureValues"] = [];
-  for (const [key, value] of Object.entries(config)) {
-    const before = secureValues.length;
-    decoded[key] = hideSecureValues(value, key, secureValues);
-    if (secureValues.length > before) secretKeys.push(key);
-  }
+  // Keys are defined, never assigned: a `__proto__:` key assigned would become the map's prototype
+  // and vanish from its keys, where the config reader refuses it.
+  const decoded: Record<string, unknown> = Object.fromEntries(
+    Object.entries(config).map(([key, value]) => {
+      const before = secureValues.length;
+      const hidden = hideSecureValues(value, key, secureValues);
+      if (secureValues.length > before) secretKeys.push(key);
+      return [key, hidden];
+    }),
+  );
   const encryption = stackEncryption(root);
   return { stack: stackNameFromPath(path), path, config: decoded, secretKeys, secureValues, encryption };
 }

@@ -12,6 +12,7 @@ import type { MonitoringConfig } from "./monitoring-config";
 import type { PerformanceConfig } from "./performance-config";
 import type { DeclaredRecord } from "./records-config";
 import { ENDPOINT_KINDS } from "./schema/edge";
+import { shownValue } from "./shown-value";
 
 /** Bar IDs are the catalog's; a second waiver of an ID is refused unless it names another target. */
 export function resolveWaivers(waivers: Waiver[], problems: ConfigProblem[]): Waiver[] {
@@ -20,7 +21,7 @@ export function resolveWaivers(waivers: Waiver[], problems: ConfigProblem[]): Wa
     if (!isBarId(waiver.id)) {
       const upper = waiver.id.trim().toUpperCase();
       const hint = isBarId(upper) ? `; write it as ${upper}` : `; the IDs are: ${BAR_IDS.join(", ")}`;
-      problems.push(problem(["waivers", index, "id"], `"${waiver.id}" is not an ID of the minimum bar${hint}`));
+      problems.push(problem(["waivers", index, "id"], `${shownValue(waiver.id)} is not an ID of the minimum bar${hint}`));
       return;
     }
     const key = `${waiver.id} ${waiver.target === undefined ? "" : subjectKey(waiver.target)}`;
@@ -103,7 +104,7 @@ export function checkWaiverTargets(waivers: readonly Waiver[], stack: DeclaredSu
     problems.push(
       problem(
         ["waivers", index, "target"],
-        `"${waiver.target}" names nothing this stack declares, so the waiver would cover nothing; write a config path (edge.endpoints[0], hosts[2]), a declared host or record name (${stack.hosts[0]?.fqdn ?? stack.zone}), an endpoint (host/path) or an endpoint kind (${ENDPOINT_KINDS.join(", ")}), or remove target to waive every failure of ${waiver.id}`,
+        `${shownValue(waiver.target)} names nothing this stack declares, so the waiver would cover nothing; write a config path (edge.endpoints[0], hosts[2]), a declared host or record name (${stack.hosts[0]?.fqdn ?? stack.zone}), an endpoint (host/path) or an endpoint kind (${ENDPOINT_KINDS.join(", ")}), or remove target to waive every failure of ${waiver.id}`,
       ),
     );
   });

@@ -1,6 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { classifyTarget, resolveHostInZone, toAsciiHostname } from "../domain/hostnames";
 import { parseStackConfig, type ConfigProblem } from "../stacks/stack-config";
+import { parseStackFileText } from "../stacks/stack-file";
 import { EXAMPLE_STACKS, exampleConfig, parsedExample } from "./helpers";
 
 function problemsOf(config: Record<string, unknown>): ConfigProblem[] {
@@ -291,5 +292,165 @@ describe("invalid stack config", () => {
       "launch-ready:zone.plan",
     ]);
     for (const found of problems) expect(found.example.length).toBeGreaterThan(5);
+  });
+});
+
+describe("config written to break the reader", () => {
+  /** A fake Stripe-shaped key, built here so no real or scanner-matching secret is in the source. */
+  const fakeSecret = () => `sk_live_${"x".repeat(99)}`;
+
+  test("a launch-ready:__proto__ key is refused at its path, not read as the config's prototype", () => {
+    const own = Object.fromEntries(Object.entries(exampleConfig()).map(([key, value]) => [key.replace(/^launch-ready:/, ""), value]));
+    // JSON.parse makes __proto__ an own key, as YAML and Pulumi's config JSON do.
+    const smuggled = JSON.parse(JSON.stringify({ "launch-ready:proto": own }).replace('"launch-ready:proto"', '"launch-ready:__proto__"'));
+    expect(Object.keys(smuggled)).toEqual(["launch-ready:__proto__"]);
+    expect(onlyProblem(smuggled)).toMatchObject({ path: "launch-ready:__proto__", message: expect.stringContaining("remove the key") });
+    const beside = { ...exampleConfig(), ...smuggled };
+    expect(onlyProblem(beside).path).toBe("launch-ready:__proto__");
+  });
+
+  test("prototype keys are refused at any depth, each at its own path, and in other namespaces", () => {
+    const config = exampleConfig();
+    config["launch-ready:hosts"][2] = JSON.parse(`{ "__proto__": { "proxied": false }, ${JSON.stringify(config["launch-ready:hosts"][2]).slice(1)}`);
+    config["launch-ready:zone"].constructor = { domain: "example.org" };
+    config["launch-ready:email"].senders[0].dkim[0].prototype = "x";
+    config["cloudflare:__proto__"] = "x";
+    expect(problemsOf(config).map((p) => p.path)).toEqual([
+      "cloudflare:__proto__",
+      "launch-ready:email.senders[0].dkim[0].prototype",
+      "launch-ready:hosts[2].__proto__",
+      "launch-ready:zone.constructor",
+    ]);
+  });
+
+  test("a __proto__ key in a stack file reaches the reader as a key, and is refused there", () => {
+    const text = [
+      "config:",
+      "  launch-ready:__proto__:",
+      "    environment: production",
+      "  launch-ready:hosts:",
+      "    - { name: www, target: cname.vercel-dns.com, purpose: web, __proto__: { proxied: false } }",
+      "",
+    ].join("\n");
+    const file = parseStackFileText(text, "Pulumi.evil.yaml");
+    expect(Object.keys(file.config)).toEqual(["launch-ready:__proto__", "launch-ready:hosts"]);
+    expect(Object.getPrototypeOf(file.config)).toBe(Object.prototype);
+    expect(problemsOf(file.config).map((p) => p.path)).toEqual(["launch-ready:__proto__", "launch-ready:hosts[0].__proto__"]);
+  });
+
+  test.each(["10.0.0.1", "1.1", "0x7f.0.0.1", "2001:db8::1"])("the address %s as the zone's domain is refused at zone.domain", (domain) => {
+    const config = exampleConfig();
+    config["launch-ready:zone"].domain = domain;
+    expect(onlyProblem(config)).toMatchObject({
+      path: "launch-ready:zone.domain",
+      message: expect.stringContaining("a zone is a registered domain name, not an address"),
+      example: "domain: example.com",
+    });
+  });
+
+  test("a zone with a path is refused, not cut to the name before it", () => {
+    const config = exampleConfig();
+    config["launch-ready:zone"].domain = "example.com/evil";
+    expect(onlyProblem(config)).toMatchObject({ path: "launch-ready:zone.domain", message: expect.stringContaining('"example.com/evil" holds "/"') });
+  });
+
+  test.each(["shop/x", "shop?x", "shop#x", "shop%2fx", "shop\\x", "shop:8080", "user@shop"])(
+    "the host name %s is refused, not read as a URL's host",
+    (name) => {
+      expect(onlyProblem(withHost({ name, target: "shop.fly.dev", purpose: "web" }))).toMatchObject({
+        path: "launch-ready:hosts[7].name",
+        message: expect.stringMatching(/holds "(?:[/?#%:@]|\\\\)"/),
+      });
+    },
+  );
+
+  test.each(["0x7f.0.0.1", "0177.0.0.1", "127.1", "1.1", "010.0.0.1", "0x7f000001"])(
+    "the target %s, which URL parsers rewrite to another address, is refused",
+    (target) => {
+      expect(onlyProblem(withHost({ name: "shop", target, purpose: "web" }))).toMatchObject({
+        path: "launch-ready:hosts[7].target",
+        message: expect.stringContaining("203.0.113.10"),
+      });
+    },
+  );
+
+  test("targets are refused rather than rewritten: no URL parts, no zone index", () => {
+    expect(classifyTarget("0x7f.0.0.1").ok).toBe(false);
+    expect(classifyTarget("shop.fly.dev?x").ok).toBe(false);
+    expect(classifyTarget("shop.fly.dev#x").ok).toBe(false);
+    // Planned before as a CNAME to "127.0.0.1", and a zone index crashed the reader.
+    expect(classifyTarget("fe80::1%eth0").ok).toBe(false);
+    expect(onlyProblem(withHost({ name: "shop", target: "fe80::1%eth0", purpose: "web" })).path).toBe("launch-ready:hosts[7].target");
+  });
+
+  test("record names keep underscores and wildcards but refuse URL parts, also in internationalised names", () => {
+    const config = exampleConfig();
+    config["launch-ready:records"].push({ name: "bücher/x", type: "TXT", content: "v=verify1" });
+    config["launch-ready:records"].push({ name: "_sip._tls", type: "TXT", content: "v=verify2" });
+    expect(onlyProblem(config)).toMatchObject({ path: "launch-ready:records[2].name", message: expect.stringContaining('holds "/"') });
+  });
+
+  test("a secret typed into a plain key is never printed back, only the scanner's preview of it", () => {
+    const secret = fakeSecret();
+    const config = exampleConfig();
+    config["launch-ready:environment"] = secret;
+    config["launch-ready:zone"].plan = secret;
+    config["launch-ready:hosts"][2].target = secret;
+    config["launch-ready:hosts"][3].name = `${secret}.example.com`;
+    config["launch-ready:waivers"] = [{ id: secret, reason: "Pasted into the wrong key by mistake", owner: "cto@example.com", expires: "2099-01-01" }];
+    const problems = problemsOf(config);
+    expect(problems.map((p) => p.path).sort()).toEqual([
+      "launch-ready:environment",
+      "launch-ready:hosts[2].target",
+      "launch-ready:hosts[3].name",
+      "launch-ready:zone.plan",
+    ]);
+    for (const found of problems) {
+      expect(`${found.message}\n${found.example}`).not.toContain("x".repeat(16));
+      expect(found.message).toContain("sk_live_******** (");
+    }
+    expect(problems.find((p) => p.path === "launch-ready:environment")?.message).toContain("not string sk_live_******** (107 chars)");
+    config["launch-ready:environment"] = "production";
+    config["launch-ready:zone"].plan = "pro";
+    config["launch-ready:hosts"] = exampleConfig()["launch-ready:hosts"];
+    expect(onlyProblem(config)).toMatchObject({
+      path: "launch-ready:waivers[0].id",
+      message: expect.stringMatching(/^sk_live_\*{8} \(107 chars\) is not an ID/),
+    });
+  });
+
+  test("values that cannot be secrets are still quoted as written", () => {
+    const config = exampleConfig();
+    config["launch-ready:environment"] = "prodution";
+    config["launch-ready:hosts"][2].target = "https://shop.fly.dev/";
+    config["launch-ready:hosts"][3].name = "bad_name.example.com";
+    const messages = problemsOf(config).map((p) => p.message);
+    expect(messages).toContainEqual(expect.stringContaining('not string "prodution"'));
+    expect(messages).toContainEqual(expect.stringContaining('"https://shop.fly.dev/" is a URL'));
+    expect(messages).toContainEqual(expect.stringContaining('"bad_name.example.com" holds "_"'));
+  });
+
+  test("a sender listed twice is a config problem at its entry, naming the first", () => {
+    const config = exampleConfig();
+    const senders = config["launch-ready:email"].senders;
+    senders.push(structuredClone(senders[1]));
+    expect(onlyProblem(config)).toMatchObject({
+      path: "launch-ready:email.senders[2]",
+      message: expect.stringContaining("through Resend again; launch-ready:email.senders[1] already does"),
+    });
+  });
+
+  test("two custom senders may share a name, but not a DKIM selector", () => {
+    const config = exampleConfig();
+    const senders = config["launch-ready:email"].senders;
+    const key = senders[1].dkim[0].value;
+    senders.push({ provider: "custom", domain: "news", include: "spf.one.example.net", dkim: [{ selector: "k1", value: key }] });
+    senders.push({ provider: "custom", domain: "news", include: "spf.two.example.net", dkim: [{ selector: "k2", value: key }] });
+    expect(parseStackConfig(config).ok).toBe(true);
+    senders[3].dkim[0].selector = "k1";
+    expect(onlyProblem(config)).toMatchObject({
+      path: "launch-ready:email.senders[3].dkim[0].selector",
+      message: expect.stringContaining("launch-ready:email.senders[2].dkim[0] already has one"),
+    });
   });
 });

@@ -227,3 +227,13 @@ describe("renderStackFileText", () => {
     ]);
   });
 });
+
+describe("parseStackFileText and prototype keys", () => {
+  test("a __proto__ key of config: stays a key of the map, for the config reader to refuse, instead of becoming its prototype", () => {
+    const text = ["config:", "  __proto__:", "    polluted: true", "  launch-ready:environment: production", ""].join("\n");
+    const { config } = parseStackFileText(text, "Pulumi.evil.yaml");
+    expect(Object.keys(config)).toEqual(["__proto__", "launch-ready:environment"]);
+    expect(Object.getPrototypeOf(config)).toBe(Object.prototype);
+    expect((config as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+});

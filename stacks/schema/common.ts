@@ -4,7 +4,8 @@
  */
 import "../zod-locales";
 import { z } from "zod";
-import { classifyTarget, toAsciiHostname } from "../../domain/hostnames";
+import { classifyTarget, toAsciiHostname, toAsciiZoneName } from "../../domain/hostnames";
+import { shownValue } from "../shown-value";
 
 /** Cloudflare zone and account IDs. */
 export const HEX32 = /^[0-9a-f]{32}$/;
@@ -21,12 +22,18 @@ export const hostName = z.string().superRefine((name, ctx) => {
   if (label === "@") return;
   // A wildcard's legitimacy depends on a waiver, judged once the whole config is read.
   const ascii = toAsciiHostname(label.split(".")[0] === "*" ? label.split(".").slice(1).join(".") || "wildcard" : label);
-  if (!ascii.ok) ctx.addIssue({ code: "custom", message: `"${name}" ${ascii.problem}` });
+  if (!ascii.ok) ctx.addIssue({ code: "custom", message: `${shownValue(name)} ${ascii.problem}` });
+});
+
+/** A zone's name, judged on its own so that an address or a URL is reported with every other field problem. */
+export const zoneDomain = z.string().superRefine((domain, ctx) => {
+  const name = toAsciiZoneName(domain);
+  if (!name.ok) ctx.addIssue({ code: "custom", message: `${shownValue(domain)} ${name.problem}` });
 });
 
 export const recordTarget = z.string().superRefine((target, ctx) => {
   const classified = classifyTarget(target);
-  if (!classified.ok) ctx.addIssue({ code: "custom", message: `"${target}" ${classified.problem}` });
+  if (!classified.ok) ctx.addIssue({ code: "custom", message: `${shownValue(target)} ${classified.problem}` });
 });
 
 export const pathPrefix = z.string().regex(/^\/\S*$/, 'must start with "/" and contain no spaces');

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { ZONE_PLANS } from "../../domain/cloudflare/zone-plans";
 import { HSTS_MIN_MAX_AGE } from "../../domain/http-security";
 import { HOSTING_PLATFORMS } from "../../domain/hosting/platforms";
-import { HEX32, STACK_NAME, hostName, recordTarget } from "./common";
+import { HEX32, STACK_NAME, hostName, recordTarget, zoneDomain } from "./common";
 
 export const HOST_PURPOSES = ["web", "api", "admin", "docs", "status", "mail", "other"] as const;
 export type HostPurpose = (typeof HOST_PURPOSES)[number];
@@ -32,7 +32,7 @@ const tlsVersion = z.preprocess((value) => (typeof value === "number" ? value.to
 
 export const zoneSchema = z
   .strictObject({
-    domain: z.string().meta({
+    domain: zoneDomain.meta({
       description:
         "The registered domain the Cloudflare zone serves (IDN allowed); with owner, this stack's own subdomain of it, which its names are relative to.",
       examples: ["example.com", "staging.example.com"],
