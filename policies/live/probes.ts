@@ -317,9 +317,16 @@ export function mailView(resolver: ResolverSpec, timeoutMs: number): MailDnsView
     MX: (name) => client.resolveMx(name).then((records) => records.map((record) => record.exchange)),
     PTR: (name) => client.resolvePtr(name),
   };
-  const wire = wireQuery(resolver.server ?? client.getServers()[0], timeoutMs);
+  // Made when first needed, for the server c-ares would have asked: most runs never need it.
+  let wire: ReturnType<typeof wireQuery> | undefined;
+  const onTheWire = (name: string, type: SpfQueryType) => {
+    const server = resolver.server ?? client.getServers()[0];
+    if (server === undefined) throw Object.assign(new Error("no DNS server is configured"), { code: "ENOSERVER" });
+    wire ??= wireQuery(server, timeoutMs);
+    return wire(name, type);
+  };
   return {
-    query: (name, type) => answers[type](name).catch((error: NodeJS.ErrnoException) => (error.code === "EBADNAME" ? wire(name, type) : empty(error, []))),
+    query: (name, type) => answers[type](name).catch((error: NodeJS.ErrnoException) => (error.code === "EBADNAME" ? onTheWire(name, type) : empty(error, []))),
     cname: (name) =>
       client.resolveCname(name).then(
         (targets) => targets[0],
