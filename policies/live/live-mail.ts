@@ -6,9 +6,18 @@
 import { type DkimParse, parseDkimKey } from "../../domain/mail/dkim";
 import { enforcementGap, externalReportAuthorizations, isDmarcRecord, parseDmarc } from "../../domain/mail/dmarc";
 import { mailRecordSpecs } from "../../components/mail-auth/mail-records";
-import { didNotAnswer, isSpfRecord, judgeSpfPolicy, MAX_DNS_LOOKUPS, MAX_VOID_LOOKUPS, type SpfDns, type SpfQueryType } from "../../domain/mail/spf";
+import {
+  canonicalName,
+  didNotAnswer,
+  isSpfRecord,
+  judgeSpfPolicy,
+  MAX_DNS_LOOKUPS,
+  MAX_VOID_LOOKUPS,
+  type SpfDns,
+  type SpfQueryType,
+} from "../../domain/mail/spf";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
-import type { LiveCheck } from "./live-checks";
+import { type LiveCheck, unchecked } from "./live-checks";
 
 /** What DNS answers for mail names: SPF's queries, and the CNAME target of a name if any. */
 export interface MailDnsView extends SpfDns {
@@ -25,12 +34,8 @@ function differentKey(published: DkimParse, declared: DkimParse): string | undef
 const normalizedSpf = (record: string) => record.trim().replace(/ +/g, " ");
 
 /** What a check reports when the DNS it needs did not answer: that name's failure, and only its. */
-const unanswered = (id: LiveCheck["id"], target: string, name: string, type: string, error: unknown): LiveCheck => ({
-  id,
-  target,
-  status: "fail",
-  detail: `could not be checked because ${didNotAnswer(name, type, error)}`,
-});
+const unanswered = (id: LiveCheck["id"], target: string, name: string, type: string, error: unknown): LiveCheck =>
+  unchecked(id, target, didNotAnswer(name, type, error));
 
 export async function judgeMail(config: LaunchReadyConfig, day: string, view: MailDnsView): Promise<LiveCheck[]> {
   const checks: LiveCheck[] = [];
@@ -84,7 +89,7 @@ export async function judgeMail(config: LaunchReadyConfig, day: string, view: Ma
         checks.push(unanswered("MAIL-DKIM", record.name, record.name, "CNAME", error));
         continue;
       }
-      if (target?.toLowerCase().replace(/\.$/, "") !== record.content.toLowerCase().replace(/\.$/, "")) {
+      if (target === undefined || canonicalName(target) !== canonicalName(record.content)) {
         checks.push({ id: "MAIL-DKIM", target: record.name, status: "fail", detail: `CNAME is ${target ?? "missing"}, the stack declares ${record.content}` });
         continue;
       }
@@ -99,13 +104,14 @@ export async function judgeMail(config: LaunchReadyConfig, day: string, view: Ma
       continue;
     }
     const key = parseDkimKey(published);
+    const difference = record.type === "TXT" ? differentKey(key, parseDkimKey(record.content)) : undefined;
     if (key.errors.length > 0) checks.push({ id: "MAIL-DKIM", target: record.name, status: "fail", detail: `key unusable${via}: ${key.errors.join("; ")}` });
-    else if (record.type === "TXT" && differentKey(key, parseDkimKey(record.content)))
+    else if (difference)
       checks.push({
         id: "MAIL-DKIM",
         target: record.name,
         status: "fail",
-        detail: `publishes a different key from the one the stack declares (${differentKey(key, parseDkimKey(record.content))})`,
+        detail: `publishes a different key from the one the stack declares (${difference})`,
       });
     else checks.push({ id: "MAIL-DKIM", target: record.name, status: "pass", detail: `valid ${key.key?.keyType} key of ${key.key?.bits} bits${via}` });
   }
