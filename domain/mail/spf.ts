@@ -13,10 +13,13 @@
 
 export type Qualifier = "+" | "-" | "~" | "?";
 
+/** RFC 7208 5: the mechanisms; any other term before ":" is unknown, and a permerror. */
+export const SPF_MECHANISMS = ["all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists"] as const;
+
 export interface SpfMechanism {
   kind: "mechanism";
   qualifier: Qualifier;
-  name: "all" | "include" | "a" | "mx" | "ptr" | "ip4" | "ip6" | "exists";
+  name: (typeof SPF_MECHANISMS)[number];
   /** The domain-spec or address after ":", as written. */
   value?: string;
   /** The "/cidr" suffix, as written. */

@@ -1,5 +1,5 @@
 import { includeLookupCost } from "../../domain/mail/providers";
-import { canonicalName, isSpfRecord, judgeSpfPolicy, MAX_SPF_RECORD, parseSpf, type SpfDns } from "../../domain/mail/spf";
+import { canonicalName, isSpfRecord, judgeSpfPolicy, MAX_SPF_RECORD, parseSpf, SPF_MECHANISMS, type SpfDns } from "../../domain/mail/spf";
 import { fail, notApplicable, pass, type BarRule, type DeclaredResource, type Verdict } from "../bar";
 import { DNS_RECORD } from "../../domain/resource-types";
 import { returnPaths } from "../../stacks/email-config";
@@ -39,6 +39,7 @@ export const mailSpf: BarRule = {
           }),
         );
     }
+    const dns = declaredDns(resources);
     for (const [name, records] of byName) {
       if (records.length > 1) {
         verdicts.push(
@@ -73,7 +74,7 @@ export const mailSpf: BarRule = {
             subjects: [name],
           }),
         );
-      const misspelt = record.terms.find((t) => t.kind === "modifier" && MECHANISM_NAMES.has(t.name));
+      const misspelt = record.terms.find((t) => t.kind === "modifier" && (SPF_MECHANISMS as readonly string[]).includes(t.name));
       if (misspelt)
         verdicts.push(
           fail(
@@ -103,7 +104,6 @@ export const mailSpf: BarRule = {
         );
       // The stricter checks above already say what is wrong with the record's own ending.
       const endingFailed = record.all === "+" || record.all === "?" || (!record.all && !record.redirect);
-      const dns = declaredDns(resources);
       const policy = await judgeSpfPolicy(name, dns, { opaqueCost: (domain) => (dns.declares(domain) ? undefined : includeLookupCost(domain)) });
       for (const problem of policy.problems.filter((p) => !endingFailed || (p.kind !== "permissive" && p.kind !== "neutral")))
         verdicts.push(fail(`${name}: the SPF record ${problem.text}`, { urn, configPath: "launch-ready:email.senders", subjects: [name] }));
@@ -112,9 +112,6 @@ export const mailSpf: BarRule = {
     return verdicts.length > 0 ? verdicts : [pass()];
   },
 };
-
-/** The mechanism names: written before "=", one is silently an unknown modifier. */
-const MECHANISM_NAMES = new Set(["all", "include", "a", "mx", "ptr", "ip4", "ip6", "exists"]);
 
 /**
  * The declared records as DNS, for check_host() before anything is published: a name the stack
