@@ -13,8 +13,16 @@ import { stringify } from "yaml";
 // @peculiar/x509 resolves its services through tsyringe, which needs the Reflect metadata API loaded first.
 import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
-import { judgeCanonicalRedirect, judgeCertificate, judgeHttpsOnly, judgeSecurityHeaders, judgeTlsVersions, type LiveCheck } from "../policies/live/live-checks";
-import { follow, get, INCOMPLETE_BODY, parseConnectTo, parseResolver, route } from "../policies/live/probes";
+import {
+  judgeCanonicalRedirect,
+  judgeCertificate,
+  judgeHttpsOnly,
+  judgeSecurityHeaders,
+  judgeTlsVersions,
+  type LiveCheck,
+  runDeadlinePassed,
+} from "../policies/live/live-checks";
+import { follow, get, handshake, INCOMPLETE_BODY, parseConnectTo, parseResolver, route } from "../policies/live/probes";
 import { verifyStack } from "../policies/live/verify-stack";
 import { verify as verifyVerb } from "../scripts/commands/verify";
 import { exampleConfig, parsedExample, runEntryFile, runInProcess } from "./helpers";
@@ -300,6 +308,60 @@ describe("probes keep to their deadline and to the declared hosts", () => {
   });
 });
 
+describe("the handshake and the whole run keep to their deadlines", () => {
+  let silent: import("node:net").Server;
+  let port: number;
+  beforeAll(async () => {
+    const { createServer } = await import("node:net");
+    // A TLS record header announcing a long handshake, then one byte of it every 20 ms, for ever on
+    // /dribble; on every other connection, nothing at all. Either holds a client that waits.
+    silent = createServer((socket) => {
+      socket.once("data", (hello) => {
+        if (!hello.includes("dribble.example.com")) return;
+        socket.write(Buffer.from([0x16, 0x03, 0x03, 0x40, 0x00]));
+        const drip = setInterval(() => socket.write(Buffer.from([0x02])), 20);
+        socket.once("close", () => clearInterval(drip));
+      });
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    port = (silent.address() as import("node:net").AddressInfo).port;
+  });
+  afterAll(() => new Promise((resolve) => silent.close(resolve)));
+
+  test("a server that dribbles its handshake is cut off at the deadline, which its bytes do not reset", async () => {
+    expect(await handshake({ connectTo: [parseConnectTo(`::127.0.0.1:${port}`)], timeoutMs: 300 }, "dribble.example.com")).toEqual({
+      accepted: false,
+      authorized: false,
+      error: "no handshake within 300 ms",
+    });
+  });
+
+  test("at the run's deadline every probe still waiting fails, named, and every check is still reported", async () => {
+    const { code, stdout } = await verify([
+      "--stack",
+      "prod",
+      "--resolver",
+      `127.0.0.1:${goodDns.port}`,
+      "--connect-to",
+      `::127.0.0.1:${port}`,
+      "--timeout",
+      "600000",
+      "--deadline",
+      "300",
+      "--json",
+    ]);
+    const { checks } = JSON.parse(stdout) as { checks: LiveCheck[] };
+    const passed = runDeadlinePassed(300);
+    // Nothing on the web side ever answers: each such check fails with the deadline as its cause.
+    const web = checks.filter((c) => /^(TLS|EDGE|MON)-/.test(c.id) || c.id === "DNS-CANONICAL");
+    expect(web.length).toBeGreaterThan(20);
+    for (const check of web.filter((c) => c.status !== "skip")) expect(check.detail, `${check.id} ${check.target}`).toContain(passed);
+    expect(checks.filter((c) => c.status === "pass" && web.includes(c))).toEqual([]);
+    expect(code).toBe(1);
+  });
+});
+
 describe("verify against a server that cuts a response body short", () => {
   test("the probe settles as a failure, verify reports it and exits 1", async () => {
     const servers = await goodServers(homepageCutShort);
@@ -399,6 +461,7 @@ describe("verify against a broken setup on loopback", () => {
       ca: `${ca.certificate}\n${cnOnly.cert}`,
       concurrency: 4,
       timeoutMs: 5000,
+      runDeadlineMs: 600_000,
       burst: true,
       aiProbes: true,
       canary: CANARY,
@@ -513,6 +576,7 @@ describe("verify against a broken setup on loopback", () => {
       connectTo: [parseConnectTo("::127.0.0.1:9")],
       concurrency: 8,
       timeoutMs: 300,
+      runDeadlineMs: 600_000,
     });
     expect(relaxed.filter((c) => c.status === "fail")).toEqual([]);
     expect(relaxed.filter((c) => c.status === "warn").length).toBeGreaterThan(10);
@@ -548,6 +612,7 @@ describe("verify reports every check that applies, whatever fails before it", ()
         ca: ca.certificate,
         concurrency: 8,
         timeoutMs: 5000,
+        runDeadlineMs: 600_000,
       });
     const web = (servers: WebServers) => [`:443:127.0.0.1:${servers.httpsPort}`, `:80:127.0.0.1:${servers.httpPort}`];
     [good, partial, dead] = await Promise.all([

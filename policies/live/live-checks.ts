@@ -168,10 +168,15 @@ export function judgeCertificate(host: string, handshake: TlsHandshake, now: Dat
 export type TlsVersion = "TLSv1" | "TLSv1.1" | "TLSv1.2" | "TLSv1.3";
 
 /** TLS-VERSION: TLS 1.0 and 1.1 handshakes are refused; 1.2 and 1.3 are accepted. */
+/** What a probe stopped by the run's deadline (verify --deadline) says it did not answer with. */
+export const runDeadlinePassed = (ms: number) => `the run's deadline of ${ms} ms passed first`;
+
 export function judgeTlsVersions(host: string, handshakes: Readonly<Record<TlsVersion, TlsHandshake>>): LiveCheck {
   const accepted = Object.fromEntries(Object.entries(handshakes).map(([version, answer]) => [version, answer.accepted])) as Record<TlsVersion, boolean>;
-  // A network error (ECONNREFUSED, ETIMEDOUT...) on every version says nothing of which ones the server takes.
-  const unreached = Object.values(handshakes).every((answer) => !answer.accepted && /^E[A-Z]+$|^no handshake within/.test(answer.error ?? ""));
+  // A network error (ECONNREFUSED, ETIMEDOUT...) or a deadline on every version says nothing of which ones the server takes.
+  const unreached = Object.values(handshakes).every(
+    (answer) => !answer.accepted && /^E[A-Z]+$|^no handshake within|^the run's deadline of/.test(answer.error ?? ""),
+  );
   if (unreached) return unchecked("TLS-VERSION", host, `no TLS handshake with ${host} at any version: ${handshakes["TLSv1.3"].error}`);
   const legacy = (["TLSv1", "TLSv1.1"] as const).filter((version) => accepted[version]);
   if (legacy.length > 0) return check("TLS-VERSION", host, "fail", `accepts ${legacy.join(" and ")}; set the zone's minimum TLS version to 1.2`);

@@ -41,6 +41,29 @@ export interface ProbeOptions {
   /** Extra trusted CA certificates (PEM), on top of Node's bundled roots. */
   ca?: string;
   timeoutMs: number;
+  /** The run's deadline: once it aborts, every probe still waiting or under way settles at once, failed with its reason. */
+  signal?: AbortSignal;
+}
+
+/** Why a probe stopped when the run's deadline aborted it. */
+function abortReason(signal: AbortSignal): string {
+  return typeof signal.reason === "string" ? signal.reason : "the run was stopped";
+}
+
+/**
+ * `work`, or `stopped(reason)` as soon as the run's deadline aborts: for work that cannot be
+ * cancelled itself (getaddrinfo), so that nothing waits on it past the deadline.
+ */
+function beforeDeadline<T>(signal: AbortSignal | undefined, work: () => Promise<T>, stopped: (reason: string) => T): Promise<T> {
+  if (!signal) return work();
+  if (signal.aborted) return Promise.resolve(stopped(abortReason(signal)));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => resolve(stopped(abortReason(signal)));
+    signal.addEventListener("abort", onAbort, { once: true });
+    work()
+      .then(resolve, reject)
+      .finally(() => signal.removeEventListener("abort", onAbort));
+  });
 }
 
 /** Where a connection for host:port really goes. */
@@ -70,7 +93,15 @@ export function parseResolver(spec: string): ResolverSpec {
 export const DEFAULT_RESOLVERS: ResolverSpec[] = [{ label: "system" }, ...["1.1.1.1", "8.8.8.8", "9.9.9.9"].map(parseResolver)];
 
 /** The host's addresses as one resolver sees them (A and AAAA, CNAMEs followed by the resolver). */
-export async function resolveOn(resolver: ResolverSpec, fqdn: string, timeoutMs: number): Promise<ResolverAnswer> {
+export function resolveOn(resolver: ResolverSpec, fqdn: string, timeoutMs: number, signal?: AbortSignal): Promise<ResolverAnswer> {
+  return beforeDeadline(
+    signal,
+    () => resolveNow(resolver, fqdn, timeoutMs),
+    (error) => ({ resolver: resolver.label, error }),
+  );
+}
+
+async function resolveNow(resolver: ResolverSpec, fqdn: string, timeoutMs: number): Promise<ResolverAnswer> {
   try {
     if (!resolver.server) {
       const found = await dns.lookup(fqdn, { all: true });
@@ -111,6 +142,7 @@ function dnsNames(subjectAltName: string | undefined): string[] {
 export function handshake(options: ProbeOptions, host: string, version?: TlsVersion): Promise<TlsHandshake> {
   const target = route(options, host, 443);
   const legacy = version === "TLSv1" || version === "TLSv1.1";
+  if (options.signal?.aborted) return Promise.resolve({ accepted: false, authorized: false, error: abortReason(options.signal) });
   return new Promise((resolve) => {
     const socket = tlsConnect({
       host: target.host,
@@ -121,11 +153,18 @@ export function handshake(options: ProbeOptions, host: string, version?: TlsVers
       ...(version ? { minVersion: version, maxVersion: version } : {}),
       ...(legacy ? { ciphers: "DEFAULT:@SECLEVEL=0" } : {}),
     });
-    const done = (result: TlsHandshake) => {
+    const refused = (error: string) => done({ accepted: false, authorized: false, error });
+    // A whole deadline, not the socket's idle timeout: a server sending its handshake a byte at a
+    // time would reset that one forever.
+    const deadline = setTimeout(() => refused(`no handshake within ${options.timeoutMs} ms`), options.timeoutMs);
+    const onAbort = () => refused(abortReason(options.signal!));
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    function done(result: TlsHandshake) {
+      clearTimeout(deadline);
+      options.signal?.removeEventListener("abort", onAbort);
       socket.destroy();
       resolve(result);
-    };
-    socket.setTimeout(options.timeoutMs, () => done({ accepted: false, authorized: false, error: `no handshake within ${options.timeoutMs} ms` }));
+    }
     socket.once("secureConnect", () => {
       const certificate = socket.getPeerCertificate();
       done({
@@ -136,9 +175,9 @@ export function handshake(options: ProbeOptions, host: string, version?: TlsVers
         dnsNames: dnsNames(certificate?.subjectaltname),
       });
     });
-    socket.once("error", (error: NodeJS.ErrnoException) => done({ accepted: false, authorized: false, error: error.code ?? error.message }));
+    socket.once("error", (error: NodeJS.ErrnoException) => refused(error.code ?? error.message));
     // A connection closed with no handshake and no error must still settle (a no-op after either).
-    socket.once("close", () => done({ accepted: false, authorized: false, error: "the connection closed before the handshake completed" }));
+    socket.once("close", () => refused("the connection closed before the handshake completed"));
   });
 }
 
@@ -172,6 +211,7 @@ export function get(
   const secure = parsed.protocol === "https:";
   const target = route(options, parsed.hostname, Number(parsed.port) || (secure ? 443 : 80));
   const started = performance.now();
+  if (options.signal?.aborted) return Promise.resolve({ error: abortReason(options.signal) });
   return new Promise((resolve) => {
     let settled = false;
     const settle = (answer: HttpAnswer | { error: string }) => {
@@ -235,7 +275,15 @@ export function get(
       gaveUp = `no complete answer within ${options.timeoutMs} ms`;
       request.destroy(new Error(gaveUp));
     }, options.timeoutMs);
-    request.once("close", () => clearTimeout(deadline));
+    const onAbort = () => {
+      gaveUp = abortReason(options.signal!);
+      request.destroy(new Error(gaveUp));
+    };
+    options.signal?.addEventListener("abort", onAbort, { once: true });
+    request.once("close", () => {
+      clearTimeout(deadline);
+      options.signal?.removeEventListener("abort", onAbort);
+    });
     request.once("error", (error: NodeJS.ErrnoException) => settle({ error: error.code ?? error.message }));
     // Once an answer has begun, its own 'end' or 'close' settles it ('close' here may come first);
     // before that, a connection that closes without an error would otherwise settle nothing.
@@ -302,14 +350,19 @@ const NXDOMAIN = 3;
 const RCODES: Record<number, string> = { 1: "EFORMERR", 2: "ESERVFAIL", 4: "ENOTIMP", 5: "EREFUSED" };
 
 /** DNS as the mail checks read it, through one resolver: TXT strings joined, MX hosts, PTR names, CNAME targets; nothing found is empty. */
-export function mailView(resolver: ResolverSpec, timeoutMs: number): MailDnsView {
+export function mailView(resolver: ResolverSpec, timeoutMs: number, signal?: AbortSignal): MailDnsView {
   const client = new dns.Resolver({ timeout: timeoutMs, tries: 1 });
   if (resolver.server) client.setServers([resolver.server]);
+  // At the run's deadline every query under way ends (c-ares's ECANCELLED), and later ones fail before they are sent.
+  signal?.addEventListener("abort", () => client.cancel(), { once: true });
   // No such name, or no records of the type: an empty answer. Anything else did not answer.
   const empty = <T>(error: NodeJS.ErrnoException, none: T): T => {
     if (error.code === "ENOTFOUND" || error.code === "ENODATA") return none;
-    throw error;
+    throw signal?.aborted ? stopped() : error;
   };
+  // A failure words its cause as DNS codes do (the checks print the code): here, the deadline.
+  const stopped = () => Object.assign(new Error(abortReason(signal!)), { code: abortReason(signal!) });
+  const unlessStopped = <T>(ask: () => Promise<T>): Promise<T> => (signal?.aborted ? Promise.reject(stopped()) : ask());
   const answers: Record<SpfQueryType, (name: string) => Promise<string[]>> = {
     TXT: (name) => client.resolveTxt(name).then((records) => records.map((strings) => strings.join(""))),
     A: (name) => client.resolve4(name),
@@ -326,11 +379,14 @@ export function mailView(resolver: ResolverSpec, timeoutMs: number): MailDnsView
     return wire(name, type);
   };
   return {
-    query: (name, type) => answers[type](name).catch((error: NodeJS.ErrnoException) => (error.code === "EBADNAME" ? onTheWire(name, type) : empty(error, []))),
+    query: (name, type) =>
+      unlessStopped(() => answers[type](name).catch((error: NodeJS.ErrnoException) => (error.code === "EBADNAME" ? onTheWire(name, type) : empty(error, [])))),
     cname: (name) =>
-      client.resolveCname(name).then(
-        (targets) => targets[0],
-        (error) => empty<string | undefined>(error, undefined),
+      unlessStopped(() =>
+        client.resolveCname(name).then(
+          (targets) => targets[0],
+          (error) => empty<string | undefined>(error, undefined),
+        ),
       ),
   };
 }

@@ -3,6 +3,7 @@
  * with its own timeout, judged by the bar's live rules, with the stack's levels and waivers
  * applied as the plan applies them.
  */
+import { setMaxListeners } from "node:events";
 import pLimit from "p-limit";
 import {
   FOREIGN_ORIGIN,
@@ -20,6 +21,7 @@ import {
   judgeSecurityHeaders,
   judgeTlsVersions,
   type LiveCheck,
+  runDeadlinePassed,
   type TlsHandshake,
   type TlsVersion,
   unchecked,
@@ -35,6 +37,12 @@ import { follow, get, handshake, mailView, resolveOn, type ProbeOptions, type Re
 export interface VerifyOptions extends ProbeOptions {
   resolvers: ResolverSpec[];
   concurrency: number;
+  /**
+   * The whole run's deadline: each request has its own (`timeoutMs`), but a probe makes several
+   * and a run hundreds. At this one every probe still waiting or under way fails at once, with
+   * the reason, so the run ends then with every check reported.
+   */
+  runDeadlineMs: number;
   /** Send each rate-limited endpoint a burst over its limit (EDGE-RATE-LIMIT); off unless asked, as it trips the limit for this IP. */
   burst?: boolean;
   /** Send AI endpoints the prompt-injection probes and a stalled-model request (AI-TIMEOUT); off unless asked, as each costs model tokens. */
@@ -66,7 +74,9 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
   const tlsWith = (fqdn: string) => handshakes.get(fqdn) ?? handshakes.set(fqdn, handshake(options, fqdn)).get(fqdn)!;
   const hosts = config.hosts.filter((host) => !host.fqdn.startsWith("*."));
   for (const host of hosts) {
-    probes.push(async () => judgeDns(host, await Promise.all(options.resolvers.map((resolver) => resolveOn(resolver, host.fqdn, options.timeoutMs)))));
+    probes.push(async () =>
+      judgeDns(host, await Promise.all(options.resolvers.map((resolver) => resolveOn(resolver, host.fqdn, options.timeoutMs, options.signal)))),
+    );
     if (host.purpose === "mail") continue;
     probes.push(async () => [judgeCertificate(host.fqdn, await tlsWith(host.fqdn), now)]);
     if (!host.proxied) {
@@ -234,7 +244,7 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
   }
   // Mail records are read through the first resolver: the one the operator named first. A name
   // that does not answer fails the check that needed it, there.
-  probes.push(() => judgeMail(config, now.toISOString().slice(0, 10), mailView(options.resolvers[0], options.timeoutMs)));
+  probes.push(() => judgeMail(config, now.toISOString().slice(0, 10), mailView(options.resolvers[0], options.timeoutMs, options.signal)));
   return probes;
 }
 
@@ -249,11 +259,24 @@ function weighed(check: LiveCheck, config: LaunchReadyConfig, today: string): Li
 }
 
 export async function verifyStack(config: LaunchReadyConfig, options: VerifyOptions): Promise<LiveCheck[]> {
+  const run = new AbortController();
+  // Each request, handshake and DNS view under way listens to it: as many as the probes run at once.
+  setMaxListeners(0, run.signal);
+  const deadline = setTimeout(() => run.abort(runDeadlinePassed(options.runDeadlineMs)), options.runDeadlineMs);
+  try {
+    return await verifyUntil(config, { ...options, signal: run.signal });
+  } finally {
+    clearTimeout(deadline);
+  }
+}
+
+async function verifyUntil(config: LaunchReadyConfig, options: VerifyOptions): Promise<LiveCheck[]> {
   const probes = probesFor(config, options);
   const limit = pLimit(options.concurrency);
   let done = 0;
-  // Every probe settles (each step has its own timeout) before anything is judged: a probe that
-  // throws fails the run only once the others are done, so nothing is left running behind it.
+  // Every probe settles (each step has its own timeout, and the run's deadline ends them all)
+  // before anything is judged: a probe that throws fails the run only once the others are done,
+  // so nothing is left running behind it.
   const settled = await Promise.allSettled(
     probes.map((probe) =>
       limit(async () => {

@@ -62,6 +62,7 @@ async function bench(io: Io): Promise<void> {
       connectTo: [parseConnectTo(`:443:127.0.0.1:${servers.httpsPort}`), parseConnectTo(`:80:127.0.0.1:${servers.httpPort}`)],
       ca: ca.certificate,
       timeoutMs: 10_000,
+      runDeadlineMs: 600_000,
     };
 
     try {

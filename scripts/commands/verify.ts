@@ -26,6 +26,7 @@ const USAGE = `Usage: npm run verify -- --stack <name> | --config FILE [options]
   --canary-env NAME                the environment variable holding the canary planted in the AI's hidden context
   --concurrency N                  probes at once (default 8)
   --timeout MS                     deadline of each request, connect to last byte (default 10000)
+  --deadline MS                    deadline of the whole run: what has not answered by then fails, named (default 120000)
   --json                           print {"stack","environment","checks":[{"id","target","status","detail"}]}
   --help                           show this help
 
@@ -54,6 +55,7 @@ export async function verify(argv: string[], io: Io): Promise<number> {
     "canary-env": { type: "string" },
     concurrency: { type: "string" },
     timeout: { type: "string" },
+    deadline: { type: "string" },
   });
   const json = args.json;
   const { file, config } = stackConfigFromArgs(args, json, USAGE, io);
@@ -77,6 +79,7 @@ export async function verify(argv: string[], io: Io): Promise<number> {
     ...(canary ? { canary } : {}),
     concurrency: wholeNumberFlag(args.concurrency, "--concurrency", 8, json),
     timeoutMs: wholeNumberFlag(args.timeout, "--timeout", 10_000, json),
+    runDeadlineMs: wholeNumberFlag(args.deadline, "--deadline", 120_000, json),
     onProgress: progress ? (done, total) => io.stderr.write(`\rverifying: ${done}/${total} probes`) : undefined,
   });
   if (progress) io.stderr.write("\n");
