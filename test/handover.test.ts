@@ -1,5 +1,6 @@
 /** npm run handover: the generated section of HANDOVER.md, its --check, and what it must never contain. */
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { stringify } from "yaml";
@@ -316,6 +317,62 @@ describe("npm run handover", () => {
     expect((await handover("--config", stackFile, "--file", document, "--check")).code).toBe(0);
     expect((await handover("--stack", "dev", "--file", document)).code).toBe(0);
     expect(handoverSections(readFileSync(document, "utf8")).map((section) => section.stack)).toEqual(["prod", "dev"]);
+  });
+
+  test("a secret in plain text in the stack file is refused by key with exit 2, and the document is left as it was", async () => {
+    // Made at run time from pieces, so the repository's own secret scan has nothing to find.
+    const key = ["sk", "live", randomBytes(16).toString("hex")].join("_");
+    const token = randomBytes(30).toString("base64url");
+    const dir = handoverDir();
+    const document = join(dir, "HANDOVER.md");
+    const stackFile = join(dir, "Pulumi.prod.yaml");
+    const config = exampleConfig("prod");
+    writeFileSync(stackFile, stringify({ config }));
+    expect((await handover("--config", stackFile, "--file", document)).code).toBe(0);
+    const before = readFileSync(document);
+
+    // A TXT record the section lists, and a provider credential that is a secret whatever it looks like.
+    config["launch-ready:records"][0].content = `stripe-key=${key}`;
+    config["cloudflare:apiToken"] = token;
+    writeFileSync(stackFile, stringify({ config }));
+    for (const mode of [[], ["--check"]]) {
+      const { code, stdout, stderr } = await handover("--config", stackFile, "--file", document, ...mode);
+      expect(code).toBe(2);
+      expect(stdout).toBe("");
+      expect(stderr).toContain("HANDOVER.md was not written: the stack file holds secrets in plain text (SEC-NO-PLAINTEXT)");
+      expect(stderr).toContain(
+        `launch-ready:records[0].content: holds a secret in plain text (Stripe secret or restricted key: sk_live_******** (${key.length} chars))`,
+      );
+      expect(stderr).toContain("for example: pulumi config set --secret --path 'launch-ready:records[0].content' --stack prod");
+      expect(stderr).toContain("cloudflare:apiToken: is a provider credential written in plain text");
+      expect(stderr).toContain("for example: pulumi config set --secret cloudflare:apiToken --stack prod");
+      expect(stderr).not.toContain(key.slice(8, 20));
+      expect(stderr).not.toContain(token);
+    }
+    const json = await handover("--config", stackFile, "--file", document, "--json");
+    expect(json.code).toBe(2);
+    expect(json.stdout).toBe("");
+    const refused = JSON.parse(json.stderr);
+    expect(refused.error).toContain("was not written");
+    expect(refused.problems).toEqual([
+      {
+        path: "cloudflare:apiToken",
+        message: expect.stringContaining("a provider credential"),
+        example: "pulumi config set --secret cloudflare:apiToken --stack prod",
+      },
+      { path: "launch-ready:records[0].content", message: expect.stringContaining("sk_live_********"), example: expect.stringContaining("--secret --path") },
+    ]);
+    expect(json.stderr).not.toContain(key.slice(8, 20));
+    expect(readFileSync(document).equals(before)).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(["HANDOVER.md", "Pulumi.prod.yaml"]);
+  });
+
+  test("an outputs file that is not JSON is refused without quoting a secret it holds", () => {
+    // Short enough that the JSON parser would quote all of it.
+    const token = `sk_live_${randomBytes(8).toString("hex").slice(0, 10)}`;
+    expect(() => parseStackOutputs(token, "outputs.json")).toThrow(StackOutputsError);
+    expect(() => parseStackOutputs(token, "outputs.json")).toThrow(`sk_live_******** (${token.length} chars) is not valid JSON`);
+    expect(() => parseStackOutputs(token, "outputs.json")).not.toThrow(token);
   });
 
   test("an unexpected failure is reported as the handover failing, with exit 1", async () => {

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -103,6 +104,48 @@ describe("plan, human output", () => {
       expect(code).toBe(0);
       expect(stdout + stderr).not.toContain("AAAAbm90");
     }
+  });
+});
+
+describe("a secret written in plain text in the stack file", () => {
+  // Made at run time from pieces, so the repository's own secret scan has nothing to find.
+  const key = ["sk", "live", randomBytes(16).toString("hex")].join("_");
+  const preview = `sk_live_******** (${key.length} chars)`;
+  const random = key.slice("sk_live_".length);
+  /**
+   * Plain keys whose values reach every format: a host comment and a TXT record's content, which
+   * the program hands to DNS records (the text and JSON show inputs), and a waiver's reason, which
+   * the waived finding quotes (every format shows the bar).
+   */
+  function leaky(): string {
+    const config = exampleConfig("prod");
+    config["launch-ready:hosts"][2].comment = `key ${key}`;
+    config["launch-ready:records"][0].content = key;
+    config["launch-ready:tls"].ssl = "flexible";
+    config["launch-ready:waivers"] = [
+      { id: "TLS-STRICT", reason: `origin certificate pending, ticket says ${key}`, owner: "cto@example.com", expires: "2999-01-01" },
+    ];
+    return writeStackFile("leaky", config);
+  }
+
+  test.each([["text"], ["--json"], ["--markdown"], ["--sarif"]])("is redacted in %s output, and fails SEC-NO-PLAINTEXT", async (format) => {
+    const { code, stdout, stderr } = await plan("--config", leaky(), ...(format === "text" ? [] : [format]));
+    expect(stderr).toBe("");
+    expect(code).toBe(1);
+    expect(stdout).toContain(preview);
+    expect(stdout).toContain("SEC-NO-PLAINTEXT");
+    // No part of the random part either, however a column wrapped it.
+    for (let at = 0; at + 12 <= random.length; at += 6) expect(stdout).not.toContain(random.slice(at, at + 12));
+  });
+
+  test("the JSON report holds the preview where the value was, as a whole value and inside a text", async () => {
+    const report = JSON.parse((await plan("--config", leaky(), "--json")).stdout) as PlanReport;
+    const inputs = report.resources.map((resource) => resource.inputs);
+    expect(inputs).toContainEqual(expect.objectContaining({ type: "TXT", content: preview }));
+    expect(inputs).toContainEqual(expect.objectContaining({ comment: expect.stringContaining(`| key ${preview}`) }));
+    expect(report.bar.filter((r) => r.id === "SEC-NO-PLAINTEXT").map((r) => r.configPath)).toEqual(
+      expect.arrayContaining(["launch-ready:hosts[2].comment", "launch-ready:records[0].content"]),
+    );
   });
 });
 

@@ -15,7 +15,8 @@ import { renderHandoverSection } from "../handover/handover";
 import { firstDifference, handoverSections, HandoverDocumentError, withSection } from "../handover/handover-document";
 import { parseStackOutputs, StackOutputsError } from "../handover/stack-outputs";
 import { siblingStackFiles, type StackFile } from "../../stacks/stack-file";
-import type { LaunchReadyConfig } from "../../stacks/stack-config";
+import { type ConfigProblem, formatProblems, problemsHeading, type LaunchReadyConfig } from "../../stacks/stack-config";
+import { plaintextSecrets, setEncryptedCommand } from "../../stacks/stack-secrets";
 import { resolveZoneGroup, type ZoneGroup } from "../../stacks/zone-group";
 
 const USAGE = `Usage: npm run handover -- --stack <name> | --config FILE [options]
@@ -31,7 +32,8 @@ const USAGE = `Usage: npm run handover -- --stack <name> | --config FILE [option
   --json            print {"stack","file","status","outputs"} on stdout
   --help            show this help
 
-Secret values are never read: secrets appear by name and location only.
+Secret values are never read: secrets appear by name and location only. A stack file with a
+secret in plain text (what SEC-NO-PLAINTEXT fails) is refused, and nothing is written.
 Exit: 0 written or current, 1 stale or missing under --check, 2 usage, stack file or document error.`;
 
 const posix = (path: string) => path.split(sep).join("/");
@@ -53,6 +55,11 @@ export async function handover(argv: string[], io: Io): Promise<number> {
   const documentPath = args.file === undefined ? resolve(project?.dir ?? io.cwd, "HANDOVER.md") : resolve(io.cwd, args.file);
   const documentName = args.file ?? relative(io.cwd, documentPath);
   const documentDir = dirname(documentPath);
+  const secrets = await plaintextProblems(file);
+  if (secrets.length > 0) {
+    const heading = `${documentName} was not written: the stack file holds secrets in plain text (SEC-NO-PLAINTEXT), and the handover would copy them.`;
+    fail(2, json, `${heading} ${problemsHeading(secrets, path)}`, secrets, `${heading}\n${formatProblems(secrets, path)}`);
+  }
   const documentExists = existsSync(documentPath);
   if (!documentExists && args.check) fail(1, json, `${documentName} does not exist; create it with npm run handover -- --stack ${file.stack}`);
   const document = documentExists ? readFileSync(documentPath, "utf8") : "";
@@ -139,6 +146,19 @@ export async function handover(argv: string[], io: Io): Promise<number> {
   report(existing ? "written" : "added");
   if (!json) io.stdout.write(`${existing ? "Regenerated" : "Added"} the ${file.stack} section of ${documentName}. Review it with git diff and commit it.\n`);
   return 0;
+}
+
+/** Each plain-text secret of the stack file as a problem at its key: the section quotes config values, so it is not written while one is there. */
+async function plaintextProblems(file: StackFile): Promise<ConfigProblem[]> {
+  return (await plaintextSecrets(file)).map(({ configPath, kind, finding }) => ({
+    path: configPath,
+    message: `${
+      finding
+        ? `holds a secret in plain text (${finding.message.replace(/^found /, "")})`
+        : `is ${kind === "credential" ? "a provider credential" : "a provided secret's value"} written in plain text`
+    }; rotate it (the stack file may be in git), then delete it from the file or set it encrypted, as a secure: value`,
+    example: setEncryptedCommand(configPath, file.stack),
+  }));
 }
 
 /** The stacks sharing the stack's zone, read from the stack files beside it; the plan refuses a group that cannot be, so the handover leaves it out. */

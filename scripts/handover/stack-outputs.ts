@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { secretSpecs } from "../../components/secrets/stored-secrets";
 import { canonicalUrl } from "../../components/site-records";
+import { shownValue } from "../../stacks/shown-value";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 
 const stackOutputsSchema = z.object({
@@ -20,13 +21,23 @@ export type StackOutputs = z.output<typeof stackOutputsSchema>;
 
 export class StackOutputsError extends Error {}
 
+/**
+ * The parser's message with the text it quotes shown as a config problem would show it: the file
+ * is meant to be written without --show-secrets, and one that was not may quote a secret here.
+ */
+function parserMessage(error: Error): string {
+  return error.message.replace(/"(.*)"((?:\.\.\.)? is not valid JSON)$/s, (_, quoted: string, rest: string) => `${shownValue(quoted)}${rest}`);
+}
+
 /** Parses the text of `pulumi stack output --json`; a wrong shape names the key. */
 export function parseStackOutputs(text: string, file: string): StackOutputs {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new StackOutputsError(`${file} is not JSON (${(error as Error).message}); write it with \`pulumi stack output --json --stack <stack> > ${file}\``);
+    throw new StackOutputsError(
+      `${file} is not JSON (${parserMessage(error as Error)}); write it with \`pulumi stack output --json --stack <stack> > ${file}\``,
+    );
   }
   const parsed = stackOutputsSchema.safeParse(json);
   if (!parsed.success) {

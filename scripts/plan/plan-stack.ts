@@ -11,6 +11,7 @@ import { contextForStackFile } from "../../policies/stack-context";
 import { parseStackConfig, type ConfigProblem } from "../../stacks/stack-config";
 import { KIT_NAME } from "../../stacks/project";
 import type { StackFile } from "../../stacks/stack-file";
+import { detectSecrets, plaintextSecrets, textLeaves, withSecretsRedacted } from "../../stacks/stack-secrets";
 import { type OfflineRun, OfflineRunFailure, runOffline, UNKNOWN_SHOWN_AS } from "./offline-run";
 import { buildPlanReport, zoneShareReport, type PlanReport } from "./plan-report";
 
@@ -59,6 +60,17 @@ export function runStackProgram(file: StackFile, project: string): Promise<Offli
   });
 }
 
+/**
+ * What the report must not show: the stack file's plain-text secrets, and any secret the detector
+ * finds in a resource input, however it got there (a value another stack's file hands the
+ * zone's owner, a value the program built from config).
+ */
+async function plaintextIn(file: StackFile, report: PlanReport): Promise<string[]> {
+  const inputs = report.resources.flatMap((resource) => textLeaves(resource.inputs).map(({ path, value }) => ({ label: `${resource.name} ${path}`, value })));
+  return [...(await plaintextSecrets(file)), ...(await detectSecrets(inputs))].map(({ secret }) => secret);
+}
+
+/** The plan of the stack file, every plain-text secret in it redacted (SEC-NO-PLAINTEXT fails each): what every format prints. */
 export async function planStack(file: StackFile, { project = KIT_NAME, on = today(), env = process.env }: PlanOptions = {}): Promise<PlanReport> {
   try {
     const run = await runStackProgram(file, project);
@@ -69,7 +81,8 @@ export async function planStack(file: StackFile, { project = KIT_NAME, on = toda
       .filter((r) => r.custom)
       .map(({ urn, type, name, inputs, protect }) => ({ urn, type, name, props: knownOnly(inputs) as Record<string, unknown>, protect }));
     const context = { ...contextForStackFile(file, { project, config: parsed.config, env }), config: parsed.config };
-    return buildPlanReport(file.stack, run, await evaluateBar(BAR_RULES, declared, context, on), zoneShareReport(context.zone?.group));
+    const report = buildPlanReport(file.stack, run, await evaluateBar(BAR_RULES, declared, context, on), zoneShareReport(context.zone?.group));
+    return withSecretsRedacted(report, await plaintextIn(file, report));
   } catch (error) {
     const problems = error instanceof OfflineRunFailure ? (error.cause as { problems?: ConfigProblem[] }).problems : undefined;
     throw problems ? new ConfigRefused(problems) : error;
