@@ -9,7 +9,8 @@ import { CONFIG_NAMESPACE } from "../stacks/config-schema";
 import { formatProblems, parseStackConfig, type ConfigProblem, type LaunchReadyConfig } from "../stacks/stack-config";
 import { findProject } from "../stacks/project";
 import { siblingStackFiles } from "../stacks/stack-file";
-import { resolveZoneGroup, type ZoneGroup } from "../stacks/zone-group";
+import { resolveZoneGroup, type UncheckedSibling, type ZoneGroup } from "../stacks/zone-group";
+import { problem } from "../stacks/config-problems";
 import { today } from "../domain/bar/weighing";
 import { zoneShareProblems } from "./zone-share";
 import { AwsUptimeMonitors } from "./monitoring/aws-uptime-monitors";
@@ -19,17 +20,21 @@ import { AppSecrets } from "./secrets/app-secrets";
 import { secretSpecs } from "./secrets/stored-secrets";
 import { LaunchReadySite } from "./site";
 
-/** Pulumi hands structured config to the program as JSON text; plain strings stay as written. */
+/**
+ * Pulumi hands structured config to the program as JSON text; plain strings stay as written. Keys
+ * are defined, never assigned: `decoded["__proto__"] = value` would make the value the map's
+ * prototype instead of a key the config reader refuses.
+ */
 function decodedStackConfig(): Record<string, unknown> {
-  const decoded: Record<string, unknown> = {};
-  for (const [key, text] of Object.entries(pulumi.runtime.allConfig())) {
-    try {
-      decoded[key] = JSON.parse(text);
-    } catch {
-      decoded[key] = text;
-    }
+  return Object.fromEntries(Object.entries(pulumi.runtime.allConfig()).map(([key, text]) => [key, jsonOrText(text)]));
+}
+
+function jsonOrText(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
   }
-  return decoded;
 }
 
 export interface ProgramOptions {
@@ -54,9 +59,26 @@ function zoneGroup(config: LaunchReadyConfig, stacksDir: string | undefined): Zo
   const self = { stack: pulumi.getStack(), config };
   const resolved = resolveZoneGroup(self, stacksDir ? siblingStackFiles(stacksDir, self.stack) : []);
   if (!resolved.ok) throw refused(resolved.problems);
-  const problems = zoneShareProblems(self.stack, resolved.group, today());
+  const problems = [...zoneShareProblems(self.stack, resolved.group, today()), ...uncheckedAtUpdate(config, resolved.unchecked)];
   if (problems.length > 0) throw refused(problems);
   return resolved.group;
+}
+
+/**
+ * A stack file beside this one that cannot be compared with it is reported by the plan, which
+ * goes on without it, as does a preview. An update of a zone's owner stops: the file may be a
+ * stack living in the zone, whose edge rules the owner's rulesets carry, and the update would
+ * delete them.
+ */
+function uncheckedAtUpdate(config: LaunchReadyConfig, unchecked: readonly UncheckedSibling[]): ConfigProblem[] {
+  if (pulumi.runtime.isDryRun() || config.zone.owner !== undefined) return [];
+  return unchecked.map(({ path, why }) =>
+    problem(
+      ["zone"],
+      `is this stack's to manage, but ${path} ${why}: it may be a stack living in this zone, whose edge rules this update would delete from the zone's rulesets; fix that file, then run pulumi up again`,
+      `# fix ${path}`,
+    ),
+  );
 }
 
 export async function launchReadyProgram(options: ProgramOptions = {}): Promise<Record<string, unknown>> {

@@ -284,6 +284,22 @@ export function prototypeKeyProblems(config: Record<string, unknown>): ConfigPro
   return problems.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
 }
 
+/**
+ * The keys of the stack file's config without a namespace (`hosts:` for `launch-ready:hosts:`).
+ * Pulumi refuses such a file, since a config key is `<namespace>:<name>`; read here it would be
+ * another namespace's key, left alone, so what it says would count for nothing.
+ */
+export function unnamespacedKeyProblems(config: Record<string, unknown>): ConfigProblem[] {
+  const known = knownKeysAt([]);
+  return Object.keys(config)
+    .filter((key) => !key.includes(":"))
+    .map((key) => ({
+      path: /^\S+$/.test(key) ? key : JSON.stringify(key),
+      message: `has no namespace: Pulumi reads a stack file's config keys as <namespace>:<name> and refuses one without${known.includes(key) ? `; write ${CONFIG_NAMESPACE}:${key}` : ""}`,
+      example: known.includes(key) ? exampleFor([key]) : EXAMPLES[""],
+    }));
+}
+
 /** `parent`: the launch-ready path of the object holding the key, for its example; undefined for another namespace's key. */
 function prototypeKeyProblem(path: string, key: string, parent: PathSegment[] | undefined): ConfigProblem {
   return {

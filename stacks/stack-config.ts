@@ -3,7 +3,15 @@
  * problem at once. This is the single source of truth for provisioning (the program), the offline
  * plan, and later live verification. No Pulumi here: callers hand in the raw key/value map.
  */
-import { formatConfigPath, problem, problemsFromIssues, prototypeKeyProblems, type ConfigProblem, type PathSegment } from "./config-problems";
+import {
+  formatConfigPath,
+  problem,
+  problemsFromIssues,
+  prototypeKeyProblems,
+  unnamespacedKeyProblems,
+  type ConfigProblem,
+  type PathSegment,
+} from "./config-problems";
 import { ZONE_PLAN_LIMITS, recordTtlProblem, type ZonePlan } from "../domain/cloudflare/zone-plans";
 import { resolveEdge, type EdgeConfig } from "./edge-config";
 import { resolveEmail, type EmailConfig } from "./email-config";
@@ -105,8 +113,8 @@ export function ownConfigKeys(config: Record<string, unknown>): Record<string, u
  * (`launch-ready:hosts`, ...) with their values already decoded from YAML or JSON.
  */
 export function parseStackConfig(config: Record<string, unknown>): ParseResult {
-  const prototypeKeys = prototypeKeyProblems(config);
-  if (prototypeKeys.length > 0) return { ok: false, problems: prototypeKeys };
+  const keyProblems = [...unnamespacedKeyProblems(config), ...prototypeKeyProblems(config)];
+  if (keyProblems.length > 0) return { ok: false, problems: keyProblems };
   const input = ownConfigKeys(config);
   const parsed = stackConfigSchema.safeParse(input);
   if (!parsed.success) return { ok: false, problems: problemsFromIssues(parsed.error.issues, input) };

@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { basename, join } from "node:path";
-import { isMap, isSeq, LineCounter, parse, parseDocument, type Node } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parse, parseDocument, visit, type Node } from "yaml";
 
 /** What a `secure:` value reads as offline. The ciphertext itself is never passed on. */
 export const SECRET_PLACEHOLDER = "[secret]";
@@ -56,7 +56,18 @@ export function readableEncryption(text: string): StackEncryption | undefined {
   }
 }
 
-export class StackFileError extends Error {}
+/** A stack file that cannot be read at all; `message` names the file, `reason` says why in one line without it. */
+export class StackFileError extends Error {
+  constructor(
+    file: string,
+    /** e.g. `is not valid YAML (Flow sequence ... at line 2, column 1)`: what a list of files shows after the file's name. */
+    public readonly reason: string,
+    /** The whole story when it takes more than a line (the parser's errors with the lines they are on). */
+    detail = reason,
+  ) {
+    super(`${file} ${detail}`);
+  }
+}
 
 export function stackNameFromPath(path: string): string {
   const file = basename(path);
@@ -69,7 +80,7 @@ export function readStackFile(path: string): StackFile {
     text = readFileSync(path, "utf8");
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new StackFileError(code === "ENOENT" ? `${path} does not exist` : `${path} cannot be read (${code ?? String(error)})`);
+    throw new StackFileError(path, code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(error)})`);
   }
   return parsedStackFile(text, path);
 }
@@ -95,8 +106,13 @@ function parsedStackFile(text: string, path: string): StackFile {
 
 /** The stack files in `directory` other than `stack`'s, by name, as read. */
 export interface SiblingStackFiles extends Array<StackFile> {
-  /** Those that cannot be read, with why: whether they share anything with `stack` is unknown. */
+  /** Those that cannot be read, with why (one line, `StackFileError.reason`): whether they share anything with `stack` is unknown. */
   unreadable: Array<{ path: string; why: string }>;
+}
+
+/** The siblings `files` could not read: none when it is a plain list rather than `siblingStackFiles`' answer. */
+export function unreadableSiblings(files: readonly StackFile[]): ReadonlyArray<{ path: string; why: string }> {
+  return (files as Partial<SiblingStackFiles>).unreadable ?? [];
 }
 
 export function siblingStackFiles(directory: string, stack: string): SiblingStackFiles {
@@ -112,40 +128,99 @@ export function siblingStackFiles(directory: string, stack: string): SiblingStac
       siblings.push(readStackFile(join(directory, name)));
     } catch (error) {
       if (!(error instanceof StackFileError)) throw error;
-      siblings.unreadable.push({ path: join(directory, name), why: error.message });
+      siblings.unreadable.push({ path: join(directory, name), why: error.reason });
     }
   }
   return siblings;
 }
 
 /**
+ * How often yaml may copy an anchored node through aliases (its own count: each alias times the
+ * nodes under its anchor). A hand-written stack file reuses a value a few times; a "billion laughs"
+ * file nests aliases of aliases so that a few lines expand to millions of nodes.
+ */
+const MAX_ALIAS_COUNT = 100;
+
+/**
  * A stack file's text read as if it were at `path`: an earlier version from git
  * (`git show <commit>:stacks/Pulumi.prod.yaml`) is named `shownAs` in errors.
  */
 export function parseStackFileText(text: string, path: string, shownAs = path): StackFile {
-  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
-  if (document.errors.length > 0) {
-    throw new StackFileError(`${shownAs} is not valid YAML:\n${document.errors.map((e) => `  ${e.message}`).join("\n")}`);
-  }
-  const root: unknown = document.toJS() ?? {};
-  if (!isPlainObject(root)) throw new StackFileError(`${shownAs} must be a map with a top-level "config:" key`);
+  const root = yamlData(text, shownAs);
+  if (!isYamlMap(root)) throw new StackFileError(shownAs, 'must be a map with a top-level "config:" key');
   const config = root.config ?? {};
-  if (!isPlainObject(config)) throw new StackFileError(`${shownAs}: "config:" must be a map of keys such as launch-ready:environment`);
+  if (!isYamlMap(config)) throw new StackFileError(shownAs, 'has a "config:" that is not a map; under it go keys such as launch-ready:environment');
 
   const secretKeys: string[] = [];
   const secureValues: StackFile["secureValues"] = [];
+  const refused: Refusal[] = [];
   // Keys are defined, never assigned: a `__proto__:` key assigned would become the map's prototype
   // and vanish from its keys, where the config reader refuses it.
   const decoded: Record<string, unknown> = Object.fromEntries(
     Object.entries(config).map(([key, value]) => {
       const before = secureValues.length;
-      const hidden = hideSecureValues(value, key, secureValues);
+      const hidden = programValue(value, key, secureValues, refused, new Set());
       if (secureValues.length > before) secretKeys.push(key);
       return [key, hidden];
     }),
   );
+  if (refused.length > 0) {
+    const lines = refused.map(({ path: at, why }) => `  ${at} (line ${configPathPosition(text, at).line}) ${why}`);
+    throw new StackFileError(
+      shownAs,
+      `holds ${refused.length === 1 ? "a value" : `${refused.length} values`} the program cannot be given as written (${refused[0].path} ${refused[0].why})`,
+      `holds values the program cannot be given as written (Pulumi hands config to it as JSON):\n${lines.join("\n")}`,
+    );
+  }
   const encryption = stackEncryption(root);
   return { stack: stackNameFromPath(path), path, config: decoded, secretKeys, secureValues, encryption };
+}
+
+/**
+ * The text's YAML as data, or a StackFileError saying why there is none: a syntax error, a tag
+ * yaml does not know (read as plain text, it would change what the file says), a key that is a
+ * list or a map (JavaScript would turn it into text), or aliases that expand past MAX_ALIAS_COUNT.
+ */
+function yamlData(text: string, shownAs: string): unknown {
+  const lineCounter = new LineCounter();
+  const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
+  const [first] = document.errors;
+  if (first) {
+    throw new StackFileError(
+      shownAs,
+      `is not valid YAML (${firstLine(first.message)})`,
+      `is not valid YAML:\n${document.errors.map((e) => `  ${e.message}`).join("\n")}`,
+    );
+  }
+  const [warning] = document.warnings;
+  if (warning) throw new StackFileError(shownAs, `uses YAML that is not read as written (${firstLine(warning.message)})`);
+  let key: Node | undefined;
+  visit(document, {
+    Pair(_, pair) {
+      if (isScalar(pair.key) || pair.key === null) return undefined;
+      key = pair.key as Node;
+      return visit.BREAK;
+    },
+  });
+  if (key) {
+    const { line } = lineCounter.linePos(key.range?.[0] ?? 0);
+    throw new StackFileError(shownAs, `has a key that is a list, a map or an alias (line ${line}); a key is plain text, such as launch-ready:hosts`);
+  }
+  try {
+    return document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    const message = (error as Error).message;
+    throw new StackFileError(
+      shownAs,
+      /Excessive alias count/.test(message)
+        ? `cannot be read: its aliases (*name) would copy anchored values more than ${MAX_ALIAS_COUNT} times, as a file built to exhaust memory does; write the values out instead`
+        : `cannot be read (${firstLine(message)})`,
+    );
+  }
+}
+
+function firstLine(message: string): string {
+  return message.split("\n", 1)[0].replace(/:$/, "");
 }
 
 /** A YAML map as read into JS: what a stack file's root and its `config:` must be. */
@@ -153,18 +228,60 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-/** The value with each `secure:` leaf replaced by the placeholder; the leaves go to `found` with their paths. */
-function hideSecureValues(value: unknown, path: string, found: StackFile["secureValues"]): unknown {
-  if (isPlainObject(value)) {
+/** A plain map, not what a tag made of one (`!!set`, `!!omap`), whose entries Object.entries would not see. */
+function isYamlMap(value: unknown): value is Record<string, unknown> {
+  return isPlainObject(value) && Object.getPrototypeOf(value) === Object.prototype;
+}
+
+/** A config value the program cannot be given as written: its key path, and why. */
+interface Refusal {
+  path: string;
+  why: string;
+}
+
+/** What a YAML tag made of a value that is not JSON, for the refusal. */
+function tagged(value: object): string {
+  if (value instanceof Uint8Array) return "binary data (!!binary)";
+  if (value instanceof Set) return "a set (!!set)";
+  if (value instanceof Map) return "an ordered map (!!omap or !!pairs)";
+  return `a ${value.constructor?.name ?? "value without a type"}`;
+}
+
+/**
+ * The value as the program is given it: JSON, which is how the Pulumi CLI hands config over, with
+ * each `secure:` leaf replaced by the placeholder (the leaves go to `found` with their paths).
+ * What JSON cannot carry goes to `refused` with its path rather than being changed on the way:
+ * `.nan` would arrive as null, `!!binary` as a map of byte numbers, and an alias inside the value
+ * it names would never end. `ancestors`: the maps and lists the value is inside.
+ */
+function programValue(value: unknown, path: string, found: StackFile["secureValues"], refused: Refusal[], ancestors: Set<object>): unknown {
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    refused.push({ path, why: `is ${Number.isNaN(value) ? ".nan" : value > 0 ? ".inf" : "-.inf"}, a number JSON cannot carry; write a finite number` });
+    return null;
+  }
+  // JSON has no negative zero: the bar reads the 0 the program gets.
+  if (Object.is(value, -0)) return 0;
+  if (value === null || typeof value !== "object") return value;
+  if (ancestors.has(value)) {
+    refused.push({ path, why: "is an alias of a value it is itself inside, which would never end; write the value out" });
+    return null;
+  }
+  if (!Array.isArray(value) && !isYamlMap(value)) {
+    refused.push({ path, why: `is ${tagged(value)}, which is not text, a number, true/false, a list or a map; write it as one of those` });
+    return null;
+  }
+  ancestors.add(value);
+  try {
+    if (Array.isArray(value)) return value.map((item, index) => programValue(item, `${path}[${index}]`, found, refused, ancestors));
     const keys = Object.keys(value);
     if (keys.length === 1 && keys[0] === "secure") {
-      found.push({ path, ciphertext: String(value.secure) });
+      found.push({ path, ciphertext: String((value as { secure: unknown }).secure) });
       return SECRET_PLACEHOLDER;
     }
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, hideSecureValues(inner, `${path}.${key}`, found)]));
+    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, programValue(inner, `${path}.${key}`, found, refused, ancestors)]));
+  } finally {
+    ancestors.delete(value);
   }
-  if (Array.isArray(value)) return value.map((item, index) => hideSecureValues(item, `${path}[${index}]`, found));
-  return value;
 }
 
 /** `launch-ready:hosts[2].proxied` → ["config", "launch-ready:hosts", 2, "proxied"]. */

@@ -8,7 +8,7 @@
  */
 import { problem, type ConfigProblem } from "./config-problems";
 import { parseStackConfig, type LaunchReadyConfig } from "./stack-config";
-import { isPlainObject, type StackFile } from "./stack-file";
+import { isPlainObject, stackNameFromPath, unreadableSiblings, type StackFile } from "./stack-file";
 
 /** One stack of a zone: its name, its file and its resolved config. */
 export interface ZoneStack {
@@ -25,11 +25,23 @@ export interface ZoneGroup {
   members: ZoneStack[];
 }
 
-export type ZoneGroupResult = { ok: true; group: ZoneGroup } | { ok: false; problems: ConfigProblem[] };
+/**
+ * A stack file beside this one whose zone could not be compared with this stack's: it cannot be
+ * read, or its config is refused. Reported, and left out of the group until it is fixed.
+ */
+export interface UncheckedSibling {
+  path: string;
+  /** Why, after the file's name: "cannot be read: ...", "shares zone ... but its config is refused (...)". */
+  why: string;
+}
+
+export type ZoneGroupResult = { ok: true; group: ZoneGroup; unchecked: UncheckedSibling[] } | { ok: false; problems: ConfigProblem[] };
 
 /** What Cloudflare keeps once per zone, named in refusals so the reader sees what would collide. */
 export const ZONE_WIDE_OBJECTS =
   "its zone settings (SSL mode, TLS versions, HTTPS redirects, HSTS), its entrypoint ruleset of each phase (cache, WAF, rate limits, headers, redirects, DDoS) and the apex/www redirect";
+
+type GroupOrProblems = { ok: true; group: ZoneGroup } | { ok: false; problems: ConfigProblem[] };
 
 function rawZoneId(file: StackFile): unknown {
   const zone = file.config["launch-ready:zone"];
@@ -45,42 +57,46 @@ function parsedSibling(file: StackFile): { ok: true; stack: ZoneStack } | { ok: 
 /**
  * The zone group of `self` among its sibling stack files. Refuses, naming both stacks, two
  * stacks that would both own one zone, an owner that does not exist or lives elsewhere, and a
- * member whose domain is not its own subdomain of the owner's.
+ * member whose domain is not its own subdomain of the owner's. A sibling that cannot be read, or
+ * whose config is refused, is `unchecked` rather than a problem of this stack, so one broken file
+ * never stops the others' plans; only the owner this stack names is needed to plan it.
  */
-export function resolveZoneGroup(
-  self: ZoneStack,
-  siblings: readonly StackFile[] & { unreadable?: ReadonlyArray<{ path: string; why: string }> },
-): ZoneGroupResult {
+export function resolveZoneGroup(self: ZoneStack, siblings: readonly StackFile[]): ZoneGroupResult {
   const { zone } = self.config;
-  // A file that cannot be read may be a stack of this zone: planning without it could drop its rules.
-  const problems: ConfigProblem[] = (siblings.unreadable ?? []).map(({ path, why }) =>
+  const problems: ConfigProblem[] = [];
+  const unchecked: UncheckedSibling[] = [];
+  const ownerBroken = (path: string, why: string) =>
     problem(
-      ["zone"],
-      `cannot be compared with ${path}, which cannot be read (${why}); a stack living in this zone would lose its rules, so fix that file first`,
+      ["zone", "owner"],
+      `is ${zone.owner}, whose stack file ${path} ${why}; this stack is planned with its owner's zone settings and rulesets, so fix that file first (plan --stack ${zone.owner} lists every problem)`,
       `# fix ${path}`,
-    ),
-  );
+    );
+  for (const { path, why } of unreadableSiblings(siblings)) {
+    if (zone.owner !== undefined && stackNameFromPath(path) === zone.owner) problems.push(ownerBroken(path, why));
+    else unchecked.push({ path, why: `${why}; whether it shares zone ${zone.zoneId} with this stack is not checked` });
+  }
   const sameZone: ZoneStack[] = [];
   for (const file of siblings) {
     if (file.stack === self.stack || (rawZoneId(file) !== zone.zoneId && file.stack !== zone.owner)) continue;
     const sibling = parsedSibling(file);
     if (!sibling.ok) {
-      problems.push(
-        problem(
-          ["zone", file.stack === zone.owner ? "owner" : "zoneId"],
-          `is shared with stack ${file.stack} (${file.path}), whose file is refused (${sibling.problem.path}: ${sibling.problem.message}); the stacks of one zone are planned together, so fix it first (plan --stack ${file.stack} lists every problem)`,
-          `# fix ${file.path}`,
-        ),
-      );
+      const refusal = `${sibling.problem.path}: ${sibling.problem.message}`;
+      if (file.stack === zone.owner) problems.push(ownerBroken(file.path, `is refused (${refusal})`));
+      else
+        unchecked.push({
+          path: file.path,
+          why: `is refused (${refusal}), so what it shares of zone ${zone.zoneId} with this stack is not checked (plan --stack ${file.stack} lists every problem)`,
+        });
       continue;
     }
     if (sibling.stack.config.zone.zoneId === zone.zoneId || file.stack === zone.owner) sameZone.push(sibling.stack);
   }
   if (problems.length > 0) return { ok: false, problems };
-  return zone.owner === undefined ? ownerGroup(self, sameZone) : memberGroup(self, sameZone);
+  const resolved = zone.owner === undefined ? ownerGroup(self, sameZone) : memberGroup(self, sameZone);
+  return resolved.ok ? { ...resolved, unchecked } : resolved;
 }
 
-function ownerGroup(self: ZoneStack, sameZone: readonly ZoneStack[]): ZoneGroupResult {
+function ownerGroup(self: ZoneStack, sameZone: readonly ZoneStack[]): GroupOrProblems {
   const { zone } = self.config;
   const rivals = sameZone.filter((other) => other.config.zone.zoneId === zone.zoneId && other.config.zone.owner === undefined);
   if (rivals.length > 0) {
@@ -130,7 +146,7 @@ function likelyOwner(a: ZoneStack, b: ZoneStack): ZoneStack {
   return a.stack < b.stack ? a : b;
 }
 
-function memberGroup(self: ZoneStack, sameZone: readonly ZoneStack[]): ZoneGroupResult {
+function memberGroup(self: ZoneStack, sameZone: readonly ZoneStack[]): GroupOrProblems {
   const { zone } = self.config;
   const ownerName = zone.owner as string;
   const at = (field: string, message: string) => ({ ok: false as const, problems: [problem(["zone", field], message)] });

@@ -165,6 +165,41 @@ describe("rollback --list", () => {
     // The only version that clears the bar and differs is older than the limit.
     expect(report.suggested).toBeUndefined();
   });
+
+  test("a version that cannot be read (an alias bomb, not YAML) is listed as unreadable, and every other version still is", async () => {
+    const dir = clone();
+    const laughs = ["a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
+    for (let level = 1; level <= 6; level++)
+      laughs.push(
+        `a${level}: &a${level} [${Array(9)
+          .fill(`*a${level - 1}`)
+          .join(", ")}]`,
+      );
+    const bomb = commitFile(
+      dir,
+      `${laughs.join("\n")}\n${launched.replace("  launch-ready:environment: staging", "  launch-ready:environment: *a6")}`,
+      "Laughs",
+      "2026-01-06T10:00:00Z",
+    );
+    const notYaml = commitFile(dir, "config:\n  launch-ready:hosts: [\n", "Half a file", "2026-01-07T10:00:00Z");
+    commitFile(dir, withBlog, "Back to the blog", "2026-01-08T10:00:00Z");
+
+    const { code, stdout, stderr } = await rollback("--stack", "test", "--repo", dir, "--json");
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout) as HistoryReport;
+    expect(report.entries.map((e) => e.check.status)).toEqual(["clears", "unreadable", "unreadable", "clears", "below-bar", "invalid", "clears"]);
+    const check = (commit: string) => report.entries.find((e) => e.commit === commit)!.check as { status: "unreadable"; why: string };
+    expect(check(bomb).why).toMatch(/^cannot be read: its aliases \(\*name\) would copy anchored values more than 100 times/);
+    expect(check(notYaml).why).toMatch(/^is not valid YAML \(/);
+    expect(report.suggested).toBe(commits.launched);
+
+    const text = await rollback("--stack", "test", "--repo", dir);
+    expect(text.code).toBe(0);
+    expect(text.stdout.split("\n").find((line) => line.includes(bomb.slice(0, 7)))).toContain("unreadable: cannot be read: its aliases");
+    const refused = await rollback("--stack", "test", "--repo", dir, "--to", bomb);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toContain(`The version at ${bomb.slice(0, 7)} cannot be read; nothing was written:\n  the file cannot be read: its aliases`);
+  });
 });
 
 describe("rollback --to", () => {

@@ -454,3 +454,17 @@ describe("config written to break the reader", () => {
     });
   });
 });
+
+describe("config keys without a namespace", () => {
+  test("are refused, as Pulumi refuses them, instead of being read as another namespace's and counting for nothing", () => {
+    const config = exampleConfig();
+    const { "launch-ready:records": records, ...rest } = config;
+    const problems = problemsOf({ ...rest, records, "": 1, "<<": { x: 1 } });
+    expect(problems.map((p) => p.path)).toEqual(["records", '""', "<<"]);
+    expect(problems[0]).toMatchObject({
+      message: "has no namespace: Pulumi reads a stack file's config keys as <namespace>:<name> and refuses one without; write launch-ready:records",
+      example: expect.stringContaining("launch-ready:records:"),
+    });
+    expect(problems[2].message).toBe("has no namespace: Pulumi reads a stack file's config keys as <namespace>:<name> and refuses one without");
+  });
+});

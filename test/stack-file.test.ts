@@ -1,7 +1,10 @@
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { parse } from "yaml";
 import { carryConfigEntry, readConfigEntry, renderStackFileText, type ConfigEntry } from "../stacks/stack-file-edit";
-import { configPathPosition, parseStackFileText, readableEncryption } from "../stacks/stack-file";
+import { configPathPosition, parseStackFileText, readableEncryption, siblingStackFiles, StackFileError, unreadableSiblings } from "../stacks/stack-file";
+import { scratchDir } from "./helpers";
 
 const KEY = "launch-ready:handover";
 
@@ -235,5 +238,99 @@ describe("parseStackFileText and prototype keys", () => {
     expect(Object.keys(config)).toEqual(["__proto__", "launch-ready:environment"]);
     expect(Object.getPrototypeOf(config)).toBe(Object.prototype);
     expect((config as { polluted?: unknown }).polluted).toBeUndefined();
+  });
+});
+
+describe("parseStackFileText and YAML that does not mean what it shows", () => {
+  const read = (text: string) => parseStackFileText(text, "Pulumi.odd.yaml");
+  /** Why the file is refused: the StackFileError it throws, or a failed expectation when it is read. */
+  function refusal(text: string): StackFileError {
+    try {
+      read(text);
+    } catch (error) {
+      expect(error).toBeInstanceOf(StackFileError);
+      return error as StackFileError;
+    }
+    throw new Error(`read, but should be refused:\n${text}`);
+  }
+
+  test("an alias bomb is refused before it expands, in one line naming the file", () => {
+    const levels = ["l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"];
+    for (let level = 1; level <= 8; level++)
+      levels.push(
+        `l${level}: &l${level} [${Array(9)
+          .fill(`*l${level - 1}`)
+          .join(", ")}]`,
+      );
+    const error = refusal(`${levels.join("\n")}\nconfig:\n  launch-ready:hosts: *l8\n`);
+    expect(error.message).toBe(
+      "Pulumi.odd.yaml cannot be read: its aliases (*name) would copy anchored values more than 100 times, as a file built to exhaust memory does; write the values out instead",
+    );
+    expect(error.reason).toBe(error.message.slice("Pulumi.odd.yaml ".length));
+  });
+
+  test("a few aliases of a small value read as the value each time, as YAML means them", () => {
+    const { config } = read("config:\n  launch-ready:tls: &tls { ssl: strict }\n  x:tls: *tls\n");
+    expect(config).toEqual({ "launch-ready:tls": { ssl: "strict" }, "x:tls": { ssl: "strict" } });
+  });
+
+  test("values JSON cannot carry are refused at their key path and line, not changed on the way to the program", () => {
+    const error = refusal(
+      [
+        "config:",
+        "  launch-ready:hosts:",
+        "    - { name: www, target: cname.vercel-dns.com, ttl: .nan }",
+        "  launch-ready:edge: { cache: { edgeTtl: .inf } }",
+        "  launch-ready:records: !!set { a, b }",
+        "  launch-ready:secretValues: { KEY: !!binary aGVsbG8= }",
+        "  launch-ready:loop: &loop [1, *loop]",
+        "",
+      ].join("\n"),
+    );
+    expect(error.message.split("\n")).toEqual([
+      "Pulumi.odd.yaml holds values the program cannot be given as written (Pulumi hands config to it as JSON):",
+      "  launch-ready:hosts[0].ttl (line 3) is .nan, a number JSON cannot carry; write a finite number",
+      "  launch-ready:edge.cache.edgeTtl (line 4) is .inf, a number JSON cannot carry; write a finite number",
+      "  launch-ready:records (line 5) is a set (!!set), which is not text, a number, true/false, a list or a map; write it as one of those",
+      "  launch-ready:secretValues.KEY (line 6) is binary data (!!binary), which is not text, a number, true/false, a list or a map; write it as one of those",
+      "  launch-ready:loop[1] (line 7) is an alias of a value it is itself inside, which would never end; write the value out",
+    ]);
+    expect(error.reason).toMatch(/^holds 5 values the program cannot be given as written \(launch-ready:hosts\[0\]\.ttl is \.nan, /);
+  });
+
+  test("-0 reads as the 0 the program is given", () => {
+    expect(Object.is(read("config:\n  launch-ready:x: -0\n").config["launch-ready:x"], 0)).toBe(true);
+  });
+
+  test("a tag yaml does not know, or one that does not fit its value, is refused rather than dropped", () => {
+    expect(refusal("config:\n  launch-ready:environment: !prod production\n").reason).toMatch(/^uses YAML that is not read as written \(Unresolved tag: !prod/);
+    expect(refusal("config:\n  launch-ready:environment: !!int production\n").reason).toMatch(/^uses YAML that is not read as written \(/);
+  });
+
+  test("a key that is a list or a map is refused with its line, instead of becoming text", () => {
+    expect(refusal("config:\n  launch-ready:environment: production\n  ? [launch-ready:hosts]\n  : []\n").reason).toBe(
+      "has a key that is a list, a map or an alias (line 3); a key is plain text, such as launch-ready:hosts",
+    );
+  });
+
+  test("text that is not YAML, or several documents, says so in one line; the message keeps every parser error with its lines", () => {
+    const error = refusal("config:\n  launch-ready:hosts: [\n");
+    expect(error.reason).toMatch(/^is not valid YAML \([^\n]+ at line \d+, column \d+\)$/);
+    expect(error.message).toMatch(/^Pulumi\.odd\.yaml is not valid YAML:\n {2}/);
+    expect(refusal("config: {}\n---\nconfig: {}\n").reason).toMatch(/^is not valid YAML \(Source contains multiple documents/);
+  });
+});
+
+describe("siblingStackFiles", () => {
+  test("reads every other stack file of the directory, and lists each one it cannot read with why, in one line", () => {
+    const dir = scratchDir("launch-ready-siblings-");
+    writeFileSync(join(dir, "Pulumi.prod.yaml"), "config:\n  launch-ready:environment: production\n");
+    writeFileSync(join(dir, "Pulumi.staging.yaml"), "config:\n  launch-ready:environment: staging\n");
+    writeFileSync(join(dir, "Pulumi.broken.yaml"), "config: [\n");
+    const siblings = siblingStackFiles(dir, "prod");
+    expect(siblings.map((file) => file.stack)).toEqual(["staging"]);
+    expect(unreadableSiblings(siblings)).toEqual([{ path: join(dir, "Pulumi.broken.yaml"), why: expect.stringMatching(/^is not valid YAML \([^\n]+\)$/) }]);
+    // A list of files given in code has none it could not read.
+    expect(unreadableSiblings([...siblings])).toEqual([]);
   });
 });

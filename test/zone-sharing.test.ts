@@ -4,7 +4,9 @@
  * object may be managed by both, and what would collide is refused naming both stacks.
  */
 import { readFileSync, writeFileSync } from "node:fs";
+import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, test } from "vitest";
+import { launchReadyProgram } from "../components/program";
 import { redirectRuleSpecs } from "../components/site-records";
 import { zoneWideSpecs } from "../components/zone-share";
 import type { SampleRequest } from "../domain/cloudflare/rules-language";
@@ -16,13 +18,13 @@ import { opsProtect } from "../policies/rules/ops-protect";
 import { contextForStackFile } from "../policies/stack-context";
 import { handover } from "../scripts/commands/handover";
 import { plan } from "../scripts/commands/plan";
-import { ConfigRefused, planStack } from "../scripts/plan/plan-stack";
+import { cliConfig, ConfigRefused, planStack } from "../scripts/plan/plan-stack";
 import type { PlanReport } from "../scripts/plan/plan-report";
 import { stackFilePath, type PulumiProject } from "../stacks/project";
-import { readStackFile } from "../stacks/stack-file";
+import { readStackFile, siblingStackFiles } from "../stacks/stack-file";
 import { resolveZoneGroup } from "../stacks/zone-group";
 import { parseStackConfig } from "../stacks/stack-config";
-import { exampleConfig, exampleStack, FIXTURE_PROJECT, runInProcess, scratchProject } from "./helpers";
+import { exampleConfig, exampleStack, FIXTURE_PROJECT, parsedExample, runInProcess, scratchProject } from "./helpers";
 
 const ON = "2026-12-02";
 
@@ -166,14 +168,6 @@ describe("what two stacks would both manage is refused, naming both", () => {
       text.replace("    senders:\n", "    senders:\n      - { provider: amazon-ses, ses: { region: us-east-1, mailFrom: staging } }\n"),
     );
     expect(await refusal(ses, "staging")).toContainEqual(expect.objectContaining({ message: expect.stringContaining("records at staging.example.com") }));
-  });
-
-  test("an unreadable stack file beside them, which could be a member losing its rules", async () => {
-    const project = scratchProject();
-    writeFileSync(stackFilePath(project, "qa"), "config:\n  launch-ready:hosts: [\n");
-    expect(await refusal(project, "prod")).toEqual([
-      expect.objectContaining({ path: "launch-ready:zone", message: expect.stringMatching(/Pulumi\.qa\.yaml, which cannot be read \(.*is not valid YAML/) }),
-    ]);
   });
 
   test("an external endpoint on the stack's own domain: the zone sees its requests, so it limits them", () => {
@@ -398,5 +392,105 @@ describe("the zone's rules, from the stacks' configs", () => {
     // Staging may not set launch-ready:tls: the fix is named in prod's file.
     expect(strict?.configPath).toBeUndefined();
     expect(strict?.message).toMatch(/change it in stack prod's file \(.*Pulumi\.prod\.yaml\) at launch-ready:tls\.ssl\)$/);
+  });
+});
+
+describe("a stack file beside them that cannot be read, or is refused", () => {
+  /** The fixture project with a file that is not YAML (qa) and one of prod's zone whose config is refused (preview). */
+  function brokenSiblings(): PulumiProject {
+    const project = scratchProject();
+    writeFileSync(stackFilePath(project, "qa"), "config:\n  launch-ready:hosts: [\n");
+    writeFileSync(
+      stackFilePath(project, "preview"),
+      "config:\n  launch-ready:environment: previews\n  launch-ready:zone: { domain: preview.example.com, zoneId: 023e105f4ecef8ad9ca31a8372d0c353, owner: prod }\n",
+    );
+    return project;
+  }
+
+  test("is named in the zone group and in SEC-ENV-SEPARATION, and every other stack still plans, its zone shared as before", async () => {
+    const project = brokenSiblings();
+    const prodFile = readStackFile(stackFilePath(project, "prod"));
+    const resolved = resolveZoneGroup({ stack: "prod", path: prodFile.path, config: parsedExample("prod") }, siblingStackFiles(project.stacksDir, "prod"));
+    expect(resolved.ok && resolved.unchecked).toEqual([
+      {
+        path: stackFilePath(project, "qa"),
+        why: expect.stringMatching(/^is not valid YAML \(.*\); whether it shares zone 023e105f4ecef8ad9ca31a8372d0c353 with this stack is not checked$/),
+      },
+      {
+        path: stackFilePath(project, "preview"),
+        why: expect.stringMatching(
+          /^is refused \(launch-ready:environment: must be one of .*\), so what it shares of zone 023e105f4ecef8ad9ca31a8372d0c353 with this stack is not checked/,
+        ),
+      },
+    ]);
+    expect(resolved.ok && resolved.group.members.map((member) => member.stack)).toEqual(["staging"]);
+
+    for (const stack of ["prod", "staging", "dev"]) {
+      const report = await planStack(readStackFile(stackFilePath(project, stack)), { on: ON, env: {} });
+      expect(
+        report.bar.filter((r) => r.status === "fail"),
+        stack,
+      ).toEqual([]);
+      const separation = report.bar.find((r) => r.id === "SEC-ENV-SEPARATION")!;
+      // Not a pass: the files it could not read might share this stack's secrets.
+      expect(separation.status, stack).toBe("not-applicable");
+      expect(separation.message, stack).toMatch(
+        /^not checked against every stack: .*Pulumi\.qa\.yaml is not valid YAML .*; .*Pulumi\.preview\.yaml is refused /,
+      );
+      if (stack !== "dev")
+        expect(
+          report.zone?.members.map((member) => member.stack),
+          stack,
+        ).toEqual(["staging"]);
+    }
+    // The pack judges prod's zone from the same files: nothing is shared twice, nothing refused.
+    expect(opsProtect.checkStack!([], contextForStackFile(prodFile))).toEqual([expect.objectContaining({ status: "not-applicable" })]);
+  });
+
+  test("a member whose owner's file cannot be read or is refused is refused at zone.owner, naming the file", async () => {
+    const unreadable = scratchProject();
+    writeFileSync(stackFilePath(unreadable, "prod"), "config: [\n");
+    expect(await refusal(unreadable, "staging")).toEqual([
+      expect.objectContaining({
+        path: "launch-ready:zone.owner",
+        message: expect.stringMatching(
+          /^is prod, whose stack file .*Pulumi\.prod\.yaml is not valid YAML \(.*\); this stack is planned with its owner's zone settings/,
+        ),
+      }),
+    ]);
+    const refused = scratchProject();
+    editStack(refused, "prod", (text) => text.replace("launch-ready:environment: production", "launch-ready:environment: prod"));
+    expect(await refusal(refused, "staging")).toEqual([
+      expect.objectContaining({
+        path: "launch-ready:zone.owner",
+        message: expect.stringContaining("Pulumi.prod.yaml is refused (launch-ready:environment: must be one of"),
+      }),
+    ]);
+  });
+
+  test("pulumi up of the zone's owner stops while one cannot be compared: it may be a member whose rules the update would delete", async () => {
+    const project = brokenSiblings();
+    // The program as `pulumi up` runs it after its preview, under Pulumi's mocks: what it refuses, and what it registers.
+    const update = async (stack: string) => {
+      const file = readStackFile(stackFilePath(project, stack));
+      pulumi.runtime.setAllConfig(cliConfig(file.config), file.secretKeys);
+      await pulumi.runtime.setMocks({ newResource: ({ name }) => ({ id: `${name}-id`, state: {} }), call: () => ({}) }, "launch-ready", stack, false);
+      let refused: Array<{ path: string; message: string }> = [];
+      await pulumi.runtime.runInPulumiStack(() =>
+        launchReadyProgram({ stacksDir: project.stacksDir }).catch((error: { problems: typeof refused }) => {
+          refused = error.problems;
+          return {};
+        }),
+      );
+      await (pulumi.runtime as unknown as { waitForRPCs(): Promise<void> }).waitForRPCs();
+      return refused;
+    };
+    const atUpdate = await update("prod");
+    expect(atUpdate.map((problem) => problem.path)).toEqual(["launch-ready:zone", "launch-ready:zone"]);
+    expect(atUpdate[0].message).toMatch(
+      /^is this stack's to manage, but .*Pulumi\.qa\.yaml is not valid YAML .*: it may be a stack living in this zone, whose edge rules this update would delete/,
+    );
+    // A member's update changes only its own records; a preview of the owner goes on, as the plan above does.
+    expect(await update("staging")).toEqual([]);
   });
 });

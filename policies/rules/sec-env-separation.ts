@@ -1,6 +1,7 @@
 import { secretSpecs } from "../../components/secrets/stored-secrets";
 import { VERCEL_TARGETS } from "../../stacks/secrets-config";
 import { parseStackConfig, type LaunchReadyConfig } from "../../stacks/stack-config";
+import { unreadableSiblings } from "../../stacks/stack-file";
 import { fail, notApplicable, pass, type BarRule, type DeclaredResource, type Verdict } from "../bar";
 import { secretVariables, vercelTargets } from "../declared/vercel-variables";
 
@@ -35,6 +36,8 @@ function crossedTargets(resources: readonly DeclaredResource[], config: LaunchRe
  * target, and no secret value (any `secure:` config value, provided secrets and provider
  * credentials alike) is shared between stacks of different environments. Values are compared by
  * keyed digest, only when a passphrase opens the stack files; nothing decrypted is ever reported.
+ * A sibling stack file that cannot be read, or whose config is refused, could share any of these:
+ * while one is there the rule says what it did not check rather than pass.
  */
 export const secEnvSeparation: BarRule = {
   id: "SEC-ENV-SEPARATION",
@@ -44,9 +47,14 @@ export const secEnvSeparation: BarRule = {
     const verdicts: Verdict[] = crossedTargets(resources, config);
     const own = new Map(secretSpecs(config, project).map((secret) => [secret.path, secret]));
     const environments = new Map<string, string>();
-    for (const sibling of context.siblings?.() ?? []) {
+    const siblings = context.siblings?.() ?? [];
+    const unchecked = unreadableSiblings(siblings).map(({ path, why }) => `${path} ${why}`);
+    for (const sibling of siblings) {
       const parsed = parseStackConfig(sibling.config);
-      if (!parsed.ok) continue;
+      if (!parsed.ok) {
+        unchecked.push(`${sibling.path} is refused (${parsed.problems[0].path}: ${parsed.problems[0].message})`);
+        continue;
+      }
       environments.set(sibling.stack, parsed.config.environment);
       for (const theirs of secretSpecs(parsed.config, project)) {
         const mine = own.get(theirs.path);
@@ -92,6 +100,16 @@ export const secEnvSeparation: BarRule = {
     }
     if (verdicts.some((verdict) => verdict.status === "fail")) return verdicts;
     const judged = own.size > 0 || valuesCompared;
-    return [judged ? pass() : notApplicable("the stack declares no secrets and has no secret config"), ...verdicts];
+    if (!judged) return [notApplicable("the stack declares no secrets and has no secret config"), ...verdicts];
+    if (unchecked.length > 0) {
+      const one = unchecked.length === 1;
+      return [
+        notApplicable(
+          `not checked against every stack: ${unchecked.join("; ")}. Whether ${one ? "that stack stores" : "those stacks store"} a secret at this stack's paths or share${one ? "s" : ""} a secret value with it is unknown until ${one ? "the file is" : "the files are"} fixed`,
+        ),
+        ...verdicts,
+      ];
+    }
+    return [pass(), ...verdicts];
   },
 };

@@ -27,6 +27,8 @@ export function describeCheck(check: VersionCheck): string {
       return check.waived.length > 0 ? `clears the bar (waived: ${check.waived.join(", ")})` : "clears the bar";
     case "below-bar":
       return `FAIL ${[...new Set(check.failures.map((f) => f.id))].join(", ")}`;
+    case "unreadable":
+      return `unreadable: ${check.why}`;
     case "invalid":
       return `invalid: ${check.problems.length} problem${check.problems.length === 1 ? "" : "s"} (${check.problems.map((p) => p.path).join(", ")})`;
     case "absent":
@@ -200,6 +202,8 @@ function checkLines(check: VersionCheck): string[] {
   switch (check.status) {
     case "below-bar":
       return check.failures.map((f) => `  ${f.id} (${f.level}): ${f.message}${f.configPath ? ` [${f.configPath}]` : ""}`);
+    case "unreadable":
+      return [`  the file ${check.why}`];
     case "invalid":
       return problemLines(check.problems);
     default:
@@ -214,7 +218,8 @@ export function renderRollbackText(report: RollbackReport, apply = report.applie
   out.push(`Rollback of stack ${report.stack} to ${shortCommit(t.commit)} (${t.date.slice(0, 10)}, ${t.author}: ${t.subject})`);
   out.push(`File: ${report.file} in ${report.repository}. Planned offline with the kit's code in this checkout; nothing was deployed.`);
   if (!restorable(report.check)) {
-    const what = report.check.status === "invalid" ? "does not parse" : "is below the bar";
+    const status = report.check.status;
+    const what = status === "unreadable" ? "cannot be read" : status === "invalid" ? "does not parse" : "is below the bar";
     out.push("", `The version at ${shortCommit(t.commit)} ${what}; nothing was written:`, ...checkLines(report.check));
     const list = report.next[0];
     out.push("", `Pick another version: ${list ? `${list.command}${list.from === report.repository ? "" : ` (from ${list.from})`}` : "--list"}`);

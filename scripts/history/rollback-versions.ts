@@ -144,7 +144,7 @@ export async function planVersion(content: Buffer, subject: StackFileInGit, labe
   try {
     file = stackFileFromText(content.toString("utf8"), subject, label);
   } catch (error) {
-    if (error instanceof StackFileError) return { outcome: { problems: [problem(error.message)] } };
+    if (error instanceof StackFileError) return { outcome: { unreadable: error.reason } };
     throw error;
   }
   const parsed = parseStackConfig(file.config);

@@ -29,15 +29,18 @@ export type VersionCheck =
   | { status: "clears"; waived: string[] }
   /** Parses and plans, but mandatory bar items fail: `pulumi up --policy-pack policies` would refuse it. */
   | { status: "below-bar"; failures: BarResult[] }
-  /** Not valid YAML, or the program refuses the config. */
+  /** The text cannot be read as a stack file at all (not YAML, an alias bomb, a value JSON cannot carry); `why` follows the file's name. */
+  | { status: "unreadable"; why: string }
+  /** The program refuses the config. */
   | { status: "invalid"; problems: ConfigProblem[] }
   /** The commit deleted the file. */
   | { status: "absent" };
 
-/** How an offline plan of one version ended: with problems, or with a report. */
-export type PlanOutcome = { problems: ConfigProblem[] } | { report: PlanReport };
+/** How an offline plan of one version ended: its text unreadable, with problems, or with a report. */
+export type PlanOutcome = { unreadable: string } | { problems: ConfigProblem[] } | { report: PlanReport };
 
 export function judgeVersion(outcome: PlanOutcome): VersionCheck {
+  if ("unreadable" in outcome) return { status: "unreadable", why: outcome.unreadable };
   if ("problems" in outcome) return { status: "invalid", problems: outcome.problems };
   const failures = outcome.report.bar.filter((r) => r.status === "fail" && r.level === "mandatory");
   if (failures.length > 0) return { status: "below-bar", failures };
