@@ -48,8 +48,11 @@ export function resolveRecords(fields: readonly ExtraRecordFields[], context: Re
     if (!value.ok) return void problems.push(problem(at(value.key), value.problem));
     const key = `${name.value} ${field.type} ${value.record.priority === undefined ? "" : `${value.record.priority} `}${value.content}`;
     const earlier = seen.get(key);
-    if (earlier !== undefined)
-      return void problems.push(problem(at(), `declares ${key} again; ${formatConfigPath(["records", earlier])} already does, so keep one`));
+    if (earlier !== undefined) {
+      // The content may be a secret typed into a TXT record: shown only when it cannot be one.
+      const shown = `${name.value} ${field.type} ${value.record.priority === undefined ? "" : `${value.record.priority} `}${shownValue(value.content, { quoted: false })}`;
+      return void problems.push(problem(at(), `declares ${shown} again; ${formatConfigPath(["records", earlier])} already does, so keep one`));
+    }
     seen.set(key, index);
     const ttlProblem = field.ttl === undefined ? undefined : recordTtlProblem(field.ttl, context.plan);
     if (ttlProblem) return void problems.push(problem(at("ttl"), ttlProblem));

@@ -440,6 +440,18 @@ describe("config written to break the reader", () => {
     });
   });
 
+  test("a record declared twice is named, its content shown only when it cannot be a secret", () => {
+    const config = exampleConfig();
+    // A Stripe-style key typed into a TXT record, built here so no key is written in the repository.
+    const key = ["sk", "live", "4eC39HqLyjWDarjtT1zdp7dc9XmQ2bL0"].join("_");
+    config["launch-ready:records"] = [0, 1].map(() => ({ name: "example.com", type: "TXT", content: `stripe=${key}` }));
+    const found = onlyProblem(config);
+    expect(found).toMatchObject({ path: "launch-ready:records[1]", message: expect.stringContaining("launch-ready:records[0] already does") });
+    expect(found.message).toContain("example.com TXT ");
+    expect(found.message).toContain("chars)");
+    expect(found.message).not.toContain(key.slice(8));
+  });
+
   test("two custom senders may share a name, but not a DKIM selector", () => {
     const config = exampleConfig();
     const senders = config["launch-ready:email"].senders;
