@@ -21,6 +21,7 @@ import {
 } from "@pulumi/policy";
 import { MINIMUM_BAR } from "../domain/bar/catalog";
 import { expiredWaiverMessage, expiredWaivers, levelFor, today, weighFailure } from "../domain/bar/weighing";
+import { guardAnalyzerRequests } from "./analyzer-guard";
 import { failureSubjects, placedInOwnersFile, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "./bar";
 import {
   ACCESS_APPLICATION,
@@ -130,4 +131,6 @@ function toPolicy(rule: BarRule): ResourceValidationPolicy {
   );
 }
 
+// Before the pack starts its server: a malformed request must be refused, not decoded for a minute.
+guardAnalyzerRequests();
 new PolicyPack(PACK_NAME, { enforcementLevel: "mandatory", policies: BAR_RULES.map(toPolicy) });

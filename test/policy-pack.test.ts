@@ -6,10 +6,12 @@
 import * as grpc from "@grpc/grpc-js";
 import { type ChildProcess, spawn } from "node:child_process";
 import { copyFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { connect, type IncomingHttpHeaders } from "node:http2";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stringify } from "yaml";
+import { MAX_DEPTH } from "../policies/analyzer-guard";
 import { BAR_RULES } from "../policies/rules";
 import { planStack } from "../scripts/plan/plan-stack";
 import { stackFilePath } from "../stacks/project";
@@ -26,6 +28,7 @@ const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 let server: ChildProcess;
 let client: any;
+let port: number;
 
 interface Resource {
   type: string;
@@ -117,10 +120,13 @@ beforeAll(async () => {
   variant("expired", addDays(-1), "b");
 
   const [command, ...args] = ["node", "node_modules/@pulumi/pulumi/cmd/run-policy-pack", "--pwd", "policies", "127.0.0.1:0", "."];
-  server = spawn(command, args, { cwd: ROOT, env: { ...process.env, LAUNCH_READY_STACKS_DIR: dir }, stdio: ["ignore", "pipe", "pipe"] });
+  // GRPC_NODE_DEBUG_SEND_ERROR_DETAILS: grpc-js then says why it refused a request, so a test can
+  // tell the pack's wire check from google-protobuf failing on its own (after a minute, for some).
+  const env = { ...process.env, LAUNCH_READY_STACKS_DIR: dir, GRPC_NODE_DEBUG_SEND_ERROR_DETAILS: "true" };
+  server = spawn(command, args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
   let stderr = "";
   server.stderr!.on("data", (chunk) => (stderr += chunk));
-  const port = await new Promise<number>((resolve, reject) => {
+  port = await new Promise<number>((resolve, reject) => {
     server.stdout!.once("data", (chunk) => resolve(Number(String(chunk).trim())));
     server.once("exit", (code) => reject(new Error(`policy pack exited with ${code}:\n${stderr}`)));
   });
@@ -211,5 +217,97 @@ describe("the policy pack over the analyzer protocol", () => {
     const record = (await planned("prod")).find((r) => r.name === "example.com-A-216.198.79.1")!;
     const found = await analyze({ ...record, protect: false, props: { ...record.props, content: "10.0.0.5" } });
     expect(found.map((d: any) => d.policy).sort()).toEqual(["dns-sane", "ops-protect"]);
+  });
+});
+
+/** A gRPC frame: the uncompressed flag, the length `declared` (the payload's own by default), the payload. */
+function frame(payload: Buffer, declared = payload.length): Buffer {
+  const header = Buffer.alloc(5);
+  header.writeUInt32BE(declared, 1);
+  return Buffer.concat([header, payload]);
+}
+
+/**
+ * `body` sent verbatim as one Analyze call over plain HTTP/2, which lets a test send what no gRPC
+ * client would: resolves with the status the server ends the call with.
+ */
+function rawAnalyze(body: Buffer): Promise<{ code: number; details: string }> {
+  return new Promise((resolve, reject) => {
+    const session = connect(`http://127.0.0.1:${port}`);
+    session.on("error", reject);
+    const stream = session.request({ ":method": "POST", ":path": "/pulumirpc.Analyzer/Analyze", "content-type": "application/grpc", te: "trailers" });
+    // An error comes as trailers-only (the status in the response headers) or in trailers.
+    let status: IncomingHttpHeaders = {};
+    const keep = (headers: IncomingHttpHeaders) => {
+      if (headers["grpc-status"] !== undefined) status = headers;
+    };
+    stream.on("response", keep);
+    stream.on("trailers", keep);
+    stream.on("error", reject);
+    stream.resume();
+    stream.on("close", () => {
+      session.close();
+      resolve({ code: Number(status["grpc-status"]), details: decodeURIComponent(String(status["grpc-message"] ?? "")) });
+    });
+    stream.end(body);
+  });
+}
+
+function varint(value: number): number[] {
+  const bytes: number[] = [];
+  for (; value > 0x7f; value >>>= 7) bytes.push((value & 0x7f) | 0x80);
+  return [...bytes, value];
+}
+
+/**
+ * Properties nested `levels` messages deep below the request: field 2 of AnalyzeRequest is a
+ * Struct, whose field 1 is an entry, whose field 2 is a Value, whose field 5 is a Struct again.
+ */
+function nestedProperties(levels: number): Buffer {
+  let payload = Buffer.alloc(0);
+  for (let level = levels - 1; level >= 0; level--) {
+    const field = level === 0 ? 2 : [1, 2, 5][(level - 1) % 3];
+    payload = Buffer.concat([Buffer.from([(field << 3) | 2, ...varint(payload.length)]), payload]);
+  }
+  return payload;
+}
+
+function analyzeRequestBytes(resource: Resource): Buffer {
+  return Buffer.from(describeResource(new analyzerProto.AnalyzeRequest(), resource).serializeBinary());
+}
+
+describe("the analyzer server refuses a malformed request with an error status and goes on serving", () => {
+  const valid = analyzeRequestBytes(sslSetting("prod", "flexible"));
+  const { INTERNAL, RESOURCE_EXHAUSTED, UNIMPLEMENTED } = grpc.status;
+  // Field 3 of AnalyzeRequest is the URN, field 2 the properties (a Struct, whose field 1 is a map
+  // entry, whose field 1 is the key).
+  const cases: [string, Buffer, number, RegExp][] = [
+    ["text, not protobuf", frame(Buffer.from("garbage, not protobuf")), INTERNAL, /wire type 7 \(not a protobuf wire type\) at byte 0/],
+    ["a valid request cut short", frame(valid.subarray(0, valid.length - 1)), INTERNAL, /field 5 at byte \d+ declares 2 bytes, past the end of its message/],
+    ["a frame shorter than its header says", frame(valid, valid.length + 100), UNIMPLEMENTED, /Received no request message/],
+    ["a frame declaring 4 GiB", frame(Buffer.alloc(0), 0xffffffff), RESOURCE_EXHAUSTED, /Received message larger than max \(4294967295 vs \d+\)/],
+    [
+      "a varint longer than 10 bytes",
+      frame(Buffer.from([0x78, ...Array(10).fill(0xff), 0x01])),
+      INTERNAL,
+      /the varint of field 15 at byte 0 is cut off or longer than 10 bytes/,
+    ],
+    // google-protobuf reads this URN byte by byte for four billion bytes: most of a minute unguarded.
+    ["an URN longer than the message", frame(Buffer.from([0x1a, 0xff, 0xff, 0xff, 0xff, 0x0f])), INTERNAL, /field 3 at byte 0 declares 4294967295 bytes/],
+    [
+      "a property name longer than its Struct",
+      frame(Buffer.from([0x12, 0x08, 0x0a, 0x06, 0x0a, 0xff, 0xff, 0xff, 0xff, 0x0f])),
+      INTERNAL,
+      /field 1 at byte 4 declares 4294967295 bytes, past the end of its message/,
+    ],
+    ["messages nested one level too deep", frame(nestedProperties(MAX_DEPTH)), INTERNAL, new RegExp(`messages nested deeper than ${MAX_DEPTH} at byte \\d+`)],
+    ["a group", frame(Buffer.from([0x7b, 0x7c])), INTERNAL, /wire type 3 \(a group, which proto3 has not\) at byte 0/],
+  ];
+
+  test.each(cases)("%s", async (_name, body, code, details) => {
+    expect(await rawAnalyze(body)).toEqual({ code, details: expect.stringMatching(details) });
+    // The next request gets its usual answer, over the same raw path and over a gRPC client.
+    expect(await rawAnalyze(frame(analyzeRequestBytes(sslSetting("prod", "strict"))))).toEqual({ code: grpc.status.OK, details: "OK" });
+    expect(await analyze(sslSetting("prod", "flexible"))).toEqual([expect.objectContaining({ policy: "tls-strict", level: "MANDATORY" })]);
   });
 });
