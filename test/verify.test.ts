@@ -611,7 +611,7 @@ describe("verify reports every check that applies, whatever fails before it", ()
         connectTo: connectTo.map(parseConnectTo),
         ca: ca.certificate,
         concurrency: 8,
-        timeoutMs: 5000,
+        timeoutMs: 30_000,
         runDeadlineMs: 600_000,
       });
     const web = (servers: WebServers) => [`:443:127.0.0.1:${servers.httpsPort}`, `:80:127.0.0.1:${servers.httpPort}`];
