@@ -7,12 +7,13 @@
  */
 import { execFile, execFileSync } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { chownSync, mkdirSync, readdirSync, realpathSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, chownSync, mkdirSync, readdirSync, realpathSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { crc32 } from "node:zlib";
-import { describe, expect, test } from "vitest";
-import { findSecrets } from "../domain/secrets/detect";
+import { beforeAll, describe, expect, test } from "vitest";
+import { findSecrets, findSecretsInChunks } from "../domain/secrets/detect";
+import { fileTextDecoder, sniffEncoding } from "../domain/secrets/file-text";
 import { scanSecrets } from "../scripts/commands/scan-secrets";
 import { gitRoot, PatchParser, type AddedLines } from "../scripts/history/git";
 import {
@@ -26,6 +27,7 @@ import {
   type StackFileInGit,
 } from "../scripts/history/rollback-versions";
 import type { RepoScanReport } from "../scripts/history/secret-scan";
+import { generateCorpus, recallOf, writeCorpus, type Corpus } from "./fixtures/secret-recall/corpus";
 import { runEntryFile, runInProcess, scratchDir } from "./helpers";
 
 const exec = promisify(execFile);
@@ -328,6 +330,223 @@ async function signedCopy(repo: string, commit: string): Promise<string> {
   const raw = `${(await git(repo, "cat-file", "commit", commit)).replace(/^(committer .*)$/m, `$1\n${signature}`)}\n`;
   return execFileSync("git", ["-C", repo, "hash-object", "-t", "commit", "-w", "--stdin"], { input: raw, encoding: "utf8" }).trim();
 }
+
+describe("reading a file as text", () => {
+  test("tells UTF-8, UTF-16 with or without a byte order mark, and binary apart", () => {
+    const utf16 = Buffer.from("$env:A = 1\r\n", "utf16le");
+    expect(sniffEncoding(Buffer.from("A=1\n"))).toBe("utf-8");
+    expect(sniffEncoding(Buffer.concat([Buffer.from([0xff, 0xfe]), utf16]))).toBe("utf-16le");
+    expect(sniffEncoding(Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(utf16).swap16()]))).toBe("utf-16be");
+    expect(sniffEncoding(utf16)).toBe("utf-16le");
+    expect(sniffEncoding(Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13]), randomBytes(64)]))).toBe("binary");
+  });
+
+  test("a binary reads as its ASCII and UTF-16 strings, at their offsets and lines, however it is cut into chunks", () => {
+    const ascii = make.pulumi();
+    const wide = make.stripe();
+    const bytes = Buffer.concat([
+      Buffer.from([0, 1, 2, 0x0a, 0xff]),
+      Buffer.from(`\0${ascii}\0`),
+      Buffer.from([0x0a, 0x80, 0x81]),
+      Buffer.from(wide, "utf16le"),
+      Buffer.from([0, 0, 7, 0x0a]),
+    ]);
+    const decode = (size: number) => {
+      const decoder = fileTextDecoder("binary");
+      let text = "";
+      for (let at = 0; at < bytes.length; at += size) text += decoder.write(bytes.subarray(at, at + size));
+      return text + decoder.end();
+    };
+    const whole = decode(bytes.length);
+    expect(whole.length).toBe(bytes.length);
+    expect(whole.indexOf(ascii)).toBe(bytes.indexOf(ascii));
+    expect(whole.indexOf(wide)).toBe(bytes.indexOf(Buffer.from(wide, "utf16le")));
+    expect(whole.split("\n")).toHaveLength(4);
+    for (const size of [1, 2, 3, 7, 64]) expect(decode(size)).toBe(whole);
+  });
+});
+
+describe("findSecrets over what hides a key", () => {
+  test("a key split over lines or base64-encoded is reported whole, where it is written", async () => {
+    const key = make.stripe();
+    const split = `const key =\n  "${key.slice(0, 50)}" +\n  "${key.slice(50)}";\n`;
+    const [joined] = await findSecrets(split, "key.ts");
+    expect(joined).toMatchObject({ ruleId: "launch-ready/stripe", line: 2, column: 4, preview: "sk_live_******** (107 chars)" });
+    expect(joined.message).toContain("(in a string literal, escaped or split)");
+    const encoded = `data:\n  STRIPE_SECRET_KEY: ${Buffer.from(key).toString("base64")}\n`;
+    const [decoded] = await findSecrets(encoded, "secret.yaml");
+    expect(decoded).toMatchObject({
+      ruleId: "launch-ready/stripe",
+      line: 2,
+      column: 22,
+      preview: "sk_live_******** (107 chars)",
+      fingerprint: joined.fingerprint,
+    });
+    expect(decoded.message).toContain("(base64-encoded)");
+  });
+
+  test("a long text in chunks is read in overlapping windows: a key across any window's edge is found once, at its line and column", async () => {
+    // The windows' edges fall on multiples of 64 KiB: a key straddles each of them.
+    const line = "lorem ipsum dolor sit amet, consectetur adipiscing elit\n";
+    let text = line.repeat(Math.ceil((40 * 65536) / line.length));
+    const keys: Array<{ key: string; at: number }> = [];
+    for (let edge = 65536; edge < text.length - 65536; edge += 65536) {
+      const key = make.stripe();
+      const at = edge - 1 - (keys.length % key.length);
+      text = `${text.slice(0, at - 1)} ${key} ${text.slice(at + key.length + 1)}`;
+      keys.push({ key, at });
+    }
+    const chunks = Array.from({ length: Math.ceil(text.length / 100_003) }, (_, i) => text.slice(i * 100_003, (i + 1) * 100_003));
+    const found = await findSecretsInChunks(chunks, "big.log");
+    const expected = keys.map(({ at }) => {
+      const before = text.slice(0, at);
+      return { line: before.split("\n").length, column: at - before.lastIndexOf("\n") };
+    });
+    expect(found.map((f) => ({ line: f.line, column: f.column }))).toEqual(expected);
+    expect(found.every((f) => f.preview === "sk_live_******** (107 chars)")).toBe(true);
+    expect(await findSecrets(text, "big.log")).toEqual(found);
+  });
+});
+
+/** What the README says the scan covers, and what issue 19 found it missed: each must be in the corpus and found. */
+const README_FORMATS = [
+  "AWS access key ID",
+  "AWS secret access key",
+  "GCP service account key",
+  "GitHub token",
+  "Slack token",
+  "Slack webhook URL",
+  "OpenAI API key",
+  "Anthropic API key",
+  "npm token",
+  "private key (RSA)",
+  "private key (OpenSSH)",
+  "database URL with password",
+  "Cloudflare API token",
+  "Cloudflare API token (unprefixed)",
+  "Cloudflare Global API key",
+  "Cloudflare Origin CA key",
+  "Pulumi access token",
+  "Stripe secret key",
+  "Stripe restricted key",
+  "Stripe webhook secret",
+  "private key (Ed25519)",
+  "private key (encrypted PEM)",
+];
+const NEW_FORMATS = ["Google API key", "JWT", "Twilio auth token", "Twilio API key", "Twilio API key secret", "Azure storage account key"];
+const NEW_FORMS = ["utf-16", "binary", "large file", "base64", "json-escaped", "split"];
+
+describe("npm run scan:secrets over the recall corpus", () => {
+  let corpus: Corpus;
+  let stdout: string;
+  let report: RepoScanReport;
+  let recall: ReturnType<typeof recallOf>;
+
+  beforeAll(async () => {
+    corpus = generateCorpus();
+    const repo = await newRepo();
+    writeCorpus(repo, corpus); // untracked: the working tree as a commit would pick it up
+    const result = await scan("--repo", repo, "--json");
+    expect(result.code).toBe(1);
+    stdout = result.stdout;
+    report = JSON.parse(stdout) as RepoScanReport;
+    recall = recallOf(corpus, report.findings);
+  });
+
+  test("finds at least 95 % of what is planted, and every planted secret of each format and form it newly covers", () => {
+    expect(recall.filter((r) => r.found).length / recall.length).toBeGreaterThanOrEqual(0.95);
+    for (const format of [...README_FORMATS, ...NEW_FORMATS])
+      expect(
+        recall.some((r) => r.format === format && r.found),
+        format,
+      ).toBe(true);
+    const missed = recall.filter((r) => !r.found && (NEW_FORMATS.includes(r.format) || NEW_FORMS.includes(r.form)));
+    expect(missed.map((r) => `${r.format} (${r.form}) in ${r.path}:${r.line}`)).toEqual([]);
+  });
+
+  test("reports nothing in the near-misses: placeholders, documentation samples, public keys, ciphertext", () => {
+    const nearMisses = new Set(corpus.nearMisses.map((n) => n.path));
+    expect(report.findings.filter((f) => nearMisses.has(f.file)).map((f) => `${f.file}:${f.line} ${f.rule}`)).toEqual([]);
+  });
+
+  test("prints no secret: each finding shows a redacted preview", () => {
+    for (const { secret } of recall) {
+      // The longest random-looking run of each secret: no 12 characters of it are printed.
+      const body = secret.match(/[A-Za-z0-9+/_-]{16,}/g)!.sort((a, b) => b.length - a.length)[0];
+      expect(stdout).not.toContain(body.slice(2, 14));
+    }
+    expect(report.findings.every((f) => /\*{8} \(\d+ chars\)$/.test(f.preview))).toBe(true);
+    expect(report.findings).toContainEqual(expect.objectContaining({ file: "scripts/set-env.ps1", line: 2, preview: "sk_live_******** (107 chars)" }));
+  });
+
+  test("decodes UTF-16, reads binaries for their strings and untracked files over 5 MB to their end, and says how it read each", () => {
+    expect(report.notScanned).toEqual([]);
+    expect(report.readAs).toEqual(
+      expect.arrayContaining([
+        { file: "scripts/set-env.ps1", encoding: "utf-16le" },
+        { file: "logs/env-be.txt", encoding: "utf-16be" },
+        { file: "logs/env-nobom.txt", encoding: "utf-16le" },
+        { file: "build/server", encoding: "binary" },
+        { file: "web/public/logo.png", encoding: "binary" },
+      ]),
+    );
+    const big = corpus.files.filter((f) => f.bytes.length > 5 * 1024 * 1024).map((f) => f.path);
+    expect(big).toHaveLength(3);
+    for (const file of big)
+      expect(
+        recall.filter((r) => r.path === file).every((r) => r.found),
+        file,
+      ).toBe(true);
+    // 2 MiB into a one-line bundle: the column is where the key is written.
+    const bundle = corpus.files.find((f) => f.path === "web/dist/bundle.js")!.bytes.toString();
+    const key = corpus.planted.find((p) => p.path === "web/dist/bundle.js")!.secret;
+    expect(report.findings.filter((f) => f.file === "web/dist/bundle.js").map((f) => [f.line, f.column])).toEqual([[1, bundle.indexOf(key) + 1]]);
+  });
+});
+
+describe("npm run scan:secrets on what it cannot read as plain text", () => {
+  test("a binary holding a key fails the scan; once clean, it passes, read for its strings", async () => {
+    const repo = await newRepo();
+    writeFileSync(
+      join(repo, "app.bin"),
+      Buffer.concat([randomBytes(300).fill(0, 0, 4), Buffer.from(`\0PULUMI_ACCESS_TOKEN=${make.pulumi()}\0`), randomBytes(300)]),
+    );
+    const found = await scan("--repo", repo);
+    expect(found.code).toBe(1);
+    expect(found.stdout).toMatch(/launch-ready\/pulumi.*app\.bin:\d+.*working tree/s);
+    expect(found.stdout).not.toContain("PASS");
+    expect(found.stdout).toContain("read as binary, their printable strings: 1 file (--json lists them)");
+
+    writeFileSync(join(repo, "app.bin"), Buffer.concat([Buffer.alloc(4), Buffer.from("plain strings only\0"), randomBytes(300)]));
+    const clean = await scan("--repo", repo);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain("PASS: no secrets found.");
+  });
+
+  test("a UTF-16 file, as Windows PowerShell writes it, is decoded and its key found on its line", async () => {
+    const repo = await newRepo();
+    const key = make.stripe();
+    writeFileSync(join(repo, "env.ps1"), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`# keys\r\n$env:STRIPE_SECRET_KEY = "${key}"\r\n`, "utf16le")]));
+    const { code, stdout } = await scan("--repo", repo, "--json");
+    expect(code).toBe(1);
+    const report = JSON.parse(stdout) as RepoScanReport;
+    expect(report.findings).toEqual([
+      expect.objectContaining({ rule: "launch-ready/stripe", file: "env.ps1", line: 2, column: 27, preview: "sk_live_******** (107 chars)" }),
+    ]);
+    expect(report.readAs).toEqual([{ file: "env.ps1", encoding: "utf-16le" }]);
+  });
+
+  test.skipIf(process.getuid?.() === 0)("a file it cannot read fails the scan as not scanned, never PASS", async () => {
+    const repo = await newRepo();
+    writeFileSync(join(repo, "README.md"), "# app\n");
+    writeFileSync(join(repo, "locked.env"), "A=1\n");
+    chmodSync(join(repo, "locked.env"), 0);
+    const { code, stdout } = await scan("--repo", repo);
+    expect(code).toBe(1);
+    expect(stdout).toContain("not scanned: locked.env (cannot be read (EACCES))");
+    expect(stdout).not.toContain("PASS");
+  });
+});
 
 describe("a hostile repository stays inert", () => {
   const STACK = "stacks/Pulumi.test.yaml";

@@ -2,9 +2,9 @@
  * `npm run scan:secrets -- [--repo DIR] [--allowlist FILE] [--json]`
  *
  * SEC-NO-PLAINTEXT for the repository: every line ever committed, on every branch and tag
- * (files since deleted included), and the working tree. Exit 0 clean, 1 on findings, 2 on usage,
- * allowlist or git errors. Secrets are never printed: a finding shows its rule, where it is, a
- * redacted preview and a fingerprint to allowlist it by.
+ * (files since deleted included), and the working tree. Exit 0 clean, 1 on findings or on a file
+ * it could not read, 2 on usage, allowlist or git errors. Secrets are never printed: a finding
+ * shows its rule, where it is, a redacted preview and a fingerprint to allowlist it by.
  */
 import { resolve } from "node:path";
 import Table from "cli-table3";
@@ -21,12 +21,15 @@ const USAGE = `Usage: npm run scan:secrets -- [--repo DIR] [--allowlist FILE] [-
   --help            show this help
 
 Scans every commit on every branch and tag (lines added, including files deleted since) and the
-working tree (tracked files and untracked files git does not ignore).
-Exit: 0 clean, 1 secrets found, 2 usage, allowlist or git error.`;
+working tree (tracked files and untracked files git does not ignore, whatever their size; UTF-16
+files decoded, binary files read for their printable strings).
+Exit: 0 clean, 1 secrets found or a file not scanned, 2 usage, allowlist or git error.`;
 
 function where(finding: RepoFinding): string {
   return finding.commit ? `commit ${finding.commit.slice(0, 12)}` : "working tree";
 }
+
+const count = (n: number, noun: string) => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
 function renderText(report: RepoScanReport): string {
   const out: string[] = [];
@@ -41,13 +44,21 @@ function renderText(report: RepoScanReport): string {
     out.push(
       `FAIL: ${report.findings.length} secret${report.findings.length === 1 ? "" : "s"} found. Revoke and rotate each one first (it is public to anyone with a clone), then remove it from the history (git filter-repo) and store it with pulumi config set --secret. A finding that is not a secret goes in ${DEFAULT_ALLOWLIST} with its fingerprint and a reason.`,
     );
+  } else if (report.notScanned.length > 0) {
+    out.push(
+      `FAIL: no secrets found, but ${count(report.notScanned.length, "file")} could not be read (below), so the scan cannot say the repository is clean. Make them readable and scan again.`,
+    );
   } else {
     out.push("PASS: no secrets found.");
   }
+  for (const s of report.notScanned) out.push(`not scanned: ${s.file} (${s.why})`);
   for (const f of report.allowed) out.push(`allowed: ${f.rule} in ${f.file}:${f.line} (${where(f)}), ${f.fingerprint}: ${f.reason}`);
   for (const entry of report.unusedAllowlistEntries)
     out.push(`warning: allowlist entry [${entry.index}] (${entry.fingerprint ?? entry.path}) matched nothing; remove it`);
-  for (const s of report.skipped) out.push(`skipped: ${s.file} (${s.why})`);
+  const utf16 = report.readAs.filter((r) => r.encoding !== "binary").length;
+  const binary = report.readAs.length - utf16;
+  const readAs = [utf16 ? `UTF-16: ${count(utf16, "file")}` : "", binary ? `binary, their printable strings: ${count(binary, "file")}` : ""].filter(Boolean);
+  if (readAs.length > 0) out.push(`read as ${readAs.join("; ")} (--json lists them)`);
   return out.join("\n");
 }
 
@@ -69,5 +80,5 @@ export async function scanSecrets(argv: string[], io: Io): Promise<number> {
   }
   if (progress) io.stderr.write("\n");
   io.stdout.write(json ? `${JSON.stringify(report, null, 2)}\n` : `${renderText(report)}\n`);
-  return report.findings.length > 0 ? 1 : 0;
+  return report.findings.length > 0 || report.notScanned.length > 0 ? 1 : 0;
 }

@@ -1,19 +1,22 @@
 /**
  * The repository secret scan (SEC-NO-PLAINTEXT, live column): every line any commit ever added,
  * on every branch and tag, and every file of the working tree, through the same detector the
- * policy uses. Findings carry a redacted preview and a fingerprint, never the secret.
+ * policy uses. Working-tree files are streamed whatever their size, UTF-16 decoded, binaries read
+ * for their printable strings; a file that cannot be read fails the scan. Findings carry a
+ * redacted preview and a fingerprint, never the secret.
  */
-import { readFile, stat } from "node:fs/promises";
+import { lstat, open, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import picomatch from "picomatch";
 import { parseDocument } from "yaml";
 import { z } from "zod";
-import { findSecrets, type SecretFinding } from "../../domain/secrets/detect";
+import { findSecrets, findSecretsInChunks, type SecretFinding } from "../../domain/secrets/detect";
+import { type FileEncoding, fileTextDecoder, SNIFF_BYTES, sniffEncoding } from "../../domain/secrets/file-text";
 import { commitCount, gitRoot, walkHistory, workingTreeFiles, type AddedLines } from "./git";
 
 export const DEFAULT_ALLOWLIST = ".secretscan-allow.yaml";
-/** Larger working-tree files are listed as skipped, not read: generated bundles, datasets. */
-export const MAX_FILE_BYTES = 5 * 1024 * 1024;
+/** How much of a file is read at a time: a file of any size streams through the detector. */
+const READ_BYTES = 1 << 20;
 
 export interface RepoFinding {
   rule: string;
@@ -39,8 +42,10 @@ export interface RepoScanReport {
   repository: string;
   commits: number;
   workingTreeFiles: number;
-  /** Files of the working tree not read (binary or over MAX_FILE_BYTES), with why. */
-  skipped: Array<{ file: string; why: string }>;
+  /** Files of the working tree that could not be read, with why: the scan fails, since it cannot say they are clean. */
+  notScanned: Array<{ file: string; why: string }>;
+  /** Files of the working tree read other than as UTF-8: UTF-16 decoded, or a binary's printable strings. */
+  readAs: Array<{ file: string; encoding: Exclude<FileEncoding, "utf-8"> }>;
   findings: RepoFinding[];
   /** Findings an allowlist entry covers, with its reason: reported, never silent. */
   allowed: Array<RepoFinding & { reason: string }>;
@@ -140,27 +145,43 @@ async function scanAdded(added: AddedLines): Promise<RepoFinding[]> {
   return found.map((finding) => located(finding, added.path, "history", added.lines[finding.line - 1]?.number ?? finding.line, added.commit));
 }
 
-async function scanWorkingFile(root: string, file: string, skipped: RepoScanReport["skipped"]): Promise<RepoFinding[]> {
-  const path = join(root, file);
-  let size: number;
+/** A file's findings, read in chunks whatever its size, and how its bytes were read as text. */
+export async function fileSecrets(path: string, file: string): Promise<{ encoding: FileEncoding; findings: SecretFinding[] }> {
+  const handle = await open(path, "r");
   try {
-    const info = await stat(path);
-    if (!info.isFile()) return [];
-    size = info.size;
-  } catch {
-    return []; // tracked but deleted in the working tree: nothing there to leak
+    // One buffer per file, reused: each chunk is decoded into a string before the next is read.
+    const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(READ_BYTES, (await handle.stat()).size)));
+    let { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const encoding = sniffEncoding(buffer.subarray(0, Math.min(bytesRead, SNIFF_BYTES)));
+    const decoder = fileTextDecoder(encoding);
+    async function* text() {
+      for (let position = 0; bytesRead > 0; ) {
+        yield decoder.write(buffer.subarray(0, bytesRead));
+        position += bytesRead;
+        ({ bytesRead } = await handle.read(buffer, 0, buffer.length, position));
+      }
+      yield decoder.end();
+    }
+    return { encoding, findings: await findSecretsInChunks(text(), file) };
+  } finally {
+    await handle.close();
   }
-  if (size > MAX_FILE_BYTES) {
-    skipped.push({ file, why: `larger than ${MAX_FILE_BYTES / 1024 / 1024} MB` });
+}
+
+async function scanWorkingFile(root: string, file: string, report: Pick<RepoScanReport, "notScanned" | "readAs">): Promise<RepoFinding[]> {
+  const path = join(root, file);
+  try {
+    // A symlink is committed as the path it names, a submodule as a commit: neither holds the bytes behind it.
+    if (!(await lstat(path)).isFile()) return [];
+    const { encoding, findings } = await fileSecrets(path, file);
+    if (encoding !== "utf-8") report.readAs.push({ file, encoding });
+    return findings.map((finding) => located(finding, file, "working-tree", finding.line));
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return []; // tracked but deleted in the working tree: nothing there to leak
+    report.notScanned.push({ file, why: `cannot be read (${code ?? String(error)})` });
     return [];
   }
-  const content = await readFile(path);
-  // git's own test for binary content: a NUL byte in the first 8,000 bytes.
-  if (content.subarray(0, 8000).includes(0)) {
-    skipped.push({ file, why: "binary" });
-    return [];
-  }
-  return (await findSecrets(content.toString("utf8"), file)).map((finding) => located(finding, file, "working-tree", finding.line));
 }
 
 export async function scanRepository(options: ScanOptions): Promise<RepoScanReport> {
@@ -182,13 +203,21 @@ export async function scanRepository(options: ScanOptions): Promise<RepoScanRepo
     git,
   );
 
-  const skipped: RepoScanReport["skipped"] = [];
+  const reading: Pick<RepoScanReport, "notScanned" | "readAs"> = { notScanned: [], readAs: [] };
   const files = await workingTreeFiles(root, git);
-  for (const file of files) found.push(...(await scanWorkingFile(root, file, skipped)));
+  for (const file of files) found.push(...(await scanWorkingFile(root, file, reading)));
 
   const allowedBy = matcherFor(entries);
   const used = new Set<number>();
-  const report: RepoScanReport = { repository: root, commits, workingTreeFiles: files.length, skipped, findings: [], allowed: [], unusedAllowlistEntries: [] };
+  const report: RepoScanReport = {
+    repository: root,
+    commits,
+    workingTreeFiles: files.length,
+    ...reading,
+    findings: [],
+    allowed: [],
+    unusedAllowlistEntries: [],
+  };
   for (const finding of found) {
     const entry = allowedBy(finding);
     if (entry < 0) report.findings.push(finding);
