@@ -139,7 +139,7 @@ export function siblingStackFiles(directory: string, stack: string): SiblingStac
  * nodes under its anchor). A hand-written stack file reuses a value a few times; a "billion laughs"
  * file nests aliases of aliases so that a few lines expand to millions of nodes.
  */
-const MAX_ALIAS_COUNT = 100;
+export const MAX_ALIAS_COUNT = 100;
 
 /**
  * A stack file's text read as if it were at `path`: an earlier version from git

@@ -172,6 +172,44 @@ describe("PatchParser", () => {
   });
 });
 
+describe("PatchParser over binary files", () => {
+  test("reports each binary version a commit wrote by its blob, merges and spaces in paths included, deletions not", () => {
+    const blobs: Array<{ commit: string; path: string; blob: string }> = [];
+    const parser = new PatchParser(
+      () => {},
+      () => {},
+      (added) => blobs.push(added),
+    );
+    const [a, b, c, d] = ["a", "b", "c", "d"].map((x) => x.repeat(40));
+    const zeros = "0".repeat(40);
+    const patch = [
+      "\0one",
+      "diff --git a/x.bin b/x.bin",
+      "new file mode 100644",
+      `index ${zeros}..${a}`,
+      "Binary files /dev/null and b/x.bin differ",
+      "diff --git a/sp ace b/sp ace.bin b/sp ace b/sp ace.bin",
+      `index ${zeros}..${b} 100644`,
+      "Binary files /dev/null and b/sp ace b/sp ace.bin differ",
+      "diff --git a/old.bin b/gone.bin",
+      "deleted file mode 100644",
+      `index ${c}..${zeros}`,
+      "Binary files a/old.bin and /dev/null differ",
+      "\0merge",
+      "diff --cc x.bin",
+      `index ${a},${b}..${d}`,
+      "Binary files differ",
+    ];
+    for (const line of patch) parser.line(line);
+    parser.end();
+    expect(blobs).toEqual([
+      { commit: "one", path: "x.bin", blob: a },
+      { commit: "one", path: "sp ace b/sp ace.bin", blob: b },
+      { commit: "merge", path: "x.bin", blob: d },
+    ]);
+  });
+});
+
 async function git(dir: string, ...args: string[]): Promise<string> {
   const { stdout } = await exec("git", ["-C", dir, "-c", "user.name=Test", "-c", "user.email=test@example.com", "-c", "commit.gpgsign=false", ...args]);
   return stdout.trim();
@@ -204,6 +242,30 @@ async function repoWithDeletedKey(): Promise<{ repo: string; key: string; added:
 }
 
 describe("npm run scan:secrets", () => {
+  test("catches a key in a binary or UTF-16 file committed and later deleted, read from its blob", async () => {
+    const repo = await newRepo();
+    const [inBinary, inUtf16] = [make.stripe(), make.pulumi()];
+    writeFileSync(join(repo, "app.db"), Buffer.concat([Buffer.from([0, 1, 2, 0x0a]), Buffer.from(`key=${inBinary}`), Buffer.from([0, 0xff, 0x0a])]));
+    writeFileSync(
+      join(repo, "deploy.ps1.txt"),
+      Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(`# deploy\r\n$env:PULUMI_ACCESS_TOKEN = "${inUtf16}"\r\n`, "utf16le")]),
+    );
+    await git(repo, "add", ".");
+    await git(repo, "commit", "-qm", "binaries");
+    const added = await git(repo, "rev-parse", "HEAD");
+    await git(repo, "rm", "-q", "app.db", "deploy.ps1.txt");
+    await git(repo, "commit", "-qm", "remove them");
+    const { code, stdout } = await scan("--repo", repo, "--json");
+    expect(code).toBe(1);
+    expect(stdout).not.toContain(inBinary.slice(8, 30));
+    expect(stdout).not.toContain(inUtf16.slice(4, 30));
+    const report = JSON.parse(stdout) as RepoScanReport;
+    expect(report.findings.map(({ rule, file, commit, where, line }) => ({ rule, file, commit, where, line }))).toEqual([
+      { rule: "launch-ready/stripe", file: "app.db", commit: added, where: "history", line: 2 },
+      { rule: "launch-ready/pulumi", file: "deploy.ps1.txt", commit: added, where: "history", line: 2 },
+    ]);
+  });
+
   test("catches a key committed and later deleted, naming the commit that added it, redacted", async () => {
     const { repo, key, added } = await repoWithDeletedKey();
     const { code, stdout, stderr } = await scan("--repo", repo, "--json");
@@ -282,6 +344,19 @@ describe("npm run scan:secrets", () => {
     const refused = await scan("--repo", repo);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("allow[0].reason");
+
+    // An alias bomb: nine lines that would copy one entry 10^8 times. Refused as JSON, at once.
+    const bomb = [
+      "a: &a [{ path: x, reason: y }]",
+      ...Array.from({ length: 8 }, (_, i) => `${"bcdefghi"[i]}: &${"bcdefghi"[i]} [${Array(10).fill(`*${"abcdefgh"[i]}`).join(", ")}]`),
+      "allow: *i",
+    ];
+    writeFileSync(join(repo, ".secretscan-allow.yaml"), `${bomb.join("\n")}\n`);
+    const bombed = await scan("--repo", repo, "--json");
+    expect(bombed.code).toBe(2);
+    expect(JSON.parse(bombed.stderr).error).toMatch(
+      /\.secretscan-allow\.yaml cannot be read \(Excessive alias count.*write the entries out instead of aliasing them/,
+    );
   });
 
   test("a directory outside git is a usage error that says what to give instead", async () => {

@@ -78,6 +78,8 @@ const SUBCOMMANDS: Record<string, { options: readonly string[]; filters?: true }
   "rev-list": { options: [] },
   "ls-files": { options: [] },
   "ls-tree": { options: [] },
+  // `cat-file blob` prints a blob as stored: filters and textconv run only with --filters or --textconv.
+  "cat-file": { options: [] },
   // A blob shown with `show` is printed as stored: no filter, and no textconv unless asked for.
   log: { options: NO_DIFF_DRIVERS },
   show: { options: NO_DIFF_DRIVERS },
@@ -186,12 +188,30 @@ export interface AddedLines {
   lines: Array<{ number: number; text: string }>;
 }
 
+/** A binary version of a file a commit wrote: its patch has no lines, so the blob is read whole (`blobBytes`). */
+export interface AddedBlob {
+  commit: string;
+  path: string;
+  /** The blob's object name, 40 or 64 hex digits. */
+  blob: string;
+}
+
+/** What the history walk reports, as it goes. */
+export interface HistoryHandlers {
+  onFile: (added: AddedLines) => void | Promise<void>;
+  onBlob: (added: AddedBlob) => void | Promise<void>;
+  /** As each commit starts, for progress. */
+  onCommit?: (commit: string) => void;
+}
+
 /**
  * Patch output with only added lines: `-U0` drops context, `--cc` shows what a merge itself
  * changed (a conflict resolution), `--all` walks every branch and tag, and a NUL-marked header
- * line separates commits.
+ * line separates commits. A binary file (git's test: a NUL in its first 8,000 bytes, which
+ * UTF-16 text has too) shows no lines, only "Binary files differ": `--full-index` gives the
+ * blob's whole name on its `index` line, so the blob itself can be read.
  */
-const LOG_ARGS = ["log", "--all", "-p", "-U0", "--cc", "--no-color", "--format=%x00%H"];
+const LOG_ARGS = ["log", "--all", "-p", "-U0", "--cc", "--full-index", "--no-color", "--format=%x00%H"];
 
 /** The top of the repository holding `directory`; a GitError when there is none. */
 export async function gitRoot(directory: string, options: GitOptions = {}): Promise<string> {
@@ -208,16 +228,12 @@ export async function commitCount(root: string, options: GitOptions = {}): Promi
 }
 
 /**
- * Streams every commit's added lines, file by file, to `onFile`; `onCommit` is called as each
- * commit starts (for progress). git's output is read no faster than `onFile` finishes, so a long
- * history is never held in memory whole. Resolves when git has finished.
+ * Streams every commit's added lines, file by file, to `onFile`, and each binary version a commit
+ * wrote to `onBlob`; `onCommit` is called as each commit starts. git's output is read no faster
+ * than the handlers finish, so a long history is never held in memory whole. Resolves when git
+ * has finished.
  */
-export async function walkHistory(
-  root: string,
-  onFile: (added: AddedLines) => void | Promise<void>,
-  onCommit: (commit: string) => void = () => {},
-  options: GitOptions = {},
-): Promise<void> {
+export async function walkHistory(root: string, handlers: HistoryHandlers, options: GitOptions = {}): Promise<void> {
   const { argv, env } = await invocation(root, LOG_ARGS, options);
   const child = spawn("git", argv, { stdio: ["ignore", "pipe", "pipe"], env });
   let stderr = "";
@@ -226,10 +242,14 @@ export async function walkHistory(
     child.on("error", reject);
     child.on("close", (code) => resolve(code ?? 1));
   });
-  const ready: AddedLines[] = [];
-  const parser = new PatchParser((added) => ready.push(added), onCommit);
+  const ready: Array<() => void | Promise<void>> = [];
+  const parser = new PatchParser(
+    (added) => ready.push(() => handlers.onFile(added)),
+    handlers.onCommit ?? (() => {}),
+    (added) => ready.push(() => handlers.onBlob(added)),
+  );
   const drain = async () => {
-    while (ready.length > 0) await onFile(ready.shift()!);
+    while (ready.length > 0) await ready.shift()!();
   };
   for await (const line of createInterface({ input: child.stdout, crlfDelay: Infinity })) {
     parser.line(line);
@@ -242,6 +262,26 @@ export async function walkHistory(
   if (code !== 0 && !/does not have any commits|bad default revision/.test(stderr)) throw new GitError(`git log failed (exit ${code}): ${stderr.trim()}`);
 }
 
+/** A blob's bytes as git streams them, never held whole; a GitError if git cannot print it. */
+export async function* blobBytes(root: string, blob: string, options: GitOptions = {}): AsyncGenerator<Buffer> {
+  const { argv, env } = await invocation(root, ["cat-file", "blob", blob], options);
+  const child = spawn("git", argv, { stdio: ["ignore", "pipe", "pipe"], env });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const exited = new Promise<number>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve(code ?? 1));
+  });
+  try {
+    for await (const chunk of child.stdout) yield chunk as Buffer;
+  } finally {
+    // A reader that stops early (an error downstream) leaves no git behind.
+    if (child.exitCode === null) child.kill();
+  }
+  const code = await exited;
+  if (code !== 0) throw new GitError(`git cat-file blob ${blob} failed (exit ${code}): ${stderr.trim()}`, stderr.trim(), code);
+}
+
 /** Reads `git log -p -U0 --cc` output line by line; exported for tests of odd patches. */
 export class PatchParser {
   private commit = "";
@@ -250,10 +290,15 @@ export class PatchParser {
   private next = 0;
   /** How many leading marker columns a line of this diff has: 1, or one per parent of a merge. */
   private columns = 1;
+  /** The current diff's path as its header names it, when the header says it unambiguously. */
+  private headerPath?: string;
+  /** The blob the current diff's `index` line says the file now is; undefined once deleted. */
+  private blob?: string;
 
   constructor(
     private readonly onFile: (added: AddedLines) => void,
     private readonly onCommit: (commit: string) => void,
+    private readonly onBlob: (added: AddedBlob) => void = () => {},
   ) {}
 
   line(line: string): void {
@@ -266,6 +311,21 @@ export class PatchParser {
     if (line.startsWith("diff --git ") || line.startsWith("diff --cc ") || line.startsWith("diff --combined ")) {
       this.flush();
       this.columns = line.startsWith("diff --git ") ? 1 : 2;
+      this.headerPath = headerPath(line);
+      this.blob = undefined;
+      return;
+    }
+    const index = /^index [0-9a-f,]+\.\.([0-9a-f]+)/.exec(line);
+    if (index && this.next === 0) {
+      this.blob = /^0+$/.test(index[1]) ? undefined : index[1];
+      return;
+    }
+    const binary = /^Binary files (?:.+ and (.+) differ|differ)$/.exec(line);
+    if (binary && this.next === 0) {
+      const written = binary[1] === undefined ? undefined : unquotePath(binary[1]);
+      // "and /dev/null": deleted, and its versions were read at the commits that wrote them.
+      const path = written === "/dev/null" ? undefined : (this.headerPath ?? written?.replace(/^b\//, ""));
+      if (this.blob && path) this.onBlob({ commit: this.commit, path, blob: this.blob });
       return;
     }
     if (line.startsWith("+++ ")) {
@@ -297,6 +357,24 @@ export class PatchParser {
     this.file = undefined;
     this.next = 0;
   }
+}
+
+/**
+ * The path a diff header names: `diff --cc PATH` (a merge: one path), or `diff --git a/P b/P`
+ * when both sides are the same path (not a rename). Undefined when the header alone cannot say,
+ * as when a renamed path holds " b/".
+ */
+function headerPath(line: string): string | undefined {
+  if (!line.startsWith("diff --git ")) return unquotePath(line.replace(/^diff --(?:cc|combined) /, ""));
+  const sides = line.slice("diff --git ".length);
+  if (sides.startsWith('"')) {
+    const quoted = /^("(?:[^"\\]|\\.)*") ("(?:[^"\\]|\\.)*")$/.exec(sides);
+    const [a, b] = quoted ? [unquotePath(quoted[1]), unquotePath(quoted[2])] : [];
+    return a?.startsWith("a/") && b === `b/${a.slice(2)}` ? a.slice(2) : undefined;
+  }
+  const half = (sides.length - 1) / 2;
+  const [a, b] = [sides.slice(0, half), sides.slice(half + 1)];
+  return a.startsWith("a/") && b === `b/${a.slice(2)}` ? a.slice(2) : undefined;
 }
 
 /** git quotes paths with unusual bytes C-style ("a\tb", "caf\303\251"); core.quotepath=false keeps UTF-8 as is. */

@@ -1,8 +1,9 @@
 /**
  * The repository secret scan (SEC-NO-PLAINTEXT, live column): every line any commit ever added,
  * on every branch and tag, and every file of the working tree, through the same detector the
- * policy uses. Working-tree files are streamed whatever their size, UTF-16 decoded, binaries read
- * for their printable strings; a file that cannot be read fails the scan. Findings carry a
+ * policy uses. Files are streamed whatever their size, UTF-16 decoded, binaries read for their
+ * printable strings, in the working tree and in the history alike (a binary version's blob is
+ * read whole, since its patch shows no lines); a file that cannot be read fails the scan. Findings carry a
  * redacted preview and a fingerprint, never the secret.
  */
 import { lstat, open, readFile } from "node:fs/promises";
@@ -11,8 +12,9 @@ import picomatch from "picomatch";
 import { parseDocument } from "yaml";
 import { z } from "zod";
 import { findSecrets, findSecretsInChunks, type SecretFinding } from "../../domain/secrets/detect";
+import { MAX_ALIAS_COUNT } from "../../stacks/stack-file";
 import { type FileEncoding, fileTextDecoder, SNIFF_BYTES, sniffEncoding } from "../../domain/secrets/file-text";
-import { commitCount, gitRoot, walkHistory, workingTreeFiles, type AddedLines } from "./git";
+import { type AddedBlob, type AddedLines, blobBytes, commitCount, gitRoot, walkHistory, workingTreeFiles } from "./git";
 
 export const DEFAULT_ALLOWLIST = ".secretscan-allow.yaml";
 /** How much of a file is read at a time: a file of any size streams through the detector. */
@@ -84,7 +86,14 @@ export async function readAllowlist(path: string, required: boolean): Promise<Al
   }
   const document = parseDocument(text);
   if (document.errors.length > 0) throw new AllowlistError(`${path} is not valid YAML: ${document.errors[0].message}`);
-  const parsed = allowlistSchema.safeParse(document.toJS() ?? {});
+  let read: unknown;
+  try {
+    read = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
+  } catch (error) {
+    // An alias bomb: a few lines that copy anchored values millions of times.
+    throw new AllowlistError(`${path} cannot be read (${(error as Error).message.split("\n", 1)[0]}); write the entries out instead of aliasing them`);
+  }
+  const parsed = allowlistSchema.safeParse(read);
   if (!parsed.success) {
     const lines = parsed.error.issues.map(
       (issue) =>
@@ -145,27 +154,59 @@ async function scanAdded(added: AddedLines): Promise<RepoFinding[]> {
   return found.map((finding) => located(finding, added.path, "history", added.lines[finding.line - 1]?.number ?? finding.line, added.commit));
 }
 
+/**
+ * The findings in bytes as they arrive (a file read in chunks, a blob git streams), and how they
+ * were read as text: the encoding is told from the first SNIFF_BYTES however the chunks fall.
+ */
+async function bytesSecrets(bytes: AsyncIterable<Uint8Array>, file: string): Promise<{ encoding: FileEncoding; findings: SecretFinding[] }> {
+  const chunks = bytes[Symbol.asyncIterator]();
+  // Copied: a reader may reuse its buffer for the next chunk.
+  const head: Buffer[] = [];
+  let headBytes = 0;
+  let ended = false;
+  while (headBytes < SNIFF_BYTES && !ended) {
+    const next = await chunks.next();
+    if (next.done) ended = true;
+    else {
+      head.push(Buffer.from(next.value));
+      headBytes += next.value.length;
+    }
+  }
+  const first = Buffer.concat(head);
+  const encoding = sniffEncoding(first.subarray(0, SNIFF_BYTES));
+  const decoder = fileTextDecoder(encoding);
+  async function* text() {
+    yield decoder.write(first);
+    if (!ended) for (let next = await chunks.next(); !next.done; next = await chunks.next()) yield decoder.write(next.value);
+    yield decoder.end();
+  }
+  return { encoding, findings: await findSecretsInChunks(text(), file) };
+}
+
 /** A file's findings, read in chunks whatever its size, and how its bytes were read as text. */
 export async function fileSecrets(path: string, file: string): Promise<{ encoding: FileEncoding; findings: SecretFinding[] }> {
   const handle = await open(path, "r");
   try {
     // One buffer per file, reused: each chunk is decoded into a string before the next is read.
     const buffer = Buffer.allocUnsafe(Math.max(1, Math.min(READ_BYTES, (await handle.stat()).size)));
-    let { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-    const encoding = sniffEncoding(buffer.subarray(0, Math.min(bytesRead, SNIFF_BYTES)));
-    const decoder = fileTextDecoder(encoding);
-    async function* text() {
-      for (let position = 0; bytesRead > 0; ) {
-        yield decoder.write(buffer.subarray(0, bytesRead));
+    async function* chunks() {
+      for (let position = 0; ; ) {
+        const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
+        if (bytesRead === 0) return;
+        yield buffer.subarray(0, bytesRead);
         position += bytesRead;
-        ({ bytesRead } = await handle.read(buffer, 0, buffer.length, position));
       }
-      yield decoder.end();
     }
-    return { encoding, findings: await findSecretsInChunks(text(), file) };
+    return await bytesSecrets(chunks(), file);
   } finally {
     await handle.close();
   }
+}
+
+/** A binary version a commit wrote, read from its blob as a working-tree binary is read. */
+async function scanBlob(root: string, added: AddedBlob, git: { env?: NodeJS.ProcessEnv }): Promise<RepoFinding[]> {
+  const { findings } = await bytesSecrets(blobBytes(root, added.blob, git), added.path);
+  return findings.map((finding) => located(finding, added.path, "history", finding.line, added.commit));
 }
 
 async function scanWorkingFile(root: string, file: string, report: Pick<RepoScanReport, "notScanned" | "readAs">): Promise<RepoFinding[]> {
@@ -193,12 +234,21 @@ export async function scanRepository(options: ScanOptions): Promise<RepoScanRepo
 
   const found: RepoFinding[] = [];
   let commits = 0;
+  // A blob is read once however many commits wrote it (a revert, a merge): the same bytes hold the same secrets.
+  const blobsRead = new Set<string>();
   await walkHistory(
     root,
-    async (added) => void found.push(...(await scanAdded(added))),
-    () => {
-      commits += 1;
-      options.onProgress?.(commits, total);
+    {
+      onFile: async (added) => void found.push(...(await scanAdded(added))),
+      onBlob: async (added) => {
+        if (blobsRead.has(added.blob)) return;
+        blobsRead.add(added.blob);
+        found.push(...(await scanBlob(root, added, git)));
+      },
+      onCommit: () => {
+        commits += 1;
+        options.onProgress?.(commits, total);
+      },
     },
     git,
   );
