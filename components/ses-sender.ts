@@ -46,6 +46,8 @@ export interface SesSenderArgs {
 
 /** Easy DKIM always publishes three keys. */
 export const EASY_DKIM_TOKENS = 3;
+/** The DNS records one SesSender creates: the Easy DKIM CNAMEs, and its MAIL FROM domain's MX and SPF TXT. */
+export const SES_SENDER_RECORDS = EASY_DKIM_TOKENS + 2;
 
 /** Logical name of the i-th (1-based) Easy DKIM record, which MAIL-DKIM looks for. */
 export function sesDkimRecordName(domain: string, i: number): string {

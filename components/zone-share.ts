@@ -20,7 +20,7 @@ import type { ZoneGroup, ZoneStack } from "../stacks/zone-group";
 import { edgeRulesetSpecs, rateLimitRulesetSpec, type RulesetRuleSpec, type RulesetSpec } from "./edge-rulesets";
 import { redirectRuleSpecs, zoneSettingSpecs, type RedirectRuleSpec, type ZoneSettingSpec } from "./site-records";
 import type { CertificateSpec } from "./edge-certificates";
-import { zoneRecordSpecs } from "./zone-records";
+import { zoneRecordCount, zoneRecordSpecs } from "./zone-records";
 
 export interface ZoneWideSpecs {
   /** The zone's name: the owner's domain. */
@@ -196,11 +196,39 @@ function ruleCountProblems(group: ZoneGroup, specs: ZoneWideSpecs): ConfigProble
 }
 
 /**
+ * More DNS records than the zone holds, counted over every stack in it: Cloudflare refuses the
+ * record past its quota, and `pulumi up` would stop there with the zone half-changed.
+ */
+function recordQuotaProblems(self: string, group: ZoneGroup, day: string): ConfigProblem[] {
+  const stacks = [group.owner, ...group.members];
+  const counts = stacks.map((stack) => ({ stack: stack.stack, records: zoneRecordCount(stack.config, day) }));
+  const total = counts.reduce((sum, count) => sum + count.records, 0);
+  const { plan, recordQuota } = group.owner.config.zone;
+  if (total <= recordQuota) return [];
+  const together =
+    stacks.length > 1
+      ? ` together with the other stacks of zone ${group.owner.config.zone.domain} (${counts.map((c) => `${c.records} for ${c.stack}`).join(", ")})`
+      : "";
+  const quota =
+    recordQuota === ZONE_PLAN_LIMITS[plan].dnsRecords
+      ? `a ${plan} zone holds ${recordQuota}${plan === "free" ? " (1,000 if it was created before 2024-09-01: say so with zone.recordQuota: 1000)" : ""}`
+      : `the zone holds ${recordQuota} (zone.recordQuota${self === group.owner.stack ? "" : ` in ${group.owner.stack}`})`;
+  return [
+    problem(
+      ["records"],
+      `declares ${total} DNS records${together}, but ${quota}; Cloudflare refuses the records past it, so pulumi up would stop partway. Declare ${total - recordQuota} fewer, or move the zone to a larger plan`,
+    ),
+  ];
+}
+
+/**
  * What the zone's stacks would both manage, seen from `self`: a record name another stack also
- * declares, and shared rulesets the zone's plan cannot hold. Empty when `self` is alone in its zone.
+ * declares, shared rulesets the zone's plan cannot hold, and more records than the zone holds.
+ * Only the last applies when `self` is alone in its zone.
  */
 export function zoneShareProblems(self: string, group: ZoneGroup, day: string): ConfigProblem[] {
-  if (group.members.length === 0) return [];
+  const quota = recordQuotaProblems(self, group, day);
+  if (group.members.length === 0) return quota;
   const stacks = [group.owner, ...group.members];
   const mine = stacks.find((s) => s.stack === self);
   if (!mine) return [];
@@ -230,5 +258,5 @@ export function zoneShareProblems(self: string, group: ZoneGroup, day: string): 
       });
     }
   }
-  return [...problems, ...ruleCountProblems(group, zoneWideSpecs(group))];
+  return [...problems, ...ruleCountProblems(group, zoneWideSpecs(group)), ...quota];
 }

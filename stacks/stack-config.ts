@@ -57,6 +57,8 @@ export interface LaunchReadyConfig {
     zoneId: string;
     accountId: string;
     plan: ZonePlan;
+    /** How many DNS records the zone holds: `zone.recordQuota`, else the plan's default. */
+    recordQuota: number;
     /** The stack that owns the zone when another one does: it manages what is zone-wide, this stack only its records. */
     owner?: string;
     /** With owner: whether the owner orders an advanced certificate for this stack's domain and the names below it. */
@@ -238,6 +240,7 @@ function resolve(fields: StackConfigFields, input: Record<string, unknown>): Par
         zoneId: fields.zone.zoneId,
         accountId: fields.zone.accountId,
         plan: fields.zone.plan,
+        recordQuota: fields.zone.recordQuota ?? ZONE_PLAN_LIMITS[fields.zone.plan].dnsRecords,
         owner: fields.zone.owner,
         edgeCertificate: fields.zone.edgeCertificate,
       },

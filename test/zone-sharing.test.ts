@@ -8,8 +8,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { describe, expect, test } from "vitest";
 import { launchReadyProgram } from "../components/program";
 import { redirectRuleSpecs } from "../components/site-records";
-import { zoneWideSpecs } from "../components/zone-share";
+import { zoneShareProblems, zoneWideSpecs } from "../components/zone-share";
+import { zoneRecordCount } from "../components/zone-records";
 import type { SampleRequest } from "../domain/cloudflare/rules-language";
+import { ZONE_PLAN_LIMITS } from "../domain/cloudflare/zone-plans";
 import { DNS_RECORD, RULESET, ZONE_SETTING } from "../domain/resource-types";
 import { evaluateBar } from "../policies/bar";
 import { ruleMatches } from "../policies/declared/rulesets";
@@ -492,5 +494,68 @@ describe("a stack file beside them that cannot be read, or is refused", () => {
     );
     // A member's update changes only its own records; a preview of the owner goes on, as the plan above does.
     expect(await update("staging")).toEqual([]);
+  });
+});
+
+describe("the zone's DNS record quota", () => {
+  test("the records counted are the DnsRecords each plan creates, SesSender's included", async () => {
+    const project = scratchProject();
+    editStack(project, "prod", (text) =>
+      text.replace("    senders:\n", "    senders:\n      - { provider: amazon-ses, domain: notify, ses: { region: eu-west-1 } }\n"),
+    );
+    for (const stack of ["prod", "staging"]) {
+      const file = readStackFile(stackFilePath(project, stack));
+      const report = await planStack(file, { on: ON });
+      const parsed = parseStackConfig(file.config);
+      if (!parsed.ok) throw new Error(`${stack} does not parse`);
+      expect(zoneRecordCount(parsed.config, ON), stack).toBe(report.resources.filter((resource) => resource.type === DNS_RECORD).length);
+    }
+  });
+
+  test("past its quota, counted over every stack in the zone, the plan is refused with each stack's share; zone.recordQuota raises it", async () => {
+    const project = scratchProject();
+    const records = (count: number) => Array.from({ length: count }, (_, i) => `    - { name: r${i}, type: TXT, content: "v=${i}" }\n`).join("");
+    editStack(project, "staging", (text) => `${text.replace(/\n*$/, "\n")}  launch-ready:records:\n${records(3500)}`);
+    const staging = readStackFile(stackFilePath(project, "staging"));
+    const parsed = parseStackConfig(staging.config);
+    if (!parsed.ok) throw new Error("staging does not parse");
+    const prodCount = zoneRecordCount(parsedExample("prod"), ON);
+    const stagingCount = zoneRecordCount(parsed.config, ON);
+    const problems = await refusal(project, "staging");
+    expect(problems).toContainEqual({
+      path: "launch-ready:records",
+      message: `declares ${prodCount + stagingCount} DNS records together with the other stacks of zone example.com (${prodCount} for prod, ${stagingCount} for staging), but a pro zone holds 3500; Cloudflare refuses the records past it, so pulumi up would stop partway. Declare ${prodCount + stagingCount - 3500} fewer, or move the zone to a larger plan`,
+      example: expect.any(String),
+    });
+    // The owner's plan refuses it too: the zone is one.
+    expect((await refusal(project, "prod")).map((p) => p.path)).toContain("launch-ready:records");
+    editStack(project, "prod", (text) => text.replace("    plan: pro\n", "    plan: pro\n    recordQuota: 5000\n"));
+    await expect(planStack(readStackFile(stackFilePath(project, "staging")), { on: ON })).resolves.toBeDefined();
+  });
+
+  test("a Free zone holds 200 unless it says it is older, and the refusal names the setting that says so", () => {
+    const config = exampleConfig("prod");
+    config["launch-ready:records"] = Array.from({ length: 250 }, (_, i) => ({ name: `r${i}`, type: "TXT", content: `v=${i}` }));
+    const parsed = parseStackConfig(config);
+    if (!parsed.ok) throw new Error("prod with 250 records does not parse");
+    const count = zoneRecordCount(parsed.config, ON);
+    // The pure check alone: the example's rulesets are more than a Free zone holds, which is another refusal.
+    const onFree = (recordQuota?: number) => {
+      const zone = { ...parsed.config.zone, plan: "free" as const, recordQuota: recordQuota ?? ZONE_PLAN_LIMITS.free.dnsRecords };
+      return zoneShareProblems("prod", { owner: { stack: "prod", config: { ...parsed.config, zone } }, members: [] }, ON);
+    };
+    expect(onFree()).toEqual([
+      expect.objectContaining({
+        path: "launch-ready:records",
+        message: `declares ${count} DNS records, but a free zone holds 200 (1,000 if it was created before 2024-09-01: say so with zone.recordQuota: 1000); Cloudflare refuses the records past it, so pulumi up would stop partway. Declare ${count - 200} fewer, or move the zone to a larger plan`,
+      }),
+    ]);
+    expect(onFree(1000)).toEqual([]);
+    config["launch-ready:zone"].recordQuota = 1000;
+    const older = parseStackConfig(config);
+    expect(older.ok && older.config.zone.recordQuota).toBe(1000);
+    config["launch-ready:zone"].recordQuota = 0;
+    const zero = parseStackConfig(config);
+    expect(zero.ok === false && zero.problems.map((p) => p.path)).toEqual(["launch-ready:zone.recordQuota"]);
   });
 });

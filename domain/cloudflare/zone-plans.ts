@@ -45,6 +45,12 @@ export interface ZonePlanLimits {
   singleRedirectRules: number;
   /** Lowest TTL a DNS-only record may have, in seconds (1 stays "automatic"). */
   minimumRecordTtl: number;
+  /**
+   * DNS records a zone of the plan holds by default (the stack's `zone.recordQuota` says when
+   * Cloudflare gave it another): a Free zone created on or after 2024-09-01 holds 200, one created
+   * before 1,000; an Enterprise zone falls under its account's quota, 1,000,000 by default.
+   */
+  dnsRecords: number;
   /** Rules in `http_request_firewall_custom` (WAF custom rules). */
   customRules: number;
   /** Rules in `http_request_cache_settings` (cache rules). */
@@ -103,6 +109,9 @@ export const MANAGED_RULESETS = {
  * - Managed ruleset IDs: src/content/docs/waf/managed-rules/index.mdx @07acbb66; HTTP DDoS ruleset ID:
  *   src/content/docs/terraform/additional-configurations/ddos-managed-rulesets.mdx @0d09680d
  * - DNS record TTL: https://developers.cloudflare.com/dns/manage-dns-records/reference/ttl/
+ * - DNS record quotas, checked on 2026-12-03: https://developers.cloudflare.com/dns/manage-dns-records/
+ *   ("DNS records quota", modified 2026-08-14): per zone, Free 200 (1,000 for a zone created before
+ *   2024-09-01), Pro and Business 3,500; Enterprise per account, 1,000,000 public records by default.
  * - Standalone Health Checks per plan (none on Free): src/content/plans/index.json @0188ca2f
  *   (traffic.health_checks). Shortest interval: Cloudflare documents 60/15/10 s per plan for Load
  *   Balancing monitors (src/content/partials/load-balancing/monitor-settings-advanced.mdx @398302a4),
@@ -132,6 +141,7 @@ export const ZONE_PLAN_LIMITS: Record<ZonePlan, ZonePlanLimits> = {
   free: {
     singleRedirectRules: 10,
     minimumRecordTtl: 60,
+    dnsRecords: 200,
     customRules: 5,
     cacheRules: 10,
     responseHeaderRules: 10,
@@ -143,6 +153,7 @@ export const ZONE_PLAN_LIMITS: Record<ZonePlan, ZonePlanLimits> = {
   pro: {
     singleRedirectRules: 25,
     minimumRecordTtl: 60,
+    dnsRecords: 3500,
     customRules: 20,
     cacheRules: 25,
     responseHeaderRules: 25,
@@ -154,6 +165,7 @@ export const ZONE_PLAN_LIMITS: Record<ZonePlan, ZonePlanLimits> = {
   business: {
     singleRedirectRules: 50,
     minimumRecordTtl: 60,
+    dnsRecords: 3500,
     customRules: 100,
     cacheRules: 50,
     responseHeaderRules: 50,
@@ -165,6 +177,7 @@ export const ZONE_PLAN_LIMITS: Record<ZonePlan, ZonePlanLimits> = {
   enterprise: {
     singleRedirectRules: 300,
     minimumRecordTtl: 30,
+    dnsRecords: 1_000_000,
     customRules: 1000,
     cacheRules: 300,
     responseHeaderRules: 300,

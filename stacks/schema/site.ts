@@ -52,6 +52,16 @@ export const zoneSchema = z
         examples: ["372e67954025e0ba6aaa6d586b9e0b59"],
       }),
     plan: z.enum(ZONE_PLANS).meta({ description: "The zone's Cloudflare plan; rule counts are checked against it." }),
+    recordQuota: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .meta({
+        description:
+          "How many DNS records Cloudflare lets this zone hold, when it is not the plan's default (a Free zone created before 2024-09-01 holds 1,000; an Enterprise account's quota as the account team set it). The stacks of the zone together are held to it. @default the plan's: free 200, pro and business 3,500, enterprise 1,000,000",
+        examples: [1000],
+      }),
     owner: z
       .string()
       .regex(STACK_NAME, "must be the name of another stack of this project, as in its file name Pulumi.<name>.yaml")
