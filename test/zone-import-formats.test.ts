@@ -146,13 +146,14 @@ describe("a registrar's BIND export", () => {
     expect(at(fromRegistrar, `api.${DOMAIN}`, "CNAME")).toMatchObject({ proxied: true, ttl: 1 });
   });
 
-  test("an entry that does not read as one record, or a directive the import does not follow, is refused with its line, never skipped", () => {
+  test("read for init, an entry that does not read as one record, or a directive the import does not follow, is refused with its line, never skipped", () => {
     const cases: Array<[string, RegExp]> = [
-      ["@ IN A 203.0.113.5\nwww\n", /--zone-file: has an entry at line 2 that does not read as one record: "www"/],
-      ["@ IN A 203.0.113.5\nbad!name IN A 203.0.113.6\n", /line 2 that does not read as one record/],
-      ["$INCLUDE other.zone\n@ IN A 203.0.113.5\n", /has \$INCLUDE other\.zone at line 1, which the import does not follow/],
-      ["@ IN SOA ns.example.net. h.example.org. ( 1 2 3\n 4 5\n", /opens a parenthesis at line 1 that is never closed/],
-      ["  IN A 203.0.113.5\n", /no owner name at line 1/],
+      ["@ IN A 203.0.113.5\nwww\n", /^--zone-file: line 2 \[www\] is not imported: does not read as one record/],
+      ["@ IN A 203.0.113.5\nbad!name IN A 203.0.113.6\n", /line 2 \[bad!name IN A 203\.0\.113\.6\] is not imported: does not read as one record/],
+      ["$INCLUDE other.zone\n@ IN A 203.0.113.5\n", /line 1 \[\$INCLUDE other\.zone\] is not imported: \$INCLUDE names another file \(other\.zone\)/],
+      ["@ IN A 203.0.113.5\n@ IN SOA ns.example.net. h.example.org. ( 1 2 3\n 4 5\n", /line 2 .* is not imported: opens a parenthesis that is never closed/],
+      // A file with no record at all says so, and names the lines nothing was read from.
+      ["  IN A 203.0.113.5\n", /holds no records; nothing was imported from line 1 \[IN A 203\.0\.113\.5\]: has no owner name and no record above it/],
     ];
     for (const [text, message] of cases) {
       expect(() => readZone(text, "example.org"), text).toThrow(ZoneImportError);

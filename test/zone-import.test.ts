@@ -1,6 +1,7 @@
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync, type PathLike } from "node:fs";
+import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, type PathLike } from "node:fs";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
+import Table from "cli-table3";
 import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { parseDmarc } from "../domain/mail/dmarc";
 import { parseSpf } from "../domain/mail/spf";
@@ -8,6 +9,7 @@ import { importZone as importZoneVerb } from "../scripts/commands/import-zone";
 import { planStack } from "../scripts/plan/plan-stack";
 import type { PlanReport } from "../scripts/plan/plan-report";
 import type { ImportOptions, ZoneImport } from "../scripts/zone-import/draft";
+import { renderTable } from "../scripts/zone-import/report";
 import {
   buildImportPlan,
   checkCoverage,
@@ -16,7 +18,7 @@ import {
   readRecordIds,
   type PlannedResource,
 } from "../scripts/zone-import/zone-coverage";
-import { readZone, ZoneImportError } from "../scripts/zone-import/zone-file";
+import { fileLines, readZone, readZoneLines, ZoneImportError } from "../scripts/zone-import/zone-file";
 import { mapZone } from "../scripts/zone-import/zone-import";
 import { cloudflareTokenPermissions } from "../stacks/access";
 import { parseStackConfig } from "../stacks/stack-config";
@@ -24,20 +26,38 @@ import { readStackFile } from "../stacks/stack-file";
 import { runEntryFile, runInProcess, scratchDir } from "./helpers";
 
 /**
- * A rename made to fail, for the all-or-nothing write: every module of the kit this file loads
- * reads node:fs through this mock, which passes every call through until a test sets `failing`.
+ * A rename made to fail, for the all-or-nothing write, and the paths the kit touches, for the
+ * import that must open no file but the zone file: every module of the kit this file loads reads
+ * node:fs through this mock, which passes every call through, failing a rename once a test sets
+ * `failing` and noting each path while a test collects them in `touched`.
  */
 const renameFault = vi.hoisted(() => ({ failing: undefined as undefined | ((from: string, to: string) => boolean) }));
+const fsPaths = vi.hoisted(() => ({ touched: undefined as undefined | string[] }));
 vi.mock("node:fs", async (importOriginal) => {
   const fs = await importOriginal<typeof import("node:fs")>();
   const renameSync = (from: PathLike, to: PathLike): void => {
     if (renameFault.failing?.(String(from), String(to))) throw new Error("injected: the disk is full");
     fs.renameSync(from, to);
   };
-  return { ...fs, renameSync, default: { ...fs, renameSync } };
+  // Every call that names a path to read, look at or open.
+  const byPath = ["openSync", "readFileSync", "existsSync", "statSync", "lstatSync", "accessSync", "createReadStream"] as const;
+  const noted = Object.fromEntries(
+    byPath.map((name) => {
+      const original = fs[name] as (...args: unknown[]) => unknown;
+      return [
+        name,
+        (...args: unknown[]) => {
+          fsPaths.touched?.push(String(args[0]));
+          return original(...args);
+        },
+      ];
+    }),
+  );
+  return { ...fs, ...noted, renameSync, default: { ...fs, ...noted, renameSync } };
 });
 afterEach(() => {
   renameFault.failing = undefined;
+  fsPaths.touched = undefined;
 });
 
 const tempDir = (prefix = "launch-ready-import-") => scratchDir(prefix);
@@ -735,6 +755,207 @@ describe("npm run import:zone", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toMatch(/does not plan; nothing was written[\s\S]*needs 11 DNS lookups/);
     expect(existsSync(out)).toBe(false);
+  });
+});
+
+/** A zone whose lines 4 to 9 hold no record the import reads, around records it does; `included` is the file its $INCLUDE names. */
+function zoneWithUnreadLines(included: string): string {
+  return [
+    "$TTL 300",
+    "@ IN SOA ns.example.net. hostmaster.example.org. 1 7200 3600 1209600 300",
+    "@ IN A 203.0.113.5",
+    `$INCLUDE ${included}`,
+    "$GENERATE 1-50 host$ IN A 203.0.113.$",
+    "bad!name IN A 203.0.113.6",
+    '   IN TXT "continues the entry above"',
+    "$FROB 1",
+    '   IN TXT "v=spf1 -all"',
+    "www IN CNAME @",
+    "",
+  ].join("\n");
+}
+
+describe("lines no record is read from", () => {
+  test("$INCLUDE, $GENERATE, entries that are no record and what continues them are listed with their line numbers; the records around them are read", () => {
+    const { records, unread } = readZoneLines(zoneWithUnreadLines("other.zone").split("\n"), "example.org");
+    expect(unread.map(({ line, text }) => `${line} ${text}`)).toEqual([
+      "4 $INCLUDE other.zone",
+      "5 $GENERATE 1-50 host$ IN A 203.0.113.$",
+      "6 bad!name IN A 203.0.113.6",
+      '7 IN TXT "continues the entry above"',
+      "8 $FROB 1",
+      '9 IN TXT "v=spf1 -all"',
+    ]);
+    expect(unread.map(({ reason }) => reason)).toEqual([
+      expect.stringMatching(/^\$INCLUDE names another file \(other\.zone\), and the import reads only the zone file it is given/),
+      expect.stringMatching(/^\$GENERATE stands for records the import does not expand/),
+      expect.stringMatching(/^does not read as one record/),
+      expect.stringMatching(/continues line 6, which is not imported/),
+      expect.stringMatching(/^\$FROB is not a directive the import follows/),
+      // Its blank owner would continue an owner the unknown directive may have changed: listed, not guessed.
+      expect.stringMatching(/continues line 8, which is not imported/),
+    ]);
+    expect(records.map((record) => `${record.name} ${record.type}`)).toEqual(["example.org SOA", "example.org A", "www.example.org CNAME"]);
+  });
+
+  test("a blank owner after $INCLUDE continues the owner above it, as BIND reads it; an unclosed parenthesis is listed, not the end of the import", () => {
+    const { records, unread } = readZoneLines(
+      ["api IN A 203.0.113.5", "$INCLUDE other.zone", '  IN TXT "after the include"', "@ IN SOA ns.example.net. h.example.org. ( 1 2 3", " 4 5"],
+      "example.org",
+    );
+    expect(records.map((record) => `${record.name} ${record.type} ${record.content}`)).toEqual([
+      "api.example.org A 203.0.113.5",
+      'api.example.org TXT "after the include"',
+    ]);
+    expect(unread.map(({ line, reason }) => `${line}: ${reason}`)).toEqual([
+      expect.stringMatching(/^2: \$INCLUDE/),
+      expect.stringMatching(/^4: opens a parenthesis that is never closed/),
+    ]);
+  });
+
+  test("init's reading refuses the first such line, naming it", () => {
+    expect(() => readZone(zoneWithUnreadLines("other.zone"), "example.org")).toThrow(
+      /^--zone-file: line 4 \[\$INCLUDE other\.zone\] is not imported: \$INCLUDE names another file/,
+    );
+  });
+
+  test("the file is read a block at a time with the lines text.split reads, however the blocks fall", () => {
+    const dir = tempDir("launch-ready-zone-");
+    const text = "a\r\nbé\n\nc;d\r\n\r\ne\rf\n";
+    writeFileSync(join(dir, "lines.zone"), text);
+    for (const blockSize of [1, 2, 3, 7, 1 << 16]) {
+      const fd = openSync(join(dir, "lines.zone"), "r");
+      expect([...fileLines(fd, blockSize)], String(blockSize)).toEqual(text.split(/\r?\n/));
+      closeSync(fd);
+    }
+  });
+
+  test("npm run import:zone imports the rest and lists the lines, in the report, the JSON and the stack file; the file $INCLUDE names is never opened", async () => {
+    const dir = tempDir("launch-ready-zone-");
+    // Records that would surface in the stack if the included file were read.
+    const included = join(dir, "included.zone");
+    writeFileSync(included, "included-marker IN A 203.0.113.99\n");
+    writeFileSync(join(dir, "main.zone"), zoneWithUnreadLines(included));
+    fsPaths.touched = [];
+    const json = await importCli(...REQUIRED(join(dir, "json"), join(dir, "main.zone")), "--json");
+    const touched = fsPaths.touched;
+    fsPaths.touched = undefined;
+    expect(json.stderr).toBe("");
+    expect(json.code).toBe(0);
+    // The recording saw the zone file opened, and nothing of the included file.
+    expect(touched).toContain(join(dir, "main.zone"));
+    expect(touched.filter((path) => path.includes("included"))).toEqual([]);
+    const report = JSON.parse(json.stdout);
+    expect(report.notImportedLines.map((entry: any) => entry.line)).toEqual([4, 5, 6, 7, 8, 9]);
+    expect(report.notImportedLines[0]).toEqual({
+      line: 4,
+      text: `$INCLUDE ${included}`,
+      reason: expect.stringContaining("reads only the zone file it is given"),
+    });
+    expect(report.mapped.map((entry: any) => entry.record.name)).toEqual(["example.org", "www.example.org"]);
+    const stackText = readFileSync(join(dir, "json", "Pulumi.imported.yaml"), "utf8");
+    expect(stackText).toContain("# Lines of main.zone not imported:");
+    expect(stackText).toContain(`#   line 5 [$GENERATE 1-50 host$ IN A 203.0.113.$]: $GENERATE stands for records`);
+    expect(stackText).not.toContain("included-marker");
+
+    const text = await importCli(...REQUIRED(join(dir, "text"), join(dir, "main.zone")));
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/Lines not imported \(\S*main\.zone is the only file read/);
+    expect(text.stdout).toMatch(/│ 6 +│ bad!name IN A 203\.0\.113\.6 +│ does not read as one record/);
+    expect(text.stdout).not.toContain("included-marker");
+  });
+
+  test("with --strict any such line refuses the import, exit 2, nothing written; a zone without one imports as before", async () => {
+    const dir = tempDir("launch-ready-zone-");
+    writeFileSync(join(dir, "main.zone"), zoneWithUnreadLines("other.zone"));
+    const out = join(dir, "out");
+    const refused = await importCli(...REQUIRED(out, join(dir, "main.zone")), "--strict");
+    expect(refused.code).toBe(2);
+    expect(refused.stdout).toBe("");
+    expect(refused.stderr).toMatch(
+      /^--zone-file: 6 lines are not imported, and --strict refuses the import; nothing was written:\n {2}line 4 \[\$INCLUDE other\.zone\]: /,
+    );
+    expect(refused.stderr).toContain('  line 9 [IN TXT "v=spf1 -all"]: has no owner name of its own, and continues line 8');
+    expect(existsSync(out)).toBe(false);
+
+    const json = await importCli(...REQUIRED(out, join(dir, "main.zone")), "--strict", "--json");
+    expect(json.code).toBe(2);
+    const error = JSON.parse(json.stderr);
+    expect(error.error).toMatch(/--strict refuses the import/);
+    expect(error.notImportedLines.map((entry: any) => entry.line)).toEqual([4, 5, 6, 7, 8, 9]);
+    expect(existsSync(out)).toBe(false);
+
+    const clean = await importCli(...REQUIRED(out), "--owner", "ops@example.org", "--strict");
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).not.toContain("Lines not imported");
+    // The rerun with the record IDs keeps --strict.
+    expect(clean.stdout).toMatch(/--record-ids \S+ --strict --force/);
+  });
+
+  test("a report table of many rows prints line for line what one cli-table3 table of them prints", () => {
+    // Rows of one and of several lines, so wrapped rows meet where the parts are joined.
+    const rows = Array.from({ length: 1234 }, (_, i) => [
+      `h${i}.example.org A 198.51.100.${i % 255}`,
+      i % 7 === 0 ? `why ${"word ".repeat(i % 40)}` : `hosts[${i}]`,
+    ]);
+    const oneTable = (part: string[][]) => {
+      const table = new Table({ head: ["Zone record", "Why"], style: { head: [], border: [] }, wordWrap: true, colWidths: [30, 24] });
+      for (const row of part) table.push(row);
+      return table.toString();
+    };
+    for (const count of [3, 500, 501, 1234])
+      expect(renderTable(["Zone record", "Why"], [30, 24], rows.slice(0, count)), String(count)).toBe(oneTable(rows.slice(0, count)));
+  });
+
+  test("a zone of 20,000 generated records is read and mapped whole: every record declared once, in the file's order", () => {
+    const lines = ["$ORIGIN example.org.", "$TTL 300", "@ IN SOA ns.example.net. hostmaster.example.org. 1 7200 3600 1209600 300", "@ IN A 203.0.113.5"];
+    for (let i = 0; i < 20_000; i++) {
+      if (i % 4 === 0) lines.push(`h${i} IN A 198.51.${(i >> 8) & 255}.${i & 255}`);
+      else if (i % 4 === 1) lines.push(`h${i} IN AAAA 2001:db8::${i.toString(16)}`);
+      else if (i % 4 === 2) lines.push(`t${i} IN TXT "token-${i}"`);
+      else lines.push(`m${i} IN MX 10 mx${i}.example.net.`);
+    }
+    const zone = readZoneLines(lines, "example.org");
+    expect(zone.unread).toEqual([]);
+    expect(zone.records).toHaveLength(20_002);
+    const result = mapZone(zone.records, OPTIONS);
+    expect(result.unmapped).toEqual([]);
+    expect(result.mapped).toHaveLength(20_001);
+    const hosts = result.config["launch-ready:hosts"] as Array<{ name: string }>;
+    const records = result.config["launch-ready:records"] as Array<{ name: string; type: string }>;
+    // The apex, www (added), and one host per A or AAAA name.
+    expect(hosts).toHaveLength(2 + 10_000);
+    expect(records).toHaveLength(10_000);
+    expect(records.slice(0, 2).map((record) => `${record.name} ${record.type}`)).toEqual(["t2 TXT", "m3 MX"]);
+    expect(records.at(-1)).toMatchObject({ name: "m19999", type: "MX" });
+    // Each mapped record's config path points at the entry that declares it.
+    for (const { record, to } of result.mapped.slice(-4)) {
+      const [, key, index] = /^launch-ready:(hosts|records)\[(\d+)\]$/.exec(to)!;
+      const entry = (key === "hosts" ? hosts : records)[Number(index)];
+      expect(record.name.startsWith(entry.name === "@" ? "example.org" : `${entry.name}.`), to).toBe(true);
+    }
+  });
+});
+
+describe("the zone's record quota", () => {
+  test("a zone past its plan's record quota is refused before it is planned; --record-quota says the zone holds more", async () => {
+    const dir = tempDir("launch-ready-zone-");
+    const body = ["@ IN A 203.0.113.5", "www IN CNAME example.org.", ...Array.from({ length: 210 }, (_, i) => `t${i} IN TXT "token-${i}"`)].join("\n");
+    writeFileSync(join(dir, "big.zone"), zoneText(body));
+    const out = join(dir, "out");
+    const refused = await importCli(...REQUIRED(out, join(dir, "big.zone")), "--json");
+    expect(refused.code).toBe(1);
+    expect(JSON.parse(refused.stderr).error).toBe(
+      "--zone-file holds 212 records the stack would declare, but a free zone holds 200, so pulumi up could not create them all; nothing was written; a Free zone created before 2024-09-01 holds 1,000: say so with --record-quota 1000; give the zone's plan with --plan (pro and business hold 3,500), or --record-quota N if Cloudflare gave the zone more",
+    );
+    expect(existsSync(out)).toBe(false);
+
+    const older = await importCli(...REQUIRED(out, join(dir, "big.zone")), "--record-quota", "1000");
+    expect(older.code).toBe(0);
+    expect(readStackFile(join(out, "Pulumi.imported.yaml")).config["launch-ready:zone"]).toMatchObject({ plan: "free", recordQuota: 1000 });
+    const bad = await importCli(...REQUIRED(out, join(dir, "big.zone")), "--record-quota", "0");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--record-quota "0" must be a whole number of at least 1');
   });
 });
 

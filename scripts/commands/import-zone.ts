@@ -4,22 +4,25 @@
  * Turns a BIND zone file (Cloudflare's or a registrar's export) into DIR/Pulumi.NAME.yaml, a stack
  * file that plans, and with --record-ids into DIR/import.json, so `pulumi import` adopts the live
  * records before the first `pulumi up`. Every record is declared, skipped (SOA, apex NS) or listed
- * as not imported with the reason. The stack is planned offline and every imported record checked
- * among the planned records before anything is written; the files are then written all or nothing.
+ * as not imported with the reason, and so is every line no record is read from ($INCLUDE, whose
+ * file is never opened, $GENERATE, an entry that is no record), with its line number; --strict
+ * refuses the import instead. The file is read line by line, never whole. The stack is planned
+ * offline and every imported record checked among the planned records before anything is written;
+ * the files are then written all or nothing.
  *
  * This file is the command line and the order of the stages; the stages are in scripts/zone-import/.
  */
-import { mkdirSync, readFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { today } from "../../domain/bar/weighing";
-import { ZONE_PLANS } from "../../domain/cloudflare/zone-plans";
+import { ZONE_PLAN_LIMITS, ZONE_PLANS } from "../../domain/cloudflare/zone-plans";
 import { toAsciiZoneName } from "../../domain/hostnames";
 import { cloudflareTokenPermissions } from "../../stacks/access";
 import { ENVIRONMENTS } from "../../domain/bar/weighing";
 import { HEX32 } from "../../stacks/schema/common";
 import { formatProblems, parseStackConfig, problemsHeading } from "../../stacks/stack-config";
 import type { StackFile } from "../../stacks/stack-file";
-import { COMMON_OPTIONS, findProjectFrom, parseCommandLine, requireStackName } from "../cli/args";
+import { COMMON_OPTIONS, findProjectFrom, parseCommandLine, requireStackName, wholeNumberFlag } from "../cli/args";
 import { fail, type Io } from "../cli/io";
 import { ConfigRefused, planStack } from "../plan/plan-stack";
 import { KIT_NAME } from "../../stacks/project";
@@ -37,7 +40,7 @@ import {
   readRecordIds,
   type CloudflareRecord,
 } from "../zone-import/zone-coverage";
-import { describeRecord, readZone, ZoneImportError } from "../zone-import/zone-file";
+import { describeRecord, describeUnreadLine, fileLines, readZoneLines, ZoneImportError, type ZoneContent } from "../zone-import/zone-file";
 import { mapZone } from "../zone-import/zone-import";
 
 const USAGE = `Usage: npm run import:zone -- --zone-file FILE --domain DOMAIN --stack NAME --out DIR
@@ -51,6 +54,9 @@ const USAGE = `Usage: npm run import:zone -- --zone-file FILE --domain DOMAIN --
   --zone-id ID        the zone's 32-character ID (zone Overview page, API section)
   --account-id ID     the account's 32-character ID (same page)
   --plan PLAN         the zone's Cloudflare plan: ${ZONE_PLANS.join(" | ")} (default free)
+  --record-quota N    the DNS records Cloudflare lets the zone hold, when not the plan's (free 200,
+                        pro and business 3,500, enterprise 1,000,000): 1000 for a Free zone created
+                        before 2024-09-01; written to the stack as zone.recordQuota
   --environment ENV   ${ENVIRONMENTS.join(" | ")} (default production)
   --canonical HOST    apex | www: the host the other redirects to. Without it the import infers it
                         from the zone: a name holding only Cloudflare's redirect placeholder
@@ -64,6 +70,7 @@ const USAGE = `Usage: npm run import:zone -- --zone-file FILE --domain DOMAIN --
                           "https://api.cloudflare.com/client/v4/zones/ZONE_ID/dns_records?per_page=5000000" > records.json
   --force             overwrite DIR/Pulumi.NAME.yaml and DIR/import.json if they exist; without
                         --record-ids, remove an earlier DIR/import.json (it would not match the new stack)
+  --strict            refuse the import when a line of the zone file is not imported (see below)
   --json              print only a JSON report on stdout
   --help              show this help
 
@@ -72,10 +79,16 @@ Without --record-ids only the stack file is written, with the command that fetch
 import.json with made-up IDs is ever written. With it, import.json adopts each planned record
 Cloudflare has, and the report lists those \`pulumi up\` would create.
 
+Only the zone file given is read: a $INCLUDE line names a file the import never opens, and a
+$GENERATE line is not expanded. Those lines, and entries that do not read as one record, are listed
+as not imported with their line numbers, as records the stack cannot hold are; with --strict any
+such line refuses the whole import.
+
 The stack is planned offline before anything is written; what it still lacks to clear the minimum
 bar (contacts, monitors, env, endpoints) is listed as next steps, not filled in with guesses.
-Exit: 0 written, 1 the import could not keep a record or the files could not be written (nothing
-written), 2 bad input or usage (nothing written).`;
+Exit: 0 written (records and lines not imported are listed), 1 the import could not keep a record
+or the files could not be written (nothing written), 2 bad input or usage, or with --strict a line
+of the zone file not imported (nothing written).`;
 
 function parseOptions(argv: string[], io: Io): ImportArgs {
   const text = { type: "string" } as const;
@@ -88,11 +101,13 @@ function parseOptions(argv: string[], io: Io): ImportArgs {
     "zone-id": text,
     "account-id": text,
     plan: text,
+    "record-quota": text,
     environment: text,
     canonical: text,
     owner: text,
     "record-ids": text,
     force: { type: "boolean", default: false },
+    strict: { type: "boolean", default: false },
   });
   const json = values.json;
   const bad = (message: string): never => fail(2, json, message);
@@ -119,24 +134,80 @@ function parseOptions(argv: string[], io: Io): ImportArgs {
     zoneId: values["zone-id"]!.toLowerCase(),
     accountId: values["account-id"]!.toLowerCase(),
     plan: values.plan === undefined ? "free" : oneOf("plan", values.plan, ZONE_PLANS),
+    ...(values["record-quota"] === undefined ? {} : { recordQuota: wholeNumberFlag(values["record-quota"], "--record-quota", 0, json) }),
     environment: values.environment === undefined ? "production" : oneOf("environment", values.environment, ENVIRONMENTS),
     // Absent, the import infers it from the zone's apex and www records and says why.
     ...(values.canonical === undefined ? {} : { canonical: oneOf("canonical", values.canonical, ["apex", "www"] as const) }),
     ...(values.owner ? { owner: values.owner.trim() } : {}),
     ...(values["record-ids"] ? { recordIds: values["record-ids"] } : {}),
     force: values.force,
+    strict: values.strict,
     json,
   };
 }
 
-/** An input file named on the command line, read from the verb's working directory; messages name it as given. */
+/** Why an input file named on the command line cannot be read; messages name it as given. */
+function unreadable(path: string, option: string, json: boolean, error: unknown): never {
+  const code = (error as NodeJS.ErrnoException).code;
+  fail(2, json, `${option} ${path} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(error)})`}`);
+}
+
+/** An input file named on the command line, read from the verb's working directory. */
 function readInput(path: string, option: string, json: boolean, io: Io): string {
   try {
     return readFileSync(resolve(io.cwd, path), "utf8");
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    fail(2, json, `${option} ${path} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(error)})`}`);
+    unreadable(path, option, json, error);
   }
+}
+
+/** The zone file, opened first so a missing one is reported before anything else is looked at. */
+function openZoneFile(args: ImportArgs, io: Io): number {
+  try {
+    return openSync(resolve(io.cwd, args.zoneFile), "r");
+  } catch (error) {
+    unreadable(args.zoneFile, "--zone-file", args.json, error);
+  }
+}
+
+/** The zone file's records and unread lines, read line by line from the open file. */
+function readZoneFile(fd: number, args: ImportArgs): ZoneContent {
+  try {
+    return readZoneLines(fileLines(fd), args.domain);
+  } catch (error) {
+    if (error instanceof ZoneImportError) throw error;
+    // A read that fails partway (a directory, an I/O error) is the file's, reported as such.
+    if ((error as NodeJS.ErrnoException).code) unreadable(args.zoneFile, "--zone-file", args.json, error);
+    throw error;
+  }
+}
+
+/** --strict: a line of the file not imported refuses the import before anything is planned or written; under --json the lines are listed. */
+function refuseUnreadLines(args: ImportArgs, zone: ZoneContent, io: Io): number {
+  const count = zone.unread.length;
+  const message = `--zone-file: ${count} line${count === 1 ? " is" : "s are"} not imported, and --strict refuses the import; nothing was written:\n${zone.unread.map((line) => `  ${describeUnreadLine(line)}`).join("\n")}`;
+  io.stderr.write(args.json ? `${JSON.stringify({ error: message, problems: [], notImportedLines: zone.unread }, null, 2)}\n` : `${message}\n`);
+  return 2;
+}
+
+/**
+ * A zone holding more records than its plan lets Cloudflare keep is refused before it is planned:
+ * the plan would refuse it anyway (its record quota), and planning each of 100,000 records as a
+ * Pulumi resource takes more memory than a machine has.
+ */
+function refuseOverQuota(args: ImportArgs, imported: ZoneImport): void {
+  const quota = args.recordQuota ?? ZONE_PLAN_LIMITS[args.plan].dnsRecords;
+  const kept = imported.mapped.length;
+  if (kept <= quota) return;
+  const raise =
+    args.recordQuota === undefined
+      ? `${args.plan === "free" ? "; a Free zone created before 2024-09-01 holds 1,000: say so with --record-quota 1000" : ""}; give the zone's plan with --plan (pro and business hold 3,500), or --record-quota N if Cloudflare gave the zone more`
+      : "";
+  fail(
+    1,
+    args.json,
+    `--zone-file holds ${kept} records the stack would declare, but ${args.recordQuota === undefined ? `a ${args.plan} zone holds ${quota}` : `--record-quota is ${quota}`}, so pulumi up could not create them all; nothing was written${raise}`,
+  );
 }
 
 function readLiveRecords(path: string, json: boolean, io: Io): CloudflareRecord[] {
@@ -171,26 +242,32 @@ export async function importZone(argv: string[], io: Io): Promise<number> {
   const args = parseOptions(argv, io);
   const { json } = args;
   const day = today();
-  const zoneText = readInput(args.zoneFile, "--zone-file", json, io);
   const { stackFile: stackPath, importFile } = outputPaths(args);
   const importPath = args.recordIds ? importFile : undefined;
-  const refusal = overwriteRefusal(args, stackPath, importFile);
-  if (refusal) fail(2, json, refusal);
 
+  let zone: ZoneContent;
   let imported: ZoneImport;
   let live: CloudflareRecord[] | undefined;
+  const fd = openZoneFile(args, io);
   try {
+    const refusal = overwriteRefusal(args, stackPath, importFile);
+    if (refusal) fail(2, json, refusal);
     live = args.recordIds ? readLiveRecords(args.recordIds, json, io) : undefined;
-    imported = mapZone(readZone(zoneText, args.domain), { ...args, today: day, source: basename(args.zoneFile) });
+    zone = readZoneFile(fd, args);
+    if (args.strict && zone.unread.length > 0) return refuseUnreadLines(args, zone, io);
+    imported = mapZone(zone.records, { ...args, today: day, source: basename(args.zoneFile) });
   } catch (error) {
     if (error instanceof ZoneImportError) fail(2, json, error.message);
     throw error;
+  } finally {
+    closeSync(fd);
   }
   try {
     if (live) checkRecordListZone(live, args.domain, args.zoneId);
   } catch (error) {
     refuseRecordList(args, error);
   }
+  refuseOverQuota(args, imported);
 
   const stackFile: StackFile = { stack: args.stack, path: stackPath, config: imported.config, secretKeys: [], secureValues: [], encryption: {} };
   let report: PlanReport;
@@ -231,7 +308,7 @@ export async function importZone(argv: string[], io: Io): Promise<number> {
   try {
     removed = writeAll(
       [
-        { path: stackPath, text: renderStackFile(args, imported, day) },
+        { path: stackPath, text: renderStackFile(args, imported, zone.unread, day) },
         ...(importPath && importPlan ? [{ path: importPath, text: `${JSON.stringify(importPlan.file, null, 2)}\n` }] : []),
       ],
       importPath ? [] : [importFile],
@@ -246,6 +323,7 @@ export async function importZone(argv: string[], io: Io): Promise<number> {
   const outcome: Outcome = {
     args,
     imported,
+    unread: zone.unread,
     report,
     coverage,
     importPlan,

@@ -17,6 +17,8 @@ export interface ImportOptions {
   zoneId: string;
   accountId: string;
   plan: ZonePlan;
+  /** The zone's DNS record quota when Cloudflare gave it another than the plan's (a Free zone created before 2024-09-01: 1,000). */
+  recordQuota?: number;
   environment: Environment;
   /** The canonical host as --canonical gives it; without it, the import infers it from the zone. */
   canonical?: "apex" | "www";
@@ -110,10 +112,16 @@ export function unmap(draft: Draft, record: ZoneRecord, reason: string, part?: s
   draft.result.unmapped.push({ record, ...(part === undefined ? {} : { part }), reason });
 }
 
-/** Removes the records a stage takes from those still pending, and returns them. */
+/** Removes the records a stage takes from those still pending, in one pass, and returns them; the rest keep their order. */
 export function take(pending: ZoneRecord[], test: (record: ZoneRecord) => boolean): ZoneRecord[] {
-  const taken = pending.filter(test);
-  for (const record of taken) pending.splice(pending.indexOf(record), 1);
+  const taken: ZoneRecord[] = [];
+  let kept = 0;
+  for (let index = 0; index < pending.length; index++) {
+    const record = pending[index];
+    if (test(record)) taken.push(record);
+    else pending[kept++] = record;
+  }
+  pending.length = kept;
   return taken;
 }
 

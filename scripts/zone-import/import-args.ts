@@ -15,6 +15,8 @@ export interface ImportArgs extends Omit<ImportOptions, "today" | "source"> {
   /** As given on the command line, like zoneFile. */
   recordIds?: string;
   force: boolean;
+  /** Refuse the import when a line of the zone file is not imported, instead of listing it. */
+  strict: boolean;
   json: boolean;
   /** The Pulumi project of the working directory, when there is one: where stack files and the schema belong. */
   project?: PulumiProject;

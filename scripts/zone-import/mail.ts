@@ -162,7 +162,7 @@ export function mapMail(draft: Draft, pending: ZoneRecord[]): void {
     else pending.push(record);
   }
   // Subdomain MX records (a sending subdomain's bounce handling, a subdomain's own mail) are plain records.
-  pending.push(...mx.filter((r) => r.name !== zone && zoneFields(r)!.content !== "."));
+  for (const record of mx) if (record.name !== zone && zoneFields(record)!.content !== ".") pending.push(record);
   mapDkim(
     draft,
     take(pending, (r) => (r.type === "TXT" || r.type === "CNAME") && dkimName(r.name) !== undefined),

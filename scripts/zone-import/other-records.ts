@@ -12,7 +12,8 @@ import { cfProxied, type ZoneRecord } from "./zone-file";
 
 /** What no host or mail setting took, in the zone's order. */
 export function mapOtherRecords(draft: Draft, pending: ZoneRecord[], records: readonly ZoneRecord[]): void {
-  for (const record of [...pending].sort((a, b) => records.indexOf(a) - records.indexOf(b))) mapRecord(draft, record);
+  const position = new Map(records.map((record, index) => [record, index]));
+  for (const record of [...pending].sort((a, b) => position.get(a)! - position.get(b)!)) mapRecord(draft, record);
 }
 
 function mapRecord(draft: Draft, record: ZoneRecord): void {

@@ -13,7 +13,7 @@ import type { PlanReport } from "../plan/plan-report";
 import type { ZoneImport } from "./draft";
 import type { ImportArgs } from "./import-args";
 import type { Coverage, ImportPlan, PlannedResource } from "./zone-coverage";
-import { describeRecord, type ZoneRecord } from "./zone-file";
+import { describeRecord, type UnreadLine, type ZoneRecord } from "./zone-file";
 
 /** What fetches the zone's record list, for the steps and for a refused --record-ids. */
 export function fetchRecordsCommand(args: Pick<ImportArgs, "zoneId">, path: string): string {
@@ -54,7 +54,7 @@ function rerunCommand(args: ImportArgs, recordIds: string, cwd: string): string 
   return `npm run import:zone -- ${options
     .filter(([, value]) => value !== undefined)
     .map(([flag, value]) => `${flag} ${shellQuote(value!)}`)
-    .join(" ")} --force`;
+    .join(" ")}${args.strict ? " --strict" : ""} --force`;
 }
 
 function nextSteps({ args, report, stackPath, importPath, tokenPermissions }: Outcome, cwd: string): string[] {
@@ -99,6 +99,8 @@ function nextSteps({ args, report, stackPath, importPath, tokenPermissions }: Ou
 export interface Outcome {
   args: ImportArgs;
   imported: ZoneImport;
+  /** The zone file's lines no record was read from ($INCLUDE, $GENERATE, entries that are no record). */
+  unread: UnreadLine[];
   report: PlanReport;
   coverage: Coverage;
   importPlan?: ImportPlan;
@@ -124,7 +126,7 @@ function canonicalText(outcome: Outcome): string {
 
 /** The report under --json. */
 export function jsonReport(outcome: Outcome, cwd: string): unknown {
-  const { args, imported, report, coverage, importPlan, stackPath, importPath, removed, tokenPermissions } = outcome;
+  const { args, imported, unread, report, coverage, importPlan, stackPath, importPath, removed, tokenPermissions } = outcome;
   return {
     stack: args.stack,
     zone: args.domain,
@@ -136,6 +138,7 @@ export function jsonReport(outcome: Outcome, cwd: string): unknown {
     unmapped: imported.unmapped.map(({ record, part, reason }) => ({ record: recordJson(record), ...(part === undefined ? {} : { part }), reason })),
     added: imported.added,
     notes: imported.notes.map(({ record, note }) => ({ record: recordJson(record), note })),
+    notImportedLines: unread,
     plannedRecords: coverage.matched.length + coverage.unaccounted.length,
     createdByPulumiUp: (importPlan?.created ?? coverage.unaccounted).map((resource) => ({ logicalName: resource.name, record: plannedText(resource) })),
     ...(importPlan
@@ -153,59 +156,117 @@ export function jsonReport(outcome: Outcome, cwd: string): unknown {
   };
 }
 
-function table(head: string[], colWidths: number[]): Table.Table {
-  return new Table({ head, style: { head: [], border: [] }, wordWrap: true, colWidths });
+/**
+ * Pushes a heading and one line per item. A zone's lists can hold more items than a call takes
+ * arguments (`push(...lines)` overflows the stack past about 120,000), so they go in one by one.
+ */
+export function appendAll<T>(out: string[], heading: readonly string[], items: readonly T[], line: (item: T) => string): void {
+  for (const text of heading) out.push(text);
+  for (const item of items) out.push(line(item));
+}
+
+/**
+ * Rows cli-table3 lays out at once. It checks each cell against every row above it (0.6.5's
+ * `conflictExists`), so one table of n rows takes n² time: 10,000 rows took 2.4 s, 100,000 over
+ * three minutes. The columns have fixed widths, so a row renders the same in any table.
+ */
+const ROWS_PER_LAYOUT = 500;
+
+/** The corners of a table's top border, as the corners of the line between two rows. */
+const TOP_TO_MIDDLE: Record<string, string> = { "┌": "├", "┬": "┼", "┐": "┤" };
+
+/**
+ * A table with fixed column widths, laid out a part of its rows at a time and joined where the
+ * parts meet, line for line what one table of all the rows prints.
+ */
+export function renderTable(head: string[], colWidths: number[], rows: readonly string[][]): string {
+  const render = (withHead: boolean, part: readonly string[][]) => {
+    const table = new Table({ head: withHead ? head : [], style: { head: [], border: [] }, wordWrap: true, colWidths });
+    for (const row of part) table.push(row);
+    return table.toString();
+  };
+  if (rows.length <= ROWS_PER_LAYOUT) return render(true, rows);
+  const parts: string[] = [];
+  for (let start = 0; start < rows.length; start += ROWS_PER_LAYOUT) {
+    const lines = render(start === 0, rows.slice(start, start + ROWS_PER_LAYOUT)).split("\n");
+    // A later part's top border is the line between its first row and the row above; every part but the last ends without its bottom border.
+    if (start > 0) lines[0] = lines[0].replace(/[┌┬┐]/g, (corner) => TOP_TO_MIDDLE[corner]);
+    if (start + ROWS_PER_LAYOUT < rows.length) lines.pop();
+    parts.push(lines.join("\n"));
+  }
+  return parts.join("\n");
 }
 
 /** The report for a person. */
 export function textReport(outcome: Outcome, cwd: string): string {
-  const { args, imported, report, coverage, importPlan, stackPath, importPath, removed } = outcome;
+  const { args, imported, unread, report, coverage, importPlan, stackPath, importPath, removed } = outcome;
   const out: string[] = [];
   const shown = (path: string) => relative(cwd, path) || path;
   out.push(`Imported ${args.zoneFile} (${args.domain}) into ${shown(stackPath)}${importPath ? ` and ${shown(importPath)}` : ""}.`);
   for (const path of removed) out.push(`Removed ${shown(path)}: an earlier run wrote it, and without --record-ids it would not match the new stack.`);
   out.push(canonicalText(outcome), "");
-  const mapped = table(["Zone record", "Declared at"], [70, 44]);
-  for (const { record, to } of imported.mapped) mapped.push([describeRecord(record), to]);
-  out.push(`${imported.mapped.length} records imported:`, mapped.toString());
+  const mapped = renderTable(
+    ["Zone record", "Declared at"],
+    [70, 44],
+    imported.mapped.map(({ record, to }) => [describeRecord(record), to]),
+  );
+  out.push(`${imported.mapped.length} records imported:`, mapped);
   if (imported.skipped.length > 0)
     out.push(`Skipped, Cloudflare serves them itself: ${imported.skipped.map(({ record }) => `${record.name} ${record.type}`).join(", ")}.`);
   if (imported.unmapped.length > 0) {
-    const unmapped = table(["Zone record", "Not kept", "Why"], [40, 18, 62]);
-    for (const { record, part, reason } of imported.unmapped) unmapped.push([describeRecord(record), part ?? "the whole record", reason]);
+    const unmapped = renderTable(
+      ["Zone record", "Not kept", "Why"],
+      [40, 18, 62],
+      imported.unmapped.map(({ record, part, reason }) => [describeRecord(record), part ?? "the whole record", reason]),
+    );
     out.push(
       "",
       "Not imported: whole records stay in Cloudflare as they are, outside the stack; parts are dropped when the stack writes the record:",
-      unmapped.toString(),
+      unmapped,
     );
   }
-  if (imported.added.length > 0) out.push("", "Added, not in the zone file:", ...imported.added.map((added) => `  ${added.to}: ${added.what} (${added.why})`));
-  if (imported.notes.length > 0) out.push("", "Notes:", ...imported.notes.map(({ record, note }) => `  ${record.name} ${record.type}: ${note}`));
+  if (unread.length > 0) {
+    const lines = renderTable(
+      ["Line", "Zone file entry", "Why no record was read from it"],
+      [8, 40, 72],
+      unread.map(({ line, text, reason }) => [String(line), text, reason]),
+    );
+    out.push("", `Lines not imported (${args.zoneFile} is the only file read; records these lines stand for, if any, are not in the stack):`, lines);
+  }
+  if (imported.added.length > 0) appendAll(out, ["", "Added, not in the zone file:"], imported.added, (added) => `  ${added.to}: ${added.what} (${added.why})`);
+  if (imported.notes.length > 0) appendAll(out, ["", "Notes:"], imported.notes, ({ record, note }) => `  ${record.name} ${record.type}: ${note}`);
   out.push("", `Planned offline: ${coverage.matched.length + coverage.unaccounted.length} DNS records; every imported record is among them.`);
   const created = importPlan?.created ?? coverage.unaccounted;
   if (created.length > 0)
-    out.push(
-      `pulumi up would create (${importPlan ? "not in Cloudflare's record list" : "not in the zone file"}):`,
-      ...created.map((resource) => `  ${plannedText(resource)}`),
+    appendAll(
+      out,
+      [`pulumi up would create (${importPlan ? "not in Cloudflare's record list" : "not in the zone file"}):`],
+      created,
+      (resource) => `  ${plannedText(resource)}`,
     );
   if (importPlan) {
     out.push(`${shown(importPath!)}: ${importPlan.adopted.length} records to adopt with their Cloudflare IDs.`);
     if (importPlan.unmanaged.length > 0)
-      out.push(
-        "In Cloudflare but not in the stack (left as they are):",
-        ...importPlan.unmanaged.map((record) => `  ${record.name} ${record.type} ${record.content ?? ""}`),
+      appendAll(
+        out,
+        ["In Cloudflare but not in the stack (left as they are):"],
+        importPlan.unmanaged,
+        (record) => `  ${record.name} ${record.type} ${record.content ?? ""}`,
       );
   } else {
     out.push("import.json was not written: a zone file holds no record IDs, and pulumi import needs them. The steps below fetch them.");
   }
   const failures = barFailures(report);
   if (failures.length > 0) {
-    const bar = table(["Bar", "What the stack still needs", "Where"], [28, 64, 36]);
-    for (const failure of failures) bar.push([`${failure.id} (${failure.level})`, failure.message, failure.configPath ?? ""]);
-    out.push("", `The imported stack plans, but is below the minimum bar in ${failures.length} place${failures.length === 1 ? "" : "s"}:`, bar.toString());
+    const bar = renderTable(
+      ["Bar", "What the stack still needs", "Where"],
+      [28, 64, 36],
+      failures.map((failure) => [`${failure.id} (${failure.level})`, failure.message, failure.configPath ?? ""]),
+    );
+    out.push("", `The imported stack plans, but is below the minimum bar in ${failures.length} place${failures.length === 1 ? "" : "s"}:`, bar);
   }
   const waived = report.bar.filter((result) => result.status === "waived");
-  if (waived.length > 0) out.push("Waived:", ...waived.map((result) => `  ${result.id}: ${result.message}`));
+  if (waived.length > 0) appendAll(out, ["Waived:"], waived, (result) => `  ${result.id}: ${result.message}`);
   out.push("", "Next steps (nothing has been run against Cloudflare or Pulumi):", ...nextSteps(outcome, cwd).map((step, index) => `  ${index + 1}. ${step}`));
   return out.join("\n");
 }

@@ -9,10 +9,11 @@ import { KIT_SCHEMA_PATH, schemaPath } from "../../stacks/project";
 import { renderStackFileText } from "../../stacks/stack-file-edit";
 import type { ZoneImport } from "./draft";
 import type { ImportArgs } from "./import-args";
-import { describeRecord } from "./zone-file";
+import { appendAll } from "./report";
+import { describeRecord, describeUnreadLine, type UnreadLine } from "./zone-file";
 
 /** The file's provenance, on top since a reader meets it first: the schema for editors, where the config came from, and what the import left out. */
-function headerComment(args: ImportArgs, imported: ZoneImport, day: string, schema: string): string {
+function headerComment(args: ImportArgs, imported: ZoneImport, unread: readonly UnreadLine[], day: string, schema: string): string {
   const lines = [
     ` yaml-language-server: $schema=${schema}`,
     ` Stack ${args.stack} (${args.environment}) for ${args.domain}, imported by \`npm run import:zone\` from ${basename(args.zoneFile)} on ${day}.`,
@@ -22,9 +23,10 @@ function headerComment(args: ImportArgs, imported: ZoneImport, day: string, sche
   const whole = imported.unmapped.filter((entry) => entry.part === undefined);
   const parts = imported.unmapped.filter((entry) => entry.part !== undefined);
   if (whole.length > 0)
-    lines.push(" Not imported (left in Cloudflare as they are):", ...whole.map((entry) => `   ${describeRecord(entry.record)}: ${entry.reason}`));
+    appendAll(lines, [" Not imported (left in Cloudflare as they are):"], whole, (entry) => `   ${describeRecord(entry.record)}: ${entry.reason}`);
   if (parts.length > 0)
-    lines.push(" Imported without these parts:", ...parts.map((entry) => `   ${entry.record.name} ${entry.record.type} ${entry.part}: ${entry.reason}`));
+    appendAll(lines, [" Imported without these parts:"], parts, (entry) => `   ${entry.record.name} ${entry.record.type} ${entry.part}: ${entry.reason}`);
+  if (unread.length > 0) appendAll(lines, [` Lines of ${basename(args.zoneFile)} not imported:`], unread, (line) => `   ${describeUnreadLine(line)}`);
   return lines.join("\n");
 }
 
@@ -45,13 +47,13 @@ function addedItemComments(imported: ZoneImport): Array<{ key: string; index: nu
 }
 
 /** The stack file's text: the config as YAML, with its provenance and the comments a person reading it needs. */
-export function renderStackFile(args: ImportArgs, imported: ZoneImport, day: string): string {
+export function renderStackFile(args: ImportArgs, imported: ZoneImport, unread: readonly UnreadLine[], day: string): string {
   const schema = relative(args.out, args.project ? schemaPath(args.project) : KIT_SCHEMA_PATH)
     .split("\\")
     .join("/");
   return renderStackFileText({
     config: imported.config,
-    header: headerComment(args, imported, day, schema.startsWith(".") ? schema : `./${schema}`),
+    header: headerComment(args, imported, unread, day, schema.startsWith(".") ? schema : `./${schema}`),
     keyComments: KEY_COMMENTS,
     itemComments: addedItemComments(imported),
   });

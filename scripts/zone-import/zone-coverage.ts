@@ -119,10 +119,12 @@ export function checkCoverage(imported: ZoneImport, resources: readonly PlannedR
   const used = new Set<PlannedResource>();
   const coverage: Coverage = { gaps: [], matched: [], unaccounted: [] };
   const spfAll = importedSpfAll(imported);
+  const partsNotKept = new Map<ZoneRecord, string[]>();
+  for (const { record, part } of imported.unmapped) if (part !== undefined) partsNotKept.set(record, [...(partsNotKept.get(record) ?? []), part]);
   for (const { record, to } of imported.mapped) {
     const fields = zoneFields(record)!;
     const resource = unused.get(recordIdentity(fields))?.shift();
-    const notKept = imported.unmapped.filter((entry) => entry.record === record && entry.part !== undefined).map((entry) => entry.part!);
+    const notKept = partsNotKept.get(record) ?? [];
     const problem = resource
       ? semanticDifference(fields, plannedFields(resource), notKept, spfAll)
       : `no planned ${record.type} record at ${record.name} has the value ${valueText(fields)}`;

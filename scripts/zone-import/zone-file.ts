@@ -4,6 +4,8 @@
  * that knows zone-file syntax (dnsz, $ORIGIN, relative targets, Cloudflare's cf_tags comments) is
  * also the one place that refuses a file of another zone, before anything is mapped.
  */
+import { readSync } from "node:fs";
+import { StringDecoder } from "node:string_decoder";
 import { parseZone } from "dnsz";
 import { DEFAULT_DNS_ONLY_TTL } from "../../stacks/stack-config";
 
@@ -28,45 +30,133 @@ export class ZoneImportError extends Error {
   }
 }
 
+const shortened = (text: string) => (text.length > 90 ? `${text.slice(0, 87)}...` : text);
+
 /** What a record looks like in a report: `www.example.org CNAME example.org.`, long values shortened. */
 export function describeRecord(record: ZoneRecord): string {
-  const content = record.content.length > 90 ? `${record.content.slice(0, 87)}...` : record.content;
-  return `${record.name} ${record.type} ${content}`;
+  return `${record.name} ${record.type} ${shortened(record.content)}`;
 }
 
 /**
- * Reads a zone file as BIND does, entry by entry: `$ORIGIN` and `$TTL` apply to the lines after
- * them, a line that starts with a blank continues the previous owner, parentheses join lines, and
- * names and targets are relative to the origin of their own line. dnsz reads each entry's fields;
- * an entry it cannot read as one record is refused with its line number, never skipped. Without
- * `$ORIGIN` the origin is the domain, as BIND takes it from the zone statement; a file whose
- * `$ORIGIN` or SOA names another domain is refused, not imported into the wrong zone.
+ * A line of the file no record was read from: a directive the import does not follow, an entry
+ * that does not read as one record, or a blank owner continuing one of those. Listed with its line
+ * number, never skipped silently; `--strict` refuses the import instead.
+ */
+export interface UnreadLine {
+  /** Where the entry starts, 1-based. */
+  line: number;
+  /** The entry as written, comments cut and lines in parentheses joined; long ones shortened. */
+  text: string;
+  reason: string;
+}
+
+/** What the file holds: its records in the file's order, and the lines no record was read from. */
+export interface ZoneContent {
+  records: ZoneRecord[];
+  unread: UnreadLine[];
+}
+
+/** How a line not imported reads in a message: `line 3 [$INCLUDE other.zone]: why`; brackets, since entries hold quotes and parentheses. */
+export function describeUnreadLine(unread: UnreadLine): string {
+  return `line ${unread.line} [${unread.text}]: ${unread.reason}`;
+}
+
+/**
+ * The lines of an open file, a block at a time, so a zone of any size is never held whole; lines
+ * end at \n or \r\n, as `text.split(/\r?\n/)` reads them.
+ */
+export function* fileLines(fd: number, blockSize = 1 << 16): Generator<string> {
+  const decoder = new StringDecoder("utf8");
+  const block = Buffer.alloc(blockSize);
+  let rest = "";
+  for (let read = readSync(fd, block, 0, blockSize, null); read > 0; read = readSync(fd, block, 0, blockSize, null)) {
+    const lines = (rest + decoder.write(block.subarray(0, read))).split(/\r?\n/);
+    rest = lines.pop()!;
+    yield* lines;
+  }
+  yield rest + decoder.end();
+}
+
+/**
+ * Reads a zone file as `readZoneLines` does, and refuses it at the first line no record can be
+ * read from: for a caller that has no report to list such lines in (init --from-zone).
  */
 export function readZone(text: string, domain: string): ZoneRecord[] {
+  const { records, unread } = readZoneLines(text.split(/\r?\n/), domain);
+  if (unread.length > 0) {
+    const [first] = unread;
+    throw new ZoneImportError("--zone-file", `line ${first.line} [${first.text}] is not imported: ${first.reason}`);
+  }
+  return records;
+}
+
+/**
+ * Reads a zone file as BIND does, entry by entry, from its lines as they come: `$ORIGIN` and `$TTL`
+ * apply to the lines after them, a line that starts with a blank continues the previous owner,
+ * parentheses join lines, and names and targets are relative to the origin of their own line.
+ * dnsz reads each entry's fields. Only the lines given are read: `$INCLUDE` names another file,
+ * which is never opened, and `$GENERATE` is not expanded; they, and entries that do not read as
+ * one record, are returned as unread with their line numbers. Without `$ORIGIN` the origin is the
+ * domain, as BIND takes it from the zone statement; a file whose `$ORIGIN` or SOA names another
+ * domain is refused, not imported into the wrong zone.
+ */
+export function readZoneLines(lines: Iterable<string>, domain: string): ZoneContent {
   const records: ZoneRecord[] = [];
+  const unread: UnreadLine[] = [];
   let origin = domain;
   let ttl: string | undefined;
   let owner: string | undefined;
-  for (const entry of zoneEntries(text)) {
+  // The line of an entry not imported whose owner a blank-owner line after it would continue: unknown, so not guessed.
+  let ownerNotRead: number | undefined;
+  const notRead = (entry: ZoneEntry, reason: string) => unread.push({ line: entry.line, text: shortened(entry.text), reason });
+  for (const entry of zoneEntries(lines)) {
     const at = `line ${entry.line}`;
+    if (entry.unclosed) {
+      notRead(entry, "opens a parenthesis that is never closed, so nothing from it to the end of the file is read");
+      continue;
+    }
     const directive = /^\$([A-Za-z]+)(?:\s+(\S+))?/.exec(entry.text);
     if (directive) {
-      const [, name, value] = directive;
-      if (name.toUpperCase() === "ORIGIN" && value) origin = directiveOrigin(value, origin, domain, at);
-      else if (name.toUpperCase() === "TTL" && value) ttl = value;
-      else
-        throw new ZoneImportError("--zone-file", `has ${entry.text} at ${at}, which the import does not follow; write the records it stands for into the file`);
+      const [, written, value] = directive;
+      const name = written.toUpperCase();
+      if (name === "ORIGIN" && value) origin = directiveOrigin(value, origin, domain, at);
+      else if (name === "TTL" && value) ttl = value;
+      else if (name === "INCLUDE") {
+        // An included file's $ORIGIN ends with it (RFC 1035 5.1), and BIND restores the owner name too: the lines after keep this file's.
+        notRead(
+          entry,
+          `$INCLUDE names another file${value ? ` (${value})` : ""}, and the import reads only the zone file it is given; write that file's records into this one`,
+        );
+      } else {
+        notRead(
+          entry,
+          name === "GENERATE"
+            ? "$GENERATE stands for records the import does not expand; write the records it stands for into the file"
+            : `$${written} is not a directive the import follows ($ORIGIN and $TTL, each with a value, are); write the records it stands for into the file`,
+        );
+        ownerNotRead = entry.line;
+      }
+      continue;
+    }
+    if (entry.inherited && ownerNotRead !== undefined) {
+      notRead(entry, `has no owner name of its own, and continues line ${ownerNotRead}, which is not imported; write its name (@ for the apex)`);
+      continue;
+    }
+    if (entry.inherited && owner === undefined) {
+      notRead(entry, "has no owner name and no record above it to continue; write its name (@ for the apex)");
       continue;
     }
     const [written, rest] = entry.inherited ? [undefined, entry.text] : splitOwner(entry.text);
-    if (entry.inherited && owner === undefined)
-      throw new ZoneImportError(
-        "--zone-file",
-        `has no owner name at ${at} ("${entry.text}") and no record above it to continue; write its name (@ for the apex)`,
-      );
     const name = written === undefined ? owner! : absoluteName(written, origin, domain);
-    const record = readEntry(`${name}. ${rest}`, entry, ttl, at);
+    const record = readEntry(`${name}. ${rest}`, entry, ttl);
+    if (!record) {
+      notRead(entry, "does not read as one record (name ttl IN type content); is it a BIND zone file?");
+      // An entry that writes its owner sets the owner the next blank-owner line continues, and that owner could not be read.
+      if (written !== undefined) ownerNotRead = entry.line;
+      continue;
+    }
     owner = record.name;
+    ownerNotRead = undefined;
     if (record.type === "SOA" && record.name !== domain) {
       // The SOA's owner is the zone's apex; a full name written without its dot means that name, not one under the domain.
       const zone = written?.includes(".") ? written.replace(/\.$/, "").toLowerCase() : record.name;
@@ -77,9 +167,15 @@ export function readZone(text: string, domain: string): ZoneRecord[] {
     }
     records.push({ ...record, content: absoluteTarget(record.type, record.content, origin) });
   }
-  if (!records.some((record) => record.type !== "SOA"))
-    throw new ZoneImportError("--zone-file", "holds no records; export the zone as a BIND file (Cloudflare: DNS > Records > Import and Export > Export)");
-  return records;
+  if (!records.some((record) => record.type !== "SOA")) {
+    const more = unread.length > 3 ? `; and ${unread.length - 3} more lines` : "";
+    const unreadLines = unread.length > 0 ? `; nothing was imported from ${unread.slice(0, 3).map(describeUnreadLine).join("; ")}${more}` : "";
+    throw new ZoneImportError(
+      "--zone-file",
+      `holds no records${unreadLines}; export the zone as a BIND file (Cloudflare: DNS > Records > Import and Export > Export)`,
+    );
+  }
+  return { records, unread };
 }
 
 /** One entry of the file: a line, or lines joined by parentheses, without its comments. */
@@ -91,28 +187,33 @@ interface ZoneEntry {
   comment: string | null;
   /** It starts with a blank: its owner is the previous record's. */
   inherited: boolean;
+  /** Its parenthesis is still open at the end of the file: the rest of the file is in it. */
+  unclosed?: true;
 }
 
-/** The file's entries: comments cut at an unquoted `;`, lines in parentheses joined, blank lines left out. */
-function zoneEntries(text: string): ZoneEntry[] {
-  const entries: ZoneEntry[] = [];
-  let open: (ZoneEntry & { depth: number; comments: string[] }) | undefined;
-  text.split(/\r?\n/).forEach((raw, index) => {
+/** The file's entries as its lines come: comments cut at an unquoted `;`, lines in parentheses joined, blank lines left out. */
+function* zoneEntries(lines: Iterable<string>): Generator<ZoneEntry> {
+  let open: (ZoneEntry & { depth: number; parts: string[]; comments: string[] }) | undefined;
+  let number = 0;
+  for (const raw of lines) {
+    number++;
     const { content, comment, depth } = scanLine(raw);
     if (!open) {
-      if (content.trim() === "") return;
-      open = { line: index + 1, text: "", comment: null, inherited: /^\s/.test(raw), depth: 0, comments: [] };
+      if (content.trim() === "") continue;
+      open = { line: number, text: "", comment: null, inherited: /^\s/.test(raw), depth: 0, parts: [], comments: [] };
     }
-    open.text = `${open.text} ${content}`;
+    open.parts.push(content);
     open.depth += depth;
     if (comment) open.comments.push(comment);
-    if (open.depth > 0) return;
-    const { line, inherited, comments } = open;
-    entries.push({ line, inherited, text: open.text.replace(/\s+/g, " ").trim(), comment: comments.length > 0 ? comments.join(" ") : null });
+    if (open.depth > 0) continue;
+    yield entryOf(open);
     open = undefined;
-  });
-  if (open) throw new ZoneImportError("--zone-file", `opens a parenthesis at line ${open.line} that is never closed`);
-  return entries;
+  }
+  if (open) yield { ...entryOf(open), unclosed: true };
+}
+
+function entryOf({ line, inherited, parts, comments }: { line: number; inherited: boolean; parts: string[]; comments: string[] }): ZoneEntry {
+  return { line, inherited, text: parts.join(" ").replace(/\s+/g, " ").trim(), comment: comments.length > 0 ? comments.join(" ") : null };
 }
 
 /** A line's content and comment, split at the first `;` outside quotes, with its unquoted parentheses taken out and counted. */
@@ -170,21 +271,18 @@ function directiveOrigin(value: string, origin: string, domain: string, at: stri
 }
 
 /**
- * One entry's record, its owner already absolute. A record that states no TTL under no `$TTL` says
- * nothing, so it gets the kit's default and keeps it; 1 would read as Cloudflare's automatic.
+ * One entry's record, its owner already absolute, or undefined when it does not read as one. A
+ * record that states no TTL under no `$TTL` says nothing, so it gets the kit's default and keeps
+ * it; 1 would read as Cloudflare's automatic.
  */
-function readEntry(text: string, entry: ZoneEntry, ttl: string | undefined, at: string): ZoneRecord {
+function readEntry(text: string, entry: ZoneEntry, ttl: string | undefined): ZoneRecord | undefined {
   // dnsz reads an owner that starts with digits (Postmark's 20240101000000pm._domainkey, SendGrid's
   // 1234 link name) as a TTL when the entry states none, and drops the entry: state the TTL it has.
   const fields = /^(\S+)\s+(\S+)/.exec(text);
   const stated = fields && /^\d+([smhdw]\d*)*$/i.test(fields[2]) ? text : text.replace(/^(\S+)/, `$1 ${ttl ?? DEFAULT_DNS_ONLY_TTL}`);
   const read = parseZone(`${ttl === undefined ? "" : `$TTL ${ttl}\n`}${stated}\n`, { defaultTTL: DEFAULT_DNS_ONLY_TTL }).records;
   const record = read.length === 1 ? read[0] : undefined;
-  if (!record || !/^[A-Z][A-Z0-9]*$/.test(record.type) || ["IN", "CH", "HS", "CS"].includes(record.type))
-    throw new ZoneImportError(
-      "--zone-file",
-      `has an entry at ${at} that does not read as one record: "${entry.text}"; is it a BIND zone file (name ttl IN type content)?`,
-    );
+  if (!record || !/^[A-Z][A-Z0-9]*$/.test(record.type) || ["IN", "CH", "HS", "CS"].includes(record.type)) return undefined;
   return { name: record.name, ttl: record.ttl, class: record.class, type: record.type, content: record.content, comment: entry.comment };
 }
 

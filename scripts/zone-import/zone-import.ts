@@ -57,14 +57,14 @@ export function mapZone(records: readonly ZoneRecord[], options: ImportOptions):
   const canonical = completeCanonicalPair(draft, records);
   const waivers = wildcardWaivers(draft);
   const hosts = orderedHosts(draft);
-  const hostIndex = new Map(hosts.map((host, index) => [host, index]));
+  const positions = listPositions(draft, hosts);
   for (const host of hosts)
     if (host.added)
-      draft.result.added.push({ to: pathOf(draft, { kind: "host", host }, hostIndex), what: `${host.fqdn} → ${host.targets.join(", ")}`, why: host.added });
+      draft.result.added.push({ to: pathOf({ kind: "host", host }, positions), what: `${host.fqdn} → ${host.targets.join(", ")}`, why: host.added });
   return {
     config: buildConfig(draft, canonical, hosts, waivers),
     canonical,
-    mapped: draft.mapped.map(({ record, target }) => ({ record, to: pathOf(draft, target, hostIndex) })),
+    mapped: draft.mapped.map(({ record, target }) => ({ record, to: pathOf(target, positions) })),
     ...draft.result,
   };
 }
@@ -139,7 +139,13 @@ function buildConfig(draft: Draft, canonical: CanonicalChoice, hosts: HostDraft[
   const key = (name: string) => `launch-ready:${name}`;
   return {
     [key("environment")]: options.environment,
-    [key("zone")]: { domain: draft.zone, zoneId: options.zoneId, accountId: options.accountId, plan: options.plan },
+    [key("zone")]: {
+      domain: draft.zone,
+      zoneId: options.zoneId,
+      accountId: options.accountId,
+      plan: options.plan,
+      ...(options.recordQuota === undefined ? {} : { recordQuota: options.recordQuota }),
+    },
     [key("canonical")]: { host: canonical.host },
     [key("hosts")]: hosts.map((host) => hostEntry(draft, host, canonical)),
     ...(Object.keys(email).length > 0 ? { [key("email")]: email } : {}),
@@ -148,21 +154,42 @@ function buildConfig(draft: Draft, canonical: CanonicalChoice, hosts: HostDraft[
   };
 }
 
-function pathOf(draft: Draft, target: Target, hostIndex: ReadonlyMap<HostDraft, number>): string {
+/** Where each entry of the config's lists is, looked up once per list: a zone of many records must not search them per record. */
+interface ListPositions {
+  hosts: ReadonlyMap<HostDraft, number>;
+  senders: ReadonlyMap<SenderDraft, number>;
+  parked: ReadonlyMap<string, number>;
+  records: ReadonlyMap<Record<string, unknown>, number>;
+}
+
+/** The first position of each entry, as indexOf would find it. */
+function positionsOf<T>(list: readonly T[]): Map<T, number> {
+  const positions = new Map<T, number>();
+  list.forEach((item, index) => {
+    if (!positions.has(item)) positions.set(item, index);
+  });
+  return positions;
+}
+
+function listPositions(draft: Draft, hosts: readonly HostDraft[]): ListPositions {
+  return { hosts: positionsOf(hosts), senders: positionsOf(draft.senders), parked: positionsOf(draft.parked), records: positionsOf(draft.records) };
+}
+
+function pathOf(target: Target, positions: ListPositions): string {
   switch (target.kind) {
     case "host":
-      return `launch-ready:hosts[${hostIndex.get(target.host)}]`;
+      return `launch-ready:hosts[${positions.hosts.get(target.host)}]`;
     case "senders":
-      return target.senders.map((sender) => `launch-ready:email.senders[${draft.senders.indexOf(sender)}]`).join(", ");
+      return target.senders.map((sender) => `launch-ready:email.senders[${positions.senders.get(sender)}]`).join(", ");
     case "dkim":
-      return `launch-ready:email.senders[${draft.senders.indexOf(target.sender)}].dkim[${target.sender.dkim.findIndex((key) => key.selector === target.selector)}]`;
+      return `launch-ready:email.senders[${positions.senders.get(target.sender)}].dkim[${target.sender.dkim.findIndex((key) => key.selector === target.selector)}]`;
     case "inbound":
       return "launch-ready:email.inbound";
     case "dmarc":
       return "launch-ready:email.dmarc";
     case "parked":
-      return `launch-ready:email.parked[${draft.parked.indexOf(target.fqdn)}]`;
+      return `launch-ready:email.parked[${positions.parked.get(target.fqdn)}]`;
     case "record":
-      return `launch-ready:records[${draft.records.indexOf(target.record)}]`;
+      return `launch-ready:records[${positions.records.get(target.record)}]`;
   }
 }
