@@ -5,11 +5,14 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { ServerResponse } from "node:http";
+import { setFlagsFromString } from "node:v8";
+import { runInNewContext } from "node:vm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { stringify } from "yaml";
 import { judgeBurst } from "../policies/live/live-load";
 import { burst } from "../policies/live/load";
-import { parseConnectTo } from "../policies/live/probes";
+import { INCOMPLETE_BODY, parseConnectTo } from "../policies/live/probes";
 import { loadtest as loadtestVerb } from "../scripts/commands/loadtest";
 import { exampleConfig, parsedExample, runEntryFile, runInProcess } from "./helpers";
 import { createTestCa, startWebServers, type WebServers } from "../scripts/bench/loopback";
@@ -28,6 +31,35 @@ let caFile: string;
  */
 const ROOMY_P95_MS = 30_000;
 
+const MB = 2 ** 20;
+/** The body the large answers stream, a megabyte reused for each one. */
+const MEGABYTE = Buffer.alloc(MB, "a");
+/** Each /held answer: larger than a loopback connection's kernel buffers hold (4 MB out, 32 MB in), so most of it has reached the client. */
+const HELD_BYTES = 48 * MB;
+const HELD_CONNECTIONS = 4;
+
+/**
+ * `/held` answers stream all of HELD_BYTES but the last byte and wait: `held` resolves with a
+ * release for each once HELD_CONNECTIONS of them have been written out, which the client must
+ * have been reading for their writes to complete.
+ */
+let heldAnswers: Array<() => void> = [];
+let allHeld: (releases: Array<() => void>) => void = () => {};
+
+/** Writes `bytes` of MEGABYTE with back-pressure, then calls `done`. */
+function stream(response: ServerResponse, bytes: number, done: () => void) {
+  let left = bytes;
+  const pump = () => {
+    while (left > 0) {
+      const piece = MEGABYTE.subarray(0, Math.min(MB, left));
+      left -= piece.length;
+      if (left === 0) return void response.write(piece, done);
+      if (!response.write(piece)) return void response.once("drain", pump);
+    }
+  };
+  pump();
+}
+
 beforeAll(async () => {
   const ca = await createTestCa();
   caPem = ca.certificate;
@@ -41,6 +73,27 @@ beforeAll(async () => {
     handler: (request, response) => {
       if (request.url === "/v1/projects" && request.method === "GET") return void setTimeout(() => response.writeHead(200).end("[]"), 350);
       if (request.url === "/v1/projects" && request.method === "POST") return void response.writeHead(++created % 20 === 0 ? 500 : 201).end("{}");
+      if (request.url === "/held") {
+        response.writeHead(200, { "content-length": String(HELD_BYTES) });
+        return stream(response, HELD_BYTES - 1, () => {
+          heldAnswers.push(() => response.end("a"));
+          if (heldAnswers.length === HELD_CONNECTIONS) allHeld(heldAnswers);
+        });
+      }
+      if (request.url === "/two-megabytes") {
+        response.writeHead(200, { "content-length": String(2 * MB) });
+        return stream(response, 2 * MB, () => response.end());
+      }
+      // Declares 1000 bytes, sends 100 and hangs up.
+      if (request.url === "/cut") return void response.writeHead(200, { "content-length": "1000" }).write("x".repeat(100), () => response.destroy());
+      // A status line no HTTP parser accepts.
+      if (request.url === "/malformed") return void request.socket.end("HTTP/1.1 2OO OK\r\n\r\n");
+      // A byte every 20 ms of a declared 1000: never idle long enough for an idle timeout, done after 20 s.
+      if (request.url === "/dribble") {
+        response.writeHead(200, { "content-length": "1000" });
+        const dribble = setInterval(() => response.write("x"), 20);
+        return void response.once("close", () => clearInterval(dribble));
+      }
       response.writeHead(200, { "content-type": "text/html" }).end("<html></html>");
     },
     httpHandler: (_request, response) => void response.writeHead(404).end(),
@@ -60,6 +113,19 @@ const options = () => ({
   maxRequests: 400,
 });
 const endpoint = (name: string) => parsedExample("prod").performance.endpoints.find((e) => e.name === name)!;
+/** The home endpoint (a GET) at another path of the loopback server, with a budget any answer meets. */
+const at = (path: string) => ({ ...endpoint("home"), url: `https://www.example.com${path}`, p95Ms: ROOMY_P95_MS });
+
+/** A full collection, so that what the heap holds afterwards is what is still referenced, not garbage not yet swept. */
+const collect = (() => {
+  setFlagsFromString("--expose-gc");
+  return runInNewContext("gc") as () => void;
+})();
+const held = () => {
+  collect();
+  const usage = process.memoryUsage();
+  return usage.heapUsed + usage.arrayBuffers;
+};
 
 describe("a burst against loopback", () => {
   test("a fast endpoint is within its budget, with p50 <= p95 <= p99", async () => {
@@ -86,6 +152,56 @@ describe("a burst against loopback", () => {
     const [, errors] = judgeBurst(endpoint("create-project"), stats, 1);
     expect(stats.errors / stats.requests).toBeGreaterThan(0.03);
     expect(errors).toMatchObject({ id: "PERF-ERRORS", status: "fail" });
+  });
+});
+
+describe("what a burst keeps of the answers", () => {
+  test("bodies are counted and dropped: four 48 MB answers under way hold far less than one of them", async () => {
+    const releases = new Promise<Array<() => void>>((resolve) => (allHeld = resolve));
+    heldAnswers = [];
+    const before = held();
+    const running = burst(at("/held"), {
+      ...options(),
+      connections: HELD_CONNECTIONS,
+      maxRequests: HELD_CONNECTIONS,
+      timeoutMs: 120_000,
+      maxAnswerBytes: HELD_BYTES,
+    });
+    const waiting = await releases;
+    // Every answer is all but one byte through, and none has ended: whatever keeps bodies keeps them now.
+    const growth = held() - before;
+    for (const release of waiting) release();
+    const stats = await running;
+    expect(growth).toBeLessThan(HELD_BYTES / 2);
+    expect(stats).toMatchObject({ requests: HELD_CONNECTIONS, errors: 0, failures: {}, bodyBytes: HELD_CONNECTIONS * HELD_BYTES });
+  });
+
+  test("an answer longer than the cap is cut off there and counted failed, with the cap as its reason", async () => {
+    const capped = await burst(at("/two-megabytes"), { ...options(), connections: 2, maxRequests: 4, maxAnswerBytes: MB });
+    expect(capped.failures).toEqual({ [`an answer over ${MB} bytes (cut off there)`]: 4 });
+    expect(capped.errors).toBe(4);
+    // Cut off within a read of the cap, not read to the end.
+    expect(capped.bodyBytes).toBeLessThan(4 * 2 * MB);
+    const whole = await burst(at("/two-megabytes"), { ...options(), connections: 2, maxRequests: 4, maxAnswerBytes: 2 * MB });
+    expect(whole).toMatchObject({ requests: 4, errors: 0, bodyBytes: 4 * 2 * MB });
+  });
+});
+
+describe("answers that are not whole", () => {
+  test("a body cut short of its content-length is a failure, and so is a malformed answer", async () => {
+    const cut = await burst(at("/cut"), { ...options(), connections: 2, maxRequests: 6 });
+    expect(cut).toMatchObject({ requests: 6, errors: 6, failures: { [INCOMPLETE_BODY]: 6 } });
+    const malformed = await burst(at("/malformed"), { ...options(), connections: 2, maxRequests: 4 });
+    expect(malformed).toMatchObject({ requests: 4, errors: 4, failures: { "a malformed answer (HPE_INVALID_STATUS)": 4 } });
+    expect(judgeBurst(at("/cut"), cut, 1)[1]).toMatchObject({ status: "fail", detail: `6 of 6 failed (100.00 %): 6 ${INCOMPLETE_BODY}; budget under 1 %` });
+  });
+
+  test("an answer dribbled a byte at a time fails at the whole-answer deadline, and no request starts after the duration", async () => {
+    const stats = await burst(at("/dribble"), { ...options(), connections: 2, durationSeconds: 1, timeoutMs: 200 });
+    // Each connection gives up on an answer after 200 ms and starts none after 1 s: a handful each, never the 400 allowed.
+    expect(stats.requests).toBeGreaterThanOrEqual(2);
+    expect(stats.requests).toBeLessThan(400);
+    expect(stats.failures).toEqual({ "no complete answer within 200 ms": stats.requests });
   });
 });
 
@@ -138,6 +254,9 @@ describe("npm run loadtest", () => {
     ]);
     expect(target.stdout).toMatch(/target\s*│\s*2\s*│/);
     expect(target.code).toBe(0);
+    const cut = await loadtest(["--config", stack, "--target", "https://api.example.com/cut", "--levels", "2", "--max-requests", "4", ...aimed()]);
+    expect(cut.stdout).toContain(`PERF-ERRORS target @ 2 connections: 4 of 4 failed (100.00 %): 4 ${INCOMPLETE_BODY}; budget under 1 %`);
+    expect(cut.code).toBe(1);
     const capped = await loadtest(["--stack", "prod", "--duration", "600"]);
     expect(capped.code).toBe(2);
     expect(capped.stderr).toContain('--duration "600" must be a whole number from 1 to 60');

@@ -2,8 +2,9 @@
  * `npm run bench`: the live tools against real servers on loopback, printed as ratios (this
  * machine is shared and noisy, so absolute times mean little):
  * - verify's wall time with its concurrent probes against the same probes one at a time;
- * - loadtest's p95 (autocannon + HDR histogram) against an independent measurement of the same
- *   server by plain node https requests at the same concurrency.
+ * - loadtest's p95 (its keep-alive client, with its deadlines, caps and HDR histogram) against a
+ *   second, minimal measurement of the same server: plain node https requests at the same
+ *   concurrency, every latency kept and sorted.
  * Each answer is delayed as a network would delay it, so concurrency has something to overlap.
  * It takes no flags (its command line is ignored, as it always was). Exit 0, or 1 if it fails.
  */
@@ -102,7 +103,7 @@ async function bench(io: Io): Promise<void> {
   }
 }
 
-/** The same load measured without autocannon: keep-alive https requests in LOAD_CONNECTIONS loops, each latency timed. */
+/** The same load measured with nothing of loadtest's: keep-alive https requests in LOAD_CONNECTIONS loops, each latency timed. */
 async function measureIndependently(url: string, host: string, ca: string): Promise<{ p95: number; count: number }> {
   const agent = new Agent({ keepAlive: true, maxSockets: LOAD_CONNECTIONS, ca });
   const latencies: number[] = [];

@@ -3,8 +3,8 @@
  *
  * Each endpoint of `launch-ready:performance` under bursts of 25, 50 and 100 concurrent
  * connections, against its p95 budget (PERF-P95) and the stack's error budget (PERF-ERRORS).
- * Only hosts the stack declares are loaded; rate and duration are capped. Exit 1 on a blown
- * budget, 2 on usage or config errors.
+ * Only hosts the stack declares are loaded; rate and duration are capped, and every answer's body
+ * is counted and dropped, never kept. Exit 1 on a blown budget, 2 on usage or config errors.
  */
 import Table from "cli-table3";
 import type { LiveCheck } from "../../policies/live/live-checks";
@@ -29,7 +29,8 @@ const USAGE = `Usage: npm run loadtest -- --stack <name> | --config FILE [option
   --ca FILE               also trust this CA certificate (PEM)
   --target URL            load this one URL instead of the declared endpoints, even on a host the stack does not declare
   --kind read|write|ai    the budget the --target is held to (default read)
-  --timeout MS            per request (default 10000)
+  --timeout MS            for each whole answer, connect to last byte (default 10000); a burst
+                          starts no request after --duration, so it ends by --duration plus this
   --json                  print {"stack","checks":[{"id","target","status","detail"}],"bursts":[...]}
   --help                  show this help
 
@@ -117,7 +118,9 @@ export async function loadtest(argv: string[], io: Io): Promise<number> {
         checks[2 * i + 1].status,
       ]);
     }
-    io.stdout.write(`Load test of ${file.stack} (${config.environment}):\n${table.toString()}\n`);
+    // The table says which budget broke; these lines say why (the p95, or what the failed requests met).
+    const why = checks.filter((check) => check.status === "fail").map((check) => `${check.id} ${check.target}: ${check.detail}\n`);
+    io.stdout.write(`Load test of ${file.stack} (${config.environment}):\n${table.toString()}\n${why.join("")}`);
   }
   // Every burst has been awaited in turn: the exit code is decided here, once.
   return checks.some((check) => check.status === "fail") ? 1 : 0;
