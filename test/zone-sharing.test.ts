@@ -514,22 +514,23 @@ describe("the zone's DNS record quota", () => {
 
   test("past its quota, counted over every stack in the zone, the plan is refused with each stack's share; zone.recordQuota raises it", async () => {
     const project = scratchProject();
-    const records = (count: number) => Array.from({ length: count }, (_, i) => `    - { name: r${i}, type: TXT, content: "v=${i}" }\n`).join("");
-    editStack(project, "staging", (text) => `${text.replace(/\n*$/, "\n")}  launch-ready:records:\n${records(3500)}`);
-    const staging = readStackFile(stackFilePath(project, "staging"));
-    const parsed = parseStackConfig(staging.config);
-    if (!parsed.ok) throw new Error("staging does not parse");
     const prodCount = zoneRecordCount(parsedExample("prod"), ON);
-    const stagingCount = zoneRecordCount(parsed.config, ON);
-    const problems = await refusal(project, "staging");
-    expect(problems).toContainEqual({
+    // A quota just above what prod declares, so the ten records staging adds take the zone past it.
+    const quota = prodCount + 5;
+    editStack(project, "prod", (text) => text.replace("    plan: pro\n", `    plan: pro\n    recordQuota: ${quota}\n`));
+    const records = Array.from({ length: 10 }, (_, i) => `    - { name: r${i}, type: TXT, content: "v=${i}" }\n`).join("");
+    editStack(project, "staging", (text) => `${text.replace(/\n*$/, "\n")}  launch-ready:records:\n${records}`);
+    const parsed = parseStackConfig(readStackFile(stackFilePath(project, "staging")).config);
+    if (!parsed.ok) throw new Error("staging does not parse");
+    const total = prodCount + zoneRecordCount(parsed.config, ON);
+    expect(await refusal(project, "staging")).toContainEqual({
       path: "launch-ready:records",
-      message: `declares ${prodCount + stagingCount} DNS records together with the other stacks of zone example.com (${prodCount} for prod, ${stagingCount} for staging), but a pro zone holds 3500; Cloudflare refuses the records past it, so pulumi up would stop partway. Declare ${prodCount + stagingCount - 3500} fewer, or move the zone to a larger plan`,
+      message: `declares ${total} DNS records together with the other stacks of zone example.com (${prodCount} for prod, ${total - prodCount} for staging), but the zone holds ${quota} (zone.recordQuota in prod); Cloudflare refuses the records past it, so pulumi up would stop partway. Declare ${total - quota} fewer, or move the zone to a larger plan`,
       example: expect.any(String),
     });
     // The owner's plan refuses it too: the zone is one.
     expect((await refusal(project, "prod")).map((p) => p.path)).toContain("launch-ready:records");
-    editStack(project, "prod", (text) => text.replace("    plan: pro\n", "    plan: pro\n    recordQuota: 5000\n"));
+    editStack(project, "prod", (text) => text.replace(`    recordQuota: ${quota}\n`, `    recordQuota: ${total}\n`));
     await expect(planStack(readStackFile(stackFilePath(project, "staging")), { on: ON })).resolves.toBeDefined();
   });
 
