@@ -12,6 +12,16 @@ export function zoneRecordSpecs(config: LaunchReadyConfig, day: string): RecordS
   return [...dnsRecordSpecs(config), ...mailRecordSpecs(config, day), ...extraRecordSpecs(config)];
 }
 
+/**
+ * The most DNS records one stack of the kit declares, whatever the zone's quota (Enterprise's is
+ * 1,000,000). Each is a Pulumi resource: the offline plan holds about 185 KB for each (3,500:
+ * 860 MB, `npm run bench:zone-import`) and 100,000 run out of a 4 GB heap; and `pulumi up`
+ * creates them within Cloudflare's API limit of 1,200 requests per 5 minutes per token
+ * (developers.cloudflare.com/fundamentals/api/reference/limits/), a quarter of an hour for 3,500.
+ * It is the largest quota below Enterprise, so no smaller zone meets it first.
+ */
+export const MAX_STACK_RECORDS = 3500;
+
 /** How many DNS records the stack's program creates in its zone: those above, and each SesSender's. */
 export function zoneRecordCount(config: LaunchReadyConfig, day: string): number {
   const sesSenders = config.email.sending.reduce((sum, sending) => sum + sending.senders.filter((sender) => sender.ses).length, 0);

@@ -20,7 +20,7 @@ import type { ZoneGroup, ZoneStack } from "../stacks/zone-group";
 import { edgeRulesetSpecs, rateLimitRulesetSpec, type RulesetRuleSpec, type RulesetSpec } from "./edge-rulesets";
 import { redirectRuleSpecs, zoneSettingSpecs, type RedirectRuleSpec, type ZoneSettingSpec } from "./site-records";
 import type { CertificateSpec } from "./edge-certificates";
-import { zoneRecordCount, zoneRecordSpecs } from "./zone-records";
+import { MAX_STACK_RECORDS, zoneRecordCount, zoneRecordSpecs } from "./zone-records";
 
 export interface ZoneWideSpecs {
   /** The zone's name: the owner's domain. */
@@ -202,6 +202,15 @@ function ruleCountProblems(group: ZoneGroup, specs: ZoneWideSpecs): ConfigProble
 function recordQuotaProblems(self: string, group: ZoneGroup, day: string): ConfigProblem[] {
   const stacks = [group.owner, ...group.members];
   const counts = stacks.map((stack) => ({ stack: stack.stack, records: zoneRecordCount(stack.config, day) }));
+  const mine = counts.find((count) => count.stack === self)?.records ?? 0;
+  if (mine > MAX_STACK_RECORDS) {
+    return [
+      problem(
+        ["records"],
+        `declares ${mine} DNS records, more than the ${MAX_STACK_RECORDS} one stack of the kit plans: each is a Pulumi resource, planned in memory and created within Cloudflare's API limit of 1,200 requests per 5 minutes. Move the records of a subdomain into a stack of their own (zone.owner names this one), or leave records the product does not need in Cloudflare, unmanaged`,
+      ),
+    ];
+  }
   const total = counts.reduce((sum, count) => sum + count.records, 0);
   const { plan, recordQuota } = group.owner.config.zone;
   if (total <= recordQuota) return [];

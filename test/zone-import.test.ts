@@ -5,6 +5,7 @@ import Table from "cli-table3";
 import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { parseDmarc } from "../domain/mail/dmarc";
 import { parseSpf } from "../domain/mail/spf";
+import { MAX_STACK_RECORDS } from "../components/zone-records";
 import { importZone as importZoneVerb } from "../scripts/commands/import-zone";
 import { planStack } from "../scripts/plan/plan-stack";
 import type { PlanReport } from "../scripts/plan/plan-report";
@@ -953,6 +954,15 @@ describe("the zone's record quota", () => {
     const older = await importCli(...REQUIRED(out, join(dir, "big.zone")), "--record-quota", "1000");
     expect(older.code).toBe(0);
     expect(readStackFile(join(out, "Pulumi.imported.yaml")).config["launch-ready:zone"]).toMatchObject({ plan: "free", recordQuota: 1000 });
+    // Enterprise's quota is far larger; one stack of the kit still plans at most MAX_STACK_RECORDS, refused before planning.
+    const huge = ["@ IN A 203.0.113.5", ...Array.from({ length: MAX_STACK_RECORDS }, (_, i) => `t${i} IN TXT "token-${i}"`)].join("\n");
+    writeFileSync(join(dir, "huge.zone"), zoneText(huge));
+    const enterprise = await importCli(...REQUIRED(join(dir, "huge"), join(dir, "huge.zone")), "--plan", "enterprise", "--json");
+    expect(enterprise.code).toBe(1);
+    expect(JSON.parse(enterprise.stderr).error).toMatch(
+      new RegExp(`^--zone-file holds ${MAX_STACK_RECORDS + 1} records the stack would declare, more than the ${MAX_STACK_RECORDS} one stack of the kit plans`),
+    );
+    expect(existsSync(join(dir, "huge"))).toBe(false);
     const bad = await importCli(...REQUIRED(out, join(dir, "big.zone")), "--record-quota", "0");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--record-quota "0" must be a whole number of at least 1');

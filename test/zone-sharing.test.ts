@@ -9,7 +9,7 @@ import { describe, expect, test } from "vitest";
 import { launchReadyProgram } from "../components/program";
 import { redirectRuleSpecs } from "../components/site-records";
 import { zoneShareProblems, zoneWideSpecs } from "../components/zone-share";
-import { zoneRecordCount } from "../components/zone-records";
+import { MAX_STACK_RECORDS, zoneRecordCount } from "../components/zone-records";
 import type { SampleRequest } from "../domain/cloudflare/rules-language";
 import { ZONE_PLAN_LIMITS } from "../domain/cloudflare/zone-plans";
 import { DNS_RECORD, RULESET, ZONE_SETTING } from "../domain/resource-types";
@@ -532,6 +532,29 @@ describe("the zone's DNS record quota", () => {
     expect((await refusal(project, "prod")).map((p) => p.path)).toContain("launch-ready:records");
     editStack(project, "prod", (text) => text.replace(`    recordQuota: ${quota}\n`, `    recordQuota: ${total}\n`));
     await expect(planStack(readStackFile(stackFilePath(project, "staging")), { on: ON })).resolves.toBeDefined();
+  });
+
+  test("one stack plans at most MAX_STACK_RECORDS records, however large the Enterprise quota", () => {
+    const config = exampleConfig("prod");
+    config["launch-ready:zone"].plan = "enterprise";
+    config["launch-ready:records"] = [];
+    const bare = parseStackConfig(config);
+    if (!bare.ok) throw new Error(bare.problems.map((p) => p.message).join("; "));
+    const others = zoneRecordCount(bare.config, ON);
+    config["launch-ready:records"] = Array.from({ length: MAX_STACK_RECORDS - others + 1 }, (_, i) => ({ name: `r${i}`, type: "TXT", content: `v=${i}` }));
+    const parsed = parseStackConfig(config);
+    if (!parsed.ok) throw new Error(parsed.problems.map((p) => p.message).join("; "));
+    const group = { owner: { stack: "prod", config: parsed.config }, members: [] };
+    expect(zoneShareProblems("prod", group, ON)).toEqual([
+      expect.objectContaining({
+        path: "launch-ready:records",
+        message: expect.stringMatching(
+          new RegExp(`^declares ${MAX_STACK_RECORDS + 1} DNS records, more than the ${MAX_STACK_RECORDS} one stack of the kit plans`),
+        ),
+      }),
+    ]);
+    const fewer = { ...parsed.config, records: parsed.config.records.slice(1) };
+    expect(zoneShareProblems("prod", { owner: { stack: "prod", config: fewer }, members: [] }, ON)).toEqual([]);
   });
 
   test("a Free zone holds 200 unless it says it is older, and the refusal names the setting that says so", () => {

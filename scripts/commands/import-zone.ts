@@ -24,6 +24,7 @@ import { formatProblems, parseStackConfig, problemsHeading } from "../../stacks/
 import type { StackFile } from "../../stacks/stack-file";
 import { COMMON_OPTIONS, findProjectFrom, parseCommandLine, requireStackName, wholeNumberFlag } from "../cli/args";
 import { fail, type Io } from "../cli/io";
+import { MAX_STACK_RECORDS } from "../../components/zone-records";
 import { ConfigRefused, planStack } from "../plan/plan-stack";
 import { KIT_NAME } from "../../stacks/project";
 import type { PlanReport } from "../plan/plan-report";
@@ -86,8 +87,9 @@ such line refuses the whole import.
 
 The stack is planned offline before anything is written; what it still lacks to clear the minimum
 bar (contacts, monitors, env, endpoints) is listed as next steps, not filled in with guesses.
-Exit: 0 written (records and lines not imported are listed), 1 the import could not keep a record
-or the files could not be written (nothing written), 2 bad input or usage, or with --strict a line
+Exit: 0 written (records and lines not imported are listed), 1 the import could not keep a record,
+the zone holds more records than its quota or one stack declares (3,500), or the files could not
+be written (nothing written), 2 bad input or usage, or with --strict a line
 of the zone file not imported (nothing written).`;
 
 function parseOptions(argv: string[], io: Io): ImportArgs {
@@ -191,13 +193,20 @@ function refuseUnreadLines(args: ImportArgs, zone: ZoneContent, io: Io): number 
 }
 
 /**
- * A zone holding more records than its plan lets Cloudflare keep is refused before it is planned:
- * the plan would refuse it anyway (its record quota), and planning each of 100,000 records as a
- * Pulumi resource takes more memory than a machine has.
+ * A zone holding more records than its plan lets Cloudflare keep, or than one stack of the kit
+ * plans, is refused before it is planned: the plan would refuse it anyway, and planning each of
+ * 100,000 records as a Pulumi resource takes more memory than a machine has.
  */
 function refuseOverQuota(args: ImportArgs, imported: ZoneImport): void {
-  const quota = args.recordQuota ?? ZONE_PLAN_LIMITS[args.plan].dnsRecords;
   const kept = imported.mapped.length;
+  const quota = args.recordQuota ?? ZONE_PLAN_LIMITS[args.plan].dnsRecords;
+  if (kept > MAX_STACK_RECORDS && quota > MAX_STACK_RECORDS) {
+    fail(
+      1,
+      args.json,
+      `--zone-file holds ${kept} records the stack would declare, more than the ${MAX_STACK_RECORDS} one stack of the kit plans (each is a Pulumi resource, planned in memory and created within Cloudflare's API limit of 1,200 requests per 5 minutes); nothing was written. Import an export of the records the product needs, and leave the others in Cloudflare, unmanaged`,
+    );
+  }
   if (kept <= quota) return;
   const raise =
     args.recordQuota === undefined
