@@ -19,9 +19,16 @@
  * grpc.max_receive_message_length (400 MiB, what the engine may send), and grpc-js refuses a
  * longer message with RESOURCE_EXHAUSTED on its 5-byte frame header, before buffering any of it.
  *
+ * A well-formed request may still leave out a resource's `properties` (an empty Struct is the
+ * same value, but a field left out is legal proto3 and reads as its default): @pulumi/policy
+ * calls `getProperties().toJavaScript()` on every resource, its provider and each policy's config,
+ * so it threw a TypeError and sent its stack trace back. The decoded request gets an empty Struct
+ * wherever one is absent, which is how proto3 reads it.
+ *
  * grpc-js sends only "Error deserializing request"; with GRPC_NODE_DEBUG_SEND_ERROR_DETAILS=true
  * in the pack's environment the status also says what was wrong and where.
  */
+import { Struct } from "google-protobuf/google/protobuf/struct_pb";
 import * as analyzerRpc from "@pulumi/pulumi/proto/analyzer_grpc_pb";
 
 /** Field number -> the shape of the message it holds; fields absent are scalars, strings or bytes. */
@@ -139,6 +146,24 @@ function malformation(bytes: Uint8Array, shape: Shape): string | undefined {
 
 type Deserialize = (bytes: Buffer) => unknown;
 
+/** The parts of a decoded request that carry `properties`: a resource, its provider, a policy's config. */
+interface WithProperties {
+  getProperties?(): Struct | undefined;
+  setProperties?(value: Struct): void;
+  getProvider?(): WithProperties | undefined;
+  getResourcesList?(): WithProperties[];
+  getPolicyconfigMap?(): { forEach(each: (value: WithProperties) => void): void };
+}
+
+/** Sets an empty Struct wherever `properties` is absent in `message`, its resources, their providers and its policy configs. */
+function withPropertiesRead(message: WithProperties): void {
+  if (message.getProperties && message.setProperties && message.getProperties() === undefined) message.setProperties(new Struct());
+  const provider = message.getProvider?.();
+  if (provider) withPropertiesRead(provider);
+  for (const resource of message.getResourcesList?.() ?? []) withPropertiesRead(resource);
+  message.getPolicyconfigMap?.().forEach(withPropertiesRead);
+}
+
 /**
  * Puts the check in front of every request decoder of the analyzer service definition that
  * @pulumi/policy's server registers. Call it before `new PolicyPack(...)`, which starts that server
@@ -152,7 +177,9 @@ export function guardAnalyzerRequests(): void {
     method.requestDeserialize = (bytes) => {
       const wrong = malformation(bytes, shape);
       if (wrong) throw new Error(`malformed ${method.path} request: ${wrong}`);
-      return decode(bytes);
+      const request = decode(bytes);
+      withPropertiesRead(request as WithProperties);
+      return request;
     };
   }
 }

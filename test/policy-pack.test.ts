@@ -231,11 +231,11 @@ function frame(payload: Buffer, declared = payload.length): Buffer {
  * `body` sent verbatim as one Analyze call over plain HTTP/2, which lets a test send what no gRPC
  * client would: resolves with the status the server ends the call with.
  */
-function rawAnalyze(body: Buffer): Promise<{ code: number; details: string }> {
+function rawAnalyze(body: Buffer, method = "Analyze"): Promise<{ code: number; details: string }> {
   return new Promise((resolve, reject) => {
     const session = connect(`http://127.0.0.1:${port}`);
     session.on("error", reject);
-    const stream = session.request({ ":method": "POST", ":path": "/pulumirpc.Analyzer/Analyze", "content-type": "application/grpc", te: "trailers" });
+    const stream = session.request({ ":method": "POST", ":path": `/pulumirpc.Analyzer/${method}`, "content-type": "application/grpc", te: "trailers" });
     // An error comes as trailers-only (the status in the response headers) or in trailers.
     let status: IncomingHttpHeaders = {};
     const keep = (headers: IncomingHttpHeaders) => {
@@ -303,6 +303,23 @@ describe("the analyzer server refuses a malformed request with an error status a
     ["messages nested one level too deep", frame(nestedProperties(MAX_DEPTH)), INTERNAL, new RegExp(`messages nested deeper than ${MAX_DEPTH} at byte \\d+`)],
     ["a group", frame(Buffer.from([0x7b, 0x7c])), INTERNAL, /wire type 3 \(a group, which proto3 has not\) at byte 0/],
   ];
+
+  test("a request that leaves out properties is judged as a resource without any, as proto3 reads it, not answered with a TypeError", async () => {
+    const urn = "urn:pulumi:prod::launch-ready::cloudflare:index/zoneSetting:ZoneSetting::ssl";
+    const bare = <T extends { setType(t: string): void; setUrn(u: string): void; setName(n: string): void; setOptions(o: unknown): void }>(message: T): T => {
+      message.setType("cloudflare:index/zoneSetting:ZoneSetting");
+      message.setUrn(urn);
+      message.setName("ssl");
+      message.setOptions(new analyzerProto.AnalyzerResourceOptions());
+      return message;
+    };
+    const request = bare(new analyzerProto.AnalyzeRequest());
+    expect(await rawAnalyze(frame(Buffer.from(request.serializeBinary())))).toEqual({ code: grpc.status.OK, details: "OK" });
+    expect(diagnostics(await call("analyze", request))).toEqual([expect.objectContaining({ policy: "ops-protect", urn })]);
+    const stack = new analyzerProto.AnalyzeStackRequest();
+    stack.setResourcesList([bare(new analyzerProto.AnalyzerResource())]);
+    expect(await rawAnalyze(frame(Buffer.from(stack.serializeBinary())), "AnalyzeStack")).toEqual({ code: grpc.status.OK, details: "OK" });
+  });
 
   test.each(cases)("%s", async (_name, body, code, details) => {
     expect(await rawAnalyze(body)).toEqual({ code, details: expect.stringMatching(details) });
