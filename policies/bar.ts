@@ -10,7 +10,7 @@ import type { LaunchReadyConfig } from "../stacks/stack-config";
 import type { StackFile } from "../stacks/stack-file";
 import type { SecureValueDigests } from "../stacks/stack-secrets";
 import type { ConfigProblem } from "../stacks/config-problems";
-import type { ZoneGroup } from "../stacks/zone-group";
+import type { UncheckedSibling, ZoneGroup } from "../stacks/zone-group";
 
 /** A resource as declared: what the engine sends a policy, or what the offline plan recorded. */
 export interface DeclaredResource {
@@ -88,6 +88,8 @@ export interface ZoneContext {
   group?: ZoneGroup;
   /** What two stacks of the zone would both manage, or why the group cannot be formed (OPS-PROTECT). */
   problems: ConfigProblem[];
+  /** Stack files beside this one that could not be read or are refused, so whether they share the zone is not known. */
+  unchecked: UncheckedSibling[];
   /**
    * For a stack in another stack's zone: what the owner declares for the whole zone (settings and
    * rulesets carrying this stack's rules), judged with this stack's own resources.

@@ -75,11 +75,12 @@ export function contextForStackFile(
 /** The zone `self` shares with its sibling stacks, as the program resolves it, and what the bar reads of the owner's. */
 function zoneContext(self: ZoneStack, siblings: readonly StackFile[], project: string): ZoneContext {
   const resolved = resolveZoneGroup(self, siblings);
-  if (!resolved.ok) return { problems: resolved.problems, ownersResources: [] };
+  if (!resolved.ok) return { problems: resolved.problems, unchecked: [], ownersResources: [] };
   const { group } = resolved;
   return {
     group,
     problems: zoneShareProblems(self.stack, group, today()),
+    unchecked: resolved.unchecked,
     ownersResources: self.config.zone.owner === undefined ? [] : zoneWideResources(group, project),
   };
 }

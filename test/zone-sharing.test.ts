@@ -21,7 +21,7 @@ import { contextForStackFile } from "../policies/stack-context";
 import { handover } from "../scripts/commands/handover";
 import { plan } from "../scripts/commands/plan";
 import { cliConfig, ConfigRefused, planStack } from "../scripts/plan/plan-stack";
-import type { PlanReport } from "../scripts/plan/plan-report";
+import { renderPlanText, type PlanReport } from "../scripts/plan/plan-report";
 import { stackFilePath, type PulumiProject } from "../stacks/project";
 import { readStackFile, siblingStackFiles } from "../stacks/stack-file";
 import { resolveZoneGroup } from "../stacks/zone-group";
@@ -444,6 +444,14 @@ describe("a stack file beside them that cannot be read, or is refused", () => {
           report.zone?.members.map((member) => member.stack),
           stack,
         ).toEqual(["staging"]);
+      // The plan itself says which files it could not compare, in JSON and in its text, dev's lone zone
+      // included; preview names prod's zone ID, so dev (another zone) compares it and has nothing to say of it.
+      const notCompared = stack === "dev" ? ["qa"] : ["qa", "preview"];
+      expect(
+        report.zone?.notCompared.map((entry) => entry.path),
+        stack,
+      ).toEqual(notCompared.map((name) => stackFilePath(project, name)));
+      expect(renderPlanText(report, "stacks", "policies"), stack).toContain(`: not compared with ${stackFilePath(project, "qa")}, which is not valid YAML`);
     }
     // The pack judges prod's zone from the same files: nothing is shared twice, nothing refused.
     expect(opsProtect.checkStack!([], contextForStackFile(prodFile))).toEqual([expect.objectContaining({ status: "not-applicable" })]);

@@ -10,7 +10,7 @@ import { CLOUDFLARE_HEALTH_CHECK, DNS_RECORD, METRIC_ALARM, ROUTE53_HEALTH_CHECK
 import { renderBarText, renderWaiverUses, textTable } from "./bar-report";
 import { recordValueText } from "../../stacks/records-config";
 import { carriedFor, zoneWideSpecs } from "../../components/zone-share";
-import type { ZoneGroup } from "../../stacks/zone-group";
+import type { UncheckedSibling, ZoneGroup } from "../../stacks/zone-group";
 
 export interface PlanReport {
   stack: string;
@@ -42,15 +42,21 @@ export interface ZoneShareReport {
   owner: string;
   /** The stacks living in the owner's zone, each with what the owner's rulesets carry for it. */
   members: Array<{ stack: string; domain: string; rules: number; redirects: number; endpoints: number }>;
+  /** Stack files beside this one that could not be compared with it: whether they share the zone is unknown. */
+  notCompared: UncheckedSibling[];
 }
 
-/** Who manages what in a zone several stacks share; undefined for a stack alone in its zone. */
-export function zoneShareReport(group: ZoneGroup | undefined): ZoneShareReport | undefined {
-  if (!group || group.members.length === 0) return undefined;
+/**
+ * Who manages what in a zone several stacks share, and which stack files could not be compared;
+ * undefined for a stack alone in its zone with every file beside it read.
+ */
+export function zoneShareReport(group: ZoneGroup | undefined, unchecked: readonly UncheckedSibling[] = []): ZoneShareReport | undefined {
+  if (!group || (group.members.length === 0 && unchecked.length === 0)) return undefined;
   const specs = zoneWideSpecs(group);
   return {
     name: specs.zoneName,
     owner: group.owner.stack,
+    notCompared: [...unchecked],
     members: group.members.map((member) => ({
       stack: member.stack,
       domain: member.config.zone.domain,
@@ -62,6 +68,15 @@ export function zoneShareReport(group: ZoneGroup | undefined): ZoneShareReport |
 
 /** What each stack's `pulumi up` changes in a shared zone, and in which order they run. */
 function zoneShareText(stack: string, zone: ZoneShareReport): string[] {
+  const notCompared = zone.notCompared.map(
+    ({ path, why }) =>
+      `Zone ${zone.name}: not compared with ${path}, which ${why}. Fixed, its record names, rules and records against the zone's quota are compared with this stack's.`,
+  );
+  if (zone.members.length === 0) return notCompared;
+  return [...sharedZoneText(stack, zone), ...notCompared];
+}
+
+function sharedZoneText(stack: string, zone: ZoneShareReport): string[] {
   const carried = (member: ZoneShareReport["members"][number]) =>
     `${member.rules} edge rule${member.rules === 1 ? "" : "s"}, ${member.redirects} redirect${member.redirects === 1 ? "" : "s"} and ${member.endpoints} endpoint${member.endpoints === 1 ? "" : "s"} in the shared rate limits for stack ${member.stack} (${member.domain}), scoped to its hosts`;
   const order = `Deploy order: \`pulumi up --stack ${zone.owner}\` first (the zone's settings and every stack's edge rules), then ${zone.members.map((m) => `\`pulumi up --stack ${m.stack}\``).join(", ")} (their records); rerun ${zone.owner}'s after an edge change in any of them.`;

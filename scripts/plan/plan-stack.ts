@@ -81,7 +81,12 @@ export async function planStack(file: StackFile, { project = KIT_NAME, on = toda
       .filter((r) => r.custom)
       .map(({ urn, type, name, inputs, protect }) => ({ urn, type, name, props: knownOnly(inputs) as Record<string, unknown>, protect }));
     const context = { ...contextForStackFile(file, { project, config: parsed.config, env }), config: parsed.config };
-    const report = buildPlanReport(file.stack, run, await evaluateBar(BAR_RULES, declared, context, on), zoneShareReport(context.zone?.group));
+    const report = buildPlanReport(
+      file.stack,
+      run,
+      await evaluateBar(BAR_RULES, declared, context, on),
+      zoneShareReport(context.zone?.group, context.zone?.unchecked),
+    );
     return withSecretsRedacted(report, await plaintextIn(file, report));
   } catch (error) {
     const problems = error instanceof OfflineRunFailure ? (error.cause as { problems?: ConfigProblem[] }).problems : undefined;
