@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
 import { parseCommandLine } from "../scripts/cli/args";
-import { fail } from "../scripts/cli/io";
+import { fail, terminalSafe } from "../scripts/cli/io";
 import { launchReady } from "../scripts/commands/launch-ready";
 import { runInProcess, runTsx } from "./helpers";
 
@@ -32,6 +32,19 @@ describe("a verb's exit code and messages are decided in one place", () => {
       { failedAs: "verify failed", failureCode: 2 },
     );
     expect(result).toEqual({ code: 2, stdout: "", stderr: "verify failed: socket hang up\n" });
+    // Under --json, that failure too is one JSON object on stderr.
+    const json = await runInProcess(
+      async () => {
+        throw new Error("socket hang up");
+      },
+      ["--json"],
+      { failedAs: "verify failed", failureCode: 2 },
+    );
+    expect(JSON.parse(json.stderr)).toEqual({ error: "verify failed: socket hang up" });
+  });
+
+  test("text from outside the kit is printed with its control characters shown, never obeyed", () => {
+    expect(terminalSafe("answers 403\u009b31m red\u001b[2J \r over\ttab\nnext")).toBe("answers 403\\x9b31m red\\x1b[2J \\x0d over\ttab\nnext");
   });
 
   test("--help prints the usage on stdout and exits 0; an unknown flag exits 2 with the usage", async () => {

@@ -7,6 +7,9 @@
  * timer), and `result` may list several acceptable results.
  */
 import { spawn } from "node:child_process";
+import { createSocket } from "node:dgram";
+import { createServer, type AddressInfo, type Socket } from "node:net";
+import dns2 from "dns2";
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
@@ -175,6 +178,57 @@ describe("what a verdict needs beyond the result", () => {
     expect(await dns.query("foo:bar/baz.example.com", "A")).toEqual(["192.0.2.1"]);
     expect(await dns.query("no:such.example.com", "A")).toEqual([]);
     await expect(dns.query("down:host.example.com", "TXT")).rejects.toMatchObject({ code: "ESERVFAIL" });
+  });
+
+  test("a truncated answer is asked again over TCP within the query's deadline, and the run's deadline ends a TCP connection that never answers", async () => {
+    // A server that answers every UDP query truncated; over TCP it answers, or accepts and holds.
+    let tcpAnswers = true;
+    const udp = createSocket("udp4");
+    udp.on("message", (message, from) => {
+      const response = dns2.Packet.createResponseFromRequest(dns2.Packet.parse(message));
+      response.header.tc = 1;
+      udp.send(response.toBuffer(), from.port, from.address);
+    });
+    await new Promise<void>((resolve) => udp.bind(0, "127.0.0.1", resolve));
+    const port = (udp.address() as AddressInfo).port;
+    const held: Socket[] = [];
+    let queryHeld = () => {};
+    const tcp = createServer((socket) => {
+      held.push(socket);
+      socket.once("data", (chunk) => {
+        if (!tcpAnswers) return queryHeld();
+        const request = dns2.Packet.parse(chunk.subarray(2));
+        const response = dns2.Packet.createResponseFromRequest(request);
+        response.answers.push({
+          name: request.questions[0].name,
+          type: dns2.Packet.TYPE.TXT,
+          class: dns2.Packet.CLASS.IN,
+          ttl: 300,
+          data: "v=spf1 -all",
+        } as any);
+        const bytes = response.toBuffer();
+        socket.end(Buffer.concat([Buffer.from([bytes.length >> 8, bytes.length & 255]), bytes]));
+      });
+    });
+    await new Promise<void>((resolve) => tcp.listen(port, "127.0.0.1", resolve));
+    try {
+      const server = { label: "truncating", server: `127.0.0.1:${port}` };
+      // The space keeps c-ares from sending the name: it goes on the wire as written.
+      expect(await mailView(server, 5_000).query("x y.example.com", "TXT")).toEqual(["v=spf1 -all"]);
+      tcpAnswers = false;
+      await expect(mailView(server, 200).query("x y.example.com", "TXT")).rejects.toMatchObject({ code: "ETIMEOUT" });
+      // Aborted once the server holds the query over TCP: the stage dns2's own client never let go of.
+      const run = new AbortController();
+      const holding = new Promise<void>((resolve) => (queryHeld = resolve));
+      const asked = mailView(server, 600_000, run.signal).query("x y.example.com", "TXT");
+      await holding;
+      run.abort("the run's deadline of 3000 ms passed first");
+      await expect(asked).rejects.toMatchObject({ code: "the run's deadline of 3000 ms passed first" });
+    } finally {
+      for (const socket of held) socket.destroy();
+      udp.close();
+      await new Promise((resolve) => tcp.close(resolve));
+    }
   });
 
   test("grammar errors the suite does not cover are permerrors", () => {

@@ -22,7 +22,18 @@ import {
   type LiveCheck,
   runDeadlinePassed,
 } from "../policies/live/live-checks";
-import { follow, get, handshake, INCOMPLETE_BODY, parseConnectTo, parseResolver, route } from "../policies/live/probes";
+import {
+  follow,
+  get,
+  handshake,
+  INCOMPLETE_BODY,
+  MAX_REQUEST_TIMEOUT_MS,
+  MAX_RUN_DEADLINE_MS,
+  parseConnectTo,
+  parseResolver,
+  ProbeUsageError,
+  route,
+} from "../policies/live/probes";
 import { verifyStack } from "../policies/live/verify-stack";
 import { verify as verifyVerb } from "../scripts/commands/verify";
 import { exampleConfig, parsedExample, runEntryFile, runInProcess } from "./helpers";
@@ -285,7 +296,8 @@ describe("probes keep to their deadline and to the declared hosts", () => {
         response.writeHead(200, { "content-type": "text/plain" });
         const drip = setInterval(() => response.write("."), 20);
         response.once("close", () => clearInterval(drip));
-      } else response.writeHead(301, { location: "http://metadata.internal.example/latest/" }).end();
+      } else if (request.url === "/ftp") response.writeHead(301, { location: "ftp://www.example.com/files" }).end();
+      else response.writeHead(301, { location: "http://metadata.internal.example/latest/" }).end();
     });
     await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
     port = (server.address() as import("node:net").AddressInfo).port;
@@ -305,6 +317,13 @@ describe("probes keep to their deadline and to the declared hosts", () => {
     expect(failed).toBeUndefined();
     expect(hops.map((hop) => [hop.url, hop.status, hop.location])).toEqual([["http://example.com/start", 301, "http://metadata.internal.example/latest/"]]);
     expect(requested.filter((r) => r.startsWith("metadata.internal.example"))).toEqual([]);
+  });
+
+  test("a redirect to another scheme than http(s) ends the chain there, as browsers stop, even on a declared host", async () => {
+    requested.length = 0;
+    const { hops } = await follow(options(), "http://www.example.com/ftp", (host) => host === "www.example.com");
+    expect(hops.map((hop) => [hop.url, hop.status, hop.location])).toEqual([["http://www.example.com/ftp", 301, "ftp://www.example.com/files"]]);
+    expect(requested).toEqual(["www.example.com/ftp"]);
   });
 });
 
@@ -346,7 +365,7 @@ describe("the handshake and the whole run keep to their deadlines", () => {
       "--connect-to",
       `::127.0.0.1:${port}`,
       "--timeout",
-      "600000",
+      "120000",
       "--deadline",
       "300",
       "--json",
@@ -359,6 +378,72 @@ describe("the handshake and the whole run keep to their deadlines", () => {
     for (const check of web.filter((c) => c.status !== "skip")) expect(check.detail, `${check.id} ${check.target}`).toContain(passed);
     expect(checks.filter((c) => c.status === "pass" && web.includes(c))).toEqual([]);
     expect(code).toBe(1);
+  });
+});
+
+describe("verify asks only the hosts the stack declares, and refuses options it cannot keep to", () => {
+  test("a monitor or AI endpoint on a host the stack does not declare is not requested, and says why", async () => {
+    // Handshakes are recorded by the name they ask for; nothing answers them.
+    const asked: string[] = [];
+    const { createServer } = await import("node:net");
+    const recorder = createServer((socket) => {
+      socket.once("data", (hello) => asked.push(hello.toString("latin1")));
+      socket.on("error", () => {});
+    });
+    await new Promise<void>((resolve) => recorder.listen(0, "127.0.0.1", resolve));
+    try {
+      const raw = exampleConfig("prod");
+      raw["launch-ready:monitoring"].checks.push({ kind: "webhook", url: "https://metadata.someone-else.example.net/latest/meta-data/" });
+      const assistant = raw["launch-ready:performance"].endpoints.find((e: { kind: string }) => e.kind === "ai");
+      assistant.url = "https://ai.someone-else.example.net/v1/assistant";
+      const foreign = join(dir, "Pulumi.foreign.yaml");
+      writeFileSync(foreign, stringify({ config: raw }));
+      const { stdout } = await verify([
+        "--config",
+        foreign,
+        "--resolver",
+        `127.0.0.1:${goodDns.port}`,
+        "--connect-to",
+        `::127.0.0.1:${(recorder.address() as import("node:net").AddressInfo).port}`,
+        "--ai-probes",
+        "--deadline",
+        "500",
+        "--json",
+      ]);
+      const { checks } = JSON.parse(stdout) as { checks: LiveCheck[] };
+      const because = (host: string) => `could not be checked because ${host} is not a host this stack declares, and verify sends requests only to those`;
+      expect(checks.filter((c) => c.target.includes("someone-else") || c.target === "assistant")).toEqual([
+        {
+          id: "MON-UPTIME",
+          target: "https://metadata.someone-else.example.net/latest/meta-data/",
+          status: "fail",
+          detail: because("metadata.someone-else.example.net"),
+        },
+        { id: "AI-TIMEOUT", target: "assistant", status: "fail", detail: because("ai.someone-else.example.net") },
+      ]);
+      expect(asked.length).toBeGreaterThan(0);
+      expect(asked.filter((hello) => hello.includes("someone-else"))).toEqual([]);
+    } finally {
+      await new Promise((resolve) => recorder.close(resolve));
+    }
+  });
+
+  test("a --ca that holds no certificate, and deadlines past what timers keep, exit 2 naming the option", async () => {
+    const notPem = join(dir, "not-a-ca.txt");
+    writeFileSync(notPem, "this is not a certificate\n");
+    const ca = await verify(["--stack", "prod", "--ca", notPem, "--json"]);
+    expect(ca.code).toBe(2);
+    expect(JSON.parse(ca.stderr).error).toBe(
+      `--ca ${notPem} holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA certificate the server's chain ends at`,
+    );
+    for (const [flag, max] of [
+      ["--timeout", MAX_REQUEST_TIMEOUT_MS],
+      ["--deadline", MAX_RUN_DEADLINE_MS],
+    ] as const) {
+      const tooLong = await verify(["--stack", "prod", flag, String(2 ** 31), "--json"]);
+      expect(tooLong.code, flag).toBe(2);
+      expect(JSON.parse(tooLong.stderr).error, flag).toBe(`${flag} "${2 ** 31}" must be a whole number from 1 to ${max}`);
+    }
   });
 });
 
@@ -814,6 +899,11 @@ describe("the live judges on exact inputs", () => {
     const alert = { accepted: false, authorized: false, error: "ERR_SSL_TLSV1_ALERT_PROTOCOL_VERSION" };
     const ok = { accepted: true, authorized: true };
     expect(judgeTlsVersions("www.example.com", { TLSv1: alert, "TLSv1.1": alert, "TLSv1.2": ok, "TLSv1.3": ok }).status).toBe("pass");
+    // This client's own limit (a certificate chain past OpenSSL's message size) is no refusal of a version.
+    const tooLarge = { accepted: false, authorized: false, error: "ERR_SSL_EXCESSIVE_MESSAGE_SIZE" };
+    expect(judgeTlsVersions("www.example.com", { TLSv1: tooLarge, "TLSv1.1": tooLarge, "TLSv1.2": tooLarge, "TLSv1.3": tooLarge }).detail).toBe(
+      "could not be checked because no TLS handshake with www.example.com at any version: ERR_SSL_EXCESSIVE_MESSAGE_SIZE",
+    );
   });
 
   test("a wildcard subjectAltName covers one whole leftmost label, as browsers match it (node also accepts a partial one)", () => {
@@ -841,5 +931,15 @@ describe("the live judges on exact inputs", () => {
     expect(route(options, "api.example.com", 443)).toEqual({ host: "127.0.0.1", port: 9443 });
     expect(route(options, "api.example.com", 80)).toEqual({ host: "api.example.com", port: 80 });
     expect(() => parseConnectTo("127.0.0.1:8443")).toThrow("is not HOST1:PORT1:HOST2:PORT2");
+    // Ports past 65535 or 0, and a HOST2 that is no host, are refused rather than handed to the socket layer.
+    for (const spec of ["::127.0.0.1:99999", "::127.0.0.1:0", "www.example.com:70000:127.0.0.1:443", "::exa_mple!:443"])
+      expect(() => parseConnectTo(spec), spec).toThrow(ProbeUsageError);
+  });
+
+  test("--resolver takes an IP address and a port from 1 to 65535: c-ares aborts the process on port 0 and wraps larger ones", () => {
+    expect(parseResolver("127.0.0.1:5353")).toEqual({ label: "127.0.0.1:5353", server: "127.0.0.1:5353" });
+    expect(parseResolver("[::1]")).toEqual({ label: "[::1]", server: "[::1]:53" });
+    for (const spec of ["127.0.0.1:0", "127.0.0.1:65536", "999.1.1.1", "[:::]", "1.1.1.1:053"])
+      expect(() => parseResolver(spec), spec).toThrow(ProbeUsageError);
   });
 });

@@ -171,12 +171,18 @@ export type TlsVersion = "TLSv1" | "TLSv1.1" | "TLSv1.2" | "TLSv1.3";
 /** What a probe stopped by the run's deadline (verify --deadline) says it did not answer with. */
 export const runDeadlinePassed = (ms: number) => `the run's deadline of ${ms} ms passed first`;
 
+/** A handshake error that is no answer to the version offered: the alerts and refusals of a version or its ciphers are. */
+function saysNothingOfVersions(error: string): boolean {
+  if (/^E[A-Z]+$|^no handshake within|^the run's deadline of/.test(error)) return true;
+  return /^ERR_SSL_/.test(error) && !/PROTOCOL|VERSION|HANDSHAKE_FAILURE|CIPHER/.test(error);
+}
+
 export function judgeTlsVersions(host: string, handshakes: Readonly<Record<TlsVersion, TlsHandshake>>): LiveCheck {
   const accepted = Object.fromEntries(Object.entries(handshakes).map(([version, answer]) => [version, answer.accepted])) as Record<TlsVersion, boolean>;
-  // A network error (ECONNREFUSED, ETIMEDOUT...) or a deadline on every version says nothing of which ones the server takes.
-  const unreached = Object.values(handshakes).every(
-    (answer) => !answer.accepted && /^E[A-Z]+$|^no handshake within|^the run's deadline of/.test(answer.error ?? ""),
-  );
+  // A network error (ECONNREFUSED, ETIMEDOUT...), a deadline, or a TLS error of this client's own that is
+  // not about the version (ERR_SSL_EXCESSIVE_MESSAGE_SIZE: a certificate chain past OpenSSL's limit)
+  // on every version says nothing of which ones the server takes.
+  const unreached = Object.values(handshakes).every((answer) => !answer.accepted && saysNothingOfVersions(answer.error ?? ""));
   if (unreached) return unchecked("TLS-VERSION", host, `no TLS handshake with ${host} at any version: ${handshakes["TLSv1.3"].error}`);
   const legacy = (["TLSv1", "TLSv1.1"] as const).filter((version) => accepted[version]);
   if (legacy.length > 0) return check("TLS-VERSION", host, "fail", `accepts ${legacy.join(" and ")}; set the zone's minimum TLS version to 1.2`);

@@ -61,11 +61,10 @@ export async function burst(endpoint: BudgetedEndpoint, options: BurstOptions): 
   };
   let sent = 0;
   let bodyBytes = 0;
-  const limit = Math.max(options.maxRequests, options.connections);
   const started = performance.now();
   const until = started + options.durationSeconds * 1000;
   const connection = async () => {
-    while (sent < limit && performance.now() < until) {
+    while (sent < options.maxRequests && performance.now() < until) {
       sent += 1;
       const outcome = await answer(send, body, options.timeoutMs, cap);
       bodyBytes += outcome.bytes;

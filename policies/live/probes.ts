@@ -5,6 +5,9 @@
  * servers on loopback. What the answers mean is judged in policies/live/live-checks.ts.
  */
 import { promises as dns } from "node:dns";
+import { randomInt } from "node:crypto";
+import { createSocket } from "node:dgram";
+import { connect, isIP, isIPv6, type Socket } from "node:net";
 import dns2 from "dns2";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
@@ -26,8 +29,12 @@ export class ProbeUsageError extends Error {}
 export function parseConnectTo(spec: string): ConnectTo {
   // IPv6 addresses come in brackets, as curl writes them: ::[::1]:8443
   const parts = /^([^:[\]]*|\[[^\]]+\]):(\d*):([^:[\]]+|\[[^\]]+\]):(\d+)$/.exec(spec);
-  if (!parts) throw new ProbeUsageError(`--connect-to "${spec}" is not HOST1:PORT1:HOST2:PORT2 (e.g. ::127.0.0.1:8443, or www.example.com:443:[::1]:8443)`);
+  const usage = `--connect-to "${spec}" is not HOST1:PORT1:HOST2:PORT2 (e.g. ::127.0.0.1:8443, or www.example.com:443:[::1]:8443)`;
+  if (!parts) throw new ProbeUsageError(usage);
   const unbracket = (value: string) => value.replace(/^\[|\]$/g, "");
+  for (const port of [parts[2], parts[4]]) if (port && !isPort(port)) throw new ProbeUsageError(`${usage}: ports are 1 to 65535`);
+  const toHost = unbracket(parts[3]);
+  if (!isIP(toHost) && !HOST_NAME.test(toHost)) throw new ProbeUsageError(`${usage}: HOST2 "${toHost}" is neither an IP address nor a host name`);
   return {
     ...(parts[1] ? { host: unbracket(parts[1]).toLowerCase() } : {}),
     ...(parts[2] ? { port: Number(parts[2]) } : {}),
@@ -35,6 +42,18 @@ export function parseConnectTo(spec: string): ConnectTo {
     toPort: Number(parts[4]),
   };
 }
+
+/** A TCP or UDP port a connection can go to: 1 to 65535, written without leading zeros. */
+const isPort = (text: string) => /^[1-9]\d{0,4}$/.test(text) && Number(text) <= 65535;
+/** A host name as `--connect-to` may send a connection to: letters, digits, hyphens and dots. */
+const HOST_NAME = /^(?=.{1,253}$)[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.?$/;
+
+/**
+ * The longest deadline a request may be given, connect to last byte, and a whole run: long past
+ * any answer worth waiting for, and far inside Node's timers, which turn 2^31 ms or more into 1 ms.
+ */
+export const MAX_REQUEST_TIMEOUT_MS = 120_000;
+export const MAX_RUN_DEADLINE_MS = 3_600_000;
 
 export interface ProbeOptions {
   connectTo: ConnectTo[];
@@ -84,8 +103,10 @@ export interface ResolverSpec {
 }
 
 export function parseResolver(spec: string): ResolverSpec {
-  const match = /^(\d{1,3}(?:\.\d{1,3}){3})(?::(\d+))?$/.exec(spec) ?? /^\[([0-9a-f:]+)\](?::(\d+))?$/i.exec(spec);
-  if (!match) throw new ProbeUsageError(`--resolver "${spec}" is not IP[:PORT] (e.g. 1.1.1.1, 127.0.0.1:5353 or [::1]:5353)`);
+  const match = /^(\d{1,3}(?:\.\d{1,3}){3})(?::(\d+))?$/.exec(spec) ?? /^\[([0-9a-f:.]+)\](?::(\d+))?$/i.exec(spec);
+  // c-ares aborts the whole process on port 0 and wraps ports past 65535 onto others: both are refused here.
+  if (!match || !isIP(match[1]) || (match[2] !== undefined && !isPort(match[2])))
+    throw new ProbeUsageError(`--resolver "${spec}" is not IP[:PORT] with a port from 1 to 65535 (e.g. 1.1.1.1, 127.0.0.1:5353 or [::1]:5353)`);
   const server = match[1].includes(":") ? `[${match[1]}]:${match[2] ?? 53}` : `${match[1]}:${match[2] ?? 53}`;
   return { label: spec, server };
 }
@@ -300,6 +321,8 @@ export function get(
  * hosts the stack declares are requested: a compromised origin could otherwise point verify at
  * any address (internal ones included); the hop pointing elsewhere ends the chain, unrequested.
  */
+const WEB_SCHEMES = new Set(["http:", "https:"]);
+
 export async function follow(
   options: ProbeOptions,
   url: string,
@@ -313,7 +336,8 @@ export async function follow(
     if ("error" in answer) return { hops, failed: { url: next, error: answer.error } };
     hops.push(answer);
     const target = locationOf(answer);
-    if (!target || answer.status < 300 || answer.status >= 400 || !declared(target.hostname)) break;
+    // Browsers follow only http(s) redirects; another scheme ends the chain where it stands, judged as its destination.
+    if (!target || answer.status < 300 || answer.status >= 400 || !WEB_SCHEMES.has(target.protocol) || !declared(target.hostname)) break;
     next = target.href;
   }
   return { hops };
@@ -327,22 +351,93 @@ function serverAddress(server: string): { address: string; port: number } {
   return withPort ? { address: withPort[1], port: Number(withPort[2]) } : { address: server, port: 53 };
 }
 
+/** The most a TCP answer may hold: its two-byte length says at most 65,535. */
+const MAX_TCP_ANSWER = 2 + 0xffff;
+
 /**
- * A query put on the wire as written, through dns2's client. c-ares will not send a name holding
- * characters outside host names (":", "/", spaces), which SPF macros can produce and receivers
- * query as written (RFC 7208's suite does): those go to the same server this way.
+ * A query put on the wire as written. c-ares will not send a name holding characters outside host
+ * names (":", "/", spaces), which SPF macros can produce and receivers query as written (RFC
+ * 7208's suite does): those go to the same server this way. dns2 encodes and parses the packets;
+ * the sockets are ours, because dns2's client retries a truncated answer over TCP with no timeout
+ * and cannot be cancelled: a server that sets TC and then holds the TCP connection held verify
+ * past its deadline for ever. Here UDP and the TCP retry share one deadline, and the run's abort
+ * ends both at once.
  */
-function wireQuery(server: string, timeoutMs: number): (name: string, type: SpfQueryType) => Promise<string[]> {
+function wireQuery(
+  server: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  stopped: () => Error,
+): (name: string, type: SpfQueryType) => Promise<string[]> {
   const { address, port } = serverAddress(server);
-  const resolve = dns2.UDPClient({ dns: address, port, socketType: address.includes(":") ? "udp6" : "udp4", timeout: timeoutMs });
   const FIELDS = { TXT: "data", A: "address", AAAA: "address", MX: "exchange", PTR: "domain" } as const;
-  return async (name, type) => {
-    const response = await resolve(name, type);
-    if (response.header.rcode === NXDOMAIN) return [];
-    if (response.header.rcode !== 0) throw Object.assign(new Error(`rcode ${response.header.rcode}`), { code: RCODES[response.header.rcode] ?? "EBADRESP" });
-    const code = dns2.Packet.TYPE[type];
-    return response.answers.filter((answer) => answer.type === code).map((answer) => [answer[FIELDS[type]]].flat().join(""));
-  };
+  return (name, type) =>
+    new Promise<string[]>((resolve, reject) => {
+      if (signal?.aborted) return reject(stopped());
+      const query = new dns2.Packet();
+      query.header.id = randomInt(0x10000);
+      query.header.rd = 1;
+      query.questions.push(new dns2.Packet.Question(name, dns2.Packet.TYPE[type], dns2.Packet.CLASS.IN));
+      const bytes = query.toBuffer();
+      const udp = createSocket(isIPv6(address) ? "udp6" : "udp4");
+      let tcp: Socket | undefined;
+      let settled = false;
+      const finish = (error: Error | undefined, response?: dns2.Packet) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        signal?.removeEventListener("abort", onAbort);
+        udp.close();
+        tcp?.destroy();
+        if (error) return reject(error);
+        const { rcode } = response!.header;
+        if (rcode === NXDOMAIN) return resolve([]);
+        if (rcode !== 0) return reject(Object.assign(new Error(`rcode ${rcode}`), { code: RCODES[rcode] ?? "EBADRESP" }));
+        const code = dns2.Packet.TYPE[type];
+        resolve(
+          response!.answers
+            .filter((answer) => answer.type === code)
+            .map((answer) => [(answer as unknown as Record<string, string | string[]>)[FIELDS[type]]].flat().join("")),
+        );
+      };
+      const timer = setTimeout(() => finish(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: "ETIMEOUT" })), timeoutMs);
+      const onAbort = () => finish(stopped());
+      signal?.addEventListener("abort", onAbort, { once: true });
+      const parsed = (message: Buffer): dns2.Packet | undefined => {
+        try {
+          const response = dns2.Packet.parse(message);
+          return response.header.id === query.header.id ? response : undefined;
+        } catch {
+          return undefined;
+        }
+      };
+      const overTcp = () => {
+        let received = Buffer.alloc(0);
+        tcp = connect({ host: address, port });
+        tcp.on("error", (error) => finish(error));
+        tcp.on("data", (chunk: Buffer) => {
+          received = Buffer.concat([received, chunk]);
+          if (received.length > MAX_TCP_ANSWER) return finish(Object.assign(new Error("a TCP answer longer than its length allows"), { code: "EBADRESP" }));
+          if (received.length < 2 || received.length < 2 + received.readUInt16BE(0)) return;
+          const response = parsed(received.subarray(2, 2 + received.readUInt16BE(0)));
+          finish(response ? undefined : Object.assign(new Error("an answer that does not parse"), { code: "EBADRESP" }), response);
+        });
+        tcp.on("end", () => finish(Object.assign(new Error("the TCP connection closed before a whole answer"), { code: "EBADRESP" })));
+        const length = Buffer.alloc(2);
+        length.writeUInt16BE(bytes.length);
+        tcp.write(Buffer.concat([length, bytes]));
+      };
+      udp.on("error", (error) => finish(error));
+      udp.on("message", (message, sender) => {
+        // Only the server asked, with this query's ID: anything else is someone else's packet.
+        if (sender.port !== port || sender.address !== address || tcp) return;
+        const response = parsed(message);
+        if (!response) return;
+        if (response.header.tc) overTcp();
+        else finish(undefined, response);
+      });
+      udp.send(bytes, port, address, (error) => error && finish(error));
+    });
 }
 
 const NXDOMAIN = 3;
@@ -375,7 +470,7 @@ export function mailView(resolver: ResolverSpec, timeoutMs: number, signal?: Abo
   const onTheWire = (name: string, type: SpfQueryType) => {
     const server = resolver.server ?? client.getServers()[0];
     if (server === undefined) throw Object.assign(new Error("no DNS server is configured"), { code: "ENOSERVER" });
-    wire ??= wireQuery(server, timeoutMs);
+    wire ??= wireQuery(server, timeoutMs, signal, stopped);
     return wire(name, type);
   };
   return {

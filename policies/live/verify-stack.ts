@@ -173,7 +173,17 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
       return "error" in second ? unanswered("EDGE-CACHE-PRIVATE", url, second.error) : [judgeCachePrivate(url, second.headers)];
     });
   }
+  // A URL the stack points at another host is not requested: verify sends traffic only to the hosts the stack declares.
+  const undeclaredHost = (url: string) => {
+    const { hostname } = new URL(url);
+    return isDeclared(hostname) ? undefined : `${hostname} is not a host this stack declares, and verify sends requests only to those`;
+  };
   for (const monitor of config.monitoring.monitors) {
+    const foreign = undeclaredHost(monitor.url);
+    if (foreign) {
+      probes.push(async () => [unchecked("MON-UPTIME", monitor.url, foreign)]);
+      continue;
+    }
     probes.push(async () => [judgeMonitorUrl(monitor.url, await get(options, monitor.url, { bodyBytes: ROUTE53_SEARCH_BYTES }), monitor.search)]);
   }
   for (const endpoint of config.edge.endpoints) {
@@ -211,6 +221,11 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
     const skip = (detail: string) => probes.push(async () => [{ id: "AI-TIMEOUT", target: endpoint.name, status: "skip", detail }]);
     if (!options.aiProbes) {
       skip(`not sent: pass --ai-probes to send ${AI_PROBE_PROMPTS.length} prompt-injection probes and a stalled-model request (they cost model tokens)`);
+      continue;
+    }
+    const foreign = undeclaredHost(endpoint.url);
+    if (foreign) {
+      probes.push(async () => [unchecked("AI-TIMEOUT", endpoint.name, foreign)]);
       continue;
     }
     if (!probeBody(endpoint, "")) {

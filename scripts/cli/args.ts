@@ -2,6 +2,7 @@
  * What every verb's command line shares: `--help`, `--json`, strict flags, and `--stack NAME` /
  * `--config FILE` read into a stack file. Every problem ends the verb through `fail` with exit 2.
  */
+import { X509Certificate } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
@@ -118,12 +119,27 @@ export function stackConfigFromArgs(
 export const TARGET_OPTIONS = { "connect-to": { type: "string", multiple: true }, ca: { type: "string" } } as const;
 
 export function targetFromArgs(args: { "connect-to"?: string[]; ca?: string }, json: boolean, io: Io): { connectTo: ConnectTo[]; ca?: string } {
+  let connectTo: ConnectTo[];
   try {
-    return { connectTo: (args["connect-to"] ?? []).map(parseConnectTo), ...(args.ca ? { ca: readFileSync(resolve(io.cwd, args.ca), "utf8") } : {}) };
+    connectTo = (args["connect-to"] ?? []).map(parseConnectTo);
   } catch (error) {
     if (error instanceof ProbeUsageError) fail(2, json, error.message);
+    throw error;
+  }
+  if (!args.ca) return { connectTo };
+  let ca: string;
+  try {
+    ca = readFileSync(resolve(io.cwd, args.ca), "utf8");
+  } catch (error) {
     fail(2, json, `--ca ${args.ca} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
   }
+  // A file that is not a certificate would be trusted as nothing, and every handshake would then fail as the server's fault.
+  try {
+    new X509Certificate(ca);
+  } catch {
+    fail(2, json, `--ca ${args.ca} holds no PEM certificate (-----BEGIN CERTIFICATE-----): give the CA certificate the server's chain ends at`);
+  }
+  return { connectTo, ca };
 }
 
 /** A whole-number flag from 1 up to `max` (no ceiling when omitted); anything else ends the verb with 2 naming the flag. */

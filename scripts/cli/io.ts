@@ -34,6 +34,16 @@ export class CliExit extends Error {
   }
 }
 
+/**
+ * `text` as a terminal may show it: every control character but line breaks and tabs (C0, DEL and
+ * C1, where U+009B alone starts an escape sequence on terminals that read C1 in UTF-8) written as
+ * `\xNN`. For text from outside the kit (a server's headers and bodies) printed for a person.
+ */
+export function terminalSafe(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+  return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, "0")}`);
+}
+
 /** Ends the verb with `code`, reporting `message` on stderr; `text` is the human form when it differs. */
 export function fail(code: number, json: boolean, message: string, problems: ConfigProblem[] = [], text = message): never {
   throw new CliExit(code, message, json, problems, text);
@@ -67,7 +77,9 @@ export async function runVerb(verb: Verb, argv: string[], io: Io, failedAs: stri
       }
       return error.code;
     }
-    io.stderr.write(`${failedAs}: ${(error as Error)?.message ?? String(error)}\n`);
+    const message = `${failedAs}: ${(error as Error)?.message ?? String(error)}`;
+    // Under --json even a failure nobody foresaw is one JSON object, as a machine reading stderr expects.
+    io.stderr.write(argv.includes("--json") ? `${JSON.stringify({ error: message }, null, 2)}\n` : `${message}\n`);
     return failureCode;
   }
 }

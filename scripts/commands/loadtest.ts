@@ -7,6 +7,7 @@
  * is counted and dropped, never kept. Exit 1 on a blown budget, 2 on usage or config errors.
  */
 import Table from "cli-table3";
+import { MAX_REQUEST_TIMEOUT_MS } from "../../policies/live/probes";
 import type { LiveCheck } from "../../policies/live/live-checks";
 import { judgeBurst } from "../../policies/live/live-load";
 import { burst } from "../../policies/live/load";
@@ -66,6 +67,8 @@ export async function loadtest(argv: string[], io: Io): Promise<number> {
   });
   const json = args.json;
   const { path, file, config } = stackConfigFromArgs(args, json, USAGE, io);
+  if (args.kind !== undefined && !args.target)
+    fail(2, json, `--kind "${args.kind}" sets the budget of a --target; the declared endpoints have their own kinds`);
   const endpoints = args.target ? [targetEndpoint(args.target, args.kind, config.performance.stage, json)] : config.performance.endpoints;
   if (endpoints.length === 0) fail(2, json, `${path} declares no launch-ready:performance.endpoints; list the core endpoints and their budgets first`);
   const declared = new Set(config.hosts.map((host) => host.fqdn));
@@ -80,7 +83,7 @@ export async function loadtest(argv: string[], io: Io): Promise<number> {
   const levels = (args.levels ?? "25,50,100").split(",").map((level) => wholeNumberFlag(level.trim(), "--levels", 0, json, MAX_CONNECTIONS));
   const base = {
     ...targetFromArgs(args, json, io),
-    timeoutMs: wholeNumberFlag(args.timeout, "--timeout", 10_000, json, 120_000),
+    timeoutMs: wholeNumberFlag(args.timeout, "--timeout", 10_000, json, MAX_REQUEST_TIMEOUT_MS),
     durationSeconds: wholeNumberFlag(args.duration, "--duration", 10, json, MAX_DURATION_SECONDS),
     maxRequests: wholeNumberFlag(args["max-requests"], "--max-requests", 5000, json, MAX_REQUESTS_PER_BURST),
   };

@@ -8,10 +8,10 @@
 import Table from "cli-table3";
 import { AI_PROBE_PROMPTS } from "../../policies/live/ai-probes";
 import type { LiveCheck } from "../../policies/live/live-checks";
-import { DEFAULT_RESOLVERS, parseResolver, ProbeUsageError, type ResolverSpec } from "../../policies/live/probes";
+import { DEFAULT_RESOLVERS, MAX_REQUEST_TIMEOUT_MS, MAX_RUN_DEADLINE_MS, parseResolver, ProbeUsageError, type ResolverSpec } from "../../policies/live/probes";
 import { verifyStack } from "../../policies/live/verify-stack";
 import { COMMON_OPTIONS, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs, TARGET_OPTIONS, targetFromArgs, wholeNumberFlag } from "../cli/args";
-import { fail, type Io } from "../cli/io";
+import { fail, terminalSafe, type Io } from "../cli/io";
 
 const USAGE = `Usage: npm run verify -- --stack <name> | --config FILE [options]
 
@@ -25,8 +25,8 @@ const USAGE = `Usage: npm run verify -- --stack <name> | --config FILE [options]
                                    its body needs a {{prompt}} placeholder; off unless asked, as each costs model tokens
   --canary-env NAME                the environment variable holding the canary planted in the AI's hidden context
   --concurrency N                  probes at once (default 8)
-  --timeout MS                     deadline of each request, connect to last byte (default 10000)
-  --deadline MS                    deadline of the whole run: what has not answered by then fails, named (default 120000)
+  --timeout MS                     deadline of each request, connect to last byte (default 10000, at most ${MAX_REQUEST_TIMEOUT_MS})
+  --deadline MS                    deadline of the whole run: what has not answered by then fails, named (default 120000, at most ${MAX_RUN_DEADLINE_MS})
   --json                           print {"stack","environment","checks":[{"id","target","status","detail"}]}
   --help                           show this help
 
@@ -39,7 +39,8 @@ Exit: 0 nothing mandatory fails, 1 a mandatory check fails, 2 usage or config er
 
 function renderText(checks: LiveCheck[], heading: string): string {
   const table = new Table({ head: ["Status", "ID", "Target", "Detail"], style: { head: [], border: [] }, wordWrap: true, colWidths: [8, 20, 40, 70] });
-  for (const check of checks) table.push([check.status === "fail" ? "FAIL" : check.status, check.id, check.target, check.detail]);
+  // Details quote what servers sent: printed for a person, their control characters are shown, not obeyed.
+  for (const check of checks) table.push([check.status === "fail" ? "FAIL" : check.status, check.id, terminalSafe(check.target), terminalSafe(check.detail)]);
   const count = (status: string) => checks.filter((c) => c.status === status).length;
   return `${heading}\n${table.toString()}\nLive bar: ${count("pass")} pass, ${count("fail")} fail, ${count("warn")} warn, ${count("skip")} skip.`;
 }
@@ -78,8 +79,8 @@ export async function verify(argv: string[], io: Io): Promise<number> {
     aiProbes: args["ai-probes"],
     ...(canary ? { canary } : {}),
     concurrency: wholeNumberFlag(args.concurrency, "--concurrency", 8, json),
-    timeoutMs: wholeNumberFlag(args.timeout, "--timeout", 10_000, json),
-    runDeadlineMs: wholeNumberFlag(args.deadline, "--deadline", 120_000, json),
+    timeoutMs: wholeNumberFlag(args.timeout, "--timeout", 10_000, json, MAX_REQUEST_TIMEOUT_MS),
+    runDeadlineMs: wholeNumberFlag(args.deadline, "--deadline", 120_000, json, MAX_RUN_DEADLINE_MS),
     onProgress: progress ? (done, total) => io.stderr.write(`\rverifying: ${done}/${total} probes`) : undefined,
   });
   if (progress) io.stderr.write("\n");
