@@ -44,6 +44,9 @@ export function requireProject(cwd: string): PulumiProject {
   return project;
 }
 
+/** What Pulumi accepts as a project name (sdk/go/common/tokens ValidateProjectName). */
+const PROJECT_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+
 function readProjectFile(dir: string, file: string): PulumiProject {
   let document: unknown;
   try {
@@ -53,6 +56,9 @@ function readProjectFile(dir: string, file: string): PulumiProject {
   }
   const { name, stackConfigDir } = (document ?? {}) as { name?: unknown; stackConfigDir?: unknown };
   if (typeof name !== "string" || name === "") throw new ProjectError(`${file} has no "name:"; Pulumi needs one (e.g. name: ${KIT_NAME})`);
+  // Pulumi's own rule for a project name; the name goes into every URN and secret path the kit plans.
+  if (!PROJECT_NAME.test(name))
+    throw new ProjectError(`${file} has name "${name}", which Pulumi refuses: use up to 100 letters, digits, "-", "_" or "." (e.g. name: ${KIT_NAME})`);
   if (stackConfigDir !== undefined && typeof stackConfigDir !== "string") throw new ProjectError(`${file}: "stackConfigDir:" must be a directory path`);
   return { dir, name, stacksDir: resolve(dir, stackConfigDir ?? ".") };
 }

@@ -4,7 +4,8 @@
  * ./stack-file-edit.ts (writing and editing), the only code that handles stack-file YAML, so
  * every verb reads a file, its encryption and its key positions the same way.
  */
-import { readdirSync, readFileSync } from "node:fs";
+import { readdirSync } from "node:fs";
+import { NotARegularFile, readRegularFile } from "./regular-file";
 import { basename, join } from "node:path";
 import { isMap, isScalar, isSeq, LineCounter, parse, parseDocument, visit, type Node } from "yaml";
 
@@ -74,11 +75,15 @@ export function stackNameFromPath(path: string): string {
   return /^Pulumi\.(.+)\.ya?ml$/.exec(file)?.[1] ?? file.replace(/\.ya?ml$/, "");
 }
 
+/** Far past any stack the kit plans (3,500 records take under 1 MB): a larger file is not a stack file. */
+export const MAX_STACK_FILE_BYTES = 16 * 2 ** 20;
+
 export function readStackFile(path: string): StackFile {
   let text: string;
   try {
-    text = readFileSync(path, "utf8");
+    text = readRegularFile(path, MAX_STACK_FILE_BYTES);
   } catch (error) {
+    if (error instanceof NotARegularFile) throw new StackFileError(path, error.message);
     const code = (error as NodeJS.ErrnoException).code;
     throw new StackFileError(path, code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(error)})`);
   }
@@ -182,6 +187,35 @@ export function parseStackFileText(text: string, path: string, shownAs = path): 
  * list or a map (JavaScript would turn it into text), or aliases that expand past MAX_ALIAS_COUNT.
  */
 function yamlData(text: string, shownAs: string): unknown {
+  let data: unknown;
+  try {
+    data = yamlDataAsWritten(text, shownAs);
+  } catch (error) {
+    // yaml reads nesting by recursion: some 3,000 levels exhaust the stack before it can say more.
+    if (!(error instanceof RangeError)) throw error;
+    throw new StackFileError(shownAs, `nests its values too deeply to be read (${error.message}); a stack file's config is a few levels deep`);
+  }
+  if (nestedDeeperThan(data, MAX_NESTING))
+    throw new StackFileError(shownAs, `nests its values more than ${MAX_NESTING} levels deep; a stack file's config is a few levels deep`);
+  return data;
+}
+
+/** Far deeper than any config the kit reads (launch-ready:edge.headers.hosts[0].csp is six), and shallow enough for every recursive reader after this one. */
+const MAX_NESTING = 64;
+
+/** Whether `data` holds maps or lists more than `levels` deep, counted without recursion. */
+function nestedDeeperThan(data: unknown, levels: number): boolean {
+  const open: Array<[unknown, number]> = [[data, 0]];
+  while (open.length > 0) {
+    const [value, depth] = open.pop()!;
+    if (typeof value !== "object" || value === null) continue;
+    if (depth + 1 > levels) return true;
+    for (const inner of Object.values(value)) open.push([inner, depth + 1]);
+  }
+  return false;
+}
+
+function yamlDataAsWritten(text: string, shownAs: string): unknown {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true, lineCounter });
   const [first] = document.errors;

@@ -5,7 +5,8 @@
  * stack trace; and the file is only its own stack's problem: the stacks beside it still plan and
  * hand over.
  */
-import { writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { symlinkSync, writeFileSync } from "node:fs";
 import { describe, expect, test } from "vitest";
 import { launchReady } from "../scripts/commands/launch-ready";
 import type { PlanReport } from "../scripts/plan/plan-report";
@@ -24,9 +25,20 @@ function aliasBomb(): string {
   return `${lines.join("\n")}\nconfig:\n  launch-ready:environment: production\n  launch-ready:hosts: *l8\n`;
 }
 
+/** A stack file with one more key, nested `levels` maps deep in block style. */
+function deeplyNested(levels: number): string {
+  const nested = Array.from({ length: levels }, (_, i) => `${"  ".repeat(i + 2)}k${i}:\n`).join("");
+  return `config:\n  launch-ready:environment: production\n  other:deep:\n${nested}${"  ".repeat(levels + 2)}leaf: 1\n`;
+}
+
+const writing = (text: string) => (path: string) => writeFileSync(path, text);
 const HOSTILE = {
-  "an alias bomb": { text: aliasBomb(), says: /cannot be read: its aliases \(\*name\) would copy anchored values more than 100 times/ },
-  "text that is not YAML": { text: "config:\n  launch-ready:hosts: [\n", says: /is not valid YAML/ },
+  "an alias bomb": { make: writing(aliasBomb()), says: /cannot be read: its aliases \(\*name\) would copy anchored values more than 100 times/ },
+  "text that is not YAML": { make: writing("config:\n  launch-ready:hosts: [\n"), says: /is not valid YAML/ },
+  "maps nested 100 levels deep": { make: writing(deeplyNested(100)), says: /nests its values more than 64 levels deep/ },
+  // Read as a file, a FIFO blocks until someone writes to it, and /dev/zero never ends.
+  "a FIFO": { make: (path: string) => execFileSync("mkfifo", [path]), says: /is not a regular file \(a pipe, a socket or a device\)/ },
+  "a link to /dev/zero": { make: (path: string) => symlinkSync("/dev/zero", path), says: /is not a regular file \(a pipe, a socket or a device\)/ },
 };
 
 /** The verbs that read a stack file, each as a person runs it with --json. */
@@ -40,9 +52,9 @@ const VERBS = [
   ["adopt", "--stack", "hostile", "--export", "zone-export.json", "--json"],
 ];
 
-function projectWith(text: string): PulumiProject {
+function projectWith(make: (path: string) => void): PulumiProject {
   const project = scratchProject();
-  writeFileSync(stackFilePath(project, "hostile"), text);
+  make(stackFilePath(project, "hostile"));
   return project;
 }
 
@@ -52,7 +64,7 @@ function run(project: PulumiProject, args: string[]) {
 
 describe.each(Object.entries(HOSTILE))("%s as a stack file", (_, hostile) => {
   test.each(VERBS.map((args) => [args.join(" "), args]))("%s exits 2 with the JSON refusal naming the file", async (_shown, args) => {
-    const project = projectWith(hostile.text);
+    const project = projectWith(hostile.make);
     const { code, stdout, stderr } = await run(project, args as string[]);
     expect(code, stderr).toBe(2);
     expect(stdout).toBe("");
@@ -64,7 +76,7 @@ describe.each(Object.entries(HOSTILE))("%s as a stack file", (_, hostile) => {
   });
 
   test("the stacks beside it still plan, and SEC-ENV-SEPARATION says what it could not compare", async () => {
-    const project = projectWith(hostile.text);
+    const project = projectWith(hostile.make);
     for (const stack of ["prod", "staging", "dev"]) {
       const { code, stdout, stderr } = await run(project, ["plan", "--stack", stack, "--json"]);
       expect(code, stderr).toBe(0);
@@ -79,7 +91,7 @@ describe.each(Object.entries(HOSTILE))("%s as a stack file", (_, hostile) => {
 });
 
 test("through the entry file too: the refusal, and no stack trace", async () => {
-  const project = projectWith(aliasBomb());
+  const project = projectWith(writing(aliasBomb()));
   const { code, stdout, stderr } = await runEntryFile(
     "handover",
     ["--stack", "hostile"],

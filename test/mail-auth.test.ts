@@ -195,6 +195,14 @@ describe("DMARC (RFC 7489, RFC 9989)", () => {
     expect(enforcementGap(parsed.record!)).toBeUndefined();
   });
 
+  test("a tag named like an object's own property is an unknown tag like any other, never taken for one already given", () => {
+    for (const name of ["constructor", "__proto__", "toString"]) {
+      const parsed = parseDmarc(`v=DMARC1; p=reject; rua=mailto:dmarc@example.com; ${name}=1`);
+      expect(parsed.errors, name).toEqual([]);
+      expect(parsed.record?.p, name).toBe("reject");
+    }
+  });
+
   test("RFC 7489 Appendix B.2: p=none watches, pct=25 enforces a quarter, and neither is full enforcement", () => {
     const watching = parseDmarc("v=DMARC1; p=none; rua=mailto:dmarc-feedback@example.com");
     expect(watching).toMatchObject({ errors: [], discarded: [], warnings: [], record: { p: "none", rua: ["dmarc-feedback@example.com"] } });
@@ -309,6 +317,12 @@ describe("DKIM key records (RFC 6376, RFC 8301, RFC 8463)", () => {
     "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDwIRP/UC3SBsEmGqZ9ZJW3/DkMoGeLnQg1fWn7/zYtIxN2SnFCjxOCKG9v3b4jYfcTNh5ijSsq631uBItLa7od+v/RtdC2UzJ1lWT947qR+Rcac2gbto/NMqJ0fzfVjH4OuKhitdY9tf6mcwGjaNBcWToIMmPSPDdQPNUYckcQ2QIDAQAB";
   /** RFC 8463 Appendix A.2. */
   const RFC8463_KEY = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+
+  test("a tag named like an object's own property is an unknown tag, not one given twice", () => {
+    // (__proto__ is no DKIM tag name at all: a tag name starts with a letter, RFC 6376 3.2.)
+    for (const name of ["constructor", "toString", "hasOwnProperty"])
+      expect(parseDkimKey(`v=DKIM1; k=rsa; ${name}=1; p=${RFC6376_KEY}`).errors, name).toEqual([]);
+  });
 
   test("the RSA key length is read from the key itself", () => {
     expect(parseDkimKey(`v=DKIM1; k=rsa; p=${rsa(2048)}`)).toMatchObject({ key: { keyType: "rsa", bits: 2048 }, errors: [], warnings: [] });

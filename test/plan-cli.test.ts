@@ -5,7 +5,8 @@ import { describe, expect, test } from "vitest";
 import { stringify } from "yaml";
 import { plan as planVerb } from "../scripts/commands/plan";
 import type { PlanReport } from "../scripts/plan/plan-report";
-import { EXAMPLE_STACKS, exampleConfig, runEntryFile, runInProcess, scratchDir } from "./helpers";
+import { stackFilePath } from "../stacks/project";
+import { EXAMPLE_STACKS, exampleConfig, FIXTURE_PROJECT, runEntryFile, runInProcess, scratchDir } from "./helpers";
 
 /** The plan verb in this process, as `npm run plan -- ...` runs it through its entry file. */
 function plan(...args: string[]) {
@@ -261,6 +262,17 @@ describe("plan refuses bad input with exit 2", () => {
     expect(code).toBe(2);
     expect(stderr).toContain("is not valid YAML");
     expect(stderr).toMatch(/line \d+/);
+  });
+
+  test("a --config file whose name is no stack name is refused: the name would forge URNs and the handover's markers", async () => {
+    const path = join(scratchDir("launch-ready-plan-"), "Pulumi.prod -->.yaml");
+    writeFileSync(path, readFileSync(stackFilePath(FIXTURE_PROJECT, "prod"), "utf8"));
+    const { code, stdout, stderr } = await plan("--config", path, "--json");
+    expect(code).toBe(2);
+    expect(stdout).toBe("");
+    expect(JSON.parse(stderr).error).toBe(
+      `--config ${path} names stack "prod -->", which is not a stack name; name the file Pulumi.<stack>.yaml with letters, digits, "-", "_" or "." (e.g. Pulumi.prod.yaml)`,
+    );
   });
 
   test.each([

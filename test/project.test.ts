@@ -41,6 +41,13 @@ describe("finding the project", () => {
     expect(() => findProject(dir)).toThrow(`${file} has no "name:"`);
     writeFileSync(file, "name: quill\nstackConfigDir: [a, b]\n");
     expect(() => findProject(dir)).toThrow(`${file}: "stackConfigDir:" must be a directory path`);
+    // A name Pulumi refuses would go into every URN and secret path the kit plans.
+    for (const name of ['"../../other team"', '"a\\nb"', "x".repeat(101)]) {
+      writeFileSync(file, `name: ${name}\n`);
+      expect(() => findProject(dir), name).toThrow("which Pulumi refuses: use up to 100 letters, digits");
+    }
+    writeFileSync(file, "name: quill.app_2-x\n");
+    expect(findProject(dir)?.name).toBe("quill.app_2-x");
   });
 
   test("outside any project, requireProject says how to start one", () => {

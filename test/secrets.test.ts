@@ -2,6 +2,7 @@
  * Issue 6: secrets in a secret manager, the env manifest, and the SEC-* bar items. Secret-looking
  * values are made at test time; none is written into this repository.
  */
+import { execFileSync } from "node:child_process";
 import { createCipheriv, pbkdf2Sync, randomBytes } from "node:crypto";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -87,6 +88,18 @@ describe("launch-ready:secrets and launch-ready:env", () => {
       "launch-ready:env[7].secret",
       "launch-ready:env[8].values",
       "launch-ready:env[9].name",
+    ]);
+  });
+
+  test("a description or example is one line: a line break would write an assignment of its own into .env.example", () => {
+    const config = exampleConfig("prod");
+    config["launch-ready:env"].push(
+      { name: "LOG_LEVEL_A", description: "Log level\nDATABASE_URL=postgres://attacker.example/db" },
+      { name: "LOG_LEVEL_B", example: "info\r\nLOG_LEVEL=debug" },
+    );
+    expect(problemsOf(config).map((p) => [p.path, p.message])).toEqual([
+      ["launch-ready:env[6].description", "must be one line: it is written into .env.example as a comment"],
+      ["launch-ready:env[7].example", "must be one line: it is written into .env.example as the variable's value"],
     ]);
   });
 });
@@ -280,7 +293,7 @@ function checkEnv(args: string[], env: Record<string, string> = {}, cwd?: string
 }
 
 describe("npm run check:env", () => {
-  // Absolute, so the verb can run in a scratch directory where relative --env-file and --write-example paths start.
+  // Absolute, so the verb can run in a scratch directory where relative --dotenv and --write-example paths start.
   const prodFile = stackFilePath(FIXTURE_PROJECT, "prod");
 
   test("reports a missing required variable and a malformed one by name, and never prints a value", async () => {
@@ -316,8 +329,8 @@ describe("npm run check:env", () => {
       join(dir, ".env"),
       `DATABASE_URL=postgres://app:${secret}@db.internal:5432/app\nSESSION_SECRET=${secret}\nSTRIPE_SECRET_KEY="${randomBytes(24).toString("hex")}"\nPUBLIC_APP_URL=https://www.example.com\nSUPPORT_EMAIL=support@example.com\nLOG_LEVEL=info\n`,
     );
-    // A relative --env-file is read from the verb's working directory, and named as given.
-    const { code, stdout } = await checkEnv(["--config", prodFile, "--env-file", ".env"], {}, dir);
+    // A relative --dotenv is read from the verb's working directory, and named as given.
+    const { code, stdout } = await checkEnv(["--config", prodFile, "--dotenv", ".env"], {}, dir);
     expect(stdout).toContain("Env manifest of prod (production) against .env:");
     expect(stdout).toContain("SEC-ENV-SEPARATION (live): PASS");
     expect(stdout).not.toContain(secret);
@@ -402,10 +415,18 @@ describe("npm run check:env", () => {
   });
 
   test("an env file that cannot be read is a usage error naming it", async () => {
-    const { code, stdout, stderr } = await checkEnv(["--config", prodFile, "--env-file", "absent.env"], {}, scratchDir("launch-ready-env-"));
+    const { code, stdout, stderr } = await checkEnv(["--config", prodFile, "--dotenv", "absent.env"], {}, scratchDir("launch-ready-env-"));
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toMatch(/absent\.env cannot be read \(ENOENT\)\n$/);
+    // A FIFO would block the read, a device never ends it: both are refused before reading.
+    const dir = scratchDir("launch-ready-env-");
+    execFileSync("mkfifo", [join(dir, "fifo.env")]);
+    for (const given of [join(dir, "fifo.env"), "/dev/zero"]) {
+      const refused = await checkEnv(["--config", prodFile, "--dotenv", given], {}, dir);
+      expect(refused.code, given).toBe(2);
+      expect(refused.stderr, given).toBe(`--dotenv ${given} is not a regular file (a pipe, a socket or a device): give the path of a file\n`);
+    }
   });
 });
 

@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { closeSync, copyFileSync, existsSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, type PathLike } from "node:fs";
 import { join } from "node:path";
 import { isDeepStrictEqual } from "node:util";
@@ -285,6 +286,15 @@ describe("the example zone file", () => {
 });
 
 describe("mapping edge cases", () => {
+  test("a host named like an object's own property gets the purpose any unknown label gets", () => {
+    const result = imported("@ IN A 203.0.113.5\nwww IN CNAME example.org.\nconstructor IN CNAME example.org.\nbuilder IN CNAME example.org.");
+    const hosts = result.config["launch-ready:hosts"] as Array<{ name: string; purpose: string }>;
+    expect(hosts.filter((h) => h.name === "constructor" || h.name === "builder").map((h) => [h.name, h.purpose])).toEqual([
+      ["constructor", "other"],
+      ["builder", "other"],
+    ]);
+  });
+
   test("SPF terms the senders cannot hold are listed as not kept, the rest becomes senders", () => {
     const result = imported(
       '@ IN A 203.0.113.5\n@ IN TXT "v=spf1 a mx include:_spf.google.com ip6:2001:db8::/48 ptr exists:%{i}.spf.example.net redirect=_spf.example.net -all"',
@@ -938,6 +948,23 @@ describe("lines no record is read from", () => {
   });
 });
 
+describe("inputs that are not files", () => {
+  test("a FIFO as the zone file, or a device as the record list, is refused at once, not waited on or read for ever", async () => {
+    const dir = tempDir("launch-ready-zone-");
+    const fifo = join(dir, "zone.fifo");
+    execFileSync("mkfifo", [fifo]);
+    const fromFifo = await importCli(...REQUIRED(join(dir, "out"), fifo), "--json");
+    expect(fromFifo.code).toBe(2);
+    expect(JSON.parse(fromFifo.stderr).error).toBe(
+      `--zone-file ${fifo} is not a regular file (a pipe, a socket, a device or a directory): give the path of the zone's export`,
+    );
+    const fromDevice = await importCli(...REQUIRED(join(dir, "out")), "--record-ids", "/dev/zero", "--json");
+    expect(fromDevice.code).toBe(2);
+    expect(JSON.parse(fromDevice.stderr).error).toBe("--record-ids /dev/zero is not a regular file (a pipe, a socket or a device): give the path of a file");
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+});
+
 describe("the zone's record quota", () => {
   test("a zone past its plan's record quota is refused before it is planned; --record-quota says the zone holds more", async () => {
     const dir = tempDir("launch-ready-zone-");
@@ -966,6 +993,12 @@ describe("the zone's record quota", () => {
     const bad = await importCli(...REQUIRED(out, join(dir, "big.zone")), "--record-quota", "0");
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--record-quota "0" must be a whole number of at least 1');
+    // Written in decimal digits only: 0x10 or 1e3 would be written back as another number than the one typed.
+    for (const typed of ["0x10", "1e3", "1000.0", " 1000"]) {
+      const lax = await importCli(...REQUIRED(out, join(dir, "big.zone")), "--record-quota", typed);
+      expect(lax.code, typed).toBe(2);
+      expect(lax.stderr, typed).toContain(`--record-quota "${typed}" must be a whole number of at least 1`);
+    }
   });
 });
 

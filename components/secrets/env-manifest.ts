@@ -88,7 +88,7 @@ export function renderEnvExample(manifest: readonly DeclaredEnvVar[], context: E
     `# Environment variables the app needs in stack ${context.stack} (${context.environment}).`,
     `# Generated from launch-ready:env by: npm run check:env -- --stack ${context.stack} --write-example <this file>`,
     "# Names and harmless examples only: never commit a real value. Check an environment with:",
-    `#   npm run check:env -- --stack ${context.stack} [--env-file .env]`,
+    `#   npm run check:env -- --stack ${context.stack} [--dotenv .env]`,
   ];
   for (const variable of manifest) {
     if (!variable.environments.includes(context.environment)) continue;

@@ -35,7 +35,8 @@ const FWS = /[ \t\r\n]+/g;
 export function parseDkimKey(txt: string): DkimParse {
   const errors: string[] = [];
   const warnings: string[] = [];
-  const tags: Record<string, string> = {};
+  // No prototype: a tag named constructor or __proto__ is a tag like any other.
+  const tags: Record<string, string> = Object.create(null);
   const foreign = /[^\x20-\x7e\t\r\n]/.exec(txt);
   // dkimpy reads the record as ASCII and refuses it otherwise; a pasted no-break space is the usual cause.
   if (foreign)
@@ -53,7 +54,7 @@ export function parseDkimKey(txt: string): DkimParse {
       continue;
     }
     const [, name, value] = match;
-    if (name in tags) errors.push(`has the tag ${name}= twice, which makes the whole record invalid (RFC 6376 3.2); keep one`);
+    if (Object.hasOwn(tags, name)) errors.push(`has the tag ${name}= twice, which makes the whole record invalid (RFC 6376 3.2); keep one`);
     if (name === "v" && position > 0) errors.push("v=DKIM1 must be the first tag (RFC 6376 3.6.1); move it to the front or drop it");
     if (!KEY_TAGS.has(name)) {
       warnings.push(

@@ -72,7 +72,8 @@ export function parseDmarc(txt: string): DmarcParse {
   const discarded: DmarcDiscarded[] = [];
   const warnings: string[] = [];
   const discard = (part: string, problem: string) => discarded.push({ part, problem });
-  const tags: Record<string, string> = {};
+  // No prototype: a tag named constructor or __proto__ is a tag like any other.
+  const tags: Record<string, string> = Object.create(null);
   const parts = txt
     .trim()
     .split(";")
@@ -87,7 +88,7 @@ export function parseDmarc(txt: string): DmarcParse {
       continue;
     }
     // DMARC uses DKIM's tag-list syntax, where a repeated tag invalidates the whole list (RFC 6376 3.2).
-    if (name in tags) errors.push(`has the tag ${name} twice`);
+    if (Object.hasOwn(tags, name)) errors.push(`has the tag ${name} twice`);
     tags[name] = match[2].trim();
   }
   if (tags.v !== "DMARC1") errors.push(`v must be DMARC1 (got ${tags.v ?? "nothing"})`);

@@ -8,7 +8,7 @@ import { dirname, relative, resolve } from "node:path";
 import { type ParseArgsConfig, parseArgs } from "node:util";
 import { formatProblems, parseStackConfig, problemsHeading, type LaunchReadyConfig } from "../../stacks/stack-config";
 import { availableStacks, findProject, KIT_NAME, ProjectError, requireProject, stackFilePath, type PulumiProject } from "../../stacks/project";
-import { readStackFile, StackFileError, type StackFile } from "../../stacks/stack-file";
+import { readStackFile, StackFileError, stackNameFromPath, type StackFile } from "../../stacks/stack-file";
 import { STACK_NAME } from "../../stacks/schema/common";
 import { parseConnectTo, ProbeUsageError, type ConnectTo } from "../../policies/live/probes";
 import { CliExit, fail, type Io } from "./io";
@@ -89,6 +89,14 @@ export function stackFileFromArgs(args: { stack?: string; config?: string }, jso
     project = projectFromCwd(io, json);
   }
   const path = args.config ? resolve(io.cwd, args.config) : stackFilePath(project!, args.stack!);
+  // The file's name is the stack's name, in URNs and the handover's markers: one a stack name cannot be would forge them.
+  const named = stackNameFromPath(path);
+  if (args.config && !STACK_NAME.test(named))
+    fail(
+      2,
+      json,
+      `--config ${args.config} names stack "${named}", which is not a stack name; name the file Pulumi.<stack>.yaml with letters, digits, "-", "_" or "." (e.g. Pulumi.prod.yaml)`,
+    );
   try {
     const file = readStackFile(path);
     const owner = project ?? findProjectFrom(dirname(path), json);
@@ -145,8 +153,9 @@ export function targetFromArgs(args: { "connect-to"?: string[]; ca?: string }, j
 /** A whole-number flag from 1 up to `max` (no ceiling when omitted); anything else ends the verb with 2 naming the flag. */
 export function wholeNumberFlag(value: string | undefined, flag: string, fallback: number, json: boolean, max = Infinity): number {
   if (value === undefined) return fallback;
-  const number = Number(value);
-  if (!Number.isInteger(number) || number < 1 || number > max) {
+  // Digits only: Number() would also read 0x10, 1e3, " 5000" and 5000.0, and the value written back would not be the one typed.
+  const number = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN;
+  if (!Number.isSafeInteger(number) || number < 1 || number > max) {
     fail(2, json, `${flag} "${value}" must be a whole number ${max === Infinity ? "of at least 1" : `from 1 to ${max}`}`);
   }
   return number;

@@ -1,5 +1,5 @@
 /**
- * `npm run check:env -- --stack <name> | --config FILE [--env-file FILE] [--json]`
+ * `npm run check:env -- --stack <name> | --config FILE [--dotenv FILE] [--json]`
  * `npm run check:env -- --stack <name> --write-example .env.example [--force]`
  *
  * SEC-ENV-SEPARATION, live: every variable the stack's env manifest (`launch-ready:env`) says the
@@ -14,17 +14,22 @@ import Table from "cli-table3";
 import { parse as parseDotenv } from "dotenv";
 import { checkEnvironment, renderEnvExample, type EnvCheck } from "../../components/secrets/env-manifest";
 import { secretSpecs } from "../../components/secrets/stored-secrets";
+import { NotARegularFile, readRegularFile } from "../../stacks/regular-file";
 import { secretStoreName } from "../../stacks/secrets-config";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import { COMMON_OPTIONS, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "../cli/args";
 import { fail, type Io } from "../cli/io";
 
-const USAGE = `Usage: npm run check:env -- --stack <name> | --config FILE [--env-file FILE] [--json]
+/** Far past any app's variables: a larger .env is not one. */
+const MAX_DOTENV_BYTES = 2 ** 20;
+
+const USAGE = `Usage: npm run check:env -- --stack <name> | --config FILE [--dotenv FILE] [--json]
        npm run check:env -- --stack <name> | --config FILE --write-example FILE [--force]
 
   --stack NAME          the stack whose env manifest (launch-ready:env) applies
   --config FILE         any stack file instead
-  --env-file FILE       check this .env file instead of the current process environment
+  --dotenv FILE         check this .env file instead of the current process environment (not --env-file:
+                        Node 20 takes that flag for itself even after the script's name)
   --write-example FILE  write the manifest as a .env.example (names, comments, harmless examples) and check nothing;
                         a FILE that exists is replaced only if --write-example wrote it: its header, no value filled in
   --force               with --write-example: replace FILE even if --write-example did not write it (a .env)
@@ -103,13 +108,13 @@ export async function checkEnv(argv: string[], io: Io): Promise<number> {
   const args = parseCommandLine(argv, USAGE, io, {
     ...STACK_OPTIONS,
     ...COMMON_OPTIONS,
-    "env-file": { type: "string" },
+    dotenv: { type: "string" },
     "write-example": { type: "string" },
     force: { type: "boolean", default: false },
   });
   const json = args.json;
-  if (args["write-example"] && args["env-file"])
-    fail(2, json, `--write-example writes a file and checks nothing; drop --env-file, or run the two separately.\n\n${USAGE}`);
+  if (args["write-example"] && args.dotenv)
+    fail(2, json, `--write-example writes a file and checks nothing; drop --dotenv, or run the two separately.\n\n${USAGE}`);
   if (args.force && !args["write-example"]) fail(2, json, `--force only goes with --write-example: checking writes nothing.\n\n${USAGE}`);
   const { file, config, projectName } = stackConfigFromArgs(args, json, USAGE, io);
 
@@ -121,8 +126,9 @@ export async function checkEnv(argv: string[], io: Io): Promise<number> {
     try {
       writeFileSync(target, text, { flag: exists ? "w" : "wx" });
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
-      fail(2, json, `--write-example ${args["write-example"]} appeared while it was being written; nothing was written. Run it again.`);
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EEXIST") fail(2, json, `--write-example ${args["write-example"]} appeared while it was being written; nothing was written. Run it again.`);
+      fail(2, json, `--write-example ${args["write-example"]} cannot be written (${code ?? String(error)})`);
     }
     const written = config.env.filter((variable) => variable.environments.includes(config.environment)).length;
     io.stdout.write(
@@ -135,11 +141,12 @@ export async function checkEnv(argv: string[], io: Io): Promise<number> {
 
   let values: Record<string, string | undefined> = io.env;
   let source = "the current process environment";
-  if (args["env-file"]) {
-    const envFile = resolve(io.cwd, args["env-file"]);
+  if (args.dotenv) {
+    const envFile = resolve(io.cwd, args.dotenv);
     try {
-      values = parseDotenv(readFileSync(envFile));
+      values = parseDotenv(readRegularFile(envFile, MAX_DOTENV_BYTES));
     } catch (error) {
+      if (error instanceof NotARegularFile) fail(2, json, `--dotenv ${args.dotenv} ${error.message}`);
       fail(2, json, `${envFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
     source = relative(io.cwd, envFile) || envFile;

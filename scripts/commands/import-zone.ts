@@ -12,7 +12,7 @@
  *
  * This file is the command line and the order of the stages; the stages are in scripts/zone-import/.
  */
-import { closeSync, mkdirSync, openSync, readFileSync } from "node:fs";
+import { closeSync, constants, fstatSync, mkdirSync, openSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { today } from "../../domain/bar/weighing";
 import { ZONE_PLAN_LIMITS, ZONE_PLANS } from "../../domain/cloudflare/zone-plans";
@@ -21,6 +21,7 @@ import { cloudflareTokenPermissions } from "../../stacks/access";
 import { ENVIRONMENTS } from "../../domain/bar/weighing";
 import { HEX32 } from "../../stacks/schema/common";
 import { formatProblems, parseStackConfig, problemsHeading } from "../../stacks/stack-config";
+import { NotARegularFile, readRegularFile } from "../../stacks/regular-file";
 import type { StackFile } from "../../stacks/stack-file";
 import { COMMON_OPTIONS, findProjectFrom, parseCommandLine, requireStackName, wholeNumberFlag } from "../cli/args";
 import { fail, type Io } from "../cli/io";
@@ -154,22 +155,35 @@ function unreadable(path: string, option: string, json: boolean, error: unknown)
   fail(2, json, `${option} ${path} ${code === "ENOENT" ? "does not exist" : `cannot be read (${code ?? String(error)})`}`);
 }
 
+/** Far past Cloudflare's answer for the most records one stack declares (3,500 records: about 2 MB). */
+const MAX_RECORD_LIST_BYTES = 64 * 2 ** 20;
+
 /** An input file named on the command line, read from the verb's working directory. */
 function readInput(path: string, option: string, json: boolean, io: Io): string {
   try {
-    return readFileSync(resolve(io.cwd, path), "utf8");
+    return readRegularFile(resolve(io.cwd, path), MAX_RECORD_LIST_BYTES);
   } catch (error) {
+    if (error instanceof NotARegularFile) fail(2, json, `${option} ${path} ${error.message}`);
     unreadable(path, option, json, error);
   }
 }
 
-/** The zone file, opened first so a missing one is reported before anything else is looked at. */
+/**
+ * The zone file, opened first so a missing one is reported before anything else is looked at;
+ * without blocking, so a FIFO is refused rather than waited on. It is read line by line, whatever its size.
+ */
 function openZoneFile(args: ImportArgs, io: Io): number {
+  let fd: number;
   try {
-    return openSync(resolve(io.cwd, args.zoneFile), "r");
+    fd = openSync(resolve(io.cwd, args.zoneFile), constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (error) {
     unreadable(args.zoneFile, "--zone-file", args.json, error);
   }
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    fail(2, args.json, `--zone-file ${args.zoneFile} is not a regular file (a pipe, a socket, a device or a directory): give the path of the zone's export`);
+  }
+  return fd;
 }
 
 /** The zone file's records and unread lines, read line by line from the open file. */

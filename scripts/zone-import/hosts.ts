@@ -26,7 +26,8 @@ const PURPOSE_BY_LABEL: Record<string, HostPurpose> = {
 /** A zone file says nothing of what a host is for; its first label is the best guess, to be checked. */
 function guessPurpose(fqdn: string, zone: string): HostPurpose {
   const first = relativeLabels(fqdn, zone)[0];
-  return first === undefined ? "web" : (PURPOSE_BY_LABEL[first] ?? "other");
+  // Own keys only: a host named constructor is no purpose the table knows.
+  return first === undefined ? "web" : Object.hasOwn(PURPOSE_BY_LABEL, first) ? PURPOSE_BY_LABEL[first] : "other";
 }
 
 /** A, AAAA and CNAME records at host names, one host per name; service names' address records are listed as not kept. */

@@ -65,15 +65,29 @@ export const secretSchema = z.strictObject({
 });
 
 export const ENV_FORMATS = ["url", "email", "secret", "number", "enum", "string"] as const;
+/** A line of .env.example: a line break in it would write a line of its own there, an assignment the manifest never declared. */
+const ONE_LINE = /^[^\r\n]*$/;
 export const envVarSchema = z.strictObject({
   name: variableName.meta({ examples: ["DATABASE_URL"] }),
   format: z.enum(ENV_FORMATS).default("string").meta({ description: "What a well-formed value looks like. @default string" }),
   required: z.boolean().default(true).meta({ description: "Missing is a failure (SEC-ENV-SEPARATION, live). @default true" }),
   values: z.array(z.string().min(1)).min(1).optional().meta({ description: "The allowed values (format enum only)." }),
   environments: z.array(z.enum(ENVIRONMENTS)).min(1).optional().meta({ description: "Where the app needs it. @default every environment" }),
-  description: z.string().trim().min(3).max(300).optional().meta({ description: "What it is for; written into .env.example and the handover." }),
+  description: z
+    .string()
+    .trim()
+    .min(3)
+    .max(300)
+    .regex(ONE_LINE, "must be one line: it is written into .env.example as a comment")
+    .optional()
+    .meta({ description: "What it is for; written into .env.example and the handover." }),
   secret: variableName.optional().meta({ description: "The entry of launch-ready:secrets that holds its value; the app reads it from the store." }),
-  example: z.string().max(200).optional().meta({ description: "A harmless example value for .env.example (never for format secret)." }),
+  example: z
+    .string()
+    .max(200)
+    .regex(ONE_LINE, "must be one line: it is written into .env.example as the variable's value")
+    .optional()
+    .meta({ description: "A harmless example value for .env.example (never for format secret)." }),
 });
 
 export type SecretStoreFields = z.output<typeof secretStoreSchema>;
