@@ -3,7 +3,7 @@
  * Plain functions, no Pulumi: a name is judged the same way wherever it is judged.
  */
 import { BlockList, isIPv4, isIPv6 } from "node:net";
-import { domainToASCII } from "node:url";
+import { domainToASCII, domainToUnicode } from "node:url";
 
 /** RFC 1035 2.3.4: a label is at most 63 octets, a name at most 253 characters in text form. */
 export const MAX_LABEL_LENGTH = 63;
@@ -43,6 +43,21 @@ function endsInNumber(name: string): boolean {
   return /^(?:\d+|0x[0-9a-f]*)$/i.test(last);
 }
 
+/** What a name that domainToASCII would rewrite rather than encode is told. */
+const REWRITTEN =
+  "has characters IDNA drops or maps to others (zero-width, soft hyphen, full-width or styled letters), so it would be planned as another name; type it in plain letters";
+
+/**
+ * The ASCII form of a name holding non-ASCII, or undefined when IDNA would rewrite it rather than
+ * encode it: read back, the ASCII form must give the name as typed (lower case, NFC), as an
+ * internationalised name does ("Bücher" and its xn-- form), and "w\u200Bww" or "ⓦⓦⓦ" (both
+ * "www") do not.
+ */
+function encodedName(name: string): string | undefined {
+  const ascii = domainToASCII(name);
+  return ascii !== "" && domainToUnicode(ascii) === name.normalize("NFC").toLowerCase() ? ascii : undefined;
+}
+
 const ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"];
 /**
  * A label is named by its position, not quoted: a name that is refused may be something else
@@ -77,6 +92,7 @@ export function toAsciiHostname(input: string): NameResult {
   if (endsInNumber(trimmed)) return { ok: false, problem: NUMERIC_NAME };
   const ascii = domainToASCII(trimmed);
   if (ascii === "") return { ok: false, problem: "is not a valid internationalised domain name" };
+  if (/[^\p{ASCII}]/u.test(trimmed) && encodedName(trimmed) === undefined) return { ok: false, problem: REWRITTEN };
   // Full-width digits and dots are mapped to ASCII ones, so the mapped name is judged again.
   if (endsInNumber(ascii)) return { ok: false, problem: NUMERIC_NAME };
   if (ascii.length > MAX_NAME_LENGTH) {
@@ -251,6 +267,7 @@ export function resolveRecordNameInZone(name: string, zone: string): NameResult 
   if (character) return { ok: false, problem: character };
   const ascii = /[^\p{ASCII}]/u.test(raw) ? domainToASCII(raw) : raw.toLowerCase();
   if (ascii === "") return { ok: false, problem: "is not a valid internationalised domain name" };
+  if (/[^\p{ASCII}]/u.test(raw) && encodedName(raw) === undefined) return { ok: false, problem: REWRITTEN };
   const labels = ascii.split(".");
   for (const [position, label] of labels.entries()) {
     if (label === "*" && position === 0) continue;

@@ -151,6 +151,8 @@ export const MAX_ALIAS_COUNT = 100;
  * (`git show <commit>:stacks/Pulumi.prod.yaml`) is named `shownAs` in errors.
  */
 export function parseStackFileText(text: string, path: string, shownAs = path): StackFile {
+  // UTF-16 (what Windows PowerShell's > writes) read as UTF-8 has a NUL beside every ASCII character.
+  if (text.includes("\u0000")) throw new StackFileError(shownAs, "holds NUL characters: is it UTF-16, as Windows PowerShell writes with >? Save it as UTF-8");
   const root = yamlData(text, shownAs);
   if (!isYamlMap(root)) throw new StackFileError(shownAs, 'must be a map with a top-level "config:" key');
   const config = root.config ?? {};

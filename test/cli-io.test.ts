@@ -57,6 +57,10 @@ describe("a verb's exit code and messages are decided in one place", () => {
     expect(unknown.code).toBe(2);
     expect(unknown.stderr).toContain("Unknown option '--nmae'");
     expect(unknown.stderr).toContain("Usage: demo --name N");
+    // A flag given twice is refused, not read as its last value.
+    const twice = await runInProcess(verb, ["--name", "dev", "--name", "prod"]);
+    expect(twice.code).toBe(2);
+    expect(twice.stderr).toContain("--name is given 2 times; give it once");
   });
 
   test("an entry whose verb never settles exits with the failure code, not Node's silent 0", async () => {

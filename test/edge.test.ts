@@ -303,6 +303,16 @@ describe("config a plan cannot hold is refused when the stack file is read", () 
     const added = raw["launch-ready:edge"].endpoints.length - 1;
     expect(problemsOf(raw).map((p) => p.path)).toEqual([`launch-ready:edge.endpoints[${added}].host`, "launch-ready:edge.admin[0].allowIps"]);
   });
+
+  test("allowIps are addresses as an IP parser reads them, not any string of hex digits and colons", () => {
+    const raw = exampleConfig("prod");
+    raw["launch-ready:edge"].admin = [{ host: "admin", protection: "allowlist", allowIps: ["2001:db8::/32", ":::::", "1:2", "2001:db8::1/129"] }];
+    expect(problemsOf(raw).map((p) => p.path)).toEqual([
+      "launch-ready:edge.admin[0].allowIps[1]",
+      "launch-ready:edge.admin[0].allowIps[2]",
+      "launch-ready:edge.admin[0].allowIps[3]",
+    ]);
+  });
 });
 
 describe("rule expressions keep values literal", () => {

@@ -39,6 +39,11 @@ const HOSTILE = {
   // Read as a file, a FIFO blocks until someone writes to it, and /dev/zero never ends.
   "a FIFO": { make: (path: string) => execFileSync("mkfifo", [path]), says: /is not a regular file \(a pipe, a socket or a device\)/ },
   "a link to /dev/zero": { make: (path: string) => symlinkSync("/dev/zero", path), says: /is not a regular file \(a pipe, a socket or a device\)/ },
+  "UTF-16, as PowerShell writes it": {
+    make: (path: string) =>
+      writeFileSync(path, Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("config:\r\n  launch-ready:environment: production\r\n", "utf16le")])),
+    says: /holds NUL characters: is it UTF-16, as Windows PowerShell writes with >\? Save it as UTF-8/,
+  },
 };
 
 /** The verbs that read a stack file, each as a person runs it with --json. */

@@ -345,6 +345,16 @@ describe("npm run scan:secrets", () => {
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain("allow[0].reason");
 
+    // A tag yaml does not know is read as plain text; a glob past picomatch's limit would fail inside it.
+    writeFileSync(join(repo, ".secretscan-allow.yaml"), `allow:\n  - path: !!js/regexp /docs/\n    reason: Documentation samples, not keys\n`);
+    const tagged = await scan("--repo", repo, "--json");
+    expect(tagged.code).toBe(2);
+    expect(JSON.parse(tagged.stderr).error).toMatch(/\.secretscan-allow\.yaml uses YAML that is not read as written/);
+    writeFileSync(join(repo, ".secretscan-allow.yaml"), `allow:\n  - path: "${"a".repeat(70_000)}"\n    reason: Documentation samples, not keys\n`);
+    const long = await scan("--repo", repo, "--json");
+    expect(long.code).toBe(2);
+    expect(JSON.parse(long.stderr).error).toContain("allow[0].path");
+
     // An alias bomb: nine lines that would copy one entry 10^8 times. Refused as JSON, at once.
     const bomb = [
       "a: &a [{ path: x, reason: y }]",

@@ -364,6 +364,18 @@ describe("config written to break the reader", () => {
     },
   );
 
+  test.each(["sh\u200Bop", "sh\u00ADop", "shop\uFE0F", "ⓢⓗⓞⓟ", "ｓhop"])("the host name %j, which IDNA would rewrite to plain shop, is refused", (name) => {
+    expect(onlyProblem(withHost({ name, target: "shop.fly.dev", purpose: "web" }))).toMatchObject({
+      path: "launch-ready:hosts[7].name",
+      message: expect.stringContaining("has characters IDNA drops or maps to others"),
+    });
+  });
+
+  test("an internationalised name is still encoded, not refused", () => {
+    expect(toAsciiHostname("Bücher.example")).toEqual({ ok: true, value: "xn--bcher-kva.example" });
+    expect(toAsciiHostname("例え.テスト")).toEqual({ ok: true, value: "xn--r8jz45g.xn--zckzah" });
+  });
+
   test.each(["0x7f.0.0.1", "0177.0.0.1", "127.1", "1.1", "010.0.0.1", "0x7f000001"])(
     "the target %s, which URL parsers rewrite to another address, is refused",
     (target) => {

@@ -739,7 +739,10 @@ describe("npm run import:zone", () => {
       [[...REQUIRED(out, join(out, "missing.zone")), "--owner", "ops@example.org"], /--zone-file .*missing\.zone does not exist/],
       [[...REQUIRED(out, wrongDomain)], /--domain: is example\.org, but the zone file's \$ORIGIN is example\.com/],
       [REQUIRED(out), /--owner: is needed/],
-      [[...REQUIRED(out), "--owner", "ops@example.org", "--zone-id", "not-an-id"], /--zone-id "not-an-id" must be the 32-character hex ID/],
+      [
+        [...REQUIRED(out).map((arg) => (arg === ZONE_ID ? "not-an-id" : arg)), "--owner", "ops@example.org"],
+        /--zone-id "not-an-id" must be the 32-character hex ID/,
+      ],
       [[...REQUIRED(out), "--owner", "ops@example.org", "--plan", "gold"], /--plan "gold" must be one of free, pro, business, enterprise/],
     ];
     for (const [args, message] of cases) {
@@ -962,6 +965,11 @@ describe("inputs that are not files", () => {
     expect(fromDevice.code).toBe(2);
     expect(JSON.parse(fromDevice.stderr).error).toBe("--record-ids /dev/zero is not a regular file (a pipe, a socket or a device): give the path of a file");
     expect(existsSync(join(dir, "out"))).toBe(false);
+    // An --out that cannot be made (under a file) is named, with nothing written.
+    writeFileSync(join(dir, "a-file"), "");
+    const under = await importCli(...REQUIRED(join(dir, "a-file", "out")), "--owner", "ops@example.org", "--json");
+    expect(under.code).toBe(1);
+    expect(JSON.parse(under.stderr).error).toBe(`--out ${join(dir, "a-file", "out")} cannot be created (ENOTDIR); nothing was written`);
   });
 });
 

@@ -30,7 +30,13 @@ type FlagValues<Options extends FlagOptions> = ReturnType<
 export function parseCommandLine<const Options extends FlagOptions>(argv: string[], usage: string, io: Io, options: Options): FlagValues<Options> {
   let values: FlagValues<Options>;
   try {
-    values = parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+    const parsed = parseArgs({ args: argv, options, strict: true, allowPositionals: false, tokens: true });
+    values = parsed.values;
+    // parseArgs keeps the last of a flag given twice: `--stack dev --stack prod` would plan prod without a word.
+    const given = new Map<string, number>();
+    for (const token of parsed.tokens) if (token.kind === "option") given.set(token.name, (given.get(token.name) ?? 0) + 1);
+    const twice = [...given].find(([name, count]) => count > 1 && !(options[name] as { multiple?: boolean } | undefined)?.multiple);
+    if (twice) throw new Error(`--${twice[0]} is given ${twice[1]} times; give it once`);
   } catch (error) {
     fail(2, argv.includes("--json"), `${(error as Error).message}\n\n${usage}`);
   }

@@ -326,7 +326,12 @@ export async function importZone(argv: string[], io: Io): Promise<number> {
   const parsed = parseStackConfig(imported.config);
   if (!parsed.ok) throw new Error(`the imported config planned but does not parse: ${formatProblems(parsed.problems, "the imported config")}`);
 
-  const createdDirectory = mkdirSync(args.out, { recursive: true });
+  let createdDirectory: string | undefined;
+  try {
+    createdDirectory = mkdirSync(args.out, { recursive: true });
+  } catch (error) {
+    fail(1, json, `--out ${args.out} cannot be created (${(error as NodeJS.ErrnoException).code ?? String(error)}); nothing was written`);
+  }
   let removed: string[];
   try {
     removed = writeAll(

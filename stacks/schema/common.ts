@@ -2,6 +2,7 @@
  * Field validators several sections of the stack file share: host names, record targets, paths,
  * addresses and variable names, each checked on its own so every problem is reported at once.
  */
+import { isIPv6 } from "node:net";
 import "../zod-locales";
 import { z } from "zod";
 import { classifyTarget, toAsciiHostname, toAsciiZoneName } from "../../domain/hostnames";
@@ -42,7 +43,8 @@ export const ipOrCidr = z.string().refine((value) => {
   const [address, bits, extra] = value.split("/");
   if (extra !== undefined) return false;
   const v4 = /^\d{1,3}(\.\d{1,3}){3}$/.test(address) && address.split(".").every((octet) => Number(octet) <= 255);
-  const v6 = address.includes(":") && /^[0-9a-f:]+$/i.test(address);
+  // Node's own reading: hex digits and colons alone would take ":::::" or "1:2" too.
+  const v6 = address.includes(":") && /^[0-9a-f:]+$/i.test(address) && isIPv6(address);
   if (!v4 && !v6) return false;
   return bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (v4 ? 32 : 128));
 }, "must be an IP address or CIDR range, such as 203.0.113.7 or 198.51.100.0/24");
