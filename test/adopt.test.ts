@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, test } from "vitest";
@@ -21,6 +22,19 @@ const ZONE_SETTING = "cloudflare:index/zoneSetting:ZoneSetting";
 const KIT_SETTINGS = ["ssl", "always_use_https", "automatic_https_rewrites", "min_tls_version", "tls_1_3", "security_header"];
 
 const exportFixture = (): any => JSON.parse(readFileSync(EXPORT_FIXTURE, "utf8"));
+
+/** The fixture with `change` applied to it. */
+function exportWith(change: (body: any) => void): any {
+  const body = exportFixture();
+  change(body);
+  return body;
+}
+
+const settingOf = (body: any, id: string) => body.settings.result.find((setting: any) => setting.id === id);
+
+const ALNUM = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+/** Random letters and digits, so a fake credential is never one committed as a literal. */
+const alnum = (n: number) => Array.from(randomBytes(n), (byte) => ALNUM[byte % 62]).join("");
 
 /** A copy of the fixture project with an export (the fixture's unless given) at zone-export.json. */
 function projectWith(body: unknown = exportFixture()): PulumiProject {
@@ -231,6 +245,67 @@ describe("adopt: what the first pulumi up changes", () => {
   });
 });
 
+describe("adopt: what the export holds is shown safely", () => {
+  test("a secret in a rule or a setting value is shown as the secret scanner previews it, in the text and the JSON report", async () => {
+    const stripe = `sk_live_${alnum(99)}`;
+    const github = `ghp_${alnum(36)}`;
+    const body = exportWith((body) => {
+      const custom = body.entrypoints[0].result.rules;
+      custom[0].expression = `http.request.headers["x-api-key"][0] eq "${stripe}"`;
+      custom[1].description = `Block the leaked token ${github}`;
+      settingOf(body, "ssl").value = stripe;
+    });
+    const project = projectWith(body);
+    const text = await adoptIn(project, ["--stack", "prod", "--export", "zone-export.json"]);
+    const json = await adoptIn(project, ["--stack", "prod", "--export", "zone-export.json", "--json", "--force"]);
+    for (const result of [text, json]) {
+      expect(result.code).toBe(0);
+      expect(result.stdout).not.toContain(stripe.slice(8));
+      expect(result.stdout).not.toContain(github.slice(4));
+    }
+    expect(text.stdout).toContain('managed_challenge when http.request.headers["x-api-key"][0] eq "sk_live_******** (107 chars)"\n');
+    expect(text.stdout).toContain('    - "Block the leaked token ghp_******** (40 chars)" [ref ');
+    expect(text.stdout).toContain("  ssl: sk_live_******** (107 chars) -> strict\n");
+    const report = JSON.parse(json.stdout);
+    expect(report.replacedRules[0].rules.map((rule: any) => [rule.description, rule.expression])).toEqual([
+      ["Challenge WordPress probes", 'http.request.headers["x-api-key"][0] eq "sk_live_******** (107 chars)"'],
+      ["Block the leaked token ghp_******** (40 chars)", '(ip.src.country in {"T1"})'],
+    ]);
+    expect(report.changedSettings[0]).toEqual({ settingId: "ssl", current: "sk_live_******** (107 chars)", planned: "strict", editable: true });
+    // Field names, paths, address ranges and long words are no secrets: they are shown as written.
+    const plain = 'ip.src in {198.51.100.0/24 2001:db8:abcd::/48} and http.request.uri.path eq "/wp-login.php" and not cf.bot_management.verified_bot';
+    const readable = projectWith(
+      exportWith(
+        (body) => (body.entrypoints[0].result.rules[0] = { ...body.entrypoints[0].result.rules[0], expression: plain, description: "Authentication probes" }),
+      ),
+    );
+    const shown = JSON.parse((await adoptIn(readable, ["--stack", "prod", "--export", "zone-export.json", "--json"])).stdout).replacedRules[0].rules[0];
+    expect([shown.description, shown.expression]).toEqual(["Authentication probes", plain]);
+  });
+
+  test("terminal escapes and line breaks from the export are written as \\xNN in the text report; a zone name is refused with them escaped", async () => {
+    const body = exportWith((body) => {
+      body.entrypoints[0].result.rules[0].description = "x\u001b[2J\u001b[31mFORGED\u001b[0m\nWrote nothing: 0 objects";
+      body.entrypoints[2].result.name = "default\u009b31m";
+    });
+    const result = await adoptIn(projectWith(body), ["--stack", "prod", "--export", "zone-export.json"]);
+    expect(result.code).toBe(0);
+    for (const control of ["\u001b", "\u009b"]) expect(result.stdout).not.toContain(control);
+    expect(result.stdout).not.toMatch(/^Wrote nothing/m);
+    expect(result.stdout).toContain('    - "x\\x1b[2J\\x1b[31mFORGED\\x1b[0m\\x0aWrote nothing: 0 objects" [ref ');
+    expect(result.stdout).toContain('  http_request_transform (ruleset "default\\x9b31m", 1 rule)');
+    // The JSON report keeps the text as it is: JSON escapes it, and a machine reads it exactly.
+    const report = JSON.parse((await adoptIn(projectWith(body), ["--stack", "prod", "--export", "zone-export.json", "--json"])).stdout);
+    expect(report.replacedRules[0].rules[0].description).toBe("x\u001b[2J\u001b[31mFORGED\u001b[0m\nWrote nothing: 0 objects");
+
+    const named = exportWith((body) => (body.zone.result.name = "example.com\u001b]0;pwned\u0007"));
+    const refused = await adoptIn(projectWith(named), ["--stack", "prod", "--export", "zone-export.json"]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("--export zone-export.json names its zone ");
+    for (const control of ["\u0007", "\u001b"]) expect(refused.stderr).not.toContain(control);
+  });
+});
+
 describe("adopt: --json and the next commands", () => {
   test("--json prints only the report on stdout, with URNs, parents and the exact pulumi commands", async () => {
     const project = projectWith();
@@ -350,6 +425,42 @@ describe("adopt: nothing is written from a wrong or broken export", () => {
         "the first page of a longer list",
       ],
       [
+        "a setting value nested 5,000 levels deep",
+        JSON.stringify(exportWith((body) => (settingOf(body, "security_header").value = "DEEP"))).replace(
+          '"DEEP"',
+          `${'{"a": '.repeat(5000)}1${"}".repeat(5000)}`,
+        ),
+        "nests deeper than 64 levels at settings.result[32].value.a.a.a.a…",
+      ],
+      [
+        "a setting listed twice, which would hide the change of the first",
+        exportWith((body) => body.settings.result.push({ id: "ssl", value: "strict", editable: true })),
+        'its settings list "ssl" twice',
+      ],
+      ...[1, "x", null].map((rule): [string, unknown, string] => [
+        `a rule that is ${JSON.stringify(rule)}`,
+        exportWith((body) => (body.entrypoints[1].result.rules = [rule])),
+        `its http_ratelimit entrypoint's rule 1 is ${JSON.stringify(rule)}, not a rule object`,
+      ]),
+      [
+        "a rule with fields of the wrong type",
+        exportWith((body) => body.entrypoints[0].result.rules.push({ expression: 5, action: ["block"], enabled: "no" })),
+        "its http_request_firewall_custom entrypoint's rule 3 has expression, action, enabled of the wrong type",
+      ],
+      [
+        "the stack's zone ID under another zone's name",
+        exportWith((body) => (body.zone.result.name = "attacker.example")),
+        `names its zone attacker.example, but its ID ${ZONE} is stack prod's zone, example.com (zone.domain)`,
+      ],
+      [
+        "a ruleset ID that is not Cloudflare's",
+        exportWith((body) => {
+          body.rulesets.result[3].id = "../../other";
+          body.entrypoints[0].result.id = "../../other";
+        }),
+        'its rulesets list the http_request_firewall_custom ruleset with the ID "../../other"',
+      ],
+      [
         "an unreadable entrypoint the stack declares",
         (() => {
           const body = exportFixture();
@@ -369,6 +480,10 @@ describe("adopt: nothing is written from a wrong or broken export", () => {
       expect(result.stderr, what).toContain(`export ZONE_ID=${ZONE}`);
       expect(stacksFiles(project), what).toEqual(before);
     }
+    const deep = broken.find(([what]) => what.includes("5,000 levels"))![1];
+    const json = await adoptIn(projectWith(deep), ["--stack", "prod", "--export", "zone-export.json", "--json"]);
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stderr).error).toContain("--export zone-export.json nests deeper than 64 levels at settings.result[32].value");
     const missing = await adoptIn(scratchProject(), ["--stack", "prod", "--export", "nowhere.json"]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("--export nowhere.json does not exist. Save the zone's export with:");

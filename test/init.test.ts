@@ -352,6 +352,26 @@ describe("init refuses", () => {
     expect(JSON.parse(readFileSync(join(clashing, "package.json"), "utf8")).scripts.plan).toBe("launch-ready plan");
   });
 
+  test("to add to a package.json whose scripts or dependencies are not objects, even with --force: nothing is written", async () => {
+    const wrong: Array<[Record<string, unknown>, string]> = [
+      [{ name: "quill", scripts: "node build.js" }, '"scripts" is text, where npm reads an object of script names to commands'],
+      [{ name: "quill", dependencies: ["left-pad"] }, '"dependencies" is a list, where npm reads an object of package names to versions'],
+      [{ name: "quill", devDependencies: null }, '"devDependencies" is null, where npm reads an object of package names to versions'],
+    ];
+    for (const [manifest, problem] of wrong) {
+      const dir = scratchDir("launch-ready-init-");
+      const text = `${JSON.stringify(manifest)}\n`;
+      writeFileSync(join(dir, "package.json"), text);
+      const refused = await runInProcess(init, [...REQUIRED, "--yes", "--force", "--json"], { cwd: dir });
+      expect(refused.code, problem).toBe(2);
+      expect(JSON.parse(refused.stderr).error).toBe(
+        `${join(dir, "package.json")}: ${problem}; nothing was written. Correct it (or remove the key), then run init again.`,
+      );
+      expect(filesIn(dir)).toEqual(["package.json"]);
+      expect(readFileSync(join(dir, "package.json"), "utf8")).toBe(text);
+    }
+  });
+
   test("to leave a half-written repository: a write that fails puts back every file it created or changed", async () => {
     const dir = scratchDir("launch-ready-init-");
     const manifest = `${JSON.stringify({ name: "quill", scripts: { dev: "next dev" } }, null, 2)}\n`;

@@ -3,11 +3,14 @@
  * Paths in the commands are as the person runs them: from the working directory when it is inside
  * the Pulumi project, else through `pulumi --cwd <project>`.
  */
+import { isIP } from "node:net";
 import { isAbsolute, relative } from "node:path";
 import { PHASES } from "../../domain/cloudflare/identifiers";
 import type { PulumiProject } from "../../stacks/project";
+import { shownValue } from "../../stacks/shown-value";
+import { terminalSafe } from "../cli/io";
 import type { Adoption, AdoptedObject } from "./adoption";
-import type { ZoneExport } from "./zone-export";
+import type { ExistingRule, ZoneExport } from "./zone-export";
 
 /** Where a phase's rules are declared in a stack file, for keeping an existing rule by declaring it. */
 const DECLARED_IN: Record<string, string> = {
@@ -37,7 +40,45 @@ export interface AdoptOutcome {
 
 const shortType = (type: string) => type.split(":").at(-1) ?? type;
 const whatText = (what: AdoptedObject["what"]) => ("phase" in what ? what.phase : what.settingId);
-const valueText = (value: unknown) => (typeof value === "string" ? value : JSON.stringify(value));
+
+/** A run of the characters tokens, URLs and addresses are written with: each is judged whole. */
+const TOKEN_RUN = /[A-Za-z0-9+/_.~%:@-]+/g;
+/** A word of prose too long for shownValue to quote ("Authentication"): letters, small after the first, at most 24. */
+const PROSE_WORD = /^[A-Za-z][a-z]{12,23}$/;
+
+function isAddressRange(run: string): boolean {
+  const [address, prefix, ...rest] = run.split("/");
+  return rest.length === 0 && isIP(address) !== 0 && /^\d{1,3}$/.test(prefix ?? "");
+}
+
+/**
+ * Text of the export as the reports show it. A rule's expression may match a header's secret
+ * value and a description may hold a pasted token, so each run of it that could be a secret is
+ * shown as the secret scanner previews one (`sk_live_******** (107 chars)`); the rest, field
+ * names, paths, address ranges and words, as written.
+ */
+function withoutSecrets(text: string): string {
+  return text.replace(TOKEN_RUN, (run) => (PROSE_WORD.test(run) || isAddressRange(run) ? run : shownValue(run, { quoted: false })));
+}
+
+/** A value of the export with each text in it shown without secrets. */
+function valueWithoutSecrets(value: unknown): unknown {
+  if (typeof value === "string") return withoutSecrets(value);
+  if (Array.isArray(value)) return value.map(valueWithoutSecrets);
+  if (value !== null && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([key, entry]) => [key, valueWithoutSecrets(entry)]));
+  return value;
+}
+
+/** Text of the export as one line of the text report: a control character or line break in it can neither drive the terminal nor forge a line. */
+const oneLine = (text: string) => terminalSafe(text).replace(/\n/g, "\\x0a");
+const valueText = (value: unknown) => oneLine(typeof value === "string" ? withoutSecrets(value) : JSON.stringify(valueWithoutSecrets(value)));
+
+/** An existing rule as the reports show it. */
+const shownRule = <Rule extends ExistingRule>(rule: Rule): Rule => ({
+  ...rule,
+  ...(rule.description === undefined ? {} : { description: withoutSecrets(rule.description) }),
+  ...(rule.expression === undefined ? {} : { expression: withoutSecrets(rule.expression) }),
+});
 
 /** A path as typed from `dir`: relative inside it, whole outside it, where a chain of `../` would hide where it is. */
 function pathFrom(dir: string, path: string): string {
@@ -75,7 +116,7 @@ export function nextSteps(outcome: AdoptOutcome, cwd: string): string[] {
 function nothingToAdopt(outcome: AdoptOutcome): string {
   const { adoption, stack, zone, zoneOwner } = outcome;
   if (adoption.created.length > 0) {
-    return `Nothing to adopt: ${zone.name} has none of the rulesets and settings stack ${stack} declares; pulumi up creates them.`;
+    return `Nothing to adopt: ${oneLine(zone.name)} has none of the rulesets and settings stack ${stack} declares; pulumi up creates them.`;
   }
   const owner = zoneOwner ? ` (stack ${zoneOwner} owns the zone and manages them)` : "";
   return `Nothing to adopt: stack ${stack} declares no zone ruleset or zone setting${owner}.`;
@@ -98,8 +139,8 @@ export function jsonReport(outcome: AdoptOutcome, cwd: string): unknown {
       ...what(key),
     })),
     createdByPulumiUp: adoption.created.map(({ resource, what: key }) => ({ type: resource.type, logicalName: resource.name, ...what(key) })),
-    replacedRules: adoption.replacedRules.map((entry) => ({ ...entry, declareToKeepIn: DECLARED_IN[entry.phase] ?? null })),
-    changedSettings: adoption.changedSettings,
+    replacedRules: adoption.replacedRules.map((entry) => ({ ...entry, rules: entry.rules.map(shownRule), declareToKeepIn: DECLARED_IN[entry.phase] ?? null })),
+    changedSettings: adoption.changedSettings.map((entry) => ({ ...entry, current: valueWithoutSecrets(entry.current) })),
     untouched: adoption.untouched.map(({ phase, id, name, rules }) => ({ phase, id, name, rules: rules.length })),
     unreadableUntouched: adoption.unreadableUntouched,
     ...(outcome.written ? {} : { nothingToAdopt: nothingToAdopt(outcome) }),
@@ -107,18 +148,21 @@ export function jsonReport(outcome: AdoptOutcome, cwd: string): unknown {
   };
 }
 
-function ruleText(rule: Adoption["replacedRules"][number]["rules"][number]): string {
-  const name = rule.description ? `"${rule.description}"` : "(no description)";
-  const ref = rule.ref ? ` [ref ${rule.ref}]` : "";
+function ruleText(replaced: Adoption["replacedRules"][number]["rules"][number]): string {
+  const rule = shownRule(replaced);
+  const name = rule.description ? `"${oneLine(rule.description)}"` : "(no description)";
+  const ref = rule.ref ? ` [ref ${oneLine(rule.ref)}]` : "";
   const state = rule.enabled ? "" : " (disabled)";
   const kept = rule.keptByKit ? "   kept: the kit declares the same expression and action" : "";
-  return `    - ${name}${ref}${state}: ${rule.action ?? "?"} when ${rule.expression ?? "?"}${kept}`;
+  return `    - ${name}${ref}${state}: ${oneLine(rule.action ?? "?")} when ${oneLine(rule.expression ?? "?")}${kept}`;
 }
 
 export function textReport(outcome: AdoptOutcome, cwd: string): string {
   const { adoption, zone, stack } = outcome;
   const shown = (path: string) => pathFrom(cwd, path);
-  const out = [`${zone.name} (${zone.id}), as ${outcome.exportPath} saw it, against the offline plan of stack ${stack} (${shown(outcome.stackPath)}).`];
+  const out = [
+    `${oneLine(zone.name)} (${zone.id}), as ${outcome.exportPath} saw it, against the offline plan of stack ${stack} (${shown(outcome.stackPath)}).`,
+  ];
   if (!outcome.written) {
     out.push(nothingToAdopt(outcome));
     if (outcome.staleImportFile) out.push(`${shown(outcome.importPath)} is from an earlier run: nothing needs it now, so delete it rather than import it.`);
@@ -147,7 +191,7 @@ export function textReport(outcome: AdoptOutcome, cwd: string): string {
     );
     for (const { phase, ruleset, rules } of adoption.replacedRules) {
       const keep = DECLARED_IN[phase] ? `; declare one to keep in ${DECLARED_IN[phase]}` : "";
-      out.push(`  ${phase} (ruleset "${ruleset.name}" ${ruleset.id}, ${rules.length} rule${rules.length === 1 ? "" : "s"}${keep}):`);
+      out.push(`  ${phase} (ruleset "${oneLine(ruleset.name)}" ${ruleset.id}, ${rules.length} rule${rules.length === 1 ? "" : "s"}${keep}):`);
       out.push(...(rules.length > 0 ? rules.map(ruleText) : ["    (no rules)"]));
     }
   }
@@ -164,8 +208,10 @@ export function textReport(outcome: AdoptOutcome, cwd: string): string {
       outcome.zoneOwner
         ? `Left as they are here; stack ${outcome.zoneOwner} owns the zone, so adopt them into it: npm run adopt -- --stack ${outcome.zoneOwner} --export ${outcome.exportPath}`
         : "Left as they are (the stack declares nothing in their phase):",
-      ...adoption.untouched.map(({ phase, name, rules }) => `  ${phase} (ruleset "${name}", ${rules.length} rule${rules.length === 1 ? "" : "s"})`),
-      ...adoption.unreadableUntouched.map(({ phase, error }) => `  ${phase} (not readable with this token: ${error})`),
+      ...adoption.untouched.map(
+        ({ phase, name, rules }) => `  ${oneLine(phase)} (ruleset "${oneLine(name)}", ${rules.length} rule${rules.length === 1 ? "" : "s"})`,
+      ),
+      ...adoption.unreadableUntouched.map(({ phase, error }) => `  ${oneLine(phase)} (not readable with this token: ${oneLine(error)})`),
     );
   }
   const steps = nextSteps(outcome, cwd);

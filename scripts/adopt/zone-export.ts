@@ -15,6 +15,7 @@
  * part, so a partial or mixed-up export never adopts the wrong objects.
  */
 import { HEX32 } from "../../stacks/schema/common";
+import { shownValue } from "../../stacks/shown-value";
 
 /** The file is not an export the command wrote; the message says which part is wrong and how. */
 export class ZoneExportError extends Error {}
@@ -114,12 +115,14 @@ function readSettings(envelope: unknown): ZoneExport["settings"] {
   if (!Array.isArray(result) || result.length === 0 || !result.every((entry) => isObject(entry) && typeof entry.id === "string" && "value" in entry)) {
     throw new ZoneExportError('its settings are not the "Get all zone settings" answer: it needs a result of [{"id", "value"}, ...]');
   }
-  return new Map(
-    (result as Json[]).map((entry) => [
-      entry.id as string,
-      { id: entry.id as string, value: entry.value, ...(typeof entry.editable === "boolean" ? { editable: entry.editable } : {}) },
-    ]),
-  );
+  const settings: ZoneExport["settings"] = new Map();
+  for (const entry of result as Json[]) {
+    const id = entry.id as string;
+    // The API lists each setting once; a second entry would silently decide which value the report compares.
+    if (settings.has(id)) throw new ZoneExportError(`its settings list ${shownValue(id)} twice; the API lists each setting once`);
+    settings.set(id, { id, value: entry.value, ...(typeof entry.editable === "boolean" ? { editable: entry.editable } : {}) });
+  }
+  return settings;
 }
 
 /** The zone's own rulesets of the list (kind `zone`), in the list's order: the phases the command fetched. */
@@ -133,13 +136,32 @@ function readListedEntrypoints(envelope: unknown): Array<{ id: string; phase: st
   if (isObject(info) && isObject(info.cursors) && typeof info.cursors.after === "string" && info.cursors.after !== "") {
     throw new ZoneExportError("its rulesets are the first page of a longer list (result_info.cursors.after is set); the command cannot fetch the rest");
   }
-  return (result as Json[]).filter((entry) => entry.kind === "zone").map((entry) => ({ id: entry.id as string, phase: entry.phase as string }));
+  const own = (result as Json[]).filter((entry) => entry.kind === "zone").map((entry) => ({ id: entry.id as string, phase: entry.phase as string }));
+  // The import file adopts each by its ID, which Cloudflare writes as 32 hex characters.
+  const odd = own.find((entry) => !HEX32.test(entry.id));
+  if (odd) throw new ZoneExportError(`its rulesets list the ${odd.phase} ruleset with the ID ${shownValue(odd.id)}, where Cloudflare's are 32 hex characters`);
+  return own;
 }
 
-function readRule(rule: unknown): ExistingRule {
-  const fields = isObject(rule) ? rule : {};
-  const text = (key: string) => (typeof fields[key] === "string" ? { [key]: fields[key] as string } : {});
-  return { ...text("id"), ...text("ref"), ...text("description"), ...text("expression"), ...text("action"), enabled: fields.enabled !== false };
+/** A rule's fields the report reads, each text where the API gives it (null or absent where it does not). */
+const RULE_TEXT = ["id", "ref", "description", "expression", "action"] as const;
+
+function readRule(rule: unknown, phase: string, index: number): ExistingRule {
+  const at = `its ${phase} entrypoint's rule ${index + 1}`;
+  if (!isObject(rule))
+    throw new ZoneExportError(
+      `${at} is ${Array.isArray(rule) ? "a list" : shownValue(rule)}, not a rule object ({"expression", "action", ...}) as the API answers`,
+    );
+  const given = (key: string) => rule[key] !== undefined && rule[key] !== null;
+  const wrong = [
+    ...RULE_TEXT.filter((key) => given(key) && typeof rule[key] !== "string"),
+    ...(given("enabled") && typeof rule.enabled !== "boolean" ? ["enabled"] : []),
+  ];
+  if (wrong.length > 0) {
+    throw new ZoneExportError(`${at} has ${wrong.join(", ")} of the wrong type: the API answers ${RULE_TEXT.join(", ")} as text and enabled as true or false`);
+  }
+  const text = (key: (typeof RULE_TEXT)[number]) => (given(key) ? { [key]: rule[key] as string } : {});
+  return { ...text("id"), ...text("ref"), ...text("description"), ...text("expression"), ...text("action"), enabled: rule.enabled !== false };
 }
 
 /**
@@ -171,9 +193,34 @@ function readEntrypoints(answers: unknown, listed: Array<{ id: string; phase: st
     }
     const rules = ruleset.rules === undefined ? [] : ruleset.rules;
     if (!Array.isArray(rules)) throw new ZoneExportError(`its ${phase} entrypoint has rules that are not a list`);
-    entrypoints.set(phase, { id, name: typeof ruleset.name === "string" ? ruleset.name : "", phase, rules: rules.map(readRule) });
+    entrypoints.set(phase, {
+      id,
+      name: typeof ruleset.name === "string" ? ruleset.name : "",
+      phase,
+      rules: rules.map((rule, ruleIndex) => readRule(rule, phase, ruleIndex)),
+    });
   });
   return { entrypoints, unreadable };
+}
+
+/**
+ * How deep the export may nest: the API's answers nest about ten levels (a rule's action
+ * parameters), and the reading, comparing and printing of a value recurse through it.
+ */
+const MAX_DEPTH = 64;
+
+/** Where `value` nests deeper than MAX_DEPTH, as a path from the export's top; undefined when it does not. */
+function tooDeep(value: unknown, path: string[]): string[] | undefined {
+  if (value === null || typeof value !== "object") return undefined;
+  if (path.length >= MAX_DEPTH) return path;
+  const entries = Array.isArray(value)
+    ? value.map((child, index) => [`[${index}]`, child] as const)
+    : Object.entries(value).map(([key, child]) => [`.${shownValue(key, { quoted: false })}`, child] as const);
+  for (const [segment, child] of entries) {
+    const found = tooDeep(child, [...path, segment]);
+    if (found) return found;
+  }
+  return undefined;
 }
 
 /** Reads the text the export command wrote; anything else is refused with a ZoneExportError. */
@@ -185,6 +232,12 @@ export function readZoneExport(text: string): ZoneExport {
     throw new ZoneExportError(
       text.trim() === "" ? "is empty (jq writes nothing when a request did not answer JSON)" : `is not JSON (${(error as Error).message})`,
     );
+  }
+  const deep = tooDeep(body, []);
+  if (deep) {
+    const shownSegments = 8;
+    const where = `${deep.slice(0, shownSegments).join("").replace(/^\./, "")}${deep.length > shownSegments ? "…" : ""}`;
+    throw new ZoneExportError(`nests deeper than ${MAX_DEPTH} levels at ${where}, as no answer of the API does`);
   }
   const shape = `{${EXPORT_PARTS.map((part) => `"${part}"`).join(", ")}}`;
   if (!isObject(body)) throw new ZoneExportError(`is not what the export command writes: it needs ${shape}`);

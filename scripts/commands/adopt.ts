@@ -14,9 +14,10 @@
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { policyPackPath } from "../../stacks/project";
+import { shownValue } from "../../stacks/shown-value";
 import { formatProblems, problemsHeading, type ConfigProblem } from "../../stacks/stack-config";
 import { COMMON_OPTIONS, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "../cli/args";
-import { fail, type Io } from "../cli/io";
+import { fail, terminalSafe, type Io } from "../cli/io";
 import { OfflineRunFailure, type OfflineRun } from "../plan/offline-run";
 import { runStackProgram } from "../plan/plan-stack";
 import { planAdoption, unreadablePlannedPhases } from "../adopt/adoption";
@@ -61,7 +62,7 @@ function readExport(path: string, given: string, zoneId: string, json: boolean):
     return readZoneExport(text);
   } catch (error) {
     if (!(error instanceof ZoneExportError)) throw error;
-    fail(2, json, `--export ${given} ${error.message}. Nothing was written; save the zone's export again with:\n${exportAgain(zoneId, given)}`);
+    fail(2, json, `--export ${given} ${terminalSafe(error.message)}. Nothing was written; save the zone's export again with:\n${exportAgain(zoneId, given)}`);
   }
 }
 
@@ -101,11 +102,22 @@ export async function adopt(argv: string[], io: Io): Promise<number> {
   const { path: stackPath, file, project, projectName, config } = stackConfigFromArgs(args, json, USAGE, io);
   const zoneId = config.zone.zoneId;
   const exported = readExport(resolve(io.cwd, args.export), args.export, zoneId, json);
+  // The name is whatever the file says until it is checked against the stack's domain.
+  const zoneName = terminalSafe(shownValue(exported.zone.name, { quoted: false }));
   if (exported.zone.id !== zoneId) {
     fail(
       2,
       json,
-      `--export ${args.export} is the export of zone ${exported.zone.name} (${exported.zone.id}), but stack ${file.stack}'s zone.zoneId is ${zoneId} (${config.zone.domain}); nothing was written. Save this stack's zone with:\n${exportAgain(zoneId, args.export)}`,
+      `--export ${args.export} is the export of zone ${zoneName} (${exported.zone.id}), but stack ${file.stack}'s zone.zoneId is ${zoneId} (${config.zone.domain}); nothing was written. Save this stack's zone with:\n${exportAgain(zoneId, args.export)}`,
+    );
+  }
+  // A stack in another stack's zone (zone.owner) has a domain below the zone's name.
+  const { domain, owner } = config.zone;
+  if (domain !== exported.zone.name && !(owner && domain.endsWith(`.${exported.zone.name}`))) {
+    fail(
+      2,
+      json,
+      `--export ${args.export} names its zone ${zoneName}, but its ID ${zoneId} is stack ${file.stack}'s zone, ${owner ? `the zone of ${domain}` : domain} (zone.domain): its parts are not one zone's as the export command saves them; nothing was written. Save this stack's zone again with:\n${exportAgain(zoneId, args.export)}`,
     );
   }
 
@@ -116,7 +128,7 @@ export async function adopt(argv: string[], io: Io): Promise<number> {
     fail(
       2,
       json,
-      `--export ${args.export} could not read the ${blind.map((entry) => `${entry.phase} entrypoint (${entry.error})`).join(", ")}, where stack ${file.stack} declares a ruleset: its rules would be replaced unseen; nothing was written. Give the token read access to those rules (the kit's own token can), then save the export again:\n${exportAgain(zoneId, args.export)}`,
+      `--export ${args.export} could not read the ${blind.map((entry) => terminalSafe(`${entry.phase} entrypoint (${entry.error})`)).join(", ")}, where stack ${file.stack} declares a ruleset: its rules would be replaced unseen; nothing was written. Give the token read access to those rules (the kit's own token can), then save the export again:\n${exportAgain(zoneId, args.export)}`,
     );
   }
   const adoption = planAdoption(run.resources, exported, {

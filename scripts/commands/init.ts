@@ -329,10 +329,14 @@ function factsFrom(given: Given, json: boolean): InitFacts {
 /**
  * Before anything is asked: the directory must be one, and no file may be overwritten without
  * --force. A package.json that is a JSON object is added to, not overwritten (the founder may have
- * run `npm init` or `npm install launch-ready` first), unless one of its scripts would change.
+ * run `npm init` or `npm install launch-ready` first), unless one of its scripts would change; one
+ * whose scripts or dependencies init cannot add to is refused even with --force.
  */
 function refuseOverwrite(dir: string, force: boolean, json: boolean, packageManifest: ExistingManifest | undefined): void {
   if (existsSync(dir) && !statSync(dir).isDirectory()) fail(2, json, `--dir ${dir} is a file; give a directory`);
+  if (packageManifest?.problem) {
+    fail(2, json, `${join(dir, "package.json")}: ${packageManifest.problem}; nothing was written. Correct it (or remove the key), then run init again.`);
+  }
   const existing = FILES.filter((file) => existsSync(join(dir, file)));
   const directory = existing.find((file) => statSync(join(dir, file)).isDirectory());
   if (directory) fail(2, json, `${join(dir, directory)} is a directory; nothing was written. Move it away, or give another --dir.`);

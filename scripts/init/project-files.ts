@@ -50,7 +50,16 @@ export interface ExistingManifest {
   manifest: Record<string, unknown>;
   /** `plan: "vite build" (init's: "launch-ready plan")`: kept unless --force. */
   clashes: string[];
+  /** Why init cannot add to it (`"scripts" is text, ...`): it is refused, even with --force, rather than mangled. */
+  problem?: string;
 }
+
+const isObject = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === "object" && !Array.isArray(value);
+
+/** The keys init adds its own entries to, as npm reads them: objects of names to a command or a version. */
+const MERGED_KEYS = { scripts: "script names to commands", dependencies: "package names to versions", devDependencies: "package names to versions" };
+
+const kindOf = (value: unknown) => (Array.isArray(value) ? "a list" : value === null ? "null" : typeof value === "string" ? "text" : `a ${typeof value}`);
 
 /** The package.json already in the directory (after `npm init`, or `npm install launch-ready` first), or undefined if it is not a JSON object. */
 export function existingManifest(text: string): ExistingManifest | undefined {
@@ -60,13 +69,18 @@ export function existingManifest(text: string): ExistingManifest | undefined {
   } catch {
     return undefined;
   }
-  if (manifest === null || typeof manifest !== "object" || Array.isArray(manifest)) return undefined;
-  const theirs = ((manifest as { scripts?: Record<string, string> }).scripts ?? {}) as Record<string, string>;
+  if (!isObject(manifest)) return undefined;
+  const wrong = Object.entries(MERGED_KEYS).find(([key]) => key in manifest && !isObject(manifest[key]));
+  if (wrong) {
+    const [key, names] = wrong;
+    return { manifest, clashes: [], problem: `"${key}" is ${kindOf(manifest[key])}, where npm reads an object of ${names}` };
+  }
+  const theirs = (manifest.scripts ?? {}) as Record<string, string>;
   const ours = verbScripts(kitManifest());
   const clashes = Object.entries(ours)
     .filter(([name, command]) => theirs[name] !== undefined && theirs[name] !== command)
     .map(([name, command]) => `scripts.${name}: "${theirs[name]}" (init's: "${command}")`);
-  return { manifest: manifest as Record<string, unknown>, clashes };
+  return { manifest, clashes };
 }
 
 /**
