@@ -152,6 +152,11 @@ describe("the document", () => {
     expect(() => handoverSections(duplicate)).toThrow(/stack dev has a second section/);
   });
 
+  test("an outputs path in a begin marker that is not percent-encoded as the handover writes it is refused with the line", () => {
+    const text = `# Handover\n\n${withSection("", "prod", "x\n", "deploy/prod.json").replace("outputs=deploy/prod.json", "outputs=%E0%A4%A")}`;
+    expect(() => handoverSections(text)).toThrow(new HandoverDocumentError('line 3: outputs="%E0%A4%A" is not a percent-encoded path'));
+  });
+
   test("firstDifference points at the first changed line", () => {
     expect(firstDifference("a\nb\nc", "a\nB\nc")).toEqual({ line: 2, committed: "b", fresh: "B" });
     expect(firstDifference("a\n", "a\n")).toBeUndefined();
@@ -375,13 +380,67 @@ describe("npm run handover", () => {
     expect(() => parseStackOutputs(token, "outputs.json")).not.toThrow(token);
   });
 
-  test("an unexpected failure is reported as the handover failing, with exit 1", async () => {
+  test("a hand-edited marker whose outputs= is not percent-encoded exits 2 naming the document and the line", async () => {
     const dir = handoverDir();
-    mkdirSync(join(dir, "HANDOVER.md"));
-    const { code, stdout, stderr } = await handover("--stack", "prod", "--file", join(dir, "HANDOVER.md"));
-    expect(code).toBe(1);
+    const document = join(dir, "HANDOVER.md");
+    expect((await handover("--stack", "staging", "--file", document)).code).toBe(0);
+    writeFileSync(document, readFileSync(document, "utf8").replace("begin stack=staging", "begin stack=staging outputs=%E0%A4%A"));
+    const { code, stdout, stderr } = await handover("--stack", "staging", "--file", document, "--check", "--json");
+    expect(code).toBe(2);
     expect(stdout).toBe("");
-    expect(stderr).toMatch(/^handover failed: EISDIR\b/);
+    expect(JSON.parse(stderr).error).toBe(
+      `${document} line 1: outputs="%E0%A4%A" is not a percent-encoded path; fix the markers by hand, or delete the broken section and regenerate it`,
+    );
+  });
+
+  test("an outputs file that is not a regular file (a marker's outputs=/dev/zero would never end) or is past 16 MB exits 2 naming it", async () => {
+    const dir = handoverDir();
+    const document = join(dir, "HANDOVER.md");
+    expect((await handover("--stack", "staging", "--file", document)).code).toBe(0);
+    const section = readFileSync(document, "utf8");
+    // /dev/null: a device like /dev/zero, which the old read never finished, but one a regression cannot hang the suite on.
+    writeFileSync(document, section.replace("begin stack=staging", "begin stack=staging outputs=/dev/null"));
+    const device = await handover("--stack", "staging", "--file", document, "--check");
+    expect(device.code).toBe(2);
+    expect(device.stderr).toContain("the outputs file the section of staging remembers (/dev/null) is not a regular file (a pipe, a socket or a device)");
+
+    const large = join(dir, "outputs.json");
+    writeFileSync(large, Buffer.alloc(16 * 2 ** 20 + 1, " "));
+    const tooLarge = await handover("--stack", "staging", "--file", document, "--outputs", large);
+    expect(tooLarge.code).toBe(2);
+    expect(tooLarge.stderr).toContain("--outputs (outputs.json) is 16 MB, more than the 16 MB it may be");
+    mkdirSync(join(dir, "deploy"));
+    // The document's own directory is "." relative to it, not "" (which would read as no outputs at all).
+    for (const [directory, remembered] of [
+      [join(dir, "deploy"), "deploy"],
+      [dir, "."],
+    ]) {
+      const refused = await handover("--stack", "staging", "--file", document, "--outputs", directory);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(`--outputs (${remembered}) is a directory; give the file \`pulumi stack output --json\` wrote`);
+    }
+    expect(readFileSync(document, "utf8")).toBe(section.replace("begin stack=staging", "begin stack=staging outputs=/dev/null"));
+  });
+
+  test("--file refuses what is not a Markdown document, a directory and a path under a missing directory, with exit 2 and nothing written", async () => {
+    const { dir } = scratchProject();
+    const run = (...args: string[]) => runInProcess(handoverVerb, ["--stack", "prod", ...args, "--json"], { failedAs: "handover failed", cwd: dir });
+    const stackFile = readFileSync(join(dir, "stacks", "Pulumi.staging.yaml"));
+    mkdirSync(join(dir, "notes.md"));
+    const refusals: Array<[string, string]> = [
+      ["stacks/Pulumi.staging.yaml", "--file stacks/Pulumi.staging.yaml is not named as a Markdown document"],
+      ["handover.json", "--file handover.json is not named as a Markdown document"],
+      ["notes.md", "--file notes.md is a directory; give the handover's Markdown document"],
+      ["missing/HANDOVER.md", `--file missing/HANDOVER.md: the directory ${join(dir, "missing")} does not exist`],
+    ];
+    for (const [file, message] of refusals) {
+      const { code, stdout, stderr } = await run("--file", file);
+      expect([code, stdout], file).toEqual([2, ""]);
+      expect(JSON.parse(stderr).error).toContain(message);
+    }
+    expect(readFileSync(join(dir, "stacks", "Pulumi.staging.yaml")).equals(stackFile)).toBe(true);
+    expect(existsSync(join(dir, "handover.json"))).toBe(false);
+    expect(readdirSync(join(dir, "notes.md"))).toEqual([]);
   });
 });
 

@@ -1,7 +1,7 @@
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { join, relative } from "node:path";
-import { beforeAll, describe, expect, test } from "vitest";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { basename, join, relative } from "node:path";
+import { afterEach, beforeAll, describe, expect, test, vi } from "vitest";
 import { rollback as rollbackVerb } from "../scripts/commands/rollback";
 import type { PlanReport } from "../scripts/plan/plan-report";
 import { judgeVersion, nextCommands, suggestTarget, type HistoryEntry, type HistoryReport, type RollbackReport } from "../scripts/history/rollback";
@@ -21,6 +21,30 @@ import { cacheNote, encryptionLines, handoverNote, humanDuration, nextLines, sho
 import { FIXTURE_PROJECT, runEntryFile, runInProcess, type VerbResult, scratchDir } from "./helpers";
 
 const STACK_FILE = "stacks/Pulumi.test.yaml";
+
+/**
+ * A write that fails halfway, as on a full disk: once a test sets `failing`, writeFileSync to a
+ * path it picks writes the first half of the data and throws ENOSPC. Every module this file loads
+ * reads node:fs through this mock, which passes every other call through.
+ */
+const writeFault = vi.hoisted(() => ({ failing: undefined as undefined | ((path: string) => boolean) }));
+vi.mock("node:fs", async (importOriginal) => {
+  const fs = await importOriginal<typeof import("node:fs")>();
+  const writeFileSync = (...args: Parameters<typeof fs.writeFileSync>): void => {
+    const [path, data, options] = args;
+    if (!writeFault.failing?.(String(path))) {
+      fs.writeFileSync(...args);
+      return;
+    }
+    const bytes = Buffer.isBuffer(data) ? data : Buffer.from(String(data));
+    fs.writeFileSync(path, bytes.subarray(0, bytes.length / 2), options);
+    throw Object.assign(new Error("ENOSPC: no space left on device, write"), { code: "ENOSPC" });
+  };
+  return { ...fs, writeFileSync, default: { ...fs, writeFileSync } };
+});
+afterEach(() => {
+  writeFault.failing = undefined;
+});
 
 /**
  * The environment the verb sees, a copy of this process's (never changed itself): no passphrase,
@@ -202,6 +226,47 @@ describe("rollback --list", () => {
   });
 });
 
+describe("rollback, text from the repository", () => {
+  /** A commit of a new version of the stack file in a clone, by `author`, with `subject`. */
+  function commitAs(author: string, subject: string): { dir: string; commit: string } {
+    const dir = clone();
+    writeFileSync(join(dir, STACK_FILE), `${withBlog}# reviewed\n`);
+    git(dir, ["commit", "-q", "-a", "--author", `${author} <someone@example.org>`, "-m", subject], "2026-01-06T10:00:00Z");
+    return { dir, commit: git(dir, ["rev-parse", "HEAD"]) };
+  }
+
+  test("a subject holding the separators of a log record lists as one entry with its real subject, forging none", async () => {
+    const subject = `Tweak a redirect\x1e${commits.launched}\x1f2031-01-01T00:00:00+00:00\x1fRelease Bot\x1fv9.9 audited release (roll back here)`;
+    const { dir, commit } = commitAs("Ada Founder", subject);
+    const { code, stdout, stderr } = await rollback("--stack", "test", "--repo", dir, "--list", "--json");
+    expect(code, stderr).toBe(0);
+    const report = JSON.parse(stdout) as HistoryReport;
+    expect(report.total).toBe(5);
+    expect(report.entries.map((e) => [e.commit, e.author, e.subject])).toEqual([
+      [commit, "Ada Founder", subject],
+      [commits.withBlog, "Ada Founder", "Add the blog, move the status page"],
+      [commits.flexible, "Ada Founder", "Flexible TLS for the old origin"],
+      [commits.typo, "Ada Founder", "Rename the environment"],
+      [commits.launched, "Ada Founder", "Staging as launched"],
+    ]);
+    expect(report.entries[0].date).toMatch(/^2026-01-06T10:00:00/);
+  });
+
+  test("escape sequences in a commit's author and subject are shown as text, never sent to the terminal", async () => {
+    const { dir, commit } = commitAs("eve\x1b[2J\x1b[H", "fix\x1b]0;owned\x07 \x1b[32m(all checks passed)\x1b[0m");
+    const listed = await rollback("--stack", "test", "--repo", dir, "--list");
+    const shown = await rollback("--stack", "test", "--repo", dir, "--to", commit);
+    for (const { code, stdout } of [listed, shown]) {
+      expect(code).toBe(0);
+      expect(stdout).not.toContain("\x1b");
+      expect(stdout).not.toContain("\x07");
+    }
+    expect(listed.stdout).toContain("eve\\x1b[2J\\x1b[H");
+    expect(listed.stdout).toContain("fix\\x1b]0;owned\\x07");
+    expect(shown.stdout).toContain("eve\\x1b[2J\\x1b[H: fix\\x1b]0;owned\\x07 \\x1b[32m(all checks passed)\\x1b[0m)");
+  });
+});
+
 describe("rollback --to", () => {
   test("shows the DNS diff and the resolver caching window, and writes nothing", async () => {
     const { code, stdout } = await rollback("--stack", "test", "--repo", repo, "--to", commits.launched.slice(0, 10));
@@ -249,6 +314,22 @@ describe("rollback --to", () => {
     expect(readFileSync(join(dir, STACK_FILE), "utf8")).toBe(launched);
     expect(git(dir, ["rev-parse", "HEAD"])).toBe(head);
     expect(git(dir, ["status", "--porcelain"])).toBe(`M ${STACK_FILE}`);
+  });
+
+  test("--apply whose write fails halfway (a full disk) leaves the stack file byte for byte as it was, and no temporary file", async () => {
+    const dir = clone();
+    const before = readFileSync(join(dir, STACK_FILE));
+    writeFault.failing = (path) => basename(path).includes(basename(STACK_FILE));
+    const { code, stdout, stderr } = await rollback("--stack", "test", "--repo", dir, "--to", commits.launched, "--apply", "--json");
+    writeFault.failing = undefined;
+    expect(code).toBe(1);
+    expect(stdout).toBe("");
+    expect(JSON.parse(stderr).error).toBe(
+      `--apply: ${STACK_FILE} could not be written (ENOSPC: no space left on device, write); nothing was written, the file is as it was.`,
+    );
+    expect(readFileSync(join(dir, STACK_FILE)).equals(before)).toBe(true);
+    expect(readdirSync(join(dir, "stacks"))).toEqual([basename(STACK_FILE)]);
+    expect(git(dir, ["status", "--porcelain"])).toBe("");
   });
 
   test("--apply is refused when the stack file has uncommitted changes", async () => {

@@ -11,13 +11,14 @@
  *
  * This file is the command line and the order of the stages; the stages are in scripts/adopt/.
  */
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
 import { policyPackPath } from "../../stacks/project";
 import { shownValue } from "../../stacks/shown-value";
 import { formatProblems, problemsHeading, type ConfigProblem } from "../../stacks/stack-config";
 import { COMMON_OPTIONS, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "../cli/args";
 import { fail, terminalSafe, type Io } from "../cli/io";
+import { replaceFile } from "../cli/replace-file";
 import { OfflineRunFailure, type OfflineRun } from "../plan/offline-run";
 import { runStackProgram } from "../plan/plan-stack";
 import { planAdoption, unreadablePlannedPhases } from "../adopt/adoption";
@@ -79,12 +80,9 @@ async function runProgram(file: Parameters<typeof runStackProgram>[0], project: 
 
 /** The file, or nothing: a temporary file renamed into place, so an interrupted write leaves no half a file. */
 function writeImportFile(path: string, text: string, json: boolean): void {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
   try {
-    writeFileSync(temporary, text);
-    renameSync(temporary, path);
+    replaceFile(path, text);
   } catch (error) {
-    rmSync(temporary, { force: true });
     fail(1, json, `${path} could not be written (${(error as Error).message}); nothing was written.`);
   }
 }

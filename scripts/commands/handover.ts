@@ -5,12 +5,12 @@
  * outputs when given), leaving the rest of the file as written. `--check` writes nothing and
  * exits 1 when the section is stale or missing: CI runs it so the handover cannot drift.
  */
-import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { policyPackPath } from "../../stacks/project";
 import { COMMON_OPTIONS, parseCommandLine, STACK_OPTIONS, stackConfigFromArgs } from "../cli/args";
 import { fail, type Io } from "../cli/io";
+import { replaceFile } from "../cli/replace-file";
 import { renderHandoverSection } from "../handover/handover";
 import { firstDifference, handoverSections, HandoverDocumentError, withSection } from "../handover/handover-document";
 import { parseStackOutputs, StackOutputsError } from "../handover/stack-outputs";
@@ -18,6 +18,7 @@ import { siblingStackFiles, type StackFile } from "../../stacks/stack-file";
 import { type ConfigProblem, formatProblems, problemsHeading, type LaunchReadyConfig } from "../../stacks/stack-config";
 import { plaintextSecrets, setEncryptedCommand } from "../../stacks/stack-secrets";
 import { resolveZoneGroup, type ZoneGroup } from "../../stacks/zone-group";
+import { NotARegularFile, readRegularFile } from "../../stacks/regular-file";
 
 const USAGE = `Usage: npm run handover -- --stack <name> | --config FILE [options]
 
@@ -27,7 +28,8 @@ const USAGE = `Usage: npm run handover -- --stack <name> | --config FILE [option
                     the deployed hosts, secrets and monitors match the stack file. The file is
                     remembered in the section, so later runs and --check use it too
   --drop-outputs    regenerate without the outputs file the section remembers
-  --file FILE       the handover document (default: HANDOVER.md beside the project's Pulumi.yaml)
+  --file FILE       the handover document, a Markdown file named *.md (default: HANDOVER.md beside
+                    the project's Pulumi.yaml)
   --check           write nothing; exit 1 if the section is missing or differs from a fresh one
   --json            print {"stack","file","status","outputs"} on stdout
   --help            show this help
@@ -55,6 +57,11 @@ export async function handover(argv: string[], io: Io): Promise<number> {
   const documentPath = args.file === undefined ? resolve(project?.dir ?? io.cwd, "HANDOVER.md") : resolve(io.cwd, args.file);
   const documentName = args.file ?? relative(io.cwd, documentPath);
   const documentDir = dirname(documentPath);
+  const documentOption = args.file === undefined ? `${documentName} (the default --file)` : `--file ${documentName}`;
+  if (!MARKDOWN_NAME.test(documentPath))
+    fail(2, json, `${documentOption} is not named as a Markdown document; the handover writes its sections into one, such as HANDOVER.md, and nothing else`);
+  if (!isDirectory(documentDir))
+    fail(2, json, `${documentOption}: the directory ${documentDir} does not exist; create it, or give --file a path in one that does`);
   const secrets = await plaintextProblems(file);
   if (secrets.length > 0) {
     const heading = `${documentName} was not written: the stack file holds secrets in plain text (SEC-NO-PLAINTEXT), and the handover would copy them.`;
@@ -62,7 +69,7 @@ export async function handover(argv: string[], io: Io): Promise<number> {
   }
   const documentExists = existsSync(documentPath);
   if (!documentExists && args.check) fail(1, json, `${documentName} does not exist; create it with npm run handover -- --stack ${file.stack}`);
-  const document = documentExists ? readFileSync(documentPath, "utf8") : "";
+  const document = documentExists ? readGiven(documentPath, documentOption, "the handover's Markdown document", json) : "";
   let existing: ReturnType<typeof handoverSections>[number] | undefined;
   try {
     existing = handoverSections(document).find((section) => section.stack === file.stack);
@@ -71,8 +78,13 @@ export async function handover(argv: string[], io: Io): Promise<number> {
     fail(2, json, `${documentName} ${error.message}; fix the markers by hand, or delete the broken section and regenerate it`);
   }
 
-  // Outputs are remembered relative to the document, so the section regenerates the same on any machine.
-  const outputsRelative = args["drop-outputs"] ? undefined : args.outputs ? posix(relative(documentDir, resolve(io.cwd, args.outputs))) : existing?.outputs;
+  // Outputs are remembered relative to the document, so the section regenerates the same on any machine
+  // ("." for the document's own directory, which relative() gives as "", read as no outputs at all).
+  const outputsRelative = args["drop-outputs"]
+    ? undefined
+    : args.outputs
+      ? posix(relative(documentDir, resolve(io.cwd, args.outputs))) || "."
+      : existing?.outputs;
   let outputs: { file: string; values: ReturnType<typeof parseStackOutputs> } | undefined;
   if (outputsRelative) {
     const outputsPath = isAbsolute(outputsRelative) ? outputsRelative : resolve(documentDir, outputsRelative);
@@ -83,8 +95,9 @@ export async function handover(argv: string[], io: Io): Promise<number> {
         json,
         `${given} (${outputsRelative}) does not exist; write it with \`pulumi stack output --json --stack ${file.stack} > ${outputsRelative}\`, or pass --drop-outputs`,
       );
+    const text = readGiven(outputsPath, `${given} (${outputsRelative})`, "the file `pulumi stack output --json` wrote", json);
     try {
-      outputs = { file: outputsRelative, values: parseStackOutputs(readFileSync(outputsPath, "utf8"), outputsRelative) };
+      outputs = { file: outputsRelative, values: parseStackOutputs(text, outputsRelative) };
     } catch (error) {
       if (!(error instanceof StackOutputsError)) throw error;
       fail(2, json, error.message);
@@ -139,13 +152,45 @@ export async function handover(argv: string[], io: Io): Promise<number> {
     if (!json) io.stdout.write(`The ${file.stack} section of ${documentName} was already current; nothing written.\n`);
     return 0;
   }
-  // Written beside the document and renamed over it, so an interrupted run leaves the old file whole.
-  const temporary = `${documentPath}.${randomBytes(6).toString("hex")}.tmp`;
-  writeFileSync(temporary, updated);
-  renameSync(temporary, documentPath);
+  try {
+    replaceFile(documentPath, updated);
+  } catch (error) {
+    fail(1, json, `${documentName} could not be written (${(error as Error).message}); nothing was written, the file is as it was`);
+  }
   report(existing ? "written" : "added");
   if (!json) io.stdout.write(`${existing ? "Regenerated" : "Added"} the ${file.stack} section of ${documentName}. Review it with git diff and commit it.\n`);
   return 0;
+}
+
+/** The handover document is Markdown: a name such as a stack file's would have a section appended to what Pulumi reads. */
+const MARKDOWN_NAME = /\.(md|markdown)$/i;
+
+/** Far past any handover document or `pulumi stack output --json`; a file this large was named by mistake. */
+const MAX_READ_BYTES = 16 * 2 ** 20;
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The text of a file the verb was pointed at, `shown` naming how (the option, or the marker that
+ * remembers it): a directory, a FIFO or a device (a marker's `outputs=/dev/zero` would hang
+ * --check in CI), a file past MAX_READ_BYTES or one that cannot be read ends the verb with 2.
+ */
+function readGiven(path: string, shown: string, expected: string, json: boolean): string {
+  try {
+    return readRegularFile(path, MAX_READ_BYTES);
+  } catch (error) {
+    if (error instanceof NotARegularFile) fail(2, json, `${shown} ${error.message}`);
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "EISDIR") fail(2, json, `${shown} is a directory; give ${expected}`);
+    if (code) fail(2, json, `${shown} cannot be read (${code}); give ${expected}`);
+    throw error;
+  }
 }
 
 /** Each plain-text secret of the stack file as a problem at its key: the section quotes config values, so it is not written while one is there. */

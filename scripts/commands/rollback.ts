@@ -8,14 +8,15 @@
  * not rolled back: `launch-ready:handover` (people, not what is deployed) is kept from the working
  * tree, and a version encrypted under another key is not written back at all. It commits nothing
  * and never runs pulumi: `pulumi preview` and `pulumi up` are the person's to run.
- * Exit 0 done, 1 the chosen version does not parse or is below the bar, or --apply of a version
- * under another encryption key (nothing written), 2 usage, unknown stack or commit, not a git
- * repository, or uncommitted changes in the way of --apply.
+ * Exit 0 done, 1 the chosen version does not parse or is below the bar, --apply of a version
+ * under another encryption key, or a file --apply could not write (nothing written), 2 usage,
+ * unknown stack or commit, not a git repository, or uncommitted changes in the way of --apply.
  */
-import { existsSync, readdirSync, readFileSync, realpathSync, writeFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, realpathSync } from "node:fs";
 import { dirname, isAbsolute, relative, resolve, sep } from "node:path";
 import { stackNameFromPath } from "../../stacks/stack-file";
 import { KIT_NAME, policyPackPath, stackFilePath } from "../../stacks/project";
+import { replaceFile } from "../cli/replace-file";
 import { COMMON_OPTIONS, findProjectFrom, parseCommandLine, projectFromCwd, requireStackName, STACK_OPTIONS, wholeNumberFlag } from "../cli/args";
 import { fail, type Io } from "../cli/io";
 import { GitError, gitRoot } from "../history/git";
@@ -74,9 +75,9 @@ The kit never runs pulumi. After --apply: git diff, then pulumi preview --stack 
 policies, then pulumi up. Pulumi's own record of the stack is \`pulumi stack history --stack NAME\`;
 --list prints the state-only commands (pulumi stack export/import), which change no DNS record;
 \`pulumi stack export --version N\` is in recent Pulumi 3 CLIs only (\`pulumi stack export --help\` says).
-Exit: 0 done, 1 the chosen version does not parse or is below the bar, or --apply of a version under
-another encryption key (nothing written), 2 usage, unknown stack or commit, not a git repository,
-or uncommitted changes in the way of --apply.`;
+Exit: 0 done, 1 the chosen version does not parse or is below the bar, --apply of a version under
+another encryption key, or a file --apply could not write (nothing written), 2 usage, unknown stack
+or commit, not a git repository, or uncommitted changes in the way of --apply.`;
 
 /** The stack file being rolled back, the repository that holds its history, and how a person runs the kit on it. */
 interface Subject extends StackFileInGit {
@@ -231,7 +232,7 @@ async function rollBack(subject: Subject, to: string, apply: boolean, json: bool
   const codeChanged = await deployedCodeChangedSince(subject, sha);
 
   const applied = apply && !identical && encryptionChanged.length === 0;
-  if (applied) writeFileSync(subject.path, content);
+  if (applied) restoreFile(subject, content, json);
   const report: RollbackReport = {
     ...base,
     currentCheck,
@@ -249,6 +250,15 @@ async function rollBack(subject: Subject, to: string, apply: boolean, json: bool
   print(report);
   // --apply that wrote nothing though the file differs: refused under another encryption key.
   return apply && !identical && !applied ? 1 : 0;
+}
+
+/** The version written over the stack file whole or not at all (replaceFile), or exit 1 saying the file is as it was. */
+function restoreFile(subject: Subject, content: Buffer, json: boolean): void {
+  try {
+    replaceFile(subject.path, content);
+  } catch (error) {
+    fail(1, json, `--apply: ${subject.file} could not be written (${(error as Error).message}); nothing was written, the file is as it was.`);
+  }
 }
 
 async function run(argv: string[], io: Io): Promise<number> {

@@ -44,6 +44,15 @@ function endMarker(stack: string): string {
   return `<!-- launch-ready:handover end stack=${stack} -->`;
 }
 
+/** The outputs path as `beginMarker` wrote it; a marker edited into encoding it never writes (`%E0%A4%A`) is an error naming the line. */
+function decodedPath(encoded: string, line: number): string {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    throw new HandoverDocumentError(`line ${line}: outputs=${JSON.stringify(encoded)} is not a percent-encoded path`);
+  }
+}
+
 /** Every generated section in the document; markers that do not pair up are an error naming the line. */
 export function handoverSections(text: string): HandoverSection[] {
   const sections: HandoverSection[] = [];
@@ -58,7 +67,7 @@ export function handoverSections(text: string): HandoverSection[] {
           `line ${line(at)}: the section of stack ${open.stack} (line ${line(open.start)}) has no end marker before this one begins`,
         );
       if (sections.some((s) => s.stack === stack)) throw new HandoverDocumentError(`line ${line(at)}: stack ${stack} has a second section; keep one`);
-      open = { stack, ...(outputs ? { outputs: decodeURIComponent(outputs) } : {}), start: at, bodyStart: at + marker.length };
+      open = { stack, ...(outputs ? { outputs: decodedPath(outputs, line(at)) } : {}), start: at, bodyStart: at + marker.length };
     } else {
       if (!open || open.stack !== stack) throw new HandoverDocumentError(`line ${line(at)}: an end marker for stack ${stack} without its begin marker`);
       sections.push({

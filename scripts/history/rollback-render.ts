@@ -2,9 +2,12 @@
  * The rollback's reports as a person reads them: the `--list` table with the suggested version,
  * and what `--to` found (DNS changes, resolver caching, secrets, the handover, the commands to run
  * next). Text only: every fact is already in the report, which `--json` prints as it is.
+ * Commit authors, subjects and file names are whatever the repository's committers wrote: they go
+ * through `terminalSafe`, so an escape sequence in one is shown, never run by the terminal.
  */
 import Table from "cli-table3";
 import type { ConfigProblem } from "../../stacks/config-problems";
+import { terminalSafe } from "../cli/io";
 import {
   restorable,
   setSecretCommand,
@@ -149,8 +152,8 @@ export function renderHistoryText(report: HistoryReport, rollbackCommand: string
     table.push([
       shortCommit(entry.commit),
       entry.date.slice(0, 10),
-      entry.author,
-      entry.subject,
+      terminalSafe(entry.author),
+      terminalSafe(entry.subject),
       `${describeCheck(entry.check)}${entry.current ? "\n(= working tree)" : ""}${entry.otherKey ? "\n(another secrets key: --apply refuses it)" : ""}`,
     ]);
   }
@@ -159,7 +162,7 @@ export function renderHistoryText(report: HistoryReport, rollbackCommand: string
   if (suggested) {
     out.push(
       "",
-      `Last version that clears the bar, differs from the working tree and is under its secrets key: ${shortCommit(suggested.commit)} (${suggested.date.slice(0, 10)}, ${suggested.subject}).`,
+      `Last version that clears the bar, differs from the working tree and is under its secrets key: ${shortCommit(suggested.commit)} (${suggested.date.slice(0, 10)}, ${terminalSafe(suggested.subject)}).`,
       `  ${rollbackCommand} --to ${shortCommit(suggested.commit)}           what would change`,
       `  ${rollbackCommand} --to ${shortCommit(suggested.commit)} --apply   restore it in the working tree (commits nothing)`,
     );
@@ -215,7 +218,7 @@ function checkLines(check: VersionCheck): string[] {
 export function renderRollbackText(report: RollbackReport, apply = report.applied): string {
   const out: string[] = [];
   const t = report.target;
-  out.push(`Rollback of stack ${report.stack} to ${shortCommit(t.commit)} (${t.date.slice(0, 10)}, ${t.author}: ${t.subject})`);
+  out.push(`Rollback of stack ${report.stack} to ${shortCommit(t.commit)} (${t.date.slice(0, 10)}, ${terminalSafe(t.author)}: ${terminalSafe(t.subject)})`);
   out.push(`File: ${report.file} in ${report.repository}. Planned offline with the kit's code in this checkout; nothing was deployed.`);
   if (!restorable(report.check)) {
     const status = report.check.status;
@@ -281,7 +284,7 @@ export function renderRollbackText(report: RollbackReport, apply = report.applie
   if (report.codeChanged.length > 0) {
     out.push(
       "",
-      `The kit's code changed in ${report.codeChanged.length} file${report.codeChanged.length === 1 ? "" : "s"} since ${shortCommit(t.commit)} (${report.codeChanged.slice(0, 5).join(", ")}${report.codeChanged.length > 5 ? ", ..." : ""}). Restoring the stack file keeps today's code; to redeploy the old code as well, run pulumi from a checkout of that commit (\`git worktree add ../rollback-${shortCommit(t.commit)} ${shortCommit(t.commit)}\`, then \`npm ci\` there).`,
+      `The kit's code changed in ${report.codeChanged.length} file${report.codeChanged.length === 1 ? "" : "s"} since ${shortCommit(t.commit)} (${terminalSafe(report.codeChanged.slice(0, 5).join(", "))}${report.codeChanged.length > 5 ? ", ..." : ""}). Restoring the stack file keeps today's code; to redeploy the old code as well, run pulumi from a checkout of that commit (\`git worktree add ../rollback-${shortCommit(t.commit)} ${shortCommit(t.commit)}\`, then \`npm ci\` there).`,
     );
   }
   if (report.identical) out.push("", `Nothing was written: ${report.file} already is this version, so there is nothing to restore.`);

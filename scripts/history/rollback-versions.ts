@@ -9,7 +9,7 @@ import type { ConfigProblem } from "../../stacks/config-problems";
 import { parseStackConfig } from "../../stacks/stack-config";
 import { parseStackFileText, readableEncryption, StackFileError, type StackEncryption, type StackFile } from "../../stacks/stack-file";
 import { ConfigRefused, planStack } from "../plan/plan-stack";
-import { git, gitText } from "./git";
+import { git, GitError, gitText } from "./git";
 import type { Commit, PlanOutcome, RollbackReport } from "./rollback";
 import { carryHandover, type HandoverCarry, type WorkingHandover } from "./rollback-handover";
 
@@ -41,17 +41,25 @@ const DEPLOYED_CODE = [
   ":(exclude)stacks/schema.json",
 ];
 
-const LOG_FORMAT = "--format=%H%x1f%aI%x1f%an%x1f%s%x1e";
+/**
+ * Fields separated by NUL and a NUL after each commit (`-z`): git stops a name or subject at a
+ * NUL, so none holds one, while any other separator (\x1e, \x1f) can be written into a subject,
+ * where it would split one commit into a forged entry.
+ */
+const LOG_FORMAT = ["-z", "--format=%H%x00%aI%x00%an%x00%s"];
+const LOG_FIELDS = 4;
 
 function parseLog(text: string): Commit[] {
-  return text
-    .split("\x1e")
-    .map((record) => record.trim())
-    .filter(Boolean)
-    .map((record) => {
-      const [commit, date, author, subject] = record.split("\x1f");
-      return { commit, date, author, subject };
-    });
+  const fields = text.split("\0");
+  // The NUL after the last commit leaves one empty field (the only one when there is no commit).
+  fields.pop();
+  if (fields.length % LOG_FIELDS !== 0) throw new GitError(`git log printed ${fields.length} fields, not ${LOG_FIELDS} per commit`);
+  const commits: Commit[] = [];
+  for (let at = 0; at < fields.length; at += LOG_FIELDS) {
+    const [commit, date, author, subject] = fields.slice(at, at + LOG_FIELDS);
+    commits.push({ commit, date, author, subject });
+  }
+  return commits;
 }
 
 /** `:(literal)` so a path is never read as a glob. */
@@ -70,7 +78,7 @@ export async function versionCount(subject: StackFileInGit): Promise<number> {
 
 /** The newest `limit` commits that changed the file, newest first. */
 export async function versionCommits(subject: StackFileInGit, limit: number): Promise<Commit[]> {
-  return parseLog(await inRepository(subject, ["log", "-n", String(limit), LOG_FORMAT, "--", literal(subject.file)]));
+  return parseLog(await inRepository(subject, ["log", "-n", String(limit), ...LOG_FORMAT, "--", literal(subject.file)]));
 }
 
 /** The full ID of the commit `to` names (an ID, tag or branch); "" when it names none. */
@@ -80,7 +88,7 @@ export async function resolveCommit(subject: StackFileInGit, to: string): Promis
 
 /** One commit as `git log` tells it. */
 export async function commitOf(subject: StackFileInGit, sha: string): Promise<Commit> {
-  const [commit] = parseLog(await inRepository(subject, ["show", "-s", LOG_FORMAT, sha]));
+  const [commit] = parseLog(await inRepository(subject, ["show", "-s", ...LOG_FORMAT, sha]));
   return commit;
 }
 
