@@ -205,12 +205,18 @@ function yamlData(text: string, shownAs: string): unknown {
 /** Far deeper than any config the kit reads (launch-ready:edge.headers.hosts[0].csp is six), and shallow enough for every recursive reader after this one. */
 const MAX_NESTING = 64;
 
-/** Whether `data` holds maps or lists more than `levels` deep, counted without recursion. */
+/**
+ * Whether `data` holds maps or lists more than `levels` deep, counted without recursion. A value
+ * reached twice (an alias) is counted once: an alias of a value it is inside is a loop, which the
+ * config reader refuses as one.
+ */
 function nestedDeeperThan(data: unknown, levels: number): boolean {
   const open: Array<[unknown, number]> = [[data, 0]];
+  const seen = new Set<object>();
   while (open.length > 0) {
     const [value, depth] = open.pop()!;
-    if (typeof value !== "object" || value === null) continue;
+    if (typeof value !== "object" || value === null || seen.has(value)) continue;
+    seen.add(value);
     if (depth + 1 > levels) return true;
     for (const inner of Object.values(value)) open.push([inner, depth + 1]);
   }
