@@ -4,8 +4,11 @@
  * what a server actually sends.
  */
 
-/** One year: internet.nl's bar, and what HSTS preload lists require (TLS-HSTS). */
+/** One year: internet.nl's bar for TLS-HSTS in production. */
 export const HSTS_MIN_MAX_AGE = 31_536_000;
+
+/** What the HSTS preload list takes, in every environment (hstspreload.org's submission requirements, read 2026-12-03). */
+export const HSTS_PRELOAD_MIN_MAX_AGE = 31_536_000;
 
 /** Referrer-Policy values that never send a full URL to another origin (EDGE-HEADERS). */
 export const STRICT_REFERRER_POLICIES = ["strict-origin-when-cross-origin", "strict-origin", "same-origin", "no-referrer"] as const;

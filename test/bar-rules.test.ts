@@ -84,6 +84,35 @@ describe("every rule passes the prod example and fails a broken one", () => {
     expect(short[0]).toMatchObject({ relaxedOutsideProduction: true, configPath: "launch-ready:tls.hsts.maxAge" });
   });
 
+  test("TLS-HSTS with preload: the preload list's requirements, in every environment", () => {
+    const preloaded = (h: Record<string, unknown>, resources = prod) =>
+      resources.map((r) =>
+        r.props.settingId === "security_header"
+          ? {
+              ...r,
+              props: { ...r.props, value: { strict_transport_security: { enabled: true, include_subdomains: true, max_age: 31536000, preload: true, ...h } } },
+            }
+          : r,
+      );
+    expect(failures(judge(tlsHsts, preloaded({})))).toEqual([]);
+    // A shorter max-age is advisory outside production, but never for the preload list.
+    const short = failures(judge(tlsHsts, preloaded({ max_age: 15552000 })));
+    expect(short.map((f) => [f.configPath, f.relaxedOutsideProduction ?? false])).toEqual([
+      ["launch-ready:tls.hsts.maxAge", true],
+      ["launch-ready:tls.hsts.maxAge", false],
+    ]);
+    expect(short[1].message).toContain("takes a max-age of at least 31536000 s (one year) in every environment, and this is 15552000");
+    const noUpgrade = failures(judge(tlsHsts, preloaded({}, withSetting("always_use_https", "off"))));
+    expect(noUpgrade).toEqual([
+      expect.objectContaining({
+        configPath: "launch-ready:tls.alwaysUseHttps",
+        message: expect.stringContaining("http:// to redirect to https:// on the same host"),
+      }),
+    ]);
+    // Without preload, neither is asked.
+    expect(failures(judge(tlsHsts, withSetting("always_use_https", "off")))).toEqual([]);
+  });
+
   test("OPS-PROTECT: production resources must be protected; elsewhere it does not apply", () => {
     const unprotected = prod.map((r) => ({ ...r, protect: false }));
     expect(failures(judge(opsProtect, unprotected))).toHaveLength(prod.filter((r) => opsProtect.resourceTypes!.includes(r.type)).length);

@@ -18,6 +18,7 @@ import {
   judgeCertificate,
   judgeHttpsOnly,
   judgeSecurityHeaders,
+  judgeHstsPreload,
   judgeTlsVersions,
   type LiveCheck,
   runDeadlinePassed,
@@ -46,7 +47,7 @@ const PROXIED = ["example.com", "www.example.com", "app.example.com", "api.examp
 const DNS_ONLY = ["status.example.com", "docs.example.com"];
 const CLOUDFLARE = { a: ["104.16.132.229"], aaaa: ["2606:4700::6810:84e5"] };
 const SECURITY_HEADERS = {
-  "strict-transport-security": "max-age=31536000; includeSubDomains",
+  "strict-transport-security": "max-age=31536000; includeSubDomains; preload",
   "x-content-type-options": "nosniff",
   "x-frame-options": "DENY",
   "referrer-policy": "strict-origin-when-cross-origin",
@@ -69,7 +70,10 @@ beforeAll(async () => {
   caFile = join(dir, "ca.pem");
   stackFile = join(dir, "Pulumi.prod.yaml");
   writeFileSync(caFile, ca.certificate);
-  writeFileSync(stackFile, stringify({ config: exampleConfig("prod") }));
+  // Asking for the preload list, so verify also judges the base domain's header as the list reads it.
+  const config = exampleConfig("prod");
+  config["launch-ready:tls"].hsts.preload = true;
+  writeFileSync(stackFile, stringify({ config }));
 });
 afterAll(async () => {
   await Promise.all(closers.map((close) => close()));
@@ -101,7 +105,11 @@ const ENV: NodeJS.ProcessEnv = { ...process.env, ASSISTANT_CANARY: CANARY };
 /** What the app and Cloudflare answer in the good setup: each host as the bar wants it. */
 const goodAnswers: Handler = (request, response) => {
   const host = request.headers.host;
-  if (host === "example.com") return void response.writeHead(301, { location: `https://www.example.com${request.url}` }).end();
+  // The base domain's redirect carries HSTS too: the preload list reads it there (hstspreload.org).
+  if (host === "example.com")
+    return void response
+      .writeHead(301, { location: `https://www.example.com${request.url}`, "strict-transport-security": SECURITY_HEADERS["strict-transport-security"] })
+      .end();
   if (host === "admin.example.com") return void response.writeHead(403, { "cf-mitigated": "challenge" }).end();
   if (host === "api.example.com" && request.url === "/v1/assistant") {
     // A careful assistant: never repeats its hidden context, and falls back when its model stalls.
@@ -248,6 +256,7 @@ describe("npm run verify against a good setup on loopback", () => {
       "AI-TIMEOUT",
     ]);
     expect(Object.keys(ids["AI-TIMEOUT"])).toHaveLength(13);
+    expect(ids["TLS-HSTS"]).toEqual({ "https://www.example.com/": "pass", "https://example.com/": "pass" });
     expect(stdout).not.toContain(CANARY);
 
     // The same run for a person: a table by bar ID and a closing count.
@@ -888,6 +897,24 @@ describe("the live judges on exact inputs", () => {
       judgeSecurityHeaders("https://www.example.com/", { headers: { ...SECURITY_HEADERS, "strict-transport-security": value } }, false)[0].status;
     expect(hsts("max-age=31536000; includeSubDomains; preload; preload")).toBe("pass");
     expect(hsts("max-age=31536000; includeSubDomains; includeSubDomains")).toBe("fail");
+  });
+
+  test("TLS-HSTS preload is judged on the base domain's own answer, a redirect included, as the preload list reads it", () => {
+    const url = "https://example.com/";
+    const answer = (hsts?: string) => ({ status: 301, headers: hsts === undefined ? {} : { "strict-transport-security": hsts } });
+    expect(judgeHstsPreload(url, answer("max-age=63072000; includeSubDomains; preload"))).toMatchObject({ status: "pass" });
+    expect(judgeHstsPreload(url, answer()).detail).toBe(
+      "preload: the base domain's 301 answer has no Strict-Transport-Security header, which the preload list refuses; send Strict-Transport-Security: max-age=31536000; includeSubDomains; preload on it",
+    );
+    expect(judgeHstsPreload(url, answer("max-age=15552000; includeSubDomains")).detail).toMatch(
+      /has max-age=15552000, under 31536000, no preload directive, which/,
+    );
+    expect(judgeHstsPreload(url, answer("max-age=31536000; preload; preload; includeSubDomains")).status).toBe("pass");
+    expect(judgeHstsPreload(url, answer("max-age=1; max-age=31536000; includeSubDomains; preload")).detail).toContain("is invalid (it repeats max-age)");
+    expect(judgeHstsPreload(url, { because: "https://example.com/ did not answer: ECONNREFUSED" })).toMatchObject({
+      status: "fail",
+      detail: expect.stringMatching(/^could not be checked because/),
+    });
   });
 
   test("TLS-VERSION cannot be judged when no version got through to the host", () => {

@@ -7,7 +7,7 @@
 import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
 import type { BarId } from "../../domain/bar/catalog";
 import { isCloudflareAddress } from "../../domain/cloudflare/edge-ips";
-import { HSTS_MIN_MAX_AGE, isFrameOption, isStrictReferrerPolicy, STRICT_REFERRER_POLICIES } from "../../domain/http-security";
+import { HSTS_MIN_MAX_AGE, HSTS_PRELOAD_MIN_MAX_AGE, isFrameOption, isStrictReferrerPolicy, STRICT_REFERRER_POLICIES } from "../../domain/http-security";
 import type { DeclaredHost } from "../../stacks/stack-config";
 
 export type LiveStatus = "pass" | "fail" | "warn" | "skip";
@@ -348,14 +348,40 @@ function parseHsts(value: string): Map<string, string | undefined> | { invalid: 
  * Why a browser ignores a Strict-Transport-Security header, or its max-age in seconds and whether
  * it covers subdomains. max-age is required and is delta-seconds; includeSubDomains takes no value.
  */
-function readHsts(value: string): { invalid: string } | { maxAge: number; includeSubDomains: boolean } {
+function readHsts(value: string): { invalid: string } | { maxAge: number; includeSubDomains: boolean; preload: boolean } {
   const directives = parseHsts(value);
   if ("invalid" in directives) return directives;
   const maxAge = directives.get("max-age");
   if (maxAge === undefined) return { invalid: directives.has("max-age") ? "max-age has no value" : "it has no max-age" };
   if (!/^\d+$/.test(maxAge)) return { invalid: `max-age "${maxAge}" is not a whole number of seconds` };
   if (directives.get("includesubdomains") !== undefined) return { invalid: "includeSubDomains takes no value" };
-  return { maxAge: Number(maxAge), includeSubDomains: directives.has("includesubdomains") };
+  return { maxAge: Number(maxAge), includeSubDomains: directives.has("includesubdomains"), preload: directives.has("preload") };
+}
+
+/**
+ * TLS-HSTS's preload requirements where the preload list reads them: the base domain's own HTTPS
+ * answer, a redirect included (hstspreload.org: "that redirect must still have the HSTS header").
+ * The same-host http:// upgrade and HTTPS on every host are TLS-HTTPS-ONLY and TLS-STRICT's, per host.
+ */
+export function judgeHstsPreload(url: string, answer: { status: number; headers: Headers } | { because: string }): LiveCheck {
+  if ("because" in answer) return unchecked("TLS-HSTS", url, answer.because);
+  const hsts = headerLines(answer.headers, "strict-transport-security")?.[0];
+  const read = hsts === undefined ? undefined : readHsts(hsts);
+  const want = `send Strict-Transport-Security: max-age=${HSTS_PRELOAD_MIN_MAX_AGE}; includeSubDomains; preload on it`;
+  const missing = !read
+    ? "no Strict-Transport-Security header"
+    : "invalid" in read
+      ? `Strict-Transport-Security "${hsts}" is invalid (${read.invalid})`
+      : [
+          read.maxAge < HSTS_PRELOAD_MIN_MAX_AGE ? `max-age=${read.maxAge}, under ${HSTS_PRELOAD_MIN_MAX_AGE}` : "",
+          read.includeSubDomains ? "" : "no includeSubDomains",
+          read.preload ? "" : "no preload directive",
+        ]
+          .filter(Boolean)
+          .join(", ");
+  return missing
+    ? check("TLS-HSTS", url, "fail", `preload: the base domain's ${answer.status} answer has ${missing}, which the preload list refuses; ${want}`)
+    : check("TLS-HSTS", url, "pass", `preload: the base domain's ${answer.status} answer sends ${hsts}`);
 }
 
 /** Every Referrer-Policy token: a browser applies the last of these in the header, skipping any it does not know. */

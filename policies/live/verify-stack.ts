@@ -18,6 +18,7 @@ import {
   judgeHttpsOnly,
   judgeMonitorUrl,
   judgeRateLimit,
+  judgeHstsPreload,
   judgeSecurityHeaders,
   judgeTlsVersions,
   type LiveCheck,
@@ -115,6 +116,17 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
     const answer = await get(options, url);
     return judgeSecurityHeaders(url, "error" in answer ? { because: `${url} did not answer: ${answer.error}` } : answer, relax);
   });
+  // The preload list reads the base domain, which a stack in another stack's zone does not own.
+  if (config.tls.hsts.preload && config.zone.owner === undefined) {
+    probes.push(async () => {
+      const host = config.zone.domain;
+      const url = `https://${host}/`;
+      const failure = handshakeFailure(host, await tlsWith(host));
+      if (failure) return [judgeHstsPreload(url, { because: `the TLS handshake with ${host} failed: ${failure}` })];
+      const answer = await get(options, url);
+      return [judgeHstsPreload(url, "error" in answer ? { because: `${url} did not answer: ${answer.error}` } : answer)];
+    });
+  }
   // An HTTPS check stands on its host's handshake: where browsers refuse it, the check says so
   // rather than judging an answer no browser would see (node still accepts a CN-only certificate).
   const refusedTls = async (host: string) => {
