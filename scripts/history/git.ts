@@ -181,6 +181,22 @@ export async function gitText(root: string, args: readonly string[], options: Gi
   return (await git(root, args, options)).toString("utf8");
 }
 
+/**
+ * Starts `git <args>` in `root` with its output streamed, for the reads too long to buffer;
+ * `exited` resolves with git's exit code and what it said on stderr, trimmed.
+ */
+async function spawnGit(root: string, args: readonly string[], options: GitOptions) {
+  const { argv, env } = await invocation(root, args, options);
+  const child = spawn("git", argv, { stdio: ["ignore", "pipe", "pipe"], env });
+  let stderr = "";
+  child.stderr.on("data", (chunk) => (stderr += chunk));
+  const exited = new Promise<{ code: number; stderr: string }>((resolve, reject) => {
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code: code ?? 1, stderr: stderr.trim() }));
+  });
+  return { child, exited };
+}
+
 /** The lines one commit added to one file, with their line numbers in that commit's version. */
 export interface AddedLines {
   commit: string;
@@ -234,14 +250,7 @@ export async function commitCount(root: string, options: GitOptions = {}): Promi
  * has finished.
  */
 export async function walkHistory(root: string, handlers: HistoryHandlers, options: GitOptions = {}): Promise<void> {
-  const { argv, env } = await invocation(root, LOG_ARGS, options);
-  const child = spawn("git", argv, { stdio: ["ignore", "pipe", "pipe"], env });
-  let stderr = "";
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  const exited = new Promise<number>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve(code ?? 1));
-  });
+  const { child, exited } = await spawnGit(root, LOG_ARGS, options);
   const ready: Array<() => void | Promise<void>> = [];
   const parser = new PatchParser(
     (added) => ready.push(() => handlers.onFile(added)),
@@ -257,29 +266,22 @@ export async function walkHistory(root: string, handlers: HistoryHandlers, optio
   }
   parser.end();
   await drain();
-  const code = await exited;
+  const { code, stderr } = await exited;
   // An empty repository has no history to read; git says so and exits 128.
-  if (code !== 0 && !/does not have any commits|bad default revision/.test(stderr)) throw new GitError(`git log failed (exit ${code}): ${stderr.trim()}`);
+  if (code !== 0 && !/does not have any commits|bad default revision/.test(stderr)) throw new GitError(`git log failed (exit ${code}): ${stderr}`);
 }
 
 /** A blob's bytes as git streams them, never held whole; a GitError if git cannot print it. */
 export async function* blobBytes(root: string, blob: string, options: GitOptions = {}): AsyncGenerator<Buffer> {
-  const { argv, env } = await invocation(root, ["cat-file", "blob", blob], options);
-  const child = spawn("git", argv, { stdio: ["ignore", "pipe", "pipe"], env });
-  let stderr = "";
-  child.stderr.on("data", (chunk) => (stderr += chunk));
-  const exited = new Promise<number>((resolve, reject) => {
-    child.on("error", reject);
-    child.on("close", (code) => resolve(code ?? 1));
-  });
+  const { child, exited } = await spawnGit(root, ["cat-file", "blob", blob], options);
   try {
     for await (const chunk of child.stdout) yield chunk as Buffer;
   } finally {
     // A reader that stops early (an error downstream) leaves no git behind.
     if (child.exitCode === null) child.kill();
   }
-  const code = await exited;
-  if (code !== 0) throw new GitError(`git cat-file blob ${blob} failed (exit ${code}): ${stderr.trim()}`, stderr.trim(), code);
+  const { code, stderr } = await exited;
+  if (code !== 0) throw new GitError(`git cat-file blob ${blob} failed (exit ${code}): ${stderr}`, stderr, code);
 }
 
 /** Reads `git log -p -U0 --cc` output line by line; exported for tests of odd patches. */
