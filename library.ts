@@ -27,6 +27,7 @@ export { LaunchReadySite, type HostSummary, type LaunchReadySiteArgs } from "./c
 export { StateBackend, type StateBackendArgs } from "./components/state-backend";
 export type { Transform } from "./components/transform";
 export { ZoneTls, type ZoneTlsArgs } from "./components/zone-tls";
+export { ZoneDnssec, type ZoneDnssecArgs } from "./components/zone-dnssec";
 // What the components are given: record, ruleset, redirect and Access specs, TLS settings.
 export type { RecordSpec, RedirectRuleSpec } from "./components/site-records";
 export type { AccessApplicationSpec, RulesetRuleSpec, RulesetSpec } from "./components/edge-rulesets";

@@ -98,6 +98,8 @@ export async function launchReadyProgram(options: ProgramOptions = {}): Promise<
     hosts: site.hosts,
     /** Where each secret lives (names and paths, never values). */
     secrets: secrets?.paths ?? {},
+    /** The DS record the registrar publishes for the zone (DNS-DNSSEC), once Cloudflare has signed it; the handover reads it. */
+    ...(site.dnssec ? { dnssec: site.dnssec.ds } : {}),
     /** What is watched, by monitor id, and who is told. */
     monitors: Object.fromEntries(config.monitoring.monitors.map((monitor) => [monitor.id, monitor.url])),
   };

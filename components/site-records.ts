@@ -251,6 +251,17 @@ export function redirectRuleSpecs(config: LaunchReadyConfig): RedirectRuleSpec[]
   return [...extra, canonical];
 }
 
+/** What the `cloudflare.ZoneDnssec` the kit declares is given: Cloudflare signs the zone itself (no multi-signer, no pre-signed transfer). */
+export interface DnssecSpec {
+  logicalName: string;
+  status: "active";
+}
+
+/** The zone's one DNSSEC resource, named after the zone so several zones can live in one program. */
+export function dnssecSpec(zoneName: string): DnssecSpec {
+  return { logicalName: `${zoneName}-dnssec`, status: "active" };
+}
+
 const onOff = (on: boolean) => (on ? "on" : "off");
 
 /** The zone's TLS settings (TLS-STRICT, TLS-HTTPS-ONLY, TLS-VERSION, TLS-HSTS). */

@@ -12,6 +12,7 @@ import { canonicalUrl } from "./site-records";
 import type { Transform } from "./transform";
 import { SesSender } from "./ses-sender";
 import { ZoneTls } from "./zone-tls";
+import { ZoneDnssec } from "./zone-dnssec";
 import { zoneRecordSpecs } from "./zone-records";
 import { zoneWideSpecs } from "./zone-share";
 import type { ZoneStack } from "../stacks/zone-group";
@@ -47,6 +48,8 @@ export interface LaunchReadySiteArgs {
     edgeRuleset?: Transform<cloudflare.RulesetArgs>;
     /** Each TLS zone setting. */
     zoneSetting?: Transform<cloudflare.ZoneSettingArgs>;
+    /** The zone's DNSSEC resource. */
+    dnssec?: Transform<cloudflare.ZoneDnssecArgs>;
     /** Each advanced certificate ordered for a stack living in the zone. */
     certificate?: Transform<cloudflare.CertificatePackArgs>;
   };
@@ -104,6 +107,8 @@ export class LaunchReadySite extends pulumi.ComponentResource {
   /** The zone-wide parts, absent when another stack owns the zone (`zone.owner`). */
   public readonly redirects?: CanonicalRedirect;
   public readonly tls?: ZoneTls;
+  /** Present when the stack owns its zone and signs it (zone.dnssec). */
+  public readonly dnssec?: ZoneDnssec;
   public readonly cache?: EdgeCache;
   public readonly firewall?: EdgeFirewall;
   public readonly securityHeaders?: SecurityHeaders;
@@ -136,6 +141,7 @@ export class LaunchReadySite extends pulumi.ComponentResource {
         children,
       );
       this.tls = new ZoneTls(`${name}-tls`, { ...zone, tls: config.tls, transform: { setting: args.transform?.zoneSetting } }, children);
+      if (zoneWide.dnssec) this.dnssec = new ZoneDnssec(`${name}-dnssec`, { ...zone, transform: { dnssec: args.transform?.dnssec } }, children);
 
       const edgeArgs = (phases: readonly string[]) => ({
         ...zone,

@@ -18,7 +18,7 @@ import { formatConfigPath, problem, type ConfigProblem, type PathSegment } from 
 import { rateLimitGroupKey, type LaunchReadyConfig } from "../stacks/stack-config";
 import type { ZoneGroup, ZoneStack } from "../stacks/zone-group";
 import { edgeRulesetSpecs, rateLimitRulesetSpec, type RulesetRuleSpec, type RulesetSpec } from "./edge-rulesets";
-import { redirectRuleSpecs, zoneSettingSpecs, type RedirectRuleSpec, type ZoneSettingSpec } from "./site-records";
+import { dnssecSpec, redirectRuleSpecs, zoneSettingSpecs, type DnssecSpec, type RedirectRuleSpec, type ZoneSettingSpec } from "./site-records";
 import type { CertificateSpec } from "./edge-certificates";
 import { MAX_STACK_RECORDS, zoneRecordCount, zoneRecordSpecs } from "./zone-records";
 
@@ -33,6 +33,8 @@ export interface ZoneWideSpecs {
   rulesets: RulesetSpec[];
   /** Advanced certificates for the members that ask (zone.edgeCertificate), whose names Universal SSL misses. */
   certificates: CertificateSpec[];
+  /** The zone's DNSSEC, when the owner signs it (zone.dnssec). */
+  dnssec?: DnssecSpec;
 }
 
 /** Phases a member's own rules go into; the managed WAF and the DDoS override are the owner's alone. */
@@ -119,6 +121,7 @@ export function zoneWideSpecs(group: ZoneGroup): ZoneWideSpecs {
     zoneName: owner.zone.domain,
     zoneId: owner.zone.zoneId,
     settings: zoneSettingSpecs(owner.zone.domain, owner.tls),
+    ...(owner.zone.dnssec ? { dnssec: dnssecSpec(owner.zone.domain) } : {}),
     certificates: group.members
       .filter((member) => member.config.zone.edgeCertificate === "advanced")
       .map(({ config }) => ({

@@ -2,6 +2,7 @@
 export const DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";
 export const RULESET = "cloudflare:index/ruleset:Ruleset";
 export const ZONE_SETTING = "cloudflare:index/zoneSetting:ZoneSetting";
+export const ZONE_DNSSEC = "cloudflare:index/zoneDnssec:ZoneDnssec";
 export const ACCESS_APPLICATION = "cloudflare:index/zeroTrustAccessApplication:ZeroTrustAccessApplication";
 export const ACCESS_POLICY = "cloudflare:index/zeroTrustAccessPolicy:ZeroTrustAccessPolicy";
 export const SECRETS_MANAGER_SECRET = "aws:secretsmanager/secret:Secret";

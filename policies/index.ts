@@ -31,6 +31,7 @@ import {
   SECRETS_MANAGER_SECRET,
   SSM_PARAMETER,
   VERCEL_ENV_VARIABLE,
+  ZONE_DNSSEC,
   ZONE_SETTING,
 } from "../domain/resource-types";
 import { BAR_RULES } from "./rules";
@@ -43,6 +44,7 @@ const OF_TYPE: Record<string, (validate: ResourceValidation) => ResourceValidati
   [DNS_RECORD]: (validate) => validateResourceOfType(cloudflare.DnsRecord, (_props, args, reportViolation) => validate(args, reportViolation)),
   [RULESET]: (validate) => validateResourceOfType(cloudflare.Ruleset, (_props, args, reportViolation) => validate(args, reportViolation)),
   [ZONE_SETTING]: (validate) => validateResourceOfType(cloudflare.ZoneSetting, (_props, args, reportViolation) => validate(args, reportViolation)),
+  [ZONE_DNSSEC]: (validate) => validateResourceOfType(cloudflare.ZoneDnssec, (_props, args, reportViolation) => validate(args, reportViolation)),
   [ACCESS_APPLICATION]: (validate) =>
     validateResourceOfType(cloudflare.ZeroTrustAccessApplication, (_props, args, reportViolation) => validate(args, reportViolation)),
   [ACCESS_POLICY]: (validate) => validateResourceOfType(cloudflare.ZeroTrustAccessPolicy, (_props, args, reportViolation) => validate(args, reportViolation)),

@@ -63,6 +63,8 @@ export interface LaunchReadyConfig {
     owner?: string;
     /** With owner: whether the owner orders an advanced certificate for this stack's domain and the names below it. */
     edgeCertificate?: "universal" | "advanced";
+    /** Whether the stack signs its zone (DNS-DNSSEC); absent with owner, whose stack decides for the zone. */
+    dnssec?: boolean;
   };
   canonical: {
     host: "apex" | "www";
@@ -133,6 +135,10 @@ const ZONE_WIDE_FIELDS: ReadonlyArray<{ path: PathSegment[]; why: string }> = [
     why: "SSL mode, TLS versions, HTTPS redirects and HSTS are settings of the whole zone on Cloudflare, so the owner's apply to this stack's hosts too. A shorter HSTS max-age here could not take effect either: the owner's includeSubdomains makes browsers apply its HSTS to every name under its domain",
   },
   { path: ["edge", "waf"], why: "the managed WAF ruleset runs on every host of the zone, so the owner's choice applies to this stack's hosts too" },
+  {
+    path: ["zone", "dnssec"],
+    why: "DNSSEC signs the whole zone on Cloudflare, and the registrar holds one DS record for it, so the owner's choice applies to this stack's names too",
+  },
   { path: ["edge", "ddos"], why: "the HTTP DDoS override applies to the whole zone, so the owner's applies to this stack's hosts too" },
 ];
 
@@ -243,6 +249,7 @@ function resolve(fields: StackConfigFields, input: Record<string, unknown>): Par
         recordQuota: fields.zone.recordQuota ?? ZONE_PLAN_LIMITS[fields.zone.plan].dnsRecords,
         owner: fields.zone.owner,
         edgeCertificate: fields.zone.edgeCertificate,
+        ...(fields.zone.owner === undefined ? { dnssec: fields.zone.dnssec ?? true } : {}),
       },
       canonical,
       hosts,

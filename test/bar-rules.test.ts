@@ -4,6 +4,7 @@ import { levelFor } from "../domain/bar/weighing";
 import { evaluateBar, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "../policies/bar";
 import { BAR_RULES } from "../policies/rules";
 import { dnsCanonical } from "../policies/rules/dns-canonical";
+import { dnsDnssec } from "../policies/rules/dns-dnssec";
 import { dnsProxied } from "../policies/rules/dns-proxied";
 import { dnsSane } from "../policies/rules/dns-sane";
 import { dnsSubdomains } from "../policies/rules/dns-subdomains";
@@ -17,7 +18,8 @@ import { tlsStrict } from "../policies/rules/tls-strict";
 import { tlsVersion } from "../policies/rules/tls-version";
 import { contextForStackFile } from "../policies/stack-context";
 import { planStack } from "../scripts/plan/plan-stack";
-import { exampleStack, parsedExample } from "./helpers";
+import { parseStackConfig } from "../stacks/stack-config";
+import { exampleConfig, exampleStack, parsedExample } from "./helpers";
 
 let prod: DeclaredResource[];
 const context: BarContext = {};
@@ -111,6 +113,68 @@ describe("every rule passes the prod example and fails a broken one", () => {
     ]);
     // Without preload, neither is asked.
     expect(failures(judge(tlsHsts, withSetting("always_use_https", "off")))).toEqual([]);
+  });
+
+  test("DNS-DNSSEC: the owning stack signs the zone; off or not active fails at zone.dnssec, advisory outside production", () => {
+    const dnssec = byName("example.com-dnssec");
+    expect(judge(dnsDnssec, prod)).toEqual([{ status: "pass", urn: dnssec.urn }]);
+    const unsigned = failures(
+      judge(
+        dnsDnssec,
+        prod.filter((r) => r.urn !== dnssec.urn),
+      ),
+    );
+    expect(unsigned).toEqual([
+      {
+        status: "fail",
+        message:
+          "the zone is not signed: no DNSSEC is declared; write launch-ready:zone.dnssec: true (or leave it out, true is the default), then add the DS record the handover shows at the registrar (Cloudflare Registrar adds it itself)",
+        configPath: "launch-ready:zone.dnssec",
+        relaxedOutsideProduction: true,
+      },
+    ]);
+    const disabled = prod.map((r) => (r.urn === dnssec.urn ? { ...r, props: { ...r.props, status: "disabled" } } : r));
+    expect(failures(judge(dnsDnssec, disabled))).toEqual([
+      expect.objectContaining({
+        configPath: "launch-ready:zone.dnssec",
+        message: expect.stringMatching(/^the zone's DNSSEC is declared with status "disabled"/),
+      }),
+    ]);
+    // A status the preview does not know yet is no violation.
+    const unknown = prod.map((r) => (r.urn === dnssec.urn ? { ...r, props: { ...r.props, status: undefined } } : r));
+    expect(judge(dnsDnssec, unknown).map((v) => v.status)).toEqual(["not-applicable"]);
+    // zone.dnssec: false declares no resource at all: the kit never turns DNSSEC off under a DS the registrar still publishes.
+    const off = exampleConfig("prod");
+    off["launch-ready:zone"].dnssec = false;
+    const parsed = parseStackConfig(off);
+    expect(parsed.ok && parsed.config.zone.dnssec).toBe(false);
+  });
+
+  test("DNS-DNSSEC for a stack in another stack's zone: judged with the owner's declaration, and the key is the owner's alone", () => {
+    const staging = contextForStackFile(exampleStack("staging"));
+    expect(judge(dnsDnssec, staging.zone!.ownersResources, staging)).toEqual([
+      {
+        status: "pass",
+        urn: "urn:pulumi:prod::launch-ready::cloudflare:index/zoneDnssec:ZoneDnssec::example.com-dnssec",
+        note: "signed by the zone's owner, stack prod",
+      },
+    ]);
+    const ownerUnsigned = staging.zone!.ownersResources.filter((r) => r.type !== "cloudflare:index/zoneDnssec:ZoneDnssec");
+    expect(failures(judge(dnsDnssec, ownerUnsigned, staging))).toEqual([
+      expect.objectContaining({
+        message: expect.stringMatching(
+          /^the zone is not signed: stack prod owns it \(zone.owner\) and declares no DNSSEC; write launch-ready:zone.dnssec: true in stack prod's file \(.*Pulumi.prod.yaml\)/,
+        ),
+        subjects: ["launch-ready:zone.dnssec"],
+      }),
+    ]);
+    const config = exampleConfig("staging");
+    config["launch-ready:zone"].dnssec = true;
+    const refused = parseStackConfig(config);
+    expect(refused.ok ? [] : refused.problems.map((p) => [p.path, p.message])).toContainEqual([
+      "launch-ready:zone.dnssec",
+      expect.stringMatching(/^is set, but stack prod owns this zone \(zone.owner\) and DNSSEC signs the whole zone/),
+    ]);
   });
 
   test("OPS-PROTECT: production resources must be protected; elsewhere it does not apply", () => {

@@ -10,6 +10,7 @@ import { EXAMPLE_STACKS, exampleConfig, exampleStack, parsedExample, shuffleEver
 const DNS = "cloudflare:index/dnsRecord:DnsRecord";
 const RULESET = "cloudflare:index/ruleset:Ruleset";
 const SETTING = "cloudflare:index/zoneSetting:ZoneSetting";
+const ZONE_DNSSEC = "cloudflare:index/zoneDnssec:ZoneDnssec";
 
 async function runProgram(config: Record<string, unknown>, stack = "prod") {
   return runOffline({ project: "launch-ready", stack, config: cliConfig(config), secretKeys: [], program: launchReady });
@@ -46,10 +47,14 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
         .map((r) => r.inputs.settingId)
         .sort(),
     ).toEqual(ownsZone ? ["always_use_https", "automatic_https_rewrites", "min_tls_version", "security_header", "ssl", "tls_1_3"] : []);
+    // The zone is signed once, by the stack that owns it (DNS-DNSSEC).
+    expect(report.resources.filter((r) => r.type === ZONE_DNSSEC).map((r) => r.inputs)).toEqual(
+      ownsZone ? [{ zoneId: config.zone.zoneId, status: "active" }] : [],
+    );
     expect(report.summary).toMatchObject({
       zone: config.zone.domain,
       canonicalUrl: `https://${config.canonical.fqdn}`,
-      components: { prod: 10, staging: 4, dev: 9 }[stack],
+      components: { prod: 11, staging: 4, dev: 10 }[stack],
     });
     expect(report.bar.map((r) => [r.id, r.status])).toEqual(
       BAR_RULES.map((rule) => {
@@ -99,8 +104,8 @@ describe("production protection (OPS-PROTECT)", () => {
   test("every DNS record, ruleset, zone setting and stored secret of production is protected; generated values, secret versions and monitors are not", async () => {
     const run = await runProgram(exampleConfig("prod"));
     const custom = run.resources.filter((r) => r.custom);
-    // 45 (three of them Resend's records), and the advanced certificate prod orders for staging, which lives in its zone.
-    expect(custom.length).toBe(46);
+    // 45 (three of them Resend's records), the advanced certificate prod orders for staging, which lives in its zone, and the zone's DNSSEC.
+    expect(custom.length).toBe(47);
     // Rotating a secret replaces its value and version, and monitors hold no state worth keeping: protecting them would only get in the way.
     expect(custom.filter((r) => opsProtect.resourceTypes!.includes(r.type)).every((r) => r.protect)).toBe(true);
     expect([...new Set(custom.filter((r) => !r.protect).map((r) => r.type))].sort()).toEqual([

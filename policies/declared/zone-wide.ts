@@ -1,12 +1,12 @@
 /**
- * A stack in another stack's zone declares no zone settings or rulesets of its own: the owner's
+ * A stack in another stack's zone declares no zone settings, rulesets or DNSSEC of its own: the owner's
  * carry its rules. To judge its edge and TLS, the bar reads what the owner declares for the zone,
  * built by the same functions the owner's components call, so the two cannot disagree.
  */
 import { redirectRulesetSpec } from "../../components/canonical-redirect";
 import { zoneRulesetArgs, zoneRulesetName } from "../../components/zone-ruleset";
 import { zoneWideSpecs } from "../../components/zone-share";
-import { RULESET, ZONE_SETTING } from "../../domain/resource-types";
+import { RULESET, ZONE_DNSSEC, ZONE_SETTING } from "../../domain/resource-types";
 import type { ZoneGroup } from "../../stacks/zone-group";
 import type { DeclaredResource } from "../bar";
 
@@ -27,5 +27,16 @@ export function zoneWideResources(group: ZoneGroup, project: string): DeclaredRe
       protect: group.owner.config.protect,
     }),
   );
-  return [...rulesets, ...settings];
+  const dnssec: DeclaredResource[] = specs.dnssec
+    ? [
+        {
+          urn: urn(ZONE_DNSSEC, specs.dnssec.logicalName),
+          type: ZONE_DNSSEC,
+          name: specs.dnssec.logicalName,
+          props: { zoneId: specs.zoneId, status: specs.dnssec.status },
+          protect: group.owner.config.protect,
+        },
+      ]
+    : [];
+  return [...rulesets, ...settings, ...dnssec];
 }

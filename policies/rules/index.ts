@@ -1,6 +1,7 @@
 import { BAR_IDS } from "../../domain/bar/catalog";
 import type { BarRule } from "../bar";
 import { dnsCanonical } from "./dns-canonical";
+import { dnsDnssec } from "./dns-dnssec";
 import { dnsProxied } from "./dns-proxied";
 import { dnsSane } from "./dns-sane";
 import { dnsSubdomains } from "./dns-subdomains";
@@ -62,4 +63,5 @@ export const BAR_RULES: readonly BarRule[] = [
   perfP95,
   perfErrors,
   aiTimeout,
+  dnsDnssec,
 ].sort((a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id));

@@ -1,16 +1,26 @@
 import { fail, notApplicable, pass, type BarRule } from "../bar";
-import { ACCESS_APPLICATION, ACCESS_POLICY, DNS_RECORD, RULESET, SECRETS_MANAGER_SECRET, SSM_PARAMETER, ZONE_SETTING } from "../../domain/resource-types";
+import {
+  ACCESS_APPLICATION,
+  ACCESS_POLICY,
+  DNS_RECORD,
+  RULESET,
+  SECRETS_MANAGER_SECRET,
+  SSM_PARAMETER,
+  ZONE_DNSSEC,
+  ZONE_SETTING,
+} from "../../domain/resource-types";
 
 /**
  * OPS-PROTECT: in production, a refactor or a typo in the stack file cannot delete a DNS record,
- * ruleset, zone setting or stored secret: `pulumi up` refuses until protection is lifted on purpose.
+ * ruleset, zone setting, the zone's DNSSEC (deleting it turns signing off under the registrar's DS)
+ * or stored secret: `pulumi up` refuses until protection is lifted on purpose.
  * Generated values and secret versions stay unprotected, so rotating a secret is one `--replace`.
  * (Names staying stable when the config is reordered is proven by the test suite.) Nor can
  * another stack of the same zone: no zone-wide object or record name is managed by two stacks.
  */
 export const opsProtect: BarRule = {
   id: "OPS-PROTECT",
-  resourceTypes: [DNS_RECORD, RULESET, ZONE_SETTING, ACCESS_APPLICATION, ACCESS_POLICY, SECRETS_MANAGER_SECRET, SSM_PARAMETER],
+  resourceTypes: [DNS_RECORD, RULESET, ZONE_SETTING, ZONE_DNSSEC, ACCESS_APPLICATION, ACCESS_POLICY, SECRETS_MANAGER_SECRET, SSM_PARAMETER],
   checkResource(resource, context) {
     const environment = context.config?.environment;
     if (!environment) return notApplicable("the stack's environment is unknown (no stack file found for it)", resource.urn);

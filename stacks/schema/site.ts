@@ -71,6 +71,10 @@ export const zoneSchema = z
           "Set when this stack lives in another stack's zone (staging.example.com beside production): the name of the stack that owns the zone. The owner manages everything zone-wide (zone settings, each phase's entrypoint ruleset, the apex's mail records, the canonical apex/www redirect) and carries this stack's edge rules, scoped to its hosts; this stack manages only its own records. Its domain is then a subdomain of the owner's. @default this stack owns its zone",
         examples: ["prod"],
       }),
+    dnssec: z.boolean().optional().meta({
+      description:
+        "Sign the zone with DNSSEC (DNS-DNSSEC): Cloudflare signs every answer and publishes the DS record the registrar must add (the handover shows it; Cloudflare Registrar adds it itself). Turning it off later needs the DS removed at the registrar first. Zone-wide: with owner, the owning stack decides. @default true",
+    }),
     edgeCertificate: z.enum(["universal", "advanced"]).optional().meta({
       description:
         "With owner: the edge certificate for this stack's names. Universal SSL covers the zone's apex and one label below it (staging.example.com), not api.staging.example.com; advanced has the owner order an advanced certificate for <domain> and *.<domain> (Advanced Certificate Manager, a paid add-on on every plan). @default universal",
