@@ -92,6 +92,14 @@ function goodZone(): Zone {
   for (const name of ["_netblocks.google.com", "_netblocks2.google.com", "_netblocks3.google.com"]) zone[name] = { txt: ["v=spf1 ip4:35.190.247.0/24 ~all"] };
   // Resend's bounce name includes Amazon SES, whose record lists address ranges only.
   zone["amazonses.com"] = { txt: ["v=spf1 ip4:199.255.192.0/22 ip4:199.127.232.0/22 -all"] };
+  // A signed zone as a validating resolver shows it: the key, the parent's DS for it (both from
+  // dnssec-keygen and dnssec-dsfromkey), and AD on its answers. test/dnssec-live.test.ts validates for real.
+  Object.assign(zone["example.com"], {
+    soa: { primary: "ns1.example.com", admin: "hostmaster.example.com" },
+    dnskey: [{ flags: 257, protocol: 3, algorithm: 13, key: "7BfIjia43lOPhjxnMRGaRmc+wSAl4P0GJC0ZAuaLFey3ecFpWGZYkOhk3FoigWhFThBV85KS2k5ezNObIibHfw==" }],
+    ds: ["32839 13 2 18032D6EB2A5AE2469D3BD2E8BCC31385AB585B52E5052262B15DA77381D0A5B"],
+    authenticated: true,
+  });
   return zone;
 }
 
@@ -254,8 +262,10 @@ describe("npm run verify against a good setup on loopback", () => {
       "MAIL-DMARC",
       "MON-UPTIME",
       "AI-TIMEOUT",
+      "DNS-DNSSEC",
     ]);
     expect(Object.keys(ids["AI-TIMEOUT"])).toHaveLength(13);
+    expect(ids["DNS-DNSSEC"]).toEqual({ "example.com": "pass" });
     expect(ids["TLS-HSTS"]).toEqual({ "https://www.example.com/": "pass", "https://example.com/": "pass" });
     expect(stdout).not.toContain(CANARY);
 

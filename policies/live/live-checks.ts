@@ -8,6 +8,7 @@ import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
 import type { BarId } from "../../domain/bar/catalog";
 import { isCloudflareAddress } from "../../domain/cloudflare/edge-ips";
 import { HSTS_MIN_MAX_AGE, HSTS_PRELOAD_MIN_MAX_AGE, isFrameOption, isStrictReferrerPolicy, STRICT_REFERRER_POLICIES } from "../../domain/http-security";
+import { DNSKEY_SEP_FLAG, dsMatches, dsText, keyTag, type DnskeyRdata, type DsRdata } from "../../domain/dnssec";
 import type { DeclaredHost } from "../../stacks/stack-config";
 
 export type LiveStatus = "pass" | "fail" | "warn" | "skip";
@@ -382,6 +383,77 @@ export function judgeHstsPreload(url: string, answer: { status: number; headers:
   return missing
     ? check("TLS-HSTS", url, "fail", `preload: the base domain's ${answer.status} answer has ${missing}, which the preload list refuses; ${want}`)
     : check("TLS-HSTS", url, "pass", `preload: the base domain's ${answer.status} answer sends ${hsts}`);
+}
+
+/** One DNS question's outcome: what it found, or the error code it ended with. */
+export type Asked<T> = { value: T } | { error: string };
+
+/** What one resolver said of a zone's DNSSEC (probes.ts `dnssecOn`). */
+export interface DnssecAnswer {
+  resolver: string;
+  /** The DS records the parent publishes for the zone (asked with checking disabled). */
+  ds: Asked<DsRdata[]>;
+  /** The zone's DNSKEY records (asked with checking disabled). */
+  dnskeys: Asked<DnskeyRdata[]>;
+  /** The zone's SOA asked with DO: whether the resolver set AD, and whether an SOA came back. */
+  soa: Asked<{ authenticated: boolean; answered: boolean }>;
+}
+
+const dnsError = (code: string) => (code === "ESERVFAIL" ? "SERVFAIL" : code);
+
+/** Part one of DNS-DNSSEC through one resolver: a DS of the parent's names a key the zone serves. Undefined when it holds. */
+function delegationProblem(zone: string, answer: DnssecAnswer): string | undefined {
+  if ("error" in answer.ds) return `the parent's DS could not be read (${dnsError(answer.ds.error)})`;
+  if (answer.ds.value.length === 0) return `the parent publishes no DS for ${zone}, so no resolver can authenticate it; add the DS record at the registrar`;
+  const published = answer.ds.value.map(dsText).join(", ");
+  if ("error" in answer.dnskeys) return `the zone's DNSKEY could not be read (${dnsError(answer.dnskeys.error)}) to compare with the parent's DS ${published}`;
+  const keys = answer.dnskeys.value;
+  if (keys.length === 0)
+    return `the parent publishes DS ${published}, but ${zone} serves no DNSKEY: the zone is not signed, and validating resolvers refuse its answers`;
+  const ds = answer.ds.value;
+  if (!ds.some((record) => keys.some((key) => dsMatches(zone, record, key)))) {
+    const served = keys.map((key) => `${keyTag(key)}${key.flags & DNSKEY_SEP_FLAG ? " (KSK)" : ""}`).join(", ");
+    return `the parent's DS ${published} matches none of the zone's DNSKEYs (key tags ${served}): the registrar holds a stale or mistyped DS; replace it with the one the handover shows`;
+  }
+  return undefined;
+}
+
+/** Part two through one resolver: the zone's answer comes back authenticated (AD). Undefined when it does. */
+function validationProblem(answer: DnssecAnswer): string | undefined {
+  if ("error" in answer.soa)
+    return answer.soa.error === "ESERVFAIL"
+      ? `${answer.resolver} answers SERVFAIL: the answers fail validation`
+      : `${answer.resolver} did not answer (${answer.soa.error})`;
+  if (!answer.soa.value.answered) return `${answer.resolver} returned no SOA for the zone`;
+  if (!answer.soa.value.authenticated) return `${answer.resolver} answers without AD: unauthenticated (no DS at the parent, or the resolver does not validate)`;
+  return undefined;
+}
+
+/**
+ * DNS-DNSSEC, live: through each resolver, the parent's DS names one of the zone's DNSKEYs (the
+ * digest recomputed per RFC 4034 §5.1.4), and the zone's answer comes back with AD set. The
+ * detail says which of the two fails.
+ */
+export function judgeDnssec(zone: string, answers: readonly DnssecAnswer[]): LiveCheck {
+  if (answers.length === 0) return unchecked("DNS-DNSSEC", zone, `no resolver was asked about ${zone}`);
+  const delegation = [...new Set(answers.flatMap((a) => delegationProblem(zone, a) ?? []))];
+  const validation = answers.flatMap((a) => validationProblem(a) ?? []);
+  if (delegation.length === 0 && validation.length === 0) {
+    const ds = answers[0].ds as { value: DsRdata[] };
+    const keys = (answers[0].dnskeys as { value: DnskeyRdata[] }).value;
+    const named = ds.value.filter((record) => keys.some((key) => dsMatches(zone, record, key))).map(dsText);
+    return check(
+      "DNS-DNSSEC",
+      zone,
+      "pass",
+      `the parent's DS ${named.join(", ")} matches the zone's key; ${answers.map((a) => a.resolver).join(", ")} return authenticated answers (AD)`,
+    );
+  }
+  const parts = [
+    ...(delegation.length > 0 ? [`DS: ${delegation.join("; ")}`] : []),
+    ...(validation.length > 0 ? [`validation: ${validation.join("; ")}`] : []),
+  ];
+  return check("DNS-DNSSEC", zone, "fail", parts.join(". "));
 }
 
 /** Every Referrer-Policy token: a browser applies the last of these in the header, skipping any it does not know. */

@@ -12,7 +12,17 @@ import dns2 from "dns2";
 import { request as httpRequest } from "node:http";
 import { request as httpsRequest } from "node:https";
 import { connect as tlsConnect, rootCertificates } from "node:tls";
-import { type FailedRequest, type HttpHop, locationOf, type ResolverAnswer, type TlsHandshake, type TlsVersion } from "./live-checks";
+import {
+  type Asked,
+  type DnssecAnswer,
+  type FailedRequest,
+  type HttpHop,
+  locationOf,
+  type ResolverAnswer,
+  type TlsHandshake,
+  type TlsVersion,
+} from "./live-checks";
+import { parseDsRdata } from "../../domain/dnssec";
 import type { SpfQueryType } from "../../domain/mail/spf";
 import type { MailDnsView } from "./live-mail";
 
@@ -355,29 +365,18 @@ function serverAddress(server: string): { address: string; port: number } {
 const MAX_TCP_ANSWER = 2 + 0xffff;
 
 /**
- * A query put on the wire as written. c-ares will not send a name holding characters outside host
- * names (":", "/", spaces), which SPF macros can produce and receivers query as written (RFC
- * 7208's suite does): those go to the same server this way. dns2 encodes and parses the packets;
- * the sockets are ours, because dns2's client retries a truncated answer over TCP with no timeout
- * and cannot be cancelled: a server that sets TC and then holds the TCP connection held verify
- * past its deadline for ever. Here UDP and the TCP retry share one deadline, and the run's abort
- * ends both at once.
+ * One question and its answer on the wire, to `server`. dns2 encodes and parses the packets; the
+ * sockets are ours, because dns2's client retries a truncated answer over TCP with no timeout and
+ * cannot be cancelled: a server that sets TC and then holds the TCP connection held verify past
+ * its deadline for ever. Here UDP and the TCP retry share one deadline, and the run's abort ends
+ * both at once.
  */
-function wireQuery(
-  server: string,
-  timeoutMs: number,
-  signal: AbortSignal | undefined,
-  stopped: () => Error,
-): (name: string, type: SpfQueryType) => Promise<string[]> {
+function wireExchange(server: string, timeoutMs: number, signal: AbortSignal | undefined, stopped: () => Error): (query: dns2.Packet) => Promise<dns2.Packet> {
   const { address, port } = serverAddress(server);
-  const FIELDS = { TXT: "data", A: "address", AAAA: "address", MX: "exchange", PTR: "domain" } as const;
-  return (name, type) =>
-    new Promise<string[]>((resolve, reject) => {
+  return (query) =>
+    new Promise<dns2.Packet>((resolve, reject) => {
       if (signal?.aborted) return reject(stopped());
-      const query = new dns2.Packet();
       query.header.id = randomInt(0x10000);
-      query.header.rd = 1;
-      query.questions.push(new dns2.Packet.Question(name, dns2.Packet.TYPE[type], dns2.Packet.CLASS.IN));
       const bytes = query.toBuffer();
       const udp = createSocket(isIPv6(address) ? "udp6" : "udp4");
       let tcp: Socket | undefined;
@@ -389,16 +388,8 @@ function wireQuery(
         signal?.removeEventListener("abort", onAbort);
         udp.close();
         tcp?.destroy();
-        if (error) return reject(error);
-        const { rcode } = response!.header;
-        if (rcode === NXDOMAIN) return resolve([]);
-        if (rcode !== 0) return reject(Object.assign(new Error(`rcode ${rcode}`), { code: RCODES[rcode] ?? "EBADRESP" }));
-        const code = dns2.Packet.TYPE[type];
-        resolve(
-          response!.answers
-            .filter((answer) => answer.type === code)
-            .map((answer) => [(answer as unknown as Record<string, string | string[]>)[FIELDS[type]]].flat().join("")),
-        );
+        if (error) reject(error);
+        else resolve(response!);
       };
       const timer = setTimeout(() => finish(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: "ETIMEOUT" })), timeoutMs);
       const onAbort = () => finish(stopped());
@@ -438,6 +429,94 @@ function wireQuery(
       });
       udp.send(bytes, port, address, (error) => error && finish(error));
     });
+}
+
+/** A recursive question for `name`'s records of `type` (a type code), as a stub resolver asks it. */
+function question(name: string, type: number): dns2.Packet {
+  const query = new dns2.Packet();
+  query.header.rd = 1;
+  query.questions.push(new dns2.Packet.Question(name, type, dns2.Packet.CLASS.IN));
+  return query;
+}
+
+/**
+ * A query put on the wire as written. c-ares will not send a name holding characters outside host
+ * names (":", "/", spaces), which SPF macros can produce and receivers query as written (RFC
+ * 7208's suite does): those go to the same server this way.
+ */
+function wireQuery(
+  server: string,
+  timeoutMs: number,
+  signal: AbortSignal | undefined,
+  stopped: () => Error,
+): (name: string, type: SpfQueryType) => Promise<string[]> {
+  const exchange = wireExchange(server, timeoutMs, signal, stopped);
+  const FIELDS = { TXT: "data", A: "address", AAAA: "address", MX: "exchange", PTR: "domain" } as const;
+  return async (name, type) => {
+    const code = dns2.Packet.TYPE[type];
+    const response = await exchange(question(name, code));
+    const { rcode } = response.header;
+    if (rcode === NXDOMAIN) return [];
+    if (rcode !== 0) throw Object.assign(new Error(`rcode ${rcode}`), { code: RCODES[rcode] ?? "EBADRESP" });
+    return response.answers
+      .filter((answer) => answer.type === code)
+      .map((answer) => [(answer as unknown as Record<string, string | string[]>)[FIELDS[type]]].flat().join(""));
+  };
+}
+
+/** DS and DNSKEY's type codes (RFC 4034 §5, §2); dns2 names DNSKEY but not DS, whose RDATA it leaves as bytes. */
+const TYPE_DS = 43;
+const TYPE_DNSKEY = 48;
+const TYPE_SOA = 6;
+
+/** The header bits and EDNS options dns2 reads and writes but does not type. */
+type DnssecHeader = dns2.Packet.Header & { ad: 0 | 1; cd: 0 | 1 };
+const withDnssecOk = (query: dns2.Packet, checkingDisabled: boolean): dns2.Packet => {
+  (query.header as DnssecHeader).cd = checkingDisabled ? 1 : 0;
+  // EDNS0 with DO (RFC 3225): without it a validating resolver validates but need not say so.
+  const edns = dns2.Packet.Resource.EDNS as unknown as (rdata: object[], opts: { doFlag: boolean }) => dns2.Packet.Resource;
+  query.additionals.push(edns([], { doFlag: true }));
+  return query;
+};
+
+/**
+ * What one resolver says of `zone`'s DNSSEC: the DS its parent publishes and the zone's DNSKEYs,
+ * both asked with checking disabled (CD) so a zone that fails validation still shows why, and the
+ * zone's SOA asked as any validating client does, whose AD bit says the resolver authenticated it.
+ * The system resolver is asked at the first server the system names.
+ */
+export function dnssecOn(resolver: ResolverSpec, zone: string, timeoutMs: number, signal?: AbortSignal): Promise<DnssecAnswer> {
+  const server = resolver.server ?? dns.getServers()[0];
+  const nothing = (error: string): DnssecAnswer => ({ resolver: resolver.label, ds: { error }, dnskeys: { error }, soa: { error } });
+  if (server === undefined) return Promise.resolve(nothing("ENOSERVER"));
+  const stopped = () => Object.assign(new Error(abortReason(signal!)), { code: abortReason(signal!) });
+  const exchange = wireExchange(server, timeoutMs, signal, stopped);
+  const ask = async <T>(type: number, checkingDisabled: boolean, read: (response: dns2.Packet) => T): Promise<Asked<T>> => {
+    try {
+      const response = await exchange(withDnssecOk(question(zone, type), checkingDisabled));
+      const { rcode } = response.header;
+      if (rcode !== 0 && rcode !== NXDOMAIN) return { error: RCODES[rcode] ?? `rcode ${rcode}` };
+      return { value: read(response) };
+    } catch (error) {
+      return { error: (error as NodeJS.ErrnoException).code ?? String(error) };
+    }
+  };
+  const ofType = (response: dns2.Packet, type: number) => response.answers.filter((answer) => answer.type === type);
+  return Promise.all([
+    ask(TYPE_DS, true, (response) =>
+      ofType(response, TYPE_DS).flatMap((answer) => {
+        const ds = parseDsRdata((answer as unknown as { data: Buffer }).data);
+        return ds ? [ds] : [];
+      }),
+    ),
+    ask(TYPE_DNSKEY, true, (response) =>
+      ofType(response, TYPE_DNSKEY).map((answer) => {
+        const key = answer as unknown as { flags: number; protocol: number; algorithm: number; key: string };
+        return { flags: key.flags, protocol: key.protocol, algorithm: key.algorithm, publicKey: Buffer.from(key.key, "base64") };
+      }),
+    ),
+    ask(TYPE_SOA, false, (response) => ({ authenticated: (response.header as DnssecHeader).ad === 1, answered: ofType(response, TYPE_SOA).length > 0 })),
+  ]).then(([ds, dnskeys, soa]) => ({ resolver: resolver.label, ds, dnskeys, soa }));
 }
 
 const NXDOMAIN = 3;

@@ -15,6 +15,7 @@ import {
   judgeCertificate,
   judgeCors,
   judgeDns,
+  judgeDnssec,
   judgeHttpsOnly,
   judgeMonitorUrl,
   judgeRateLimit,
@@ -33,7 +34,7 @@ import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
 import { BAR_IDS } from "../../domain/bar/catalog";
 import { weighFailure } from "../../domain/bar/weighing";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
-import { follow, get, handshake, mailView, resolveOn, type ProbeOptions, type ResolverSpec } from "./probes";
+import { dnssecOn, follow, get, handshake, mailView, resolveOn, type ProbeOptions, type ResolverSpec } from "./probes";
 
 export interface VerifyOptions extends ProbeOptions {
   resolvers: ResolverSpec[];
@@ -268,6 +269,16 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
         ),
       ];
     });
+  }
+  // DNSSEC is the zone's, and a stack in another stack's zone does not own it; a zone declared
+  // unsigned fails in the plan, where the fix is, and is not asked again here.
+  if (config.zone.owner === undefined && config.zone.dnssec) {
+    probes.push(async () => [
+      judgeDnssec(
+        config.zone.domain,
+        await Promise.all(options.resolvers.map((resolver) => dnssecOn(resolver, config.zone.domain, options.timeoutMs, options.signal))),
+      ),
+    ]);
   }
   // Mail records are read through the first resolver: the one the operator named first. A name
   // that does not answer fails the check that needed it, there.

@@ -87,16 +87,36 @@ export type Zone = Record<
     ptr?: string[];
     cname?: string;
     servfail?: Array<"A" | "AAAA" | "TXT" | "MX" | "PTR" | "CNAME">;
+    /** The zone's SOA, for a name that is a zone apex. */
+    soa?: { primary: string; admin: string };
+    /** DNSKEY records, the key in base64 as a zone file writes it. */
+    dnskey?: Array<{ flags: number; protocol: number; algorithm: number; key: string }>;
+    /** DS records as the parent publishes them, in zone-file form: `12345 13 2 ABCD...`. */
+    ds?: string[];
+    /** Answers for this name carry AD, as from a validating resolver that authenticated them. */
+    authenticated?: boolean;
   }
 >;
 
 /** dns2's published types lag its code (RCODE, plain answer objects, the socket type); this is the part used here. */
 const Packet = dns2.Packet as unknown as {
-  TYPE: Record<"A" | "AAAA" | "TXT" | "MX" | "PTR" | "CNAME", number>;
+  TYPE: Record<"A" | "AAAA" | "TXT" | "MX" | "PTR" | "CNAME" | "SOA" | "DNSKEY", number>;
   CLASS: { IN: number };
   RCODE: { NXDOMAIN: number; SERVFAIL: number };
-  createResponseFromRequest(request: unknown): { header: { rcode: number }; answers: object[] };
+  createResponseFromRequest(request: unknown): { header: { rcode: number; ad: number }; answers: object[] };
 };
+/** DS (RFC 4034 §5), which dns2 has no name for: its RDATA goes out as the bytes given. */
+const TYPE_DS = 43;
+
+/** A DS in zone-file form as its RDATA: key tag, algorithm, digest type, digest. */
+function dsRdata(text: string): Buffer {
+  const [tag, algorithm, digestType, ...digest] = text.trim().split(/\s+/);
+  const head = Buffer.alloc(4);
+  head.writeUInt16BE(Number(tag), 0);
+  head.writeUInt8(Number(algorithm), 2);
+  head.writeUInt8(Number(digestType), 3);
+  return Buffer.concat([head, Buffer.from(digest.join(""), "hex")]);
+}
 
 const txtStrings = (text: string | string[]) => (Array.isArray(text) ? text.map((s) => Buffer.from(s, "latin1")) : splitTxtStrings(text));
 
@@ -133,6 +153,11 @@ export async function startDnsServer(zone: Zone): Promise<{ port: number; close(
         if (type === "MX") for (const mx of records.mx ?? []) response.answers.push({ ...answer, ...mx });
         if (type === "PTR") for (const domain of records.ptr ?? []) response.answers.push({ ...answer, domain: domain.replace(/\.$/, "") });
         if (type === "CNAME" && records.cname !== undefined) response.answers.push({ ...answer, domain: records.cname.replace(/\.$/, "") });
+        if (type === "SOA" && records.soa)
+          response.answers.push({ ...answer, ...records.soa, serial: 1, refresh: 3600, retry: 600, expiration: 86400, minimum: 300 });
+        if (type === "DNSKEY") for (const key of records.dnskey ?? []) response.answers.push({ ...answer, ...key });
+        if (question.type === TYPE_DS) for (const ds of records.ds ?? []) response.answers.push({ ...answer, data: dsRdata(ds) });
+        if (records.authenticated) response.header.ad = 1;
         return send(response);
       }
     },
