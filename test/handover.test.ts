@@ -187,6 +187,46 @@ describe("deployed outputs", () => {
     ]);
   });
 
+  test("DNS-DNSSEC: the DS record from the outputs, or the command that prints it, and the registrar's steps", () => {
+    // Before pulumi up: the command that prints the DS; Cloudflare Registrar adds it itself.
+    const before = render("prod", config);
+    expect(before).toContain("`pulumi stack output dnssec --stack prod` prints it (key tag, algorithm, digest type, digest)");
+    expect(before).toContain("1. Cloudflare Registrar adds the DS record itself: nothing to enter by hand.");
+    // Once deployed: the four fields, as the outputs carry them (the provider gives some numbers as strings).
+    const outputs = parseStackOutputs(
+      JSON.stringify({
+        ...matching,
+        dnssec: { keyTag: 2371, algorithm: "13", digestType: "2", digest: "e7f6a9cd", record: "example.com. 3600 IN DS 2371 13 2 e7f6a9cd" },
+      }),
+      "prod-outputs.json",
+    );
+    const elsewhere = {
+      ...config,
+      handover: { ...config.handover, registrar: { ...config.handover.registrar!, name: "Namecheap", account: "example-founder" } },
+    };
+    const after = renderHandoverSection({
+      stack: "prod",
+      stackFile: "stacks/Pulumi.prod.yaml",
+      command: "npm run handover -- --stack prod",
+      project: KIT_NAME,
+      policyPack: "policies",
+      config: elsewhere,
+      encryption: exampleStack("prod").encryption,
+      hasSecureValues: true,
+      outputs: { file: "prod-outputs.json", values: outputs },
+    });
+    expect(after).toContain("| 2371 | 13 (ECDSA Curve P-256 with SHA-256) | 2 (SHA-256) | `E7F6A9CD` |");
+    expect(after).toContain(
+      "1. At Namecheap (account `example-founder`), which founder@example.com holds, open example.com's DNSSEC (DS records) settings and add one DS record with the four values above.",
+    );
+    expect(() => parseStackOutputs(JSON.stringify({ dnssec: { keyTag: 1, algorithm: 13, digestType: 2, digest: "| not hex" } }), "o.json")).toThrow(
+      /dnssec\.digest must be the digest in hex/,
+    );
+    // A zone declared unsigned says so; a stack in another stack's zone has no section of its own.
+    expect(render("prod", { ...config, zone: { ...config.zone, dnssec: false } })).toContain("**The zone is not signed** (`launch-ready:zone.dnssec: false`)");
+    expect(render("staging")).not.toContain("### DNSSEC");
+  });
+
   test("only known keys are read, so a value shown by mistake is never copied", () => {
     const parsed = parseStackOutputs(JSON.stringify({ ...matching, databasePassword: "hunter2-not-real" }), "outputs.json");
     expect(JSON.stringify(parsed)).not.toContain("hunter2-not-real");

@@ -62,6 +62,7 @@ export function renderHandoverSection(input: HandoverInput): string {
     accessSection(input),
     ...(input.zone && input.zone.members.length > 0 ? [zoneSection(stack, input.zone)] : []),
     dnsSection(config),
+    ...(config.zone.owner === undefined ? [dnssecSection(input)] : []),
     redirectsSection(config),
     cloudflareSection(config),
     emailSection(config, stack),
@@ -184,6 +185,56 @@ function dnsSection(config: LaunchReadyConfig): string {
     );
   }
   return parts.join("\n\n");
+}
+
+/**
+ * DNS-DNSSEC's handover: the DS record the registrar publishes, from the deployed stack's outputs
+ * (Cloudflare computes it when it signs the zone), and the registrar's steps. Cloudflare: "Add the
+ * DS record to your registrar", algorithm 13 "may also be called ECDSA Curve P-256 with SHA-256",
+ * and it "automatically adds DS records for domains using Cloudflare Registrar"; the zone's status
+ * stays pending until the DS is there (https://developers.cloudflare.com/dns/dnssec/,
+ * .../dns/dnssec/dnssec-states/, read 2026-12-03).
+ */
+function dnssecSection(input: HandoverInput): string {
+  const { config, stack } = input;
+  const heading = "### DNSSEC (DNS-DNSSEC)";
+  if (!config.zone.dnssec)
+    return `${heading}\n\n**The zone is not signed** (${code("launch-ready:zone.dnssec: false")}): DNS-DNSSEC fails until it is. Write ${code("dnssec: true")} in ${code("launch-ready:zone")}, run ${code(`pulumi up --stack ${stack}`)}, then follow the steps this section will show.`;
+  const ds = input.outputs?.values.dnssec;
+  const command = code(`pulumi stack output dnssec --stack ${stack}`);
+  const record = ds
+    ? [
+        `Cloudflare signs ${code(config.zone.domain)}. The DS record the parent zone must publish, from ${code(input.outputs!.file)}:`,
+        markdownTable(
+          ["Key tag", "Algorithm", "Digest type", "Digest"],
+          [
+            [
+              String(ds.keyTag),
+              `${ds.algorithm}${ds.algorithm === 13 ? " (ECDSA Curve P-256 with SHA-256)" : ""}`,
+              `${ds.digestType}${ds.digestType === 2 ? " (SHA-256)" : ""}`,
+              code(ds.digest.toUpperCase()),
+            ],
+          ],
+        ),
+      ]
+    : [
+        `Cloudflare signs ${code(config.zone.domain)} once ${code(`pulumi up --stack ${stack}`)} has run, and computes the DS record the parent zone must publish: ${command} prints it (key tag, algorithm, digest type, digest). Regenerate this section with ${code("--outputs")} to show it here; the dashboard shows it too (DNS, Settings, DNSSEC, DS record).`,
+      ];
+  const registrar = config.handover.registrar;
+  const steps = !registrar
+    ? [
+        `Add the DS record at the registrar of ${config.zone.domain} (not named yet: add ${code("launch-ready:handover.registrar")}), in its DNSSEC or DS records settings.`,
+      ]
+    : /cloudflare/i.test(registrar.name)
+      ? [`${registrar.name} adds the DS record itself: nothing to enter by hand.`]
+      : [
+          `At ${registrar.name}${registrar.account ? ` (account ${code(registrar.account)})` : ""}, which ${registrar.owner} holds, open ${config.zone.domain}'s DNSSEC (DS records) settings and add one DS record with the four values${ds ? " above" : ` ${command} prints`}. A form that does not list algorithm 13 may call it ECDSA Curve P-256 with SHA-256.`,
+        ];
+  steps.push(
+    `Check: ${code(`npm run verify -- --stack ${stack}`)} reports DNS-DNSSEC passing once the parent publishes the DS (the dashboard's DNSSEC status turns from pending to active).`,
+    `Before moving the domain to other nameservers or turning DNSSEC off: remove the DS at the registrar first and wait for its TTL to pass (${code(`dig DS ${config.zone.domain}`)} shows it), or every validating resolver refuses the zone.${config.protect ? " The zone's DNSSEC is protected here, so no change to the stack file turns it off by accident." : ""}`,
+  );
+  return [heading, ...record, steps.map((step, i) => `${i + 1}. ${step}`).join("\n")].join("\n\n");
 }
 
 /** Who manages what in a zone several stacks share, and the order their `pulumi up` runs in. */

@@ -1,6 +1,6 @@
 /**
  * The deployed stack's outputs (`pulumi stack output --json`) as the handover reads them: only the
- * keys the program exports (canonicalUrl, hosts, secrets, monitors), each checked for shape, and
+ * keys the program exports (canonicalUrl, hosts, secrets, monitors, dnssec), each checked for shape, and
  * compared with what the stack file declares. Anything else in the file is ignored, so a value
  * shown with `--show-secrets` by mistake is never copied anywhere.
  */
@@ -15,6 +15,15 @@ const stackOutputsSchema = z.object({
   hosts: z.record(z.string(), z.object({ purpose: z.string(), proxied: z.boolean() })).optional(),
   secrets: z.record(z.string(), z.string()).optional(),
   monitors: z.record(z.string(), z.string()).optional(),
+  /** The DS record Cloudflare computed for the zone (DNS-DNSSEC); numbers as the provider gives them, some as strings. */
+  dnssec: z
+    .object({
+      keyTag: z.coerce.number().int().min(0).max(65535),
+      algorithm: z.coerce.number().int().min(0).max(255),
+      digestType: z.coerce.number().int().min(0).max(255),
+      digest: z.string().regex(/^[0-9a-fA-F]+$/, "must be the digest in hex"),
+    })
+    .optional(),
 });
 
 export type StackOutputs = z.output<typeof stackOutputsSchema>;
