@@ -18,6 +18,7 @@ import { mailSpf } from "./mail-spf";
 import { monDetect5min } from "./mon-detect-5min";
 import { monHuman } from "./mon-human";
 import { monUptime } from "./mon-uptime";
+import { opsDrift } from "./ops-drift";
 import { opsHandover } from "./ops-handover";
 import { opsProtect } from "./ops-protect";
 import { aiTimeout, perfErrors, perfP95 } from "./perf-budgets";
@@ -62,4 +63,5 @@ export const BAR_RULES: readonly BarRule[] = [
   perfP95,
   perfErrors,
   aiTimeout,
+  opsDrift,
 ].sort((a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id));
