@@ -59,7 +59,7 @@ export function contextForStackFile(
     stackFile: file,
     siblings: siblingFiles,
     workflows: () => {
-      if (workflows === null) workflows = projectWorkflows(dirname(file.path));
+      if (workflows === null) workflows = projectWorkflows(file.path);
       return workflows;
     },
     // Deriving a passphrase key takes half a second per stack file: only when a rule asks.

@@ -135,21 +135,22 @@ export interface ProjectWorkflows {
 }
 
 /**
- * The workflows of the project whose Pulumi.yaml is at or above `from`, or undefined when there is
- * no project or it has no `.github/workflows/`. Only the project's own directory is read: a
- * repository holding the project in a subdirectory keeps its workflows where this cannot tell
- * which stack files they mean.
+ * The workflows of the project a stack file belongs to (the Pulumi.yaml whose stack directory
+ * holds it), or undefined when it belongs to none or the project has no `.github/workflows/`.
+ * Only the project's own directory is read: a repository holding the project in a subdirectory
+ * keeps its workflows where this cannot tell which stack files they mean.
  */
-export function projectWorkflows(from: string): ProjectWorkflows | undefined {
+export function projectWorkflows(stackFile: string): ProjectWorkflows | undefined {
   let project: PulumiProject | undefined;
   try {
-    project = findProject(from);
+    project = findProject(dirname(stackFile));
   } catch (error) {
     if (error instanceof ProjectError) return undefined;
     throw error;
   }
-  const dir = project && join(project.dir, ".github", "workflows");
-  if (!project || !dir || !existsSync(dir)) return undefined;
+  if (!project || resolve(project.stacksDir) !== resolve(dirname(stackFile))) return undefined;
+  const dir = join(project.dir, ".github", "workflows");
+  if (!existsSync(dir)) return undefined;
   const files = readdirSync(dir)
     .filter((name) => /\.ya?ml$/.test(name))
     .sort()

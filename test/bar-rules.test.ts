@@ -22,8 +22,7 @@ import { tlsVersion } from "../policies/rules/tls-version";
 import { contextForStackFile } from "../policies/stack-context";
 import { verifyWorkflowYaml } from "../scripts/init/workflow";
 import { planStack } from "../scripts/plan/plan-stack";
-import { availableStacks, projectWorkflows, requireProject, stackFilePath } from "../stacks/project";
-import { readStackFile } from "../stacks/stack-file";
+import { projectWorkflows } from "../stacks/project";
 import { exampleStack, FIXTURE_PROJECT, parsedExample, ROOT, scratchDir } from "./helpers";
 
 let prod: DeclaredResource[];
@@ -342,7 +341,8 @@ describe("levels and waivers", () => {
 });
 
 describe("OPS-DRIFT: CI runs verify for the stack on a schedule", () => {
-  const kit = projectWorkflows(ROOT)!;
+  // The kit's own workflows, judged for a project laid out as this repository is (stacks/Pulumi.<stack>.yaml).
+  const kit = ["launch-ready.yml", "launch-ready-verify.yml"].map((name) => parse(readFileSync(join(ROOT, ".github", "workflows", name), "utf8")));
   const withWorkflows = (stack: string, ...documents: unknown[]): BarContext => ({
     stackFile: exampleStack(stack),
     workflows: () => ({
@@ -357,11 +357,9 @@ describe("OPS-DRIFT: CI runs verify for the stack on a schedule", () => {
   const verdictsOf = (ctx: BarContext) => judge(opsDrift, prod, ctx);
 
   test("passes for every example stack with the kit's workflows and with the one init writes", () => {
-    const own = requireProject(ROOT);
-    // The repository's own stack files (the example product, or the product CI puts in its place).
-    for (const stack of availableStacks(own)) {
-      expect(verdictsOf({ stackFile: readStackFile(stackFilePath(own, stack)), workflows: () => kit })).toEqual([
-        { status: "pass", note: `.github/workflows/launch-ready-verify.yml runs verify for ${stack} on a schedule` },
+    for (const stack of ["dev", "staging", "prod"]) {
+      expect(verdictsOf(withWorkflows(stack, ...kit))).toEqual([
+        { status: "pass", urn: undefined, note: `.github/workflows/w1.yml runs verify for ${stack} on a schedule` },
       ]);
     }
     for (const stack of ["dev", "staging", "prod"]) expect(verdictsOf(withWorkflows(stack, parse(verifyWorkflowYaml())))[0].status).toBe("pass");
@@ -369,9 +367,9 @@ describe("OPS-DRIFT: CI runs verify for the stack on a schedule", () => {
   });
 
   test("fails, naming each workflow and why, when nothing scheduled runs verify for the stack or a failure cannot fail the run", () => {
-    const [pullRequestsOnly] = kit.files.filter((file) => file.path.endsWith("launch-ready.yml"));
+    const [pullRequestsOnly] = kit;
     const cases: Array<[unknown, string]> = [
-      [pullRequestsOnly.document, "w0.yml has no on.schedule cron"],
+      [pullRequestsOnly, "w0.yml has no on.schedule cron"],
       [scheduled("npx launch-ready verify --stack staging"), "w0.yml runs no verify --stack prod"],
       [scheduled("npx launch-ready verify --stack prod", { if: "github.event_name == 'push'" }), "w0.yml runs no verify --stack prod"],
       [scheduled("npx launch-ready verify --stack prod || true"), `w0.yml job verify runs verify with "|| true"`],
@@ -395,7 +393,10 @@ describe("OPS-DRIFT: CI runs verify for the stack on a schedule", () => {
     const bare = join(scratchDir(), "product");
     mkdirSync(bare);
     writeFileSync(join(bare, "Pulumi.yaml"), "name: product\nruntime: nodejs\n");
-    expect(projectWorkflows(bare)).toBeUndefined();
+    expect(projectWorkflows(join(bare, "Pulumi.prod.yaml"))).toBeUndefined();
+    // A stack file outside the stack directory of the Pulumi.yaml above it is no stack of that project.
+    expect(projectWorkflows(join(__dirname, "fixtures", "other-product", "stacks", "Pulumi.prod.yaml"))).toBeUndefined();
+    expect(projectWorkflows(join(FIXTURE_PROJECT.stacksDir, "Pulumi.prod.yaml"))?.files.map((file) => file.document)).toEqual([parse(verifyWorkflowYaml())]);
     // The fixture project carries the workflow init writes, as the product it copies would.
     expect(readFileSync(join(FIXTURE_PROJECT.dir, ".github", "workflows", "launch-ready-verify.yml"), "utf8")).toBe(verifyWorkflowYaml());
   });

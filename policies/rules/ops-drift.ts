@@ -84,7 +84,7 @@ export const opsDrift: BarRule = {
     if (!file || !workflows) {
       return [
         notApplicable(
-          `no .github/workflows/ beside the project's Pulumi.yaml, so whether CI runs verify on a schedule is not known; launch-ready init writes .github/workflows/launch-ready-verify.yml, which does`,
+          `no .github/workflows/ beside the project's Pulumi.yaml (the one whose stackConfigDir holds this stack file), so whether CI runs verify on a schedule is not known; launch-ready init writes .github/workflows/launch-ready-verify.yml, which does`,
         ),
       ];
     }
