@@ -7,6 +7,7 @@ import { MINIMUM_BAR, type BarId } from "../domain/bar/catalog";
 import { describeWaiver, expiredWaiverMessage, expiredWaivers, levelFor, weighFailure, type Level, type Waiver } from "../domain/bar/weighing";
 import { DNS_RECORD } from "../domain/resource-types";
 import type { LaunchReadyConfig } from "../stacks/stack-config";
+import type { ProjectWorkflows } from "../stacks/project";
 import type { StackFile } from "../stacks/stack-file";
 import type { SecureValueDigests } from "../stacks/stack-secrets";
 import type { ConfigProblem } from "../stacks/config-problems";
@@ -81,6 +82,8 @@ export interface BarContext {
   today?: string;
   /** The stacks sharing this stack's Cloudflare zone; absent when the config is unknown. */
   zone?: ZoneContext;
+  /** The project's CI workflows, read on first call; undefined when the stack file's project has none (OPS-DRIFT). */
+  workflows?: () => ProjectWorkflows | undefined;
 }
 
 export interface ZoneContext {

@@ -7,7 +7,7 @@
  */
 import { dirname, join } from "node:path";
 import { parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config";
-import { findProject, KIT_NAME } from "../stacks/project";
+import { findProject, KIT_NAME, projectWorkflows, type ProjectWorkflows } from "../stacks/project";
 import { readStackFile, siblingStackFiles, type StackFile } from "../stacks/stack-file";
 import { PassphraseError, passphraseFromEnvironment, secureValueDigests, type SecureValueDigests } from "../stacks/stack-secrets";
 import type { BarContext, ZoneContext } from "./bar";
@@ -52,11 +52,16 @@ export function contextForStackFile(
   const siblingFiles = () => (siblings ??= siblingStackFiles(options.directory ?? dirname(file.path), file.stack));
   let digests: SecureValueDigests | undefined | null = null;
   const project = options.project ?? KIT_NAME;
+  let workflows: ProjectWorkflows | undefined | null = null;
   return {
     ...(config ? { config, zone: zoneContext({ stack: file.stack, path: file.path, config }, siblingFiles(), project) } : {}),
     project,
     stackFile: file,
     siblings: siblingFiles,
+    workflows: () => {
+      if (workflows === null) workflows = projectWorkflows(file.path);
+      return workflows;
+    },
     // Deriving a passphrase key takes half a second per stack file: only when a rule asks.
     secureDigests: () => {
       if (digests !== null) return digests;

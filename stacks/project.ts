@@ -119,3 +119,48 @@ export const KIT_SCHEMA_PATH = join(KIT_DIR, "stacks", "schema.json");
 export function schemaPath(project: PulumiProject): string {
   return join(project.stacksDir, "schema.json");
 }
+
+/** A CI workflow file of the project, read as YAML: its document, or why it could not be read. */
+export interface WorkflowFile {
+  path: string;
+  document?: unknown;
+  error?: string;
+}
+
+/** The project's GitHub Actions workflows, where `launch-ready init` writes them: `.github/workflows/` beside Pulumi.yaml. */
+export interface ProjectWorkflows {
+  /** The directory holding Pulumi.yaml, which the workflows' paths (`stacks/Pulumi.*.yaml`) are relative to. */
+  dir: string;
+  files: WorkflowFile[];
+}
+
+/**
+ * The workflows of the project a stack file belongs to (the Pulumi.yaml whose stack directory
+ * holds it), or undefined when it belongs to none or the project has no `.github/workflows/`.
+ * Only the project's own directory is read: a repository holding the project in a subdirectory
+ * keeps its workflows where this cannot tell which stack files they mean.
+ */
+export function projectWorkflows(stackFile: string): ProjectWorkflows | undefined {
+  let project: PulumiProject | undefined;
+  try {
+    project = findProject(dirname(stackFile));
+  } catch (error) {
+    if (error instanceof ProjectError) return undefined;
+    throw error;
+  }
+  if (!project || resolve(project.stacksDir) !== resolve(dirname(stackFile))) return undefined;
+  const dir = join(project.dir, ".github", "workflows");
+  if (!existsSync(dir)) return undefined;
+  const files = readdirSync(dir)
+    .filter((name) => /\.ya?ml$/.test(name))
+    .sort()
+    .map((name): WorkflowFile => {
+      const path = join(dir, name);
+      try {
+        return { path, document: parse(readFileSync(path, "utf8")) };
+      } catch (error) {
+        return { path, error: (error as Error).message.split("\n")[0] };
+      }
+    });
+  return { dir: project.dir, files };
+}

@@ -1,5 +1,8 @@
 import { generateKeyPairSync } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
 import { beforeAll, describe, expect, test } from "vitest";
+import { parse } from "yaml";
 import { levelFor } from "../domain/bar/weighing";
 import { evaluateBar, type BarContext, type BarRule, type DeclaredResource, type Verdict } from "../policies/bar";
 import { BAR_RULES } from "../policies/rules";
@@ -11,15 +14,18 @@ import { dnsSubdomains } from "../policies/rules/dns-subdomains";
 import { mailDkim } from "../policies/rules/mail-dkim";
 import { mailDmarc } from "../policies/rules/mail-dmarc";
 import { mailParked } from "../policies/rules/mail-parked";
+import { opsDrift } from "../policies/rules/ops-drift";
 import { opsProtect } from "../policies/rules/ops-protect";
 import { tlsHsts } from "../policies/rules/tls-hsts";
 import { tlsHttpsOnly } from "../policies/rules/tls-https-only";
 import { tlsStrict } from "../policies/rules/tls-strict";
 import { tlsVersion } from "../policies/rules/tls-version";
 import { contextForStackFile } from "../policies/stack-context";
+import { verifyWorkflowYaml } from "../scripts/init/workflow";
 import { planStack } from "../scripts/plan/plan-stack";
+import { projectWorkflows } from "../stacks/project";
 import { parseStackConfig } from "../stacks/stack-config";
-import { exampleConfig, exampleStack, parsedExample } from "./helpers";
+import { exampleConfig, exampleStack, FIXTURE_PROJECT, parsedExample, ROOT, scratchDir } from "./helpers";
 
 let prod: DeclaredResource[];
 const context: BarContext = {};
@@ -395,5 +401,67 @@ describe("levels and waivers", () => {
     // MAIL-PARKED does not apply to the prod example: every name there sends or receives mail.
     expect(results.filter((r) => r.status === "pass")).toHaveLength(BAR_RULES.length - 2);
     expect(results.filter((r) => r.status === "not-applicable").map((r) => r.id)).toEqual(["MAIL-PARKED"]);
+  });
+});
+
+describe("OPS-DRIFT: CI runs verify for the stack on a schedule", () => {
+  // The kit's own workflows, judged for a project laid out as this repository is (stacks/Pulumi.<stack>.yaml).
+  const kit = ["launch-ready.yml", "launch-ready-verify.yml"].map((name) => parse(readFileSync(join(ROOT, ".github", "workflows", name), "utf8")));
+  const withWorkflows = (stack: string, ...documents: unknown[]): BarContext => ({
+    stackFile: exampleStack(stack),
+    workflows: () => ({
+      dir: FIXTURE_PROJECT.dir,
+      files: documents.map((document, i) => ({ path: join(FIXTURE_PROJECT.dir, ".github", "workflows", `w${i}.yml`), document })),
+    }),
+  });
+  const scheduled = (run: string, job: Record<string, unknown> = {}) => ({
+    on: { schedule: [{ cron: "17 6 * * *" }] },
+    jobs: { verify: { "runs-on": "ubuntu-latest", ...job, steps: [{ run: "npm ci" }, { run }] } },
+  });
+  const verdictsOf = (ctx: BarContext) => judge(opsDrift, prod, ctx);
+
+  test("passes for every example stack with the kit's workflows and with the one init writes", () => {
+    for (const stack of ["dev", "staging", "prod"]) {
+      expect(verdictsOf(withWorkflows(stack, ...kit))).toEqual([
+        { status: "pass", urn: undefined, note: `.github/workflows/w1.yml runs verify for ${stack} on a schedule` },
+      ]);
+    }
+    for (const stack of ["dev", "staging", "prod"]) expect(verdictsOf(withWorkflows(stack, parse(verifyWorkflowYaml())))[0].status).toBe("pass");
+    expect(verdictsOf(withWorkflows("prod", scheduled("npx launch-ready verify --stack prod --json")))[0].status).toBe("pass");
+  });
+
+  test("fails, naming each workflow and why, when nothing scheduled runs verify for the stack or a failure cannot fail the run", () => {
+    const [pullRequestsOnly] = kit;
+    const cases: Array<[unknown, string]> = [
+      [pullRequestsOnly, "w0.yml has no on.schedule cron"],
+      [scheduled("npx launch-ready verify --stack staging"), "w0.yml runs no verify --stack prod"],
+      [scheduled("npx launch-ready verify --stack prod", { if: "github.event_name == 'push'" }), "w0.yml runs no verify --stack prod"],
+      [scheduled("npx launch-ready verify --stack prod || true"), `w0.yml job verify runs verify with "|| true"`],
+      [scheduled("npx launch-ready verify --stack prod", { "continue-on-error": true }), "w0.yml job verify runs verify with continue-on-error"],
+      // A loop over another directory's stack files is not this stack's.
+      [scheduled('for f in other/Pulumi.*.yaml; do npm run -s verify -- --stack "$f"; done'), "w0.yml runs no verify --stack prod"],
+    ];
+    for (const [document, why] of cases) {
+      const [verdict] = failures(verdictsOf(withWorkflows("prod", document)));
+      expect(verdict, why).toMatchObject({ status: "fail", subjects: ["stacks/Pulumi.prod.yaml"] });
+      expect((verdict as { message: string }).message).toContain(why);
+      expect((verdict as { message: string }).message).toContain('on.schedule (cron: "17 6 * * *") and a job running npx launch-ready verify --stack prod');
+    }
+  });
+
+  test("is not applicable where the project keeps no workflows beside Pulumi.yaml", () => {
+    expect(verdictsOf({ stackFile: exampleStack("prod"), workflows: () => undefined })).toEqual([
+      expect.objectContaining({ status: "not-applicable", message: expect.stringContaining("no .github/workflows/ beside the project's Pulumi.yaml") }),
+    ]);
+    // Only the project's own directory is read, not the directories above it.
+    const bare = join(scratchDir(), "product");
+    mkdirSync(bare);
+    writeFileSync(join(bare, "Pulumi.yaml"), "name: product\nruntime: nodejs\n");
+    expect(projectWorkflows(join(bare, "Pulumi.prod.yaml"))).toBeUndefined();
+    // A stack file outside the stack directory of the Pulumi.yaml above it is no stack of that project.
+    expect(projectWorkflows(join(__dirname, "fixtures", "other-product", "stacks", "Pulumi.prod.yaml"))).toBeUndefined();
+    expect(projectWorkflows(join(FIXTURE_PROJECT.stacksDir, "Pulumi.prod.yaml"))?.files.map((file) => file.document)).toEqual([parse(verifyWorkflowYaml())]);
+    // The fixture project carries the workflow init writes, as the product it copies would.
+    expect(readFileSync(join(FIXTURE_PROJECT.dir, ".github", "workflows", "launch-ready-verify.yml"), "utf8")).toBe(verifyWorkflowYaml());
   });
 });

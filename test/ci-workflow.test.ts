@@ -31,3 +31,19 @@ test("the GitHub workflow plans every stack on pull requests and deploys main th
     ["up", "policies"],
   ]);
 });
+
+/** OPS-DRIFT's scheduled verify, in a file of its own so GitHub's 60-day disabling of scheduled workflows never stops the checks above. */
+test("the scheduled workflow verifies every stack daily, fails on a mandatory failure and opens an issue with the run's own token", () => {
+  const workflow = parse(readFileSync(join(__dirname, "..", ".github", "workflows", "launch-ready-verify.yml"), "utf8"));
+  expect(workflow.on.schedule).toEqual([{ cron: "17 6 * * *" }]);
+  expect(workflow.permissions).toEqual({ contents: "read", issues: "write" });
+  const [verify, report] = workflow.jobs.verify.steps.slice(-2);
+  expect(verify.run).toContain("for file in stacks/Pulumi.*.yaml; do");
+  expect(verify.run).toContain('npm run -s verify -- --stack "$stack" || { status=1;');
+  expect(verify.run).toMatch(/exit \$status\n$/);
+  expect(report.if).toContain("failure()");
+  // No repository secret: the job's own token, which gh reads from the environment and never prints.
+  expect(report.env.GH_TOKEN).toMatch(/^\$\{\{ github\.token \}\}$/);
+  expect(JSON.stringify(workflow)).not.toContain("secrets.");
+  expect(report.run).toContain("gh issue create");
+});

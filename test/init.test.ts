@@ -43,6 +43,7 @@ const PEOPLE = [
 const DNS_RECORD = "cloudflare:index/dnsRecord:DnsRecord";
 const SCAFFOLD = [
   ".env.example",
+  ".github/workflows/launch-ready-verify.yml",
   ".github/workflows/launch-ready.yml",
   ".gitignore",
   "HANDOVER.md",
@@ -152,6 +153,8 @@ describe("init with every flag", () => {
       expect(failures(report)).toEqual([]);
       expect(code).toBe(0);
       for (const record of report.resources.filter((r) => r.type === DNS_RECORD)) expect(record.inputs.zoneId).toBe(ZONE_ID);
+      // The scheduled verify init writes is the one the plan looks for.
+      expect(report.bar.find((r) => r.id === "OPS-DRIFT")?.status).toBe("pass");
     }
     expect(prod.report.resources[0].urn).toBe("urn:pulumi:prod::quill-example::pulumi:pulumi:Stack::quill-example-prod");
     expect(recordNames(prod.report)).toEqual(expect.arrayContaining([DOMAIN, `www.${DOMAIN}`, `_dmarc.${DOMAIN}`]));

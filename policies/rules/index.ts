@@ -19,6 +19,7 @@ import { mailSpf } from "./mail-spf";
 import { monDetect5min } from "./mon-detect-5min";
 import { monHuman } from "./mon-human";
 import { monUptime } from "./mon-uptime";
+import { opsDrift } from "./ops-drift";
 import { opsHandover } from "./ops-handover";
 import { opsProtect } from "./ops-protect";
 import { aiTimeout, perfErrors, perfP95 } from "./perf-budgets";
@@ -64,4 +65,5 @@ export const BAR_RULES: readonly BarRule[] = [
   perfErrors,
   aiTimeout,
   dnsDnssec,
+  opsDrift,
 ].sort((a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id));

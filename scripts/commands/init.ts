@@ -48,7 +48,7 @@ import { existingManifest, type ExistingManifest, gitignore, indexTs, mergedPack
 import { linePrompter, type Prompter } from "../init/prompt";
 import { renderStack, type RenderedStack } from "../init/stack-files";
 import { placeholder } from "../../domain/placeholders";
-import { workflowYaml } from "../init/workflow";
+import { verifyWorkflowYaml, workflowYaml } from "../init/workflow";
 import { ConfigRefused, planStack } from "../plan/plan-stack";
 import { checkCoverage } from "../zone-import/zone-coverage";
 import { describeRecord, ZoneImportError } from "../zone-import/zone-file";
@@ -134,6 +134,7 @@ const FILES = [
   "stacks/Pulumi.staging.yaml",
   "stacks/schema.json",
   ".github/workflows/launch-ready.yml",
+  ".github/workflows/launch-ready-verify.yml",
   "HANDOVER.md",
   ".env.example",
 ] as const;
@@ -528,6 +529,7 @@ export async function init(argv: string[], io: Io): Promise<number> {
       "stacks/Pulumi.staging.yaml": staging.text,
       "stacks/schema.json": `${JSON.stringify(stackFileJsonSchema(), null, 2)}\n`,
       ".github/workflows/launch-ready.yml": workflowYaml(),
+      ".github/workflows/launch-ready-verify.yml": verifyWorkflowYaml(),
       "HANDOVER.md": handoverDocument(facts, stacks, dir),
       ".env.example": envExampleText(stacks[0].config, "prod", facts.project),
     },

@@ -58,6 +58,12 @@ const VERBS: Record<string, VerbEntry> = {
     failureCode: 1,
     load: async () => (await import("./adopt")).adopt,
   },
+  drift: {
+    summary: "compare a saved export of the zone's DNS records with what every stack of the zone declares",
+    failedAs: "drift failed",
+    failureCode: 2,
+    load: async () => (await import("./drift")).drift,
+  },
   rollback: {
     summary: "list a stack file's earlier versions, checked offline, and restore one",
     failedAs: "The rollback failed",

@@ -572,5 +572,8 @@ function watchListSection(config: LaunchReadyConfig, stack: string): string {
     `The cache hit ratio for static assets (Cloudflare Analytics → Caching), and that nothing under ${edge.cache.privatePathPrefixes.join(", ")} is served from cache.`,
   );
   items.push(`${code(`npm run verify -- --stack ${stack}`)} once a day: certificates, redirects, headers and mail records unchanged.`);
+  items.push(
+    `The scheduled verify (${code(".github/workflows/launch-ready-verify.yml")}) runs every day and opens an issue when a check fails; after anyone edits DNS in the dashboard, save the zone's records and run ${code(`npm run drift -- --stack ${stack} --records records.json`)}: it lists records no stack declares and declared ones missing (OPS-DRIFT).`,
+  );
   return `### First 72 hours after launch\n\n${items.map((item) => `- ${item}`).join("\n")}`;
 }

@@ -8,6 +8,7 @@
  * editing the workflow.
  */
 import { Document, isMap, type Node } from "yaml";
+import { DAILY_VERIFY_CRON } from "../../policies/rules/ops-drift";
 import { KIT_NAME } from "../../stacks/project";
 
 /** GitHub's expression syntax, kept out of template literals' way. */
@@ -136,6 +137,76 @@ const KEY_COMMENTS: Array<{ path: Array<string | number>; comment: string }> = [
     comment: " s3://your-state-bucket, file://~, or empty for Pulumi Cloud.",
   })),
 ];
+
+const VERIFY_HEADER = [
+  " The live bar every day, written by `launch-ready init` (OPS-DRIFT): `verify` of every stack file",
+  " against what the internet sees. verify reads public DNS and HTTPS only: no credentials here. A",
+  " mandatory failure fails the stack's job, and the job opens an issue (or comments on the one still",
+  " open), which reaches the repository's watchers; GitHub mails a failed scheduled run only to whoever",
+  " last changed its cron. A file of its own: GitHub disables a scheduled workflow after 60 days",
+  " without activity in a public repository, and that must not stop launch-ready.yml's checks.",
+].join("\n");
+
+/**
+ * The issue a failing stack's scheduled verify opens, or comments on while it is open; the body
+ * links the run, whose log has each failing check. The run's own token, which gh never prints.
+ */
+const REPORT_FAILURE = [
+  `title="Scheduled verify fails for stack $STACK"`,
+  `open=$(gh issue list --repo "$GITHUB_REPOSITORY" --state open --search "in:title \\"$title\\"" --json number,title --jq ".[] | select(.title == \\"$title\\") | .number" | head -n 1)`,
+  'if [ -n "$open" ]; then',
+  '  gh issue comment "$open" --repo "$GITHUB_REPOSITORY" --body "Still failing: $RUN_URL"',
+  "else",
+  `  gh issue create --repo "$GITHUB_REPOSITORY" --title "$title" --body "The scheduled npx ${KIT_NAME} verify --stack $STACK failed: $RUN_URL. Run it locally to see each failing check; close this issue once it passes."`,
+  "fi",
+  "",
+].join("\n");
+
+/*
+ * GitHub's facts relied on (read 2026-12-03): notifications of a scheduled run go to the user who
+ * last changed its cron (https://docs.github.com/en/actions/concepts/workflows-and-actions/notifications-for-workflow-runs);
+ * a public repository's scheduled workflows are disabled after 60 days without activity, and run
+ * only from the default branch (https://docs.github.com/en/actions/reference/workflows-and-actions/events-that-trigger-workflows#schedule).
+ */
+function verifyWorkflow(): Record<string, unknown> {
+  return {
+    name: `${KIT_NAME} verify`,
+    on: { schedule: [{ cron: DAILY_VERIFY_CRON }], workflow_dispatch: null },
+    permissions: { contents: "read", issues: "write" },
+    jobs: {
+      stacks: (workflow().jobs as Record<string, unknown>).stacks,
+      verify: {
+        name: `Live verification of ${expression("matrix.stack")}`,
+        needs: "stacks",
+        "runs-on": "ubuntu-latest",
+        strategy: { "fail-fast": false, matrix: { stack: expression("fromJSON(needs.stacks.outputs.stacks)") } },
+        steps: [
+          { uses: "actions/checkout@v4" },
+          node,
+          { run: "npm ci" },
+          { name: "The live bar (exit 1 on a mandatory failure)", run: `npx ${KIT_NAME} verify --stack ${expression("matrix.stack")}` },
+          {
+            name: "Open or update an issue for the failing stack",
+            if: "failure()",
+            env: {
+              GH_TOKEN: expression("github.token"),
+              STACK: expression("matrix.stack"),
+              RUN_URL: `${expression("github.server_url")}/${expression("github.repository")}/actions/runs/${expression("github.run_id")}`,
+            },
+            run: REPORT_FAILURE,
+          },
+        ],
+      },
+    },
+  };
+}
+
+/** The scheduled verify workflow (.github/workflows/launch-ready-verify.yml). */
+export function verifyWorkflowYaml(): string {
+  const document = new Document(verifyWorkflow(), { aliasDuplicateObjects: false });
+  document.commentBefore = VERIFY_HEADER;
+  return document.toString({ lineWidth: 0, nullStr: "" });
+}
 
 export function workflowYaml(): string {
   // The shared step and matrix objects are written out in full: anchors are not for workflow readers.

@@ -83,6 +83,14 @@ export function recordIdentity(fields: RecordFields): string {
   return `${fields.name.toLowerCase()} ${fields.type} ${kind}`;
 }
 
+/**
+ * A record as name, type and whole value, each in one form whichever source wrote it (trailing
+ * dots, TXT quoting and splitting, host case, MX priority, CAA and SRV data): what `drift` compares.
+ */
+export function recordText(fields: RecordFields): string {
+  return `${fields.name.toLowerCase()} ${fields.type} ${valueText(fields)}`;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Coverage: the zone against the plan.
 

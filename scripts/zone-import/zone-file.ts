@@ -298,6 +298,13 @@ function absoluteTarget(type: string, content: string, origin: string): string {
   return [...fields, absolute].join(" ");
 }
 
+/** Why no stack declares a record of the zone's export: Cloudflare writes the SOA and serves the apex NS itself. */
+export function servedByCloudflare(record: { name: string; type: string }, zone: string): string | undefined {
+  if (record.type === "SOA") return "Cloudflare writes the zone's SOA itself";
+  if (record.type === "NS" && record.name === zone) return "Cloudflare serves the zone's own NS records";
+  return undefined;
+}
+
 /** Cloudflare's export says whether a record is proxied in its trailing comment; other exports do not. */
 export function cfProxied(record: ZoneRecord): boolean | undefined {
   const tag = /cf-proxied:(true|false)/.exec(record.comment ?? "")?.[1];

@@ -30,7 +30,7 @@ import { HOSTING_PLATFORM_FACTS } from "../../domain/hosting/platforms";
 import { mapOtherRecords } from "./other-records";
 import { zoneFields } from "./record-fields";
 import { wildcardWaivers } from "./waiver";
-import type { ZoneRecord } from "./zone-file";
+import { servedByCloudflare, type ZoneRecord } from "./zone-file";
 
 /**
  * Maps a zone's records to stack config. Throws ZoneImportError when the options cannot make a
@@ -75,8 +75,8 @@ function triage(draft: Draft, records: readonly ZoneRecord[]): ZoneRecord[] {
   const pending: ZoneRecord[] = [];
   for (const record of records) {
     const key = `${record.name} ${record.type} ${record.content.replace(/\s+/g, " ")}`;
-    if (record.type === "SOA") draft.result.skipped.push({ record, reason: "Cloudflare writes the zone's SOA itself" });
-    else if (record.type === "NS" && record.name === draft.zone) draft.result.skipped.push({ record, reason: "Cloudflare serves the zone's own NS records" });
+    const served = servedByCloudflare(record, draft.zone);
+    if (served) draft.result.skipped.push({ record, reason: served });
     else if (!inZone(record.name, draft.zone)) unmap(draft, record, `is outside ${draft.zone}; ${LEFT_AS_IS} if it exists there at all`);
     else if (record.class.toUpperCase() !== "IN") unmap(draft, record, `is of class ${record.class}; Cloudflare serves class IN only`);
     else if (seen.has(key)) unmap(draft, record, "repeats a record above; a zone holds each record once");
