@@ -4,6 +4,12 @@
  * there with another proxy status. Both sides in the form Cloudflare stores (recordText), so a
  * trailing dot, TXT quoting or a host's case is never drift. Pure functions over the saved export
  * and the offline plans.
+ *
+ * Cloudflare facts relied on (read 2026-12-03): the API holds TXT content as quoted RFC 1035
+ * character-strings of up to 255 bytes, longer ones split (Cloudflare's API client,
+ * https://github.com/cloudflare/cloudflare-typescript/pull/1777), which txtText joins again; the
+ * zone's SOA, its apex NS and Email Routing's MX and DKIM records are ones Cloudflare injects and
+ * maintains (https://docs.dnscontrol.org/provider/cloudflareapi).
  */
 import { UNKNOWN_SHOWN_AS } from "../plan/offline-run";
 import type { RecordFields } from "../zone-import/record-fields";
