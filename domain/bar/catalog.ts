@@ -92,6 +92,7 @@ export const MINIMUM_BAR = {
   },
   "PERF-ERRORS": { bar: "Error rate under 1 %", declared: "error budget declared" },
   "AI-TIMEOUT": { bar: "AI calls have timeouts and fallbacks", declared: "AI endpoints declare timeout and fallback" },
+  "TLS-CAA": { bar: "Only the intended CAs may issue", declared: "CAA names exactly the CAs in use (Cloudflare's edge CAs included) and an iodef" },
 } as const;
 
 export type BarId = keyof typeof MINIMUM_BAR;

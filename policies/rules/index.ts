@@ -24,6 +24,7 @@ import { aiTimeout, perfErrors, perfP95 } from "./perf-budgets";
 import { secEnvSeparation } from "./sec-env-separation";
 import { secNoPlaintext } from "./sec-no-plaintext";
 import { secStore } from "./sec-store";
+import { tlsCaa } from "./tls-caa";
 import { tlsHsts } from "./tls-hsts";
 import { tlsHttpsOnly } from "./tls-https-only";
 import { tlsStrict } from "./tls-strict";
@@ -62,4 +63,5 @@ export const BAR_RULES: readonly BarRule[] = [
   perfP95,
   perfErrors,
   aiTimeout,
+  tlsCaa,
 ].sort((a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id));
