@@ -9,6 +9,7 @@ import {
   FOREIGN_ORIGIN,
   handshakeFailure,
   judgeAdminAnswer,
+  judgeCaa,
   judgeCachePrivate,
   judgeCacheStatic,
   judgeCanonicalRedirect,
@@ -33,7 +34,7 @@ import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
 import { BAR_IDS } from "../../domain/bar/catalog";
 import { weighFailure } from "../../domain/bar/weighing";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
-import { follow, get, handshake, mailView, resolveOn, type ProbeOptions, type ResolverSpec } from "./probes";
+import { follow, get, handshake, mailView, resolveOn, servedCaaSet, type ProbeOptions, type ResolverSpec } from "./probes";
 
 export interface VerifyOptions extends ProbeOptions {
   resolvers: ResolverSpec[];
@@ -80,6 +81,11 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
     );
     if (host.purpose === "mail") continue;
     probes.push(async () => [judgeCertificate(host.fqdn, await tlsWith(host.fqdn), now)]);
+    // Whoever issued the certificate the host presents must be allowed to renew it (TLS-CAA).
+    probes.push(async () => {
+      const [tls, caa] = await Promise.all([tlsWith(host.fqdn), servedCaaSet(options.resolvers[0], host.fqdn, options.timeoutMs, options.signal)]);
+      return [judgeCaa(host.fqdn, tls, caa)];
+    });
     if (!host.proxied) {
       // The zone's TLS settings act only where Cloudflare answers; a DNS-only host's origin answers for itself.
       const because = "the host is DNS-only: its origin, not the zone's settings, answers http:// and the TLS handshake";
