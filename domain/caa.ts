@@ -26,6 +26,16 @@ export function caaLookupNames(fqdn: string): string[] {
   return labels.map((_, i) => labels.slice(i).join("."));
 }
 
+/**
+ * Where a CA starts looking for `host`'s CAA when certifying it: the host itself, or for a
+ * wildcard certificate covering it (`*.example.com` for www.example.com) the wildcard's base name,
+ * the host's parent (RFC 8659 3 looks the wildcard's FQDN up without its "*." label).
+ */
+export function caaNameFor(host: string, wildcard: boolean): string {
+  const name = host.replace(/\.$/, "").toLowerCase();
+  return wildcard && name.includes(".") ? name.slice(name.indexOf(".") + 1) : name;
+}
+
 /** The relevant CAA set for `fqdn` among `sets` (by lower-case name): where it is found and what it holds; none found is `undefined`. */
 export function relevantCaaSet<T extends CaaProperty>(
   fqdn: string,

@@ -151,17 +151,27 @@ describe("every rule passes the prod example and fails a broken one", () => {
       expect.objectContaining({ configPath: "launch-ready:tls.caa", subjects: expect.arrayContaining(["example.com", "docs.example.com"]) }),
     ]);
     expect(none[0].message).toContain("so every CA may issue certificates for them (RFC 8659 3); write launch-ready:tls.caa: { authorities:");
-    // A subdomain's own set governs the names below it (RFC 8659 3): without Cloudflare's CAs, api's edge certificate could not renew.
-    const apiOnly = {
-      ...extra,
-      urn: "urn:api",
-      props: { ...extra.props, name: "api.example.com", data: { flags: 0, tag: "issue", value: "letsencrypt.org" } },
-    };
+    // A subdomain's own set governs the certificates naming it (RFC 8659 3): api's Let's Encrypt origin
+    // certificate would be refused, while its edge certificate, the zone's wildcard, is looked up at the apex.
+    const apiOnly = { ...extra, urn: "urn:api", props: { ...extra.props, name: "api.example.com", data: { flags: 0, tag: "issue", value: "pki.goog" } } };
     const apiIodef = { ...apiOnly, urn: "urn:api-iodef", props: { ...apiOnly.props, data: { flags: 0, tag: "iodef", value: "mailto:security@example.com" } } };
     const api = failures(judge(tlsCaa, [...prod, apiOnly, apiIodef]));
     expect(api).toEqual([
-      expect.objectContaining({ subjects: ["api.example.com"], message: expect.stringContaining("edge certificate of api.example.com would fail") }),
+      expect.objectContaining({
+        subjects: ["api.example.com"],
+        message: expect.stringContaining("does not allow letsencrypt.org (Let's Encrypt), which launch-ready:tls.caa.authorities says"),
+      }),
     ]);
+    // The apex's set without Cloudflare's issuewild: the zone's wildcard, certifying every proxied host below the apex, could not renew.
+    const noWild = failures(
+      judge(
+        tlsCaa,
+        prod.filter((r) => caa(r)?.tag !== "issuewild" || caa(r)?.value === "letsencrypt.org"),
+      ),
+    );
+    expect(noWild[0].message).toContain(
+      "does not allow Cloudflare's edge CAs pki.goog (Google Trust Services), ssl.com (SSL.com), sectigo.com (Sectigo) for issue and issuewild, so the renewal of the edge certificate of www.example.com, app.example.com, api.example.com, admin.example.com would fail",
+    );
     // A stack in another stack's zone: the owner's plan judges the zone's set.
     expect(judge(tlsCaa, [], { config: parsedExample("staging") })).toEqual([
       expect.objectContaining({ status: "not-applicable", message: expect.stringContaining("stack prod's (zone.owner)") }),

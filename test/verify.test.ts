@@ -41,6 +41,7 @@ import { verify as verifyVerb } from "../scripts/commands/verify";
 import { exampleConfig, parsedExample, runEntryFile, runInProcess } from "./helpers";
 import { mailRecordSpecs } from "../components/mail-auth/mail-records";
 import { zoneCaaProperties } from "../components/zone-caa";
+import { caaNameFor } from "../domain/caa";
 import { createTestCa, startDnsServer, startWebServers, type Handler, type TestCa, type WebServers, type Zone } from "../scripts/bench/loopback";
 
 const DAY = 86_400_000;
@@ -954,6 +955,8 @@ describe("the live judges on exact inputs", () => {
     expect(judgeCaa("www.example.com", letsEncrypt, set(["issue", "letsencrypt.org"], ["issuewild", "pki.goog"], iodef)).detail).toContain(
       'which issued the wildcard certificate www.example.com presents, so its renewal would be refused; add issuewild "letsencrypt.org"',
     );
+    // verify asks for a wildcard-certified host's set at the wildcard's base, as the CA did (RFC 8659 3).
+    expect([caaNameFor("www.example.com", true), caaNameFor("www.example.com", false)]).toEqual(["example.com", "www.example.com"]);
     expect(judgeCaa("example.com", letsEncrypt, set(["issue", "letsencrypt.org; validationmethods=dns-01"], ["issuewild", ";"], iodef)).status).toBe("pass");
     expect(judgeCaa("example.com", letsEncrypt, set(["issue", "letsencrypt.org"], ["tbs", "x", 128], iodef)).status).toBe("fail");
     expect(judgeCaa("example.com", letsEncrypt, { none: true }).detail).toBe(

@@ -31,6 +31,7 @@ import {
 import { AI_PROBE_PROMPTS, judgeAiFallback, judgeAiProbe, probeBody, SLOW_UPSTREAM_HEADER, SLOW_UPSTREAM_VALUE } from "./ai-probes";
 import { judgeMail } from "./live-mail";
 import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
+import { caaNameFor } from "../../domain/caa";
 import { BAR_IDS } from "../../domain/bar/catalog";
 import { weighFailure } from "../../domain/bar/weighing";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
@@ -83,7 +84,9 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
     probes.push(async () => [judgeCertificate(host.fqdn, await tlsWith(host.fqdn), now)]);
     // Whoever issued the certificate the host presents must be allowed to renew it (TLS-CAA).
     probes.push(async () => {
-      const [tls, caa] = await Promise.all([tlsWith(host.fqdn), servedCaaSet(options.resolvers[0], host.fqdn, options.timeoutMs, options.signal)]);
+      const tls = await tlsWith(host.fqdn);
+      const wildcard = !(tls.dnsNames ?? []).some((name) => name.toLowerCase() === host.fqdn);
+      const caa = await servedCaaSet(options.resolvers[0], caaNameFor(host.fqdn, wildcard), options.timeoutMs, options.signal);
       return [judgeCaa(host.fqdn, tls, caa)];
     });
     if (!host.proxied) {

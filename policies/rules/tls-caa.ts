@@ -1,4 +1,4 @@
-import { caaAllows, caaRestricts, issuerDomainOf, relevantCaaSet, type CaaProperty } from "../../domain/caa";
+import { caaAllows, caaNameFor, caaRestricts, issuerDomainOf, relevantCaaSet, type CaaProperty } from "../../domain/caa";
 import { authorityByCaa, CLOUDFLARE_EDGE_CAS } from "../../domain/cloudflare/certificate-authorities";
 import { DNS_RECORD } from "../../domain/resource-types";
 import { fail, notApplicable, pass, type BarRule, type DeclaredResource, type Verdict } from "../bar";
@@ -37,20 +37,28 @@ export const tlsCaa: BarRule = {
     const declared = config.tls.caa?.authorities ?? [];
     const inUse = new Set<string>([...CLOUDFLARE_EDGE_CAS, ...declared]);
     const fixAll = `write launch-ready:tls.caa: { authorities: [<the CAA domain of each CA issuing for a DNS-only host or an origin, e.g. letsencrypt.org>], iodef: "mailto:security@${zone}" }; the kit then writes Cloudflare's edge CAs, those and the iodef at the apex`;
-    // The names each CAA set governs: the apex (its Universal certificate's) and every declared host.
-    const governed = new Map<string, { properties: readonly PlannedCaa[]; names: string[]; proxied: string[] }>();
+    // The names each CAA set governs (the apex and every declared host, certified by name by their
+    // platforms), and the proxied hosts whose edge certificate it decides: Universal SSL and advanced
+    // certificates certify a host below the apex by a wildcard, looked up at its parent.
+    const governed = new Map<string, { properties: readonly PlannedCaa[]; names: string[]; proxied: Array<{ fqdn: string; wildcard: boolean }> }>();
     const none: string[] = [];
-    for (const { fqdn, proxied } of [{ fqdn: zone, proxied: false }, ...config.hosts]) {
-      const set = relevantCaaSet(fqdn, sets);
-      if (!set) {
-        if (!none.includes(fqdn)) none.push(fqdn);
-        continue;
-      }
+    const entryAt = (name: string) => {
+      const set = relevantCaaSet(name, sets);
+      if (!set) return undefined;
       const entry = governed.get(set.name) ?? { properties: set.properties, names: [], proxied: [] };
-      if (!entry.names.includes(fqdn)) entry.names.push(fqdn);
-      if (proxied) entry.proxied.push(fqdn);
       governed.set(set.name, entry);
+      return entry;
+    };
+    for (const { fqdn, proxied } of [{ fqdn: zone, proxied: false }, ...config.hosts]) {
+      const own = entryAt(fqdn);
+      if (!own) {
+        if (!none.includes(fqdn)) none.push(fqdn);
+      } else if (!own.names.includes(fqdn)) own.names.push(fqdn);
+      const wildcard = fqdn !== zone;
+      if (proxied) entryAt(caaNameFor(fqdn, wildcard))?.proxied.push({ fqdn, wildcard });
     }
+    // A set reached only as a wildcard's base speaks for the hosts certified there.
+    for (const entry of governed.values()) if (entry.names.length === 0) entry.names.push(...entry.proxied.map((host) => host.fqdn));
     const verdicts: Verdict[] = [];
     const relaxed = { relaxedOutsideProduction: true };
     if (none.length > 0)
@@ -76,11 +84,15 @@ export const tlsCaa: BarRule = {
       const before = verdicts.length;
       if (!caaRestricts(properties)) say(`${at} has no issue record, so every CA may issue certificates for ${names.join(", ")} (RFC 8659 4.2); ${fixAll}`);
       else {
-        // Universal SSL certifies the apex and *.<zone>: a proxied host needs Cloudflare's CAs for both.
-        const edgeMissing = proxied.length === 0 ? [] : CLOUDFLARE_EDGE_CAS.filter((ca) => !caaAllows(properties, ca) || !caaAllows(properties, ca, true));
+        const edgeMissing = CLOUDFLARE_EDGE_CAS.filter((ca) => proxied.some((host) => !caaAllows(properties, ca, host.wildcard)));
         if (edgeMissing.length > 0)
           say(
-            `${at} does not allow Cloudflare's edge CA${edgeMissing.length > 1 ? "s" : ""} ${edgeMissing.map(titled).join(", ")} for issue and issuewild, so the renewal of the edge certificate of ${proxied.join(", ")} would fail (Cloudflare issues it from any of them, and adds their records only at the apex of a zone with Universal SSL); ${fixFor(name, record?.index)}`,
+            `${at} does not allow Cloudflare's edge CA${edgeMissing.length > 1 ? "s" : ""} ${edgeMissing.map(titled).join(", ")} for issue and issuewild, so the renewal of the edge certificate of ${proxied
+              .filter((host) => edgeMissing.some((ca) => !caaAllows(properties, ca, host.wildcard)))
+              .map((host) => host.fqdn)
+              .join(
+                ", ",
+              )} would fail (Cloudflare issues it from any of them, and adds their records only at the apex of a zone with Universal SSL); ${fixFor(name, record?.index)}`,
           );
         const declaredMissing = declared.filter((ca) => !caaAllows(properties, ca));
         if (declaredMissing.length > 0)
