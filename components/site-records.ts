@@ -166,16 +166,19 @@ export function dnsRecordSpecs(config: LaunchReadyConfig): RecordSpec[] {
     .sort((a, b) => (a.logicalName < b.logicalName ? -1 : a.logicalName > b.logicalName ? 1 : 0));
 }
 
+/** What names a CAA record among the others at its name: every field of its value, so records differing in any one are distinct. */
+export function caaRecordLabel(data: { flags: number; tag: string; value: string }): string {
+  return `${data.flags}-${data.tag}-${data.value.replace(/[^A-Za-z0-9.@-]+/g, "_")}`;
+}
+
 /** What names a declared record among others of its type at its name, from its value alone. */
 function extraRecordLabel(record: DeclaredRecord): string {
   switch (record.type) {
     case "TXT":
       return txtLabel(record.content);
     // Every field of the value is in the name: records differing in any one of them are distinct.
-    case "CAA": {
-      const data = record.data as { flags: number; tag: string; value: string };
-      return `${data.flags}-${data.tag}-${data.value.replace(/[^A-Za-z0-9.@-]+/g, "_")}`;
-    }
+    case "CAA":
+      return caaRecordLabel(record.data as { flags: number; tag: string; value: string });
     case "SRV": {
       const data = record.data as { priority: number; weight: number; port: number; target: string };
       return `${data.priority}-${data.weight}-${data.target}-${data.port}`;

@@ -1,15 +1,16 @@
 /**
- * Every DNS record a stack declares, from the three places that declare them. Its own module
+ * Every DNS record a stack declares, from the four places that declare them. Its own module
  * because the mail plan builds on the site plan's record shape.
  */
 import { mailRecordSpecs } from "./mail-auth/mail-records";
 import { SES_SENDER_RECORDS } from "./ses-sender";
+import { caaRecordSpecs } from "./zone-caa";
 import { dnsRecordSpecs, extraRecordSpecs, type RecordSpec } from "./site-records";
 import type { LaunchReadyConfig } from "../stacks/stack-config";
 
-/** The hosts' records, the mail records as they stand on `day` (YYYY-MM-DD) and launch-ready:records. */
+/** The hosts' records, the mail records as they stand on `day` (YYYY-MM-DD), launch-ready:records and the zone's CAA set. */
 export function zoneRecordSpecs(config: LaunchReadyConfig, day: string): RecordSpec[] {
-  return [...dnsRecordSpecs(config), ...mailRecordSpecs(config, day), ...extraRecordSpecs(config)];
+  return [...dnsRecordSpecs(config), ...mailRecordSpecs(config, day), ...extraRecordSpecs(config), ...caaRecordSpecs(config)];
 }
 
 /**

@@ -33,6 +33,8 @@ export interface RecordContext {
   hostIndexByName: ReadonlyMap<string, number>;
   wildcardWaived: boolean;
   defaultTtl: number;
+  /** Whether launch-ready:tls.caa is declared, so the kit writes the apex's CAA set itself (TLS-CAA). */
+  caaDeclared: boolean;
 }
 
 export function resolveRecords(fields: readonly ExtraRecordFields[], context: RecordContext, problems: ConfigProblem[]): DeclaredRecord[] {
@@ -85,6 +87,13 @@ function refusal(field: ExtraRecordFields, fqdn: string, context: RecordContext)
   }
   if (field.type === "TXT" && isDmarcRecord(field.content)) {
     return { key: "content", message: "is a DMARC record; declare it in launch-ready:email.dmarc (MAIL-DMARC)" };
+  }
+  if (field.type === "CAA" && fqdn === context.zone && context.caaDeclared && ["issue", "issuewild", "iodef"].includes(field.tag)) {
+    const key = field.tag === "iodef" ? "launch-ready:tls.caa.iodef" : "launch-ready:tls.caa.authorities";
+    return {
+      key: "tag",
+      message: `is a CAA ${field.tag} record at the apex, where the kit writes the zone's CAA set from launch-ready:tls.caa (TLS-CAA); declare it in ${key} instead, so the set stays one`,
+    };
   }
   if (field.type === "MX" && fqdn === context.zone)
     return { key: "name", message: "is the apex; its MX comes from launch-ready:email.inbound (or a null MX when nobody receives mail)" };

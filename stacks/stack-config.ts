@@ -132,7 +132,7 @@ export function parseStackConfig(config: Record<string, unknown>): ParseResult {
 const ZONE_WIDE_FIELDS: ReadonlyArray<{ path: PathSegment[]; why: string }> = [
   {
     path: ["tls"],
-    why: "SSL mode, TLS versions, HTTPS redirects and HSTS are settings of the whole zone on Cloudflare, so the owner's apply to this stack's hosts too. A shorter HSTS max-age here could not take effect either: the owner's includeSubdomains makes browsers apply its HSTS to every name under its domain",
+    why: "SSL mode, TLS versions, HTTPS redirects and HSTS are settings of the whole zone on Cloudflare, so the owner's apply to this stack's hosts too. A shorter HSTS max-age here could not take effect either: the owner's includeSubdomains makes browsers apply its HSTS to every name under its domain. Its CAA set (tls.caa) is the zone's too: CAs look for CAA up the tree, so the apex's governs every name below it (RFC 8659 3)",
   },
   { path: ["edge", "waf"], why: "the managed WAF ruleset runs on every host of the zone, so the owner's choice applies to this stack's hosts too" },
   {
@@ -223,7 +223,14 @@ function resolve(fields: StackConfigFields, input: Record<string, unknown>): Par
 
   const records = resolveRecords(
     fields.records,
-    { zone, plan: fields.zone.plan, hostIndexByName: new Map(hosts.map((host) => [host.fqdn, host.index])), wildcardWaived, defaultTtl: DEFAULT_DNS_ONLY_TTL },
+    {
+      zone,
+      plan: fields.zone.plan,
+      hostIndexByName: new Map(hosts.map((host) => [host.fqdn, host.index])),
+      wildcardWaived,
+      defaultTtl: DEFAULT_DNS_ONLY_TTL,
+      caaDeclared: fields.tls.caa !== undefined,
+    },
     problems,
   );
   const edge = resolveEdge(fields.edge, zone, fields.zone.plan, hostByFqdn, problems);

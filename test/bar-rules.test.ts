@@ -16,6 +16,7 @@ import { mailDmarc } from "../policies/rules/mail-dmarc";
 import { mailParked } from "../policies/rules/mail-parked";
 import { opsDrift } from "../policies/rules/ops-drift";
 import { opsProtect } from "../policies/rules/ops-protect";
+import { tlsCaa } from "../policies/rules/tls-caa";
 import { tlsHsts } from "../policies/rules/tls-hsts";
 import { tlsHttpsOnly } from "../policies/rules/tls-https-only";
 import { tlsStrict } from "../policies/rules/tls-strict";
@@ -180,6 +181,70 @@ describe("every rule passes the prod example and fails a broken one", () => {
     expect(refused.ok ? [] : refused.problems.map((p) => [p.path, p.message])).toContainEqual([
       "launch-ready:zone.dnssec",
       expect.stringMatching(/^is set, but stack prod owns this zone \(zone.owner\) and DNSSEC signs the whole zone/),
+    ]);
+  });
+
+  test("TLS-CAA: the set every name falls under names exactly the CAs in use and an iodef, each failure naming its key and fix", () => {
+    const caa = (r: DeclaredResource) => (r.props.type === "CAA" ? (r.props.data as { tag: string; value: string }) : undefined);
+    expect(judge(tlsCaa, prod)).toEqual([{ status: "pass", urn: expect.stringContaining("example.com-CAA-0-issue-letsencrypt.org") }]);
+    // Google Trust Services gone: the proxied hosts' edge certificate could not be renewed from it.
+    const noGoogle = failures(
+      judge(
+        tlsCaa,
+        prod.filter((r) => caa(r)?.value !== "pki.goog"),
+      ),
+    );
+    expect(noGoogle).toEqual([expect.objectContaining({ configPath: "launch-ready:tls.caa", relaxedOutsideProduction: true })]);
+    expect(noGoogle[0].message).toMatch(
+      /^the CAA set at example\.com does not allow Cloudflare's edge CA pki\.goog \(Google Trust Services\) for issue and issuewild, so the renewal of the edge certificate of example\.com, www\.example\.com, .* would fail/,
+    );
+    // A CA nobody uses, and no iodef.
+    const extra = {
+      ...byName("example.com-CAA-0-issue-ssl.com"),
+      urn: "urn:extra",
+      props: { ...byName("example.com-CAA-0-issue-ssl.com").props, data: { flags: 0, tag: "issue", value: "digicert.com" } },
+    };
+    const loose = failures(judge(tlsCaa, [...prod.filter((r) => caa(r)?.tag !== "iodef"), extra]));
+    expect(loose.map((f) => [f.configPath, (f as { message: string }).message.slice(0, 80)])).toEqual([
+      ["launch-ready:tls.caa", "the CAA set at example.com names digicert.com (DigiCert), which no host uses (ne"],
+      ["launch-ready:tls.caa.iodef", "the CAA set at example.com has no iodef, so a CA refusing a request for example."],
+    ]);
+    expect(loose[1].message).toContain('write launch-ready:tls.caa.iodef: "mailto:security@example.com"');
+    // No CAA at all: every CA may issue.
+    const none = failures(
+      judge(
+        tlsCaa,
+        prod.filter((r) => !caa(r)),
+      ),
+    );
+    expect(none).toEqual([
+      expect.objectContaining({ configPath: "launch-ready:tls.caa", subjects: expect.arrayContaining(["example.com", "docs.example.com"]) }),
+    ]);
+    expect(none[0].message).toContain("so every CA may issue certificates for them (RFC 8659 3); write launch-ready:tls.caa: { authorities:");
+    // A subdomain's own set governs the certificates naming it (RFC 8659 3): api's Let's Encrypt origin
+    // certificate would be refused, while its edge certificate, the zone's wildcard, is looked up at the apex.
+    const apiOnly = { ...extra, urn: "urn:api", props: { ...extra.props, name: "api.example.com", data: { flags: 0, tag: "issue", value: "pki.goog" } } };
+    const apiIodef = { ...apiOnly, urn: "urn:api-iodef", props: { ...apiOnly.props, data: { flags: 0, tag: "iodef", value: "mailto:security@example.com" } } };
+    const api = failures(judge(tlsCaa, [...prod, apiOnly, apiIodef]));
+    expect(api).toEqual([
+      expect.objectContaining({
+        subjects: ["api.example.com"],
+        message: expect.stringContaining("does not allow letsencrypt.org (Let's Encrypt), which launch-ready:tls.caa.authorities says"),
+      }),
+    ]);
+    // The apex's set without Cloudflare's issuewild: the zone's wildcard, certifying every proxied host below the apex, could not renew.
+    const noWild = failures(
+      judge(
+        tlsCaa,
+        prod.filter((r) => caa(r)?.tag !== "issuewild" || caa(r)?.value === "letsencrypt.org"),
+      ),
+    );
+    expect(noWild[0].message).toContain(
+      "does not allow Cloudflare's edge CAs pki.goog (Google Trust Services), ssl.com (SSL.com), sectigo.com (Sectigo) for issue and issuewild, so the renewal of the edge certificate of www.example.com, app.example.com, api.example.com, admin.example.com would fail",
+    );
+    // A stack in another stack's zone: the owner's plan judges the zone's set.
+    expect(judge(tlsCaa, [], { config: parsedExample("staging") })).toEqual([
+      expect.objectContaining({ status: "not-applicable", message: expect.stringContaining("stack prod's (zone.owner)") }),
     ]);
   });
 

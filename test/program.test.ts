@@ -64,7 +64,7 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
         const notApplicable =
           (!production && rule.id === "OPS-PROTECT") ||
           (sends ? rule.id === "MAIL-PARKED" : rule.id === "MAIL-DKIM") ||
-          (!ownsZone && rule.id === "DNS-CANONICAL");
+          (!ownsZone && (rule.id === "DNS-CANONICAL" || rule.id === "TLS-CAA"));
         return [rule.id, notApplicable ? "not-applicable" : "pass"];
       }),
     );
@@ -104,8 +104,8 @@ describe("production protection (OPS-PROTECT)", () => {
   test("every DNS record, ruleset, zone setting and stored secret of production is protected; generated values, secret versions and monitors are not", async () => {
     const run = await runProgram(exampleConfig("prod"));
     const custom = run.resources.filter((r) => r.custom);
-    // 45 (three of them Resend's records), the advanced certificate prod orders for staging, which lives in its zone, and the zone's DNSSEC.
-    expect(custom.length).toBe(47);
+    // 53 (three of them Resend's records, nine the zone's CAA set), the advanced certificate prod orders for staging, which lives in its zone, and the zone's DNSSEC.
+    expect(custom.length).toBe(55);
     // Rotating a secret replaces its value and version, and monitors hold no state worth keeping: protecting them would only get in the way.
     expect(custom.filter((r) => opsProtect.resourceTypes!.includes(r.type)).every((r) => r.protect)).toBe(true);
     expect([...new Set(custom.filter((r) => !r.protect).map((r) => r.type))].sort()).toEqual([
@@ -188,7 +188,7 @@ describe("mutated example stacks fail the bar with the right ID", () => {
     const config = structuredClone(file.config) as Record<string, any>;
     config["launch-ready:environment"] = "staging";
     // Its secrets go to the Vercel project's preview target, which neither dev (development) nor the example staging (AWS) uses.
-    config["launch-ready:tls"] = { hsts: { maxAge: 86400 } };
+    config["launch-ready:tls"] = { ...config["launch-ready:tls"], hsts: { maxAge: 86400 } };
     const report = await planStack({ ...file, config });
     expect(
       report.bar.filter((r) => r.status === "fail"),
@@ -200,7 +200,7 @@ describe("mutated example stacks fail the bar with the right ID", () => {
   test("development never blocks: the same failure is advisory", async () => {
     const file = exampleStack("dev");
     const config = structuredClone(file.config) as Record<string, any>;
-    config["launch-ready:tls"] = { ssl: "off" };
+    config["launch-ready:tls"] = { ...config["launch-ready:tls"], ssl: "off" };
     const report = await planStack({ ...file, config });
     expect(report.bar.filter((r) => r.status === "fail")).toEqual([expect.objectContaining({ id: "TLS-STRICT", level: "advisory" })]);
     expect(report.summary.barFailures).toBe(0);

@@ -2,6 +2,7 @@
 import { describe, expect, test } from "vitest";
 import { DnsRecords, duplicateLogicalNames } from "../components/dns-records";
 import { extraRecordSpecs } from "../components/site-records";
+import { caaRecordSpecs } from "../components/zone-caa";
 import { OfflineRunFailure, runOffline } from "../scripts/plan/offline-run";
 import type { BarContext } from "../policies/bar";
 import { dnsSubdomains } from "../policies/rules/dns-subdomains";
@@ -23,9 +24,11 @@ function problemsOf(config: Record<string, unknown>): ConfigProblem[] {
   return result.problems;
 }
 
+/** The prod example with these records, and without launch-ready:tls.caa, which would make the apex's CAA set the kit's own. */
 function withRecords(...records: Array<Record<string, unknown>>): Record<string, any> {
   const config = exampleConfig("prod");
   config["launch-ready:records"] = records;
+  delete config["launch-ready:tls"].caa;
   return config;
 }
 
@@ -60,8 +63,8 @@ describe("launch-ready:records", () => {
     expect(byName.get("_acme-challenge.example.com-CNAME")).toMatchObject({ type: "CNAME", content: "example.com.acme.example.net", proxied: false });
     expect(byName.get("eu.example.com-NS-ns1.dns-host.example.net")).toMatchObject({ type: "NS", ttl: 3600 });
     expect(byName.get("bounce.example.com-MX-10-feedback-smtp.eu-west-1.amazonses.com")).toMatchObject({ type: "MX", priority: 10 });
-    // Declared on purpose, so DNS-SUBDOMAINS and DNS-SANE still pass.
-    expect(report.bar.filter((r) => r.status === "fail")).toEqual([]);
+    // Declared on purpose, so DNS-SUBDOMAINS and DNS-SANE still pass; TLS-CAA judges the apex's lone issue record (below).
+    expect(report.bar.filter((r) => r.status === "fail" && r.id !== "TLS-CAA")).toEqual([]);
   });
 
   test("logical names depend on the record, not its place in the list", () => {
@@ -212,5 +215,60 @@ describe("OPS-HANDOVER", () => {
     const paths = failures(config).map((v) => v.status === "fail" && v.configPath);
     expect(paths).toContain("launch-ready:env");
     expect(paths).toContain("launch-ready:monitoring");
+  });
+});
+
+describe("launch-ready:tls.caa (TLS-CAA)", () => {
+  const withCaa = (caa: unknown, ...records: Array<Record<string, unknown>>) => {
+    const config = withRecords(...records);
+    config["launch-ready:tls"].caa = caa;
+    return config;
+  };
+  const CAA = { authorities: ["letsencrypt.org"], iodef: "mailto:security@example.com" };
+
+  test("writes Cloudflare's edge CAs for issue and issuewild, each declared CA for issue and the iodef, at the apex; the iodef keeps the name it had under records", () => {
+    const specs = caaRecordSpecs(parsed(withCaa({ authorities: ["letsencrypt.org", "digicert.com"], iodef: CAA.iodef })));
+    expect(specs.map((r) => `${r.name} ${r.content}`)).toEqual([
+      ...["letsencrypt.org", "pki.goog", "ssl.com", "sectigo.com", "digicert.com"].map((ca) => `example.com 0 issue "${ca}"`),
+      ...["letsencrypt.org", "pki.goog", "ssl.com", "sectigo.com"].map((ca) => `example.com 0 issuewild "${ca}"`),
+      'example.com 0 iodef "mailto:security@example.com"',
+    ]);
+    const [moved] = extraRecordSpecs(parsed(withRecords({ name: "@", type: "CAA", tag: "iodef", value: CAA.iodef })));
+    expect(specs.at(-1)?.logicalName).toBe(moved.logicalName);
+    expect(specs.every((r) => r.data && !r.proxied)).toBe(true);
+  });
+
+  test("an apex issue, issuewild or iodef under records contradicts it and is refused with where to write it; a subdomain's set and issuemail stay the stack's own", () => {
+    const problems = problemsOf(
+      withCaa(CAA, { name: "@", type: "CAA", tag: "issue", value: "digicert.com" }, { name: "@", type: "CAA", tag: "iodef", value: "mailto:ca@example.com" }),
+    );
+    expect(problems.map((p) => [p.path, p.message])).toEqual([
+      ["launch-ready:records[0].tag", expect.stringContaining("declare it in launch-ready:tls.caa.authorities instead")],
+      ["launch-ready:records[1].tag", expect.stringContaining("declare it in launch-ready:tls.caa.iodef instead")],
+    ]);
+    const kept = parsed(
+      withCaa(CAA, { name: "@", type: "CAA", tag: "issuemail", value: "sectigo.com" }, { name: "api", type: "CAA", tag: "issue", value: "letsencrypt.org" }),
+    );
+    expect(kept.records.map((r) => `${r.name} ${r.content}`)).toEqual(['example.com 0 issuemail "sectigo.com"', 'api.example.com 0 issue "letsencrypt.org"']);
+  });
+
+  test("an iodef that is not a mailto: or https: URL, a CA the kit does not know, and a CA listed twice are refused at their path", () => {
+    const problems = problemsOf(withCaa({ authorities: ["letsencrypt.com"], iodef: "security@example.com" }));
+    expect(problems.map((p) => p.path)).toEqual(["launch-ready:tls.caa.authorities[0]", "launch-ready:tls.caa.iodef"]);
+    expect(problems[1].message).toContain("is not a URL; write mailto:security@<your domain>");
+    expect(problemsOf(withCaa({ ...CAA, authorities: ["pki.goog", "pki.goog"] }))[0]).toMatchObject({
+      path: "launch-ready:tls.caa.authorities",
+      message: expect.stringContaining("names a CA twice"),
+    });
+    expect(problemsOf(withCaa({ iodef: "ftp://example.com/caa" }))[0].message).toContain("RFC 8659 4.4 takes mailto:, http: or https:");
+  });
+
+  test("a stack in another stack's zone is refused its own: the apex's set is the zone's", () => {
+    const staging = exampleConfig("staging");
+    staging["launch-ready:tls"] = { caa: CAA };
+    expect(problemsOf(staging)[0]).toMatchObject({
+      path: "launch-ready:tls",
+      message: expect.stringContaining("the apex's governs every name below it (RFC 8659 3)"),
+    });
   });
 });

@@ -15,6 +15,7 @@ import "reflect-metadata";
 import * as x509 from "@peculiar/x509";
 import {
   judgeCanonicalRedirect,
+  judgeCaa,
   judgeCertificate,
   judgeHttpsOnly,
   judgeSecurityHeaders,
@@ -39,6 +40,8 @@ import { verifyStack } from "../policies/live/verify-stack";
 import { verify as verifyVerb } from "../scripts/commands/verify";
 import { exampleConfig, parsedExample, runEntryFile, runInProcess } from "./helpers";
 import { mailRecordSpecs } from "../components/mail-auth/mail-records";
+import { zoneCaaProperties } from "../components/zone-caa";
+import { caaNameFor } from "../domain/caa";
 import { createTestCa, startDnsServer, startWebServers, type Handler, type TestCa, type WebServers, type Zone } from "../scripts/bench/loopback";
 
 const DAY = 86_400_000;
@@ -62,7 +65,8 @@ let caFile: string;
 const closers: Array<() => Promise<unknown>> = [];
 
 beforeAll(async () => {
-  ca = await createTestCa();
+  // Its certificates read as Let's Encrypt's do (O=Let's Encrypt), so TLS-CAA maps them to letsencrypt.org.
+  ca = await createTestCa("C=US, O=Let's Encrypt, CN=launch-ready test R11");
   const dns = await startDnsServer(goodZone());
   closers.push(dns.close);
   goodDns = dns;
@@ -90,6 +94,8 @@ function goodZone(): Zone {
   }
   zone["_spf.google.com"] = { txt: ["v=spf1 include:_netblocks.google.com include:_netblocks2.google.com include:_netblocks3.google.com ~all"] };
   for (const name of ["_netblocks.google.com", "_netblocks2.google.com", "_netblocks3.google.com"]) zone[name] = { txt: ["v=spf1 ip4:35.190.247.0/24 ~all"] };
+  // The apex serves the CAA set the kit writes for the prod example (TLS-CAA).
+  zone["example.com"].caa = zoneCaaProperties(parsedExample("prod").tls.caa!);
   // Resend's bounce name includes Amazon SES, whose record lists address ranges only.
   zone["amazonses.com"] = { txt: ["v=spf1 ip4:199.255.192.0/22 ip4:199.127.232.0/22 -all"] };
   // A signed zone as a validating resolver shows it: the key, the parent's DS for it (both from
@@ -263,9 +269,15 @@ describe("npm run verify against a good setup on loopback", () => {
       "MON-UPTIME",
       "AI-TIMEOUT",
       "DNS-DNSSEC",
+      "TLS-CAA",
     ]);
     expect(Object.keys(ids["AI-TIMEOUT"])).toHaveLength(13);
     expect(ids["DNS-DNSSEC"]).toEqual({ "example.com": "pass" });
+    // Every host's certificate, proxied or not, comes from a CA the apex's CAA set allows.
+    expect(ids["TLS-CAA"]).toEqual(Object.fromEntries([...PROXIED, ...DNS_ONLY].map((h) => [h, "pass"])));
+    expect(report.checks.find((c) => c.id === "TLS-CAA" && c.target === "docs.example.com")?.detail).toMatch(
+      /^Let's Encrypt \(letsencrypt\.org\) issued its certificate; the CAA set at example\.com \(0 issue "letsencrypt\.org", .*0 iodef "mailto:security@example\.com"\) allows it$/,
+    );
     expect(ids["TLS-HSTS"]).toEqual({ "https://www.example.com/": "pass", "https://example.com/": "pass" });
     expect(stdout).not.toContain(CANARY);
 
@@ -508,6 +520,8 @@ describe("verify against a broken setup on loopback", () => {
     zone["_spf.google.com"] = { txt: [`v=spf1 ${Array.from({ length: 11 }, (_, i) => `include:_n${i}.google.com`).join(" ")} ~all`] };
     for (let i = 0; i < 11; i++) zone[`_n${i}.google.com`] = { txt: ["v=spf1 ip4:35.190.247.0/24 ~all"] };
     zone["_dmarc.example.com"] = { txt: ["v=DMARC1; p=none; rua=mailto:dmarc-reports@example.com"] };
+    // Only Google Trust Services may issue, and no iodef: the hosts' Let's Encrypt certificates could not be renewed.
+    zone["example.com"] = { ...zone["example.com"], caa: [{ flags: 0, tag: "issue", value: "pki.goog" }] };
     const stale = { ...zone, "api.example.com": { a: ["104.16.132.230"] } };
     const [first, second] = await Promise.all([startDnsServer(zone), startDnsServer(stale)]);
     closers.push(first.close, second.close);
@@ -597,6 +611,18 @@ describe("verify against a broken setup on loopback", () => {
     expect(status("TLS-VERSION", "www.example.com")).toMatchObject({
       status: "fail",
       detail: "accepts TLSv1 and TLSv1.1; set the zone's minimum TLS version to 1.2",
+    });
+  });
+
+  test("TLS-CAA: the served set lacks the hosts' issuer and an iodef; a self-signed certificate names no CA to look for", () => {
+    expect(status("TLS-CAA", "www.example.com")).toMatchObject({
+      status: "fail",
+      detail:
+        'the CAA set at example.com (0 issue "pki.goog") does not allow Let\'s Encrypt (letsencrypt.org), which issued the certificate www.example.com presents, so its renewal would be refused; add issue "letsencrypt.org" to launch-ready:tls.caa, or move www.example.com to a CA the set names, and has no iodef, so a CA has nowhere to report a refused request; set launch-ready:tls.caa.iodef',
+    });
+    expect(status("TLS-CAA", "app.example.com")).toMatchObject({
+      status: "warn",
+      detail: expect.stringContaining("names no organisation and is not a CA the kit knows"),
     });
   });
 
@@ -924,6 +950,35 @@ describe("the live judges on exact inputs", () => {
     expect(judgeHstsPreload(url, { because: "https://example.com/ did not answer: ECONNREFUSED" })).toMatchObject({
       status: "fail",
       detail: expect.stringMatching(/^could not be checked because/),
+    });
+  });
+
+  test("TLS-CAA reads the set as a CA does: issuewild for a wildcard certificate, a critical unknown tag forbids all, no set allows all", () => {
+    const letsEncrypt = { accepted: true, authorized: true, issuerOrganization: "Let's Encrypt", dnsNames: ["*.example.com", "example.com"] };
+    const set = (...properties: Array<[string, string, number?]>) => ({
+      name: "example.com",
+      properties: properties.map(([tag, value, flags]) => ({ flags: flags ?? 0, tag, value })),
+    });
+    const iodef: [string, string] = ["iodef", "mailto:security@example.com"];
+    expect(judgeCaa("www.example.com", letsEncrypt, set(["issue", "letsencrypt.org"], iodef)).status).toBe("pass");
+    // The wildcard certificate is judged by issuewild once the set has one (RFC 8659 4.3); the apex's own name by issue.
+    expect(judgeCaa("www.example.com", letsEncrypt, set(["issue", "letsencrypt.org"], ["issuewild", "pki.goog"], iodef)).detail).toContain(
+      'which issued the wildcard certificate www.example.com presents, so its renewal would be refused; add issuewild "letsencrypt.org"',
+    );
+    // verify asks for a wildcard-certified host's set at the wildcard's base, as the CA did (RFC 8659 3).
+    expect([caaNameFor("www.example.com", true), caaNameFor("www.example.com", false)]).toEqual(["example.com", "www.example.com"]);
+    expect(judgeCaa("example.com", letsEncrypt, set(["issue", "letsencrypt.org; validationmethods=dns-01"], ["issuewild", ";"], iodef)).status).toBe("pass");
+    expect(judgeCaa("example.com", letsEncrypt, set(["issue", "letsencrypt.org"], ["tbs", "x", 128], iodef)).status).toBe("fail");
+    expect(judgeCaa("example.com", letsEncrypt, { none: true }).detail).toBe(
+      "no CAA record at example.com or any parent, so every CA may issue for it: the zone's CAA set (launch-ready:tls.caa) is not served",
+    );
+    expect(judgeCaa("example.com", letsEncrypt, { error: "127.0.0.1:53 answered ESERVFAIL for example.com" })).toMatchObject({
+      status: "fail",
+      detail: expect.stringMatching(/^could not be checked because no CAA answer/),
+    });
+    expect(judgeCaa("example.com", { ...letsEncrypt, issuerOrganization: "Example Trust" }, set(["issue", "letsencrypt.org"], iodef))).toMatchObject({
+      status: "warn",
+      detail: expect.stringContaining("issuer O=Example Trust is not a CA the kit knows"),
     });
   });
 

@@ -93,6 +93,7 @@ export const MINIMUM_BAR = {
   "PERF-ERRORS": { bar: "Error rate under 1 %", declared: "error budget declared" },
   "AI-TIMEOUT": { bar: "AI calls have timeouts and fallbacks", declared: "AI endpoints declare timeout and fallback" },
   "DNS-DNSSEC": { bar: "Answers for the zone can be authenticated", declared: "zone signed; the DS record and the registrar's steps in the handover" },
+  "TLS-CAA": { bar: "Only the intended CAs may issue", declared: "CAA names exactly the CAs in use (Cloudflare's edge CAs included) and an iodef" },
   "OPS-DRIFT": {
     bar: "What runs is what is declared",
     declared: "scheduled verify in CI; a drift report of records nobody declares and declared records missing",

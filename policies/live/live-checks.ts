@@ -6,6 +6,8 @@
  */
 import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
 import type { BarId } from "../../domain/bar/catalog";
+import { caaAllows, type CaaProperty } from "../../domain/caa";
+import { authorityOfIssuer } from "../../domain/cloudflare/certificate-authorities";
 import { isCloudflareAddress } from "../../domain/cloudflare/edge-ips";
 import { HSTS_MIN_MAX_AGE, HSTS_PRELOAD_MIN_MAX_AGE, isFrameOption, isStrictReferrerPolicy, STRICT_REFERRER_POLICIES } from "../../domain/http-security";
 import { DNSKEY_SEP_FLAG, dsMatches, dsText, keyTag, type DnskeyRdata, type DsRdata } from "../../domain/dnssec";
@@ -116,6 +118,52 @@ export interface TlsHandshake {
   validTo?: Date;
   /** The certificate's subjectAltName dNSName entries. */
   dnsNames?: string[];
+  /** The organisation (O) of the certificate's issuer, which names its CA (TLS-CAA). */
+  issuerOrganization?: string;
+}
+
+/** The CAA set that governs a name as one resolver serves it (RFC 8659 3): where it was found and what it holds, none, or why it could not be read. */
+export type ServedCaa = { name: string; properties: CaaProperty[] } | { none: true } | { error: string };
+
+const caaText = (properties: readonly CaaProperty[]) => properties.map((p) => `${p.flags} ${p.tag} "${p.value}"`).join(", ");
+
+/**
+ * TLS-CAA live: the CAA set that governs `host` allows the CA that issued the certificate it
+ * presents, for the name it certifies it under (a wildcard one by issuewild where the set has
+ * any), and has an iodef. Otherwise that CA refuses the certificate's renewal.
+ */
+export function judgeCaa(host: string, handshake: TlsHandshake, served: ServedCaa): LiveCheck {
+  if ("error" in served) return unchecked("TLS-CAA", host, `no CAA answer for ${host} or a parent: ${served.error}`);
+  if (!handshake.accepted) return unchecked("TLS-CAA", host, `the TLS handshake with ${host} failed: ${handshake.error ?? "unknown reason"}`);
+  if ("none" in served)
+    return check(
+      "TLS-CAA",
+      host,
+      "fail",
+      `no CAA record at ${host} or any parent, so every CA may issue for it: the zone's CAA set (launch-ready:tls.caa) is not served`,
+    );
+  const at = `the CAA set at ${served.name} (${caaText(served.properties)})`;
+  const issuer = handshake.issuerOrganization;
+  const ca = authorityOfIssuer(issuer);
+  if (!ca)
+    return check(
+      "TLS-CAA",
+      host,
+      "warn",
+      `its certificate's issuer${issuer ? ` O=${issuer}` : " names no organisation and"} is not a CA the kit knows, so which CAA entry it needs is unknown: check that ${at} names it`,
+    );
+  const wildcard = !(handshake.dnsNames ?? []).some((name) => name.toLowerCase() === host.toLowerCase());
+  const problems = [
+    caaAllows(served.properties, ca.caa, wildcard)
+      ? ""
+      : `does not allow ${ca.title} (${ca.caa}), which issued the ${wildcard ? "wildcard " : ""}certificate ${host} presents, so its renewal would be refused; add ${wildcard ? "issuewild" : "issue"} "${ca.caa}" to launch-ready:tls.caa, or move ${host} to a CA the set names`,
+    served.properties.some((p) => p.tag.toLowerCase() === "iodef")
+      ? ""
+      : "has no iodef, so a CA has nowhere to report a refused request; set launch-ready:tls.caa.iodef",
+  ].filter(Boolean);
+  return problems.length > 0
+    ? check("TLS-CAA", host, "fail", `${at} ${problems.join(", and ")}`)
+    : check("TLS-CAA", host, "pass", `${ca.title} (${ca.caa}) issued its certificate; ${at} allows it`);
 }
 
 /** Days left on a certificate before TLS-STRICT fails it: renewals that stall are caught in time. */

@@ -19,9 +19,11 @@ import {
   type HttpHop,
   locationOf,
   type ResolverAnswer,
+  type ServedCaa,
   type TlsHandshake,
   type TlsVersion,
 } from "./live-checks";
+import { caaLookupNames } from "../../domain/caa";
 import { parseDsRdata } from "../../domain/dnssec";
 import type { SpfQueryType } from "../../domain/mail/spf";
 import type { MailDnsView } from "./live-mail";
@@ -166,6 +168,34 @@ function dnsNames(subjectAltName: string | undefined): string[] {
 }
 
 /**
+ * The CAA set that governs `fqdn` on one resolver (RFC 8659 3): asked at the name, then at each
+ * parent until one has CAA records (the resolver follows CNAMEs). No such name, or no CAA there,
+ * climbs on; any other answer is an error, since a CA would not issue on it either.
+ */
+export async function servedCaaSet(resolver: ResolverSpec, fqdn: string, timeoutMs: number, signal?: AbortSignal): Promise<ServedCaa> {
+  const client = new dns.Resolver({ timeout: timeoutMs, tries: 1 });
+  if (resolver.server) client.setServers([resolver.server]);
+  signal?.addEventListener("abort", () => client.cancel(), { once: true });
+  for (const name of caaLookupNames(fqdn)) {
+    if (signal?.aborted) return { error: abortReason(signal) };
+    try {
+      const records = await client.resolveCaa(name);
+      if (records.length === 0) continue;
+      // node gives each record as { critical: <flags>, <tag>: <value> }.
+      const properties = records.flatMap(({ critical, ...rest }) =>
+        Object.entries(rest).map(([tag, value]) => ({ flags: critical, tag, value: String(value) })),
+      );
+      return { name, properties };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOTFOUND" || code === "ENODATA") continue;
+      return { error: `${resolver.label} answered ${code ?? String(error)} for ${name}` };
+    }
+  }
+  return { none: true };
+}
+
+/**
  * A handshake with the host's name (SNI and certificate check), optionally pinned to one
  * protocol version. Legacy versions are offered with OpenSSL's security level 0, or this
  * client would refuse them itself and a server that accepts them would look safe.
@@ -204,6 +234,7 @@ export function handshake(options: ProbeOptions, host: string, version?: TlsVers
         ...(socket.authorizationError ? { error: String(socket.authorizationError) } : {}),
         ...(certificate?.valid_to ? { validTo: new Date(certificate.valid_to) } : {}),
         dnsNames: dnsNames(certificate?.subjectaltname),
+        ...(certificate?.issuer?.O ? { issuerOrganization: [certificate.issuer.O].flat().join(", ") } : {}),
       });
     });
     socket.once("error", (error: NodeJS.ErrnoException) => refused(error.code ?? error.message));

@@ -9,6 +9,7 @@ import {
   FOREIGN_ORIGIN,
   handshakeFailure,
   judgeAdminAnswer,
+  judgeCaa,
   judgeCachePrivate,
   judgeCacheStatic,
   judgeCanonicalRedirect,
@@ -31,10 +32,11 @@ import {
 import { AI_PROBE_PROMPTS, judgeAiFallback, judgeAiProbe, probeBody, SLOW_UPSTREAM_HEADER, SLOW_UPSTREAM_VALUE } from "./ai-probes";
 import { judgeMail } from "./live-mail";
 import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
+import { caaNameFor } from "../../domain/caa";
 import { BAR_IDS } from "../../domain/bar/catalog";
 import { weighFailure } from "../../domain/bar/weighing";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
-import { dnssecOn, follow, get, handshake, mailView, resolveOn, type ProbeOptions, type ResolverSpec } from "./probes";
+import { dnssecOn, follow, get, handshake, mailView, resolveOn, servedCaaSet, type ProbeOptions, type ResolverSpec } from "./probes";
 
 export interface VerifyOptions extends ProbeOptions {
   resolvers: ResolverSpec[];
@@ -81,6 +83,13 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
     );
     if (host.purpose === "mail") continue;
     probes.push(async () => [judgeCertificate(host.fqdn, await tlsWith(host.fqdn), now)]);
+    // Whoever issued the certificate the host presents must be allowed to renew it (TLS-CAA).
+    probes.push(async () => {
+      const tls = await tlsWith(host.fqdn);
+      const wildcard = !(tls.dnsNames ?? []).some((name) => name.toLowerCase() === host.fqdn);
+      const caa = await servedCaaSet(options.resolvers[0], caaNameFor(host.fqdn, wildcard), options.timeoutMs, options.signal);
+      return [judgeCaa(host.fqdn, tls, caa)];
+    });
     if (!host.proxied) {
       // The zone's TLS settings act only where Cloudflare answers; a DNS-only host's origin answers for itself.
       const because = "the host is DNS-only: its origin, not the zone's settings, answers http:// and the TLS handshake";

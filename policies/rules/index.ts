@@ -26,6 +26,7 @@ import { aiTimeout, perfErrors, perfP95 } from "./perf-budgets";
 import { secEnvSeparation } from "./sec-env-separation";
 import { secNoPlaintext } from "./sec-no-plaintext";
 import { secStore } from "./sec-store";
+import { tlsCaa } from "./tls-caa";
 import { tlsHsts } from "./tls-hsts";
 import { tlsHttpsOnly } from "./tls-https-only";
 import { tlsStrict } from "./tls-strict";
@@ -66,4 +67,5 @@ export const BAR_RULES: readonly BarRule[] = [
   aiTimeout,
   dnsDnssec,
   opsDrift,
+  tlsCaa,
 ].sort((a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id));

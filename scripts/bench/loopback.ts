@@ -36,10 +36,11 @@ export interface TestCa {
   issue(names: string[], validity?: { notBefore?: Date; notAfter?: Date }): Promise<{ cert: string; key: string }>;
 }
 
-export async function createTestCa(): Promise<TestCa> {
+/** A CA made on the spot; `name` is its subject, e.g. "O=Let's Encrypt, CN=R11" for certificates whose issuer reads like a real CA's. */
+export async function createTestCa(name = "CN=launch-ready test CA"): Promise<TestCa> {
   const keys = (await webcrypto.subtle.generateKey(ALGORITHM, true, ["sign", "verify"])) as KeyPair;
   const ca = await x509.X509CertificateGenerator.createSelfSigned({
-    name: "CN=launch-ready test CA",
+    name,
     notBefore: new Date(Date.now() - DAY),
     notAfter: new Date(Date.now() + 30 * DAY),
     keys: keys as never,
@@ -76,6 +77,7 @@ export async function createTestCa(): Promise<TestCa> {
  * A TXT record given as one string is split into 255-byte strings; as an array, it is those
  * strings (as bytes, each character one octet). `cname` is followed as a recursive resolver does
  * (a loop is SERVFAIL); `servfail` lists the types that answer SERVFAIL, as a failing server.
+ * `caa` records go out in RFC 8659's wire form (flags, tag length, tag, value), as dns2 encodes them.
  */
 export type Zone = Record<
   string,
@@ -86,7 +88,8 @@ export type Zone = Record<
     mx?: Array<{ exchange: string; priority: number }>;
     ptr?: string[];
     cname?: string;
-    servfail?: Array<"A" | "AAAA" | "TXT" | "MX" | "PTR" | "CNAME">;
+    caa?: Array<{ flags: number; tag: string; value: string }>;
+    servfail?: Array<"A" | "AAAA" | "TXT" | "MX" | "PTR" | "CNAME" | "CAA">;
     /** The zone's SOA, for a name that is a zone apex. */
     soa?: { primary: string; admin: string };
     /** DNSKEY records, the key in base64 as a zone file writes it. */
@@ -100,7 +103,7 @@ export type Zone = Record<
 
 /** dns2's published types lag its code (RCODE, plain answer objects, the socket type); this is the part used here. */
 const Packet = dns2.Packet as unknown as {
-  TYPE: Record<"A" | "AAAA" | "TXT" | "MX" | "PTR" | "CNAME" | "SOA" | "DNSKEY", number>;
+  TYPE: Record<"A" | "AAAA" | "TXT" | "MX" | "PTR" | "CNAME" | "SOA" | "DNSKEY" | "CAA", number>;
   CLASS: { IN: number };
   RCODE: { NXDOMAIN: number; SERVFAIL: number };
   createResponseFromRequest(request: unknown): { header: { rcode: number; ad: number }; answers: object[] };
@@ -152,6 +155,7 @@ export async function startDnsServer(zone: Zone): Promise<{ port: number; close(
         if (type === "TXT") for (const text of records.txt ?? []) response.answers.push({ ...answer, data: txtStrings(text) });
         if (type === "MX") for (const mx of records.mx ?? []) response.answers.push({ ...answer, ...mx });
         if (type === "PTR") for (const domain of records.ptr ?? []) response.answers.push({ ...answer, domain: domain.replace(/\.$/, "") });
+        if (type === "CAA") for (const caa of records.caa ?? []) response.answers.push({ ...answer, ...caa });
         if (type === "CNAME" && records.cname !== undefined) response.answers.push({ ...answer, domain: records.cname.replace(/\.$/, "") });
         if (type === "SOA" && records.soa)
           response.answers.push({ ...answer, ...records.soa, serial: 1, refresh: 3600, retry: 600, expiration: 86400, minimum: 300 });

@@ -8,6 +8,9 @@
 import { extraRecordSpecs, dnsRecordSpecs, canonicalUrl, type RecordSpec } from "../../components/site-records";
 import { BEFORE_ANY_RAMP, mailRecordSpecs } from "../../components/mail-auth/mail-records";
 import { zoneRecordSpecs } from "../../components/zone-records";
+import { caaRecordSpecs } from "../../components/zone-caa";
+import { authorityByCaa, CAA_DOMAINS, CLOUDFLARE_EDGE_CAS } from "../../domain/cloudflare/certificate-authorities";
+import { issuerDomainOf } from "../../domain/caa";
 import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, detectionSeconds } from "../../components/monitoring/uptime-monitors";
 import { CHECK_MAX_RESPONSE_MS } from "../../components/monitoring/checkly-uptime-monitors";
 import { secretSpecs } from "../../components/secrets/stored-secrets";
@@ -65,6 +68,7 @@ export function renderHandoverSection(input: HandoverInput): string {
     ...(config.zone.owner === undefined ? [dnssecSection(input)] : []),
     redirectsSection(config),
     cloudflareSection(config),
+    caaSection(config),
     emailSection(config, stack),
     secretsSection(input),
     envSection(config, stack),
@@ -362,6 +366,35 @@ function cloudflareSection(config: LaunchReadyConfig): string {
     );
   }
   return parts.join("\n\n");
+}
+
+/** The zone's CAA set (TLS-CAA), why each CA is in it, and what a move to another provider needs first. */
+function caaSection(config: LaunchReadyConfig): string {
+  const heading = "### Certificate authorities (CAA)";
+  if (config.zone.owner)
+    return `${heading}\n\nZone-wide: stack ${code(config.zone.owner)}'s CAA set at the apex governs this stack's names (see its section). A host moving to a provider whose CA that set does not name needs the CA added there first, in its ${code("launch-ready:tls.caa.authorities")}.`;
+  const caa = config.tls.caa;
+  if (!caa)
+    return `${heading}\n\nNone declared: every CA may issue certificates for ${config.zone.domain} (TLS-CAA fails). Declare ${code("launch-ready:tls.caa")} with the CAs the hosts' platforms use and an iodef.`;
+  const why = (tag: string, value: string) => {
+    if (tag === "iodef") return "where CAs report a refused certificate request";
+    const ca = issuerDomainOf(value);
+    const reasons = [
+      ...(CLOUDFLARE_EDGE_CAS.includes(ca as never) ? ["Cloudflare's edge certificates"] : []),
+      ...(tag === "issue" && caa.authorities.includes(ca as never) ? [code("launch-ready:tls.caa.authorities")] : []),
+    ];
+    return `${authorityByCaa(ca)?.title ?? ca}${tag === "issuewild" ? ", wildcard certificates" : ""}: ${reasons.join(" and ")}`;
+  };
+  const rows = caaRecordSpecs(config).map((r) => {
+    const data = r.data as { tag: string; value: string };
+    return [r.name, recordValueText(r), why(data.tag, data.value)];
+  });
+  return [
+    heading,
+    `Only these CAs may issue certificates for ${config.zone.domain} and every name below it that has no CAA set of its own (TLS-CAA). Cloudflare adds its edge CAs' records itself when a zone has CAA records, unseen in the dashboard; ${code(`dig ${config.zone.domain} caa`)} shows the set served.`,
+    markdownTable(["Name", "Record", "Why"], rows),
+    `Moving a host to another provider: first add the new provider's CA to ${code("launch-ready:tls.caa.authorities")} (its CAA domain, one of ${CAA_DOMAINS.map(code).join(", ")}) and apply, so its first certificate is not refused; after the move, remove a CA no host uses any more (the plan's TLS-CAA names it). ${code("npm run verify")} reports each host's certificate issuer against the served set.`,
+  ].join("\n\n");
 }
 
 function emailSection(config: LaunchReadyConfig, stack: string): string {

@@ -6,6 +6,8 @@ import "../zod-locales";
 import { z } from "zod";
 import { ZONE_PLANS } from "../../domain/cloudflare/zone-plans";
 import { HSTS_MIN_MAX_AGE } from "../../domain/http-security";
+import { CAA_DOMAINS } from "../../domain/cloudflare/certificate-authorities";
+import { iodefProblem } from "../../domain/caa";
 import { HOSTING_PLATFORMS } from "../../domain/hosting/platforms";
 import { HEX32, STACK_NAME, hostName, recordTarget, zoneDomain } from "./common";
 
@@ -141,6 +143,29 @@ export const hstsSchema = z.strictObject({
   nosniff: z.boolean().default(true).meta({ description: "Also send X-Content-Type-Options: nosniff. @default true" }),
 });
 
+/** The zone's CAA records (TLS-CAA): the kit writes Cloudflare's edge CAs, these and the iodef at the apex. */
+export const caaSchema = z.strictObject({
+  authorities: z
+    .array(z.enum(CAA_DOMAINS))
+    .refine((list) => new Set(list).size === list.length, "names a CA twice; keep one")
+    .default([])
+    .meta({
+      description:
+        "CAA domains of the CAs that issue certificates for the zone's names besides Cloudflare's edge (a DNS-only host's platform, an origin certificate for Full (strict), a mail server), e.g. letsencrypt.org for Vercel, Fly.io or Render. Cloudflare's edge CAs are always written. @default []",
+      examples: [["letsencrypt.org"]],
+    }),
+  iodef: z
+    .string()
+    .superRefine((value, context) => {
+      const problem = iodefProblem(value);
+      if (problem) context.addIssue({ code: "custom", message: problem });
+    })
+    .meta({
+      description: "Where CAs report a refused certificate request (RFC 8659 4.4): a mailto: or https: URL.",
+      examples: ["mailto:security@example.com"],
+    }),
+});
+
 export const tlsSchema = z.strictObject({
   ssl: z.enum(SSL_MODES).default("strict").meta({ description: "Cloudflare SSL/TLS encryption mode. @default strict (TLS-STRICT)" }),
   minTlsVersion: tlsVersion.default("1.2").meta({ description: 'Lowest TLS version accepted at the edge. @default "1.2" (TLS-VERSION)' }),
@@ -148,6 +173,9 @@ export const tlsSchema = z.strictObject({
   alwaysUseHttps: z.boolean().default(true).meta({ description: "Redirect http:// to https:// on every host. @default true (TLS-HTTPS-ONLY)" }),
   automaticHttpsRewrites: z.boolean().default(true).meta({ description: "Rewrite http:// links in HTML to https://. @default true" }),
   hsts: hstsSchema.prefault({}),
+  caa: caaSchema
+    .optional()
+    .meta({ description: "The zone's CAA records: which CAs may issue certificates for its names, and where they report refusals (TLS-CAA)." }),
 });
 
 export const canonicalSchema = z.strictObject({
