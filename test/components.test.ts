@@ -9,6 +9,7 @@ import { allOf, hostIn, pathIs, quote } from "../domain/cloudflare/rule-expressi
 import { LaunchReadySite } from "../components/site";
 import { dnsRecordSpecs, redirectRuleSpecs } from "../components/site-records";
 import { ZoneTls } from "../components/zone-tls";
+import { ZoneDnssec } from "../components/zone-dnssec";
 import { runOffline, type RegisteredResource } from "../scripts/plan/offline-run";
 import { parsedExample } from "./helpers";
 
@@ -231,6 +232,17 @@ describe("ZoneTls", () => {
   });
 });
 
+describe("ZoneDnssec", () => {
+  test("one DNSSEC resource for the zone, named after it, active and protected when asked; the transform reaches it", async () => {
+    const resources = await register(
+      () => new ZoneDnssec("dnssec", { zoneId: ZONE_ID, zoneName: "example.com", protect: true, transform: { dnssec: { dnssecUseNsec3: true } } }),
+    );
+    expect(ofType(resources, "cloudflare:index/zoneDnssec:ZoneDnssec").map((r) => [r.name, r.inputs, r.protect])).toEqual([
+      ["example.com-dnssec", { zoneId: ZONE_ID, status: "active", dnssecUseNsec3: true }, true],
+    ]);
+  });
+});
+
 describe("LaunchReadySite", () => {
   test("composes its components and exposes the canonical URL and host map", async () => {
     const config = parsedExample("prod");
@@ -243,6 +255,7 @@ describe("LaunchReadySite", () => {
       "launch-ready:cloudflare:DnsRecords",
       "launch-ready:cloudflare:CanonicalRedirect",
       "launch-ready:cloudflare:ZoneTls",
+      "launch-ready:cloudflare:ZoneDnssec",
       "launch-ready:cloudflare:EdgeCache",
       "launch-ready:cloudflare:EdgeFirewall",
       "launch-ready:cloudflare:SecurityHeaders",

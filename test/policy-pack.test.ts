@@ -196,6 +196,7 @@ describe("the policy pack over the analyzer protocol", () => {
     const policies = [...new Set(found.map((d: any) => d.policy))].sort();
     expect(policies).toEqual([
       "dns-canonical",
+      "dns-dnssec",
       "edge-admin",
       "edge-cache-static",
       "edge-headers",

@@ -280,12 +280,16 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
     });
   }
   // DNSSEC is the zone's, and a stack in another stack's zone does not own it; a zone declared
-  // unsigned fails in the plan, where the fix is, and is not asked again here.
+  // unsigned fails in the plan, where the fix is, and is not asked again here. The resolvers named
+  // by address are asked, the public ones verify uses by default among them; the system's, often a
+  // local stub that does not validate whatever the zone does, only when it is the one there is.
   if (config.zone.owner === undefined && config.zone.dnssec) {
+    const named = options.resolvers.filter((resolver) => resolver.server !== undefined);
+    const validating = named.length > 0 ? named : options.resolvers;
     probes.push(async () => [
       judgeDnssec(
         config.zone.domain,
-        await Promise.all(options.resolvers.map((resolver) => dnssecOn(resolver, config.zone.domain, options.timeoutMs, options.signal))),
+        await Promise.all(validating.map((resolver) => dnssecOn(resolver, config.zone.domain, options.timeoutMs, options.signal))),
       ),
     ]);
   }
