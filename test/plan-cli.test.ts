@@ -36,7 +36,9 @@ describe.each(EXAMPLE_STACKS)("plan --stack %s --json", (stack) => {
     // Staging lives in prod's zone: only its three hosts and parked mail, no rulesets or zone
     // settings of its own, and no status page to watch.
     const inProdsZone = stack === "staging";
-    const zoneWide = inProdsZone ? {} : { "cloudflare:index/ruleset:Ruleset": 6, "cloudflare:index/zoneSetting:ZoneSetting": 6 };
+    const zoneWide = inProdsZone
+      ? {}
+      : { "cloudflare:index/ruleset:Ruleset": 6, "cloudflare:index/zoneSetting:ZoneSetting": 6, "cloudflare:index/botManagement:BotManagement": 1 };
     // Prod orders staging's advanced certificate: api.staging.example.com is past Universal SSL.
     const certificates = stack === "prod" ? { "cloudflare:index/certificatePack:CertificatePack": 1 } : {};
     // Homepage, login, API health, webhook and status page: a check and an alarm each, one topic, one email (AWS), or a check each and one email channel (Checkly).
@@ -85,7 +87,7 @@ describe("plan, human output", () => {
     expect(stdout).toContain("GET https://www.example.com/ every 30 s, down after 3 failures");
     expect(stdout).toContain("HealthCheckStatus < 1 for 1 x 60 s in us-east-1");
     expect(stdout).toContain(
-      "Summary: 46 resources to create (5 aws.cloudwatch.MetricAlarm, 5 aws.route53.HealthCheck, 2 aws.secretsmanager.Secret, 2 aws.secretsmanager.SecretVersion, 1 aws.sns.Topic, 1 aws.sns.TopicSubscription, 1 cloudflare.CertificatePack, 16 cloudflare.DnsRecord, 6 cloudflare.Ruleset, 6 cloudflare.ZoneSetting, 1 random.RandomPassword) in 10 components; 31 protected from deletion.",
+      "Summary: 47 resources to create (5 aws.cloudwatch.MetricAlarm, 5 aws.route53.HealthCheck, 2 aws.secretsmanager.Secret, 2 aws.secretsmanager.SecretVersion, 1 aws.sns.Topic, 1 aws.sns.TopicSubscription, 1 cloudflare.BotManagement, 1 cloudflare.CertificatePack, 16 cloudflare.DnsRecord, 6 cloudflare.Ruleset, 6 cloudflare.ZoneSetting, 1 random.RandomPassword) in 11 components; 32 protected from deletion.",
     );
   });
 

@@ -254,8 +254,11 @@ describe("npm run verify against a good setup on loopback", () => {
       "MAIL-DMARC",
       "MON-UPTIME",
       "AI-TIMEOUT",
+      "EDGE-BOTS",
     ]);
     expect(Object.keys(ids["AI-TIMEOUT"])).toHaveLength(13);
+    // Stripe's User-Agent, no cookies: the webhook answers, not a challenge.
+    expect(ids["EDGE-BOTS"]).toEqual({ "https://api.example.com/webhooks/stripe": "pass" });
     expect(ids["TLS-HSTS"]).toEqual({ "https://www.example.com/": "pass", "https://example.com/": "pass" });
     expect(stdout).not.toContain(CANARY);
 
@@ -526,6 +529,9 @@ describe("verify against a broken setup on loopback", () => {
           request.on("data", (chunk) => (body += chunk));
           return void request.on("end", () => response.writeHead(200).end(/system prompt/i.test(body) ? `My instructions: keep ${CANARY} secret.` : "OK"));
         }
+        // Bot Fight Mode on: Stripe's deliveries get a challenge page, which no server can pass.
+        if (request.headers.host === "api.example.com" && request.url!.startsWith("/webhooks/") && /^Stripe\//.test(request.headers["user-agent"] ?? ""))
+          return void response.writeHead(403, { "cf-mitigated": "challenge", "content-type": "text/html" }).end("<title>Just a moment...</title>");
         if (request.headers.host === "api.example.com") {
           // Reflects any Origin, and its cache keeps authenticated answers.
           return void response
@@ -636,6 +642,10 @@ describe("verify against a broken setup on loopback", () => {
     });
     expect(status("MON-UPTIME", "https://app.example.com/login")).toMatchObject({ status: "fail", detail: expect.stringContaining('without "Sign in"') });
     expect(status("MON-UPTIME", "https://api.example.com/health")?.status).toBe("pass");
+    expect(status("EDGE-BOTS", "https://api.example.com/webhooks/stripe")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("a request shaped like Stripe's gets a Cloudflare challenge (403, cf-mitigated: challenge)"),
+    });
     expect(status("EDGE-RATE-LIMIT", "https://api.example.com/auth/login")).toMatchObject({
       status: "fail",
       detail: "12 requests against a limit of 10 per 60 s: none stopped; the rate-limit rule is missing or not matching this path",

@@ -92,6 +92,10 @@ export const MINIMUM_BAR = {
   },
   "PERF-ERRORS": { bar: "Error rate under 1 %", declared: "error budget declared" },
   "AI-TIMEOUT": { bar: "AI calls have timeouts and fallbacks", declared: "AI endpoints declare timeout and fallback" },
+  "EDGE-BOTS": {
+    bar: "Bot protection never blocks the product's own webhooks",
+    declared: "bot posture declared; webhook endpoints skip it, or it stays off where the plan cannot skip it",
+  },
 } as const;
 
 export type BarId = keyof typeof MINIMUM_BAR;

@@ -21,6 +21,7 @@ import {
   judgeHstsPreload,
   judgeSecurityHeaders,
   judgeTlsVersions,
+  judgeWebhookReach,
   type LiveCheck,
   runDeadlinePassed,
   type TlsHandshake,
@@ -32,7 +33,7 @@ import { judgeMail } from "./live-mail";
 import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
 import { BAR_IDS } from "../../domain/bar/catalog";
 import { weighFailure } from "../../domain/bar/weighing";
-import type { LaunchReadyConfig } from "../../stacks/stack-config";
+import { webhookEndpoints, type LaunchReadyConfig } from "../../stacks/stack-config";
 import { follow, get, handshake, mailView, resolveOn, type ProbeOptions, type ResolverSpec } from "./probes";
 
 export interface VerifyOptions extends ProbeOptions {
@@ -228,6 +229,21 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
         return [judgeRateLimit(url, answers, endpoint)];
       });
     }
+  }
+  // One request per webhook shaped like its delivery: the sender's User-Agent and method, no cookies.
+  for (const webhook of webhookEndpoints(config.edge)) {
+    const url = `https://${webhook.host}${webhook.path}`;
+    const sender = webhook.sender?.name ?? "a webhook sender";
+    probes.push(async () => {
+      const refused = await refusedTls(webhook.host);
+      if (refused) return [unchecked("EDGE-BOTS", url, refused)];
+      const answer = await get(options, url, {
+        method: webhook.sender?.method ?? "POST",
+        body: "{}",
+        headers: { "user-agent": webhook.sender?.userAgent ?? "launch-ready-verify", accept: "*/*", "content-type": "application/json" },
+      });
+      return [judgeWebhookReach(url, sender, answer)];
+    });
   }
   for (const endpoint of config.performance.endpoints.filter((e) => e.kind === "ai")) {
     const skip = (detail: string) => probes.push(async () => [{ id: "AI-TIMEOUT", target: endpoint.name, status: "skip", detail }]);

@@ -5,6 +5,7 @@ import { dnsProxied } from "./dns-proxied";
 import { dnsSane } from "./dns-sane";
 import { dnsSubdomains } from "./dns-subdomains";
 import { edgeAdmin } from "./edge-admin";
+import { edgeBots } from "./edge-bots";
 import { edgeCachePrivate, edgeCacheStatic } from "./edge-cache";
 import { edgeCors } from "./edge-cors";
 import { edgeDdos } from "./edge-ddos";
@@ -62,4 +63,5 @@ export const BAR_RULES: readonly BarRule[] = [
   perfP95,
   perfErrors,
   aiTimeout,
+  edgeBots,
 ].sort((a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id));

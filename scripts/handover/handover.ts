@@ -15,7 +15,7 @@ import { cloudflareTokenPermissions, neededAccess, providerCredentials, unownedA
 import type { AccessSystem } from "../../stacks/schema/operations";
 import { recordValueText } from "../../stacks/records-config";
 import { secretStoreName } from "../../stacks/secrets-config";
-import type { LaunchReadyConfig } from "../../stacks/stack-config";
+import { webhookEndpoints, type LaunchReadyConfig } from "../../stacks/stack-config";
 import type { StackEncryption } from "../../stacks/stack-file";
 import { code, markdownTable } from "../cli/markdown";
 import { carriedFor, zoneWideSpecs } from "../../components/zone-share";
@@ -223,6 +223,17 @@ function redirectsSection(config: LaunchReadyConfig): string {
   return `### Redirects\n\n${markdownTable(["From", "To", "Status", "Note"], rows)}`;
 }
 
+/** The zone's bot posture in a line, and what it means for the webhooks (EDGE-BOTS). */
+function botPosture(config: LaunchReadyConfig): string {
+  const bots = config.edge.bots;
+  if (!bots) return "not declared: whatever the dashboard says stands (EDGE-BOTS fails while webhooks are declared)";
+  if (bots.fightMode) return "Bot Fight Mode on; no rule can skip it, so it challenges webhook senders too";
+  const sbfm = bots.superBotFightMode;
+  if (!sbfm) return "Bot Fight Mode off; the rate limits and the managed WAF stand guard";
+  const webhooks = webhookEndpoints(config.edge).map((w) => `${w.host}${w.path}`);
+  return `Super Bot Fight Mode: definitely automated ${sbfm.definitelyAutomated}${sbfm.likelyAutomated ? `, likely automated ${sbfm.likelyAutomated}` : ""}${webhooks.length > 0 ? `; a WAF custom rule skips it on ${webhooks.join(", ")}` : ""}`;
+}
+
 function cloudflareSection(config: LaunchReadyConfig): string {
   const { tls, edge } = config;
   const hsts = tls.hsts.enabled
@@ -230,7 +241,7 @@ function cloudflareSection(config: LaunchReadyConfig): string {
     : "off";
   const owner = config.zone.owner;
   const zoneWide = owner
-    ? [["SSL/TLS, HSTS, managed WAF, HTTP DDoS", `zone-wide: stack ${code(owner)}'s settings apply (see its section)`]]
+    ? [["SSL/TLS, HSTS, managed WAF, HTTP DDoS, bot protection", `zone-wide: stack ${code(owner)}'s settings apply (see its section)`]]
     : [
         ["SSL/TLS mode", tls.ssl],
         ["Minimum TLS version", tls.minTlsVersion],
@@ -251,6 +262,7 @@ function cloudflareSection(config: LaunchReadyConfig): string {
       : [
           ["Managed WAF", edge.waf.managed ? "on (rulesets the plan includes)" : "off"],
           ["HTTP DDoS sensitivity", edge.ddos ? edge.ddos.sensitivity : "Cloudflare's default"],
+          ["Bot protection", botPosture(config)],
         ]),
     ["Security headers", `X-Content-Type-Options nosniff, X-Frame-Options ${edge.headers.frameOptions}, Referrer-Policy ${edge.headers.referrerPolicy}`],
   ];
@@ -267,6 +279,11 @@ function cloudflareSection(config: LaunchReadyConfig): string {
           e.timeout === 0 ? `${e.action} each request over the rate` : `${e.action} for ${e.timeout} s`,
         ]),
       ),
+    );
+  }
+  if (webhookEndpoints(edge).length > 0 && !owner) {
+    parts.push(
+      "Webhooks and bot protection: webhook senders are servers, which bot protection takes for bots. Never turn Bot Fight Mode on in the dashboard while these webhooks exist (no rule can skip it); if a sender reports 403s or challenges, look in Security > Events for Bot Fight Mode or Super Bot Fight Mode on that path, and change `launch-ready:edge.bots` instead of the dashboard.",
     );
   }
   if (edge.externalEndpoints.length > 0) {
