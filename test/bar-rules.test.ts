@@ -12,6 +12,7 @@ import { mailDkim } from "../policies/rules/mail-dkim";
 import { mailDmarc } from "../policies/rules/mail-dmarc";
 import { mailParked } from "../policies/rules/mail-parked";
 import { opsProtect } from "../policies/rules/ops-protect";
+import { opsRequestId } from "../policies/rules/ops-request-id";
 import { tlsHsts } from "../policies/rules/tls-hsts";
 import { tlsHttpsOnly } from "../policies/rules/tls-https-only";
 import { tlsStrict } from "../policies/rules/tls-strict";
@@ -182,6 +183,33 @@ describe("every rule passes the prod example and fails a broken one", () => {
         ["edge.bots", "edge.bots.fightMode", "edge.bots.superBotFightMode.likelyAutomated", "edge.endpoints[0].sender"].map((at) => `launch-ready:${at}`),
       ),
     );
+  });
+
+  test("OPS-REQUEST-ID: the handover says where logs are read, and a DNS-only app host names the app's own request ID", () => {
+    const config = context.config!;
+    const withConfig = (changes: Partial<typeof config>) => ({ ...context, config: { ...config, ...changes } });
+    expect(judge(opsRequestId, prod).map((v) => v.status)).toEqual(["pass"]);
+    const { logs: _logs, ...noLogs } = config.handover;
+    expect(failures(judge(opsRequestId, prod, withConfig({ handover: noLogs })))).toEqual([
+      expect.objectContaining({ configPath: "launch-ready:handover.logs", message: expect.stringContaining("leads nowhere") }),
+    ]);
+    // A DNS-only api host: Cloudflare adds no CF-Ray there, so the app's own header must be named.
+    const dnsOnly = config.hosts.map((host) => (host.purpose === "api" ? { ...host, proxied: false } : host));
+    expect(failures(judge(opsRequestId, prod, withConfig({ hosts: dnsOnly })))).toEqual([
+      expect.objectContaining({
+        configPath: "launch-ready:handover.logs.requestIdHeader",
+        subjects: ["api.example.com"],
+        message: expect.stringContaining("api.example.com is DNS-only, so Cloudflare adds no CF-Ray there"),
+      }),
+    ]);
+    const named = { ...config.handover, logs: { ...config.handover.logs!, requestIdHeader: "X-Request-ID" } };
+    expect(failures(judge(opsRequestId, prod, withConfig({ hosts: dnsOnly, handover: named })))).toEqual([]);
+    const raw = exampleConfig("prod");
+    raw["launch-ready:handover"].logs.requestIdHeader = "X Request ID";
+    const refused = parseStackConfig(raw);
+    expect(refused.ok ? [] : refused.problems).toEqual([
+      expect.objectContaining({ path: "launch-ready:handover.logs.requestIdHeader", message: expect.stringContaining("must be an HTTP header name") }),
+    ]);
   });
 
   test("OPS-PROTECT: production resources must be protected; elsewhere it does not apply", () => {

@@ -162,7 +162,15 @@ describe("mutated example stacks fail the bar with the right ID", () => {
     ["HSTS for a day", (c) => (c["launch-ready:tls"].hsts.maxAge = 86400), "TLS-HSTS"],
     ["HSTS without subdomains", (c) => (c["launch-ready:tls"].hsts.includeSubdomains = false), "TLS-HSTS"],
     ["production unprotected", (c) => (c["launch-ready:protect"] = false), "OPS-PROTECT"],
-    ["web app not proxied", (c) => (c["launch-ready:hosts"][2].proxied = false), "DNS-PROXIED"],
+    // The app names its own request ID, which a DNS-only host needs (OPS-REQUEST-ID), so only DNS-PROXIED is left.
+    [
+      "web app not proxied",
+      (c) => {
+        c["launch-ready:hosts"][2].proxied = false;
+        c["launch-ready:handover"].logs.requestIdHeader = "X-Request-ID";
+      },
+      "DNS-PROXIED",
+    ],
     ["private origin address", (c) => (c["launch-ready:hosts"][0].target = "10.0.0.8"), "DNS-SANE"],
   ];
 

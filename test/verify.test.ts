@@ -144,7 +144,11 @@ async function goodServers(handler: Handler = goodAnswers, certificates: Record<
     certificates,
     fallback: await ca.issue([...PROXIED, ...DNS_ONLY]),
     tls: { minVersion: "TLSv1.2" },
-    handler,
+    // Cloudflare adds its Ray ID to every answer of a proxied host.
+    handler: (request, response) => {
+      if (PROXIED.includes(request.headers.host ?? "")) response.setHeader("cf-ray", "8f2b3c4d5e6f7a8b-LHR");
+      handler(request, response);
+    },
     httpHandler: (request, response) => void response.writeHead(301, { location: `https://${request.headers.host}${request.url}` }).end(),
   });
   closers.push(servers.close);
@@ -255,7 +259,16 @@ describe("npm run verify against a good setup on loopback", () => {
       "MON-UPTIME",
       "AI-TIMEOUT",
       "EDGE-BOTS",
+      "OPS-REQUEST-ID",
     ]);
+    // Each monitored URL of the app answers with its CF-Ray; the status page is another provider's.
+    expect(ids["OPS-REQUEST-ID"]).toEqual({
+      "https://www.example.com/": "pass",
+      "https://app.example.com/login": "pass",
+      "https://api.example.com/health": "pass",
+      "https://api.example.com/webhooks/health": "pass",
+      "https://status.example.com/": "skip",
+    });
     expect(Object.keys(ids["AI-TIMEOUT"])).toHaveLength(13);
     // Stripe's User-Agent, no cookies: the webhook answers, not a challenge.
     expect(ids["EDGE-BOTS"]).toEqual({ "https://api.example.com/webhooks/stripe": "pass" });
@@ -471,6 +484,7 @@ describe("verify against a server that cuts a response body short", () => {
       { id: "TLS-HSTS", target: "https://www.example.com/", status: "fail", detail: because },
       { id: "EDGE-HEADERS", target: "https://www.example.com/", status: "fail", detail: because },
       { id: "MON-UPTIME", target: "https://www.example.com/", status: "fail", detail: `does not answer: ${INCOMPLETE_BODY} (12 of 4096 bytes arrived)` },
+      { id: "OPS-REQUEST-ID", target: "https://www.example.com/", status: "fail", detail: because },
     ]);
     expect(checks.filter((c) => c.status === "pass").length).toBeGreaterThan(30);
     expect(code).toBe(1);
@@ -642,6 +656,11 @@ describe("verify against a broken setup on loopback", () => {
     });
     expect(status("MON-UPTIME", "https://app.example.com/login")).toMatchObject({ status: "fail", detail: expect.stringContaining('without "Sign in"') });
     expect(status("MON-UPTIME", "https://api.example.com/health")?.status).toBe("pass");
+    // No proxy in front, no request ID of the app's own: a failed request there cannot be found.
+    expect(status("OPS-REQUEST-ID", "https://api.example.com/health")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("answers without CF-Ray or X-Request-ID, so a failed request here cannot be found in the logs"),
+    });
     expect(status("EDGE-BOTS", "https://api.example.com/webhooks/stripe")).toMatchObject({
       status: "fail",
       detail: expect.stringContaining("a request shaped like Stripe's gets a Cloudflare challenge (403, cf-mitigated: challenge)"),

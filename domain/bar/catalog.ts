@@ -96,6 +96,10 @@ export const MINIMUM_BAR = {
     bar: "Bot protection never blocks the product's own webhooks",
     declared: "bot posture declared; webhook endpoints skip it, or it stays off where the plan cannot skip it",
   },
+  "OPS-REQUEST-ID": {
+    bar: "One failed request can be traced",
+    declared: "a request ID travels edge → origin → client; the handover says where logs are read",
+  },
 } as const;
 
 export type BarId = keyof typeof MINIMUM_BAR;

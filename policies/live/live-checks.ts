@@ -8,6 +8,7 @@ import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
 import type { BarId } from "../../domain/bar/catalog";
 import { CHALLENGE_HEADER } from "../../domain/cloudflare/bot-protection";
 import { isCloudflareAddress } from "../../domain/cloudflare/edge-ips";
+import { CF_RAY_HEADER, CONVENTIONAL_REQUEST_ID_HEADER } from "../../domain/request-ids";
 import { HSTS_MIN_MAX_AGE, HSTS_PRELOAD_MIN_MAX_AGE, isFrameOption, isStrictReferrerPolicy, STRICT_REFERRER_POLICIES } from "../../domain/http-security";
 import type { DeclaredHost } from "../../stacks/stack-config";
 
@@ -562,6 +563,25 @@ export function judgeWebhookReach(url: string, sender: string, answer: Anonymous
       `a request shaped like ${sender}'s gets a Cloudflare challenge (${answer.status}, ${CHALLENGE_HEADER.name}: ${CHALLENGE_HEADER.value}), which a webhook sender cannot pass: turn Bot Fight Mode off (launch-ready:edge.bots), or skip Super Bot Fight Mode on this path`,
     );
   return check("EDGE-BOTS", url, "pass", `a request shaped like ${sender}'s reaches the endpoint (${answer.status})`);
+}
+
+/**
+ * OPS-REQUEST-ID, live: a monitored URL answers with a request ID a person can take to the logs:
+ * Cloudflare's CF-Ray, or the app's own header (`handover.logs.requestIdHeader`, else X-Request-ID).
+ */
+export function judgeRequestId(url: string, answer: { headers: Headers } | { error: string }, appHeader?: string): LiveCheck {
+  if ("error" in answer) return unchecked("OPS-REQUEST-ID", url, `${url} did not answer: ${answer.error}`);
+  const own = appHeader ?? CONVENTIONAL_REQUEST_ID_HEADER;
+  for (const name of [CF_RAY_HEADER, own.toLowerCase()]) {
+    const value = headerValue(answer.headers, name);
+    if (value) return check("OPS-REQUEST-ID", url, "pass", `answers with ${name === CF_RAY_HEADER ? "CF-Ray" : own}: ${value}`);
+  }
+  return check(
+    "OPS-REQUEST-ID",
+    url,
+    "fail",
+    `answers without CF-Ray or ${own}, so a failed request here cannot be found in the logs: proxy the host through Cloudflare, or have the app set ${own} on every answer (launch-ready:handover.logs.requestIdHeader)`,
+  );
 }
 
 /** EDGE-RATE-LIMIT, live: a burst just over the declared limit meets 429 (block) or a challenge (managed_challenge). */

@@ -18,6 +18,7 @@ import {
   judgeHttpsOnly,
   judgeMonitorUrl,
   judgeRateLimit,
+  judgeRequestId,
   judgeHstsPreload,
   judgeSecurityHeaders,
   judgeTlsVersions,
@@ -33,6 +34,7 @@ import { judgeMail } from "./live-mail";
 import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
 import { BAR_IDS } from "../../domain/bar/catalog";
 import { weighFailure } from "../../domain/bar/weighing";
+import { APP_PURPOSES } from "../../stacks/schema/site";
 import { webhookEndpoints, type LaunchReadyConfig } from "../../stacks/stack-config";
 import { follow, get, handshake, mailView, resolveOn, type ProbeOptions, type ResolverSpec } from "./probes";
 
@@ -197,7 +199,22 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
       probes.push(async () => [unchecked("MON-UPTIME", monitor.url, foreign)]);
       continue;
     }
-    probes.push(async () => [judgeMonitorUrl(monitor.url, await get(options, monitor.url, { bodyBytes: ROUTE53_SEARCH_BYTES }), monitor.search)]);
+    // The same answer shows the request ID a person would take to the logs, on the app's own hosts.
+    const app = config.hosts.some((host) => host.fqdn === monitor.host && APP_PURPOSES.has(host.purpose));
+    probes.push(async () => {
+      const answer = await get(options, monitor.url, { bodyBytes: ROUTE53_SEARCH_BYTES });
+      return [
+        judgeMonitorUrl(monitor.url, answer, monitor.search),
+        app
+          ? judgeRequestId(monitor.url, answer, config.handover.logs?.requestIdHeader)
+          : {
+              id: "OPS-REQUEST-ID" as const,
+              target: monitor.url,
+              status: "skip" as const,
+              detail: "another provider serves this host (a status or docs page): its request IDs are in that provider's logs",
+            },
+      ];
+    });
   }
   for (const endpoint of config.edge.endpoints) {
     const url = `https://${endpoint.host}${endpoint.path}`;

@@ -21,6 +21,7 @@ import { monHuman } from "./mon-human";
 import { monUptime } from "./mon-uptime";
 import { opsHandover } from "./ops-handover";
 import { opsProtect } from "./ops-protect";
+import { opsRequestId } from "./ops-request-id";
 import { aiTimeout, perfErrors, perfP95 } from "./perf-budgets";
 import { secEnvSeparation } from "./sec-env-separation";
 import { secNoPlaintext } from "./sec-no-plaintext";
@@ -64,4 +65,5 @@ export const BAR_RULES: readonly BarRule[] = [
   perfErrors,
   aiTimeout,
   edgeBots,
+  opsRequestId,
 ].sort((a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id));

@@ -14,6 +14,7 @@ import { secretSpecs } from "../../components/secrets/stored-secrets";
 import { cloudflareTokenPermissions, neededAccess, providerCredentials, unownedAccess } from "../../stacks/access";
 import type { AccessSystem } from "../../stacks/schema/operations";
 import { recordValueText } from "../../stacks/records-config";
+import { APP_PURPOSES } from "../../stacks/schema/site";
 import { secretStoreName } from "../../stacks/secrets-config";
 import { webhookEndpoints, type LaunchReadyConfig } from "../../stacks/stack-config";
 import type { StackEncryption } from "../../stacks/stack-file";
@@ -68,6 +69,7 @@ export function renderHandoverSection(input: HandoverInput): string {
     secretsSection(input),
     envSection(config, stack),
     monitorsSection(config),
+    requestLogsSection(config),
     performanceSection(config, stack),
     waiversSection(config),
     ...(input.outputs ? [deployedSection(input)] : []),
@@ -441,6 +443,31 @@ function monitorsSection(config: LaunchReadyConfig): string {
     parts.push("Each alert address gets an AWS subscription email after the first `pulumi up`; nobody is alerted until it is confirmed.");
   if (monitoring.skipped.length > 0) parts.push(`Not monitored on purpose (\`monitoring.skip\`): ${monitoring.skipped.join(", ")}.`);
   return parts.join("\n\n");
+}
+
+/** How one failed request is found: its ID from the answer, then the logs that hold it (OPS-REQUEST-ID). */
+function requestLogsSection(config: LaunchReadyConfig): string {
+  const heading = "### Finding one failed request";
+  const logs = config.handover.logs;
+  const app = config.hosts.filter((host) => APP_PURPOSES.has(host.purpose) && !host.fqdn.startsWith("*."));
+  if (app.length === 0) return `${heading}\n\nNo web, api or admin host: nothing of the app's to trace.`;
+  if (!logs)
+    return `${heading}\n\nNot declared yet: set ${code("launch-ready:handover.logs")} to where the app's logs are read (OPS-REQUEST-ID fails until then).`;
+  const proxied = app.filter((host) => host.proxied).map((host) => host.fqdn);
+  const direct = app.filter((host) => !host.proxied).map((host) => host.fqdn);
+  const own = logs.requestIdHeader;
+  const ids = [
+    ...(proxied.length > 0 ? [`${code("CF-Ray")} on ${proxied.join(", ")} (Cloudflare adds it to every answer, and to the request the app receives)`] : []),
+    ...(direct.length > 0 && own ? [`${code(own)} on ${direct.join(", ")} (the app sets it; these hosts are DNS-only)`] : []),
+    ...(own && proxied.length > 0 ? [`or the app's own ${code(own)}, where it sets one`] : []),
+  ];
+  const probe = proxied[0] ?? direct[0];
+  const steps = [
+    `Take the request ID from the failing answer: ${ids.join("; ")}. In a browser: DevTools > Network > the request > Response Headers; from a shell: ${code(`curl -sI https://${probe}/ | grep -i -e cf-ray${own ? ` -e ${own.toLowerCase()}` : ""}`)}.`,
+    `Search for it in ${logs.where}${logs.url ? ` (${logs.url})` : ""}. The app must write the ${code("CF-Ray")} request header${own ? ` or its ${code(own)}` : ""} in each log line for this to find anything.`,
+    "Nothing there: the request may never have reached the app. Look in the Cloudflare dashboard under Security > Events for a block or challenge at the edge on that host and path, at that time.",
+  ];
+  return `${heading}\n\n${steps.map((step, i) => `${i + 1}. ${step}`).join("\n")}`;
 }
 
 function performanceSection(config: LaunchReadyConfig, stack: string): string {

@@ -11,6 +11,7 @@
  */
 import { placeholder } from "../../domain/placeholders";
 import { isCollection, isScalar, isSeq, parseDocument, visit } from "yaml";
+import { BOT_PRODUCTS } from "../../domain/cloudflare/bot-protection";
 import { ZONE_PLAN_LIMITS } from "../../domain/cloudflare/zone-plans";
 import type { Environment } from "../../domain/bar/weighing";
 import { CONFIG_NAMESPACE } from "../../stacks/config-schema";
@@ -93,7 +94,17 @@ function handover(facts: InitFacts): Record<string, unknown> {
       { system: "pulumi", name: "Pulumi state backend", owner: owner("the Pulumi state backend") },
       { system: "aws", name: "AWS account", owner: owner("the AWS account"), notes: "Secrets and uptime alarms" },
     ],
+    logs: { where: facts.logsWhere ?? placeholder.text("where your hosting provider shows the app's request logs") },
   };
+}
+
+/**
+ * The zone's bot posture (EDGE-BOTS), which keeps webhook senders from being challenged: Bot Fight
+ * Mode off on Free, where no rule can skip it; Super Bot Fight Mode from Pro, which the kit skips
+ * on the webhook path.
+ */
+function bots(facts: InitFacts): Record<string, unknown> {
+  return BOT_PRODUCTS[facts.plan].superBotFightMode ? { superBotFightMode: { definitelyAutomated: "managed_challenge" } } : { fightMode: false };
 }
 
 function stackConfig(shape: StackShape, facts: InitFacts): Record<string, unknown> {
@@ -108,7 +119,7 @@ function stackConfig(shape: StackShape, facts: InitFacts): Record<string, unknow
     ...(shape.owner
       ? {}
       : { [key("tls")]: { ssl: "strict", minTlsVersion: "1.2", tls13: "on", hsts: { maxAge: 31536000, includeSubdomains: true, preload: false } } }),
-    [key("edge")]: { endpoints: endpoints(shape, facts) },
+    [key("edge")]: { endpoints: endpoints(shape, facts), ...(shape.owner ? {} : { bots: bots(facts) }) },
     [key("email")]: { dmarc: { policy: "reject", rua: [facts.dmarcReports ?? facts.ownerEmail ?? placeholder.email("dmarc-reports")] } },
     [key("secretStore")]: { kind: "secrets-manager" },
     [key("secrets")]: [{ name: "SESSION_SECRET", description: "Signs session cookies", generate: { length: 48 } }],
