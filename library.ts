@@ -11,6 +11,7 @@
 
 // Components, with the Args each takes.
 export { AdminAccess, type AdminAccessArgs } from "./components/admin-access";
+export { BotProtection, botManagementSpec, type BotManagementSpec, type BotProtectionArgs } from "./components/bot-protection";
 export { CanonicalRedirect, type CanonicalRedirectArgs } from "./components/canonical-redirect";
 export { DnsRecords, type DnsRecordsArgs } from "./components/dns-records";
 export { EdgeCertificates, type CertificateSpec, type EdgeCertificatesArgs } from "./components/edge-certificates";

@@ -8,7 +8,8 @@ import { MANAGED_RULESETS, ZONE_PLAN_LIMITS, plannedMitigationTimeout } from "..
 import { PRIVATE_PURPOSES } from "../stacks/schema/site";
 import { ACME_CHALLENGE_PATH } from "../domain/hosting/platforms";
 import { acmePassThroughHosts } from "./site-records";
-import { rateLimitGroupKey, type DeclaredEndpoint, type LaunchReadyConfig } from "../stacks/stack-config";
+import { needsWebhookSkip, rateLimitGroupKey, webhookEndpoints, type DeclaredEndpoint, type LaunchReadyConfig } from "../stacks/stack-config";
+import { SUPER_BOT_FIGHT_MODE_PHASE } from "../domain/cloudflare/bot-protection";
 import {
   allOf,
   anyOf,
@@ -20,6 +21,7 @@ import {
   HTML_RESPONSE,
   not,
   pathIn,
+  pathIs,
   pathStartsWithAny,
   responseLacksHeader,
   sourceIpIn,
@@ -192,7 +194,8 @@ export function managedWafRulesetSpec(config: LaunchReadyConfig): RulesetSpec | 
  * hand-written rules (the documented escape hatch), which come after the kit's own.
  */
 export function customWafRulesetSpec(config: LaunchReadyConfig): RulesetSpec | undefined {
-  if (!config.edge.admin.some((entry) => entry.protection !== "access") && config.edge.firewallRules.length === 0) return undefined;
+  const skip = webhookSkipRules(config);
+  if (!config.edge.admin.some((entry) => entry.protection !== "access") && config.edge.firewallRules.length === 0 && skip.length === 0) return undefined;
   const rules = config.edge.admin
     .filter((entry) => entry.protection !== "access")
     .sort((a, b) => (`${a.host}${a.path ?? ""}` < `${b.host}${b.path ?? ""}` ? -1 : 1))
@@ -224,7 +227,32 @@ export function customWafRulesetSpec(config: LaunchReadyConfig): RulesetSpec | u
       enabled: true,
     }),
   );
-  return { phase: PHASES.customWaf, purpose: "custom-waf", description: "Admin protection and hand-written rules (launch-ready)", rules: [...rules, ...raw] };
+  return {
+    phase: PHASES.customWaf,
+    purpose: "custom-waf",
+    description: "Admin protection and hand-written rules (launch-ready)",
+    rules: [...skip, ...rules, ...raw],
+  };
+}
+
+/**
+ * Webhook senders are servers, which Super Bot Fight Mode takes for bots: one skip rule lets each
+ * declared webhook past it (EDGE-BOTS), and only it, so rate limits and the managed WAF still
+ * apply there. First in the ruleset; skipping a phase does not stop the rules after it.
+ */
+function webhookSkipRules(config: LaunchReadyConfig): RulesetRuleSpec[] {
+  if (!needsWebhookSkip(config.edge)) return [];
+  const webhooks = webhookEndpoints(config.edge).sort((a, b) => (`${a.host}${a.path}` < `${b.host}${b.path}` ? -1 : 1));
+  return [
+    {
+      ref: "skip-sbfm-webhooks",
+      description: "Let webhook senders past Super Bot Fight Mode (EDGE-BOTS)",
+      expression: anyOf(...webhooks.map((webhook) => allOf(hostIs(webhook.host), pathIs(webhook.path)))),
+      action: "skip",
+      enabled: true,
+      actionParameters: { phases: [SUPER_BOT_FIGHT_MODE_PHASE] },
+    },
+  ];
 }
 
 /**

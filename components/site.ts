@@ -2,6 +2,7 @@ import type * as cloudflare from "@pulumi/cloudflare";
 import * as pulumi from "@pulumi/pulumi";
 import type { LaunchReadyConfig } from "../stacks/stack-config";
 import { AdminAccess } from "./admin-access";
+import { BotProtection } from "./bot-protection";
 import { CanonicalRedirect } from "./canonical-redirect";
 import { DnsRecords } from "./dns-records";
 import { EdgeCertificates } from "./edge-certificates";
@@ -52,6 +53,8 @@ export interface LaunchReadySiteArgs {
     dnssec?: Transform<cloudflare.ZoneDnssecArgs>;
     /** Each advanced certificate ordered for a stack living in the zone. */
     certificate?: Transform<cloudflare.CertificatePackArgs>;
+    /** The zone's bot settings (`edge.bots`). */
+    botManagement?: Transform<cloudflare.BotManagementArgs>;
   };
 }
 
@@ -112,6 +115,8 @@ export class LaunchReadySite extends pulumi.ComponentResource {
   public readonly cache?: EdgeCache;
   public readonly firewall?: EdgeFirewall;
   public readonly securityHeaders?: SecurityHeaders;
+  /** The zone's bot posture, present when the config declares one (`edge.bots`). */
+  public readonly bots?: BotProtection;
   /** Advanced certificates for the names of stacks living in this zone that ask for them. */
   public readonly certificates?: EdgeCertificates;
   /** Present when an admin surface is protected by Cloudflare Access. */
@@ -151,6 +156,13 @@ export class LaunchReadySite extends pulumi.ComponentResource {
       this.cache = new EdgeCache(`${name}-cache`, edgeArgs([PHASES.cache]), children);
       this.firewall = new EdgeFirewall(`${name}-firewall`, edgeArgs([PHASES.managedWaf, PHASES.customWaf, PHASES.rateLimit, PHASES.ddos]), children);
       this.securityHeaders = new SecurityHeaders(`${name}-headers`, edgeArgs([PHASES.responseHeaders]), children);
+      if (config.edge.bots) {
+        this.bots = new BotProtection(
+          `${name}-bots`,
+          { ...zone, plan: config.zone.plan, bots: config.edge.bots, transform: { botManagement: args.transform?.botManagement } },
+          children,
+        );
+      }
       if (zoneWide.certificates.length > 0) {
         this.certificates = new EdgeCertificates(
           `${name}-certificates`,

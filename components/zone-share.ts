@@ -40,9 +40,9 @@ export interface ZoneWideSpecs {
 /** Phases a member's own rules go into; the managed WAF and the DDoS override are the owner's alone. */
 const MEMBER_PHASES: readonly string[] = [PHASES.cache, PHASES.customWaf, PHASES.responseHeaders];
 
-/** A member's config as the owner's zone applies to it: the zone's TLS settings are the owner's. */
+/** A member's config as the owner's zone applies to it: the zone's TLS settings and bot posture are the owner's. */
 function inOwnersZone(member: LaunchReadyConfig, owner: LaunchReadyConfig): LaunchReadyConfig {
-  return { ...member, tls: owner.tls };
+  return { ...member, tls: owner.tls, edge: { ...member.edge, bots: owner.edge.bots } };
 }
 
 /**

@@ -16,3 +16,4 @@ export const NOTIFICATION_POLICY = "cloudflare:index/notificationPolicy:Notifica
 export const CHECKLY_CHECK = "checkly:index/check:Check";
 export const CHECKLY_ALERT_CHANNEL = "checkly:index/alertChannel:AlertChannel";
 export const VERCEL_ENV_VARIABLE = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable";
+export const BOT_MANAGEMENT = "cloudflare:index/botManagement:BotManagement";

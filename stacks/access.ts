@@ -107,6 +107,8 @@ export function cloudflareTokenPermissions(config: LaunchReadyConfig, zone: { ad
   if (zone.advancedCertificates)
     permissions.push({ permission: "Zone · SSL and Certificates · Edit", usedFor: "advanced certificates for stacks living in the zone" });
   if (config.edge.ddos) permissions.push({ permission: "Zone · HTTP DDoS Managed Ruleset · Edit", usedFor: "the DDoS sensitivity override" });
+  // PUT /zones/{zone_id}/bot_management accepts "Bot Management Write" (Cloudflare API reference, read 2026-12-03).
+  if (config.edge.bots) permissions.push({ permission: "Zone · Bot Management · Edit", usedFor: "Bot Fight Mode or Super Bot Fight Mode (EDGE-BOTS)" });
   if (config.edge.admin.some((admin) => admin.protection === "access"))
     permissions.push({ permission: "Account · Access: Apps and Policies · Edit", usedFor: "Cloudflare Access for admin hosts" });
   if (config.monitoring.enabled && config.monitoring.provider === "cloudflare" && config.monitoring.monitors.length > 0) {

@@ -16,6 +16,8 @@ import type { EdgeFields, EndpointKind } from "./schema/edge";
 import { resolveHostInZone } from "../domain/hostnames";
 import type { DeclaredHost } from "./declared-host";
 import { shownValue } from "./shown-value";
+import { BOT_PRODUCTS } from "../domain/cloudflare/bot-protection";
+import { webhookSender, type WebhookSender } from "../domain/webhook-senders";
 
 export interface DeclaredEndpoint {
   index: number;
@@ -28,6 +30,8 @@ export interface DeclaredEndpoint {
   /** Mitigation timeout, seconds: as written, or the plan's default for the period and action. */
   timeout: number;
   action: LimitingAction;
+  /** A webhook's sender, whose request verify imitates (EDGE-BOTS). */
+  sender?: WebhookSender;
 }
 
 /** An endpoint another provider serves and limits: covered by that provider, not by a rule of the zone. */
@@ -64,6 +68,48 @@ export interface EdgeConfig {
   headers: Omit<EdgeFields["headers"], "hosts"> & { hosts?: string[] };
   waf: EdgeFields["waf"];
   ddos?: EdgeFields["ddos"];
+  /** The zone's bot posture; absent: the dashboard's setting stands. */
+  bots?: EdgeFields["bots"];
+}
+
+/** The webhooks Cloudflare proxies for the stack: what bot protection must let through (EDGE-BOTS). */
+export function webhookEndpoints(edge: Pick<EdgeConfig, "endpoints">): DeclaredEndpoint[] {
+  return edge.endpoints.filter((endpoint) => endpoint.kind === "webhook");
+}
+
+/** Whether the zone needs a custom rule skipping Super Bot Fight Mode for these webhooks. */
+export function needsWebhookSkip(edge: Pick<EdgeConfig, "bots" | "endpoints">): boolean {
+  return edge.bots?.superBotFightMode !== undefined && webhookEndpoints(edge).length > 0;
+}
+
+function botProblems(bots: EdgeFields["bots"], plan: ZonePlan, problems: ConfigProblem[]): void {
+  if (!bots) return;
+  const products = BOT_PRODUCTS[plan];
+  if (bots.fightMode && bots.superBotFightMode)
+    problems.push(problem(["edge", "bots"], "turns on both Bot Fight Mode and Super Bot Fight Mode; a zone runs one of them: keep one", "fightMode: false"));
+  if (bots.fightMode && !products.fightMode)
+    problems.push(
+      problem(
+        ["edge", "bots", "fightMode"],
+        `is true, but Bot Fight Mode is the Free plan's; the ${plan} plan has Super Bot Fight Mode`,
+        "superBotFightMode: { definitelyAutomated: managed_challenge }",
+      ),
+    );
+  if (bots.superBotFightMode && !products.superBotFightMode)
+    problems.push(
+      problem(
+        ["edge", "bots", "superBotFightMode"],
+        `is set, but Super Bot Fight Mode is Pro's and up; the ${plan} plan has Bot Fight Mode, which no rule can skip for webhooks`,
+        "fightMode: false",
+      ),
+    );
+  if (bots.superBotFightMode?.likelyAutomated !== undefined && !products.likelyAutomated)
+    problems.push(
+      problem(
+        ["edge", "bots", "superBotFightMode", "likelyAutomated"],
+        `is set, but the likely automated class is Business's and up, not the ${plan} plan's; remove it`,
+      ),
+    );
 }
 
 /** Endpoints with the same limit share one rate-limit rule; the plan caps the number of rules. */
@@ -120,6 +166,8 @@ export function resolveEdge(fields: EdgeFields, zone: string, plan: ZonePlan, ho
       return void externalEndpoints.push({ index, kind: endpoint.kind, ...endpoint.external });
     }
     const host = proxiedHost(endpoint.host, zone, hostByFqdn, at("host"), "rate limit them", problems);
+    if (endpoint.sender !== undefined && endpoint.kind !== "webhook")
+      problems.push(problem(at("sender"), `names who sends a webhook, but this endpoint is kind ${endpoint.kind}; remove it`));
     const actionRefused = rateLimitProblems.action(endpoint.action, plan);
     if (actionRefused) problems.push(problem(at("action"), `is ${endpoint.action}; ${actionRefused.clause}`, `action: ${actionRefused.instead}`));
     const periodRefused = rateLimitProblems.period(endpoint.period, plan);
@@ -152,6 +200,7 @@ export function resolveEdge(fields: EdgeFields, zone: string, plan: ZonePlan, ho
         period: endpoint.period,
         timeout,
         action: endpoint.action,
+        ...(endpoint.sender !== undefined ? { sender: webhookSender(endpoint.sender) } : {}),
       });
   });
   const groups = new Set(endpoints.map(rateLimitGroupKey));
@@ -204,11 +253,13 @@ export function resolveEdge(fields: EdgeFields, zone: string, plan: ZonePlan, ho
       );
     }
   });
-  const customRules = admin.filter((a) => a.protection !== "access").length + fields.firewallRules.length;
+  botProblems(fields.bots, plan, problems);
+  const skipRules = needsWebhookSkip({ bots: fields.bots, endpoints }) ? 1 : 0;
+  const customRules = admin.filter((a) => a.protection !== "access").length + fields.firewallRules.length + skipRules;
   if (customRules > limits.customRules) {
     const parts =
-      fields.firewallRules.length > 0
-        ? ` (${customRules - fields.firewallRules.length} for admin protection, ${fields.firewallRules.length} in edge.firewallRules)`
+      fields.firewallRules.length > 0 || skipRules > 0
+        ? ` (${customRules - fields.firewallRules.length - skipRules} for admin protection, ${fields.firewallRules.length} in edge.firewallRules${skipRules > 0 ? ", 1 letting webhooks past Super Bot Fight Mode" : ""})`
         : "";
     problems.push(problem(["edge", "admin"], `needs ${customRules} WAF custom rules${parts}, but the ${plan} plan allows ${limits.customRules}`));
   }
@@ -229,5 +280,16 @@ export function resolveEdge(fields: EdgeFields, zone: string, plan: ZonePlan, ho
   });
   const headers = { ...fields.headers, hosts: headerHosts?.sort() };
 
-  return { cache: fields.cache, endpoints, externalEndpoints, admin, firewallRules: fields.firewallRules, cors, headers, waf: fields.waf, ddos: fields.ddos };
+  return {
+    cache: fields.cache,
+    endpoints,
+    externalEndpoints,
+    admin,
+    firewallRules: fields.firewallRules,
+    cors,
+    headers,
+    waf: fields.waf,
+    ddos: fields.ddos,
+    ...(fields.bots !== undefined ? { bots: fields.bots } : {}),
+  };
 }

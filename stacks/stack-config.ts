@@ -31,7 +31,15 @@ import type { HandoverFields } from "./schema/operations";
 
 export type { ConfigProblem } from "./config-problems";
 export { formatProblems, problemsHeading } from "./config-problems";
-export { rateLimitGroupKey, type DeclaredAdminProtection, type DeclaredEndpoint, type EdgeConfig, type ExternalEndpoint } from "./edge-config";
+export {
+  needsWebhookSkip,
+  rateLimitGroupKey,
+  webhookEndpoints,
+  type DeclaredAdminProtection,
+  type DeclaredEndpoint,
+  type EdgeConfig,
+  type ExternalEndpoint,
+} from "./edge-config";
 export type { EmailConfig, SendingName } from "./email-config";
 export type { DeclaredEnvVar, DeclaredSecret, SecretsConfig } from "./secrets-config";
 export type { DeclaredMonitor, MonitoringConfig } from "./monitoring-config";
@@ -140,6 +148,7 @@ const ZONE_WIDE_FIELDS: ReadonlyArray<{ path: PathSegment[]; why: string }> = [
     why: "DNSSEC signs the whole zone on Cloudflare, and the registrar holds one DS record for it, so the owner's choice applies to this stack's names too",
   },
   { path: ["edge", "ddos"], why: "the HTTP DDoS override applies to the whole zone, so the owner's applies to this stack's hosts too" },
+  { path: ["edge", "bots"], why: "Bot Fight Mode and Super Bot Fight Mode are settings of the whole zone, so the owner's apply to this stack's hosts too" },
 ];
 
 function zoneWideProblems(fields: StackConfigFields, input: Record<string, unknown>): ConfigProblem[] {

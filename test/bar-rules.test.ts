@@ -11,11 +11,13 @@ import { dnsDnssec } from "../policies/rules/dns-dnssec";
 import { dnsProxied } from "../policies/rules/dns-proxied";
 import { dnsSane } from "../policies/rules/dns-sane";
 import { dnsSubdomains } from "../policies/rules/dns-subdomains";
+import { edgeBots } from "../policies/rules/edge-bots";
 import { mailDkim } from "../policies/rules/mail-dkim";
 import { mailDmarc } from "../policies/rules/mail-dmarc";
 import { mailParked } from "../policies/rules/mail-parked";
 import { opsDrift } from "../policies/rules/ops-drift";
 import { opsProtect } from "../policies/rules/ops-protect";
+import { opsRequestId } from "../policies/rules/ops-request-id";
 import { tlsCaa } from "../policies/rules/tls-caa";
 import { tlsHsts } from "../policies/rules/tls-hsts";
 import { tlsHttpsOnly } from "../policies/rules/tls-https-only";
@@ -245,6 +247,102 @@ describe("every rule passes the prod example and fails a broken one", () => {
     // A stack in another stack's zone: the owner's plan judges the zone's set.
     expect(judge(tlsCaa, [], { config: parsedExample("staging") })).toEqual([
       expect.objectContaining({ status: "not-applicable", message: expect.stringContaining("stack prod's (zone.owner)") }),
+    ]);
+  });
+
+  test("EDGE-BOTS: Bot Fight Mode is refused under webhooks, Super Bot Fight Mode needs its skip rule, and a posture must be declared", () => {
+    const bots = (props: Record<string, unknown>) =>
+      prod.map((r) => (r.type.endsWith("botManagement:BotManagement") ? { ...r, props: { ...r.props, ...props } } : r));
+    expect(judge(edgeBots, prod).map((v) => v.status)).toEqual(["pass"]);
+    // The fix names what the zone's plan can do instead.
+    const onPro = failures(judge(edgeBots, bots({ fightMode: true })));
+    expect(onPro).toEqual([expect.objectContaining({ configPath: "launch-ready:edge.bots.fightMode", subjects: ["api.example.com/webhooks/stripe"] })]);
+    expect(onPro[0].message).toContain("no rule can skip it");
+    expect(onPro[0].message).toContain("write superBotFightMode instead of fightMode");
+    const free = { ...context, config: { ...context.config!, zone: { ...context.config!.zone, plan: "free" as const } } };
+    expect(failures(judge(edgeBots, bots({ fightMode: true, sbfmDefinitelyAutomated: undefined }), free))[0].message).toContain(
+      "set fightMode: false and rely on the rate limits and the managed WAF (EDGE-RATE-LIMIT, EDGE-WAF), or move the zone to Pro",
+    );
+    // Super Bot Fight Mode with the skip rule gone: the webhook is named, at its endpoint.
+    const unskipped = prod.map((r) =>
+      r.props.phase === "http_request_firewall_custom"
+        ? { ...r, props: { ...r.props, rules: (r.props.rules as Array<{ action: string }>).filter((rule) => rule.action !== "skip") } }
+        : r,
+    );
+    expect(failures(judge(edgeBots, unskipped))).toEqual([
+      expect.objectContaining({
+        configPath: "launch-ready:edge.endpoints[3]",
+        message: expect.stringContaining("no custom rule skips it (phase http_request_sbfm) for api.example.com/webhooks/stripe"),
+      }),
+    ]);
+    // Everything allowed: nothing to skip.
+    expect(
+      failures(
+        judge(
+          edgeBots,
+          bots({ sbfmDefinitelyAutomated: "allow" }).filter((r) => r.props.phase !== "http_request_firewall_custom"),
+        ),
+      ),
+    ).toEqual([]);
+    // No posture while webhooks exist: a dashboard click could challenge them unseen.
+    expect(
+      failures(
+        judge(
+          edgeBots,
+          prod.filter((r) => !r.type.endsWith("botManagement:BotManagement")),
+        ),
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        configPath: "launch-ready:edge.bots",
+        message: expect.stringContaining("{ superBotFightMode: { definitelyAutomated: managed_challenge } }"),
+      }),
+    ]);
+  });
+
+  test("EDGE-BOTS: a posture the zone's plan does not have is refused when the stack file is read", () => {
+    const raw = exampleConfig("prod");
+    raw["launch-ready:zone"].plan = "free";
+    raw["launch-ready:edge"].endpoints = raw["launch-ready:edge"].endpoints.map((e: Record<string, unknown>) => ({ ...e, period: 10, timeout: undefined }));
+    const onFree = parseStackConfig(raw);
+    expect(onFree.ok ? [] : onFree.problems).toContainEqual(
+      expect.objectContaining({ path: "launch-ready:edge.bots.superBotFightMode", message: expect.stringContaining("Super Bot Fight Mode is Pro's and up") }),
+    );
+    const both = exampleConfig("prod");
+    both["launch-ready:edge"].bots = { fightMode: true, superBotFightMode: { definitelyAutomated: "block", likelyAutomated: "block" } };
+    both["launch-ready:edge"].endpoints[0].sender = "stripe";
+    const parsed = parseStackConfig(both);
+    expect(parsed.ok ? [] : parsed.problems.map((p) => p.path)).toEqual(
+      expect.arrayContaining(
+        ["edge.bots", "edge.bots.fightMode", "edge.bots.superBotFightMode.likelyAutomated", "edge.endpoints[0].sender"].map((at) => `launch-ready:${at}`),
+      ),
+    );
+  });
+
+  test("OPS-REQUEST-ID: the handover says where logs are read, and a DNS-only app host names the app's own request ID", () => {
+    const config = context.config!;
+    const withConfig = (changes: Partial<typeof config>) => ({ ...context, config: { ...config, ...changes } });
+    expect(judge(opsRequestId, prod).map((v) => v.status)).toEqual(["pass"]);
+    const { logs: _logs, ...noLogs } = config.handover;
+    expect(failures(judge(opsRequestId, prod, withConfig({ handover: noLogs })))).toEqual([
+      expect.objectContaining({ configPath: "launch-ready:handover.logs", message: expect.stringContaining("leads nowhere") }),
+    ]);
+    // A DNS-only api host: Cloudflare adds no CF-Ray there, so the app's own header must be named.
+    const dnsOnly = config.hosts.map((host) => (host.purpose === "api" ? { ...host, proxied: false } : host));
+    expect(failures(judge(opsRequestId, prod, withConfig({ hosts: dnsOnly })))).toEqual([
+      expect.objectContaining({
+        configPath: "launch-ready:handover.logs.requestIdHeader",
+        subjects: ["api.example.com"],
+        message: expect.stringContaining("api.example.com is DNS-only, so Cloudflare adds no CF-Ray there"),
+      }),
+    ]);
+    const named = { ...config.handover, logs: { ...config.handover.logs!, requestIdHeader: "X-Request-ID" } };
+    expect(failures(judge(opsRequestId, prod, withConfig({ hosts: dnsOnly, handover: named })))).toEqual([]);
+    const raw = exampleConfig("prod");
+    raw["launch-ready:handover"].logs.requestIdHeader = "X Request ID";
+    const refused = parseStackConfig(raw);
+    expect(refused.ok ? [] : refused.problems).toEqual([
+      expect.objectContaining({ path: "launch-ready:handover.logs.requestIdHeader", message: expect.stringContaining("must be an HTTP header name") }),
     ]);
   });
 

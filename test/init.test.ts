@@ -24,6 +24,8 @@ const ZONE_ID = "0123456789abcdef0123456789abcdef";
 const ACCOUNT_ID = "fedcba9876543210fedcba9876543210";
 const REQUIRED = ["--domain", DOMAIN, "--zone-id", ZONE_ID, "--account-id", ACCOUNT_ID];
 const PEOPLE = [
+  "--logs",
+  "fly logs -a quill and fly logs -a quill-staging",
   "--origin",
   "quill.fly.dev",
   "--staging-origin",

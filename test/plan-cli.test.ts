@@ -38,7 +38,12 @@ describe.each(EXAMPLE_STACKS)("plan --stack %s --json", (stack) => {
     const inProdsZone = stack === "staging";
     const zoneWide = inProdsZone
       ? {}
-      : { "cloudflare:index/ruleset:Ruleset": 6, "cloudflare:index/zoneSetting:ZoneSetting": 6, "cloudflare:index/zoneDnssec:ZoneDnssec": 1 };
+      : {
+          "cloudflare:index/ruleset:Ruleset": 6,
+          "cloudflare:index/zoneSetting:ZoneSetting": 6,
+          "cloudflare:index/zoneDnssec:ZoneDnssec": 1,
+          "cloudflare:index/botManagement:BotManagement": 1,
+        };
     // Prod orders staging's advanced certificate: api.staging.example.com is past Universal SSL.
     const certificates = stack === "prod" ? { "cloudflare:index/certificatePack:CertificatePack": 1 } : {};
     // Homepage, login, API health, webhook and status page: a check and an alarm each, one topic, one email (AWS), or a check each and one email channel (Checkly).
@@ -88,7 +93,7 @@ describe("plan, human output", () => {
     expect(stdout).toContain("GET https://www.example.com/ every 30 s, down after 3 failures");
     expect(stdout).toContain("HealthCheckStatus < 1 for 1 x 60 s in us-east-1");
     expect(stdout).toContain(
-      "Summary: 55 resources to create (5 aws.cloudwatch.MetricAlarm, 5 aws.route53.HealthCheck, 2 aws.secretsmanager.Secret, 2 aws.secretsmanager.SecretVersion, 1 aws.sns.Topic, 1 aws.sns.TopicSubscription, 1 cloudflare.CertificatePack, 24 cloudflare.DnsRecord, 6 cloudflare.Ruleset, 1 cloudflare.ZoneDnssec, 6 cloudflare.ZoneSetting, 1 random.RandomPassword) in 11 components; 40 protected from deletion.",
+      "Summary: 56 resources to create (5 aws.cloudwatch.MetricAlarm, 5 aws.route53.HealthCheck, 2 aws.secretsmanager.Secret, 2 aws.secretsmanager.SecretVersion, 1 aws.sns.Topic, 1 aws.sns.TopicSubscription, 1 cloudflare.BotManagement, 1 cloudflare.CertificatePack, 24 cloudflare.DnsRecord, 6 cloudflare.Ruleset, 1 cloudflare.ZoneDnssec, 6 cloudflare.ZoneSetting, 1 random.RandomPassword) in 12 components; 41 protected from deletion.",
     );
   });
 

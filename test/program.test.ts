@@ -54,7 +54,7 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
     expect(report.summary).toMatchObject({
       zone: config.zone.domain,
       canonicalUrl: `https://${config.canonical.fqdn}`,
-      components: { prod: 11, staging: 4, dev: 10 }[stack],
+      components: { prod: 12, staging: 4, dev: 11 }[stack],
     });
     expect(report.bar.map((r) => [r.id, r.status])).toEqual(
       BAR_RULES.map((rule) => {
@@ -104,8 +104,8 @@ describe("production protection (OPS-PROTECT)", () => {
   test("every DNS record, ruleset, zone setting and stored secret of production is protected; generated values, secret versions and monitors are not", async () => {
     const run = await runProgram(exampleConfig("prod"));
     const custom = run.resources.filter((r) => r.custom);
-    // 53 (three of them Resend's records, nine the zone's CAA set), the advanced certificate prod orders for staging, which lives in its zone, and the zone's DNSSEC.
-    expect(custom.length).toBe(55);
+    // 53 (three of them Resend's records, nine the zone's CAA set), the advanced certificate prod orders for staging, which lives in its zone, the zone's DNSSEC and its bot posture.
+    expect(custom.length).toBe(56);
     // Rotating a secret replaces its value and version, and monitors hold no state worth keeping: protecting them would only get in the way.
     expect(custom.filter((r) => opsProtect.resourceTypes!.includes(r.type)).every((r) => r.protect)).toBe(true);
     expect([...new Set(custom.filter((r) => !r.protect).map((r) => r.type))].sort()).toEqual([
@@ -167,7 +167,15 @@ describe("mutated example stacks fail the bar with the right ID", () => {
     ["HSTS for a day", (c) => (c["launch-ready:tls"].hsts.maxAge = 86400), "TLS-HSTS"],
     ["HSTS without subdomains", (c) => (c["launch-ready:tls"].hsts.includeSubdomains = false), "TLS-HSTS"],
     ["production unprotected", (c) => (c["launch-ready:protect"] = false), "OPS-PROTECT"],
-    ["web app not proxied", (c) => (c["launch-ready:hosts"][2].proxied = false), "DNS-PROXIED"],
+    // The app names its own request ID, which a DNS-only host needs (OPS-REQUEST-ID), so only DNS-PROXIED is left.
+    [
+      "web app not proxied",
+      (c) => {
+        c["launch-ready:hosts"][2].proxied = false;
+        c["launch-ready:handover"].logs.requestIdHeader = "X-Request-ID";
+      },
+      "DNS-PROXIED",
+    ],
     ["private origin address", (c) => (c["launch-ready:hosts"][0].target = "10.0.0.8"), "DNS-SANE"],
   ];
 

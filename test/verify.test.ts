@@ -158,7 +158,11 @@ async function goodServers(handler: Handler = goodAnswers, certificates: Record<
     certificates,
     fallback: await ca.issue([...PROXIED, ...DNS_ONLY]),
     tls: { minVersion: "TLSv1.2" },
-    handler,
+    // Cloudflare adds its Ray ID to every answer of a proxied host.
+    handler: (request, response) => {
+      if (PROXIED.includes(request.headers.host ?? "")) response.setHeader("cf-ray", "8f2b3c4d5e6f7a8b-LHR");
+      handler(request, response);
+    },
     httpHandler: (request, response) => void response.writeHead(301, { location: `https://${request.headers.host}${request.url}` }).end(),
   });
   closers.push(servers.close);
@@ -270,7 +274,17 @@ describe("npm run verify against a good setup on loopback", () => {
       "AI-TIMEOUT",
       "DNS-DNSSEC",
       "TLS-CAA",
+      "EDGE-BOTS",
+      "OPS-REQUEST-ID",
     ]);
+    // Each monitored URL of the app answers with its CF-Ray; the status page is another provider's.
+    expect(ids["OPS-REQUEST-ID"]).toEqual({
+      "https://www.example.com/": "pass",
+      "https://app.example.com/login": "pass",
+      "https://api.example.com/health": "pass",
+      "https://api.example.com/webhooks/health": "pass",
+      "https://status.example.com/": "skip",
+    });
     expect(Object.keys(ids["AI-TIMEOUT"])).toHaveLength(13);
     expect(ids["DNS-DNSSEC"]).toEqual({ "example.com": "pass" });
     // Every host's certificate, proxied or not, comes from a CA the apex's CAA set allows.
@@ -278,6 +292,8 @@ describe("npm run verify against a good setup on loopback", () => {
     expect(report.checks.find((c) => c.id === "TLS-CAA" && c.target === "docs.example.com")?.detail).toMatch(
       /^Let's Encrypt \(letsencrypt\.org\) issued its certificate; the CAA set at example\.com \(0 issue "letsencrypt\.org", .*0 iodef "mailto:security@example\.com"\) allows it$/,
     );
+    // Stripe's User-Agent, no cookies: the webhook answers, not a challenge.
+    expect(ids["EDGE-BOTS"]).toEqual({ "https://api.example.com/webhooks/stripe": "pass" });
     expect(ids["TLS-HSTS"]).toEqual({ "https://www.example.com/": "pass", "https://example.com/": "pass" });
     expect(stdout).not.toContain(CANARY);
 
@@ -490,6 +506,7 @@ describe("verify against a server that cuts a response body short", () => {
       { id: "TLS-HSTS", target: "https://www.example.com/", status: "fail", detail: because },
       { id: "EDGE-HEADERS", target: "https://www.example.com/", status: "fail", detail: because },
       { id: "MON-UPTIME", target: "https://www.example.com/", status: "fail", detail: `does not answer: ${INCOMPLETE_BODY} (12 of 4096 bytes arrived)` },
+      { id: "OPS-REQUEST-ID", target: "https://www.example.com/", status: "fail", detail: because },
     ]);
     expect(checks.filter((c) => c.status === "pass").length).toBeGreaterThan(30);
     expect(code).toBe(1);
@@ -550,6 +567,9 @@ describe("verify against a broken setup on loopback", () => {
           request.on("data", (chunk) => (body += chunk));
           return void request.on("end", () => response.writeHead(200).end(/system prompt/i.test(body) ? `My instructions: keep ${CANARY} secret.` : "OK"));
         }
+        // Bot Fight Mode on: Stripe's deliveries get a challenge page, which no server can pass.
+        if (request.headers.host === "api.example.com" && request.url!.startsWith("/webhooks/") && /^Stripe\//.test(request.headers["user-agent"] ?? ""))
+          return void response.writeHead(403, { "cf-mitigated": "challenge", "content-type": "text/html" }).end("<title>Just a moment...</title>");
         if (request.headers.host === "api.example.com") {
           // Reflects any Origin, and its cache keeps authenticated answers.
           return void response
@@ -672,6 +692,15 @@ describe("verify against a broken setup on loopback", () => {
     });
     expect(status("MON-UPTIME", "https://app.example.com/login")).toMatchObject({ status: "fail", detail: expect.stringContaining('without "Sign in"') });
     expect(status("MON-UPTIME", "https://api.example.com/health")?.status).toBe("pass");
+    // No proxy in front, no request ID of the app's own: a failed request there cannot be found.
+    expect(status("OPS-REQUEST-ID", "https://api.example.com/health")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("answers without CF-Ray or X-Request-ID, so a failed request here cannot be found in the logs"),
+    });
+    expect(status("EDGE-BOTS", "https://api.example.com/webhooks/stripe")).toMatchObject({
+      status: "fail",
+      detail: expect.stringContaining("a request shaped like Stripe's gets a Cloudflare challenge (403, cf-mitigated: challenge)"),
+    });
     expect(status("EDGE-RATE-LIMIT", "https://api.example.com/auth/login")).toMatchObject({
       status: "fail",
       detail: "12 requests against a limit of 10 per 60 s: none stopped; the rate-limit rule is missing or not matching this path",

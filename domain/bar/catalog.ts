@@ -94,6 +94,14 @@ export const MINIMUM_BAR = {
   "AI-TIMEOUT": { bar: "AI calls have timeouts and fallbacks", declared: "AI endpoints declare timeout and fallback" },
   "DNS-DNSSEC": { bar: "Answers for the zone can be authenticated", declared: "zone signed; the DS record and the registrar's steps in the handover" },
   "TLS-CAA": { bar: "Only the intended CAs may issue", declared: "CAA names exactly the CAs in use (Cloudflare's edge CAs included) and an iodef" },
+  "EDGE-BOTS": {
+    bar: "Bot protection never blocks the product's own webhooks",
+    declared: "bot posture declared; webhook endpoints skip it, or it stays off where the plan cannot skip it",
+  },
+  "OPS-REQUEST-ID": {
+    bar: "One failed request can be traced",
+    declared: "a request ID travels edge → origin → client; the handover says where logs are read",
+  },
   "OPS-DRIFT": {
     bar: "What runs is what is declared",
     declared: "scheduled verify in CI; a drift report of records nobody declares and declared records missing",

@@ -4,9 +4,10 @@
  * built by the same functions the owner's components call, so the two cannot disagree.
  */
 import { redirectRulesetSpec } from "../../components/canonical-redirect";
+import { botManagementSpec } from "../../components/bot-protection";
 import { zoneRulesetArgs, zoneRulesetName } from "../../components/zone-ruleset";
 import { zoneWideSpecs } from "../../components/zone-share";
-import { RULESET, ZONE_DNSSEC, ZONE_SETTING } from "../../domain/resource-types";
+import { BOT_MANAGEMENT, RULESET, ZONE_DNSSEC, ZONE_SETTING } from "../../domain/resource-types";
 import type { ZoneGroup } from "../../stacks/zone-group";
 import type { DeclaredResource } from "../bar";
 
@@ -38,5 +39,17 @@ export function zoneWideResources(group: ZoneGroup, project: string): DeclaredRe
         },
       ]
     : [];
-  return [...rulesets, ...settings, ...dnssec];
+  const owner = group.owner.config;
+  const bots: DeclaredResource[] = owner.edge.bots
+    ? [
+        {
+          urn: urn(BOT_MANAGEMENT, `${specs.zoneName}-bot-management`),
+          type: BOT_MANAGEMENT,
+          name: `${specs.zoneName}-bot-management`,
+          props: { zoneId: specs.zoneId, ...botManagementSpec(owner.edge.bots, owner.zone.plan) },
+          protect: owner.protect,
+        },
+      ]
+    : [];
+  return [...rulesets, ...settings, ...dnssec, ...bots];
 }

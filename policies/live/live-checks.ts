@@ -8,7 +8,9 @@ import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
 import type { BarId } from "../../domain/bar/catalog";
 import { caaAllows, type CaaProperty } from "../../domain/caa";
 import { authorityOfIssuer } from "../../domain/cloudflare/certificate-authorities";
+import { CHALLENGE_HEADER } from "../../domain/cloudflare/bot-protection";
 import { isCloudflareAddress } from "../../domain/cloudflare/edge-ips";
+import { CF_RAY_HEADER, CONVENTIONAL_REQUEST_ID_HEADER } from "../../domain/request-ids";
 import { HSTS_MIN_MAX_AGE, HSTS_PRELOAD_MIN_MAX_AGE, isFrameOption, isStrictReferrerPolicy, STRICT_REFERRER_POLICIES } from "../../domain/http-security";
 import { DNSKEY_SEP_FLAG, dsMatches, dsText, keyTag, type DnskeyRdata, type DsRdata } from "../../domain/dnssec";
 import type { DeclaredHost } from "../../stacks/stack-config";
@@ -663,6 +665,43 @@ export function judgeMonitorUrl(url: string, answer: { status: number; body?: st
       `answers ${answer.status} without "${search}" in its first ${ROUTE53_SEARCH_BYTES.toLocaleString("en-US")} bytes: its monitor would alert now`,
     );
   return check("MON-UPTIME", url, "pass", `answers ${answer.status}${search ? ` with "${search}"` : ""}`);
+}
+
+/**
+ * EDGE-BOTS, live: a request shaped like the webhook sender's (its User-Agent and method, no
+ * cookies, nothing a browser would add) reaches the endpoint: any answer but a Cloudflare
+ * challenge, which Cloudflare marks with `cf-mitigated: challenge` whatever the challenge's type.
+ * A 400 or 401 from the app (an unsigned delivery refused) is the endpoint answering.
+ */
+export function judgeWebhookReach(url: string, sender: string, answer: AnonymousAnswer | { error: string }): LiveCheck {
+  if ("error" in answer) return unchecked("EDGE-BOTS", url, `${url} did not answer: ${answer.error}`);
+  if (headerValue(answer.headers, CHALLENGE_HEADER.name) === CHALLENGE_HEADER.value)
+    return check(
+      "EDGE-BOTS",
+      url,
+      "fail",
+      `a request shaped like ${sender}'s gets a Cloudflare challenge (${answer.status}, ${CHALLENGE_HEADER.name}: ${CHALLENGE_HEADER.value}), which a webhook sender cannot pass: turn Bot Fight Mode off (launch-ready:edge.bots), or skip Super Bot Fight Mode on this path`,
+    );
+  return check("EDGE-BOTS", url, "pass", `a request shaped like ${sender}'s reaches the endpoint (${answer.status})`);
+}
+
+/**
+ * OPS-REQUEST-ID, live: a monitored URL answers with a request ID a person can take to the logs:
+ * Cloudflare's CF-Ray, or the app's own header (`handover.logs.requestIdHeader`, else X-Request-ID).
+ */
+export function judgeRequestId(url: string, answer: { headers: Headers } | { error: string }, appHeader?: string): LiveCheck {
+  if ("error" in answer) return unchecked("OPS-REQUEST-ID", url, `${url} did not answer: ${answer.error}`);
+  const own = appHeader ?? CONVENTIONAL_REQUEST_ID_HEADER;
+  for (const name of [CF_RAY_HEADER, own.toLowerCase()]) {
+    const value = headerValue(answer.headers, name);
+    if (value) return check("OPS-REQUEST-ID", url, "pass", `answers with ${name === CF_RAY_HEADER ? "CF-Ray" : own}: ${value}`);
+  }
+  return check(
+    "OPS-REQUEST-ID",
+    url,
+    "fail",
+    `answers without CF-Ray or ${own}, so a failed request here cannot be found in the logs: proxy the host through Cloudflare, or have the app set ${own} on every answer (launch-ready:handover.logs.requestIdHeader)`,
+  );
 }
 
 /** EDGE-RATE-LIMIT, live: a burst just over the declared limit meets 429 (block) or a challenge (managed_challenge). */

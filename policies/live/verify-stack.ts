@@ -20,9 +20,11 @@ import {
   judgeHttpsOnly,
   judgeMonitorUrl,
   judgeRateLimit,
+  judgeRequestId,
   judgeHstsPreload,
   judgeSecurityHeaders,
   judgeTlsVersions,
+  judgeWebhookReach,
   type LiveCheck,
   runDeadlinePassed,
   type TlsHandshake,
@@ -35,7 +37,8 @@ import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
 import { caaNameFor } from "../../domain/caa";
 import { BAR_IDS } from "../../domain/bar/catalog";
 import { weighFailure } from "../../domain/bar/weighing";
-import type { LaunchReadyConfig } from "../../stacks/stack-config";
+import { APP_PURPOSES } from "../../stacks/schema/site";
+import { webhookEndpoints, type LaunchReadyConfig } from "../../stacks/stack-config";
 import { dnssecOn, follow, get, handshake, mailView, resolveOn, servedCaaSet, type ProbeOptions, type ResolverSpec } from "./probes";
 
 export interface VerifyOptions extends ProbeOptions {
@@ -206,7 +209,22 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
       probes.push(async () => [unchecked("MON-UPTIME", monitor.url, foreign)]);
       continue;
     }
-    probes.push(async () => [judgeMonitorUrl(monitor.url, await get(options, monitor.url, { bodyBytes: ROUTE53_SEARCH_BYTES }), monitor.search)]);
+    // The same answer shows the request ID a person would take to the logs, on the app's own hosts.
+    const app = config.hosts.some((host) => host.fqdn === monitor.host && APP_PURPOSES.has(host.purpose));
+    probes.push(async () => {
+      const answer = await get(options, monitor.url, { bodyBytes: ROUTE53_SEARCH_BYTES });
+      return [
+        judgeMonitorUrl(monitor.url, answer, monitor.search),
+        app
+          ? judgeRequestId(monitor.url, answer, config.handover.logs?.requestIdHeader)
+          : {
+              id: "OPS-REQUEST-ID" as const,
+              target: monitor.url,
+              status: "skip" as const,
+              detail: "another provider serves this host (a status or docs page): its request IDs are in that provider's logs",
+            },
+      ];
+    });
   }
   for (const endpoint of config.edge.endpoints) {
     const url = `https://${endpoint.host}${endpoint.path}`;
@@ -238,6 +256,21 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
         return [judgeRateLimit(url, answers, endpoint)];
       });
     }
+  }
+  // One request per webhook shaped like its delivery: the sender's User-Agent and method, no cookies.
+  for (const webhook of webhookEndpoints(config.edge)) {
+    const url = `https://${webhook.host}${webhook.path}`;
+    const sender = webhook.sender?.name ?? "a webhook sender";
+    probes.push(async () => {
+      const refused = await refusedTls(webhook.host);
+      if (refused) return [unchecked("EDGE-BOTS", url, refused)];
+      const answer = await get(options, url, {
+        method: webhook.sender?.method ?? "POST",
+        body: "{}",
+        headers: { "user-agent": webhook.sender?.userAgent ?? "launch-ready-verify", accept: "*/*", "content-type": "application/json" },
+      });
+      return [judgeWebhookReach(url, sender, answer)];
+    });
   }
   for (const endpoint of config.performance.endpoints.filter((e) => e.kind === "ai")) {
     const skip = (detail: string) => probes.push(async () => [{ id: "AI-TIMEOUT", target: endpoint.name, status: "skip", detail }]);

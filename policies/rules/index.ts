@@ -6,6 +6,7 @@ import { dnsProxied } from "./dns-proxied";
 import { dnsSane } from "./dns-sane";
 import { dnsSubdomains } from "./dns-subdomains";
 import { edgeAdmin } from "./edge-admin";
+import { edgeBots } from "./edge-bots";
 import { edgeCachePrivate, edgeCacheStatic } from "./edge-cache";
 import { edgeCors } from "./edge-cors";
 import { edgeDdos } from "./edge-ddos";
@@ -22,6 +23,7 @@ import { monUptime } from "./mon-uptime";
 import { opsDrift } from "./ops-drift";
 import { opsHandover } from "./ops-handover";
 import { opsProtect } from "./ops-protect";
+import { opsRequestId } from "./ops-request-id";
 import { aiTimeout, perfErrors, perfP95 } from "./perf-budgets";
 import { secEnvSeparation } from "./sec-env-separation";
 import { secNoPlaintext } from "./sec-no-plaintext";
@@ -68,4 +70,6 @@ export const BAR_RULES: readonly BarRule[] = [
   dnsDnssec,
   opsDrift,
   tlsCaa,
+  edgeBots,
+  opsRequestId,
 ].sort((a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id));

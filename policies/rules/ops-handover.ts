@@ -20,6 +20,7 @@ function factsOnlyAPersonKnows(config: LaunchReadyConfig): Array<{ path: string;
     ...handover.access.flatMap((entry, index) =>
       (["name", "account", "owner"] as const).map((key) => ({ path: `launch-ready:handover.access[${index}].${key}`, value: entry[key] })),
     ),
+    { path: "launch-ready:handover.logs.where", value: handover.logs?.where },
     ...config.monitoring.emails.map((email, index) => ({ path: `launch-ready:monitoring.alerts.emails[${index}]`, value: email })),
     ...(config.email.dmarc?.rua ?? []).map((email, index) => ({ path: `launch-ready:email.dmarc.rua[${index}]`, value: email })),
     ...(config.email.dmarc?.ruf ?? []).map((email, index) => ({ path: `launch-ready:email.dmarc.ruf[${index}]`, value: email })),

@@ -7,6 +7,7 @@
  * changes is listed: the rules the kit's ruleset replaces (a ruleset's rules are one list, written
  * whole), and the settings whose value differs. Pure functions over the plan and the export.
  */
+import { PHASES } from "../../domain/cloudflare/identifiers";
 import { RULESET, ZONE_SETTING } from "../../domain/resource-types";
 import { stableJson } from "../../domain/stable-json";
 import type { RegisteredResource } from "../plan/offline-run";
@@ -50,10 +51,15 @@ export interface Adoption {
 }
 
 /** A planned ruleset or setting can only be adopted where its phase or setting exists in the stack's own zone. */
+const PHASE_ORDER: readonly string[] = Object.values(PHASES);
+
 function zoneObjects(resources: readonly RegisteredResource[], zoneId: string) {
   const inZone = (resource: RegisteredResource) => String(resource.inputs.zoneId ?? "").toLowerCase() === zoneId;
   return {
-    rulesets: resources.filter((resource) => resource.type === RULESET && resource.inputs.kind === "zone" && inZone(resource)),
+    // In the phases' order, not the order the run registered them in, which follows how long each one's inputs took to resolve.
+    rulesets: resources
+      .filter((resource) => resource.type === RULESET && resource.inputs.kind === "zone" && inZone(resource))
+      .sort((a, b) => PHASE_ORDER.indexOf(String(a.inputs.phase)) - PHASE_ORDER.indexOf(String(b.inputs.phase))),
     settings: resources.filter((resource) => resource.type === ZONE_SETTING && inZone(resource)),
   };
 }

@@ -30,6 +30,7 @@ import {
   judgeAwsRegion,
   judgeCanonical,
   judgeDate,
+  judgeLogsWhere,
   judgeDomain,
   judgeEmail,
   judgeEmails,
@@ -86,6 +87,7 @@ The people the handover names; each one not given is a TODO that the plan's OPS-
   --registrar NAME         where the domain is registered, e.g. "Cloudflare Registrar" (with --renews)
   --renews DATE            when the registration must be renewed, YYYY-MM-DD
   --auto-renew             auto-renew is on at the registrar
+  --logs WHERE             where the app's request logs are read, e.g. "fly logs -a quill" (OPS-REQUEST-ID)
 
   --yes                    ask nothing: what no flag gives is left as a TODO
   --force                  overwrite files that exist
@@ -119,6 +121,7 @@ const OPTIONS = {
   registrar: value,
   renews: value,
   "auto-renew": { type: "boolean" },
+  logs: value,
   yes: { type: "boolean", default: false },
   force: { type: "boolean", default: false },
 } as const;
@@ -158,6 +161,7 @@ interface Given {
   registrar?: string;
   renews?: string;
   autoRenew?: boolean;
+  logsWhere?: string;
 }
 
 const REQUIRED = [
@@ -192,6 +196,7 @@ function judgeFlags(values: Values, json: boolean): Given {
     registrar: judged("registrar", values.registrar, judgeName),
     renews: judged("renews", values.renews, judgeDate),
     autoRenew: values["auto-renew"],
+    logsWhere: judged("logs", values.logs, judgeLogsWhere),
   };
   return Object.fromEntries(Object.entries(given).filter(([, value]) => value !== undefined)) as Given;
 }
@@ -323,6 +328,7 @@ function factsFrom(given: Given, json: boolean): InitFacts {
     ...(given.ownerName ? { ownerName: given.ownerName } : {}),
     alertEmails: given.alertEmails ?? [],
     ...(given.dmarcReports ? { dmarcReports: given.dmarcReports } : {}),
+    ...(given.logsWhere ? { logsWhere: given.logsWhere } : {}),
     ...(given.registrar && given.renews ? { registrar: { name: given.registrar, renews: given.renews, autoRenew: given.autoRenew ?? false } } : {}),
   };
 }

@@ -17,8 +17,9 @@ import { secretSpecs } from "../../components/secrets/stored-secrets";
 import { cloudflareTokenPermissions, neededAccess, providerCredentials, unownedAccess } from "../../stacks/access";
 import type { AccessSystem } from "../../stacks/schema/operations";
 import { recordValueText } from "../../stacks/records-config";
+import { APP_PURPOSES } from "../../stacks/schema/site";
 import { secretStoreName } from "../../stacks/secrets-config";
-import type { LaunchReadyConfig } from "../../stacks/stack-config";
+import { webhookEndpoints, type LaunchReadyConfig } from "../../stacks/stack-config";
 import type { StackEncryption } from "../../stacks/stack-file";
 import { code, markdownTable } from "../cli/markdown";
 import { carriedFor, zoneWideSpecs } from "../../components/zone-share";
@@ -73,6 +74,7 @@ export function renderHandoverSection(input: HandoverInput): string {
     secretsSection(input),
     envSection(config, stack),
     monitorsSection(config),
+    requestLogsSection(config),
     performanceSection(config, stack),
     waiversSection(config),
     ...(input.outputs ? [deployedSection(input)] : []),
@@ -278,6 +280,17 @@ function redirectsSection(config: LaunchReadyConfig): string {
   return `### Redirects\n\n${markdownTable(["From", "To", "Status", "Note"], rows)}`;
 }
 
+/** The zone's bot posture in a line, and what it means for the webhooks (EDGE-BOTS). */
+function botPosture(config: LaunchReadyConfig): string {
+  const bots = config.edge.bots;
+  if (!bots) return "not declared: whatever the dashboard says stands (EDGE-BOTS fails while webhooks are declared)";
+  if (bots.fightMode) return "Bot Fight Mode on; no rule can skip it, so it challenges webhook senders too";
+  const sbfm = bots.superBotFightMode;
+  if (!sbfm) return "Bot Fight Mode off; the rate limits and the managed WAF stand guard";
+  const webhooks = webhookEndpoints(config.edge).map((w) => `${w.host}${w.path}`);
+  return `Super Bot Fight Mode: definitely automated ${sbfm.definitelyAutomated}${sbfm.likelyAutomated ? `, likely automated ${sbfm.likelyAutomated}` : ""}${webhooks.length > 0 ? `; a WAF custom rule skips it on ${webhooks.join(", ")}` : ""}`;
+}
+
 function cloudflareSection(config: LaunchReadyConfig): string {
   const { tls, edge } = config;
   const hsts = tls.hsts.enabled
@@ -285,7 +298,7 @@ function cloudflareSection(config: LaunchReadyConfig): string {
     : "off";
   const owner = config.zone.owner;
   const zoneWide = owner
-    ? [["SSL/TLS, HSTS, managed WAF, HTTP DDoS", `zone-wide: stack ${code(owner)}'s settings apply (see its section)`]]
+    ? [["SSL/TLS, HSTS, managed WAF, HTTP DDoS, bot protection", `zone-wide: stack ${code(owner)}'s settings apply (see its section)`]]
     : [
         ["SSL/TLS mode", tls.ssl],
         ["Minimum TLS version", tls.minTlsVersion],
@@ -306,6 +319,7 @@ function cloudflareSection(config: LaunchReadyConfig): string {
       : [
           ["Managed WAF", edge.waf.managed ? "on (rulesets the plan includes)" : "off"],
           ["HTTP DDoS sensitivity", edge.ddos ? edge.ddos.sensitivity : "Cloudflare's default"],
+          ["Bot protection", botPosture(config)],
         ]),
     ["Security headers", `X-Content-Type-Options nosniff, X-Frame-Options ${edge.headers.frameOptions}, Referrer-Policy ${edge.headers.referrerPolicy}`],
   ];
@@ -322,6 +336,11 @@ function cloudflareSection(config: LaunchReadyConfig): string {
           e.timeout === 0 ? `${e.action} each request over the rate` : `${e.action} for ${e.timeout} s`,
         ]),
       ),
+    );
+  }
+  if (webhookEndpoints(edge).length > 0 && !owner) {
+    parts.push(
+      "Webhooks and bot protection: webhook senders are servers, which bot protection takes for bots. Never turn Bot Fight Mode on in the dashboard while these webhooks exist (no rule can skip it); if a sender reports 403s or challenges, look in Security > Events for Bot Fight Mode or Super Bot Fight Mode on that path, and change `launch-ready:edge.bots` instead of the dashboard.",
     );
   }
   if (edge.externalEndpoints.length > 0) {
@@ -508,6 +527,31 @@ function monitorsSection(config: LaunchReadyConfig): string {
     parts.push("Each alert address gets an AWS subscription email after the first `pulumi up`; nobody is alerted until it is confirmed.");
   if (monitoring.skipped.length > 0) parts.push(`Not monitored on purpose (\`monitoring.skip\`): ${monitoring.skipped.join(", ")}.`);
   return parts.join("\n\n");
+}
+
+/** How one failed request is found: its ID from the answer, then the logs that hold it (OPS-REQUEST-ID). */
+function requestLogsSection(config: LaunchReadyConfig): string {
+  const heading = "### Finding one failed request";
+  const logs = config.handover.logs;
+  const app = config.hosts.filter((host) => APP_PURPOSES.has(host.purpose) && !host.fqdn.startsWith("*."));
+  if (app.length === 0) return `${heading}\n\nNo web, api or admin host: nothing of the app's to trace.`;
+  if (!logs)
+    return `${heading}\n\nNot declared yet: set ${code("launch-ready:handover.logs")} to where the app's logs are read (OPS-REQUEST-ID fails until then).`;
+  const proxied = app.filter((host) => host.proxied).map((host) => host.fqdn);
+  const direct = app.filter((host) => !host.proxied).map((host) => host.fqdn);
+  const own = logs.requestIdHeader;
+  const ids = [
+    ...(proxied.length > 0 ? [`${code("CF-Ray")} on ${proxied.join(", ")} (Cloudflare adds it to every answer, and to the request the app receives)`] : []),
+    ...(direct.length > 0 && own ? [`${code(own)} on ${direct.join(", ")} (the app sets it; these hosts are DNS-only)`] : []),
+    ...(own && proxied.length > 0 ? [`or the app's own ${code(own)}, where it sets one`] : []),
+  ];
+  const probe = proxied[0] ?? direct[0];
+  const steps = [
+    `Take the request ID from the failing answer: ${ids.join("; ")}. In a browser: DevTools > Network > the request > Response Headers; from a shell: ${code(`curl -sI https://${probe}/ | grep -i -e cf-ray${own ? ` -e ${own.toLowerCase()}` : ""}`)}.`,
+    `Search for it in ${logs.where}${logs.url ? ` (${logs.url})` : ""}. The app must write the ${code("CF-Ray")} request header${own ? ` or its ${code(own)}` : ""} in each log line for this to find anything.`,
+    "Nothing there: the request may never have reached the app. Look in the Cloudflare dashboard under Security > Events for a block or challenge at the edge on that host and path, at that time.",
+  ];
+  return `${heading}\n\n${steps.map((step, i) => `${i + 1}. ${step}`).join("\n")}`;
 }
 
 function performanceSection(config: LaunchReadyConfig, stack: string): string {

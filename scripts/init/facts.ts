@@ -37,6 +37,8 @@ export interface InitFacts {
   alertEmails: string[];
   dmarcReports?: string;
   registrar?: { name: string; renews: string; autoRenew: boolean };
+  /** Where the app's request logs are read (handover.logs.where). */
+  logsWhere?: string;
 }
 
 export function judgeDomain(text: string): Judged<string> {
@@ -120,6 +122,12 @@ export function judgeEmails(texts: readonly string[]): Judged<string[]> {
 export function judgeName(text: string): Judged<string> {
   const name = text.trim();
   return name.length >= 2 && name.length <= 80 ? ok(name) : refused("must be 2 to 80 characters");
+}
+
+/** Where logs are read, as `launch-ready:handover.logs.where` takes it. */
+export function judgeLogsWhere(text: string): Judged<string> {
+  const where = text.trim();
+  return where.length >= 10 && where.length <= 300 ? ok(where) : refused("must say where the logs are read, in 10 to 300 characters");
 }
 
 export function judgeDate(text: string): Judged<string> {

@@ -11,6 +11,7 @@
  */
 import { placeholder } from "../../domain/placeholders";
 import { isCollection, isScalar, isSeq, parseDocument, visit } from "yaml";
+import { BOT_PRODUCTS } from "../../domain/cloudflare/bot-protection";
 import { ZONE_PLAN_LIMITS } from "../../domain/cloudflare/zone-plans";
 import type { Environment } from "../../domain/bar/weighing";
 import { CONFIG_NAMESPACE } from "../../stacks/config-schema";
@@ -93,7 +94,17 @@ function handover(facts: InitFacts): Record<string, unknown> {
       { system: "pulumi", name: "Pulumi state backend", owner: owner("the Pulumi state backend") },
       { system: "aws", name: "AWS account", owner: owner("the AWS account"), notes: "Secrets and uptime alarms" },
     ],
+    logs: { where: facts.logsWhere ?? placeholder.text("where your hosting provider shows the app's request logs") },
   };
+}
+
+/**
+ * The zone's bot posture (EDGE-BOTS), which keeps webhook senders from being challenged: Bot Fight
+ * Mode off on Free, where no rule can skip it; Super Bot Fight Mode from Pro, which the kit skips
+ * on the webhook path.
+ */
+function bots(facts: InitFacts): Record<string, unknown> {
+  return BOT_PRODUCTS[facts.plan].superBotFightMode ? { superBotFightMode: { definitelyAutomated: "managed_challenge" } } : { fightMode: false };
 }
 
 function stackConfig(shape: StackShape, facts: InitFacts): Record<string, unknown> {
@@ -107,8 +118,16 @@ function stackConfig(shape: StackShape, facts: InitFacts): Record<string, unknow
     // Zone-wide: only the stack owning the zone sets them.
     ...(shape.owner
       ? {}
-      : { [key("tls")]: { ssl: "strict", minTlsVersion: "1.2", tls13: "on", hsts: { maxAge: 31536000, includeSubdomains: true, preload: false } } }),
-    [key("edge")]: { endpoints: endpoints(shape, facts) },
+      : {
+          [key("tls")]: {
+            ssl: "strict",
+            minTlsVersion: "1.2",
+            tls13: "on",
+            hsts: { maxAge: 31536000, includeSubdomains: true, preload: false },
+            caa: { iodef: `mailto:${facts.ownerEmail ?? placeholder.email("security")}` },
+          },
+        }),
+    [key("edge")]: { endpoints: endpoints(shape, facts), ...(shape.owner ? {} : { bots: bots(facts) }) },
     [key("email")]: { dmarc: { policy: "reject", rua: [facts.dmarcReports ?? facts.ownerEmail ?? placeholder.email("dmarc-reports")] } },
     [key("secretStore")]: { kind: "secrets-manager" },
     [key("secrets")]: [{ name: "SESSION_SECRET", description: "Signs session cookies", generate: { length: 48 } }],
@@ -136,7 +155,8 @@ function keyComments(shape: StackShape, facts: InitFacts): Record<string, string
       " Every host the product answers on; nothing else gets a record (DNS-SUBDOMAINS). target: the origin's host",
       " name, or its public IP addresses; a .invalid target is a TODO for where the site is served from.",
     ].join("\n"),
-    [key("tls")]: " Full (strict) TLS, TLS 1.2 and up, HTTPS only, HSTS for a year (TLS-*): the origin needs a valid certificate.",
+    [key("tls")]:
+      " Full (strict) TLS, TLS 1.2 and up, HTTPS only, HSTS for a year (TLS-*): the origin needs a valid certificate. CAA lets only Cloudflare's edge CAs issue (Let's Encrypt among them, which most platforms' origin certificates come from); add tls.caa.authorities for another CA (TLS-CAA).",
     [key("edge")]: [
       " Rate limits on abuse-prone endpoints (EDGE-RATE-LIMIT): change the paths to your app's.",
       free
@@ -219,6 +239,15 @@ export interface RenderedStack {
   text: string;
 }
 
+/** Whether imported records hold an issue, issuewild or iodef CAA record at the zone's apex. */
+function importsApexCaa(records: unknown, domain: string): boolean {
+  if (!Array.isArray(records)) return false;
+  return records.some((record: { type?: unknown; name?: unknown; tag?: unknown }) => {
+    const apex = record.name === "@" || record.name === domain || record.name === `${domain}.`;
+    return record.type === "CAA" && apex && ["issue", "issuewild", "iodef"].includes(String(record.tag));
+  });
+}
+
 /**
  * A stack file as init writes it. `imported` holds keys that come from a zone export instead,
  * with the comments that say so and the lines that follow the header.
@@ -230,6 +259,12 @@ export function renderStack(
 ): RenderedStack {
   const shape = shapes(facts)[stack];
   const config = { ...stackConfig(shape, facts), ...(imported?.config ?? {}) };
+  // The zone's own apex CAA set, imported as records, stays the founder's: tls.caa would be refused beside it.
+  const tls = config[key("tls")] as { caa?: unknown } | undefined;
+  if (tls?.caa && importsApexCaa(config[key("records")], shape.domain)) {
+    const { caa: _imported, ...rest } = tls;
+    config[key("tls")] = rest;
+  }
   const text = renderStackFileText({
     config,
     header: imported ? `${header(shape, facts)}\n${imported.header}` : header(shape, facts),

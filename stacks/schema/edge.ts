@@ -10,6 +10,8 @@ import {
   ZONE_PLANS,
   type RateLimitLimits,
 } from "../../domain/cloudflare/zone-plans";
+import { SBFM_ACTIONS } from "../../domain/cloudflare/bot-protection";
+import { WEBHOOK_SENDER_IDS } from "../../domain/webhook-senders";
 import { hostName, ipOrCidr, pathPrefix } from "./common";
 
 export const ENDPOINT_KINDS = ["login", "signup", "password-reset", "webhook", "ai", "other"] as const;
@@ -46,6 +48,24 @@ export const limitedEndpointSchema = z.strictObject({
     description:
       "block answers 429; managed_challenge, js_challenge and challenge ask a browser to prove itself (and below Enterprise throttle only what is over the rate). @default block",
   }),
+  sender: z
+    .union([
+      z.enum(WEBHOOK_SENDER_IDS),
+      z.strictObject({
+        name: z
+          .string()
+          .trim()
+          .min(2)
+          .max(60)
+          .meta({ examples: ["Paddle"] }),
+        userAgent: z.string().trim().min(3).max(200).meta({ description: "The User-Agent its deliveries carry." }),
+      }),
+    ])
+    .optional()
+    .meta({
+      description: `Webhooks only: who sends them, so npm run verify sends a request shaped like theirs (EDGE-BOTS): ${WEBHOOK_SENDER_IDS.join(", ")}, or another sender's name and User-Agent.`,
+      examples: ["stripe"],
+    }),
 });
 
 /** An endpoint another provider serves and limits (an auth provider's signup, a payment provider's webhook relay). */
@@ -159,6 +179,28 @@ export const edgeSchema = z.strictObject({
   waf: z
     .strictObject({ managed: z.boolean().default(true).meta({ description: "Deploy Cloudflare's managed WAF rulesets the plan includes. @default true" }) })
     .prefault({}),
+  bots: z
+    .strictObject({
+      fightMode: z.boolean().default(false).meta({
+        description:
+          "Bot Fight Mode, the Free plan's bot product. No rule can skip it, so it challenges webhook senders too: EDGE-BOTS refuses it while the stack declares webhooks. @default false",
+      }),
+      superBotFightMode: z
+        .strictObject({
+          definitelyAutomated: z.enum(SBFM_ACTIONS).meta({ description: "What Super Bot Fight Mode does with definitely automated traffic (bot score 1)." }),
+          likelyAutomated: z
+            .enum(SBFM_ACTIONS)
+            .optional()
+            .meta({ description: "What it does with likely automated traffic (bot score 2-29); Business and Enterprise only. @default allow" }),
+        })
+        .optional()
+        .meta({ description: "Super Bot Fight Mode (Pro and up); the kit skips it on every declared webhook endpoint with a WAF custom rule." }),
+    })
+    .optional()
+    .meta({
+      description:
+        "The zone's bot posture (EDGE-BOTS), declared so webhook senders are never challenged: Bot Fight Mode on or off, or Super Bot Fight Mode with a skip rule for webhooks. Omit to leave Cloudflare's dashboard setting as it is.",
+    }),
   ddos: z
     .strictObject({
       sensitivity: z.enum(["default", "medium", "low", "eoff"]).meta({ description: "HTTP DDoS sensitivity; production may not lower it below default." }),

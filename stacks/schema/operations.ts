@@ -1,6 +1,7 @@
 /** The stack file's operations: uptime monitors, performance budgets and the handover's people and accounts. */
 import "../zod-locales";
 import { z } from "zod";
+import { HEADER_NAME } from "../../domain/request-ids";
 import { pathPrefix, variableName } from "./common";
 import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
 
@@ -165,6 +166,33 @@ export const handoverSchema = z.strictObject({
     )
     .default([])
     .meta({ description: "The access inventory: every account the stack depends on and who owns it (OPS-HANDOVER)." }),
+  logs: z
+    .strictObject({
+      where: z
+        .string()
+        .trim()
+        .min(10, "must say where a person reads the app's request logs, in at least 10 characters")
+        .max(300)
+        .meta({
+          description: "Where the app's request logs are read: the hosting provider's log view or the log service.",
+          examples: ["Vercel dashboard > Project > Logs", "fly logs -a example-api, or Grafana > Explore > Loki"],
+        }),
+      url: z
+        .url({ protocol: /^https$/, error: "must be the log view's https:// URL" })
+        .optional()
+        .meta({ description: "A link to that log view." }),
+      requestIdHeader: z
+        .string()
+        .regex(HEADER_NAME, "must be an HTTP header name such as X-Request-ID")
+        .optional()
+        .meta({
+          description:
+            "The header the app itself sets on every answer and writes in each log line. Needed for the app's DNS-only hosts, where Cloudflare adds no CF-Ray; on proxied hosts the CF-Ray Cloudflare adds is enough.",
+          examples: ["X-Request-ID"],
+        }),
+    })
+    .optional()
+    .meta({ description: "Where one failed request is found in the logs, by its CF-Ray or the app's own request ID (OPS-REQUEST-ID)." }),
 });
 
 export type MonitoringFields = z.output<typeof monitoringSchema>;

@@ -21,6 +21,9 @@ export type HostPurpose = (typeof HOST_PURPOSES)[number];
  */
 export const PROXIED_BY_DEFAULT: ReadonlySet<HostPurpose> = new Set(["web", "api", "admin"]);
 
+/** Hosts the product's own app serves, whose requests its own logs hold (OPS-REQUEST-ID); docs and status pages are another provider's. */
+export const APP_PURPOSES: ReadonlySet<HostPurpose> = new Set(["web", "api", "admin"]);
+
 /** Hosts whose every answer is private or personal: never cached at the edge (EDGE-CACHE-PRIVATE). */
 export const PRIVATE_PURPOSES: ReadonlySet<HostPurpose> = new Set(["api", "admin"]);
 
