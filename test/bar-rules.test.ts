@@ -10,6 +10,8 @@ import { dnsSubdomains } from "../policies/rules/dns-subdomains";
 import { mailDkim } from "../policies/rules/mail-dkim";
 import { mailDmarc } from "../policies/rules/mail-dmarc";
 import { mailParked } from "../policies/rules/mail-parked";
+import { mailTransport } from "../policies/rules/mail-transport";
+import { mtaStsPolicyText } from "../domain/mail/mta-sts";
 import { opsProtect } from "../policies/rules/ops-protect";
 import { tlsHsts } from "../policies/rules/tls-hsts";
 import { tlsHttpsOnly } from "../policies/rules/tls-https-only";
@@ -111,6 +113,69 @@ describe("every rule passes the prod example and fails a broken one", () => {
     ]);
     // Without preload, neither is asked.
     expect(failures(judge(tlsHsts, withSetting("always_use_https", "off")))).toEqual([]);
+  });
+
+  test("MAIL-TRANSPORT: MTA-STS served by the Worker, its id the policy's, every MX covered, enforce in production, and TLS-RPT", () => {
+    expect(judge(mailTransport, prod)).toEqual([expect.objectContaining({ status: "pass" })]);
+    const workerName = "site-documents-worker";
+    /** The prod resources with the Worker serving `text` as the policy, and the _mta-sts id left as declared. */
+    const serving = (text: string) =>
+      prod.map((r) => {
+        if (r.name !== workerName) return r;
+        const binding = (r.props.bindings as Array<{ json: string }>)[0];
+        const documents = JSON.parse(binding.json) as Record<string, { body: string }>;
+        documents["mta-sts.example.com/.well-known/mta-sts.txt"].body = text;
+        return { ...r, props: { ...r.props, bindings: [{ ...binding, json: JSON.stringify(documents) }] } };
+      });
+    const mx = prod.filter((r) => r.props.type === "MX" && r.props.name === "example.com").map((r) => String(r.props.content));
+
+    const missing = failures(
+      judge(
+        mailTransport,
+        prod.filter((r) => r.name !== workerName),
+      ),
+    );
+    expect(missing).toEqual([expect.objectContaining({ configPath: "launch-ready:email.mtaSts" })]);
+    expect(missing[0].status === "fail" && missing[0].message).toContain("publishes no MTA-STS policy (https://mta-sts.example.com/.well-known/mta-sts.txt)");
+
+    // The MX left out: senders in enforce mode would refuse it; and the id no longer follows the text.
+    expect(mx).toEqual(["smtp.google.com"]);
+    const partial = failures(judge(mailTransport, serving(mtaStsPolicyText({ mode: "enforce", mx: ["mx.example.org"], maxAge: 604800 }))));
+    expect(partial.map((f) => f.configPath)).toEqual(["launch-ready:email.mtaSts", "launch-ready:email.inbound"]);
+    expect(partial.map((f) => f.status === "fail" && f.message).join("\n")).toMatch(
+      /has id=\w+, not the policy's[\s\S]*names no mx pattern for smtp\.google\.com/,
+    );
+    // A wildcard stands for exactly one label (RFC 8461 4.1): *.google.com covers smtp.google.com, *.smtp.google.com does not.
+    const mxFailures = (patterns: string[]) =>
+      failures(judge(mailTransport, serving(mtaStsPolicyText({ mode: "enforce", mx: patterns, maxAge: 604800 })))).filter(
+        (f) => f.configPath === "launch-ready:email.inbound",
+      );
+    expect(mxFailures(["*.google.com"])).toEqual([]);
+    expect(mxFailures(["*.smtp.google.com"])).toHaveLength(1);
+    expect(failures(judge(mailTransport, serving("version: STSv1\r\nmode: strict\r\n"))).map((f) => f.status === "fail" && f.message)).toEqual(
+      expect.arrayContaining([expect.stringContaining("needs one mode: enforce, testing or none"), expect.stringContaining("needs one max_age")]),
+    );
+
+    // Testing mode only reports: production fails it, outside production it is advisory.
+    const testing = parsedExample("prod");
+    testing.email.mtaSts!.ramp = [];
+    const testingFailures = failures(judge(mailTransport, serving(mtaStsPolicyText({ mode: "testing", mx, maxAge: 604800 })), { config: testing }));
+    expect(testingFailures.at(-1)).toMatchObject({ configPath: "launch-ready:email.mtaSts.mode", relaxedOutsideProduction: true });
+
+    const noRpt = failures(
+      judge(
+        mailTransport,
+        prod.filter((r) => r.props.name !== "_smtp._tls.example.com"),
+      ),
+    );
+    expect(noRpt).toEqual([expect.objectContaining({ configPath: "launch-ready:email.mtaSts.reports" })]);
+    // A domain with a null MX receives nothing: no transport to protect.
+    expect(
+      judge(
+        mailTransport,
+        prod.filter((r) => r.props.type !== "MX"),
+      ),
+    ).toEqual([expect.objectContaining({ status: "not-applicable" })]);
   });
 
   test("OPS-PROTECT: production resources must be protected; elsewhere it does not apply", () => {

@@ -49,7 +49,7 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
     expect(report.summary).toMatchObject({
       zone: config.zone.domain,
       canonicalUrl: `https://${config.canonical.fqdn}`,
-      components: { prod: 10, staging: 4, dev: 9 }[stack],
+      components: { prod: 11, staging: 4, dev: 10 }[stack],
     });
     expect(report.bar.map((r) => [r.id, r.status])).toEqual(
       BAR_RULES.map((rule) => {
@@ -59,6 +59,7 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
         const notApplicable =
           (!production && rule.id === "OPS-PROTECT") ||
           (sends ? rule.id === "MAIL-PARKED" : rule.id === "MAIL-DKIM") ||
+          (rule.id === "MAIL-TRANSPORT" && config.email.inboundMx.length === 0) ||
           (!ownsZone && rule.id === "DNS-CANONICAL");
         return [rule.id, notApplicable ? "not-applicable" : "pass"];
       }),
@@ -99,8 +100,9 @@ describe("production protection (OPS-PROTECT)", () => {
   test("every DNS record, ruleset, zone setting and stored secret of production is protected; generated values, secret versions and monitors are not", async () => {
     const run = await runProgram(exampleConfig("prod"));
     const custom = run.resources.filter((r) => r.custom);
-    // 45 (three of them Resend's records), and the advanced certificate prod orders for staging, which lives in its zone.
-    expect(custom.length).toBe(46);
+    // 49 (three of them Resend's records; two MTA-STS records and the Worker and custom domain serving its policy),
+    // and the advanced certificate prod orders for staging, which lives in its zone.
+    expect(custom.length).toBe(50);
     // Rotating a secret replaces its value and version, and monitors hold no state worth keeping: protecting them would only get in the way.
     expect(custom.filter((r) => opsProtect.resourceTypes!.includes(r.type)).every((r) => r.protect)).toBe(true);
     expect([...new Set(custom.filter((r) => !r.protect).map((r) => r.type))].sort()).toEqual([

@@ -92,6 +92,11 @@ export const MINIMUM_BAR = {
   },
   "PERF-ERRORS": { bar: "Error rate under 1 %", declared: "error budget declared" },
   "AI-TIMEOUT": { bar: "AI calls have timeouts and fallbacks", declared: "AI endpoints declare timeout and fallback" },
+  "MAIL-TRANSPORT": {
+    bar: "Inbound mail cannot be downgraded silently",
+    declared:
+      "MTA-STS (_mta-sts TXT + policy at https://mta-sts.<domain>/.well-known/mta-sts.txt, testing then enforce on a dated ramp) and TLS-RPT (_smtp._tls with a report address) for every domain that receives mail",
+  },
 } as const;
 
 export type BarId = keyof typeof MINIMUM_BAR;

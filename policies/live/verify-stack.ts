@@ -28,7 +28,8 @@ import {
   unchecked,
 } from "./live-checks";
 import { AI_PROBE_PROMPTS, judgeAiFallback, judgeAiProbe, probeBody, SLOW_UPSTREAM_HEADER, SLOW_UPSTREAM_VALUE } from "./ai-probes";
-import { judgeMail } from "./live-mail";
+import { judgeMail, judgeMailTransport } from "./live-mail";
+import { MAX_MTA_STS_POLICY_BYTES, mtaStsPolicyUrl } from "../../domain/mail/mta-sts";
 import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
 import { BAR_IDS } from "../../domain/bar/catalog";
 import { weighFailure } from "../../domain/bar/weighing";
@@ -272,6 +273,17 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
   // Mail records are read through the first resolver: the one the operator named first. A name
   // that does not answer fails the check that needed it, there.
   probes.push(() => judgeMail(config, now.toISOString().slice(0, 10), mailView(options.resolvers[0], options.timeoutMs, options.signal)));
+  // The policy host is declared by the mail config (the Worker's custom domain); it is fetched once, never redirected.
+  // Every domain that receives mail is asked, whether or not the stack declares MTA-STS yet.
+  const receiving = config.email.inboundMx.length > 0 ? config.zone.domain : undefined;
+  if (receiving)
+    probes.push(async () =>
+      judgeMailTransport(
+        receiving,
+        mailView(options.resolvers[0], options.timeoutMs, options.signal),
+        await get(options, mtaStsPolicyUrl(receiving), { bodyBytes: MAX_MTA_STS_POLICY_BYTES }),
+      ),
+    );
   return probes;
 }
 

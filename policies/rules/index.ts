@@ -15,6 +15,7 @@ import { mailDkim } from "./mail-dkim";
 import { mailDmarc } from "./mail-dmarc";
 import { mailParked } from "./mail-parked";
 import { mailSpf } from "./mail-spf";
+import { mailTransport } from "./mail-transport";
 import { monDetect5min } from "./mon-detect-5min";
 import { monHuman } from "./mon-human";
 import { monUptime } from "./mon-uptime";
@@ -62,4 +63,5 @@ export const BAR_RULES: readonly BarRule[] = [
   perfP95,
   perfErrors,
   aiTimeout,
+  mailTransport,
 ].sort((a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id));

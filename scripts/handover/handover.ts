@@ -6,7 +6,8 @@
  * appear by name and location only.
  */
 import { extraRecordSpecs, dnsRecordSpecs, canonicalUrl, type RecordSpec } from "../../components/site-records";
-import { BEFORE_ANY_RAMP, mailRecordSpecs } from "../../components/mail-auth/mail-records";
+import { BEFORE_ANY_RAMP, mailRecordSpecs, mtaStsPolicyOnDay } from "../../components/mail-auth/mail-records";
+import { mtaStsPolicyUrl } from "../../domain/mail/mta-sts";
 import { zoneRecordSpecs } from "../../components/zone-records";
 import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, detectionSeconds } from "../../components/monitoring/uptime-monitors";
 import { CHECK_MAX_RESPONSE_MS } from "../../components/monitoring/checkly-uptime-monitors";
@@ -337,6 +338,13 @@ function emailSection(config: LaunchReadyConfig, stack: string): string {
     notes.push(`${policy} Aggregate reports go to ${email.dmarc.rua.join(", ")}.`);
   }
   if (email.parked.length > 0) notes.push(`Parked (send no mail, accept none): ${email.parked.join(", ")}.`);
+  const sts = mtaStsPolicyOnDay(config, BEFORE_ANY_RAMP);
+  if (sts && email.mtaSts) {
+    const ramp = email.mtaSts.ramp.map((step) => `${step.mode} from ${step.from}`).join(", then ");
+    notes.push(
+      `MTA-STS (MAIL-TRANSPORT): a Cloudflare Worker serves the policy at ${mtaStsPolicyUrl(sts.domain)} (mode ${sts.policy.mode}${ramp ? `; each \`pulumi up\` on or after a date applies its step: ${ramp}` : ""}; mx ${sts.policy.mx.join(", ")}; max_age ${sts.policy.maxAge} s), and its id changes with the policy's text. Change the inbound provider and the policy follows; senders re-read it within max_age. TLS reports (TLS-RPT) go to ${email.mtaSts.reports.join(", ")}.`,
+    );
+  }
   parts.push(notes.join(" "));
   const names = [...new Set(records.map((r) => `${r.type === "MX" ? "MX" : "TXT"} ${r.name}`))];
   parts.push(
@@ -344,7 +352,8 @@ function emailSection(config: LaunchReadyConfig, stack: string): string {
     [
       "```sh",
       ...names.map((n) => `dig +short ${n.split(" ")[0]} ${n.split(" ")[1]}`),
-      `npm run verify -- --stack ${stack}   # checks SPF lookups, DKIM keys and DMARC live`,
+      ...(sts ? [`curl -s ${mtaStsPolicyUrl(sts.domain)}`] : []),
+      `npm run verify -- --stack ${stack}   # checks SPF lookups, DKIM keys${sts ? ", DMARC and MTA-STS" : " and DMARC"} live`,
       "```",
     ].join("\n"),
   );
