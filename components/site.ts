@@ -7,6 +7,7 @@ import { DnsRecords } from "./dns-records";
 import { EdgeDocuments, type EdgeDocument } from "./edge-documents";
 import { mtaStsPolicyOnDay } from "./mail-auth/mail-records";
 import { MTA_STS_POLICY_PATH } from "../domain/mail/mta-sts";
+import { expiresAt, SECURITY_TXT_PATH, securityTxtText } from "../domain/security-txt";
 import { EdgeCertificates } from "./edge-certificates";
 import { EdgeCache, EdgeFirewall, SecurityHeaders } from "./edge-protection";
 import { PHASES } from "../domain/cloudflare/identifiers";
@@ -118,7 +119,7 @@ export class LaunchReadySite extends pulumi.ComponentResource {
   public readonly certificates?: EdgeCertificates;
   /** Present when an admin surface is protected by Cloudflare Access. */
   public readonly access?: AdminAccess;
-  /** Present when the stack serves documents from the edge (MAIL-TRANSPORT's MTA-STS policy). */
+  /** Present when the stack serves documents from the edge (MAIL-TRANSPORT's MTA-STS policy, OPS-SECURITY-TXT's security.txt). */
   public readonly documents?: EdgeDocuments;
 
   constructor(name: string, args: LaunchReadySiteArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -200,10 +201,29 @@ export class LaunchReadySite extends pulumi.ComponentResource {
   }
 }
 
-/** What the stack serves from the edge on `day`: the MTA-STS policy of a domain that receives mail (RFC 8461 3.3). */
+/**
+ * What the stack serves from the edge on `day`: the MTA-STS policy of a domain that receives mail
+ * (RFC 8461 3.3), and security.txt on the canonical host (RFC 9116 3: text/plain, UTF-8), whose
+ * origin keeps every other path.
+ */
 function edgeDocuments(config: LaunchReadyConfig, day: string): EdgeDocument[] {
+  const documents: EdgeDocument[] = [];
   const sts = mtaStsPolicyOnDay(config, day);
-  return sts ? [{ host: sts.host, path: MTA_STS_POLICY_PATH, body: sts.text, contentType: "text/plain; charset=utf-8", serve: "custom-domain" }] : [];
+  if (sts) documents.push({ host: sts.host, path: MTA_STS_POLICY_PATH, body: sts.text, contentType: "text/plain; charset=utf-8", serve: "custom-domain" });
+  const security = config.handover.securityTxt;
+  if (security) {
+    const host = config.canonical.fqdn;
+    const body = securityTxtText({
+      // Sorted: the file is a resource input, which reordering the config must not change (OPS-PROTECT).
+      contacts: [...new Set(config.handover.contacts.map((contact) => `mailto:${contact.email}`))].sort(),
+      expires: expiresAt(security.expires),
+      canonical: `https://${host}${SECURITY_TXT_PATH}`,
+      ...(security.policy ? { policy: security.policy } : {}),
+      preferredLanguages: security.preferredLanguages,
+    });
+    documents.push({ host, path: SECURITY_TXT_PATH, body, contentType: "text/plain; charset=utf-8", serve: "route" });
+  }
+  return documents;
 }
 
 /** One Worker per stack domain, named after it: Worker names are at most 63 lower-case letters, digits and dashes. */

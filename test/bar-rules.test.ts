@@ -11,6 +11,7 @@ import { mailDkim } from "../policies/rules/mail-dkim";
 import { mailDmarc } from "../policies/rules/mail-dmarc";
 import { mailParked } from "../policies/rules/mail-parked";
 import { mailTransport } from "../policies/rules/mail-transport";
+import { opsSecurityTxt } from "../policies/rules/ops-security-txt";
 import { mtaStsPolicyText } from "../domain/mail/mta-sts";
 import { opsProtect } from "../policies/rules/ops-protect";
 import { tlsHsts } from "../policies/rules/tls-hsts";
@@ -176,6 +177,60 @@ describe("every rule passes the prod example and fails a broken one", () => {
         prod.filter((r) => r.props.type !== "MX"),
       ),
     ).toEqual([expect.objectContaining({ status: "not-applicable" })]);
+  });
+
+  test("OPS-SECURITY-TXT: security.txt on the canonical host's route, with a Contact and an Expires not past", () => {
+    expect(judge(opsSecurityTxt, prod, { ...context, today: "2026-12-03" })).toEqual([{ status: "pass", urn: expect.any(String) }]);
+    const key = "www.example.com/.well-known/security.txt";
+    const serving = (edit: (body: string) => string) =>
+      prod.map((r) => {
+        if (r.name !== "site-documents-worker") return r;
+        const binding = (r.props.bindings as Array<{ json: string }>)[0];
+        const documents = JSON.parse(binding.json) as Record<string, { body: string }>;
+        documents[key].body = edit(documents[key].body);
+        return { ...r, props: { ...r.props, bindings: [{ ...binding, json: JSON.stringify(documents) }] } };
+      });
+    const missing = failures(
+      judge(
+        opsSecurityTxt,
+        serving((body) => body.replace(/^Contact:.*\n/gm, "")),
+      ),
+    );
+    expect(missing).toEqual([expect.objectContaining({ configPath: "launch-ready:handover.contacts" })]);
+    expect(missing[0].status === "fail" && missing[0].message).toContain("has no Contact");
+    const noRoute = failures(
+      judge(
+        opsSecurityTxt,
+        prod.filter((r) => r.type !== "cloudflare:index/workersRoute:WorkersRoute"),
+      ),
+    );
+    expect(noRoute[0].status === "fail" && noRoute[0].message).toContain("no route sends www.example.com/.well-known/security.txt to it");
+    // Past its Expires it fails; within 30 days, or over a year ahead, it passes with a note.
+    const expired = failures(judge(opsSecurityTxt, prod, { ...context, today: "2027-12-01" }));
+    expect(expired).toEqual([expect.objectContaining({ configPath: "launch-ready:handover.securityTxt.expires" })]);
+    expect(expired[0].status === "fail" && expired[0].message).toContain("expired on 2027-11-30T23:59:59Z");
+    expect(judge(opsSecurityTxt, prod, { ...context, today: "2027-11-15" })[0]).toMatchObject({
+      status: "pass",
+      note: expect.stringContaining("expires in 15 days"),
+    });
+    expect(judge(opsSecurityTxt, prod, { ...context, today: "2026-06-01" })[0]).toMatchObject({
+      status: "pass",
+      note: expect.stringContaining("recommends less than 365"),
+    });
+    // A route runs only on a proxied host.
+    const dnsOnly = parsedExample("prod");
+    dnsOnly.hosts = dnsOnly.hosts.map((h) => (h.fqdn === "www.example.com" ? { ...h, proxied: false } : h));
+    expect(failures(judge(opsSecurityTxt, prod, { config: dnsOnly, today: "2026-12-03" }))).toEqual([
+      expect.objectContaining({ configPath: "launch-ready:hosts" }),
+    ]);
+    expect(
+      failures(
+        judge(
+          opsSecurityTxt,
+          prod.filter((r) => r.name !== "site-documents-worker"),
+        ),
+      )[0],
+    ).toMatchObject({ configPath: "launch-ready:handover.securityTxt" });
   });
 
   test("OPS-PROTECT: production resources must be protected; elsewhere it does not apply", () => {

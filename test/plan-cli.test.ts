@@ -54,7 +54,10 @@ describe.each(EXAMPLE_STACKS)("plan --stack %s --json", (stack) => {
       // and Resend's key, bounce MX and SPF; dev Resend's three and Email Routing's three MX and SPF.
       // and prod and dev receive mail: MTA-STS's _mta-sts and _smtp._tls, and the Worker serving the policy.
       "cloudflare:index/dnsRecord:DnsRecord": { prod: 18, staging: 6, dev: 17 }[stack],
-      ...(inProdsZone ? {} : { "cloudflare:index/workersScript:WorkersScript": 1, "cloudflare:index/workersCustomDomain:WorkersCustomDomain": 1 }),
+      // Every stack serves security.txt on its canonical host through a route to its Worker.
+      "cloudflare:index/workersScript:WorkersScript": 1,
+      "cloudflare:index/workersRoute:WorkersRoute": 1,
+      ...(inProdsZone ? {} : { "cloudflare:index/workersCustomDomain:WorkersCustomDomain": 1 }),
       ...zoneWide,
       ...certificates,
       "random:index/randomPassword:RandomPassword": 1,
@@ -87,7 +90,7 @@ describe("plan, human output", () => {
     expect(stdout).toContain("GET https://www.example.com/ every 30 s, down after 3 failures");
     expect(stdout).toContain("HealthCheckStatus < 1 for 1 x 60 s in us-east-1");
     expect(stdout).toContain(
-      "Summary: 50 resources to create (5 aws.cloudwatch.MetricAlarm, 5 aws.route53.HealthCheck, 2 aws.secretsmanager.Secret, 2 aws.secretsmanager.SecretVersion, 1 aws.sns.Topic, 1 aws.sns.TopicSubscription, 1 cloudflare.CertificatePack, 18 cloudflare.DnsRecord, 6 cloudflare.Ruleset, 1 cloudflare.WorkersCustomDomain, 1 cloudflare.WorkersScript, 6 cloudflare.ZoneSetting, 1 random.RandomPassword) in 11 components; 35 protected from deletion.",
+      "Summary: 51 resources to create (5 aws.cloudwatch.MetricAlarm, 5 aws.route53.HealthCheck, 2 aws.secretsmanager.Secret, 2 aws.secretsmanager.SecretVersion, 1 aws.sns.Topic, 1 aws.sns.TopicSubscription, 1 cloudflare.CertificatePack, 18 cloudflare.DnsRecord, 6 cloudflare.Ruleset, 1 cloudflare.WorkersCustomDomain, 1 cloudflare.WorkersRoute, 1 cloudflare.WorkersScript, 6 cloudflare.ZoneSetting, 1 random.RandomPassword) in 11 components; 36 protected from deletion.",
     );
   });
 

@@ -49,7 +49,7 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
     expect(report.summary).toMatchObject({
       zone: config.zone.domain,
       canonicalUrl: `https://${config.canonical.fqdn}`,
-      components: { prod: 11, staging: 4, dev: 10 }[stack],
+      components: { prod: 11, staging: 5, dev: 10 }[stack],
     });
     expect(report.bar.map((r) => [r.id, r.status])).toEqual(
       BAR_RULES.map((rule) => {
@@ -100,9 +100,9 @@ describe("production protection (OPS-PROTECT)", () => {
   test("every DNS record, ruleset, zone setting and stored secret of production is protected; generated values, secret versions and monitors are not", async () => {
     const run = await runProgram(exampleConfig("prod"));
     const custom = run.resources.filter((r) => r.custom);
-    // 49 (three of them Resend's records; two MTA-STS records and the Worker and custom domain serving its policy),
-    // and the advanced certificate prod orders for staging, which lives in its zone.
-    expect(custom.length).toBe(50);
+    // 50 (three of them Resend's records; two MTA-STS records, and the Worker with its custom domain and
+    // security.txt route), and the advanced certificate prod orders for staging, which lives in its zone.
+    expect(custom.length).toBe(51);
     // Rotating a secret replaces its value and version, and monitors hold no state worth keeping: protecting them would only get in the way.
     expect(custom.filter((r) => opsProtect.resourceTypes!.includes(r.type)).every((r) => r.protect)).toBe(true);
     expect([...new Set(custom.filter((r) => !r.protect).map((r) => r.type))].sort()).toEqual([

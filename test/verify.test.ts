@@ -19,6 +19,7 @@ import {
   judgeHttpsOnly,
   judgeSecurityHeaders,
   judgeHstsPreload,
+  judgeSecurityTxt,
   judgeTlsVersions,
   type LiveCheck,
   runDeadlinePassed,
@@ -42,6 +43,7 @@ import { mailRecordSpecs, mtaStsPolicyOnDay } from "../components/mail-auth/mail
 import { judgeMailTransport } from "../policies/live/live-mail";
 import { mailView } from "../policies/live/probes";
 import { mtaStsPolicyText, mtaStsPolicyUrl } from "../domain/mail/mta-sts";
+import { securityTxtText } from "../domain/security-txt";
 import { createTestCa, startDnsServer, startWebServers, type Handler, type TestCa, type WebServers, type Zone } from "../scripts/bench/loopback";
 
 const DAY = 86_400_000;
@@ -52,6 +54,7 @@ const DNS_ONLY = ["status.example.com", "docs.example.com"];
 const WORKER_HOSTS = ["mta-sts.example.com"];
 /** The MTA-STS policy as the Worker serves it today. */
 const MTA_STS_POLICY = mtaStsPolicyOnDay(parsedExample("prod"), new Date().toISOString().slice(0, 10))!.text;
+const SECURITY_TXT = securityTxtText({ contacts: ["mailto:founder@example.com"], expires: new Date(Date.now() + 200 * 86_400_000).toISOString() });
 const CLOUDFLARE = { a: ["104.16.132.229"], aaaa: ["2606:4700::6810:84e5"] };
 const SECURITY_HEADERS = {
   "strict-transport-security": "max-age=31536000; includeSubDomains; preload",
@@ -114,6 +117,8 @@ const goodAnswers: Handler = (request, response) => {
   const host = request.headers.host;
   if (host === "mta-sts.example.com" && request.url === "/.well-known/mta-sts.txt")
     return void response.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end(MTA_STS_POLICY);
+  if (host === "www.example.com" && request.url === "/.well-known/security.txt")
+    return void response.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end(SECURITY_TXT);
   // The base domain's redirect carries HSTS too: the preload list reads it there (hstspreload.org).
   if (host === "example.com")
     return void response
@@ -264,7 +269,9 @@ describe("npm run verify against a good setup on loopback", () => {
       "MON-UPTIME",
       "AI-TIMEOUT",
       "MAIL-TRANSPORT",
+      "OPS-SECURITY-TXT",
     ]);
+    expect(ids["OPS-SECURITY-TXT"]).toEqual({ "https://www.example.com/.well-known/security.txt": "pass" });
     expect(Object.keys(ids["AI-TIMEOUT"])).toHaveLength(13);
     expect(ids["MAIL-TRANSPORT"]).toEqual({ "_mta-sts.example.com": "pass", "_smtp._tls.example.com": "pass", [mtaStsPolicyUrl("example.com")]: "pass" });
     expect(ids["TLS-HSTS"]).toEqual({ "https://www.example.com/": "pass", "https://example.com/": "pass" });
@@ -342,6 +349,32 @@ describe("MAIL-TRANSPORT live: the MTA-STS policy over valid HTTPS, against the 
     expect(await policyCheck({ status: 200, body: MTA_STS_POLICY }, { ...options, ca: undefined as unknown as string })).toEqual([
       expect.stringMatching(/^fail: could not be checked because .* did not answer over valid HTTPS/),
     ]);
+  });
+});
+
+describe("OPS-SECURITY-TXT live: security.txt on the canonical host over valid HTTPS", () => {
+  test("a good file passes; an expired one, one without Contact and a missing one fail", async () => {
+    let answer: { status: number; body?: string } = { status: 200 };
+    const servers = await goodServers((request, response) => {
+      if (request.headers.host !== "www.example.com" || request.url !== "/.well-known/security.txt") return goodAnswers(request, response);
+      response.writeHead(answer.status, { "content-type": "text/plain; charset=utf-8" }).end(answer.body);
+    });
+    const options = { connectTo: [parseConnectTo(`:443:127.0.0.1:${servers.httpsPort}`)], timeoutMs: 5_000, ca: ca.certificate };
+    const url = "https://www.example.com/.well-known/security.txt";
+    const judged = async (given: typeof answer, now = new Date()) => {
+      answer = given;
+      const got = await get(options, url, { bodyBytes: 32_768 });
+      const check = judgeSecurityTxt(url, "error" in got ? { because: got.error } : got, now);
+      return `${check.status}: ${check.detail}`;
+    };
+    expect(await judged({ status: 200, body: SECURITY_TXT })).toMatch(/^pass: Contact mailto:founder@example\.com; expires /);
+    expect(await judged({ status: 200, body: SECURITY_TXT }, new Date(Date.now() + 300 * 86_400_000))).toMatch(/^fail: expired on .*renew Expires$/);
+    expect(await judged({ status: 200, body: SECURITY_TXT }, new Date(Date.now() + 190 * 86_400_000))).toMatch(/^warn: .*expires in \d+ days/);
+    expect(await judged({ status: 200, body: "Expires: 2027-01-01T00:00:00Z\n" })).toBe("fail: security.txt has no Contact (RFC 9116 2.5.3 requires one)");
+    expect(await judged({ status: 200, body: `${SECURITY_TXT}Expires: 2027-01-01T00:00:00Z\n` })).toContain("has 2 Expires fields");
+    expect(await judged({ status: 404, body: "Not found" })).toContain(
+      "fail: answers 404 text/plain; charset=utf-8; researchers look for a 200 text/plain security.txt",
+    );
   });
 });
 

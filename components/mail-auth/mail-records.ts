@@ -24,7 +24,7 @@ export function effectiveDmarcPolicy(dmarc: NonNullable<LaunchReadyConfig["email
 
 /**
  * The MTA-STS policy in force on `day` and its text, for the apex when it receives mail: its mx
- * lines are exactly the inbound MX hosts, its mode the last started step of email.mtaSts.ramp.
+ * lines are exactly the inbound MX hosts (sorted, so reordering the config changes neither the text nor its id), its mode the last started step of email.mtaSts.ramp.
  */
 export function mtaStsPolicyOnDay(config: LaunchReadyConfig, day: string): { domain: string; host: string; policy: MtaStsPolicy; text: string } | undefined {
   const sts = config.email.mtaSts;
@@ -34,7 +34,7 @@ export function mtaStsPolicyOnDay(config: LaunchReadyConfig, day: string): { dom
     sts.ramp.map((step) => ({ from: step.from, value: step.mode })),
     day,
   );
-  const policy: MtaStsPolicy = { mode, mx: [...new Set(config.email.inboundMx.map((mx) => mx.host))], maxAge: sts.maxAge };
+  const policy: MtaStsPolicy = { mode, mx: [...new Set(config.email.inboundMx.map((mx) => mx.host))].sort(), maxAge: sts.maxAge };
   return { domain: sts.domain, host: sts.host, policy, text: mtaStsPolicyText(policy) };
 }
 

@@ -97,6 +97,10 @@ export const MINIMUM_BAR = {
     declared:
       "MTA-STS (_mta-sts TXT + policy at https://mta-sts.<domain>/.well-known/mta-sts.txt, testing then enforce on a dated ramp) and TLS-RPT (_smtp._tls with a report address) for every domain that receives mail",
   },
+  "OPS-SECURITY-TXT": {
+    bar: "Researchers know whom to tell",
+    declared: "/.well-known/security.txt (RFC 9116) on the canonical host, Contact from the handover, Expires tracked",
+  },
 } as const;
 
 export type BarId = keyof typeof MINIMUM_BAR;

@@ -21,6 +21,7 @@ import { monHuman } from "./mon-human";
 import { monUptime } from "./mon-uptime";
 import { opsHandover } from "./ops-handover";
 import { opsProtect } from "./ops-protect";
+import { opsSecurityTxt } from "./ops-security-txt";
 import { aiTimeout, perfErrors, perfP95 } from "./perf-budgets";
 import { secEnvSeparation } from "./sec-env-separation";
 import { secNoPlaintext } from "./sec-no-plaintext";
@@ -64,4 +65,5 @@ export const BAR_RULES: readonly BarRule[] = [
   perfErrors,
   aiTimeout,
   mailTransport,
+  opsSecurityTxt,
 ].sort((a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id));

@@ -1,4 +1,3 @@
-import { DOCUMENTS_BINDING } from "../../components/edge-documents";
 import {
   isMtaStsRecord,
   isTlsRptRecord,
@@ -12,27 +11,12 @@ import {
   tlsRptRecordName,
   uncoveredMx,
 } from "../../domain/mail/mta-sts";
-import { WORKERS_CUSTOM_DOMAIN, WORKERS_SCRIPT } from "../../domain/resource-types";
-import { fail, notApplicable, pass, type BarRule, type DeclaredResource, type Verdict } from "../bar";
+import { WORKERS_CUSTOM_DOMAIN } from "../../domain/resource-types";
+import { fail, notApplicable, pass, type BarRule, type Verdict } from "../bar";
+import { servedDocument } from "../declared/edge-documents";
 import { recordsAt, txtValues } from "../declared/mail-records";
 
 const CONFIG_PATH = "launch-ready:email.mtaSts";
-
-/** The document a declared edge Worker serves at `key` (host + path), from its JSON binding; undefined when none does. */
-function servedDocument(resources: readonly DeclaredResource[], key: string): { body: string; worker: DeclaredResource } | undefined {
-  for (const worker of resources.filter((r) => r.type === WORKERS_SCRIPT)) {
-    const bindings = Array.isArray(worker.props.bindings) ? (worker.props.bindings as Array<Record<string, unknown>>) : [];
-    const binding = bindings.find((b) => b.name === DOCUMENTS_BINDING && b.type === "json" && typeof b.json === "string");
-    if (!binding) continue;
-    try {
-      const body = (JSON.parse(String(binding.json)) as Record<string, { body?: unknown }>)[key]?.body;
-      if (typeof body === "string") return { body, worker };
-    } catch {
-      // A binding that is not JSON serves nothing.
-    }
-  }
-  return undefined;
-}
 
 /**
  * MAIL-TRANSPORT: each domain that receives mail (the apex, with launch-ready:email.inbound)

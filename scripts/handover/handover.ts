@@ -8,6 +8,7 @@
 import { extraRecordSpecs, dnsRecordSpecs, canonicalUrl, type RecordSpec } from "../../components/site-records";
 import { BEFORE_ANY_RAMP, mailRecordSpecs, mtaStsPolicyOnDay } from "../../components/mail-auth/mail-records";
 import { mtaStsPolicyUrl } from "../../domain/mail/mta-sts";
+import { SECURITY_TXT_PATH } from "../../domain/security-txt";
 import { zoneRecordSpecs } from "../../components/zone-records";
 import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, detectionSeconds } from "../../components/monitoring/uptime-monitors";
 import { CHECK_MAX_RESPONSE_MS } from "../../components/monitoring/checkly-uptime-monitors";
@@ -83,10 +84,15 @@ export function renderHandoverSection(input: HandoverInput): string {
 function contactsSection(config: LaunchReadyConfig): string {
   const { contacts } = config.handover;
   if (contacts.length === 0) return "### Who to call\n\n**Nobody is named.** Add `launch-ready:handover.contacts` (OPS-HANDOVER fails until you do).";
-  return `### Who to call\n\nIn this order:\n\n${markdownTable(
+  const table = `### Who to call\n\nIn this order:\n\n${markdownTable(
     ["Role", "Name", "Email", "Phone"],
     contacts.map((c) => [c.role, c.name, c.email, c.phone ?? ""]),
   )}`;
+  const security = config.handover.securityTxt;
+  const url = `https://${config.canonical.fqdn}${SECURITY_TXT_PATH}`;
+  return security
+    ? `${table}\n\nSecurity researchers find these people in ${url} (OPS-SECURITY-TXT), which **expires on ${security.expires}**: before then, set \`launch-ready:handover.securityTxt.expires\` to a date less than a year ahead and run \`pulumi up\` (an expired file must be ignored, RFC 9116; the plan warns 30 days ahead and fails once it has passed).`
+    : `${table}\n\nNo security.txt is declared: add \`launch-ready:handover.securityTxt\` so researchers know whom to tell (OPS-SECURITY-TXT).`;
 }
 
 function accessSection(input: HandoverInput): string {
