@@ -5,6 +5,10 @@ import { AdminAccess } from "./admin-access";
 import { BotProtection } from "./bot-protection";
 import { CanonicalRedirect } from "./canonical-redirect";
 import { DnsRecords } from "./dns-records";
+import { EdgeDocuments, type EdgeDocument } from "./edge-documents";
+import { mtaStsPolicyOnDay } from "./mail-auth/mail-records";
+import { MTA_STS_POLICY_PATH } from "../domain/mail/mta-sts";
+import { expiresAt, SECURITY_TXT_PATH, securityTxtText } from "../domain/security-txt";
 import { EdgeCertificates } from "./edge-certificates";
 import { EdgeCache, EdgeFirewall, SecurityHeaders } from "./edge-protection";
 import { PHASES } from "../domain/cloudflare/identifiers";
@@ -55,6 +59,10 @@ export interface LaunchReadySiteArgs {
     certificate?: Transform<cloudflare.CertificatePackArgs>;
     /** The zone's bot settings (`edge.bots`). */
     botManagement?: Transform<cloudflare.BotManagementArgs>;
+    /** The Worker serving the stack's edge documents (the MTA-STS policy), its custom domains and routes. */
+    documentsScript?: Transform<cloudflare.WorkersScriptArgs>;
+    documentsRoute?: Transform<cloudflare.WorkersRouteArgs>;
+    documentsDomain?: Transform<cloudflare.WorkersCustomDomainArgs>;
   };
 }
 
@@ -121,10 +129,13 @@ export class LaunchReadySite extends pulumi.ComponentResource {
   public readonly certificates?: EdgeCertificates;
   /** Present when an admin surface is protected by Cloudflare Access. */
   public readonly access?: AdminAccess;
+  /** Present when the stack serves documents from the edge (MAIL-TRANSPORT's MTA-STS policy, OPS-SECURITY-TXT's security.txt). */
+  public readonly documents?: EdgeDocuments;
 
   constructor(name: string, args: LaunchReadySiteArgs, opts?: pulumi.ComponentResourceOptions) {
     super("launch-ready:index:Site", name, {}, opts);
     const { config } = args;
+    const day = new Date().toISOString().slice(0, 10);
     const zone = { zoneId: config.zone.zoneId, zoneName: config.zone.domain, protect: config.protect };
     const children = { parent: this };
 
@@ -133,7 +144,7 @@ export class LaunchReadySite extends pulumi.ComponentResource {
       {
         zoneId: zone.zoneId,
         protect: zone.protect,
-        records: zoneRecordSpecs(config, new Date().toISOString().slice(0, 10)),
+        records: zoneRecordSpecs(config, day),
         transform: { record: args.transform?.record },
       },
       children,
@@ -186,10 +197,56 @@ export class LaunchReadySite extends pulumi.ComponentResource {
       this.access = new AdminAccess(`${name}-access`, { accountId: config.zone.accountId, zoneId: zone.zoneId, applications, protect: zone.protect }, children);
     }
 
+    const documents = edgeDocuments(config, day);
+    if (documents.length > 0) {
+      this.documents = new EdgeDocuments(
+        `${name}-documents`,
+        {
+          accountId: config.zone.accountId,
+          zoneId: zone.zoneId,
+          scriptName: documentsScriptName(config.zone.domain),
+          documents,
+          protect: zone.protect,
+          transform: { script: args.transform?.documentsScript, route: args.transform?.documentsRoute, customDomain: args.transform?.documentsDomain },
+        },
+        children,
+      );
+    }
+
     this.canonicalUrl = canonicalUrl(config);
     this.hosts = hostMap(config);
     this.registerOutputs({ canonicalUrl: this.canonicalUrl });
   }
+}
+
+/**
+ * What the stack serves from the edge on `day`: the MTA-STS policy of a domain that receives mail
+ * (RFC 8461 3.3), and security.txt on the canonical host (RFC 9116 3: text/plain, UTF-8), whose
+ * origin keeps every other path.
+ */
+function edgeDocuments(config: LaunchReadyConfig, day: string): EdgeDocument[] {
+  const documents: EdgeDocument[] = [];
+  const sts = mtaStsPolicyOnDay(config, day);
+  if (sts) documents.push({ host: sts.host, path: MTA_STS_POLICY_PATH, body: sts.text, contentType: "text/plain; charset=utf-8", serve: "custom-domain" });
+  const security = config.handover.securityTxt;
+  if (security) {
+    const host = config.canonical.fqdn;
+    const body = securityTxtText({
+      // Sorted: the file is a resource input, which reordering the config must not change (OPS-PROTECT).
+      contacts: [...new Set(config.handover.contacts.map((contact) => `mailto:${contact.email}`))].sort(),
+      expires: expiresAt(security.expires),
+      canonical: `https://${host}${SECURITY_TXT_PATH}`,
+      ...(security.policy ? { policy: security.policy } : {}),
+      preferredLanguages: security.preferredLanguages,
+    });
+    documents.push({ host, path: SECURITY_TXT_PATH, body, contentType: "text/plain; charset=utf-8", serve: "route" });
+  }
+  return documents;
+}
+
+/** One Worker per stack domain, named after it: Worker names are at most 63 lower-case letters, digits and dashes. */
+function documentsScriptName(domain: string): string {
+  return `launch-ready-documents-${domain.toLowerCase().replace(/[^a-z0-9]+/g, "-")}`.slice(0, 63).replace(/-+$/, "");
 }
 
 function hostMap(config: LaunchReadyConfig): Record<string, HostSummary> {

@@ -17,3 +17,6 @@ export const CHECKLY_CHECK = "checkly:index/check:Check";
 export const CHECKLY_ALERT_CHANNEL = "checkly:index/alertChannel:AlertChannel";
 export const VERCEL_ENV_VARIABLE = "vercel:index/projectEnvironmentVariable:ProjectEnvironmentVariable";
 export const BOT_MANAGEMENT = "cloudflare:index/botManagement:BotManagement";
+export const WORKERS_SCRIPT = "cloudflare:index/workersScript:WorkersScript";
+export const WORKERS_ROUTE = "cloudflare:index/workersRoute:WorkersRoute";
+export const WORKERS_CUSTOM_DOMAIN = "cloudflare:index/workersCustomDomain:WorkersCustomDomain";

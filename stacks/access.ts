@@ -104,6 +104,15 @@ export function cloudflareTokenPermissions(config: LaunchReadyConfig, zone: { ad
       { permission: "Zone · Transform Rules · Edit", usedFor: "security headers" },
     );
   }
+  // The edge documents' Worker and its custom domain: both take Workers Scripts Write
+  // (pulumi.com/registry/packages/cloudflare/api-docs/workerscustomdomain/, read 2026-12-03).
+  if (config.email.mtaSts || config.handover.securityTxt)
+    permissions.push({
+      permission: "Account · Workers Scripts · Edit",
+      usedFor: "the Worker serving the MTA-STS policy and security.txt, and its custom domain",
+    });
+  // Routes live in the zone (POST /zones/{zone_id}/workers/routes).
+  if (config.handover.securityTxt) permissions.push({ permission: "Zone · Workers Routes · Edit", usedFor: "the route sending security.txt to the Worker" });
   if (zone.advancedCertificates)
     permissions.push({ permission: "Zone · SSL and Certificates · Edit", usedFor: "advanced certificates for stacks living in the zone" });
   if (config.edge.ddos) permissions.push({ permission: "Zone · HTTP DDoS Managed Ruleset · Edit", usedFor: "the DDoS sensitivity override" });

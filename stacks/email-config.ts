@@ -12,6 +12,8 @@ import {
   type TargetShape,
 } from "../domain/mail/providers";
 import { MAX_DNS_LOOKUPS } from "../domain/mail/spf";
+import { mtaStsHost } from "../domain/mail/mta-sts";
+import { stepsOutOfOrder } from "../domain/dated-ramp";
 import { problem, type ConfigProblem, type PathSegment } from "./config-problems";
 import type { EmailFields } from "./schema/email";
 import { classifyTarget, normalizeTargetHost, resolveHostInZone } from "../domain/hostnames";
@@ -57,6 +59,11 @@ export interface EmailConfig {
   /** The autodiscover CNAME target of the inbound provider (Microsoft 365). */
   autodiscover?: string;
   dmarc?: EmailFields["dmarc"];
+  /**
+   * MTA-STS for the apex, present only when the apex receives mail (inboundMx): the policy names
+   * those MX hosts, and its `mta-sts.` host is the Worker's custom domain.
+   */
+  mtaSts?: EmailFields["mtaSts"] & { domain: string; host: string };
   /** Fully qualified names that send no mail; the apex is one when it neither sends nor receives. */
   parked: string[];
   /** How every sending name's SPF record ends. */
@@ -315,13 +322,32 @@ export function resolveEmail(
       );
   }
 
-  fields.dmarc?.ramp.forEach((step, index) => {
-    const previous = fields.dmarc!.ramp[index - 1];
-    if (previous && step.from <= previous.from)
+  for (const [key, ramp] of [
+    ["dmarc", fields.dmarc?.ramp ?? []],
+    ["mtaSts", fields.mtaSts?.ramp ?? []],
+  ] as const)
+    for (const { index, previous } of stepsOutOfOrder(ramp))
       problems.push(
-        problem(["email", "dmarc", "ramp", index, "from"], `is ${step.from}, not after the step before it (${previous.from}); list the steps in date order`),
+        problem(["email", key, "ramp", index, "from"], `is ${ramp[index].from}, not after the step before it (${previous}); list the steps in date order`),
       );
-  });
+
+  // The policy's host is the Worker's custom domain, which makes its own DNS record and certificate.
+  const stsHost = mtaStsHost(zone);
+  if (fields.mtaSts && inboundMx.length === 0)
+    problems.push(
+      problem(
+        ["email", "mtaSts"],
+        `is set, but nobody receives mail at ${zone} (no launch-ready:email.inbound); remove mtaSts, or declare the inbound provider`,
+      ),
+    );
+  const stsConflict = hostByFqdn.get(stsHost);
+  if (fields.mtaSts && stsConflict)
+    problems.push(
+      problem(
+        ["email", "mtaSts"],
+        `serves the policy at ${stsHost}, declared at launch-ready:hosts[${stsConflict.index}]; the Worker's custom domain needs the name to itself, so remove that host`,
+      ),
+    );
 
   return {
     sending: [...byDomain.values()].sort((a, b) => (a.domain < b.domain ? -1 : 1)),
@@ -329,6 +355,7 @@ export function resolveEmail(
     inboundMx,
     ...(autodiscover ? { autodiscover } : {}),
     dmarc: fields.dmarc,
+    ...(fields.mtaSts && inboundMx.length > 0 ? { mtaSts: { ...fields.mtaSts, domain: zone, host: stsHost } } : {}),
     parked: [...parked].sort(),
     spfAll: fields.spfAll,
   };

@@ -16,6 +16,9 @@ import { mailDkim } from "../policies/rules/mail-dkim";
 import { mailDmarc } from "../policies/rules/mail-dmarc";
 import { mailParked } from "../policies/rules/mail-parked";
 import { opsDrift } from "../policies/rules/ops-drift";
+import { mailTransport } from "../policies/rules/mail-transport";
+import { opsSecurityTxt } from "../policies/rules/ops-security-txt";
+import { mtaStsPolicyText } from "../domain/mail/mta-sts";
 import { opsProtect } from "../policies/rules/ops-protect";
 import { opsRequestId } from "../policies/rules/ops-request-id";
 import { tlsCaa } from "../policies/rules/tls-caa";
@@ -344,6 +347,123 @@ describe("every rule passes the prod example and fails a broken one", () => {
     expect(refused.ok ? [] : refused.problems).toEqual([
       expect.objectContaining({ path: "launch-ready:handover.logs.requestIdHeader", message: expect.stringContaining("must be an HTTP header name") }),
     ]);
+  });
+
+  test("MAIL-TRANSPORT: MTA-STS served by the Worker, its id the policy's, every MX covered, enforce in production, and TLS-RPT", () => {
+    expect(judge(mailTransport, prod)).toEqual([expect.objectContaining({ status: "pass" })]);
+    const workerName = "site-documents-worker";
+    /** The prod resources with the Worker serving `text` as the policy, and the _mta-sts id left as declared. */
+    const serving = (text: string) =>
+      prod.map((r) => {
+        if (r.name !== workerName) return r;
+        const binding = (r.props.bindings as Array<{ json: string }>)[0];
+        const documents = JSON.parse(binding.json) as Record<string, { body: string }>;
+        documents["mta-sts.example.com/.well-known/mta-sts.txt"].body = text;
+        return { ...r, props: { ...r.props, bindings: [{ ...binding, json: JSON.stringify(documents) }] } };
+      });
+    const mx = prod.filter((r) => r.props.type === "MX" && r.props.name === "example.com").map((r) => String(r.props.content));
+
+    const missing = failures(
+      judge(
+        mailTransport,
+        prod.filter((r) => r.name !== workerName),
+      ),
+    );
+    expect(missing).toEqual([expect.objectContaining({ configPath: "launch-ready:email.mtaSts" })]);
+    expect(missing[0].status === "fail" && missing[0].message).toContain("publishes no MTA-STS policy (https://mta-sts.example.com/.well-known/mta-sts.txt)");
+
+    // The MX left out: senders in enforce mode would refuse it; and the id no longer follows the text.
+    expect(mx).toEqual(["smtp.google.com"]);
+    const partial = failures(judge(mailTransport, serving(mtaStsPolicyText({ mode: "enforce", mx: ["mx.example.org"], maxAge: 604800 }))));
+    expect(partial.map((f) => f.configPath)).toEqual(["launch-ready:email.mtaSts", "launch-ready:email.inbound"]);
+    expect(partial.map((f) => f.status === "fail" && f.message).join("\n")).toMatch(
+      /has id=\w+, not the policy's[\s\S]*names no mx pattern for smtp\.google\.com/,
+    );
+    // A wildcard stands for exactly one label (RFC 8461 4.1): *.google.com covers smtp.google.com, *.smtp.google.com does not.
+    const mxFailures = (patterns: string[]) =>
+      failures(judge(mailTransport, serving(mtaStsPolicyText({ mode: "enforce", mx: patterns, maxAge: 604800 })))).filter(
+        (f) => f.configPath === "launch-ready:email.inbound",
+      );
+    expect(mxFailures(["*.google.com"])).toEqual([]);
+    expect(mxFailures(["*.smtp.google.com"])).toHaveLength(1);
+    expect(failures(judge(mailTransport, serving("version: STSv1\r\nmode: strict\r\n"))).map((f) => f.status === "fail" && f.message)).toEqual(
+      expect.arrayContaining([expect.stringContaining("needs one mode: enforce, testing or none"), expect.stringContaining("needs one max_age")]),
+    );
+
+    // Testing mode only reports: production fails it, outside production it is advisory.
+    const testing = parsedExample("prod");
+    testing.email.mtaSts!.ramp = [];
+    const testingFailures = failures(judge(mailTransport, serving(mtaStsPolicyText({ mode: "testing", mx, maxAge: 604800 })), { config: testing }));
+    expect(testingFailures.at(-1)).toMatchObject({ configPath: "launch-ready:email.mtaSts.mode", relaxedOutsideProduction: true });
+
+    const noRpt = failures(
+      judge(
+        mailTransport,
+        prod.filter((r) => r.props.name !== "_smtp._tls.example.com"),
+      ),
+    );
+    expect(noRpt).toEqual([expect.objectContaining({ configPath: "launch-ready:email.mtaSts.reports" })]);
+    // A domain with a null MX receives nothing: no transport to protect.
+    expect(
+      judge(
+        mailTransport,
+        prod.filter((r) => r.props.type !== "MX"),
+      ),
+    ).toEqual([expect.objectContaining({ status: "not-applicable" })]);
+  });
+
+  test("OPS-SECURITY-TXT: security.txt on the canonical host's route, with a Contact and an Expires not past", () => {
+    expect(judge(opsSecurityTxt, prod, { ...context, today: "2026-12-03" })).toEqual([{ status: "pass", urn: expect.any(String) }]);
+    const key = "www.example.com/.well-known/security.txt";
+    const serving = (edit: (body: string) => string) =>
+      prod.map((r) => {
+        if (r.name !== "site-documents-worker") return r;
+        const binding = (r.props.bindings as Array<{ json: string }>)[0];
+        const documents = JSON.parse(binding.json) as Record<string, { body: string }>;
+        documents[key].body = edit(documents[key].body);
+        return { ...r, props: { ...r.props, bindings: [{ ...binding, json: JSON.stringify(documents) }] } };
+      });
+    const missing = failures(
+      judge(
+        opsSecurityTxt,
+        serving((body) => body.replace(/^Contact:.*\n/gm, "")),
+      ),
+    );
+    expect(missing).toEqual([expect.objectContaining({ configPath: "launch-ready:handover.contacts" })]);
+    expect(missing[0].status === "fail" && missing[0].message).toContain("has no Contact");
+    const noRoute = failures(
+      judge(
+        opsSecurityTxt,
+        prod.filter((r) => r.type !== "cloudflare:index/workersRoute:WorkersRoute"),
+      ),
+    );
+    expect(noRoute[0].status === "fail" && noRoute[0].message).toContain("no route sends www.example.com/.well-known/security.txt to it");
+    // Past its Expires it fails; within 30 days, or over a year ahead, it passes with a note.
+    const expired = failures(judge(opsSecurityTxt, prod, { ...context, today: "2027-12-01" }));
+    expect(expired).toEqual([expect.objectContaining({ configPath: "launch-ready:handover.securityTxt.expires" })]);
+    expect(expired[0].status === "fail" && expired[0].message).toContain("expired on 2027-11-30T23:59:59Z");
+    expect(judge(opsSecurityTxt, prod, { ...context, today: "2027-11-15" })[0]).toMatchObject({
+      status: "pass",
+      note: expect.stringContaining("expires in 15 days"),
+    });
+    expect(judge(opsSecurityTxt, prod, { ...context, today: "2026-06-01" })[0]).toMatchObject({
+      status: "pass",
+      note: expect.stringContaining("recommends less than 365"),
+    });
+    // A route runs only on a proxied host.
+    const dnsOnly = parsedExample("prod");
+    dnsOnly.hosts = dnsOnly.hosts.map((h) => (h.fqdn === "www.example.com" ? { ...h, proxied: false } : h));
+    expect(failures(judge(opsSecurityTxt, prod, { config: dnsOnly, today: "2026-12-03" }))).toEqual([
+      expect.objectContaining({ configPath: "launch-ready:hosts" }),
+    ]);
+    expect(
+      failures(
+        judge(
+          opsSecurityTxt,
+          prod.filter((r) => r.name !== "site-documents-worker"),
+        ),
+      )[0],
+    ).toMatchObject({ configPath: "launch-ready:handover.securityTxt" });
   });
 
   test("OPS-PROTECT: production resources must be protected; elsewhere it does not apply", () => {

@@ -345,6 +345,34 @@ describe("return paths and links", () => {
     expect(clash[0]).toMatchObject({ path: "launch-ready:email.senders[0].links[0]", message: expect.stringContaining("already holds an SPF record") });
   });
 
+  test("MTA-STS: refused without an inbound provider, with a ramp out of date order, or with a host at its mta-sts. name", () => {
+    const noInbound = problemsOf({ mtaSts: { reports: ["tls@example.com"] } });
+    expect(noInbound).toEqual([
+      expect.objectContaining({ path: "launch-ready:email.mtaSts", message: expect.stringContaining("nobody receives mail at example.com") }),
+    ]);
+    const ramp = problemsOf({
+      inbound: { provider: "google-workspace" },
+      mtaSts: {
+        mode: "testing",
+        reports: ["tls@example.com"],
+        ramp: [
+          { from: "2027-02-01", mode: "enforce" },
+          { from: "2027-01-01", mode: "testing" },
+        ],
+      },
+    });
+    expect(ramp.map((p) => `${p.path}: ${p.message}`)).toEqual([
+      "launch-ready:email.mtaSts.ramp[1].from: is 2027-01-01, not after the step before it (2027-02-01); list the steps in date order",
+    ]);
+    expect(problemsOf({ inbound: { provider: "google-workspace" }, mtaSts: { reports: [] } })[0]).toMatchObject({ path: "launch-ready:email.mtaSts.reports" });
+    const raw = exampleConfig("prod");
+    raw["launch-ready:hosts"].push({ name: "mta-sts", target: "203.0.113.9", purpose: "web" });
+    const clash = parseStackConfig(raw);
+    expect(clash.ok ? [] : clash.problems).toEqual([
+      expect.objectContaining({ path: "launch-ready:email.mtaSts", message: expect.stringContaining("the Worker's custom domain needs the name to itself") }),
+    ]);
+  });
+
   test("Microsoft's newer DKIM targets are taken; strict SPF alignment with a bounce name below the sending name, and a link at the autodiscover name, are refused", () => {
     const newer = "selector1-example-com._domainkey.contoso.n-v1.dkim.mail.microsoft";
     expect(providerRecords({ senders: [{ provider: "microsoft-365", dkim: [{ selector: "selector1", value: newer }] }] })).toContain(

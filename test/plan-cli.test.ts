@@ -59,8 +59,13 @@ describe.each(EXAMPLE_STACKS)("plan --stack %s --json", (stack) => {
     expect(report.summary.byType).toEqual({
       // prod also declares a site-verification TXT under launch-ready:records, and Resend's key, bounce
       // MX and SPF; dev Resend's three and Email Routing's three MX and SPF; both their zone's nine CAA
-      // records (TLS-CAA: four CAs for issue and issuewild, and the iodef).
-      "cloudflare:index/dnsRecord:DnsRecord": { prod: 24, staging: 6, dev: 24 }[stack],
+      // records (TLS-CAA: four CAs for issue and issuewild, and the iodef), and, receiving mail,
+      // MTA-STS's _mta-sts and _smtp._tls.
+      "cloudflare:index/dnsRecord:DnsRecord": { prod: 26, staging: 6, dev: 26 }[stack],
+      // Every stack serves security.txt on its canonical host through a route to its Worker.
+      "cloudflare:index/workersScript:WorkersScript": 1,
+      "cloudflare:index/workersRoute:WorkersRoute": 1,
+      ...(inProdsZone ? {} : { "cloudflare:index/workersCustomDomain:WorkersCustomDomain": 1 }),
       ...zoneWide,
       ...certificates,
       "random:index/randomPassword:RandomPassword": 1,
@@ -93,7 +98,7 @@ describe("plan, human output", () => {
     expect(stdout).toContain("GET https://www.example.com/ every 30 s, down after 3 failures");
     expect(stdout).toContain("HealthCheckStatus < 1 for 1 x 60 s in us-east-1");
     expect(stdout).toContain(
-      "Summary: 56 resources to create (5 aws.cloudwatch.MetricAlarm, 5 aws.route53.HealthCheck, 2 aws.secretsmanager.Secret, 2 aws.secretsmanager.SecretVersion, 1 aws.sns.Topic, 1 aws.sns.TopicSubscription, 1 cloudflare.BotManagement, 1 cloudflare.CertificatePack, 24 cloudflare.DnsRecord, 6 cloudflare.Ruleset, 1 cloudflare.ZoneDnssec, 6 cloudflare.ZoneSetting, 1 random.RandomPassword) in 12 components; 41 protected from deletion.",
+      "Summary: 61 resources to create (5 aws.cloudwatch.MetricAlarm, 5 aws.route53.HealthCheck, 2 aws.secretsmanager.Secret, 2 aws.secretsmanager.SecretVersion, 1 aws.sns.Topic, 1 aws.sns.TopicSubscription, 1 cloudflare.BotManagement, 1 cloudflare.CertificatePack, 26 cloudflare.DnsRecord, 6 cloudflare.Ruleset, 1 cloudflare.WorkersCustomDomain, 1 cloudflare.WorkersRoute, 1 cloudflare.WorkersScript, 1 cloudflare.ZoneDnssec, 6 cloudflare.ZoneSetting, 1 random.RandomPassword) in 13 components; 46 protected from deletion.",
     );
   });
 

@@ -54,7 +54,7 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
     expect(report.summary).toMatchObject({
       zone: config.zone.domain,
       canonicalUrl: `https://${config.canonical.fqdn}`,
-      components: { prod: 12, staging: 4, dev: 11 }[stack],
+      components: { prod: 13, staging: 5, dev: 12 }[stack],
     });
     expect(report.bar.map((r) => [r.id, r.status])).toEqual(
       BAR_RULES.map((rule) => {
@@ -64,6 +64,7 @@ describe.each(EXAMPLE_STACKS)("the %s example stack", (stack) => {
         const notApplicable =
           (!production && rule.id === "OPS-PROTECT") ||
           (sends ? rule.id === "MAIL-PARKED" : rule.id === "MAIL-DKIM") ||
+          (rule.id === "MAIL-TRANSPORT" && config.email.inboundMx.length === 0) ||
           (!ownsZone && (rule.id === "DNS-CANONICAL" || rule.id === "TLS-CAA"));
         return [rule.id, notApplicable ? "not-applicable" : "pass"];
       }),
@@ -104,8 +105,9 @@ describe("production protection (OPS-PROTECT)", () => {
   test("every DNS record, ruleset, zone setting and stored secret of production is protected; generated values, secret versions and monitors are not", async () => {
     const run = await runProgram(exampleConfig("prod"));
     const custom = run.resources.filter((r) => r.custom);
-    // 53 (three of them Resend's records, nine the zone's CAA set), the advanced certificate prod orders for staging, which lives in its zone, the zone's DNSSEC and its bot posture.
-    expect(custom.length).toBe(56);
+    // 53 (three of them Resend's records, nine the zone's CAA set, two MTA-STS records), the Worker with its custom domain and
+    // security.txt route, the advanced certificate prod orders for staging, which lives in its zone, the zone's DNSSEC and its bot posture.
+    expect(custom.length).toBe(61);
     // Rotating a secret replaces its value and version, and monitors hold no state worth keeping: protecting them would only get in the way.
     expect(custom.filter((r) => opsProtect.resourceTypes!.includes(r.type)).every((r) => r.protect)).toBe(true);
     expect([...new Set(custom.filter((r) => !r.protect).map((r) => r.type))].sort()).toEqual([

@@ -20,6 +20,7 @@ import {
   judgeHttpsOnly,
   judgeSecurityHeaders,
   judgeHstsPreload,
+  judgeSecurityTxt,
   judgeTlsVersions,
   type LiveCheck,
   runDeadlinePassed,
@@ -39,15 +40,24 @@ import {
 import { verifyStack } from "../policies/live/verify-stack";
 import { verify as verifyVerb } from "../scripts/commands/verify";
 import { exampleConfig, parsedExample, runEntryFile, runInProcess } from "./helpers";
-import { mailRecordSpecs } from "../components/mail-auth/mail-records";
+import { mailRecordSpecs, mtaStsPolicyOnDay } from "../components/mail-auth/mail-records";
 import { zoneCaaProperties } from "../components/zone-caa";
 import { caaNameFor } from "../domain/caa";
+import { judgeMailTransport } from "../policies/live/live-mail";
+import { mailView } from "../policies/live/probes";
+import { mtaStsPolicyText, mtaStsPolicyUrl } from "../domain/mail/mta-sts";
+import { securityTxtText } from "../domain/security-txt";
 import { createTestCa, startDnsServer, startWebServers, type Handler, type TestCa, type WebServers, type Zone } from "../scripts/bench/loopback";
 
 const DAY = 86_400_000;
 
 const PROXIED = ["example.com", "www.example.com", "app.example.com", "api.example.com", "admin.example.com"];
 const DNS_ONLY = ["status.example.com", "docs.example.com"];
+/** Names the kit's edge Worker answers at (its custom domains): not hosts, declared by the mail config. */
+const WORKER_HOSTS = ["mta-sts.example.com"];
+/** The MTA-STS policy as the Worker serves it today. */
+const MTA_STS_POLICY = mtaStsPolicyOnDay(parsedExample("prod"), new Date().toISOString().slice(0, 10))!.text;
+const SECURITY_TXT = securityTxtText({ contacts: ["mailto:founder@example.com"], expires: new Date(Date.now() + 200 * 86_400_000).toISOString() });
 const CLOUDFLARE = { a: ["104.16.132.229"], aaaa: ["2606:4700::6810:84e5"] };
 const SECURITY_HEADERS = {
   "strict-transport-security": "max-age=31536000; includeSubDomains; preload",
@@ -119,6 +129,10 @@ const ENV: NodeJS.ProcessEnv = { ...process.env, ASSISTANT_CANARY: CANARY };
 /** What the app and Cloudflare answer in the good setup: each host as the bar wants it. */
 const goodAnswers: Handler = (request, response) => {
   const host = request.headers.host;
+  if (host === "mta-sts.example.com" && request.url === "/.well-known/mta-sts.txt")
+    return void response.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end(MTA_STS_POLICY);
+  if (host === "www.example.com" && request.url === "/.well-known/security.txt")
+    return void response.writeHead(200, { "content-type": "text/plain; charset=utf-8" }).end(SECURITY_TXT);
   // The base domain's redirect carries HSTS too: the preload list reads it there (hstspreload.org).
   if (host === "example.com")
     return void response
@@ -156,7 +170,7 @@ const goodAnswers: Handler = (request, response) => {
 async function goodServers(handler: Handler = goodAnswers, certificates: Record<string, { cert: string; key: string }> = {}): Promise<WebServers> {
   const servers = await startWebServers({
     certificates,
-    fallback: await ca.issue([...PROXIED, ...DNS_ONLY]),
+    fallback: await ca.issue([...PROXIED, ...DNS_ONLY, ...WORKER_HOSTS]),
     tls: { minVersion: "TLSv1.2" },
     // Cloudflare adds its Ray ID to every answer of a proxied host.
     handler: (request, response) => {
@@ -274,6 +288,8 @@ describe("npm run verify against a good setup on loopback", () => {
       "AI-TIMEOUT",
       "DNS-DNSSEC",
       "TLS-CAA",
+      "MAIL-TRANSPORT",
+      "OPS-SECURITY-TXT",
       "EDGE-BOTS",
       "OPS-REQUEST-ID",
     ]);
@@ -294,6 +310,9 @@ describe("npm run verify against a good setup on loopback", () => {
     );
     // Stripe's User-Agent, no cookies: the webhook answers, not a challenge.
     expect(ids["EDGE-BOTS"]).toEqual({ "https://api.example.com/webhooks/stripe": "pass" });
+    expect(ids["OPS-SECURITY-TXT"]).toEqual({ "https://www.example.com/.well-known/security.txt": "pass" });
+    expect(Object.keys(ids["AI-TIMEOUT"])).toHaveLength(13);
+    expect(ids["MAIL-TRANSPORT"]).toEqual({ "_mta-sts.example.com": "pass", "_smtp._tls.example.com": "pass", [mtaStsPolicyUrl("example.com")]: "pass" });
     expect(ids["TLS-HSTS"]).toEqual({ "https://www.example.com/": "pass", "https://example.com/": "pass" });
     expect(stdout).not.toContain(CANARY);
 
@@ -327,6 +346,74 @@ describe("npm run verify against a good setup on loopback", () => {
     expect(code).toBe(2);
     expect(stdout).toBe("");
     expect(stderr).toContain("--canary-env CANARY_NOT_SET: that variable is not set");
+  });
+});
+
+describe("MAIL-TRANSPORT live: the MTA-STS policy over valid HTTPS, against the MX the domain publishes", () => {
+  test("a good policy passes; a missing, redirected, unparsable or non-covering one fails, and so does an untrusted certificate", async () => {
+    let answer: { status: number; headers?: Record<string, string>; body?: string } = { status: 200 };
+    const servers = await goodServers((request, response) => {
+      if (request.headers.host !== "mta-sts.example.com") return goodAnswers(request, response);
+      response.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers }).end(answer.body);
+    });
+    const view = mailView(parseResolver(`127.0.0.1:${goodDns.port}`), 5_000);
+    const options = { connectTo: [parseConnectTo(`:443:127.0.0.1:${servers.httpsPort}`)], timeoutMs: 5_000, ca: ca.certificate };
+    const url = mtaStsPolicyUrl("example.com");
+    const policyCheck = async (given: typeof answer, probe = options) => {
+      answer = given;
+      const checks = await judgeMailTransport("example.com", view, await get(probe, url, { bodyBytes: 65_536 }));
+      // The TXT records are the good zone's in every case.
+      expect(checks.filter((c) => c.target !== url).map((c) => c.status)).toEqual(["pass", "pass"]);
+      return checks.filter((c) => c.target === url).map((c) => `${c.status}: ${c.detail}`);
+    };
+    expect(await policyCheck({ status: 200, body: MTA_STS_POLICY })).toEqual([
+      expect.stringMatching(/^pass: mode enforce, mx smtp\.google\.com covers smtp\.google\.com/),
+    ]);
+    expect(await policyCheck({ status: 404, body: "Not found" })).toEqual([
+      expect.stringContaining("fail: answers 404 text/plain; senders want 200 text/plain"),
+    ]);
+    expect(await policyCheck({ status: 301, headers: { location: "https://www.example.com/mta-sts.txt" } })).toEqual([
+      expect.stringContaining("follow no redirect"),
+    ]);
+    expect(await policyCheck({ status: 200, body: "version: STSv1\nmode: enforce\nmax_age: 86400\n" })).toEqual([
+      "fail: the policy does not parse: needs at least one mx line",
+    ]);
+    expect(await policyCheck({ status: 200, body: mtaStsPolicyText({ mode: "testing", mx: ["*.googlemail.com"], maxAge: 86400 }) })).toEqual([
+      expect.stringContaining("fail: mode testing, mx *.googlemail.com covers no pattern for smtp.google.com, which example.com publishes"),
+    ]);
+    expect(await policyCheck({ status: 200, body: mtaStsPolicyText({ mode: "testing", mx: ["*.google.com"], maxAge: 86400 }) })).toEqual([
+      expect.stringMatching(/^warn: mode testing, mx \*\.google\.com covers smtp\.google\.com.*deliver anyway$/),
+    ]);
+    // Without the test CA the certificate is not valid, and senders would not read the policy.
+    expect(await policyCheck({ status: 200, body: MTA_STS_POLICY }, { ...options, ca: undefined as unknown as string })).toEqual([
+      expect.stringMatching(/^fail: could not be checked because .* did not answer over valid HTTPS/),
+    ]);
+  });
+});
+
+describe("OPS-SECURITY-TXT live: security.txt on the canonical host over valid HTTPS", () => {
+  test("a good file passes; an expired one, one without Contact and a missing one fail", async () => {
+    let answer: { status: number; body?: string } = { status: 200 };
+    const servers = await goodServers((request, response) => {
+      if (request.headers.host !== "www.example.com" || request.url !== "/.well-known/security.txt") return goodAnswers(request, response);
+      response.writeHead(answer.status, { "content-type": "text/plain; charset=utf-8" }).end(answer.body);
+    });
+    const options = { connectTo: [parseConnectTo(`:443:127.0.0.1:${servers.httpsPort}`)], timeoutMs: 5_000, ca: ca.certificate };
+    const url = "https://www.example.com/.well-known/security.txt";
+    const judged = async (given: typeof answer, now = new Date()) => {
+      answer = given;
+      const got = await get(options, url, { bodyBytes: 32_768 });
+      const check = judgeSecurityTxt(url, "error" in got ? { because: got.error } : got, now);
+      return `${check.status}: ${check.detail}`;
+    };
+    expect(await judged({ status: 200, body: SECURITY_TXT })).toMatch(/^pass: Contact mailto:founder@example\.com; expires /);
+    expect(await judged({ status: 200, body: SECURITY_TXT }, new Date(Date.now() + 300 * 86_400_000))).toMatch(/^fail: expired on .*renew Expires$/);
+    expect(await judged({ status: 200, body: SECURITY_TXT }, new Date(Date.now() + 190 * 86_400_000))).toMatch(/^warn: .*expires in \d+ days/);
+    expect(await judged({ status: 200, body: "Expires: 2027-01-01T00:00:00Z\n" })).toBe("fail: security.txt has no Contact (RFC 9116 2.5.3 requires one)");
+    expect(await judged({ status: 200, body: `${SECURITY_TXT}Expires: 2027-01-01T00:00:00Z\n` })).toContain("has 2 Expires fields");
+    expect(await judged({ status: 404, body: "Not found" })).toContain(
+      "fail: answers 404 text/plain; charset=utf-8; researchers look for a 200 text/plain security.txt",
+    );
   });
 });
 

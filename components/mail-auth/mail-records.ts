@@ -5,6 +5,8 @@
 import { returnPaths } from "../../stacks/email-config";
 import { DEFAULT_DNS_ONLY_TTL, type LaunchReadyConfig } from "../../stacks/stack-config";
 import { recordComment, type RecordSpec } from "../site-records";
+import { valueOnDay } from "../../domain/dated-ramp";
+import { mtaStsPolicyText, mtaStsRecord, mtaStsRecordName, tlsRptRecord, tlsRptRecordName, type MtaStsPolicy } from "../../domain/mail/mta-sts";
 
 type DmarcPolicy = "none" | "quarantine" | "reject";
 
@@ -13,8 +15,27 @@ export const BEFORE_ANY_RAMP = "0000-01-01";
 
 /** The DMARC policy in force on `day` (YYYY-MM-DD): the last ramp step that has started, else the base policy. */
 export function effectiveDmarcPolicy(dmarc: NonNullable<LaunchReadyConfig["email"]["dmarc"]>, day: string): DmarcPolicy {
-  const started = dmarc.ramp.filter((step) => step.from <= day);
-  return started.length > 0 ? started[started.length - 1].policy : dmarc.policy;
+  return valueOnDay(
+    dmarc.policy,
+    dmarc.ramp.map((step) => ({ from: step.from, value: step.policy })),
+    day,
+  );
+}
+
+/**
+ * The MTA-STS policy in force on `day` and its text, for the apex when it receives mail: its mx
+ * lines are exactly the inbound MX hosts (sorted, so reordering the config changes neither the text nor its id), its mode the last started step of email.mtaSts.ramp.
+ */
+export function mtaStsPolicyOnDay(config: LaunchReadyConfig, day: string): { domain: string; host: string; policy: MtaStsPolicy; text: string } | undefined {
+  const sts = config.email.mtaSts;
+  if (!sts) return undefined;
+  const mode = valueOnDay(
+    sts.mode,
+    sts.ramp.map((step) => ({ from: step.from, value: step.mode })),
+    day,
+  );
+  const policy: MtaStsPolicy = { mode, mx: [...new Set(config.email.inboundMx.map((mx) => mx.host))].sort(), maxAge: sts.maxAge };
+  return { domain: sts.domain, host: sts.host, policy, text: mtaStsPolicyText(policy) };
 }
 
 export function spfRecord(includes: readonly string[], addresses: readonly string[], all: "-all" | "~all"): string {
@@ -65,6 +86,12 @@ export function mailRecordSpecs(config: LaunchReadyConfig, day: string): RecordS
     ];
     records.push(mailRecord(config, `_dmarc.${zone.domain}`, "TXT", tags.join("; "), "dmarc"));
   }
+  const sts = mtaStsPolicyOnDay(config, day);
+  if (sts && email.mtaSts) {
+    // The id follows the policy text, so a ramp step or a new MX makes senders fetch the policy again.
+    records.push(mailRecord(config, mtaStsRecordName(sts.domain), "TXT", mtaStsRecord(sts.text), "mta-sts"));
+    records.push(mailRecord(config, tlsRptRecordName(sts.domain), "TXT", tlsRptRecord(email.mtaSts.reports), "tls-rpt"));
+  }
   for (const name of email.parked) {
     records.push(mailRecord(config, name, "TXT", "v=spf1 -all", "spf"));
     // RFC 7505: a null MX says the name accepts no mail.
@@ -74,9 +101,13 @@ export function mailRecordSpecs(config: LaunchReadyConfig, day: string): RecordS
   return records.sort((a, b) => (a.logicalName < b.logicalName ? -1 : a.logicalName > b.logicalName ? 1 : 0));
 }
 
-/** Every name the mail config puts records at, including SES MAIL FROM domains the SesSender creates. */
+/**
+ * Every name the mail config puts records at, including SES MAIL FROM domains the SesSender
+ * creates and the MTA-STS policy host the Worker's custom domain answers at.
+ */
 export function mailNames(config: LaunchReadyConfig): Set<string> {
   const names = new Set(mailRecordSpecs(config, BEFORE_ANY_RAMP).map((record) => record.name));
+  if (config.email.mtaSts) names.add(config.email.mtaSts.host);
   for (const sending of config.email.sending) for (const sender of sending.senders) if (sender.ses) names.add(sender.ses.mailFromDomain);
   return names;
 }

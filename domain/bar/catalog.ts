@@ -94,6 +94,15 @@ export const MINIMUM_BAR = {
   "AI-TIMEOUT": { bar: "AI calls have timeouts and fallbacks", declared: "AI endpoints declare timeout and fallback" },
   "DNS-DNSSEC": { bar: "Answers for the zone can be authenticated", declared: "zone signed; the DS record and the registrar's steps in the handover" },
   "TLS-CAA": { bar: "Only the intended CAs may issue", declared: "CAA names exactly the CAs in use (Cloudflare's edge CAs included) and an iodef" },
+  "MAIL-TRANSPORT": {
+    bar: "Inbound mail cannot be downgraded silently",
+    declared:
+      "MTA-STS (_mta-sts TXT + policy at https://mta-sts.<domain>/.well-known/mta-sts.txt, testing then enforce on a dated ramp) and TLS-RPT (_smtp._tls with a report address) for every domain that receives mail",
+  },
+  "OPS-SECURITY-TXT": {
+    bar: "Researchers know whom to tell",
+    declared: "/.well-known/security.txt (RFC 9116) on the canonical host, Contact from the handover, Expires tracked",
+  },
   "EDGE-BOTS": {
     bar: "Bot protection never blocks the product's own webhooks",
     declared: "bot posture declared; webhook endpoints skip it, or it stays off where the plan cannot skip it",

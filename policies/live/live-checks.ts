@@ -4,6 +4,7 @@
  * the probing itself lives in policies/live/probes.ts, so these are tested on exact inputs and the
  * whole chain against real servers on loopback.
  */
+import { expiryStanding, parseSecurityTxt } from "../../domain/security-txt";
 import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
 import type { BarId } from "../../domain/bar/catalog";
 import { caaAllows, type CaaProperty } from "../../domain/caa";
@@ -742,4 +743,36 @@ export function judgeCacheStatic(url: string, second: Headers): LiveCheck {
   if (/no-store|private|no-cache/.test(control) || !/(s-)?max-age=[1-9]/.test(control))
     return check("EDGE-CACHE-STATIC", url, "fail", `Cache-Control "${control || "absent"}" does not let caches keep it`);
   return check("EDGE-CACHE-STATIC", url, "pass", `cf-cache-status ${status}, Cache-Control ${control}`);
+}
+
+/**
+ * OPS-SECURITY-TXT live: the canonical host's security.txt, fetched over HTTPS with the
+ * certificate checked, answers 200 text/plain (RFC 9116 3), parses with a Contact and one
+ * Expires, and has not expired; an Expires within 30 days or over a year ahead is a warning.
+ */
+export function judgeSecurityTxt(
+  url: string,
+  answer: { status: number; headers: NodeJS.Dict<string[]>; body?: string } | { because: string },
+  now: Date,
+): LiveCheck {
+  if ("because" in answer) return unchecked("OPS-SECURITY-TXT", url, answer.because);
+  const type = answer.headers["content-type"]?.[0] ?? "";
+  if (answer.status !== 200 || !/^text\/plain\s*(;|$)/i.test(type))
+    return check(
+      "OPS-SECURITY-TXT",
+      url,
+      "fail",
+      `answers ${answer.status}${type ? ` ${type}` : ""}; researchers look for a 200 text/plain security.txt there (RFC 9116 3)`,
+    );
+  const parsed = parseSecurityTxt(answer.body ?? "");
+  if (!parsed.file) return check("OPS-SECURITY-TXT", url, "fail", `security.txt ${parsed.errors.join("; ")}`);
+  const expiry = expiryStanding(parsed.file.expires, now);
+  const contacts = `Contact ${parsed.file.contacts.join(", ")}`;
+  if (expiry.state === "expired")
+    return check("OPS-SECURITY-TXT", url, "fail", `expired on ${parsed.file.expires}, so researchers must ignore it (RFC 9116 2.5.5); renew Expires`);
+  if (expiry.state === "near")
+    return check("OPS-SECURITY-TXT", url, "warn", `${contacts}; expires in ${expiry.days} days (${parsed.file.expires}): renew Expires`);
+  if (expiry.state === "far")
+    return check("OPS-SECURITY-TXT", url, "warn", `${contacts}; expires in ${expiry.days} days, more than the year RFC 9116 2.5.5 recommends`);
+  return check("OPS-SECURITY-TXT", url, "pass", `${contacts}; expires ${parsed.file.expires}`);
 }

@@ -16,6 +16,17 @@ import {
   type SpfDns,
   type SpfQueryType,
 } from "../../domain/mail/spf";
+import {
+  isMtaStsRecord,
+  isTlsRptRecord,
+  mtaStsPolicyUrl,
+  mtaStsRecordName,
+  parseMtaStsPolicy,
+  parseMtaStsRecord,
+  parseTlsRptRecord,
+  tlsRptRecordName,
+  uncoveredMx,
+} from "../../domain/mail/mta-sts";
 import type { LaunchReadyConfig } from "../../stacks/stack-config";
 import { type LiveCheck, unchecked } from "./live-checks";
 
@@ -190,3 +201,75 @@ export async function judgeMail(config: LaunchReadyConfig, day: string, view: Ma
   }
   return checks;
 }
+
+/** The policy fetch as MAIL-TRANSPORT reads it: the answer (never redirected) or why there is none. */
+export type PolicyAnswer = { status: number; headers: NodeJS.Dict<string[]>; body?: string } | { error: string };
+
+/**
+ * MAIL-TRANSPORT live, for a domain that receives mail: the `_mta-sts` and `_smtp._tls` TXT parse,
+ * and the policy, fetched over HTTPS with its certificate checked and no redirect followed
+ * (RFC 8461 3.3), is a 200 text/plain that parses and whose mx patterns cover every MX host the
+ * domain publishes (RFC 8461 4.1).
+ */
+export async function judgeMailTransport(domain: string, view: MailDnsView, policy: PolicyAnswer): Promise<LiveCheck[]> {
+  const url = mtaStsPolicyUrl(domain);
+  const checks: LiveCheck[] = [];
+  const read = async (name: string, type: SpfQueryType): Promise<string[] | undefined> => {
+    try {
+      return await view.query(name, type);
+    } catch (error) {
+      checks.push(unanswered("MAIL-TRANSPORT", name, name, type, error));
+      return undefined;
+    }
+  };
+  const txt = async (name: string, isRecord: (txt: string) => boolean, parse: (txt: string) => object | { error: string }, what: string) => {
+    const answer = await read(name, "TXT");
+    if (!answer) return;
+    const records = answer.filter(isRecord);
+    const parsed = records.length === 1 ? parse(records[0]) : undefined;
+    if (records.length !== 1) checks.push(liveCheck(name, "fail", `${records.length} ${what} records published; senders need exactly one`));
+    else if (parsed && "error" in parsed) checks.push(liveCheck(name, "fail", parsed.error as string));
+    else checks.push(liveCheck(name, "pass", records[0]));
+  };
+  await txt(mtaStsRecordName(domain), isMtaStsRecord, parseMtaStsRecord, "STS");
+  await txt(tlsRptRecordName(domain), isTlsRptRecord, parseTlsRptRecord, "TLS-RPT");
+
+  // The MX hosts the policy must cover; a failure to read them is the policy check's, at its URL.
+  let mx: string[] | undefined;
+  let mxUnread: string | undefined;
+  try {
+    mx = (await view.query(domain, "MX")).filter((host) => host !== "" && host !== ".");
+  } catch (error) {
+    mxUnread = didNotAnswer(domain, "MX", error);
+  }
+  if ("error" in policy) return [...checks, unchecked("MAIL-TRANSPORT", url, `${url} did not answer over valid HTTPS: ${policy.error}`)];
+  const type = policy.headers["content-type"]?.[0] ?? "";
+  if (policy.status !== 200 || !/^text\/plain\s*(;|$)/i.test(type))
+    return [
+      ...checks,
+      liveCheck(url, "fail", `answers ${policy.status}${type ? ` ${type}` : ""}; senders want 200 text/plain there and follow no redirect (RFC 8461 3.3)`),
+    ];
+  const parsed = parseMtaStsPolicy(policy.body ?? "");
+  if (!parsed.policy) return [...checks, liveCheck(url, "fail", `the policy does not parse: ${parsed.errors.join("; ")}`)];
+  if (!mx) return [...checks, unchecked("MAIL-TRANSPORT", url, mxUnread!)];
+  const uncovered = uncoveredMx(parsed.policy, mx);
+  const seen = `mode ${parsed.policy.mode}, mx ${parsed.policy.mx.join(", ")}`;
+  if (uncovered.length > 0)
+    return [
+      ...checks,
+      liveCheck(
+        url,
+        "fail",
+        `${seen} covers no pattern for ${uncovered.join(", ")}, which ${domain} publishes: senders in enforce mode would not deliver there`,
+      ),
+    ];
+  const covers = `${seen} covers ${mx.join(", ")}, max_age ${parsed.policy.maxAge}`;
+  return [
+    ...checks,
+    parsed.policy.mode === "enforce"
+      ? liveCheck(url, "pass", covers)
+      : liveCheck(url, "warn", `${covers}; in mode ${parsed.policy.mode} senders report a downgraded connection but deliver anyway`),
+  ];
+}
+
+const liveCheck = (target: string, status: LiveCheck["status"], detail: string): LiveCheck => ({ id: "MAIL-TRANSPORT", target, status, detail });

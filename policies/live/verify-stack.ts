@@ -22,6 +22,7 @@ import {
   judgeRateLimit,
   judgeRequestId,
   judgeHstsPreload,
+  judgeSecurityTxt,
   judgeSecurityHeaders,
   judgeTlsVersions,
   judgeWebhookReach,
@@ -32,7 +33,9 @@ import {
   unchecked,
 } from "./live-checks";
 import { AI_PROBE_PROMPTS, judgeAiFallback, judgeAiProbe, probeBody, SLOW_UPSTREAM_HEADER, SLOW_UPSTREAM_VALUE } from "./ai-probes";
-import { judgeMail } from "./live-mail";
+import { judgeMail, judgeMailTransport } from "./live-mail";
+import { MAX_MTA_STS_POLICY_BYTES, mtaStsPolicyUrl } from "../../domain/mail/mta-sts";
+import { MAX_SECURITY_TXT_BYTES, SECURITY_TXT_PATH } from "../../domain/security-txt";
 import { ROUTE53_SEARCH_BYTES } from "../../domain/aws";
 import { caaNameFor } from "../../domain/caa";
 import { BAR_IDS } from "../../domain/bar/catalog";
@@ -329,6 +332,23 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
   // Mail records are read through the first resolver: the one the operator named first. A name
   // that does not answer fails the check that needed it, there.
   probes.push(() => judgeMail(config, now.toISOString().slice(0, 10), mailView(options.resolvers[0], options.timeoutMs, options.signal)));
+  // The policy host is declared by the mail config (the Worker's custom domain); it is fetched once, never redirected.
+  // security.txt on the canonical host, whatever the stack declares: the bar asks it of every stack.
+  probes.push(async () => {
+    const url = `https://${config.canonical.fqdn}${SECURITY_TXT_PATH}`;
+    const answer = await get(options, url, { bodyBytes: MAX_SECURITY_TXT_BYTES });
+    return [judgeSecurityTxt(url, "error" in answer ? { because: `${url} did not answer over valid HTTPS: ${answer.error}` } : answer, now)];
+  });
+  // Every domain that receives mail is asked, whether or not the stack declares MTA-STS yet.
+  const receiving = config.email.inboundMx.length > 0 ? config.zone.domain : undefined;
+  if (receiving)
+    probes.push(async () =>
+      judgeMailTransport(
+        receiving,
+        mailView(options.resolvers[0], options.timeoutMs, options.signal),
+        await get(options, mtaStsPolicyUrl(receiving), { bodyBytes: MAX_MTA_STS_POLICY_BYTES }),
+      ),
+    );
   return probes;
 }
 

@@ -17,6 +17,7 @@ import { mailDkim } from "./mail-dkim";
 import { mailDmarc } from "./mail-dmarc";
 import { mailParked } from "./mail-parked";
 import { mailSpf } from "./mail-spf";
+import { mailTransport } from "./mail-transport";
 import { monDetect5min } from "./mon-detect-5min";
 import { monHuman } from "./mon-human";
 import { monUptime } from "./mon-uptime";
@@ -24,6 +25,7 @@ import { opsDrift } from "./ops-drift";
 import { opsHandover } from "./ops-handover";
 import { opsProtect } from "./ops-protect";
 import { opsRequestId } from "./ops-request-id";
+import { opsSecurityTxt } from "./ops-security-txt";
 import { aiTimeout, perfErrors, perfP95 } from "./perf-budgets";
 import { secEnvSeparation } from "./sec-env-separation";
 import { secNoPlaintext } from "./sec-no-plaintext";
@@ -72,4 +74,6 @@ export const BAR_RULES: readonly BarRule[] = [
   tlsCaa,
   edgeBots,
   opsRequestId,
+  mailTransport,
+  opsSecurityTxt,
 ].sort((a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id));

@@ -6,7 +6,9 @@
  * appear by name and location only.
  */
 import { extraRecordSpecs, dnsRecordSpecs, canonicalUrl, type RecordSpec } from "../../components/site-records";
-import { BEFORE_ANY_RAMP, mailRecordSpecs } from "../../components/mail-auth/mail-records";
+import { BEFORE_ANY_RAMP, mailRecordSpecs, mtaStsPolicyOnDay } from "../../components/mail-auth/mail-records";
+import { mtaStsPolicyUrl } from "../../domain/mail/mta-sts";
+import { SECURITY_TXT_PATH } from "../../domain/security-txt";
 import { zoneRecordSpecs } from "../../components/zone-records";
 import { caaRecordSpecs } from "../../components/zone-caa";
 import { authorityByCaa, CAA_DOMAINS, CLOUDFLARE_EDGE_CAS } from "../../domain/cloudflare/certificate-authorities";
@@ -89,10 +91,15 @@ export function renderHandoverSection(input: HandoverInput): string {
 function contactsSection(config: LaunchReadyConfig): string {
   const { contacts } = config.handover;
   if (contacts.length === 0) return "### Who to call\n\n**Nobody is named.** Add `launch-ready:handover.contacts` (OPS-HANDOVER fails until you do).";
-  return `### Who to call\n\nIn this order:\n\n${markdownTable(
+  const table = `### Who to call\n\nIn this order:\n\n${markdownTable(
     ["Role", "Name", "Email", "Phone"],
     contacts.map((c) => [c.role, c.name, c.email, c.phone ?? ""]),
   )}`;
+  const security = config.handover.securityTxt;
+  const url = `https://${config.canonical.fqdn}${SECURITY_TXT_PATH}`;
+  return security
+    ? `${table}\n\nSecurity researchers find these people in ${url} (OPS-SECURITY-TXT), which **expires on ${security.expires}**: before then, set \`launch-ready:handover.securityTxt.expires\` to a date less than a year ahead and run \`pulumi up\` (an expired file must be ignored, RFC 9116; the plan warns 30 days ahead and fails once it has passed).`
+    : `${table}\n\nNo security.txt is declared: add \`launch-ready:handover.securityTxt\` so researchers know whom to tell (OPS-SECURITY-TXT).`;
 }
 
 function accessSection(input: HandoverInput): string {
@@ -440,6 +447,13 @@ function emailSection(config: LaunchReadyConfig, stack: string): string {
     notes.push(`${policy} Aggregate reports go to ${email.dmarc.rua.join(", ")}.`);
   }
   if (email.parked.length > 0) notes.push(`Parked (send no mail, accept none): ${email.parked.join(", ")}.`);
+  const sts = mtaStsPolicyOnDay(config, BEFORE_ANY_RAMP);
+  if (sts && email.mtaSts) {
+    const ramp = email.mtaSts.ramp.map((step) => `${step.mode} from ${step.from}`).join(", then ");
+    notes.push(
+      `MTA-STS (MAIL-TRANSPORT): a Cloudflare Worker serves the policy at ${mtaStsPolicyUrl(sts.domain)} (mode ${sts.policy.mode}${ramp ? `; each \`pulumi up\` on or after a date applies its step: ${ramp}` : ""}; mx ${sts.policy.mx.join(", ")}; max_age ${sts.policy.maxAge} s), and its id changes with the policy's text. Change the inbound provider and the policy follows; senders re-read it within max_age. TLS reports (TLS-RPT) go to ${email.mtaSts.reports.join(", ")}.`,
+    );
+  }
   parts.push(notes.join(" "));
   const names = [...new Set(records.map((r) => `${r.type === "MX" ? "MX" : "TXT"} ${r.name}`))];
   parts.push(
@@ -447,7 +461,8 @@ function emailSection(config: LaunchReadyConfig, stack: string): string {
     [
       "```sh",
       ...names.map((n) => `dig +short ${n.split(" ")[0]} ${n.split(" ")[1]}`),
-      `npm run verify -- --stack ${stack}   # checks SPF lookups, DKIM keys and DMARC live`,
+      ...(sts ? [`curl -s ${mtaStsPolicyUrl(sts.domain)}`] : []),
+      `npm run verify -- --stack ${stack}   # checks SPF lookups, DKIM keys${sts ? ", DMARC and MTA-STS" : " and DMARC"} live`,
       "```",
     ].join("\n"),
   );

@@ -39,6 +39,8 @@ export interface InitFacts {
   registrar?: { name: string; renews: string; autoRenew: boolean };
   /** Where the app's request logs are read (handover.logs.where). */
   logsWhere?: string;
+  /** security.txt's Expires (handover.securityTxt.expires), YYYY-MM-DD: under a year from the day init runs, as RFC 9116 2.5.5 advises. */
+  securityTxtExpires: string;
 }
 
 export function judgeDomain(text: string): Judged<string> {

@@ -95,6 +95,7 @@ function handover(facts: InitFacts): Record<string, unknown> {
       { system: "aws", name: "AWS account", owner: owner("the AWS account"), notes: "Secrets and uptime alarms" },
     ],
     logs: { where: facts.logsWhere ?? placeholder.text("where your hosting provider shows the app's request logs") },
+    securityTxt: { expires: facts.securityTxtExpires },
   };
 }
 

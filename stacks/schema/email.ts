@@ -4,6 +4,7 @@ import { z } from "zod";
 import { MAIL_PROVIDERS } from "../../domain/mail/providers";
 import { hostName } from "./common";
 import { AWS_REGION } from "../../domain/aws";
+import { MAX_MTA_STS_MAX_AGE } from "../../domain/mail/mta-sts";
 
 const dmarcPolicy = z.enum(["none", "quarantine", "reject"]);
 
@@ -98,6 +99,35 @@ export const emailSchema = z.strictObject({
         .meta({ description: "Dated steps that tighten the policy, e.g. quarantine from one date, reject from a later one; applied at each pulumi up." }),
     })
     .optional(),
+  mtaSts: z
+    .strictObject({
+      mode: z
+        .enum(["testing", "enforce"])
+        .default("enforce")
+        .meta({
+          description: "The policy's mode: testing (senders report but deliver anyway) or enforce (senders refuse a downgraded connection). @default enforce",
+        }),
+      ramp: z
+        .array(z.strictObject({ from: z.iso.date(), mode: z.enum(["testing", "enforce"]) }))
+        .default([])
+        .meta({ description: "Dated steps, as DMARC's ramp: e.g. testing as the base mode, enforce from a date; applied at each pulumi up." }),
+      maxAge: z
+        .number()
+        .int()
+        .min(86_400)
+        .max(MAX_MTA_STS_MAX_AGE)
+        .default(604_800)
+        .meta({ description: "How long senders cache the policy, in seconds (RFC 8461 3.2 allows up to 31557600). @default 604800 (a week)" }),
+      reports: z
+        .array(z.email())
+        .min(1, "needs a TLS-RPT report address, or nobody learns when senders fail to reach the MX over TLS")
+        .meta({ description: "Where senders send SMTP TLS reports (the _smtp._tls TXT, RFC 8460)." }),
+    })
+    .optional()
+    .meta({
+      description:
+        "MTA-STS and TLS-RPT for the apex when it receives mail (MAIL-TRANSPORT): the _mta-sts TXT, the policy served at https://mta-sts.<domain>/.well-known/mta-sts.txt by a Cloudflare Worker the kit declares, and the _smtp._tls report address.",
+    }),
   parked: z.array(hostName).default([]).meta({ description: "Names that send no mail: each gets v=spf1 -all, DMARC p=reject and a null MX (MAIL-PARKED)." }),
   spfAll: z.enum(["~all", "-all"]).default("~all").meta({
     description: "How SPF records end: ~all (soft fail; DMARC decides) or -all (receivers reject what SPF does not authorise). @default ~all",

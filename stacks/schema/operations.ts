@@ -193,6 +193,26 @@ export const handoverSchema = z.strictObject({
     })
     .optional()
     .meta({ description: "Where one failed request is found in the logs, by its CF-Ray or the app's own request ID (OPS-REQUEST-ID)." }),
+  securityTxt: z
+    .strictObject({
+      expires: z.iso.date({ error: "must be a date written YYYY-MM-DD" }).meta({
+        description: "The day the file stops being valid (its Expires, RFC 9116 2.5.5): less than a year ahead; renew it before then.",
+        examples: ["2027-06-30"],
+      }),
+      policy: z
+        .url({ protocol: /^https$/ })
+        .optional()
+        .meta({ description: "A page saying how reports are handled (Policy).", examples: ["https://www.example.com/security"] }),
+      preferredLanguages: z
+        .array(z.string().regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, "must be a language tag such as en or de-CH"))
+        .default([])
+        .meta({ description: "Languages reports may be written in (Preferred-Languages). @default []" }),
+    })
+    .optional()
+    .meta({
+      description:
+        "security.txt on the canonical host (OPS-SECURITY-TXT, RFC 9116), served by the kit's edge Worker: Contact is each handover contact's email, Expires this date.",
+    }),
 });
 
 export type MonitoringFields = z.output<typeof monitoringSchema>;
