@@ -73,6 +73,32 @@ export const PRODUCTION_MAX_INTERVAL_SECONDS = 60;
 
 /** Tag that ties a health check to its alarm, known before either exists. */
 export const MONITOR_TAG = "launch-ready:monitor";
+/** Tag that ties a latency probe to its two alarms (MON-LATENCY), by the core endpoint's name; never an uptime check. */
+export const LATENCY_TAG = "launch-ready:latency";
+
+/**
+ * MON-LATENCY on AWS. A probe marks itself unhealthy on the first failed request, so the share of
+ * Route 53's checkers that see it healthy is the share of recent requests that succeeded: its
+ * HealthCheckPercentageHealthy, averaged over the window, is 100 minus the error rate.
+ */
+export const LATENCY_PROBE_FAILURE_THRESHOLD = 1;
+/** The latency alarm reads the p95 of Route 53's TimeToFirstByte (CloudWatch's ExtendedStatistic). */
+export const LATENCY_STATISTIC = "p95";
+/** The latency alarm's window: five minutes of probes, one period. */
+export const LATENCY_PERIOD_SECONDS = 300;
+
+/**
+ * The stack's CloudWatch dashboard: its zone and environment (`example-com-production`), in the
+ * letters, digits, hyphens and underscores a dashboard name may hold (CloudWatch PutDashboard).
+ */
+export function dashboardName(domain: string, environment: Environment): string {
+  return `${domain}-${environment}`.replace(/[^A-Za-z0-9_-]/g, "-");
+}
+
+/** Where the AWS console shows a dashboard of that name. */
+export function dashboardUrl(name: string): string {
+  return `https://console.aws.amazon.com/cloudwatch/home?region=${MONITORING_REGION}#dashboards/dashboard/${name}`;
+}
 
 export interface DetectionInputs {
   intervalSeconds: number;

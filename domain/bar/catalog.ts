@@ -92,6 +92,11 @@ export const MINIMUM_BAR = {
   },
   "PERF-ERRORS": { bar: "Error rate under 1 %", declared: "error budget declared" },
   "AI-TIMEOUT": { bar: "AI calls have timeouts and fallbacks", declared: "AI endpoints declare timeout and fallback" },
+  "MON-LATENCY": {
+    bar: "Slowness and errors alert before customers complain",
+    declared:
+      "per core endpoint a latency alarm at its p95 budget and an error-rate alarm (2 % over 5 minutes), to the MON-HUMAN recipients; one dashboard per stack (uptime, latency, error rate)",
+  },
 } as const;
 
 export type BarId = keyof typeof MINIMUM_BAR;

@@ -17,6 +17,7 @@ import { mailParked } from "./mail-parked";
 import { mailSpf } from "./mail-spf";
 import { monDetect5min } from "./mon-detect-5min";
 import { monHuman } from "./mon-human";
+import { monLatency } from "./mon-latency";
 import { monUptime } from "./mon-uptime";
 import { opsHandover } from "./ops-handover";
 import { opsProtect } from "./ops-protect";
@@ -62,4 +63,5 @@ export const BAR_RULES: readonly BarRule[] = [
   perfP95,
   perfErrors,
   aiTimeout,
+  monLatency,
 ].sort((a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id));
