@@ -19,6 +19,10 @@ import { exampleConfig, exampleStack, parsedExample, ROOT, runInProcess, scratch
 function parsed(mutate: (performance: Record<string, any>) => void): LaunchReadyConfig {
   const config = exampleConfig("prod");
   mutate(config["launch-ready:performance"]);
+  // A latency probe must name a core endpoint (MON-LATENCY): keep those of the endpoints left.
+  const names = new Set(config["launch-ready:performance"].endpoints.map((e: { name: string }) => e.name));
+  const latency = config["launch-ready:monitoring"].latency;
+  latency.probes = Object.fromEntries(Object.entries(latency.probes).filter(([name]) => names.has(name)));
   const result = parseStackConfig(config);
   if (!result.ok) throw new Error(JSON.stringify(result.problems));
   return result.config;
