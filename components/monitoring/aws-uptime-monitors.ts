@@ -130,18 +130,21 @@ export class AwsUptimeMonitors extends pulumi.ComponentResource {
     }
     this.latencyProbeIds = {};
     this.latencyAlarms = {};
-    const latency = args.latency;
+    if (args.latency) this.createLatencyAlarms(args.latency, args, tags);
+    if (args.dashboardName) this.dashboard = this.createDashboard(args.dashboardName, args);
+    this.registerOutputs({ topic: this.topic.arn, ...(this.dashboard ? { dashboard: this.dashboard.dashboardName } : {}) });
+  }
+
+  private createLatencyAlarms(latency: LatencyAlarmsConfig, args: AwsUptimeMonitorsArgs, tags: Record<string, string>): void {
     // Route 53 sends GET only: an endpoint of another method without a stand-in has nothing to time.
-    for (const target of latency?.targets.filter((t) => t.method === "GET" || t.standIn) ?? []) {
+    for (const target of latency.targets.filter((t) => t.method === "GET" || t.standIn)) {
       const probe = this.createLatencyProbe(target, args, tags);
       this.latencyProbeIds[target.endpoint] = probe.id;
       this.latencyAlarms[target.endpoint] = {
         latency: this.createLatencyAlarm(target, probe, args, tags),
-        errorRate: this.createErrorRateAlarm(target, probe, latency as LatencyAlarmsConfig, args, tags),
+        errorRate: this.createErrorRateAlarm(target, probe, latency, args, tags),
       };
     }
-    if (args.dashboardName) this.dashboard = this.createDashboard(args.dashboardName, args);
-    this.registerOutputs({ topic: this.topic.arn, ...(this.dashboard ? { dashboard: this.dashboard.dashboardName } : {}) });
   }
 
   private createLatencyProbe(target: LatencyTarget, args: AwsUptimeMonitorsArgs, tags: Record<string, string>): aws.route53.HealthCheck {
