@@ -20,6 +20,7 @@ export { AwsUptimeMonitors, type AwsUptimeMonitorsArgs } from "./components/moni
 export { ChecklyUptimeMonitors, type ChecklyUptimeMonitorsArgs } from "./components/monitoring/checkly-uptime-monitors";
 export { CloudflareUptimeMonitors, type CloudflareUptimeMonitorsArgs } from "./components/monitoring/cloudflare-uptime-monitors";
 export type { UptimeMonitorsArgsBase } from "./components/monitoring/uptime-monitors";
+export type { LatencyAlarmsConfig, LatencyTarget } from "./stacks/monitoring-config";
 export { launchReadyProgram, type ProgramOptions } from "./components/program";
 export { AppSecrets, type AppSecretsArgs } from "./components/secrets/app-secrets";
 export { secretSpecs, type SecretSpec } from "./components/secrets/stored-secrets";

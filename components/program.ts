@@ -14,6 +14,7 @@ import { problem } from "../stacks/config-problems";
 import { today } from "../domain/bar/weighing";
 import { zoneShareProblems } from "./zone-share";
 import { AwsUptimeMonitors } from "./monitoring/aws-uptime-monitors";
+import { dashboardName } from "./monitoring/uptime-monitors";
 import { ChecklyUptimeMonitors } from "./monitoring/checkly-uptime-monitors";
 import { CloudflareUptimeMonitors } from "./monitoring/cloudflare-uptime-monitors";
 import { AppSecrets } from "./secrets/app-secrets";
@@ -121,7 +122,12 @@ function declareMonitors(config: LaunchReadyConfig, secrets: AppSecrets | undefi
   } else if (monitoring.provider === "checkly") {
     new ChecklyUptimeMonitors("uptime", shared);
   } else {
-    new AwsUptimeMonitors("uptime", { ...shared, measureLatency: monitoring.measureLatency });
+    new AwsUptimeMonitors("uptime", {
+      ...shared,
+      measureLatency: monitoring.measureLatency,
+      latency: monitoring.latency,
+      dashboardName: dashboardName(config.zone.domain, config.environment),
+    });
   }
 }
 

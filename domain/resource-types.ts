@@ -10,6 +10,7 @@ export const SECRET_VERSION = "aws:secretsmanager/secretVersion:SecretVersion";
 export const SSM_PARAMETER = "aws:ssm/parameter:Parameter";
 export const ROUTE53_HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck";
 export const METRIC_ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+export const CLOUDWATCH_DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
 export const SNS_SUBSCRIPTION = "aws:sns/topicSubscription:TopicSubscription";
 export const CLOUDFLARE_HEALTH_CHECK = "cloudflare:index/healthcheck:Healthcheck";
 export const NOTIFICATION_POLICY = "cloudflare:index/notificationPolicy:NotificationPolicy";

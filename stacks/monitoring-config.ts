@@ -10,6 +10,7 @@ import type { DeclaredEndpoint } from "./edge-config";
 import type { SecretsConfig } from "./secrets-config";
 import type { DeclaredHost } from "./declared-host";
 import { shownValue } from "./shown-value";
+import type { PerformanceConfig } from "./performance-config";
 
 export interface DeclaredMonitor {
   /** Stable identity from what it watches (`api-health-api.example.com-health`); names its resources. */
@@ -22,6 +23,30 @@ export interface DeclaredMonitor {
   search?: string;
   /** A kit default, or a check the stack file lists. */
   source: "default" | "config";
+}
+
+/** What MON-LATENCY's alarms watch for one core endpoint of `launch-ready:performance`. */
+export interface LatencyTarget {
+  /** The endpoint's name; names the probe, its alarms and its dashboard line. */
+  endpoint: string;
+  /** The endpoint's index in `launch-ready:performance.endpoints`, for messages. */
+  index: number;
+  method: string;
+  /** What the probe requests: the endpoint's URL, or the stand-in `monitoring.latency.probes` gives it. */
+  url: string;
+  host: string;
+  /** Path and query the probe requests. */
+  path: string;
+  /** True when `url` is a stand-in from `monitoring.latency.probes`. */
+  standIn: boolean;
+  /** The latency alarm's threshold: the endpoint's p95 budget. */
+  p95Ms: number;
+}
+
+export interface LatencyAlarmsConfig {
+  errorRatePercent: number;
+  errorWindowMinutes: number;
+  targets: LatencyTarget[];
 }
 
 export interface MonitoringConfig {
@@ -37,6 +62,8 @@ export interface MonitoringConfig {
   monitors: DeclaredMonitor[];
   /** Kinds `monitoring.skip` left out on purpose; MON-UPTIME reports them. */
   skipped: MonitorKind[];
+  /** MON-LATENCY's alarms, one target per core endpoint; none when monitoring is off. */
+  latency: LatencyAlarmsConfig;
 }
 
 /**
@@ -125,7 +152,14 @@ function defaultMonitors(
 
 export function resolveMonitoring(
   fields: MonitoringFields,
-  context: { canonicalFqdn: string; hosts: readonly DeclaredHost[]; endpoints: readonly DeclaredEndpoint[]; plan: ZonePlan; secrets: SecretsConfig },
+  context: {
+    canonicalFqdn: string;
+    hosts: readonly DeclaredHost[];
+    endpoints: readonly DeclaredEndpoint[];
+    plan: ZonePlan;
+    secrets: SecretsConfig;
+    performance: PerformanceConfig;
+  },
   problems: ConfigProblem[],
 ): MonitoringConfig {
   const replaced = new Set(fields.checks.map((check) => check.kind));
@@ -210,7 +244,37 @@ export function resolveMonitoring(
     measureLatency: fields.measureLatency,
     monitors: fields.enabled ? monitors : [],
     skipped: fields.skip,
+    latency: resolveLatencyAlarms(fields, context.performance, problems),
   };
+}
+
+/** One target per core endpoint, at its p95 budget; a probe for a name no endpoint has is refused. */
+function resolveLatencyAlarms(fields: MonitoringFields, performance: PerformanceConfig, problems: ConfigProblem[]): LatencyAlarmsConfig {
+  const { probes, errorRatePercent, errorWindowMinutes } = fields.latency;
+  const names = new Set(performance.endpoints.map((endpoint) => endpoint.name));
+  for (const name of Object.keys(probes)) {
+    if (!names.has(name))
+      problems.push(
+        problem(
+          ["monitoring", "latency", "probes", name],
+          `names no endpoint of launch-ready:performance.endpoints; use one of ${[...names].join(", ") || "(none declared)"}, or remove it`,
+        ),
+      );
+  }
+  const targets = performance.endpoints.map((endpoint): LatencyTarget => {
+    const url = new URL(probes[endpoint.name] ?? endpoint.url);
+    return {
+      endpoint: endpoint.name,
+      index: endpoint.index,
+      method: endpoint.method,
+      url: url.href,
+      host: url.hostname,
+      path: `${url.pathname}${url.search}`,
+      standIn: probes[endpoint.name] !== undefined,
+      p95Ms: endpoint.p95Ms,
+    };
+  });
+  return { errorRatePercent, errorWindowMinutes, targets: fields.enabled ? targets : [] };
 }
 
 /** What Checkly cannot run: an interval that is no Checkly frequency, more failed runs than it escalates on, a location it has no runners in. */

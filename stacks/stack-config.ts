@@ -248,7 +248,11 @@ function resolve(fields: StackConfigFields, input: Record<string, unknown>): Par
   const env = resolveEnv(fields.env, secrets, problems);
   const performance = resolvePerformance(fields.performance, problems);
   const monitoring = canonical
-    ? resolveMonitoring(fields.monitoring, { canonicalFqdn: canonical.fqdn, hosts, endpoints: edge.endpoints, plan: fields.zone.plan, secrets }, problems)
+    ? resolveMonitoring(
+        fields.monitoring,
+        { canonicalFqdn: canonical.fqdn, hosts, endpoints: edge.endpoints, plan: fields.zone.plan, secrets, performance },
+        problems,
+      )
     : undefined;
 
   checkWaiverTargets(waivers, { fields, zone, hosts, records, edge, email, performance, monitoring }, problems);

@@ -413,7 +413,7 @@ describe("every rule passes the prod example and fails a broken one", () => {
   });
 
   test("OPS-SECURITY-TXT: security.txt on the canonical host's route, with a Contact and an Expires not past", () => {
-    expect(judge(opsSecurityTxt, prod, { ...context, today: "2026-12-03" })).toEqual([{ status: "pass", urn: expect.any(String) }]);
+    expect(judge(opsSecurityTxt, prod, { ...context, today: "2029-12-01" })).toEqual([{ status: "pass", urn: expect.any(String) }]);
     const key = "www.example.com/.well-known/security.txt";
     const serving = (edit: (body: string) => string) =>
       prod.map((r) => {
@@ -439,10 +439,10 @@ describe("every rule passes the prod example and fails a broken one", () => {
     );
     expect(noRoute[0].status === "fail" && noRoute[0].message).toContain("no route sends www.example.com/.well-known/security.txt to it");
     // Past its Expires it fails; within 30 days, or over a year ahead, it passes with a note.
-    const expired = failures(judge(opsSecurityTxt, prod, { ...context, today: "2027-12-01" }));
+    const expired = failures(judge(opsSecurityTxt, prod, { ...context, today: "2030-09-15" }));
     expect(expired).toEqual([expect.objectContaining({ configPath: "launch-ready:handover.securityTxt.expires" })]);
-    expect(expired[0].status === "fail" && expired[0].message).toContain("expired on 2027-11-30T23:59:59Z");
-    expect(judge(opsSecurityTxt, prod, { ...context, today: "2027-11-15" })[0]).toMatchObject({
+    expect(expired[0].status === "fail" && expired[0].message).toContain("expired on 2030-09-14T23:59:59Z");
+    expect(judge(opsSecurityTxt, prod, { ...context, today: "2030-08-30" })[0]).toMatchObject({
       status: "pass",
       note: expect.stringContaining("expires in 15 days"),
     });

@@ -51,6 +51,15 @@ describe("the prod section", () => {
     expect(text).toContain("Worst case from the first failed request to the alert: 150 s");
   });
 
+  test("names the dashboard and each core endpoint's latency and error-rate alarms (MON-LATENCY)", () => {
+    expect(text).toContain(
+      "Dashboard: CloudWatch `example-com-production`, https://console.aws.amazon.com/cloudwatch/home?region=us-east-1#dashboards/dashboard/example-com-production",
+    );
+    expect(text).toContain("| home | GET https://www.example.com/ | p95 > 300 ms over 5 min | > 2 % failing over 5 min |");
+    expect(text).toContain("| create-project | GET https://api.example.com/health/create-project (stand-in for POST) | p95 > 800 ms over 5 min |");
+    expect(render("dev", parsedExample("dev"))).toContain("**None.** Checkly cannot alarm on a p95 or an error rate");
+  });
+
   test("holds the access inventory, the renewal date and the least-privilege token", () => {
     expect(text).toContain("| Registrar | Cloudflare Registrar |  | founder@example.com | example.com: renews 2030-09-14, auto-renew on |");
     for (const system of ["Cloudflare", "AWS", "Pulumi state backend", "Email provider"])

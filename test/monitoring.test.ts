@@ -1,14 +1,15 @@
 /** Issue 7: uptime monitors that reach a person within five minutes. */
 import * as pulumi from "@pulumi/pulumi";
-import { describe, expect, test } from "vitest";
+import { beforeAll, describe, expect, test } from "vitest";
 import { AwsUptimeMonitors } from "../components/monitoring/aws-uptime-monitors";
 import { ChecklyUptimeMonitors } from "../components/monitoring/checkly-uptime-monitors";
-import { detectionSeconds, MONITOR_TAG } from "../components/monitoring/uptime-monitors";
+import { detectionSeconds, LATENCY_TAG, MONITOR_TAG } from "../components/monitoring/uptime-monitors";
 import { evaluateBar, type DeclaredResource, type Verdict } from "../policies/bar";
 import { declaredChecks } from "../policies/declared/monitors";
 import { BAR_RULES } from "../policies/rules";
 import { monDetect5min } from "../policies/rules/mon-detect-5min";
 import { monHuman } from "../policies/rules/mon-human";
+import { monLatency } from "../policies/rules/mon-latency";
 import { monUptime } from "../policies/rules/mon-uptime";
 import { planStack } from "../scripts/plan/plan-stack";
 import { parseStackConfig, type LaunchReadyConfig } from "../stacks/stack-config";
@@ -44,6 +45,9 @@ async function planWith(config: Record<string, unknown>, stack = "prod"): Promis
 
 const declared = (report: PlanReport): DeclaredResource[] =>
   report.resources.filter((r) => r.custom).map((r) => ({ urn: r.urn, type: r.type, name: r.name, props: r.inputs, protect: r.protect }));
+/** MON-LATENCY's probes and alarms carry LATENCY_TAG; the uptime monitors never do. */
+const isLatency = (r: { inputs?: Record<string, unknown>; props?: Record<string, unknown> }) =>
+  ((r.inputs ?? r.props)?.tags as Record<string, string> | undefined)?.[LATENCY_TAG] !== undefined;
 const failures = (verdicts: Verdict[]) => verdicts.filter((v): v is Extract<Verdict, { status: "fail" }> => v.status === "fail");
 
 describe("the monitors a stack gets", () => {
@@ -105,8 +109,8 @@ describe("the AWS monitors under mocks", () => {
   test("each monitor gets a health check and an alarm in us-east-1, even when the stack's region is another", async () => {
     const config = { ...exampleConfig("prod"), "aws:region": "eu-west-1" };
     const report = await planWith(config);
-    const checks = report.resources.filter((r) => r.type === HEALTH_CHECK);
-    const alarms = report.resources.filter((r) => r.type === ALARM);
+    const checks = report.resources.filter((r) => r.type === HEALTH_CHECK && !isLatency(r));
+    const alarms = report.resources.filter((r) => r.type === ALARM && !isLatency(r));
     expect(checks.map((r) => [r.inputs.fqdn, r.inputs.resourcePath, r.inputs.type]).sort()).toEqual([
       ["api.example.com", "/health", "HTTPS"],
       ["api.example.com", "/webhooks/health", "HTTPS"],
@@ -192,12 +196,14 @@ describe("the AWS monitors under mocks", () => {
 });
 
 describe("the MON-* bar", () => {
-  test("the prod example passes all three, one verdict per check", async () => {
+  test("the prod example passes all four, one verdict per check", async () => {
     const report = await planStack(exampleStack("prod"));
     expect(report.bar.filter((r) => r.id.startsWith("MON-")).map((r) => [r.id, r.status, r.message.match(/\((\d+) checks? passed\)/)?.[1]])).toEqual([
       ["MON-UPTIME", "pass", "4"],
       ["MON-DETECT-5MIN", "pass", "5"],
       ["MON-HUMAN", "pass", "1"],
+      // Two alarms for each of the 4 core endpoints, and the dashboard.
+      ["MON-LATENCY", "pass", "9"],
     ]);
   });
 
@@ -228,7 +234,7 @@ describe("the MON-* bar", () => {
     const report = await planStack(exampleStack("prod"));
     const resources = declared(report);
     const slow = resources.map((r) =>
-      r.type === HEALTH_CHECK
+      r.type === HEALTH_CHECK && !isLatency(r)
         ? {
             ...r,
             type: "cloudflare:index/healthcheck:Healthcheck",
@@ -279,6 +285,165 @@ describe("the MON-* bar", () => {
       ["MON-UPTIME", "fail"],
       ["MON-DETECT-5MIN", "not-applicable"],
       ["MON-HUMAN", "fail"],
+      ["MON-LATENCY", "fail"],
+    ]);
+  });
+});
+
+// MON-LATENCY (issue 20, item 7): slowness and errors alert before customers complain.
+describe("MON-LATENCY: latency and error-rate alarms per core endpoint, and one dashboard", () => {
+  // One plan of the prod example for the whole block: planning is what costs.
+  let report: PlanReport;
+  beforeAll(async () => {
+    report = await planStack(exampleStack("prod"));
+  });
+
+  test("each core endpoint gets a GET probe, a p95 alarm at its budget and a 2 %-over-5-minutes error-rate alarm in us-east-1; the stack one dashboard", () => {
+    const probes = report.resources.filter((r) => r.type === HEALTH_CHECK && isLatency(r));
+    expect(probes.map((r) => [r.name, r.inputs.fqdn, r.inputs.resourcePath, r.inputs.measureLatency, r.inputs.failureThreshold])).toEqual([
+      ["latency-home-probe", "www.example.com", "/", true, 1],
+      ["latency-list-projects-probe", "api.example.com", "/v1/projects", true, 1],
+      // The write and the assistant are POSTs: timed through the stand-ins monitoring.latency.probes gives them.
+      ["latency-create-project-probe", "api.example.com", "/health/create-project", true, 1],
+      ["latency-assistant-probe", "api.example.com", "/health/assistant", true, 1],
+    ]);
+    const alarms = report.resources.filter((r) => r.type === ALARM && isLatency(r));
+    expect(
+      alarms
+        .filter((r) => r.inputs.metricName === "TimeToFirstByte")
+        .map((r) => [r.name, r.inputs.extendedStatistic, r.inputs.threshold, r.inputs.period, r.inputs.comparisonOperator, r.inputs.region]),
+    ).toEqual([
+      ["latency-home-latency-alarm", "p95", 300, 300, "GreaterThanThreshold", "us-east-1"],
+      ["latency-list-projects-latency-alarm", "p95", 250, 300, "GreaterThanThreshold", "us-east-1"],
+      ["latency-create-project-latency-alarm", "p95", 800, 300, "GreaterThanThreshold", "us-east-1"],
+      ["latency-assistant-latency-alarm", "p95", 2000, 300, "GreaterThanThreshold", "us-east-1"],
+    ]);
+    const errorRate = alarms.filter((r) => r.inputs.metricName === "HealthCheckPercentageHealthy");
+    expect(errorRate.map((r) => [r.inputs.statistic, r.inputs.threshold, r.inputs.period, r.inputs.comparisonOperator])).toEqual(
+      Array(4).fill(["Average", 98, 300, "LessThanThreshold"]),
+    );
+    expect(report.resources.filter((r) => r.type === "aws:cloudwatch/dashboard:Dashboard").map((r) => [r.inputs.dashboardName, r.inputs.region])).toEqual([
+      ["example-com-production", "us-east-1"],
+    ]);
+  });
+
+  test("both alarms notify the uptime topic, and the dashboard graphs every monitor and every probe", async () => {
+    await pulumi.runtime.setMocks(
+      { newResource: (args) => ({ id: `${args.name}-id`, state: { ...args.inputs, arn: `arn:aws:mock:${args.name}` } }), call: () => ({}) },
+      "launch-ready",
+      "latency-wiring",
+      false,
+    );
+    const config = parsedExample("prod");
+    const monitors = new AwsUptimeMonitors("uptime", {
+      monitors: config.monitoring.monitors,
+      emails: ["oncall@example.com"],
+      intervalSeconds: 30,
+      failureThreshold: 3,
+      measureLatency: true,
+      latency: config.monitoring.latency,
+      dashboardName: "example-com-production",
+      environment: "production",
+    });
+    const value = <T>(output: pulumi.Output<T>) => new Promise<T>((resolve) => output.apply(resolve));
+    const topicArn = await value(monitors.topic.arn);
+    expect(Object.keys(monitors.latencyAlarms)).toEqual(["home", "list-projects", "create-project", "assistant"]);
+    for (const [endpoint, { latency, errorRate }] of Object.entries(monitors.latencyAlarms)) {
+      for (const alarm of [latency, errorRate]) {
+        expect(await value(alarm.alarmActions), endpoint).toEqual([topicArn]);
+        expect(await value(alarm.dimensions)).toEqual({ HealthCheckId: await value(monitors.latencyProbeIds[endpoint]) });
+      }
+    }
+    const body = JSON.parse(await value(monitors.dashboard!.dashboardBody)) as { widgets: Array<{ properties: { metrics: unknown[][] } }> };
+    expect(body.widgets).toHaveLength(1 + 4);
+    expect(body.widgets[0].properties.metrics.map((m) => m[3])).toEqual(
+      await Promise.all(config.monitoring.monitors.map((m) => value(monitors.healthCheckIds[m.id]))),
+    );
+    expect(JSON.stringify(body.widgets[4])).toContain('"expression":"100 - healthy3"');
+  });
+
+  test("fails, naming the path and the fix: a POST with no stand-in, an alarm over budget, a slow error alarm, another topic, no dashboard", async () => {
+    const noProbes = exampleConfig("prod");
+    delete noProbes["launch-ready:monitoring"].latency;
+    const unprobed = (await planWith(noProbes)).bar.filter((r) => r.id === "MON-LATENCY" && r.status === "fail");
+    expect(unprobed.map((r) => [r.configPath, r.message])).toEqual([
+      [
+        "launch-ready:monitoring.latency.probes",
+        "create-project is a POST, and Route 53 probes send GET only, so nothing can time it; set launch-ready:monitoring.latency.probes.create-project to a GET URL that runs the same path (a dry run), or waive MON-LATENCY for create-project",
+      ],
+      ["launch-ready:monitoring.latency.probes", expect.stringContaining("assistant is a POST")],
+    ]);
+
+    const config = parsedExample("prod");
+    const resources = declared(report);
+    expect(failures(monLatency.checkStack!(resources, { config }))).toEqual([]);
+    const edited = resources
+      .filter((r) => r.type !== "aws:cloudwatch/dashboard:Dashboard")
+      .map((r) => {
+        if (r.name === "latency-home-latency-alarm") return { ...r, props: { ...r.props, threshold: 400 } };
+        if (r.name === "latency-home-error-rate-alarm") return { ...r, props: { ...r.props, threshold: 95, period: 600 } };
+        if (r.name === "latency-assistant-latency-alarm") return { ...r, props: { ...r.props, alarmActions: ["arn:aws:sns:us-east-1:1:somewhere-else"] } };
+        return r;
+      });
+    expect(failures(monLatency.checkStack!(edited, { config })).map((v) => [v.configPath, v.message])).toEqual([
+      ["launch-ready:performance.endpoints[0].p95Ms", "home: the latency alarm fires above 400 ms, over the endpoint's 300 ms p95 budget"],
+      ["launch-ready:monitoring.latency.errorRatePercent", "home: the error-rate alarm waits for 5 % failing; the bar alerts at 2 %"],
+      ["launch-ready:monitoring.latency.errorWindowMinutes", "home: the error-rate alarm waits 600 s; the bar alerts within 300 s"],
+      [
+        "launch-ready:monitoring.alerts",
+        "assistant: latency-assistant-latency-alarm notifies something other than the uptime alarms' topic; it must reach MON-HUMAN's recipients (launch-ready:monitoring.alerts)",
+      ],
+      [
+        "launch-ready:monitoring",
+        "the stack has no CloudWatch dashboard of its uptime, latency and error rate; declare monitors through the kit (index.ts), which adds one",
+      ],
+    ]);
+  });
+
+  test("the stack file may tighten the error-rate alarm, not loosen it past the bar; a probe must name a core endpoint", async () => {
+    const loose = exampleConfig("prod");
+    loose["launch-ready:monitoring"].latency = { ...loose["launch-ready:monitoring"].latency, errorRatePercent: 5, errorWindowMinutes: 15 };
+    const report = await planWith(loose);
+    expect(report.bar.filter((r) => r.id === "MON-LATENCY" && r.status === "fail").map((r) => [r.configPath, r.level, r.message])).toEqual([
+      ["launch-ready:monitoring.latency.errorRatePercent", "mandatory", "the error-rate alarm waits for 5 % failing; the bar alerts at 2 %"],
+      ["launch-ready:monitoring.latency.errorWindowMinutes", "mandatory", "the error rate is measured over 15 minutes; the bar alerts within 5"],
+    ]);
+    const tight = exampleConfig("prod");
+    tight["launch-ready:monitoring"].latency.errorRatePercent = 1;
+    expect(parsed(tight).monitoring.latency).toMatchObject({ errorRatePercent: 1, errorWindowMinutes: 5 });
+
+    const wrong = exampleConfig("prod");
+    wrong["launch-ready:monitoring"].latency = {
+      errorRatePercent: 0,
+      errorWindowMinutes: 2.5,
+      probes: { "create-projects": "https://api.example.com/x", assistant: "http://api.example.com/y" },
+    };
+    expect(problemsOf(wrong)).toEqual([
+      ["launch-ready:monitoring.latency.errorRatePercent", expect.stringMatching(/0/)],
+      ["launch-ready:monitoring.latency.errorWindowMinutes", expect.any(String)],
+      ["launch-ready:monitoring.latency.probes.assistant", "must be an absolute https:// URL"],
+    ]);
+    const unknown = exampleConfig("prod");
+    unknown["launch-ready:monitoring"].latency.probes["create-projects"] = "https://api.example.com/x";
+    expect(problemsOf(unknown)).toEqual([
+      [
+        "launch-ready:monitoring.latency.probes.create-projects",
+        "names no endpoint of launch-ready:performance.endpoints; use one of home, list-projects, create-project, assistant, or remove it",
+      ],
+    ]);
+  });
+
+  test("Checkly and Cloudflare cannot alarm on a p95 or an error rate: the rule says so and names provider aws", () => {
+    expect(failures(monLatency.checkStack!([], { config: parsed(withCheckly("prod")) }))).toEqual([
+      expect.objectContaining({
+        configPath: "launch-ready:monitoring.provider",
+        message: expect.stringMatching(/^Checkly alerts on single runs .*; set launch-ready:monitoring.provider: aws/),
+      }),
+    ]);
+    const config = parsedExample("prod");
+    const cloudflare = { ...config, monitoring: { ...config.monitoring, provider: "cloudflare" as const } };
+    expect(failures(monLatency.checkStack!([], { config: cloudflare })).map((v) => v.message)).toEqual([
+      expect.stringMatching(/^Cloudflare Health Checks notify on a status change only .*Free plan has no Health Checks.*provider: aws/),
     ]);
   });
 });
@@ -308,6 +473,8 @@ describe("the Cloudflare alternative", () => {
       ["MON-UPTIME", "pass"],
       ["MON-DETECT-5MIN", "pass"],
       ["MON-HUMAN", "pass"],
+      // Neither Cloudflare nor Checkly can alarm on a p95 or an error rate (MON-LATENCY's own tests).
+      ["MON-LATENCY", "fail"],
     ]);
   });
 });
@@ -391,6 +558,8 @@ describe("the Checkly monitors under mocks", () => {
       ["MON-UPTIME", "pass"],
       ["MON-DETECT-5MIN", "pass"],
       ["MON-HUMAN", "pass"],
+      // Neither Cloudflare nor Checkly can alarm on a p95 or an error rate (MON-LATENCY's own tests).
+      ["MON-LATENCY", "fail"],
     ]);
   });
 

@@ -73,6 +73,46 @@ export const PRODUCTION_MAX_INTERVAL_SECONDS = 60;
 
 /** Tag that ties a health check to its alarm, known before either exists. */
 export const MONITOR_TAG = "launch-ready:monitor";
+/** Tag that ties a latency probe to its two alarms (MON-LATENCY), by the core endpoint's name; never an uptime check. */
+export const LATENCY_TAG = "launch-ready:latency";
+
+/**
+ * MON-LATENCY on AWS, from what AWS documents (read 2026-12-03):
+ * - A health check created with MeasureLatency publishes TimeToFirstByte, ConnectionTime and
+ *   SSLHandshakeTime in CloudWatch, measured from its checker regions; it cannot be turned on later
+ *   (docs.aws.amazon.com/Route53/latest/DeveloperGuide/monitoring-health-check-latency.html).
+ * - HealthCheckPercentageHealthy is the share of Route 53's checkers that consider the endpoint
+ *   healthy; an HTTPS check wants a status of 200 to 399, the connection within 4 s and the answer
+ *   within 2 s (docs.aws.amazon.com/Route53/latest/DeveloperGuide/dns-failover-determining-health-of-endpoints.html).
+ *   HealthCheckConfig has no method or body: a check requests ResourcePath, which the kit reads as GET.
+ * - A metric alarm takes a percentile as ExtendedStatistic (p0.0 to p100), never with Statistic
+ *   (CloudWatch PutMetricAlarm). CloudWatch computes percentiles from raw data points only
+ *   (GetMetricStatistics); whether Route 53 publishes TimeToFirstByte that way is not documented,
+ *   so the latency alarm treats a missing p95 as breaching rather than as fast.
+ * A probe marks itself unhealthy on the first failed request, so the share of
+ * Route 53's checkers that see it healthy is the share of recent requests that succeeded: its
+ * HealthCheckPercentageHealthy, averaged over the window, is 100 minus the error rate.
+ */
+export const LATENCY_PROBE_FAILURE_THRESHOLD = 1;
+/** The latency alarm reads the p95 of Route 53's TimeToFirstByte (CloudWatch's ExtendedStatistic). */
+export const LATENCY_STATISTIC = "p95";
+/** The latency alarm's window: five minutes of probes, one period. */
+export const LATENCY_PERIOD_SECONDS = 300;
+
+/**
+ * The stack's CloudWatch dashboard: its zone and environment (`example-com-production`), in the
+ * letters, digits, hyphens and underscores a dashboard name may hold. Dashboards are global to the
+ * account, so the zone keeps two products' apart (CloudWatch PutDashboard, AWS::CloudWatch::Dashboard;
+ * docs.aws.amazon.com/AWSCloudFormation/latest/TemplateReference/aws-resource-cloudwatch-dashboard.html, read 2026-12-03).
+ */
+export function dashboardName(domain: string, environment: Environment): string {
+  return `${domain}-${environment}`.replace(/[^A-Za-z0-9_-]/g, "-");
+}
+
+/** Where the AWS console shows a dashboard of that name. */
+export function dashboardUrl(name: string): string {
+  return `https://console.aws.amazon.com/cloudwatch/home?region=${MONITORING_REGION}#dashboards/dashboard/${name}`;
+}
 
 export interface DetectionInputs {
   intervalSeconds: number;

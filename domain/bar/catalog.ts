@@ -111,6 +111,11 @@ export const MINIMUM_BAR = {
     bar: "One failed request can be traced",
     declared: "a request ID travels edge → origin → client; the handover says where logs are read",
   },
+  "MON-LATENCY": {
+    bar: "Slowness and errors alert before customers complain",
+    declared:
+      "per core endpoint a latency alarm at its p95 budget and an error-rate alarm (2 % over 5 minutes), to the MON-HUMAN recipients; one dashboard per stack (uptime, latency, error rate)",
+  },
   "OPS-DRIFT": {
     bar: "What runs is what is declared",
     declared: "scheduled verify in CI; a drift report of records nobody declares and declared records missing",

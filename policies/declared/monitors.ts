@@ -1,5 +1,5 @@
 /** Reading declared uptime checks and their alarms, on AWS, Cloudflare or Checkly: shared by the MON-* rules. */
-import { MONITOR_TAG } from "../../components/monitoring/uptime-monitors";
+import { LATENCY_TAG, MONITOR_TAG } from "../../components/monitoring/uptime-monitors";
 import { checklyIntervalSeconds } from "../../stacks/monitoring-config";
 import type { DeclaredResource } from "../bar";
 import { CHECKLY_CHECK, CLOUDFLARE_HEALTH_CHECK, METRIC_ALARM, ROUTE53_HEALTH_CHECK } from "../../domain/resource-types";
@@ -19,13 +19,18 @@ export interface DeclaredCheck {
 }
 
 const number = (value: unknown): number | undefined => (typeof value === "number" ? value : undefined);
-const tagOf = (resource: DeclaredResource): unknown => (resource.props.tags as Record<string, unknown> | undefined)?.[MONITOR_TAG];
+const tagOf = (resource: DeclaredResource, tag = MONITOR_TAG): unknown => (resource.props.tags as Record<string, unknown> | undefined)?.[tag];
+/** The core endpoint a MON-LATENCY probe or alarm is for, from its tag; undefined for everything else. */
+export const latencyEndpointOf = (resource: DeclaredResource): unknown => tagOf(resource, LATENCY_TAG);
 
-/** Every health check of the stack, with its alarm where it has one. Route 53's defaults apply where a field is left out. */
+/**
+ * Every uptime check of the stack, with its alarm where it has one (MON-LATENCY's probes are not
+ * uptime checks). Route 53's defaults apply where a field is left out.
+ */
 export function declaredChecks(resources: readonly DeclaredResource[]): DeclaredCheck[] {
   const alarms = resources.filter((r) => r.type === METRIC_ALARM);
   return resources.flatMap((resource): DeclaredCheck[] => {
-    if (resource.type === ROUTE53_HEALTH_CHECK) {
+    if (resource.type === ROUTE53_HEALTH_CHECK && latencyEndpointOf(resource) === undefined) {
       const tag = tagOf(resource);
       return [
         {

@@ -20,6 +20,7 @@ import { mailSpf } from "./mail-spf";
 import { mailTransport } from "./mail-transport";
 import { monDetect5min } from "./mon-detect-5min";
 import { monHuman } from "./mon-human";
+import { monLatency } from "./mon-latency";
 import { monUptime } from "./mon-uptime";
 import { opsDrift } from "./ops-drift";
 import { opsHandover } from "./ops-handover";
@@ -76,4 +77,5 @@ export const BAR_RULES: readonly BarRule[] = [
   opsRequestId,
   mailTransport,
   opsSecurityTxt,
+  monLatency,
 ].sort((a, b) => BAR_IDS.indexOf(a.id) - BAR_IDS.indexOf(b.id));

@@ -13,7 +13,7 @@ import { zoneRecordSpecs } from "../../components/zone-records";
 import { caaRecordSpecs } from "../../components/zone-caa";
 import { authorityByCaa, CAA_DOMAINS, CLOUDFLARE_EDGE_CAS } from "../../domain/cloudflare/certificate-authorities";
 import { issuerDomainOf } from "../../domain/caa";
-import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, detectionSeconds } from "../../components/monitoring/uptime-monitors";
+import { ALARM_EVALUATION_PERIODS, ALARM_PERIOD_SECONDS, dashboardName, dashboardUrl, detectionSeconds } from "../../components/monitoring/uptime-monitors";
 import { CHECK_MAX_RESPONSE_MS } from "../../components/monitoring/checkly-uptime-monitors";
 import { secretSpecs } from "../../components/secrets/stored-secrets";
 import { cloudflareTokenPermissions, neededAccess, providerCredentials, unownedAccess } from "../../stacks/access";
@@ -541,6 +541,7 @@ function monitorsSection(config: LaunchReadyConfig): string {
   if (monitoring.provider === "aws")
     parts.push("Each alert address gets an AWS subscription email after the first `pulumi up`; nobody is alerted until it is confirmed.");
   if (monitoring.skipped.length > 0) parts.push(`Not monitored on purpose (\`monitoring.skip\`): ${monitoring.skipped.join(", ")}.`);
+  parts.push(latencySection(config));
   return parts.join("\n\n");
 }
 
@@ -567,6 +568,31 @@ function requestLogsSection(config: LaunchReadyConfig): string {
     "Nothing there: the request may never have reached the app. Look in the Cloudflare dashboard under Security > Events for a block or challenge at the edge on that host and path, at that time.",
   ];
   return `${heading}\n\n${steps.map((step, i) => `${i + 1}. ${step}`).join("\n")}`;
+}
+
+/** MON-LATENCY: where the dashboard is, and what alarms on each core endpoint and when. */
+function latencySection(config: LaunchReadyConfig): string {
+  const { monitoring } = config;
+  const { latency } = monitoring;
+  const heading = "#### Latency and error-rate alarms (MON-LATENCY)";
+  if (latency.targets.length === 0)
+    return `${heading}\n\nNo core endpoint is declared in \`launch-ready:performance.endpoints\`, so nothing alarms on slowness.`;
+  if (monitoring.provider !== "aws")
+    return `${heading}\n\n**None.** ${monitoring.provider === "checkly" ? "Checkly" : "Cloudflare"} cannot alarm on a p95 or an error rate; with \`monitoring.provider: aws\` each core endpoint gets both, and the stack a CloudWatch dashboard.`;
+  const name = dashboardName(config.zone.domain, config.environment);
+  const rows = latency.targets.map((t) => [
+    t.endpoint,
+    t.method === "GET" || t.standIn
+      ? `GET ${t.url}${t.standIn ? ` (stand-in for ${t.method})` : ""}`
+      : `**none**: a ${t.method}; set \`monitoring.latency.probes.${t.endpoint}\``,
+    `p95 > ${t.p95Ms} ms over 5 min`,
+    `> ${latency.errorRatePercent} % failing over ${latency.errorWindowMinutes} min`,
+  ]);
+  return [
+    heading,
+    `Dashboard: CloudWatch ${code(name)}, ${dashboardUrl(name)} (uptime of every monitor, and each endpoint's p95 latency and error rate against its line). The alarms below notify the same topic, and so the same people, as the uptime alarms.`,
+    markdownTable(["Endpoint", "Probe", "Latency alarm", "Error-rate alarm"], rows),
+  ].join("\n\n");
 }
 
 function performanceSection(config: LaunchReadyConfig, stack: string): string {
@@ -659,6 +685,10 @@ function watchListSection(config: LaunchReadyConfig, stack: string): string {
   if (performance.endpoints.length > 0)
     items.push(
       `p95 of ${performance.endpoints.map((e) => e.name).join(", ")} within budget under real traffic; errors under ${performance.errorBudgetPercent} %.`,
+    );
+  if (monitoring.provider === "aws" && monitoring.latency.targets.length > 0)
+    items.push(
+      `The dashboard ${code(dashboardName(config.zone.domain, config.environment))}: no latency or error-rate alarm firing, and none stuck in ALARM for want of data (a p95 Route 53 cannot compute reads as breaching).`,
     );
   items.push(
     `The cache hit ratio for static assets (Cloudflare Analytics → Caching), and that nothing under ${edge.cache.privatePathPrefixes.join(", ")} is served from cache.`,

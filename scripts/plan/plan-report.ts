@@ -158,13 +158,15 @@ function keyInputs(resource: Pick<RegisteredResource, "type" | "inputs">): strin
       return `GET https://${inputs.address}${http.path ?? "/"} every ${inputs.interval} s, down after ${inputs.consecutiveFails} failures${http.expectedBody ? `, must contain "${http.expectedBody}"` : ""}`;
     }
     case METRIC_ALARM:
-      return `${inputs.metricName} ${inputs.comparisonOperator === "LessThanThreshold" ? "<" : String(inputs.comparisonOperator)} ${inputs.threshold} for ${inputs.evaluationPeriods} x ${inputs.period} s in ${inputs.region ?? "the stack's region"}\nnotifies the topic on ALARM and OK`;
+      return `${inputs.extendedStatistic ? `${inputs.extendedStatistic} ` : ""}${inputs.metricName} ${COMPARISONS[String(inputs.comparisonOperator)] ?? String(inputs.comparisonOperator)} ${inputs.threshold} for ${inputs.evaluationPeriods} x ${inputs.period} s in ${inputs.region ?? "the stack's region"}\nnotifies the topic on ALARM and OK`;
     default: {
       const text = JSON.stringify(inputs);
       return text.length > 120 ? `${text.slice(0, 117)}...` : text;
     }
   }
 }
+
+const COMPARISONS: Record<string, string> = { LessThanThreshold: "<", GreaterThanThreshold: ">" };
 
 /** How the SDKs spell a type: "cloudflare:index/dnsRecord:DnsRecord" → "cloudflare.DnsRecord", "aws:ssm/parameter:Parameter" → "aws.ssm.Parameter". */
 function shortType(type: string): string {

@@ -20,6 +20,43 @@ export const monitorCheckSchema = z.strictObject({
     .meta({ description: `Text the answer must contain (Route 53 reads the first ${ROUTE53_SEARCH_BYTES.toLocaleString("en-US")} bytes).` }),
 });
 
+/** The bar's error-rate alarm (MON-LATENCY): more than 2 % failing over 5 minutes alerts. */
+export const BAR_ERROR_RATE_PERCENT = 2;
+export const BAR_ERROR_WINDOW_MINUTES = 5;
+
+export const latencyAlarmsSchema = z
+  .strictObject({
+    errorRatePercent: z
+      .number()
+      .gt(0)
+      .max(100)
+      .default(BAR_ERROR_RATE_PERCENT)
+      .meta({
+        description: `Share of failing probe requests that raises the error-rate alarm (MON-LATENCY wants at most ${BAR_ERROR_RATE_PERCENT}). @default ${BAR_ERROR_RATE_PERCENT}`,
+      }),
+    errorWindowMinutes: z
+      .number()
+      .int()
+      .min(1)
+      .max(60)
+      .default(BAR_ERROR_WINDOW_MINUTES)
+      .meta({
+        description: `Minutes the error rate is measured over (MON-LATENCY wants at most ${BAR_ERROR_WINDOW_MINUTES}). @default ${BAR_ERROR_WINDOW_MINUTES}`,
+      }),
+    probes: z
+      .record(
+        z.string().regex(/^[a-z0-9][a-z0-9-]*$/, "must be the name of an endpoint in launch-ready:performance.endpoints"),
+        z.url({ protocol: /^https$/, error: "must be an absolute https:// URL" }),
+      )
+      .default({})
+      .meta({
+        description:
+          "Per core endpoint name, a GET URL the alarms request in its place: Route 53 sends only GET, so a write or AI endpoint needs one that runs the same path (a dry run). @default the endpoint's own URL",
+        examples: [{ "create-project": "https://api.example.com/v1/projects/dry-run" }],
+      }),
+  })
+  .meta({ description: "Latency and error-rate alarms on each core endpoint of launch-ready:performance, and the stack's dashboard (MON-LATENCY)." });
+
 export const monitoringSchema = z.strictObject({
   enabled: z.boolean().default(true).meta({ description: "Create monitors; false leaves MON-* failing (advisory in development, or waived). @default true" }),
   provider: z.enum(MONITOR_PROVIDERS).default("aws").meta({
@@ -55,6 +92,7 @@ export const monitoringSchema = z.strictObject({
   apiHealthPath: pathPrefix.default("/health").meta({ description: "Path of every API host's health endpoint. @default /health" }),
   checks: z.array(monitorCheckSchema).default([]).meta({ description: "Checks that replace the defaults of their kind, or add others (kind other)." }),
   skip: z.array(z.enum(MONITOR_KINDS)).default([]).meta({ description: "Default kinds not to monitor; MON-UPTIME fails for them unless waived." }),
+  latency: latencyAlarmsSchema.prefault({}),
 });
 
 export const ENDPOINT_BUDGET_KINDS = ["read", "write", "ai"] as const;
