@@ -458,7 +458,9 @@ function wireExchange(server: string, timeoutMs: number, signal: AbortSignal | u
         if (response.header.tc) overTcp();
         else finish(undefined, response);
       });
-      udp.send(bytes, port, address, (error) => error && finish(error));
+      // Connected, so a port nobody listens on answers ECONNREFUSED (ICMP port unreachable) at once
+      // instead of leaving the question to its whole timeout.
+      udp.connect(port, address, () => udp.send(bytes, (error) => error && finish(error)));
     });
 }
 
