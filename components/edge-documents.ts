@@ -90,7 +90,7 @@ export class EdgeDocuments extends pulumi.ComponentResource {
   public readonly script: cloudflare.WorkersScript;
 
   constructor(name: string, args: EdgeDocumentsArgs, opts?: pulumi.ComponentResourceOptions) {
-    super("launch-ready:index:EdgeDocuments", name, {}, opts);
+    super("launch-ready:cloudflare:EdgeDocuments", name, {}, opts);
     const seen = new Set<string>();
     for (const d of args.documents) {
       const key = `${d.host}${d.path}`;

@@ -259,6 +259,8 @@ describe("LaunchReadySite", () => {
       "launch-ready:cloudflare:EdgeCache",
       "launch-ready:cloudflare:EdgeFirewall",
       "launch-ready:cloudflare:SecurityHeaders",
+      "launch-ready:cloudflare:BotProtection",
+      "launch-ready:cloudflare:EdgeDocuments",
     ]);
     expect(site!.canonicalUrl).toBe("https://www.example.com");
     expect(Object.keys(site!.hosts)).toHaveLength(7);

@@ -30,6 +30,9 @@ describe("the prod example's mail", () => {
     const records = mailRecordSpecs(parsedExample("prod"), "2026-11-25");
     expect(records.map((r) => `${r.type} ${r.name} ${r.priority ?? ""} ${r.content.slice(0, 40)}`.replace(/\s+/g, " ").trim())).toEqual([
       "TXT _dmarc.example.com v=DMARC1; p=reject; rua=mailto:dmarc-rep",
+      // Receiving mail: MTA-STS and TLS-RPT (MAIL-TRANSPORT).
+      "TXT _mta-sts.example.com v=STSv1; id=ac6f47006ccd76569d4ccafa3a12",
+      "TXT _smtp._tls.example.com v=TLSRPTv1; rua=mailto:tls-reports@examp",
       "MX example.com 1 smtp.google.com",
       "TXT example.com v=spf1 include:_spf.google.com ~all",
       "TXT google._domainkey.example.com v=DKIM1; k=rsa; p=MIIBIjANBgkqhkiG9w0BAQ",
@@ -44,6 +47,7 @@ describe("the prod example's mail", () => {
       "MAIL-DKIM:pass",
       "MAIL-DMARC:pass",
       "MAIL-PARKED:not-applicable",
+      "MAIL-TRANSPORT:pass",
     ]);
   });
 });

@@ -119,7 +119,9 @@ describe("the Vercel store under mocks", () => {
     config["launch-ready:monitoring"] = { ...config["launch-ready:monitoring"], provider: "checkly", intervalSeconds: 60 };
     const report = await plan("prod", config);
     expect(report.resources.filter((r) => r.type.startsWith("aws:"))).toEqual([]);
-    expect(report.bar.filter((r) => /^(SEC|MON)-/.test(r.id) && r.status !== "pass" && r.status !== "not-applicable")).toEqual([]);
+    expect(report.bar.filter((r) => /^(SEC|MON)-/.test(r.id) && r.id !== "MON-LATENCY" && r.status !== "pass" && r.status !== "not-applicable")).toEqual([]);
+    // Checkly cannot alarm on a p95 or an error rate: MON-LATENCY says so, with the provider that can.
+    expect(report.bar.filter((r) => r.id === "MON-LATENCY").map((r) => [r.status, r.configPath])).toEqual([["fail", "launch-ready:monitoring.provider"]]);
   });
 
   test("staging's go to preview, development's to development, which Vercel allows only non-sensitive", async () => {

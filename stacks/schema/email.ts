@@ -101,12 +101,9 @@ export const emailSchema = z.strictObject({
     .optional(),
   mtaSts: z
     .strictObject({
-      mode: z
-        .enum(["testing", "enforce"])
-        .default("enforce")
-        .meta({
-          description: "The policy's mode: testing (senders report but deliver anyway) or enforce (senders refuse a downgraded connection). @default enforce",
-        }),
+      mode: z.enum(["testing", "enforce"]).default("enforce").meta({
+        description: "The policy's mode: testing (senders report but deliver anyway) or enforce (senders refuse a downgraded connection). @default enforce",
+      }),
       ramp: z
         .array(z.strictObject({ from: z.iso.date(), mode: z.enum(["testing", "enforce"]) }))
         .default([])
