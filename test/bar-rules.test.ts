@@ -466,6 +466,30 @@ describe("every rule passes the prod example and fails a broken one", () => {
     ).toMatchObject({ configPath: "launch-ready:handover.securityTxt" });
   });
 
+  test("the edge documents Worker, run as the script the plan declares, serves each document at its host and path and nothing else", async () => {
+    const worker = byName("site-documents-worker");
+    const binding = (worker.props.bindings as Array<{ name: string; json: string }>)[0];
+    // The module's default export, evaluated here as the Workers runtime would call it (Node has the same Request and Response).
+    const source = String(worker.props.content).replace(/^export default /m, "return ");
+    const handler = new Function(source)() as { fetch(request: Request, env: Record<string, unknown>): Promise<Response> };
+    const env = { [binding.name]: JSON.parse(binding.json) };
+    const ask = (url: string, method = "GET") => handler.fetch(new Request(url, { method }), env);
+    const securityTxt = await ask("https://www.example.com/.well-known/security.txt");
+    expect([securityTxt.status, securityTxt.headers.get("content-type")]).toEqual([200, "text/plain; charset=utf-8"]);
+    expect(await securityTxt.text()).toMatch(/^Contact: mailto:founder@example\.com\r?\n/m);
+    const policy = await ask("https://mta-sts.example.com/.well-known/mta-sts.txt");
+    expect(await policy.text()).toMatch(/^version: STSv1\r?\nmode: enforce\r?\n/);
+    const head = await ask("https://www.example.com/.well-known/security.txt", "HEAD");
+    expect([head.status, await head.text()]).toEqual([200, ""]);
+    // Another host, path or method is not the Worker's to answer.
+    for (const [url, method] of [
+      ["https://example.com/.well-known/security.txt", "GET"],
+      ["https://www.example.com/.well-known/mta-sts.txt", "GET"],
+      ["https://www.example.com/.well-known/security.txt", "POST"],
+    ])
+      expect((await ask(url, method)).status, `${method} ${url}`).toBe(404);
+  });
+
   test("OPS-PROTECT: production resources must be protected; elsewhere it does not apply", () => {
     const unprotected = prod.map((r) => ({ ...r, protect: false }));
     expect(failures(judge(opsProtect, unprotected))).toHaveLength(prod.filter((r) => opsProtect.resourceTypes!.includes(r.type)).length);
