@@ -332,14 +332,14 @@ function probesFor(config: LaunchReadyConfig, options: VerifyOptions): Array<() 
   // Mail records are read through the first resolver: the one the operator named first. A name
   // that does not answer fails the check that needed it, there.
   probes.push(() => judgeMail(config, now.toISOString().slice(0, 10), mailView(options.resolvers[0], options.timeoutMs, options.signal)));
-  // The policy host is declared by the mail config (the Worker's custom domain); it is fetched once, never redirected.
   // security.txt on the canonical host, whatever the stack declares: the bar asks it of every stack.
   probes.push(async () => {
     const url = `https://${config.canonical.fqdn}${SECURITY_TXT_PATH}`;
     const answer = await get(options, url, { bodyBytes: MAX_SECURITY_TXT_BYTES });
     return [judgeSecurityTxt(url, "error" in answer ? { because: `${url} did not answer over valid HTTPS: ${answer.error}` } : answer, now)];
   });
-  // Every domain that receives mail is asked, whether or not the stack declares MTA-STS yet.
+  // Every domain that receives mail is asked, whether or not the stack declares MTA-STS yet. Its
+  // policy host is the Worker's custom domain the mail config declares, fetched once, never redirected.
   const receiving = config.email.inboundMx.length > 0 ? config.zone.domain : undefined;
   if (receiving)
     probes.push(async () =>
