@@ -171,6 +171,22 @@ export class AwsUptimeMonitors extends pulumi.ComponentResource {
     );
   }
 
+  /**
+   * What every alarm of the stack shares: a Route 53 health check's metric, in the region Route 53
+   * publishes it, told to the uptime topic both ways. No data is breaching: a check or probe that
+   * stops reporting (no status, no p95) is said aloud rather than read as fine or fast.
+   */
+  private alarmOn(check: aws.route53.HealthCheck) {
+    return {
+      region: MONITORING_REGION,
+      namespace: "AWS/Route53",
+      dimensions: { HealthCheckId: check.id },
+      treatMissingData: "breaching",
+      alarmActions: [this.topic.arn],
+      okActions: [this.topic.arn],
+    };
+  }
+
   private createLatencyAlarm(
     target: LatencyTarget,
     probe: aws.route53.HealthCheck,
@@ -185,20 +201,14 @@ export class AwsUptimeMonitors extends pulumi.ComponentResource {
         {
           name: `${target.endpoint} slow (${args.environment})`,
           alarmDescription: `The p95 time to first byte of ${target.url}${target.standIn ? ` (standing in for ${target.method} ${target.endpoint})` : ""} over 5 minutes is above its ${target.p95Ms} ms budget. Managed by launch-ready.`,
-          region: MONITORING_REGION,
-          namespace: "AWS/Route53",
+          ...this.alarmOn(probe),
           metricName: "TimeToFirstByte",
-          dimensions: { HealthCheckId: probe.id },
           extendedStatistic: LATENCY_STATISTIC,
           period: LATENCY_PERIOD_SECONDS,
           evaluationPeriods: 1,
           threshold: target.p95Ms,
           comparisonOperator: "GreaterThanThreshold",
           evaluateLowSampleCountPercentiles: "evaluate",
-          // No p95 at all means nothing times the endpoint: said aloud rather than read as fast.
-          treatMissingData: "breaching",
-          alarmActions: [this.topic.arn],
-          okActions: [this.topic.arn],
           tags: { ...tags, [LATENCY_TAG]: target.endpoint },
         },
         { parent: this },
@@ -221,18 +231,13 @@ export class AwsUptimeMonitors extends pulumi.ComponentResource {
         {
           name: `${target.endpoint} failing over ${latency.errorRatePercent} % (${args.environment})`,
           alarmDescription: `More than ${latency.errorRatePercent} % of Route 53's requests to ${target.url} failed (not 2xx/3xx, or too slow) over ${latency.errorWindowMinutes} minutes. Managed by launch-ready.`,
-          region: MONITORING_REGION,
-          namespace: "AWS/Route53",
+          ...this.alarmOn(probe),
           metricName: "HealthCheckPercentageHealthy",
-          dimensions: { HealthCheckId: probe.id },
           statistic: "Average",
           period: latency.errorWindowMinutes * 60,
           evaluationPeriods: 1,
           threshold: 100 - latency.errorRatePercent,
           comparisonOperator: "LessThanThreshold",
-          treatMissingData: "breaching",
-          alarmActions: [this.topic.arn],
-          okActions: [this.topic.arn],
           tags: { ...tags, [LATENCY_TAG]: target.endpoint },
         },
         { parent: this },
@@ -293,19 +298,13 @@ export class AwsUptimeMonitors extends pulumi.ComponentResource {
         {
           name: `${monitor.id} down (${args.environment})`,
           alarmDescription: `${monitor.url} is failing its ${monitor.kind} check: Route 53 saw ${args.failureThreshold} failures in a row. Managed by launch-ready.`,
-          region: MONITORING_REGION,
-          namespace: "AWS/Route53",
+          ...this.alarmOn(check),
           metricName: "HealthCheckStatus",
-          dimensions: { HealthCheckId: check.id },
           statistic: "Minimum",
           period: ALARM_PERIOD_SECONDS,
           evaluationPeriods: ALARM_EVALUATION_PERIODS,
           threshold: 1,
           comparisonOperator: "LessThanThreshold",
-          // No data means the check itself stopped reporting: treat it as down, not as fine.
-          treatMissingData: "breaching",
-          alarmActions: [this.topic.arn],
-          okActions: [this.topic.arn],
           tags: { ...tags, [MONITOR_TAG]: monitor.id },
         },
         { parent: this },
