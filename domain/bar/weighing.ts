@@ -129,3 +129,8 @@ export function weighFailure(stack: WeighedStack, failure: Failure, today: strin
 export function today(now = new Date()): string {
   return now.toISOString().slice(0, 10);
 }
+
+/** The day `days` after `day`, both YYYY-MM-DD in UTC: a date the kit writes ahead (a waiver's expiry, security.txt's). */
+export function addDays(day: string, days: number): string {
+  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}

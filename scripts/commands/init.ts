@@ -15,7 +15,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { isDeepStrictEqual } from "node:util";
-import { today } from "../../domain/bar/weighing";
+import { addDays, today } from "../../domain/bar/weighing";
 import { ZONE_PLANS } from "../../domain/cloudflare/zone-plans";
 import { opsHandover } from "../../policies/rules/ops-handover";
 import { KIT_NAME, policyPackPath } from "../../stacks/project";
@@ -330,14 +330,12 @@ function factsFrom(given: Given, json: boolean): InitFacts {
     ...(given.dmarcReports ? { dmarcReports: given.dmarcReports } : {}),
     ...(given.logsWhere ? { logsWhere: given.logsWhere } : {}),
     ...(given.registrar && given.renews ? { registrar: { name: given.registrar, renews: given.renews, autoRenew: given.autoRenew ?? false } } : {}),
-    securityTxtExpires: daysAfter(today(), SECURITY_TXT_INIT_DAYS),
+    securityTxtExpires: addDays(today(), SECURITY_TXT_INIT_DAYS),
   };
 }
 
 /** How far ahead init dates security.txt's Expires: eleven months, so the renewal falls before RFC 9116's one-year advice runs out. */
 const SECURITY_TXT_INIT_DAYS = 335;
-
-const daysAfter = (day: string, days: number) => new Date(Date.parse(day) + days * 86_400_000).toISOString().slice(0, 10);
 
 /**
  * Before anything is asked: the directory must be one, and no file may be overwritten without

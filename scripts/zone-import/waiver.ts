@@ -3,15 +3,12 @@
  * unless waived, and a waiver is dated and names who answers for it. Its own stage because it is
  * the one place the import adds a decision of its own (the owner, the 90 days), not the zone's.
  */
+import { addDays } from "../../domain/bar/weighing";
 import { isWildcard } from "./config-names";
 import type { Draft } from "./draft";
 import { ZoneImportError } from "./zone-file";
 
 const WAIVER_DAYS = 90;
-
-function addDays(day: string, days: number): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
 
 /** A wildcard is kept as the live zone has it, under a dated DNS-SUBDOMAINS waiver with a named owner. */
 export function wildcardWaivers(draft: Draft): Array<Record<string, unknown>> {
